@@ -1,0 +1,67 @@
+"""Small API conventions shared by every service: pages, cursors, ETags."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any, Generic, TypeVar
+
+from fastapi import Query, Request, Response
+from pydantic import BaseModel
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.problems import Invalid, PreconditionFailed
+
+T = TypeVar("T")
+
+MAX_LIMIT = 500
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+def encode_cursor(value: Any) -> str:
+    return base64.urlsafe_b64encode(str(value).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        return int(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode())
+    except Exception as exc:
+        raise Invalid("The cursor is not one this API gave out; start again without it.", field="cursor") from exc
+
+
+LimitParam = Query(100, ge=1, le=MAX_LIMIT, description="Page size")
+CursorParam = Query(None, description="The next_cursor of the previous page")
+
+
+async def paginate(session: AsyncSession, stmt: Select, id_column, *, limit: int, cursor: str | None) -> tuple[list, str | None]:
+    """Keyset pagination by ascending id: stable under inserts, cheap at any depth."""
+    if cursor:
+        stmt = stmt.where(id_column > decode_cursor(cursor))
+    rows = (await session.execute(stmt.order_by(id_column).limit(limit + 1))).scalars().all()
+    next_cursor = encode_cursor(getattr(rows[limit - 1], id_column.key)) if len(rows) > limit else None
+    return list(rows[:limit]), next_cursor
+
+
+def etag(kind: str, ident: Any, version: int) -> str:
+    return f'"{kind}-{ident}-v{version}"'
+
+
+def check_if_match(request: Request, current: str) -> None:
+    """412 when the client's ``If-Match`` names another version than the current one."""
+    header = request.headers.get("if-match")
+    if header is None:
+        return
+    tags = [t.strip() for t in header.split(",")]
+    if "*" in tags or current in tags or current.replace('"', "") in [t.strip('"').removeprefix("W/").strip('"') for t in tags]:
+        return
+    raise PreconditionFailed(
+        "This record was changed by someone else since you loaded it; reload it and apply your change again.",
+        current_etag=current)
+
+
+def set_etag(response: Response, value: str) -> None:
+    response.headers["ETag"] = value

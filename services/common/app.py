@@ -1,0 +1,97 @@
+"""The app factory every service is built with.
+
+It gives each service the same middle: Problem Details, request ids, JSON
+logs, ``/healthz``, ``/readyz`` (database reachable, migrations current),
+``/metrics``, the database, and token verification against org's JWKS.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import PlainTextResponse
+from sqlalchemy import text
+
+from services.common.db import Database
+from services.common.migrate import head_revisions, is_current
+from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging
+from services.common.problems import install_problem_handlers, problem_response
+from services.common.settings import ServiceSettings
+from services.common.tokens import JwksCache
+
+Hook = Callable[[FastAPI], Awaitable[None]]
+
+
+def create_service_app(settings: ServiceSettings, *, title: str, description: str = "",
+                       routers: Sequence[APIRouter] = (), on_startup: Sequence[Hook] = (),
+                       on_shutdown: Sequence[Hook] = (), version: str = "0.1.0") -> FastAPI:
+    """Build a service's FastAPI app; nothing touches the database until start-up."""
+    service = settings.service
+    prefix = f"/api/{service}"
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.db = Database(settings.db_url)
+        app.state.http = httpx.AsyncClient(timeout=10.0)
+        if getattr(app.state, "jwks", None) is None:
+            app.state.jwks = JwksCache.from_url(settings.jwks_url, app.state.http, ttl=settings.jwks_cache_seconds)
+        try:
+            for hook in on_startup:
+                await hook(app)
+            yield
+        finally:
+            for hook in on_shutdown:
+                with contextlib.suppress(Exception):
+                    await hook(app)
+            await app.state.http.aclose()
+            await app.state.db.dispose()
+
+    if settings.log_json is not None:
+        configure_logging(settings.log_level, settings.log_json)
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan,
+                  openapi_url=f"{prefix}/openapi.json", docs_url=f"{prefix}/docs", redoc_url=None)
+    app.state.settings = settings
+    app.state.service = service
+    app.state.jwks = None
+    app.state.metrics = Metrics(service)
+    app.state.migration_heads = head_revisions(service)
+    install_problem_handlers(app)
+    app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics, logger_name=f"yunguan.{service}")
+
+    ops = APIRouter(tags=["operations"])
+
+    @ops.get("/healthz", summary="Liveness: the process answers")
+    async def healthz() -> dict[str, Any]:
+        return {"status": "ok", "service": service}
+
+    @ops.get("/readyz", summary="Readiness: database reachable and migrations current")
+    async def readyz(request: Request):
+        db: Database = request.app.state.db
+        checks: dict[str, Any] = {}
+        try:
+            async with db.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+            current = await is_current(db.engine, service, request.app.state.migration_heads)
+            checks["migrations"] = "ok" if current else "behind"
+        except Exception as exc:  # any database failure means not ready
+            checks["database"] = f"error: {type(exc).__name__}"
+        if all(v == "ok" for v in checks.values()) and len(checks) == 2:
+            return {"status": "ready", "service": service, "checks": checks}
+        return problem_response(503, "not-ready", "Not ready", f"{service} is not ready: {checks}",
+                                service=service, checks=checks)
+
+    @ops.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
+    async def metrics(request: Request) -> PlainTextResponse:
+        return PlainTextResponse(request.app.state.metrics.render(),
+                                 media_type="text/plain; version=0.0.4; charset=utf-8")
+
+    app.include_router(ops)
+    app.include_router(ops, prefix=prefix, include_in_schema=False)
+    for router in routers:
+        app.include_router(router, prefix=prefix)
+    return app

@@ -1,0 +1,72 @@
+"""The audit endpoints every service exposes over its own chain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from services.common import audit
+from services.common.api import CursorParam, LimitParam, Page, paginate
+from services.common.authz import Principal, is_admin
+from services.common.db import Session
+from services.common.problems import Forbidden
+from services.common.security import CurrentPrincipal
+
+
+class AuditEntryRead(BaseModel):
+    seq: int
+    at: datetime
+    actor: str
+    actor_name: str
+    action: str
+    subject_type: str
+    subject_id: str
+    unit_path: str | None
+    grant: dict[str, Any] | None
+    before: Any
+    after: Any
+    note: str
+    request_id: str
+    hash: str
+
+    model_config = {"from_attributes": True}
+
+
+class AuditVerifyRead(BaseModel):
+    ok: bool
+    entries: int
+    broken_at: int | None = None
+    reason: str | None = None
+
+
+def require_admin(principal: Principal) -> None:
+    if not is_admin(principal):
+        raise Forbidden("Only administrators (the 'admin' right over the company) may do this.", right="admin")
+
+
+def audit_router(model: type) -> APIRouter:
+    router = APIRouter(prefix="/audit", tags=["audit"])
+
+    @router.get("", response_model=Page[AuditEntryRead], summary="Audit log (admin)")
+    async def list_audit(session: Session, principal: CurrentPrincipal, limit: int = LimitParam,
+                         cursor: str | None = CursorParam, action: str | None = Query(None),
+                         subject_type: str | None = Query(None), subject_id: str | None = Query(None),
+                         actor: str | None = Query(None)):
+        require_admin(principal)
+        stmt = select(model)
+        for col, val in (("action", action), ("subject_type", subject_type), ("subject_id", subject_id), ("actor", actor)):
+            if val is not None:
+                stmt = stmt.where(getattr(model, col) == val)
+        rows, nxt = await paginate(session, stmt, model.seq, limit=limit, cursor=cursor)
+        return Page[AuditEntryRead](items=[AuditEntryRead.model_validate(r) for r in rows], next_cursor=nxt)
+
+    @router.get("/verify", response_model=AuditVerifyRead, summary="Verify the hash chain (admin)")
+    async def verify_audit(session: Session, principal: CurrentPrincipal):
+        require_admin(principal)
+        return AuditVerifyRead(**await audit.verify(session, model))
+
+    return router

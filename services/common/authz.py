@@ -1,0 +1,129 @@
+"""The authority model (权力范围) as every service sees it.
+
+A token carries resolved grants ``(right, unit_path, mode, held_at, via)``.
+``Principal.can(right, unit_path)`` is a prefix test over those grants: no
+network call, no role names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Iterable
+
+
+class Right(str, Enum):
+    plan = "plan"          # 计划权
+    suggest = "suggest"    # 建议权
+    veto = "veto"          # 否决权
+    dispatch = "dispatch"  # 调度权
+    assess = "assess"      # 考核权
+    guide = "guide"        # 指导权
+    view = "view"
+    admin = "admin"
+
+
+class Mode(str, Enum):
+    exact = "exact"              # the unit itself
+    descendants = "descendants"  # strictly below the unit
+    subtree = "subtree"          # the unit and everything below it
+
+
+RIGHTS = [r.value for r in Right]
+
+
+def path_matches(grant_path: str, mode: str, unit_path: str) -> bool:
+    """Whether a grant over ``grant_path`` in ``mode`` covers ``unit_path``."""
+    if mode == Mode.exact:
+        return unit_path == grant_path
+    if mode == Mode.subtree:
+        return unit_path.startswith(grant_path)
+    if mode == Mode.descendants:
+        return unit_path != grant_path and unit_path.startswith(grant_path)
+    return False
+
+
+@dataclass(frozen=True)
+class Grant:
+    right: str
+    unit_path: str
+    mode: str
+    held_at: str = ""
+    via: str = ""
+    delegated_by: str | None = None
+
+    def covers(self, right: str, unit_path: str) -> bool:
+        return self.right == right and path_matches(self.unit_path, self.mode, unit_path)
+
+    def to_claim(self) -> dict[str, Any]:
+        claim = {"right": self.right, "unit_path": self.unit_path, "mode": self.mode,
+                 "held_at": self.held_at, "via": self.via}
+        if self.delegated_by:
+            claim["delegated_by"] = self.delegated_by
+        return claim
+
+    @classmethod
+    def from_claim(cls, claim: dict[str, Any]) -> "Grant":
+        return cls(right=str(claim["right"]), unit_path=str(claim["unit_path"]), mode=str(claim["mode"]),
+                   held_at=str(claim.get("held_at", "")), via=str(claim.get("via", "")),
+                   delegated_by=claim.get("delegated_by"))
+
+
+@dataclass
+class Principal:
+    """Who is calling, and what they may do where."""
+
+    sub: str
+    name: str = ""
+    kind: str = "user"  # "user" or "client" (another company system)
+    grants: tuple[Grant, ...] = ()
+    claims: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_claims(cls, claims: dict[str, Any]) -> "Principal":
+        raw = claims.get("grants") or []
+        if not isinstance(raw, list):
+            raw = []
+        grants = tuple(Grant.from_claim(g) for g in raw if isinstance(g, dict) and {"right", "unit_path", "mode"} <= g.keys())
+        sub = str(claims["sub"])
+        return cls(sub=sub, name=str(claims.get("name", "")), kind="client" if sub.startswith("client:") else "user",
+                   grants=grants, claims=claims)
+
+    @property
+    def user_id(self) -> int | None:
+        return int(self.sub) if self.kind == "user" and self.sub.isdigit() else None
+
+    def grants_for(self, right: str, unit_path: str) -> list[Grant]:
+        return [g for g in self.grants if g.covers(right, unit_path)]
+
+    def can(self, right: str, unit_path: str, *, held_in: str | None = None) -> bool:
+        """True when a grant covers ``right`` over ``unit_path`` (and, if asked, is held in ``held_in``)."""
+        return any(g.covers(right, unit_path) and (held_in is None or g.held_at == held_in) for g in self.grants)
+
+    def can_any(self, right: str, unit_paths: Iterable[str]) -> bool:
+        return any(self.can(right, p) for p in unit_paths)
+
+    def require(self, right: str, unit_path: str, *, what: str = "this unit") -> Grant:
+        """The first grant allowing ``right`` over ``unit_path``; Forbidden otherwise."""
+        from services.common.problems import Forbidden
+
+        for g in self.grants:
+            if g.covers(right, unit_path):
+                return g
+        raise Forbidden(f"You need the '{right}' right over {what} ({unit_path}) for this action.",
+                        right=right, unit_path=unit_path)
+
+    def visible_roots(self, right: str = "view") -> list[str]:
+        """Paths under which this principal holds ``right`` (for filtering lists)."""
+        return sorted({g.unit_path for g in self.grants if g.right == right})
+
+
+def is_root_path(path: str) -> bool:
+    """A top-level unit's path (``/1/``): a grant there covers the whole company."""
+    return path.count("/") == 2
+
+
+def is_admin(principal: Principal) -> bool:
+    """Holds ``admin`` over a whole company (the org's root unit and its subtree)."""
+    return any(g.right == Right.admin and g.mode == Mode.subtree and is_root_path(g.unit_path)
+               for g in principal.grants)

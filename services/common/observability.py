@@ -1,0 +1,135 @@
+"""Request ids, JSON logs and Prometheus metrics, as one pure ASGI middleware.
+
+Pure ASGI (not BaseHTTPMiddleware) keeps streaming intact and costs little per request.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from collections import defaultdict
+from datetime import datetime, timezone
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        data = {"ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+                "level": record.levelname.lower(), "logger": record.name, "msg": record.getMessage()}
+        extra = getattr(record, "fields", None)
+        if extra:
+            data.update(extra)
+        if record.exc_info:
+            data["exc"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False, default=str)
+
+
+def configure_logging(level: str = "INFO", json_logs: bool = True) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if json_logs else logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    logging.getLogger("uvicorn.access").disabled = True
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+class Metrics:
+    """Request counters and latency histograms in Prometheus text format."""
+
+    def __init__(self, service: str):
+        self.service = service
+        self.requests: dict[tuple[str, str, int], int] = defaultdict(int)
+        self.latency: dict[tuple[str, str], list[float]] = {}
+        self.in_flight = 0
+        self.gauges: dict[str, float] = {}
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.requests[(method, route, status)] += 1
+        hist = self.latency.get((method, route))
+        if hist is None:
+            hist = self.latency[(method, route)] = [0.0] * (len(BUCKETS) + 2)  # buckets, +Inf, sum
+        for i, b in enumerate(BUCKETS):
+            if seconds <= b:
+                hist[i] += 1
+        hist[len(BUCKETS)] += 1
+        hist[-1] += seconds
+
+    def render(self) -> str:
+        s = self.service
+        out = ["# HELP yunguan_http_requests_total HTTP requests handled.",
+               "# TYPE yunguan_http_requests_total counter"]
+        for (m, r, st), n in sorted(self.requests.items()):
+            out.append(f'yunguan_http_requests_total{{service="{s}",method="{m}",route="{r}",status="{st}"}} {n}')
+        out += ["# HELP yunguan_http_request_duration_seconds Request latency.",
+                "# TYPE yunguan_http_request_duration_seconds histogram"]
+        for (m, r), h in sorted(self.latency.items()):
+            labels = f'service="{s}",method="{m}",route="{r}"'
+            for i, b in enumerate(BUCKETS):
+                out.append(f'yunguan_http_request_duration_seconds_bucket{{{labels},le="{b}"}} {int(h[i])}')
+            out.append(f'yunguan_http_request_duration_seconds_bucket{{{labels},le="+Inf"}} {int(h[len(BUCKETS)])}')
+            out.append(f"yunguan_http_request_duration_seconds_sum{{{labels}}} {h[-1]:.6f}")
+            out.append(f"yunguan_http_request_duration_seconds_count{{{labels}}} {int(h[len(BUCKETS)])}")
+        out += ["# HELP yunguan_http_requests_in_flight Requests being handled now.",
+                "# TYPE yunguan_http_requests_in_flight gauge",
+                f'yunguan_http_requests_in_flight{{service="{s}"}} {self.in_flight}']
+        for name, value in sorted(self.gauges.items()):
+            out += [f"# TYPE {name} gauge", f'{name}{{service="{s}"}} {value}']
+        return "\n".join(out) + "\n"
+
+
+def request_id_of(scope) -> str:
+    for k, v in scope.get("headers", ()):
+        if k == b"x-request-id":
+            value = v.decode("latin-1")
+            if _REQUEST_ID.match(value):
+                return value
+            break
+    return uuid.uuid4().hex
+
+
+class ObservabilityMiddleware:
+    """Gives every request an id (kept from ``X-Request-ID`` when sane), logs it, counts it."""
+
+    def __init__(self, app, *, metrics: Metrics, logger_name: str):
+        self.app = app
+        self.metrics = metrics
+        self.log = logging.getLogger(logger_name)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        rid = request_id_of(scope)
+        # Make the id visible to handlers as a request header, whether it came in or was made here.
+        headers = [(k, v) for k, v in scope["headers"] if k != b"x-request-id"]
+        headers.append((b"x-request-id", rid.encode()))
+        scope["headers"] = headers
+        scope.setdefault("state", {})["request_id"] = rid
+        status_holder = [500]
+        start = time.perf_counter()
+        self.metrics.in_flight += 1
+
+        async def send_wrapper(message):
+            if message["type"] == "http.response.start":
+                status_holder[0] = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + [(b"x-request-id", rid.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            self.metrics.in_flight -= 1
+            elapsed = time.perf_counter() - start
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            self.metrics.observe(scope["method"], route, status_holder[0], elapsed)
+            if self.log.isEnabledFor(logging.INFO):
+                self.log.info("request", extra={"fields": {
+                    "request_id": rid, "method": scope["method"], "path": scope["path"],
+                    "route": route, "status": status_holder[0], "ms": round(elapsed * 1000, 2)}})

@@ -1,0 +1,23 @@
+"""Start one service with uvicorn (uvloop + httptools): ``python -m services.common.run org``."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import uvicorn
+
+from services.common.settings import settings_for
+
+
+def main() -> None:
+    service = sys.argv[1]
+    settings = settings_for(service)
+    module = importlib.import_module("gateway.app" if service == "gateway" else f"services.{service}.app")
+    app = module.create_app()
+    uvicorn.run(app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
+                log_config=None, access_log=False, timeout_graceful_shutdown=5)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""Settings shared by every service, read from the environment.
+
+One variable, ``YUNGUAN_DATABASE_URL``, switches every service at once: a
+``postgresql+asyncpg://user:pw@host/`` base gets one database per service
+(``yunguan_<service>``), while the default keeps SQLite files under ``data/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SERVICE_PORTS = {"gateway": 8000, "org": 8001, "planning": 8002, "kpi": 8003, "risk": 8004}
+
+
+class ServiceSettings(BaseSettings):
+    """Settings of one service; ``service`` names it and picks its defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="YUNGUAN_", extra="ignore")
+
+    service: str = "org"
+    database_url: str = ""
+    data_dir: Path = ROOT / "data"
+    host: str = "127.0.0.1"
+    port: int = 0
+    # Token trust: issuer and audience every service checks; keys come from org's JWKS.
+    token_issuer: str = "yunguan-org"
+    token_audience: str = "yunguan"
+    jwks_url: str = ""
+    jwks_cache_seconds: int = 300
+    demo: bool = False
+    log_level: str = "INFO"
+    log_json: bool = True
+    # Password hashing cost (argon2id); tests lower it, production keeps the library default.
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    access_token_minutes: int = 15
+    refresh_token_days: int = 14
+    login_max_failures: int = 5
+    login_lockout_seconds: int = 900
+    extra: dict = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> "ServiceSettings":
+        if not self.port:
+            self.port = SERVICE_PORTS.get(self.service, 8000)
+        if not self.jwks_url:
+            self.jwks_url = f"http://127.0.0.1:{SERVICE_PORTS['org']}/api/org/.well-known/jwks.json"
+        return self
+
+    @property
+    def db_url(self) -> str:
+        """The SQLAlchemy URL of this service's own database."""
+        return service_database_url(self.database_url, self.service, self.data_dir)
+
+
+def service_database_url(base: str, service: str, data_dir: Path) -> str:
+    """Derive one service's database URL from the deployment-wide base URL."""
+    if not base:
+        return f"sqlite+aiosqlite:///{Path(data_dir) / (service + '.db')}"
+    if base.startswith("postgresql") and base.endswith("/"):
+        return f"{base}yunguan_{service}"
+    return base
+
+
+def settings_for(service: str, **overrides) -> ServiceSettings:
+    return ServiceSettings(service=service, **overrides)
