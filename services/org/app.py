@@ -1,0 +1,59 @@
+"""The org service: who is who, and who may do what where. Signs every token the others trust."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from services.common.app import create_service_app
+from services.common.audit_api import audit_router
+from services.common.settings import ServiceSettings, settings_for
+from services.common.tokens import JwksCache
+from services.org.api import auth, clients, delegations, positions, roles, units, users
+from services.org.models import AuditEntry
+from services.org.passwords import Passwords
+from services.org.seed import ensure_roles, seed_demo
+from services.org.signing import KeyStore
+
+
+def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    settings = settings or settings_for("org")
+
+    async def start(app: FastAPI) -> None:
+        app.state.passwords = Passwords(time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib)
+        keys = KeyStore()
+        async with app.state.db.writer() as session:
+            await keys.load(session)
+            await ensure_roles(session)
+            if settings.demo:
+                await seed_demo(session, app.state.passwords)
+            await session.commit()
+        app.state.keys = keys
+        # Org verifies its own tokens from memory: no HTTP round trip to itself.
+        app.state.jwks = _LocalJwks(keys)
+
+    return create_service_app(
+        settings, title="Yunguan org 组织与权限",
+        description="Org tree, positions, roles with the six rights, users, sign-in and tokens, audit.",
+        routers=[auth.router, units.router, roles.router, positions.router, users.router, delegations.router,
+                 clients.router, audit_router(AuditEntry)],
+        on_startup=[start])
+
+
+class _LocalJwks(JwksCache):
+    """Verification straight from the key store, which always holds every published key."""
+
+    def __init__(self, keys: KeyStore):
+        async def fetch() -> dict:
+            return keys.jwks()
+
+        super().__init__(fetch, ttl=float("inf"), min_refresh=0)
+        self._store = keys
+
+    @property
+    def keys(self):
+        return self._store.keyset()
+
+    async def verify(self, token: str, *, issuer: str, audience: str) -> dict:
+        from services.common.tokens import verify
+
+        return verify(token, self._store.keyset(), issuer=issuer, audience=audience)

@@ -1,0 +1,57 @@
+"""Org's signing keys: loaded once at start-up, rotated on demand, published as JWKS."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.db import utcnow
+from services.common.tokens import KeySet, SigningKey
+from services.org.models import SigningKeyRecord
+
+
+class KeyStore:
+    """The active signing key plus every key still published for verification."""
+
+    def __init__(self) -> None:
+        self.active: SigningKey | None = None
+        self.published: list[SigningKey] = []
+
+    async def load(self, session: AsyncSession) -> None:
+        rows = (await session.execute(select(SigningKeyRecord).where(SigningKeyRecord.retired_at.is_(None))
+                                      .order_by(SigningKeyRecord.created_at))).scalars().all()
+        if not rows:
+            key = SigningKey.generate()
+            session.add(SigningKeyRecord(kid=key.kid, private_pem=key.private_pem()))
+            await session.commit()
+            self.published = [key]
+        else:
+            # Parsing PEM re-checks the RSA key (tens of ms): done here once, never per request.
+            self.published = [SigningKey.from_pem(r.kid, r.private_pem) for r in rows]
+        self.active = self.published[-1]
+
+    async def rotate(self, session: AsyncSession, *, keep_previous_for: timedelta) -> SigningKey:
+        """Make a new key the signer; keys older than the previous one are retired."""
+        key = SigningKey.generate()
+        session.add(SigningKeyRecord(kid=key.kid, private_pem=key.private_pem()))
+        cutoff = utcnow() - keep_previous_for
+        rows = (await session.execute(select(SigningKeyRecord).where(SigningKeyRecord.retired_at.is_(None))
+                                      .order_by(SigningKeyRecord.created_at))).scalars().all()
+        # A key stays published while tokens it signed may be alive: it is retired only once
+        # the key that replaced it has been signing for longer than a token lives.
+        for older, newer in zip(rows, rows[1:]):
+            if newer.created_at < cutoff:
+                older.retired_at = utcnow()
+        await session.flush()
+        retired = {r.kid for r in rows if r.retired_at is not None}
+        self.published = [k for k in self.published if k.kid not in retired] + [key]
+        self.active = key
+        return key
+
+    def jwks(self) -> dict:
+        return {"keys": [k.public_jwk() for k in self.published]}
+
+    def keyset(self) -> KeySet:
+        return KeySet.of(*self.published)
