@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -14,12 +15,20 @@ from services.org.models import ApiClient, Assignment, Delegation, Position, Rol
 
 
 def _loader(model, name: str, label: str):
-    async def load(session: Session, ident: Annotated[int, Path(alias=name)]):
+    """A load-or-404 dependency reading the path parameter ``name`` (same name on every route)."""
+
+    async def load(session, **path):
+        ident = path[name]
         obj = await session.get(model, ident)
         if obj is None:
             raise NotFound(f"There is no {label} with id {ident}.")
         return obj
 
+    # FastAPI reads the signature: expose the path parameter under its real name.
+    load.__signature__ = inspect.Signature([
+        inspect.Parameter("session", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Session),
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[int, Path()]),
+    ])
     load.__name__ = f"valid_{name}"
     return load
 

@@ -1,0 +1,242 @@
+"""The API gateway: one origin for the SPA and every service (port 8000).
+
+``create_app(settings)`` returns a plain ASGI callable. Requests under
+``/api/<service>/`` go straight to the proxy (a ``str.startswith`` per service, no
+framework routing); everything else - health, readiness, metrics, the merged OpenAPI
+document, Swagger UI and the SPA - is a small Starlette app where convenience costs
+nothing that matters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+from starlette.applications import Starlette
+from starlette.datastructures import State
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from gateway.auth import EdgeAuth, TokenCache
+from gateway.openapi import OpenApiMerger, swagger_ui_assets
+from gateway.proxy import Proxy, Upstream
+from gateway.ratelimit import RateLimiter
+from gateway.settings import GatewaySettings
+from gateway.spa import Spa
+from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging
+from services.common.problems import problem_response
+from services.common.tokens import JwksCache
+
+log = logging.getLogger("yunguan.gateway")
+
+READY_TIMEOUT = 2.0
+
+
+class Gateway:
+    """The gateway as an ASGI app with its own lifespan (pools open at start-up)."""
+
+    def __init__(self, settings: GatewaySettings, *, jwks: JwksCache | None = None):
+        self.settings = settings
+        self.state = State()
+        self.state.settings = settings
+        self.state.jwks = jwks  # tests may inject a static key set here before start-up
+        self.metrics = Metrics("gateway")
+        self.limiter = RateLimiter(settings.rate_limit_rps, settings.rate_limit_burst)
+        self.token_cache = TokenCache(settings.token_cache_size)
+        self.public_paths = frozenset(settings.public_paths)
+        self.upstreams = [Upstream(name, url, timeout=settings.timeout_for(name))
+                          for name, url in settings.upstream_urls().items()]
+        self._routes = [(u.prefix, u) for u in self.upstreams]
+        self.proxy: Proxy | None = None
+        self.http: httpx.AsyncClient | None = None
+        self.openapi: OpenApiMerger | None = None
+        self.site = ObservabilityMiddleware(self._build_site(), metrics=self.metrics,
+                                            logger_name="yunguan.gateway")
+
+    async def __call__(self, scope, receive, send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            path = scope["path"]
+            if path.startswith("/api/"):
+                for prefix, upstream in self._routes:
+                    if path.startswith(prefix):
+                        if self.proxy is None:
+                            raise RuntimeError("the gateway has not been started (run its lifespan)")
+                        return await self.proxy.handle(scope, receive, send, upstream)
+            return await self.site(scope, receive, send)
+        if kind == "lifespan":
+            return await self._lifespan_protocol(receive, send)
+        if kind == "websocket":  # nothing behind the gateway speaks WebSocket (yet)
+            await receive()
+            await send({"type": "websocket.close", "code": 1008})
+
+    # --- lifecycle -------------------------------------------------------------------
+
+    async def startup(self) -> None:
+        s = self.settings
+        self.http = httpx.AsyncClient(timeout=5.0)
+        if self.state.jwks is None:
+            # Keys are fetched on the first token, not here: org may start after the gateway.
+            self.state.jwks = JwksCache.from_url(s.jwks_url, self.http, ttl=s.jwks_cache_seconds)
+        for upstream in self.upstreams:
+            upstream.open(connections=s.upstream_connections, connect_timeout=s.upstream_connect_timeout)
+        auth = EdgeAuth(self.state.jwks, issuer=s.token_issuer, audience=s.token_audience,
+                        cache=self.token_cache)
+        self.proxy = Proxy(auth=auth, limiter=self.limiter, public_paths=self.public_paths,
+                           metrics=self.metrics)
+        self.openapi = OpenApiMerger({u.name: u.base_url for u in self.upstreams}, self.http,
+                                     public_paths=self.public_paths,
+                                     cache_seconds=s.openapi_cache_seconds)
+        log.info("gateway started", extra={"fields": {
+            "upstreams": {u.name: u.base_url for u in self.upstreams}, "jwks_url": s.jwks_url}})
+
+    async def shutdown(self) -> None:
+        self.proxy = None
+        for upstream in self.upstreams:
+            with contextlib.suppress(Exception):
+                await upstream.close()
+        if self.http is not None:
+            await self.http.aclose()
+            self.http = None
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self) -> AsyncIterator["Gateway"]:
+        """Start and stop the gateway around a block (for tests over ASGI transports)."""
+        await self.startup()
+        try:
+            yield self
+        finally:
+            await self.shutdown()
+
+    async def _lifespan_protocol(self, receive, send) -> None:
+        message = await receive()
+        assert message["type"] == "lifespan.startup"
+        try:
+            await self.startup()
+        except Exception as exc:
+            log.exception("gateway start-up failed")
+            await send({"type": "lifespan.startup.failed", "message": str(exc)})
+            return
+        await send({"type": "lifespan.startup.complete"})
+        await receive()  # lifespan.shutdown
+        await self.shutdown()
+        await send({"type": "lifespan.shutdown.complete"})
+
+    # --- the gateway's own pages --------------------------------------------------------
+
+    def _build_site(self) -> Starlette:
+        assets = swagger_ui_assets()
+        spa = Spa(self.settings.spa_dir)
+        routes = [
+            Route("/healthz", self.healthz),
+            Route("/readyz", self.readyz),
+            Route("/metrics", self.metrics_page),
+            Route("/api/openapi.json", self.openapi_document),
+            Route("/api/docs", self.docs_page(assets)),
+            Route("/api/docs/oauth2-redirect", lambda r: get_swagger_ui_oauth2_redirect_html()),
+        ]
+        if assets is not None:
+            routes.append(Mount("/api/docs/assets", app=StaticFiles(directory=assets), name="docs-assets"))
+        routes += [
+            Route("/api/{rest:path}", self.no_such_api, methods=["GET", "HEAD", "POST", "PUT", "PATCH",
+                                                                  "DELETE", "OPTIONS"]),
+            Route("/{path:path}", spa.serve, methods=["GET", "HEAD"]),
+        ]
+        return Starlette(routes=routes, exception_handlers={HTTPException: _http_problem,
+                                                            Exception: _unexpected_problem})
+
+    async def healthz(self, request: Request) -> Response:
+        return JSONResponse({"status": "ok", "service": "gateway"})
+
+    async def readyz(self, request: Request) -> Response:
+        """Ready when every upstream says it is ready; each one's state is listed either way."""
+        results = await asyncio.gather(*(self._upstream_ready(u) for u in self.upstreams))
+        upstreams = dict(results)
+        if all(r["status"] == "ready" for r in upstreams.values()):
+            return JSONResponse({"status": "ready", "service": "gateway", "upstreams": upstreams})
+        down = sorted(name for name, r in upstreams.items() if r["status"] != "ready")
+        return problem_response(503, "not-ready", "Not ready",
+                                f"Not every service is ready: {', '.join(down)}.",
+                                instance="/readyz", service="gateway",
+                                upstreams=upstreams)
+
+    async def _upstream_ready(self, upstream: Upstream) -> tuple[str, dict[str, Any]]:
+        url = f"{upstream.base_url}/readyz"
+        try:
+            resp = await self.http.get(url, timeout=READY_TIMEOUT)
+        except httpx.TimeoutException:
+            return upstream.name, {"status": "timeout", "url": url}
+        except httpx.HTTPError as exc:
+            return upstream.name, {"status": "unreachable", "url": url, "error": type(exc).__name__}
+        entry: dict[str, Any] = {"status": "ready" if resp.status_code == 200 else "not-ready",
+                                 "url": url, "http_status": resp.status_code}
+        with contextlib.suppress(ValueError):
+            body = resp.json()
+            if isinstance(body, dict) and "checks" in body:
+                entry["checks"] = body["checks"]
+        return upstream.name, entry
+
+    async def metrics_page(self, request: Request) -> Response:
+        g = self.metrics.gauges
+        g["yunguan_gateway_token_cache_entries"] = len(self.token_cache)
+        g["yunguan_gateway_token_cache_hits"] = self.token_cache.hits
+        g["yunguan_gateway_token_cache_misses"] = self.token_cache.misses
+        g["yunguan_gateway_rate_limit_clients"] = len(self.limiter)
+        if self.proxy is not None:
+            for what, n in self.proxy.errors.items():
+                g[f"yunguan_gateway_{what}"] = n
+        return PlainTextResponse(self.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
+
+    async def openapi_document(self, request: Request) -> Response:
+        return JSONResponse(await self.openapi.document())
+
+    def docs_page(self, assets):
+        local = assets is not None
+        favicon = "/api/docs/assets/favicon-32x32.png" if local else "https://fastapi.tiangolo.com/img/favicon.png"
+        urls = ({"swagger_js_url": "/api/docs/assets/swagger-ui-bundle.js",
+                 "swagger_css_url": "/api/docs/assets/swagger-ui.css"} if local else {})
+
+        async def docs(request: Request) -> Response:
+            return get_swagger_ui_html(openapi_url="/api/openapi.json", title="Yunguan 运管 API",
+                                       swagger_favicon_url=favicon,
+                                       oauth2_redirect_url="/api/docs/oauth2-redirect",
+                                       swagger_ui_parameters={"persistAuthorization": True}, **urls)
+        return docs
+
+    async def no_such_api(self, request: Request) -> Response:
+        return problem_response(404, "not-found", "Not found",
+                                "No service answers under this path; services live under "
+                                "/api/org, /api/planning, /api/kpi and /api/risk.",
+                                instance=request.url.path)
+
+
+async def _http_problem(request: Request, exc: HTTPException) -> Response:
+    titles = {404: ("not-found", "Not found"), 405: ("method-not-allowed", "Method not allowed")}
+    slug, title = titles.get(exc.status_code, ("http-error", "HTTP error"))
+    return problem_response(exc.status_code, slug, title, str(exc.detail), headers=exc.headers,
+                            instance=request.url.path)
+
+
+async def _unexpected_problem(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem_response(500, "internal-error", "Internal error",
+                            "The gateway could not complete the request; it has been logged.",
+                            instance=request.url.path, request_id=request.headers.get("x-request-id", ""))
+
+
+def create_app(settings: GatewaySettings | None = None, *, jwks: JwksCache | None = None) -> Gateway:
+    """Build the gateway; nothing connects anywhere until its lifespan starts."""
+    settings = settings or GatewaySettings()
+    if settings.log_json is not None:
+        configure_logging(settings.log_level, settings.log_json)
+        # httpx logs every control-plane request (JWKS, readiness, OpenAPI) at INFO.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+    return Gateway(settings, jwks=jwks)

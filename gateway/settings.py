@@ -1,0 +1,81 @@
+"""Gateway settings: where the four services live, how long to wait, how much to allow.
+
+Everything comes from the environment with the shared ``YUNGUAN_`` prefix, e.g.
+``YUNGUAN_PLANNING_URL=http://planning:8002``, ``YUNGUAN_UPSTREAM_TIMEOUT=30``,
+``YUNGUAN_RATE_LIMIT_RPS=100``. The same code runs embedded (all on 127.0.0.1)
+and at scale (URLs point at service load balancers); only these values change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, model_validator
+
+from services.common.settings import ROOT, SERVICE_PORTS, ServiceSettings
+
+UPSTREAMS = ("org", "planning", "kpi", "risk")
+
+
+def _local(service: str) -> str:
+    return f"http://127.0.0.1:{SERVICE_PORTS[service]}"
+
+
+_DEFAULT_JWKS = f"{_local('org')}/api/org/.well-known/jwks.json"
+
+# Paths a request may reach without a bearer token. Only proxied paths need listing:
+# the gateway's own pages (/healthz, /readyz, /metrics, /api/docs, /api/openapi.json,
+# the SPA) never ask for one. Exact matches only, so a public prefix can never
+# swallow a protected path below it.
+DEFAULT_PUBLIC_PATHS: list[str] = [
+    "/api/org/auth/token",
+    "/api/org/auth/revoke",
+    "/api/org/.well-known/jwks.json",
+    *[f"/api/{s}/{p}" for s in UPSTREAMS for p in ("openapi.json", "docs", "healthz", "readyz")],
+]
+
+
+class GatewaySettings(ServiceSettings):
+    """Settings of the API gateway (port 8000)."""
+
+    service: str = "gateway"
+
+    org_url: str = _local("org")
+    planning_url: str = _local("planning")
+    kpi_url: str = _local("kpi")
+    risk_url: str = _local("risk")
+
+    # Time an upstream may stay silent (before its headers, or between body chunks)
+    # before the gateway answers 504; per-upstream overrides as {"kpi": 30}.
+    upstream_timeout: float = 10.0
+    upstream_timeouts: dict[str, float] = Field(default_factory=dict)
+    # Kept short so an unreachable host turns into a 503 within 2 s.
+    upstream_connect_timeout: float = 1.5
+    # Connections kept per upstream; large enough that 64+ concurrent clients never queue.
+    upstream_connections: int = 256
+
+    # Token bucket per client (token subject, else client IP). rps <= 0 disables it.
+    rate_limit_rps: float = 50.0
+    rate_limit_burst: int = 100
+
+    public_paths: list[str] = Field(default_factory=lambda: list(DEFAULT_PUBLIC_PATHS))
+    spa_dir: Path = ROOT / "frontend" / "dist"
+
+    # Verified tokens remembered (never past their exp) so repeats skip RSA.
+    token_cache_size: int = 4096
+    # A complete merged OpenAPI document is reused this long; a partial one never.
+    openapi_cache_seconds: float = 10.0
+
+    @model_validator(mode="after")
+    def _gateway_defaults(self) -> "GatewaySettings":
+        # The kernel defaults the JWKS URL to org on 127.0.0.1:8001; follow org_url instead
+        # when only that was configured.
+        if self.jwks_url == _DEFAULT_JWKS and self.org_url.rstrip("/") != _local("org"):
+            self.jwks_url = f"{self.org_url.rstrip('/')}/api/org/.well-known/jwks.json"
+        return self
+
+    def upstream_urls(self) -> dict[str, str]:
+        return {name: getattr(self, f"{name}_url").rstrip("/") for name in UPSTREAMS}
+
+    def timeout_for(self, name: str) -> float:
+        return float(self.upstream_timeouts.get(name, self.upstream_timeout))
