@@ -60,7 +60,8 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     app.state.metrics = Metrics(service)
     app.state.migration_heads = head_revisions(service)
     install_problem_handlers(app)
-    app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics, logger_name=f"yunguan.{service}")
+    app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics, logger_name=f"yunguan.{service}",
+                       prefix=prefix)
 
     ops = APIRouter(tags=["operations"])
 

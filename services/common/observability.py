@@ -14,6 +14,8 @@ import uuid
 from collections import defaultdict
 from datetime import datetime, timezone
 
+from services.common.problems import problem_body
+
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -97,8 +99,9 @@ def request_id_of(scope) -> str:
 class ObservabilityMiddleware:
     """Gives every request an id (kept from ``X-Request-ID`` when sane), logs it, counts it."""
 
-    def __init__(self, app, *, metrics: Metrics, logger_name: str):
+    def __init__(self, app, *, metrics: Metrics, logger_name: str, prefix: str = ""):
         self.app = app
+        self.prefix = prefix
         self.metrics = metrics
         self.log = logging.getLogger(logger_name)
 
@@ -122,12 +125,35 @@ class ObservabilityMiddleware:
                 message["headers"] = list(message["headers"]) + [(b"x-request-id", rid.encode())]
             await send(message)
 
+        started = [False]
+
+        async def tracking_send(message):
+            if message["type"] == "http.response.start":
+                started[0] = True
+            await send_wrapper(message)
+
         try:
-            await self.app(scope, receive, send_wrapper)
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            # The last line of defence: log it with the request id, answer a Problem, never a trace.
+            self.log.exception("unhandled error", extra={"fields": {"request_id": rid, "path": scope["path"]}})
+            if not started[0]:
+                body = json.dumps(problem_body(500, "internal-error", "Internal error",
+                                               "The server could not complete the request; it has been logged.",
+                                               request_id=rid)).encode()
+                await send_wrapper({"type": "http.response.start", "status": 500,
+                                    "headers": [(b"content-type", b"application/problem+json"),
+                                                (b"content-length", str(len(body)).encode())]})
+                await send_wrapper({"type": "http.response.body", "body": body})
         finally:
             self.metrics.in_flight -= 1
             elapsed = time.perf_counter() - start
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            route = getattr(scope.get("route"), "path", None)
+            if route is None:
+                route = "unmatched"
+            elif self.prefix and scope["path"].startswith(self.prefix) and not route.startswith(self.prefix):
+                # Routes of included routers keep their own path; label them as clients call them.
+                route = self.prefix + route
             self.metrics.observe(scope["method"], route, status_holder[0], elapsed)
             if self.log.isEnabledFor(logging.INFO):
                 self.log.info("request", extra={"fields": {

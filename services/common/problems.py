@@ -155,11 +155,4 @@ def install_problem_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else title
         return problem_response(exc.status_code, slug, title, detail, headers=getattr(exc, "headers", None),
                                 instance=request.url.path)
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response(500, "internal-error", "Internal error",
-                                "The server could not complete the request; it has been logged.",
-                                instance=request.url.path,
-                                request_id=request.headers.get("x-request-id", ""))
+    # Anything else is turned into a 500 Problem by ObservabilityMiddleware, which knows the request id.

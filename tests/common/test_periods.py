@@ -1,0 +1,73 @@
+"""The period notation: parse, contains, children, previous, same period last year."""
+
+import pytest
+
+from services.common.periods import PeriodError, PeriodKind, period
+
+
+@pytest.mark.parametrize("text,kind,start,end", [
+    ("2026", PeriodKind.year, "2026-01-01", "2026-12-31"),
+    ("2026-Q1", PeriodKind.quarter, "2026-01-01", "2026-03-31"),
+    ("2026-Q4", PeriodKind.quarter, "2026-10-01", "2026-12-31"),
+    ("2026-02", PeriodKind.month, "2026-02-01", "2026-02-28"),
+    ("2024-02", PeriodKind.month, "2024-02-01", "2024-02-29"),
+    ("2026-W12", PeriodKind.week, "2026-03-16", "2026-03-22"),
+    ("2026-W01", PeriodKind.week, "2025-12-29", "2026-01-04"),
+    ("2026-03-15", PeriodKind.day, "2026-03-15", "2026-03-15"),
+])
+def test_each_notation_parses_to_its_kind_and_bounds(text, kind, start, end):
+    p = period(text)
+    assert (p.kind, p.start.isoformat(), p.end.isoformat(), str(p)) == (kind, start, end, text)
+
+
+@pytest.mark.parametrize("text", ["2026-Q5", "2026-13", "2026-00", "2026-W54", "2025-W53", "2026-02-30",
+                                  "26", "2026Q1", "2026-q1", "", "2026-3", "abcd", "0999"])
+def test_malformed_periods_are_refused_with_a_reason(text):
+    with pytest.raises(PeriodError) as exc:
+        period(text)
+    assert str(exc.value)
+
+
+def test_long_iso_years_have_a_53rd_week():
+    assert period("2026-W53").start.isoformat() == "2026-12-28"
+
+
+def test_contains_follows_the_calendar():
+    assert period("2026").contains("2026-Q2") and period("2026").contains("2026-03-15")
+    assert period("2026-Q1").contains("2026-03") and not period("2026-Q1").contains("2026-04")
+    assert period("2026-03").contains("2026-W12") and not period("2026-03").contains("2026-W14")
+    assert period("2026").contains("2026-W01")  # its Thursday is 1 January 2026
+    assert not period("2026").contains("2025-W52")
+    assert period("2026-Q1").contains("2026-Q1") and not period("2026-03").contains("2026-Q1")
+
+
+def test_children_are_the_next_level_down_or_a_named_kind():
+    assert [str(p) for p in period("2026").children()] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+    assert [str(p) for p in period("2026-Q2").children()] == ["2026-04", "2026-05", "2026-06"]
+    assert len(period("2026-02").children()) == 28
+    assert [str(p) for p in period("2026-03").children("week")] == ["2026-W10", "2026-W11", "2026-W12", "2026-W13"]
+    assert len(period("2026").children("month")) == 12
+    assert len(period("2026").children("week")) == 53
+    assert period("2026-03-15").children() == []
+    with pytest.raises(PeriodError):
+        period("2026-03").children("quarter")
+
+
+def test_previous_crosses_year_boundaries():
+    assert [str(period(t).previous()) for t in ("2026", "2026-Q1", "2026-01", "2026-W01", "2026-01-01")] == \
+        ["2025", "2025-Q4", "2025-12", "2025-W52", "2025-12-31"]
+    assert str(period("2026-12").next()) == "2027-01"
+
+
+def test_same_period_last_year():
+    assert [str(period(t).same_period_last_year()) for t in ("2026", "2026-Q3", "2026-03", "2026-W12",
+                                                             "2026-03-15", "2024-02-29")] == \
+        ["2025", "2025-Q3", "2025-03", "2025-W12", "2025-03-15", "2023-02-28"]
+    assert str(period("2027-W52").same_period_last_year()) == "2026-W52"
+    assert str(period("2026-W53").same_period_last_year()) == "2025-W52"
+
+
+def test_parent_of_a_period():
+    assert str(period("2026-05").parent("quarter")) == "2026-Q2"
+    assert str(period("2026-W01").parent("year")) == "2026"
+    assert str(period("2026-03-15").parent("week")) == "2026-W11"

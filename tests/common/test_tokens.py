@@ -1,0 +1,76 @@
+"""Token verification in the kernel: RS256 only, claims checked, JWKS refreshed on unknown kid."""
+
+import pytest
+
+from services.common.tokens import JwksCache, KeySet, SigningKey, TokenError, verify
+from tests.attacks import claims, forged_tokens
+
+KEY = SigningKey.generate("k1")
+
+
+def test_a_valid_token_verifies_and_returns_its_claims():
+    token = KEY.sign(claims(sub="42"))
+    assert verify(token, KeySet.of(KEY), issuer="yunguan-org", audience="yunguan")["sub"] == "42"
+
+
+# A token of another type is well signed: services refuse it by its typ (tests/flows/test_token_attacks.py).
+FORGED = {k: v for k, v in forged_tokens(KEY, KEY.sign(claims(grants=[]))).items() if k != "refresh-typed"}
+
+
+@pytest.mark.parametrize("name", list(FORGED))
+def test_forged_or_broken_tokens_are_refused(name):
+    token = FORGED[name]
+    with pytest.raises(TokenError):
+        verify(token, KeySet.of(KEY), issuer="yunguan-org", audience="yunguan")
+
+
+def test_jwks_round_trip_keeps_only_rs256_signing_keys():
+    doc = {"keys": [KEY.public_jwk(), {**KEY.public_jwk(), "kid": "enc", "use": "enc"},
+                    {**KEY.public_jwk(), "kid": "hs", "alg": "HS256"}, {"kty": "oct", "kid": "x", "k": "c2VjcmV0"}]}
+    assert KeySet.from_jwks(doc).kids() == ["k1"]
+
+
+async def test_unknown_kid_triggers_one_refresh_then_verifies():
+    calls = []
+    new_key = SigningKey.generate("k2")
+
+    async def fetch():
+        calls.append(1)
+        return {"keys": [KEY.public_jwk()] + ([new_key.public_jwk()] if len(calls) > 1 else [])}
+
+    cache = JwksCache(fetch, ttl=300, min_refresh=0)
+    await cache.refresh()
+    assert (await cache.verify(KEY.sign(claims()), issuer="yunguan-org", audience="yunguan"))["sub"] == "1"
+    assert len(calls) == 1
+    assert (await cache.verify(new_key.sign(claims()), issuer="yunguan-org", audience="yunguan"))["sub"] == "1"
+    assert len(calls) == 2
+
+
+async def test_forged_kids_cannot_flood_the_jwks_endpoint():
+    calls = []
+
+    async def fetch():
+        calls.append(1)
+        return {"keys": [KEY.public_jwk()]}
+
+    cache = JwksCache(fetch, ttl=300, min_refresh=60)
+    await cache.refresh()
+    for i in range(20):
+        with pytest.raises(TokenError):
+            await cache.verify(SigningKey.generate(f"rogue{i}").sign(claims()), issuer="yunguan-org",
+                               audience="yunguan")
+    assert len(calls) == 1
+
+
+async def test_keys_stay_usable_while_the_jwks_endpoint_is_down():
+    state = {"up": True}
+
+    async def fetch():
+        if not state["up"]:
+            raise OSError("connection refused")
+        return {"keys": [KEY.public_jwk()]}
+
+    cache = JwksCache(fetch, ttl=0, min_refresh=0)
+    await cache.refresh()
+    state["up"] = False
+    assert (await cache.verify(KEY.sign(claims()), issuer="yunguan-org", audience="yunguan"))["sub"] == "1"

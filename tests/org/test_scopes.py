@@ -1,0 +1,55 @@
+"""Scope resolution, one scope at a time (pure functions)."""
+
+from services.common.authz import Principal
+from services.org.authority import HeldPosition, company_path, position_grants, scope_target
+
+
+def held(scope_rights, unit="/1/4/9/", parent="/1/4/", company="/1/") -> HeldPosition:
+    return HeldPosition(position_id=7, position_title="T", role_key="r", role_name="R", rights=tuple(scope_rights),
+                        unit_path=unit, parent_path=parent, company_path=company)
+
+
+def can(scope: str, path: str) -> bool:
+    return Principal(sub="1", grants=tuple(position_grants(held([("plan", scope)])))).can("plan", path)
+
+
+def test_self_scope_covers_only_the_unit_itself():
+    assert can("self", "/1/4/9/") and not can("self", "/1/4/9/12/") and not can("self", "/1/4/")
+
+
+def test_subordinates_scope_covers_strict_descendants_only():
+    assert can("subordinates", "/1/4/9/12/") and can("subordinates", "/1/4/9/12/30/")
+    assert not can("subordinates", "/1/4/9/") and not can("subordinates", "/1/4/")
+
+
+def test_subtree_scope_covers_the_unit_and_below():
+    assert can("subtree", "/1/4/9/") and can("subtree", "/1/4/9/12/") and not can("subtree", "/1/4/10/")
+
+
+def test_superior_scope_covers_the_parent_unit_only():
+    assert can("superior", "/1/4/") and not can("superior", "/1/") and not can("superior", "/1/4/10/")
+
+
+def test_company_scope_covers_the_whole_company():
+    assert can("company", "/1/") and can("company", "/1/5/6/") and not can("company", "/2/")
+
+
+def test_prefix_matching_respects_segment_boundaries():
+    # /1/4/ must not cover /1/40/
+    assert not Principal(sub="1", grants=tuple(position_grants(held([("plan", "subtree")], unit="/1/4/")))
+                         ).can("plan", "/1/40/")
+
+
+def test_a_top_level_unit_has_no_superior():
+    assert scope_target("superior", held([], unit="/1/", parent=None)) is None
+
+
+def test_company_path_is_the_nearest_enclosing_company():
+    kinds = {"/1/": "company", "/1/3/": "company", "/1/3/8/": "department"}
+    assert company_path("/1/3/8/", kinds) == "/1/3/"
+    assert company_path("/1/5/", kinds) == "/1/"
+
+
+def test_grants_record_where_they_are_held_and_why():
+    g = position_grants(held([("veto", "subtree")]))[0]
+    assert (g.held_at, g.via, g.mode) == ("/1/4/9/", "position:7", "subtree")
