@@ -1,0 +1,52 @@
+# Yunguan 运管 — two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+FRONTEND := frontend
+
+.PHONY: run test test-python test-frontend install spa migrate bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The SPA is built when it is missing or older than its sources (skipped until frontend/ has one).
+spa:
+	@if [ -f $(FRONTEND)/package.json ]; then \
+	  if [ ! -d $(FRONTEND)/node_modules ] || [ $(FRONTEND)/package-lock.json -nt $(FRONTEND)/node_modules ]; then \
+	    (cd $(FRONTEND) && npm ci --no-audit --no-fund) && touch $(FRONTEND)/node_modules; fi; \
+	  if [ ! -f $(FRONTEND)/dist/index.html ] || [ -n "$$(find $(FRONTEND)/src $(FRONTEND)/index.html $(FRONTEND)/package.json -newer $(FRONTEND)/dist/index.html 2>/dev/null | head -n 1)" ]; then \
+	    (cd $(FRONTEND) && npm run build); fi; \
+	fi
+
+migrate: $(STAMP)
+	$(PY) -m services.common.migrate upgrade org planning kpi risk
+
+run: $(STAMP) spa
+	$(PY) -m tools.stack
+
+test: test-python test-frontend
+
+test-python: $(STAMP)
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+test-frontend:
+	@if [ -f $(FRONTEND)/package.json ]; then \
+	  if [ ! -d $(FRONTEND)/node_modules ] || [ $(FRONTEND)/package-lock.json -nt $(FRONTEND)/node_modules ]; then \
+	    (cd $(FRONTEND) && npm ci --no-audit --no-fund) && touch $(FRONTEND)/node_modules; fi; \
+	  (cd $(FRONTEND) && npm test); \
+	fi
+
+bench: $(STAMP)
+	$(PY) bench/gateway_bench.py
+
+clean:
+	rm -rf data/*.db data/*.db-wal data/*.db-shm
