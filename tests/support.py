@@ -34,7 +34,8 @@ FAST_HASH = {"argon2_time_cost": 1, "argon2_memory_kib": 1024}
 
 
 def settings(service: str, url: str, **kw: Any) -> ServiceSettings:
-    base = {"service": service, "database_url": url, "log_json": True, "log_level": "WARNING", **FAST_HASH}
+    base = {"service": service, "database_url": url, "log_json": True, "log_level": "WARNING",
+            "allow_demo_secret": True, "relay_enabled": False, **FAST_HASH}
     base.update(kw)
     return ServiceSettings(**base)
 

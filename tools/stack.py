@@ -46,11 +46,9 @@ class Stack:
         env = {**os.environ, **self.env}
         env["YUNGUAN_PORT"] = str(self.ports[name])
         for svc in SERVICES:
-            key = f"YUNGUAN_UPSTREAM_{svc.upper()}"
+            key = f"YUNGUAN_{svc.upper()}_URL"
             env.setdefault(key, f"http://127.0.0.1:{self.ports[svc]}")
         env["YUNGUAN_JWKS_URL"] = f"http://127.0.0.1:{self.ports['org']}/api/org/.well-known/jwks.json"
-        if name != "org":
-            env.pop("YUNGUAN_DEMO", None)
         return env
 
     def migrate(self) -> None:

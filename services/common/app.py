@@ -7,6 +7,7 @@ logs, ``/healthz``, ``/readyz`` (database reachable, migrations current),
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
@@ -16,7 +17,13 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import PlainTextResponse
 from sqlalchemy import text
 
+from services.common.audit_api import audit_router
 from services.common.db import Database
+from services.common.events_api import Handler, events_router, webhooks_router
+from services.common.org_units import apply_unit_event, resync_until_done
+from services.common.outbox import EventTables
+from services.common.relay import Relay
+from services.common.service_auth import ServiceTokens
 from services.common.migrate import head_revisions, is_current
 from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging
 from services.common.problems import install_problem_handlers, problem_response
@@ -28,10 +35,23 @@ Hook = Callable[[FastAPI], Awaitable[None]]
 
 def create_service_app(settings: ServiceSettings, *, title: str, description: str = "",
                        routers: Sequence[APIRouter] = (), on_startup: Sequence[Hook] = (),
-                       on_shutdown: Sequence[Hook] = (), version: str = "0.1.0") -> FastAPI:
-    """Build a service's FastAPI app; nothing touches the database until start-up."""
+                       on_shutdown: Sequence[Hook] = (), version: str = "0.1.0",
+                       audit_model: type | None = None, events: EventTables | None = None,
+                       event_handlers: Sequence[tuple[str, Handler]] = (),
+                       org_unit_model: type | None = None) -> FastAPI:
+    """Build a service's FastAPI app; nothing touches the database until start-up.
+
+    With ``events`` the service gets its relay, the inbound events endpoint, delivery
+    admin and webhooks; with ``org_unit_model`` it keeps a read-model of the org tree.
+    """
     service = settings.service
     prefix = f"/api/{service}"
+    handlers = list(event_handlers)
+    if org_unit_model is not None:
+        async def on_unit_event(session, event):
+            await apply_unit_event(session, org_unit_model, event)
+
+        handlers.append(("org.unit.*", on_unit_event))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -39,11 +59,28 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
         app.state.http = httpx.AsyncClient(timeout=10.0)
         if getattr(app.state, "jwks", None) is None:
             app.state.jwks = JwksCache.from_url(settings.jwks_url, app.state.http, ttl=settings.jwks_cache_seconds)
+        if getattr(app.state, "service_tokens", None) is None:
+            app.state.service_tokens = ServiceTokens(
+                service=service, service_secret=settings.service_secret, client=app.state.http,
+                token_url=f"{settings.service_url('org')}/api/org/auth/token")
+        tasks: list[asyncio.Task] = []
         try:
             for hook in on_startup:
                 await hook(app)
+            if events is not None:
+                app.state.relay = Relay(db=app.state.db, tables=events, settings=settings,
+                                        tokens=app.state.service_tokens, client=app.state.http)
+                if settings.relay_enabled:
+                    tasks.append(asyncio.create_task(app.state.relay.run_forever(), name=f"{service}-relay"))
+            if org_unit_model is not None and settings.relay_enabled:
+                tasks.append(asyncio.create_task(resync_until_done(app), name=f"{service}-org-sync"))
             yield
         finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(BaseException):
+                    await task
             for hook in on_shutdown:
                 with contextlib.suppress(Exception):
                     await hook(app)
@@ -57,6 +94,9 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     app.state.settings = settings
     app.state.service = service
     app.state.jwks = None
+    app.state.service_tokens = None
+    app.state.relay = None
+    app.state.org_unit_model = org_unit_model
     app.state.metrics = Metrics(service)
     app.state.migration_heads = head_revisions(service)
     install_problem_handlers(app)
@@ -95,4 +135,11 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     app.include_router(ops, prefix=prefix, include_in_schema=False)
     for router in routers:
         app.include_router(router, prefix=prefix)
+    if audit_model is not None:
+        app.include_router(audit_router(audit_model), prefix=prefix)
+    if events is not None:
+        app.include_router(events_router(events, service=service, handlers=handlers, org_unit_model=org_unit_model),
+                           prefix=prefix)
+        if audit_model is not None:
+            app.include_router(webhooks_router(events, service=service, audit_model=audit_model), prefix=prefix)
     return app

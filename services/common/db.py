@@ -128,6 +128,10 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             yield session
             if session.in_transaction():
                 await session.commit()
+            if session.info.pop("events_recorded", False):
+                relay = getattr(request.app.state, "relay", None)
+                if relay is not None:
+                    relay.wake.set()
         except BaseException:
             await session.rollback()
             raise

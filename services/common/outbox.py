@@ -1,30 +1,44 @@
-"""Transactional outbox: a domain event is written in the same transaction as its change.
+"""Transactional outbox and the tables that carry events out of a service.
 
-No event without the change, no change without its event: :func:`record`
-only adds a row to the caller's session, so it commits or rolls back with it.
+A domain event is written in the same transaction as its change (:func:`record`
+only adds a row to the caller's session): no event without the change, no change
+without its event. The relay later fans each event out into one ``delivery`` per
+subscriber (another service or a webhook) and keeps a log of every attempt.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Integer, String, Index
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.db import utcnow
 
+_BIGINT = BigInteger().with_variant(Integer, "sqlite")
 
-def outbox_model(Base) -> type:
-    """The ``outbox_event`` table for a service's declarative base."""
+
+@dataclass(frozen=True)
+class EventTables:
+    outbox: type
+    delivery: type
+    attempt: type
+    webhook: type
+    processed: type
+
+
+def event_tables(Base) -> EventTables:
+    """The outbox, delivery, delivery-attempt, webhook and processed-event tables for a service."""
 
     class OutboxEvent(Base):
         __tablename__ = "outbox_event"
         __table_args__ = (Index("ix_outbox_event_status_seq", "status", "seq"),)
 
-        seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+        seq: Mapped[int] = mapped_column(_BIGINT, primary_key=True)
         id: Mapped[str] = mapped_column(String(36), unique=True)
         type: Mapped[str] = mapped_column(String(120))
         source: Mapped[str] = mapped_column(String(40))
@@ -32,10 +46,75 @@ def outbox_model(Base) -> type:
         subject: Mapped[str] = mapped_column(String(120), index=True)
         unit_path: Mapped[str | None] = mapped_column(String(500))
         data: Mapped[dict] = mapped_column(JSON)
+        # pending: not yet fanned out to subscribers; dispatched: deliveries exist
         status: Mapped[str] = mapped_column(String(20), default="pending")
         attempts: Mapped[int] = mapped_column(Integer, default=0)
+        dispatched_at: Mapped[datetime | None]
 
-    return OutboxEvent
+    class WebhookSubscription(Base):
+        __tablename__ = "webhook_subscription"
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+        url: Mapped[str] = mapped_column(String(2000))
+        event_types: Mapped[list] = mapped_column(JSON)  # patterns such as "planning.plan.*"
+        secret: Mapped[str] = mapped_column(String(200))
+        description: Mapped[str] = mapped_column(Text, default="")
+        active: Mapped[bool] = mapped_column(Boolean, default=True)
+        created_by: Mapped[str] = mapped_column(String(120), default="")
+        created_at: Mapped[datetime] = mapped_column(default=utcnow)
+        updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+        version: Mapped[int] = mapped_column(Integer, default=1)
+        __mapper_args__ = {"version_id_col": version}
+
+    class Delivery(Base):
+        """One event on its way to one subscriber."""
+
+        __tablename__ = "delivery"
+        __table_args__ = (
+            Index("ix_delivery_due", "status", "next_attempt_at"),
+            Index("ix_delivery_order", "target", "subject", "event_seq"),
+        )
+
+        id: Mapped[int] = mapped_column(_BIGINT, primary_key=True)
+        event_seq: Mapped[int] = mapped_column(_BIGINT, ForeignKey("outbox_event.seq"), index=True)
+        event_id: Mapped[str] = mapped_column(String(36))
+        subject: Mapped[str] = mapped_column(String(120))
+        # "service:kpi" or "webhook:12"; order is kept per (target, subject)
+        target: Mapped[str] = mapped_column(String(60))
+        webhook_id: Mapped[int | None] = mapped_column(ForeignKey("webhook_subscription.id", ondelete="SET NULL"),
+                                                       index=True)
+        url: Mapped[str] = mapped_column(String(2000))
+        # pending → delivered, or parked after too many failures (an admin may retry it)
+        status: Mapped[str] = mapped_column(String(20), default="pending")
+        attempts: Mapped[int] = mapped_column(Integer, default=0)
+        next_attempt_at: Mapped[datetime]
+        lease_until: Mapped[datetime | None]
+        last_error: Mapped[str] = mapped_column(Text, default="")
+        created_at: Mapped[datetime] = mapped_column(default=utcnow)
+        delivered_at: Mapped[datetime | None]
+
+    class DeliveryAttempt(Base):
+        __tablename__ = "delivery_attempt"
+
+        id: Mapped[int] = mapped_column(_BIGINT, primary_key=True)
+        delivery_id: Mapped[int] = mapped_column(_BIGINT, ForeignKey("delivery.id", ondelete="CASCADE"), index=True)
+        at: Mapped[datetime] = mapped_column(default=utcnow)
+        status_code: Mapped[int | None]
+        latency_ms: Mapped[float] = mapped_column(default=0.0)
+        ok: Mapped[bool] = mapped_column(Boolean, default=False)
+        error: Mapped[str] = mapped_column(Text, default="")
+
+    class ProcessedEvent(Base):
+        """Events this service has applied, so a redelivery changes nothing."""
+
+        __tablename__ = "processed_event"
+
+        event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+        type: Mapped[str] = mapped_column(String(120))
+        source: Mapped[str] = mapped_column(String(40))
+        processed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    return EventTables(OutboxEvent, Delivery, DeliveryAttempt, WebhookSubscription, ProcessedEvent)
 
 
 def envelope(event) -> dict[str, Any]:
@@ -51,4 +130,6 @@ async def record(session: AsyncSession, model: type, *, source: str, type: str, 
     event = model(id=str(uuid.uuid4()), type=type, source=source, occurred_at=utcnow(),
                   subject=str(subject), unit_path=unit_path, data=data, status="pending", attempts=0)
     session.add(event)
+    # Tells the session dependency to wake the relay once this transaction commits.
+    session.info["events_recorded"] = True
     return event

@@ -14,6 +14,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# Only for demo and tests; the settings refuse it unless YUNGUAN_DEMO=1.
+DEMO_SERVICE_SECRET = "yunguan-demo-service-secret"
+
 SERVICE_PORTS = {"gateway": 8000, "org": 8001, "planning": 8002, "kpi": 8003, "risk": 8004}
 
 
@@ -42,7 +45,35 @@ class ServiceSettings(BaseSettings):
     refresh_token_days: int = 14
     login_max_failures: int = 5
     login_lockout_seconds: int = 900
-    extra: dict = Field(default_factory=dict)
+    # Where each service answers (events are delivered there; the gateway routes there).
+    org_url: str = f"http://127.0.0.1:{SERVICE_PORTS['org']}"
+    planning_url: str = f"http://127.0.0.1:{SERVICE_PORTS['planning']}"
+    kpi_url: str = f"http://127.0.0.1:{SERVICE_PORTS['kpi']}"
+    risk_url: str = f"http://127.0.0.1:{SERVICE_PORTS['risk']}"
+    # Events: the relay delivering this service's outbox, and how it retries.
+    relay_enabled: bool = True
+    relay_interval: float = 0.5
+    relay_batch: int = 100
+    relay_max_attempts: int = 8
+    relay_backoff_base: float = 1.0
+    relay_backoff_max: float = 300.0
+    relay_timeout: float = 10.0
+    webhook_allow_private_targets: bool = False
+    # Internal service clients authenticate to org with secrets derived from this one.
+    service_secret: str = DEMO_SERVICE_SECRET
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> "ServiceSettings":
+        # Only the services sign in to one another; the gateway never uses the secret.
+        uses_secret = self.service in ("org", "planning", "kpi", "risk")
+        if uses_secret and not self.demo and self.service_secret == DEMO_SERVICE_SECRET and not self.allow_demo_secret:
+            raise ValueError("YUNGUAN_SERVICE_SECRET must be set outside demo mode (YUNGUAN_DEMO=1)")
+        return self
+
+    allow_demo_secret: bool = False
+
+    def service_url(self, service: str) -> str:
+        return getattr(self, f"{service}_url").rstrip("/")
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "ServiceSettings":

@@ -5,14 +5,14 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.common.app import create_service_app
-from services.common.audit_api import audit_router
 from services.common.settings import ServiceSettings, settings_for
 from services.common.tokens import JwksCache
 from services.org.api import auth, clients, delegations, positions, roles, units, users
-from services.org.models import AuditEntry
+from services.org.models import AuditEntry, events
 from services.org.passwords import Passwords
 from services.org.seed import ensure_roles, seed_demo
 from services.org.signing import KeyStore
+from services.org.signin import LocalServiceTokens, provision_service_clients
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -24,19 +24,21 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         async with app.state.db.writer() as session:
             await keys.load(session)
             await ensure_roles(session)
+            await provision_service_clients(session, settings.service_secret)
             if settings.demo:
                 await seed_demo(session, app.state.passwords)
             await session.commit()
         app.state.keys = keys
-        # Org verifies its own tokens from memory: no HTTP round trip to itself.
+        # Org verifies and issues its own tokens from memory: no HTTP round trip to itself.
         app.state.jwks = _LocalJwks(keys)
+        app.state.service_tokens = LocalServiceTokens(settings, keys)
 
     return create_service_app(
         settings, title="Yunguan org 组织与权限",
         description="Org tree, positions, roles with the six rights, users, sign-in and tokens, audit.",
         routers=[auth.router, units.router, roles.router, positions.router, users.router, delegations.router,
-                 clients.router, audit_router(AuditEntry)],
-        on_startup=[start])
+                 clients.router],
+        on_startup=[start], audit_model=AuditEntry, events=events)
 
 
 class _LocalJwks(JwksCache):

@@ -9,13 +9,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.audit import audit_model
 from services.common.db import make_base, utcnow
-from services.common.outbox import outbox_model
+from services.common.outbox import event_tables
 
 Base = make_base()
 # Versioned tables carry ``version`` as SQLAlchemy's version_id_col: every UPDATE checks and
 # bumps it, so two concurrent writers can never both win (it is also the ETag).
 AuditEntry = audit_model(Base)
-OutboxEvent = outbox_model(Base)
+events = event_tables(Base)
+OutboxEvent = events.outbox
 
 
 class Unit(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta, timezone
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common.authz import Grant
 from services.common.db import utcnow
 from services.common.problems import Problem, TooManyRequests
+from services.common.service_auth import INTERNAL_SERVICES, client_id_for, secret_for
 from services.common.settings import ServiceSettings
 from services.common.tokens import SigningKey
 from services.org.grants import client_grants, user_grants
@@ -150,3 +152,39 @@ async def issue_for_client(session: AsyncSession, *, settings: ServiceSettings, 
     claims, lifetime = access_claims(settings=settings, sub=f"client:{client.client_id}", name=client.name,
                                      grants=grants, extra={"client_id": client.client_id})
     return Issued(key.sign(claims), lifetime, None, claims["sub"]), client
+
+
+async def provision_service_clients(session: AsyncSession, service_secret: str) -> None:
+    """Make sure every internal service can sign in with its derived secret (identity only, no grants)."""
+    for service in INTERNAL_SERVICES:
+        cid = client_id_for(service)
+        secret_hash = hash_client_secret(secret_for(service_secret, service))
+        client = (await session.execute(select(ApiClient).where(ApiClient.client_id == cid))).scalar_one_or_none()
+        if client is None:
+            session.add(ApiClient(client_id=cid, name=f"Yunguan {service} service", secret_hash=secret_hash, grants=[]))
+        elif client.secret_hash != secret_hash:
+            client.secret_hash = secret_hash
+    await session.flush()
+
+
+class LocalServiceTokens:
+    """Org's own service token, signed in memory (org delivers its events with it)."""
+
+    def __init__(self, settings: ServiceSettings, keys) -> None:
+        self._settings = settings
+        self._keys = keys
+        self._token: str | None = None
+        self._renew_at = 0.0
+
+    async def token(self) -> str:
+        now = time.monotonic()
+        if self._token is None or now >= self._renew_at:
+            cid = client_id_for("org")
+            claims, lifetime = access_claims(settings=self._settings, sub=f"client:{cid}", name="Yunguan org service",
+                                             grants=[], extra={"client_id": cid})
+            self._token = self._keys.active.sign(claims)
+            self._renew_at = now + lifetime * 0.8
+        return self._token
+
+    def invalidate(self) -> None:
+        self._token = None

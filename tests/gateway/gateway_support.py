@@ -159,7 +159,8 @@ def openapi_doc(service: str) -> dict[str, Any]:
 async def serve(app, **config: Any) -> AsyncIterator[str]:
     """Run ``app`` with uvicorn on a free port in this event loop; yield its base URL."""
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None,
-                                           access_log=False, lifespan="on", **config))
+                                           access_log=False, lifespan="on",
+                                           timeout_graceful_shutdown=1, **config))
     task = asyncio.create_task(server.serve())
     deadline = time.monotonic() + 10
     while not server.started:

@@ -1,0 +1,118 @@
+"""The org read-model: each service's local copy of unit ids, names and paths.
+
+Kept current by ``org.unit.*`` events and rebuilt in full from org's API on start
+or on demand, so moving a unit in org changes what every service authorises.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from typing import Any
+
+import httpx
+from sqlalchemy import Integer, String, delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.common.db import utcnow
+
+log = logging.getLogger("yunguan.org_units")
+
+
+def org_unit_model(Base) -> type:
+    class OrgUnit(Base):
+        __tablename__ = "org_unit"
+
+        id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+        parent_id: Mapped[int | None] = mapped_column(Integer, index=True)
+        name: Mapped[str] = mapped_column(String(200))
+        code: Mapped[str] = mapped_column(String(60))
+        kind: Mapped[str] = mapped_column(String(20))
+        path: Mapped[str] = mapped_column(String(500), index=True)
+        version: Mapped[int] = mapped_column(Integer, default=1)  # org's version of the unit
+        synced_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    return OrgUnit
+
+
+_FIELDS = ("parent_id", "name", "code", "kind", "path")
+
+
+async def _upsert(session: AsyncSession, model: type, data: dict[str, Any]) -> None:
+    row = await session.get(model, int(data["id"]))
+    version = int(data.get("version") or 0)
+    if row is None:
+        session.add(model(id=int(data["id"]), version=version, synced_at=utcnow(),
+                          **{k: data[k] for k in _FIELDS}))
+    elif version >= row.version:  # never let an older copy overwrite a newer one
+        for k in _FIELDS:
+            setattr(row, k, data[k])
+        row.version, row.synced_at = version, utcnow()
+    await session.flush()
+
+
+async def apply_unit_event(session: AsyncSession, model: type, event: dict[str, Any]) -> None:
+    """Apply one ``org.unit.*`` event to the read-model."""
+    kind, data = event["type"].rsplit(".", 1)[-1], event["data"]
+    if kind == "deleted":
+        await session.execute(delete(model).where(model.id == int(data["id"])))
+        return
+    if kind == "moved":
+        old, new = data["old_path"], data["new_path"]
+        for row in (await session.execute(select(model).where(model.path.startswith(old, autoescape=True)))).scalars():
+            row.path = new + row.path[len(old):]
+            row.synced_at = utcnow()
+        await session.flush()
+    await _upsert(session, model, data)
+
+
+async def replace_all(session: AsyncSession, model: type, units: list[dict[str, Any]]) -> int:
+    """Make the read-model exactly org's current tree."""
+    await session.execute(delete(model))
+    for u in units:
+        session.add(model(id=int(u["id"]), version=int(u.get("version") or 0), synced_at=utcnow(),
+                          **{k: u[k] for k in _FIELDS}))
+    await session.flush()
+    return len(units)
+
+
+async def fetch_units(client: httpx.AsyncClient, org_url: str, token: str) -> list[dict[str, Any]]:
+    units, cursor = [], None
+    while True:
+        params = {"limit": 500, **({"cursor": cursor} if cursor else {})}
+        resp = await client.get(f"{org_url}/api/org/units", params=params,
+                                headers={"authorization": f"Bearer {token}"}, timeout=10.0)
+        resp.raise_for_status()
+        page = resp.json()
+        units.extend(page["items"])
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return units
+
+
+async def resync(app) -> int:
+    """Rebuild the read-model from org's API (with this service's own token)."""
+    settings, db = app.state.settings, app.state.db
+    units = await fetch_units(app.state.http, settings.service_url("org"), await app.state.service_tokens.token())
+    async with db.writer() as s:
+        n = await replace_all(s, app.state.org_unit_model, units)
+        await s.commit()
+    return n
+
+
+async def resync_until_done(app, *, first_delay: float = 0.0, max_delay: float = 30.0) -> None:
+    """Keep trying to resync on start-up: org may come up after this service."""
+    delay = max(first_delay, 0.5)
+    while True:
+        try:
+            n = await resync(app)
+            log.info("org read-model synced", extra={"fields": {"units": n}})
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.info("org read-model not synced yet", extra={"fields": {"error": f"{type(exc).__name__}: {exc}"}})
+            await asyncio.sleep(delay)
+            delay = min(max_delay, delay * 2)

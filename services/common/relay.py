@@ -1,0 +1,191 @@
+"""The relay: fans outbox events out to subscribers and delivers them over HTTP.
+
+- Order is kept per (subscriber, subject): a delivery waits while an earlier one
+  for the same subject is still pending (in backoff, say) or not yet fanned out.
+- Failures back off exponentially with jitter; after ``relay_max_attempts`` a
+  delivery is parked (dead-lettered) until an admin retries it. A parked delivery
+  does not hold back later events of its subject.
+- Deliveries are claimed with a lease; on PostgreSQL the claim uses
+  ``FOR UPDATE SKIP LOCKED``, so several replicas share the work and no delivery
+  is claimed twice. On SQLite there is one relay per service (writers serialise).
+- Every attempt is logged (status code, latency, error).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+from datetime import timedelta
+from typing import Any, Protocol
+
+import httpx
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import aliased
+
+from services.common import webhooks
+from services.common.db import Database, utcnow
+from services.common.outbox import EventTables, envelope
+from services.common.subscriptions import consumers_of, matches_any
+
+log = logging.getLogger("yunguan.relay")
+
+LEASE = timedelta(seconds=60)
+
+
+class TokenSource(Protocol):
+    async def token(self) -> str: ...
+    def invalidate(self) -> None: ...
+
+
+def backoff(attempts: int, *, base: float, cap: float, rng: random.Random = random.Random()) -> float:
+    """Seconds to wait after ``attempts`` failures: exponential, capped, with ±50 % jitter."""
+    return min(cap, base * (2 ** max(0, attempts - 1))) * rng.uniform(0.5, 1.5)
+
+
+class Relay:
+    def __init__(self, *, db: Database, tables: EventTables, settings, tokens: TokenSource | None,
+                 client: httpx.AsyncClient | None = None):
+        self.db = db
+        self.t = tables
+        self.settings = settings
+        self.service = settings.service
+        self.tokens = tokens
+        self.client = client or httpx.AsyncClient()
+        self.wake = asyncio.Event()
+        self.postgres = not db.sqlite
+
+    # --- fan-out ---------------------------------------------------------------------------
+
+    async def dispatch_once(self) -> int:
+        """Create one delivery per subscriber for each event not yet fanned out."""
+        Outbox, Delivery, Webhook = self.t.outbox, self.t.delivery, self.t.webhook
+        async with self.db.writer() as s:
+            stmt = select(Outbox).where(Outbox.status == "pending").order_by(Outbox.seq).limit(self.settings.relay_batch)
+            if self.postgres:
+                stmt = stmt.with_for_update(skip_locked=True)
+            events = (await s.execute(stmt)).scalars().all()
+            if not events:
+                return 0
+            hooks = (await s.execute(select(Webhook).where(Webhook.active.is_(True)))).scalars().all()
+            now = utcnow()
+            for e in events:
+                for svc in consumers_of(e.type, source=self.service):
+                    s.add(Delivery(event_seq=e.seq, event_id=e.id, subject=e.subject, target=f"service:{svc}",
+                                   url=f"{self.settings.service_url(svc)}/api/{svc}/events", next_attempt_at=now))
+                for h in hooks:
+                    if matches_any(h.event_types, e.type):
+                        s.add(Delivery(event_seq=e.seq, event_id=e.id, subject=e.subject, target=f"webhook:{h.id}",
+                                       webhook_id=h.id, url=h.url, next_attempt_at=now))
+                e.status, e.dispatched_at = "dispatched", now
+            await s.commit()
+            return len(events)
+
+    # --- delivery --------------------------------------------------------------------------
+
+    async def _claim(self) -> list[tuple[Any, Any, Any]]:
+        Outbox, Delivery, Webhook = self.t.outbox, self.t.delivery, self.t.webhook
+        earlier = aliased(Delivery)
+        now = utcnow()
+        async with self.db.writer() as s:
+            stmt = (
+                select(Delivery)
+                .where(Delivery.status == "pending", Delivery.next_attempt_at <= now,
+                       or_(Delivery.lease_until.is_(None), Delivery.lease_until < now),
+                       ~exists().where(and_(earlier.target == Delivery.target, earlier.subject == Delivery.subject,
+                                            earlier.event_seq < Delivery.event_seq, earlier.status == "pending")),
+                       ~exists().where(and_(Outbox.subject == Delivery.subject, Outbox.seq < Delivery.event_seq,
+                                            Outbox.status == "pending")))
+                .order_by(Delivery.event_seq, Delivery.id)
+                .limit(self.settings.relay_batch))
+            if self.postgres:
+                stmt = stmt.with_for_update(skip_locked=True, of=Delivery)
+            claimed = (await s.execute(stmt)).scalars().all()
+            for d in claimed:
+                d.lease_until = now + LEASE
+            await s.commit()
+            if not claimed:
+                return []
+            events = {e.seq: e for e in (await s.execute(
+                select(Outbox).where(Outbox.seq.in_([d.event_seq for d in claimed])))).scalars()}
+            hook_ids = [d.webhook_id for d in claimed if d.webhook_id]
+            hooks = {h.id: h for h in (await s.execute(select(Webhook).where(Webhook.id.in_(hook_ids)))).scalars()} \
+                if hook_ids else {}
+            return [(d, events[d.event_seq], hooks.get(d.webhook_id)) for d in claimed]
+
+    async def _send(self, delivery, event, hook) -> tuple[bool, int | None, float, str]:
+        body = json.dumps(envelope(event), ensure_ascii=False, separators=(",", ":")).encode()
+        start = time.perf_counter()
+        try:
+            if delivery.target.startswith("webhook:"):
+                if hook is None or not hook.active:
+                    return False, None, 0.0, "the webhook subscription was removed or disabled"
+                if not self.settings.webhook_allow_private_targets:
+                    await asyncio.to_thread(webhooks.check_target, delivery.url, allow_private=False)
+                headers = webhooks.headers(hook.secret, event.id, body)
+            else:
+                if self.tokens is None:
+                    return False, None, 0.0, "this service has no token to call other services with"
+                headers = {"content-type": "application/json", "authorization": f"Bearer {await self.tokens.token()}"}
+            resp = await self.client.post(delivery.url, content=body, headers=headers,
+                                          timeout=self.settings.relay_timeout)
+            latency = (time.perf_counter() - start) * 1000
+            if resp.status_code == 401 and self.tokens is not None:
+                self.tokens.invalidate()
+            ok = 200 <= resp.status_code < 300
+            return ok, resp.status_code, latency, "" if ok else f"HTTP {resp.status_code}: {resp.text[:300]}"
+        except webhooks.UnsafeTarget as exc:
+            return False, None, (time.perf_counter() - start) * 1000, str(exc)
+        except Exception as exc:  # connection refused, timeout, token fetch failure...
+            return False, None, (time.perf_counter() - start) * 1000, f"{type(exc).__name__}: {exc}"[:500]
+
+    async def deliver_once(self) -> int:
+        """Claim due deliveries, send them concurrently, record every attempt."""
+        claimed = await self._claim()
+        if not claimed:
+            return 0
+        results = await asyncio.gather(*[self._send(d, e, h) for d, e, h in claimed])
+        Delivery, Attempt = self.t.delivery, self.t.attempt
+        now = utcnow()
+        async with self.db.writer() as s:
+            for (d, _e, _h), (ok, code, latency, error) in zip(claimed, results):
+                row = await s.get(Delivery, d.id)
+                s.add(Attempt(delivery_id=d.id, at=now, status_code=code, latency_ms=round(latency, 2), ok=ok,
+                              error=error))
+                row.attempts += 1
+                row.lease_until = None
+                if ok:
+                    row.status, row.delivered_at, row.last_error = "delivered", now, ""
+                else:
+                    row.last_error = error
+                    if row.attempts >= self.settings.relay_max_attempts:
+                        row.status = "parked"
+                        log.warning("delivery parked", extra={"fields": {"delivery": d.id, "target": d.target,
+                                                                          "error": error}})
+                    else:
+                        row.next_attempt_at = now + timedelta(seconds=backoff(
+                            row.attempts, base=self.settings.relay_backoff_base, cap=self.settings.relay_backoff_max))
+            await s.commit()
+        return len(claimed)
+
+    async def run_once(self) -> int:
+        return await self.dispatch_once() + await self.deliver_once()
+
+    async def run_forever(self) -> None:
+        while True:
+            try:
+                busy = await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("relay round failed")
+                busy = 0
+            if busy:
+                continue
+            self.wake.clear()
+            try:
+                await asyncio.wait_for(self.wake.wait(), self.settings.relay_interval)
+            except asyncio.TimeoutError:
+                pass

@@ -1,0 +1,43 @@
+"""Which service consumes which events: configuration in one place, not code in services.
+
+Patterns use ``*`` for one or more dot-separated parts (``org.unit.*``). Deployments
+may replace the table with ``YUNGUAN_SUBSCRIPTIONS`` (JSON of the same shape).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+
+INTERNAL_SUBSCRIPTIONS: dict[str, list[str]] = {
+    # every service keeps a read-model of the org tree
+    "org.unit.*": ["planning", "kpi", "risk"],
+    # issued and revised plans become KPI targets
+    "planning.plan.issued": ["kpi"],
+    "planning.plan.revised": ["kpi"],
+    # KPIs crossing warning values raise risk alerts
+    "kpi.threshold.crossed": ["risk"],
+}
+
+
+def matches(pattern: str, event_type: str) -> bool:
+    return fnmatch.fnmatchcase(event_type, pattern)
+
+
+def matches_any(patterns: list[str], event_type: str) -> bool:
+    return any(matches(p, event_type) for p in patterns)
+
+
+def subscriptions() -> dict[str, list[str]]:
+    raw = os.environ.get("YUNGUAN_SUBSCRIPTIONS")
+    return json.loads(raw) if raw else INTERNAL_SUBSCRIPTIONS
+
+
+def consumers_of(event_type: str, *, source: str, table: dict[str, list[str]] | None = None) -> list[str]:
+    """Services that subscribed to ``event_type`` (a service never receives its own events)."""
+    out: list[str] = []
+    for pattern, services in (table or subscriptions()).items():
+        if matches(pattern, event_type):
+            out.extend(s for s in services if s != source and s not in out)
+    return out
