@@ -35,7 +35,10 @@ FAST_HASH = {"argon2_time_cost": 1, "argon2_memory_kib": 1024}
 
 def settings(service: str, url: str, **kw: Any) -> ServiceSettings:
     base = {"service": service, "database_url": url, "log_json": True, "log_level": "WARNING",
-            "allow_demo_secret": True, "relay_enabled": False, **FAST_HASH}
+            "allow_demo_secret": True, "relay_enabled": False, **FAST_HASH,
+            # Nothing listens on the discard port: a test never reaches a stack running on 8001-8004.
+            **{f"{s}_url": "http://127.0.0.1:9" for s in ("org", "planning", "kpi", "risk")},
+            "jwks_url": "http://127.0.0.1:9/jwks.json"}
     base.update(kw)
     return ServiceSettings(**base)
 
@@ -123,3 +126,72 @@ def make_token(*grants: Grant | tuple, sub: str = "900", name: str = "Tester", k
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+@contextlib.asynccontextmanager
+async def serve(app, *, port: int = 0, **config: Any) -> AsyncIterator[str]:
+    """Run ``app`` with uvicorn on 127.0.0.1 in this event loop (real sockets); yield its base URL."""
+    import asyncio
+
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False,
+                                           lifespan="on", timeout_graceful_shutdown=1, **config))
+    task = asyncio.create_task(server.serve())
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if task.done():
+            task.result()  # surface a start-up failure
+            raise RuntimeError("server stopped before it started")
+        if time.monotonic() > deadline:
+            raise RuntimeError("server did not start")
+        await asyncio.sleep(0.005)
+    bound = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{bound}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Receiver:
+    """A real HTTP endpoint that records what it is sent; it can fail on purpose."""
+
+    def __init__(self) -> None:
+        self.received: list[dict[str, Any]] = []
+        self.fail_with: int | None = None
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "lifespan":
+            while True:
+                msg = await receive()
+                if msg["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif msg["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        body = b""
+        while True:
+            msg = await receive()
+            body += msg.get("body", b"")
+            if not msg.get("more_body"):
+                break
+        status = self.fail_with or 200
+        if status == 200:
+            self.received.append({"path": scope["path"], "body": body,
+                                  "headers": {k.decode(): v.decode() for k, v in scope["headers"]}})
+        await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    def events(self) -> list[dict[str, Any]]:
+        import json
+
+        return [json.loads(r["body"]) for r in self.received]
