@@ -195,3 +195,45 @@ class Receiver:
         import json
 
         return [json.loads(r["body"]) for r in self.received]
+
+
+# The demo company as org seeds it on an empty database (ids in creation order).
+DEMO_UNITS = [
+    # id, parent, code, name, kind
+    (1, None, "HDGAS", "华东燃气有限公司", "company"),
+    (2, 1, "OPS", "运营管理部", "department"),
+    (3, 2, "OPS-SUP", "供应科", "section"),
+    (4, 2, "OPS-DIS", "调度科", "section"),
+    (5, 2, "OPS-SAF", "安全科", "section"),
+    (6, 2, "OPS-CS", "客户服务科", "section"),
+    (7, 1, "MKT", "市场部", "department"),
+    (8, 7, "MKT-RES", "市场调研组", "team"),
+    (9, 7, "MKT-PLN", "市场策划组", "team"),
+    (10, 1, "FIN", "财务部", "department"),
+    (11, 1, "SZ", "苏州分公司", "branch"),
+    (12, 11, "SZ-SALES", "销售部", "department"),
+    (13, 11, "SZ-CS", "客服部", "department"),
+]
+
+
+def demo_unit_rows() -> list[dict[str, Any]]:
+    paths: dict[int, str] = {}
+    rows = []
+    for uid, parent, code, name, kind in DEMO_UNITS:
+        paths[uid] = (paths[parent] if parent else "/") + f"{uid}/"
+        rows.append({"id": uid, "parent_id": parent, "code": code, "name": name, "kind": kind,
+                     "path": paths[uid], "version": 1})
+    return rows
+
+
+DEMO_PATHS = {r["code"]: r["path"] for r in demo_unit_rows()}
+DEMO_IDS = {r["code"]: r["id"] for r in demo_unit_rows()}
+
+
+async def load_demo_units(app) -> None:
+    """Fill a (non-org) service's org read-model with the demo tree, as a resync would."""
+    from services.common.org_units import replace_all
+
+    async with app.state.db.writer() as s:
+        await replace_all(s, app.state.org_unit_model, demo_unit_rows())
+        await s.commit()

@@ -38,11 +38,12 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                        on_shutdown: Sequence[Hook] = (), version: str = "0.1.0",
                        audit_model: type | None = None, events: EventTables | None = None,
                        event_handlers: Sequence[tuple[str, Handler]] = (),
-                       org_unit_model: type | None = None) -> FastAPI:
+                       org_unit_model: type | None = None, on_org_synced: Sequence[Hook] = ()) -> FastAPI:
     """Build a service's FastAPI app; nothing touches the database until start-up.
 
     With ``events`` the service gets its relay, the inbound events endpoint, delivery
-    admin and webhooks; with ``org_unit_model`` it keeps a read-model of the org tree.
+    admin and webhooks; with ``org_unit_model`` it keeps a read-model of the org tree, and
+    runs ``on_org_synced`` hooks (e.g. demo seeding) once the first resync has succeeded.
     """
     service = settings.service
     prefix = f"/api/{service}"
@@ -73,7 +74,12 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                 if settings.relay_enabled:
                     tasks.append(asyncio.create_task(app.state.relay.run_forever(), name=f"{service}-relay"))
             if org_unit_model is not None and settings.relay_enabled:
-                tasks.append(asyncio.create_task(resync_until_done(app), name=f"{service}-org-sync"))
+                async def sync_then_hooks() -> None:
+                    await resync_until_done(app)
+                    for hook in on_org_synced:
+                        await hook(app)
+
+                tasks.append(asyncio.create_task(sync_then_hooks(), name=f"{service}-org-sync"))
             yield
         finally:
             for task in tasks:

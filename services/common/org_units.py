@@ -116,3 +116,13 @@ async def resync_until_done(app, *, first_delay: float = 0.0, max_delay: float =
             log.info("org read-model not synced yet", extra={"fields": {"error": f"{type(exc).__name__}: {exc}"}})
             await asyncio.sleep(delay)
             delay = min(max_delay, delay * 2)
+
+
+async def load_unit(session: AsyncSession, model: type, unit_id: int, *, field: str = "unit_id"):
+    """A unit from the read-model, or a 404 naming the field (the client sent an unknown unit)."""
+    from services.common.problems import NotFound
+
+    unit = await session.get(model, unit_id)
+    if unit is None:
+        raise NotFound(f"There is no org unit with id {unit_id} (known to this service).", field=field)
+    return unit

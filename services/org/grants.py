@@ -86,7 +86,15 @@ async def user_grants(session: AsyncSession, user_id: int, now: datetime | None 
 
 
 async def client_grants(session: AsyncSession, client: ApiClient) -> list[Grant]:
-    """An API client's grants, with unit ids resolved to today's paths."""
+    """An API client's grants, with unit ids resolved to today's paths.
+
+    Yunguan's own services (``svc-*``) also read the whole directory (units, users), so
+    they can resolve owners and units they receive in events.
+    """
+    if client.client_id.startswith("svc-"):
+        roots = (await session.execute(select(Unit.path).where(Unit.parent_id.is_(None)))).scalars().all()
+        return [Grant(right="view", unit_path=p, mode="subtree", held_at="", via=f"client:{client.client_id}")
+                for p in roots]
     ids = [g["unit_id"] for g in client.grants]
     paths = dict((await session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(ids)))).all()) if ids else {}
     return dedupe(Grant(right=g["right"], unit_path=paths[g["unit_id"]], mode=g.get("mode", "subtree"),

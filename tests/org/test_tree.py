@@ -112,3 +112,12 @@ async def test_only_admins_over_the_unit_change_the_tree(org):
     assert (await org.patch(f"/api/org/units/{mkt['id']}", headers=mgr, json={"name": "Y"})).status_code == 403
     assert (await org.delete(f"/api/org/units/{mkt['id']}", headers=mgr)).status_code == 403
     assert (await org.get("/api/org/units")).status_code == 401
+
+
+async def test_the_demo_tree_matches_what_other_services_tests_assume(org):
+    from tests.support import demo_unit_rows
+
+    admin = await auth(org, "admin")
+    units = (await org.get("/api/org/units", headers=admin, params={"limit": 500})).json()["items"]
+    assert [{k: u[k] for k in ("id", "parent_id", "code", "name", "kind", "path")} for u in units] == \
+        [{k: r[k] for k in ("id", "parent_id", "code", "name", "kind", "path")} for r in demo_unit_rows()]

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, paginate, set_etag
 from services.common.db import Session
-from services.common.problems import Conflict, NotFound
+from services.common.problems import Conflict, Invalid, NotFound
 from services.org.api.deps import AdminPrincipal, ValidClient, request_id
 from services.org.journal import audit_change
 from services.org.models import ApiClient, Unit
@@ -36,6 +36,8 @@ async def list_clients(session: Session, principal: AdminPrincipal, limit: int =
 
 @router.post("", response_model=ClientWithSecret, status_code=201, summary="Register an API client (admin)")
 async def create_client(body: ClientCreate, session: Session, principal: AdminPrincipal, request: Request):
+    if body.client_id.startswith("svc-"):
+        raise Invalid("Client ids starting with 'svc-' are reserved for Yunguan's own services.", field="client_id")
     if (await session.execute(select(ApiClient.id).where(ApiClient.client_id == body.client_id))).first():
         raise Conflict(f"The client id '{body.client_id}' is taken.", field="client_id")
     await _check_units(session, body.grants)
