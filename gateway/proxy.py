@@ -17,9 +17,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import itertools
+import os
 import re
 import time
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -45,6 +46,24 @@ _RESPONSE_DROP = HOP_BY_HOP | {b"date", b"server", b"x-request-id"}
 
 # Same rule as the kernel's observability middleware: keep a sane incoming id, else make one.
 _SANE_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._-]{1,64}$")
+
+# Request ids made here: a random per-process prefix and a counter. Unique like uuid4().hex
+# (32 hex digits) but without a getrandom() system call per request (3% of the proxy's CPU).
+_ID_PREFIX = os.urandom(8).hex()
+_ID_COUNTER = itertools.count(1)
+
+
+def _reseed_request_ids() -> None:  # a forked worker must not repeat its parent's ids
+    global _ID_PREFIX, _ID_COUNTER
+    _ID_PREFIX, _ID_COUNTER = os.urandom(8).hex(), itertools.count(1)
+
+
+os.register_at_fork(after_in_child=_reseed_request_ids)
+
+
+def new_request_id() -> bytes:
+    return f"{_ID_PREFIX}{next(_ID_COUNTER):016x}".encode()
+
 
 # Responses up to this size with a Content-Length are read and sent as one message.
 _SMALL_BODY = 64 * 1024
@@ -148,7 +167,7 @@ class Proxy:
                 has_body = value != b"0"
             forward.append((name.decode("latin-1"), value.decode("latin-1")))
         if request_id is None or not _SANE_REQUEST_ID.match(request_id):
-            request_id = uuid.uuid4().hex.encode()
+            request_id = new_request_id()
         if connection is not None:
             forward = _drop_connection_listed(forward, connection)
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
@@ -155,4 +157,18 @@ def install_problem_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else title
         return problem_response(exc.status_code, slug, title, detail, headers=getattr(exc, "headers", None),
                                 instance=request.url.path)
+    @app.exception_handler(StaleDataError)
+    async def _stale(request: Request, exc: StaleDataError):
+        # Two writers raced on one versioned row; the loser's change was not applied.
+        return problem_response(409, "concurrent-change", "Changed concurrently",
+                                "Someone else changed this record at the same moment; reload it and try again.",
+                                instance=request.url.path)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError):
+        log.info("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
+        return problem_response(409, "conflict", "Conflict",
+                                "The change conflicts with existing data (a duplicate or a missing reference).",
+                                instance=request.url.path)
+
     # Anything else is turned into a 500 Problem by ObservabilityMiddleware, which knows the request id.

@@ -1,7 +1,22 @@
-"""Tables of the kpi service."""
+"""Tables of the kpi service.
+
+Versioned tables carry ``version`` as SQLAlchemy's version_id_col: every UPDATE checks and
+bumps it (it is also the ETag). Measurements are stored once per (indicator, unit, period,
+source); ``kpi_rollup`` holds their aggregates for every ancestor unit and every coarser
+period, maintained in the ingesting transaction, so an evaluation reads a handful of rows
+instead of scanning the points.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, \
+    UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.audit import audit_model
-from services.common.db import make_base
+from services.common.db import make_base, utcnow
 from services.common.org_units import org_unit_model
 from services.common.outbox import event_tables
 
@@ -10,3 +25,267 @@ AuditEntry = audit_model(Base)
 events = event_tables(Base)
 OutboxEvent = events.outbox
 OrgUnit = org_unit_model(Base)
+
+_BIGINT = BigInteger().with_variant(Integer, "sqlite")
+
+
+class Indicator(Base):
+    """An indicator of the monitoring system (监控指标)."""
+
+    __tablename__ = "kpi_indicator"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100), default="")
+    category: Mapped[str] = mapped_column(String(20))      # financial | efficiency | customer | internal
+    unit: Mapped[str] = mapped_column(String(20), default="")  # unit of measure (万元, %, 天)
+    direction: Mapped[str] = mapped_column(String(20))     # higher_better | lower_better | band
+    aggregation: Mapped[str] = mapped_column(String(20))   # sum | avg | weighted_avg | last | min | max
+    frequency: Mapped[str] = mapped_column(String(20), default="month")
+    formula: Mapped[str | None] = mapped_column(String(500))
+    # Default warning / critical values; absolute, or a fraction of the target when relative.
+    warning: Mapped[float | None] = mapped_column(Float)
+    critical: Mapped[float | None] = mapped_column(Float)
+    threshold_mode: Mapped[str] = mapped_column(String(20), default="absolute")  # absolute | relative
+    description: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Target(Base):
+    """A target value of an indicator for a unit and a period (from an issued plan, or set by hand)."""
+
+    __tablename__ = "kpi_target"
+    __table_args__ = (UniqueConstraint("indicator_id", "unit_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("kpi_indicator.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(Integer, index=True)
+    unit_path: Mapped[str] = mapped_column(String(500), index=True)
+    period: Mapped[str] = mapped_column(String(10))
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(20), default="manual")  # plan | manual
+    plan_id: Mapped[int | None] = mapped_column(Integer)
+    plan_version: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class TargetHistory(Base):
+    """Every value a target has had, with where it came from."""
+
+    __tablename__ = "kpi_target_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("kpi_target.id", ondelete="CASCADE"), index=True)
+    value: Mapped[float] = mapped_column(Float)
+    previous_value: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(20))
+    plan_id: Mapped[int | None] = mapped_column(Integer)
+    plan_version: Mapped[int | None] = mapped_column(Integer)
+    event_id: Mapped[str | None] = mapped_column(String(36))
+    changed_by: Mapped[str] = mapped_column(String(120), default="")
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Measurement(Base):
+    """One measured value; upserted on (indicator, unit, period, source)."""
+
+    __tablename__ = "kpi_measurement"
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "unit_id", "period", "source"),
+        Index("ix_kpi_measurement_scan", "indicator_id", "period_year", "unit_path"),
+    )
+
+    id: Mapped[int] = mapped_column(_BIGINT, primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(Integer)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    unit_path: Mapped[str] = mapped_column(String(500))
+    period: Mapped[str] = mapped_column(String(10))
+    # The enclosing periods, so a rollup can be rebuilt with one GROUP BY.
+    period_year: Mapped[str] = mapped_column(String(4))
+    period_quarter: Mapped[str | None] = mapped_column(String(7))
+    period_month: Mapped[str | None] = mapped_column(String(7))
+    source: Mapped[str] = mapped_column(String(60), default="manual")
+    value: Mapped[float] = mapped_column(Float)
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    measured_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by: Mapped[str] = mapped_column(String(120), default="")
+
+
+class Rollup(Base):
+    """Aggregates of the measurements of one indicator under one unit (its subtree) within one period."""
+
+    __tablename__ = "kpi_rollup"
+
+    indicator_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[float] = mapped_column(Float, default=0.0)
+    wsum: Mapped[float] = mapped_column(Float, default=0.0)     # Σ value × weight
+    wtotal: Mapped[float] = mapped_column(Float, default=0.0)   # Σ weight
+    vmin: Mapped[float | None] = mapped_column(Float)
+    vmax: Mapped[float | None] = mapped_column(Float)
+    last_period: Mapped[str] = mapped_column(String(10), default="")
+    last_total: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class ThresholdRule(Base):
+    """Warning / critical values of an indicator for one unit (and its subtree), overriding the indicator's."""
+
+    __tablename__ = "kpi_threshold"
+    __table_args__ = (UniqueConstraint("indicator_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("kpi_indicator.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    unit_path: Mapped[str] = mapped_column(String(500))
+    mode: Mapped[str] = mapped_column(String(20), default="absolute")
+    warning: Mapped[float | None] = mapped_column(Float)
+    critical: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ThresholdState(Base):
+    """The last known level of an indicator at a unit: a crossing is a change of it."""
+
+    __tablename__ = "kpi_threshold_state"
+
+    indicator_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    level: Mapped[str] = mapped_column(String(20), default="normal")
+    period: Mapped[str] = mapped_column(String(10))
+    value: Mapped[float | None] = mapped_column(Float)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AnomalyRule(Base):
+    """A rule such as "order delay > 5 days": a matching measurement creates a follow-up once."""
+
+    __tablename__ = "kpi_anomaly_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("kpi_indicator.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(Integer)
+    unit_path: Mapped[str] = mapped_column(String(500), default="/")
+    operator: Mapped[str] = mapped_column(String(4))  # gt | gte | lt | lte
+    value: Mapped[float] = mapped_column(Float)
+    follow_up: Mapped[str] = mapped_column(String(20), default="action")  # action | meeting
+    title: Mapped[str] = mapped_column(String(200))
+    due_days: Mapped[int] = mapped_column(Integer, default=7)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Benchmark(Base):
+    """An industry benchmark value (行业标桿) of an indicator, with its source and date."""
+
+    __tablename__ = "kpi_benchmark"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("kpi_indicator.id"), index=True)
+    period: Mapped[str] = mapped_column(String(10))  # the period it describes (usually a year)
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(200))
+    as_of: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Scorecard(Base):
+    """An assessment template (考核表): weighted indicator items and qualitative items."""
+
+    __tablename__ = "kpi_scorecard"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit_id: Mapped[int] = mapped_column(Integer)
+    unit_path: Mapped[str] = mapped_column(String(500), index=True)
+    subject_kind: Mapped[str] = mapped_column(String(20), default="unit")  # unit | person
+    items: Mapped[list] = mapped_column(JSON, default=list)
+    grades: Mapped[list] = mapped_column(JSON, default=list)    # [{"grade": "A", "min": 90}, ...]
+    outcomes: Mapped[dict] = mapped_column(JSON, default=dict)  # grade -> [{"kind": "reward", "type": "bonus"}]
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Assessment(Base):
+    """One assessment run (考核) of a unit or a person for a period; immutable once finalised."""
+
+    __tablename__ = "kpi_assessment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scorecard_id: Mapped[int] = mapped_column(ForeignKey("kpi_scorecard.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    unit_path: Mapped[str] = mapped_column(String(500), index=True)
+    subject_kind: Mapped[str] = mapped_column(String(20), default="unit")
+    person_id: Mapped[int | None] = mapped_column(Integer)
+    person_name: Mapped[str] = mapped_column(String(100), default="")
+    period: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(20), default="annual")  # annual | routine
+    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft | finalized
+    items: Mapped[list] = mapped_column(JSON, default=list)        # computed item scores
+    qualitative: Mapped[dict] = mapped_column(JSON, default=dict)  # key -> {score, note}
+    total: Mapped[float | None] = mapped_column(Float)
+    grade: Mapped[str | None] = mapped_column(String(20))
+    vetoed: Mapped[bool] = mapped_column(Boolean, default=False)
+    outcomes: Mapped[list] = mapped_column(JSON, default=list)
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    finalized_by: Mapped[str | None] = mapped_column(String(120))
+    finalized_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ImprovementAction(Base):
+    """An improvement action (整改): owner, deadline, evidence, verified by whoever raised it."""
+
+    __tablename__ = "kpi_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    unit_id: Mapped[int] = mapped_column(Integer)
+    unit_path: Mapped[str] = mapped_column(String(500), index=True)
+    indicator_id: Mapped[int | None] = mapped_column(Integer)
+    period: Mapped[str | None] = mapped_column(String(10))
+    origin: Mapped[str] = mapped_column(String(20), default="manual")  # evaluation|threshold|assessment|rule|manual
+    # e.g. "threshold:<event id>" or "rule:3:6:2026-10": one follow-up per cause (NULLs never clash)
+    origin_ref: Mapped[str | None] = mapped_column(String(120))
+    owner_id: Mapped[int | None] = mapped_column(Integer)
+    owner_name: Mapped[str] = mapped_column(String(100), default="")
+    due: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | done | verified
+    evidence: Mapped[list] = mapped_column(JSON, default=list)
+    raised_by: Mapped[str] = mapped_column(String(120), default="")
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    completed_at: Mapped[datetime | None]
+    verified_at: Mapped[datetime | None]
+    verified_by: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (UniqueConstraint("origin", "origin_ref"),)

@@ -1,12 +1,64 @@
-"""The planning service: `create_app(settings)` builds it; nothing happens at import time."""
+"""The planning service: annual, quarterly and monthly plans, their approval, consolidation and tracking."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
 
 from fastapi import FastAPI
 
 from services.common.app import create_service_app
 from services.common.settings import ServiceSettings, settings_for
+from services.planning.api import consolidation, flows, plans, tracking
 from services.planning.models import AuditEntry, OrgUnit, events
+from services.planning.seed import ensure_flows, seed_demo
+
+log = logging.getLogger("yunguan.planning")
+
+OVERDUE_SCAN_SECONDS = 300
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    return create_service_app(settings or settings_for("planning"), title="Yunguan planning 运营计划",
-                              audit_model=AuditEntry, events=events, org_unit_model=OrgUnit)
+    settings = settings or settings_for("planning")
+
+    async def start(app: FastAPI) -> None:
+        async with app.state.db.writer() as session:
+            await ensure_flows(session)
+            await session.commit()
+        if settings.relay_enabled:
+            app.state.overdue_task = asyncio.create_task(_scan_overdue(app), name="planning-overdue")
+
+    async def stop(app: FastAPI) -> None:
+        task = getattr(app.state, "overdue_task", None)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
+
+    async def demo(app: FastAPI) -> None:
+        if settings.demo:
+            await seed_demo(app)
+
+    return create_service_app(
+        settings, title="Yunguan planning 运营计划",
+        description="Annual, quarterly and monthly operation plans: approval flows under the authority model, "
+                    "consolidation, adjustments and tracking.",
+        routers=[plans.router, flows.router, consolidation.router, tracking.router],
+        audit_model=AuditEntry, events=events, org_unit_model=OrgUnit,
+        on_startup=[start], on_shutdown=[stop], on_org_synced=[demo])
+
+
+async def _scan_overdue(app: FastAPI) -> None:
+    while True:
+        try:
+            async with app.state.db.writer() as session:
+                flagged = await tracking.flag_overdue(session)
+                await session.commit()
+            if flagged:
+                app.state.relay.wake.set()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("overdue scan failed")
+        await asyncio.sleep(OVERDUE_SCAN_SECONDS)

@@ -1,7 +1,14 @@
-"""Tables of the planning service."""
+"""Tables of the planning service: plans with targets, tasks and resources; flows; history; tracking."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.audit import audit_model
-from services.common.db import make_base
+from services.common.db import make_base, utcnow
 from services.common.org_units import org_unit_model
 from services.common.outbox import event_tables
 
@@ -10,3 +17,219 @@ AuditEntry = audit_model(Base)
 events = event_tables(Base)
 OutboxEvent = events.outbox
 OrgUnit = org_unit_model(Base)
+
+
+class Flow(Base):
+    """An approval flow for one plan kind: ordered stages, then issue or publish."""
+
+    __tablename__ = "flow"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), unique=True)  # annual | quarterly | monthly
+    name: Mapped[str] = mapped_column(String(200))
+    # [{"key", "name", "right", "over": unit|parent|company, "held_in": null|"company"|<unit code>, "signers": any|all}]
+    stages: Mapped[list] = mapped_column(JSON)
+    final_action: Mapped[str] = mapped_column(String(20), default="issue")  # issue | publish
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Plan(Base):
+    __tablename__ = "plan"
+    __table_args__ = (Index("ix_plan_unit_period", "unit_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer, index=True)
+    period: Mapped[str] = mapped_column(String(10), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    parent_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"), index=True)
+    guidance: Mapped[str] = mapped_column(Text, default="")  # 指导方针 from leadership
+    risk_notes: Mapped[str] = mapped_column(Text, default="")  # 风险评估与应对措施
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    stage_index: Mapped[int | None] = mapped_column(Integer)
+    # Who must still sign the current stage when it needs all holders (会签): user ids as text.
+    pending_signers: Mapped[list] = mapped_column(JSON, default=list)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str] = mapped_column(String(120))
+    submitted_by: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    issued_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PlanTarget(Base):
+    __tablename__ = "plan_target"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    indicator_code: Mapped[str] = mapped_column(String(60))
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(30), default="")
+    aggregation: Mapped[str] = mapped_column(String(20), default="sum")  # how children combine: sum | avg
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class PlanTask(Base):
+    __tablename__ = "plan_task"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    measures: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    owner_name: Mapped[str] = mapped_column(String(100), default="")
+    unit_id: Mapped[int | None] = mapped_column(Integer)  # defaults to the plan's unit
+    start: Mapped[date | None] = mapped_column(Date)
+    due: Mapped[date | None] = mapped_column(Date)
+    milestones: Mapped[list] = mapped_column(JSON, default=list)  # [{"title", "due", "done"}]
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    source: Mapped[str] = mapped_column(String(20), default="plan")  # plan | meeting
+    overdue_notified_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PlanResource(Base):
+    __tablename__ = "plan_resource"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # people | material | budget
+    description: Mapped[str] = mapped_column(Text)
+    quantity: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(30), default="")
+    amount: Mapped[float | None] = mapped_column(Float)  # money, 元
+
+
+class PlanAction(Base):
+    """The plan's history: every action with who, which grant, and the comment."""
+
+    __tablename__ = "plan_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(30))
+    stage_key: Mapped[str | None] = mapped_column(String(60))
+    actor: Mapped[str] = mapped_column(String(120))
+    actor_name: Mapped[str] = mapped_column(String(100), default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    grant: Mapped[dict | None] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StageSignature(Base):
+    """One signature on one stage of one revision: a person signs a stage once."""
+
+    __tablename__ = "stage_signature"
+    __table_args__ = (UniqueConstraint("plan_id", "revision", "stage_index", "signer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    stage_index: Mapped[int] = mapped_column(Integer)
+    signer: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PlanVersion(Base):
+    """A frozen copy of each revision's content, for history and diffs."""
+
+    __tablename__ = "plan_version"
+    __table_args__ = (UniqueConstraint("plan_id", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Suggestion(Base):
+    """建议权: a suggestion the plan's owner must answer before final approval."""
+
+    __tablename__ = "suggestion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(120))
+    author_name: Mapped[str] = mapped_column(String(100), default="")
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | accepted | declined
+    response: Mapped[str] = mapped_column(Text, default="")
+    responded_by: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    responded_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class GuidanceNote(Base):
+    """指导权: a guidance note on a plan."""
+
+    __tablename__ = "guidance_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(120))
+    author_name: Mapped[str] = mapped_column(String(100), default="")
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BalancingAdjustment(Base):
+    """综合平衡: the operations department's note on a consolidated target."""
+
+    __tablename__ = "balancing_adjustment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer, index=True)
+    period: Mapped[str] = mapped_column(String(10))
+    indicator_code: Mapped[str] = mapped_column(String(60))
+    value: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(120))
+    author_name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProgressReport(Base):
+    """A plan's weekly progress report for the weekly operations meeting (周例会)."""
+
+    __tablename__ = "progress_report"
+    __table_args__ = (UniqueConstraint("plan_id", "week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    week: Mapped[str] = mapped_column(String(10), index=True)
+    author: Mapped[str] = mapped_column(String(120))
+    author_name: Mapped[str] = mapped_column(String(100), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    items: Mapped[list] = mapped_column(JSON, default=list)  # [{task_id, progress, status, problems, help_needed}]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class MeetingDecision(Base):
+    """A decision of the weekly meeting; it becomes a follow-up task with an owner and a due date."""
+
+    __tablename__ = "meeting_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week: Mapped[str] = mapped_column(String(10), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("plan_task.id", ondelete="SET NULL"))
+    author: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -41,3 +41,17 @@ async def test_people_may_ask_about_themselves_but_not_about_others(org):
     bad = await org.get("/api/org/authz/explain", headers=mgr,
                         params={"user_id": mgr_id, "right": "rule", "unit_id": company["id"]})
     assert bad.status_code == 422
+
+
+async def test_holders_lists_who_holds_a_right_where(org):
+    admin = await auth(org, "admin")
+    company = await unit_by_code(org, admin, "HDGAS")
+    ops = await unit_by_code(org, admin, "OPS")
+    everyone = (await org.get("/api/org/authz/holders", headers=admin,
+                              params={"right": "plan", "unit_id": company["id"]})).json()
+    assert {u["username"] for u in everyone} == {"gm", "ops_director"}
+    in_ops = (await org.get("/api/org/authz/holders", headers=admin,
+                            params={"right": "plan", "unit_id": company["id"], "held_in_unit_id": ops["id"]})).json()
+    assert [u["username"] for u in in_ops] == ["ops_director"]
+    assert (await org.get("/api/org/authz/holders", headers=await auth(org, "gm"),
+                          params={"right": "plan", "unit_id": company["id"]})).status_code == 403

@@ -177,3 +177,30 @@ async def explain(session: Session, principal: CurrentPrincipal, user_id: int = 
         summary = f"{user.display_name} may not {right} in {unit.name}: no position or delegation grants it."
     return ExplainRead(allowed=bool(found), user_id=user.id, right=right, unit_id=unit.id, unit_path=unit.path,
                        grants=found, summary=summary)
+
+
+@router.get("/authz/holders", response_model=list[UserRead], tags=["authz"],
+            summary="Who holds a right over a unit now (admin or Yunguan services; e.g. for countersigning)")
+async def holders(session: Session, principal: CurrentPrincipal, right: str = Query(...), unit_id: int = Query(...),
+                  held_in_unit_id: int | None = Query(None, description="Only grants held in this unit")):
+    from services.common.service_auth import is_internal_service
+
+    if not (is_admin(principal) or is_internal_service(principal)):
+        raise Forbidden("Only administrators and Yunguan's services may list right holders.")
+    unit = await session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound(f"There is no unit with id {unit_id}.", field="unit_id")
+    held_in = None
+    if held_in_unit_id is not None:
+        h = await session.get(Unit, held_in_unit_id)
+        if h is None:
+            raise NotFound(f"There is no unit with id {held_in_unit_id}.", field="held_in_unit_id")
+        held_in = h.path
+    users = (await session.execute(select(User).where(User.active.is_(True)).order_by(User.id))).scalars().all()
+    out = []
+    for u in users:
+        for g in await user_grants(session, u.id):
+            if g.covers(right, unit.path) and (held_in is None or g.held_at == held_in):
+                out.append(UserRead.model_validate(u))
+                break
+    return out

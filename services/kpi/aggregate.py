@@ -1,0 +1,301 @@
+"""Reading indicator values out of rollups: aggregation, derived formulas, targets, levels.
+
+Pure functions where possible; the async helpers only read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.periods import Period, PeriodKind, period as parse_period
+from services.kpi import formula as fx
+from services.kpi.models import Indicator, Rollup, Target, ThresholdRule
+
+# A period's coarser levels, where its points are also rolled up.
+_COARSER = {
+    PeriodKind.day: (PeriodKind.week, PeriodKind.month, PeriodKind.quarter, PeriodKind.year),
+    PeriodKind.week: (PeriodKind.month, PeriodKind.quarter, PeriodKind.year),
+    PeriodKind.month: (PeriodKind.quarter, PeriodKind.year),
+    PeriodKind.quarter: (PeriodKind.year,),
+    PeriodKind.year: (),
+}
+
+_FRACTION_OF_YEAR = {PeriodKind.year: 1.0, PeriodKind.quarter: 1 / 4, PeriodKind.month: 1 / 12}
+
+
+def rollup_periods(p: Period) -> list[str]:
+    """The period itself and every coarser period it is rolled up into."""
+    return [p.text] + [p.parent(k).text for k in _COARSER[p.kind]]
+
+
+def ancestor_ids(path: str) -> list[int]:
+    """Unit ids along a materialised path, the root first ("/1/7/8/" → [1, 7, 8])."""
+    return [int(x) for x in path.strip("/").split("/") if x]
+
+
+@dataclass
+class Agg:
+    n: int = 0
+    total: float = 0.0
+    wsum: float = 0.0
+    wtotal: float = 0.0
+    vmin: float | None = None
+    vmax: float | None = None
+    last_period: str = ""
+    last_total: float = 0.0
+
+
+def value_of(aggregation: str, r) -> float | None:
+    """An indicator's value from its rollup row by its aggregation rule."""
+    if r is None or not r.n:
+        return None
+    if aggregation == "sum":
+        return r.total
+    if aggregation == "avg":
+        return r.total / r.n
+    if aggregation == "weighted_avg":
+        return r.wsum / r.wtotal if r.wtotal else None
+    if aggregation == "last":
+        return r.last_total
+    if aggregation == "min":
+        return r.vmin
+    if aggregation == "max":
+        return r.vmax
+    return None
+
+
+class Library:
+    """The indicator library of one request, with parsed formulas in evaluation order."""
+
+    def __init__(self, indicators: Iterable[Indicator]):
+        self.all = list(indicators)
+        self.by_code = {i.code: i for i in self.all}
+        self.by_id = {i.id: i for i in self.all}
+        self.parsed = {i.code: fx.parse(i.formula) for i in self.all if i.formula}
+        self.order = fx.evaluation_order({i.code: i.formula for i in self.all if i.formula})
+
+    @classmethod
+    async def load(cls, session: AsyncSession) -> "Library":
+        return cls((await session.execute(select(Indicator))).scalars().all())
+
+    def inputs_of(self, code: str) -> set[str]:
+        """Every measured indicator a (possibly derived) indicator depends on."""
+        if code not in self.parsed:
+            return {code}
+        out: set[str] = set()
+        for ref in fx.references(self.parsed[code]):
+            if ref in self.by_code:
+                out |= self.inputs_of(ref)
+        return out
+
+    def dependents_of(self, codes: set[str]) -> set[str]:
+        """Derived indicators whose value depends on any of ``codes``."""
+        return {c for c in self.parsed if self.inputs_of(c) & codes}
+
+    def values(self, rollups: Mapping[int, object]) -> dict[str, float | None]:
+        """Every indicator's value at one (unit, period) from its rollups (indicator id → row).
+
+        Derived indicators are computed from their inputs' aggregated values at this level
+        (Σcost / Σsales), never by averaging the derived values below.
+        """
+        out: dict[str, float | None] = {}
+        for ind in self.all:
+            if not ind.formula:
+                out[ind.code] = value_of(ind.aggregation, rollups.get(ind.id))
+        for code in self.order:
+            out[code] = fx.evaluate(self.parsed[code], lambda c: out.get(c))
+        return out
+
+
+async def load_rollups(session: AsyncSession, unit_ids: Iterable[int], periods: Iterable[str],
+                       indicator_ids: Iterable[int] | None = None) -> dict[tuple[int, str], dict[int, Rollup]]:
+    """Rollup rows grouped by (unit id, period) then indicator id."""
+    unit_ids, periods = sorted(set(unit_ids)), sorted(set(periods))
+    out: dict[tuple[int, str], dict[int, Rollup]] = {}
+    if not unit_ids or not periods:
+        return out
+    stmt = select(Rollup).where(Rollup.unit_id.in_(unit_ids), Rollup.period.in_(periods))
+    if indicator_ids is not None:
+        stmt = stmt.where(Rollup.indicator_id.in_(sorted(set(indicator_ids))))
+    # populate_existing: rollups change under the ORM's feet (bulk upserts in the same session)
+    for r in (await session.execute(stmt.execution_options(populate_existing=True))).scalars():
+        out.setdefault((r.unit_id, r.period), {})[r.indicator_id] = r
+    return out
+
+
+@dataclass
+class ResolvedTarget:
+    value: float
+    target_id: int | None
+    period: str
+    prorated: bool
+
+
+def resolve_target(indicator: Indicator, p: Period, targets: Mapping[tuple[int, str], Target]) -> ResolvedTarget | None:
+    """The target for ``p``: the period's own, else the year's (prorated for summed indicators)."""
+    t = targets.get((indicator.id, p.text))
+    if t is not None:
+        return ResolvedTarget(t.value, t.id, t.period, False)
+    if p.kind in (PeriodKind.quarter, PeriodKind.month):
+        year = targets.get((indicator.id, p.parent(PeriodKind.year).text))
+        if year is not None:
+            if indicator.aggregation == "sum" and not indicator.formula:
+                return ResolvedTarget(year.value * _FRACTION_OF_YEAR[p.kind], year.id, year.period, True)
+            return ResolvedTarget(year.value, year.id, year.period, False)
+    return None
+
+
+async def load_targets(session: AsyncSession, unit_id: int, periods: Iterable[str]) -> dict[tuple[int, str], Target]:
+    wanted = set(periods)
+    for text in list(wanted):
+        p = parse_period(text)
+        if p.kind in (PeriodKind.quarter, PeriodKind.month):
+            wanted.add(p.parent(PeriodKind.year).text)
+    rows = (await session.execute(select(Target).where(Target.unit_id == unit_id,
+                                                       Target.period.in_(sorted(wanted))))).scalars()
+    return {(t.indicator_id, t.period): t for t in rows}
+
+
+async def load_targets_many(session: AsyncSession, pairs: Iterable[tuple[int, str]]) -> dict[int, dict[tuple[int, str], Target]]:
+    """Targets for many (unit id, period) pairs, grouped by unit id."""
+    wanted: set[tuple[int, str]] = set()
+    for unit_id, text in pairs:
+        wanted.add((unit_id, text))
+        p = parse_period(text)
+        if p.kind in (PeriodKind.quarter, PeriodKind.month):
+            wanted.add((unit_id, p.parent(PeriodKind.year).text))
+    out: dict[int, dict[tuple[int, str], Target]] = {}
+    if not wanted:
+        return out
+    units = sorted({u for u, _ in wanted})
+    periods = sorted({p for _, p in wanted})
+    rows = (await session.execute(select(Target).where(Target.unit_id.in_(units), Target.period.in_(periods)))).scalars()
+    for t in rows:
+        out.setdefault(t.unit_id, {})[(t.indicator_id, t.period)] = t
+    return out
+
+
+def attainment(direction: str, actual: float | None, target: float | None) -> float | None:
+    """How far the target is met, as a ratio (1.0 = met exactly)."""
+    if actual is None or target is None:
+        return None
+    if direction == "lower_better":
+        if actual == 0:
+            return None if target == 0 else None
+        return target / actual
+    if target == 0:
+        return None
+    if direction == "band":
+        return max(0.0, 1 - abs(actual - target) / abs(target))
+    return actual / target
+
+
+@dataclass
+class Thresholds:
+    warning: float | None
+    critical: float | None
+    mode: str  # absolute | relative
+    source: str  # indicator | unit:<id>
+
+    def absolute(self, target: float | None) -> tuple[float | None, float | None]:
+        """The warning and critical values as numbers (relative ones need a target)."""
+        if self.mode == "relative":
+            if target is None:
+                return None, None
+            return (None if self.warning is None else self.warning * target,
+                    None if self.critical is None else self.critical * target)
+        return self.warning, self.critical
+
+
+async def load_threshold_rules(session: AsyncSession, indicator_ids: Iterable[int]) -> dict[int, list[ThresholdRule]]:
+    out: dict[int, list[ThresholdRule]] = {}
+    ids = sorted(set(indicator_ids))
+    if not ids:
+        return out
+    for r in (await session.execute(select(ThresholdRule).where(ThresholdRule.indicator_id.in_(ids)))).scalars():
+        out.setdefault(r.indicator_id, []).append(r)
+    return out
+
+
+def thresholds_for(indicator: Indicator, unit_path: str, rules: Mapping[int, list[ThresholdRule]]) -> Thresholds | None:
+    """The unit's own thresholds, else the nearest ancestor's, else the indicator's defaults."""
+    best = None
+    for r in rules.get(indicator.id, ()):
+        if unit_path.startswith(r.unit_path) and (best is None or len(r.unit_path) > len(best.unit_path)):
+            best = r
+    if best is not None:
+        return Thresholds(best.warning, best.critical, best.mode, f"unit:{best.unit_id}")
+    if indicator.warning is None and indicator.critical is None:
+        return None
+    return Thresholds(indicator.warning, indicator.critical, indicator.threshold_mode, "indicator")
+
+
+def level_of(direction: str, value: float | None, warning: float | None, critical: float | None,
+             target: float | None = None) -> str | None:
+    """normal / warning / critical for a value, or None when it cannot be judged.
+
+    Higher-is-better indicators warn below their values, lower-is-better above them; for a band
+    the values are allowed deviations from the target.
+    """
+    if value is None or (warning is None and critical is None):
+        return None
+    if direction == "band":
+        if target is None:
+            return None
+        dev = abs(value - target)
+        if critical is not None and dev > critical:
+            return "critical"
+        if warning is not None and dev > warning:
+            return "warning"
+        return "normal"
+    if direction == "lower_better":
+        if critical is not None and value > critical:
+            return "critical"
+        if warning is not None and value > warning:
+            return "warning"
+        return "normal"
+    if critical is not None and value < critical:
+        return "critical"
+    if warning is not None and value < warning:
+        return "warning"
+    return "normal"
+
+
+LEVEL_RANK = {"normal": 0, "warning": 1, "critical": 2}
+STATUS_OF_LEVEL = {"normal": "green", "warning": "amber", "critical": "red"}
+
+
+def status_of(level: str | None, attained: float | None) -> str | None:
+    """green / amber / red: from thresholds when the indicator has them, else from attainment."""
+    if level is not None:
+        return STATUS_OF_LEVEL[level]
+    if attained is None:
+        return None
+    if attained >= 1.0:
+        return "green"
+    if attained >= 0.9:
+        return "amber"
+    return "red"
+
+
+def change(current: float | None, base: float | None) -> float | None:
+    """Relative change against a base value (环比 / 同比), e.g. 0.05 for +5 %."""
+    if current is None or base is None or base == 0:
+        return None
+    return (current - base) / abs(base)
+
+
+def crossed_threshold(direction: str, old: str, new: str, warning: float | None, critical: float | None) -> float | None:
+    """The threshold value crossed going from level ``old`` to ``new``."""
+    worse = LEVEL_RANK[new] > LEVEL_RANK[old]
+    if worse:
+        return critical if new == "critical" else warning
+    return warning if new == "normal" and warning is not None else critical
+
+
+def tuple_in(cols, values):
+    return tuple_(*cols).in_(values)

@@ -1,0 +1,1 @@
+"""Routers of the kpi service (thin: parse, authorise, call the domain, return)."""

@@ -1,0 +1,67 @@
+"""The indicators the policy documents name (DOMAIN.md §2), seeded into an empty library."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.kpi.models import Indicator
+
+CATEGORIES = ("financial", "efficiency", "customer", "internal")
+DIRECTIONS = ("higher_better", "lower_better", "band")
+AGGREGATIONS = ("sum", "avg", "weighted_avg", "last", "min", "max")
+FREQUENCIES = ("day", "week", "month", "quarter", "year")
+
+# code, name, name_en, category, unit, direction, aggregation, formula, warning, critical, description
+SEED: list[tuple] = [
+    ("sales", "销售额", "Sales", "financial", "万元", "higher_better", "sum", None, None, None, ""),
+    ("cost", "成本费用", "Cost and expenses", "financial", "万元", "lower_better", "sum", None, None, None, ""),
+    ("profit", "利润", "Profit", "financial", "万元", "higher_better", "sum", None, None, None, ""),
+    ("cost_expense_ratio", "成本费用率", "Cost-expense ratio", "financial", "%", "lower_better", "avg",
+     "cost / sales * 100", None, None, "成本费用 ÷ 销售额, computed from summed inputs at every level"),
+    ("market_share", "市场份额", "Market share", "financial", "%", "higher_better", "avg", None, None, None, ""),
+    ("inventory_turnover", "库存周转率", "Inventory turnover", "efficiency", "次", "higher_better", "avg",
+     None, None, None, ""),
+    ("order_cycle_days", "订单处理周期", "Order processing cycle", "efficiency", "天", "lower_better", "avg",
+     None, None, None, ""),
+    ("production_efficiency", "生产效率", "Production efficiency", "efficiency", "%", "higher_better", "avg",
+     None, None, None, ""),
+    ("order_completion_rate", "订单完成率", "Order completion rate", "efficiency", "%", "higher_better", "avg",
+     None, 95.0, 90.0, "tracked daily"),
+    ("order_delay_days", "订单延期天数", "Order delay", "efficiency", "天", "lower_better", "max",
+     None, 5.0, 10.0, "a delay over 5 days calls a special meeting"),
+    ("inventory_error_rate", "库存差错率", "Inventory error rate", "efficiency", "%", "lower_better", "avg",
+     None, 2.0, 3.0, "must stay below 2%"),
+    ("sampling_rate", "成品抽检率", "Finished-goods sampling rate", "efficiency", "%", "higher_better", "avg",
+     None, 5.0, 3.0, "at least 5% of finished goods are sampled"),
+    ("orders", "订单数", "Orders", "customer", "单", "higher_better", "sum", None, None, None, ""),
+    ("complaints", "投诉件数", "Complaints", "customer", "件", "lower_better", "sum", None, None, None, ""),
+    ("complaint_rate", "投诉率", "Complaint rate", "customer", "%", "lower_better", "avg",
+     "complaints / orders * 100", 1.0, 2.0, "投诉件数 ÷ 订单数"),
+    ("customer_satisfaction", "客户满意度", "Customer satisfaction", "customer", "%", "higher_better", "avg",
+     None, 85.0, 80.0, "target at least 85%"),
+    ("customer_loyalty", "客户忠诚度", "Customer loyalty", "customer", "%", "higher_better", "avg",
+     None, None, None, "repeat-purchase rate"),
+    ("complaint_response_hours", "投诉响应时长", "Complaint response time", "customer", "小时", "lower_better",
+     "max", None, 24.0, 48.0, "answered within 24 hours"),
+    ("complaint_resolution_days", "投诉解决时长", "Complaint resolution time", "customer", "工作日",
+     "lower_better", "max", None, 3.0, 5.0, "solved within 3 working days"),
+    ("attendance_rate", "出勤率", "Attendance", "internal", "%", "higher_better", "avg", None, 95.0, 90.0, ""),
+    ("training_completion", "培训完成率", "Training completion", "internal", "%", "higher_better", "avg",
+     None, 90.0, 80.0, ""),
+    ("policy_compliance", "制度执行率", "Policy compliance", "internal", "%", "higher_better", "avg",
+     None, 95.0, 90.0, ""),
+]
+
+
+async def seed_indicators(session: AsyncSession) -> int:
+    """Fill an empty indicator library with the documents' indicators; returns how many were added."""
+    if (await session.execute(select(func.count()).select_from(Indicator))).scalar_one():
+        return 0
+    for code, name, name_en, category, unit, direction, aggregation, formula, warning, critical, desc in SEED:
+        session.add(Indicator(code=code, name=name, name_en=name_en, category=category, unit=unit,
+                              direction=direction, aggregation=aggregation, formula=formula, warning=warning,
+                              critical=critical, threshold_mode="absolute", description=desc,
+                              frequency="month"))
+    await session.flush()
+    return len(SEED)

@@ -1,0 +1,486 @@
+"""Request and response bodies of the kpi API (Pydantic v2)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from services.common.periods import PeriodError, period as parse_period
+
+Category = Literal["financial", "efficiency", "customer", "internal"]
+Direction = Literal["higher_better", "lower_better", "band"]
+Aggregation = Literal["sum", "avg", "weighted_avg", "last", "min", "max"]
+Frequency = Literal["day", "week", "month", "quarter", "year"]
+ThresholdMode = Literal["absolute", "relative"]
+CODE_PATTERN = r"^[a-z_][a-z0-9_]{0,59}$"
+
+
+def _period(v: str) -> str:
+    try:
+        return parse_period(v).text
+    except PeriodError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+class _Orm(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# ---- indicators ---------------------------------------------------------------------------
+
+class IndicatorCreate(BaseModel):
+    code: str = Field(pattern=CODE_PATTERN, description="lower-case code used in formulas and integrations")
+    name: str = Field(min_length=1, max_length=100)
+    name_en: str = Field("", max_length=100)
+    category: Category
+    unit: str = Field("", max_length=20)
+    direction: Direction = "higher_better"
+    aggregation: Aggregation = "sum"
+    frequency: Frequency = "month"
+    formula: str | None = Field(None, max_length=500, description="e.g. cost / sales * 100")
+    warning: float | None = Field(None, allow_inf_nan=False)
+    critical: float | None = Field(None, allow_inf_nan=False)
+    threshold_mode: ThresholdMode = "absolute"
+    description: str = Field("", max_length=2000)
+
+
+class IndicatorUpdate(BaseModel):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    name_en: str | None = Field(None, max_length=100)
+    category: Category | None = None
+    unit: str | None = Field(None, max_length=20)
+    direction: Direction | None = None
+    aggregation: Aggregation | None = None
+    frequency: Frequency | None = None
+    formula: str | None = Field(None, max_length=500)
+    warning: float | None = Field(None, allow_inf_nan=False)
+    critical: float | None = Field(None, allow_inf_nan=False)
+    threshold_mode: ThresholdMode | None = None
+    description: str | None = Field(None, max_length=2000)
+    active: bool | None = None
+
+
+class IndicatorRead(_Orm):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    category: str
+    unit: str
+    direction: str
+    aggregation: str
+    frequency: str
+    formula: str | None
+    inputs: list[str] = []
+    warning: float | None
+    critical: float | None
+    threshold_mode: str
+    description: str
+    active: bool
+    version: int
+
+
+# ---- targets -----------------------------------------------------------------------------
+
+class TargetCreate(BaseModel):
+    indicator_code: str
+    unit_id: int
+    period: str
+    value: float = Field(allow_inf_nan=False)
+    note: str = Field("", max_length=2000)
+
+    _p = field_validator("period")(_period)
+
+
+class TargetUpdate(BaseModel):
+    value: float = Field(allow_inf_nan=False)
+    note: str = Field("", max_length=2000)
+
+
+class TargetRead(BaseModel):
+    id: int
+    indicator_code: str
+    unit_id: int
+    unit_path: str
+    period: str
+    value: float
+    source: str
+    plan_id: int | None
+    plan_version: int | None
+    note: str
+    updated_by: str
+    updated_at: datetime
+    version: int
+
+
+class TargetHistoryRead(_Orm):
+    id: int
+    value: float
+    previous_value: float | None
+    source: str
+    plan_id: int | None
+    plan_version: int | None
+    event_id: str | None
+    changed_by: str
+    changed_at: datetime
+    note: str
+
+
+# ---- measurements ------------------------------------------------------------------------
+
+class MeasurementIn(BaseModel):
+    indicator_code: str = Field(min_length=1, max_length=60)
+    unit_id: int
+    period: str = Field(min_length=4, max_length=10)
+    value: float
+    source: str = Field("manual", min_length=1, max_length=60)
+    weight: float = 1.0
+    measured_at: datetime | None = None
+
+
+class ItemResultRead(BaseModel):
+    index: int
+    status: str
+    errors: list[dict[str, str]] = []
+
+
+class BatchResultRead(BaseModel):
+    received: int
+    created: int
+    updated: int
+    unchanged: int
+    superseded: int
+    rejected: int
+    crossings: int
+    results: list[ItemResultRead]
+
+
+class MeasurementRead(BaseModel):
+    id: int
+    indicator_code: str
+    unit_id: int
+    unit_path: str
+    period: str
+    source: str
+    value: float
+    weight: float
+    measured_at: datetime
+    recorded_by: str
+
+
+class ImportError_(BaseModel):
+    row: int
+    column: str
+    message: str
+
+
+class ImportReport(BaseModel):
+    status: Literal["preview", "imported", "rejected"]
+    rows: int
+    errors: list[ImportError_]
+    preview: list[dict[str, Any]]
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+# ---- evaluation --------------------------------------------------------------------------
+
+class BenchmarkRef(BaseModel):
+    value: float
+    source: str
+    as_of: date
+    period: str
+
+
+class EvaluationRow(BaseModel):
+    indicator_code: str
+    name: str
+    name_en: str
+    category: str
+    unit: str
+    direction: str
+    aggregation: str
+    derived: bool
+    actual: float | None
+    target: float | None
+    target_period: str | None = None
+    target_prorated: bool = False
+    attainment: float | None
+    status: str | None
+    level: str | None
+    warning: float | None = None
+    critical: float | None = None
+    previous: float | None
+    previous_period: str
+    change_previous: float | None
+    last_year: float | None
+    last_year_period: str
+    change_last_year: float | None
+    benchmark: BenchmarkRef | None
+
+
+class EvaluationPage(BaseModel):
+    items: list[EvaluationRow]
+    next_cursor: str | None = None
+    unit_id: int
+    unit_path: str
+    period: str
+
+
+class SeriesPoint(BaseModel):
+    period: str
+    actual: float | None
+    target: float | None
+
+
+class SeriesRead(BaseModel):
+    indicator_code: str
+    unit_id: int
+    kind: str
+    items: list[SeriesPoint]
+
+
+# ---- benchmarks, thresholds, rules ------------------------------------------------------
+
+class BenchmarkCreate(BaseModel):
+    indicator_code: str
+    period: str
+    value: float = Field(allow_inf_nan=False)
+    source: str = Field(min_length=1, max_length=200)
+    as_of: date
+    note: str = Field("", max_length=2000)
+
+    _p = field_validator("period")(_period)
+
+
+class BenchmarkRead(BaseModel):
+    id: int
+    indicator_code: str
+    period: str
+    value: float
+    source: str
+    as_of: date
+    note: str
+    version: int
+
+
+class ThresholdCreate(BaseModel):
+    indicator_code: str
+    unit_id: int
+    mode: ThresholdMode = "absolute"
+    warning: float | None = Field(None, allow_inf_nan=False)
+    critical: float | None = Field(None, allow_inf_nan=False)
+
+
+class ThresholdRead(BaseModel):
+    id: int
+    indicator_code: str
+    unit_id: int
+    unit_path: str
+    mode: str
+    warning: float | None
+    critical: float | None
+    version: int
+
+
+class AnomalyRuleCreate(BaseModel):
+    indicator_code: str
+    unit_id: int | None = None
+    operator: Literal["gt", "gte", "lt", "lte"]
+    value: float = Field(allow_inf_nan=False)
+    follow_up: Literal["action", "meeting"] = "action"
+    title: str = Field(min_length=1, max_length=200, description="may use {indicator}, {value}, {period}")
+    due_days: int = Field(7, ge=1, le=365)
+
+
+class AnomalyRuleRead(BaseModel):
+    id: int
+    indicator_code: str
+    unit_id: int | None
+    operator: str
+    value: float
+    follow_up: str
+    title: str
+    due_days: int
+    active: bool
+
+
+# ---- assessments -------------------------------------------------------------------------
+
+class ScoringRule(BaseModel):
+    type: Literal["linear_cap", "tiered", "deduction", "veto"] = "linear_cap"
+    cap: float = Field(1.2, gt=0, le=10, description="linear_cap: attainment counted up to this ratio")
+    tiers: list[dict[str, float]] = Field(default_factory=list,
+                                          description="tiered: [{min: 1.0, score: 100}, {min: 0.9, score: 80}]")
+    per_percent: float = Field(2.0, ge=0, description="deduction: points off per % below target")
+    floor: float = Field(1.0, ge=0, description="veto: attainment below this vetoes the whole assessment")
+
+    @field_validator("tiers")
+    @classmethod
+    def _tiers(cls, v: list[dict[str, float]]) -> list[dict[str, float]]:
+        for t in v:
+            if set(t) != {"min", "score"}:
+                raise ValueError("each tier needs exactly 'min' and 'score'")
+        return v
+
+
+class ScorecardItem(BaseModel):
+    key: str = Field(pattern=CODE_PATTERN)
+    kind: Literal["indicator", "qualitative"]
+    name: str = Field("", max_length=200)
+    weight: float = Field(gt=0, le=100)
+    indicator_code: str | None = None
+    rule: ScoringRule | None = None
+    max_score: float = Field(100, gt=0)
+
+
+class GradeBand(BaseModel):
+    grade: str = Field(min_length=1, max_length=20)
+    min: float
+
+
+class Outcome(BaseModel):
+    kind: Literal["reward", "penalty"]
+    type: Literal["bonus", "certificate", "promotion", "warning", "fine", "demotion"]
+    amount: float | None = None
+    note: str = Field("", max_length=500)
+
+
+class ScorecardCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    unit_id: int
+    subject_kind: Literal["unit", "person"] = "unit"
+    items: list[ScorecardItem] = Field(min_length=1, max_length=50)
+    grades: list[GradeBand] = Field(default_factory=lambda: [
+        GradeBand(grade="A", min=90), GradeBand(grade="B", min=80), GradeBand(grade="C", min=60),
+        GradeBand(grade="D", min=0)])
+    outcomes: dict[str, list[Outcome]] = Field(default_factory=dict)
+
+
+class ScorecardRead(_Orm):
+    id: int
+    name: str
+    unit_id: int
+    unit_path: str
+    subject_kind: str
+    items: list[dict[str, Any]]
+    grades: list[dict[str, Any]]
+    outcomes: dict[str, Any]
+    created_by: str
+    version: int
+
+
+class AssessmentCreate(BaseModel):
+    scorecard_id: int
+    unit_id: int
+    period: str
+    kind: Literal["annual", "routine"] = "annual"
+    person_id: int | None = None
+    person_name: str = Field("", max_length=100)
+
+    _p = field_validator("period")(_period)
+
+
+class QualitativeScore(BaseModel):
+    score: float = Field(ge=0, allow_inf_nan=False)
+    note: str = Field("", max_length=2000)
+
+
+class ScoresUpdate(BaseModel):
+    qualitative: dict[str, QualitativeScore]
+
+
+class FinalizeBody(BaseModel):
+    outcomes: list[Outcome] | None = Field(None, description="overrides the scorecard's outcome for the grade")
+    note: str = Field("", max_length=2000)
+
+
+class AssessmentRead(_Orm):
+    id: int
+    scorecard_id: int
+    unit_id: int
+    unit_path: str
+    subject_kind: str
+    person_id: int | None
+    person_name: str
+    period: str
+    kind: str
+    status: str
+    items: list[dict[str, Any]]
+    qualitative: dict[str, Any]
+    total: float | None
+    grade: str | None
+    vetoed: bool
+    outcomes: list[dict[str, Any]]
+    created_by: str
+    finalized_by: str | None
+    finalized_at: datetime | None
+    version: int
+
+
+# ---- improvement actions -----------------------------------------------------------------
+
+class ActionCreate(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=5000)
+    unit_id: int
+    indicator_code: str | None = None
+    period: str | None = None
+    origin: Literal["evaluation", "threshold", "assessment", "manual"] = "manual"
+    origin_ref: str | None = Field(None, max_length=120)
+    owner_id: int | None = None
+    owner_name: str = Field("", max_length=100)
+    due: date
+
+    @field_validator("period")
+    @classmethod
+    def _p(cls, v: str | None) -> str | None:
+        return None if v is None else _period(v)
+
+
+class ActionUpdate(BaseModel):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=5000)
+    owner_id: int | None = None
+    owner_name: str | None = Field(None, max_length=100)
+    due: date | None = None
+
+
+class Evidence(BaseModel):
+    note: str = Field(min_length=1, max_length=5000)
+    url: str | None = Field(None, max_length=2000)
+
+
+class ActionComplete(BaseModel):
+    evidence: list[Evidence] = Field(min_length=1, max_length=20)
+
+
+class ActionVerify(BaseModel):
+    accepted: bool
+    note: str = Field("", max_length=2000)
+
+
+class ActionRead(BaseModel):
+    id: int
+    title: str
+    description: str
+    unit_id: int
+    unit_path: str
+    indicator_code: str | None
+    period: str | None
+    origin: str
+    origin_ref: str | None
+    owner_id: int | None
+    owner_name: str
+    due: date
+    status: str
+    evidence: list[dict[str, Any]]
+    raised_by: str
+    overdue: bool
+    completed_at: datetime | None
+    verified_at: datetime | None
+    verified_by: str | None
+    version: int

@@ -1,0 +1,95 @@
+"""Targets (目标): from issued and revised plans, or set by holders of plan over the unit."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.db import utcnow
+from services.common.periods import PeriodError, period as parse_period
+from services.kpi.models import Indicator, OrgUnit, Target, TargetHistory
+
+log = logging.getLogger("yunguan.kpi.targets")
+
+
+def target_data(t: Target, code: str) -> dict[str, Any]:
+    return {"id": t.id, "indicator_code": code, "unit_id": t.unit_id, "unit_path": t.unit_path, "period": t.period,
+            "value": t.value, "source": t.source, "plan_id": t.plan_id, "plan_version": t.plan_version,
+            "note": t.note, "updated_by": t.updated_by, "updated_at": t.updated_at, "version": t.version}
+
+
+async def set_target(session: AsyncSession, *, indicator: Indicator, unit_id: int, unit_path: str, period: str,
+                     value: float, source: str, by: str, note: str = "", plan_id: int | None = None,
+                     plan_version: int | None = None, event_id: str | None = None) -> tuple[Target, float | None]:
+    """Create or change a target and record the change in its history; returns (target, previous value)."""
+    t = (await session.execute(select(Target).where(Target.indicator_id == indicator.id, Target.unit_id == unit_id,
+                                                    Target.period == period))).scalar_one_or_none()
+    previous = None
+    if t is None:
+        t = Target(indicator_id=indicator.id, unit_id=unit_id, unit_path=unit_path, period=period, value=value,
+                   source=source, plan_id=plan_id, plan_version=plan_version, note=note, updated_by=by)
+        session.add(t)
+    else:
+        previous = t.value
+        t.value, t.source, t.note, t.updated_by, t.unit_path = value, source, note, by, unit_path
+        t.plan_id, t.plan_version, t.updated_at = plan_id, plan_version, utcnow()
+    await session.flush()
+    session.add(TargetHistory(target_id=t.id, value=value, previous_value=previous, source=source, plan_id=plan_id,
+                              plan_version=plan_version, event_id=event_id, changed_by=by, note=note))
+    await session.flush()
+    return t, previous
+
+
+async def apply_plan_event(session: AsyncSession, event: dict[str, Any]) -> int:
+    """``planning.plan.issued`` / ``.revised``: the plan's targets become kpi targets.
+
+    A redelivered event is dropped by the kernel (event id); an older plan version arriving
+    after a newer one changes nothing, and an unchanged value writes no history.
+    """
+    data = event.get("data") or {}
+    try:
+        plan_id, version = int(data["plan_id"]), int(data.get("version") or 1)
+        unit_id, per = int(data["unit_id"]), parse_period(str(data["period"])).text
+    except (KeyError, TypeError, ValueError, PeriodError) as exc:
+        log.warning("plan event without a usable plan, unit or period", extra={"fields": {"error": str(exc)}})
+        return 0
+    unit = await session.get(OrgUnit, unit_id)
+    unit_path = unit.path if unit is not None else str(data.get("unit_path") or f"/{unit_id}/")
+    codes = {str(t.get("indicator_code")) for t in data.get("targets") or [] if isinstance(t, dict)}
+    indicators = {i.code: i for i in (await session.execute(select(Indicator).where(Indicator.code.in_(codes)))).scalars()}
+    by = f"plan:{plan_id}"
+    applied = 0
+    for item in data.get("targets") or []:
+        if not isinstance(item, dict):
+            continue
+        ind = indicators.get(str(item.get("indicator_code")))
+        try:
+            value = float(item["value"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if ind is None:
+            log.info("plan target for an unknown indicator skipped",
+                     extra={"fields": {"plan_id": plan_id, "indicator_code": item.get("indicator_code")}})
+            continue
+        item_period = per
+        if item.get("period"):
+            try:
+                item_period = parse_period(str(item["period"])).text
+            except PeriodError:
+                continue
+        current = (await session.execute(select(Target).where(
+            Target.indicator_id == ind.id, Target.unit_id == unit_id, Target.period == item_period))).scalar_one_or_none()
+        if current is not None and current.source == "plan" and current.plan_id == plan_id \
+                and (current.plan_version or 0) > version:
+            continue  # a newer revision of this plan already set it
+        if current is not None and current.value == value and current.plan_id == plan_id \
+                and current.plan_version == version:
+            continue
+        await set_target(session, indicator=ind, unit_id=unit_id, unit_path=unit_path, period=item_period,
+                         value=value, source="plan", by=by, plan_id=plan_id, plan_version=version,
+                         event_id=str(event.get("id") or ""), note=str(data.get("title") or "")[:500])
+        applied += 1
+    return applied

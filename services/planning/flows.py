@@ -1,0 +1,97 @@
+"""Approval flows: which right, over what, held where, signed by one or by all.
+
+A stage names the right it needs, the unit it must cover (the plan's unit, its
+parent, or the whole company), optionally where the grant must be held (the company
+itself, or a unit by code, e.g. ``OPS`` for 运营管理部), and whether any one holder
+(或签) or every holder (会签) must sign.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.common.authz import Principal
+
+KINDS = {"year": "annual", "quarter": "quarterly", "month": "monthly"}
+
+OPS_REVIEW = {"key": "ops_review", "name": "运营管理部汇总审核", "name_en": "Operations review and consolidation",
+              "right": "plan", "over": "company", "held_in": "OPS", "signers": "any"}
+
+SEED_FLOWS = [
+    {"kind": "annual", "name": "年度运营计划审批", "final_action": "issue", "stages": [
+        OPS_REVIEW,
+        {"key": "leadership", "name": "公司高层审批", "name_en": "Leadership approval", "right": "plan",
+         "over": "company", "held_in": "company", "signers": "any"}]},
+    {"kind": "quarterly", "name": "季度运营计划审批", "final_action": "issue", "stages": [
+        OPS_REVIEW,
+        {"key": "management", "name": "管理层审批", "name_en": "Management approval", "right": "plan",
+         "over": "company", "held_in": "company", "signers": "any"}]},
+    {"kind": "monthly", "name": "月度运营计划审核与公示", "final_action": "publish", "stages": [OPS_REVIEW]},
+]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A stage made concrete for one plan: ``right`` over ``unit_path``, held at ``held_at`` (if set)."""
+
+    right: str
+    unit_path: str
+    held_at: str | None
+    signers: str
+    key: str
+    name: str
+
+    def met_by(self, principal: Principal) -> bool:
+        return principal.can(self.right, self.unit_path, held_in=self.held_at)
+
+    def describe(self) -> str:
+        where = f", held in {self.held_at}" if self.held_at else ""
+        return f"'{self.right}' over {self.unit_path}{where}"
+
+
+def company_of(unit_path: str, kinds_by_path: dict[str, str]) -> str:
+    parts = [p for p in unit_path.split("/") if p]
+    for i in range(len(parts), 0, -1):
+        candidate = "/" + "/".join(parts[:i]) + "/"
+        if kinds_by_path.get(candidate) == "company":
+            return candidate
+    return "/" + parts[0] + "/"
+
+
+def parent_of(unit_path: str) -> str:
+    parts = [p for p in unit_path.split("/") if p]
+    return "/" + "/".join(parts[:-1]) + "/" if len(parts) > 1 else unit_path
+
+
+def requirement(stage: dict, *, unit_path: str, kinds_by_path: dict[str, str],
+                paths_by_code: dict[str, str]) -> Requirement:
+    company = company_of(unit_path, kinds_by_path)
+    over = {"unit": unit_path, "parent": parent_of(unit_path), "company": company}[stage.get("over", "unit")]
+    held_in = stage.get("held_in")
+    if held_in is None:
+        held_at = None
+    elif held_in == "company":
+        held_at = company
+    else:
+        held_at = paths_by_code.get(held_in, f"<unknown unit {held_in}>")
+    return Requirement(right=stage["right"], unit_path=over, held_at=held_at, signers=stage.get("signers", "any"),
+                       key=stage["key"], name=stage["name"])
+
+
+def validate_stages(stages: list[dict]) -> list[dict]:
+    from services.common.authz import RIGHTS
+
+    if not stages:
+        raise ValueError("a flow needs at least one stage")
+    keys = set()
+    for s in stages:
+        if s.get("right") not in RIGHTS:
+            raise ValueError(f"stage '{s.get('key')}': unknown right {s.get('right')!r}")
+        if s.get("over", "unit") not in ("unit", "parent", "company"):
+            raise ValueError(f"stage '{s.get('key')}': over must be unit, parent or company")
+        if s.get("signers", "any") not in ("any", "all"):
+            raise ValueError(f"stage '{s.get('key')}': signers must be any (或签) or all (会签)")
+        if s["key"] in keys:
+            raise ValueError(f"stage key '{s['key']}' is used twice")
+        keys.add(s["key"])
+    return stages

@@ -1,0 +1,183 @@
+"""Plans: content, visibility and snapshots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, false, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.authz import Mode, Principal
+from services.common.periods import period
+from services.common.problems import Forbidden, Invalid, NotFound
+from services.planning.flows import KINDS
+from services.planning.models import OrgUnit, Plan, PlanResource, PlanTarget, PlanTask
+
+PUBLIC_STATUSES = ("issued", "published", "closed")
+EDITABLE_STATUSES = ("draft", "returned")
+
+
+@dataclass
+class Units:
+    """The org read-model, indexed the ways planning needs it."""
+
+    by_id: dict[int, Any]
+
+    @property
+    def kinds_by_path(self) -> dict[str, str]:
+        return {u.path: u.kind for u in self.by_id.values()}
+
+    @property
+    def paths_by_code(self) -> dict[str, str]:
+        return {u.code: u.path for u in self.by_id.values()}
+
+    def path(self, unit_id: int) -> str:
+        unit = self.by_id.get(unit_id)
+        if unit is None:
+            raise NotFound(f"There is no org unit with id {unit_id} (known to this service).", field="unit_id")
+        return unit.path
+
+    def children(self, unit_id: int) -> list[Any]:
+        return sorted((u for u in self.by_id.values() if u.parent_id == unit_id), key=lambda u: u.path)
+
+
+async def load_units(session: AsyncSession) -> Units:
+    return Units({u.id: u for u in (await session.execute(select(OrgUnit))).scalars()})
+
+
+def kind_of(period_text: str) -> str:
+    return KINDS[period(period_text).kind.value]
+
+
+def root_of(path: str) -> str:
+    return "/" + path.strip("/").split("/")[0] + "/"
+
+
+def can_see(principal: Principal, plan: Plan, unit_path: str) -> bool:
+    """Drafts: the unit and anyone holding a right over it. Issued or published (and revisions of
+    what was issued): the whole company."""
+    if plan.status in PUBLIC_STATUSES or plan.issued_at is not None:
+        root = root_of(unit_path)
+        return any(g.unit_path.startswith(root) for g in principal.grants)
+    return any(g.covers(g.right, unit_path) for g in principal.grants)
+
+
+def require_visible(principal: Principal, plan: Plan, unit_path: str) -> None:
+    if not can_see(principal, plan, unit_path):
+        # 404, not 403: whether someone else's draft exists is not the caller's business.
+        raise NotFound(f"There is no plan with id {plan.id}.")
+
+
+def visible_clause(principal: Principal):
+    """SQL over (Plan, OrgUnit) rows: what :func:`can_see` allows."""
+    clauses = []
+    roots = sorted({root_of(g.unit_path) for g in principal.grants})
+    if roots:
+        public = Plan.status.in_(PUBLIC_STATUSES) | Plan.issued_at.is_not(None)
+        clauses.append(public & or_(*[OrgUnit.path.startswith(r) for r in roots]))
+    for g in principal.grants:
+        if g.mode == Mode.exact:
+            clauses.append(OrgUnit.path == g.unit_path)
+        elif g.mode == Mode.subtree:
+            clauses.append(OrgUnit.path.startswith(g.unit_path))
+        else:
+            clauses.append(OrgUnit.path.startswith(g.unit_path) & (OrgUnit.path != g.unit_path))
+    return or_(*clauses) if clauses else false()
+
+
+async def check_parent(session: AsyncSession, units: Units, *, parent_id: int, period_text: str,
+                       unit_path: str) -> Plan:
+    parent = await session.get(Plan, parent_id)
+    if parent is None:
+        raise Invalid(f"There is no parent plan with id {parent_id}.", field="parent_plan_id")
+    if parent.status == "vetoed":
+        raise Invalid("The parent plan was vetoed; choose another.", field="parent_plan_id")
+    parent_path = units.path(parent.unit_id)
+    if not unit_path.startswith(parent_path):
+        raise Invalid("The parent plan must be for this unit or a unit above it.", field="parent_plan_id")
+    pp, cp = period(parent.period), period(period_text)
+    if pp == cp and parent_path == unit_path or not pp.contains(cp):
+        raise Invalid(f"A child plan's period must lie within its parent's ({parent.period}), and a plan for the "
+                      "same period must be for a unit below.", field="parent_plan_id")
+    return parent
+
+
+async def replace_content(session: AsyncSession, plan: Plan, *, targets=None, tasks=None, resources=None) -> None:
+    """Replace whichever of targets, tasks and resources are given (None leaves them alone)."""
+    if targets is not None:
+        await session.execute(delete(PlanTarget).where(PlanTarget.plan_id == plan.id))
+        session.add_all(PlanTarget(plan_id=plan.id, **t.model_dump()) for t in targets)
+    if tasks is not None:
+        await session.execute(delete(PlanTask).where(PlanTask.plan_id == plan.id))
+        for t in tasks:
+            data = t.model_dump(mode="json")
+            data["start"], data["due"] = t.start, t.due
+            session.add(PlanTask(plan_id=plan.id, **data))
+    if resources is not None:
+        await session.execute(delete(PlanResource).where(PlanResource.plan_id == plan.id))
+        session.add_all(PlanResource(plan_id=plan.id, **r.model_dump()) for r in resources)
+    await session.flush()
+
+
+async def content(session: AsyncSession, plan_id: int) -> tuple[list, list, list]:
+    targets = (await session.execute(select(PlanTarget).where(PlanTarget.plan_id == plan_id)
+                                     .order_by(PlanTarget.id))).scalars().all()
+    tasks = (await session.execute(select(PlanTask).where(PlanTask.plan_id == plan_id)
+                                   .order_by(PlanTask.id))).scalars().all()
+    resources = (await session.execute(select(PlanResource).where(PlanResource.plan_id == plan_id)
+                                       .order_by(PlanResource.id))).scalars().all()
+    return list(targets), list(tasks), list(resources)
+
+
+def overdue(task: PlanTask, today: date) -> tuple[bool, list[str]]:
+    if task.status in ("done", "cancelled"):
+        return False, []
+    late = [m["title"] for m in task.milestones or [] if not m.get("done") and m.get("due") and m["due"] < today.isoformat()]
+    return bool(task.due and task.due < today), late
+
+
+async def snapshot(session: AsyncSession, plan: Plan) -> dict[str, Any]:
+    """The plan's content as data, frozen into its version history."""
+    targets, tasks, resources = await content(session, plan.id)
+    return {
+        "title": plan.title, "period": plan.period, "unit_id": plan.unit_id, "guidance": plan.guidance,
+        "risk_notes": plan.risk_notes, "parent_plan_id": plan.parent_plan_id,
+        "targets": [{"indicator_code": t.indicator_code, "value": t.value, "unit": t.unit,
+                     "aggregation": t.aggregation} for t in targets],
+        "tasks": [{"title": t.title, "measures": t.measures, "owner_id": t.owner_id, "owner_name": t.owner_name,
+                   "start": t.start.isoformat() if t.start else None, "due": t.due.isoformat() if t.due else None,
+                   "milestones": t.milestones, "status": t.status} for t in tasks],
+        "resources": [{"kind": r.kind, "description": r.description, "quantity": r.quantity, "unit": r.unit,
+                       "amount": r.amount} for r in resources],
+    }
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
+    """What changed between two snapshots, field by field (targets by indicator, lists by position)."""
+    out: list[dict[str, Any]] = []
+    for key in ("title", "guidance", "risk_notes", "period", "parent_plan_id"):
+        if old.get(key) != new.get(key):
+            out.append({"field": key, "before": old.get(key), "after": new.get(key)})
+    ot = {t["indicator_code"]: t for t in old.get("targets", [])}
+    nt = {t["indicator_code"]: t for t in new.get("targets", [])}
+    for code in sorted(set(ot) | set(nt)):
+        if ot.get(code) != nt.get(code):
+            out.append({"field": f"targets.{code}", "before": ot.get(code, {}).get("value"),
+                        "after": nt.get(code, {}).get("value")})
+    for key in ("tasks", "resources"):
+        a, b = old.get(key, []), new.get(key, [])
+        for i in range(max(len(a), len(b))):
+            x, y = (a[i] if i < len(a) else None), (b[i] if i < len(b) else None)
+            if x != y:
+                out.append({"field": f"{key}[{i}]", "before": x, "after": y})
+    return out
+
+
+def require_editable(plan: Plan) -> None:
+    from services.common.problems import Conflict
+
+    if plan.status not in EDITABLE_STATUSES:
+        raise Conflict(f"A {plan.status} plan cannot be edited; only drafts and returned plans can "
+                       "(revise an issued plan to change it).", status_now=plan.status)

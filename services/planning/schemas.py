@@ -1,0 +1,357 @@
+"""Request and response bodies of the planning service (public contract: extend, don't rename)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from services.common.periods import PeriodError, PeriodKind, period
+from services.planning.flows import validate_stages
+
+PlanStatus = Literal["draft", "submitted", "approved", "issued", "published", "returned", "vetoed", "closed"]
+TaskStatus = Literal["not_started", "in_progress", "done", "blocked", "cancelled"]
+
+
+class ORM(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Milestone(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    due: date
+    done: bool = False
+
+
+class TargetIn(BaseModel):
+    indicator_code: str = Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")
+    value: float
+    unit: str = Field("", max_length=30)
+    aggregation: Literal["sum", "avg"] = "sum"
+    note: str = Field("", max_length=1000)
+
+
+class TaskIn(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    measures: str = Field("", max_length=4000)
+    owner_id: int | None = None
+    owner_name: str = Field("", max_length=100)
+    unit_id: int | None = None
+    start: date | None = None
+    due: date | None = None
+    milestones: list[Milestone] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _dates(self) -> "TaskIn":
+        if self.start and self.due and self.due < self.start:
+            raise ValueError("due must not be before start")
+        return self
+
+
+class ResourceIn(BaseModel):
+    kind: Literal["people", "material", "budget"]
+    description: str = Field(min_length=1, max_length=1000)
+    quantity: float | None = Field(None, ge=0)
+    unit: str = Field("", max_length=30)
+    amount: float | None = Field(None, ge=0)
+
+
+def _check_period(v: str) -> str:
+    try:
+        p = period(v)
+    except PeriodError as exc:
+        raise ValueError(str(exc)) from exc
+    if p.kind not in (PeriodKind.year, PeriodKind.quarter, PeriodKind.month):
+        raise ValueError("plans are annual (2027), quarterly (2027-Q1) or monthly (2027-03)")
+    return p.text
+
+
+def _unique_codes(targets: list[TargetIn]) -> list[TargetIn]:
+    codes = [t.indicator_code for t in targets]
+    dupes = sorted({c for c in codes if codes.count(c) > 1})
+    if dupes:
+        raise ValueError(f"each indicator may have one target; repeated: {', '.join(dupes)}")
+    return targets
+
+
+class PlanCreate(BaseModel):
+    unit_id: int
+    period: str
+    title: str = Field(min_length=1, max_length=300)
+    parent_plan_id: int | None = None
+    guidance: str = Field("", max_length=10000)
+    risk_notes: str = Field("", max_length=10000)
+    targets: list[TargetIn] = Field(default_factory=list, max_length=200)
+    tasks: list[TaskIn] = Field(default_factory=list, max_length=500)
+    resources: list[ResourceIn] = Field(default_factory=list, max_length=200)
+
+    _period = field_validator("period")(lambda cls, v: _check_period(v))
+    _targets = field_validator("targets")(lambda cls, v: _unique_codes(v))
+
+
+class PlanUpdate(BaseModel):
+    title: str | None = Field(None, min_length=1, max_length=300)
+    guidance: str | None = Field(None, max_length=10000)
+    risk_notes: str | None = Field(None, max_length=10000)
+    targets: list[TargetIn] | None = Field(None, max_length=200)
+    tasks: list[TaskIn] | None = Field(None, max_length=500)
+    resources: list[ResourceIn] | None = Field(None, max_length=200)
+
+    _targets = field_validator("targets")(lambda cls, v: v if v is None else _unique_codes(v))
+
+
+class TargetRead(ORM):
+    id: int
+    indicator_code: str
+    value: float
+    unit: str
+    aggregation: str
+    note: str
+
+
+class TaskRead(ORM):
+    id: int
+    plan_id: int
+    title: str
+    measures: str
+    owner_id: int | None
+    owner_name: str
+    unit_id: int | None
+    start: date | None
+    due: date | None
+    milestones: list[dict[str, Any]]
+    status: str
+    progress: float
+    source: str
+    overdue: bool = False
+    overdue_milestones: list[str] = []
+    version: int
+
+
+class ResourceRead(ORM):
+    id: int
+    kind: str
+    description: str
+    quantity: float | None
+    unit: str
+    amount: float | None
+
+
+class StageRead(BaseModel):
+    index: int
+    key: str
+    name: str
+    requirement: str
+    signers: str
+    state: Literal["done", "current", "waiting"]
+    signed_by: list[str] = []
+    pending_signers: list[str] = []
+
+
+class PlanSummary(ORM):
+    id: int
+    unit_id: int
+    period: str
+    kind: str
+    title: str
+    parent_plan_id: int | None
+    status: str
+    revision: int
+    stage_index: int | None
+    created_by: str
+    submitted_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    issued_at: datetime | None
+    version: int
+
+
+class PlanRead(PlanSummary):
+    guidance: str
+    risk_notes: str
+    inherited_guidance: list[dict[str, Any]] = []
+    targets: list[TargetRead] = []
+    tasks: list[TaskRead] = []
+    resources: list[ResourceRead] = []
+    budget_total: float = 0.0
+    stages: list[StageRead] = []
+    open_suggestions: int = 0
+    allowed_actions: list[str] = []
+
+
+class ActionBody(BaseModel):
+    comment: str = Field("", max_length=4000)
+    reason: str | None = Field(None, max_length=4000)
+
+
+class SuggestionRead(ORM):
+    id: int
+    plan_id: int
+    revision: int
+    author: str
+    author_name: str
+    text: str
+    status: str
+    response: str
+    responded_by: str | None
+    created_at: datetime
+    responded_at: datetime | None
+
+
+class SuggestionAnswer(BaseModel):
+    accepted: bool
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class GuidanceRead(ORM):
+    id: int
+    plan_id: int
+    author: str
+    author_name: str
+    text: str
+    created_at: datetime
+
+
+class ActionRead(ORM):
+    id: int
+    revision: int
+    action: str
+    stage_key: str | None
+    actor: str
+    actor_name: str
+    comment: str
+    from_status: str
+    to_status: str
+    grant: dict[str, Any] | None
+    at: datetime
+
+
+class VersionRead(ORM):
+    revision: int
+    status: str
+    snapshot: dict[str, Any]
+    created_at: datetime
+
+
+class HistoryRead(BaseModel):
+    actions: list[ActionRead]
+    versions: list[VersionRead]
+    diff: list[dict[str, Any]] = []
+
+
+class FlowStage(BaseModel):
+    key: str = Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")
+    name: str = Field(min_length=1, max_length=100)
+    name_en: str = Field("", max_length=100)
+    right: str
+    over: Literal["unit", "parent", "company"] = "unit"
+    held_in: str | None = Field(None, max_length=60, description="null, 'company', or a unit code such as OPS")
+    signers: Literal["any", "all"] = "any"
+
+
+class FlowUpdate(BaseModel):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    stages: list[FlowStage] | None = None
+    final_action: Literal["issue", "publish"] | None = None
+
+    @field_validator("stages")
+    @classmethod
+    def _stages(cls, v):
+        if v is not None:
+            validate_stages([s.model_dump() for s in v])
+        return v
+
+
+class FlowRead(ORM):
+    id: int
+    kind: str
+    name: str
+    stages: list[dict[str, Any]]
+    final_action: str
+    version: int
+
+
+class ReportItem(BaseModel):
+    task_id: int
+    progress: float = Field(ge=0, le=100)
+    status: TaskStatus
+    problems: str = Field("", max_length=4000)
+    help_needed: str = Field("", max_length=4000)
+
+
+class ReportIn(BaseModel):
+    week: str
+    summary: str = Field("", max_length=10000)
+    items: list[ReportItem] = Field(default_factory=list, max_length=500)
+
+    @field_validator("week")
+    @classmethod
+    def _week(cls, v: str) -> str:
+        try:
+            p = period(v)
+        except PeriodError as exc:
+            raise ValueError(str(exc)) from exc
+        if p.kind != PeriodKind.week:
+            raise ValueError("weekly reports are for a week, e.g. 2027-W05")
+        return p.text
+
+
+class ReportRead(ORM):
+    id: int
+    plan_id: int
+    week: str
+    author: str
+    author_name: str
+    summary: str
+    items: list[dict[str, Any]]
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class DecisionIn(BaseModel):
+    plan_id: int
+    text: str = Field(min_length=1, max_length=4000)
+    owner_id: int | None = None
+    owner_name: str = Field("", max_length=100)
+    due: date
+
+
+class DecisionRead(ORM):
+    id: int
+    week: str
+    plan_id: int
+    text: str
+    task_id: int | None
+    author: str
+    created_at: datetime
+
+
+class DispatchBody(BaseModel):
+    owner_id: int | None = None
+    owner_name: str | None = Field(None, max_length=100)
+    unit_id: int | None = None
+    comment: str = Field("", max_length=4000)
+
+    @model_validator(mode="after")
+    def _something(self) -> "DispatchBody":
+        if self.owner_id is None and self.unit_id is None:
+            raise ValueError("name a new owner_id or unit_id")
+        return self
+
+
+class TaskUpdate(BaseModel):
+    status: TaskStatus | None = None
+    progress: float | None = Field(None, ge=0, le=100)
+    milestones: list[Milestone] | None = None
+
+
+class AdjustmentIn(BaseModel):
+    unit_id: int
+    period: str
+    indicator_code: str = Field(min_length=1, max_length=60)
+    value: float
+    reason: str = Field(min_length=1, max_length=4000)
+
+    _period = field_validator("period")(lambda cls, v: _check_period(v))

@@ -1,0 +1,300 @@
+"""The approval workflow: submit, approve (或签 / 会签), return, veto, issue or publish, revise,
+suggest and answer, guide. Every action is checked against the caller's grants for the plan's
+unit, written to the plan's history and the audit chain, and (where others care) emitted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
+
+from fastapi import Request
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.authz import Grant, Principal
+from services.common.db import utcnow
+from services.common.journal import Journal
+from services.common.problems import Conflict, Forbidden, Invalid
+from services.planning.flows import Requirement, requirement
+from services.planning.models import (AuditEntry, Flow, GuidanceNote, OutboxEvent, Plan, PlanAction, PlanTarget,
+                                      PlanVersion, StageSignature, Suggestion)
+from services.planning.plans import Units, snapshot
+
+journal = Journal("planning", AuditEntry, OutboxEvent)
+
+# Given a requirement, who must sign it (user ids as text): asked of org for 会签 stages.
+HoldersLookup = Callable[[Requirement], Awaitable[list[str]]]
+
+
+@dataclass
+class Ctx:
+    session: AsyncSession
+    principal: Principal
+    plan: Plan
+    units: Units
+    flow: Flow
+    request: Request | None = None
+
+    @property
+    def unit_path(self) -> str:
+        return self.units.path(self.plan.unit_id)
+
+    def stage(self, index: int) -> Requirement:
+        return requirement(self.flow.stages[index], unit_path=self.unit_path, kinds_by_path=self.units.kinds_by_path,
+                           paths_by_code=self.units.paths_by_code)
+
+    @property
+    def last_stage(self) -> int:
+        return len(self.flow.stages) - 1
+
+
+async def load_flow(session: AsyncSession, kind: str) -> Flow:
+    flow = (await session.execute(select(Flow).where(Flow.kind == kind))).scalar_one_or_none()
+    if flow is None:
+        raise Conflict(f"No approval flow is configured for {kind} plans; an administrator must set one up.")
+    return flow
+
+
+def _require_status(plan: Plan, *allowed: str, action: str) -> None:
+    if plan.status not in allowed:
+        raise Conflict(f"Cannot {action} a plan that is {plan.status}; it must be {' or '.join(allowed)}.",
+                       status_now=plan.status)
+
+
+def _grant_for(req: Requirement, principal: Principal) -> Grant:
+    for g in principal.grants_for(req.right, req.unit_path):
+        if req.held_at is None or g.held_at == req.held_at:
+            return g
+    raise Forbidden(f"The stage '{req.name}' needs {req.describe()}; you do not hold it.", right=req.right)
+
+
+async def _record(ctx: Ctx, action: str, *, from_status: str, comment: str = "", grant: Grant | None = None,
+                  stage_key: str | None = None, event: str | None = None, extra: dict | None = None) -> None:
+    p, pr = ctx.plan, ctx.principal
+    ctx.session.add(PlanAction(plan_id=p.id, revision=p.revision, action=action, stage_key=stage_key, actor=pr.sub,
+                               actor_name=pr.name, comment=comment, from_status=from_status, to_status=p.status,
+                               grant=grant.to_claim() if grant else None))
+    await journal.audit(ctx.session, actor=pr, action=f"plan.{action}", subject_type="plan", subject_id=p.id,
+                        unit_path=ctx.unit_path, grant=grant, before={"status": from_status},
+                        after={"status": p.status, "stage_index": p.stage_index, "revision": p.revision},
+                        note=comment, request=ctx.request)
+    if event:
+        data = {"plan_id": p.id, "revision": p.revision, "unit_id": p.unit_id, "unit_path": ctx.unit_path,
+                "period": p.period, "kind": p.kind, "title": p.title, "status": p.status, "actor": pr.sub,
+                "comment": comment, **(extra or {})}
+        await journal.emit(ctx.session, f"planning.plan.{event}", p.id, data, ctx.unit_path)
+
+
+async def _save_version(ctx: Ctx) -> None:
+    snap = await snapshot(ctx.session, ctx.plan)
+    row = (await ctx.session.execute(select(PlanVersion).where(PlanVersion.plan_id == ctx.plan.id,
+                                                               PlanVersion.revision == ctx.plan.revision))
+           ).scalar_one_or_none()
+    if row is None:
+        ctx.session.add(PlanVersion(plan_id=ctx.plan.id, revision=ctx.plan.revision, status=ctx.plan.status,
+                                    snapshot=snap))
+    else:
+        row.snapshot, row.status = snap, ctx.plan.status
+
+
+async def _enter_stage(ctx: Ctx, index: int, holders: HoldersLookup | None) -> None:
+    ctx.plan.stage_index = index
+    ctx.plan.pending_signers = []
+    req = ctx.stage(index)
+    if req.signers == "all":
+        if holders is None:
+            raise Conflict("This stage needs every holder to sign, and the org service cannot be asked who they are.")
+        signers = [s for s in await holders(req) if s != ctx.plan.submitted_by]
+        if not signers:
+            raise Conflict(f"Nobody other than the submitter holds {req.describe()}, so '{req.name}' cannot be signed.")
+        ctx.plan.pending_signers = signers
+
+
+async def submit(ctx: Ctx, *, comment: str, holders: HoldersLookup | None = None) -> None:
+    p = ctx.plan
+    _require_status(p, "draft", "returned", action="submit")
+    grant = ctx.principal.require("plan", ctx.unit_path, what="this plan's unit")
+    targets = (await ctx.session.execute(select(func.count()).where(PlanTarget.plan_id == p.id))).scalar_one()
+    if not targets:
+        raise Invalid("Add at least one quantified target before submitting.", field="targets")
+    before = p.status
+    p.status, p.submitted_by = "submitted", ctx.principal.sub
+    index = 0
+    # A stage whose holder is the submitter (the operations department submitting its own
+    # consolidation, say) is passed by the submission itself; the final stage never is.
+    while index < ctx.last_stage:
+        req = ctx.stage(index)
+        if req.signers != "any" or not req.met_by(ctx.principal):
+            break
+        ctx.session.add(StageSignature(plan_id=p.id, revision=p.revision, stage_index=index, signer=ctx.principal.sub))
+        index += 1
+    await _enter_stage(ctx, index, holders)
+    await _save_version(ctx)
+    await _record(ctx, "submit", from_status=before, comment=comment, grant=grant, event="submitted",
+                  stage_key=ctx.flow.stages[index]["key"])
+
+
+async def approve(ctx: Ctx, *, comment: str, holders: HoldersLookup | None = None) -> None:
+    p = ctx.plan
+    _require_status(p, "submitted", action="approve")
+    if p.submitted_by == ctx.principal.sub:
+        raise Forbidden("A submitter never approves their own plan.")
+    index = p.stage_index or 0
+    req = ctx.stage(index)
+    grant = _grant_for(req, ctx.principal)
+    if req.signers == "all" and ctx.principal.sub not in (p.pending_signers or []):
+        raise Conflict(f"You have already signed '{req.name}', or you are not among its signers.")
+    ctx.session.add(StageSignature(plan_id=p.id, revision=p.revision, stage_index=index, signer=ctx.principal.sub))
+    if req.signers == "all":
+        p.pending_signers = [s for s in p.pending_signers if s != ctx.principal.sub]
+        if p.pending_signers:
+            p.updated_at = utcnow()  # bumps the version: countersignatures serialise too
+            await _record(ctx, "countersign", from_status=p.status, comment=comment, grant=grant, stage_key=req.key)
+            return
+    if index < ctx.last_stage:
+        await _enter_stage(ctx, index + 1, holders)
+        p.updated_at = utcnow()
+        await _record(ctx, "approve", from_status=p.status, comment=comment, grant=grant, stage_key=req.key)
+        return
+    open_ = (await ctx.session.execute(select(func.count()).where(
+        Suggestion.plan_id == p.id, Suggestion.revision == p.revision, Suggestion.status == "open"))).scalar_one()
+    if open_:
+        raise Conflict(f"{open_} suggestion(s) (建议) on this plan are still unanswered; the plan's owner must accept "
+                       "or decline them before final approval.", open_suggestions=open_)
+    before = p.status
+    p.status, p.stage_index, p.pending_signers = "approved", None, []
+    await _record(ctx, "approve", from_status=before, comment=comment, grant=grant, stage_key=req.key,
+                  event="approved")
+
+
+async def return_plan(ctx: Ctx, *, comment: str) -> None:
+    p = ctx.plan
+    _require_status(p, "submitted", action="return")
+    if not comment.strip():
+        raise Invalid("Say what must change when returning a plan.", field="comment")
+    req = ctx.stage(p.stage_index or 0)
+    grant = _grant_for(req, ctx.principal)
+    if p.submitted_by == ctx.principal.sub:
+        raise Forbidden("A submitter cannot review their own plan; withdraw it by editing after a return.")
+    before = p.status
+    p.status, p.stage_index, p.pending_signers = "returned", None, []
+    await _record(ctx, "return", from_status=before, comment=comment, grant=grant, stage_key=req.key, event="returned")
+
+
+async def veto(ctx: Ctx, *, reason: str) -> None:
+    p = ctx.plan
+    _require_status(p, "draft", "submitted", "approved", "returned", action="veto")
+    if not reason.strip():
+        raise Invalid("A veto (否决) needs a reason.", field="reason")
+    grant = ctx.principal.require("veto", ctx.unit_path, what="this plan's unit")
+    before = p.status
+    p.status, p.stage_index, p.pending_signers = "vetoed", None, []
+    await _record(ctx, "veto", from_status=before, comment=reason, grant=grant, event="vetoed")
+
+
+async def issue(ctx: Ctx, *, action: str, comment: str) -> None:
+    p = ctx.plan
+    _require_status(p, "approved", action=action)
+    if action != ctx.flow.final_action:
+        raise Conflict(f"{p.kind.capitalize()} plans are finished with '{ctx.flow.final_action}', not '{action}'.")
+    grant = _grant_for(ctx.stage(ctx.last_stage), ctx.principal)
+    before = p.status
+    p.status = "issued" if action == "issue" else "published"
+    p.issued_at = utcnow()
+    await _save_version(ctx)
+    targets = (await ctx.session.execute(select(PlanTarget).where(PlanTarget.plan_id == p.id)
+                                         .order_by(PlanTarget.id))).scalars().all()
+    await _record(ctx, action, from_status=before, comment=comment, grant=grant,
+                  event="issued" if p.revision == 1 else "revised",
+                  extra={"version": p.revision, "targets": [{"indicator_code": t.indicator_code, "value": t.value,
+                                                             "unit": t.unit, "aggregation": t.aggregation}
+                                                            for t in targets]})
+
+
+async def revise(ctx: Ctx, *, comment: str) -> None:
+    """计划调整: start a new revision of an issued plan; it runs the same flow again."""
+    p = ctx.plan
+    _require_status(p, "issued", "published", action="revise")
+    if not comment.strip():
+        raise Invalid("Say why the plan is being adjusted (market or policy change, say).", field="comment")
+    grant = ctx.principal.require("plan", ctx.unit_path, what="this plan's unit")
+    before = p.status
+    p.revision += 1
+    p.status, p.stage_index, p.pending_signers, p.submitted_by = "draft", None, [], None
+    await _record(ctx, "revise", from_status=before, comment=comment, grant=grant)
+
+
+async def suggest(ctx: Ctx, *, text: str) -> Suggestion:
+    if ctx.plan.status in ("vetoed", "closed"):
+        raise Conflict(f"A {ctx.plan.status} plan takes no more suggestions.")
+    if not text.strip():
+        raise Invalid("Write the suggestion.", field="comment")
+    grant = ctx.principal.require("suggest", ctx.unit_path, what="this plan's unit")
+    s = Suggestion(plan_id=ctx.plan.id, revision=ctx.plan.revision, author=ctx.principal.sub,
+                   author_name=ctx.principal.name, text=text)
+    ctx.session.add(s)
+    await ctx.session.flush()
+    await _record(ctx, "suggest", from_status=ctx.plan.status, comment=text, grant=grant)
+    return s
+
+
+async def answer(ctx: Ctx, suggestion: Suggestion, *, accepted: bool, reason: str) -> None:
+    if suggestion.status != "open":
+        raise Conflict(f"This suggestion was already {suggestion.status}.")
+    grant = ctx.principal.require("plan", ctx.unit_path, what="this plan's unit")
+    suggestion.status = "accepted" if accepted else "declined"
+    suggestion.response, suggestion.responded_by, suggestion.responded_at = reason, ctx.principal.sub, utcnow()
+    await _record(ctx, "answer_suggestion", from_status=ctx.plan.status,
+                  comment=f"{suggestion.status}: {reason}", grant=grant)
+
+
+async def guide(ctx: Ctx, *, text: str) -> GuidanceNote:
+    if not text.strip():
+        raise Invalid("Write the guidance.", field="comment")
+    grant = ctx.principal.require("guide", ctx.unit_path, what="this plan's unit")
+    note = GuidanceNote(plan_id=ctx.plan.id, author=ctx.principal.sub, author_name=ctx.principal.name, text=text)
+    ctx.session.add(note)
+    await ctx.session.flush()
+    await _record(ctx, "guide", from_status=ctx.plan.status, comment=text, grant=grant)
+    return note
+
+
+def allowed_actions(ctx: Ctx) -> list[str]:
+    """What the caller could do now (the SPA shows only these buttons)."""
+    p, pr, path = ctx.plan, ctx.principal, ctx.unit_path
+    out: list[str] = []
+    if p.status in ("draft", "returned") and pr.can("plan", path):
+        out += ["edit", "submit"]
+    if p.status == "submitted" and p.submitted_by != pr.sub:
+        req = ctx.stage(p.stage_index or 0)
+        if req.met_by(pr) and (req.signers == "any" or pr.sub in (p.pending_signers or [])):
+            out += ["approve", "return"]
+    if p.status == "approved" and ctx.stage(ctx.last_stage).met_by(pr):
+        out.append(ctx.flow.final_action)
+    if p.status in ("draft", "submitted", "approved", "returned") and pr.can("veto", path):
+        out.append("veto")
+    if p.status in ("issued", "published") and pr.can("plan", path):
+        out.append("revise")
+    if p.status not in ("vetoed", "closed") and pr.can("suggest", path):
+        out.append("suggest")
+    if pr.can("guide", path):
+        out.append("guide")
+    return out
+
+
+def stage_views(ctx: Ctx, signatures: list[Any]) -> list[dict[str, Any]]:
+    p = ctx.plan
+    views = []
+    for i, stage in enumerate(ctx.flow.stages):
+        req = ctx.stage(i)
+        signed = [s.signer for s in signatures if s.stage_index == i and s.revision == p.revision]
+        if p.status in ("approved", "issued", "published") or (p.stage_index is not None and i < p.stage_index):
+            state = "done"
+        elif p.status == "submitted" and p.stage_index == i:
+            state = "current"
+        else:
+            state = "waiting"
+        views.append({"index": i, "key": stage["key"], "name": stage["name"], "requirement": req.describe(),
+                      "signers": req.signers, "state": state, "signed_by": signed,
+                      "pending_signers": list(p.pending_signers or []) if state == "current" else []})
+    return views

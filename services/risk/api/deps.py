@@ -1,0 +1,81 @@
+"""Shared pieces of the risk routers: load-or-404, who may see and change what."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Annotated
+
+from fastapi import Depends, Path
+from sqlalchemy import or_
+
+from services.common.authz import Grant, Principal
+from services.common.db import Session
+from services.common.problems import Forbidden, NotFound
+from services.common.scoping import visible_to
+from services.risk.models import Alert, Kri, OrgUnit, Risk, RiskAction, RiskMatrix
+
+
+def _loader(model, name: str, label: str):
+    """A load-or-404 dependency reading the path parameter ``name`` (same name on every route)."""
+
+    async def load(session, **path):
+        ident = path[name]
+        obj = await session.get(model, ident)
+        if obj is None:
+            raise NotFound(f"There is no {label} with id {ident}.")
+        return obj
+
+    load.__signature__ = inspect.Signature([
+        inspect.Parameter("session", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Session),
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[int, Path()]),
+    ])
+    load.__name__ = f"valid_{name}"
+    return load
+
+
+ValidRisk = Annotated[Risk, Depends(_loader(Risk, "risk_id", "risk"))]
+ValidKri = Annotated[Kri, Depends(_loader(Kri, "kri_id", "key risk indicator"))]
+ValidAlert = Annotated[Alert, Depends(_loader(Alert, "alert_id", "alert"))]
+ValidAction = Annotated[RiskAction, Depends(_loader(RiskAction, "action_id", "action"))]
+ValidMatrix = Annotated[RiskMatrix, Depends(_loader(RiskMatrix, "matrix_id", "risk matrix"))]
+
+
+async def unit_of(session, unit_id: int) -> OrgUnit:
+    unit = await session.get(OrgUnit, unit_id)
+    if unit is None:
+        raise NotFound(f"The unit {unit_id} of this record is not known to the risk service (was it deleted?).")
+    return unit
+
+
+def is_owner(principal: Principal, owner_id: int | None) -> bool:
+    return owner_id is not None and principal.user_id == owner_id
+
+
+def require_view(principal: Principal, risk: Risk, unit: OrgUnit) -> None:
+    """Everyone in the unit and above sees its risks (view over the unit); owners see their own."""
+    if is_owner(principal, risk.owner_id) or principal.can("view", unit.path):
+        return
+    raise Forbidden(f"You need the 'view' right over {unit.name} ({unit.path}) to see its risks.",
+                    right="view", unit_path=unit.path)
+
+
+def require_plan(principal: Principal, unit: OrgUnit, what: str = "register or assess its risks") -> Grant:
+    return principal.require("plan", unit.path, what=f"the unit {unit.name} to {what}")
+
+
+def require_any(principal: Principal, rights: tuple[str, ...], unit: OrgUnit, what: str) -> Grant:
+    """The first grant of any of ``rights`` over the unit; Forbidden naming them all otherwise."""
+    for right in rights:
+        for g in principal.grants_for(right, unit.path):
+            return g
+    names = " or ".join(f"'{r}'" for r in rights)
+    raise Forbidden(f"You need the {names} right over {unit.name} ({unit.path}) to {what}.",
+                    rights=list(rights), unit_path=unit.path)
+
+
+def risk_visibility(principal: Principal):
+    """SQL filter: risks whose unit the principal views, or that the principal owns (needs the OrgUnit join)."""
+    clause = visible_to(principal, "view", OrgUnit.path)
+    if principal.user_id is not None:
+        clause = or_(clause, Risk.owner_id == principal.user_id)
+    return clause

@@ -1,0 +1,87 @@
+"""The risk matrix (风险矩阵): likelihood 1–5 × impact 1–5 = score, banded into levels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.db import utcnow
+from services.common.problems import Invalid
+from services.risk.models import RiskMatrix
+
+LEVELS = ("low", "medium", "high", "critical")
+LEVEL_RANK = {lvl: i for i, lvl in enumerate(LEVELS)}
+SEVERE = {"high", "critical"}
+
+DEFAULT_NAME = "默认风险矩阵"
+DEFAULT_BANDS: list[dict[str, Any]] = [
+    {"level": "low", "label": "低", "min_score": 1, "max_score": 4},
+    {"level": "medium", "label": "中", "min_score": 5, "max_score": 9},
+    {"level": "high", "label": "高", "min_score": 10, "max_score": 16},
+    {"level": "critical", "label": "极高", "min_score": 20, "max_score": 25},
+]
+
+# Every score a 5 × 5 matrix can produce (17, 18, 19 … cannot occur).
+POSSIBLE_SCORES = sorted({l * i for l in range(1, 6) for i in range(1, 6)})
+
+
+def check_bands(bands: list[dict[str, Any]]) -> None:
+    """Bands must be ascending, not overlap, use each level once in order and cover every possible score."""
+    seen: list[str] = []
+    prev_max = 0
+    for n, band in enumerate(bands):
+        field = f"bands.{n}"
+        level, lo, hi = band["level"], band["min_score"], band["max_score"]
+        if level not in LEVELS:
+            raise Invalid(f"'{level}' is not a level; use one of {', '.join(LEVELS)}.", field=f"{field}.level")
+        if level in seen:
+            raise Invalid(f"The level '{level}' appears twice.", field=f"{field}.level")
+        if seen and LEVEL_RANK[level] < LEVEL_RANK[seen[-1]]:
+            raise Invalid("Bands must go from the lowest level to the highest.", field=f"{field}.level")
+        if lo > hi:
+            raise Invalid(f"min_score {lo} is above max_score {hi}.", field=f"{field}.min_score")
+        if lo <= prev_max:
+            raise Invalid(f"This band overlaps the previous one (which ends at {prev_max}).",
+                          field=f"{field}.min_score")
+        seen.append(level)
+        prev_max = hi
+    for score in POSSIBLE_SCORES:
+        if not any(b["min_score"] <= score <= b["max_score"] for b in bands):
+            raise Invalid(f"No band covers the score {score}; every score from 1 to 25 that L × I can give "
+                          "must fall in one band.", field="bands")
+
+
+def band_for(bands: list[dict[str, Any]], score: int) -> dict[str, Any]:
+    for band in bands:
+        if band["min_score"] <= score <= band["max_score"]:
+            return band
+    raise Invalid(f"The matrix in force has no band for the score {score}.", field="likelihood")
+
+
+def snapshot(matrix: RiskMatrix) -> dict[str, Any]:
+    return {"id": matrix.id, "name": matrix.name, "version": matrix.version, "bands": matrix.bands}
+
+
+async def in_force(session: AsyncSession) -> RiskMatrix:
+    """The matrix in force; the default one is created the first time it is needed."""
+    matrix = (await session.execute(select(RiskMatrix).where(RiskMatrix.active.is_(True))
+                                    .order_by(RiskMatrix.id.desc()).limit(1))).scalar_one_or_none()
+    if matrix is None:
+        matrix = RiskMatrix(name=DEFAULT_NAME, bands=DEFAULT_BANDS, active=True, created_by="system")
+        session.add(matrix)
+        await session.flush()
+    return matrix
+
+
+async def replace(session: AsyncSession, *, name: str, bands: list[dict[str, Any]], actor: str) -> tuple[RiskMatrix, RiskMatrix]:
+    """Put a new matrix in force and retire the old one; old assessments keep their snapshots."""
+    check_bands(bands)
+    old = await in_force(session)
+    old.active, old.retired_at = False, utcnow()
+    await session.flush()
+    new = RiskMatrix(name=name, bands=bands, active=True, created_by=actor)
+    session.add(new)
+    await session.flush()
+    return old, new

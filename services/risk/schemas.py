@@ -1,0 +1,412 @@
+"""Request and response shapes of the risk API (Pydantic v2)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+
+class Category(str, Enum):
+    market = "market"              # 市场
+    policy = "policy"              # 政策
+    technology = "technology"      # 技术
+    personnel = "personnel"        # 人员
+    supply_chain = "supply_chain"  # 供应链
+    equipment = "equipment"        # 设备
+    safety = "safety"              # 安全
+    finance = "finance"            # 财务
+    compliance = "compliance"      # 合规
+    other = "other"
+
+
+CATEGORY_LABELS = {"market": "市场", "policy": "政策", "technology": "技术", "personnel": "人员",
+                   "supply_chain": "供应链", "equipment": "设备", "safety": "安全", "finance": "财务",
+                   "compliance": "合规", "other": "其他"}
+
+
+class Status(str, Enum):
+    identified = "identified"
+    assessed = "assessed"
+    treating = "treating"
+    monitoring = "monitoring"
+    closed = "closed"
+
+
+class Strategy(str, Enum):
+    avoid = "avoid"        # 规避
+    reduce = "reduce"      # 降低
+    transfer = "transfer"  # 转移
+    accept = "accept"      # 接受
+
+
+STRATEGY_LABELS = {"avoid": "规避", "reduce": "降低", "transfer": "转移", "accept": "接受"}
+
+
+class AssessmentKind(str, Enum):
+    inherent = "inherent"
+    residual = "residual"
+
+
+class Level(str, Enum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+    critical = "critical"
+
+
+class Direction(str, Enum):
+    below = "below"  # alert when the value falls below the thresholds (e.g. satisfaction)
+    above = "above"  # alert when it rises above them (e.g. complaint rate)
+
+
+class AlertStatus(str, Enum):
+    open = "open"
+    acknowledged = "acknowledged"
+    resolved = "resolved"
+
+
+class ActionStatus(str, Enum):
+    open = "open"
+    in_progress = "in_progress"
+    done = "done"
+    cancelled = "cancelled"
+
+
+# ---- contingency plan (预案)
+
+class ContingencyStep(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    due_in_days: int = Field(1, ge=0, le=365, description="Days after activation the step is due")
+    owner_id: int | None = Field(None, description="Who carries the step out (default: the plan's owner)")
+
+
+class ContingencyPlan(BaseModel):
+    trigger: str = Field(min_length=1, max_length=1000, description="When the plan is set in motion")
+    steps: list[ContingencyStep] = Field(min_length=1, max_length=50)
+    owner_id: int = Field(description="The user responsible for carrying the plan out")
+    fallback_resources: list[str] = Field(default_factory=list, max_length=50,
+                                          description="Fallback resources, e.g. supplier B, standby equipment")
+
+    @field_validator("steps", mode="before")
+    @classmethod
+    def _steps_as_text(cls, v: Any) -> Any:
+        # Steps may be given as plain text lines.
+        if isinstance(v, list):
+            return [{"title": s} if isinstance(s, str) else s for s in v]
+        return v
+
+
+# ---- risks
+
+class RiskCreate(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=5000)
+    category: Category
+    unit_id: int
+    owner_id: int | None = None
+    plan_id: int | None = None
+    next_review_date: date | None = None
+
+
+class RiskUpdate(BaseModel):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=5000)
+    category: Category | None = None
+    unit_id: int | None = None
+    owner_id: int | None = None
+    plan_id: int | None = None
+    status: Status | None = None
+    strategy: Strategy | None = None
+    strategy_note: str | None = Field(None, max_length=5000)
+    next_review_date: date | None = None
+    contingency_plan: ContingencyPlan | None = None
+
+
+class AssessmentRead(BaseModel):
+    id: int
+    risk_id: int
+    kind: AssessmentKind
+    likelihood: int
+    impact: int
+    score: int
+    level: Level
+    level_label: str
+    matrix_id: int
+    matrix_snapshot: dict[str, Any]
+    note: str
+    assessed_by: str
+    assessed_by_name: str
+    assessed_at: datetime
+    model_config = {"from_attributes": True}
+
+
+class ScoreRead(BaseModel):
+    likelihood: int
+    impact: int
+    score: int
+    level: Level
+
+
+class AcceptanceRead(BaseModel):
+    signed_by: str
+    signed_name: str | None
+    signed_at: datetime
+    expires_on: date
+    expired: bool
+    grant: dict[str, Any] | None
+
+
+class RiskRead(BaseModel):
+    id: int
+    title: str
+    description: str
+    category: Category
+    category_label: str
+    unit_id: int
+    unit_path: str | None
+    unit_name: str | None
+    owner_id: int | None
+    plan_id: int | None
+    status: Status
+    strategy: Strategy | None
+    strategy_note: str
+    next_review_date: date | None
+    inherent: ScoreRead | None
+    residual: ScoreRead | None
+    current: ScoreRead | None
+    level: Level | None = Field(description="The level of the latest assessment (inherent or residual)")
+    assessed_at: datetime | None
+    contingency_plan: ContingencyPlan | None
+    contingency_activated_at: datetime | None
+    acceptance: AcceptanceRead | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class AssessmentCreate(BaseModel):
+    likelihood: int = Field(ge=1, le=5, description="可能性 1–5")
+    impact: int = Field(ge=1, le=5, description="影响 1–5")
+    kind: AssessmentKind = AssessmentKind.inherent
+    note: str = Field("", max_length=5000)
+
+
+class AssessmentResult(AssessmentRead):
+    previous_level: Level | None
+    level_changed: bool
+
+
+class AcceptanceCreate(BaseModel):
+    expires_on: date = Field(description="After this date the acceptance lapses and the risk returns to review")
+    note: str = Field("", max_length=5000)
+
+
+class ActivationCreate(BaseModel):
+    reason: str = Field("", max_length=2000)
+    alert_id: int | None = Field(None, description="The alert that set the plan in motion, if any")
+
+
+# ---- matrix
+
+class Band(BaseModel):
+    level: Level
+    label: str = Field(min_length=1, max_length=60)
+    min_score: int = Field(ge=1, le=25)
+    max_score: int = Field(ge=1, le=25)
+
+
+class MatrixCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    bands: list[Band] = Field(min_length=1, max_length=4)
+
+
+class MatrixRead(BaseModel):
+    id: int
+    name: str
+    bands: list[Band]
+    active: bool
+    created_by: str
+    created_at: datetime
+    retired_at: datetime | None
+    version: int
+    model_config = {"from_attributes": True}
+
+
+# ---- actions
+
+class ActionCreate(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    owner_id: int | None = None
+    due: date | None = None
+    note: str = Field("", max_length=5000)
+
+
+class ActionUpdate(BaseModel):
+    title: str | None = Field(None, min_length=1, max_length=300)
+    owner_id: int | None = None
+    due: date | None = None
+    status: ActionStatus | None = None
+    note: str | None = Field(None, max_length=5000)
+
+
+class ActionRead(BaseModel):
+    id: int
+    risk_id: int
+    source: str
+    title: str
+    owner_id: int | None
+    due: date | None
+    status: ActionStatus
+    note: str
+    created_by: str
+    created_at: datetime
+    completed_at: datetime | None
+    version: int
+    model_config = {"from_attributes": True}
+
+
+# ---- KRIs and alerts
+
+class KriCreate(BaseModel):
+    risk_id: int
+    indicator_code: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")
+    unit_id: int
+    unit: str = Field("", max_length=30, description="The indicator's unit of measure, e.g. %")
+    warning: float
+    critical: float
+    direction: Direction
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "KriCreate":
+        check_thresholds(self.direction, self.warning, self.critical)
+        return self
+
+
+def check_thresholds(direction: Direction | str, warning: float, critical: float) -> None:
+    d = Direction(direction)
+    if d == Direction.below and critical > warning:
+        raise ValueError("for direction 'below' the critical value must not be above the warning value")
+    if d == Direction.above and critical < warning:
+        raise ValueError("for direction 'above' the critical value must not be below the warning value")
+
+
+class KriUpdate(BaseModel):
+    unit: str | None = Field(None, max_length=30)
+    warning: float | None = None
+    critical: float | None = None
+    direction: Direction | None = None
+    active: bool | None = None
+
+
+class KriRead(BaseModel):
+    id: int
+    risk_id: int
+    indicator_code: str
+    unit_id: int
+    unit: str
+    warning: float
+    critical: float
+    direction: Direction
+    active: bool
+    last_value: float | None
+    last_level: str
+    last_measured_at: datetime | None
+    version: int
+
+
+class KriValueCreate(BaseModel):
+    value: float
+    period: str = Field("", max_length=20)
+    measured_at: datetime | None = None
+
+
+class KriValueRead(BaseModel):
+    kri: KriRead
+    level: str
+    alert: "AlertRead | None"
+
+
+class AlertRead(BaseModel):
+    id: int
+    kri_id: int
+    risk_id: int
+    risk_title: str | None = None
+    unit_id: int
+    unit_path: str
+    owner_id: int | None
+    indicator_code: str
+    level: str
+    value: float
+    threshold: float
+    period: str
+    source: str
+    status: AlertStatus
+    raised_at: datetime
+    last_crossed_at: datetime
+    reopened_count: int
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+    acknowledge_note: str
+    resolved_by: str | None
+    resolved_at: datetime | None
+    resolve_note: str
+    version: int
+    model_config = {"from_attributes": True}
+
+
+class AlertNote(BaseModel):
+    note: str = Field("", max_length=5000)
+
+
+class AlertResolve(BaseModel):
+    note: str = Field(min_length=1, max_length=5000, description="How the alert was dealt with")
+
+
+# ---- views
+
+class HeatmapCell(BaseModel):
+    likelihood: int
+    impact: int
+    score: int
+    level: Level
+    count: int
+    risks: list[dict[str, Any]]
+
+
+class HeatmapRead(BaseModel):
+    unit_id: int
+    unit_path: str
+    basis: str
+    total: int
+    unassessed: int
+    cells: list[HeatmapCell]
+
+
+class ReviewDue(BaseModel):
+    risk: RiskRead
+    reason: str  # review_date | acceptance_expired
+
+
+class UnitAlerts(BaseModel):
+    unit_id: int
+    unit_name: str | None
+    unit_path: str
+    open: int
+    acknowledged: int
+    warning: int
+    critical: int
+
+
+class ImportError_(BaseModel):
+    row: int
+    column: str
+    message: str
+
+
+class ImportResult(BaseModel):
+    created: int
+    updated: int
+    risk_ids: list[int]

@@ -1,0 +1,181 @@
+"""Early warning (风险预警): KRI values against their thresholds, and the alerts they raise.
+
+A KRI's level is the worse of what its own warning/critical values say about a value and,
+for values carried by ``kpi.threshold.crossed``, the level kpi reports. An alert is raised
+only when the level gets worse than the KRI's last level (a crossing): the same value twice
+never duplicates an alert. One alert row per KRI: an open one escalates, a resolved one
+re-opens.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from fastapi import Request
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.authz import Principal
+from services.common.db import utcnow
+from services.common.problems import Conflict, Invalid
+from services.risk.journal import journal
+from services.risk.models import Alert, Kri, KriValue, OrgUnit, Risk
+
+log = logging.getLogger("yunguan.risk.warnings")
+
+KRI_LEVELS = ("normal", "warning", "critical")
+_RANK = {lvl: i for i, lvl in enumerate(KRI_LEVELS)}
+
+
+def worse(a: str, b: str) -> str:
+    return a if _RANK[a] >= _RANK[b] else b
+
+
+def evaluate(kri: Kri, value: float) -> str:
+    """The level a value puts the KRI at, by its own thresholds and direction."""
+    if kri.direction == "below":
+        if value <= kri.critical:
+            return "critical"
+        if value < kri.warning:
+            return "warning"
+        return "normal"
+    if value >= kri.critical:
+        return "critical"
+    if value > kri.warning:
+        return "warning"
+    return "normal"
+
+
+def alert_data(alert: Alert, risk: Risk, **extra: Any) -> dict[str, Any]:
+    return {"alert_id": alert.id, "risk_id": risk.id, "risk_title": risk.title, "kri_id": alert.kri_id,
+            "indicator_code": alert.indicator_code, "unit_id": alert.unit_id, "unit_path": alert.unit_path,
+            "owner_id": alert.owner_id, "level": alert.level, "value": alert.value, "threshold": alert.threshold,
+            "period": alert.period, "source": alert.source, "status": alert.status,
+            "raised_at": alert.raised_at.isoformat(), **extra}
+
+
+async def record_value(session: AsyncSession, *, kri: Kri, value: float, source: str, period: str = "",
+                       measured_at: datetime | None = None, reported_level: str = "normal",
+                       reported_threshold: float | None = None, event_id: str | None = None,
+                       recorded_by: str = "") -> tuple[str, Alert | None]:
+    """Record a value for a KRI; raise, escalate or re-open its alert when the level crosses to worse."""
+    own = evaluate(kri, value)
+    level = worse(own, reported_level)
+    previous = kri.last_level or "normal"
+    measured_at = measured_at or utcnow()
+    session.add(KriValue(kri_id=kri.id, value=value, level=level, source=source, period=period, event_id=event_id,
+                         measured_at=measured_at, recorded_by=recorded_by))
+    kri.last_value, kri.last_level, kri.last_measured_at = value, level, measured_at
+    await session.flush()
+
+    risk = await session.get(Risk, kri.risk_id)
+    latest = (await session.execute(select(Alert).where(Alert.kri_id == kri.id).order_by(Alert.id.desc())
+                                    .limit(1))).scalar_one_or_none()
+    crossed = _RANK[level] > _RANK[previous] and level != "normal"
+    if not crossed or risk is None or risk.status == "closed" or not kri.active:
+        if latest is not None and latest.status != "resolved" and level != "normal":
+            latest.value = value  # keep the open alert's value current, without a new alert
+            await session.flush()
+        return level, None
+
+    threshold = kri.critical if own == "critical" else kri.warning
+    if _RANK[reported_level] > _RANK[own] and reported_threshold is not None:
+        threshold = reported_threshold
+    unit = await session.get(OrgUnit, kri.unit_id)
+    unit_path = unit.path if unit else ""
+    now = utcnow()
+    flags: dict[str, Any] = {"reopened": False, "escalated": False, "previous_level": previous}
+    if latest is None:
+        alert = Alert(kri_id=kri.id, risk_id=risk.id, unit_id=kri.unit_id, unit_path=unit_path,
+                      owner_id=risk.owner_id, indicator_code=kri.indicator_code, level=level, value=value,
+                      threshold=threshold, period=period, source=source, status="open", raised_at=now,
+                      last_crossed_at=now)
+        session.add(alert)
+    else:
+        alert = latest
+        if alert.status == "resolved":
+            flags["reopened"] = True
+            alert.reopened_count += 1
+            alert.raised_at = now
+            alert.acknowledged_by = alert.acknowledged_at = None
+            alert.acknowledge_note = ""
+            alert.resolved_by = alert.resolved_at = None
+            alert.resolve_note = ""
+        else:
+            flags["escalated"] = True
+        alert.status = "open"
+        alert.level, alert.value, alert.threshold, alert.period, alert.source = level, value, threshold, period, source
+        alert.unit_path, alert.owner_id, alert.last_crossed_at = unit_path, risk.owner_id, now
+    await session.flush()
+    action = "alert.reopened" if flags["reopened"] else "alert.escalated" if flags["escalated"] else "alert.raised"
+    await journal.audit(session, actor="system", action=action, subject_type="alert", subject_id=alert.id,
+                        unit_path=unit_path, after=alert_data(alert, risk, **flags),
+                        note=f"{kri.indicator_code} = {value} ({source})")
+    await journal.emit(session, "risk.alert.raised", alert.id, alert_data(alert, risk, **flags), unit_path)
+    return level, alert
+
+
+class ThresholdCrossed(BaseModel):
+    """``kpi.threshold.crossed`` data, as docs/events.md defines it."""
+
+    indicator_code: str
+    unit_id: int
+    unit_path: str
+    period: str
+    value: float
+    level: str
+    previous_level: str
+    threshold: float
+    direction: str
+    measured_at: datetime
+
+
+async def on_threshold_crossed(session: AsyncSession, event: dict[str, Any]) -> None:
+    """Consume ``kpi.threshold.crossed``: give the value to every KRI watching that indicator and unit."""
+    try:
+        data = ThresholdCrossed.model_validate(event["data"])
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise Invalid(f"kpi.threshold.crossed data does not follow the contract: "
+                      f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}",
+                      field="data." + ".".join(str(p) for p in first["loc"])) from exc
+    if data.level not in KRI_LEVELS:
+        raise Invalid(f"Unknown level '{data.level}' in kpi.threshold.crossed.", field="data.level")
+    kris = (await session.execute(select(Kri).where(Kri.indicator_code == data.indicator_code,
+                                                    Kri.unit_id == data.unit_id, Kri.active.is_(True))
+                                  .order_by(Kri.id))).scalars().all()
+    for kri in kris:
+        await record_value(session, kri=kri, value=data.value, source="kpi", period=data.period,
+                           measured_at=data.measured_at, reported_level=data.level,
+                           reported_threshold=data.threshold, event_id=event.get("id"),
+                           recorded_by=f"event:{event.get('source', 'kpi')}")
+    if not kris:
+        log.debug("no KRI watches %s at unit %s", data.indicator_code, data.unit_id)
+
+
+async def acknowledge(session: AsyncSession, *, alert: Alert, risk: Risk, actor: Principal, note: str,
+                      request: Request | None = None) -> None:
+    if alert.status != "open":
+        raise Conflict(f"Only open alerts can be acknowledged; this one is {alert.status}.", field="status")
+    alert.status, alert.acknowledged_by, alert.acknowledged_at = "acknowledged", actor.sub, utcnow()
+    alert.acknowledge_note = note
+    await session.flush()
+    await journal.audit(session, actor=actor, action="alert.acknowledged", subject_type="alert", subject_id=alert.id,
+                        unit_path=alert.unit_path, after={"status": alert.status}, note=note, request=request)
+    await journal.emit(session, "risk.alert.acknowledged", alert.id,
+                       alert_data(alert, risk, acknowledged_by=actor.sub, note=note), alert.unit_path)
+
+
+async def resolve(session: AsyncSession, *, alert: Alert, risk: Risk, actor: Principal, note: str,
+                  request: Request | None = None) -> None:
+    if alert.status == "resolved":
+        raise Conflict("The alert is already resolved.", field="status")
+    alert.status, alert.resolved_by, alert.resolved_at, alert.resolve_note = "resolved", actor.sub, utcnow(), note
+    await session.flush()
+    await journal.audit(session, actor=actor, action="alert.resolved", subject_type="alert", subject_id=alert.id,
+                        unit_path=alert.unit_path, after={"status": alert.status}, note=note, request=request)
+    await journal.emit(session, "risk.alert.resolved", alert.id,
+                       alert_data(alert, risk, resolved_by=actor.sub, note=note), alert.unit_path)
