@@ -40,7 +40,7 @@ class Units:
         return unit.path
 
     def children(self, unit_id: int) -> list[Any]:
-        return sorted((u for u in self.by_id.values() if u.parent_id == unit_id), key=lambda u: u.path)
+        return sorted((u for u in self.by_id.values() if u.parent_id == unit_id), key=lambda u: u.id)
 
 
 async def load_units(session: AsyncSession) -> Units:

@@ -1,0 +1,104 @@
+"""Tracking: weekly reports, the meeting agenda and its decisions, overdue flags, dispatch."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from services.planning.api.tracking import flag_overdue
+from services.planning.models import OutboxEvent
+from tests.planning.conftest import annual
+from tests.planning.test_structure import issue
+
+
+async def issued_monthly(company, due_offset_days=-3):
+    due = (date.today() + timedelta(days=due_offset_days)).isoformat()
+    start = (date.today() - timedelta(days=20)).isoformat()
+    plan = await company.create("market_mgr", **annual(
+        "MKT", "市场部月度计划", period=date.today().strftime("%Y-%m"),
+        tasks=[{"title": "客户走访", "owner_id": await company.user_id("analyst"), "owner_name": "刘", "start": start,
+                "due": due, "milestones": [{"title": "名单确定", "due": start}]}]))
+    await company.act("market_mgr", plan, "submit")
+    r = await company.act("ops_director", plan, "approve")
+    assert r.json()["status"] == "approved", r.text
+    return (await company.act("ops_director", plan, "publish")).json()
+
+
+async def test_weekly_report_feeds_the_agenda_and_a_decision_becomes_a_task(company):
+    plan = await issued_monthly(company)
+    task = plan["tasks"][0]
+    assert task["overdue"] is True and task["overdue_milestones"] == ["名单确定"]
+    week = "2027-W05"
+    body = {"week": week, "summary": "进度滞后", "items": [
+        {"task_id": task["id"], "progress": 40, "status": "in_progress", "problems": "预约困难",
+         "help_needed": "请客服科协助"}]}
+    r = await company.planning.put(f"/api/planning/plans/{plan['id']}/reports/{week}", json=body,
+                                   headers=await company.as_("market_mgr"))
+    assert r.status_code == 200, r.text
+    assert (await company.planning.put(f"/api/planning/plans/{plan['id']}/reports/{week}", json=body,
+                                       headers=await company.as_("analyst"))).status_code == 403
+    bad = await company.planning.put(f"/api/planning/plans/{plan['id']}/reports/{week}",
+                                     json={**body, "items": [{**body["items"][0], "task_id": 99999}]},
+                                     headers=await company.as_("market_mgr"))
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "items.0.task_id"
+    agenda = (await company.planning.get(f"/api/planning/meetings/{week}/agenda",
+                                         headers=await company.as_("ops_director"))).json()
+    assert [i["plan_id"] for i in agenda["reports"]] == [plan["id"]]
+    assert agenda["reports"][0]["problems"][0]["help_needed"] == "请客服科协助"
+    assert task["id"] in [t["id"] for t in agenda["overdue_tasks"]]
+    analyst_id = await company.user_id("analyst")
+    d = await company.planning.post(f"/api/planning/meetings/{week}/decisions",
+                                    headers=await company.as_("ops_director"),
+                                    json={"plan_id": plan["id"], "text": "客服科配合市场部预约工商户",
+                                          "owner_id": analyst_id, "owner_name": "刘", "due": "2027-02-10"})
+    assert d.status_code == 201 and d.json()["task_id"]
+    assert (await company.planning.post(f"/api/planning/meetings/{week}/decisions",
+                                        headers=await company.as_("analyst"),
+                                        json={"plan_id": plan["id"], "text": "x", "due": "2027-02-10"})
+            ).status_code == 403
+    mine = (await company.planning.get("/api/planning/tasks", params={"mine": True},
+                                       headers=await company.as_("analyst"))).json()["items"]
+    assert {t["source"] for t in mine} == {"plan", "meeting"}
+
+
+async def test_overdue_tasks_are_emitted_once(company):
+    plan = await issued_monthly(company)
+    async with company.planning.app.state.db.writer() as s:
+        assert await flag_overdue(s) == 1
+        await s.commit()
+    async with company.planning.app.state.db.writer() as s:
+        assert await flag_overdue(s) == 0
+        await s.commit()
+        events = (await s.execute(select(OutboxEvent).where(OutboxEvent.type == "planning.task.overdue"))).scalars().all()
+    assert [e.data["plan_id"] for e in events] == [plan["id"]]
+
+
+async def test_dispatch_reassigns_within_the_dispatchers_scope(company):
+    plan = await issued_monthly(company, due_offset_days=10)
+    task = plan["tasks"][0]
+    from tests.support import DEMO_IDS
+    r = await company.planning.post(f"/api/planning/tasks/{task['id']}/dispatch",
+                                    headers=await company.as_("market_mgr"),
+                                    json={"unit_id": DEMO_IDS["MKT-PLN"], "owner_id": 3, "owner_name": "王",
+                                          "comment": "策划组接手"})
+    assert r.status_code == 200 and r.json()["unit_id"] == DEMO_IDS["MKT-PLN"] and r.json()["owner_id"] == 3
+    outside = await company.planning.post(f"/api/planning/tasks/{task['id']}/dispatch",
+                                          headers=await company.as_("market_mgr"),
+                                          json={"unit_id": DEMO_IDS["OPS-SUP"], "comment": "x"})
+    assert outside.status_code == 403
+    assert (await company.planning.post(f"/api/planning/tasks/{task['id']}/dispatch",
+                                        headers=await company.as_("analyst"),
+                                        json={"owner_id": 1})).status_code == 403
+    audit = (await company.planning.get("/api/planning/audit", headers=await company.as_("admin"),
+                                        params={"action": "task.dispatched"})).json()["items"]
+    assert audit[0]["after"]["unit_id"] == DEMO_IDS["MKT-PLN"] and audit[0]["note"] == "策划组接手"
+
+
+async def test_task_owners_update_their_own_tasks(company):
+    plan = await issued_monthly(company, due_offset_days=10)
+    task = plan["tasks"][0]
+    r = await company.planning.patch(f"/api/planning/tasks/{task['id']}", headers=await company.as_("analyst"),
+                                     json={"status": "done", "progress": 100})
+    assert r.status_code == 200 and r.json()["status"] == "done"
+    # the published plan is visible company-wide, but only its owner or planners may change the task
+    assert (await company.planning.patch(f"/api/planning/tasks/{task['id']}", headers=await company.as_("supply_head"),
+                                         json={"progress": 10})).status_code == 403
