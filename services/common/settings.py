@@ -27,6 +27,8 @@ class ServiceSettings(BaseSettings):
 
     service: str = "org"
     database_url: str = ""
+    # Database names on a server are <prefix><service> (yunguan_org, yunguan_planning, ...).
+    database_prefix: str = "yunguan_"
     data_dir: Path = ROOT / "data"
     host: str = "127.0.0.1"
     port: int = 0
@@ -86,15 +88,15 @@ class ServiceSettings(BaseSettings):
     @property
     def db_url(self) -> str:
         """The SQLAlchemy URL of this service's own database."""
-        return service_database_url(self.database_url, self.service, self.data_dir)
+        return service_database_url(self.database_url, self.service, self.data_dir, self.database_prefix)
 
 
-def service_database_url(base: str, service: str, data_dir: Path) -> str:
+def service_database_url(base: str, service: str, data_dir: Path, prefix: str = "yunguan_") -> str:
     """Derive one service's database URL from the deployment-wide base URL."""
     if not base:
         return f"sqlite+aiosqlite:///{Path(data_dir) / (service + '.db')}"
     if base.startswith("postgresql") and base.endswith("/"):
-        return f"{base}yunguan_{service}"
+        return f"{base}{prefix}{service}"
     return base
 
 

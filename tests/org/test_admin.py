@@ -133,3 +133,20 @@ async def test_sign_ins_are_audited(org):
     admin = await auth(org, "admin")
     items = (await org.get("/api/org/audit", headers=admin, params={"action": "auth.signed_in"})).json()["items"]
     assert len(items) >= 2
+
+
+async def test_bootstrap_creates_the_company_and_an_admin_once(databases, monkeypatch):
+    from services.org.app import create_app
+    from services.org.bootstrap import bootstrap
+    from tests.support import running, settings
+
+    url = await databases.fresh("org")
+    monkeypatch.setenv("YUNGUAN_DATABASE_URL", url)
+    assert "Created" in await bootstrap(company="测试公司", code="TEST", username="root", password="Root#2026x")
+    assert "not empty" in await bootstrap(company="X", code="X", username="x", password="Root#2026x")
+    app = create_app(settings("org", url))
+    async with running(app) as c:
+        tok = await c.post("/api/org/auth/token", data={"grant_type": "password", "username": "root",
+                                                        "password": "Root#2026x"})
+        grants = claims_of(tok.json()["access_token"])["grants"]
+        assert {"right": "admin", "unit_path": "/1/", "mode": "subtree"}.items() <= grants[0].items()
