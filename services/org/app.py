@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from services.common.app import create_service_app
 from services.common.settings import ServiceSettings, settings_for
-from services.common.tokens import JwksCache
+from services.common.tokens import JwksCache, verify
 from services.org.api import auth, clients, delegations, positions, roles, units, users
 from services.org.models import AuditEntry, events
 from services.org.passwords import Passwords
@@ -53,9 +53,7 @@ class _LocalJwks(JwksCache):
 
     @property
     def keys(self):
-        return self._store.keyset()
+        return self._store.keyset
 
     async def verify(self, token: str, *, issuer: str, audience: str) -> dict:
-        from services.common.tokens import verify
-
-        return verify(token, self._store.keyset(), issuer=issuer, audience=audience)
+        return verify(token, self._store.keyset, issuer=issuer, audience=audience)

@@ -18,6 +18,7 @@ class KeyStore:
     def __init__(self) -> None:
         self.active: SigningKey | None = None
         self.published: list[SigningKey] = []
+        self.keyset = KeySet()
 
     async def load(self, session: AsyncSession) -> None:
         rows = (await session.execute(select(SigningKeyRecord).where(SigningKeyRecord.retired_at.is_(None))
@@ -31,6 +32,7 @@ class KeyStore:
             # Parsing PEM re-checks the RSA key (tens of ms): done here once, never per request.
             self.published = [SigningKey.from_pem(r.kid, r.private_pem) for r in rows]
         self.active = self.published[-1]
+        self.keyset = KeySet.of(*self.published)
 
     async def rotate(self, session: AsyncSession, *, keep_previous_for: timedelta) -> SigningKey:
         """Make a new key the signer; keys older than the previous one are retired."""
@@ -48,10 +50,9 @@ class KeyStore:
         retired = {r.kid for r in rows if r.retired_at is not None}
         self.published = [k for k in self.published if k.kid not in retired] + [key]
         self.active = key
+        self.keyset = KeySet.of(*self.published)
         return key
 
     def jwks(self) -> dict:
         return {"keys": [k.public_jwk() for k in self.published]}
 
-    def keyset(self) -> KeySet:
-        return KeySet.of(*self.published)
