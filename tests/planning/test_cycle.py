@@ -176,3 +176,19 @@ async def test_actions_in_the_wrong_state_are_409_and_unknown_ones_404(company):
     empty = await company.create("market_mgr", **annual("MKT", "空计划", targets=()))
     r = await company.act("market_mgr", empty, "submit")
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "targets"
+
+
+async def test_plans_awaiting_me_lists_what_each_person_must_act_on(company):
+    plan = await company.create("market_mgr", **annual("MKT", "市场部计划"))
+    await company.act("market_mgr", plan, "submit")
+
+    async def waiting(user):
+        r = await company.planning.get("/api/planning/plans/awaiting-me", headers=await company.as_(user))
+        return [p["id"] for p in r.json()]
+
+    assert await waiting("ops_director") == [plan["id"]]
+    assert await waiting("gm") == [] and await waiting("market_mgr") == []
+    await company.act("ops_director", plan, "approve")
+    assert await waiting("gm") == [plan["id"]] and await waiting("ops_director") == []
+    await company.act("gm", plan, "return", "请补充任务")
+    assert await waiting("market_mgr") == [plan["id"]]

@@ -113,6 +113,31 @@ async def list_plans(session: Session, principal: CurrentPrincipal, limit: int =
     return Page[PlanSummary](items=[PlanSummary.model_validate(p) for p in rows], next_cursor=nxt)
 
 
+@router.get("/plans/awaiting-me", response_model=list[PlanRead],
+            summary="Plans waiting for the caller's action (approve, return, issue, publish, answer)")
+async def awaiting_me(session: Session, principal: CurrentPrincipal, request: Request,
+                      limit: int = Query(50, ge=1, le=200)):
+    stmt = (select(Plan).join(OrgUnit, OrgUnit.id == Plan.unit_id)
+            .where(P.visible_clause(principal), Plan.status.in_(("submitted", "approved", "returned")))
+            .order_by(Plan.updated_at.desc()).limit(500))
+    plans = (await session.execute(stmt)).scalars().all()
+    units = await P.load_units(session)
+    flows = {}
+    out = []
+    wanted = {"approve", "issue", "publish", "submit"}
+    for plan in plans:
+        if plan.kind not in flows:
+            flows[plan.kind] = await W.load_flow(session, plan.kind)
+        ctx = W.Ctx(session=session, principal=principal, plan=plan, units=units, flow=flows[plan.kind],
+                    request=request)
+        # a returned plan waits for its owners; a submitted or approved one for its reviewers
+        if wanted & set(W.allowed_actions(ctx)):
+            out.append(await read_plan(ctx))
+            if len(out) >= limit:
+                break
+    return out
+
+
 @router.get("/plans/{plan_id}", response_model=PlanRead)
 async def get_plan(ctx: PlanCtx, response: Response):
     return await read_plan(ctx, response)
