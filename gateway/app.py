@@ -25,7 +25,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from gateway.auth import EdgeAuth, TokenCache
+from gateway.aggregate import inbox
+from gateway.auth import AuthRefused, EdgeAuth, TokenCache
 from gateway.openapi import OpenApiMerger, swagger_ui_assets
 from gateway.proxy import Proxy, Upstream
 from gateway.ratelimit import RateLimiter
@@ -142,6 +143,7 @@ class Gateway:
             Route("/api/openapi.json", self.openapi_document),
             Route("/api/docs", self.docs_page(assets)),
             Route("/api/docs/oauth2-redirect", lambda r: get_swagger_ui_oauth2_redirect_html()),
+            Route("/api/me/inbox", self.me_inbox),
         ]
         if assets is not None:
             routes.append(Mount("/api/docs/assets", app=StaticFiles(directory=assets), name="docs-assets"))
@@ -210,6 +212,23 @@ class Gateway:
                                        oauth2_redirect_url="/api/docs/oauth2-redirect",
                                        swagger_ui_parameters={"persistAuthorization": True}, **urls)
         return docs
+
+    async def me_inbox(self, request: Request) -> Response:
+        """我的待办: pending approvals, my tasks, my open alerts, my improvement actions."""
+        header = request.headers.get("authorization")
+        try:
+            sub = await self.proxy.auth.subject(header.encode("latin-1") if header else None)
+        except AuthRefused as exc:
+            return problem_response(exc.status, "unauthorized", "Unauthorized", exc.detail, instance="/api/me/inbox",
+                                    headers={"WWW-Authenticate": 'Bearer realm="yunguan"'})
+        wait = self.limiter.check(sub)
+        if wait:
+            return problem_response(429, "too-many-requests", "Too many requests", "Slow down and try again.",
+                                    headers={"Retry-After": str(max(1, int(wait + 0.999)))})
+        owner = sub if sub.isdigit() else "-1"
+        return JSONResponse(await inbox(self.http, {u.name: u.base_url for u in self.upstreams},
+                                        authorization=header, sub=owner,
+                                        request_id=request.headers.get("x-request-id", "")))
 
     async def no_such_api(self, request: Request) -> Response:
         return problem_response(404, "not-found", "Not found",

@@ -81,6 +81,23 @@ async def test_the_running_product_works_end_to_end(stack):
             await _sleep(0.3)
         assert {p["status"] for p in plans} == {"issued"}
 
+        # 我的待办: a submitted plan waits for the operations director, through the gateway's fan-out
+        mgr = await c.post("/api/org/auth/token", data={"grant_type": "password", "username": "market_mgr",
+                                                        "password": "Demo@2026"})
+        mh = {"Authorization": f"Bearer {mgr.json()['access_token']}"}
+        plan = await c.post("/api/planning/plans", headers=mh, json={
+            "unit_id": units["MKT"]["id"], "period": "2027", "title": "市场部2027年度运营计划",
+            "targets": [{"indicator_code": "sales", "value": 31000}]})
+        assert plan.status_code == 201, plan.text
+        assert (await c.post(f"/api/planning/plans/{plan.json()['id']}/submit", headers=mh,
+                             json={"comment": "请审核"})).status_code == 200
+        ops = await c.post("/api/org/auth/token", data={"grant_type": "password", "username": "ops_director",
+                                                        "password": "Demo@2026"})
+        oh = {"Authorization": f"Bearer {ops.json()['access_token']}"}
+        box = (await c.get("/api/me/inbox", headers=oh)).json()
+        assert [p["id"] for p in box["pending_approvals"]] == [plan.json()["id"]] and box["errors"] == {}
+        assert (await c.get("/api/me/inbox")).status_code == 401
+
         moved = await c.post(f"/api/org/units/{units['MKT']['id']}/move", headers=admin,
                              json={"parent_id": units["SZ"]["id"]})
         assert moved.status_code == 200
@@ -97,6 +114,9 @@ async def test_the_running_product_works_end_to_end(stack):
         assert down.headers["content-type"].startswith("application/problem+json")
         assert (await c.get("/api/org/me", headers=admin)).status_code == 200
         assert (await c.get("/readyz")).status_code == 503
+        box = (await c.get("/api/me/inbox", headers=oh)).json()
+        assert box["pending_approvals"] == [] and "planning" in box["errors"]["pending_approvals"]
+        assert "open_alerts" in box and "open_alerts" not in box["errors"]
 
 
 async def _sleep(seconds):
