@@ -1,12 +1,79 @@
 """The risk service: `create_app(settings)` builds it; nothing happens at import time."""
 
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
 from fastapi import FastAPI
 
 from services.common.app import create_service_app
 from services.common.settings import ServiceSettings, settings_for
+from services.risk import matrix as matrices
+from services.risk import register
+from services.risk.api import excel, matrix, risks, views, warnings as warnings_api
 from services.risk.models import AuditEntry, OrgUnit, events
+from services.risk.seed import seed_demo
+from services.risk.warnings import on_threshold_crossed
+
+log = logging.getLogger("yunguan.risk")
+
+SWEEP_SECONDS = 3600.0
+
+
+async def sweep_once(app: FastAPI) -> list[int]:
+    """Return lapsed acceptances to review (one transaction)."""
+    async with app.state.db.writer() as session:
+        ids = await register.expire_acceptances(session)
+        await session.commit()
+    return ids
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    return create_service_app(settings or settings_for("risk"), title="Yunguan risk 运营风险",
-                              audit_model=AuditEntry, events=events, org_unit_model=OrgUnit)
+    settings = settings or settings_for("risk")
+
+    async def start(app: FastAPI) -> None:
+        async with app.state.db.writer() as session:
+            await matrices.in_force(session)  # the default matrix, before any request needs it
+            await session.commit()
+        app.state.sweeper = None
+        if settings.relay_enabled:
+            async def sweep_forever() -> None:
+                while True:
+                    try:
+                        expired = await sweep_once(app)
+                        if expired:
+                            log.info("acceptances expired", extra={"fields": {"risks": expired}})
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception:
+                        log.exception("acceptance sweep failed")
+                    await asyncio.sleep(SWEEP_SECONDS)
+
+            app.state.sweeper = asyncio.create_task(sweep_forever(), name="risk-acceptance-sweeper")
+
+    async def stop(app: FastAPI) -> None:
+        task = getattr(app.state, "sweeper", None)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
+
+    async def seed(app: FastAPI) -> None:
+        if not settings.demo:
+            return
+        async with app.state.db.writer() as session:
+            if await seed_demo(session):
+                log.info("demo risk register seeded")
+            await session.commit()
+
+    # Static paths (/risks/export, /alerts/by-unit) before the ones with ids.
+    return create_service_app(
+        settings, title="Yunguan risk 运营风险",
+        description="Risk register, likelihood × impact assessment, strategies and contingency plans, "
+                    "key risk indicators and early warnings.",
+        routers=[excel.router, views.router, risks.router, matrix.router, warnings_api.router],
+        on_startup=[start], on_shutdown=[stop], on_org_synced=[seed],
+        audit_model=AuditEntry, events=events, org_unit_model=OrgUnit,
+        event_handlers=[("kpi.threshold.crossed", on_threshold_crossed)])

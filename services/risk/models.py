@@ -147,6 +147,7 @@ class Kri(Base):
     last_value: Mapped[float | None] = mapped_column(Float)
     last_level: Mapped[str] = mapped_column(String(20), default="normal")
     last_measured_at: Mapped[datetime | None]
+    last_period: Mapped[str] = mapped_column(String(20), default="", server_default="")
     created_by: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)

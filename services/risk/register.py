@@ -18,7 +18,7 @@ from services.common.db import utcnow
 from services.common.problems import Conflict, Invalid
 from services.risk import matrix as matrices
 from services.risk.journal import journal
-from services.risk.models import Assessment, OrgUnit, Risk, RiskAction
+from services.risk.models import Alert, Assessment, OrgUnit, Risk, RiskAction
 from services.risk.schemas import (CATEGORY_LABELS, AcceptanceRead, ContingencyPlan, RiskRead, ScoreRead)
 
 # Where each status may go by an explicit change; "assessed" is also entered by assessing.
@@ -104,12 +104,17 @@ async def update(session: AsyncSession, *, risk: Risk, changes: dict[str, Any]) 
     status = changes.pop("status", None)
     if "contingency_plan" in changes and changes["contingency_plan"] is not None:
         changes["contingency_plan"] = ContingencyPlan.model_validate(changes["contingency_plan"]).model_dump(mode="json")
-    if changes.get("strategy") is not None and changes["strategy"] != risk.strategy:
+    if "strategy" in changes and changes["strategy"] != risk.strategy and risk.strategy == "accept":
         # A new strategy means a new decision: an earlier sign-off does not carry over.
-        if risk.strategy == "accept":
-            _clear_acceptance(risk)
+        _clear_acceptance(risk)
+    owner_changed = "owner_id" in changes and changes["owner_id"] != risk.owner_id
     for k, v in changes.items():
         setattr(risk, k, v)
+    if owner_changed:
+        # Alerts still open go to the new owner's inbox.
+        for alert in (await session.execute(select(Alert).where(Alert.risk_id == risk.id,
+                                                                Alert.status != "resolved"))).scalars():
+            alert.owner_id = risk.owner_id
     if "strategy" in changes and changes["strategy"] == "accept":
         check_acceptance(risk)
     if status is not None and status != risk.status:
@@ -165,6 +170,10 @@ async def assess(session: AsyncSession, *, risk: Risk, unit: OrgUnit, actor: Pri
     risk.assessed_at = a.assessed_at
     if risk.status == "identified":
         risk.status = "assessed"
+    elif (risk.strategy == "accept" and a.level in matrices.SEVERE and not acceptance_valid(risk)
+          and risk.status in ("treating", "monitoring")):
+        # Accepted while it was lower; now high or critical, it needs a sign-off: back to review.
+        risk.status, risk.next_review_date = "assessed", today()
     await session.flush()
     data = {"risk_id": risk.id, "assessment_id": a.id, "title": risk.title, "category": risk.category,
             "unit_id": unit.id, "unit_path": unit.path, "kind": kind, "likelihood": likelihood, "impact": impact,

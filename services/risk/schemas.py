@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from services.common import periods
+
 
 class Category(str, Enum):
     market = "market"              # 市场
@@ -319,8 +321,30 @@ class KriRead(BaseModel):
 
 class KriValueCreate(BaseModel):
     value: float
-    period: str = Field("", max_length=20)
+    period: str = Field("", max_length=20, description="The period the value is for: 2026, 2026-Q1, 2026-03 …")
     measured_at: datetime | None = None
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, v: str) -> str:
+        if v:
+            try:
+                return periods.period(v).text
+            except periods.PeriodError as exc:
+                raise ValueError(str(exc)) from exc
+        return v
+
+
+class KriValueItem(BaseModel):
+    id: int
+    value: float
+    level: str
+    source: str
+    period: str
+    measured_at: datetime
+    event_id: str | None
+    recorded_by: str
+    model_config = {"from_attributes": True}
 
 
 class KriValueRead(BaseModel):

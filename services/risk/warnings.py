@@ -4,7 +4,7 @@ A KRI's level is the worse of what its own warning/critical values say about a v
 for values carried by ``kpi.threshold.crossed``, the level kpi reports. An alert is raised
 only when the level gets worse than the KRI's last level (a crossing): the same value twice
 never duplicates an alert. One alert row per KRI: an open one escalates, a resolved one
-re-opens.
+re-opens. Values measured before the KRI's latest one are history: recorded, never alerting.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common import periods
 from services.common.authz import Principal
 from services.common.db import utcnow
 from services.common.problems import Conflict, Invalid
@@ -57,6 +58,19 @@ def alert_data(alert: Alert, risk: Risk, **extra: Any) -> dict[str, Any]:
             "raised_at": alert.raised_at.isoformat(), **extra}
 
 
+def is_history(kri: Kri, period: str, measured_at: datetime) -> bool:
+    """Whether a value is older than the KRI's latest: an earlier period, or measured before it."""
+    if period and kri.last_period:
+        try:
+            if periods.period(period).end < periods.period(kri.last_period).start:
+                return True
+            if periods.period(kri.last_period).end < periods.period(period).start:
+                return False  # a later period is current, whenever it was measured
+        except periods.PeriodError:
+            pass
+    return kri.last_measured_at is not None and measured_at < kri.last_measured_at
+
+
 async def record_value(session: AsyncSession, *, kri: Kri, value: float, source: str, period: str = "",
                        measured_at: datetime | None = None, reported_level: str = "normal",
                        reported_threshold: float | None = None, event_id: str | None = None,
@@ -68,7 +82,14 @@ async def record_value(session: AsyncSession, *, kri: Kri, value: float, source:
     measured_at = measured_at or utcnow()
     session.add(KriValue(kri_id=kri.id, value=value, level=level, source=source, period=period, event_id=event_id,
                          measured_at=measured_at, recorded_by=recorded_by))
+    if is_history(kri, period, measured_at):
+        # An older measurement (a backfill, kpi replaying history) is kept, but the newest one says where
+        # the indicator stands now: it neither moves the KRI's level nor raises an alert.
+        await session.flush()
+        return level, None
     kri.last_value, kri.last_level, kri.last_measured_at = value, level, measured_at
+    if period:
+        kri.last_period = period
     await session.flush()
 
     risk = await session.get(Risk, kri.risk_id)
@@ -128,7 +149,7 @@ class ThresholdCrossed(BaseModel):
     value: float
     level: str
     previous_level: str
-    threshold: float
+    threshold: float | None = None  # kpi may have no threshold value for a target-relative rule
     direction: str
     measured_at: datetime
 

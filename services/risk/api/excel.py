@@ -121,22 +121,25 @@ async def import_register(request: Request, session: Session, principal: Current
         if risk is None:
             risk = await register.create(session, actor=principal, unit=unit, grant=grant, fields=values,
                                          request=request)
+            await _assess_if_changed(session, row, risk, unit, principal, grant, request)
             created += 1
         else:
+            # Score first: the strategy column was checked against the level the row gives.
+            await _assess_if_changed(session, row, risk, unit, principal, grant, request)
             before = register.snapshot(risk, units_by.get(risk.unit_id))
-            for k, v in values.items():
-                setattr(risk, k, v)
-            risk.unit_id = unit.id
-            await session.flush()
+            await register.update(session, risk=risk, changes=values | {"unit_id": unit.id})
             await journal.audit(session, actor=principal, action="risk.updated", subject_type="risk",
                                 subject_id=risk.id, unit_path=unit.path, grant=grant, before=before,
                                 after=register.snapshot(risk, unit), note="excel import", request=request)
             updated += 1
-        if "likelihood" in row and "impact" in row and (
-                risk.inherent_likelihood, risk.inherent_impact) != (row["likelihood"], row["impact"]):
-            if risk.status != "closed":
-                await register.assess(session, risk=risk, unit=unit, actor=principal, grant=grant,
-                                      likelihood=row["likelihood"], impact=row["impact"], kind="inherent",
-                                      note="excel import", request=request)
         touched.append(risk.id)
     return ImportResult(created=created, updated=updated, risk_ids=touched)
+
+
+async def _assess_if_changed(session, row, risk: Risk, unit: OrgUnit, principal, grant, request) -> None:
+    if "likelihood" not in row or "impact" not in row or risk.status == "closed":
+        return
+    if (risk.inherent_likelihood, risk.inherent_impact) != (row["likelihood"], row["impact"]):
+        await register.assess(session, risk=risk, unit=unit, actor=principal, grant=grant,
+                              likelihood=row["likelihood"], impact=row["impact"], kind="inherent",
+                              note="excel import", request=request)

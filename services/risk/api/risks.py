@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
@@ -10,13 +11,13 @@ from sqlalchemy import select
 from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, paginate, set_etag
 from services.common.db import Session, utcnow
 from services.common.org_units import load_unit
-from services.common.problems import Forbidden, Invalid
+from services.common.problems import Conflict, Forbidden, Invalid
 from services.common.security import CurrentPrincipal
 from services.risk import register
 from services.risk.api.deps import (ValidAction, ValidRisk, is_owner, require_any, require_plan, require_view,
                                     risk_visibility, unit_of)
 from services.risk.journal import journal
-from services.risk.models import Assessment, OrgUnit, Risk, RiskAction
+from services.risk.models import Alert, Assessment, Kri, OrgUnit, Risk, RiskAction
 from services.risk.schemas import (AcceptanceCreate, ActionCreate, ActionRead, ActionUpdate, ActivationCreate,
                                    AssessmentCreate, AssessmentKind, AssessmentRead, AssessmentResult, Category,
                                    Level, RiskCreate, RiskRead, RiskUpdate, Status, Strategy)
@@ -95,7 +96,7 @@ async def get_risk(risk: ValidRisk, session: Session, principal: CurrentPrincipa
 async def update_risk(risk: ValidRisk, body: RiskUpdate, session: Session, principal: CurrentPrincipal,
                       request: Request, response: Response):
     unit = await unit_of(session, risk.unit_id)
-    changes = body.model_dump(exclude_unset=True)
+    changes = {k: v.value if isinstance(v, Enum) else v for k, v in body.model_dump(exclude_unset=True).items()}
     grant = None
     if principal.can("plan", unit.path):
         grant = require_plan(principal, unit, "change its risks")
@@ -124,6 +125,24 @@ async def update_risk(risk: ValidRisk, body: RiskUpdate, session: Session, princ
                         unit_path=new_unit.path, grant=grant, before=before, after=after, request=request)
     set_etag(response, risk_etag(risk))
     return register.to_read(risk, new_unit)
+
+
+@router.delete("/risks/{risk_id}", status_code=204,
+               summary="Delete a risk registered by mistake (never assessed, no KRIs); otherwise close it")
+async def delete_risk(risk: ValidRisk, session: Session, principal: CurrentPrincipal, request: Request):
+    unit = await unit_of(session, risk.unit_id)
+    grant = require_plan(principal, unit, "delete its risks")
+    check_if_match(request, risk_etag(risk))
+    has_kri = (await session.execute(select(Kri.id).where(Kri.risk_id == risk.id).limit(1))).first() is not None
+    if risk.current_level is not None or has_kri:
+        raise Conflict("Only a risk never assessed and without KRIs can be deleted; close this one instead "
+                       "(its history stays in the register).", field="status")
+    before = register.snapshot(risk, unit)
+    await session.delete(risk)
+    await session.flush()
+    await journal.audit(session, actor=principal, action="risk.deleted", subject_type="risk", subject_id=before["id"],
+                        unit_path=unit.path, grant=grant, before=before, request=request)
+    return Response(status_code=204)
 
 
 # ---- assessments
@@ -176,8 +195,6 @@ async def activate_contingency(risk: ValidRisk, body: ActivationCreate, session:
     unit = await unit_of(session, risk.unit_id)
     grant = require_any(principal, ("dispatch", "plan"), unit, "activate its contingency plans")
     if body.alert_id is not None:
-        from services.risk.models import Alert
-
         alert = await session.get(Alert, body.alert_id)
         if alert is None or alert.risk_id != risk.id:
             raise Invalid(f"The alert {body.alert_id} is not an alert on this risk.", field="alert_id")
@@ -209,8 +226,6 @@ async def create_action(risk: ValidRisk, body: ActionCreate, session: Session, p
     unit = await unit_of(session, risk.unit_id)
     grant = None if is_owner(principal, risk.owner_id) else require_plan(principal, unit, "add measures")
     if risk.status == "closed":
-        from services.common.problems import Conflict
-
         raise Conflict("The risk is closed.", field="status")
     action = RiskAction(risk_id=risk.id, source="measure", title=body.title, owner_id=body.owner_id, due=body.due,
                         note=body.note, status="open", created_by=principal.sub)

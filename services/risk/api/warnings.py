@@ -17,7 +17,7 @@ from services.risk.api.deps import (ValidAlert, ValidKri, is_owner, require_any,
 from services.risk.journal import journal
 from services.risk.models import Alert, Kri, KriValue, OrgUnit, Risk
 from services.risk.schemas import (AlertNote, AlertRead, AlertResolve, AlertStatus, KriCreate, KriRead, KriUpdate,
-                                   KriValueCreate, KriValueRead, check_thresholds)
+                                   KriValueCreate, KriValueItem, KriValueRead, check_thresholds)
 
 router = APIRouter(tags=["early warning"])
 
@@ -127,15 +127,14 @@ async def post_value(kri: ValidKri, body: KriValueCreate, session: Session, prin
     return KriValueRead(kri=kri_read(kri), level=level, alert=alert_read(alert, risk) if alert else None)
 
 
-@router.get("/kris/{kri_id}/values", summary="The KRI's values, newest first")
+@router.get("/kris/{kri_id}/values", response_model=Page[KriValueItem], summary="The KRI's values, newest first")
 async def list_values(kri: ValidKri, session: Session, principal: CurrentPrincipal,
                       limit: int = Query(100, ge=1, le=500)):
     risk, unit = await _risk_and_unit(session, kri.risk_id)
     require_view(principal, risk, unit)
     rows = (await session.execute(select(KriValue).where(KriValue.kri_id == kri.id).order_by(KriValue.id.desc())
                                   .limit(limit))).scalars().all()
-    return {"items": [{"id": v.id, "value": v.value, "level": v.level, "source": v.source, "period": v.period,
-                       "measured_at": v.measured_at.isoformat(), "event_id": v.event_id} for v in rows]}
+    return Page[KriValueItem](items=[KriValueItem.model_validate(v) for v in rows])
 
 
 # ---- alerts
