@@ -6,9 +6,10 @@ Pure functions where possible; the async helpers only read.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Mapping
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.periods import Period, PeriodKind, period as parse_period
@@ -29,24 +30,18 @@ _FRACTION_OF_YEAR = {PeriodKind.year: 1.0, PeriodKind.quarter: 1 / 4, PeriodKind
 
 def rollup_periods(p: Period) -> list[str]:
     """The period itself and every coarser period it is rolled up into."""
-    return [p.text] + [p.parent(k).text for k in _COARSER[p.kind]]
+    return list(_rollup_periods(p.text))
+
+
+@lru_cache(maxsize=8192)
+def _rollup_periods(text: str) -> tuple[str, ...]:
+    p = Period(text)
+    return (text,) + tuple(p.parent(k).text for k in _COARSER[p.kind])
 
 
 def ancestor_ids(path: str) -> list[int]:
     """Unit ids along a materialised path, the root first ("/1/7/8/" → [1, 7, 8])."""
     return [int(x) for x in path.strip("/").split("/") if x]
-
-
-@dataclass
-class Agg:
-    n: int = 0
-    total: float = 0.0
-    wsum: float = 0.0
-    wtotal: float = 0.0
-    vmin: float | None = None
-    vmax: float | None = None
-    last_period: str = ""
-    last_total: float = 0.0
 
 
 def value_of(aggregation: str, r) -> float | None:
@@ -184,9 +179,7 @@ def attainment(direction: str, actual: float | None, target: float | None) -> fl
     if actual is None or target is None:
         return None
     if direction == "lower_better":
-        if actual == 0:
-            return None if target == 0 else None
-        return target / actual
+        return None if actual == 0 else target / actual
     if target == 0:
         return None
     if direction == "band":
@@ -296,6 +289,3 @@ def crossed_threshold(direction: str, old: str, new: str, warning: float | None,
         return critical if new == "critical" else warning
     return warning if new == "normal" and warning is not None else critical
 
-
-def tuple_in(cols, values):
-    return tuple_(*cols).in_(values)

@@ -1,12 +1,77 @@
 """The kpi service: `create_app(settings)` builds it; nothing happens at import time."""
 
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
 from fastapi import FastAPI
 
 from services.common.app import create_service_app
+from services.common.db import utcnow
 from services.common.settings import ServiceSettings, settings_for
+from services.kpi.actions import flag_overdue
+from services.kpi.aggregate import Library
+from services.kpi.api import actions, assessments, evaluations, indicators, measurements, targets, thresholds
+from services.kpi.catalog import seed_indicators
+from services.kpi.demo import seed_demo
+from services.kpi.events import HANDLERS
 from services.kpi.models import AuditEntry, OrgUnit, events
+
+log = logging.getLogger("yunguan.kpi")
+
+OVERDUE_SCAN_SECONDS = 600
+
+
+async def _seed_library(app: FastAPI) -> None:
+    async with app.state.db.writer() as s:
+        added = await seed_indicators(s)
+        await s.commit()
+    if added:
+        log.info("indicator library seeded", extra={"fields": {"indicators": added}})
+
+
+async def _start_overdue_scan(app: FastAPI) -> None:
+    if not app.state.settings.relay_enabled:  # tests drive the scan through the API
+        app.state.overdue_task = None
+        return
+
+    async def loop() -> None:
+        while True:
+            try:
+                async with app.state.db.writer() as s:
+                    flagged = await flag_overdue(s, today=utcnow().date(), lib=await Library.load(s))
+                    await s.commit()
+                if flagged and app.state.relay is not None:
+                    app.state.relay.wake.set()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a failed scan is retried at the next tick
+                log.warning("overdue scan failed", extra={"fields": {"error": f"{type(exc).__name__}: {exc}"}})
+            await asyncio.sleep(OVERDUE_SCAN_SECONDS)
+
+    app.state.overdue_task = asyncio.create_task(loop(), name="kpi-overdue-scan")
+
+
+async def _stop_overdue_scan(app: FastAPI) -> None:
+    task = getattr(app.state, "overdue_task", None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(BaseException):
+            await task
+
+
+async def _demo(app: FastAPI) -> None:
+    if app.state.settings.demo:
+        await seed_demo(app)
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    return create_service_app(settings or settings_for("kpi"), title="Yunguan KPI 运营监控与评估",
-                              audit_model=AuditEntry, events=events, org_unit_model=OrgUnit)
+    return create_service_app(
+        settings or settings_for("kpi"), title="Yunguan KPI 运营监控与评估",
+        description="Indicators, targets, measurements, evaluations, thresholds, assessments, improvement actions.",
+        routers=[indicators.router, targets.router, measurements.router, evaluations.router, thresholds.router,
+                 assessments.router, actions.router],
+        audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, event_handlers=HANDLERS,
+        on_startup=[_seed_library, _start_overdue_scan], on_shutdown=[_stop_overdue_scan], on_org_synced=[_demo])

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from functools import lru_cache
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, literal, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import utcnow
@@ -37,7 +39,11 @@ class PointIn:
     measured_at: datetime | None = None
 
 
-@dataclass
+class ConcurrentWrite(Exception):
+    """Another transaction stored some of the same points at the same moment."""
+
+
+@dataclass(slots=True)
 class ItemResult:
     index: int
     status: str  # created | updated | unchanged | rejected | superseded
@@ -53,7 +59,7 @@ class BatchResult:
         return sum(1 for r in self.results if r.status == status)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Valid:
     index: int
     indicator: Any
@@ -81,53 +87,72 @@ def _error(field_: str, message: str) -> dict[str, str]:
 
 def validate_points(points: list[PointIn], lib: ag.Library, paths: dict[int, str],
                     can_write) -> tuple[list[_Valid], list[ItemResult]]:
-    """Split points into writable ones and refused ones (with reasons naming the field)."""
+    """Split points into writable ones and refused ones (with reasons naming the field).
+
+    Indicators, units and periods are judged once per distinct value, not once per point.
+    """
     valid: list[_Valid] = []
     results: list[ItemResult] = []
     now = utcnow()
-    period_cache: dict[str, Period | str] = {}
+    indicators: dict[str, tuple[Any, dict | None]] = {}
+    units: dict[int, tuple[str | None, dict | None]] = {}
+    periods: dict[str, tuple[Period | None, dict | None]] = {}
+    isfinite = math.isfinite
     for i, p in enumerate(points):
-        errors = []
-        ind = lib.by_code.get(p.indicator_code)
-        if ind is None:
-            errors.append(_error("indicator_code", f"there is no indicator '{p.indicator_code}'"))
-        elif ind.formula:
-            errors.append(_error("indicator_code", f"'{ind.code}' is computed from its formula; measure its inputs"))
-        elif not ind.active:
-            errors.append(_error("indicator_code", f"'{ind.code}' is retired"))
-        path = paths.get(p.unit_id)
-        if path is None:
-            errors.append(_error("unit_id", f"there is no org unit with id {p.unit_id}"))
-        elif not can_write(path):
-            errors.append(_error("unit_id", f"you need the 'plan' right over unit {p.unit_id} ({path})"))
-        per = period_cache.get(p.period)
-        if per is None:
+        ind_entry = indicators.get(p.indicator_code)
+        if ind_entry is None:
+            ind = lib.by_code.get(p.indicator_code)
+            if ind is None:
+                err = _error("indicator_code", f"there is no indicator '{p.indicator_code}'")
+            elif ind.formula:
+                err = _error("indicator_code", f"'{ind.code}' is computed from its formula; measure its inputs")
+            elif not ind.active:
+                err = _error("indicator_code", f"'{ind.code}' is retired")
+            else:
+                err = None
+            ind_entry = indicators[p.indicator_code] = (ind, err)
+        unit_entry = units.get(p.unit_id)
+        if unit_entry is None:
+            path = paths.get(p.unit_id)
+            if path is None:
+                err = _error("unit_id", f"there is no org unit with id {p.unit_id}")
+            elif not can_write(path):
+                err = _error("unit_id", f"you need the 'plan' right over unit {p.unit_id} ({path})")
+            else:
+                err = None
+            unit_entry = units[p.unit_id] = (path, err)
+        per_entry = periods.get(p.period)
+        if per_entry is None:
             try:
-                per = parse_period(p.period)
+                per_entry = (parse_period(p.period), None)
             except PeriodError as exc:
-                per = str(exc)
-            period_cache[p.period] = per
-        if isinstance(per, str):
-            errors.append(_error("period", per))
-        if not math.isfinite(p.value):
-            errors.append(_error("value", "the value must be a finite number"))
-        if not math.isfinite(p.weight) or p.weight <= 0:
-            errors.append(_error("weight", "the weight must be a positive number"))
-        if errors:
+                per_entry = (None, _error("period", str(exc)))
+            periods[p.period] = per_entry
+        value, weight = p.value, p.weight
+        ok_value, ok_weight = isfinite(value), isfinite(weight) and weight > 0
+        if ind_entry[1] or unit_entry[1] or per_entry[1] or not ok_value or not ok_weight:
+            errors = [e for e in (ind_entry[1], unit_entry[1], per_entry[1]) if e]
+            if not ok_value:
+                errors.append(_error("value", "the value must be a finite number"))
+            if not ok_weight:
+                errors.append(_error("weight", "the weight must be a positive number"))
             results.append(ItemResult(i, "rejected", errors))
             continue
         results.append(ItemResult(i, "pending"))
-        valid.append(_Valid(i, ind, p.unit_id, path, per, float(p.value), float(p.weight), p.source or "manual",
-                            p.measured_at or now))
+        valid.append(_Valid(i, ind_entry[0], p.unit_id, unit_entry[0], per_entry[0], float(value), float(weight),
+                            p.source or "manual", p.measured_at or now))
     return valid, results
 
 
-def _period_columns(p: Period) -> dict[str, str | None]:
+@lru_cache(maxsize=8192)
+def _period_columns_of(text: str) -> tuple[str, str | None, str | None]:
+    """(year, quarter, month) enclosing a period, stored with each point for GROUP BY rebuilds."""
+    p = Period(text)
     k = p.kind
     year = p.parent(PeriodKind.year).text
     quarter = p.parent(PeriodKind.quarter).text if k != PeriodKind.year else None
     month = p.parent(PeriodKind.month).text if k in (PeriodKind.month, PeriodKind.day, PeriodKind.week) else None
-    return {"period_year": year, "period_quarter": quarter, "period_month": month}
+    return year, quarter, month
 
 
 def _upsert_rollups(dialect: str):
@@ -161,6 +186,54 @@ def _upsert_rollups(dialect: str):
         })
 
 
+# A rollup delta is a list: [n, total, wsum, wtotal, vmin, vmax, last_period, last_total].
+def merge(acc: dict, key, n, total, wsum, wtotal, vmin, vmax, last_period, last_total) -> None:
+    a = acc.get(key)
+    if a is None:
+        acc[key] = [n, total, wsum, wtotal, vmin, vmax, last_period, last_total]
+        return
+    a[0] += n
+    a[1] += total
+    a[2] += wsum
+    a[3] += wtotal
+    if vmin < a[4]:
+        a[4] = vmin
+    if vmax > a[5]:
+        a[5] = vmax
+    if last_period > a[6]:
+        a[6], a[7] = last_period, last_total
+    elif last_period == a[6]:
+        a[7] += last_total
+
+
+def fan_out(leaves: dict[tuple[int, str, str], list]) -> dict[tuple[int, int, str], list]:
+    """Deltas per (indicator, unit path, period) → deltas per (indicator, ancestor unit, enclosing period).
+
+    Merged in two steps (periods, then ancestors) so a batch costs about
+    points + leaves × levels + keys × depth operations, not points × levels × depth.
+    """
+    by_period: dict[tuple[int, str, str], list] = {}
+    for (ind, path, per), a in leaves.items():
+        for rp in ag._rollup_periods(per):
+            merge(by_period, (ind, path, rp), *a)
+    out: dict[tuple[int, int, str], list] = {}
+    for (ind, path, rp), a in by_period.items():
+        for uid in _ancestors(path):
+            merge(out, (ind, uid, rp), *a)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _ancestors(path: str) -> tuple[int, ...]:
+    return tuple(ag.ancestor_ids(path))
+
+
+def rollup_rows(deltas: dict[tuple[int, int, str], list]) -> list[dict]:
+    return [{"indicator_id": k[0], "unit_id": k[1], "period": k[2], "n": a[0], "total": a[1], "wsum": a[2],
+             "wtotal": a[3], "vmin": a[4], "vmax": a[5], "last_period": a[6], "last_total": a[7]}
+            for k, a in deltas.items()]
+
+
 async def ingest(session: AsyncSession, points: list[PointIn], *, lib: ag.Library, can_write,
                  recorded_by: str) -> BatchResult:
     """Validate, upsert and roll up a batch of points; returns per-item results."""
@@ -178,64 +251,145 @@ async def ingest(session: AsyncSession, points: list[PointIn], *, lib: ag.Librar
     existing = await _existing(session, latest.keys())
 
     inserts, updates = [], []
-    deltas: dict[tuple[int, int, str], ag.Agg] = {}
-    extreme_dirty: set[tuple[int, int, str]] = set()
+    leaves: dict[tuple[int, str, str], list] = {}
+    dirty_leaves: set[tuple[int, str, str]] = set()
     changed: list[_Valid] = []
     for key, v in latest.items():
         old = existing.get(key)
         if old is not None and old[1] == v.value and old[2] == v.weight:
             results[v.index].status = "unchanged"
             continue
+        per = v.period.text
         if old is None:
-            inserts.append({"indicator_id": v.indicator.id, "unit_id": v.unit_id, "unit_path": v.unit_path,
-                            "period": v.period.text, **_period_columns(v.period), "source": v.source,
+            py, pq, pm = _period_columns_of(per)
+            inserts.append({"indicator_id": key[0], "unit_id": v.unit_id, "unit_path": v.unit_path,
+                            "period": per, "period_year": py, "period_quarter": pq, "period_month": pm,
+                            "source": v.source,
                             "value": v.value, "weight": v.weight, "measured_at": v.measured_at,
                             "recorded_by": recorded_by})
             results[v.index].status = "created"
-            dn, dt, dws, dw = 1, v.value, v.value * v.weight, v.weight
+            merge(leaves, (key[0], v.unit_path, per), 1, v.value, v.value * v.weight, v.weight, v.value, v.value,
+                  per, v.value)
         else:
             updates.append({"_id": old[0], "value": v.value, "weight": v.weight, "measured_at": v.measured_at,
                             "recorded_by": recorded_by})
             results[v.index].status = "updated"
-            dn, dt, dws, dw = 0, v.value - old[1], v.value * v.weight - old[1] * old[2], v.weight - old[2]
+            dt = v.value - old[1]
+            merge(leaves, (key[0], v.unit_path, per), 0, dt, v.value * v.weight - old[1] * old[2],
+                  v.weight - old[2], v.value, v.value, per, dt)
+            if v.indicator.aggregation in ("min", "max"):
+                dirty_leaves.add((key[0], v.unit_path, per))
         changed.append(v)
-        periods = ag.rollup_periods(v.period)
-        for unit_id in ag.ancestor_ids(v.unit_path):
-            for per in periods:
-                rk = (v.indicator.id, unit_id, per)
-                a = deltas.get(rk)
-                if a is None:
-                    a = deltas[rk] = ag.Agg()
-                a.n += dn
-                a.total += dt
-                a.wsum += dws
-                a.wtotal += dw
-                a.vmin = v.value if a.vmin is None else min(a.vmin, v.value)
-                a.vmax = v.value if a.vmax is None else max(a.vmax, v.value)
-                if v.period.text > a.last_period:
-                    a.last_period, a.last_total = v.period.text, dt
-                elif v.period.text == a.last_period:
-                    a.last_total += dt
-                if old is not None and v.indicator.aggregation in ("min", "max"):
-                    extreme_dirty.add(rk)
+    deltas = fan_out(leaves)
+    extreme_dirty = set(fan_out({k: leaves[k] for k in dirty_leaves})) if dirty_leaves else set()
 
     if inserts:
-        await session.execute(insert(_M), inserts)
+        await _bulk_insert(session, inserts)
     if updates:
         await session.execute(update(_M).where(_M.c.id == bindparam("_id"))
                               .values(value=bindparam("value"), weight=bindparam("weight"),
                                       measured_at=bindparam("measured_at"), recorded_by=bindparam("recorded_by")),
                               updates)
     if deltas:
-        rows = [{"indicator_id": k[0], "unit_id": k[1], "period": k[2], "n": a.n, "total": a.total, "wsum": a.wsum,
-                 "wtotal": a.wtotal, "vmin": a.vmin, "vmax": a.vmax, "last_period": a.last_period,
-                 "last_total": a.last_total} for k, a in deltas.items()]
-        await session.execute(_upsert_rollups(session.get_bind().dialect.name), rows)
+        # In key order, so concurrent batches lock shared rollup rows in the same order (no deadlocks)
+        try:
+            await _upsert_rollup_rows(session, sorted(deltas.items()))
+        except IntegrityError as exc:
+            raise ConcurrentWrite() from exc
     for rk in extreme_dirty:
         await _recompute_extremes(session, rk, paths_prefix=await _unit_path(session, rk[1]))
     crossings = await check_thresholds(session, changed, lib=lib) if changed else []
     await apply_anomaly_rules(session, changed, lib=lib)
     return BatchResult(results, crossings)
+
+
+_INSERT_COLUMNS = ("indicator_id", "unit_id", "unit_path", "period", "period_year", "period_quarter", "period_month",
+                   "source", "value", "weight", "measured_at", "recorded_by")
+
+
+async def _bulk_insert(session: AsyncSession, rows: list[dict]) -> None:
+    """Insert new points through the driver on the session's own connection (same transaction).
+
+    COPY on PostgreSQL, executemany on SQLite: SQLAlchemy's per-row parameter processing
+    otherwise costs more than the database's own work for a 10,000-point batch.
+    """
+    conn = await session.connection()
+    dialect = conn.dialect.name
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    try:
+        await _driver_insert(session, dialect, driver, rows)
+    except Exception as exc:
+        # The driver's own unique-violation error (it bypasses SQLAlchemy's translation)
+        if "unique" in str(exc).lower() or "UniqueViolation" in type(exc).__name__:
+            raise ConcurrentWrite() from exc
+        raise
+
+
+_ROLLUP_COLUMNS = ("unit_id", "period", "indicator_id", "n", "total", "wsum", "wtotal", "vmin", "vmax", "last_period",
+                   "last_total")
+
+
+def _rollup_upsert_sql(dialect: str) -> str:
+    t = _R.name
+    if dialect == "postgresql":
+        marks = ", ".join(f"${i}" for i in range(1, len(_ROLLUP_COLUMNS) + 1))
+        lo = f"LEAST({t}.vmin, EXCLUDED.vmin)"
+        hi = f"GREATEST({t}.vmax, EXCLUDED.vmax)"
+    else:
+        marks = ", ".join("?" * len(_ROLLUP_COLUMNS))
+        lo = f"min(coalesce({t}.vmin, excluded.vmin), coalesce(excluded.vmin, {t}.vmin))"
+        hi = f"max(coalesce({t}.vmax, excluded.vmax), coalesce(excluded.vmax, {t}.vmax))"
+    return (f"INSERT INTO {t} ({', '.join(_ROLLUP_COLUMNS)}) VALUES ({marks}) "
+            f"ON CONFLICT (unit_id, period, indicator_id) DO UPDATE SET "
+            f"n = {t}.n + excluded.n, total = {t}.total + excluded.total, wsum = {t}.wsum + excluded.wsum, "
+            f"wtotal = {t}.wtotal + excluded.wtotal, vmin = {lo}, vmax = {hi}, "
+            f"last_total = CASE WHEN excluded.last_period > {t}.last_period THEN excluded.last_total "
+            f"WHEN excluded.last_period = {t}.last_period THEN {t}.last_total + excluded.last_total "
+            f"ELSE {t}.last_total END, "
+            f"last_period = CASE WHEN excluded.last_period > {t}.last_period THEN excluded.last_period "
+            f"ELSE {t}.last_period END")
+
+
+async def _upsert_rollup_rows(session: AsyncSession, items: list[tuple[tuple[int, int, str], list]]) -> None:
+    """Add deltas to rollup rows (insert or update), through the driver on the session's connection."""
+    conn = await session.connection()
+    dialect = conn.dialect.name
+    driver = (await conn.get_raw_connection()).driver_connection
+    records = [(k[1], k[2], k[0], a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]) for k, a in items]
+    if dialect in ("postgresql", "sqlite") and hasattr(driver, "executemany"):
+        try:
+            await driver.executemany(_rollup_upsert_sql(dialect), records)
+        except Exception as exc:
+            if "unique" in str(exc).lower() or "UniqueViolation" in type(exc).__name__ \
+                    or "Deadlock" in type(exc).__name__:
+                raise ConcurrentWrite() from exc
+            raise
+    else:
+        await session.execute(_upsert_rollups(dialect), rollup_rows(dict(items)))
+
+
+async def _driver_insert(session: AsyncSession, dialect: str, driver, rows: list[dict]) -> None:
+    if dialect == "postgresql" and hasattr(driver, "copy_records_to_table"):
+        records = [(r["indicator_id"], r["unit_id"], r["unit_path"], r["period"], r["period_year"],
+                    r["period_quarter"], r["period_month"], r["source"], r["value"], r["weight"],
+                    r["measured_at"], r["recorded_by"]) for r in rows]
+        await driver.copy_records_to_table(_M.name, records=records, columns=list(_INSERT_COLUMNS))
+    elif dialect == "sqlite" and hasattr(driver, "executemany"):
+        # SQLAlchemy stores SQLite datetimes as naive UTC text in this format
+        stamps: dict[datetime, str] = {}
+        for r in rows:
+            at = r["measured_at"]
+            if at not in stamps:
+                stamps[at] = at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+        records = [(r["indicator_id"], r["unit_id"], r["unit_path"], r["period"], r["period_year"],
+                    r["period_quarter"], r["period_month"], r["source"], r["value"], r["weight"],
+                    stamps[r["measured_at"]], r["recorded_by"]) for r in rows]
+        cols = ", ".join(_INSERT_COLUMNS)
+        await driver.executemany(f"INSERT INTO {_M.name} ({cols}) VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})",
+                                 records)
+    else:
+        await session.execute(insert(_M), rows)
 
 
 async def _existing(session: AsyncSession, keys: Iterable[tuple]) -> dict[tuple, tuple[int, float, float]]:
@@ -285,39 +439,25 @@ async def _recompute_extremes(session: AsyncSession, rk: tuple[int, int, str], *
 async def rebuild_rollups(session: AsyncSession) -> int:
     """Recompute every rollup from the stored points (after a unit moved in the org tree)."""
     await session.execute(_R.delete())
-    deltas: dict[tuple[int, int, str], ag.Agg] = {}
+    leaves: dict[tuple[int, str, str], list] = {}
     stmt = select(_M.c.indicator_id, _M.c.unit_path, _M.c.period, _M.c.value, _M.c.weight)
     for ind_id, path, per, value, weight in await session.execute(stmt):
-        p = parse_period(per)
-        for unit_id in ag.ancestor_ids(path):
-            for q in ag.rollup_periods(p):
-                a = deltas.setdefault((ind_id, unit_id, q), ag.Agg())
-                a.n += 1
-                a.total += value
-                a.wsum += value * weight
-                a.wtotal += weight
-                a.vmin = value if a.vmin is None else min(a.vmin, value)
-                a.vmax = value if a.vmax is None else max(a.vmax, value)
-                if per > a.last_period:
-                    a.last_period, a.last_total = per, value
-                elif per == a.last_period:
-                    a.last_total += value
-    rows = [{"indicator_id": k[0], "unit_id": k[1], "period": k[2], "n": a.n, "total": a.total, "wsum": a.wsum,
-             "wtotal": a.wtotal, "vmin": a.vmin, "vmax": a.vmax, "last_period": a.last_period,
-             "last_total": a.last_total} for k, a in deltas.items()]
+        merge(leaves, (ind_id, path, per), 1, value, value * weight, weight, value, value, per, value)
+    rows = rollup_rows(fan_out(leaves))
     for i in range(0, len(rows), 5000):
         await session.execute(insert(_R), rows[i:i + 5000])
     return len(rows)
 
 
 async def move_units(session: AsyncSession, old_path: str, new_path: str) -> None:
-    """Follow an org move: re-path the points below ``old_path`` and rebuild the rollups."""
-    rows = (await session.execute(select(_M.c.id, _M.c.unit_path).where(
-        _M.c.unit_path.startswith(old_path, autoescape=True)))).all()
-    if not rows:
-        return
-    await session.execute(update(_M).where(_M.c.id == bindparam("_id")).values(unit_path=bindparam("p")),
-                          [{"_id": i, "p": new_path + p[len(old_path):]} for i, p in rows])
+    """Follow an org move: re-path everything stored below ``old_path`` and rebuild the rollups."""
+    from services.kpi.models import (AnomalyRule, Assessment, ImprovementAction, Scorecard, Target,
+                                     ThresholdRule)
+
+    for model in (Measurement, Target, ThresholdRule, AnomalyRule, Scorecard, Assessment, ImprovementAction):
+        col = model.__table__.c.unit_path
+        await session.execute(update(model.__table__).where(col.startswith(old_path, autoescape=True))
+                              .values(unit_path=literal(new_path) + func.substr(col, len(old_path) + 1)))
     await rebuild_rollups(session)
 
 

@@ -127,9 +127,11 @@ class Rollup(Base):
 
     __tablename__ = "kpi_rollup"
 
-    indicator_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Key order (unit, period, indicator): an evaluation reads all indicators of one unit for
+    # a few periods, which is then one index range.
     unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     n: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[float] = mapped_column(Float, default=0.0)
     wsum: Mapped[float] = mapped_column(Float, default=0.0)     # Σ value × weight

@@ -10,9 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import utcnow
 from services.common.periods import PeriodError, period as parse_period
+from services.kpi.journal import journal
 from services.kpi.models import Indicator, OrgUnit, Target, TargetHistory
 
 log = logging.getLogger("yunguan.kpi.targets")
+
+
+def _jsonable(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    if data is None:
+        return None
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items()}
 
 
 def target_data(t: Target, code: str) -> dict[str, Any]:
@@ -88,8 +95,13 @@ async def apply_plan_event(session: AsyncSession, event: dict[str, Any]) -> int:
         if current is not None and current.value == value and current.plan_id == plan_id \
                 and current.plan_version == version:
             continue
-        await set_target(session, indicator=ind, unit_id=unit_id, unit_path=unit_path, period=item_period,
-                         value=value, source="plan", by=by, plan_id=plan_id, plan_version=version,
-                         event_id=str(event.get("id") or ""), note=str(data.get("title") or "")[:500])
+        before = target_data(current, ind.code) if current is not None else None
+        t, _ = await set_target(session, indicator=ind, unit_id=unit_id, unit_path=unit_path, period=item_period,
+                                value=value, source="plan", by=by, plan_id=plan_id, plan_version=version,
+                                event_id=str(event.get("id") or ""), note=str(data.get("title") or "")[:500])
+        await journal.audit(session, actor=f"{event.get('source') or 'planning'}:{event.get('type')}",
+                            action="target.from_plan", subject_type="target", subject_id=t.id, unit_path=unit_path,
+                            before=_jsonable(before), after=_jsonable(target_data(t, ind.code)),
+                            note=f"plan {plan_id} v{version}, event {event.get('id')}")
         applied += 1
     return applied

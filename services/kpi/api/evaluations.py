@@ -1,0 +1,116 @@
+"""Evaluations, trend series and industry benchmarks."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy import select
+
+from services.common.api import CursorParam, LimitParam, Page, etag, paginate, set_etag
+from services.common.audit_api import require_admin
+from services.common.db import Session
+from services.common.problems import Invalid, NotFound
+from services.common.security import CurrentPrincipal
+from services.kpi import evaluation
+from services.kpi.aggregate import Library
+from services.kpi.api.deps import audit, indicator_by_code, parse_period_param, unit_or_404
+from services.kpi.models import Benchmark, Indicator
+from services.kpi.schemas import BenchmarkCreate, BenchmarkRead, EvaluationPage, SeriesRead
+
+router = APIRouter(tags=["evaluations"])
+
+MAX_SERIES = 120
+
+
+@router.get("/evaluations", response_model=EvaluationPage,
+            summary="Every indicator of a unit (its whole subtree) for a period: actual, target, attainment, "
+                    "status, 环比, 同比, benchmark")
+async def get_evaluation(session: Session, principal: CurrentPrincipal, unit_id: int = Query(...),
+                         period: str = Query(...), indicator_code: list[str] | None = Query(None),
+                         category: str | None = Query(None)):
+    unit = await unit_or_404(session, unit_id)
+    principal.require("view", unit.path, what=unit.name)
+    p = parse_period_param(period)
+    lib = await Library.load(session)
+    codes = None
+    if indicator_code:
+        unknown = [c for c in indicator_code if c not in lib.by_code]
+        if unknown:
+            raise Invalid(f"There is no indicator '{unknown[0]}'.", field="indicator_code")
+        codes = set(indicator_code)
+    if category:
+        codes = (codes or set(lib.by_code)) & {i.code for i in lib.all if i.category == category}
+    rows = await evaluation.evaluate(session, lib=lib, unit=unit, p=p, codes=codes)
+    return EvaluationPage(items=rows, unit_id=unit.id, unit_path=unit.path, period=p.text)
+
+
+@router.get("/series", response_model=SeriesRead, summary="An indicator's actual and target per period, for a chart")
+async def get_series(session: Session, principal: CurrentPrincipal, indicator_code: str = Query(...),
+                     unit_id: int = Query(...), start: str = Query(..., alias="from"), end: str = Query(..., alias="to")):
+    unit = await unit_or_404(session, unit_id)
+    principal.require("view", unit.path, what=unit.name)
+    lib = await Library.load(session)
+    ind = lib.by_code.get(indicator_code)
+    if ind is None:
+        raise Invalid(f"There is no indicator '{indicator_code}'.", field="indicator_code")
+    a, b = parse_period_param(start, field="from"), parse_period_param(end, field="to")
+    if a.kind != b.kind:
+        raise Invalid("'from' and 'to' must be periods of the same kind (e.g. 2025-01 and 2026-10).", field="to")
+    if b.start < a.start:
+        raise Invalid("'to' is before 'from'.", field="to")
+    periods, q = [], a
+    while len(periods) <= MAX_SERIES and (q.start <= b.start):
+        periods.append(q)
+        q = q.next()
+    if len(periods) > MAX_SERIES:
+        raise Invalid(f"A series has at most {MAX_SERIES} periods.", field="to")
+    items = await evaluation.series(session, lib=lib, unit=unit, indicator=ind, periods=periods)
+    return SeriesRead(indicator_code=ind.code, unit_id=unit.id, kind=a.kind.value, items=items)
+
+
+def _bench(b: Benchmark, code: str) -> BenchmarkRead:
+    return BenchmarkRead(id=b.id, indicator_code=code, period=b.period, value=b.value, source=b.source,
+                         as_of=b.as_of, note=b.note, version=b.version)
+
+
+@router.get("/benchmarks", response_model=Page[BenchmarkRead], summary="Industry benchmarks (行业标桿)",
+            tags=["benchmarks"])
+async def list_benchmarks(session: Session, principal: CurrentPrincipal, limit: int = LimitParam,
+                          cursor: str | None = CursorParam, indicator_code: str | None = Query(None),
+                          period: str | None = Query(None)):
+    stmt = select(Benchmark)
+    if indicator_code:
+        stmt = stmt.where(Benchmark.indicator_id == (await indicator_by_code(session, indicator_code)).id)
+    if period:
+        stmt = stmt.where(Benchmark.period == parse_period_param(period).text)
+    rows, nxt = await paginate(session, stmt, Benchmark.id, limit=limit, cursor=cursor)
+    codes = dict((await session.execute(select(Indicator.id, Indicator.code))).all())
+    return Page[BenchmarkRead](items=[_bench(b, codes[b.indicator_id]) for b in rows], next_cursor=nxt)
+
+
+@router.post("/benchmarks", response_model=BenchmarkRead, status_code=201, tags=["benchmarks"],
+             summary="Load a benchmark value with its source and date (admin)")
+async def create_benchmark(body: BenchmarkCreate, request: Request, response: Response, session: Session,
+                           principal: CurrentPrincipal):
+    require_admin(principal)
+    ind = await indicator_by_code(session, body.indicator_code)
+    b = Benchmark(indicator_id=ind.id, period=body.period, value=body.value, source=body.source, as_of=body.as_of,
+                  note=body.note)
+    session.add(b)
+    await session.flush()
+    out = _bench(b, ind.code)
+    await audit(session, request, principal, "benchmark.created", "benchmark", b.id, after=out.model_dump(mode="json"))
+    set_etag(response, etag("benchmark", b.id, b.version))
+    return out
+
+
+@router.delete("/benchmarks/{benchmark_id}", status_code=204, tags=["benchmarks"], summary="Remove a benchmark (admin)")
+async def delete_benchmark(benchmark_id: int, request: Request, session: Session, principal: CurrentPrincipal):
+    require_admin(principal)
+    b = await session.get(Benchmark, benchmark_id)
+    if b is None:
+        raise NotFound(f"There is no benchmark with id {benchmark_id}.")
+    ind = await session.get(Indicator, b.indicator_id)
+    before = _bench(b, ind.code).model_dump(mode="json")
+    await session.delete(b)
+    await audit(session, request, principal, "benchmark.deleted", "benchmark", benchmark_id, before=before)
+    return Response(status_code=204)

@@ -1,0 +1,130 @@
+"""Thresholds per unit (overriding the indicator's), their current levels, and anomaly rules."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy import select
+
+from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, paginate, set_etag
+from services.common.audit_api import require_admin
+from services.common.db import Session
+from services.common.problems import Conflict, Invalid, NotFound
+from services.common.scoping import visible_to
+from services.common.security import CurrentPrincipal
+from services.kpi.api.deps import audit, indicator_by_code, unit_or_404, unit_or_422
+from services.kpi.models import AnomalyRule, Indicator, ThresholdRule, ThresholdState
+from services.kpi.schemas import AnomalyRuleCreate, AnomalyRuleRead, ThresholdCreate, ThresholdRead
+
+router = APIRouter(tags=["thresholds"])
+
+
+async def _codes(session) -> dict[int, str]:
+    return dict((await session.execute(select(Indicator.id, Indicator.code))).all())
+
+
+def _read(t: ThresholdRule, code: str) -> ThresholdRead:
+    return ThresholdRead(id=t.id, indicator_code=code, unit_id=t.unit_id, unit_path=t.unit_path, mode=t.mode,
+                         warning=t.warning, critical=t.critical, version=t.version)
+
+
+@router.get("/thresholds", response_model=Page[ThresholdRead], summary="Unit thresholds (view over the unit)")
+async def list_thresholds(session: Session, principal: CurrentPrincipal, limit: int = LimitParam,
+                          cursor: str | None = CursorParam, indicator_code: str | None = Query(None)):
+    stmt = select(ThresholdRule).where(visible_to(principal, "view", ThresholdRule.unit_path))
+    if indicator_code:
+        stmt = stmt.where(ThresholdRule.indicator_id == (await indicator_by_code(session, indicator_code)).id)
+    rows, nxt = await paginate(session, stmt, ThresholdRule.id, limit=limit, cursor=cursor)
+    codes = await _codes(session)
+    return Page[ThresholdRead](items=[_read(t, codes[t.indicator_id]) for t in rows], next_cursor=nxt)
+
+
+@router.put("/thresholds", response_model=ThresholdRead, summary="Set a unit's warning / critical values "
+            "for an indicator (admin over the unit; If-Match when replacing)")
+async def put_threshold(body: ThresholdCreate, request: Request, response: Response, session: Session,
+                        principal: CurrentPrincipal):
+    unit = await unit_or_422(session, body.unit_id)
+    grant = principal.require("admin", unit.path, what=unit.name)
+    ind = await indicator_by_code(session, body.indicator_code)
+    t = (await session.execute(select(ThresholdRule).where(ThresholdRule.indicator_id == ind.id,
+                                                           ThresholdRule.unit_id == unit.id))).scalar_one_or_none()
+    before = None
+    if t is None:
+        t = ThresholdRule(indicator_id=ind.id, unit_id=unit.id, unit_path=unit.path, mode=body.mode,
+                          warning=body.warning, critical=body.critical)
+        session.add(t)
+    else:
+        check_if_match(request, etag("threshold", t.id, t.version))
+        before = _read(t, ind.code).model_dump(mode="json")
+        t.mode, t.warning, t.critical, t.unit_path = body.mode, body.warning, body.critical, unit.path
+    await session.flush()
+    out = _read(t, ind.code)
+    await audit(session, request, principal, "threshold.set", "threshold", t.id, unit_path=unit.path, grant=grant,
+                before=before, after=out.model_dump(mode="json"))
+    set_etag(response, etag("threshold", t.id, t.version))
+    return out
+
+
+@router.delete("/thresholds/{threshold_id}", status_code=204, summary="Remove a unit threshold (admin over the unit)")
+async def delete_threshold(threshold_id: int, request: Request, session: Session, principal: CurrentPrincipal):
+    t = await session.get(ThresholdRule, threshold_id)
+    if t is None:
+        raise NotFound(f"There is no threshold with id {threshold_id}.")
+    grant = principal.require("admin", t.unit_path, what="this threshold's unit")
+    before = _read(t, (await _codes(session))[t.indicator_id]).model_dump(mode="json")
+    await session.delete(t)
+    await audit(session, request, principal, "threshold.deleted", "threshold", threshold_id, unit_path=t.unit_path,
+                grant=grant, before=before)
+    return Response(status_code=204)
+
+
+@router.get("/threshold-states", summary="Current level of every watched indicator at a unit")
+async def threshold_states(session: Session, principal: CurrentPrincipal, unit_id: int = Query(...)):
+    unit = await unit_or_404(session, unit_id)
+    principal.require("view", unit.path, what=unit.name)
+    codes = await _codes(session)
+    rows = (await session.execute(select(ThresholdState).where(ThresholdState.unit_id == unit.id))).scalars()
+    return {"items": [{"indicator_code": codes.get(s.indicator_id), "unit_id": s.unit_id, "level": s.level,
+                       "period": s.period, "value": s.value, "changed_at": s.changed_at} for s in rows],
+            "next_cursor": None}
+
+
+def _rule(r: AnomalyRule, code: str) -> AnomalyRuleRead:
+    return AnomalyRuleRead(id=r.id, indicator_code=code, unit_id=r.unit_id, operator=r.operator, value=r.value,
+                           follow_up=r.follow_up, title=r.title, due_days=r.due_days, active=r.active)
+
+
+@router.get("/anomaly-rules", response_model=Page[AnomalyRuleRead], summary="Anomaly rules")
+async def list_rules(session: Session, principal: CurrentPrincipal, limit: int = LimitParam,
+                     cursor: str | None = CursorParam):
+    rows, nxt = await paginate(session, select(AnomalyRule), AnomalyRule.id, limit=limit, cursor=cursor)
+    codes = await _codes(session)
+    return Page[AnomalyRuleRead](items=[_rule(r, codes[r.indicator_id]) for r in rows], next_cursor=nxt)
+
+
+@router.post("/anomaly-rules", response_model=AnomalyRuleRead, status_code=201,
+             summary="A rule such as 'order delay > 5 days' that opens a follow-up (admin)")
+async def create_rule(body: AnomalyRuleCreate, request: Request, session: Session, principal: CurrentPrincipal):
+    unit_path = "/"
+    if body.unit_id is not None:
+        unit = await unit_or_422(session, body.unit_id)
+        principal.require("admin", unit.path, what=unit.name)
+        unit_path = unit.path
+    else:
+        require_admin(principal)
+    ind = await indicator_by_code(session, body.indicator_code)
+    if ind.formula:
+        raise Conflict("Anomaly rules watch measured indicators; this one is computed from a formula.",
+                       field="indicator_code")
+    try:
+        body.title.format(indicator="x", value=0, period="2026")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise Invalid("The title may only use {indicator}, {value} and {period}.", field="title") from exc
+    r = AnomalyRule(indicator_id=ind.id, unit_id=body.unit_id, unit_path=unit_path, operator=body.operator,
+                    value=body.value, follow_up=body.follow_up, title=body.title, due_days=body.due_days)
+    session.add(r)
+    await session.flush()
+    out = _rule(r, ind.code)
+    await audit(session, request, principal, "anomaly_rule.created", "anomaly_rule", r.id, unit_path=unit_path,
+                after=out.model_dump(mode="json"))
+    return out
+

@@ -1,0 +1,163 @@
+"""Demo data for the demo company: two years of monthly points, targets, benchmarks, one assessment.
+
+Runs once the org read-model has synced (``on_org_synced``), only in demo mode and only while
+the kpi tables hold no measurements, so restarting never seeds twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+from datetime import date
+
+from sqlalchemy import func, select
+
+from services.common.db import utcnow
+from services.common.periods import Period
+from services.kpi import assessments as assessment_domain
+from services.kpi.aggregate import Library
+from services.kpi.ingest import PointIn, ingest
+from services.kpi.journal import journal
+from services.kpi.models import AnomalyRule, Assessment, Benchmark, Measurement, OrgUnit, Scorecard
+from services.kpi.targets import set_target
+
+log = logging.getLogger("yunguan.kpi.demo")
+
+FIRST, MONTHS = Period("2024-11"), 24
+COMMON = {"attendance_rate": (98.0, 0.5), "training_completion": (95.0, 1.2), "policy_compliance": (98.0, 0.6)}
+# unit code → indicator → (base level, noise); sums are monthly 万元 / counts. Noise is kept well inside
+# the thresholds so the crossings that happen are the deliberate misses below, not random flicker.
+PROFILE = {
+    "MKT-RES": {"sales": (180.0, 0.06), "cost": (120.0, 0.05), "market_share": (18.0, 0.5)},
+    "MKT-PLN": {"sales": (140.0, 0.06), "cost": (95.0, 0.05), "market_share": (12.0, 0.5)},
+    "SZ-SALES": {"sales": (260.0, 0.05), "cost": (190.0, 0.04), "orders": (1200.0, 0.05)},
+    "SZ-CS": {"customer_satisfaction": (89.0, 1.0), "complaints": (6.0, 0.1), "orders": (900.0, 0.04),
+              "complaint_response_hours": (14.0, 2.5)},
+    "OPS-CS": {"customer_satisfaction": (90.0, 1.0), "complaints": (9.0, 0.1), "orders": (1500.0, 0.04),
+               "complaint_response_hours": (12.0, 2.5), "complaint_resolution_days": (2.0, 0.3)},
+    "OPS-SUP": {"inventory_turnover": (6.0, 0.4), "inventory_error_rate": (1.2, 0.15), "cost": (80.0, 0.04),
+                "order_delay_days": (2.5, 0.6)},
+    "OPS-DIS": {"order_completion_rate": (98.0, 0.7), "order_cycle_days": (3.0, 0.4),
+                "production_efficiency": (91.0, 1.5), "sampling_rate": (6.5, 0.3)},
+    "OPS-SAF": {"policy_compliance": (99.0, 0.3)},
+    "FIN": {"cost": (60.0, 0.04)},
+}
+RELATIVE_NOISE = {"sales", "cost", "orders", "complaints"}
+
+
+def _points(units: dict[str, OrgUnit]) -> dict[str, list[PointIn]]:
+    rnd = random.Random(2026)
+    by_month: dict[str, list[PointIn]] = {}
+    for n in range(MONTHS):
+        p = FIRST.shift(n)
+        month = int(p.text[5:])
+        season = 1 + 0.15 * math.sin(2 * math.pi * (month - 3) / 12) + (0.25 if month in (1, 12) else 0)
+        growth = 1 + 0.08 * n / 12
+        for code, profile in PROFILE.items():
+            unit = units.get(code)
+            if unit is None:
+                continue
+            for ind, (base, noise) in {**COMMON, **profile}.items():
+                if ind in RELATIVE_NOISE:
+                    value = base * season * growth * (1 + rnd.gauss(0, noise))
+                else:
+                    value = base + rnd.gauss(0, noise)
+                # a few misses to talk about: satisfaction dips at the customer service units
+                if ind == "customer_satisfaction" and p.text in ("2025-08", "2026-09"):
+                    value = 82.0 + rnd.random() * 1.5
+                if ind == "complaints" and code == "SZ-CS" and p.text == "2026-02":
+                    value = 12.0  # a complaint spike after the Spring Festival
+                if ind == "inventory_error_rate" and p.text == "2025-11":
+                    value = 2.4
+                if ind == "order_delay_days" and p.text in ("2025-02", "2026-07"):
+                    value = 6.5
+                if ind.endswith("_rate") or ind in ("customer_satisfaction", "policy_compliance",
+                                                    "training_completion", "production_efficiency"):
+                    value = min(value, 100.0)
+                by_month.setdefault(p.text, []).append(PointIn(ind, unit.id, p.text, round(max(value, 0.0), 2),
+                                                               "demo"))
+    return by_month
+
+
+async def seed_demo(app) -> bool:
+    """Seed the demo company's KPI data if the kpi tables are still empty."""
+    async with app.state.db.writer() as s:
+        if (await s.execute(select(func.count()).select_from(Measurement))).scalar_one():
+            return False
+        units = {u.code: u for u in (await s.execute(select(OrgUnit))).scalars()}
+        if "MKT" not in units:
+            log.info("demo KPI data skipped: the org read-model has no demo company")
+            return False
+        lib = await Library.load(s)
+        s.add(AnomalyRule(indicator_id=lib.by_code["order_delay_days"].id, unit_id=None, unit_path="/",
+                          operator="gt", value=5.0, follow_up="meeting", title="订单延期超过5天：召开专题会议 ({period})",
+                          due_days=5))
+        await s.flush()
+        for code, yearly in (("MKT", {"sales": 3900.0, "cost": 2500.0, "cost_expense_ratio": 65.0, "market_share": 32.0}),
+                             ("SZ", {"sales": 3400.0, "cost": 2300.0, "orders": 27000.0}),
+                             ("OPS-CS", {"customer_satisfaction": 85.0, "complaint_rate": 0.8}),
+                             ("SZ-CS", {"customer_satisfaction": 85.0, "complaint_rate": 1.6}),
+                             ("OPS-SUP", {"inventory_error_rate": 2.0, "inventory_turnover": 6.0}),
+                             ("OPS-DIS", {"order_completion_rate": 96.0, "sampling_rate": 5.0})):
+            unit = units.get(code)
+            if unit is None:
+                continue
+            for year, factor in (("2025", 1.0), ("2026", 1.08)):
+                for ind_code, value in yearly.items():
+                    ind = lib.by_code[ind_code]
+                    v = round(value * factor, 2) if ind.aggregation == "sum" and not ind.formula else value
+                    await set_target(s, indicator=ind, unit_id=unit.id, unit_path=unit.path, period=year, value=v,
+                                     source="manual", by="demo", note="演示数据")
+        for ind_code, value, source in (("customer_satisfaction", 86.0, "中国城市燃气协会《2025年行业服务质量报告》"),
+                                        ("complaint_rate", 1.2, "中国城市燃气协会《2025年行业服务质量报告》"),
+                                        ("cost_expense_ratio", 68.0, "燃气行业上市公司年报汇总 2025"),
+                                        ("inventory_error_rate", 1.5, "行业库存管理对标 2025")):
+            for year in ("2025", "2026"):
+                s.add(Benchmark(indicator_id=lib.by_code[ind_code].id, period=year, value=value, source=source,
+                                as_of=date(int(year) - 1, 12, 31) if year == "2026" else date(2025, 6, 30)))
+        await s.flush()
+        crossings = 0
+        for _, points in sorted(_points(units).items()):
+            result = await ingest(s, points, lib=lib, can_write=lambda path: True, recorded_by="demo")
+            crossings += len(result.crossings)
+        card = Scorecard(name="部门年度考核表", unit_id=units["HDGAS"].id if "HDGAS" in units else units["MKT"].id,
+                         unit_path=units["HDGAS"].path if "HDGAS" in units else units["MKT"].path,
+                         subject_kind="unit", created_by="demo",
+                         items=[{"key": "sales", "kind": "indicator", "name": "销售额完成率", "weight": 50,
+                                 "indicator_code": "sales", "rule": {"type": "linear_cap", "cap": 1.2}},
+                                {"key": "cost_ratio", "kind": "indicator", "name": "成本费用率", "weight": 20,
+                                 "indicator_code": "cost_expense_ratio",
+                                 "rule": {"type": "tiered", "tiers": [{"min": 1.0, "score": 100},
+                                                                      {"min": 0.95, "score": 80},
+                                                                      {"min": 0.9, "score": 60}]}},
+                                {"key": "compliance", "kind": "indicator", "name": "制度执行率（一票否决）",
+                                 "weight": 10, "indicator_code": "policy_compliance",
+                                 "rule": {"type": "veto", "floor": 0.0}},
+                                {"key": "team", "kind": "qualitative", "name": "团队管理", "weight": 20,
+                                 "max_score": 100}],
+                         grades=[{"grade": "A", "min": 90}, {"grade": "B", "min": 80}, {"grade": "C", "min": 60},
+                                 {"grade": "D", "min": 0}],
+                         outcomes={"A": [{"kind": "reward", "type": "bonus", "amount": 50000, "note": "年度绩效奖金"}],
+                                   "B": [{"kind": "reward", "type": "certificate", "amount": None, "note": "表彰"}],
+                                   "D": [{"kind": "penalty", "type": "warning", "amount": None, "note": "警告"}]})
+        s.add(card)
+        await s.flush()
+        mkt = units["MKT"]
+        a = Assessment(scorecard_id=card.id, unit_id=mkt.id, unit_path=mkt.path, subject_kind="unit", period="2025",
+                       kind="annual", status="draft", qualitative={"team": {"score": 88, "note": "团队稳定", "by": "demo"}},
+                       outcomes=[], created_by="demo")
+        await assessment_domain.compute(s, a, card, mkt, lib=lib)
+        a.outcomes = list((card.outcomes or {}).get(a.grade, []))
+        a.status, a.finalized_by, a.finalized_at = "finalized", "demo", utcnow()
+        s.add(a)
+        await s.flush()
+        await journal.emit(s, "kpi.assessment.finalized", a.id, assessment_domain.assessment_data(a), mkt.path)
+        await s.commit()
+    if app.state.relay is not None:
+        app.state.relay.wake.set()
+    log.info("demo KPI data seeded", extra={"fields": {"crossings": crossings}})
+    return True
+
+
+

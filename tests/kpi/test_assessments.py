@@ -1,0 +1,127 @@
+"""Assessments: scoring rules, qualitative items, assess rights, immutable once finalised."""
+
+import pytest
+
+from services.kpi import scoring
+from tests.kpi.conftest import ADMIN, MKT, MKT_MANAGER, MKT_PLN, MKT_RES, MKT_VIEWER, OPS_PLANNER, batch, outbox, point
+
+
+@pytest.mark.parametrize("rule, attainment, score", [
+    ({"type": "linear_cap", "cap": 1.2}, 0.8, 80.0),
+    ({"type": "linear_cap", "cap": 1.2}, 1.5, 120.0),
+    ({"type": "tiered", "tiers": [{"min": 1.0, "score": 100}, {"min": 0.9, "score": 80}]}, 0.95, 80.0),
+    ({"type": "tiered", "tiers": [{"min": 1.0, "score": 100}, {"min": 0.9, "score": 80}]}, 0.5, 0.0),
+    ({"type": "deduction", "per_percent": 2}, 0.9, 80.0),   # 10 % short × 2 points
+    ({"type": "deduction", "per_percent": 5}, 0.5, 0.0),    # floored at 0
+    ({"type": "deduction", "per_percent": 2}, 1.1, 100.0),
+    ({"type": "veto", "floor": 1.0}, 0.99, 0.0),
+    ({"type": "veto", "floor": 1.0}, 1.0, 100.0),
+])
+def test_scoring_rules(rule, attainment, score):
+    assert scoring.score_item(rule, attainment)[0] == pytest.approx(score)
+
+
+def test_a_missed_veto_item_zeroes_the_total():
+    items = [{"kind": "indicator", "key": "a", "weight": 80, "score": 100.0},
+             {"kind": "indicator", "key": "b", "weight": 20, "score": 0.0, "vetoed": True}]
+    assert scoring.total_of(items, {}) == (0.0, True)
+
+
+CARD = {"name": "市场部季度考核", "unit_id": MKT, "subject_kind": "unit",
+        "items": [{"key": "sales", "kind": "indicator", "name": "销售额", "weight": 60, "indicator_code": "sales",
+                   "rule": {"type": "linear_cap", "cap": 1.2}},
+                  {"key": "ratio", "kind": "indicator", "name": "成本费用率", "weight": 20,
+                   "indicator_code": "cost_expense_ratio", "rule": {"type": "deduction", "per_percent": 2}},
+                  {"key": "team", "kind": "qualitative", "name": "团队管理", "weight": 20, "max_score": 10}],
+        "outcomes": {"B": [{"kind": "reward", "type": "certificate", "note": "表彰"}]}}
+
+
+async def setup(kpi):
+    await batch(kpi, [point("sales", MKT_RES, "2026-01", 300), point("sales", MKT_PLN, "2026-02", 150),
+                      point("cost", MKT_RES, "2026-01", 270), point("cost", MKT_PLN, "2026-03", 90)])
+    for code, value in (("sales", 500), ("cost_expense_ratio", 72)):
+        r = await kpi.post("/api/kpi/targets", headers=MKT_MANAGER,
+                           json={"indicator_code": code, "unit_id": MKT, "period": "2026-Q1", "value": value})
+        assert r.status_code == 201
+    r = await kpi.post("/api/kpi/scorecards", json=CARD, headers=MKT_MANAGER)
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+async def test_an_assessment_is_scored_finalised_and_then_immutable(kpi):
+    card = await setup(kpi)
+    r = await kpi.post("/api/kpi/assessments", headers=MKT_MANAGER,
+                       json={"scorecard_id": card, "unit_id": MKT, "period": "2026-Q1", "kind": "routine"})
+    assert r.status_code == 201, r.text
+    a = r.json()
+    items = {i["key"]: i for i in a["items"]}
+    # sales 450 / 500 = 0.9 → 90 points; ratio 360/450 = 80 % vs 72 target → attainment 0.9 → 100 - 10×2 = 80
+    assert items["sales"]["score"] == pytest.approx(90.0)
+    assert items["ratio"]["attainment"] == pytest.approx(0.9) and items["ratio"]["score"] == pytest.approx(80.0)
+    assert a["total"] is None and a["status"] == "draft"
+    url = f"/api/kpi/assessments/{a['id']}"
+    early = await kpi.post(url + "/finalize", json={}, headers=MKT_MANAGER)
+    assert early.status_code == 409 and early.json()["missing"] == ["team"]
+    too_high = await kpi.put(url + "/scores", json={"qualitative": {"team": {"score": 11}}}, headers=MKT_MANAGER)
+    assert too_high.status_code == 422
+    scored = await kpi.put(url + "/scores", json={"qualitative": {"team": {"score": 7, "note": "稳定"}}},
+                           headers=MKT_MANAGER)
+    assert scored.status_code == 200
+    # (60×90 + 20×80 + 20×70) / 100 = 84 → B
+    assert scored.json()["total"] == pytest.approx(84.0) and scored.json()["grade"] == "B"
+    tag = scored.headers["etag"]
+    assert (await kpi.post(url + "/finalize", json={}, headers={**MKT_MANAGER, "If-Match": '"assessment-1-v1"'})
+            ).status_code == 412
+    done = await kpi.post(url + "/finalize", json={}, headers={**MKT_MANAGER, "If-Match": tag})
+    assert done.status_code == 200
+    assert (done.json()["status"], done.json()["grade"]) == ("finalized", "B")
+    assert done.json()["outcomes"] == [{"kind": "reward", "type": "certificate", "amount": None, "note": "表彰"}]
+    [e] = await outbox(kpi, "kpi.assessment.finalized")
+    assert e.data["grade"] == "B" and e.data["total"] == pytest.approx(84.0)
+    # immutable: new data, new scores, a second finalisation all leave the result alone
+    await batch(kpi, [point("sales", MKT_RES, "2026-03", 1000)])
+    assert (await kpi.put(url + "/scores", json={"qualitative": {"team": {"score": 10}}},
+                          headers=MKT_MANAGER)).status_code == 409
+    assert (await kpi.post(url + "/recompute", headers=MKT_MANAGER)).status_code == 409
+    assert (await kpi.post(url + "/finalize", json={}, headers=MKT_MANAGER)).status_code == 409
+    after = await kpi.get(url, headers=MKT_VIEWER)
+    assert after.json()["total"] == pytest.approx(84.0) and after.json()["items"] == done.json()["items"]
+
+
+async def test_only_assess_holders_over_the_unit_create_score_and_finalise(kpi):
+    card = await setup(kpi)
+    body = {"scorecard_id": card, "unit_id": MKT, "period": "2026-Q1"}
+    assert (await kpi.post("/api/kpi/assessments", json=body, headers=MKT_VIEWER)).status_code == 403
+    assert (await kpi.post("/api/kpi/assessments", json=body, headers=OPS_PLANNER)).status_code == 403
+    assert (await kpi.post("/api/kpi/scorecards", json=CARD, headers=MKT_VIEWER)).status_code == 403
+    a = (await kpi.post("/api/kpi/assessments", json=body, headers=MKT_MANAGER)).json()
+    assert (await kpi.post("/api/kpi/assessments", json=body, headers=MKT_MANAGER)).status_code == 409
+    url = f"/api/kpi/assessments/{a['id']}"
+    assert (await kpi.put(url + "/scores", json={"qualitative": {"team": {"score": 5}}},
+                          headers=MKT_VIEWER)).status_code == 403
+    assert (await kpi.post(url + "/finalize", json={}, headers=MKT_VIEWER)).status_code == 403
+    assert (await kpi.get(url, headers=OPS_PLANNER)).status_code == 403
+
+
+async def test_scorecards_need_weights_adding_to_100_and_known_indicators(kpi):
+    bad_weights = {**CARD, "items": [{**CARD["items"][0], "weight": 50}, CARD["items"][2]]}
+    r = await kpi.post("/api/kpi/scorecards", json=bad_weights, headers=MKT_MANAGER)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "items"
+    unknown = {**CARD, "items": [{**CARD["items"][0], "indicator_code": "nosuch"}] + CARD["items"][1:]}
+    r = await kpi.post("/api/kpi/scorecards", json=unknown, headers=MKT_MANAGER)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "items.0.indicator_code"
+
+
+async def test_a_missed_one_vote_veto_item_fails_the_assessment(kpi):
+    await batch(kpi, [point("sales", MKT_RES, "2026-01", 600), point("policy_compliance", MKT_RES, "2026-01", 80)])
+    for code, value in (("sales", 500), ("policy_compliance", 95)):
+        await kpi.post("/api/kpi/targets", headers=MKT_MANAGER,
+                       json={"indicator_code": code, "unit_id": MKT, "period": "2026-Q1", "value": value})
+    card = {"name": "一票否决", "unit_id": MKT, "items": [
+        {"key": "sales", "kind": "indicator", "weight": 90, "indicator_code": "sales"},
+        {"key": "policy", "kind": "indicator", "weight": 10, "indicator_code": "policy_compliance",
+         "rule": {"type": "veto", "floor": 1.0}}]}
+    cid = (await kpi.post("/api/kpi/scorecards", json=card, headers=ADMIN)).json()["id"]
+    a = (await kpi.post("/api/kpi/assessments", headers=MKT_MANAGER,
+                        json={"scorecard_id": cid, "unit_id": MKT, "period": "2026-Q1"})).json()
+    assert (a["vetoed"], a["total"], a["grade"]) == (True, 0.0, "D")

@@ -1,0 +1,39 @@
+"""Demo data: seeded once on an empty database, after the org read-model exists."""
+
+from sqlalchemy import func, select
+
+from services.kpi.app import create_app
+from services.kpi.demo import seed_demo
+from services.kpi.models import Assessment, Measurement, OutboxEvent
+from tests.kpi.conftest import ADMIN, MKT, OPS_CS, evaluation
+from tests.support import load_demo_units, running, settings, use_test_keys
+
+
+async def test_demo_data_is_seeded_once_with_misses_crossings_and_a_finalised_assessment(databases):
+    app = create_app(settings("kpi", await databases.fresh("kpi"), demo=True))
+    use_test_keys(app)
+    async with running(app) as kpi:
+        await load_demo_units(app)
+        assert await seed_demo(app) is True
+        assert await seed_demo(app) is False  # never twice
+        async with app.state.db.reader() as s:
+            points = (await s.execute(select(func.count()).select_from(Measurement))).scalar_one()
+            [a] = (await s.execute(select(Assessment))).scalars().all()
+            crossings = (await s.execute(select(func.count()).select_from(OutboxEvent).where(
+                OutboxEvent.type == "kpi.threshold.crossed"))).scalar_one()
+        assert points > 1000
+        assert a.status == "finalized" and a.grade and a.unit_id == MKT and a.period == "2025"
+        assert crossings >= 2
+        rows = await evaluation(kpi, MKT, "2026-Q3", headers=ADMIN)
+        sales = rows["sales"]
+        assert sales["actual"] and sales["target"] and sales["last_year"] and sales["previous"]
+        cs = await evaluation(kpi, OPS_CS, "2026-09", headers=ADMIN)
+        assert cs["customer_satisfaction"]["status"] == "red" or cs["customer_satisfaction"]["actual"] < 85
+        assert cs["customer_satisfaction"]["benchmark"]["value"] == 86.0
+
+
+async def test_demo_seeding_waits_for_the_org_read_model(databases):
+    app = create_app(settings("kpi", await databases.fresh("kpi"), demo=True))
+    use_test_keys(app)
+    async with running(app):
+        assert await seed_demo(app) is False

@@ -1,0 +1,96 @@
+"""Threshold crossings: kpi.threshold.crossed exactly once per crossing, both ways, in the contract's shape."""
+
+from datetime import datetime
+
+import pytest
+
+from tests.kpi.conftest import ADMIN, MKT_MANAGER, MKT_RES, OPS_CS, OPS_PLANNER, batch, outbox, point
+
+
+async def test_crossing_a_warning_value_emits_one_event_and_repeating_it_emits_none(kpi):
+    await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-09", 88.0, "survey")], OPS_PLANNER)
+    assert await outbox(kpi) == []
+    r = await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-10", 82.5, "survey")], OPS_PLANNER)
+    assert r["crossings"] == 1
+    events = await outbox(kpi)
+    assert len(events) == 1
+    e = events[0]
+    assert e.subject == "customer_satisfaction:6" and e.unit_path == "/1/2/6/" and e.source == "kpi"
+    data = dict(e.data)
+    measured_at = datetime.fromisoformat(data.pop("measured_at"))
+    assert measured_at.tzinfo is not None
+    assert data == {"indicator_code": "customer_satisfaction", "unit_id": 6, "unit_path": "/1/2/6/",
+                    "period": "2026-10", "value": 82.5, "level": "warning", "previous_level": "normal",
+                    "threshold": 85.0, "direction": "worse"}
+    same = await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-10", 82.5, "survey")], OPS_PLANNER)
+    assert same["unchanged"] == 1 and same["crossings"] == 0
+    # another source in the same period, still in warning: no new crossing
+    await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-10", 83.0, "hotline")], OPS_PLANNER)
+    assert len(await outbox(kpi)) == 1
+
+
+async def test_recovering_and_worsening_further_are_crossings_too(kpi):
+    await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-10", 82.0, "survey")], OPS_PLANNER)
+    await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-10", 90.0, "survey")], OPS_PLANNER)
+    await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-11", 75.0, "survey")], OPS_PLANNER)
+    await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-12", 83.0, "survey")], OPS_PLANNER)
+    got = [(e.data["previous_level"], e.data["level"], e.data["direction"], e.data["threshold"], e.data["period"])
+           for e in await outbox(kpi)]
+    assert got == [("normal", "warning", "worse", 85.0, "2026-10"),
+                   ("warning", "normal", "better", 85.0, "2026-10"),
+                   ("normal", "critical", "worse", 80.0, "2026-11"),
+                   ("critical", "warning", "better", 80.0, "2026-12")]
+    # a late correction of an older period does not move today's level
+    await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-09", 50.0, "survey")], OPS_PLANNER)
+    assert len(await outbox(kpi)) == 4
+    states = await kpi.get("/api/kpi/threshold-states", params={"unit_id": OPS_CS}, headers=OPS_PLANNER)
+    assert [(s["indicator_code"], s["level"], s["period"]) for s in states.json()["items"]] == [
+        ("customer_satisfaction", "warning", "2026-12")]
+
+
+async def test_lower_is_better_indicators_warn_above_their_values(kpi):
+    await batch(kpi, [point("inventory_error_rate", OPS_CS, "2026-10", 2.5)], OPS_PLANNER)
+    [e] = await outbox(kpi)
+    assert (e.data["level"], e.data["threshold"], e.data["direction"]) == ("warning", 2.0, "worse")
+
+
+async def test_a_unit_threshold_relative_to_target_overrides_the_indicators(kpi):
+    body = {"indicator_code": "sales", "unit_id": MKT_RES, "mode": "relative", "warning": 0.9, "critical": 0.7}
+    assert (await kpi.put("/api/kpi/thresholds", json=body, headers=MKT_MANAGER)).status_code == 403
+    r = await kpi.put("/api/kpi/thresholds", json=body, headers=ADMIN)
+    assert r.status_code == 200, r.text
+    await kpi.post("/api/kpi/targets", headers=MKT_MANAGER,
+                   json={"indicator_code": "sales", "unit_id": MKT_RES, "period": "2026-10", "value": 100})
+    await batch(kpi, [point("sales", MKT_RES, "2026-10", 85)])
+    [e] = await outbox(kpi)
+    assert (e.data["level"], e.data["threshold"], e.data["value"]) == ("warning", pytest.approx(90.0), 85.0)
+    evaluation = await kpi.get("/api/kpi/evaluations", params={"unit_id": MKT_RES, "period": "2026-10"},
+                               headers=MKT_MANAGER)
+    sales = next(x for x in evaluation.json()["items"] if x["indicator_code"] == "sales")
+    assert (sales["status"], sales["level"], sales["warning"]) == ("amber", "warning", pytest.approx(90.0))
+    stale = await kpi.put("/api/kpi/thresholds", json=body, headers={**ADMIN, "If-Match": '"threshold-1-v0"'})
+    assert stale.status_code == 412
+
+
+async def test_derived_indicators_cross_thresholds_when_their_inputs_change(kpi):
+    # 投诉率 = complaints / orders × 100, warning above 1 %
+    await batch(kpi, [point("orders", OPS_CS, "2026-10", 1000), point("complaints", OPS_CS, "2026-10", 5)], OPS_PLANNER)
+    assert await outbox(kpi) == []
+    await batch(kpi, [point("complaints", OPS_CS, "2026-10", 15)], OPS_PLANNER)
+    [e] = await outbox(kpi)
+    assert (e.data["indicator_code"], e.data["value"], e.data["level"]) == ("complaint_rate", pytest.approx(1.5), "warning")
+
+
+async def test_an_anomaly_rule_opens_one_follow_up_per_unit_and_period(kpi):
+    rule = {"indicator_code": "order_delay_days", "operator": "gt", "value": 5, "follow_up": "meeting",
+            "title": "订单延期超过5天 {period}"}
+    assert (await kpi.post("/api/kpi/anomaly-rules", json=rule, headers=OPS_PLANNER)).status_code == 403
+    assert (await kpi.post("/api/kpi/anomaly-rules", json=rule, headers=ADMIN)).status_code == 201
+    await batch(kpi, [point("order_delay_days", OPS_CS, "2026-10", 4)], OPS_PLANNER)
+    assert await outbox(kpi, "kpi.action.created") == []
+    await batch(kpi, [point("order_delay_days", OPS_CS, "2026-10", 7)], OPS_PLANNER)
+    await batch(kpi, [point("order_delay_days", OPS_CS, "2026-10", 8)], OPS_PLANNER)
+    [created] = await outbox(kpi, "kpi.action.created")
+    assert created.data["title"] == "订单延期超过5天 2026-10" and created.data["origin"] == "rule"
+    [meeting] = await outbox(kpi, "kpi.followup.requested")
+    assert meeting.data["kind"] == "meeting" and meeting.data["unit_id"] == OPS_CS
