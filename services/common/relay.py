@@ -22,7 +22,7 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 import httpx
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
 from services.common import webhooks
@@ -167,6 +167,12 @@ class Relay:
                     else:
                         row.next_attempt_at = now + timedelta(seconds=backoff(
                             row.attempts, base=self.settings.relay_backoff_base, cap=self.settings.relay_backoff_max))
+            # A target that just answered is back: what waits for it in backoff goes out now,
+            # instead of after each delivery's own (possibly long) backoff runs out.
+            recovered = {d.target for (d, _e, _h), (ok, *_rest) in zip(claimed, results) if ok}
+            if recovered:
+                await s.execute(update(Delivery).where(Delivery.target.in_(recovered), Delivery.status == "pending",
+                                                       Delivery.next_attempt_at > now).values(next_attempt_at=now))
             await s.commit()
         return len(claimed)
 

@@ -139,3 +139,19 @@ def test_backoff_grows_exponentially_with_jitter_and_a_cap():
     waits = [backoff(n, base=1, cap=60) for n in range(1, 10)]
     assert 0.5 <= waits[0] <= 1.5 and 4 <= waits[3] <= 12
     assert all(w <= 90 for w in waits)
+
+
+async def test_a_recovered_target_gets_its_backlog_without_waiting_out_each_backoff(databases):
+    url = await databases.fresh("planning")
+    port = free_port()
+    relay = await make_relay(url, f"http://127.0.0.1:{port}")
+    relay.settings.relay_backoff_base, relay.settings.relay_backoff_max = 60.0, 60.0  # long waits after a failure
+    await emit(relay.db, ("a", 1), ("b", 1))
+    await relay.run_once()  # both fail: connection refused; next attempts are a minute away
+    receiver = Receiver()
+    async with serve(receiver, port=port):
+        await emit(relay.db, ("c", 1))  # a fresh event goes out at once and shows the target is back
+        for _ in range(5):
+            await relay.run_once()
+    assert sorted(e["subject"] for e in receiver.events()) == ["a", "b", "c"]
+    await relay.db.dispose()

@@ -23,7 +23,8 @@ async def test_unit_moves_reach_every_service_read_model_within_five_seconds(dat
     for name, factory in (("planning", planning_app), ("kpi", kpi_app), ("risk", risk_app)):
         apps[name] = factory(settings(name, await databases.fresh(name), **common))
     async with contextlib.AsyncExitStack() as stack, httpx.AsyncClient(timeout=10) as http:
-        for name in ("org", "planning", "kpi", "risk"):
+        # Consumers first, as a deployment would bring them up; org's relay then finds them listening.
+        for name in ("planning", "kpi", "risk", "org"):
             await stack.enter_async_context(serve(apps[name], port=ports[name]))
         org = urls["org_url"]
         admin = bearer((await sign_in_http(http, org, "admin"))["access_token"])
