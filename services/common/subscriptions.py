@@ -18,6 +18,8 @@ INTERNAL_SUBSCRIPTIONS: dict[str, list[str]] = {
     "planning.plan.revised": ["kpi"],
     # KPIs crossing warning values raise risk alerts
     "kpi.threshold.crossed": ["risk"],
+    # anomaly rules ask for weekly-meeting items
+    "kpi.followup.requested": ["planning"],
 }
 
 

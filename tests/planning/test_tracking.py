@@ -1,13 +1,17 @@
 """Tracking: weekly reports, the meeting agenda and its decisions, overdue flags, dispatch."""
 
-from datetime import date, timedelta
+import uuid
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from services.common.periods import of_date
+from services.common.service_auth import secret_for
+from services.common.settings import DEMO_SERVICE_SECRET
 from services.planning.api.tracking import flag_overdue
 from services.planning.models import OutboxEvent
 from tests.planning.conftest import annual
-from tests.planning.test_structure import issue
+from tests.support import DEMO_IDS, bearer
 
 
 async def issued_monthly(company, due_offset_days=-3):
@@ -75,7 +79,6 @@ async def test_overdue_tasks_are_emitted_once(company):
 async def test_dispatch_reassigns_within_the_dispatchers_scope(company):
     plan = await issued_monthly(company, due_offset_days=10)
     task = plan["tasks"][0]
-    from tests.support import DEMO_IDS
     r = await company.planning.post(f"/api/planning/tasks/{task['id']}/dispatch",
                                     headers=await company.as_("market_mgr"),
                                     json={"unit_id": DEMO_IDS["MKT-PLN"], "owner_id": 3, "owner_name": "王",
@@ -102,3 +105,23 @@ async def test_task_owners_update_their_own_tasks(company):
     # the published plan is visible company-wide, but only its owner or planners may change the task
     assert (await company.planning.patch(f"/api/planning/tasks/{task['id']}", headers=await company.as_("supply_head"),
                                          json={"progress": 10})).status_code == 403
+
+
+async def test_a_kpi_followup_request_lands_on_this_weeks_agenda(company):
+    plan = await issued_monthly(company, due_offset_days=10)
+    event = {"id": str(uuid.uuid4()), "type": "kpi.followup.requested", "source": "kpi",
+             "occurred_at": datetime.now(timezone.utc).isoformat(), "subject": "rule:1",
+             "unit_path": "/1/7/8/", "data": {"kind": "meeting", "rule_id": 1, "action_id": 5,
+                                              "indicator_code": "order_delay_days", "unit_id": DEMO_IDS["MKT-RES"],
+                                              "unit_path": "/1/7/8/", "period": "2027-01", "value": 7,
+                                              "title": "订单延误超过5天"}}
+    # kpi delivers with its own service token, from org's client-credentials grant
+    tok = await company.org.post("/api/org/auth/token", data={
+        "grant_type": "client_credentials", "client_id": "svc-kpi", "client_secret": secret_for(DEMO_SERVICE_SECRET, "kpi")})
+    r = await company.planning.post("/api/planning/events", json=event, headers=bearer(tok.json()["access_token"]))
+    assert r.json() == {"status": "applied"}
+    week = of_date(date.today(), "week").text
+    agenda = (await company.planning.get(f"/api/planning/meetings/{week}/agenda",
+                                         headers=await company.as_("ops_director"))).json()
+    assert [d["plan_id"] for d in agenda["decisions"]] == [plan["id"]]
+    assert "订单延误超过5天" in agenda["decisions"][0]["text"]
