@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 FRONTEND := frontend
 
-.PHONY: run test test-python test-frontend install spa migrate bench clean
+.PHONY: run test test-python test-frontend test-e2e install spa migrate bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,7 @@ migrate: $(STAMP)
 run: $(STAMP) spa
 	$(PY) -m tools.stack
 
-test: test-python test-frontend
+test: test-python test-frontend test-e2e
 
 test-python: $(STAMP)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
@@ -43,6 +43,13 @@ test-frontend:
 	  if [ ! -d $(FRONTEND)/node_modules ] || [ $(FRONTEND)/package-lock.json -nt $(FRONTEND)/node_modules ]; then \
 	    (cd $(FRONTEND) && npm ci --no-audit --no-fund) && touch $(FRONTEND)/node_modules; fi; \
 	  (cd $(FRONTEND) && npm test); \
+	fi
+
+# Browser tests in Debian's Chromium (as root: apt-get install -y chromium fonts-noto-cjk); .ci/run installs it.
+test-e2e: $(STAMP)
+	@if [ -f $(FRONTEND)/package.json ]; then \
+	  if [ -x /usr/bin/chromium ]; then (cd $(FRONTEND) && npm run e2e); \
+	  else echo "browser tests not run: /usr/bin/chromium is missing (apt-get install -y chromium fonts-noto-cjk)"; fi; \
 	fi
 
 bench: $(STAMP)

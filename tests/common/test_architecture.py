@@ -22,3 +22,13 @@ def test_services_never_import_one_another_and_the_kernel_imports_no_service():
 async def test_models_match_the_migrations(service, databases):
     # alembic check raises when autogenerate would produce a new migration
     await check(service, await databases.fresh(service))
+
+
+def test_the_spa_api_types_were_generated_from_the_current_api():
+    import json
+
+    from tools.openapi_dump import merged
+
+    committed = json.loads((ROOT / "frontend" / "openapi.json").read_text())
+    assert committed == json.loads(json.dumps(merged(), sort_keys=True)), \
+        "the API changed: run `npm run gen:api` in frontend/ and commit openapi.json and src/api/schema.d.ts"

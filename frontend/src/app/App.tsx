@@ -1,0 +1,53 @@
+import { useMemo } from 'react';
+import { BrowserRouter } from 'react-router-dom';
+import { App as AntApp, ConfigProvider } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import enUS from 'antd/locale/en_US';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { ApiError } from '../api/errors';
+import { LocaleProvider, useT } from '../i18n';
+import { SessionProvider } from './session';
+import { AppRoutes } from './routes';
+
+function makeQueryClient() {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 15_000,
+        refetchOnWindowFocus: false,
+        // a problem the user can act on (4xx) is not worth retrying
+        retry: (count, err) => !(err instanceof ApiError && err.status < 500) && count < 2,
+      },
+    },
+  });
+}
+
+function Themed() {
+  const { locale } = useT();
+  return (
+    <ConfigProvider
+      locale={locale === 'zh-CN' ? zhCN : enUS}
+      theme={{ token: { colorPrimary: '#1677ff', borderRadius: 4, fontSize: 13 }, components: { Table: { cellPaddingBlockSM: 6 } } }}
+      componentSize="middle"
+    >
+      <AntApp>
+        <AppRoutes />
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function App() {
+  const client = useMemo(makeQueryClient, []);
+  return (
+    <QueryClientProvider client={client}>
+      <LocaleProvider>
+        <SessionProvider>
+          <BrowserRouter>
+            <Themed />
+          </BrowserRouter>
+        </SessionProvider>
+      </LocaleProvider>
+    </QueryClientProvider>
+  );
+}

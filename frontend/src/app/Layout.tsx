@@ -1,0 +1,94 @@
+import { useMemo, useState } from 'react';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { Avatar, Button, Dropdown, Layout, Menu, Segmented, Space, Spin, Typography, theme } from 'antd';
+import type { MenuProps } from 'antd';
+import {
+  ApartmentOutlined, AuditOutlined, CalendarOutlined, FileTextOutlined, InboxOutlined, LogoutOutlined,
+  MenuFoldOutlined, MenuUnfoldOutlined, SettingOutlined, UserOutlined,
+} from '@ant-design/icons';
+import { MENU, selectedKey, visibleMenu, type MenuNode } from './access';
+import { signOut, useSession } from './session';
+import { LOCALES, useT, type Locale } from '../i18n';
+
+const ICONS: Record<string, React.ReactNode> = {
+  inbox: <InboxOutlined />, plans: <FileTextOutlined />, org: <ApartmentOutlined />, admin: <SettingOutlined />,
+  'plans.meeting': <CalendarOutlined />, 'admin.audit': <AuditOutlined />,
+};
+
+export function LocaleSwitch() {
+  const { locale, setLocale, t } = useT();
+  return (
+    <Segmented
+      size="small"
+      value={locale}
+      onChange={(v) => setLocale(v as Locale)}
+      options={LOCALES.map((l) => ({ value: l, label: t(`common.locale.${l}`) }))}
+      aria-label={t('common.language')}
+    />
+  );
+}
+
+export function AppLayout() {
+  const { t } = useT();
+  const { me, access, loading } = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [collapsed, setCollapsed] = useState(false);
+  const { token } = theme.useToken();
+  const menu = useMemo(() => visibleMenu(MENU, access), [access]);
+  const toItems = (nodes: MenuNode[]): MenuProps['items'] =>
+    nodes.map((n) =>
+      n.children
+        ? { key: n.key, icon: ICONS[n.key], label: t(n.labelKey), children: toItems(n.children) }
+        : { key: n.key, icon: ICONS[n.key], label: <Link to={n.path ?? '/'}>{t(n.labelKey)}</Link> },
+    );
+  const selected = selectedKey(menu, location.pathname);
+  const openKeys = menu.filter((n) => n.children).map((n) => n.key);
+  const position = me?.positions[0];
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Sider collapsible collapsed={collapsed} trigger={null} width={200} theme="dark" breakpoint="lg" onBreakpoint={setCollapsed}
+        style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}>
+        <div style={{ height: 48, display: 'flex', alignItems: 'center', padding: '0 16px', color: '#fff', fontWeight: 600, fontSize: 16, whiteSpace: 'nowrap', overflow: 'hidden' }}>
+          {collapsed ? t('common.appShort') : t('common.appName')}
+        </div>
+        <nav aria-label={t('common.mainMenu')}>
+          <Menu key={openKeys.join(',')} theme="dark" mode="inline" selectedKeys={selected ? [selected] : []} defaultOpenKeys={openKeys} items={toItems(menu)} />
+        </nav>
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header style={{ position: 'sticky', top: 0, zIndex: 10, background: token.colorBgContainer, height: 48, lineHeight: '48px', padding: '0 16px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: `1px solid ${token.colorBorderSecondary}` }}>
+          <Button type="text" aria-label={collapsed ? t('common.expandMenu') : t('common.collapseMenu')} icon={collapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />} onClick={() => setCollapsed(!collapsed)} />
+          <Space size="middle">
+            <LocaleSwitch />
+            <Dropdown
+              trigger={['click']}
+              menu={{
+                items: [
+                  { key: 'signout', icon: <LogoutOutlined />, label: t('common.signOut') },
+                ],
+                onClick: async ({ key }) => {
+                  if (key === 'signout') {
+                    await signOut();
+                    navigate('/login', { replace: true });
+                  }
+                },
+              }}
+            >
+              <Button type="text" data-testid="user-menu" aria-label={t('common.account')}>
+                <Space size={6}>
+                  <Avatar size="small" icon={<UserOutlined />} />
+                  <span>{me?.user.display_name ?? ''}</span>
+                  {position && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{position.unit_name} · {position.title}</Typography.Text>}
+                </Space>
+              </Button>
+            </Dropdown>
+          </Space>
+        </Layout.Header>
+        <Layout.Content style={{ padding: 16, overflow: 'auto' }}>
+          {loading ? <Spin style={{ display: 'block', margin: '80px auto' }} /> : <Outlet />}
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,40 @@
+import { accessOf, allows, MENU, selectedKey, visibleMenu, type MenuNode } from './access';
+
+const keys = (nodes: MenuNode[]): string[] => nodes.flatMap((n) => [n.key, ...(n.children ? keys(n.children) : [])]);
+const g = (...rights: string[]) => rights.map((right) => ({ right }));
+
+describe('menu by grants', () => {
+  it('shows only My work to a user without grants', () => {
+    expect(keys(visibleMenu(MENU, accessOf([])))).toEqual(['inbox']);
+  });
+
+  it('shows plans and org but no admin to a department manager', () => {
+    const k = keys(visibleMenu(MENU, accessOf(g('plan', 'suggest', 'veto', 'dispatch', 'view'))));
+    expect(k).toEqual(expect.arrayContaining(['inbox', 'plans', 'plans.list', 'plans.new', 'plans.consolidation', 'org', 'org.tree']));
+    expect(k).not.toContain('admin');
+    expect(k.filter((x) => x.startsWith('admin'))).toEqual([]);
+  });
+
+  it('hides New plan from someone who may only view', () => {
+    const k = keys(visibleMenu(MENU, accessOf(g('view'))));
+    expect(k).toContain('plans.list');
+    expect(k).not.toContain('plans.new');
+  });
+
+  it('shows the admin menu only with an admin grant', () => {
+    const k = keys(visibleMenu(MENU, accessOf(g('admin'))));
+    expect(k).toEqual(expect.arrayContaining(['admin', 'admin.roles', 'admin.users', 'admin.explain', 'admin.audit', 'admin.webhooks']));
+  });
+
+  it('allows nothing when signed out', () => {
+    expect(visibleMenu(MENU, accessOf(g('admin'), false))).toEqual([]);
+    expect(allows('signedIn', accessOf([], false))).toBe(false);
+  });
+
+  it('selects the longest matching menu path', () => {
+    expect(selectedKey(MENU, '/plans/12')).toBe('plans.list');
+    expect(selectedKey(MENU, '/plans/new')).toBe('plans.new');
+    expect(selectedKey(MENU, '/plans/consolidation')).toBe('plans.consolidation');
+    expect(selectedKey(MENU, '/nowhere')).toBeUndefined();
+  });
+});

@@ -1,0 +1,100 @@
+/** Who may see what: the menu and the routes follow the user's grants from GET /api/org/me. */
+import type { GrantRead, Right } from '../api/types';
+
+export type Access = {
+  signedIn: boolean;
+  anyGrant: boolean;
+  rights: ReadonlySet<string>;
+};
+
+export type AccessRule = 'signedIn' | 'anyGrant' | { right: Right } | { anyOf: Right[] };
+
+export function accessOf(grants: Pick<GrantRead, 'right'>[] | undefined | null, signedIn = true): Access {
+  const list = grants ?? [];
+  return { signedIn, anyGrant: list.length > 0, rights: new Set(list.map((g) => g.right)) };
+}
+
+export function allows(rule: AccessRule, access: Access): boolean {
+  if (!access.signedIn) return false;
+  if (rule === 'signedIn') return true;
+  if (rule === 'anyGrant') return access.anyGrant;
+  if ('right' in rule) return access.rights.has(rule.right);
+  return rule.anyOf.some((r) => access.rights.has(r));
+}
+
+export type MenuNode = {
+  key: string;
+  labelKey: string;
+  path?: string;
+  access: AccessRule;
+  children?: MenuNode[];
+};
+
+/** The menu a user sees: items their access allows, groups only when a child is left. */
+export function visibleMenu(nodes: MenuNode[], access: Access): MenuNode[] {
+  const out: MenuNode[] = [];
+  for (const node of nodes) {
+    if (!allows(node.access, access)) continue;
+    if (node.children) {
+      const children = visibleMenu(node.children, access);
+      if (children.length === 0) continue;
+      out.push({ ...node, children });
+    } else {
+      out.push(node);
+    }
+  }
+  return out;
+}
+
+/** The whole menu; routes.tsx maps the same keys to pages with the same rules. */
+export const MENU: MenuNode[] = [
+  { key: 'inbox', labelKey: 'menu.inbox', path: '/inbox', access: 'signedIn' },
+  {
+    key: 'plans',
+    labelKey: 'menu.plans',
+    access: 'anyGrant',
+    children: [
+      { key: 'plans.list', labelKey: 'menu.planList', path: '/plans', access: 'anyGrant' },
+      { key: 'plans.new', labelKey: 'menu.planNew', path: '/plans/new', access: { right: 'plan' } },
+      { key: 'plans.consolidation', labelKey: 'menu.consolidation', path: '/plans/consolidation', access: { anyOf: ['plan', 'view'] } },
+      { key: 'plans.meeting', labelKey: 'menu.meeting', path: '/plans/meeting', access: 'anyGrant' },
+    ],
+  },
+  {
+    key: 'org',
+    labelKey: 'menu.org',
+    access: 'anyGrant',
+    children: [
+      { key: 'org.tree', labelKey: 'menu.orgTree', path: '/org/tree', access: 'anyGrant' },
+      { key: 'org.positions', labelKey: 'menu.positions', path: '/org/positions', access: 'anyGrant' },
+      { key: 'org.delegations', labelKey: 'menu.delegations', path: '/org/delegations', access: 'anyGrant' },
+    ],
+  },
+  {
+    key: 'admin',
+    labelKey: 'menu.admin',
+    access: { right: 'admin' },
+    children: [
+      { key: 'admin.roles', labelKey: 'menu.roles', path: '/admin/roles', access: { right: 'admin' } },
+      { key: 'admin.users', labelKey: 'menu.users', path: '/admin/users', access: { right: 'admin' } },
+      { key: 'admin.explain', labelKey: 'menu.explain', path: '/admin/explain', access: { right: 'admin' } },
+      { key: 'admin.audit', labelKey: 'menu.audit', path: '/admin/audit', access: { right: 'admin' } },
+      { key: 'admin.webhooks', labelKey: 'menu.webhooks', path: '/admin/webhooks', access: { right: 'admin' } },
+    ],
+  },
+];
+
+/** The menu key whose path is the longest prefix of a location. */
+export function selectedKey(nodes: MenuNode[], pathname: string): string | undefined {
+  let best: { key: string; len: number } | undefined;
+  const walk = (list: MenuNode[]) => {
+    for (const n of list) {
+      if (n.path && (pathname === n.path || pathname.startsWith(`${n.path}/`)) && (!best || n.path.length > best.len)) {
+        best = { key: n.key, len: n.path.length };
+      }
+      if (n.children) walk(n.children);
+    }
+  };
+  walk(nodes);
+  return best?.key;
+}

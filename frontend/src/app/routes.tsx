@@ -1,0 +1,71 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { Result, Spin } from 'antd';
+import { AppLayout } from './Layout';
+import { allows, type AccessRule } from './access';
+import { useSession } from './session';
+import { useT } from '../i18n';
+import SignInPage from '../pages/auth/SignInPage';
+
+const InboxPage = lazy(() => import('../pages/inbox/InboxPage'));
+const PlanListPage = lazy(() => import('../pages/plans/PlanListPage'));
+const PlanDetailPage = lazy(() => import('../pages/plans/PlanDetailPage'));
+const PlanEditorPage = lazy(() => import('../pages/plans/PlanEditorPage'));
+const ConsolidationPage = lazy(() => import('../pages/plans/ConsolidationPage'));
+const MeetingPage = lazy(() => import('../pages/plans/MeetingPage'));
+const WeeklyReportPage = lazy(() => import('../pages/plans/WeeklyReportPage'));
+const OrgTreePage = lazy(() => import('../pages/org/OrgTreePage'));
+const PositionsPage = lazy(() => import('../pages/org/PositionsPage'));
+const DelegationsPage = lazy(() => import('../pages/org/DelegationsPage'));
+const RolesPage = lazy(() => import('../pages/admin/RolesPage'));
+const UsersPage = lazy(() => import('../pages/admin/UsersPage'));
+const ExplainPage = lazy(() => import('../pages/admin/ExplainPage'));
+const AuditPage = lazy(() => import('../pages/admin/AuditPage'));
+const WebhooksPage = lazy(() => import('../pages/admin/WebhooksPage'));
+
+function RequireSignIn({ children }: { children: ReactNode }) {
+  const { signedIn } = useSession();
+  const location = useLocation();
+  if (!signedIn) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  return <>{children}</>;
+}
+
+function Guard({ rule, children }: { rule: AccessRule; children: ReactNode }) {
+  const { access } = useSession();
+  const { t } = useT();
+  if (!allows(rule, access)) return <Result status="403" title={t('common.forbiddenTitle')} subTitle={t('common.forbidden')} />;
+  return <Suspense fallback={<Spin style={{ display: 'block', margin: '80px auto' }} />}>{children}</Suspense>;
+}
+
+function NotFound() {
+  const { t } = useT();
+  return <Result status="404" title="404" subTitle={t('common.notFound')} />;
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/login" element={<SignInPage />} />
+      <Route element={<RequireSignIn><AppLayout /></RequireSignIn>}>
+        <Route index element={<Navigate to="/inbox" replace />} />
+        <Route path="/inbox" element={<Guard rule="signedIn"><InboxPage /></Guard>} />
+        <Route path="/plans" element={<Guard rule="anyGrant"><PlanListPage /></Guard>} />
+        <Route path="/plans/new" element={<Guard rule={{ right: 'plan' }}><PlanEditorPage /></Guard>} />
+        <Route path="/plans/consolidation" element={<Guard rule={{ anyOf: ['plan', 'view'] }}><ConsolidationPage /></Guard>} />
+        <Route path="/plans/meeting" element={<Guard rule="anyGrant"><MeetingPage /></Guard>} />
+        <Route path="/plans/:id" element={<Guard rule="anyGrant"><PlanDetailPage /></Guard>} />
+        <Route path="/plans/:id/edit" element={<Guard rule={{ right: 'plan' }}><PlanEditorPage /></Guard>} />
+        <Route path="/plans/:id/report" element={<Guard rule="anyGrant"><WeeklyReportPage /></Guard>} />
+        <Route path="/org/tree" element={<Guard rule="anyGrant"><OrgTreePage /></Guard>} />
+        <Route path="/org/positions" element={<Guard rule="anyGrant"><PositionsPage /></Guard>} />
+        <Route path="/org/delegations" element={<Guard rule="anyGrant"><DelegationsPage /></Guard>} />
+        <Route path="/admin/roles" element={<Guard rule={{ right: 'admin' }}><RolesPage /></Guard>} />
+        <Route path="/admin/users" element={<Guard rule={{ right: 'admin' }}><UsersPage /></Guard>} />
+        <Route path="/admin/explain" element={<Guard rule={{ right: 'admin' }}><ExplainPage /></Guard>} />
+        <Route path="/admin/audit" element={<Guard rule={{ right: 'admin' }}><AuditPage /></Guard>} />
+        <Route path="/admin/webhooks" element={<Guard rule={{ right: 'admin' }}><WebhooksPage /></Guard>} />
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}

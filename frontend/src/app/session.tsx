@@ -1,0 +1,58 @@
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, onUnauthorized, request } from '../api/client';
+import { clearTokens, getAccessToken, getRefreshToken, onTokensChange, setTokens } from '../api/tokens';
+import type { MeRead, TokenResponse } from '../api/types';
+import { accessOf, type Access } from './access';
+
+export async function signIn(username: string, password: string): Promise<void> {
+  const body = await request<TokenResponse>('/api/org/auth/token', {
+    method: 'POST',
+    form: { grant_type: 'password', username, password },
+    noAuth: true,
+  });
+  setTokens(body.access_token, body.refresh_token);
+}
+
+export async function signOut(): Promise<void> {
+  const refresh = getRefreshToken();
+  try {
+    if (refresh) await request('/api/org/auth/revoke', { method: 'POST', form: { token: refresh, token_type_hint: 'refresh_token' }, noAuth: true });
+  } finally {
+    clearTokens();
+  }
+}
+
+type SessionCtx = { me: MeRead | undefined; access: Access; loading: boolean; signedIn: boolean };
+const Ctx = createContext<SessionCtx>({ me: undefined, access: accessOf([], false), loading: false, signedIn: false });
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [token, setToken] = useState(getAccessToken());
+  const qc = useQueryClient();
+  useEffect(() => onTokensChange(() => setToken(getAccessToken())), []);
+  const signedIn = !!token;
+  useEffect(() => onUnauthorized(() => qc.clear()), [qc]);
+  useEffect(() => {
+    if (!signedIn) qc.clear();
+  }, [signedIn, qc]);
+  const me = useQuery({
+    queryKey: ['org', 'me', {}],
+    queryFn: () => api.get<MeRead>('/api/org/me'),
+    enabled: signedIn,
+    staleTime: 5 * 60_000,
+  });
+  const value = useMemo<SessionCtx>(
+    () => ({
+      me: token ? me.data : undefined,
+      access: accessOf(me.data?.grants, !!token && !!me.data),
+      loading: !!token && me.isPending,
+      signedIn: !!token,
+    }),
+    [token, me.data, me.isPending],
+  );
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+}
+
+export function useSession() {
+  return useContext(Ctx);
+}

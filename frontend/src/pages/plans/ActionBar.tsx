@@ -1,0 +1,58 @@
+import { useState } from 'react';
+import { Button, Form, Input, Modal, Space } from 'antd';
+import { usePlanAction, type PlanAction } from '../../api/planning';
+import type { PlanRead } from '../../api/types';
+import { useApiFeedback } from '../../app/feedback';
+import { useT } from '../../i18n';
+import { actionBody, NEEDS_TEXT, orderedActions } from './planActions';
+
+export function ActionBar({ plan }: { plan: PlanRead }) {
+  const { t } = useT();
+  const act = usePlanAction(plan.id);
+  const feedback = useApiFeedback();
+  const [open, setOpen] = useState<PlanAction | null>(null);
+  const [form] = Form.useForm<{ text: string }>();
+  const actions = orderedActions(plan.allowed_actions);
+  const run = async (action: PlanAction, text: string) => {
+    try {
+      await act.mutateAsync({ action, ...actionBody(action, text) });
+      feedback.ok(t('plans.actionDone', { action: t(`plans.action.${action}`) }));
+      setOpen(null);
+      form.resetFields();
+    } catch (err) {
+      feedback.fail(err, form);
+    }
+  };
+  const need = open ? NEEDS_TEXT[open] : undefined;
+  return (
+    <>
+      <Space wrap>
+        {actions.map((a) => (
+          <Button key={a} data-action={a} type={['submit', 'approve', 'issue', 'publish'].includes(a) ? 'primary' : 'default'}
+            danger={a === 'veto'} onClick={() => setOpen(a)}>
+            {t(`plans.action.${a}`)}
+          </Button>
+        ))}
+      </Space>
+      <Modal
+        open={open !== null}
+        title={open ? t(`plans.action.${open}`) : ''}
+        okText={open ? t(`plans.action.${open}`) : ''}
+        okButtonProps={{ danger: open === 'veto', loading: act.isPending }}
+        onCancel={() => { setOpen(null); form.resetFields(); }}
+        onOk={() => form.submit()}
+        destroyOnHidden
+      >
+        <Form form={form} layout="vertical" onFinish={(v) => open && run(open, v.text ?? '')}>
+          <Form.Item
+            name="text"
+            label={need === 'reason' ? t('plans.reason') : need === 'text' ? t(`plans.actionText.${open}`) : t('plans.comment')}
+            rules={need ? [{ required: true, whitespace: true, message: need === 'reason' ? t('plans.reasonRequired') : t('plans.textRequired') }] : []}
+          >
+            <Input.TextArea rows={3} maxLength={2000} autoFocus />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}

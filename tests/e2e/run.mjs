@@ -1,0 +1,377 @@
+// Browser tests for the SPA: start the real stack (tests/e2e/stack_server.py on free ports,
+// throw-away data), drive Debian's Chromium headless through playwright-core (no browser
+// download), save screenshots under frontend/build/e2e/. Run with `npm run e2e` in frontend/.
+//
+//   YUNGUAN_E2E_BASE_URL=http://localhost:8000  reuse a running stack instead (its data changes)
+//   YUNGUAN_E2E_ONLY=substring                  run only the tests whose name contains it
+//   CHROMIUM=/path/to/chromium                  another Chromium binary
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdirSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const frontend = join(root, 'frontend');
+const require = createRequire(join(frontend, 'package.json'));
+const { chromium } = require('playwright-core');
+
+const SHOTS = join(frontend, 'build', 'e2e');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const PASSWORD = 'Demo@2026';
+mkdirSync(SHOTS, { recursive: true });
+
+if (!existsSync(join(frontend, 'dist', 'index.html'))) {
+  console.error('frontend/dist is missing: run `npm run build` in frontend/ first (npm run e2e does).');
+  process.exit(2);
+}
+if (!existsSync(CHROMIUM)) {
+  console.error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (no browser download is used).`);
+  process.exit(2);
+}
+
+function startStack() {
+  if (process.env.YUNGUAN_E2E_BASE_URL) return Promise.resolve({ url: process.env.YUNGUAN_E2E_BASE_URL, stop: async () => {} });
+  const python = process.env.PYTHON ?? join(root, '.venv', 'bin', 'python');
+  const proc = spawn(python, [join(here, 'stack_server.py')], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((resolveStart, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error('the stack did not start within 120 s')), 120_000);
+    proc.stdout.on('data', (chunk) => {
+      buf += chunk.toString();
+      const m = /READY (\S+)/.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        resolveStart({
+          url: m[1],
+          stop: () => new Promise((done) => {
+            proc.once('exit', done);
+            proc.kill('SIGTERM');
+            setTimeout(() => proc.kill('SIGKILL'), 15_000).unref();
+          }),
+        });
+      }
+    });
+    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the stack exited with ${code} before it was ready`)); });
+  });
+}
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+function expect(cond, message) { if (!cond) throw new Error(message); }
+
+let browser;
+let baseUrl;
+
+/** A fresh context per user at 1366×768; console errors and page errors fail the test. */
+async function session(username, { expectFailedRequests = false } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (msg) => {
+    // a request the test makes fail on purpose (a wrong password) is logged by Chromium itself
+    if (msg.type() !== 'error') return;
+    const failedLoad = msg.text().startsWith('Failed to load resource');
+    // My work falls back to the planning lists while the gateway answers 404 for /api/me/inbox
+    if (failedLoad && (expectFailedRequests || /\/api\/me\/inbox$/.test(msg.location().url ?? ''))) return;
+    problems.push(`console: ${msg.text()} ${msg.location().url ?? ''}`);
+  });
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.setDefaultTimeout(15_000);
+  if (username) await signIn(page, username);
+  return { page, context, problems, close: async () => { await context.close(); expect(problems.length === 0, `browser errors for ${username ?? 'anonymous'}:\n${problems.join('\n')}`); } };
+}
+
+async function signIn(page, username) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel(/用户名|Username/).fill(username);
+  await page.getByLabel(/密码|Password/).fill(PASSWORD);
+  await page.getByRole('button', { name: /登\s*录|Sign in/ }).click();
+  await page.waitForURL(/\/inbox$/);
+  await page.getByText(/我的待办|My work/).first().waitFor();
+}
+
+async function shot(page, name) {
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+async function menuTexts(page) {
+  return page.locator('nav .ant-menu-root').innerText();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+test('sign-in page is Chinese by default, switches to English and back', async () => {
+  const s = await session(undefined, { expectFailedRequests: true });
+  const { page } = s;
+  await page.goto(`${baseUrl}/`);
+  await page.waitForURL(/\/login$/);
+  await page.getByText('运管 · 运营管理平台').first().waitFor();
+  await shot(page, '01-sign-in-zh');
+  await page.getByText('English', { exact: true }).click();
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  await shot(page, '02-sign-in-en');
+  await page.getByText('中文', { exact: true }).click();
+  await page.getByRole('button', { name: /登\s*录/ }).waitFor();
+  await page.getByLabel('用户名').fill('supply_head');
+  await page.getByLabel('密码').fill('wrong-password');
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.getByRole('alert').first().waitFor();
+  await s.close();
+});
+
+const MENUS = {
+  admin: { sees: ['我的待办', '系统管理', '运营计划'], hides: ['编制计划'] },
+  gm: { sees: ['我的待办', '运营计划', '编制计划', '汇总平衡', '组织架构'], hides: ['系统管理'] },
+  ops_director: { sees: ['运营计划', '汇总平衡', '周例会'], hides: ['系统管理'] },
+  market_mgr: { sees: ['运营计划', '编制计划'], hides: ['系统管理'] },
+  analyst: { sees: ['我的待办', '运营计划', '计划列表'], hides: ['编制计划', '系统管理'] },
+};
+test('each demo role sees the menu its grants allow', async () => {
+  for (const [user, want] of Object.entries(MENUS)) {
+    const s = await session(user);
+    const text = await menuTexts(s.page);
+    for (const item of want.sees) expect(text.includes(item), `${user} should see ${item}; menu: ${text}`);
+    for (const item of want.hides) expect(!text.includes(item), `${user} should not see ${item}; menu: ${text}`);
+    await s.close();
+  }
+});
+
+const TITLE = `市场部2027年度运营计划（浏览器测试 ${Date.now() % 100000}）`;
+let planUrl;
+
+test('market_mgr drafts and submits an annual plan', async () => {
+  const s = await session('market_mgr');
+  const { page } = s;
+  await shot(page, '03-inbox-market-mgr');
+  await page.goto(`${baseUrl}/plans/new`);
+  await page.getByLabel('期间').fill('2027');
+  await page.getByLabel('计划名称').fill(TITLE);
+  await page.getByLabel('总体要求和指导方针').fill('聚焦城市燃气新增用户，稳住工商业大客户。');
+  await page.getByRole('button', { name: '添加目标' }).click();
+  await page.getByLabel('指标编码').fill('sales');
+  await page.locator('.ant-select-item-option').filter({ hasText: '销售额' }).first().click();
+  await page.getByLabel('目标值').fill('12800');
+  await page.getByLabel('单位', { exact: true }).first().fill('万元');
+  
+  await page.getByRole('button', { name: '添加任务' }).click();
+  await page.getByLabel('任务', { exact: true }).fill('开发工商业大客户 30 家');
+  await page.getByLabel('措施', { exact: true }).fill('分片区走访，季度复盘');
+  const owner = page.getByLabel('责任人');
+  await owner.click();
+  await owner.fill('张市场');
+  await page.keyboard.press('Enter');
+  await page.getByLabel('开始').fill('2027-01-04');
+  await page.keyboard.press('Enter');
+  await page.getByLabel('完成时间').fill('2027-12-20');
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: '添加时间节点' }).click();
+  await page.getByLabel('时间节点', { exact: true }).fill('完成上半年 15 家');
+  await page.getByLabel('完成时间').nth(1).fill('2027-06-30');
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: '添加资源需求' }).click();
+  await page.getByLabel('说明').fill('市场推广费用');
+  await page.getByLabel('金额（元）').fill('350000');
+  await shot(page, '04-plan-editor');
+  await page.getByRole('button', { name: '保存为草稿' }).click();
+  await page.waitForURL(/\/plans\/\d+$/);
+  planUrl = page.url();
+  await page.getByTestId('plan-title').getByText(TITLE).waitFor();
+  await page.getByText('草稿', { exact: true }).first().waitFor();
+  await page.locator('[data-action="submit"]').click();
+  await page.getByRole('dialog').getByRole('button', { name: /提\s*交/ }).click();
+  await page.getByText('已提交', { exact: true }).first().waitFor();
+  expect(await page.locator('[data-action="submit"]').count() === 0, 'submit is still offered after submitting');
+  await shot(page, '05-plan-submitted');
+  await page.getByRole('tab', { name: '审批流程' }).click();
+  await page.getByTestId('history-action').first().waitFor();
+  await shot(page, '06-plan-approval-timeline');
+  await s.close();
+});
+
+test('ops_director finds the plan in My work and approves the first stage', async () => {
+  const s = await session('ops_director');
+  const { page } = s;
+  await page.getByText(TITLE).first().waitFor();
+  await shot(page, '07-inbox-ops-director');
+  await page.getByText(TITLE).first().click();
+  await page.waitForURL(/\/plans\/\d+$/);
+  await page.locator('[data-action="approve"]').click();
+  await page.getByRole('dialog').getByLabel(/意见/).fill('同意，报公司高层审批。');
+  await page.getByRole('dialog').getByRole('button', { name: /批\s*准/ }).click();
+  await page.getByText(/已批准/).first().waitFor();
+  await page.getByRole('tab', { name: '审批流程' }).click();
+  await page.getByText('同意，报公司高层审批。').waitFor();
+  expect(await page.locator('[data-action="approve"]').count() === 0, 'ops_director may not sign the leadership stage');
+  await shot(page, '08-plan-after-ops-approval');
+  await s.close();
+});
+
+test('gm approves the leadership stage and issues the plan', async () => {
+  const s = await session('gm');
+  const { page } = s;
+  await page.goto(planUrl);
+  await page.locator('[data-action="approve"]').click();
+  await page.getByRole('dialog').getByRole('button', { name: /批\s*准/ }).click();
+  await page.locator('[data-action="issue"]').waitFor();
+  await page.locator('[data-action="issue"]').click();
+  await page.getByRole('dialog').getByRole('button', { name: /下\s*达/ }).click();
+  await page.getByText('已下达', { exact: true }).first().waitFor();
+  await shot(page, '09-plan-issued');
+  await page.getByRole('tab', { name: /工作任务/ }).click();
+  await shot(page, '10-plan-tasks');
+  await s.close();
+});
+
+test('market_mgr files a weekly report that reaches the meeting agenda', async () => {
+  const s = await session('market_mgr');
+  const { page } = s;
+  await page.goto(`${planUrl}/report`);
+  await page.getByLabel('本周总结').fill('已走访 4 家工商业客户，签约 1 家。');
+  await page.locator('input[id$="_problems"]').first().fill('部分客户对气价调整有顾虑');
+  await page.locator('input[id$="_help_needed"]').first().fill('请运营管理部协调价格政策解释');
+  await shot(page, '18-weekly-report-form');
+  await page.getByRole('button', { name: /保\s*存/ }).click();
+  await page.waitForURL(/\/plans\/\d+$/);
+  await page.goto(`${baseUrl}/plans/meeting`);
+  await page.getByText('部分客户对气价调整有顾虑').waitFor();
+  await shot(page, '19-meeting-agenda-with-report');
+  await s.close();
+});
+
+test('market_mgr revises the issued plan and sees the diff', async () => {
+  const s = await session('market_mgr');
+  const { page } = s;
+  await page.goto(planUrl);
+  await page.locator('[data-action="revise"]').click();
+  await page.getByRole('dialog').getByLabel(/意见/).fill('市场变化，调整销售目标');
+  await page.getByRole('dialog').getByRole('button', { name: /调\s*整/ }).click();
+  await page.getByText('草稿', { exact: true }).first().waitFor();
+  await page.getByRole('link', { name: /编\s*辑/ }).click();
+  await page.waitForURL(/\/edit$/);
+  await page.getByLabel('目标值').fill('13500');
+  await page.getByRole('button', { name: /保\s*存/ }).click();
+  await page.waitForURL(/\/plans\/\d+$/);
+  await page.getByRole('tab', { name: '修订记录' }).click();
+  await page.getByText('13500').first().waitFor();
+  await shot(page, '20-revision-diff');
+  await s.close();
+});
+
+test('admin pages render and the shell switches to English', async () => {
+  const s = await session('admin');
+  const { page } = s;
+  for (const [path, text, name] of [
+    ['/admin/users', '张市场部经理', '21-users'],
+    ['/org/positions', '市场部经理', '22-positions'],
+    ['/org/delegations', '新建委托', '23-delegations'],
+    ['/admin/webhooks', '订阅', '24-webhooks'],
+  ]) {
+    await page.goto(`${baseUrl}${path}`);
+    await page.getByText(text).first().waitFor();
+    await shot(page, name);
+  }
+  await page.getByText('English', { exact: true }).click();
+  const menu = await menuTexts(page);
+  expect(menu.includes('Roles and rights') && menu.includes('My work'), `menu not in English: ${menu}`);
+  await page.goto(`${baseUrl}/admin/roles`);
+  await page.getByText('Rights × scope').first().waitFor();
+  await shot(page, '25-roles-english');
+  await page.getByText('中文', { exact: true }).click();
+  await page.getByText('角色与权力范围').waitFor();
+  await s.close();
+});
+
+test('the main plan pages render for the operations director', async () => {
+  const s = await session('ops_director');
+  const { page } = s;
+  await page.goto(`${baseUrl}/plans`);
+  await page.getByText(TITLE).waitFor();
+  await shot(page, '11-plan-list');
+  await page.goto(`${baseUrl}/plans/consolidation?unit_id=1&period=2026`);
+  await page.getByText('下级汇总占上级目标的比例').waitFor();
+  await shot(page, '12-consolidation');
+  await page.goto(`${baseUrl}/plans/meeting`);
+  await page.getByText('各部门进展与问题').waitFor();
+  // the operations director (调度权) records a decision, which becomes a follow-up task
+  await page.getByLabel('相关计划').click();
+  await page.locator('.ant-select-item-option').filter({ hasText: TITLE }).first().click();
+  await page.getByLabel('决定事项').fill('运营管理部本周内出具气价政策解释口径');
+  await page.getByLabel('完成时间').fill('2027-01-15');
+  await page.keyboard.press('Enter'); // confirms the date and submits the form
+  await page.getByText('会议决定已记录并生成跟进任务').waitFor();
+  // (the agenda lists decisions of issued or published plans only; this plan was revised to a draft)
+  await shot(page, '13-weekly-meeting');
+  await page.goto(`${baseUrl}/org/tree`);
+  await page.getByText('市场部').first().waitFor();
+  await shot(page, '14-org-tree');
+  await s.close();
+});
+
+test('admin edits a role in the rights × scope matrix and explains a grant', async () => {
+  const s = await session('admin');
+  const { page } = s;
+  await page.goto(`${baseUrl}/admin/roles`);
+  await page.getByRole('button', { name: '专员' }).click();
+  const cell = page.locator('[data-cell="guide:self"]');
+  await cell.waitFor({ state: 'attached' });
+  const before = await cell.isChecked();
+  await cell.click({ force: true });
+  await page.getByRole('button', { name: /保\s*存/ }).click();
+  await page.getByText('角色已保存').waitFor();
+  expect((await cell.isChecked()) !== before, 'the matrix cell did not change');
+  await shot(page, '15-roles-matrix');
+  await page.goto(`${baseUrl}/admin/explain`);
+  await page.getByLabel('用户').click();
+  await page.keyboard.type('张市场');
+  await page.keyboard.press('Enter');
+  await page.getByLabel('权力').click();
+  await page.getByTitle('计划权').click();
+  await page.getByRole('combobox', { name: '组织单元' }).click();
+  await page.keyboard.type('市场部');
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: /解\s*释/ }).click();
+  await page.getByText('允许', { exact: true }).waitFor();
+  await shot(page, '16-explain');
+  await page.goto(`${baseUrl}/admin/audit`);
+  await page.locator('.ant-table-row').first().waitFor();
+  await shot(page, '17-audit');
+  await s.close();
+});
+
+// ---------------------------------------------------------------------------------------------
+
+const only = process.env.YUNGUAN_E2E_ONLY;
+const stack = await startStack();
+baseUrl = stack.url;
+let failed = 0;
+let ran = 0;
+try {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  for (const t of tests) {
+    if (only && !t.name.includes(only)) continue;
+    ran += 1;
+    const started = Date.now();
+    try {
+      await t.fn();
+      console.log(`ok   ${t.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    } catch (err) {
+      failed += 1;
+      console.log(`FAIL ${t.name}\n     ${String(err?.stack ?? err).split('\n').slice(0, 6).join('\n     ')}`);
+      for (const ctx of browser.contexts()) {
+        for (const p of ctx.pages()) await p.screenshot({ path: join(SHOTS, `FAILED-${t.name.slice(0, 40).replace(/\W+/g, '-')}.png`) }).catch(() => {});
+        await ctx.close().catch(() => {});
+      }
+    }
+  }
+} finally {
+  await browser?.close().catch(() => {});
+  await stack.stop();
+}
+console.log(`${ran - failed} passed, ${failed} failed; screenshots in ${SHOTS}`);
+process.exit(failed ? 1 : 0);
