@@ -29,7 +29,7 @@ from gateway.aggregate import inbox
 from gateway.auth import AuthRefused, EdgeAuth, TokenCache
 from gateway.openapi import OpenApiMerger, swagger_ui_assets
 from gateway.proxy import Proxy, Upstream
-from gateway.ratelimit import RateLimiter
+from gateway.ratelimit import RateLimiter, subject_key
 from gateway.settings import GatewaySettings
 from gateway.spa import Spa
 from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging
@@ -219,9 +219,12 @@ class Gateway:
         try:
             sub = await self.proxy.auth.subject(header.encode("latin-1") if header else None)
         except AuthRefused as exc:
+            if exc.status != 401:  # keys unavailable: the same answer the proxy gives
+                return problem_response(exc.status, "auth-unavailable", "Sign-in unavailable", exc.detail,
+                                        instance="/api/me/inbox")
             return problem_response(exc.status, "unauthorized", "Unauthorized", exc.detail, instance="/api/me/inbox",
                                     headers={"WWW-Authenticate": 'Bearer realm="yunguan"'})
-        wait = self.limiter.check(sub)
+        wait = self.limiter.check(subject_key(sub))  # the same bucket as its proxied requests
         if wait:
             return problem_response(429, "too-many-requests", "Too many requests", "Slow down and try again.",
                                     headers={"Retry-After": str(max(1, int(wait + 0.999)))})

@@ -28,7 +28,7 @@ import aiohttp
 from yarl import URL
 
 from gateway.auth import AuthRefused, EdgeAuth
-from gateway.ratelimit import RateLimiter
+from gateway.ratelimit import RateLimiter, address_key, subject_key
 from services.common.observability import Metrics
 from services.common.problems import PROBLEM_JSON, problem_body
 
@@ -183,7 +183,7 @@ class Proxy:
             except AuthRefused as exc:
                 refused = exc
         # Limit before answering a refusal too, so guessing tokens is throttled per IP.
-        wait = self.limiter.check(subject or client_ip)
+        wait = self.limiter.check(subject_key(subject) if subject is not None else address_key(client_ip))
         if wait:
             self._count("rate_limited")
             await send_problem(send, 429, "too-many-requests", "Too many requests",

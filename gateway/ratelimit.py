@@ -14,6 +14,16 @@ import time
 from typing import Callable
 
 
+def subject_key(subject: str) -> str:
+    """The bucket of a token's subject (separate key spaces: no subject can drain an address)."""
+    return "sub:" + subject
+
+
+def address_key(ip: str) -> str:
+    """The bucket of an unauthenticated client address."""
+    return "ip:" + ip
+
+
 class RateLimiter:
     """Token buckets keyed by client (token subject or IP)."""
 

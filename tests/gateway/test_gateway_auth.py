@@ -164,3 +164,19 @@ def test_token_cache_is_bounded_and_evicts_the_least_recently_used():
     assert len(cache) == 3
     assert cache.get(b"b") is None
     assert [cache.get(t) for t in (b"a", b"c", b"d")] == ["a", "c", "d"]
+
+
+async def test_every_shared_forged_token_is_refused_even_after_the_real_one_was_cached(
+        start_gateway, client, signing_key, upstreams):
+    from tests.attacks import claims, forged_tokens
+
+    gw = await start_gateway()
+    real = signing_key.sign(claims(grants=[]))  # so "tampered grants" really differs from it
+    # The real token is verified once and cached; a tampered copy must not ride on that.
+    assert (await client.get(f"{gw}/api/planning/x", headers={"Authorization": f"Bearer {real}"})).status_code == 200
+    echo, _ = upstreams["planning"]
+    for name, token in forged_tokens(signing_key, real).items():
+        marker = f"/api/planning/forged-{uuid.uuid4().hex}"
+        r = await client.get(f"{gw}{marker}", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 401, (name, r.status_code, r.text)
+        assert all(req["path"] != marker for req in echo.requests), name
