@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from collections import OrderedDict
 import json
 import time
 import uuid
@@ -168,13 +169,20 @@ class JwksCache:
     apart, so a flood of forged kids cannot turn into a flood of JWKS requests.
     """
 
-    def __init__(self, fetch: Callable[[], Awaitable[dict[str, Any]]], *, ttl: float = 300, min_refresh: float = 5):
+    def __init__(self, fetch: Callable[[], Awaitable[dict[str, Any]]], *, ttl: float = 300, min_refresh: float = 5,
+                 cache_size: int = 4096):
         self._fetch = fetch
         self._ttl = ttl
         self._min_refresh = min_refresh
         self._keys = KeySet()
         self._fetched_at = 0.0
         self._lock = asyncio.Lock()
+        # With no keys at all, failed fetches back off (so a hanging org is not asked per request).
+        self._retry_at = 0.0
+        self._retry_delay = 1.0
+        # Verified tokens → claims, never used at or after their exp: repeats skip the RSA check.
+        self._verified: OrderedDict[tuple[str, str, str], tuple[dict[str, Any], float]] = OrderedDict()
+        self._cache_size = cache_size
 
     @classmethod
     def from_url(cls, url: str, client, **kw) -> "JwksCache":
@@ -206,20 +214,38 @@ class JwksCache:
                 return self._keys
             if not force and age < self._ttl:
                 return self._keys
+            if not self._keys.kids() and time.monotonic() < self._retry_at:
+                raise TokenError("the signing keys are not available right now")
             try:
                 self._keys = KeySet.from_jwks(await self._fetch())
                 self._fetched_at = time.monotonic()
+                self._retry_delay = 1.0
             except Exception:
                 # Keep serving the keys we have; an outage of org must not lock everyone out.
                 if not self._keys.kids():
+                    self._retry_at = time.monotonic() + self._retry_delay
+                    self._retry_delay = min(30.0, self._retry_delay * 2)
                     raise TokenError("the signing keys are not available right now")
             return self._keys
 
     async def verify(self, token: str, *, issuer: str, audience: str) -> dict[str, Any]:
+        key = (token, issuer, audience)
+        hit = self._verified.get(key)
+        if hit is not None:
+            claims, exp = hit
+            if time.time() < exp:
+                return claims
+            del self._verified[key]
         if time.monotonic() - self._fetched_at >= self._ttl:
             await self.refresh()
         try:
-            return verify(token, self._keys, issuer=issuer, audience=audience)
+            claims = verify(token, self._keys, issuer=issuer, audience=audience)
         except UnknownKey:
             await self.refresh(force=True)
-            return verify(token, self._keys, issuer=issuer, audience=audience)
+            claims = verify(token, self._keys, issuer=issuer, audience=audience)
+        exp = claims.get("exp")
+        if isinstance(exp, (int, float)):
+            self._verified[key] = (claims, float(exp))
+            if len(self._verified) > self._cache_size:
+                self._verified.popitem(last=False)
+        return claims

@@ -74,3 +74,33 @@ async def test_keys_stay_usable_while_the_jwks_endpoint_is_down():
     await cache.refresh()
     state["up"] = False
     assert (await cache.verify(KEY.sign(claims()), issuer="yunguan-org", audience="yunguan"))["sub"] == "1"
+
+
+async def test_a_verified_token_is_remembered_only_until_it_expires():
+    import time as _time
+
+    cache = JwksCache.static(KeySet.of(KEY))
+    soon = KEY.sign(claims(exp=int(_time.time()) + 2))
+    assert (await cache.verify(soon, issuer="yunguan-org", audience="yunguan"))["sub"] == "1"
+    assert len(cache._verified) == 1
+    cache._keys = KeySet()  # from now on only memory could accept the token
+    assert (await cache.verify(soon, issuer="yunguan-org", audience="yunguan"))["sub"] == "1"
+    with pytest.raises(TokenError):  # another audience is checked afresh, never served from memory
+        await cache.verify(soon, issuer="yunguan-org", audience="other")
+    _time.sleep(2.1)
+    with pytest.raises(TokenError):  # expired: memory no longer answers
+        await cache.verify(soon, issuer="yunguan-org", audience="yunguan")
+
+
+async def test_without_any_keys_a_failing_jwks_endpoint_is_not_asked_on_every_request():
+    calls = []
+
+    async def fetch():
+        calls.append(1)
+        raise OSError("org is down")
+
+    cache = JwksCache(fetch, ttl=300, min_refresh=0)
+    for _ in range(10):
+        with pytest.raises(TokenError):
+            await cache.verify(KEY.sign(claims()), issuer="yunguan-org", audience="yunguan")
+    assert len(calls) == 1
