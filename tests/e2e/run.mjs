@@ -331,7 +331,8 @@ test('admin edits a role in the rights × scope matrix and explains a grant', as
   await page.getByTitle('计划权').click();
   await page.getByRole('combobox', { name: '组织单元' }).click();
   await page.keyboard.type('市场部');
-  await page.keyboard.press('Enter');
+  // a filtered tree keeps the matches' ancestors (the company) first: pick the node itself
+  await page.locator('.ant-select-tree-node-content-wrapper[title="市场部"]').click();
   await page.getByRole('button', { name: /解\s*释/ }).click();
   await page.getByText('允许', { exact: true }).waitFor();
   await shot(page, '16-explain');
