@@ -5,12 +5,16 @@ from __future__ import annotations
 import base64
 from typing import Any, Generic, TypeVar
 
-from fastapi import Query, Request, Response
+import inspect
+from typing import Annotated
+
+from fastapi import Path, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.problems import Invalid, PreconditionFailed
+from services.common.db import Session
+from services.common.problems import Invalid, NotFound, PreconditionFailed
 
 T = TypeVar("T")
 
@@ -65,3 +69,26 @@ def check_if_match(request: Request, current: str) -> None:
 
 def set_etag(response: Response, value: str) -> None:
     response.headers["ETag"] = value
+
+
+def load_or_404(model, name: str, label: str):
+    """A dependency loading ``model`` by the path parameter ``name``, or answering 404.
+
+    Every route names the parameter the same way (``risk_id``, ``unit_id``…), so these
+    loaders chain: ``ValidRisk = Annotated[Risk, Depends(load_or_404(Risk, "risk_id", "risk"))]``.
+    """
+
+    async def load(session, **path):
+        ident = path[name]
+        obj = await session.get(model, ident)
+        if obj is None:
+            raise NotFound(f"There is no {label} with id {ident}.")
+        return obj
+
+    # FastAPI reads the signature: expose the path parameter under its real name.
+    load.__signature__ = inspect.Signature([
+        inspect.Parameter("session", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Session),
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[int, Path()]),
+    ])
+    load.__name__ = f"valid_{name}"
+    return load

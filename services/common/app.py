@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
@@ -38,12 +39,15 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                        on_shutdown: Sequence[Hook] = (), version: str = "0.1.0",
                        audit_model: type | None = None, events: EventTables | None = None,
                        event_handlers: Sequence[tuple[str, Handler]] = (),
-                       org_unit_model: type | None = None, on_org_synced: Sequence[Hook] = ()) -> FastAPI:
+                       org_unit_model: type | None = None, on_org_synced: Sequence[Hook] = (),
+                       periodic: Sequence[tuple[float, Callable[[FastAPI], Awaitable[Any]]]] = ()) -> FastAPI:
     """Build a service's FastAPI app; nothing touches the database until start-up.
 
     With ``events`` the service gets its relay, the inbound events endpoint, delivery
     admin and webhooks; with ``org_unit_model`` it keeps a read-model of the org tree, and
     runs ``on_org_synced`` hooks (e.g. demo seeding) once the first resync has succeeded.
+    ``periodic`` jobs ``(seconds, job)`` run in the background with the relay (a job that
+    returns something truthy has recorded events, so the relay is woken).
     """
     service = settings.service
     prefix = f"/api/{service}"
@@ -80,6 +84,9 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                         await hook(app)
 
                 tasks.append(asyncio.create_task(sync_then_hooks(), name=f"{service}-org-sync"))
+            if settings.relay_enabled:
+                for seconds, job in periodic:
+                    tasks.append(asyncio.create_task(_every(app, seconds, job), name=f"{service}-{job.__name__}"))
             yield
         finally:
             for task in tasks:
@@ -149,3 +156,17 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
         if audit_model is not None:
             app.include_router(webhooks_router(events, service=service, audit_model=audit_model), prefix=prefix)
     return app
+
+
+async def _every(app: FastAPI, seconds: float, job: Callable[[FastAPI], Awaitable[Any]]) -> None:
+    """Run ``job`` now and then every ``seconds``; a failed run is logged and retried next time."""
+    log = logging.getLogger(f"yunguan.{app.state.service}")
+    while True:
+        try:
+            if await job(app) and app.state.relay is not None:
+                app.state.relay.wake.set()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("periodic job %s failed", job.__name__)
+        await asyncio.sleep(seconds)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 
 from fastapi import FastAPI
@@ -32,34 +30,11 @@ async def _seed_library(app: FastAPI) -> None:
         log.info("indicator library seeded", extra={"fields": {"indicators": added}})
 
 
-async def _start_overdue_scan(app: FastAPI) -> None:
-    if not app.state.settings.relay_enabled:  # tests drive the scan through the API
-        app.state.overdue_task = None
-        return
-
-    async def loop() -> None:
-        while True:
-            try:
-                async with app.state.db.writer() as s:
-                    flagged = await flag_overdue(s, today=utcnow().date(), lib=await Library.load(s))
-                    await s.commit()
-                if flagged and app.state.relay is not None:
-                    app.state.relay.wake.set()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # a failed scan is retried at the next tick
-                log.warning("overdue scan failed", extra={"fields": {"error": f"{type(exc).__name__}: {exc}"}})
-            await asyncio.sleep(OVERDUE_SCAN_SECONDS)
-
-    app.state.overdue_task = asyncio.create_task(loop(), name="kpi-overdue-scan")
-
-
-async def _stop_overdue_scan(app: FastAPI) -> None:
-    task = getattr(app.state, "overdue_task", None)
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(BaseException):
-            await task
+async def overdue_scan(app: FastAPI) -> int:
+    async with app.state.db.writer() as s:
+        flagged = await flag_overdue(s, today=utcnow().date(), lib=await Library.load(s))
+        await s.commit()
+    return flagged
 
 
 async def _demo(app: FastAPI) -> None:
@@ -74,4 +49,4 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         routers=[indicators.router, targets.router, measurements.router, evaluations.router, thresholds.router,
                  assessments.router, actions.router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, event_handlers=HANDLERS,
-        on_startup=[_seed_library, _start_overdue_scan], on_shutdown=[_stop_overdue_scan], on_org_synced=[_demo])
+        on_startup=[_seed_library], on_org_synced=[_demo], periodic=[(OVERDUE_SCAN_SECONDS, overdue_scan)])

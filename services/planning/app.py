@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 
 from fastapi import FastAPI
@@ -27,15 +25,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         async with app.state.db.writer() as session:
             await ensure_flows(session)
             await session.commit()
-        if settings.relay_enabled:
-            app.state.overdue_task = asyncio.create_task(_scan_overdue(app), name="planning-overdue")
-
-    async def stop(app: FastAPI) -> None:
-        task = getattr(app.state, "overdue_task", None)
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(BaseException):
-                await task
 
     async def demo(app: FastAPI) -> None:
         if settings.demo:
@@ -48,19 +37,11 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         routers=[plans.router, flows.router, consolidation.router, tracking.router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit,
         event_handlers=[("kpi.followup.requested", on_followup_requested)],
-        on_startup=[start], on_shutdown=[stop], on_org_synced=[demo])
+        on_startup=[start], on_org_synced=[demo], periodic=[(OVERDUE_SCAN_SECONDS, scan_overdue)])
 
 
-async def _scan_overdue(app: FastAPI) -> None:
-    while True:
-        try:
-            async with app.state.db.writer() as session:
-                flagged = await tracking.flag_overdue(session)
-                await session.commit()
-            if flagged:
-                app.state.relay.wake.set()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("overdue scan failed")
-        await asyncio.sleep(OVERDUE_SCAN_SECONDS)
+async def scan_overdue(app: FastAPI) -> int:
+    async with app.state.db.writer() as session:
+        flagged = await tracking.flag_overdue(session)
+        await session.commit()
+    return flagged

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.authz import Mode, Principal
 from services.common.periods import period
-from services.common.problems import Forbidden, Invalid, NotFound
+from services.common.problems import Invalid, NotFound
 from services.planning.flows import KINDS
 from services.planning.models import OrgUnit, Plan, PlanResource, PlanTarget, PlanTask
 

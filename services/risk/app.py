@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 
 from fastapi import FastAPI
@@ -23,10 +21,12 @@ SWEEP_SECONDS = 3600.0
 
 
 async def sweep_once(app: FastAPI) -> list[int]:
-    """Return lapsed acceptances to review (one transaction)."""
+    """Return lapsed acceptances to review (one transaction); the ids it returned."""
     async with app.state.db.writer() as session:
         ids = await register.expire_acceptances(session)
         await session.commit()
+    if ids:
+        log.info("acceptances expired", extra={"fields": {"risks": ids}})
     return ids
 
 
@@ -37,28 +37,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         async with app.state.db.writer() as session:
             await matrices.in_force(session)  # the default matrix, before any request needs it
             await session.commit()
-        app.state.sweeper = None
-        if settings.relay_enabled:
-            async def sweep_forever() -> None:
-                while True:
-                    try:
-                        expired = await sweep_once(app)
-                        if expired:
-                            log.info("acceptances expired", extra={"fields": {"risks": expired}})
-                    except asyncio.CancelledError:
-                        raise
-                    except Exception:
-                        log.exception("acceptance sweep failed")
-                    await asyncio.sleep(SWEEP_SECONDS)
-
-            app.state.sweeper = asyncio.create_task(sweep_forever(), name="risk-acceptance-sweeper")
-
-    async def stop(app: FastAPI) -> None:
-        task = getattr(app.state, "sweeper", None)
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(BaseException):
-                await task
 
     async def seed(app: FastAPI) -> None:
         if not settings.demo:
@@ -74,6 +52,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         description="Risk register, likelihood × impact assessment, strategies and contingency plans, "
                     "key risk indicators and early warnings.",
         routers=[excel.router, views.router, risks.router, matrix.router, warnings_api.router],
-        on_startup=[start], on_shutdown=[stop], on_org_synced=[seed],
+        on_startup=[start], on_org_synced=[seed], periodic=[(SWEEP_SECONDS, sweep_once)],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit,
         event_handlers=[("kpi.threshold.crossed", on_threshold_crossed)])

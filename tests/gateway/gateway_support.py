@@ -8,15 +8,13 @@ move before a whole body exists. Nothing here is a mock: every request crosses s
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
-import time
-from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qs
 
-import uvicorn
+# Real uvicorn servers on free ports are shared with the other suites.
+from tests.support import serve  # noqa: F401  (re-exported for the gateway fixtures)
 
 
 class EchoUpstream:
@@ -154,24 +152,3 @@ def openapi_doc(service: str) -> dict[str, Any]:
         "tags": [{"name": "things", "description": f"{service} things"}],
     }
 
-
-@contextlib.asynccontextmanager
-async def serve(app, **config: Any) -> AsyncIterator[str]:
-    """Run ``app`` with uvicorn on a free port in this event loop; yield its base URL."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None,
-                                           access_log=False, lifespan="on",
-                                           timeout_graceful_shutdown=1, **config))
-    task = asyncio.create_task(server.serve())
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if task.done():
-            task.result()  # surface a start-up failure
-        if time.monotonic() > deadline:
-            raise RuntimeError("server did not start")
-        await asyncio.sleep(0.005)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task

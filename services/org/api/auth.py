@@ -15,7 +15,7 @@ from services.common.problems import Forbidden, Invalid, NotFound
 from services.common.security import CurrentPrincipal
 from services.org import signin
 from services.org.api.deps import AdminPrincipal, request_id
-from services.org.authority import position_grants, scope_target
+from services.org.authority import scope_target
 from services.org.grants import held_positions, incoming_delegations, user_grants
 from services.org.journal import audit_change
 from services.org.models import SigningKeyRecord, Unit, User

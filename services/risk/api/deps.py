@@ -2,42 +2,23 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Annotated
 
-from fastapi import Depends, Path
+from fastapi import Depends
 from sqlalchemy import or_
 
+from services.common.api import load_or_404
 from services.common.authz import Grant, Principal
-from services.common.db import Session
 from services.common.problems import Forbidden, NotFound
 from services.common.scoping import visible_to
 from services.risk.models import Alert, Kri, OrgUnit, Risk, RiskAction, RiskMatrix
 
 
-def _loader(model, name: str, label: str):
-    """A load-or-404 dependency reading the path parameter ``name`` (same name on every route)."""
-
-    async def load(session, **path):
-        ident = path[name]
-        obj = await session.get(model, ident)
-        if obj is None:
-            raise NotFound(f"There is no {label} with id {ident}.")
-        return obj
-
-    load.__signature__ = inspect.Signature([
-        inspect.Parameter("session", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Session),
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[int, Path()]),
-    ])
-    load.__name__ = f"valid_{name}"
-    return load
-
-
-ValidRisk = Annotated[Risk, Depends(_loader(Risk, "risk_id", "risk"))]
-ValidKri = Annotated[Kri, Depends(_loader(Kri, "kri_id", "key risk indicator"))]
-ValidAlert = Annotated[Alert, Depends(_loader(Alert, "alert_id", "alert"))]
-ValidAction = Annotated[RiskAction, Depends(_loader(RiskAction, "action_id", "action"))]
-ValidMatrix = Annotated[RiskMatrix, Depends(_loader(RiskMatrix, "matrix_id", "risk matrix"))]
+ValidRisk = Annotated[Risk, Depends(load_or_404(Risk, "risk_id", "risk"))]
+ValidKri = Annotated[Kri, Depends(load_or_404(Kri, "kri_id", "key risk indicator"))]
+ValidAlert = Annotated[Alert, Depends(load_or_404(Alert, "alert_id", "alert"))]
+ValidAction = Annotated[RiskAction, Depends(load_or_404(RiskAction, "action_id", "action"))]
+ValidMatrix = Annotated[RiskMatrix, Depends(load_or_404(RiskMatrix, "matrix_id", "risk matrix"))]
 
 
 async def unit_of(session, unit_id: int) -> OrgUnit:
