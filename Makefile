@@ -18,11 +18,13 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
-# The SPA is built when it is missing or older than its sources (skipped until frontend/ has one).
+# The SPA is built when it is missing or older than its sources. `npm install` rather than
+# `npm ci`: the registry mirror here lists only this platform's optional packages (rollup's
+# native builds), so the lock never names the others and `npm ci` refuses it as out of sync.
 spa:
 	@if [ -f $(FRONTEND)/package.json ]; then \
 	  if [ ! -d $(FRONTEND)/node_modules ] || [ $(FRONTEND)/package-lock.json -nt $(FRONTEND)/node_modules ]; then \
-	    (cd $(FRONTEND) && npm ci --no-audit --no-fund) && touch $(FRONTEND)/node_modules; fi; \
+	    (cd $(FRONTEND) && npm install --no-audit --no-fund) && touch $(FRONTEND)/node_modules; fi; \
 	  if [ ! -f $(FRONTEND)/dist/index.html ] || [ -n "$$(find $(FRONTEND)/src $(FRONTEND)/index.html $(FRONTEND)/package.json -newer $(FRONTEND)/dist/index.html 2>/dev/null | head -n 1)" ]; then \
 	    (cd $(FRONTEND) && npm run build); fi; \
 	fi
@@ -41,7 +43,7 @@ test-python: $(STAMP)
 test-frontend:
 	@if [ -f $(FRONTEND)/package.json ]; then \
 	  if [ ! -d $(FRONTEND)/node_modules ] || [ $(FRONTEND)/package-lock.json -nt $(FRONTEND)/node_modules ]; then \
-	    (cd $(FRONTEND) && npm ci --no-audit --no-fund) && touch $(FRONTEND)/node_modules; fi; \
+	    (cd $(FRONTEND) && npm install --no-audit --no-fund) && touch $(FRONTEND)/node_modules; fi; \
 	  (cd $(FRONTEND) && npm test); \
 	fi
 
