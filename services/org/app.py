@@ -38,7 +38,17 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         description="Org tree, positions, roles with the six rights, users, sign-in and tokens, audit.",
         routers=[auth.router, units.router, roles.router, positions.router, users.router, delegations.router,
                  clients.router],
-        on_startup=[start], audit_model=AuditEntry, events=events)
+        on_startup=[start], audit_model=AuditEntry, events=events,
+        periodic=[(KEY_RELOAD_SECONDS, reload_keys)])
+
+
+# Replicas pick up a key rotated on another replica within this time (well inside a token's life).
+KEY_RELOAD_SECONDS = 60
+
+
+async def reload_keys(app: FastAPI) -> None:
+    async with app.state.db.reader() as session:
+        await app.state.keys.reload(session)
 
 
 class _LocalJwks(JwksCache):

@@ -34,6 +34,18 @@ class KeyStore:
         self.active = self.published[-1]
         self.keyset = KeySet.of(*self.published)
 
+    async def reload(self, session: AsyncSession) -> bool:
+        """Pick up keys another replica added or retired; only new keys are parsed. True when changed."""
+        rows = (await session.execute(select(SigningKeyRecord).where(SigningKeyRecord.retired_at.is_(None))
+                                      .order_by(SigningKeyRecord.created_at))).scalars().all()
+        known = {k.kid: k for k in self.published}
+        if [r.kid for r in rows] == list(known) or not rows:
+            return False
+        self.published = [known.get(r.kid) or SigningKey.from_pem(r.kid, r.private_pem) for r in rows]
+        self.active = self.published[-1]
+        self.keyset = KeySet.of(*self.published)
+        return True
+
     async def rotate(self, session: AsyncSession, *, keep_previous_for: timedelta) -> SigningKey:
         """Make a new key the signer; keys older than the previous one are retired."""
         key = SigningKey.generate()

@@ -168,3 +168,18 @@ async def test_me_lists_positions_and_grants(org):
     assert body["user"]["username"] == "supply_head"
     assert [p["unit_name"] for p in body["positions"]] == ["供应科"]
     assert {"plan", "suggest", "view"} <= {g["right"] for g in body["grants"]}
+
+
+async def test_a_replica_picks_up_a_key_rotated_elsewhere(org):
+    from services.org.signing import KeyStore
+
+    other = KeyStore()  # a second org replica on the same database
+    async with org.app.state.db.writer() as s:
+        await other.load(s)
+    assert other.active.kid == org.app.state.keys.active.kid
+    admin = await auth(org, "admin")
+    new_kid = (await org.post("/api/org/keys/rotate", headers=admin)).json()["kid"]
+    async with org.app.state.db.reader() as s:
+        assert await other.reload(s) is True
+        assert await other.reload(s) is False
+    assert other.active.kid == new_kid and other.keyset.get(new_kid) is not None
