@@ -75,7 +75,7 @@ async function session(username, { expectFailedRequests = false } = {}) {
     const failedLoad = msg.text().startsWith('Failed to load resource');
     // My work falls back to the planning lists while the gateway answers 404 for /api/me/inbox
     if (failedLoad && (expectFailedRequests || /\/api\/me\/inbox$/.test(msg.location().url ?? ''))) return;
-    problems.push(`console: ${msg.text()} ${msg.location().url ?? ''}`);
+    problems.push(`console: ${msg.text()} ${msg.location().url ?? ''} (on ${page.url()})`);
   });
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
   page.setDefaultTimeout(15_000);
@@ -339,6 +339,103 @@ test('admin edits a role in the rights × scope matrix and explains a grant', as
   await page.goto(`${baseUrl}/admin/audit`);
   await page.locator('.ant-table-row').first().waitFor();
   await shot(page, '17-audit');
+  await s.close();
+});
+
+test('ops_director reads the KPI dashboard, the risk heat map and a risk', async () => {
+  const s = await session('ops_director');
+  const { page } = s;
+  const menu = await menuTexts(page);
+  for (const item of ['KPI 管理', '风险管理']) expect(menu.includes(item), `ops_director should see ${item}; menu: ${menu}`);
+  // 客户服务科 (unit 6) in October 2026: 24 months of demo measurements, targets and a benchmark
+  await page.goto(`${baseUrl}/kpi?unit_id=6&period=2026-10`);
+  const card = page.getByTestId('kpi-card-customer_satisfaction');
+  await card.waitFor();
+  expect((await card.innerText()).includes('达标'), 'the satisfaction card should be green (达标)');
+  await card.click();
+  const chart = page.getByRole('img', { name: /客户满意度 趋势/ });
+  await chart.waitFor();
+  await chart.locator('canvas').first().waitFor();
+  await page.getByText('行业标杆').first().waitFor();
+  await shot(page, '18-kpi-dashboard');
+  await page.goto(`${baseUrl}/kpi/indicators`);
+  await page.getByText('customer_satisfaction').waitFor();
+  await shot(page, '19-kpi-indicators');
+  // import: a preview lists row × column errors and blocks the import; a clean file goes in
+  await page.goto(`${baseUrl}/kpi/import`);
+  await page.getByRole('button', { name: /下载 Excel 模板/ }).waitFor();
+  const csv = (rows) => ({ name: 'measurements.csv', mimeType: 'text/csv', buffer: Buffer.from(`indicator_code,unit_code,period,value,source\n${rows}\n`) });
+  await page.locator('input[type=file]').setInputFiles(csv('orders,OPS-CS,2026-11,1612,e2e\nno_such_kpi,OPS-CS,2026-11,abc,e2e'));
+  await page.getByRole('button', { name: /预\s*览/ }).click();
+  await page.getByText("there is no indicator 'no_such_kpi'").waitFor();
+  await page.getByText('发现 2 处错误').waitFor();
+  expect(await page.getByRole('button', { name: /确认导入/ }).isDisabled(), 'confirm must be disabled while the preview has errors');
+  await shot(page, '19b-kpi-import-errors');
+  await page.locator('input[type=file]').setInputFiles(csv('orders,OPS-CS,2026-11,1612,e2e'));
+  await page.getByRole('button', { name: /预\s*览/ }).click();
+  await page.getByText('1 行均通过校验').waitFor();
+  await page.getByRole('button', { name: /确认导入/ }).click();
+  await page.getByText('导入完成').waitFor();
+  await page.goto(`${baseUrl}/kpi?unit_id=6&period=2026-11`);
+  await page.getByTestId('kpi-card-orders').getByText('1,612').waitFor();
+  await page.goto(`${baseUrl}/risk/heatmap`);
+  // 燃气泄漏 (安全科, under 运营管理部) sits at likelihood 2 × impact 5
+  await page.getByTestId('heat-2-5').click();
+  const cellRisks = page.getByTestId('heat-cell-risks');
+  await cellRisks.getByText('燃气泄漏').waitFor();
+  await shot(page, '20-risk-heatmap');
+  await cellRisks.getByRole('link', { name: '燃气泄漏' }).click();
+  await page.waitForURL(/\/risk\/\d+$/);
+  await page.getByText('管网或场站检测到燃气泄漏报警').waitFor();
+  await page.getByText('评估历史').waitFor();
+  await shot(page, '21-risk-detail');
+  // a residual assessment after treatment: 2 × 4 = 8, medium
+  await page.getByLabel('影响程度（1–5）').fill('4');
+  await page.getByLabel('备注').fill('浏览器测试：抢修队到场时间缩短');
+  await page.getByRole('button', { name: /提交评估/ }).click();
+  await page.getByText(/评估已记录/).first().waitFor();
+  await page.getByText('浏览器测试：抢修队到场时间缩短').waitFor();
+  await page.goto(`${baseUrl}/kpi/actions`);
+  await page.locator('.ant-table-row').first().waitFor();
+  await shot(page, '21b-kpi-actions');
+  // complete a system-raised action with evidence, then verify it (plan over the unit)
+  const action = page.locator('.ant-table-row').filter({ hasText: '(2026-07)' }).first();
+  await action.getByRole('button', { name: /完\s*成/ }).click();
+  const dialog = page.locator('.ant-modal-content');
+  await dialog.getByLabel('完成证据说明').fill('已召开专题会议，纪要见附件');
+  await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+  await page.getByText('已提交完成').waitFor();
+  await action.getByRole('button', { name: /验\s*证/ }).click();
+  await dialog.getByText('已召开专题会议，纪要见附件').waitFor();
+  await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+  await action.getByText('已验证').waitFor();
+  await page.goto(`${baseUrl}/risk`);
+  await page.getByRole('link', { name: '客户满意度下滑' }).waitFor();
+  await shot(page, '22-risk-register');
+  await s.close();
+});
+
+test('ops_director acknowledges and resolves the open KRI alert', async () => {
+  const s = await session('ops_director');
+  const { page } = s;
+  await page.goto(`${baseUrl}/risk/alerts`);
+  const row = page.locator('.ant-table-row').filter({ hasText: '客户满意度下滑' }).first();
+  await row.getByText('待确认').waitFor();
+  await shot(page, '23-risk-alerts');
+  await row.getByRole('button', { name: /确\s*认/ }).click();
+  const modal = page.locator('.ant-modal-content');
+  await modal.getByLabel('备注').fill('已通知客户服务科排查');
+  await modal.getByRole('button', { name: /确\s*认/ }).click();
+  await page.getByText('预警已确认').waitFor();
+  await row.getByText('已确认').waitFor();
+  await row.getByRole('button', { name: /解\s*决/ }).click();
+  await modal.getByRole('button', { name: /解\s*决/ }).click();
+  await modal.getByText('解决预警须填写说明').waitFor(); // the note is required, as the API requires it
+  await modal.getByLabel('备注').fill('满意度已回升至目标以上');
+  await modal.getByRole('button', { name: /解\s*决/ }).click();
+  await page.getByText('预警已解决').waitFor();
+  await page.getByText('暂无预警').waitFor(); // the unresolved view is now empty
+  await shot(page, '24-risk-alert-resolved');
   await s.close();
 });
 

@@ -11,6 +11,8 @@ export type RequestOptions = {
   query?: Query;
   json?: unknown;
   form?: Record<string, string>;
+  /** A multipart body (file uploads); the browser sets the boundary. */
+  multipart?: FormData;
   /** Send If-Match with the ETag last seen for this resource path (defaults to the request path). */
   ifMatch?: boolean | string;
   signal?: AbortSignal;
@@ -73,7 +75,9 @@ async function send(path: string, opts: RequestOptions, fetchImpl: typeof fetch)
   const token = getAccessToken();
   if (token && !opts.noAuth) headers.Authorization = `Bearer ${token}`;
   let body: BodyInit | undefined;
-  if (opts.form) {
+  if (opts.multipart) {
+    body = opts.multipart;
+  } else if (opts.form) {
     headers['Content-Type'] = 'application/x-www-form-urlencoded';
     body = new URLSearchParams(opts.form).toString();
   } else if (opts.json !== undefined) {

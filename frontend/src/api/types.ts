@@ -98,3 +98,25 @@ export type Inbox = {
   my_actions: ImprovementActionRead[];
   errors: Record<string, string>;
 };
+
+export type EvaluationPage = S['kpi.EvaluationPage'];
+export type EvaluationRow = S['kpi.EvaluationRow'];
+export type SeriesRead = S['kpi.SeriesRead'];
+export type SeriesPoint = S['kpi.SeriesPoint'];
+export type ImportReport = S['kpi.ImportReport'];
+export type ImportRowError = S['kpi.ImportError_'];
+export type KpiActionComplete = S['kpi.ActionComplete'];
+export type KpiActionVerify = S['kpi.ActionVerify'];
+
+export type RiskRead = S['risk.RiskRead'];
+export type RiskLevel = S['risk.Level'];
+export type RiskStatus = S['risk.Status'];
+export type RiskStrategy = S['risk.Strategy'];
+export type RiskCategory = S['risk.Category'];
+export type HeatmapRead = S['risk.HeatmapRead'];
+export type HeatmapCell = S['risk.HeatmapCell'];
+export type RiskAssessmentRead = S['risk.AssessmentRead'];
+export type RiskAssessmentCreate = S['risk.AssessmentCreate'];
+export type RiskAssessmentResult = S['risk.AssessmentResult'];
+export type RiskActionRead = S['risk.ActionRead'];
+export type AlertStatus = S['risk.AlertStatus'];

@@ -3,7 +3,7 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { Avatar, Button, Dropdown, Layout, Menu, Segmented, Space, Spin, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
 import {
-  ApartmentOutlined, AuditOutlined, CalendarOutlined, FileTextOutlined, InboxOutlined, LogoutOutlined,
+  AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, FundOutlined, HeatMapOutlined, CalendarOutlined, FileTextOutlined, InboxOutlined, LogoutOutlined,
   MenuFoldOutlined, MenuUnfoldOutlined, SettingOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { MENU, selectedKey, visibleMenu, type MenuNode } from './access';
@@ -12,7 +12,8 @@ import { LOCALES, useT, type Locale } from '../i18n';
 
 const ICONS: Record<string, React.ReactNode> = {
   inbox: <InboxOutlined />, plans: <FileTextOutlined />, org: <ApartmentOutlined />, admin: <SettingOutlined />,
-  'plans.meeting': <CalendarOutlined />, 'admin.audit': <AuditOutlined />,
+  'plans.meeting': <CalendarOutlined />, kpi: <FundOutlined />, risk: <AlertOutlined />,
+  'kpi.dashboard': <DashboardOutlined />, 'risk.heatmap': <HeatMapOutlined />, 'admin.audit': <AuditOutlined />,
 };
 
 export function LocaleSwitch() {

@@ -26,6 +26,15 @@ describe('menu by grants', () => {
     expect(k).toEqual(expect.arrayContaining(['admin', 'admin.roles', 'admin.users', 'admin.explain', 'admin.audit', 'admin.webhooks']));
   });
 
+  it('shows KPI and risk to any grant holder, the import only with plan', () => {
+    const viewer = keys(visibleMenu(MENU, accessOf(g('view'))));
+    expect(viewer).toEqual(expect.arrayContaining(['kpi', 'kpi.dashboard', 'kpi.indicators', 'kpi.actions', 'risk', 'risk.register', 'risk.heatmap', 'risk.alerts']));
+    expect(viewer).not.toContain('kpi.import');
+    expect(keys(visibleMenu(MENU, accessOf(g('plan'))))).toContain('kpi.import');
+    expect(selectedKey(MENU, '/risk/3')).toBe('risk.register');
+    expect(selectedKey(MENU, '/risk/heatmap')).toBe('risk.heatmap');
+  });
+
   it('allows nothing when signed out', () => {
     expect(visibleMenu(MENU, accessOf(g('admin'), false))).toEqual([]);
     expect(allows('signedIn', accessOf([], false))).toBe(false);

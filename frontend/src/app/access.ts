@@ -61,6 +61,27 @@ export const MENU: MenuNode[] = [
     ],
   },
   {
+    key: 'kpi',
+    labelKey: 'menu.kpi',
+    access: 'anyGrant',
+    children: [
+      { key: 'kpi.dashboard', labelKey: 'menu.kpiDashboard', path: '/kpi', access: 'anyGrant' },
+      { key: 'kpi.indicators', labelKey: 'menu.kpiIndicators', path: '/kpi/indicators', access: 'anyGrant' },
+      { key: 'kpi.import', labelKey: 'menu.kpiImport', path: '/kpi/import', access: { right: 'plan' } },
+      { key: 'kpi.actions', labelKey: 'menu.kpiActions', path: '/kpi/actions', access: 'anyGrant' },
+    ],
+  },
+  {
+    key: 'risk',
+    labelKey: 'menu.risk',
+    access: 'anyGrant',
+    children: [
+      { key: 'risk.register', labelKey: 'menu.riskRegister', path: '/risk', access: 'anyGrant' },
+      { key: 'risk.heatmap', labelKey: 'menu.riskHeatmap', path: '/risk/heatmap', access: 'anyGrant' },
+      { key: 'risk.alerts', labelKey: 'menu.riskAlerts', path: '/risk/alerts', access: 'anyGrant' },
+    ],
+  },
+  {
     key: 'org',
     labelKey: 'menu.org',
     access: 'anyGrant',

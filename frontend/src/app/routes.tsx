@@ -14,6 +14,14 @@ const PlanEditorPage = lazy(() => import('../pages/plans/PlanEditorPage'));
 const ConsolidationPage = lazy(() => import('../pages/plans/ConsolidationPage'));
 const MeetingPage = lazy(() => import('../pages/plans/MeetingPage'));
 const WeeklyReportPage = lazy(() => import('../pages/plans/WeeklyReportPage'));
+const KpiDashboardPage = lazy(() => import('../pages/kpi/KpiDashboardPage'));
+const IndicatorsPage = lazy(() => import('../pages/kpi/IndicatorsPage'));
+const ImportPage = lazy(() => import('../pages/kpi/ImportPage'));
+const KpiActionsPage = lazy(() => import('../pages/kpi/ActionsPage'));
+const RiskRegisterPage = lazy(() => import('../pages/risk/RiskRegisterPage'));
+const HeatmapPage = lazy(() => import('../pages/risk/HeatmapPage'));
+const RiskDetailPage = lazy(() => import('../pages/risk/RiskDetailPage'));
+const AlertsPage = lazy(() => import('../pages/risk/AlertsPage'));
 const OrgTreePage = lazy(() => import('../pages/org/OrgTreePage'));
 const PositionsPage = lazy(() => import('../pages/org/PositionsPage'));
 const DelegationsPage = lazy(() => import('../pages/org/DelegationsPage'));
@@ -56,6 +64,14 @@ export function AppRoutes() {
         <Route path="/plans/:id" element={<Guard rule="anyGrant"><PlanDetailPage /></Guard>} />
         <Route path="/plans/:id/edit" element={<Guard rule={{ right: 'plan' }}><PlanEditorPage /></Guard>} />
         <Route path="/plans/:id/report" element={<Guard rule="anyGrant"><WeeklyReportPage /></Guard>} />
+        <Route path="/kpi" element={<Guard rule="anyGrant"><KpiDashboardPage /></Guard>} />
+        <Route path="/kpi/indicators" element={<Guard rule="anyGrant"><IndicatorsPage /></Guard>} />
+        <Route path="/kpi/import" element={<Guard rule={{ right: 'plan' }}><ImportPage /></Guard>} />
+        <Route path="/kpi/actions" element={<Guard rule="anyGrant"><KpiActionsPage /></Guard>} />
+        <Route path="/risk" element={<Guard rule="anyGrant"><RiskRegisterPage /></Guard>} />
+        <Route path="/risk/heatmap" element={<Guard rule="anyGrant"><HeatmapPage /></Guard>} />
+        <Route path="/risk/alerts" element={<Guard rule="anyGrant"><AlertsPage /></Guard>} />
+        <Route path="/risk/:id" element={<Guard rule="anyGrant"><RiskDetailPage /></Guard>} />
         <Route path="/org/tree" element={<Guard rule="anyGrant"><OrgTreePage /></Guard>} />
         <Route path="/org/positions" element={<Guard rule="anyGrant"><PositionsPage /></Guard>} />
         <Route path="/org/delegations" element={<Guard rule="anyGrant"><DelegationsPage /></Guard>} />
