@@ -127,3 +127,19 @@ def is_admin(principal: Principal) -> bool:
     """Holds ``admin`` over a whole company (the org's root unit and its subtree)."""
     return any(g.right == Right.admin and g.mode == Mode.subtree and is_root_path(g.unit_path)
                for g in principal.grants)
+
+
+def parent_path(path: str) -> str | None:
+    """The parent unit's path (``/1/4/`` for ``/1/4/9/``), or None for a top-level unit."""
+    parts = [p for p in path.split("/") if p]
+    return "/" + "/".join(parts[:-1]) + "/" if len(parts) > 1 else None
+
+
+def company_path(path: str, kinds_by_path: dict[str, str]) -> str:
+    """The nearest enclosing unit of kind ``company`` (or the root when there is none)."""
+    parts = [p for p in path.split("/") if p]
+    for i in range(len(parts), 0, -1):
+        candidate = "/" + "/".join(parts[:i]) + "/"
+        if kinds_by_path.get(candidate) == "company":
+            return candidate
+    return "/" + parts[0] + "/"

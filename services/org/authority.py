@@ -36,21 +36,6 @@ class HeldPosition:
     company_path: str
 
 
-def parent_path(path: str) -> str | None:
-    parts = [p for p in path.split("/") if p]
-    return "/" + "/".join(parts[:-1]) + "/" if len(parts) > 1 else None
-
-
-def company_path(path: str, kinds_by_path: dict[str, str]) -> str:
-    """The nearest enclosing unit of kind ``company`` (or the root when there is none)."""
-    parts = [p for p in path.split("/") if p]
-    for i in range(len(parts), 0, -1):
-        candidate = "/" + "/".join(parts[:i]) + "/"
-        if kinds_by_path.get(candidate) == "company":
-            return candidate
-    return "/" + parts[0] + "/"
-
-
 def scope_target(scope: str, held: HeldPosition) -> tuple[str, str] | None:
     """The (unit_path, mode) a scope reaches from a position, or None (no parent)."""
     if scope == "self":

@@ -8,10 +8,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.authz import Grant
+from services.common.authz import Grant, company_path, parent_path
 from services.common.db import utcnow
-from services.org.authority import (HeldPosition, company_path, dedupe, delegated_grants, parent_path,
-                                    position_grants)
+from services.org.authority import HeldPosition, dedupe, delegated_grants, position_grants
 from services.org.models import ApiClient, Assignment, Delegation, Position, Role, Unit
 
 

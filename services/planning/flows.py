@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.common.authz import Principal
+from services.common.authz import Principal, company_path, parent_path
 
 KINDS = {"year": "annual", "quarter": "quarterly", "month": "monthly"}
 
@@ -49,24 +49,12 @@ class Requirement:
         return f"'{self.right}' over {self.unit_path}{where}"
 
 
-def company_of(unit_path: str, kinds_by_path: dict[str, str]) -> str:
-    parts = [p for p in unit_path.split("/") if p]
-    for i in range(len(parts), 0, -1):
-        candidate = "/" + "/".join(parts[:i]) + "/"
-        if kinds_by_path.get(candidate) == "company":
-            return candidate
-    return "/" + parts[0] + "/"
-
-
-def parent_of(unit_path: str) -> str:
-    parts = [p for p in unit_path.split("/") if p]
-    return "/" + "/".join(parts[:-1]) + "/" if len(parts) > 1 else unit_path
-
-
 def requirement(stage: dict, *, unit_path: str, kinds_by_path: dict[str, str],
                 paths_by_code: dict[str, str]) -> Requirement:
-    company = company_of(unit_path, kinds_by_path)
-    over = {"unit": unit_path, "parent": parent_of(unit_path), "company": company}[stage.get("over", "unit")]
+    company = company_path(unit_path, kinds_by_path)
+    # a top-level unit is its own "parent" for a stage that asks for the parent's approval
+    parent = parent_path(unit_path) or unit_path
+    over = {"unit": unit_path, "parent": parent, "company": company}[stage.get("over", "unit")]
     held_in = stage.get("held_in")
     if held_in is None:
         held_at = None

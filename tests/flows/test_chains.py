@@ -5,17 +5,11 @@ warning value raises a risk alert for the people who dispatch over the unit.
 """
 
 import asyncio
-import contextlib
 import time
 
 import httpx
 
-from services.kpi.app import create_app as kpi_app
-from services.org.app import create_app as org_app
-from services.planning.app import create_app as planning_app
-from services.risk.app import create_app as risk_app
-from tests.org.conftest import seeded
-from tests.support import DEMO_IDS, free_port, serve, settings
+from tests.support import DEMO_IDS
 
 
 async def eventually(probe, *, timeout=8.0):
@@ -28,19 +22,9 @@ async def eventually(probe, *, timeout=8.0):
         await asyncio.sleep(0.1)
 
 
-async def test_plans_become_kpi_targets_and_kpi_crossings_become_risk_alerts(databases):
-    ports = {s: free_port() for s in ("org", "planning", "kpi", "risk")}
-    urls = {f"{s}_url": f"http://127.0.0.1:{p}" for s, p in ports.items()}
-    common = {**urls, "relay_enabled": True, "relay_interval": 0.1,
-              "jwks_url": f"{urls['org_url']}/api/org/.well-known/jwks.json"}
-    apps = {"org": org_app(settings("org", await databases.fresh("org", seeded), demo=True, **common))}
-    for name, factory in (("planning", planning_app), ("kpi", kpi_app), ("risk", risk_app)):
-        apps[name] = factory(settings(name, await databases.fresh(name), **common))
-    async with contextlib.AsyncExitStack() as stack, httpx.AsyncClient(timeout=10) as http:
-        for name in ("org", "planning", "kpi", "risk"):
-            await stack.enter_async_context(serve(apps[name], port=ports[name]))
-        base = {s: urls[f"{s}_url"] for s in ports}
-
+async def test_plans_become_kpi_targets_and_kpi_crossings_become_risk_alerts(services):
+    base = services
+    async with httpx.AsyncClient(timeout=10) as http:
         async def sign_in(user):
             r = await http.post(f"{base['org']}/api/org/auth/token",
                                 data={"grant_type": "password", "username": user, "password": "Demo@2026"})

@@ -1,31 +1,16 @@
 """Moving a unit in org changes the unit paths in planning, kpi and risk within seconds (real HTTP)."""
 
 import asyncio
-import contextlib
 import time
-
-from services.kpi.app import create_app as kpi_app
-from services.org.app import create_app as org_app
-from services.planning.app import create_app as planning_app
-from services.risk.app import create_app as risk_app
-from tests.org.conftest import seeded
-from tests.support import bearer, free_port, serve, settings
 
 import httpx
 
+from tests.support import bearer
 
-async def test_unit_moves_reach_every_service_read_model_within_five_seconds(databases):
-    ports = {s: free_port() for s in ("org", "planning", "kpi", "risk")}
-    urls = {f"{s}_url": f"http://127.0.0.1:{p}" for s, p in ports.items()}
-    common = {**urls, "relay_enabled": True, "relay_interval": 0.1,
-              "jwks_url": f"{urls['org_url']}/api/org/.well-known/jwks.json"}
-    apps = {"org": org_app(settings("org", await databases.fresh("org", seeded), demo=True, **common))}
-    for name, factory in (("planning", planning_app), ("kpi", kpi_app), ("risk", risk_app)):
-        apps[name] = factory(settings(name, await databases.fresh(name), **common))
-    async with contextlib.AsyncExitStack() as stack, httpx.AsyncClient(timeout=10) as http:
-        # Consumers first, as a deployment would bring them up; org's relay then finds them listening.
-        for name in ("planning", "kpi", "risk", "org"):
-            await stack.enter_async_context(serve(apps[name], port=ports[name]))
+
+async def test_unit_moves_reach_every_service_read_model_within_five_seconds(services):
+    urls = {f"{s}_url": u for s, u in services.items()}
+    async with httpx.AsyncClient(timeout=10) as http:
         org = urls["org_url"]
         admin = bearer((await sign_in_http(http, org, "admin"))["access_token"])
         units = {u["code"]: u for u in (await http.get(f"{org}/api/org/units", headers=admin)).json()["items"]}

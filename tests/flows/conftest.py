@@ -1,0 +1,29 @@
+"""The four services as real uvicorn servers on free ports, talking over real HTTP."""
+
+import contextlib
+
+import pytest
+
+from services.kpi.app import create_app as kpi_app
+from services.org.app import create_app as org_app
+from services.planning.app import create_app as planning_app
+from services.risk.app import create_app as risk_app
+from tests.org.conftest import seeded
+from tests.support import free_port, serve, settings
+
+
+@pytest.fixture
+async def services(databases):
+    """Base URLs of org (demo company), planning, kpi and risk, with their relays running."""
+    ports = {s: free_port() for s in ("org", "planning", "kpi", "risk")}
+    urls = {f"{s}_url": f"http://127.0.0.1:{p}" for s, p in ports.items()}
+    common = {**urls, "relay_enabled": True, "relay_interval": 0.1,
+              "jwks_url": f"{urls['org_url']}/api/org/.well-known/jwks.json"}
+    apps = {"org": org_app(settings("org", await databases.fresh("org", seeded), demo=True, **common))}
+    for name, factory in (("planning", planning_app), ("kpi", kpi_app), ("risk", risk_app)):
+        apps[name] = factory(settings(name, await databases.fresh(name), **common))
+    async with contextlib.AsyncExitStack() as stack:
+        # Consumers first, as a deployment would bring them up; org's relay then finds them listening.
+        for name in ("planning", "kpi", "risk", "org"):
+            await stack.enter_async_context(serve(apps[name], port=ports[name]))
+        yield {s: urls[f"{s}_url"] for s in ports}
