@@ -21,8 +21,9 @@ class Journal:
 
     async def audit(self, session: AsyncSession, *, actor: Principal | str, action: str, subject_type: str,
                     subject_id: Any, unit_path: str | None = None, grant: Grant | None = None, before: Any = None,
-                    after: Any = None, note: str = "", request: Request | None = None) -> Any:
-        rid = request.headers.get("x-request-id", "") if request is not None else ""
+                    after: Any = None, note: str = "", request: Request | None = None,
+                    request_id: str = "") -> Any:
+        rid = request.headers.get("x-request-id", "") if request is not None else request_id
         return await audit.append(session, self.audit_model, actor=actor, action=action, subject_type=subject_type,
                                   subject_id=subject_id, unit_path=unit_path, grant=grant, before=before,
                                   after=after, note=note, request_id=rid)

@@ -7,11 +7,12 @@ from sqlalchemy import false, or_
 from services.common.authz import Mode, Principal
 
 
-def visible_to(principal: Principal, right: str, path_column):
-    """A WHERE clause selecting rows whose unit path the principal holds ``right`` over."""
+def visible_to(principal: Principal, right: str | None, path_column):
+    """A WHERE clause selecting rows whose unit path the principal holds ``right`` over
+    (any right at all when ``right`` is None)."""
     clauses = []
     for g in principal.grants:
-        if g.right != right:
+        if right is not None and g.right != right:
             continue
         if g.mode == Mode.exact:
             clauses.append(path_column == g.unit_path)

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, false, or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.authz import Mode, Principal
+from services.common.authz import Principal
 from services.common.periods import period
 from services.common.problems import Invalid, NotFound
+from services.common.scoping import visible_to
 from services.planning.flows import KINDS
 from services.planning.models import OrgUnit, Plan, PlanResource, PlanTarget, PlanTask
 
@@ -72,19 +73,12 @@ def require_visible(principal: Principal, plan: Plan, unit_path: str) -> None:
 
 def visible_clause(principal: Principal):
     """SQL over (Plan, OrgUnit) rows: what :func:`can_see` allows."""
-    clauses = []
+    clauses = [visible_to(principal, None, OrgUnit.path)]
     roots = sorted({root_of(g.unit_path) for g in principal.grants})
     if roots:
         public = Plan.status.in_(PUBLIC_STATUSES) | Plan.issued_at.is_not(None)
         clauses.append(public & or_(*[OrgUnit.path.startswith(r) for r in roots]))
-    for g in principal.grants:
-        if g.mode == Mode.exact:
-            clauses.append(OrgUnit.path == g.unit_path)
-        elif g.mode == Mode.subtree:
-            clauses.append(OrgUnit.path.startswith(g.unit_path))
-        else:
-            clauses.append(OrgUnit.path.startswith(g.unit_path) & (OrgUnit.path != g.unit_path))
-    return or_(*clauses) if clauses else false()
+    return or_(*clauses)
 
 
 async def check_parent(session: AsyncSession, units: Units, *, parent_id: int, period_text: str,
