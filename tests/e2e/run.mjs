@@ -5,11 +5,15 @@
 //   YUNGUAN_E2E_BASE_URL=http://localhost:8000  reuse a running stack instead (its data changes)
 //   YUNGUAN_E2E_ONLY=substring                  run only the tests whose name contains it
 //   CHROMIUM=/path/to/chromium                  another Chromium binary
+//   YUNGUAN_SPA_DIR=/path/to/dist               serve another build of the SPA (the gateway reads it too)
+//
+// Tests live here and in specs/*.mjs (run after these, in name order); a spec module's default
+// export receives { test, session, shot, expect, menuTexts, base } and registers its tests.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync, existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -22,7 +26,8 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const PASSWORD = 'Demo@2026';
 mkdirSync(SHOTS, { recursive: true });
 
-if (!existsSync(join(frontend, 'dist', 'index.html'))) {
+const SPA_DIR = process.env.YUNGUAN_SPA_DIR ?? join(frontend, 'dist');
+if (!existsSync(join(SPA_DIR, 'index.html'))) {
   console.error('frontend/dist is missing: run `npm run build` in frontend/ first (npm run e2e does).');
   process.exit(2);
 }
@@ -440,6 +445,12 @@ test('ops_director acknowledges and resolves the open KRI alert', async () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+
+const specs = join(here, 'specs');
+for (const file of existsSync(specs) ? readdirSync(specs).filter((f) => f.endsWith('.mjs')).sort() : []) {
+  const mod = await import(pathToFileURL(join(specs, file)).href);
+  mod.default({ test, session, shot, expect, menuTexts, base: () => baseUrl });
+}
 
 const only = process.env.YUNGUAN_E2E_ONLY;
 const stack = await startStack();
