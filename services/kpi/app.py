@@ -6,6 +6,7 @@ import logging
 
 from fastapi import FastAPI
 
+from services.common import generation
 from services.common.app import create_service_app
 from services.common.db import utcnow
 from services.common.settings import ServiceSettings, settings_for
@@ -15,11 +16,22 @@ from services.kpi.api import actions, assessments, evaluations, indicators, meas
 from services.kpi.catalog import seed_indicators
 from services.kpi.demo import seed_demo
 from services.kpi.events import HANDLERS
-from services.kpi.models import AuditEntry, OrgUnit, events
+from services.kpi.models import (AuditEntry, Benchmark, DataGeneration, Indicator, Measurement, OrgUnit, Rollup,
+                                 Target, ThresholdRule, events)
 
 log = logging.getLogger("yunguan.kpi")
 
 OVERDUE_SCAN_SECONDS = 600
+
+
+# Everything an evaluation reads: a change to any of them moves the data generation.
+EVALUATION_INPUTS = {m.__tablename__ for m in (Measurement, Rollup, Indicator, Target, ThresholdRule, Benchmark,
+                                               OrgUnit)}
+
+
+async def _watch_generation(app: FastAPI) -> None:
+    generation.watch(app.state.db.writer, DataGeneration.__table__, EVALUATION_INPUTS)
+    app.state.evaluations = generation.Cache()
 
 
 async def _seed_library(app: FastAPI) -> None:
@@ -49,4 +61,4 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         routers=[indicators.router, targets.router, measurements.router, evaluations.router, thresholds.router,
                  assessments.router, actions.router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, event_handlers=HANDLERS,
-        on_startup=[_seed_library], on_org_synced=[_demo], periodic=[(OVERDUE_SCAN_SECONDS, overdue_scan)])
+        on_startup=[_watch_generation, _seed_library], on_org_synced=[_demo], periodic=[(OVERDUE_SCAN_SECONDS, overdue_scan)])

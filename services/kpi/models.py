@@ -29,6 +29,16 @@ OrgUnit = org_unit_model(Base)
 _BIGINT = BigInteger().with_variant(Integer, "sqlite")
 
 
+class DataGeneration(Base):
+    """One counter moved by every transaction that changes what an evaluation reads
+    (``services.common.generation``): evaluations are cached per generation."""
+
+    __tablename__ = "kpi_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Indicator(Base):
     """An indicator of the monitoring system (监控指标)."""
 

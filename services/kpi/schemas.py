@@ -131,9 +131,13 @@ class TargetHistoryRead(_Orm):
 
 # ---- measurements ------------------------------------------------------------------------
 
+# Ids beyond a 64-bit integer cannot exist, and no database driver can carry them.
+UnitId = Annotated[int, Field(ge=-2**63, lt=2**63)]
+
+
 class MeasurementIn(BaseModel):
     indicator_code: str = Field(min_length=1, max_length=60)
-    unit_id: int
+    unit_id: UnitId
     period: str = Field(min_length=4, max_length=10)
     value: float
     source: str = Field("manual", min_length=1, max_length=60)
@@ -145,7 +149,7 @@ class MeasurementItem(TypedDict):
     """MeasurementIn as a TypedDict: the batch endpoint parses 10,000 of these 4× faster than models."""
 
     indicator_code: Annotated[str, Field(min_length=1, max_length=60)]
-    unit_id: int
+    unit_id: UnitId
     period: Annotated[str, Field(min_length=4, max_length=10)]
     value: float
     source: NotRequired[Annotated[str, Field(min_length=1, max_length=60)]]
