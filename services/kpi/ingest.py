@@ -21,7 +21,8 @@ from services.common.db import utcnow
 from services.common.periods import Period, PeriodKind, period as parse_period
 from services.kpi import aggregate as ag, rollups
 from services.kpi.journal import journal
-from services.kpi.models import AnomalyRule, ImprovementAction, Measurement, Rollup, ThresholdState
+from services.kpi.crossings import check_thresholds
+from services.kpi.models import AnomalyRule, ImprovementAction, Measurement, Rollup
 from services.kpi.staging import ConcurrentWrite, Leaf, Stage, sqlite_stamp, unit_paths
 
 __all__ = ["MAX_BATCH", "BatchResult", "ConcurrentWrite", "PointIn", "ingest", "ingest_rows", "rows_from_items",
@@ -144,113 +145,6 @@ async def move_units(session: AsyncSession, old_path: str, new_path: str) -> Non
         await session.execute(update(model.__table__).where(col.startswith(old_path, autoescape=True))
                               .values(unit_path=literal(new_path) + func.substr(col, len(old_path) + 1)))
     await rebuild_rollups(session)
-
-
-Touched = tuple[int, int, str, str, datetime]  # indicator id, unit id, unit path, period, newest measured_at
-
-
-def _judged_units(touched: Iterable[Touched], judge_ancestor: Callable[[int, int], bool]
-                  ) -> dict[tuple[int, int, str], tuple[datetime, str]]:
-    """Every (indicator, unit, period) to judge, with the newest measurement time and the unit's path.
-
-    The measured unit always; an ancestor when it has thresholds of its own for the indicator
-    (a department watching its aggregate), so a plain measurement raises one crossing, not one
-    per level of the tree.
-    """
-    out: dict[tuple[int, int, str], tuple[datetime, str]] = {}
-    for ind_id, unit_id, path, per, at in touched:
-        ids = ag.ancestor_ids(path)
-        for depth, uid in enumerate(ids):
-            if uid != unit_id and not judge_ancestor(ind_id, uid):
-                continue
-            prev = out.get((ind_id, uid, per))
-            if prev is None or at > prev[0]:
-                out[(ind_id, uid, per)] = (at, "/" + "/".join(map(str, ids[:depth + 1])) + "/")
-    return out
-
-
-async def check_thresholds(session: AsyncSession, touched: list[Touched], *, lib: ag.Library) -> list[dict[str, Any]]:
-    """Compare the level of every touched (indicator, unit) with its last one.
-
-    Ancestors are judged too where they watch their aggregate (thresholds of their own).
-
-    Emits ``kpi.threshold.crossed`` once per change of level, up or down.
-    """
-    touched_codes = {lib.by_id[t[0]].code for t in touched}
-    candidates = touched_codes | lib.dependents_of(touched_codes)
-    rules = await ag.load_threshold_rules(session, [lib.by_code[c].id for c in candidates])
-    watched = {c for c in candidates
-               if lib.by_code[c].warning is not None or lib.by_code[c].critical is not None
-               or lib.by_code[c].id in rules}
-    if not watched:
-        return []
-    # (unit, period, indicator) to judge, with the newest measurement time and the unit's path
-    pairs: dict[tuple[int, str, str], tuple[datetime, str]] = {}
-    own_rules = {(r.indicator_id, r.unit_id) for rs in rules.values() for r in rs}
-    measured = {(t[0], t[1]) for t in touched}
-
-    def watched_here(ind_id: int, unit_id: int) -> set[str]:
-        code = lib.by_id[ind_id].code
-        codes = ({code} | lib.dependents_of({code})) & watched
-        if (ind_id, unit_id) in measured:
-            return codes
-        return {c for c in codes if (lib.by_code[c].id, unit_id) in own_rules}
-
-    judged = _judged_units(touched, lambda ind_id, uid: bool(watched_here(ind_id, uid)))
-    for (ind_id, unit_id, per), (measured_at, path) in judged.items():
-        for c in watched_here(ind_id, unit_id):
-            k = (unit_id, per, c)
-            prev = pairs.get(k)
-            if prev is None or measured_at > prev[0]:
-                pairs[k] = (measured_at, path)
-    needed_ids = set()
-    for code in watched:
-        needed_ids |= {lib.by_code[c].id for c in lib.inputs_of(code)}
-    rollups = await ag.load_rollups(session, {k[0] for k in pairs}, {k[1] for k in pairs}, needed_ids)
-    targets = await ag.load_targets_many(session, {(k[0], k[1]) for k in pairs})
-    states = {(s.indicator_id, s.unit_id): s for s in (await session.execute(select(ThresholdState).where(
-        ThresholdState.indicator_id.in_([lib.by_code[c].id for c in watched]),
-        ThresholdState.unit_id.in_(sorted({k[0] for k in pairs}))))).scalars()}
-    values_cache: dict[tuple[int, str], dict[str, float | None]] = {}
-    crossings = []
-    for (unit_id, per, code), (measured_at, path) in sorted(pairs.items()):
-        ind = lib.by_code[code]
-        state = states.get((ind.id, unit_id))
-        if state is not None and per < state.period:
-            continue  # a late correction of an older period does not move today's level
-        vals = values_cache.get((unit_id, per))
-        if vals is None:
-            vals = values_cache[(unit_id, per)] = lib.values(rollups.get((unit_id, per), {}))
-        value = vals.get(code)
-        p = parse_period(per)
-        target = ag.resolve_target(ind, p, targets.get(unit_id, {}))
-        th = ag.thresholds_for(ind, path, rules)
-        if th is None:
-            continue
-        warning, critical = th.absolute(target.value if target else None)
-        level = ag.level_of(ind.direction, value, warning, critical, target.value if target else None)
-        if level is None:
-            continue
-        old = state.level if state is not None else "normal"
-        if state is None:
-            state = ThresholdState(indicator_id=ind.id, unit_id=unit_id, level=level, period=per, value=value,
-                                   changed_at=utcnow())
-            session.add(state)
-            states[(ind.id, unit_id)] = state
-        else:
-            state.period, state.value = per, value
-        if level == old:
-            continue
-        state.level, state.changed_at = level, utcnow()
-        data = {"indicator_code": code, "unit_id": unit_id, "unit_path": path, "period": per, "value": value,
-                "level": level, "previous_level": old,
-                "threshold": ag.crossed_threshold(ind.direction, old, level, warning, critical),
-                "direction": "worse" if ag.LEVEL_RANK[level] > ag.LEVEL_RANK[old] else "better",
-                "measured_at": measured_at.isoformat()}
-        await journal.emit(session, "kpi.threshold.crossed", f"{code}:{unit_id}", data, path)
-        crossings.append(data)
-    await session.flush()
-    return crossings
 
 
 _OPS = {"gt": lambda a, b: a > b, "gte": lambda a, b: a >= b, "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b}

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import utcnow
 from services.common.periods import PeriodError, period as parse_period
+from services.kpi.aggregate import Library
+from services.kpi.crossings import rejudge
 from services.kpi.journal import journal
 from services.kpi.models import Indicator, OrgUnit, Target, TargetHistory
 
@@ -47,6 +49,9 @@ async def set_target(session: AsyncSession, *, indicator: Indicator, unit_id: in
     session.add(TargetHistory(target_id=t.id, value=value, previous_value=previous, source=source, plan_id=plan_id,
                               plan_version=plan_version, event_id=event_id, changed_by=by, note=note))
     await session.flush()
+    if previous != value:  # thresholds relative to the target move with it
+        await rejudge(session, lib=await Library.load(session), indicator_ids=[indicator.id], cause="target_changed",
+                      under=unit_path)
     return t, previous
 
 

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.kpi.conftest import ADMIN, MKT_MANAGER, MKT_RES, OPS_CS, OPS_PLANNER, batch, outbox, point
+from tests.kpi.conftest import ADMIN, MKT, MKT_MANAGER, MKT_PLN, MKT_RES, OPS_CS, OPS_PLANNER, batch, outbox, point
 
 
 async def test_crossing_a_warning_value_emits_one_event_and_repeating_it_emits_none(kpi):
@@ -21,7 +21,7 @@ async def test_crossing_a_warning_value_emits_one_event_and_repeating_it_emits_n
     assert measured_at.tzinfo is not None
     assert data == {"indicator_code": "customer_satisfaction", "unit_id": 6, "unit_path": "/1/2/6/",
                     "period": "2026-10", "value": 82.5, "level": "warning", "previous_level": "normal",
-                    "threshold": 85.0, "direction": "worse"}
+                    "threshold": 85.0, "direction": "worse", "cause": "measurement"}
     same = await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-10", 82.5, "survey")], OPS_PLANNER)
     assert same["unchanged"] == 1 and same["crossings"] == 0
     # another source in the same period, still in warning: no new crossing
@@ -94,3 +94,47 @@ async def test_an_anomaly_rule_opens_one_follow_up_per_unit_and_period(kpi):
     assert created.data["title"] == "订单延期超过5天 2026-10" and created.data["origin"] == "rule"
     [meeting] = await outbox(kpi, "kpi.followup.requested")
     assert meeting.data["kind"] == "meeting" and meeting.data["unit_id"] == OPS_CS
+
+
+async def test_changing_thresholds_or_targets_judges_held_levels_again(kpi):
+    # 82.5 is a warning under the indicator's 85 / 80
+    await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-10", 82.5, "survey")], OPS_PLANNER)
+    # the unit's own, stricter values make it critical at once, without a new measurement
+    body = {"indicator_code": "customer_satisfaction", "unit_id": OPS_CS, "mode": "absolute", "warning": 90,
+            "critical": 85}
+    r = await kpi.put("/api/kpi/thresholds", json=body, headers=ADMIN)
+    assert r.status_code == 200, r.text
+    # removing them falls back to the indicator's values: a warning again
+    assert (await kpi.delete(f"/api/kpi/thresholds/{r.json()['id']}", headers=ADMIN)).status_code == 204
+    got = [(e.data["previous_level"], e.data["level"], e.data["cause"]) for e in await outbox(kpi)]
+    assert got == [("normal", "warning", "measurement"), ("warning", "critical", "thresholds_changed"),
+                   ("critical", "warning", "thresholds_changed")]
+    # relative to target: raising the target below which the value now falls is a crossing too
+    await kpi.put("/api/kpi/thresholds", headers=ADMIN, json={
+        "indicator_code": "sales", "unit_id": MKT_RES, "mode": "relative", "warning": 0.9, "critical": 0.7})
+    await kpi.post("/api/kpi/targets", headers=MKT_MANAGER,
+                   json={"indicator_code": "sales", "unit_id": MKT_RES, "period": "2026-10", "value": 100})
+    await batch(kpi, [point("sales", MKT_RES, "2026-10", 95)])
+    assert [e.data["level"] for e in await outbox(kpi) if e.data["indicator_code"] == "sales"] == []
+    target = (await kpi.get("/api/kpi/targets", params={"unit_id": MKT_RES, "period": "2026-10"},
+                            headers=MKT_MANAGER)).json()["items"][0]
+    url = f"/api/kpi/targets/{target['id']}"
+    tag = (await kpi.get(url, headers=MKT_MANAGER)).headers["etag"]
+    assert (await kpi.patch(url, json={"value": 120}, headers={**MKT_MANAGER, "If-Match": tag})).status_code == 200
+    [sales] = [e.data for e in await outbox(kpi) if e.data["indicator_code"] == "sales"]
+    assert (sales["level"], sales["cause"], sales["threshold"]) == ("warning", "target_changed", pytest.approx(108.0))
+
+
+async def test_a_department_with_thresholds_of_its_own_is_judged_on_its_aggregate(kpi):
+    # 市场部 watches its summed sales: below 150 in a month is a warning
+    r = await kpi.put("/api/kpi/thresholds", headers=ADMIN, json={
+        "indicator_code": "sales", "unit_id": MKT, "mode": "absolute", "warning": 150, "critical": 50})
+    assert r.status_code == 200, r.text
+    await batch(kpi, [point("sales", MKT_RES, "2026-10", 100)])
+    got = [(e.data["unit_id"], e.data["level"]) for e in await outbox(kpi)]
+    # the team inherits the department's values (100 < 150) and the department's own total is 100
+    assert sorted(got) == [(MKT, "warning"), (MKT_RES, "warning")]
+    # the second team lifts the department over 150; each team alone stays below
+    await batch(kpi, [point("sales", MKT_PLN, "2026-10", 60)])
+    got = [(e.data["unit_id"], e.data["level"], e.data["value"]) for e in await outbox(kpi)][2:]
+    assert sorted(got) == [(MKT, "normal", 160.0), (MKT_PLN, "warning", 60.0)]

@@ -11,6 +11,8 @@ from services.common.db import Session
 from services.common.problems import Conflict, Invalid
 from services.common.security import CurrentPrincipal
 from services.kpi import formula as fx
+from services.kpi.aggregate import Library
+from services.kpi.crossings import rejudge
 from services.kpi.api.deps import audit, indicator_by_code
 from services.kpi.models import Indicator
 from services.kpi.schemas import IndicatorCreate, IndicatorRead, IndicatorUpdate
@@ -93,6 +95,8 @@ async def update_indicator(code: str, body: IndicatorUpdate, request: Request, r
     for k, v in changes.items():
         setattr(ind, k, v)
     await session.flush()
+    if {"warning", "critical", "threshold_mode", "direction", "formula"} & changes.keys():
+        await rejudge(session, lib=await Library.load(session), indicator_ids=[ind.id], cause="thresholds_changed")
     after = read(ind).model_dump(mode="json")
     await audit(session, request, principal, "indicator.updated", "indicator", ind.code, before=before, after=after)
     set_etag(response, etag("indicator", ind.id, ind.version))

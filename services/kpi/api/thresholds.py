@@ -11,7 +11,9 @@ from services.common.db import Session
 from services.common.problems import Conflict, Invalid, NotFound
 from services.common.scoping import visible_to
 from services.common.security import CurrentPrincipal
+from services.kpi.aggregate import Library
 from services.kpi.api.deps import audit, indicator_by_code, unit_or_404, unit_or_422
+from services.kpi.crossings import rejudge
 from services.kpi.models import AnomalyRule, Indicator, ThresholdRule, ThresholdState
 from services.kpi.schemas import AnomalyRuleCreate, AnomalyRuleRead, ThresholdCreate, ThresholdRead
 
@@ -57,6 +59,8 @@ async def put_threshold(body: ThresholdCreate, request: Request, response: Respo
         before = _read(t, ind.code).model_dump(mode="json")
         t.mode, t.warning, t.critical, t.unit_path = body.mode, body.warning, body.critical, unit.path
     await session.flush()
+    await rejudge(session, lib=await Library.load(session), indicator_ids=[ind.id], cause="thresholds_changed",
+                  under=unit.path)
     out = _read(t, ind.code)
     await audit(session, request, principal, "threshold.set", "threshold", t.id, unit_path=unit.path, grant=grant,
                 before=before, after=out.model_dump(mode="json"))
@@ -72,6 +76,9 @@ async def delete_threshold(threshold_id: int, request: Request, session: Session
     grant = principal.require("admin", t.unit_path, what="this threshold's unit")
     before = _read(t, (await _codes(session))[t.indicator_id]).model_dump(mode="json")
     await session.delete(t)
+    await session.flush()
+    await rejudge(session, lib=await Library.load(session), indicator_ids=[t.indicator_id],
+                  cause="thresholds_changed", under=t.unit_path)
     await audit(session, request, principal, "threshold.deleted", "threshold", threshold_id, unit_path=t.unit_path,
                 grant=grant, before=before)
     return Response(status_code=204)
