@@ -10,6 +10,7 @@ import asyncio
 from typing import Any
 
 import httpx
+from pydantic import BaseModel, ConfigDict, Field
 
 PART_TIMEOUT = 3.0
 
@@ -20,6 +21,34 @@ PARTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "open_alerts": ("risk", "/api/risk/alerts", {"mine": "true", "limit": "100"}),
     "my_actions": ("kpi", "/api/kpi/actions", {"owner_id": "{sub}", "limit": "100"}),
 }
+
+
+# part → the component (in the merged OpenAPI document) that describes one of its items
+PART_ITEMS: dict[str, str] = {
+    "pending_approvals": "planning.PlanRead",
+    "my_tasks": "planning.TaskRead",
+    "open_alerts": "risk.AlertRead",
+    "my_actions": "kpi.ActionRead",
+}
+
+
+def _items_of(part: str) -> Any:
+    # the merged document swaps this marker for a $ref to the service's component (see gateway.openapi)
+    return Field(default_factory=list, json_schema_extra={"x-yunguan-items": PART_ITEMS[part]})
+
+
+class InboxRead(BaseModel):
+    """我的待办: what waits for the caller, one list per service part, and what could not be fetched."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+    pending_approvals: list[dict[str, Any]] = _items_of("pending_approvals")
+    my_tasks: list[dict[str, Any]] = _items_of("my_tasks")
+    open_alerts: list[dict[str, Any]] = _items_of("open_alerts")
+    my_actions: list[dict[str, Any]] = _items_of("my_actions")
+    errors: dict[str, str] = Field(default_factory=dict,
+                                   description="Part → why it is empty (service down, slow, refused)")
+    counts: dict[str, int] = Field(default_factory=dict, description="Part → number of items")
 
 
 def _items(body: Any) -> list:
@@ -63,4 +92,4 @@ async def inbox(http: httpx.AsyncClient, upstreams: dict[str, str], *, authoriza
         if error:
             out["errors"][name] = f"{PARTS[name][0]}: {error}"
     out["counts"] = {name: len(out[name]) for name in names}
-    return out
+    return out  # shaped as InboxRead (the tests hold it to that); not re-validated on the hot path

@@ -24,6 +24,8 @@ from typing import Any
 
 import httpx
 
+from gateway.aggregate import InboxRead
+
 COMPONENT_SECTIONS = ("schemas", "responses", "parameters", "examples", "requestBodies", "headers",
                       "securitySchemes", "links", "callbacks", "pathItems")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -92,6 +94,41 @@ def namespace_document(service: str, doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+GATEWAY_PREFIX = "gateway."
+ITEMS_MARKER = "x-yunguan-items"
+
+
+def gateway_document(schemas: dict[str, Any]) -> dict[str, Any]:
+    """The gateway's own operations (``GET /api/me/inbox``) as paths and ``gateway.*`` components.
+
+    The inbox's lists hold the services' own resources, so their items refer to the services'
+    components in the merged document; a service left out (down) leaves its list untyped rather
+    than pointing at nothing."""
+    schema = InboxRead.model_json_schema(ref_template=f"#/components/schemas/{GATEWAY_PREFIX}{{model}}",
+                                         mode="serialization")
+    components = {GATEWAY_PREFIX + name: body for name, body in schema.pop("$defs", {}).items()}
+    for prop in schema.get("properties", {}).values():
+        target = prop.pop(ITEMS_MARKER, None)
+        if target and target in schemas:
+            prop["items"] = {"$ref": f"#/components/schemas/{target}"}
+    components[GATEWAY_PREFIX + "InboxRead"] = schema
+    operation = {
+        "operationId": "me_inbox",
+        "summary": "我的待办: pending approvals, my tasks, my open alerts, my improvement actions",
+        "description": "Fanned out to planning, risk and kpi with the caller's token. A part whose service is "
+                       "down or slow is empty and named in `errors`; the others still arrive.",
+        "tags": ["gateway"],
+        "responses": {
+            "200": {"description": "Successful Response", "content": {"application/json": {
+                "schema": {"$ref": f"#/components/schemas/{GATEWAY_PREFIX}InboxRead"}}}},
+            "401": {"description": "No or an invalid bearer token (Problem Details)"},
+            "429": {"description": "Too many requests (Problem Details, Retry-After)"},
+        },
+    }
+    return {"paths": {"/api/me/inbox": {"get": operation}}, "components": {"schemas": components},
+            "tags": [{"name": "gateway", "description": "Answers the gateway composes from several services"}]}
+
+
 def merge_documents(docs: dict[str, dict[str, Any]], missing: dict[str, str], *,
                     public_paths: frozenset[str] = frozenset(), title: str = "Yunguan 运管 API",
                     version: str = "0.1.0") -> dict[str, Any]:
@@ -132,6 +169,10 @@ def merge_documents(docs: dict[str, dict[str, Any]], missing: dict[str, str], *,
         merged["tags"].extend(doc.get("tags") or [])
         merged["x-yunguan-services"][service] = {"status": "included",
                                                  "version": (raw.get("info") or {}).get("version")}
+    own = gateway_document(merged["components"].get("schemas", {}))
+    merged["paths"].update(own["paths"])
+    merged["components"].setdefault("schemas", {}).update(own["components"]["schemas"])
+    merged["tags"].extend(own["tags"])
     for service, reason in missing.items():
         merged["x-yunguan-services"][service] = {"status": "unavailable", "detail": reason}
     if versions:

@@ -24,7 +24,7 @@ def action_data(a: ImprovementAction, lib=None, code: str | None = None) -> dict
     return {"id": a.id, "title": a.title, "description": a.description, "unit_id": a.unit_id,
             "unit_path": a.unit_path, "indicator_code": code, "period": a.period, "origin": a.origin,
             "origin_ref": a.origin_ref, "owner_id": a.owner_id, "owner_name": a.owner_name,
-            "due": a.due.isoformat(), "status": a.status, "evidence": a.evidence or [], "raised_by": a.raised_by,
+            "due": a.due.isoformat(), "status": a.status, "progress": a.progress or 0, "evidence": a.evidence or [], "raised_by": a.raised_by,
             "overdue": a.overdue, "completed_at": a.completed_at.isoformat() if a.completed_at else None,
             "verified_at": a.verified_at.isoformat() if a.verified_at else None, "verified_by": a.verified_by,
             "version": a.version}

@@ -94,7 +94,8 @@ async def seed_demo(app) -> bool:
                           operator="gt", value=5.0, follow_up="meeting", title="订单延期超过5天：召开专题会议 ({period})",
                           due_days=5))
         await s.flush()
-        for code, yearly in (("MKT", {"sales": 3900.0, "cost": 2500.0, "cost_expense_ratio": 65.0, "market_share": 32.0}),
+        for code, yearly in (("MKT", {"sales": 3900.0, "cost": 2500.0, "cost_expense_ratio": 65.0, "market_share": 32.0,
+                                     "policy_compliance": 95.0}),
                              ("SZ", {"sales": 3400.0, "cost": 2300.0, "orders": 27000.0}),
                              ("OPS-CS", {"customer_satisfaction": 85.0, "complaint_rate": 0.8}),
                              ("SZ-CS", {"customer_satisfaction": 85.0, "complaint_rate": 1.6}),

@@ -290,6 +290,7 @@ class ImprovementAction(Base):
     owner_name: Mapped[str] = mapped_column(String(100), default="")
     due: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="open")  # open | done | verified
+    progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # percent, owner-reported
     evidence: Mapped[list] = mapped_column(JSON, default=list)
     raised_by: Mapped[str] = mapped_column(String(120), default="")
     overdue: Mapped[bool] = mapped_column(Boolean, default=False)

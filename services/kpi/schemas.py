@@ -377,15 +377,24 @@ class ScorecardCreate(BaseModel):
     outcomes: dict[str, list[Outcome]] = Field(default_factory=dict)
 
 
+class ScorecardUpdate(BaseModel):
+    """Any of the template's parts; the result is checked as a whole, like a new template."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    items: list[ScorecardItem] | None = Field(None, min_length=1, max_length=50)
+    grades: list[GradeBand] | None = None
+    outcomes: dict[str, list[Outcome]] | None = None
+
+
 class ScorecardRead(_Orm):
     id: int
     name: str
     unit_id: int
     unit_path: str
     subject_kind: str
-    items: list[dict[str, Any]]
-    grades: list[dict[str, Any]]
-    outcomes: dict[str, Any]
+    items: list[ScorecardItem]
+    grades: list[GradeBand]
+    outcomes: dict[str, list[Outcome]]
     created_by: str
     version: int
 
@@ -415,10 +424,35 @@ class FinalizeBody(BaseModel):
     note: str = Field("", max_length=2000)
 
 
+class AssessmentItemRead(BaseModel):
+    """One scored item: indicator items carry their figures and rule, qualitative ones the assessor's score."""
+
+    key: str
+    kind: Literal["indicator", "qualitative"]
+    name: str = ""
+    weight: float
+    indicator_code: str | None = None
+    rule: ScoringRule | None = None
+    actual: float | None = None
+    target: float | None = None
+    attainment: float | None = None
+    score: float | None = None
+    vetoed: bool = False
+    max_score: float | None = None
+
+
+class QualitativeRead(BaseModel):
+    score: float
+    note: str = ""
+    by: str = ""
+
+
 class AssessmentRead(_Orm):
     id: int
     scorecard_id: int
+    scorecard_name: str = ""
     unit_id: int
+    unit_name: str = ""
     unit_path: str
     subject_kind: str
     person_id: int | None
@@ -426,12 +460,12 @@ class AssessmentRead(_Orm):
     period: str
     kind: str
     status: str
-    items: list[dict[str, Any]]
-    qualitative: dict[str, Any]
+    items: list[AssessmentItemRead]
+    qualitative: dict[str, QualitativeRead]
     total: float | None
     grade: str | None
     vetoed: bool
-    outcomes: list[dict[str, Any]]
+    outcomes: list[Outcome]
     created_by: str
     finalized_by: str | None
     finalized_at: datetime | None
@@ -471,6 +505,12 @@ class Evidence(BaseModel):
     url: str | None = Field(None, max_length=2000)
 
 
+class ActionProgress(BaseModel):
+    progress: int = Field(ge=0, le=100, description="percent done, as the owner sees it")
+    note: str = Field(min_length=1, max_length=5000)
+    url: str | None = Field(None, max_length=2000)
+
+
 class ActionComplete(BaseModel):
     evidence: list[Evidence] = Field(min_length=1, max_length=20)
 
@@ -494,6 +534,7 @@ class ActionRead(BaseModel):
     owner_name: str
     due: date
     status: str
+    progress: int = 0
     evidence: list[dict[str, Any]]
     raised_by: str
     overdue: bool

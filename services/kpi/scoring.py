@@ -2,7 +2,9 @@
 
 Item scores are on a 0..100 scale (linear-with-cap may exceed 100 up to cap × 100); the
 total is the weight-averaged item score. A one-vote veto (一票否决) item that is missed
-sets the total to 0 and the lowest grade, whatever the other items say.
+sets the total to 0 and the lowest grade, whatever the other items say. An item without
+data (no actual or no target) scores 0 and vetoes nothing: a missing figure is a gap to
+fill before finalising, not a proven miss.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from typing import Any
 
 
 def score_item(rule: dict[str, Any], attainment: float | None) -> tuple[float, bool]:
-    """(score, vetoed) of one indicator item for an attainment ratio (None = no data: 0)."""
+    """(score, vetoed) of one indicator item for an attainment ratio (None = no data: 0, no veto)."""
     kind = rule.get("type", "linear_cap")
     if attainment is None:
-        return 0.0, kind == "veto"
+        return 0.0, False
     if kind == "linear_cap":
         return round(max(0.0, min(attainment, float(rule.get("cap", 1.2)))) * 100, 4), False
     if kind == "tiered":

@@ -47,6 +47,8 @@ class Plan(Base):
     parent_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"), index=True)
     guidance: Mapped[str] = mapped_column(Text, default="")  # 指导方针 from leadership
     risk_notes: Mapped[str] = mapped_column(Text, default="")  # 风险评估与应对措施
+    # Risks in the register (risk service) this plan responds to: ids only, the register owns the rest.
+    linked_risks: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     stage_index: Mapped[int | None] = mapped_column(Integer)
     # Who must still sign the current stage when it needs all holders (会签): user ids as text.
@@ -92,6 +94,22 @@ class PlanTask(Base):
     overdue_notified_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
+
+
+class TaskProgress(Base):
+    """A progress update on a task by its owner: percent, a note and the evidence behind it."""
+
+    __tablename__ = "task_progress"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("plan_task.id", ondelete="CASCADE"), index=True)
+    progress: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[list] = mapped_column(JSON, default=list)  # links or document references
+    author: Mapped[str] = mapped_column(String(120))
+    author_name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class PlanResource(Base):

@@ -138,6 +138,7 @@ async def snapshot(session: AsyncSession, plan: Plan) -> dict[str, Any]:
     return {
         "title": plan.title, "period": plan.period, "unit_id": plan.unit_id, "guidance": plan.guidance,
         "risk_notes": plan.risk_notes, "parent_plan_id": plan.parent_plan_id,
+        "linked_risks": list(plan.linked_risks or []),
         "targets": [{"indicator_code": t.indicator_code, "value": t.value, "unit": t.unit,
                      "aggregation": t.aggregation} for t in targets],
         "tasks": [{"title": t.title, "measures": t.measures, "owner_id": t.owner_id, "owner_name": t.owner_name,
@@ -154,6 +155,10 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
     for key in ("title", "guidance", "risk_notes", "period", "parent_plan_id"):
         if old.get(key) != new.get(key):
             out.append({"field": key, "before": old.get(key), "after": new.get(key)})
+    # snapshots taken before plans linked risks have no such key: read it as no links
+    if (old.get("linked_risks") or []) != (new.get("linked_risks") or []):
+        out.append({"field": "linked_risks", "before": old.get("linked_risks") or [],
+                    "after": new.get("linked_risks") or []})
     ot = {t["indicator_code"]: t for t in old.get("targets", [])}
     nt = {t["indicator_code"]: t for t in new.get("targets", [])}
     for code in sorted(set(ot) | set(nt)):

@@ -67,6 +67,15 @@ def _check_period(v: str) -> str:
     return p.text
 
 
+def _risk_ids(ids: list[int] | None) -> list[int] | None:
+    """Positive ids, each once, in the order given (the register lives in the risk service)."""
+    if ids is None:
+        return None
+    if any(i <= 0 for i in ids):
+        raise ValueError("risk ids are positive integers")
+    return list(dict.fromkeys(ids))
+
+
 def _unique_codes(targets: list[TargetIn]) -> list[TargetIn]:
     codes = [t.indicator_code for t in targets]
     dupes = sorted({c for c in codes if codes.count(c) > 1})
@@ -85,9 +94,12 @@ class PlanCreate(BaseModel):
     targets: list[TargetIn] = Field(default_factory=list, max_length=200)
     tasks: list[TaskIn] = Field(default_factory=list, max_length=500)
     resources: list[ResourceIn] = Field(default_factory=list, max_length=200)
+    linked_risks: list[int] = Field(default_factory=list, max_length=50,
+                                    description="Ids of risks in the risk register this plan responds to")
 
     _period = field_validator("period")(lambda cls, v: _check_period(v))
     _targets = field_validator("targets")(lambda cls, v: _unique_codes(v))
+    _risks = field_validator("linked_risks")(lambda cls, v: _risk_ids(v))
 
 
 class PlanUpdate(BaseModel):
@@ -97,8 +109,10 @@ class PlanUpdate(BaseModel):
     targets: list[TargetIn] | None = Field(None, max_length=200)
     tasks: list[TaskIn] | None = Field(None, max_length=500)
     resources: list[ResourceIn] | None = Field(None, max_length=200)
+    linked_risks: list[int] | None = Field(None, max_length=50)
 
     _targets = field_validator("targets")(lambda cls, v: v if v is None else _unique_codes(v))
+    _risks = field_validator("linked_risks")(lambda cls, v: _risk_ids(v))
 
 
 class TargetRead(ORM):
@@ -126,6 +140,8 @@ class TaskRead(ORM):
     source: str
     overdue: bool = False
     overdue_milestones: list[str] = []
+    plan_title: str = ""
+    plan_unit_id: int | None = None
     version: int
 
 
@@ -170,6 +186,7 @@ class PlanSummary(ORM):
 class PlanRead(PlanSummary):
     guidance: str
     risk_notes: str
+    linked_risks: list[int] = []
     inherited_guidance: list[dict[str, Any]] = []
     targets: list[TargetRead] = []
     tasks: list[TaskRead] = []
@@ -332,12 +349,13 @@ class DispatchBody(BaseModel):
     owner_id: int | None = None
     owner_name: str | None = Field(None, max_length=100)
     unit_id: int | None = None
+    due: date | None = Field(None, description="A new deadline (时间节点)")
     comment: str = Field("", max_length=4000)
 
     @model_validator(mode="after")
     def _something(self) -> "DispatchBody":
-        if self.owner_id is None and self.unit_id is None:
-            raise ValueError("name a new owner_id or unit_id")
+        if self.owner_id is None and self.unit_id is None and self.due is None:
+            raise ValueError("name a new owner_id, unit_id or due date")
         return self
 
 
@@ -345,6 +363,36 @@ class TaskUpdate(BaseModel):
     status: TaskStatus | None = None
     progress: float | None = Field(None, ge=0, le=100)
     milestones: list[Milestone] | None = None
+
+
+class ProgressIn(BaseModel):
+    """The owner's progress update on a task: how far, what happened, and what shows it."""
+
+    progress: float = Field(ge=0, le=100)
+    status: TaskStatus | None = Field(None, description="Unchanged when left out; 100% alone does not close a task")
+    note: str = Field("", max_length=4000)
+    evidence: list[str] = Field(default_factory=list, max_length=20,
+                                description="Links or document references (each up to 500 characters)")
+
+    @field_validator("evidence")
+    @classmethod
+    def _evidence(cls, v: list[str]) -> list[str]:
+        items = [e.strip() for e in v if e.strip()]
+        if any(len(e) > 500 for e in items):
+            raise ValueError("each piece of evidence is at most 500 characters")
+        return items
+
+
+class ProgressRead(ORM):
+    id: int
+    task_id: int
+    progress: float
+    status: str
+    note: str
+    evidence: list[str]
+    author: str
+    author_name: str
+    created_at: datetime
 
 
 class AdjustmentIn(BaseModel):
@@ -355,3 +403,88 @@ class AdjustmentIn(BaseModel):
     reason: str = Field(min_length=1, max_length=4000)
 
     _period = field_validator("period")(lambda cls, v: _check_period(v))
+
+
+# --- answers that are composed rather than read from one table -----------------------------
+
+
+class Contributor(BaseModel):
+    label: str
+    plan_id: int | None
+    value: float
+
+
+class ConsolidationLine(BaseModel):
+    """One indicator: the reference (top-down) value against the children combined (bottom-up)."""
+
+    indicator_code: str
+    aggregation: str
+    reference: float | None
+    combined: float | None
+    gap: float | None
+    gap_ratio: float | None
+    status: str = Field(description="balanced | under | over | no_reference | no_children")
+    contributors: list[Contributor] = []
+    missing: list[str] = []
+
+
+class PlanRef(BaseModel):
+    id: int
+    title: str
+    status: str
+
+
+class MissingUnit(BaseModel):
+    unit_id: int
+    name: str
+
+
+class AdjustmentRead(BaseModel):
+    id: int
+    indicator_code: str
+    value: float
+    reason: str
+    author_name: str
+    created_at: str = Field(description="ISO 8601 date-time, UTC")
+
+
+class ConsolidationRead(BaseModel):
+    unit_id: int
+    unit_name: str
+    period: str
+    plan: PlanRef | None
+    lines: list[ConsolidationLine]
+    units_missing_plan: list[MissingUnit]
+    adjustments: list[AdjustmentRead]
+
+
+class DecompositionRead(BaseModel):
+    plan_id: int
+    by_period: list[ConsolidationLine]
+    by_unit: list[ConsolidationLine]
+
+
+class AgendaProblem(BaseModel):
+    """A report line that names a problem or asks for help."""
+
+    task_id: int
+    progress: float
+    status: str
+    problems: str = ""
+    help_needed: str = ""
+
+
+class AgendaReport(BaseModel):
+    unit_id: int
+    unit_name: str
+    plan_id: int
+    plan_title: str
+    report: ReportRead
+    problems: list[AgendaProblem]
+
+
+class AgendaRead(BaseModel):
+    week: str
+    reports: list[AgendaReport]
+    overdue_tasks: list[TaskRead]
+    decisions: list[DecisionRead]

@@ -120,3 +120,46 @@ async def test_metrics_count_proxied_requests_per_service(start_gateway, client,
     assert 'route="/api/kpi",status="200"' in text
     assert 'route="/api/kpi",status="401"' in text
     assert "yunguan_gateway_token_cache_entries" in text
+
+
+def test_the_inbox_is_in_the_merged_document_with_the_services_item_schemas():
+    merged = merge_documents({"planning": _with_schemas(openapi_doc("planning"), "PlanRead", "TaskRead"),
+                              "kpi": _with_schemas(openapi_doc("kpi"), "ActionRead")}, {"risk": "timed out"})
+    op = merged["paths"]["/api/me/inbox"]["get"]
+    assert op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"] == \
+        "#/components/schemas/gateway.InboxRead"
+    props = merged["components"]["schemas"]["gateway.InboxRead"]["properties"]
+    assert props["pending_approvals"]["items"] == {"$ref": "#/components/schemas/planning.PlanRead"}
+    assert props["my_tasks"]["items"] == {"$ref": "#/components/schemas/planning.TaskRead"}
+    assert props["my_actions"]["items"] == {"$ref": "#/components/schemas/kpi.ActionRead"}
+    # risk is down: its list stays untyped rather than pointing at a component that is not there
+    assert "$ref" not in props["open_alerts"]["items"]
+    assert all(_resolve(merged, ref) is not None for ref in _refs(merged))
+    assert set(merged["components"]["schemas"]["gateway.InboxRead"]["required"]) >= {
+        "pending_approvals", "my_tasks", "open_alerts", "my_actions", "errors", "counts"}
+
+
+def _with_schemas(doc: dict[str, Any], *names: str) -> dict[str, Any]:
+    for name in names:
+        doc["components"]["schemas"][name] = {"type": "object", "properties": {"id": {"type": "integer"}}}
+    return doc
+
+
+async def test_the_inbox_answer_matches_its_declared_model():
+    import httpx
+
+    from gateway.aggregate import InboxRead, inbox
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "risk":
+            return httpx.Response(503, json={"detail": "down for maintenance"})
+        if request.url.path.endswith("/awaiting-me"):
+            return httpx.Response(200, json=[{"id": 1, "title": "计划"}])
+        return httpx.Response(200, json={"items": [{"id": 2, "status": "in_progress"}, {"id": 3, "status": "done"}]})
+
+    ups = {n: f"http://{n}" for n in ("planning", "risk", "kpi")}
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http:
+        box = await inbox(http, ups, authorization="Bearer x", sub="5")
+    assert InboxRead.model_validate(box).model_dump(mode="json") == {k: box[k] for k in InboxRead.model_fields}
+    assert box["my_tasks"] == [{"id": 2, "status": "in_progress"}] and box["counts"]["my_tasks"] == 1
+    assert box["open_alerts"] == [] and "risk" in box["errors"]["open_alerts"]

@@ -64,3 +64,21 @@ async def test_overdue_actions_are_flagged_and_announced_once(kpi):
     assert e.data["id"] == late["id"]
     listed = await kpi.get("/api/kpi/actions", params={"overdue": "true"}, headers=MKT_VIEWER)
     assert [a["id"] for a in listed.json()["items"]] == [late["id"]]
+
+
+async def test_the_owner_reports_progress_on_an_open_action_and_completion_makes_it_100(kpi):
+    a = (await kpi.post("/api/kpi/actions", json=body(), headers=MKT_MANAGER)).json()
+    url = f"/api/kpi/actions/{a['id']}"
+    nobody = bearer(make_token(("view", DEMO_PATHS["MKT"], "subtree"), sub="44", name="viewer"))
+    report = {"progress": 40, "note": "已回访 40% 客户", "url": "https://docs.example.com/visit"}
+    assert (await kpi.post(url + "/progress", json=report, headers=nobody)).status_code == 403
+    assert (await kpi.post(url + "/progress", json={**report, "progress": 140}, headers=OWNER)).status_code == 422
+    tag = (await kpi.get(url, headers=OWNER)).headers["etag"]
+    r = await kpi.post(url + "/progress", json=report, headers={**OWNER, "If-Match": tag})
+    assert r.status_code == 200, r.text
+    assert (r.json()["progress"], r.json()["status"]) == (40, "open")
+    assert r.json()["evidence"][-1]["kind"] == "progress" and r.json()["evidence"][-1]["by"] == "42"
+    assert (await kpi.post(url + "/progress", json=report, headers={**OWNER, "If-Match": tag})).status_code == 412
+    done = await kpi.post(url + "/complete", json={"evidence": [{"note": "全部回访"}]}, headers=OWNER)
+    assert done.json()["progress"] == 100
+    assert (await kpi.post(url + "/progress", json=report, headers=OWNER)).status_code == 409

@@ -21,6 +21,11 @@ def test_scoring_rules(rule, attainment, score):
     assert scoring.score_item(rule, attainment)[0] == pytest.approx(score)
 
 
+def test_an_item_without_data_scores_nothing_and_vetoes_nothing():
+    assert scoring.score_item({"type": "veto", "floor": 1.0}, None) == (0.0, False)
+    assert scoring.score_item({"type": "linear_cap"}, None) == (0.0, False)
+
+
 def test_a_missed_veto_item_zeroes_the_total():
     items = [{"kind": "indicator", "key": "a", "weight": 80, "score": 100.0},
              {"kind": "indicator", "key": "b", "weight": 20, "score": 0.0, "vetoed": True}]
@@ -125,3 +130,45 @@ async def test_a_missed_one_vote_veto_item_fails_the_assessment(kpi):
     a = (await kpi.post("/api/kpi/assessments", headers=MKT_MANAGER,
                         json={"scorecard_id": cid, "unit_id": MKT, "period": "2026-Q1"})).json()
     assert (a["vetoed"], a["total"], a["grade"]) == (True, 0.0, "D")
+
+
+async def test_a_template_is_changed_by_assessors_with_if_match_and_its_drafts_follow(kpi):
+    card = await setup(kpi)
+    url = f"/api/kpi/scorecards/{card}"
+    draft = (await kpi.post("/api/kpi/assessments", headers=MKT_MANAGER,
+                            json={"scorecard_id": card, "unit_id": MKT, "period": "2026-Q1"})).json()
+    assert (draft["scorecard_name"], draft["unit_name"]) == ("市场部季度考核", "市场部")
+    tag = (await kpi.get(url, headers=MKT_VIEWER)).headers["etag"]
+    assert (await kpi.patch(url, json={"name": "x"}, headers={**MKT_VIEWER, "If-Match": tag})).status_code == 403
+    uneven = {"items": CARD["items"][:2]}  # 60 + 20
+    bad = await kpi.patch(url, json=uneven, headers={**MKT_MANAGER, "If-Match": tag})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "items"
+    items = [{**CARD["items"][0], "weight": 80}, CARD["items"][2]]  # the cost ratio item dropped
+    ok = await kpi.patch(url, json={"name": "市场部季度考核（修订）", "items": items},
+                         headers={**MKT_MANAGER, "If-Match": tag})
+    assert ok.status_code == 200, ok.text
+    assert [i["key"] for i in ok.json()["items"]] == ["sales", "team"] and ok.json()["grades"][0]["grade"] == "A"
+    assert (await kpi.patch(url, json={"name": "y"}, headers={**MKT_MANAGER, "If-Match": tag})).status_code == 412
+    again = (await kpi.get(f"/api/kpi/assessments/{draft['id']}", headers=MKT_VIEWER)).json()
+    assert [i["key"] for i in again["items"]] == ["sales", "team"] and again["scorecard_name"].endswith("（修订）")
+    # a template in use is kept; an unused one can go
+    tag = (await kpi.get(url, headers=MKT_VIEWER)).headers["etag"]
+    assert (await kpi.delete(url, headers={**MKT_MANAGER, "If-Match": tag})).status_code == 409
+    spare = (await kpi.post("/api/kpi/scorecards", json={**CARD, "name": "备用"}, headers=MKT_MANAGER)).json()
+    assert (await kpi.delete(f"/api/kpi/scorecards/{spare['id']}", headers=MKT_MANAGER)).status_code == 204
+    assert (await kpi.get(f"/api/kpi/scorecards/{spare['id']}", headers=MKT_VIEWER)).status_code == 404
+
+
+async def test_a_finalised_assessment_keeps_the_items_it_was_scored_on(kpi):
+    card = await setup(kpi)
+    a = (await kpi.post("/api/kpi/assessments", headers=MKT_MANAGER,
+                        json={"scorecard_id": card, "unit_id": MKT, "period": "2026-Q1"})).json()
+    url = f"/api/kpi/assessments/{a['id']}"
+    await kpi.put(url + "/scores", json={"qualitative": {"team": {"score": 8}}}, headers=MKT_MANAGER)
+    done = (await kpi.post(url + "/finalize", json={}, headers=MKT_MANAGER)).json()
+    tag = (await kpi.get(f"/api/kpi/scorecards/{card}", headers=MKT_VIEWER)).headers["etag"]
+    items = [{**CARD["items"][0], "weight": 80}, CARD["items"][2]]
+    assert (await kpi.patch(f"/api/kpi/scorecards/{card}", json={"items": items},
+                            headers={**MKT_MANAGER, "If-Match": tag})).status_code == 200
+    after = (await kpi.get(url, headers=MKT_VIEWER)).json()
+    assert (after["items"], after["total"], after["grade"]) == (done["items"], done["total"], done["grade"])

@@ -110,4 +110,16 @@ describe('request', () => {
     expect(sent[1]['If-Match']).toBe('"plan-5-v3"');
     expect(sent[2]['If-Match']).toBe('"plan-5-v4"');
   });
+
+  it('sends an ETag the page names (a list row\'s version) as If-Match, also after a refresh', async () => {
+    setTokens('A', 'R');
+    const sent: Record<string, string>[] = [];
+    const fetchImpl = (async (url: string, init: RequestInit) => {
+      if (url.includes('/auth/')) return json({ access_token: 'B', refresh_token: 'R2', token_type: 'bearer', expires_in: 900 });
+      sent.push(init.headers as Record<string, string>);
+      return sent.length === 1 ? json({ title: 'expired' }, {}, 401) : json({ id: 7 });
+    }) as unknown as typeof fetch;
+    await request('/api/kpi/actions/7/progress', { method: 'POST', json: {}, etag: '"action-7-v2"' }, fetchImpl);
+    expect(sent.map((h) => h['If-Match'])).toEqual(['"action-7-v2"', '"action-7-v2"']);
+  });
 });

@@ -15,6 +15,8 @@ export type RequestOptions = {
   multipart?: FormData;
   /** Send If-Match with the ETag last seen for this resource path (defaults to the request path). */
   ifMatch?: boolean | string;
+  /** Send this ETag as If-Match (a version the page showed, e.g. a list row's). */
+  etag?: string;
   signal?: AbortSignal;
   /** Do not try a refresh on 401 (sign-in itself). */
   noAuth?: boolean;
@@ -84,7 +86,9 @@ async function send(path: string, opts: RequestOptions, fetchImpl: typeof fetch)
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.json);
   }
-  if (opts.ifMatch) {
+  if (opts.etag) {
+    headers['If-Match'] = opts.etag;
+  } else if (opts.ifMatch) {
     const tag = etags.get(typeof opts.ifMatch === 'string' ? opts.ifMatch : path);
     if (tag) headers['If-Match'] = tag;
   }

@@ -106,3 +106,13 @@ export function formFieldErrors(error: ApiError): { name: (string | number)[]; e
   }
   return [...byField.entries()].map(([field, errors]) => ({ name: fieldPath(field), errors }));
 }
+
+const PROBLEM_STATUSES = new Set([400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 500, 503, 504]);
+
+/** The locale key of a one-line summary of a failure in the user's language (the server's
+ * `detail` is precise but in the server's words); 502 reads like 503. */
+export function problemKey(err: unknown): string {
+  if (!(err instanceof ApiError)) return 'common.problem.other';
+  const status = err.status === 502 ? 503 : err.status;
+  return PROBLEM_STATUSES.has(status) ? `common.problem.${status}` : 'common.problem.other';
+}

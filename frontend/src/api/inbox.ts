@@ -10,7 +10,7 @@ export async function loadInbox(signal?: AbortSignal): Promise<Inbox & { fallbac
     const inbox = await api.get<Inbox>('/api/me/inbox', undefined, signal);
     return {
       pending_approvals: inbox.pending_approvals ?? [], my_tasks: inbox.my_tasks ?? [], open_alerts: inbox.open_alerts ?? [],
-      my_actions: inbox.my_actions ?? [], errors: inbox.errors ?? {}, fallback: false,
+      my_actions: inbox.my_actions ?? [], errors: inbox.errors ?? {}, counts: inbox.counts ?? {}, fallback: false,
     };
   } catch (err) {
     if (!(err instanceof ApiError) || err.status !== 404) throw err;
@@ -26,7 +26,9 @@ export async function loadInbox(signal?: AbortSignal): Promise<Inbox & { fallbac
       return { items: [] as TaskRead[] };
     }),
   ]);
-  return { pending_approvals: approvals, my_tasks: tasks.items, open_alerts: [], my_actions: [], errors, fallback: true };
+  const my_tasks = tasks.items.filter((t) => t.status !== 'done' && t.status !== 'cancelled');
+  const counts = { pending_approvals: approvals.length, my_tasks: my_tasks.length, open_alerts: 0, my_actions: 0 };
+  return { pending_approvals: approvals, my_tasks, open_alerts: [], my_actions: [], errors, counts, fallback: true };
 }
 
 export function useInbox() {

@@ -2,10 +2,19 @@
  * improvement actions. Keys are [service, resource, params]. */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, request } from './client';
-import type { components } from './schema';
+import type { components, operations } from './schema';
 import type { EvaluationPage, ImportReport, ImprovementActionRead, KpiActionComplete, KpiActionVerify, Page, SeriesRead } from './types';
 
 export type IndicatorRead = components['schemas']['kpi.IndicatorRead'];
+
+/** The ETag the services give a record of `kind` at `version` (services/common/api.py etag()):
+ * lists carry each row's version, so a write from a list can send If-Match without a re-read. */
+export const etagOf = (kind: string, id: number, version: number) => `"${kind}-${id}-v${version}"`;
+
+/** POST / PATCH / DELETE with If-Match naming the version the caller showed the user. */
+function writeAt<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, tag: string, json?: unknown): Promise<T> {
+  return request<T>(path, { method, json, etag: tag });
+}
 
 export function useIndicators() {
   return useQuery({
@@ -60,18 +69,184 @@ export function useKpiActions(params: { unit_id?: number; status?: string; overd
   });
 }
 
-export function useCompleteAction() {
+/** An action as the list showed it: its id and the version the user acted on (sent as If-Match). */
+type ActionAt = Pick<ImprovementActionRead, 'id' | 'version'>;
+const actionPath = (id: number) => `/api/kpi/actions/${id}`;
+const actionTag = (a: ActionAt) => etagOf('action', a.id, a.version);
+
+function useActionWrite<V extends { action: ActionAt }>(fn: (v: V) => Promise<ImprovementActionRead>) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, body }: { id: number; body: KpiActionComplete }) => api.post<ImprovementActionRead>(`/api/kpi/actions/${id}/complete`, body),
+    mutationFn: fn,
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['kpi', 'actions'] }),
   });
 }
 
+export function useCompleteAction() {
+  return useActionWrite(({ action, body }: { action: ActionAt; body: KpiActionComplete }) =>
+    writeAt<ImprovementActionRead>('POST', `${actionPath(action.id)}/complete`, actionTag(action), body));
+}
+
 export function useVerifyAction() {
+  return useActionWrite(({ action, body }: { action: ActionAt; body: KpiActionVerify }) =>
+    writeAt<ImprovementActionRead>('POST', `${actionPath(action.id)}/verify`, actionTag(action), body));
+}
+
+/** 汇报进展: percent done with a note (and a link), recorded in the action's evidence. */
+export function useReportActionProgress() {
+  return useActionWrite(({ action, body }: { action: ActionAt; body: KpiActionProgress }) =>
+    writeAt<ImprovementActionRead>('POST', `${actionPath(action.id)}/progress`, actionTag(action), body));
+}
+
+// ---- scorecards and assessments (考核) ------------------------------------------------------
+
+type K = components['schemas'];
+export type ScorecardRead = K['kpi.ScorecardRead'];
+export type ScorecardCreate = K['kpi.ScorecardCreate'];
+export type ScorecardItem = K['kpi.ScorecardItem'];
+export type ScoringRule = K['kpi.ScoringRule'];
+export type GradeBand = K['kpi.GradeBand'];
+export type AssessmentOutcome = K['kpi.Outcome'];
+export type AssessmentRead = K['kpi.AssessmentRead'];
+export type AssessmentCreate = K['kpi.AssessmentCreate'];
+export type ScoresUpdate = K['kpi.ScoresUpdate'];
+export type FinalizeBody = K['kpi.FinalizeBody'];
+export type KpiActionCreate = K['kpi.ActionCreate'];
+export type KpiActionUpdate = K['kpi.ActionUpdate'];
+export type KpiActionProgress = K['kpi.ActionProgress'];
+export type ScorecardUpdate = K['kpi.ScorecardUpdate'];
+export type AssessmentItemRead = K['kpi.AssessmentItemRead'];
+export type QualitativeRead = K['kpi.QualitativeRead'];
+export type MeasurementIn = operations['post_batch_api_kpi_measurements_batch_post']['requestBody']['content']['application/json'][number];
+export type BatchResultRead = K['kpi.BatchResultRead'];
+
+const assessmentPath = (id: number) => `/api/kpi/assessments/${id}`;
+
+export function useScorecards() {
+  return useQuery({
+    queryKey: ['kpi', 'scorecards', {}],
+    queryFn: ({ signal }) => api.get<Page<ScorecardRead>>('/api/kpi/scorecards', { limit: 200 }, signal),
+  });
+}
+
+export function useScorecard(id: number | undefined) {
+  return useQuery({
+    queryKey: ['kpi', 'scorecard', { id }],
+    queryFn: ({ signal }) => api.get<ScorecardRead>(`/api/kpi/scorecards/${id}`, undefined, signal),
+    enabled: id !== undefined,
+  });
+}
+
+export function useCreateScorecard() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, body }: { id: number; body: KpiActionVerify }) => api.post<ImprovementActionRead>(`/api/kpi/actions/${id}/verify`, body),
+    mutationFn: (body: ScorecardCreate) => api.post<ScorecardRead>('/api/kpi/scorecards', body),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['kpi', 'scorecards'] }),
+  });
+}
+
+/** Change a template in place, at the version the editor loaded (If-Match): the service
+ * recomputes its draft assessments, so those are read again. */
+export function useUpdateScorecard() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ card, body }: { card: Pick<ScorecardRead, 'id' | 'version'>; body: ScorecardUpdate }) =>
+      writeAt<ScorecardRead>('PATCH', `/api/kpi/scorecards/${card.id}`, etagOf('scorecard', card.id, card.version), body),
+    onSuccess: (card) => {
+      qc.setQueryData(['kpi', 'scorecard', { id: card.id }], card);
+      void qc.invalidateQueries({ queryKey: ['kpi', 'scorecards'] });
+      void qc.invalidateQueries({ queryKey: ['kpi', 'assessments'] });
+      void qc.invalidateQueries({ queryKey: ['kpi', 'assessment'] });
+    },
+  });
+}
+
+/** Delete a template no assessment used (409 otherwise), at the version the list showed. */
+export function useDeleteScorecard() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (card: Pick<ScorecardRead, 'id' | 'version'>) =>
+      writeAt<void>('DELETE', `/api/kpi/scorecards/${card.id}`, etagOf('scorecard', card.id, card.version)),
+    onSuccess: (_r, card) => {
+      qc.removeQueries({ queryKey: ['kpi', 'scorecard', { id: card.id }] });
+      void qc.invalidateQueries({ queryKey: ['kpi', 'scorecards'] });
+    },
+  });
+}
+
+export function useAssessments(params: { unit_id?: number; period?: string; status?: string; cursor?: string }) {
+  return useQuery({
+    queryKey: ['kpi', 'assessments', params],
+    queryFn: ({ signal }) => api.get<Page<AssessmentRead>>('/api/kpi/assessments', { limit: 50, ...params }, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useAssessment(id: number | undefined) {
+  return useQuery({
+    queryKey: ['kpi', 'assessment', { id }],
+    queryFn: ({ signal }) => api.get<AssessmentRead>(assessmentPath(id ?? 0), undefined, signal),
+    enabled: id !== undefined,
+  });
+}
+
+/** Every write answers the whole assessment: put it in the cache so the page shows it at once. */
+function useAssessmentWrite<V>(fn: (v: V) => Promise<AssessmentRead>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: (a) => {
+      qc.setQueryData(['kpi', 'assessment', { id: a.id }], a);
+      void qc.invalidateQueries({ queryKey: ['kpi', 'assessments'] });
+    },
+  });
+}
+
+export function useCreateAssessment() {
+  return useAssessmentWrite((body: AssessmentCreate) => api.post<AssessmentRead>('/api/kpi/assessments', body));
+}
+
+export function useScoreAssessment() {
+  return useAssessmentWrite(({ id, body }: { id: number; body: ScoresUpdate }) =>
+    api.put<AssessmentRead>(`${assessmentPath(id)}/scores`, body, { ifMatch: assessmentPath(id) }));
+}
+
+export function useRecomputeAssessment() {
+  return useAssessmentWrite((id: number) => api.post<AssessmentRead>(`${assessmentPath(id)}/recompute`, {}, { ifMatch: assessmentPath(id) }));
+}
+
+export function useFinalizeAssessment() {
+  return useAssessmentWrite(({ id, body }: { id: number; body: FinalizeBody }) =>
+    api.post<AssessmentRead>(`${assessmentPath(id)}/finalize`, body, { ifMatch: assessmentPath(id) }));
+}
+
+// ---- improvement actions: raise and edit -------------------------------------------------------
+
+export function useCreateKpiAction() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: KpiActionCreate) => api.post<ImprovementActionRead>('/api/kpi/actions', body),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['kpi', 'actions'] }),
+  });
+}
+
+export function useUpdateKpiAction() {
+  // If-Match from the list row's version: a change made meanwhile by someone else answers 412
+  return useActionWrite(({ action, body }: { action: ActionAt; body: KpiActionUpdate }) =>
+    writeAt<ImprovementActionRead>('PATCH', actionPath(action.id), actionTag(action), body));
+}
+
+// ---- one measurement typed by hand -------------------------------------------------------------
+
+export function useMeasurementBatch() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (items: MeasurementIn[]) => api.post<BatchResultRead>('/api/kpi/measurements/batch', items),
+    onSuccess: (r) => {
+      if (r.created || r.updated) {
+        void qc.invalidateQueries({ queryKey: ['kpi', 'evaluations'] });
+        void qc.invalidateQueries({ queryKey: ['kpi', 'series'] });
+      }
+    },
   });
 }

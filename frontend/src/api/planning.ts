@@ -2,9 +2,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
 import type {
-  AdjustmentIn, DecisionIn, DecisionRead, GuidanceRead,
-  Agenda, Consolidation, HistoryRead, Page, PlanCreate, PlanRead, PlanSummary, PlanUpdate, ReportIn, ReportRead,
-  SuggestionRead, TaskRead,
+  AdjustmentIn, DecisionIn, DecisionRead, DispatchBody, GuidanceRead,
+  Agenda, Consolidation, HistoryRead, Page, PlanCreate, PlanRead, PlanSummary, PlanUpdate, ProgressIn, ProgressRead,
+  ReportIn, ReportRead, SuggestionRead, TaskRead,
 } from './types';
 
 const P = '/api/planning';
@@ -154,5 +154,37 @@ export function useAddAdjustment() {
   return useMutation({
     mutationFn: (body: AdjustmentIn) => api.post<unknown>(`${P}/consolidation/adjustments`, body),
     onSuccess: () => done(),
+  });
+}
+
+export function useTaskProgress(taskId: number | undefined) {
+  return useQuery({
+    queryKey: ['planning', 'task-progress', { taskId }],
+    queryFn: ({ signal }) => api.get<ProgressRead[]>(`${P}/tasks/${taskId as number}/progress`, undefined, signal),
+    enabled: taskId !== undefined,
+  });
+}
+
+/** 调度: a new owner, unit or deadline for a task (needs 'dispatch' over the plan's unit). */
+export function useDispatchTask() {
+  const done = usePlanInvalidation();
+  return useMutation({
+    mutationFn: ({ taskId, body }: { taskId: number; body: DispatchBody }) =>
+      api.post<TaskRead>(`${P}/tasks/${taskId}/dispatch`, body),
+    onSuccess: () => done(),
+  });
+}
+
+/** The owner's progress update: percent, note, evidence. */
+export function useReportProgress() {
+  const done = usePlanInvalidation();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ taskId, body }: { taskId: number; body: ProgressIn }) =>
+      api.post<TaskRead>(`${P}/tasks/${taskId}/progress`, body),
+    onSuccess: () => {
+      done();
+      void qc.invalidateQueries({ queryKey: ['gateway', 'inbox'] });
+    },
   });
 }

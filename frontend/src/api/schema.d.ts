@@ -74,6 +74,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/kpi/actions/{action_id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report progress on an open action, with a note and an optional link (its owner, or plan over the unit; If-Match) */
+        post: operations["report_progress_api_kpi_actions__action_id__progress_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/kpi/actions/{action_id}/verify": {
         parameters: {
             query?: never;
@@ -539,10 +556,12 @@ export interface paths {
         get: operations["get_scorecard_api_kpi_scorecards__scorecard_id__get"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a template no assessment uses (assess over its unit; If-Match) */
+        delete: operations["delete_scorecard_api_kpi_scorecards__scorecard_id__delete"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change a template (assess over its unit; If-Match). Draft assessments are recomputed; finalised ones keep the items they were scored on */
+        patch: operations["update_scorecard_api_kpi_scorecards__scorecard_id__patch"];
         trace?: never;
     };
     "/api/kpi/series": {
@@ -749,6 +768,26 @@ export interface paths {
         put?: never;
         /** Rotate the signing secret */
         post: operations["rotate_secret_api_kpi_webhooks__webhook_id__secret_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 我的待办: pending approvals, my tasks, my open alerts, my improvement actions
+         * @description Fanned out to planning, risk and kpi with the caller's token. A part whose service is down or slow is empty and named in `errors`; the others still arrive.
+         */
+        get: operations["me_inbox"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1942,8 +1981,26 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 调度: reassign a task's owner or unit within the dispatcher's scope */
+        /** 调度: reassign a task's owner, unit or deadline within the dispatcher's scope */
         post: operations["dispatch_api_planning_tasks__task_id__dispatch_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/tasks/{task_id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A task's progress updates, newest first */
+        get: operations["list_progress_api_planning_tasks__task_id__progress_get"];
+        put?: never;
+        /** Report progress on a task (percent, note, evidence); kept as the task's progress log */
+        post: operations["report_progress_api_planning_tasks__task_id__progress_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2306,7 +2363,8 @@ export interface paths {
         get: operations["get_kri_api_risk_kris__kri_id__get"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Remove a KRI set up by mistake (no values, no alerts); otherwise pause it (If-Match) */
+        delete: operations["delete_kri_api_risk_kris__kri_id__delete"];
         options?: never;
         head?: never;
         /** Change thresholds or pause a KRI (If-Match) */
@@ -2667,6 +2725,34 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * InboxRead
+         * @description 我的待办: what waits for the caller, one list per service part, and what could not be fetched.
+         */
+        "gateway.InboxRead": {
+            /**
+             * Counts
+             * @description Part → number of items
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /**
+             * Errors
+             * @description Part → why it is empty (service down, slow, refused)
+             */
+            errors: {
+                [key: string]: string;
+            };
+            /** My Actions */
+            my_actions: components["schemas"]["kpi.ActionRead"][];
+            /** My Tasks */
+            my_tasks: components["schemas"]["planning.TaskRead"][];
+            /** Open Alerts */
+            open_alerts: components["schemas"]["risk.AlertRead"][];
+            /** Pending Approvals */
+            pending_approvals: components["schemas"]["planning.PlanRead"][];
+        };
         /** ActionComplete */
         "kpi.ActionComplete": {
             /** Evidence */
@@ -2708,6 +2794,18 @@ export interface components {
             /** Unit Id */
             unit_id: number;
         };
+        /** ActionProgress */
+        "kpi.ActionProgress": {
+            /** Note */
+            note: string;
+            /**
+             * Progress
+             * @description percent done, as the owner sees it
+             */
+            progress: number;
+            /** Url */
+            url?: string | null;
+        };
         /** ActionRead */
         "kpi.ActionRead": {
             /** Completed At */
@@ -2739,6 +2837,11 @@ export interface components {
             owner_name: string;
             /** Period */
             period: string | null;
+            /**
+             * Progress
+             * @default 0
+             */
+            progress: number;
             /** Raised By */
             raised_by: string;
             /** Status */
@@ -2852,6 +2955,44 @@ export interface components {
             /** Unit Id */
             unit_id: number;
         };
+        /**
+         * AssessmentItemRead
+         * @description One scored item: indicator items carry their figures and rule, qualitative ones the assessor's score.
+         */
+        "kpi.AssessmentItemRead": {
+            /** Actual */
+            actual?: number | null;
+            /** Attainment */
+            attainment?: number | null;
+            /** Indicator Code */
+            indicator_code?: string | null;
+            /** Key */
+            key: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "indicator" | "qualitative";
+            /** Max Score */
+            max_score?: number | null;
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            rule?: components["schemas"]["kpi.ScoringRule"] | null;
+            /** Score */
+            score?: number | null;
+            /** Target */
+            target?: number | null;
+            /**
+             * Vetoed
+             * @default false
+             */
+            vetoed: boolean;
+            /** Weight */
+            weight: number;
+        };
         /** AssessmentRead */
         "kpi.AssessmentRead": {
             /** Created By */
@@ -2865,15 +3006,11 @@ export interface components {
             /** Id */
             id: number;
             /** Items */
-            items: {
-                [key: string]: unknown;
-            }[];
+            items: components["schemas"]["kpi.AssessmentItemRead"][];
             /** Kind */
             kind: string;
             /** Outcomes */
-            outcomes: {
-                [key: string]: unknown;
-            }[];
+            outcomes: components["schemas"]["kpi.Outcome"][];
             /** Period */
             period: string;
             /** Person Id */
@@ -2882,10 +3019,15 @@ export interface components {
             person_name: string;
             /** Qualitative */
             qualitative: {
-                [key: string]: unknown;
+                [key: string]: components["schemas"]["kpi.QualitativeRead"];
             };
             /** Scorecard Id */
             scorecard_id: number;
+            /**
+             * Scorecard Name
+             * @default
+             */
+            scorecard_name: string;
             /** Status */
             status: string;
             /** Subject Kind */
@@ -2894,6 +3036,11 @@ export interface components {
             total: number | null;
             /** Unit Id */
             unit_id: number;
+            /**
+             * Unit Name
+             * @default
+             */
+            unit_name: string;
             /** Unit Path */
             unit_path: string;
             /** Version */
@@ -3590,6 +3737,21 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** QualitativeRead */
+        "kpi.QualitativeRead": {
+            /**
+             * By
+             * @default
+             */
+            by: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /** Score */
+            score: number;
+        };
         /** QualitativeScore */
         "kpi.QualitativeScore": {
             /**
@@ -3656,20 +3818,16 @@ export interface components {
             /** Created By */
             created_by: string;
             /** Grades */
-            grades: {
-                [key: string]: unknown;
-            }[];
+            grades: components["schemas"]["kpi.GradeBand"][];
             /** Id */
             id: number;
             /** Items */
-            items: {
-                [key: string]: unknown;
-            }[];
+            items: components["schemas"]["kpi.ScorecardItem"][];
             /** Name */
             name: string;
             /** Outcomes */
             outcomes: {
-                [key: string]: unknown;
+                [key: string]: components["schemas"]["kpi.Outcome"][];
             };
             /** Subject Kind */
             subject_kind: string;
@@ -3679,6 +3837,22 @@ export interface components {
             unit_path: string;
             /** Version */
             version: number;
+        };
+        /**
+         * ScorecardUpdate
+         * @description Any of the template's parts; the result is checked as a whole, like a new template.
+         */
+        "kpi.ScorecardUpdate": {
+            /** Grades */
+            grades?: components["schemas"]["kpi.GradeBand"][] | null;
+            /** Items */
+            items?: components["schemas"]["kpi.ScorecardItem"][] | null;
+            /** Name */
+            name?: string | null;
+            /** Outcomes */
+            outcomes?: {
+                [key: string]: components["schemas"]["kpi.Outcome"][];
+            } | null;
         };
         /** ScoresUpdate */
         "kpi.ScoresUpdate": {
@@ -4902,6 +5076,71 @@ export interface components {
             /** Value */
             value: number;
         };
+        /** AdjustmentRead */
+        "planning.AdjustmentRead": {
+            /** Author Name */
+            author_name: string;
+            /**
+             * Created At
+             * @description ISO 8601 date-time, UTC
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Indicator Code */
+            indicator_code: string;
+            /** Reason */
+            reason: string;
+            /** Value */
+            value: number;
+        };
+        /**
+         * AgendaProblem
+         * @description A report line that names a problem or asks for help.
+         */
+        "planning.AgendaProblem": {
+            /**
+             * Help Needed
+             * @default
+             */
+            help_needed: string;
+            /**
+             * Problems
+             * @default
+             */
+            problems: string;
+            /** Progress */
+            progress: number;
+            /** Status */
+            status: string;
+            /** Task Id */
+            task_id: number;
+        };
+        /** AgendaRead */
+        "planning.AgendaRead": {
+            /** Decisions */
+            decisions: components["schemas"]["planning.DecisionRead"][];
+            /** Overdue Tasks */
+            overdue_tasks: components["schemas"]["planning.TaskRead"][];
+            /** Reports */
+            reports: components["schemas"]["planning.AgendaReport"][];
+            /** Week */
+            week: string;
+        };
+        /** AgendaReport */
+        "planning.AgendaReport": {
+            /** Plan Id */
+            plan_id: number;
+            /** Plan Title */
+            plan_title: string;
+            /** Problems */
+            problems: components["schemas"]["planning.AgendaProblem"][];
+            report: components["schemas"]["planning.ReportRead"];
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+        };
         /** AttemptRead */
         "planning.AttemptRead": {
             /**
@@ -4967,6 +5206,64 @@ export interface components {
             /** Reason */
             reason?: string | null;
         };
+        /**
+         * ConsolidationLine
+         * @description One indicator: the reference (top-down) value against the children combined (bottom-up).
+         */
+        "planning.ConsolidationLine": {
+            /** Aggregation */
+            aggregation: string;
+            /** Combined */
+            combined: number | null;
+            /**
+             * Contributors
+             * @default []
+             */
+            contributors: components["schemas"]["planning.Contributor"][];
+            /** Gap */
+            gap: number | null;
+            /** Gap Ratio */
+            gap_ratio: number | null;
+            /** Indicator Code */
+            indicator_code: string;
+            /**
+             * Missing
+             * @default []
+             */
+            missing: string[];
+            /** Reference */
+            reference: number | null;
+            /**
+             * Status
+             * @description balanced | under | over | no_reference | no_children
+             */
+            status: string;
+        };
+        /** ConsolidationRead */
+        "planning.ConsolidationRead": {
+            /** Adjustments */
+            adjustments: components["schemas"]["planning.AdjustmentRead"][];
+            /** Lines */
+            lines: components["schemas"]["planning.ConsolidationLine"][];
+            /** Period */
+            period: string;
+            plan: components["schemas"]["planning.PlanRef"] | null;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /** Units Missing Plan */
+            units_missing_plan: components["schemas"]["planning.MissingUnit"][];
+        };
+        /** Contributor */
+        "planning.Contributor": {
+            /** Label */
+            label: string;
+            /** Plan Id */
+            plan_id: number | null;
+            /** Value */
+            value: number;
+        };
         /** DecisionIn */
         "planning.DecisionIn": {
             /**
@@ -5005,6 +5302,15 @@ export interface components {
             text: string;
             /** Week */
             week: string;
+        };
+        /** DecompositionRead */
+        "planning.DecompositionRead": {
+            /** By Period */
+            by_period: components["schemas"]["planning.ConsolidationLine"][];
+            /** By Unit */
+            by_unit: components["schemas"]["planning.ConsolidationLine"][];
+            /** Plan Id */
+            plan_id: number;
         };
         /** DeliveryDetail */
         "planning.DeliveryDetail": {
@@ -5080,6 +5386,11 @@ export interface components {
              * @default
              */
             comment: string;
+            /**
+             * Due
+             * @description A new deadline (时间节点)
+             */
+            due?: string | null;
             /** Owner Id */
             owner_id?: number | null;
             /** Owner Name */
@@ -5218,6 +5529,13 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** MissingUnit */
+        "planning.MissingUnit": {
+            /** Name */
+            name: string;
+            /** Unit Id */
+            unit_id: number;
+        };
         /** OutboxRead */
         "planning.OutboxRead": {
             /** Data */
@@ -5293,6 +5611,11 @@ export interface components {
              * @default
              */
             guidance: string;
+            /**
+             * Linked Risks
+             * @description Ids of risks in the risk register this plan responds to
+             */
+            linked_risks?: number[];
             /** Parent Plan Id */
             parent_plan_id?: number | null;
             /** Period */
@@ -5348,6 +5671,11 @@ export interface components {
             /** Kind */
             kind: string;
             /**
+             * Linked Risks
+             * @default []
+             */
+            linked_risks: number[];
+            /**
              * Open Suggestions
              * @default 0
              */
@@ -5398,6 +5726,15 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** PlanRef */
+        "planning.PlanRef": {
+            /** Id */
+            id: number;
+            /** Status */
+            status: string;
+            /** Title */
+            title: string;
+        };
         /** PlanSummary */
         "planning.PlanSummary": {
             /**
@@ -5441,6 +5778,8 @@ export interface components {
         "planning.PlanUpdate": {
             /** Guidance */
             guidance?: string | null;
+            /** Linked Risks */
+            linked_risks?: number[] | null;
             /** Resources */
             resources?: components["schemas"]["planning.ResourceIn"][] | null;
             /** Risk Notes */
@@ -5451,6 +5790,53 @@ export interface components {
             tasks?: components["schemas"]["planning.TaskIn"][] | null;
             /** Title */
             title?: string | null;
+        };
+        /**
+         * ProgressIn
+         * @description The owner's progress update on a task: how far, what happened, and what shows it.
+         */
+        "planning.ProgressIn": {
+            /**
+             * Evidence
+             * @description Links or document references (each up to 500 characters)
+             */
+            evidence?: string[];
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /** Progress */
+            progress: number;
+            /**
+             * Status
+             * @description Unchanged when left out; 100% alone does not close a task
+             */
+            status?: ("not_started" | "in_progress" | "done" | "blocked" | "cancelled") | null;
+        };
+        /** ProgressRead */
+        "planning.ProgressRead": {
+            /** Author */
+            author: string;
+            /** Author Name */
+            author_name: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Evidence */
+            evidence: string[];
+            /** Id */
+            id: number;
+            /** Note */
+            note: string;
+            /** Progress */
+            progress: number;
+            /** Status */
+            status: string;
+            /** Task Id */
+            task_id: number;
         };
         /** ReceiveResult */
         "planning.ReceiveResult": {
@@ -5710,6 +6096,13 @@ export interface components {
             owner_name: string;
             /** Plan Id */
             plan_id: number;
+            /**
+             * Plan Title
+             * @default
+             */
+            plan_title: string;
+            /** Plan Unit Id */
+            plan_unit_id?: number | null;
             /** Progress */
             progress: number;
             /** Source */
@@ -7050,6 +7443,41 @@ export interface operations {
             };
         };
     };
+    report_progress_api_kpi_actions__action_id__progress_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                action_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.ActionProgress"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.ActionRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                };
+            };
+        };
+    };
     verify_action_api_kpi_actions__action_id__verify_post: {
         parameters: {
             query?: never;
@@ -8134,6 +8562,70 @@ export interface operations {
             };
         };
     };
+    delete_scorecard_api_kpi_scorecards__scorecard_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scorecard_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_scorecard_api_kpi_scorecards__scorecard_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scorecard_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.ScorecardUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.ScorecardRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                };
+            };
+        };
+    };
     get_series_api_kpi_series_get: {
         parameters: {
             query: {
@@ -8725,6 +9217,40 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["kpi.HTTPValidationError"];
                 };
+            };
+        };
+    };
+    me_inbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["gateway.InboxRead"];
+                };
+            };
+            /** @description No or an invalid bearer token (Problem Details) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests (Problem Details, Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -10606,7 +11132,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["planning.ConsolidationRead"];
                 };
             };
             /** @description Validation Error */
@@ -10957,7 +11483,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["planning.AgendaRead"];
                 };
             };
             /** @description Validation Error */
@@ -11233,7 +11759,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["planning.DecompositionRead"];
                 };
             };
             /** @description Validation Error */
@@ -11601,6 +12127,72 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.TaskRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_progress_api_planning_tasks__task_id__progress_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProgressRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                };
+            };
+        };
+    };
+    report_progress_api_planning_tasks__task_id__progress_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.ProgressIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12466,6 +13058,35 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["risk.KriRead"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_kri_api_risk_kris__kri_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kri_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

@@ -54,50 +54,24 @@ export type ResourceKind = ResourceIn['kind'];
 
 export type Page<T> = { items: T[]; next_cursor?: string | null };
 
-/** The two planning answers the service does not yet declare a response model for
- * (GET /consolidation and GET /meetings/{week}/agenda answer a bare object in the OpenAPI
- * document). Their shapes follow services/planning/api; replace with generated types as soon
- * as the service declares response_model for them. */
-export type ConsolidationLine = {
-  indicator_code: string;
-  aggregation: string;
-  reference: number | null;
-  combined: number | null;
-  gap: number | null;
-  gap_ratio: number | null;
-  status: 'balanced' | 'under' | 'over' | 'no_reference' | 'no_children' | string;
-  contributors: { label: string; plan_id: number | null; value: number }[];
-  missing: string[];
-};
-export type Consolidation = {
-  unit_id: number;
-  unit_name: string;
-  period: string;
-  plan: { id: number; title: string; status: string } | null;
-  lines: ConsolidationLine[];
-  units_missing_plan: { unit_id: number; name: string }[];
-  adjustments: { id: number; indicator_code: string; value: number; reason: string; author_name: string; created_at: string }[];
-};
-export type Agenda = {
-  week: string;
-  reports: { unit_id: number; unit_name: string; plan_id: number; plan_title: string; report: ReportRead; problems: ReportItem[] }[];
-  overdue_tasks: TaskRead[];
-  decisions: DecisionRead[];
-};
+export type ConsolidationRead = S['planning.ConsolidationRead'];
+export type Consolidation = ConsolidationRead;
+export type ConsolidationLine = S['planning.ConsolidationLine'];
+export type AgendaRead = S['planning.AgendaRead'];
+export type Agenda = AgendaRead;
+export type AgendaReport = S['planning.AgendaReport'];
+export type AgendaProblem = S['planning.AgendaProblem'];
+export type DecompositionRead = S['planning.DecompositionRead'];
+export type DispatchBody = S['planning.DispatchBody'];
+export type ProgressIn = S['planning.ProgressIn'];
+export type ProgressRead = S['planning.ProgressRead'];
 
-/** GET /api/me/inbox (gateway aggregation). */
 export type AlertRead = S['risk.AlertRead'];
 export type ImprovementActionRead = S['kpi.ActionRead'];
 
-/** GET /api/me/inbox (gateway aggregation; the gateway does not put it in the merged OpenAPI
- * document yet, so its envelope is composed here from the generated item types). */
-export type Inbox = {
-  pending_approvals: PlanRead[];
-  my_tasks: TaskRead[];
-  open_alerts: AlertRead[];
-  my_actions: ImprovementActionRead[];
-  errors: Record<string, string>;
-};
+/** GET /api/me/inbox (the gateway's aggregation, declared in the merged OpenAPI document). */
+export type InboxRead = S['gateway.InboxRead'];
+export type Inbox = InboxRead;
 
 export type EvaluationPage = S['kpi.EvaluationPage'];
 export type EvaluationRow = S['kpi.EvaluationRow'];

@@ -58,6 +58,7 @@ export const MENU: MenuNode[] = [
       { key: 'plans.new', labelKey: 'menu.planNew', path: '/plans/new', access: { right: 'plan' } },
       { key: 'plans.consolidation', labelKey: 'menu.consolidation', path: '/plans/consolidation', access: { anyOf: ['plan', 'view'] } },
       { key: 'plans.meeting', labelKey: 'menu.meeting', path: '/plans/meeting', access: 'anyGrant' },
+      { key: 'plans.tasks', labelKey: 'menu.tasks', path: '/plans/tasks', access: 'anyGrant' },
     ],
   },
   {
@@ -69,6 +70,8 @@ export const MENU: MenuNode[] = [
       { key: 'kpi.indicators', labelKey: 'menu.kpiIndicators', path: '/kpi/indicators', access: 'anyGrant' },
       { key: 'kpi.import', labelKey: 'menu.kpiImport', path: '/kpi/import', access: { right: 'plan' } },
       { key: 'kpi.actions', labelKey: 'menu.kpiActions', path: '/kpi/actions', access: 'anyGrant' },
+      { key: 'kpi.scorecards', labelKey: 'menu.kpiScorecards', path: '/kpi/scorecards', access: 'anyGrant' },
+      { key: 'kpi.assessments', labelKey: 'menu.kpiAssessments', path: '/kpi/assessments', access: 'anyGrant' },
     ],
   },
   {

@@ -14,10 +14,16 @@ const PlanEditorPage = lazy(() => import('../pages/plans/PlanEditorPage'));
 const ConsolidationPage = lazy(() => import('../pages/plans/ConsolidationPage'));
 const MeetingPage = lazy(() => import('../pages/plans/MeetingPage'));
 const WeeklyReportPage = lazy(() => import('../pages/plans/WeeklyReportPage'));
+const TasksPage = lazy(() => import('../pages/plans/TasksPage'));
 const KpiDashboardPage = lazy(() => import('../pages/kpi/KpiDashboardPage'));
 const IndicatorsPage = lazy(() => import('../pages/kpi/IndicatorsPage'));
 const ImportPage = lazy(() => import('../pages/kpi/ImportPage'));
 const KpiActionsPage = lazy(() => import('../pages/kpi/ActionsPage'));
+const ScorecardsPage = lazy(() => import('../pages/kpi/ScorecardsPage'));
+const ScorecardEditorPage = lazy(() => import('../pages/kpi/ScorecardEditorPage'));
+const AssessmentsPage = lazy(() => import('../pages/kpi/AssessmentsPage'));
+const AssessmentDetailPage = lazy(() => import('../pages/kpi/AssessmentDetailPage'));
+const MeasurementEntryPage = lazy(() => import('../pages/kpi/MeasurementEntryPage'));
 const RiskRegisterPage = lazy(() => import('../pages/risk/RiskRegisterPage'));
 const HeatmapPage = lazy(() => import('../pages/risk/HeatmapPage'));
 const RiskDetailPage = lazy(() => import('../pages/risk/RiskDetailPage'));
@@ -61,6 +67,7 @@ export function AppRoutes() {
         <Route path="/plans/new" element={<Guard rule={{ right: 'plan' }}><PlanEditorPage /></Guard>} />
         <Route path="/plans/consolidation" element={<Guard rule={{ anyOf: ['plan', 'view'] }}><ConsolidationPage /></Guard>} />
         <Route path="/plans/meeting" element={<Guard rule="anyGrant"><MeetingPage /></Guard>} />
+        <Route path="/plans/tasks" element={<Guard rule="anyGrant"><TasksPage /></Guard>} />
         <Route path="/plans/:id" element={<Guard rule="anyGrant"><PlanDetailPage /></Guard>} />
         <Route path="/plans/:id/edit" element={<Guard rule={{ right: 'plan' }}><PlanEditorPage /></Guard>} />
         <Route path="/plans/:id/report" element={<Guard rule="anyGrant"><WeeklyReportPage /></Guard>} />
@@ -68,6 +75,12 @@ export function AppRoutes() {
         <Route path="/kpi/indicators" element={<Guard rule="anyGrant"><IndicatorsPage /></Guard>} />
         <Route path="/kpi/import" element={<Guard rule={{ right: 'plan' }}><ImportPage /></Guard>} />
         <Route path="/kpi/actions" element={<Guard rule="anyGrant"><KpiActionsPage /></Guard>} />
+        <Route path="/kpi/measurements/new" element={<Guard rule={{ right: 'plan' }}><MeasurementEntryPage /></Guard>} />
+        <Route path="/kpi/scorecards" element={<Guard rule="anyGrant"><ScorecardsPage /></Guard>} />
+        <Route path="/kpi/scorecards/new" element={<Guard rule={{ right: 'assess' }}><ScorecardEditorPage /></Guard>} />
+        <Route path="/kpi/scorecards/:id/edit" element={<Guard rule={{ right: 'assess' }}><ScorecardEditorPage /></Guard>} />
+        <Route path="/kpi/assessments" element={<Guard rule="anyGrant"><AssessmentsPage /></Guard>} />
+        <Route path="/kpi/assessments/:id" element={<Guard rule="anyGrant"><AssessmentDetailPage /></Guard>} />
         <Route path="/risk" element={<Guard rule="anyGrant"><RiskRegisterPage /></Guard>} />
         <Route path="/risk/heatmap" element={<Guard rule="anyGrant"><HeatmapPage /></Guard>} />
         <Route path="/risk/alerts" element={<Guard rule="anyGrant"><AlertsPage /></Guard>} />

@@ -1,6 +1,6 @@
 import { Alert, Empty, Skeleton, Tag, TreeSelect } from 'antd';
 import type { ReactNode } from 'react';
-import { ApiError } from '../api/errors';
+import { ApiError, problemKey } from '../api/errors';
 import { useUnitTree } from '../api/org';
 import type { UnitTree } from '../api/types';
 import { useT } from '../i18n';
@@ -10,7 +10,12 @@ export function ErrorAlert({ error }: { error: unknown }) {
   const { t } = useT();
   if (!error) return null;
   const detail = error instanceof ApiError ? error.detail : error instanceof Error ? error.message : String(error);
-  return <Alert type="error" showIcon message={t('common.loadFailed')} description={detail} style={{ marginBottom: 12 }} />;
+  const summary = error instanceof ApiError ? t(problemKey(error)) : t('common.networkError');
+  return (
+    <Alert type="error" showIcon message={`${t('common.loadFailed')}${t('common.colon')}${summary}`}
+      description={detail && detail !== summary ? `${t('common.problem.serverSays')}${t('common.colon')}${detail}` : undefined}
+      style={{ marginBottom: 12 }} />
+  );
 }
 
 /** Loading → skeleton, error → alert, empty → Empty, else children. */

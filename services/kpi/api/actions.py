@@ -17,7 +17,7 @@ from services.kpi.aggregate import Library
 from services.kpi.api.deps import audit, indicator_by_code, require_any, unit_or_404, unit_or_422
 from services.kpi.journal import journal
 from services.kpi.models import ImprovementAction
-from services.kpi.schemas import ActionComplete, ActionCreate, ActionRead, ActionUpdate, ActionVerify
+from services.kpi.schemas import ActionComplete, ActionCreate, ActionProgress, ActionRead, ActionUpdate, ActionVerify
 
 router = APIRouter(prefix="/actions", tags=["improvement actions"])
 RAISE_RIGHTS = ("plan", "assess")
@@ -113,20 +113,43 @@ async def update_action(action_id: int, body: ActionUpdate, request: Request, re
     return out
 
 
-@router.post("/{action_id}/complete", response_model=ActionRead,
-             summary="Report the action done, with evidence (its owner, or plan over the unit)")
-async def complete_action(action_id: int, body: ActionComplete, request: Request, response: Response,
-                          session: Session, principal: CurrentPrincipal):
+async def _open_for_owner(session, request: Request, principal, action_id: int, doing: str):
+    """An open action its owner (or a holder of plan over its unit) is working on; (action, grant used)."""
     a = await _load(session, action_id)
     is_owner = principal.user_id is not None and principal.user_id == a.owner_id
     grant = None if is_owner else principal.require("plan", a.unit_path, what="this action's unit")
     check_if_match(request, etag("action", a.id, a.version))
     if a.status != "open":
-        raise Conflict(f"Only open actions can be completed; this one is {a.status}.")
+        raise Conflict(f"Only open actions {doing}; this one is {a.status}.")
+    return a, grant
+
+
+@router.post("/{action_id}/progress", response_model=ActionRead,
+             summary="Report progress on an open action, with a note and an optional link (its owner, or plan "
+                     "over the unit; If-Match)")
+async def report_progress(action_id: int, body: ActionProgress, request: Request, response: Response,
+                          session: Session, principal: CurrentPrincipal):
+    a, grant = await _open_for_owner(session, request, principal, action_id, "take progress reports")
+    before = action_data(a)
+    a.progress = body.progress
+    a.evidence = list(a.evidence or []) + [{"kind": "progress", "progress": body.progress, "note": body.note,
+                                            "url": body.url, "by": principal.sub, "at": utcnow().isoformat()}]
+    await session.flush()
+    out = await _out(session, a, response)
+    await audit(session, request, principal, "action.progress", "action", a.id, unit_path=a.unit_path, grant=grant,
+                before=before, after=out.model_dump(mode="json"))
+    return out
+
+
+@router.post("/{action_id}/complete", response_model=ActionRead,
+             summary="Report the action done, with evidence (its owner, or plan over the unit)")
+async def complete_action(action_id: int, body: ActionComplete, request: Request, response: Response,
+                          session: Session, principal: CurrentPrincipal):
+    a, grant = await _open_for_owner(session, request, principal, action_id, "can be completed")
     before = action_data(a)
     a.evidence = list(a.evidence or []) + [{**e.model_dump(), "by": principal.sub, "at": utcnow().isoformat()}
                                            for e in body.evidence]
-    a.status, a.completed_at = "done", utcnow()
+    a.status, a.completed_at, a.progress = "done", utcnow(), 100
     await session.flush()
     out = await _out(session, a, response)
     data = out.model_dump(mode="json")

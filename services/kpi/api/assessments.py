@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
 
@@ -15,8 +17,8 @@ from services.kpi.aggregate import Library
 from services.kpi.api.deps import audit, unit_or_422
 from services.kpi.journal import journal
 from services.kpi.models import Assessment, OrgUnit, Scorecard
-from services.kpi.schemas import (AssessmentCreate, AssessmentRead, FinalizeBody, ScorecardCreate, ScorecardRead,
-                                  ScoresUpdate)
+from services.kpi.schemas import (AssessmentCreate, AssessmentRead, FinalizeBody, GradeBand, Outcome,
+                                  ScorecardCreate, ScorecardItem, ScorecardRead, ScorecardUpdate, ScoresUpdate)
 
 router = APIRouter(tags=["assessments"])
 
@@ -39,15 +41,11 @@ async def get_scorecard(scorecard_id: int, session: Session, principal: CurrentP
     return card
 
 
-@router.post("/scorecards", response_model=ScorecardRead, status_code=201,
-             summary="Create a scorecard template (assess over its unit); weights add up to 100")
-async def create_scorecard(body: ScorecardCreate, request: Request, response: Response, session: Session,
-                           principal: CurrentPrincipal):
-    unit = await unit_or_422(session, body.unit_id)
-    grant = principal.require("assess", unit.path, what=unit.name)
-    lib = await Library.load(session)
+def _checked(lib: Library, items: list[ScorecardItem], grades: list[GradeBand],
+             outcomes: dict[str, list[Outcome]]) -> tuple[list[dict], list[dict], dict[str, list[dict]]]:
+    """A template's parts as stored, after the checks a new and a changed template both pass."""
     keys = set()
-    for n, item in enumerate(body.items):
+    for n, item in enumerate(items):
         if item.key in keys:
             raise Invalid(f"Item key '{item.key}' is used twice.", field=f"items.{n}.key")
         keys.add(item.key)
@@ -56,19 +54,27 @@ async def create_scorecard(body: ScorecardCreate, request: Request, response: Re
                 raise Invalid(f"There is no indicator '{item.indicator_code}'.", field=f"items.{n}.indicator_code")
             if item.rule and item.rule.type == "tiered" and not item.rule.tiers:
                 raise Invalid("A tiered rule needs at least one tier.", field=f"items.{n}.rule.tiers")
-    total = sum(i.weight for i in body.items)
+    total = sum(i.weight for i in items)
     if abs(total - 100) > 1e-6:
         raise Invalid(f"The item weights add up to {total:g}; they must add up to 100.", field="items")
-    grades = [g.model_dump() for g in body.grades]
     if not grades:
         raise Invalid("At least one grade band is needed.", field="grades")
-    unknown = sorted(set(body.outcomes) - {g["grade"] for g in grades})
+    unknown = sorted(set(outcomes) - {g.grade for g in grades})
     if unknown:
         raise Invalid(f"Outcomes name grades that do not exist: {', '.join(unknown)}.", field="outcomes")
+    return ([i.model_dump(exclude_none=True) for i in items], [g.model_dump() for g in grades],
+            {k: [o.model_dump() for o in v] for k, v in outcomes.items()})
+
+
+@router.post("/scorecards", response_model=ScorecardRead, status_code=201,
+             summary="Create a scorecard template (assess over its unit); weights add up to 100")
+async def create_scorecard(body: ScorecardCreate, request: Request, response: Response, session: Session,
+                           principal: CurrentPrincipal):
+    unit = await unit_or_422(session, body.unit_id)
+    grant = principal.require("assess", unit.path, what=unit.name)
+    items, grades, outcomes = _checked(await Library.load(session), body.items, body.grades, body.outcomes)
     card = Scorecard(name=body.name, unit_id=unit.id, unit_path=unit.path, subject_kind=body.subject_kind,
-                     items=[i.model_dump(exclude_none=True) for i in body.items], grades=grades,
-                     outcomes={k: [o.model_dump() for o in v] for k, v in body.outcomes.items()},
-                     created_by=principal.sub)
+                     items=items, grades=grades, outcomes=outcomes, created_by=principal.sub)
     session.add(card)
     await session.flush()
     out = ScorecardRead.model_validate(card)
@@ -78,6 +84,56 @@ async def create_scorecard(body: ScorecardCreate, request: Request, response: Re
     return out
 
 
+async def _card_to_change(session, request, principal, scorecard_id: int) -> tuple[Scorecard, Any]:
+    card = await session.get(Scorecard, scorecard_id)
+    if card is None:
+        raise NotFound(f"There is no scorecard with id {scorecard_id}.")
+    grant = principal.require("assess", card.unit_path, what="this scorecard's unit")
+    check_if_match(request, etag("scorecard", card.id, card.version))
+    return card, grant
+
+
+@router.patch("/scorecards/{scorecard_id}", response_model=ScorecardRead,
+              summary="Change a template (assess over its unit; If-Match). Draft assessments are recomputed; "
+                      "finalised ones keep the items they were scored on")
+async def update_scorecard(scorecard_id: int, body: ScorecardUpdate, request: Request, response: Response,
+                           session: Session, principal: CurrentPrincipal):
+    card, grant = await _card_to_change(session, request, principal, scorecard_id)
+    before = ScorecardRead.model_validate(card)
+    lib = await Library.load(session)
+    items, grades, outcomes = _checked(lib, body.items or before.items, body.grades or before.grades,
+                                       before.outcomes if body.outcomes is None else body.outcomes)
+    card.items, card.grades, card.outcomes = items, grades, outcomes
+    if body.name is not None:
+        card.name = body.name
+    drafts = (await session.execute(select(Assessment).where(Assessment.scorecard_id == card.id,
+                                                             Assessment.status == "draft"))).scalars().all()
+    for a in drafts:
+        unit = await session.get(OrgUnit, a.unit_id)
+        if unit is not None:
+            await domain.compute(session, a, card, unit, lib=lib)
+    await session.flush()
+    out = ScorecardRead.model_validate(card)
+    await audit(session, request, principal, "scorecard.updated", "scorecard", card.id, unit_path=card.unit_path,
+                grant=grant, before=before.model_dump(mode="json"), after=out.model_dump(mode="json"))
+    set_etag(response, etag("scorecard", card.id, card.version))
+    return out
+
+
+@router.delete("/scorecards/{scorecard_id}", status_code=204,
+               summary="Delete a template no assessment uses (assess over its unit; If-Match)")
+async def delete_scorecard(scorecard_id: int, request: Request, session: Session, principal: CurrentPrincipal):
+    card, grant = await _card_to_change(session, request, principal, scorecard_id)
+    used = (await session.execute(select(Assessment.id).where(Assessment.scorecard_id == card.id).limit(1))).first()
+    if used:
+        raise Conflict("Assessments were run on this template; change it instead of deleting it.")
+    before = ScorecardRead.model_validate(card).model_dump(mode="json")
+    await session.delete(card)
+    await audit(session, request, principal, "scorecard.deleted", "scorecard", scorecard_id,
+                unit_path=card.unit_path, grant=grant, before=before)
+    return Response(status_code=204)
+
+
 async def _load(session, assessment_id: int) -> Assessment:
     a = await session.get(Assessment, assessment_id)
     if a is None:
@@ -85,10 +141,20 @@ async def _load(session, assessment_id: int) -> Assessment:
     return a
 
 
-def _read(a: Assessment, response: Response | None = None) -> AssessmentRead:
+async def _reads(session, rows: list[Assessment]) -> list[AssessmentRead]:
+    """Assessments with their template's and unit's names (one query each, whatever the page size)."""
+    cards = dict((await session.execute(select(Scorecard.id, Scorecard.name).where(
+        Scorecard.id.in_({a.scorecard_id for a in rows})))).all()) if rows else {}
+    units = dict((await session.execute(select(OrgUnit.id, OrgUnit.name).where(
+        OrgUnit.id.in_({a.unit_id for a in rows})))).all()) if rows else {}
+    return [AssessmentRead.model_validate(a).model_copy(update={
+        "scorecard_name": cards.get(a.scorecard_id, ""), "unit_name": units.get(a.unit_id, "")}) for a in rows]
+
+
+async def _read(session, a: Assessment, response: Response | None = None) -> AssessmentRead:
     if response is not None:
         set_etag(response, etag("assessment", a.id, a.version))
-    return AssessmentRead.model_validate(a)
+    return (await _reads(session, [a]))[0]
 
 
 @router.get("/assessments", response_model=Page[AssessmentRead], summary="Assessments (view over their unit)")
@@ -103,14 +169,14 @@ async def list_assessments(session: Session, principal: CurrentPrincipal, limit:
     if status:
         stmt = stmt.where(Assessment.status == status)
     rows, nxt = await paginate(session, stmt, Assessment.id, limit=limit, cursor=cursor)
-    return Page[AssessmentRead](items=[_read(a) for a in rows], next_cursor=nxt)
+    return Page[AssessmentRead](items=await _reads(session, rows), next_cursor=nxt)
 
 
 @router.get("/assessments/{assessment_id}", response_model=AssessmentRead)
 async def get_assessment(assessment_id: int, session: Session, principal: CurrentPrincipal, response: Response):
     a = await _load(session, assessment_id)
     principal.require("view", a.unit_path, what="this assessment's unit")
-    return _read(a, response)
+    return await _read(session, a, response)
 
 
 @router.post("/assessments", response_model=AssessmentRead, status_code=201,
@@ -136,7 +202,7 @@ async def create_assessment(body: AssessmentCreate, request: Request, response: 
     await domain.compute(session, a, card, unit, lib=await Library.load(session))
     session.add(a)
     await session.flush()
-    out = _read(a, response)
+    out = await _read(session, a, response)
     await audit(session, request, principal, "assessment.created", "assessment", a.id, unit_path=unit.path,
                 grant=grant, after=domain.assessment_data(a))
     return out
@@ -172,7 +238,7 @@ async def put_scores(assessment_id: int, body: ScoresUpdate, request: Request, r
                                                  for k, q in body.qualitative.items()}}
     await domain.compute(session, a, card, unit, lib=await Library.load(session))
     await session.flush()
-    out = _read(a, response)
+    out = await _read(session, a, response)
     await audit(session, request, principal, "assessment.scored", "assessment", a.id, unit_path=a.unit_path,
                 grant=grant, before=before, after=domain.assessment_data(a))
     return out
@@ -185,7 +251,7 @@ async def recompute(assessment_id: int, request: Request, response: Response, se
     a, grant, card, unit = await _editable(session, request, principal, assessment_id)
     await domain.compute(session, a, card, unit, lib=await Library.load(session))
     await session.flush()
-    return _read(a, response)
+    return await _read(session, a, response)
 
 
 @router.post("/assessments/{assessment_id}/finalize", response_model=AssessmentRead,
@@ -204,7 +270,7 @@ async def finalize(assessment_id: int, body: FinalizeBody, request: Request, res
     a.outcomes = outcomes
     a.status, a.finalized_by, a.finalized_at = "finalized", principal.sub, utcnow()
     await session.flush()
-    out = _read(a, response)
+    out = await _read(session, a, response)
     data = domain.assessment_data(a)
     await audit(session, request, principal, "assessment.finalized", "assessment", a.id, unit_path=a.unit_path,
                 grant=grant, before=before, after=data, note=body.note)

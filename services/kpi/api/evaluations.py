@@ -43,7 +43,10 @@ async def get_evaluation(request: Request, session: Session, principal: CurrentP
     unit = await unit_or_404(session, unit_id)
     principal.require("view", unit.path, what=unit.name)
     p = parse_period_param(period)
-    lib = await Library.load(session)
+    lib = request.app.state.evaluations.get(("library", gen))
+    if lib is None:  # the library is an evaluation input too: good for the same generation
+        lib = await Library.load(session)
+        request.app.state.evaluations.put(("library", gen), lib)
     codes = None
     if indicator_code:
         unknown = [c for c in indicator_code if c not in lib.by_code]

@@ -12,7 +12,7 @@ from services.common.security import CurrentPrincipal
 from services.planning import plans as P
 from services.planning.decomposition import ChildTargets, compare
 from services.planning.models import BalancingAdjustment, Plan
-from services.planning.schemas import AdjustmentIn
+from services.planning.schemas import AdjustmentIn, ConsolidationRead
 from services.planning.workflow import journal
 
 router = APIRouter(tags=["consolidation"])
@@ -61,7 +61,7 @@ async def consolidate(session, principal, unit_id: int, period: str) -> dict:
     }
 
 
-@router.get("/consolidation", summary="Top-down against bottom-up targets for a unit and period, with gaps")
+@router.get("/consolidation", response_model=ConsolidationRead, summary="Top-down against bottom-up targets for a unit and period, with gaps")
 async def get_consolidation(session: Session, principal: CurrentPrincipal, unit_id: int = Query(...),
                             period: str = Query(...)):
     return await consolidate(session, principal, unit_id, period)

@@ -17,9 +17,9 @@ from services.planning.api.deps import PlanCtx, holders_lookup
 from services.planning.decomposition import ChildTargets, compare
 from services.planning.models import (GuidanceNote, OrgUnit, Plan, PlanAction, PlanVersion, StageSignature,
                                       Suggestion)
-from services.planning.schemas import (ActionBody, ActionRead, GuidanceRead, HistoryRead, PlanCreate, PlanRead,
-                                       PlanSummary, PlanUpdate, SuggestionAnswer, SuggestionRead, TaskRead,
-                                       VersionRead)
+from services.planning.schemas import (ActionBody, ActionRead, DecompositionRead, GuidanceRead, HistoryRead,
+                                       PlanCreate, PlanRead, PlanSummary, PlanUpdate, SuggestionAnswer,
+                                       SuggestionRead, TaskRead, VersionRead)
 from services.common.db import utcnow
 
 router = APIRouter(tags=["plans"])
@@ -53,7 +53,8 @@ async def read_plan(ctx: W.Ctx, response: Response | None = None) -> PlanRead:
     task_reads = []
     for t in tasks:
         late, late_ms = P.overdue(t, today)
-        task_reads.append(TaskRead.model_validate(t).model_copy(update={"overdue": late, "overdue_milestones": late_ms}))
+        task_reads.append(TaskRead.model_validate(t).model_copy(update={
+            "overdue": late, "overdue_milestones": late_ms, "plan_title": plan.title, "plan_unit_id": plan.unit_id}))
     signatures = (await session.execute(select(StageSignature).where(StageSignature.plan_id == plan.id))).scalars().all()
     open_s = (await session.execute(select(Suggestion).where(Suggestion.plan_id == plan.id,
                                                              Suggestion.status == "open"))).scalars().all()
@@ -61,6 +62,7 @@ async def read_plan(ctx: W.Ctx, response: Response | None = None) -> PlanRead:
         set_etag(response, plan_etag(plan))
     return PlanRead(
         **PlanSummary.model_validate(plan).model_dump(), guidance=plan.guidance, risk_notes=plan.risk_notes,
+        linked_risks=list(plan.linked_risks or []),
         inherited_guidance=await inherited_guidance(session, plan),
         targets=targets, tasks=task_reads, resources=resources,
         budget_total=sum(r.amount or 0 for r in resources if r.kind == "budget"),
@@ -79,7 +81,7 @@ async def create_plan(body: PlanCreate, session: Session, principal: CurrentPrin
     flow = await W.load_flow(session, kind)
     plan = Plan(unit_id=body.unit_id, period=body.period, kind=kind, title=body.title,
                 parent_plan_id=body.parent_plan_id, guidance=body.guidance, risk_notes=body.risk_notes,
-                status="draft", created_by=principal.sub, pending_signers=[])
+                linked_risks=body.linked_risks, status="draft", created_by=principal.sub, pending_signers=[])
     session.add(plan)
     await session.flush()
     await P.replace_content(session, plan, targets=body.targets, tasks=body.tasks, resources=body.resources)
@@ -232,7 +234,7 @@ async def list_guidance(ctx: PlanCtx):
                                       .order_by(GuidanceNote.id))).scalars().all()
 
 
-@router.get("/plans/{plan_id}/decomposition", summary="Child plans' targets against this plan's (gaps shown)")
+@router.get("/plans/{plan_id}/decomposition", response_model=DecompositionRead, summary="Child plans' targets against this plan's (gaps shown)")
 async def decomposition(ctx: PlanCtx):
     s = ctx.session
     targets, _, _ = await P.content(s, ctx.plan.id)

@@ -14,9 +14,9 @@ from services.common.problems import Forbidden, Invalid, NotFound
 from services.common.security import CurrentPrincipal
 from services.planning import plans as P
 from services.planning.api.deps import PlanCtx
-from services.planning.models import MeetingDecision, OrgUnit, Plan, PlanTask, ProgressReport
-from services.planning.schemas import (DecisionIn, DecisionRead, DispatchBody, ReportIn, ReportRead, TaskRead,
-                                       TaskUpdate)
+from services.planning.models import MeetingDecision, OrgUnit, Plan, PlanTask, ProgressReport, TaskProgress
+from services.planning.schemas import (AgendaRead, DecisionIn, DecisionRead, DispatchBody, ProgressIn, ProgressRead,
+                                       ReportIn, ReportRead, TaskRead, TaskUpdate)
 from services.planning.workflow import journal
 
 router = APIRouter(tags=["tracking"])
@@ -32,9 +32,21 @@ def _week(text: str) -> str:
     return p.text
 
 
-def task_read(t: PlanTask, today: date | None = None) -> TaskRead:
+def task_read(t: PlanTask, today: date | None = None, plan: Plan | tuple[str, int] | None = None) -> TaskRead:
+    """The task with its overdue flags and, when given, its plan's title and unit."""
     late, late_ms = P.overdue(t, today or date.today())
-    return TaskRead.model_validate(t).model_copy(update={"overdue": late, "overdue_milestones": late_ms})
+    update: dict = {"overdue": late, "overdue_milestones": late_ms}
+    if plan is not None:
+        update["plan_title"], update["plan_unit_id"] = (plan.title, plan.unit_id) if isinstance(plan, Plan) else plan
+    return TaskRead.model_validate(t).model_copy(update=update)
+
+
+async def _plan_refs(session, tasks) -> dict[int, tuple[str, int]]:
+    ids = {t.plan_id for t in tasks}
+    if not ids:
+        return {}
+    rows = await session.execute(select(Plan.id, Plan.title, Plan.unit_id).where(Plan.id.in_(ids)))
+    return {pid: (title, unit_id) for pid, title, unit_id in rows}
 
 
 @router.put("/plans/{plan_id}/reports/{week}", response_model=ReportRead,
@@ -77,7 +89,8 @@ async def list_reports(ctx: PlanCtx):
                                       .order_by(ProgressReport.week))).scalars().all()
 
 
-@router.get("/meetings/{week}/agenda", summary="The weekly operations meeting (周例会) agenda")
+@router.get("/meetings/{week}/agenda", response_model=AgendaRead,
+            summary="The weekly operations meeting (周例会) agenda")
 async def agenda(week: str, session: Session, principal: CurrentPrincipal,
                  unit_id: int | None = Query(None, description="Only this unit's subtree")):
     week = _week(week)
@@ -150,7 +163,8 @@ async def list_tasks(session: Session, principal: CurrentPrincipal, limit: int =
         late = (PlanTask.due < date.today()) & PlanTask.status.not_in(("done", "cancelled"))
         stmt = stmt.where(late if overdue else ~late)
     rows, nxt = await paginate(session, stmt, PlanTask.id, limit=limit, cursor=cursor)
-    return Page[TaskRead](items=[task_read(t) for t in rows], next_cursor=nxt)
+    plans = await _plan_refs(session, rows)
+    return Page[TaskRead](items=[task_read(t, plan=plans.get(t.plan_id)) for t in rows], next_cursor=nxt)
 
 
 async def _task_ctx(session, principal, task_id: int):
@@ -176,17 +190,59 @@ async def update_task(task_id: int, body: TaskUpdate, session: Session, principa
         setattr(task, k, v)
     await session.flush()
     set_etag(response, etag("task", task.id, task.version))
-    return task_read(task)
+    return task_read(task, plan=plan)
+
+
+def _require_owner_or_planner(principal, task: PlanTask, path: str) -> None:
+    if not (principal.can("plan", path) or (principal.user_id is not None and principal.user_id == task.owner_id)):
+        raise Forbidden("Only the task's owner or a holder of 'plan' over its unit may report its progress.")
+
+
+@router.post("/tasks/{task_id}/progress", response_model=TaskRead, status_code=201,
+             summary="Report progress on a task (percent, note, evidence); kept as the task's progress log")
+async def report_progress(task_id: int, body: ProgressIn, session: Session, principal: CurrentPrincipal,
+                          request: Request, response: Response):
+    task, plan, units, path = await _task_ctx(session, principal, task_id)
+    check_if_match(request, etag("task", task.id, task.version))
+    _require_owner_or_planner(principal, task, path)
+    if plan.status not in ("issued", "published"):
+        raise Invalid("Progress is reported on tasks of issued or published plans.", field="task_id")
+    if task.status == "cancelled":
+        raise Invalid("This task was cancelled.", field="task_id")
+    before = {"progress": task.progress, "status": task.status}
+    task.progress = body.progress
+    if body.status is not None:
+        task.status = body.status
+    elif task.status == "not_started" and body.progress > 0:
+        task.status = "in_progress"
+    session.add(TaskProgress(task_id=task.id, progress=body.progress, status=task.status, note=body.note,
+                             evidence=body.evidence, author=principal.sub, author_name=principal.name))
+    await session.flush()
+    await journal.audit(session, actor=principal, action="task.progressed", subject_type="task", subject_id=task.id,
+                        unit_path=path, before=before,
+                        after={"progress": task.progress, "status": task.status, "evidence": body.evidence},
+                        note=body.note, request=request)
+    set_etag(response, etag("task", task.id, task.version))
+    return task_read(task, plan=plan)
+
+
+@router.get("/tasks/{task_id}/progress", response_model=list[ProgressRead],
+            summary="A task's progress updates, newest first")
+async def list_progress(task_id: int, session: Session, principal: CurrentPrincipal):
+    task, _, _, _ = await _task_ctx(session, principal, task_id)
+    return (await session.execute(select(TaskProgress).where(TaskProgress.task_id == task.id)
+                                  .order_by(TaskProgress.id.desc()))).scalars().all()
 
 
 @router.post("/tasks/{task_id}/dispatch", response_model=TaskRead,
-             summary="调度: reassign a task's owner or unit within the dispatcher's scope")
+             summary="调度: reassign a task's owner, unit or deadline within the dispatcher's scope")
 async def dispatch(task_id: int, body: DispatchBody, session: Session, principal: CurrentPrincipal,
                    request: Request, response: Response):
     task, plan, units, path = await _task_ctx(session, principal, task_id)
     check_if_match(request, etag("task", task.id, task.version))
     grant = principal.require("dispatch", path, what=units.by_id[plan.unit_id].name)
-    before = {"owner_id": task.owner_id, "owner_name": task.owner_name, "unit_id": task.unit_id}
+    before = {"owner_id": task.owner_id, "owner_name": task.owner_name, "unit_id": task.unit_id,
+              "due": task.due.isoformat() if task.due else None}
     if body.unit_id is not None:
         new_path = units.path(body.unit_id)
         principal.require("dispatch", new_path, what=units.by_id[body.unit_id].name)
@@ -194,14 +250,20 @@ async def dispatch(task_id: int, body: DispatchBody, session: Session, principal
     if body.owner_id is not None:
         task.owner_id = body.owner_id
         task.owner_name = body.owner_name or ""
+    if body.due is not None:
+        if task.start and body.due < task.start:
+            raise Invalid("The deadline must not be before the task's start.", field="due")
+        task.due = body.due
+        task.overdue_notified_at = None  # a new deadline may pass again
     await session.flush()
-    after = {"owner_id": task.owner_id, "owner_name": task.owner_name, "unit_id": task.unit_id}
+    after = {"owner_id": task.owner_id, "owner_name": task.owner_name, "unit_id": task.unit_id,
+             "due": task.due.isoformat() if task.due else None}
     await journal.audit(session, actor=principal, action="task.dispatched", subject_type="task", subject_id=task.id,
                         unit_path=path, grant=grant, before=before, after=after, note=body.comment, request=request)
     await journal.emit(session, "planning.task.dispatched", task.id,
                        {"task_id": task.id, "plan_id": plan.id, **after, "comment": body.comment}, path)
     set_etag(response, etag("task", task.id, task.version))
-    return task_read(task)
+    return task_read(task, plan=plan)
 
 
 async def flag_overdue(session) -> int:

@@ -115,6 +115,25 @@ async def update_kri(kri: ValidKri, body: KriUpdate, session: Session, principal
     return kri_read(kri)
 
 
+@router.delete("/kris/{kri_id}", status_code=204,
+               summary="Remove a KRI set up by mistake (no values, no alerts); otherwise pause it (If-Match)")
+async def delete_kri(kri: ValidKri, session: Session, principal: CurrentPrincipal, request: Request):
+    risk, unit = await _risk_and_unit(session, kri.risk_id)
+    grant = require_plan(principal, unit, "remove key risk indicators of its risks")
+    check_if_match(request, etag("kri", kri.id, kri.version))
+    has_value = (await session.execute(select(KriValue.id).where(KriValue.kri_id == kri.id).limit(1))).first()
+    has_alert = (await session.execute(select(Alert.id).where(Alert.kri_id == kri.id).limit(1))).first()
+    if has_value is not None or has_alert is not None:
+        raise Conflict("This KRI has recorded values or alerts; pause it instead (PATCH active=false) so its "
+                       "history stays.", field="active")
+    before = kri_read(kri).model_dump(mode="json")
+    await session.delete(kri)
+    await session.flush()
+    await journal.audit(session, actor=principal, action="kri.deleted", subject_type="kri", subject_id=before["id"],
+                        unit_path=unit.path, grant=grant, before=before, request=request)
+    return Response(status_code=204)
+
+
 @router.post("/kris/{kri_id}/values", response_model=KriValueRead, status_code=201,
              summary="Give a KRI a value; an alert is raised when it crosses to warning or critical")
 async def post_value(kri: ValidKri, body: KriValueCreate, session: Session, principal: CurrentPrincipal):

@@ -43,7 +43,8 @@ export default function InboxPage() {
             </Card>
           </Col>
           <Col xs={24} xl={12}>
-            <Card size="small" title={<Space>{t('inbox.myTasks')}<Badge count={data?.my_tasks.length ?? 0} showZero color="#1677ff" /></Space>}>
+            <Card size="small" title={<Space>{t('inbox.myTasks')}<Badge count={data?.my_tasks.length ?? 0} showZero color="#1677ff" /></Space>}
+              extra={<Link to="/plans/tasks">{t('inbox.reportProgress')}</Link>}>
               <List
                 size="small"
                 dataSource={data?.my_tasks ?? []}

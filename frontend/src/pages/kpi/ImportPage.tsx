@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Result, Space, Table, Typography, Upload } from 'antd';
-import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, EditOutlined, UploadOutlined } from '@ant-design/icons';
 import type { UploadFile } from 'antd';
 import { Link } from 'react-router-dom';
 import { measurementTemplateUrl, useImportMeasurements } from '../../api/kpi';
@@ -39,6 +39,7 @@ export default function ImportPage() {
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }} wrap>
         <Typography.Title level={4} style={{ margin: 0 }}>{t('kpi.importTitle')}</Typography.Title>
         <Space>
+          <Link to="/kpi/measurements/new"><Button icon={<EditOutlined />}>{t('kpi.manualEntry')}</Button></Link>
           <Button icon={<DownloadOutlined />} onClick={() => void template('xlsx')}>{t('kpi.templateXlsx')}</Button>
           <Button icon={<DownloadOutlined />} onClick={() => void template('csv')}>{t('kpi.templateCsv')}</Button>
         </Space>

@@ -1,13 +1,16 @@
 import { useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
-import { Alert, Card, Col, Empty, Input, Row, Segmented, Space, Statistic, Tag, Tooltip, Typography } from 'antd';
+import { Link, useSearchParams } from 'react-router-dom';
+import { Alert, Button, Card, Col, Empty, Input, Row, Segmented, Space, Statistic, Tag, Tooltip, Typography } from 'antd';
+import { EditOutlined } from '@ant-design/icons';
 import { useEvaluations, useSeries } from '../../api/kpi';
 import type { EvaluationRow } from '../../api/types';
 import { changeIsGood, fmtChange, fmtNum, fmtRatio, kpiTrendOption, monthsBefore, MONTH_RE, statusColor, statusCounts } from '../../charts/kpi';
 import { EChart } from '../../components/EChart';
-import { QueryState, UnitSelect } from '../../components/common';
+import { QueryState, UnitSelect, useUnitNames } from '../../components/common';
 import { useSession } from '../../app/session';
 import { useT } from '../../i18n';
+import { ActionFormModal, RAISE_RIGHTS, type ActionSeed } from './ActionFormModal';
+import { canOver } from '../../app/grants';
 
 /** The previous calendar month ("2026-10" in November 2026): the latest one usually complete. */
 function defaultPeriod(): string {
@@ -72,7 +75,7 @@ function KpiCard({ row, selected, onSelect }: { row: EvaluationRow; selected: bo
   );
 }
 
-function Trend({ row, unitId, period }: { row: EvaluationRow; unitId: number; period: string }) {
+function Trend({ row, unitId, period, onRaise }: { row: EvaluationRow; unitId: number; period: string; onRaise?: () => void }) {
   const { t, locale } = useT();
   const from = monthsBefore(period, 23);
   const series = useSeries({ indicator_code: row.indicator_code, unit_id: unitId, from, to: period });
@@ -84,7 +87,8 @@ function Trend({ row, unitId, period }: { row: EvaluationRow; unitId: number; pe
   );
   const name = locale === 'zh-CN' ? row.name : row.name_en || row.name;
   return (
-    <Card size="small" title={t('kpi.trendTitle', { name, from, to: period })}>
+    <Card size="small" title={t('kpi.trendTitle', { name, from, to: period })}
+      extra={onRaise && <Button size="small" onClick={onRaise}>{t('kpi.raiseAction')}</Button>}>
       <QueryState loading={series.isPending} error={series.error} empty={!series.data?.items.length}>
         <EChart option={option} height={300} ariaLabel={t('kpi.trendTitle', { name, from, to: period })} />
       </QueryState>
@@ -93,9 +97,11 @@ function Trend({ row, unitId, period }: { row: EvaluationRow; unitId: number; pe
 }
 
 export default function KpiDashboardPage() {
-  const { t } = useT();
-  const { me } = useSession();
+  const { t, locale } = useT();
+  const { me, access } = useSession();
+  const units = useUnitNames();
   const [params, setParams] = useSearchParams();
+  const [raising, setRaising] = useState<ActionSeed | null>(null);
   const unit_id = params.get('unit_id') ? Number(params.get('unit_id')) : me?.positions[0]?.unit_id;
   const period = params.get('period') ?? defaultPeriod();
   const [periodText, setPeriodText] = useState(period);
@@ -112,6 +118,13 @@ export default function KpiDashboardPage() {
   const counts = statusCounts(rows);
   const selectedCode = params.get('indicator') ?? rows.find((r) => r.target !== null)?.indicator_code ?? rows[0]?.indicator_code;
   const selected = rows.find((r) => r.indicator_code === selectedCode) ?? rows[0];
+  const canRaise = unit_id !== undefined && canOver(me?.grants, RAISE_RIGHTS, units.get(unit_id)?.path);
+  // one action per evaluation row (origin_ref): raising it twice answers 409 and names the first
+  const raiseFor = (r: EvaluationRow) => setRaising({
+    unit_id, indicator_code: r.indicator_code, period, origin: 'evaluation', origin_ref: `${r.indicator_code}@${unit_id}/${period}`,
+    title: t('kpi.evaluationActionTitle', { name: locale === 'zh-CN' ? r.name : r.name_en || r.name, period }),
+    description: t('kpi.evaluationActionDescription', { actual: fmtNum(r.actual), target: fmtNum(r.target), attainment: fmtRatio(r.attainment) }),
+  });
   return (
     <div>
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }} wrap>
@@ -120,6 +133,11 @@ export default function KpiDashboardPage() {
           <UnitSelect value={unit_id} onChange={(v) => set('unit_id', v === undefined ? undefined : String(v))} style={{ width: 220 }} />
           <Input.Search aria-label={t('kpi.period')} placeholder="2026-10" value={periodText} onChange={(e) => setPeriodText(e.target.value)}
             onSearch={(v) => set('period', v.trim())} status={MONTH_RE.test(periodText) || /^\d{4}$/.test(periodText) ? undefined : 'error'} style={{ width: 150 }} />
+          {access.rights.has('plan') && (
+            <Link to={`/kpi/measurements/new?${new URLSearchParams({ ...(unit_id !== undefined ? { unit_id: String(unit_id) } : {}), period }).toString()}`}>
+              <Button icon={<EditOutlined />}>{t('kpi.manualEntry')}</Button>
+            </Link>
+          )}
           <Segmented value={filter} onChange={(v) => setFilter(v as 'measured' | 'all')}
             options={[{ value: 'measured', label: t('kpi.onlyMeasured') }, { value: 'all', label: t('kpi.allIndicators') }]} />
         </Space>
@@ -150,13 +168,14 @@ export default function KpiDashboardPage() {
                   </Row>
                 </Col>
                 <Col xs={24} xl={10}>
-                  {selected && unit_id !== undefined && <Trend row={selected} unitId={unit_id} period={MONTH_RE.test(period) ? period : `${period}-12`} />}
+                  {selected && unit_id !== undefined && <Trend row={selected} unitId={unit_id} period={MONTH_RE.test(period) ? period : `${period}-12`} onRaise={canRaise ? () => raiseFor(selected) : undefined} />}
                 </Col>
               </Row>
             )}
           </>
         )}
       </QueryState>
+      <ActionFormModal open={raising !== null} seed={raising ?? undefined} onClose={() => setRaising(null)} />
     </div>
   );
 }

@@ -6,7 +6,7 @@ import {
 } from 'antd';
 import { EditOutlined, FormOutlined } from '@ant-design/icons';
 import { useAnswerSuggestion, exportPlanUrl, useGuidanceNotes, usePlan, usePlanHistory, useReports, useSuggestions } from '../../api/planning';
-import type { ActionRead, PlanRead, StageRead, SuggestionRead, TaskRead } from '../../api/types';
+import type { ActionRead, PlanRead, StageRead, SuggestionRead } from '../../api/types';
 import { ErrorAlert, QueryState, StatusTag, useUnitNames } from '../../components/common';
 import { EChart } from '../../components/EChart';
 import { IndicatorName } from '../../components/Indicator';
@@ -16,6 +16,8 @@ import { useSession } from '../../app/session';
 import { useT } from '../../i18n';
 import { ActionBar } from './ActionBar';
 import { ExportButton } from './ExportButton';
+import { LinkedRisksCard } from './LinkedRisks';
+import { TaskTable } from './TaskTable';
 import { describeRequirement } from './planActions';
 import { useUsers } from '../../api/org';
 
@@ -157,32 +159,13 @@ function fmt(v: unknown): string {
   return String(v);
 }
 
-function Tasks({ tasks }: { tasks: TaskRead[] }) {
+function Tasks({ plan }: { plan: PlanRead }) {
   const { t } = useT();
+  const tasks = plan.tasks ?? [];
   const option = useMemo(() => taskProgressOption(tasks, t('plans.progress')), [tasks, t]);
   return (
     <>
-      <Table<TaskRead> size="small" rowKey="id" pagination={false} dataSource={tasks} locale={{ emptyText: t('plans.noTasks') }}
-        expandable={{
-          rowExpandable: (r) => (r.milestones ?? []).length > 0,
-          expandedRowRender: (r) => (
-            <List size="small" header={t('plans.milestones')} dataSource={r.milestones as { title: string; due: string; done?: boolean }[]} renderItem={(m) => (
-              <List.Item>
-                <Space>{m.title}<span>{m.due}</span>{m.done ? <Tag color="green">{t('plans.done')}</Tag> : (r.overdue_milestones ?? []).includes(m.title) ? <Tag color="red">{t('plans.overdue')}</Tag> : null}</Space>
-              </List.Item>
-            )} />
-          ),
-        }}
-        columns={[
-          { title: t('plans.taskTitle'), dataIndex: 'title', render: (v: string, r) => <Space>{v}{r.overdue && <Tag color="red">{t('plans.overdue')}</Tag>}{(r.overdue_milestones ?? []).length > 0 && !r.overdue && <Tag color="orange">{t('plans.milestoneOverdue')}</Tag>}</Space> },
-          { title: t('plans.measures'), dataIndex: 'measures', ellipsis: true },
-          { title: t('plans.owner'), dataIndex: 'owner_name', width: 100 },
-          { title: t('plans.start'), dataIndex: 'start', width: 100 },
-          { title: t('plans.due'), dataIndex: 'due', width: 100 },
-          { title: t('plans.milestones'), dataIndex: 'milestones', width: 70, align: 'right', render: (m: unknown[]) => m.length },
-          { title: t('plans.progress'), dataIndex: 'progress', width: 70, align: 'right', render: (v: number) => `${Math.round(v)}%` },
-          { title: t('plans.taskStatus.label'), dataIndex: 'status', width: 90, render: (s: string) => <StatusTag status={s} ns="plans.taskStatus" /> },
-        ]} />
+      <TaskTable tasks={tasks} planStatus={plan.status} />
       {tasks.length > 0 && <Card size="small" style={{ marginTop: 12 }} title={t('plans.progressChart')}><EChart option={option} height={Math.max(120, tasks.length * 28 + 30)} ariaLabel={t('plans.progressChart')} /></Card>}
     </>
   );
@@ -276,6 +259,7 @@ export default function PlanDetailPage() {
                     <Card size="small" title={t('plans.riskNotes')} style={{ marginTop: 12 }}>
                       {p.risk_notes ? <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{p.risk_notes}</Typography.Paragraph> : <Typography.Text type="secondary">{t('plans.noRiskNotes')}</Typography.Text>}
                     </Card>
+                    <LinkedRisksCard planId={p.id} ids={p.linked_risks ?? []} />
                     <Card size="small" title={t('plans.facts')} style={{ marginTop: 12 }}>
                       <Descriptions size="small" column={1} items={[
                         { key: 'c', label: t('plans.createdAt'), children: p.created_at.slice(0, 16).replace('T', ' ') },
@@ -287,7 +271,7 @@ export default function PlanDetailPage() {
                 </Row>
               ),
             },
-            { key: 'tasks', label: `${t('plans.tasks')} (${(p.tasks ?? []).length})`, children: <Tasks tasks={p.tasks ?? []} /> },
+            { key: 'tasks', label: `${t('plans.tasks')} (${(p.tasks ?? []).length})`, children: <Tasks plan={p} /> },
             {
               key: 'approval', label: t('plans.tabApproval'), children: (
                 <>

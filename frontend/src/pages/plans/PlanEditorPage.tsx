@@ -12,6 +12,7 @@ import { useApiFeedback } from '../../app/feedback';
 import { useSession } from '../../app/session';
 import { useT } from '../../i18n';
 import { PERIOD_RE } from './PlanListPage';
+import { RiskPicker } from './LinkedRisks';
 
 type MilestoneV = { title: string; due?: Dayjs | null; done?: boolean };
 type TaskV = { title: string; measures?: string; owner_id?: number | null; owner_name?: string; start?: Dayjs | null; due?: Dayjs | null; milestones?: MilestoneV[] };
@@ -19,7 +20,7 @@ type TargetV = { indicator_code: string; value: number; unit?: string; aggregati
 type ResourceV = { kind: ResourceKind; description: string; quantity?: number | null; unit?: string; amount?: number | null };
 export type EditorValues = {
   unit_id: number; period: string; title: string; parent_plan_id?: number | null; guidance?: string; risk_notes?: string;
-  targets?: TargetV[]; tasks?: TaskV[]; resources?: ResourceV[];
+  targets?: TargetV[]; tasks?: TaskV[]; resources?: ResourceV[]; linked_risks?: number[];
 };
 
 const day = (d?: Dayjs | null) => (d ? d.format('YYYY-MM-DD') : null);
@@ -40,6 +41,7 @@ export function toPlanBody(v: EditorValues): PlanCreate {
       milestones: (x.milestones ?? []).map((m) => ({ title: m.title.trim(), due: day(m.due) ?? '', done: m.done ?? false })),
     })),
     resources: (v.resources ?? []).map((x) => ({ kind: x.kind, description: x.description, quantity: x.quantity ?? null, unit: x.unit ?? '', amount: x.amount ?? null })),
+    linked_risks: v.linked_risks ?? [],
   };
 }
 
@@ -53,6 +55,7 @@ function fromPlan(p: PlanRead): EditorValues {
       milestones: (x.milestones as { title: string; due: string; done?: boolean }[]).map((m) => ({ title: m.title, due: d(m.due), done: m.done })),
     })),
     resources: (p.resources ?? []).map((x) => ({ kind: x.kind as ResourceKind, description: x.description, quantity: x.quantity, unit: x.unit, amount: x.amount })),
+    linked_risks: p.linked_risks ?? [],
   };
 }
 
@@ -103,7 +106,7 @@ export default function PlanEditorPage() {
     }
   };
 
-  const initial: Partial<EditorValues> = { unit_id: me?.positions[0]?.unit_id, targets: [], tasks: [], resources: [] };
+  const initial: Partial<EditorValues> = { unit_id: me?.positions[0]?.unit_id, targets: [], tasks: [], resources: [], linked_risks: [] };
   const body = (
     <Form form={form} layout="vertical" onFinish={onFinish} initialValues={initial} scrollToFirstError
       onKeyDown={(e) => {
@@ -139,6 +142,11 @@ export default function PlanEditorPage() {
           </Col>
           <Col xs={24} md={12}>
             <Form.Item name="risk_notes" label={t('plans.riskNotes')}><Input.TextArea rows={2} /></Form.Item>
+          </Col>
+          <Col span={24}>
+            <Form.Item name="linked_risks" label={t('plans.risks.title')} extra={t('plans.risks.help')}>
+              <RiskPicker />
+            </Form.Item>
           </Col>
         </Row>
       </Card>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Button, Card, Input, Select, Space, Table, Tag, Typography } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
+import { PlusOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { usePlans } from '../../api/planning';
 import type { PlanSummary } from '../../api/types';
 import { ErrorAlert, StatusTag, UnitSelect, useUnitNames } from '../../components/common';
@@ -30,7 +30,10 @@ export default function PlanListPage() {
     <div>
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }}>
         <Typography.Title level={4} style={{ margin: 0 }}>{t('plans.listTitle')}</Typography.Title>
-        {access.rights.has('plan') && <Link to="/plans/new"><Button type="primary" icon={<PlusOutlined />}>{t('plans.new')}</Button></Link>}
+        <Space>
+          <Link to="/plans/tasks"><Button icon={<UnorderedListOutlined />}>{t('plans.tasksPage.title')}</Button></Link>
+          {access.rights.has('plan') && <Link to="/plans/new"><Button type="primary" icon={<PlusOutlined />}>{t('plans.new')}</Button></Link>}
+        </Space>
       </Space>
       <Card size="small" style={{ marginBottom: 12 }}>
         <Space wrap>

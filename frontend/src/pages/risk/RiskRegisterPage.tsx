@@ -1,11 +1,15 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { Button, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
 import { useRisks, type RiskFilters } from '../../api/risk';
 import type { RiskRead } from '../../api/types';
+import { useSession } from '../../app/session';
 import { LEVEL_TAG } from '../../charts/risk';
 import { ErrorAlert, UnitSelect } from '../../components/common';
 import { useT } from '../../i18n';
+import { RiskFormModal } from './RiskFormModal';
+import { riskRights } from './riskRules';
 
 export const CATEGORIES = ['market', 'policy', 'technology', 'personnel', 'supply_chain', 'equipment', 'safety', 'finance', 'compliance', 'other'] as const;
 export const STATUSES = ['identified', 'assessed', 'treating', 'monitoring', 'closed'] as const;
@@ -24,6 +28,9 @@ export default function RiskRegisterPage() {
   const [filters, setFilters] = useState<RiskFilters>({});
   const [q, setQ] = useState('');
   const risks = useRisks(filters);
+  const { me, access } = useSession();
+  const [dialog, setDialog] = useState<{ id?: number } | null>(null);
+  const mayEdit = (r: RiskRead) => riskRights(r, me?.grants, me?.user.id).edit;
   const set = (patch: Partial<RiskFilters>) => setFilters((f) => ({ ...f, ...patch, cursor: undefined }));
   return (
     <div>
@@ -40,6 +47,7 @@ export default function RiskRegisterPage() {
           <Select allowClear placeholder={t('risk.strategy')} aria-label={t('risk.strategy')} value={filters.strategy} onChange={(v) => set({ strategy: v })} style={{ width: 100 }}
             options={STRATEGIES.map((s) => ({ value: s, label: t(`risk.strategies.${s}`) }))} />
           <Input.Search allowClear placeholder={t('risk.search')} aria-label={t('risk.search')} value={q} onChange={(e) => setQ(e.target.value)} onSearch={(v) => set({ q: v.trim() || undefined })} style={{ width: 180 }} />
+          {access.rights.has('plan') && <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({})}>{t('risk.newRisk')}</Button>}
         </Space>
       </Space>
       <ErrorAlert error={risks.error} />
@@ -55,7 +63,12 @@ export default function RiskRegisterPage() {
           { title: t('risk.status'), dataIndex: 'status', width: 90, render: (s: string) => <Tag>{t(`risk.statuses.${s}`)}</Tag> },
           { title: t('risk.strategy'), dataIndex: 'strategy', width: 80, render: (s: string | null) => (s ? t(`risk.strategies.${s}`) : '—') },
           { title: t('risk.nextReview'), dataIndex: 'next_review_date', width: 110, render: (d: string | null) => d ?? '—' },
+          { title: '', key: 'ops', width: 70, fixed: 'right', render: (_, r) => mayEdit(r) && (
+            <Button size="small" type="link" onClick={() => setDialog({ id: r.id })} aria-label={t('risk.editNamed', { title: r.title })}>{t('common.edit')}</Button>
+          ) },
         ]} />
+      <RiskFormModal open={dialog !== null} riskId={dialog?.id} onClose={() => setDialog(null)}
+        onSaved={(r) => { if (dialog && dialog.id === undefined) navigate(`/risk/${r.id}`); }} />
       <Space style={{ marginTop: 8 }}>
         <Button size="small" disabled={!filters.cursor} onClick={() => setFilters((f) => ({ ...f, cursor: undefined }))}>{t('common.previous')}</Button>
         <Button size="small" disabled={!risks.data?.next_cursor} onClick={() => setFilters((f) => ({ ...f, cursor: risks.data?.next_cursor ?? undefined }))}>{t('common.next')}</Button>

@@ -1,0 +1,21 @@
+/** Whether the signed-in user's grants (GET /api/org/me) cover a right over one unit.
+ * The same rule as the services' path_matches, so a button shows exactly when the API would
+ * accept the click: exact = that unit, subtree = it and below, descendants = strictly below. */
+import type { GrantRead } from '../api/types';
+
+type GrantLike = Pick<GrantRead, 'right' | 'unit_path' | 'mode'>;
+
+export function grantCovers(g: GrantLike, right: string, unitPath: string): boolean {
+  if (g.right !== right) return false;
+  if (g.mode === 'exact') return unitPath === g.unit_path;
+  if (g.mode === 'subtree') return unitPath.startsWith(g.unit_path);
+  if (g.mode === 'descendants') return unitPath !== g.unit_path && unitPath.startsWith(g.unit_path);
+  return false;
+}
+
+/** True when any of `rights` is held over the unit; false while the unit's path is unknown. */
+export function canOver(grants: readonly GrantLike[] | undefined, rights: string | readonly string[], unitPath: string | undefined): boolean {
+  if (!grants || !unitPath) return false;
+  const wanted = typeof rights === 'string' ? [rights] : rights;
+  return grants.some((g) => wanted.some((r) => grantCovers(g, r, unitPath)));
+}

@@ -1,0 +1,249 @@
+// KPI: assessments (考核) from a new scorecard to a finalised grade, the template changed in place
+// (its draft run follows, the finalised one does not) and deleted only while unused, the same pages
+// without the assess right, and a measurement typed by hand that the dashboard then shows, with an
+// improvement action raised from it, its progress reported, completed and verified.
+export default function ({ test, session, shot, expect, menuTexts, base }) {
+  const CARD = '供应科月度考核（浏览器测试）';
+  let finalisedUrl;
+
+  /** Pick a unit in the open form's unit tree (a filtered tree keeps ancestors: click the node). */
+  async function pickUnit(page, scope, name) {
+    await scope.getByRole('combobox', { name: '组织单元' }).click();
+    await page.keyboard.type(name);
+    await page.locator(`.ant-select-tree-node-content-wrapper[title="${name}"]`).click();
+  }
+
+  test('kpi assessor builds a scorecard, runs an assessment, scores and finalises it', async () => {
+    const s = await session('ops_director');
+    const { page } = s;
+    const menu = await menuTexts(page);
+    for (const item of ['考核模板', '考核结果']) expect(menu.includes(item), `ops_director should see ${item}; menu: ${menu}`);
+
+    await page.goto(`${base()}/kpi/scorecards`);
+    await page.getByText('部门年度考核表').waitFor();
+    await page.getByRole('button', { name: '新建考核模板' }).click();
+    await page.getByLabel('模板名称').fill(CARD);
+    await pickUnit(page, page, '供应科');
+    // the default template: one indicator item (linear with cap) and one qualitative item
+    const items = page.getByTestId('scorecard-item');
+    await items.nth(0).getByRole('combobox', { name: '指标' }).click();
+    await page.keyboard.type('库存周转率');
+    await page.locator('.ant-select-item-option').filter({ hasText: '库存周转率' }).first().click();
+    await items.nth(0).getByLabel('权重').fill('50');
+    await items.nth(1).getByLabel('考核项').fill('团队管理');
+    await items.nth(1).getByLabel('权重').fill('30');
+    await page.getByRole('button', { name: '保存模板' }).click();
+    await page.getByText('权重合计为 80%，应为 100%').first().waitFor(); // refused before the API would
+    await items.nth(1).getByLabel('权重').fill('50');
+    await page.getByTestId('weight-total').getByText('权重合计 100%').waitFor();
+    await shot(page, '40-kpi-scorecard-editor');
+    await page.getByRole('button', { name: '保存模板' }).click();
+    await page.getByText('考核模板已保存').waitFor();
+    await page.waitForURL(/\/kpi\/scorecards$/);
+
+    const row = page.locator('.ant-table-row').filter({ hasText: CARD });
+    await row.getByRole('button', { name: '发起考核' }).click();
+    const modal = page.locator('.ant-modal-content');
+    await pickUnit(page, modal, '供应科');
+    await modal.getByText('日常考核').click();
+    expect(/^\d{4}-\d{2}$/.test(await modal.getByLabel('期间').inputValue()), 'a routine run defaults to last month');
+    await modal.getByLabel('期间').fill('2026-10');
+    await modal.getByRole('button', { name: '发起考核' }).click();
+    await page.waitForURL(/\/kpi\/assessments\/\d+$/);
+    await page.getByText('尚未评分的定性项：团队管理').waitFor();
+    // the indicator item is scored from attainment by the service
+    await page.getByTestId('assessment-items').getByText('线性计分，封顶 120%').waitFor();
+    await page.getByLabel('团队管理 得分').fill('85');
+    await page.getByLabel('团队管理 评分说明').fill('团队稳定，配合良好');
+    await shot(page, '41-kpi-assessment-scoring');
+    await page.getByRole('button', { name: /^定\s*稿$/ }).click();
+    const dialog = page.locator('.ant-modal-content');
+    await dialog.getByText('定稿后得分、等级和奖惩不可再更改。').waitFor();
+    await dialog.getByRole('button', { name: /^定\s*稿$/ }).click();
+    await page.getByText('考核已定稿').first().waitFor();
+    await dialog.waitFor({ state: 'hidden' }); // the dialog's own 定稿 button fades out with it
+    await page.getByText(/由 李运营总监 定稿，结果只读/).waitFor();
+    finalisedUrl = page.url();
+    const grade = (await page.getByTestId('assessment-grade').innerText()).trim();
+    expect(/[ABCD]/.test(grade), `a finalised run shows its grade, got: ${grade}`);
+    expect(await page.getByRole('button', { name: /^定\s*稿$/ }).count() === 0, 'finalise is still offered after finalising');
+    expect(await page.getByLabel('团队管理 得分').count() === 0, 'scores are still editable after finalising');
+    await page.getByText('团队稳定，配合良好').waitFor();
+    await shot(page, '42-kpi-assessment-finalised');
+
+    await page.goto(`${base()}/kpi/assessments`);
+    await page.locator('.ant-table-row').filter({ hasText: CARD }).getByText('已定稿').waitFor();
+    await shot(page, '43-kpi-assessment-results');
+    await s.close();
+  });
+
+  test('kpi assessor changes a template in place: its draft run follows; a used template is not deleted, an unused copy is', async () => {
+    const s = await session('ops_director', { expectFailedRequests: true }); // the refused delete answers 409
+    const { page } = s;
+    // a draft run on the template, next to the finalised one
+    await page.goto(`${base()}/kpi/scorecards`);
+    const row = () => page.locator('.ant-table-row').filter({ hasText: CARD });
+    await row().getByRole('button', { name: '发起考核' }).click();
+    const modal = page.locator('.ant-modal-content');
+    await pickUnit(page, modal, '供应科');
+    await modal.getByText('日常考核').click();
+    await modal.getByLabel('期间').fill('2026-09');
+    await modal.getByRole('button', { name: '发起考核' }).click();
+    await page.waitForURL(/\/kpi\/assessments\/\d+$/);
+    const draftUrl = page.url();
+    await page.getByText('尚未评分的定性项：团队管理').waitFor();
+
+    await page.goto(`${base()}/kpi/scorecards`);
+    await row().getByRole('button', { name: /^编\s*辑$/ }).click();
+    await page.waitForURL(/\/kpi\/scorecards\/\d+\/edit$/);
+    await page.getByText(`编辑考核模板：${CARD}`).waitFor();
+    const items = page.getByTestId('scorecard-item');
+    await items.nth(1).getByLabel('考核项').fill('团队建设');
+    await items.nth(0).getByLabel('权重').fill('60');
+    await items.nth(1).getByLabel('权重').fill('40');
+    await page.getByTestId('weight-total').getByText('权重合计 100%').waitFor();
+    await shot(page, '43a-kpi-scorecard-edit-in-place');
+    await page.getByRole('button', { name: '保存修改' }).click();
+    await page.getByText('考核模板已修改').waitFor();
+    await page.waitForURL(/\/kpi\/scorecards$/);
+
+    // the draft run was recomputed with the changed template; the finalised one kept its items
+    await page.goto(draftUrl);
+    await page.getByText('尚未评分的定性项：团队建设').waitFor();
+    await page.getByTestId('assessment-items').getByText('团队建设').waitFor();
+    await page.getByTestId('assessment-items').getByText('60%', { exact: true }).first().waitFor();
+    await page.getByText(CARD).first().waitFor(); // the run names its template (scorecard_name)
+    await shot(page, '43b-kpi-draft-after-template-change');
+    await page.goto(finalisedUrl);
+    await page.getByTestId('assessment-items').getByText('团队管理').waitFor();
+    expect(await page.getByText('团队建设').count() === 0, 'a finalised run must keep the items it was scored on');
+
+    // used: the delete is refused with the service's reason
+    await page.goto(`${base()}/kpi/scorecards`);
+    await row().getByRole('button', { name: '删除模板' }).click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: /^删\s*除$/ }).click();
+    const warning = page.locator('.ant-modal-confirm');
+    await warning.locator('.ant-modal-confirm-title').getByText(`「${CARD}」已用于考核，不能删除`).waitFor();
+    await warning.getByText(/Assessments were run on this template/).waitFor();
+    await shot(page, '43c-kpi-scorecard-in-use');
+    await warning.getByRole('button').click();
+    await warning.waitFor({ state: 'hidden' });
+
+    // an unused copy goes
+    await row().getByRole('button', { name: '复制修改' }).click();
+    await page.waitForURL(/\/kpi\/scorecards\/new\?from=\d+$/);
+    await page.getByText(`基于「${CARD}」新建模板`).waitFor();
+    const copy = `${CARD}（修订）`;
+    expect(await page.getByLabel('模板名称').inputValue() === copy, 'a copy is named after its original');
+    await page.getByRole('button', { name: '保存模板' }).click();
+    await page.getByText('考核模板已保存').waitFor();
+    await page.waitForURL(/\/kpi\/scorecards$/);
+    const copyRow = page.locator('.ant-table-row').filter({ hasText: copy });
+    await copyRow.getByRole('button', { name: '删除模板' }).click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: /^删\s*除$/ }).click();
+    await page.getByText(`已删除考核模板「${copy}」`).waitFor();
+    await copyRow.waitFor({ state: 'detached' });
+    await row().waitFor();
+    await s.close();
+  });
+
+  test('kpi user without assess sees assessments but no assessor buttons', async () => {
+    const s = await session('admin'); // view over the company, no assess
+    const { page } = s;
+    await page.goto(`${base()}/kpi/scorecards`);
+    const row = page.locator('.ant-table-row').filter({ hasText: '部门年度考核表' });
+    await row.waitFor();
+    await row.locator('.ant-table-row-expand-icon').click();
+    await page.getByText('一票否决：达成率低于 0% 即否决').waitFor();
+    expect(await page.getByRole('button', { name: '新建考核模板' }).count() === 0, 'admin must not be offered a new scorecard');
+    expect(await page.getByRole('button', { name: '发起考核' }).count() === 0, 'admin must not be offered an assessment run');
+    for (const name of [/^编\s*辑$/, '删除模板']) {
+      expect(await page.getByRole('button', { name }).count() === 0, `admin must not see ${name}`);
+    }
+    await shot(page, '44-kpi-scorecards-viewer');
+    await page.goto(`${base()}/kpi/assessments`);
+    const result = page.locator('.ant-table-row').filter({ hasText: '市场部' }).first();
+    await result.getByText('已定稿').waitFor();
+    expect(await page.getByRole('button', { name: '发起考核' }).count() === 0, 'admin must not be offered an assessment run');
+    await result.getByRole('link').first().click();
+    await page.waitForURL(/\/kpi\/assessments\/\d+$/);
+    await page.getByTestId('assessment-grade').waitFor();
+    await page.getByText('团队稳定').waitFor();
+    for (const name of [/^定\s*稿$/, '保存评分', '按最新数据重算', '发起改进措施']) {
+      expect(await page.getByRole('button', { name }).count() === 0, `admin must not see ${name}`);
+    }
+    await s.close();
+  });
+
+  test('kpi manual measurement reaches the dashboard; an action raised from it is completed and verified', async () => {
+    const s = await session('ops_director');
+    const { page } = s;
+    await page.goto(`${base()}/kpi?unit_id=6&period=2026-10`);
+    await page.getByTestId('kpi-card-orders').waitFor();
+    await page.getByRole('button', { name: '手工录入' }).click();
+    await page.waitForURL(/\/kpi\/measurements\/new/);
+    await page.getByRole('combobox', { name: '指标' }).click();
+    await page.keyboard.type('订单数');
+    await page.locator('.ant-select-item-option').filter({ hasText: '订单数' }).first().click();
+    await page.getByLabel('期间').fill('2026-13');
+    await page.getByLabel('实际值').fill('1777');
+    await page.getByRole('button', { name: /^保\s*存$/ }).click();
+    await page.getByText('期间格式：2026、2026-Q1').waitFor(); // the API's period rule, before sending
+    await page.getByLabel('期间').fill('2026-12');
+    await page.getByRole('button', { name: /^保\s*存$/ }).click();
+    const result = page.getByTestId('entry-result');
+    await result.getByText('已新增').waitFor();
+    await shot(page, '45-kpi-manual-entry');
+    await result.getByRole('link', { name: '在 KPI 仪表盘查看' }).click();
+    await page.waitForURL(/\/kpi\?/);
+    const card = page.getByTestId('kpi-card-orders');
+    await card.getByText('1,777').waitFor();
+    await card.click();
+    await page.getByRole('button', { name: '发起改进措施' }).click();
+    const modal = page.locator('.ant-modal-content');
+    const title = await modal.getByLabel('措施').inputValue();
+    expect(title.includes('2026-12'), `the action is prefilled from the evaluation: ${title}`);
+    await modal.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await page.getByText('改进措施已发起').waitFor();
+    await shot(page, '46-kpi-dashboard-manual-value');
+
+    await page.goto(`${base()}/kpi/actions`);
+    const row = page.locator('.ant-table-row').filter({ hasText: title }).first();
+    // progress: sent at the version the list shows (If-Match), then the bar and the record show it
+    const ifMatch = [];
+    page.on('request', (r) => { if (/\/api\/kpi\/actions\/\d+\/progress$/.test(r.url())) ifMatch.push(r.headers()['if-match']); });
+    await row.getByRole('button', { name: '汇报进展' }).click();
+    const dialog = page.locator('.ant-modal-content');
+    await dialog.getByLabel('完成进度').fill('60');
+    await dialog.getByLabel('进展说明').fill('已排查订单系统接口，待财务核对');
+    await dialog.getByLabel('相关链接（可选）').fill('https://example.com/orders/check');
+    await shot(page, '47a-kpi-action-progress-dialog');
+    await dialog.getByRole('button', { name: '汇报进展' }).click();
+    await page.getByText('进展已汇报').waitFor();
+    await row.getByTestId('action-progress').getByText('60%').waitFor();
+    expect(ifMatch.length === 1 && /^"action-\d+-v\d+"$/.test(ifMatch[0] ?? ''), `progress sends If-Match from the list: ${ifMatch}`);
+    await row.locator('.ant-table-row-expand-icon').click();
+    const evidence = page.locator('.ant-table-expanded-row').getByTestId('action-evidence');
+    await evidence.getByText('进度 60%').waitFor();
+    await evidence.getByText('已排查订单系统接口，待财务核对').waitFor();
+    await shot(page, '47b-kpi-action-progress');
+
+    await row.getByRole('button', { name: /完\s*成/ }).click();
+    await dialog.getByLabel('完成证据说明').fill('已核对订单系统，数据无误');
+    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await page.getByText('已提交完成').waitFor();
+    await row.getByRole('button', { name: /验\s*证/ }).click(); // the raiser verifies
+    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await row.getByText('已验证').waitFor();
+    await row.getByLabel(/已完成 100%/).waitFor(); // done sets the progress to 100 %
+    await evidence.getByText('已核对订单系统，数据无误').waitFor(); // the row is still expanded
+    await evidence.getByText('进度 60%').waitFor();
+    await shot(page, '47-kpi-action-verified');
+    await page.getByText('English', { exact: true }).click();
+    await page.getByRole('button', { name: 'Report progress' }).first().waitFor();
+    await shot(page, '47c-kpi-actions-en');
+    await page.getByText('中文', { exact: true }).click();
+    await page.getByRole('button', { name: '汇报进展' }).first().waitFor();
+    await s.close();
+  });
+}
