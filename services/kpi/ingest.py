@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,8 +20,8 @@ from services.common import generation
 from services.common.db import utcnow
 from services.common.periods import Period, PeriodKind, period as parse_period
 from services.kpi import aggregate as ag, rollups
-from services.kpi.journal import journal
 from services.kpi.crossings import check_thresholds
+from services.kpi.journal import journal
 from services.kpi.models import AnomalyRule, ImprovementAction, Measurement, Rollup
 from services.kpi.staging import ConcurrentWrite, Leaf, Stage, sqlite_stamp, unit_paths
 

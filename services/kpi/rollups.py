@@ -66,16 +66,22 @@ _COLUMNS = ("unit_id", "period", "indicator_id", "n", "total", "wsum", "wtotal",
             "last_total")
 
 
+# PostgreSQL takes the rows as one array per column (one statement, one round trip, instead
+# of a round trip per row); SQLite's executemany stays in process anyway.
+_PG_TYPES = ("int4", "text", "int4", "int8", "float8", "float8", "float8", "float8", "float8", "text", "float8")
+
+
 def _upsert_sql(postgres: bool) -> str:
     t = "kpi_rollup"
     if postgres:
-        marks = ", ".join(f"${i}" for i in range(1, len(_COLUMNS) + 1))
+        arrays = ", ".join(f"${i}::{ty}[]" for i, ty in enumerate(_PG_TYPES, 1))
+        source = f"SELECT * FROM unnest({arrays})"
         lo, hi = f"LEAST({t}.vmin, excluded.vmin)", f"GREATEST({t}.vmax, excluded.vmax)"
     else:  # SQLite's two-argument min/max are NULL if either side is
-        marks = ", ".join("?" * len(_COLUMNS))
+        source = f"VALUES ({', '.join('?' * len(_COLUMNS))})"
         lo = f"min(coalesce({t}.vmin, excluded.vmin), coalesce(excluded.vmin, {t}.vmin))"
         hi = f"max(coalesce({t}.vmax, excluded.vmax), coalesce(excluded.vmax, {t}.vmax))"
-    return (f"INSERT INTO {t} ({', '.join(_COLUMNS)}) VALUES ({marks}) "
+    return (f"INSERT INTO {t} ({', '.join(_COLUMNS)}) {source} "
             f"ON CONFLICT (unit_id, period, indicator_id) DO UPDATE SET "
             f"n = {t}.n + excluded.n, total = {t}.total + excluded.total, wsum = {t}.wsum + excluded.wsum, "
             f"wtotal = {t}.wtotal + excluded.wtotal, vmin = {lo}, vmax = {hi}, "
@@ -98,7 +104,10 @@ async def add(session: AsyncSession, deltas: dict[tuple[int, int, str], Delta]) 
     driver = (await conn.get_raw_connection()).driver_connection
     records = [(k[1], k[2], k[0], *a) for k, a in sorted(deltas.items())]
     try:
-        await driver.executemany(_upsert_sql(postgres), records)
+        if postgres:
+            await driver.execute(_upsert_sql(True), *map(list, zip(*records)))
+        else:
+            await driver.executemany(_upsert_sql(False), records)
     except Exception as exc:
         if "unique" in str(exc).lower() or "deadlock" in str(exc).lower():
             raise ConcurrentWrite() from exc

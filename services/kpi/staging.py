@@ -332,7 +332,7 @@ class Stage:
                 SELECT w.indicator_id, w.unit_id, w.unit_path, w.period, p.year, p.quarter, p.month, w.source,
                        w.value, w.weight, w.measured_at, :by
                 FROM kpi_win w JOIN kpi_lk_period p ON p.period = w.period
-                WHERE w.status = 'created' ORDER BY w.idx""", {"by": recorded_by})
+                WHERE w.status = 'created'""", {"by": recorded_by})
         except Exception as exc:  # a unique violation: a concurrent batch inserted the same key
             if "unique" in str(exc).lower():
                 raise ConcurrentWrite() from exc
