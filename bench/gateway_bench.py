@@ -23,19 +23,16 @@ loopback and every run is bounded by --rounds x --duration.
 
 import argparse
 import contextlib
-import http.server
 import json
 import os
 import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -44,6 +41,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.common import free_port, serve_jwks, wait_http  # noqa: E402
 
 PY = sys.executable
 AUDIT = "/api/planning/audit?limit=1"
@@ -102,36 +101,10 @@ def serve_trivial(port: int) -> None:
 
 # --- helpers ---------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def wait_http(url: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1) as r:
-                if r.status < 500:
-                    return
-        except Exception:
-            time.sleep(0.1)
-    raise SystemExit(f"{url} did not come up within {timeout:.0f} s")
 
 
-class Jwks(http.server.SimpleHTTPRequestHandler):
-    body = b""
-
-    def do_GET(self):  # noqa: N802 - http.server's naming
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(self.body)))
-        self.end_headers()
-        self.wfile.write(self.body)
-
-    def log_message(self, *args):
-        pass
 
 
 NGINX_CONF = """\
@@ -259,10 +232,7 @@ def main() -> int:
     procs: list[subprocess.Popen] = []
     try:
         key = SigningKey.generate()
-        Jwks.body = json.dumps({"keys": [key.public_jwk()]}).encode()
-        jwks_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Jwks)
-        threading.Thread(target=jwks_server.serve_forever, daemon=True).start()
-        jwks_url = f"http://127.0.0.1:{jwks_server.server_address[1]}/api/org/.well-known/jwks.json"
+        jwks_url = serve_jwks(key.public_jwk())
         now = int(time.time())
         token = key.sign({"sub": "1", "name": "bench admin", "iss": "yunguan-org", "aud": "yunguan",
                           "iat": now, "exp": now + 4 * 3600, "typ": "access",

@@ -26,26 +26,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import http.server
 import json
 import math
 import os
 import random
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.request
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.common import free_port, serve_jwks, wait_http  # noqa: E402
 
 PY = sys.executable
 BATCH = 10_000
@@ -55,36 +53,10 @@ DEPARTMENTS, TEAMS_PER_DEPARTMENT = 10, 10
 EVAL_UNIT = 2
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def wait_http(url: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1) as r:
-                if r.status < 500:
-                    return
-        except Exception:
-            time.sleep(0.1)
-    raise SystemExit(f"{url} did not come up within {timeout:.0f} s")
 
 
-class Jwks(http.server.BaseHTTPRequestHandler):
-    body = b""
-
-    def do_GET(self):  # noqa: N802 - http.server's naming
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(self.body)))
-        self.end_headers()
-        self.wfile.write(self.body)
-
-    def log_message(self, *args):
-        pass
 
 
 def units() -> list[dict]:
@@ -333,10 +305,7 @@ def run(backend: str, pg_base: str, n_points: int, eval_runs: int, raw_runs: int
         url = pg_base + pg_name
     try:
         key = SigningKey.generate()
-        Jwks.body = json.dumps({"keys": [key.public_jwk()]}).encode()
-        jwks_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Jwks)
-        threading.Thread(target=jwks_server.serve_forever, daemon=True).start()
-        jwks_url = f"http://127.0.0.1:{jwks_server.server_address[1]}/jwks.json"
+        jwks_url = serve_jwks(key.public_jwk())
         now = int(time.time())
         token = key.sign({"sub": "client:bench", "client_id": "bench", "name": "bench", "iss": "yunguan-org",
                           "aud": "yunguan", "iat": now, "exp": now + 4 * 3600, "typ": "access",

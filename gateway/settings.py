@@ -40,10 +40,7 @@ class GatewaySettings(ServiceSettings):
 
     service: str = "gateway"
 
-    org_url: str = _local("org")
-    planning_url: str = _local("planning")
-    kpi_url: str = _local("kpi")
-    risk_url: str = _local("risk")
+    # org_url, planning_url, kpi_url and risk_url come from ServiceSettings (the same defaults).
 
     # Time an upstream may stay silent (before its headers, or between body chunks)
     # before the gateway answers 504; per-upstream overrides as {"kpi": 30}.
