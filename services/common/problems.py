@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
@@ -126,11 +126,18 @@ _STATUS_SLUGS = {
 def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     errors = []
     for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header", "form")]
-        errors.append({"field": ".".join(loc) or str(err.get("loc", [""])[0]),
-                       "location": str(err.get("loc", ["body"])[0]),
+        # an error about the whole body (not an array, not JSON at all) has an empty location
+        full = tuple(err.get("loc") or ("body",))
+        loc = [str(p) for p in full if p not in ("body", "query", "path", "header", "form")]
+        errors.append({"field": ".".join(loc) or str(full[0]), "location": str(full[0]),
                        "message": err.get("msg", "invalid"), "code": err.get("type", "invalid")})
     return errors
+
+
+def _out_of_range(request: Request):
+    return problem_response(422, "validation-error", "Validation error",
+                            "A number in the request is out of range (ids are at most 9223372036854775807).",
+                            instance=request.url.path)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -170,5 +177,17 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(409, "conflict", "Conflict",
                                 "The change conflicts with existing data (a duplicate or a missing reference).",
                                 instance=request.url.path)
+
+    # A client can send integers no database column holds (unit_id=10**30): the driver refuses
+    # them (SQLite with OverflowError, asyncpg with a DataError) before any row is touched.
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError):
+        return _out_of_range(request)
+
+    @app.exception_handler(DBAPIError)
+    async def _dbapi(request: Request, exc: DBAPIError):
+        if "out of" in str(exc.orig) and "range" in str(exc.orig):
+            return _out_of_range(request)
+        raise exc
 
     # Anything else is turned into a 500 Problem by ObservabilityMiddleware, which knows the request id.

@@ -80,7 +80,9 @@ def period_columns(p: Period) -> tuple[str, str | None, str | None]:
 
 
 async def unit_paths(session: AsyncSession, unit_ids: Iterable[int]) -> dict[int, str]:
-    ids = sorted(set(unit_ids))
+    # Unit ids are 32-bit in every service: a larger one names no unit (and PostgreSQL would
+    # refuse it as a parameter).
+    ids = sorted(i for i in set(unit_ids) if -2**31 <= i < 2**31)
     out: dict[int, str] = {}
     for i in range(0, len(ids), 5000):
         rows = await session.execute(select(OrgUnit.id, OrgUnit.path).where(OrgUnit.id.in_(ids[i:i + 5000])))

@@ -5,9 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from sqlalchemy import select
+
 from services.common.app import create_service_app
+from services.common.db import Session
+from services.planning.models import Plan
 from services.common.problems import Conflict
-from tests.support import running, settings
+from tests.support import BACKEND, running, settings
 
 router = APIRouter()
 
@@ -35,6 +39,12 @@ async def conflict():
 @router.get("/needs")
 async def needs(n: Annotated[int, Query()]):
     return {"n": n}
+
+
+@router.get("/plans/{plan_id}")
+async def a_plan(plan_id: int, session: Session):
+    # a lookup by an id the client chose, as every service does
+    return {"found": (await session.execute(select(Plan.id).where(Plan.id == plan_id))).first() is not None}
 
 
 async def app_client(databases):
@@ -100,3 +110,15 @@ async def test_readiness_fails_when_migrations_are_behind(databases, tmp_path):
     async with running(app) as c:
         r = await c.get("/readyz")
         assert r.status_code == 503 and r.json()["checks"]["migrations"] == "behind"
+
+
+async def test_ids_no_column_can_hold_are_422_problems_not_500s(databases):
+    async with await app_client(databases) as c:
+        assert (await c.get("/api/planning/plans/5")).json() == {"found": False}
+        for huge in (10**30, -(10**30)):
+            r = await c.get(f"/api/planning/plans/{huge}")
+            assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json", (huge, r.text)
+            assert "out of range" in r.json()["detail"]
+        # beyond a 32-bit column but inside 64 bits: PostgreSQL refuses it, SQLite simply finds nothing
+        r = await c.get(f"/api/planning/plans/{2**40}")
+        assert r.status_code == 422 if BACKEND == "postgresql" else r.json() == {"found": False}

@@ -143,6 +143,10 @@ async def test_a_template_is_changed_by_assessors_with_if_match_and_its_drafts_f
     uneven = {"items": CARD["items"][:2]}  # 60 + 20
     bad = await kpi.patch(url, json=uneven, headers={**MKT_MANAGER, "If-Match": tag})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "items"
+    no_grades = await kpi.patch(url, json={"grades": []}, headers={**MKT_MANAGER, "If-Match": tag})
+    assert no_grades.status_code == 422 and no_grades.json()["errors"][0]["field"] == "grades"
+    for junk in ({"items": None, "name": ""}, {"outcomes": {"Z": []}}, {"items": [{"key": "x"}]}):
+        assert (await kpi.patch(url, json=junk, headers={**MKT_MANAGER, "If-Match": tag})).status_code == 422, junk
     items = [{**CARD["items"][0], "weight": 80}, CARD["items"][2]]  # the cost ratio item dropped
     ok = await kpi.patch(url, json={"name": "市场部季度考核（修订）", "items": items},
                          headers={**MKT_MANAGER, "If-Match": tag})

@@ -101,7 +101,8 @@ async def update_scorecard(scorecard_id: int, body: ScorecardUpdate, request: Re
     card, grant = await _card_to_change(session, request, principal, scorecard_id)
     before = ScorecardRead.model_validate(card)
     lib = await Library.load(session)
-    items, grades, outcomes = _checked(lib, body.items or before.items, body.grades or before.grades,
+    items, grades, outcomes = _checked(lib, before.items if body.items is None else body.items,
+                                       before.grades if body.grades is None else body.grades,
                                        before.outcomes if body.outcomes is None else body.outcomes)
     card.items, card.grades, card.outcomes = items, grades, outcomes
     if body.name is not None:
