@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Awaitable, Callable
 
+import httpx
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
@@ -18,7 +19,7 @@ from services.common.audit_api import require_admin
 from services.common.db import Session, utcnow
 from services.common.org_units import resync
 from services.common.outbox import EventTables
-from services.common.problems import Conflict, Invalid, NotFound
+from services.common.problems import Conflict, Invalid, NotFound, Unavailable
 from services.common.security import CurrentPrincipal
 from services.common.service_auth import ServicePrincipal
 from services.common.subscriptions import matches
@@ -201,7 +202,12 @@ def events_router(t: EventTables, *, service: str, handlers: list[tuple[str, Han
         @router.post("/org-units/resync", summary="Rebuild the local copy of the org tree now (admin)")
         async def resync_units(request: Request, principal: CurrentPrincipal):
             require_admin(principal)
-            return {"units": await resync(request.app)}
+            try:
+                return {"units": await resync(request.app)}
+            except (httpx.HTTPError, OSError) as exc:  # org down or refusing this service's token
+                raise Unavailable(f"The org service could not be reached for its tree ({type(exc).__name__}); "
+                                  "nothing changed here. Try again when it is up.",
+                                  headers={"Retry-After": "5"}) from exc
 
         @router.get("/org-units", summary="This service's copy of the org tree")
         async def list_units(session: Session, principal: CurrentPrincipal):

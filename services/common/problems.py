@@ -83,6 +83,12 @@ class TooManyRequests(Problem):
         super().__init__(detail, **kw)
 
 
+class Unavailable(Problem):
+    status = 503
+    slug = "service-unavailable"
+    title = "Service unavailable"
+
+
 class Invalid(Problem):
     """A request that is well-formed but breaks a domain rule about a field."""
 
