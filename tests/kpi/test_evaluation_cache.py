@@ -97,3 +97,17 @@ async def test_reads_and_refused_writes_leave_the_generation_alone(kpi):
 async def test_unknown_units_are_not_cached_as_answers(kpi, path):
     assert (await kpi.get(path, params={"unit_id": 999, "period": "2026-01"}, headers=ADMIN)).status_code == 404
     assert (await kpi.get(path, params={"unit_id": 999, "period": "2026-01"}, headers=ADMIN)).status_code == 404
+
+
+async def test_a_trend_series_is_cached_the_same_way_and_follows_new_points(kpi):
+    params = {"indicator_code": "sales", "unit_id": MKT, "from": "2026-01", "to": "2026-03"}
+    await batch(kpi, [point("sales", MKT_RES, "2026-01", 100)])
+    first = await kpi.get("/api/kpi/series", params=params, headers=MKT_MANAGER)
+    assert first.status_code == 200 and first.headers["etag"]
+    same = await kpi.get("/api/kpi/series", params=params, headers={**MKT_MANAGER, "If-None-Match": first.headers["etag"]})
+    assert same.status_code == 304
+    assert (await kpi.get("/api/kpi/series", params=params, headers=OPS_PLANNER)).status_code == 403
+    await batch(kpi, [point("sales", MKT_RES, "2026-02", 50)])
+    after = await kpi.get("/api/kpi/series", params=params, headers={**MKT_MANAGER, "If-None-Match": first.headers["etag"]})
+    assert after.status_code == 200
+    assert [i["actual"] for i in after.json()["items"]] == [100.0, 50.0, None]

@@ -288,7 +288,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every indicator of a unit (its whole subtree) for a period: actual, target, attainment, status, 环比, 同比, benchmark */
+        /** Every indicator of a unit (its whole subtree) for a period: actual, target, attainment, status, 环比, 同比, benchmark (ETag: unchanged answers are 304 to If-None-Match) */
         get: operations["get_evaluation_api_kpi_evaluations_get"];
         put?: never;
         post?: never;
@@ -571,7 +571,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An indicator's actual and target per period, for a chart */
+        /** An indicator's actual and target per period, for a chart (ETag like evaluations) */
         get: operations["get_series_api_kpi_series_get"];
         put?: never;
         post?: never;

@@ -22,31 +22,59 @@ router = APIRouter(tags=["evaluations"])
 MAX_SERIES = 120
 
 
+class _Answer:
+    """A read answered from the per-generation cache when it can be (`services/common/generation.py`).
+
+    Dashboards ask for the same evaluations and series over and over between writes; every
+    change to an input moves the data generation (in any replica), so an answer computed at
+    the current one is still right. Rights are checked on every request, cached or not.
+    """
+
+    def __init__(self, request: Request, gen: int, *key):
+        self.request, self.cache = request, request.app.state.evaluations
+        self.key, self.tag = (gen, request.url.path, *key), f'W/"g{gen}"'
+        self.gen = gen
+
+    def cached(self, principal) -> Response | None:
+        hit = self.cache.get(self.key)
+        if hit is None:
+            return None
+        path, name, body = hit
+        principal.require("view", path, what=name)
+        if self.tag in self.request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers={"ETag": self.tag})
+        return Response(body, media_type="application/json", headers={"ETag": self.tag})
+
+    async def library(self, session) -> Library:
+        lib = self.cache.get(("library", self.gen))
+        if lib is None:  # the library is an evaluation input too: good for the same generation
+            lib = await Library.load(session)
+            self.cache.put(("library", self.gen), lib)
+        return lib
+
+    def answer(self, unit, model) -> Response:
+        body = model.model_dump_json()
+        self.cache.put(self.key, (unit.path, unit.name, body))
+        return Response(body, media_type="application/json", headers={"ETag": self.tag})
+
+
+async def _answer(request: Request, session, *key) -> _Answer:
+    return _Answer(request, await generation.current(session, DataGeneration.__table__), *key)
+
+
 @router.get("/evaluations", response_model=EvaluationPage,
             summary="Every indicator of a unit (its whole subtree) for a period: actual, target, attainment, "
-                    "status, 环比, 同比, benchmark")
+                    "status, 环比, 同比, benchmark (ETag: unchanged answers are 304 to If-None-Match)")
 async def get_evaluation(request: Request, session: Session, principal: CurrentPrincipal, unit_id: int = Query(...),
                          period: str = Query(...), indicator_code: list[str] | None = Query(None),
                          category: str | None = Query(None)):
-    # Dashboards ask for the same evaluations over and over between writes: answered from a
-    # cache keyed by the data generation, which every change to an input moves (in any replica).
-    gen = await generation.current(session, DataGeneration.__table__)
-    key = (gen, unit_id, period, tuple(sorted(indicator_code or ())), category)
-    tag = f'W/"g{gen}"'
-    cached = request.app.state.evaluations.get(key)
-    if cached is not None:
-        path, name, body = cached
-        principal.require("view", path, what=name)
-        if tag in request.headers.get("if-none-match", ""):
-            return Response(status_code=304, headers={"ETag": tag})
-        return Response(body, media_type="application/json", headers={"ETag": tag})
+    out = await _answer(request, session, unit_id, period, tuple(sorted(indicator_code or ())), category)
+    if (hit := out.cached(principal)) is not None:
+        return hit
     unit = await unit_or_404(session, unit_id)
     principal.require("view", unit.path, what=unit.name)
     p = parse_period_param(period)
-    lib = request.app.state.evaluations.get(("library", gen))
-    if lib is None:  # the library is an evaluation input too: good for the same generation
-        lib = await Library.load(session)
-        request.app.state.evaluations.put(("library", gen), lib)
+    lib = await out.library(session)
     codes = None
     if indicator_code:
         unknown = [c for c in indicator_code if c not in lib.by_code]
@@ -56,17 +84,20 @@ async def get_evaluation(request: Request, session: Session, principal: CurrentP
     if category:
         codes = (codes or set(lib.by_code)) & {i.code for i in lib.all if i.category == category}
     rows = await evaluation.evaluate(session, lib=lib, unit=unit, p=p, codes=codes)
-    body = EvaluationPage(items=rows, unit_id=unit.id, unit_path=unit.path, period=p.text).model_dump_json()
-    request.app.state.evaluations.put(key, (unit.path, unit.name, body))
-    return Response(body, media_type="application/json", headers={"ETag": tag})
+    return out.answer(unit, EvaluationPage(items=rows, unit_id=unit.id, unit_path=unit.path, period=p.text))
 
 
-@router.get("/series", response_model=SeriesRead, summary="An indicator's actual and target per period, for a chart")
-async def get_series(session: Session, principal: CurrentPrincipal, indicator_code: str = Query(...),
-                     unit_id: int = Query(...), start: str = Query(..., alias="from"), end: str = Query(..., alias="to")):
+@router.get("/series", response_model=SeriesRead, summary="An indicator's actual and target per period, for a chart "
+            "(ETag like evaluations)")
+async def get_series(request: Request, session: Session, principal: CurrentPrincipal,
+                     indicator_code: str = Query(...), unit_id: int = Query(...),
+                     start: str = Query(..., alias="from"), end: str = Query(..., alias="to")):
+    out = await _answer(request, session, indicator_code, unit_id, start, end)
+    if (hit := out.cached(principal)) is not None:
+        return hit
     unit = await unit_or_404(session, unit_id)
     principal.require("view", unit.path, what=unit.name)
-    lib = await Library.load(session)
+    lib = await out.library(session)
     ind = lib.by_code.get(indicator_code)
     if ind is None:
         raise Invalid(f"There is no indicator '{indicator_code}'.", field="indicator_code")
@@ -82,7 +113,7 @@ async def get_series(session: Session, principal: CurrentPrincipal, indicator_co
     if len(periods) > MAX_SERIES:
         raise Invalid(f"A series has at most {MAX_SERIES} periods.", field="to")
     items = await evaluation.series(session, lib=lib, unit=unit, indicator=ind, periods=periods)
-    return SeriesRead(indicator_code=ind.code, unit_id=unit.id, kind=a.kind.value, items=items)
+    return out.answer(unit, SeriesRead(indicator_code=ind.code, unit_id=unit.id, kind=a.kind.value, items=items))
 
 
 def _bench(b: Benchmark, code: str) -> BenchmarkRead:
