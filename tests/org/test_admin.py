@@ -150,3 +150,15 @@ async def test_bootstrap_creates_the_company_and_an_admin_once(databases, monkey
                                                         "password": "Root#2026x"})
         grants = claims_of(tok.json()["access_token"])["grants"]
         assert {"right": "admin", "unit_path": "/1/", "mode": "subtree"}.items() <= grants[0].items()
+
+
+async def test_people_of_a_unit_are_those_holding_positions_in_it_or_below(org):
+    headers = await auth(org, "ops_director")
+    mkt = (await unit_by_code(org, headers, "MKT"))["id"]
+    r = await org.get("/api/org/users", params={"unit_id": mkt}, headers=headers)
+    assert r.status_code == 200, r.text
+    assert sorted(u["username"] for u in r.json()["items"]) == ["analyst", "market_mgr"]
+    team = (await unit_by_code(org, headers, "MKT-RES"))["id"]
+    only = await org.get("/api/org/users", params={"unit_id": team}, headers=headers)
+    assert [u["username"] for u in only.json()["items"]] == ["analyst"]
+    assert (await org.get("/api/org/users", params={"unit_id": 999}, headers=headers)).status_code == 404

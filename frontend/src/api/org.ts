@@ -40,6 +40,15 @@ export function useUsers() {
   return useQuery({ queryKey: ['org', 'users', {}], queryFn: ({ signal }) => api.get<Page<UserRead>>(`${O}/users`, { limit: 500 }, signal) });
 }
 
+/** People holding a position in a unit or below it (whom a person assessment can be about). */
+export function useUnitPeople(unitId: number | undefined) {
+  return useQuery({
+    queryKey: ['org', 'users', { unitId }],
+    queryFn: ({ signal }) => api.get<Page<UserRead>>(`${O}/users`, { unit_id: unitId, limit: 500 }, signal),
+    enabled: unitId !== undefined,
+  });
+}
+
 export function useAssignments() {
   return useQuery({ queryKey: ['org', 'assignments', {}], queryFn: ({ signal }) => api.get<Page<AssignmentRead>>(`${O}/assignments`, { limit: 500 }, signal) });
 }

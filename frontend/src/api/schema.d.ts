@@ -10637,6 +10637,8 @@ export interface operations {
                 /** @description The next_cursor of the previous page */
                 cursor?: string | null;
                 q?: string | null;
+                /** @description Only people holding a position in this unit or below it (e.g. whom to assess) */
+                unit_id?: number | null;
             };
             header?: never;
             path?: never;

@@ -32,8 +32,20 @@ def _assignment_data(a: Assignment) -> dict:
 
 @router.get("/users", response_model=Page[UserRead], summary="Users the caller can see")
 async def list_users(session: Session, principal: CurrentPrincipal, limit: int = LimitParam,
-                     cursor: str | None = CursorParam, q: str | None = Query(None, max_length=100)):
+                     cursor: str | None = CursorParam, q: str | None = Query(None, max_length=100),
+                     unit_id: int | None = Query(None, description="Only people holding a position in this unit "
+                                                                   "or below it (e.g. whom to assess)")):
     stmt = select(User)
+    if unit_id is not None:
+        unit = await session.get(Unit, unit_id)
+        if unit is None:
+            raise NotFound(f"There is no org unit with id {unit_id}.", field="unit_id")
+        today = utcnow().date()  # people who hold the position now
+        in_unit = (select(Assignment.user_id).join(Position, Position.id == Assignment.position_id)
+                   .join(Unit, Unit.id == Position.unit_id)
+                   .where(Unit.path.startswith(unit.path, autoescape=True), Assignment.start_date <= today,
+                          (Assignment.end_date.is_(None)) | (Assignment.end_date >= today)))
+        stmt = stmt.where(User.id.in_(in_unit))
     if not is_admin(principal):
         # Others see the people holding positions in the units they may view, and themselves.
         holders = (select(Assignment.user_id).join(Position, Position.id == Assignment.position_id)

@@ -246,4 +246,38 @@ export default function ({ test, session, shot, expect, menuTexts, base }) {
     await page.getByRole('button', { name: '汇报进展' }).first().waitFor();
     await s.close();
   });
+
+  test('kpi a person assessment picks the assessed person from the unit\'s people', async () => {
+    const s = await session('ops_director');
+    const { page } = s;
+    await page.goto(`${base()}/kpi/scorecards`);
+    await page.getByText('部门年度考核表').waitFor();
+    // a person template, made through the API with the signed-in user's own token
+    const made = await page.evaluate(async () => {
+      const token = sessionStorage.getItem('yunguan.access');
+      const units = await (await fetch('/api/org/units?limit=500', { headers: { Authorization: `Bearer ${token}` } })).json();
+      const sup = units.items.find((u) => u.code === 'OPS-SUP');
+      const r = await fetch('/api/kpi/scorecards', {
+        method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: '供应科主管个人考核（浏览器测试）', unit_id: sup.id, subject_kind: 'person', items: [
+          { key: 'duty', kind: 'qualitative', name: '履职情况', weight: 100, max_score: 100 }] }),
+      });
+      return r.status;
+    });
+    expect(made === 201, `the person template was not created: ${made}`);
+    await page.reload();
+    const row = page.locator('.ant-table-row').filter({ hasText: '供应科主管个人考核（浏览器测试）' });
+    await row.getByRole('button', { name: '发起考核' }).click();
+    const modal = page.locator('.ant-modal-content');
+    await pickUnit(page, modal, '供应科');
+    await modal.getByLabel('被考核人').click();
+    await page.keyboard.type('赵');
+    await page.locator('.ant-select-item-option').filter({ hasText: '赵供应科主管（supply_head）' }).click();
+    await modal.getByLabel('期间').fill('2025');
+    await shot(page, '48-kpi-person-assessment');
+    await modal.getByRole('button', { name: '发起考核' }).click();
+    await page.waitForURL(/\/kpi\/assessments\/\d+$/);
+    await page.getByText('供应科 · 赵供应科主管 · 2025').first().waitFor();
+    await s.close();
+  });
 }

@@ -2,9 +2,10 @@
  * The service computes the indicator items at once; the run page then takes the assessor's scores. */
 import { useEffect } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { Form, Input, Modal, Radio, Select } from 'antd';
+import { AutoComplete, Form, Input, Modal, Radio, Select } from 'antd';
 import { ApiError } from '../../api/errors';
 import { useCreateAssessment, useScorecards, type AssessmentCreate } from '../../api/kpi';
+import { useUnitPeople } from '../../api/org';
 import { useApiFeedback } from '../../app/feedback';
 import { useSession } from '../../app/session';
 import { UnitSelect, useUnitNames } from '../../components/common';
@@ -34,6 +35,8 @@ export function NewAssessmentModal({ open, scorecardId, onClose }: { open: boole
   const chosen = Form.useWatch('scorecard_id', form);
   const card = cards.data?.items.find((c) => c.id === chosen);
   const person = card?.subject_kind === 'person';
+  const unitId = Form.useWatch('unit_id', form);
+  const people = useUnitPeople(person ? unitId : undefined);
 
   useEffect(() => {
     if (open) {
@@ -46,7 +49,9 @@ export function NewAssessmentModal({ open, scorecardId, onClose }: { open: boole
     try {
       const a = await create.mutateAsync({
         scorecard_id: v.scorecard_id as number, unit_id: v.unit_id as number, period: (v.period as string).trim(), kind: v.kind,
-        person_name: person ? (v.person_name ?? '').trim() : '', person_id: null,
+        person_name: person ? (v.person_name ?? '').trim() : '',
+        // someone picked from the unit's people is assessed by id; a typed name stays a name
+        person_id: person ? (people.data?.items.find((u) => u.display_name === (v.person_name ?? '').trim())?.id ?? null) : null,
       });
       feedback.ok(t('kpi.assessmentCreated'));
       onClose();
@@ -74,8 +79,10 @@ export function NewAssessmentModal({ open, scorecardId, onClose }: { open: boole
           <UnitSelect />
         </Form.Item>
         {person && (
-          <Form.Item name="person_name" label={t('kpi.person')} rules={[{ required: true, whitespace: true, message: t('kpi.personRequired') }, { max: 100, message: t('kpi.tooLong', { n: 100 }) }]}>
-            <Input maxLength={100} />
+          <Form.Item name="person_name" label={t('kpi.person')} extra={t('kpi.personHelp')}
+            rules={[{ required: true, whitespace: true, message: t('kpi.personRequired') }, { max: 100, message: t('kpi.tooLong', { n: 100 }) }]}>
+            <AutoComplete maxLength={100} filterOption={(input, o) => String(o?.value ?? '').includes(input)}
+              options={(people.data?.items ?? []).map((u) => ({ value: u.display_name, label: `${u.display_name}（${u.username}）` }))} />
           </Form.Item>
         )}
         <Form.Item name="kind" label={t('kpi.assessmentKind')}>
