@@ -30,6 +30,7 @@ import json
 import math
 import os
 import random
+import re
 import secrets
 import shutil
 import statistics
@@ -105,8 +106,6 @@ def batches(n_points: int, team_rows: list[dict], first_day: date = date(2024, 1
 
 
 def created(answer: bytes) -> int:
-    import re
-
     m = re.search(rb'"created":\s*(\d+)', answer[:300])
     return int(m.group(1)) if m else -1
 

@@ -67,12 +67,9 @@ async def ingest(session: AsyncSession, points: list[PointIn], *, lib: ag.Librar
                  can_write: Callable[[str], bool], recorded_by: str) -> BatchResult:
     """Validate, upsert and roll up a batch of points; returns per-item results."""
     postgres = (await session.connection()).dialect.name == "postgresql"
-    now = utcnow()
-    default_at = now if postgres else sqlite_stamp(now)
-    rows = [(i, p.indicator_code, p.unit_id, p.period, p.value, p.source or "manual", p.weight,
-             default_at if p.measured_at is None else (p.measured_at if postgres else sqlite_stamp(p.measured_at)))
-            for i, p in enumerate(points)]
-    return await ingest_rows(session, rows, lib=lib, can_write=can_write, recorded_by=recorded_by)
+    items = [{**vars(p), "source": p.source or "manual"} for p in points]
+    return await ingest_rows(session, rows_from_items(items, postgres=postgres, now=utcnow()), lib=lib,
+                             can_write=can_write, recorded_by=recorded_by)
 
 
 async def ingest_rows(session: AsyncSession, rows: list[tuple], *, lib: ag.Library,

@@ -24,6 +24,12 @@ class ConcurrentWrite(Exception):
     """Another transaction stored or changed some of the same points or rollups at the same moment."""
 
 
+def lost_a_race(exc: Exception) -> bool:
+    """A driver's own error (it bypasses SQLAlchemy's translation) saying a concurrent writer won."""
+    text = str(exc).lower()
+    return "unique" in text or "deadlock" in text
+
+
 @lru_cache(maxsize=65536)
 def _ancestors(path: str) -> tuple[int, ...]:
     return tuple(ag.ancestor_ids(path))
@@ -109,6 +115,6 @@ async def add(session: AsyncSession, deltas: dict[tuple[int, int, str], Delta]) 
         else:
             await driver.executemany(_upsert_sql(False), records)
     except Exception as exc:
-        if "unique" in str(exc).lower() or "deadlock" in str(exc).lower():
+        if lost_a_race(exc):
             raise ConcurrentWrite() from exc
         raise

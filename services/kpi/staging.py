@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from services.common.periods import Period, PeriodError, PeriodKind, period as parse_period
 from services.kpi import aggregate as ag
 from services.kpi.models import OrgUnit
-from services.kpi.rollups import ConcurrentWrite
+from services.kpi.rollups import ConcurrentWrite, lost_a_race
 
 __all__ = ["ConcurrentWrite", "Leaf", "Outcome", "STAGE_COLUMNS", "Stage", "period_columns", "sqlite_stamp",
            "unit_paths"]
@@ -186,7 +186,8 @@ class Stage:
         self.refused = False                    # any item refused (by a lookup or its own value)
         self.indicator_ids: dict[str, int] = {}  # the accepted codes
         self.paths: dict[int, str] = {}          # the accepted units
-        self.status: list[str] = []
+        self.status: list[str] = []              # per item, once judged (outcome)
+        self._replaced: dict[int, tuple[float, float]] = {}  # item index → (value, weight) it replaced
 
     @classmethod
     async def open(cls, session: AsyncSession) -> "Stage":
@@ -308,7 +309,6 @@ class Stage:
                                              "WHERE w.idx IS NULL"):
                 if status[idx] != "rejected":
                     status[idx] = "superseded"
-        self._replaced = {}
         for idx, st, old_value, old_weight in await self.db.rows(
                 "SELECT idx, status, old_value, old_weight FROM kpi_win WHERE status <> 'created'"):
             status[idx] = st
@@ -335,8 +335,8 @@ class Stage:
                        w.value, w.weight, w.measured_at, :by
                 FROM kpi_win w JOIN kpi_lk_period p ON p.period = w.period
                 WHERE w.status = 'created'""", {"by": recorded_by})
-        except Exception as exc:  # a unique violation: a concurrent batch inserted the same key
-            if "unique" in str(exc).lower():
+        except Exception as exc:  # a concurrent batch inserted the same key
+            if lost_a_race(exc):
                 raise ConcurrentWrite() from exc
             raise
         if updates:

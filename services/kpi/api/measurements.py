@@ -41,11 +41,10 @@ def _writer(principal):
     return can_write
 
 
-async def _ingest(session, points_or_rows, *, staged: bool = False, **kw):
+async def _stored(pending):
+    """Await a batch being stored; a concurrent writer of the same points is a 409 (nothing stored)."""
     try:
-        if staged:
-            return await ingest_rows(session, points_or_rows, **kw)
-        return await ingest(session, points_or_rows, **kw)
+        return await pending
     except (ConcurrentWrite, IntegrityError) as exc:
         raise Conflict("Another request stored some of these points at the same moment; nothing was stored. "
                        "Send the batch again: it is idempotent.") from exc
@@ -74,7 +73,7 @@ async def post_batch(request: Request, session: Session, principal: CurrentPrinc
     lib = await Library.load(session)
     postgres = (await session.connection()).dialect.name == "postgresql"
     rows = rows_from_items(items, postgres=postgres, now=utcnow())
-    result = await _ingest(session, rows, staged=True, lib=lib, can_write=can_write, recorded_by=principal.sub)
+    result = await _stored(ingest_rows(session, rows, lib=lib, can_write=can_write, recorded_by=principal.sub))
     counts = {s: result.count(s) for s in ("created", "updated", "unchanged", "superseded", "rejected")}
     if counts["created"] or counts["updated"]:
         await audit(session, request, principal, "measurements.batch", "measurement_batch", len(rows),
@@ -135,7 +134,7 @@ async def import_file(request: Request, session: Session, principal: CurrentPrin
         raise Invalid(f"The file was rejected and nothing was stored: row {first['row']}, column "
                       f"'{first['column']}': {first['message']}" + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
                       errors=[{"field": f"row {e['row']}.{e['column']}", **e} for e in errors])
-    result = await _ingest(session, points, lib=lib, can_write=can_write, recorded_by=principal.sub)
+    result = await _stored(ingest(session, points, lib=lib, can_write=can_write, recorded_by=principal.sub))
     if result.rejected:  # cannot happen after parse_rows checked every row; refuse rather than half-import
         raise Invalid("The file was rejected and nothing was stored.", errors=[
             {"field": f"row {index + 2}", "row": index + 2, "column": e["field"], "message": e["message"]}
