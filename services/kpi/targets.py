@@ -32,8 +32,13 @@ def target_data(t: Target, code: str) -> dict[str, Any]:
 
 async def set_target(session: AsyncSession, *, indicator: Indicator, unit_id: int, unit_path: str, period: str,
                      value: float, source: str, by: str, note: str = "", plan_id: int | None = None,
-                     plan_version: int | None = None, event_id: str | None = None) -> tuple[Target, float | None]:
-    """Create or change a target and record the change in its history; returns (target, previous value)."""
+                     plan_version: int | None = None, event_id: str | None = None,
+                     judge: bool = True) -> tuple[Target, float | None]:
+    """Create or change a target and record the change in its history; returns (target, previous value).
+
+    A changed value has the levels depending on it judged again, unless the caller (setting a
+    plan's many targets) does that once for all of them (``judge=False``).
+    """
     t = (await session.execute(select(Target).where(Target.indicator_id == indicator.id, Target.unit_id == unit_id,
                                                     Target.period == period))).scalar_one_or_none()
     previous = None
@@ -49,7 +54,7 @@ async def set_target(session: AsyncSession, *, indicator: Indicator, unit_id: in
     session.add(TargetHistory(target_id=t.id, value=value, previous_value=previous, source=source, plan_id=plan_id,
                               plan_version=plan_version, event_id=event_id, changed_by=by, note=note))
     await session.flush()
-    if previous != value:  # thresholds relative to the target move with it
+    if judge and previous != value:  # thresholds relative to the target move with it
         await rejudge(session, lib=await Library.load(session), indicator_ids=[indicator.id], cause="target_changed",
                       under=unit_path)
     return t, previous
@@ -73,7 +78,7 @@ async def apply_plan_event(session: AsyncSession, event: dict[str, Any]) -> int:
     codes = {str(t.get("indicator_code")) for t in data.get("targets") or [] if isinstance(t, dict)}
     indicators = {i.code: i for i in (await session.execute(select(Indicator).where(Indicator.code.in_(codes)))).scalars()}
     by = f"plan:{plan_id}"
-    applied = 0
+    applied, moved = 0, set()
     for item in data.get("targets") or []:
         if not isinstance(item, dict):
             continue
@@ -101,12 +106,18 @@ async def apply_plan_event(session: AsyncSession, event: dict[str, Any]) -> int:
                 and current.plan_version == version:
             continue
         before = target_data(current, ind.code) if current is not None else None
-        t, _ = await set_target(session, indicator=ind, unit_id=unit_id, unit_path=unit_path, period=item_period,
-                                value=value, source="plan", by=by, plan_id=plan_id, plan_version=version,
-                                event_id=str(event.get("id") or ""), note=str(data.get("title") or "")[:500])
+        t, previous = await set_target(session, indicator=ind, unit_id=unit_id, unit_path=unit_path,
+                                       period=item_period, value=value, source="plan", by=by, plan_id=plan_id,
+                                       plan_version=version, event_id=str(event.get("id") or ""),
+                                       note=str(data.get("title") or "")[:500], judge=False)
+        if previous != value:
+            moved.add(ind.id)
         await journal.audit(session, actor=f"{event.get('source') or 'planning'}:{event.get('type')}",
                             action="target.from_plan", subject_type="target", subject_id=t.id, unit_path=unit_path,
                             before=_jsonable(before), after=_jsonable(target_data(t, ind.code)),
                             note=f"plan {plan_id} v{version}, event {event.get('id')}")
         applied += 1
+    if moved:  # once for the whole plan: the levels its new targets move
+        await rejudge(session, lib=await Library.load(session), indicator_ids=moved, cause="target_changed",
+                      under=unit_path)
     return applied

@@ -79,3 +79,19 @@ async def test_creating_targets_checks_rights_fields_and_duplicates(kpi):
         assert r.status_code == 422 and r.json()["errors"][0]["field"] == field, field
     listed = await kpi.get("/api/kpi/targets", headers=OPS_PLANNER)
     assert listed.json()["items"] == []  # OPS sees only its own subtree's targets
+
+
+async def test_a_revised_plan_judges_levels_against_its_new_targets_once(kpi):
+    from tests.kpi.conftest import ADMIN, batch, outbox, point
+
+    await kpi.post("/api/kpi/events", json=plan(1, 1200.0), headers=SERVICE)
+    # sales below 90 % of the target is a warning, for 市场部 itself
+    await kpi.put("/api/kpi/thresholds", headers=ADMIN, json={
+        "indicator_code": "sales", "unit_id": MKT, "mode": "relative", "warning": 0.9, "critical": 0.5})
+    await batch(kpi, [point("sales", MKT, "2027", 1150.0)])
+    assert await outbox(kpi) == []
+    # the revision raises the target to 1400: 1150 is now below 1260
+    assert (await kpi.post("/api/kpi/events", json=plan(2, 1400.0, "revised"), headers=SERVICE)).json() == \
+        {"status": "applied"}
+    [crossed] = [e.data for e in await outbox(kpi)]
+    assert (crossed["unit_id"], crossed["level"], crossed["cause"]) == (MKT, "warning", "target_changed")
