@@ -17,6 +17,9 @@ export default function ({ test, session, shot, expect, base }) {
     await page.goto(`${base()}/risk`);
     await page.getByRole('button', { name: /登记风险/ }).click();
     const dialog = page.getByRole('dialog');
+    // the form fills in its defaults (the user's unit, themselves as owner) once open: a click
+    // before that is undone by the reset, so wait for them
+    await dialog.getByText('赵供应科主管').waitFor();
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
     await dialog.getByText('请填写风险名称').waitFor(); // validation as the API's: a title is required
     await dialog.getByLabel('风险名称').fill(TITLE);
