@@ -2,9 +2,8 @@
 
 Everything happens in the caller's transaction: the points, their rollups over every
 ancestor unit and coarser period, threshold states and the ``kpi.threshold.crossed``
-events either all commit or none do. The per-point work is done by the database over a
-staged copy of the batch (``staging.py``); Python judges each distinct indicator, unit
-and period once.
+events either all commit or none do. How the points themselves are judged and written is
+``staging.py``; the rollups are ``rollups.py``.
 """
 
 from __future__ import annotations
@@ -23,9 +22,9 @@ from services.kpi import aggregate as ag, rollups
 from services.kpi.crossings import check_thresholds
 from services.kpi.journal import journal
 from services.kpi.models import AnomalyRule, ImprovementAction, Measurement, Rollup
-from services.kpi.staging import ConcurrentWrite, Leaf, Stage, sqlite_stamp, unit_paths
+from services.kpi.staging import Batch, ConcurrentWrite, Leaf, judge, store, unit_paths
 
-__all__ = ["MAX_BATCH", "BatchResult", "ConcurrentWrite", "PointIn", "ingest", "ingest_rows", "rows_from_items",
+__all__ = ["MAX_BATCH", "BatchResult", "ConcurrentWrite", "PointIn", "ingest", "ingest_items",
            "move_units", "rebuild_rollups"]
 
 MAX_BATCH = 10_000
@@ -55,44 +54,35 @@ class BatchResult:
         return self.counts.get(status, 0)
 
 
-def rows_from_items(items: Sequence[Any], *, postgres: bool, now: datetime) -> list[tuple]:
-    """Stage rows (``staging.STAGE_COLUMNS``) from parsed batch items: dicts with the MeasurementIn keys."""
-    default_at = now if postgres else sqlite_stamp(now)
-    return [(i, p["indicator_code"], p["unit_id"], p["period"], p["value"], p.get("source", "manual"),
-             p.get("weight", 1.0), default_at if (at := p.get("measured_at")) is None
-             else (at if postgres else sqlite_stamp(at))) for i, p in enumerate(items)]
-
-
 async def ingest(session: AsyncSession, points: list[PointIn], *, lib: ag.Library,
                  can_write: Callable[[str], bool], recorded_by: str) -> BatchResult:
     """Validate, upsert and roll up a batch of points; returns per-item results."""
-    postgres = (await session.connection()).dialect.name == "postgresql"
     items = [{**vars(p), "source": p.source or "manual"} for p in points]
-    return await ingest_rows(session, rows_from_items(items, postgres=postgres, now=utcnow()), lib=lib,
-                             can_write=can_write, recorded_by=recorded_by)
+    return await ingest_items(session, items, lib=lib, can_write=can_write, recorded_by=recorded_by)
 
 
-async def ingest_rows(session: AsyncSession, rows: list[tuple], *, lib: ag.Library,
-                      can_write: Callable[[str], bool], recorded_by: str) -> BatchResult:
-    """``ingest`` for rows already in stage form (the batch endpoint builds them straight from the body)."""
-    stage = await Stage.open(session)
-    await stage.load(rows)
-    await stage.resolve(lib, can_write)
-    await stage.pick_winners()
-    out = await stage.outcome()
+async def ingest_items(session: AsyncSession, items: Sequence[dict], *, lib: ag.Library,
+                       can_write: Callable[[str], bool], recorded_by: str) -> BatchResult:
+    """``ingest`` for items parsed straight from a request body (dicts with the MeasurementIn keys)."""
+    postgres = (await session.connection()).dialect.name == "postgresql"
+    batch = await judge(session, items, lib=lib, can_write=can_write, recorded_by=recorded_by, now=utcnow(),
+                        postgres=postgres)
+    leaves, deltas = await store(session, batch, _rollup_deltas)
     crossings: list[dict[str, Any]] = []
-    if out.counts["created"] or out.counts["updated"]:
-        await stage.write(recorded_by, out.counts["updated"])
+    if batch.changed:
         generation.mark_changed(session)  # written through the driver: the ORM did not see it
-        leaves = stage.leaves()
-        await rollups.add(session, rollups.fan_out((lf.indicator_id, lf.unit_path, lf.period, lf.delta())
-                                                   for lf in leaves))
+        await rollups.add(session, deltas)
         await _recompute_extremes(session, [lf for lf in leaves if lf.updated
                                             and lib.by_id[lf.indicator_id].aggregation in ("min", "max")])
         crossings = await check_thresholds(session, [(lf.indicator_id, lf.unit_id, lf.unit_path, lf.period,
                                                       lf.measured_at) for lf in leaves], lib=lib)
-        await apply_anomaly_rules(session, stage, lib=lib)
-    return BatchResult(out.counts, out.results_json, out.rejected, crossings)
+        await apply_anomaly_rules(session, batch, lib=lib)
+    return BatchResult(batch.counts(), batch.results_json(), sorted(batch.refusals.items()), crossings)
+
+
+def _rollup_deltas(batch: Batch) -> tuple[list[Leaf], dict]:
+    leaves = batch.leaves()
+    return leaves, rollups.fan_out((lf.indicator_id, lf.unit_path, lf.period, lf.delta()) for lf in leaves)
 
 
 def _within(p: Period):
@@ -147,16 +137,16 @@ async def move_units(session: AsyncSession, old_path: str, new_path: str) -> Non
 _OPS = {"gt": lambda a, b: a > b, "gte": lambda a, b: a >= b, "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b}
 
 
-async def apply_anomaly_rules(session: AsyncSession, stage: Stage, *, lib: ag.Library) -> int:
+async def apply_anomaly_rules(session: AsyncSession, batch: Batch, *, lib: ag.Library) -> int:
     """Rules such as "order delay > 5 days" open one follow-up per (rule, unit, period)."""
-    ids = set(stage.indicator_ids.values())
+    ids = batch.indicator_ids
     rules = (await session.execute(select(AnomalyRule).where(AnomalyRule.indicator_id.in_(sorted(ids)),
                                                              AnomalyRule.active.is_(True)))).scalars().all()
     if not rules:
         return 0
     from services.kpi.actions import action_data
 
-    points = await stage.changed_points({r.indicator_id for r in rules})
+    points = batch.changed_points({r.indicator_id for r in rules})
     created = 0
     for rule in rules:
         for ind_id, unit_id, unit_path, per, value in points:

@@ -8,8 +8,9 @@ leaves × periods + keys × depth dictionary operations, and one upsert per roll
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,10 +25,25 @@ class ConcurrentWrite(Exception):
     """Another transaction stored or changed some of the same points or rollups at the same moment."""
 
 
-def lost_a_race(exc: Exception) -> bool:
-    """A driver's own error (it bypasses SQLAlchemy's translation) saying a concurrent writer won."""
-    text = str(exc).lower()
-    return "unique" in text or "deadlock" in text
+def key_exists(exc: BaseException) -> bool:
+    """A driver's own error (it bypasses SQLAlchemy's translation): an insert met a stored key."""
+    return "unique" in str(exc).lower()
+
+
+def lost_a_race(exc: BaseException) -> bool:
+    """A driver's error saying a concurrent writer won: its key, or a lock cycle with it."""
+    return key_exists(exc) or "deadlock" in str(exc).lower()
+
+
+@contextmanager
+def concurrent_writes() -> Iterator[None]:
+    """Around a driver write: a concurrent writer's key or lock becomes ``ConcurrentWrite``."""
+    try:
+        yield
+    except Exception as exc:
+        if lost_a_race(exc):
+            raise ConcurrentWrite() from exc
+        raise
 
 
 @lru_cache(maxsize=65536)
@@ -109,12 +125,8 @@ async def add(session: AsyncSession, deltas: dict[tuple[int, int, str], Delta]) 
     postgres = conn.dialect.name == "postgresql"
     driver = (await conn.get_raw_connection()).driver_connection
     records = [(k[1], k[2], k[0], *a) for k, a in sorted(deltas.items())]
-    try:
+    with concurrent_writes():
         if postgres:
             await driver.execute(_upsert_sql(True), *map(list, zip(*records)))
         else:
             await driver.executemany(_upsert_sql(False), records)
-    except Exception as exc:
-        if lost_a_race(exc):
-            raise ConcurrentWrite() from exc
-        raise

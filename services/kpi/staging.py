@@ -1,28 +1,39 @@
-"""Set-based storage of a measurement batch: stage the points, let the database compare and write.
+"""Storing a measurement batch: judge it in Python once, then let the database write it.
 
-A 10,000-point batch costs per-point Python work only where it is unavoidable: parsing the
-body and building one tuple per point for the driver. Python judges each distinct indicator,
-unit and period once; the database spots later copies of a key, compares each point with the
-stored one, inserts and updates them, and hands back one *leaf* per (indicator, unit, period)
-for the rollups (``rollups.py``). Per-item results are built from the exceptions alone: a
-point is "created" unless the database says otherwise.
+A 10,000-point batch costs per-point Python work only where it is unavoidable: building one
+row per point for the driver. Each distinct indicator, unit and period is judged once; an
+item is looked at on its own only when something in the batch is wrong.
 
-Temporary tables, on the session's connection and emptied at the start of each batch:
-  kpi_stage       the batch as sent: one row per item, with its index and per-item errors
-  kpi_lk_ind      each distinct indicator code → id, or the reason it is refused
-  kpi_lk_unit     each distinct unit id → path, or the reason it is refused
-  kpi_lk_period   each distinct period → enclosing year / quarter / month, or why it is refused
-  kpi_win         the points that win (the last copy of each key) and the stored point each replaces
+The accepted rows then take one of two ways into ``kpi_measurement``:
+
+* **new points** (the usual batch: the next days of data). When no key repeats in the batch,
+  the rows are written straight through the driver, as a bulk load would (``COPY`` on
+  PostgreSQL, ``executemany`` on SQLite), under a savepoint. If a key turns out to be stored
+  already, the insert fails on it, is rolled back to the savepoint, and the batch is staged.
+* **anything else** (a batch sent again, corrections, repeated keys). The rows are staged in
+  a temporary table; set statements pick the last copy of each key, compare it with the
+  stored point, insert the new ones and update the changed ones (an update only if the row
+  still holds the value compared with, otherwise ``ConcurrentWrite``).
+
+Either way the batch ends with a status per row and one *leaf* per (indicator, unit, period)
+it changed, for the rollups (``rollups.py``).
+
+Temporary tables of the second way, on the session's connection, emptied before each use:
+  kpi_stage   the accepted rows, with their item index
+  kpi_win     the rows that win (the last copy of each key), the stored point each replaces
+              and its status
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import math
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from functools import lru_cache
+from typing import Any, Awaitable, Callable, Iterable, Sequence, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -30,37 +41,34 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from services.common.periods import Period, PeriodError, PeriodKind, period as parse_period
 from services.kpi import aggregate as ag
 from services.kpi.models import OrgUnit
-from services.kpi.rollups import ConcurrentWrite, lost_a_race
+from services.kpi.rollups import ConcurrentWrite, concurrent_writes, key_exists, lost_a_race
 
-__all__ = ["ConcurrentWrite", "Leaf", "Outcome", "STAGE_COLUMNS", "Stage", "period_columns", "sqlite_stamp",
+__all__ = ["ROW_COLUMNS", "Batch", "ConcurrentWrite", "Leaf", "judge", "period_columns", "sqlite_stamp", "store",
            "unit_paths"]
 
+T = TypeVar("T")
 STATUSES = ("created", "updated", "unchanged", "superseded", "rejected")
 
+# A row as kpi_measurement stores it (the id is the table's own).
+ROW_COLUMNS = ["indicator_id", "unit_id", "unit_path", "period", "period_year", "period_quarter", "period_month",
+               "source", "value", "weight", "measured_at", "recorded_by"]
+_IND, _UNIT, _PATH, _PERIOD, _SOURCE, _VALUE, _WEIGHT, _AT = 0, 1, 2, 3, 7, 8, 9, 10
+
 # (column, SQLite type, PostgreSQL type)
+_ROW_TYPES = (("indicator_id", "INTEGER", "integer"), ("unit_id", "INTEGER", "integer"), ("unit_path", "TEXT", "text"),
+              ("period", "TEXT", "text"), ("period_year", "TEXT", "text"), ("period_quarter", "TEXT", "text"),
+              ("period_month", "TEXT", "text"), ("source", "TEXT", "text"), ("value", "REAL", "float8"),
+              ("weight", "REAL", "float8"), ("measured_at", "TEXT", "timestamptz"), ("recorded_by", "TEXT", "text"))
 _TABLES: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "kpi_stage": (("idx", "INTEGER PRIMARY KEY", "integer PRIMARY KEY"), ("code", "TEXT", "text"),
-                  ("unit_id", "INTEGER", "bigint"), ("period", "TEXT", "text"), ("value", "REAL", "float8"),
-                  ("source", "TEXT", "text"), ("weight", "REAL", "float8"), ("measured_at", "TEXT", "timestamptz"),
-                  ("err", "TEXT", "text")),
-    "kpi_lk_ind": (("code", "TEXT PRIMARY KEY", "text PRIMARY KEY"), ("indicator_id", "INTEGER", "integer"),
-                   ("err", "TEXT", "text")),
-    "kpi_lk_unit": (("unit_id", "INTEGER PRIMARY KEY", "bigint PRIMARY KEY"), ("path", "TEXT", "text"),
-                    ("err", "TEXT", "text")),
-    "kpi_lk_period": (("period", "TEXT PRIMARY KEY", "text PRIMARY KEY"), ("year", "TEXT", "text"),
-                      ("quarter", "TEXT", "text"), ("month", "TEXT", "text"), ("err", "TEXT", "text")),
-    "kpi_win": (("idx", "INTEGER PRIMARY KEY", "integer PRIMARY KEY"), ("indicator_id", "INTEGER", "integer"),
-                ("unit_id", "INTEGER", "bigint"), ("unit_path", "TEXT", "text"), ("period", "TEXT", "text"),
-                ("source", "TEXT", "text"), ("value", "REAL", "float8"), ("weight", "REAL", "float8"),
-                ("measured_at", "TEXT", "timestamptz"), ("old_id", "INTEGER", "bigint"),
+    "kpi_stage": (("idx", "INTEGER PRIMARY KEY", "integer PRIMARY KEY"), *_ROW_TYPES),
+    "kpi_win": (("idx", "INTEGER PRIMARY KEY", "integer PRIMARY KEY"), ("old_id", "INTEGER", "bigint"),
                 ("old_value", "REAL", "float8"), ("old_weight", "REAL", "float8"), ("status", "TEXT", "text")),
 }
-# The rows the caller stages, in this order (err is filled in here).
-STAGE_COLUMNS = [c[0] for c in _TABLES["kpi_stage"]][:-1]
+_KEY = ("indicator_id", "unit_id", "period", "source")
 
 
-def _error(field_: str, message: str) -> str:
-    return json.dumps({"field": field_, "message": message}, ensure_ascii=False)
+def _error(field_: str, message: str) -> dict[str, str]:
+    return {"field": field_, "message": message}
 
 
 def sqlite_stamp(at: datetime) -> str:
@@ -107,7 +115,7 @@ class Driver:
     """The session's own database connection, spoken to directly, inside the session's transaction.
 
     A short statement costs the driver a few tens of microseconds and SQLAlchemy several times
-    that; a batch runs a dozen of them.
+    that; a batch runs a few of them, and bulk loads are the driver's own.
     """
 
     def __init__(self, raw: Any, postgres: bool):
@@ -138,14 +146,21 @@ class Driver:
         async with self.raw.execute(sql, params or {}) as cur:
             return cur.rowcount
 
-    async def insert_many(self, table: str, columns: list[str], rows: list[tuple]) -> None:
+    async def insert_many(self, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
         if not rows:
             return
         if self.pg:
-            await self.raw.copy_records_to_table(table, records=rows, columns=columns)
+            await self.raw.copy_records_to_table(table, records=rows, columns=list(columns))
         else:
             await self.raw.executemany(f"INSERT INTO {table} ({', '.join(columns)}) "
                                        f"VALUES ({', '.join('?' * len(columns))})", rows)
+
+    def any_of(self, column: str, name: str) -> str:
+        """``column`` is one of the list parameter ``name`` (an array on PostgreSQL, JSON text on SQLite)."""
+        return f"{column} = ANY(:{name})" if self.pg else f"{column} IN (SELECT value FROM json_each(:{name}))"
+
+    def list_param(self, values: Iterable) -> Any:
+        return list(values) if self.pg else json.dumps(list(values))
 
 
 @dataclass(slots=True)
@@ -170,208 +185,59 @@ class Leaf:
 
 
 @dataclass
-class Outcome:
-    counts: dict[str, int]
-    results_json: str                                   # the per-item results, inside of a JSON array
-    rejected: list[tuple[int, list[dict[str, str]]]]    # (index, errors) of each refused item
+class Batch:
+    """A judged batch: the accepted items as kpi_measurement rows, and the refused ones."""
 
+    received: int
+    rows: list[tuple]                            # ROW_COLUMNS order
+    index: list[int]                             # the item index of each row
+    refusals: dict[int, list[dict[str, str]]]    # item index → why it was refused
+    indicator_ids: set[int]
+    status: list[str] = field(default_factory=list)               # per row, once stored
+    replaced: dict[int, tuple[float, float]] = field(default_factory=dict)  # row → (value, weight) it replaced
 
-class Stage:
-    """The temporary tables of one batch on the session's connection."""
+    @property
+    def changed(self) -> bool:
+        return any(st in ("created", "updated") for st in self.status)
 
-    def __init__(self, session: AsyncSession, db: Driver):
-        self.session, self.db, self.pg = session, db, db.pg
-        self.rows: list[tuple] = []
-        self.duplicates = False
-        self.refused = False                    # any item refused (by a lookup or its own value)
-        self.indicator_ids: dict[str, int] = {}  # the accepted codes
-        self.paths: dict[int, str] = {}          # the accepted units
-        self.status: list[str] = []              # per item, once judged (outcome)
-        self._replaced: dict[int, tuple[float, float]] = {}  # item index → (value, weight) it replaced
-
-    @classmethod
-    async def open(cls, session: AsyncSession) -> "Stage":
-        stage = cls(session, await Driver.of(await session.connection()))
-        await stage._prepare()
-        return stage
-
-    async def _prepare(self) -> None:
-        probe = ("SELECT to_regclass('pg_temp.kpi_win') IS NOT NULL" if self.pg else
-                 "SELECT count(*) FROM sqlite_temp_master WHERE name = 'kpi_win'")
-        if not await self.db.scalar(probe):
-            for name, cols in _TABLES.items():
-                body = ", ".join(f"{c} {pg if self.pg else lite}" for c, lite, pg in cols)
-                # PostgreSQL empties them at commit; SQLite keeps rows until deleted
-                await self.db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({body})"
-                                      + (" ON COMMIT DELETE ROWS" if self.pg else ""))
-        # Another batch may have run earlier in the same transaction (the demo seeds several)
-        for name in _TABLES:
-            await self.db.execute(f"DELETE FROM {name}")
-
-    # --- loading and judging -------------------------------------------------------------
-
-    async def load(self, rows: list[tuple]) -> None:
-        """Rows in STAGE_COLUMNS order, written through the driver (COPY / executemany)."""
-        self.rows = rows
-        self.duplicates = len({(r[1], r[2], r[3], r[5]) for r in rows}) < len(rows)
-        await self.db.insert_many("kpi_stage", STAGE_COLUMNS, rows)
-        # NaN and infinities reach us from Python callers and lenient JSON: refused per item.
-        # (SQLite stores a NaN as NULL.)
-        inf = float("inf")
-        marked = await self.db.execute(
-            "UPDATE kpi_stage SET err = CASE "
-            "WHEN value IS NULL OR NOT (value > :ninf AND value < :pinf) THEN :verr ELSE :werr END "
-            "WHERE value IS NULL OR NOT (value > :ninf AND value < :pinf) "
-            "OR weight IS NULL OR NOT (weight > 0 AND weight < :pinf)",
-            {"ninf": -inf, "pinf": inf, "verr": _error("value", "the value must be a finite number"),
-             "werr": _error("weight", "the weight must be a positive number")})
-        self.refused = marked > 0
-
-    async def resolve(self, lib: ag.Library, can_write: Callable[[str], bool]) -> None:
-        """Judge each distinct indicator, unit and period of the batch once."""
-        rows = self.rows
-        ind_rows = []
-        for code in {r[1] for r in rows}:
-            ind = lib.by_code.get(code)
-            if ind is None:
-                err = _error("indicator_code", f"there is no indicator '{code}'")
-            elif ind.formula:
-                err = _error("indicator_code", f"'{ind.code}' is computed from its formula; measure its inputs")
-            elif not ind.active:
-                err = _error("indicator_code", f"'{ind.code}' is retired")
-            else:
-                err = None
-                self.indicator_ids[code] = ind.id
-            ind_rows.append((code, ind.id if ind else None, err))
-        unit_ids = {r[2] for r in rows}
-        paths = await unit_paths(self.session, unit_ids)
-        unit_rows = []
-        for uid in unit_ids:
-            path = paths.get(uid)
-            if path is None:
-                err = _error("unit_id", f"there is no org unit with id {uid}")
-            elif not can_write(path):
-                err = _error("unit_id", f"you need the 'plan' right over unit {uid} ({path})")
-            else:
-                err = None
-                self.paths[uid] = path
-            unit_rows.append((uid, path, err))
-        per_rows = []
-        for text_ in {r[3] for r in rows}:
-            try:
-                per_rows.append((text_, *period_columns(parse_period(text_)), None))
-            except PeriodError as exc:
-                per_rows.append((text_, None, None, None, _error("period", str(exc))))
-        self.refused = self.refused or any(r[-1] for r in ind_rows + unit_rows + per_rows)
-        await self.db.insert_many("kpi_lk_ind", ["code", "indicator_id", "err"], ind_rows)
-        await self.db.insert_many("kpi_lk_unit", ["unit_id", "path", "err"], unit_rows)
-        await self.db.insert_many("kpi_lk_period", ["period", "year", "quarter", "month", "err"], per_rows)
-
-    async def pick_winners(self) -> None:
-        """The last valid copy of each key, with the stored point it would replace and its status."""
-        # Ranking copies costs a sort of the batch: only when the batch repeats a key.
-        rank = ("row_number() OVER (PARTITION BY i.indicator_id, s.unit_id, s.period, s.source ORDER BY s.idx DESC)"
-                if self.duplicates else "1")
-        await self.db.execute(f"""
-            INSERT INTO kpi_win (idx, indicator_id, unit_id, unit_path, period, source, value, weight, measured_at,
-                                 old_id, old_value, old_weight, status)
-            SELECT v.idx, v.indicator_id, v.unit_id, v.path, v.period, v.source, v.value, v.weight, v.measured_at,
-                   m.id, m.value, m.weight,
-                   CASE WHEN m.id IS NULL THEN 'created'
-                        WHEN m.value = v.value AND m.weight = v.weight THEN 'unchanged' ELSE 'updated' END
-            FROM (SELECT s.idx, s.unit_id, s.period, s.source, s.value, s.weight, s.measured_at, i.indicator_id,
-                         u.path, {rank} AS rn
-                  FROM kpi_stage s
-                  JOIN kpi_lk_ind i ON i.code = s.code
-                  JOIN kpi_lk_unit u ON u.unit_id = s.unit_id
-                  JOIN kpi_lk_period p ON p.period = s.period
-                  WHERE s.err IS NULL AND i.err IS NULL AND u.err IS NULL AND p.err IS NULL) v
-            LEFT JOIN kpi_measurement m ON m.indicator_id = v.indicator_id AND m.unit_id = v.unit_id
-                                       AND m.period = v.period AND m.source = v.source
-            WHERE v.rn = 1""")
-
-    async def outcome(self) -> Outcome:
-        """Counts and per-item results; every item is "created" unless the tables say otherwise."""
-        status = self.status = ["created"] * len(self.rows)
-        rejected: list[tuple[int, list[dict[str, str]]]] = []
-        if self.refused:
-            errors = ("rtrim(COALESCE(i.err || ',', '') || COALESCE(u.err || ',', '') || COALESCE(p.err || ',', '') "
-                      "|| COALESCE(s.err || ',', ''), ',')")
-            rows = await self.db.rows(
-                f"SELECT s.idx, {errors} FROM kpi_stage s JOIN kpi_lk_ind i ON i.code = s.code "
-                f"JOIN kpi_lk_unit u ON u.unit_id = s.unit_id JOIN kpi_lk_period p ON p.period = s.period "
-                f"WHERE s.err IS NOT NULL OR i.err IS NOT NULL OR u.err IS NOT NULL OR p.err IS NOT NULL ORDER BY s.idx")
-            rejected = [(idx, json.loads(f"[{errs}]")) for idx, errs in rows]
-            for idx, _ in rejected:
-                status[idx] = "rejected"
-        if self.duplicates:
-            for (idx,) in await self.db.rows("SELECT s.idx FROM kpi_stage s LEFT JOIN kpi_win w ON w.idx = s.idx "
-                                             "WHERE w.idx IS NULL"):
-                if status[idx] != "rejected":
-                    status[idx] = "superseded"
-        for idx, st, old_value, old_weight in await self.db.rows(
-                "SELECT idx, status, old_value, old_weight FROM kpi_win WHERE status <> 'created'"):
-            status[idx] = st
-            if st == "updated":
-                self._replaced[idx] = (old_value, old_weight)
+    def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(STATUSES, 0)
-        for st in status:
+        for st in self.status:
             counts[st] += 1
-        errors_of = dict(rejected)
-        parts = [f'{{"index":{i},"status":"{st}"}}' if st != "rejected" else
-                 json.dumps({"index": i, "status": st, "errors": errors_of[i]}, ensure_ascii=False)
-                 for i, st in enumerate(status)]
-        return Outcome(counts, ",".join(parts), rejected)
+        counts["rejected"] = len(self.refusals)
+        return counts
 
-    # --- writing -----------------------------------------------------------------------
-
-    async def write(self, recorded_by: str, updates: int) -> None:
-        """Insert the new points and update the changed ones; refuse if another writer got there first."""
-        try:
-            await self.db.execute("""
-                INSERT INTO kpi_measurement (indicator_id, unit_id, unit_path, period, period_year, period_quarter,
-                                             period_month, source, value, weight, measured_at, recorded_by)
-                SELECT w.indicator_id, w.unit_id, w.unit_path, w.period, p.year, p.quarter, p.month, w.source,
-                       w.value, w.weight, w.measured_at, :by
-                FROM kpi_win w JOIN kpi_lk_period p ON p.period = w.period
-                WHERE w.status = 'created'""", {"by": recorded_by})
-        except Exception as exc:  # a concurrent batch inserted the same key
-            if lost_a_race(exc):
-                raise ConcurrentWrite() from exc
-            raise
-        if updates:
-            # Only rows still holding the value compared with; anything else lost a race.
-            done = await self.db.execute("""
-                UPDATE kpi_measurement SET value = w.value, weight = w.weight, measured_at = w.measured_at,
-                                           recorded_by = :by
-                FROM kpi_win w
-                WHERE kpi_measurement.id = w.old_id AND w.status = 'updated'
-                  AND kpi_measurement.value = w.old_value AND kpi_measurement.weight = w.old_weight""",
-                                         {"by": recorded_by})
-            if done != updates:
-                raise ConcurrentWrite()
+    def results_json(self) -> str:
+        """The per-item results, the inside of a JSON array, in item order."""
+        status = ["rejected"] * self.received
+        for i, st in zip(self.index, self.status):
+            status[i] = st
+        refusals = self.refusals
+        return ",".join(f'{{"index":{i},"status":"{st}"}}' if st != "rejected" else
+                        json.dumps({"index": i, "status": st, "errors": refusals[i]}, ensure_ascii=False)
+                        for i, st in enumerate(status))
 
     def leaves(self) -> list[Leaf]:
-        """One leaf per (indicator, unit, period) the batch changed, from the staged rows in memory."""
-        # [n, total, wsum, wtotal, vmin, vmax, updated, newest measured_at] per key; plain lists
-        # because this loop runs once per point.
-        acc: dict[tuple[str, int, str], list] = {}
-        replaced = self._replaced
-        for r, st in zip(self.rows, self.status):
+        """One leaf per (indicator, unit, period) the batch changed."""
+        # [n, total, wsum, wtotal, vmin, vmax, updated, newest measured_at, path] per key;
+        # plain lists because this loop runs once per point.
+        acc: dict[tuple[int, int, str], list] = {}
+        replaced = self.replaced
+        for n, (r, st) in enumerate(zip(self.rows, self.status)):
+            value, weight, at = r[_VALUE], r[_WEIGHT], r[_AT]
+            key = (r[_IND], r[_UNIT], r[_PERIOD])
             if st == "created":
-                value, weight, at = r[4], r[6], r[7]
-                a = acc.get((r[1], r[2], r[3]))
+                a = acc.get(key)
                 if a is None:
-                    acc[(r[1], r[2], r[3])] = [1, value, value * weight, weight, value, value, 0, at]
+                    acc[key] = [1, value, value * weight, weight, value, value, 0, at, r[_PATH]]
                     continue
                 a[0] += 1
                 a[1] += value
                 a[2] += value * weight
                 a[3] += weight
             elif st == "updated":
-                value, weight, at = r[4], r[6], r[7]
-                old_value, old_weight = replaced[r[0]]
-                a = acc.setdefault((r[1], r[2], r[3]), [0, 0.0, 0.0, 0.0, value, value, 0, at])
+                old_value, old_weight = replaced[n]
+                a = acc.setdefault(key, [0, 0.0, 0.0, 0.0, value, value, 0, at, r[_PATH]])
                 a[1] += value - old_value
                 a[2] += value * weight - old_value * old_weight
                 a[3] += weight - old_weight
@@ -384,20 +250,178 @@ class Stage:
                 a[5] = value
             if at > a[7]:
                 a[7] = at
-        ids, paths = self.indicator_ids, self.paths
-        return [Leaf(ids[code], uid, paths[uid], per, *a[:7], _aware(a[7])) for (code, uid, per), a in acc.items()]
+        return [Leaf(ind, uid, a[8], per, *a[:7], _aware(a[7])) for (ind, uid, per), a in acc.items()]
 
-    async def changed_points(self, indicator_ids: Iterable[int]) -> list[tuple[int, int, str, str, float]]:
+    def changed_points(self, indicator_ids: Iterable[int]) -> list[tuple[int, int, str, str, float]]:
         """(indicator id, unit id, unit path, period, value) of the stored changes of some indicators."""
-        ids = sorted({int(i) for i in indicator_ids})
-        if not ids:
-            return []
-        return await self.db.rows(f"SELECT indicator_id, unit_id, unit_path, period, value FROM kpi_win "
-                                  f"WHERE status IN ('created', 'updated') "
-                                  f"AND indicator_id IN ({', '.join(map(str, ids))}) ORDER BY idx")
+        ids = set(indicator_ids)
+        return [(r[_IND], r[_UNIT], r[_PATH], r[_PERIOD], r[_VALUE]) for r, st in zip(self.rows, self.status)
+                if st in ("created", "updated") and r[_IND] in ids]
+
+
+# --- judging ---------------------------------------------------------------------------------
+
+async def judge(session: AsyncSession, items: Sequence[dict], *, lib: ag.Library, can_write: Callable[[str], bool],
+                recorded_by: str, now: datetime, postgres: bool) -> Batch:
+    """Items with the MeasurementIn keys → the accepted rows and the refusals, each with its reasons."""
+    ind_ids: dict[str, int] = {}
+    ind_err: dict[str, dict] = {}
+    for code in {p["indicator_code"] for p in items}:
+        ind = lib.by_code.get(code)
+        if ind is None:
+            ind_err[code] = _error("indicator_code", f"there is no indicator '{code}'")
+        elif ind.formula:
+            ind_err[code] = _error("indicator_code", f"'{ind.code}' is computed from its formula; measure its inputs")
+        elif not ind.active:
+            ind_err[code] = _error("indicator_code", f"'{ind.code}' is retired")
+        else:
+            ind_ids[code] = ind.id
+    unit_ids = {p["unit_id"] for p in items}
+    known = await unit_paths(session, unit_ids)
+    paths: dict[int, str] = {}
+    unit_err: dict[int, dict] = {}
+    for uid in unit_ids:
+        path = known.get(uid)
+        if path is None:
+            unit_err[uid] = _error("unit_id", f"there is no org unit with id {uid}")
+        elif not can_write(path):
+            unit_err[uid] = _error("unit_id", f"you need the 'plan' right over unit {uid} ({path})")
+        else:
+            paths[uid] = path
+    columns: dict[str, tuple] = {}
+    period_err: dict[str, dict] = {}
+    for text_ in {p["period"] for p in items}:
+        try:
+            columns[text_] = period_columns(parse_period(text_))
+        except PeriodError as exc:
+            period_err[text_] = _error("period", str(exc))
+    weights = [p.get("weight", 1.0) for p in items]
+    # A sum is finite only if every term is (one NaN or infinity spoils it); the items are
+    # looked at one by one only when it is not, or when some lookup failed.
+    suspect = bool(ind_err or unit_err or period_err or not math.isfinite(sum(p["value"] for p in items))
+                   or not math.isfinite(sum(weights)) or (weights and min(weights) <= 0))
+    refusals = _refusals(items, ind_err, unit_err, period_err) if suspect else {}
+
+    default_at = now if postgres else sqlite_stamp(now)
+    index = [i for i in range(len(items)) if i not in refusals] if refusals else list(range(len(items)))
+    rows = [(ind_ids[(p := items[i])["indicator_code"]], (u := p["unit_id"]), paths[u], (per := p["period"]),
+             *columns[per], p.get("source", "manual"), p["value"], weights[i],
+             default_at if (at := p.get("measured_at")) is None else (at if postgres else sqlite_stamp(at)),
+             recorded_by) for i in index]
+    return Batch(len(items), rows, index, refusals, set(ind_ids.values()))
+
+
+def _refusals(items: Sequence[dict], ind_err: dict, unit_err: dict, period_err: dict) -> dict[int, list[dict]]:
+    out: dict[int, list[dict]] = {}
+    for i, p in enumerate(items):
+        errors = [e for e in (ind_err.get(p["indicator_code"]), unit_err.get(p["unit_id"]),
+                              period_err.get(p["period"])) if e]
+        value, weight = p["value"], p.get("weight", 1.0)
+        if not (-math.inf < value < math.inf):  # NaN and infinities, from Python callers and lenient JSON
+            errors.append(_error("value", "the value must be a finite number"))
+        elif not (0 < weight < math.inf):
+            errors.append(_error("weight", "the weight must be a positive number"))
+        if errors:
+            out[i] = errors
+    return out
+
+
+# --- storing ---------------------------------------------------------------------------------
+
+async def store(session: AsyncSession, batch: Batch, then: Callable[[Batch], T]) -> T:
+    """Write the accepted rows, setting ``batch.status``; returns ``then(batch)``.
+
+    ``then`` (the rollup arithmetic) needs the statuses. For new points they are known before
+    the database has written anything, so it runs while the database writes: on two cores
+    the fan-out costs no time.
+    """
+    db = await Driver.of(await session.connection())
+    rows = batch.rows
+    repeats = len({(r[_IND], r[_UNIT], r[_PERIOD], r[_SOURCE]) for r in rows}) < len(rows)
+    if rows and not repeats:
+        batch.status = ["created"] * len(rows)
+        # Under a savepoint: if some key is stored already, the bulk insert fails on it and
+        # the batch takes the staged way (re-sent data, corrections).
+        await db.execute("SAVEPOINT kpi_bulk")
+        try:
+            out = await _while_writing(db.insert_many("kpi_measurement", ROW_COLUMNS, rows), lambda: then(batch))
+        except Exception as exc:
+            if not key_exists(exc):
+                if lost_a_race(exc):  # a lock cycle with a concurrent writer
+                    raise ConcurrentWrite() from exc
+                raise
+            await db.execute("ROLLBACK TO SAVEPOINT kpi_bulk")
+        else:
+            await db.execute("RELEASE SAVEPOINT kpi_bulk")
+            return out
+    if rows:
+        await _staged(db, batch, repeats)
+    return then(batch)
+
+
+async def _while_writing(write: Awaitable[Any], work: Callable[[], T]) -> T:
+    """``work()`` in Python while the database carries out ``write``; the write's error wins."""
+    task = asyncio.ensure_future(write)
+    await asyncio.sleep(0)  # the task sends the statement (asyncpg encodes and sends a COPY in one step)
+    try:
+        out = work()
+    except BaseException:
+        await asyncio.gather(task, return_exceptions=True)  # never leave the connection mid-statement
+        raise
+    await task
+    return out
+
+
+async def _staged(db: Driver, batch: Batch, repeats: bool) -> None:
+    """Stage the rows, pick the last copy of each key, compare with the stored points and write."""
+    exists = ("SELECT to_regclass('pg_temp.kpi_win') IS NOT NULL" if db.pg else
+              "SELECT count(*) FROM sqlite_temp_master WHERE name = 'kpi_win'")
+    if not await db.scalar(exists):
+        for name, cols in _TABLES.items():
+            body = ", ".join(f"{c} {pg if db.pg else lite}" for c, lite, pg in cols)
+            # PostgreSQL empties them at commit; SQLite keeps rows until deleted
+            await db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({body})"
+                             + (" ON COMMIT DELETE ROWS" if db.pg else ""))
+    for name in _TABLES:  # another batch may have run earlier in the same transaction
+        await db.execute(f"DELETE FROM {name}")
+    rows = batch.rows
+    await db.insert_many("kpi_stage", ["idx", *ROW_COLUMNS], [(n, *r) for n, r in enumerate(rows)])
+    # Ranking copies costs a sort of the batch: only when the batch repeats a key.
+    key = ", ".join(f"s.{c}" for c in _KEY)
+    rank = f"row_number() OVER (PARTITION BY {key} ORDER BY s.idx DESC)" if repeats else "1"
+    await db.execute(f"""
+        INSERT INTO kpi_win (idx, old_id, old_value, old_weight, status)
+        SELECT v.idx, m.id, m.value, m.weight,
+               CASE WHEN m.id IS NULL THEN 'created'
+                    WHEN m.value = v.value AND m.weight = v.weight THEN 'unchanged' ELSE 'updated' END
+        FROM (SELECT s.*, {rank} AS rn FROM kpi_stage s) v
+        LEFT JOIN kpi_measurement m ON {' AND '.join(f'm.{c} = v.{c}' for c in _KEY)}
+        WHERE v.rn = 1""")
+    status = batch.status = ["superseded" if repeats else "created"] * len(rows)
+    updates = 0
+    for idx, st, old_value, old_weight in await db.rows(
+            "SELECT idx, status, old_value, old_weight FROM kpi_win" + ("" if repeats else " WHERE status <> 'created'")):
+        status[idx] = st
+        if st == "updated":
+            batch.replaced[idx] = (old_value, old_weight)
+            updates += 1
+    columns = ", ".join(ROW_COLUMNS)
+    with concurrent_writes():
+        await db.execute(f"INSERT INTO kpi_measurement ({columns}) SELECT {', '.join(f's.{c}' for c in ROW_COLUMNS)} "
+                         f"FROM kpi_win w JOIN kpi_stage s ON s.idx = w.idx WHERE w.status = 'created'")
+    if updates:
+        # Only rows still holding the value compared with; anything else lost a race.
+        done = await db.execute("""
+            UPDATE kpi_measurement SET value = s.value, weight = s.weight, measured_at = s.measured_at,
+                                       recorded_by = s.recorded_by
+            FROM kpi_win w JOIN kpi_stage s ON s.idx = w.idx
+            WHERE kpi_measurement.id = w.old_id AND w.status = 'updated'
+              AND kpi_measurement.value = w.old_value AND kpi_measurement.weight = w.old_weight""")
+        if done != updates:
+            raise ConcurrentWrite()
 
 
 def _aware(at: Any) -> datetime:
-    if isinstance(at, str):  # SQLite hands back the stored text
+    if isinstance(at, str):  # SQLite rows carry the stored text
         at = datetime.fromisoformat(at)
     return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)

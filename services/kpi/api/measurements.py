@@ -18,8 +18,7 @@ from services.common.security import CurrentPrincipal
 from services.kpi import imports
 from services.kpi.aggregate import Library
 from services.kpi.api.deps import audit, indicator_by_code, parse_period_param, unit_or_404
-from services.common.db import utcnow
-from services.kpi.ingest import MAX_BATCH, ConcurrentWrite, ingest, ingest_rows, rows_from_items
+from services.kpi.ingest import MAX_BATCH, ConcurrentWrite, ingest, ingest_items
 from services.kpi.models import Measurement, OrgUnit
 from services.kpi.schemas import BatchResultRead, ImportReport, MeasurementIn, MeasurementItem, MeasurementRead
 
@@ -71,16 +70,14 @@ async def post_batch(request: Request, session: Session, principal: CurrentPrinc
     if len(items) > MAX_BATCH:
         raise Invalid(f"At most {MAX_BATCH} points per batch; split the rest into another call.", field="body")
     lib = await Library.load(session)
-    postgres = (await session.connection()).dialect.name == "postgresql"
-    rows = rows_from_items(items, postgres=postgres, now=utcnow())
-    result = await _stored(ingest_rows(session, rows, lib=lib, can_write=can_write, recorded_by=principal.sub))
+    result = await _stored(ingest_items(session, items, lib=lib, can_write=can_write, recorded_by=principal.sub))
     counts = {s: result.count(s) for s in ("created", "updated", "unchanged", "superseded", "rejected")}
     if counts["created"] or counts["updated"]:
-        await audit(session, request, principal, "measurements.batch", "measurement_batch", len(rows),
+        await audit(session, request, principal, "measurements.batch", "measurement_batch", len(items),
                     after={**counts, "crossings": len(result.crossings)})
     # The shape is BatchResultRead; the per-item results arrive from the database as JSON text
     # (building and re-validating 10,000 result objects here would cost more than storing the points).
-    head = json.dumps({"received": len(rows), **counts, "crossings": len(result.crossings)})
+    head = json.dumps({"received": len(items), **counts, "crossings": len(result.crossings)})
     return Response(f'{head[:-1]}, "results": [{result.results_json}]}}', media_type="application/json")
 
 
