@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.periods import Period, PeriodKind, period as parse_period
 from services.kpi import formula as fx
-from services.kpi.models import Indicator, Rollup, Target, ThresholdRule
+from services.kpi.models import Indicator, Measurement, Rollup, Target, ThresholdRule
 
 # A period's coarser levels, where its points are also rolled up.
 _COARSER = {
@@ -44,8 +44,47 @@ def ancestor_ids(path: str) -> list[int]:
     return [int(x) for x in path.strip("/").split("/") if x]
 
 
-def value_of(aggregation: str, r) -> float | None:
-    """An indicator's value from its rollup row by its aggregation rule."""
+# A delta or aggregate as a list: [n, total, wsum, wtotal, vmin, vmax, last_period, last_total],
+# where last_total is the total of the latest period seen (what a "last" indicator reports).
+Delta = list
+
+
+def merge_delta(acc: dict, key, d: Delta) -> None:
+    """Add delta ``d`` into ``acc[key]`` (the rollup fan-out's inner loop: no argument unpacking)."""
+    a = acc.get(key)
+    if a is None:
+        acc[key] = d[:]
+        return
+    a[0] += d[0]
+    a[1] += d[1]
+    a[2] += d[2]
+    a[3] += d[3]
+    if d[4] < a[4]:
+        a[4] = d[4]
+    if d[5] > a[5]:
+        a[5] = d[5]
+    if d[6] > a[6]:
+        a[6], a[7] = d[6], d[7]
+    elif d[6] == a[6]:
+        a[7] += d[7]
+
+
+@dataclass(slots=True)
+class Aggregate:
+    """The points of one indicator under one unit within one period, summed up."""
+
+    n: int
+    total: float
+    wsum: float
+    wtotal: float
+    vmin: float | None
+    vmax: float | None
+    last_period: str
+    last_total: float
+
+
+def value_of(aggregation: str, r: Aggregate | None) -> float | None:
+    """An indicator's value from its aggregate by its aggregation rule."""
     if r is None or not r.n:
         return None
     if aggregation == "sum":
@@ -107,18 +146,33 @@ class Library:
 
 
 async def load_rollups(session: AsyncSession, unit_ids: Iterable[int], periods: Iterable[str],
-                       indicator_ids: Iterable[int] | None = None) -> dict[tuple[int, str], dict[int, Rollup]]:
-    """Rollup rows grouped by (unit id, period) then indicator id."""
-    unit_ids, periods = sorted(set(unit_ids)), sorted(set(periods))
-    out: dict[tuple[int, str], dict[int, Rollup]] = {}
-    if not unit_ids or not periods:
-        return out
-    stmt = select(Rollup).where(Rollup.unit_id.in_(unit_ids), Rollup.period.in_(periods))
-    if indicator_ids is not None:
-        stmt = stmt.where(Rollup.indicator_id.in_(sorted(set(indicator_ids))))
-    # populate_existing: rollups change under the ORM's feet (bulk upserts in the same session)
-    for r in (await session.execute(stmt.execution_options(populate_existing=True))).scalars():
-        out.setdefault((r.unit_id, r.period), {})[r.indicator_id] = r
+                       indicator_ids: Iterable[int]) -> dict[tuple[int, str], dict[int, Aggregate]]:
+    """Aggregates per (unit id, period), then indicator id: the rollup row plus the unit's own points.
+
+    A rollup row leaves out the points stored at its own unit for exactly its own period
+    (``rollups.fan_out``): those are read here through kpi_measurement's unique key.
+    """
+    unit_ids, periods, indicator_ids = sorted(set(unit_ids)), sorted(set(periods)), sorted(set(indicator_ids))
+    if not unit_ids or not periods or not indicator_ids:
+        return {}
+    R, M = Rollup, Measurement
+    acc: dict[tuple[int, str, int], Delta] = {}
+    rows = await session.execute(
+        select(R.unit_id, R.period, R.indicator_id, R.n, R.total, R.wsum, R.wtotal, R.vmin, R.vmax, R.last_period,
+               R.last_total)
+        .where(R.unit_id.in_(unit_ids), R.period.in_(periods), R.indicator_id.in_(indicator_ids)))
+    for unit_id, per, ind, *delta in rows:
+        acc[(unit_id, per, ind)] = delta
+    own = await session.execute(
+        select(M.unit_id, M.period, M.indicator_id, func.count(), func.sum(M.value), func.sum(M.value * M.weight),
+               func.sum(M.weight), func.min(M.value), func.max(M.value))
+        .where(M.indicator_id.in_(indicator_ids), M.unit_id.in_(unit_ids), M.period.in_(periods))
+        .group_by(M.unit_id, M.period, M.indicator_id))
+    for unit_id, per, ind, n, total, wsum, wtotal, vmin, vmax in own:
+        merge_delta(acc, (unit_id, per, ind), [n, total, wsum, wtotal, vmin, vmax, per, total])
+    out: dict[tuple[int, str], dict[int, Aggregate]] = {}
+    for (unit_id, per, ind), a in acc.items():
+        out.setdefault((unit_id, per), {})[ind] = Aggregate(*a)
     return out
 
 

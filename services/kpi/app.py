@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI
+from sqlalchemy import select
 
 from services.common import generation
 from services.common.app import create_service_app
@@ -16,6 +17,7 @@ from services.kpi.api import actions, assessments, evaluations, indicators, meas
 from services.kpi.catalog import seed_indicators
 from services.kpi.demo import seed_demo
 from services.kpi.events import HANDLERS
+from services.kpi.ingest import ConcurrentWrite, rebuild_rollups
 from services.kpi.models import (AuditEntry, Benchmark, DataGeneration, Indicator, Measurement, OrgUnit, Rollup,
                                  Target, ThresholdRule, events)
 
@@ -42,6 +44,20 @@ async def _seed_library(app: FastAPI) -> None:
         log.info("indicator library seeded", extra={"fields": {"indicators": added}})
 
 
+async def _ensure_rollups(app: FastAPI) -> None:
+    """Points without any rollup (a migration emptied them): rebuild the rollups from the points."""
+    async with app.state.db.writer() as s:
+        if (await s.execute(select(Rollup.unit_id).limit(1))).first() is not None or \
+                (await s.execute(select(Measurement.id).limit(1))).first() is None:
+            return
+        try:
+            rows = await rebuild_rollups(s)
+            await s.commit()
+        except ConcurrentWrite:  # another instance of the service rebuilt them at the same moment
+            return
+    log.info("rollups rebuilt from the stored points", extra={"fields": {"rollups": rows}})
+
+
 async def overdue_scan(app: FastAPI) -> int:
     async with app.state.db.writer() as s:
         flagged = await flag_overdue(s, today=utcnow().date(), lib=await Library.load(s))
@@ -61,4 +77,4 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         routers=[indicators.router, targets.router, measurements.router, evaluations.router, thresholds.router,
                  assessments.router, actions.router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, event_handlers=HANDLERS,
-        on_startup=[_watch_generation, _seed_library], on_org_synced=[_demo], periodic=[(OVERDUE_SCAN_SECONDS, overdue_scan)])
+        on_startup=[_watch_generation, _seed_library, _ensure_rollups], on_org_synced=[_demo], periodic=[(OVERDUE_SCAN_SECONDS, overdue_scan)])

@@ -1,8 +1,9 @@
 """Evaluation (评估): actual vs target, previous period (环比), last year (同比), benchmark.
 
 Actuals come from ``kpi_rollup``: one row per (indicator, unit, period) already holds the
-aggregate of the unit's whole subtree over every finer period, so an evaluation reads three
-periods' rows for one unit, whatever the number of stored points.
+aggregate of the unit's whole subtree over every finer period (the unit's own points for
+exactly that period are read beside it, by key), so an evaluation reads three periods' rows
+for one unit, whatever the number of stored points.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ async def benchmarks_for(session: AsyncSession, p: Period) -> dict[int, Benchmar
 async def evaluate(session: AsyncSession, *, lib: ag.Library, unit, p: Period,
                    codes: set[str] | None = None) -> list[dict[str, Any]]:
     prev, last_year = p.previous(), p.same_period_last_year()
-    rollups = await ag.load_rollups(session, [unit.id], [p.text, prev.text, last_year.text])
+    rollups = await ag.load_rollups(session, [unit.id], [p.text, prev.text, last_year.text],
+                                    [i.id for i in lib.all if not i.formula])
     targets = await ag.load_targets(session, unit.id, [p.text])
     rules = await ag.load_threshold_rules(session, [i.id for i in lib.all])
     benches = await benchmarks_for(session, p)

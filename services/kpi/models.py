@@ -3,7 +3,8 @@
 Versioned tables carry ``version`` as SQLAlchemy's version_id_col: every UPDATE checks and
 bumps it (it is also the ETag). Measurements are stored once per (indicator, unit, period,
 source); ``kpi_rollup`` holds their aggregates for every ancestor unit and every coarser
-period, maintained in the ingesting transaction, so an evaluation reads a handful of rows
+period (all but a unit's own points for exactly its own period, which the points' unique key
+serves), maintained in the ingesting transaction, so an evaluation reads a handful of rows
 instead of scanning the points.
 """
 
@@ -133,7 +134,11 @@ class Measurement(Base):
 
 
 class Rollup(Base):
-    """Aggregates of the measurements of one indicator under one unit (its subtree) within one period."""
+    """Aggregates of the measurements of one indicator under one unit (its subtree) within one period.
+
+    Leaves out the points stored at the unit itself for exactly this period: with them it
+    would copy the points (``aggregate.load_rollups`` adds them when reading).
+    """
 
     __tablename__ = "kpi_rollup"
 

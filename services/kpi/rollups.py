@@ -2,8 +2,9 @@
 
 Changes arrive as *leaves*, one per (indicator, unit, period) a batch touched, carrying the
 deltas of its points. Each leaf is added into the rollups of every ancestor unit and
-every enclosing period: merged in two steps (periods, then ancestors), so a batch costs
-leaves × periods + keys × depth dictionary operations, and one upsert per rollup row.
+every enclosing period, except its own unit's own period (read from the points themselves):
+merged in two steps (periods, then ancestors), so a batch costs leaves × periods + keys ×
+depth dictionary operations, and one upsert per rollup row.
 """
 
 from __future__ import annotations
@@ -15,10 +16,7 @@ from typing import Iterable, Iterator
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kpi import aggregate as ag
-
-# A delta is a list: [n, total, wsum, wtotal, vmin, vmax, last_period, last_total], where
-# last_total is the total of the latest period seen (what a "last" indicator reports).
-Delta = list
+from services.kpi.aggregate import Delta, merge_delta as merge
 
 
 class ConcurrentWrite(Exception):
@@ -52,36 +50,26 @@ def _ancestors(path: str) -> tuple[int, ...]:
 
 
 def fan_out(leaves: Iterable[tuple[int, str, str, Delta]]) -> dict[tuple[int, int, str], Delta]:
-    """(indicator, unit path, period, delta) leaves → deltas per (indicator, ancestor unit, enclosing period)."""
-    by_period: dict[tuple[int, str, str], Delta] = {}
+    """(indicator, unit path, period, delta) leaves → deltas per (indicator, ancestor unit, enclosing period).
+
+    Except a leaf's own (unit, period): that rollup would copy the points themselves, which
+    ``aggregate.load_rollups`` reads through the points' unique key instead. With daily
+    points that is most rollup rows a batch would write.
+    """
+    enclosing: dict[tuple[int, str, str], Delta] = {}   # (indicator, path, strictly coarser period)
+    own: dict[tuple[int, str, str], Delta] = {}         # (indicator, path, the leaf's period)
     for ind, path, per, a in leaves:
-        for rp in ag._rollup_periods(per):
-            _merge_into(by_period, (ind, path, rp), a)
+        merge(own, (ind, path, per), a)
+        for rp in ag._rollup_periods(per)[1:]:
+            merge(enclosing, (ind, path, rp), a)
     out: dict[tuple[int, int, str], Delta] = {}
-    for (ind, path, rp), a in by_period.items():
+    for (ind, path, rp), a in enclosing.items():
         for uid in _ancestors(path):
-            _merge_into(out, (ind, uid, rp), a)
+            merge(out, (ind, uid, rp), a)
+    for (ind, path, per), a in own.items():
+        for uid in _ancestors(path)[:-1]:
+            merge(out, (ind, uid, per), a)
     return out
-
-
-def _merge_into(acc: dict, key, d: Delta) -> None:
-    """``merge`` for a delta list (the fan-out's inner loop: no argument unpacking)."""
-    a = acc.get(key)
-    if a is None:
-        acc[key] = d[:]
-        return
-    a[0] += d[0]
-    a[1] += d[1]
-    a[2] += d[2]
-    a[3] += d[3]
-    if d[4] < a[4]:
-        a[4] = d[4]
-    if d[5] > a[5]:
-        a[5] = d[5]
-    if d[6] > a[6]:
-        a[6], a[7] = d[6], d[7]
-    elif d[6] == a[6]:
-        a[7] += d[7]
 
 
 _COLUMNS = ("unit_id", "period", "indicator_id", "n", "total", "wsum", "wtotal", "vmin", "vmax", "last_period",
