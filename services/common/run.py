@@ -21,6 +21,10 @@ def main() -> None:
     # that allocates a lot (a 10,000-point measurement batch).
     gc.collect()
     gc.freeze()
+    # A young-generation collection every 20,000 net allocations instead of every 700: a batch
+    # parsed into 10,000 dicts then triggers a handful instead of hundreds (~10 ms of a 10,000-
+    # point batch, measured in-process); garbage cycles wait a little longer to be freed.
+    gc.set_threshold(20_000, 10, 10)
     uvicorn.run(app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
                 log_config=None, access_log=False, timeout_graceful_shutdown=5)
 

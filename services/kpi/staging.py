@@ -6,10 +6,10 @@ item is looked at on its own only when something in the batch is wrong.
 
 The accepted rows then take one of two ways into ``kpi_measurement``:
 
-* **new points** (the usual batch: the next days of data). When no key repeats in the batch,
-  the rows are written straight through the driver, as a bulk load would (``COPY`` on
-  PostgreSQL, ``executemany`` on SQLite), under a savepoint. If a key turns out to be stored
-  already, the insert fails on it, is rolled back to the savepoint, and the batch is staged.
+* **new points** (the usual batch: the next days of data). The rows are written straight
+  through the driver, as a bulk load would (``COPY`` on PostgreSQL, ``executemany`` on
+  SQLite), under a savepoint. If a key turns out to be stored already, or repeats in the
+  batch, the insert fails on it, is rolled back to the savepoint, and the batch is staged.
 * **anything else** (a batch sent again, corrections, repeated keys). The rows are staged in
   a temporary table; set statements pick the last copy of each key, compare it with the
   stored point, insert the new ones and update the changed ones (an update only if the row
@@ -220,14 +220,21 @@ class Batch:
     def leaves(self) -> list[Leaf]:
         """One leaf per (indicator, unit, period) the batch changed."""
         # [n, total, wsum, wtotal, vmin, vmax, updated, newest measured_at, path] per key;
-        # plain lists because this loop runs once per point.
+        # plain lists and no per-row calls because this loop runs once per point.
         acc: dict[tuple[int, int, str], list] = {}
         replaced = self.replaced
-        for n, (r, st) in enumerate(zip(self.rows, self.status)):
+        all_created = self.status.count("created") == len(self.status)
+        for n, r in enumerate(self.rows):
+            if all_created:
+                st = "created"
+            else:
+                st = self.status[n]
+                if st != "created" and st != "updated":
+                    continue
             value, weight, at = r[_VALUE], r[_WEIGHT], r[_AT]
             key = (r[_IND], r[_UNIT], r[_PERIOD])
+            a = acc.get(key)
             if st == "created":
-                a = acc.get(key)
                 if a is None:
                     acc[key] = [1, value, value * weight, weight, value, value, 0, at, r[_PATH]]
                     continue
@@ -235,22 +242,22 @@ class Batch:
                 a[1] += value
                 a[2] += value * weight
                 a[3] += weight
-            elif st == "updated":
+            else:
                 old_value, old_weight = replaced[n]
-                a = acc.setdefault(key, [0, 0.0, 0.0, 0.0, value, value, 0, at, r[_PATH]])
+                if a is None:
+                    a = acc[key] = [0, 0.0, 0.0, 0.0, value, value, 0, at, r[_PATH]]
                 a[1] += value - old_value
                 a[2] += value * weight - old_value * old_weight
                 a[3] += weight - old_weight
                 a[6] += 1
-            else:
-                continue
             if value < a[4]:
                 a[4] = value
-            if value > a[5]:
+            elif value > a[5]:
                 a[5] = value
             if at > a[7]:
                 a[7] = at
-        return [Leaf(ind, uid, a[8], per, *a[:7], _aware(a[7])) for (ind, uid, per), a in acc.items()]
+        aware = _Aware()
+        return [Leaf(ind, uid, a[8], per, *a[:7], aware(a[7])) for (ind, uid, per), a in acc.items()]
 
     def changed_points(self, indicator_ids: Iterable[int]) -> list[tuple[int, int, str, str, float]]:
         """(indicator id, unit id, unit path, period, value) of the stored changes of some indicators."""
@@ -337,25 +344,24 @@ async def store(session: AsyncSession, batch: Batch, then: Callable[[Batch], T])
     """
     db = await Driver.of(await session.connection())
     rows = batch.rows
-    repeats = len({(r[_IND], r[_UNIT], r[_PERIOD], r[_SOURCE]) for r in rows}) < len(rows)
-    if rows and not repeats:
-        batch.status = ["created"] * len(rows)
-        # Under a savepoint: if some key is stored already, the bulk insert fails on it and
-        # the batch takes the staged way (re-sent data, corrections).
-        await db.execute("SAVEPOINT kpi_bulk")
-        try:
-            out = await _while_writing(db.insert_many("kpi_measurement", ROW_COLUMNS, rows), lambda: then(batch))
-        except Exception as exc:
-            if not key_exists(exc):
-                if lost_a_race(exc):  # a lock cycle with a concurrent writer
-                    raise ConcurrentWrite() from exc
-                raise
-            await db.execute("ROLLBACK TO SAVEPOINT kpi_bulk")
-        else:
-            await db.execute("RELEASE SAVEPOINT kpi_bulk")
-            return out
-    if rows:
-        await _staged(db, batch, repeats)
+    if not rows:
+        return then(batch)
+    batch.status = ["created"] * len(rows)
+    # Under a savepoint: if some key is stored already, or repeats in the batch, the bulk
+    # insert fails on it and the batch takes the staged way (re-sent data, corrections).
+    await db.execute("SAVEPOINT kpi_bulk")
+    try:
+        out = await _while_writing(db.insert_many("kpi_measurement", ROW_COLUMNS, rows), lambda: then(batch))
+    except Exception as exc:
+        if not key_exists(exc):
+            if lost_a_race(exc):  # a lock cycle with a concurrent writer
+                raise ConcurrentWrite() from exc
+            raise
+        await db.execute("ROLLBACK TO SAVEPOINT kpi_bulk")
+    else:
+        await db.execute("RELEASE SAVEPOINT kpi_bulk")
+        return out
+    await _staged(db, batch)
     return then(batch)
 
 
@@ -372,7 +378,7 @@ async def _while_writing(write: Awaitable[Any], work: Callable[[], T]) -> T:
     return out
 
 
-async def _staged(db: Driver, batch: Batch, repeats: bool) -> None:
+async def _staged(db: Driver, batch: Batch) -> None:
     """Stage the rows, pick the last copy of each key, compare with the stored points and write."""
     exists = ("SELECT to_regclass('pg_temp.kpi_win') IS NOT NULL" if db.pg else
               "SELECT count(*) FROM sqlite_temp_master WHERE name = 'kpi_win'")
@@ -387,6 +393,7 @@ async def _staged(db: Driver, batch: Batch, repeats: bool) -> None:
     rows = batch.rows
     await db.insert_many("kpi_stage", ["idx", *ROW_COLUMNS], [(n, *r) for n, r in enumerate(rows)])
     # Ranking copies costs a sort of the batch: only when the batch repeats a key.
+    repeats = len({(r[_IND], r[_UNIT], r[_PERIOD], r[_SOURCE]) for r in rows}) < len(rows)
     key = ", ".join(f"s.{c}" for c in _KEY)
     rank = f"row_number() OVER (PARTITION BY {key} ORDER BY s.idx DESC)" if repeats else "1"
     await db.execute(f"""
@@ -421,7 +428,13 @@ async def _staged(db: Driver, batch: Batch, repeats: bool) -> None:
             raise ConcurrentWrite()
 
 
-def _aware(at: Any) -> datetime:
-    if isinstance(at, str):  # SQLite rows carry the stored text
-        at = datetime.fromisoformat(at)
-    return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
+class _Aware(dict):
+    """Timestamps of stored rows as aware datetimes; a batch's rows mostly share one."""
+
+    def __call__(self, at: Any) -> datetime:
+        out = self.get(at)
+        if out is None:
+            out = self[at] = datetime.fromisoformat(at) if isinstance(at, str) else at  # SQLite rows carry text
+            if out.tzinfo is None:
+                out = self[at] = out.replace(tzinfo=timezone.utc)
+        return out
