@@ -67,7 +67,7 @@ async def ingest_items(session: AsyncSession, items: Sequence[dict], *, lib: ag.
     postgres = (await session.connection()).dialect.name == "postgresql"
     batch = await judge(session, items, lib=lib, can_write=can_write, recorded_by=recorded_by, now=utcnow(),
                         postgres=postgres)
-    leaves, deltas = await store(session, batch, _rollup_deltas)
+    leaves, deltas, results = await store(session, batch, _from_statuses)
     crossings: list[dict[str, Any]] = []
     if batch.changed:
         generation.mark_changed(session)  # written through the driver: the ORM did not see it
@@ -77,12 +77,14 @@ async def ingest_items(session: AsyncSession, items: Sequence[dict], *, lib: ag.
         crossings = await check_thresholds(session, [(lf.indicator_id, lf.unit_id, lf.unit_path, lf.period,
                                                       lf.measured_at) for lf in leaves], lib=lib)
         await apply_anomaly_rules(session, batch, lib=lib)
-    return BatchResult(batch.counts(), batch.results_json(), sorted(batch.refusals.items()), crossings)
+    return BatchResult(batch.counts(), results, sorted(batch.refusals.items()), crossings)
 
 
-def _rollup_deltas(batch: Batch) -> tuple[list[Leaf], dict]:
+def _from_statuses(batch: Batch) -> tuple[list[Leaf], dict, str]:
+    """What Python computes from the stored points' statuses: leaves, rollup deltas, per-item results."""
     leaves = batch.leaves()
-    return leaves, rollups.fan_out((lf.indicator_id, lf.unit_path, lf.period, lf.delta()) for lf in leaves)
+    return (leaves, rollups.fan_out((lf.indicator_id, lf.unit_path, lf.period, lf.delta()) for lf in leaves),
+            batch.results_json())
 
 
 def _within(p: Period):

@@ -339,28 +339,40 @@ async def store(session: AsyncSession, batch: Batch, then: Callable[[Batch], T])
     """Write the accepted rows, setting ``batch.status``; returns ``then(batch)``.
 
     ``then`` (the rollup arithmetic) needs the statuses. For new points they are known before
-    the database has written anything, so it runs while the database writes: on two cores
-    the fan-out costs no time.
+    the database has written anything, so it runs while the database writes the points: on
+    two cores that costs no time.
     """
     db = await Driver.of(await session.connection())
     rows = batch.rows
     if not rows:
         return then(batch)
     batch.status = ["created"] * len(rows)
+    columns = ", ".join(ROW_COLUMNS)
+    if db.pg:  # PostgreSQL writes in its own process, as the rows stream in
+        bulk = db.insert_many("kpi_measurement", ROW_COLUMNS, rows)
+    else:
+        # SQLite writes in this process, holding the GIL while it binds each row: the rows go
+        # to the in-memory stage first, so that filling the indexed table is one statement,
+        # carried out without the GIL while Python works.
+        await _stage(db, rows)
+        bulk = db.execute(f"INSERT INTO kpi_measurement ({columns}) SELECT {columns} FROM kpi_stage ORDER BY idx")
     # Under a savepoint: if some key is stored already, or repeats in the batch, the bulk
     # insert fails on it and the batch takes the staged way (re-sent data, corrections).
     await db.execute("SAVEPOINT kpi_bulk")
     try:
-        out = await _while_writing(db.insert_many("kpi_measurement", ROW_COLUMNS, rows), lambda: then(batch))
+        out = await _while_writing(bulk, lambda: then(batch))
     except Exception as exc:
         if not key_exists(exc):
             if lost_a_race(exc):  # a lock cycle with a concurrent writer
                 raise ConcurrentWrite() from exc
             raise
         await db.execute("ROLLBACK TO SAVEPOINT kpi_bulk")
+        await db.execute("RELEASE SAVEPOINT kpi_bulk")
     else:
         await db.execute("RELEASE SAVEPOINT kpi_bulk")
         return out
+    if db.pg:
+        await _stage(db, rows)
     await _staged(db, batch)
     return then(batch)
 
@@ -378,8 +390,8 @@ async def _while_writing(write: Awaitable[Any], work: Callable[[], T]) -> T:
     return out
 
 
-async def _staged(db: Driver, batch: Batch) -> None:
-    """Stage the rows, pick the last copy of each key, compare with the stored points and write."""
+async def _stage(db: Driver, rows: list[tuple]) -> None:
+    """The rows, with their position, into the (emptied) temporary tables."""
     exists = ("SELECT to_regclass('pg_temp.kpi_win') IS NOT NULL" if db.pg else
               "SELECT count(*) FROM sqlite_temp_master WHERE name = 'kpi_win'")
     if not await db.scalar(exists):
@@ -390,8 +402,12 @@ async def _staged(db: Driver, batch: Batch) -> None:
                              + (" ON COMMIT DELETE ROWS" if db.pg else ""))
     for name in _TABLES:  # another batch may have run earlier in the same transaction
         await db.execute(f"DELETE FROM {name}")
-    rows = batch.rows
     await db.insert_many("kpi_stage", ["idx", *ROW_COLUMNS], [(n, *r) for n, r in enumerate(rows)])
+
+
+async def _staged(db: Driver, batch: Batch) -> None:
+    """The staged rows: pick the last copy of each key, compare with the stored points and write."""
+    rows = batch.rows
     # Ranking copies costs a sort of the batch: only when the batch repeats a key.
     repeats = len({(r[_IND], r[_UNIT], r[_PERIOD], r[_SOURCE]) for r in rows}) < len(rows)
     key = ", ".join(f"s.{c}" for c in _KEY)
