@@ -7,9 +7,10 @@ item is looked at on its own only when something in the batch is wrong.
 The accepted rows then take one of two ways into ``kpi_measurement``:
 
 * **new points** (the usual batch: the next days of data). The rows are written straight
-  through the driver, as a bulk load would (``COPY`` on PostgreSQL, ``executemany`` on
-  SQLite), under a savepoint. If a key turns out to be stored already, or repeats in the
-  batch, the insert fails on it, is rolled back to the savepoint, and the batch is staged.
+  into ``kpi_measurement`` as a bulk load would (``COPY`` on PostgreSQL; on SQLite bound
+  into the in-memory stage and moved by one ``INSERT … SELECT``), under a savepoint. If a
+  key turns out to be stored already, or repeats in the batch, the insert fails on it, is
+  rolled back to the savepoint, and the batch is staged.
 * **anything else** (a batch sent again, corrections, repeated keys). The rows are staged in
   a temporary table; set statements pick the last copy of each key, compare it with the
   stored point, insert the new ones and update the changed ones (an update only if the row
@@ -18,8 +19,8 @@ The accepted rows then take one of two ways into ``kpi_measurement``:
 Either way the batch ends with a status per row and one *leaf* per (indicator, unit, period)
 it changed, for the rollups (``rollups.py``).
 
-Temporary tables of the second way, on the session's connection, emptied before each use:
-  kpi_stage   the accepted rows, with their item index
+Temporary tables, on the session's connection, emptied before each use:
+  kpi_stage   the accepted rows, with their position in the batch
   kpi_win     the rows that win (the last copy of each key), the stored point each replaces
               and its status
 """
@@ -76,6 +77,11 @@ def sqlite_stamp(at: datetime) -> str:
     if at.tzinfo is not None:
         at = at.astimezone(timezone.utc).replace(tzinfo=None)
     return at.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _utc(at: datetime) -> datetime:
+    """A time without a zone is read as UTC (as on SQLite), so every row's time compares with the others'."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
 
 
 def period_columns(p: Period) -> tuple[str, str | None, str | None]:
@@ -309,12 +315,12 @@ async def judge(session: AsyncSession, items: Sequence[dict], *, lib: ag.Library
                    or not math.isfinite(sum(weights)) or (weights and min(weights) <= 0))
     refusals = _refusals(items, ind_err, unit_err, period_err) if suspect else {}
 
-    default_at = now if postgres else sqlite_stamp(now)
+    stamp = _utc if postgres else sqlite_stamp
+    default_at = stamp(now)
     index = [i for i in range(len(items)) if i not in refusals] if refusals else list(range(len(items)))
     rows = [(ind_ids[(p := items[i])["indicator_code"]], (u := p["unit_id"]), paths[u], (per := p["period"]),
              *columns[per], p.get("source", "manual"), p["value"], weights[i],
-             default_at if (at := p.get("measured_at")) is None else (at if postgres else sqlite_stamp(at)),
-             recorded_by) for i in index]
+             default_at if (at := p.get("measured_at")) is None else stamp(at), recorded_by) for i in index]
     return Batch(len(items), rows, index, refusals, set(ind_ids.values()))
 
 

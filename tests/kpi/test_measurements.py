@@ -111,3 +111,15 @@ async def test_concurrent_identical_batches_never_count_a_point_twice(kpi):
     assert await stored(kpi) == len(points)
     # Σ over months 1..12 of 10·m, for both teams
     assert (await evaluation(kpi, MKT, "2026"))["sales"]["actual"] == pytest.approx(2 * 10 * 78)
+
+
+async def test_a_measured_at_without_a_zone_is_utc_and_mixes_with_zoned_ones_in_one_batch(kpi):
+    r = await batch(kpi, [{**point("sales", MKT_RES, "2026-04", 1), "measured_at": "2026-04-30T08:00:00"},
+                          {**point("sales", MKT_RES, "2026-04", 2, "pos"), "measured_at": "2026-04-30T09:00:00+08:00"},
+                          point("sales", MKT_PLN, "2026-04", 3)])
+    assert r["created"] == 3
+    listed = await kpi.get("/api/kpi/measurements", params={"period": "2026-04", "unit_id": MKT_RES},
+                           headers=MKT_VIEWER)
+    times = {m["source"]: datetime.fromisoformat(m["measured_at"]) for m in listed.json()["items"]}
+    assert times == {"erp": datetime(2026, 4, 30, 8, tzinfo=timezone.utc),
+                     "pos": datetime(2026, 4, 30, 1, tzinfo=timezone.utc)}
