@@ -68,6 +68,9 @@ function expect(cond, message) { if (!cond) throw new Error(message); }
 
 let browser;
 let baseUrl;
+// The API answers of 400 and above each open session's page received: printed when a test fails
+// before its session closes, so a failure says more than which locator timed out.
+const openSessions = new Set();
 
 /** A fresh context per user at 1366×768; console errors and page errors fail the test. */
 async function session(username, { expectFailedRequests = false } = {}) {
@@ -83,9 +86,19 @@ async function session(username, { expectFailedRequests = false } = {}) {
     problems.push(`console: ${msg.text()} ${msg.location().url ?? ''} (on ${page.url()})`);
   });
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  const refused = [];
+  page.on('response', (res) => {
+    if (res.status() >= 400 && res.url().includes('/api/')) refused.push(`${res.status()} ${res.request().method()} ${res.url()}`);
+  });
   page.setDefaultTimeout(15_000);
+  const s = { username, problems, refused };
+  openSessions.add(s);
   if (username) await signIn(page, username);
-  return { page, context, problems, close: async () => { await context.close(); expect(problems.length === 0, `browser errors for ${username ?? 'anonymous'}:\n${problems.join('\n')}`); } };
+  return { page, context, problems, close: async () => {
+    openSessions.delete(s);
+    await context.close();
+    expect(problems.length === 0, `browser errors for ${username ?? 'anonymous'}:\n${problems.join('\n')}`);
+  } };
 }
 
 async function signIn(page, username) {
@@ -472,6 +485,11 @@ try {
     } catch (err) {
       failed += 1;
       console.log(`FAIL ${t.name}\n     ${String(err?.stack ?? err).split('\n').slice(0, 6).join('\n     ')}`);
+      for (const s of openSessions) {
+        const seen = [...s.problems, ...s.refused.map((r) => `answer: ${r}`)];
+        if (seen.length) console.log(`     browser of ${s.username ?? 'anonymous'}:\n       ${seen.join('\n       ')}`);
+      }
+      openSessions.clear();
       for (const ctx of browser.contexts()) {
         for (const p of ctx.pages()) await p.screenshot({ path: join(SHOTS, `FAILED-${t.name.slice(0, 40).replace(/\W+/g, '-')}.png`) }).catch(() => {});
         await ctx.close().catch(() => {});
