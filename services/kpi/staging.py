@@ -353,18 +353,17 @@ async def store(session: AsyncSession, batch: Batch, then: Callable[[Batch], T])
     if not rows:
         return then(batch)
     batch.status = ["created"] * len(rows)
-    columns = ", ".join(ROW_COLUMNS)
-    if db.pg:  # PostgreSQL writes in its own process, as the rows stream in
-        bulk = db.insert_many("kpi_measurement", ROW_COLUMNS, rows)
-    else:
+    if not db.pg:
         # SQLite writes in this process, holding the GIL while it binds each row: the rows go
-        # to the in-memory stage first, so that filling the indexed table is one statement,
-        # carried out without the GIL while Python works.
+        # to the in-memory stage first (outside the savepoint: the staged way reuses them), so
+        # that filling the indexed table is one statement, carried out without the GIL.
         await _stage(db, rows)
-        bulk = db.execute(f"INSERT INTO kpi_measurement ({columns}) SELECT {columns} FROM kpi_stage ORDER BY idx")
     # Under a savepoint: if some key is stored already, or repeats in the batch, the bulk
     # insert fails on it and the batch takes the staged way (re-sent data, corrections).
     await db.execute("SAVEPOINT kpi_bulk")
+    columns = ", ".join(ROW_COLUMNS)
+    bulk = (db.insert_many("kpi_measurement", ROW_COLUMNS, rows) if db.pg else  # COPY, as the rows stream in
+            db.execute(f"INSERT INTO kpi_measurement ({columns}) SELECT {columns} FROM kpi_stage ORDER BY idx"))
     try:
         out = await _while_writing(bulk, lambda: then(batch))
     except Exception as exc:
