@@ -110,6 +110,14 @@ async function signIn(page, username) {
   await page.getByText(/我的待办|My work/).first().waitFor();
 }
 
+/** The open dialog's button, once antd has finished opening the dialog: on a busy machine a click
+ *  sent during the zoom-in can land where the button was a frame earlier, and is lost. */
+async function dialogButton(page, name) {
+  await page.waitForFunction(() => !document.querySelector(
+    '.ant-modal-root [class*="-appear-"], .ant-modal-root [class*="-enter-"]'));
+  return page.getByRole('dialog').getByRole('button', { name });
+}
+
 async function shot(page, name) {
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
@@ -199,7 +207,7 @@ test('market_mgr drafts and submits an annual plan', async () => {
   await page.getByTestId('plan-title').getByText(TITLE).waitFor();
   await page.getByText('草稿', { exact: true }).first().waitFor();
   await page.locator('[data-action="submit"]').click();
-  await page.getByRole('dialog').getByRole('button', { name: /提\s*交/ }).click();
+  await (await dialogButton(page, /提\s*交/)).click();
   await page.getByText('已提交', { exact: true }).first().waitFor();
   expect(await page.locator('[data-action="submit"]').count() === 0, 'submit is still offered after submitting');
   await shot(page, '05-plan-submitted');
@@ -218,7 +226,7 @@ test('ops_director finds the plan in My work and approves the first stage', asyn
   await page.waitForURL(/\/plans\/\d+$/);
   await page.locator('[data-action="approve"]').click();
   await page.getByRole('dialog').getByLabel(/意见/).fill('同意，报公司高层审批。');
-  await page.getByRole('dialog').getByRole('button', { name: /批\s*准/ }).click();
+  await (await dialogButton(page, /批\s*准/)).click();
   await page.getByText(/已批准/).first().waitFor();
   await page.getByRole('tab', { name: '审批流程' }).click();
   await page.getByText('同意，报公司高层审批。').waitFor();
@@ -232,10 +240,10 @@ test('gm approves the leadership stage and issues the plan', async () => {
   const { page } = s;
   await page.goto(planUrl);
   await page.locator('[data-action="approve"]').click();
-  await page.getByRole('dialog').getByRole('button', { name: /批\s*准/ }).click();
+  await (await dialogButton(page, /批\s*准/)).click();
   await page.locator('[data-action="issue"]').waitFor();
   await page.locator('[data-action="issue"]').click();
-  await page.getByRole('dialog').getByRole('button', { name: /下\s*达/ }).click();
+  await (await dialogButton(page, /下\s*达/)).click();
   await page.getByText('已下达', { exact: true }).first().waitFor();
   await shot(page, '09-plan-issued');
   await page.getByRole('tab', { name: /工作任务/ }).click();
@@ -265,7 +273,7 @@ test('market_mgr revises the issued plan and sees the diff', async () => {
   await page.goto(planUrl);
   await page.locator('[data-action="revise"]').click();
   await page.getByRole('dialog').getByLabel(/意见/).fill('市场变化，调整销售目标');
-  await page.getByRole('dialog').getByRole('button', { name: /调\s*整/ }).click();
+  await (await dialogButton(page, /调\s*整/)).click();
   await page.getByText('草稿', { exact: true }).first().waitFor();
   await page.getByRole('link', { name: /编\s*辑/ }).click();
   await page.waitForURL(/\/edit$/);
@@ -462,7 +470,7 @@ test('ops_director acknowledges and resolves the open KRI alert', async () => {
 const specs = join(here, 'specs');
 for (const file of existsSync(specs) ? readdirSync(specs).filter((f) => f.endsWith('.mjs')).sort() : []) {
   const mod = await import(pathToFileURL(join(specs, file)).href);
-  mod.default({ test, session, shot, expect, menuTexts, base: () => baseUrl });
+  mod.default({ test, session, shot, expect, menuTexts, dialogButton, base: () => baseUrl });
 }
 
 const only = process.env.YUNGUAN_E2E_ONLY;

@@ -1,6 +1,6 @@
 // Risks area: register and edit a risk, KRIs, actions, contingency activation, acceptance sign-off,
 // and what a user without rights does not see. Test names start with "risk-ui" (YUNGUAN_E2E_ONLY=risk-ui).
-export default function ({ test, session, shot, expect, base }) {
+export default function ({ test, session, shot, expect, base, dialogButton }) {
   const TITLE = `LNG储罐压力异常（浏览器测试 ${Date.now() % 100000}）`;
   let riskUrl;
 
@@ -76,26 +76,26 @@ export default function ({ test, session, shot, expect, base }) {
     // edit its thresholds (If-Match from a fresh read)
     await kris.getByRole('button', { name: /编\s*辑/ }).click();
     await page.getByRole('dialog').getByLabel('预警阈值').fill('92');
-    await page.getByRole('dialog').getByRole('button', { name: /保\s*存/ }).click();
+    await (await dialogButton(page, /保\s*存/)).click();
     await kris.getByText('低于 92 / 80').waitFor();
     // a measure, then progress and completion
     const actions = page.getByTestId('risk-actions');
     await actions.getByRole('button', { name: /添加措施/ }).click();
     await page.getByRole('dialog').getByLabel('措施').fill('更换储罐安全阀');
-    await page.getByRole('dialog').getByRole('button', { name: /保\s*存/ }).click();
+    await (await dialogButton(page, /保\s*存/)).click();
     await page.getByText('措施已添加').waitFor();
     const row = actions.locator('.ant-table-row').filter({ hasText: '更换储罐安全阀' });
     await row.getByText('待处理').waitFor();
     await row.getByRole('button', { name: /更新进展/ }).click();
     await page.getByRole('dialog').getByLabel('进展说明').fill('已下单采购安全阀');
-    await page.getByRole('dialog').getByRole('button', { name: /保\s*存/ }).click();
+    await (await dialogButton(page, /保\s*存/)).click();
     await row.getByText('进行中').waitFor();
     await row.getByRole('button', { name: /完\s*成/ }).click();
     await page.getByRole('dialog').getByLabel('完成情况说明').fill(''); // the progress note is offered; empty it is refused
-    await page.getByRole('dialog').getByRole('button', { name: /完\s*成/ }).click();
+    await (await dialogButton(page, /完\s*成/)).click();
     await page.getByRole('dialog').getByText('请说明完成情况').waitFor();
     await page.getByRole('dialog').getByLabel('完成情况说明').fill('安全阀已更换并校验');
-    await page.getByRole('dialog').getByRole('button', { name: /完\s*成/ }).click();
+    await (await dialogButton(page, /完\s*成/)).click();
     await page.getByText('措施已完成').waitFor();
     await row.getByText('已完成').waitFor();
     await shot(page, '53-risk-actions');
@@ -121,7 +121,7 @@ export default function ({ test, session, shot, expect, base }) {
     await card.getByText('储罐压力超过设计压力的90%').waitFor();
     await card.getByRole('button', { name: /启动预案/ }).click();
     await page.getByRole('dialog').getByLabel('启动原因').fill('压力报警');
-    await page.getByRole('dialog').getByRole('button', { name: /启动预案/ }).click();
+    await (await dialogButton(page, /启动预案/)).click();
     await page.getByText('预案已启动，生成 2 项措施').waitFor();
     const actions = page.getByTestId('risk-actions');
     await actions.locator('.ant-table-row').filter({ hasText: '通知调度科调整供气' }).getByText('预案').waitFor();
