@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.authz import Grant, Principal
-from services.common.db import utcnow
+from services.common.db import as_utc, utcnow
 
 GENESIS = "0" * 64
 _LOCK_KEY = 0x59554E4755414E  # "YUNGUAN": the advisory lock of the audit chain
@@ -51,9 +51,7 @@ def audit_model(Base) -> type:
 
 
 def _canonical(entry) -> bytes:
-    at: datetime = entry.at
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
+    at: datetime = as_utc(entry.at)
     payload = {
         "seq": entry.seq, "at": at.astimezone(timezone.utc).isoformat(timespec="microseconds"),
         "actor": entry.actor, "actor_name": entry.actor_name, "action": entry.action,

@@ -31,6 +31,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def as_utc(at: datetime) -> datetime:
+    """A time without a zone is UTC (SQLite stores them so); a zoned one is kept as it is."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
+
+
 class UTCDateTime(TypeDecorator):
     """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""
 
@@ -38,16 +43,10 @@ class UTCDateTime(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+        return None if value is None else as_utc(value).astimezone(timezone.utc)
 
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value
+        return None if value is None else as_utc(value)
 
 
 def make_base() -> type[DeclarativeBase]:

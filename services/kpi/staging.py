@@ -39,6 +39,7 @@ from typing import Any, Awaitable, Callable, Iterable, Sequence, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from services.common.db import as_utc
 from services.common.periods import Period, PeriodError, PeriodKind, period as parse_period
 from services.kpi import aggregate as ag
 from services.kpi.models import OrgUnit
@@ -78,10 +79,6 @@ def sqlite_stamp(at: datetime) -> str:
         at = at.astimezone(timezone.utc).replace(tzinfo=None)
     return at.strftime("%Y-%m-%d %H:%M:%S.%f")
 
-
-def _utc(at: datetime) -> datetime:
-    """A time without a zone is read as UTC (as on SQLite), so every row's time compares with the others'."""
-    return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
 
 
 def period_columns(p: Period) -> tuple[str, str | None, str | None]:
@@ -161,12 +158,6 @@ class Driver:
             await self.raw.executemany(f"INSERT INTO {table} ({', '.join(columns)}) "
                                        f"VALUES ({', '.join('?' * len(columns))})", rows)
 
-    def any_of(self, column: str, name: str) -> str:
-        """``column`` is one of the list parameter ``name`` (an array on PostgreSQL, JSON text on SQLite)."""
-        return f"{column} = ANY(:{name})" if self.pg else f"{column} IN (SELECT value FROM json_each(:{name}))"
-
-    def list_param(self, values: Iterable) -> Any:
-        return list(values) if self.pg else json.dumps(list(values))
 
 
 @dataclass(slots=True)
@@ -315,7 +306,8 @@ async def judge(session: AsyncSession, items: Sequence[dict], *, lib: ag.Library
                    or not math.isfinite(sum(weights)) or (weights and min(weights) <= 0))
     refusals = _refusals(items, ind_err, unit_err, period_err) if suspect else {}
 
-    stamp = _utc if postgres else sqlite_stamp
+    # a time without a zone is UTC (as_utc), so every row's time compares with the others'
+    stamp = as_utc if postgres else sqlite_stamp
     default_at = stamp(now)
     index = [i for i in range(len(items)) if i not in refusals] if refusals else list(range(len(items)))
     rows = [(ind_ids[(p := items[i])["indicator_code"]], (u := p["unit_id"]), paths[u], (per := p["period"]),
@@ -455,7 +447,5 @@ class _Aware(dict):
     def __call__(self, at: Any) -> datetime:
         out = self.get(at)
         if out is None:
-            out = self[at] = datetime.fromisoformat(at) if isinstance(at, str) else at  # SQLite rows carry text
-            if out.tzinfo is None:
-                out = self[at] = out.replace(tzinfo=timezone.utc)
+            out = self[at] = as_utc(datetime.fromisoformat(at) if isinstance(at, str) else at)  # SQLite: text
         return out
