@@ -110,11 +110,12 @@ async function signIn(page, username) {
   await page.getByText(/我的待办|My work/).first().waitFor();
 }
 
-/** The open dialog's button, once antd has finished opening the dialog: on a busy machine a click
- *  sent during the zoom-in can land where the button was a frame earlier, and is lost. */
+/** The open dialog's button, once antd has finished moving every dialog: on a busy machine a click
+ *  sent during the zoom-in can land where the button was a frame earlier, and is lost; and while
+ *  the last dialog is still fading out, its buttons are a second match. */
 async function dialogButton(page, name) {
   await page.waitForFunction(() => !document.querySelector(
-    '.ant-modal-root [class*="-appear-"], .ant-modal-root [class*="-enter-"]'));
+    '.ant-modal-root [class*="-appear-"], .ant-modal-root [class*="-enter-"], .ant-modal-root [class*="-leave-"]'));
   return page.getByRole('dialog').getByRole('button', { name });
 }
 
@@ -429,11 +430,11 @@ test('ops_director reads the KPI dashboard, the risk heat map and a risk', async
   await action.getByRole('button', { name: /完\s*成/ }).click();
   const dialog = page.locator('.ant-modal-content');
   await dialog.getByLabel('完成证据说明').fill('已召开专题会议，纪要见附件');
-  await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+  await (await dialogButton(page, /确\s*定|OK/)).click();
   await page.getByText('已提交完成').waitFor();
   await action.getByRole('button', { name: /验\s*证/ }).click();
   await dialog.getByText('已召开专题会议，纪要见附件').waitFor();
-  await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+  await (await dialogButton(page, /确\s*定|OK/)).click();
   await action.getByText('已验证').waitFor();
   await page.goto(`${baseUrl}/risk`);
   await page.getByRole('link', { name: '客户满意度下滑' }).waitFor();
@@ -451,14 +452,14 @@ test('ops_director acknowledges and resolves the open KRI alert', async () => {
   await row.getByRole('button', { name: /确\s*认/ }).click();
   const modal = page.locator('.ant-modal-content');
   await modal.getByLabel('备注').fill('已通知客户服务科排查');
-  await modal.getByRole('button', { name: /确\s*认/ }).click();
+  await (await dialogButton(page, /确\s*认/)).click();
   await page.getByText('预警已确认').waitFor();
   await row.getByText('已确认').waitFor();
   await row.getByRole('button', { name: /解\s*决/ }).click();
-  await modal.getByRole('button', { name: /解\s*决/ }).click();
+  await (await dialogButton(page, /解\s*决/)).click();
   await modal.getByText('解决预警须填写说明').waitFor(); // the note is required, as the API requires it
   await modal.getByLabel('备注').fill('满意度已回升至目标以上');
-  await modal.getByRole('button', { name: /解\s*决/ }).click();
+  await (await dialogButton(page, /解\s*决/)).click();
   await page.getByText('预警已解决').waitFor();
   await page.getByText('暂无预警').waitFor(); // the unresolved view is now empty
   await shot(page, '24-risk-alert-resolved');

@@ -1,5 +1,5 @@
 // Plans: linked risks in the editor and on the plan; task dispatch (调度) and the owner's progress updates.
-export default function ({ test, session, shot, expect, base }) {
+export default function ({ test, session, shot, expect, base, dialogButton }) {
   const TITLE = '市场部2028年度运营计划（风险关联）';
   const TASK = '工商户开发专项行动';
 
@@ -46,7 +46,7 @@ export default function ({ test, session, shot, expect, base }) {
     await page.keyboard.press('Enter');
     await dialog.getByLabel('调度说明').fill('改由调研组牵头，年底前完成');
     await shot(page, '33-plan-task-dispatch-dialog');
-    await dialog.getByRole('button', { name: /确认调度/ }).click();
+    await (await dialogButton(page, /确认调度/)).click();
     await page.getByText('任务已调度').waitFor();
     await page.locator('tr').filter({ hasText: TASK }).filter({ hasText: '刘市场调研专员' }).filter({ hasText: '2026-12-31' }).first().waitFor();
     await s.close();
@@ -70,7 +70,7 @@ export default function ({ test, session, shot, expect, base }) {
     await evidence.fill('https://docs.example.com/visits-2026-12.xlsx');
     await page.keyboard.press('Enter');
     await shot(page, '34-plan-task-progress-dialog');
-    await dialog.getByRole('button', { name: /提交进度/ }).click();
+    await (await dialogButton(page, /提交进度/)).click();
     await page.getByText('进度已更新').waitFor();
     const updated = page.locator('tr').filter({ hasText: TASK }).first();
     await updated.getByText('75%').waitFor();

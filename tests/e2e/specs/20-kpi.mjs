@@ -2,7 +2,7 @@
 // (its draft run follows, the finalised one does not) and deleted only while unused, the same pages
 // without the assess right, and a measurement typed by hand that the dashboard then shows, with an
 // improvement action raised from it, its progress reported, completed and verified.
-export default function ({ test, session, shot, expect, menuTexts, base }) {
+export default function ({ test, session, shot, expect, menuTexts, base, dialogButton }) {
   const CARD = '供应科月度考核（浏览器测试）';
   let finalisedUrl;
 
@@ -48,7 +48,7 @@ export default function ({ test, session, shot, expect, menuTexts, base }) {
     await modal.getByText('日常考核').click();
     expect(/^\d{4}-\d{2}$/.test(await modal.getByLabel('期间').inputValue()), 'a routine run defaults to last month');
     await modal.getByLabel('期间').fill('2026-10');
-    await modal.getByRole('button', { name: '发起考核' }).click();
+    await (await dialogButton(page, '发起考核')).click();
     await page.waitForURL(/\/kpi\/assessments\/\d+$/);
     await page.getByText('尚未评分的定性项：团队管理').waitFor();
     // the indicator item is scored from attainment by the service
@@ -59,7 +59,7 @@ export default function ({ test, session, shot, expect, menuTexts, base }) {
     await page.getByRole('button', { name: /^定\s*稿$/ }).click();
     const dialog = page.locator('.ant-modal-content');
     await dialog.getByText('定稿后得分、等级和奖惩不可再更改。').waitFor();
-    await dialog.getByRole('button', { name: /^定\s*稿$/ }).click();
+    await (await dialogButton(page, /^定\s*稿$/)).click();
     await page.getByText('考核已定稿').first().waitFor();
     await dialog.waitFor({ state: 'hidden' }); // the dialog's own 定稿 button fades out with it
     await page.getByText(/由 李运营总监 定稿，结果只读/).waitFor();
@@ -88,7 +88,7 @@ export default function ({ test, session, shot, expect, menuTexts, base }) {
     await pickUnit(page, modal, '供应科');
     await modal.getByText('日常考核').click();
     await modal.getByLabel('期间').fill('2026-09');
-    await modal.getByRole('button', { name: '发起考核' }).click();
+    await (await dialogButton(page, '发起考核')).click();
     await page.waitForURL(/\/kpi\/assessments\/\d+$/);
     const draftUrl = page.url();
     await page.getByText('尚未评分的定性项：团队管理').waitFor();
@@ -203,7 +203,7 @@ export default function ({ test, session, shot, expect, menuTexts, base }) {
     const modal = page.locator('.ant-modal-content');
     const title = await modal.getByLabel('措施').inputValue();
     expect(title.includes('2026-12'), `the action is prefilled from the evaluation: ${title}`);
-    await modal.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await (await dialogButton(page, /确\s*定|OK/)).click();
     await page.getByText('改进措施已发起').waitFor();
     await shot(page, '46-kpi-dashboard-manual-value');
 
@@ -218,7 +218,7 @@ export default function ({ test, session, shot, expect, menuTexts, base }) {
     await dialog.getByLabel('进展说明').fill('已排查订单系统接口，待财务核对');
     await dialog.getByLabel('相关链接（可选）').fill('https://example.com/orders/check');
     await shot(page, '47a-kpi-action-progress-dialog');
-    await dialog.getByRole('button', { name: '汇报进展' }).click();
+    await (await dialogButton(page, '汇报进展')).click();
     await page.getByText('进展已汇报').waitFor();
     await row.getByTestId('action-progress').getByText('60%').waitFor();
     expect(ifMatch.length === 1 && /^"action-\d+-v\d+"$/.test(ifMatch[0] ?? ''), `progress sends If-Match from the list: ${ifMatch}`);
@@ -230,10 +230,10 @@ export default function ({ test, session, shot, expect, menuTexts, base }) {
 
     await row.getByRole('button', { name: /完\s*成/ }).click();
     await dialog.getByLabel('完成证据说明').fill('已核对订单系统，数据无误');
-    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await (await dialogButton(page, /确\s*定|OK/)).click();
     await page.getByText('已提交完成').waitFor();
     await row.getByRole('button', { name: /验\s*证/ }).click(); // the raiser verifies
-    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await (await dialogButton(page, /确\s*定|OK/)).click();
     await row.getByText('已验证').waitFor();
     await row.getByLabel(/已完成 100%/).waitFor(); // done sets the progress to 100 %
     await evidence.getByText('已核对订单系统，数据无误').waitFor(); // the row is still expanded
@@ -275,7 +275,7 @@ export default function ({ test, session, shot, expect, menuTexts, base }) {
     await page.locator('.ant-select-item-option').filter({ hasText: '赵供应科主管（supply_head）' }).click();
     await modal.getByLabel('期间').fill('2025');
     await shot(page, '48-kpi-person-assessment');
-    await modal.getByRole('button', { name: '发起考核' }).click();
+    await (await dialogButton(page, '发起考核')).click();
     await page.waitForURL(/\/kpi\/assessments\/\d+$/);
     await page.getByText('供应科 · 赵供应科主管 · 2025').first().waitFor();
     await s.close();

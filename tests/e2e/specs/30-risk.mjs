@@ -20,7 +20,7 @@ export default function ({ test, session, shot, expect, base, dialogButton }) {
     // the form fills in its defaults (the user's unit, themselves as owner) once open: a click
     // before that is undone by the reset, so wait for them
     await dialog.getByText('赵供应科主管').waitFor();
-    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await (await dialogButton(page, /保\s*存/)).click();
     await dialog.getByText('请填写风险名称').waitFor(); // validation as the API's: a title is required
     await dialog.getByLabel('风险名称').fill(TITLE);
     await pick(page, dialog, '类别', '设备');
@@ -29,7 +29,7 @@ export default function ({ test, session, shot, expect, base, dialogButton }) {
     await dialog.getByLabel('影响程度（1–5）').fill('4');
     await dialog.getByText('12', { exact: true }).waitFor(); // preview 3 × 4 = 12, high
     await shot(page, '50-risk-create');
-    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await (await dialogButton(page, /保\s*存/)).click();
     await page.waitForURL(/\/risk\/\d+$/);
     riskUrl = page.url();
     await page.getByRole('heading', { name: TITLE }).waitFor();
@@ -45,7 +45,7 @@ export default function ({ test, session, shot, expect, base, dialogButton }) {
     await pick(page, edit, '状态', '监控中');
     await edit.getByLabel('策略说明').fill('更换安全阀，增加巡检频次');
     await shot(page, '51-risk-edit');
-    await edit.getByRole('button', { name: /保\s*存/ }).click();
+    await (await dialogButton(page, /保\s*存/)).click();
     await page.getByText('风险已保存').waitFor();
     await page.locator('.ant-descriptions').getByText('更换安全阀，增加巡检频次').waitFor();
     await page.getByText('监控中', { exact: true }).first().waitFor();
@@ -70,7 +70,7 @@ export default function ({ test, session, shot, expect, base, dialogButton }) {
     await dialog.getByText('方向为“低于”时，严重阈值不能高于预警阈值').waitFor();
     await dialog.getByLabel('严重阈值').fill('80');
     await shot(page, '52-risk-kri');
-    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await (await dialogButton(page, /保\s*存/)).click();
     await page.getByText('关键风险指标已保存').waitFor();
     await kris.locator('.ant-table-row').first().getByText('低于 90 / 80').waitFor();
     // edit its thresholds (If-Match from a fresh read)
@@ -111,12 +111,12 @@ export default function ({ test, session, shot, expect, base, dialogButton }) {
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('触发条件').fill('储罐压力超过设计压力的90%');
     await dialog.getByLabel('步骤').first().fill('开启备用储罐并泄压');
-    await dialog.getByRole('button', { name: /添加步骤/ }).click();
+    await (await dialogButton(page, /添加步骤/)).click();
     await dialog.getByLabel('步骤').nth(1).fill('通知调度科调整供气');
     await dialog.getByLabel('启动后几天内完成').nth(1).fill('2');
     await dialog.getByLabel('备用资源').fill('备用储罐\nLNG槽车');
     await shot(page, '54-risk-contingency-edit');
-    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await (await dialogButton(page, /保\s*存/)).click();
     await page.getByText('应急预案已保存').waitFor();
     await card.getByText('储罐压力超过设计压力的90%').waitFor();
     await card.getByRole('button', { name: /启动预案/ }).click();
@@ -142,7 +142,7 @@ export default function ({ test, session, shot, expect, base, dialogButton }) {
     await dialog.getByText(/这是高风险/).waitFor();
     await dialog.getByLabel('签署意见').fill('已购买中断险，接受剩余风险');
     await shot(page, '56-risk-acceptance');
-    await dialog.getByRole('button', { name: /签\s*署/ }).click();
+    await (await dialogButton(page, /签\s*署/)).click();
     await page.getByText('风险接受已签署').waitFor();
     await page.getByTestId('risk-acceptance').getByText(/李运营总监 签署，有效期至/).waitFor();
     await page.getByText('监控中', { exact: true }).first().waitFor();
