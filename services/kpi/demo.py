@@ -26,12 +26,14 @@ log = logging.getLogger("yunguan.kpi.demo")
 
 FIRST, MONTHS = Period("2024-11"), 24
 COMMON = {"attendance_rate": (98.0, 0.5), "training_completion": (95.0, 1.2), "policy_compliance": (98.0, 0.6)}
-# unit code → indicator → (base level, noise); sums are monthly 万元 / counts. Noise is kept well inside
-# the thresholds so the crossings that happen are the deliberate misses below, not random flicker.
+# unit code → indicator → (base level, noise); sums are monthly 万元 / counts, sized so that the years add up
+# to what the planning service's demo plans target (市场部 30,000 万元 and 苏州分公司 22,000 万元 of sales in
+# 2026). Noise is kept well inside the thresholds so the crossings that happen are the deliberate misses
+# below, not random flicker.
 PROFILE = {
-    "MKT-RES": {"sales": (180.0, 0.06), "cost": (120.0, 0.05), "market_share": (18.0, 0.5)},
-    "MKT-PLN": {"sales": (140.0, 0.06), "cost": (95.0, 0.05), "market_share": (12.0, 0.5)},
-    "SZ-SALES": {"sales": (260.0, 0.05), "cost": (190.0, 0.04), "orders": (1200.0, 0.05)},
+    "MKT-RES": {"sales": (1170.0, 0.06), "cost": (780.0, 0.05), "market_share": (33.5, 0.5)},
+    "MKT-PLN": {"sales": (910.0, 0.06), "cost": (620.0, 0.05), "market_share": (32.5, 0.5)},
+    "SZ-SALES": {"sales": (1690.0, 0.05), "cost": (1235.0, 0.04), "orders": (1200.0, 0.05)},
     "SZ-CS": {"customer_satisfaction": (89.0, 1.0), "complaints": (6.0, 0.1), "orders": (900.0, 0.04),
               "complaint_response_hours": (14.0, 2.5)},
     "OPS-CS": {"customer_satisfaction": (90.0, 1.0), "complaints": (9.0, 0.1), "orders": (1500.0, 0.04),
@@ -41,9 +43,32 @@ PROFILE = {
     "OPS-DIS": {"order_completion_rate": (98.0, 0.7), "order_cycle_days": (3.0, 0.4),
                 "production_efficiency": (91.0, 1.5), "sampling_rate": (6.5, 0.3)},
     "OPS-SAF": {"policy_compliance": (99.0, 0.3)},
-    "FIN": {"cost": (60.0, 0.04)},
+    "FIN": {"cost": (60.0, 0.04), "profit": (460.0, 0.08)},  # finance books the company's profit
 }
-RELATIVE_NOISE = {"sales", "cost", "orders", "complaints"}
+RELATIVE_NOISE = {"sales", "cost", "profit", "orders", "complaints"}
+
+
+# (unit code, period) → indicator → target. 2026 repeats the targets of the planning service's demo plans
+# (issued in its own seed, with no event to carry them here), so a plan and its KPIs show the same figures;
+# the rest are the units' own targets.
+UNIT_TARGETS = {"OPS-CS": {"customer_satisfaction": 85.0, "complaint_rate": 0.8},
+                "SZ-CS": {"customer_satisfaction": 85.0, "complaint_rate": 1.6},
+                "OPS-SUP": {"inventory_error_rate": 2.0, "inventory_turnover": 6.0},
+                "OPS-DIS": {"order_completion_rate": 96.0, "sampling_rate": 5.0}}
+TARGETS = {
+    ("MKT", "2025"): {"sales": 27800.0, "cost": 18000.0, "cost_expense_ratio": 65.0, "market_share": 32.0,
+                      "policy_compliance": 95.0},
+    ("SZ", "2025"): {"sales": 20400.0, "cost": 15500.0, "orders": 27000.0},
+    **{(code, "2025"): t for code, t in UNIT_TARGETS.items()},
+    ("HDGAS", "2026"): {"sales": 52000.0, "profit": 6800.0, "customer_satisfaction": 90.0},
+    ("OPS", "2026"): {"order_completion_rate": 98.0, "inventory_error_rate": 2.0, "customer_satisfaction": 90.0},
+    ("MKT", "2026"): {"sales": 30000.0, "market_share": 35.0, "cost": 19400.0, "cost_expense_ratio": 65.0,
+                      "policy_compliance": 95.0},
+    ("MKT", "2026-Q4"): {"sales": 8200.0},
+    ("MKT", "2026-11"): {"sales": 2700.0},
+    ("SZ", "2026"): {"sales": 22000.0, "customer_satisfaction": 88.0, "cost": 16700.0, "orders": 29160.0},
+    **{(code, "2026"): t for code, t in UNIT_TARGETS.items()},
+}
 
 
 def _points(units: dict[str, OrgUnit]) -> dict[str, list[PointIn]]:
@@ -94,22 +119,13 @@ async def seed_demo(app) -> bool:
                           operator="gt", value=5.0, follow_up="meeting", title="订单延期超过5天：召开专题会议 ({period})",
                           due_days=5))
         await s.flush()
-        for code, yearly in (("MKT", {"sales": 3900.0, "cost": 2500.0, "cost_expense_ratio": 65.0, "market_share": 32.0,
-                                     "policy_compliance": 95.0}),
-                             ("SZ", {"sales": 3400.0, "cost": 2300.0, "orders": 27000.0}),
-                             ("OPS-CS", {"customer_satisfaction": 85.0, "complaint_rate": 0.8}),
-                             ("SZ-CS", {"customer_satisfaction": 85.0, "complaint_rate": 1.6}),
-                             ("OPS-SUP", {"inventory_error_rate": 2.0, "inventory_turnover": 6.0}),
-                             ("OPS-DIS", {"order_completion_rate": 96.0, "sampling_rate": 5.0})):
+        for (code, per), values in TARGETS.items():
             unit = units.get(code)
             if unit is None:
                 continue
-            for year, factor in (("2025", 1.0), ("2026", 1.08)):
-                for ind_code, value in yearly.items():
-                    ind = lib.by_code[ind_code]
-                    v = round(value * factor, 2) if ind.aggregation == "sum" and not ind.formula else value
-                    await set_target(s, indicator=ind, unit_id=unit.id, unit_path=unit.path, period=year, value=v,
-                                     source="manual", by="demo", note="演示数据")
+            for ind_code, value in values.items():
+                await set_target(s, indicator=lib.by_code[ind_code], unit_id=unit.id, unit_path=unit.path, period=per,
+                                 value=value, source="manual", by="demo", note="演示数据")
         for ind_code, value, source in (("customer_satisfaction", 86.0, "中国城市燃气协会《2025年行业服务质量报告》"),
                                         ("complaint_rate", 1.2, "中国城市燃气协会《2025年行业服务质量报告》"),
                                         ("cost_expense_ratio", 68.0, "燃气行业上市公司年报汇总 2025"),

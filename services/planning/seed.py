@@ -73,7 +73,7 @@ async def seed_demo(app) -> bool:
             plan = Plan(unit_id=unit.id, period=str(year), kind="annual", title=title, status="issued", revision=1,
                         parent_plan_id=company_plan.id if company_plan else None, created_by="system",
                         submitted_by=str(users.get("ops_director", (0, ""))[0]), pending_signers=[],
-                        guidance="坚持安全供气第一，稳中求进：销售增长8%，客户满意度不低于90%，成本费用率控制在12%以内。"
+                        guidance="坚持安全供气第一，稳中求进：销售增长8%，客户满意度不低于90%，成本费用率控制在75%以内。"
                         if code == "HDGAS" else "", issued_at=utcnow())
             session.add(plan)
             await session.flush()

@@ -27,6 +27,10 @@ async def test_demo_data_is_seeded_once_with_misses_crossings_and_a_finalised_as
         rows = await evaluation(kpi, MKT, "2026-Q3", headers=ADMIN)
         sales = rows["sales"]
         assert sales["actual"] and sales["target"] and sales["last_year"] and sales["previous"]
+        # the figures are sized to the plans: a department's quarter lands near its share of the year's target
+        assert 0.9 <= sales["attainment"] <= 1.15, sales
+        assert 0.9 <= rows["market_share"]["attainment"] <= 1.05, rows["market_share"]
+        assert 0.55 <= rows["cost_expense_ratio"]["actual"] / 100 <= 0.8
         cs = await evaluation(kpi, OPS_CS, "2026-09", headers=ADMIN)
         assert cs["customer_satisfaction"]["status"] == "red" or cs["customer_satisfaction"]["actual"] < 85
         assert cs["customer_satisfaction"]["benchmark"]["value"] == 86.0
@@ -37,3 +41,14 @@ async def test_demo_seeding_waits_for_the_org_read_model(databases):
     use_test_keys(app)
     async with running(app):
         assert await seed_demo(app) is False
+
+
+def test_the_demo_targets_of_2026_are_the_issued_demo_plans_targets():
+    # planning seeds its demo plans as issued, with no event to bring their targets here: kpi's demo
+    # repeats them, and a dashboard that disagreed with its plan would be the first thing a visitor sees
+    from services.kpi.demo import TARGETS
+    from services.planning.seed import DEMO_PLANS
+
+    for code, (_title, targets, _tasks) in DEMO_PLANS.items():
+        for indicator, value, _unit in targets:
+            assert TARGETS[(code, "2026")].get(indicator) == value, (code, indicator)
