@@ -46,6 +46,7 @@ PROFILE = {
     "FIN": {"cost": (60.0, 0.04), "profit": (460.0, 0.08)},  # finance books the company's profit
 }
 RELATIVE_NOISE = {"sales", "cost", "profit", "orders", "complaints"}
+COUNTS = {"orders", "complaints"}  # whole orders and complaints, never 1,539.67 of them
 
 
 # (unit code, period) → indicator → target. 2026 repeats the targets of the planning service's demo plans
@@ -100,7 +101,8 @@ def _points(units: dict[str, OrgUnit]) -> dict[str, list[PointIn]]:
                 if ind.endswith("_rate") or ind in ("customer_satisfaction", "policy_compliance",
                                                     "training_completion", "production_efficiency"):
                     value = min(value, 100.0)
-                by_month.setdefault(p.text, []).append(PointIn(ind, unit.id, p.text, round(max(value, 0.0), 2),
+                value = round(max(value, 0.0), 0 if ind in COUNTS else 2)
+                by_month.setdefault(p.text, []).append(PointIn(ind, unit.id, p.text, value,
                                                                "demo"))
     return by_month
 
