@@ -9,10 +9,11 @@ import inspect
 from typing import Annotated
 
 from fastapi import Path, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common import periods
 from services.common.db import Session
 from services.common.problems import Invalid, NotFound, PreconditionFailed
 
@@ -35,6 +36,23 @@ def decode_cursor(cursor: str) -> int:
         return int(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode())
     except Exception as exc:
         raise Invalid("The cursor is not one this API gave out; start again without it.", field="cursor") from exc
+
+
+def period_text(value: str) -> str:
+    """A period field's validator: the notation checked (``2026-13`` is refused, naming the month)
+    and written one way (surrounding spaces dropped)."""
+    try:
+        return periods.period(value).text
+    except periods.PeriodError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+# How a period field is documented, so integrators see the notation in the API document rather
+# than learning it from a 422. The pattern is documentation only: period_text() decides.
+PERIOD_DOC: dict[str, Any] = {"description": "A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15",
+                              "examples": ["2026-Q1"], "json_schema_extra": {"pattern": periods.PATTERN}}
+# A period in a request body.
+PeriodText = Annotated[str, AfterValidator(period_text), Field(**PERIOD_DOC)]
 
 
 LimitParam = Query(100, ge=1, le=MAX_LIMIT, description="Page size")

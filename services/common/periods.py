@@ -23,13 +23,18 @@ class PeriodKind(str, Enum):
 
 _RANK = {PeriodKind.year: 0, PeriodKind.quarter: 1, PeriodKind.month: 2, PeriodKind.week: 3, PeriodKind.day: 4}
 
+# ASCII digits only: Python's \d also takes ２０２６, which would be stored as a period of its own
 _PATTERNS = [
-    (PeriodKind.year, re.compile(r"^(\d{4})$")),
-    (PeriodKind.quarter, re.compile(r"^(\d{4})-Q([1-4])$")),
-    (PeriodKind.month, re.compile(r"^(\d{4})-(\d{2})$")),
-    (PeriodKind.week, re.compile(r"^(\d{4})-W(\d{2})$")),
-    (PeriodKind.day, re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")),
+    (PeriodKind.year, re.compile(r"^(\d{4})$", re.ASCII)),
+    (PeriodKind.quarter, re.compile(r"^(\d{4})-Q([1-4])$", re.ASCII)),
+    (PeriodKind.month, re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)),
+    (PeriodKind.week, re.compile(r"^(\d{4})-W(\d{2})$", re.ASCII)),
+    (PeriodKind.day, re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)),
 ]
+
+
+# The notation as one regular expression, for API documents; ``period()`` is what decides.
+PATTERN = r"^\d{4}(-(Q[1-4]|W\d{2}|\d{2}(-\d{2})?))?$"
 
 
 class PeriodError(ValueError):

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from typing_extensions import NotRequired, TypedDict
 
-from services.common.periods import PeriodError, period as parse_period
+from services.common.api import PERIOD_DOC, PeriodText
 
 Category = Literal["financial", "efficiency", "customer", "internal"]
 Direction = Literal["higher_better", "lower_better", "band"]
@@ -16,13 +16,6 @@ Aggregation = Literal["sum", "avg", "weighted_avg", "last", "min", "max"]
 Frequency = Literal["day", "week", "month", "quarter", "year"]
 ThresholdMode = Literal["absolute", "relative"]
 CODE_PATTERN = r"^[a-z_][a-z0-9_]{0,59}$"
-
-
-def _period(v: str) -> str:
-    try:
-        return parse_period(v).text
-    except PeriodError as exc:
-        raise ValueError(str(exc)) from exc
 
 
 class _Orm(BaseModel):
@@ -88,11 +81,9 @@ class IndicatorRead(_Orm):
 class TargetCreate(BaseModel):
     indicator_code: str
     unit_id: int
-    period: str
+    period: PeriodText
     value: float = Field(allow_inf_nan=False)
     note: str = Field("", max_length=2000)
-
-    _p = field_validator("period")(_period)
 
 
 class TargetUpdate(BaseModel):
@@ -138,7 +129,7 @@ UnitId = Annotated[int, Field(ge=-2**63, lt=2**63)]
 class MeasurementIn(BaseModel):
     indicator_code: str = Field(min_length=1, max_length=60)
     unit_id: UnitId
-    period: str = Field(min_length=4, max_length=10)
+    period: str = Field(min_length=4, max_length=10, **PERIOD_DOC)  # judged per item, not at parsing
     value: float
     source: str = Field("manual", min_length=1, max_length=60)
     weight: float = 1.0
@@ -150,7 +141,7 @@ class MeasurementItem(TypedDict):
 
     indicator_code: Annotated[str, Field(min_length=1, max_length=60)]
     unit_id: UnitId
-    period: Annotated[str, Field(min_length=4, max_length=10)]
+    period: Annotated[str, Field(min_length=4, max_length=10, **PERIOD_DOC)]  # judged per item, not at parsing
     value: float
     source: NotRequired[Annotated[str, Field(min_length=1, max_length=60)]]
     weight: NotRequired[float]
@@ -264,13 +255,11 @@ class SeriesRead(BaseModel):
 
 class BenchmarkCreate(BaseModel):
     indicator_code: str
-    period: str
+    period: PeriodText
     value: float = Field(allow_inf_nan=False)
     source: str = Field(min_length=1, max_length=200)
     as_of: date
     note: str = Field("", max_length=2000)
-
-    _p = field_validator("period")(_period)
 
 
 class BenchmarkRead(BaseModel):
@@ -402,12 +391,10 @@ class ScorecardRead(_Orm):
 class AssessmentCreate(BaseModel):
     scorecard_id: int
     unit_id: int
-    period: str
+    period: PeriodText
     kind: Literal["annual", "routine"] = "annual"
     person_id: int | None = None
     person_name: str = Field("", max_length=100)
-
-    _p = field_validator("period")(_period)
 
 
 class QualitativeScore(BaseModel):
@@ -479,17 +466,12 @@ class ActionCreate(BaseModel):
     description: str = Field("", max_length=5000)
     unit_id: int
     indicator_code: str | None = None
-    period: str | None = None
+    period: PeriodText | None = None
     origin: Literal["evaluation", "threshold", "assessment", "manual"] = "manual"
     origin_ref: str | None = Field(None, max_length=120)
     owner_id: int | None = None
     owner_name: str = Field("", max_length=100)
     due: date
-
-    @field_validator("period")
-    @classmethod
-    def _p(cls, v: str | None) -> str | None:
-        return None if v is None else _period(v)
 
 
 class ActionUpdate(BaseModel):

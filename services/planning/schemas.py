@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from services.common.periods import PeriodError, PeriodKind, period
+from services.common.api import PeriodText
+from services.common.periods import PeriodKind, period
 from services.planning.flows import validate_stages
 
 PlanStatus = Literal["draft", "submitted", "approved", "issued", "published", "returned", "vetoed", "closed"]
@@ -57,14 +58,23 @@ class ResourceIn(BaseModel):
     amount: float | None = Field(None, ge=0)
 
 
-def _check_period(v: str) -> str:
-    try:
-        p = period(v)
-    except PeriodError as exc:
-        raise ValueError(str(exc)) from exc
-    if p.kind not in (PeriodKind.year, PeriodKind.quarter, PeriodKind.month):
+def _plan_period(v: str) -> str:
+    if period(v).kind not in (PeriodKind.year, PeriodKind.quarter, PeriodKind.month):
         raise ValueError("plans are annual (2027), quarterly (2027-Q1) or monthly (2027-03)")
-    return p.text
+    return v
+
+
+def _week(v: str) -> str:
+    if period(v).kind != PeriodKind.week:
+        raise ValueError("weekly reports are for a week, e.g. 2027-W05")
+    return v
+
+
+# a period a plan can be for: a year, a quarter or a month; and a weekly report's week
+PlanPeriod = Annotated[PeriodText, AfterValidator(_plan_period), Field(
+    description="A year (2027), a quarter (2027-Q1) or a month (2027-03)", examples=["2027"])]
+WeekPeriod = Annotated[PeriodText, AfterValidator(_week), Field(
+    description="An ISO week: 2027-W05", examples=["2027-W05"])]
 
 
 def _risk_ids(ids: list[int] | None) -> list[int] | None:
@@ -86,7 +96,7 @@ def _unique_codes(targets: list[TargetIn]) -> list[TargetIn]:
 
 class PlanCreate(BaseModel):
     unit_id: int
-    period: str
+    period: PlanPeriod
     title: str = Field(min_length=1, max_length=300)
     parent_plan_id: int | None = None
     guidance: str = Field("", max_length=10000)
@@ -97,7 +107,6 @@ class PlanCreate(BaseModel):
     linked_risks: list[int] = Field(default_factory=list, max_length=50,
                                     description="Ids of risks in the risk register this plan responds to")
 
-    _period = field_validator("period")(lambda cls, v: _check_period(v))
     _targets = field_validator("targets")(lambda cls, v: _unique_codes(v))
     _risks = field_validator("linked_risks")(lambda cls, v: _risk_ids(v))
 
@@ -298,20 +307,9 @@ class ReportItem(BaseModel):
 
 
 class ReportIn(BaseModel):
-    week: str
+    week: WeekPeriod
     summary: str = Field("", max_length=10000)
     items: list[ReportItem] = Field(default_factory=list, max_length=500)
-
-    @field_validator("week")
-    @classmethod
-    def _week(cls, v: str) -> str:
-        try:
-            p = period(v)
-        except PeriodError as exc:
-            raise ValueError(str(exc)) from exc
-        if p.kind != PeriodKind.week:
-            raise ValueError("weekly reports are for a week, e.g. 2027-W05")
-        return p.text
 
 
 class ReportRead(ORM):
@@ -397,12 +395,11 @@ class ProgressRead(ORM):
 
 class AdjustmentIn(BaseModel):
     unit_id: int
-    period: str
+    period: PlanPeriod
     indicator_code: str = Field(min_length=1, max_length=60)
     value: float
     reason: str = Field(min_length=1, max_length=4000)
 
-    _period = field_validator("period")(lambda cls, v: _check_period(v))
 
 
 # --- answers that are composed rather than read from one table -----------------------------

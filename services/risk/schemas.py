@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from services.common import periods
+from services.common.api import period_text
 
 
 class Category(str, Enum):
@@ -327,12 +327,7 @@ class KriValueCreate(BaseModel):
     @field_validator("period")
     @classmethod
     def _period(cls, v: str) -> str:
-        if v:
-            try:
-                return periods.period(v).text
-            except periods.PeriodError as exc:
-                raise ValueError(str(exc)) from exc
-        return v
+        return period_text(v) if v else v  # empty: a value for no particular period
 
 
 class KriValueItem(BaseModel):

@@ -71,3 +71,37 @@ def test_parent_of_a_period():
     assert str(period("2026-05").parent("quarter")) == "2026-Q2"
     assert str(period("2026-W01").parent("year")) == "2026"
     assert str(period("2026-03-15").parent("week")) == "2026-W11"
+
+
+@pytest.mark.parametrize("text", ["2026", "2026-Q1", "2026-Q4", "2026-03", "2026-13", "2026-W12", "2026-03-15",
+                                  "2026-Q5", "2026-Q", "26", "2026-3", "2026-W1", "2026-03-1", "2026Q1", "2026-q1",
+                                  "2026-H1", "2026-03-15-1", "２０２６"])
+def test_the_documented_pattern_admits_exactly_the_notation_the_parser_reads(text):
+    import re
+
+    from services.common.periods import PATTERN, parse_kind
+
+    try:
+        parse_kind(text)
+        reads = True
+    except PeriodError:
+        reads = False
+    assert bool(re.match(PATTERN, text, re.ASCII)) is reads
+
+
+def test_full_width_digits_are_not_a_period():
+    with pytest.raises(PeriodError):
+        period("２０２６-Q1")
+
+
+def test_request_bodies_document_the_period_notation():
+    from services.common.periods import PATTERN
+    from services.kpi.schemas import MeasurementIn, TargetCreate
+    from services.planning.schemas import PlanCreate
+
+    for model in (MeasurementIn, TargetCreate, PlanCreate):
+        field = model.model_json_schema()["properties"]["period"]
+        assert field["pattern"] == PATTERN and field["description"], model
+    assert TargetCreate(indicator_code="sales", unit_id=1, period=" 2026-Q1 ", value=1).period == "2026-Q1"
+    with pytest.raises(ValueError, match="the month must be 01 to 12"):
+        TargetCreate(indicator_code="sales", unit_id=1, period="2026-13", value=1)

@@ -2941,7 +2941,11 @@ export interface components {
              * @enum {string}
              */
             kind: "annual" | "routine";
-            /** Period */
+            /**
+             * Period
+             * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15
+             * @example 2026-Q1
+             */
             period: string;
             /** Person Id */
             person_id?: number | null;
@@ -3146,7 +3150,11 @@ export interface components {
              * @default
              */
             note: string;
-            /** Period */
+            /**
+             * Period
+             * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15
+             * @example 2026-Q1
+             */
             period: string;
             /** Source */
             source: string;
@@ -3924,7 +3932,11 @@ export interface components {
              * @default
              */
             note: string;
-            /** Period */
+            /**
+             * Period
+             * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15
+             * @example 2026-Q1
+             */
             period: string;
             /** Unit Id */
             unit_id: number;
@@ -5067,7 +5079,11 @@ export interface components {
         "planning.AdjustmentIn": {
             /** Indicator Code */
             indicator_code: string;
-            /** Period */
+            /**
+             * Period
+             * @description A year (2027), a quarter (2027-Q1) or a month (2027-03)
+             * @example 2027
+             */
             period: string;
             /** Reason */
             reason: string;
@@ -5618,7 +5634,11 @@ export interface components {
             linked_risks?: number[];
             /** Parent Plan Id */
             parent_plan_id?: number | null;
-            /** Period */
+            /**
+             * Period
+             * @description A year (2027), a quarter (2027-Q1) or a month (2027-03)
+             * @example 2027
+             */
             period: string;
             /** Resources */
             resources?: components["schemas"]["planning.ResourceIn"][];
@@ -5852,7 +5872,11 @@ export interface components {
              * @default
              */
             summary: string;
-            /** Week */
+            /**
+             * Week
+             * @description An ISO week: 2027-W05
+             * @example 2027-W05
+             */
             week: string;
         };
         /** ReportItem */
@@ -8325,7 +8349,11 @@ export interface operations {
                     indicator_code: string;
                     /** Measured At */
                     measured_at?: string | null;
-                    /** Period */
+                    /**
+                     * Period
+                     * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15
+                     * @example 2026-Q1
+                     */
                     period: string;
                     /**
                      * Source
