@@ -1,9 +1,12 @@
-/** KPI service: indicator library, evaluations (the dashboard), series, measurement import,
+/** KPI service: indicator library, evaluations (the dashboard), series, targets, measurement import,
  * improvement actions. Keys are [service, resource, params]. */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, request } from './client';
 import type { components, operations } from './schema';
-import type { EvaluationPage, ImportReport, ImprovementActionRead, KpiActionComplete, KpiActionVerify, Page, SeriesRead } from './types';
+import type {
+  EvaluationPage, ImportReport, ImprovementActionRead, KpiActionComplete, KpiActionVerify, KpiTargetCreate, KpiTargetHistoryRead, KpiTargetRead,
+  KpiTargetUpdate, Page, SeriesRead,
+} from './types';
 
 export type IndicatorRead = components['schemas']['kpi.IndicatorRead'];
 
@@ -249,4 +252,43 @@ export function useMeasurementBatch() {
       }
     },
   });
+}
+
+// ---- targets (目标) ------------------------------------------------------------------------------
+
+export function useKpiTargets(params: { unit_id?: number; period?: string; indicator_code?: string; cursor?: string }) {
+  return useQuery({
+    queryKey: ['kpi', 'targets', params],
+    queryFn: ({ signal }) => api.get<Page<KpiTargetRead>>('/api/kpi/targets', { limit: 100, ...params }, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useKpiTargetHistory(id: number | undefined) {
+  return useQuery({
+    queryKey: ['kpi', 'targets', 'history', { id }],
+    queryFn: ({ signal }) => api.get<Page<KpiTargetHistoryRead>>(`/api/kpi/targets/${id}/history`, { limit: 100 }, signal),
+    enabled: id !== undefined,
+  });
+}
+
+/** A target moves evaluations and levels (thresholds relative to it): those are read again. */
+function useTargetWrite<V>(fn: (v: V) => Promise<KpiTargetRead>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: () => {
+      for (const key of ['targets', 'evaluations', 'series']) void qc.invalidateQueries({ queryKey: ['kpi', key] });
+    },
+  });
+}
+
+export function useCreateKpiTarget() {
+  return useTargetWrite((body: KpiTargetCreate) => api.post<KpiTargetRead>('/api/kpi/targets', body));
+}
+
+/** If-Match from the row the user changed: a change made meanwhile (a revised plan, a colleague) answers 412. */
+export function useUpdateKpiTarget() {
+  return useTargetWrite(({ target, body }: { target: Pick<KpiTargetRead, 'id' | 'version'>; body: KpiTargetUpdate }) =>
+    writeAt<KpiTargetRead>('PATCH', `/api/kpi/targets/${target.id}`, etagOf('target', target.id, target.version), body));
 }

@@ -81,6 +81,10 @@ export type ImportReport = S['kpi.ImportReport'];
 export type ImportRowError = S['kpi.ImportError_'];
 export type KpiActionComplete = S['kpi.ActionComplete'];
 export type KpiActionVerify = S['kpi.ActionVerify'];
+export type KpiTargetRead = S['kpi.TargetRead'];
+export type KpiTargetCreate = S['kpi.TargetCreate'];
+export type KpiTargetUpdate = S['kpi.TargetUpdate'];
+export type KpiTargetHistoryRead = S['kpi.TargetHistoryRead'];
 
 export type RiskRead = S['risk.RiskRead'];
 export type RiskLevel = S['risk.Level'];

@@ -19,6 +19,7 @@ const KpiDashboardPage = lazy(() => import('../pages/kpi/KpiDashboardPage'));
 const IndicatorsPage = lazy(() => import('../pages/kpi/IndicatorsPage'));
 const ImportPage = lazy(() => import('../pages/kpi/ImportPage'));
 const KpiActionsPage = lazy(() => import('../pages/kpi/ActionsPage'));
+const KpiTargetsPage = lazy(() => import('../pages/kpi/TargetsPage'));
 const ScorecardsPage = lazy(() => import('../pages/kpi/ScorecardsPage'));
 const ScorecardEditorPage = lazy(() => import('../pages/kpi/ScorecardEditorPage'));
 const AssessmentsPage = lazy(() => import('../pages/kpi/AssessmentsPage'));
@@ -75,6 +76,7 @@ export function AppRoutes() {
         <Route path="/kpi/indicators" element={<Guard rule="anyGrant"><IndicatorsPage /></Guard>} />
         <Route path="/kpi/import" element={<Guard rule={{ right: 'plan' }}><ImportPage /></Guard>} />
         <Route path="/kpi/actions" element={<Guard rule="anyGrant"><KpiActionsPage /></Guard>} />
+        <Route path="/kpi/targets" element={<Guard rule="anyGrant"><KpiTargetsPage /></Guard>} />
         <Route path="/kpi/measurements/new" element={<Guard rule={{ right: 'plan' }}><MeasurementEntryPage /></Guard>} />
         <Route path="/kpi/scorecards" element={<Guard rule="anyGrant"><ScorecardsPage /></Guard>} />
         <Route path="/kpi/scorecards/new" element={<Guard rule={{ right: 'assess' }}><ScorecardEditorPage /></Guard>} />

@@ -1,7 +1,8 @@
 // KPI: assessments (考核) from a new scorecard to a finalised grade, the template changed in place
 // (its draft run follows, the finalised one does not) and deleted only while unused, the same pages
 // without the assess right, and a measurement typed by hand that the dashboard then shows, with an
-// improvement action raised from it, its progress reported, completed and verified.
+// improvement action raised from it, its progress reported, completed and verified; and targets: the
+// plan issued earlier in the run is there without retyping, one is changed by hand with its history.
 export default function ({ test, session, shot, expect, menuTexts, base, dialogButton }) {
   const CARD = '供应科月度考核（浏览器测试）';
   let finalisedUrl;
@@ -244,6 +245,55 @@ export default function ({ test, session, shot, expect, menuTexts, base, dialogB
     await shot(page, '47c-kpi-actions-en');
     await page.getByText('中文', { exact: true }).click();
     await page.getByRole('button', { name: '汇报进展' }).first().waitFor();
+    await s.close();
+  });
+
+  test('kpi targets: the issued plan\'s target arrived; market_mgr changes one with a reason and its history keeps both', async () => {
+    const s = await session('market_mgr');
+    const { page } = s;
+    expect((await menuTexts(page)).includes('目标管理'), 'market_mgr should see 目标管理');
+    await page.goto(`${base()}/kpi/targets`);
+    const period = page.getByLabel('期间');
+    const salesOfMkt = () => page.locator('.ant-table-row').filter({ hasText: '市场部' }).filter({ hasText: '销售额' }).first();
+    // the 2027 plan drafted, approved and issued at the start of this run (sales 12,800)
+    await period.fill('2027');
+    await period.press('Enter');
+    await salesOfMkt().getByText(/^计划 #\d+ 第 1 版$/).waitFor();
+    await salesOfMkt().getByTestId('target-value').getByText('12,800').waitFor();
+    await shot(page, '49a-kpi-targets-from-plan');
+
+    await period.fill('2026');
+    await period.press('Enter');
+    await salesOfMkt().getByTestId('target-value').getByText('30,000').waitFor();
+    await salesOfMkt().getByRole('button', { name: /^修\s*改$/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('目标值').fill('31000');
+    await dialog.getByLabel('修改原因').fill('工商户开发超预期，上调全年销售目标');
+    await (await dialogButton(page, /确\s*定|OK/)).click();
+    await page.getByText('目标已修改').waitFor();
+    const row = salesOfMkt();
+    await row.getByTestId('target-value').getByText('31,000').waitFor();
+    await row.getByText('手工设定').waitFor();
+    await row.locator('.ant-table-row-expand-icon').click();
+    const history = page.getByTestId('target-history');
+    await history.getByText('30,000 → 31,000').waitFor();
+    await history.getByText('工商户开发超预期，上调全年销售目标').waitFor();
+    await history.getByText(/张市场部经理/).waitFor();
+    await shot(page, '49b-kpi-target-changed');
+    // the dashboard measures against the new value at once
+    await page.goto(`${base()}/kpi?unit_id=7&period=2026`);
+    await page.getByTestId('kpi-card-sales').getByText('31,000').waitFor();
+    await s.close();
+  });
+
+  test('kpi targets: a specialist without plan reads targets but is offered no change', async () => {
+    const s = await session('analyst');
+    const { page } = s;
+    await page.goto(`${base()}/kpi/targets`);
+    await page.getByText('目标管理', { exact: true }).first().waitFor();
+    await page.locator('.ant-table').waitFor();
+    expect(await page.getByRole('button', { name: '新建目标' }).count() === 0, 'a specialist without 计划权 is offered 新建目标');
+    expect(await page.getByRole('button', { name: /^修\s*改$/ }).count() === 0, 'a specialist without 计划权 is offered 修改');
     await s.close();
   });
 
