@@ -281,6 +281,28 @@ def thresholds_for(indicator: Indicator, unit_path: str, rules: Mapping[int, lis
     return Thresholds(indicator.warning, indicator.critical, indicator.threshold_mode, "indicator")
 
 
+def threshold_order_problem(direction: str, warning: float | None, critical: float | None) -> str | None:
+    """Why a warning / critical pair would not be judged as meant, or None.
+
+    The critical value lies past the warning one on the bad side (below it when higher is better,
+    above it when lower is better, a wider deviation for a band); otherwise level_of() would jump
+    straight to critical and the warning level could never be reached.
+    """
+    if direction == "band" and any(v is not None and v < 0 for v in (warning, critical)):
+        return "For a band the values are allowed deviations from the target, so they cannot be negative."
+    if warning is None or critical is None:
+        return None
+    if direction == "higher_better" and critical > warning:
+        return (f"Higher is better for this indicator, so its critical value ({critical:g}) must be at or below "
+                f"its warning value ({warning:g}).")
+    if direction == "lower_better" and critical < warning:
+        return (f"Lower is better for this indicator, so its critical value ({critical:g}) must be at or above "
+                f"its warning value ({warning:g}).")
+    if direction == "band" and critical < warning:
+        return f"For a band the critical deviation ({critical:g}) must be at least the warning one ({warning:g})."
+    return None
+
+
 def level_of(direction: str, value: float | None, warning: float | None, critical: float | None,
              target: float | None = None) -> str | None:
     """normal / warning / critical for a value, or None when it cannot be judged.

@@ -138,3 +138,28 @@ async def test_a_department_with_thresholds_of_its_own_is_judged_on_its_aggregat
     await batch(kpi, [point("sales", MKT_PLN, "2026-10", 60)])
     got = [(e.data["unit_id"], e.data["level"], e.data["value"]) for e in await outbox(kpi)][2:]
     assert sorted(got) == [(MKT, "normal", 160.0), (MKT_PLN, "warning", 60.0)]
+
+
+async def test_warning_and_critical_values_in_the_wrong_order_are_refused_and_change_nothing(kpi):
+    # higher is better: critical above warning would skip the warning level altogether
+    bad = {"indicator_code": "customer_satisfaction", "unit_id": OPS_CS, "warning": 85, "critical": 90}
+    r = await kpi.put("/api/kpi/thresholds", json=bad, headers=ADMIN)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "critical"
+    assert "at or below its warning value (85)" in r.json()["detail"]
+    assert (await kpi.get("/api/kpi/thresholds", headers=ADMIN)).json()["items"] == []
+    before = (await kpi.get("/api/kpi/indicators/customer_satisfaction", headers=ADMIN)).json()
+    r = await kpi.patch("/api/kpi/indicators/customer_satisfaction", json={"critical": 90}, headers=ADMIN)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "critical"
+    # turning the direction round makes the stored pair (85 / 80) wrong too
+    r = await kpi.patch("/api/kpi/indicators/customer_satisfaction", json={"direction": "lower_better"}, headers=ADMIN)
+    assert r.status_code == 422 and "at or above its warning value (85)" in r.json()["detail"]
+    assert (await kpi.get("/api/kpi/indicators/customer_satisfaction", headers=ADMIN)).json() == before
+    new = {"code": "scrap_rate", "name": "废品率", "category": "efficiency", "direction": "lower_better"}
+    assert (await kpi.post("/api/kpi/indicators", json={**new, "warning": 3, "critical": 2}, headers=ADMIN)).status_code == 422
+    band = {**new, "code": "pressure", "direction": "band", "warning": -1}
+    assert (await kpi.post("/api/kpi/indicators", json=band, headers=ADMIN)).status_code == 422
+    assert (await kpi.get("/api/kpi/indicators/scrap_rate", headers=ADMIN)).status_code == 404
+    # the right order, and equal values, are accepted
+    assert (await kpi.post("/api/kpi/indicators", json={**new, "warning": 2, "critical": 3}, headers=ADMIN)).status_code == 201
+    ok = {**bad, "warning": 85, "critical": 85}
+    assert (await kpi.put("/api/kpi/thresholds", json=ok, headers=ADMIN)).status_code == 200

@@ -12,6 +12,7 @@ from services.common.authz import Grant, Principal
 from services.common.org_units import load_unit
 from services.common.periods import Period, PeriodError, period as parse_period
 from services.common.problems import Invalid, NotFound
+from services.kpi.aggregate import threshold_order_problem
 from services.kpi.journal import journal
 from services.kpi.models import Indicator, OrgUnit
 
@@ -43,6 +44,13 @@ def parse_period_param(text: str, *, field: str = "period") -> Period:
         return parse_period(text)
     except PeriodError as exc:
         raise Invalid(str(exc), field=field) from exc
+
+
+def check_thresholds(direction: str, warning: float | None, critical: float | None) -> None:
+    """422 for a warning / critical pair in the wrong order for the indicator's direction."""
+    problem = threshold_order_problem(direction, warning, critical)
+    if problem:
+        raise Invalid(problem, field="critical")
 
 
 def require_any(principal: Principal, rights: tuple[str, ...], unit_path: str, *, what: str) -> Grant:

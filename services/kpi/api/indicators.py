@@ -13,7 +13,7 @@ from services.common.security import CurrentPrincipal
 from services.kpi import formula as fx
 from services.kpi.aggregate import Library
 from services.kpi.crossings import rejudge
-from services.kpi.api.deps import audit, indicator_by_code
+from services.kpi.api.deps import audit, check_thresholds, indicator_by_code
 from services.kpi.models import Indicator
 from services.kpi.schemas import IndicatorCreate, IndicatorRead, IndicatorUpdate
 
@@ -70,6 +70,7 @@ async def create_indicator(body: IndicatorCreate, request: Request, response: Re
     if (await session.execute(select(Indicator.id).where(Indicator.code == body.code))).first():
         raise Conflict(f"An indicator with code '{body.code}' exists already.", field="code")
     await check_formula(session, body.code, body.formula)
+    check_thresholds(body.direction, body.warning, body.critical)
     ind = Indicator(**body.model_dump())
     session.add(ind)
     await session.flush()
@@ -91,6 +92,7 @@ async def update_indicator(code: str, body: IndicatorUpdate, request: Request, r
     for k in ("name", "category", "direction", "aggregation", "frequency", "threshold_mode", "active"):
         if k in changes and changes[k] is None:
             raise Invalid(f"{k} cannot be empty.", field=k)
+    check_thresholds(*(changes[k] if k in changes else getattr(ind, k) for k in ("direction", "warning", "critical")))
     before = read(ind).model_dump(mode="json")
     for k, v in changes.items():
         setattr(ind, k, v)

@@ -12,7 +12,7 @@ from services.common.problems import Conflict, Invalid, NotFound
 from services.common.scoping import visible_to
 from services.common.security import CurrentPrincipal
 from services.kpi.aggregate import Library
-from services.kpi.api.deps import audit, indicator_by_code, unit_or_404, unit_or_422
+from services.kpi.api.deps import audit, check_thresholds, indicator_by_code, unit_or_404, unit_or_422
 from services.kpi.crossings import rejudge
 from services.kpi.models import AnomalyRule, Indicator, ThresholdRule, ThresholdState
 from services.kpi.schemas import AnomalyRuleCreate, AnomalyRuleRead, ThresholdCreate, ThresholdRead
@@ -47,6 +47,7 @@ async def put_threshold(body: ThresholdCreate, request: Request, response: Respo
     unit = await unit_or_422(session, body.unit_id)
     grant = principal.require("admin", unit.path, what=unit.name)
     ind = await indicator_by_code(session, body.indicator_code)
+    check_thresholds(ind.direction, body.warning, body.critical)
     t = (await session.execute(select(ThresholdRule).where(ThresholdRule.indicator_id == ind.id,
                                                            ThresholdRule.unit_id == unit.id))).scalar_one_or_none()
     before = None
