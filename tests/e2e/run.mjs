@@ -112,10 +112,11 @@ async function signIn(page, username) {
 
 /** The open dialog's button, once antd has finished moving every dialog: on a busy machine a click
  *  sent during the zoom-in can land where the button was a frame earlier, and is lost; and while
- *  the last dialog is still fading out, its buttons are a second match. */
+ *  the last dialog is still fading out, its buttons are a second match. Only the dialogs and their
+ *  masks count: motions inside them (a button's loading icon) can stay unfinished for good. */
 async function dialogButton(page, name) {
-  await page.waitForFunction(() => !document.querySelector(
-    '.ant-modal-root [class*="-appear-"], .ant-modal-root [class*="-enter-"], .ant-modal-root [class*="-leave-"]'));
+  await page.waitForFunction(() => ![...document.querySelectorAll('.ant-modal-root .ant-modal-mask, .ant-modal-root .ant-modal')]
+    .some((el) => /-(appear|enter|leave)-/.test(el.className)));
   return page.getByRole('dialog').getByRole('button', { name });
 }
 

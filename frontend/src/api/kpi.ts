@@ -28,6 +28,25 @@ export function useIndicators() {
   });
 }
 
+export type IndicatorCreate = components['schemas']['kpi.IndicatorCreate'];
+export type IndicatorUpdate = components['schemas']['kpi.IndicatorUpdate'];
+
+/** The library changes what every evaluation computes (formulas, thresholds): all of it is read again. */
+function useIndicatorWrite<V>(fn: (v: V) => Promise<IndicatorRead>) {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: fn, onSuccess: () => void qc.invalidateQueries({ queryKey: ['kpi'] }) });
+}
+
+export function useCreateIndicator() {
+  return useIndicatorWrite((body: IndicatorCreate) => api.post<IndicatorRead>('/api/kpi/indicators', body));
+}
+
+/** If-Match from the row the administrator edited: a change made meanwhile answers 412. */
+export function useUpdateIndicator() {
+  return useIndicatorWrite(({ indicator, body }: { indicator: Pick<IndicatorRead, 'id' | 'code' | 'version'>; body: IndicatorUpdate }) =>
+    writeAt<IndicatorRead>('PATCH', `/api/kpi/indicators/${indicator.code}`, etagOf('indicator', indicator.id, indicator.version), body));
+}
+
 export function useEvaluations(params: { unit_id?: number; period?: string }) {
   return useQuery({
     queryKey: ['kpi', 'evaluations', params],

@@ -13,6 +13,12 @@ export function grantCovers(g: GrantLike, right: string, unitPath: string): bool
   return false;
 }
 
+/** Holds admin over a whole company (its root unit and below): the services' is_admin, who may
+ * edit company-wide things such as the indicator library. */
+export function isCompanyAdmin(grants: readonly GrantLike[] | undefined): boolean {
+  return (grants ?? []).some((g) => g.right === 'admin' && g.mode === 'subtree' && /^\/\d+\/$/.test(g.unit_path));
+}
+
 /** True when any of `rights` is held over the unit; false while the unit's path is unknown. */
 export function canOver(grants: readonly GrantLike[] | undefined, rights: string | readonly string[], unitPath: string | undefined): boolean {
   if (!grants || !unitPath) return false;

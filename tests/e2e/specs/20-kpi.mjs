@@ -330,4 +330,49 @@ export default function ({ test, session, shot, expect, menuTexts, base, dialogB
     await page.getByText('供应科 · 赵供应科主管 · 2025').first().waitFor();
     await s.close();
   });
+
+  test('kpi admin adds a derived indicator (an unknown input is refused on the formula) and changes its thresholds', async () => {
+    const s = await session('admin', { expectFailedRequests: true }); // the refused formula answers 422
+    const { page } = s;
+    await page.goto(`${base()}/kpi/indicators`);
+    await page.getByText('customer_satisfaction').waitFor();
+    await page.getByRole('button', { name: '新建指标' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('编码').fill('gross_margin_e2e');
+    await dialog.getByLabel('中文名称').fill('毛利率（浏览器测试）');
+    await dialog.getByLabel('计量单位').fill('%');
+    await dialog.getByLabel('公式').fill('profit / revenue * 100');
+    await (await dialogButton(page, /确\s*定|OK/)).click();
+    await dialog.getByText(/unknown indicators: revenue/).first().waitFor(); // the service's answer, on the field
+    await dialog.getByLabel('公式').fill('profit / sales * 100');
+    await dialog.getByText(/unknown indicators: revenue/).waitFor({ state: 'detached' }); // typing clears it
+    await dialog.getByLabel('预警值').fill('20');
+    await dialog.getByLabel('告警值').fill('25');
+    await dialog.getByText('越高越好的指标，告警值不能高于预警值').waitFor(); // said before sending
+    await dialog.getByLabel('告警值').fill('15');
+    await shot(page, '49c-kpi-indicator-new');
+    await (await dialogButton(page, /确\s*定|OK/)).click();
+    await page.getByText('指标已添加').waitFor();
+    const row = page.locator('.ant-table-row').filter({ hasText: 'gross_margin_e2e' });
+    await row.getByText('profit / sales * 100').waitFor();
+    await row.getByText('20 / 15').waitFor();
+    // changed in place, at the version the list shows
+    await row.getByRole('button', { name: /编\s*辑/ }).click();
+    await page.getByRole('dialog').getByLabel('预警值').fill('18');
+    await (await dialogButton(page, /确\s*定|OK/)).click();
+    await page.getByText('指标已保存').waitFor();
+    await row.getByText('18 / 15').waitFor();
+    await shot(page, '49d-kpi-indicators-admin');
+    await s.close();
+  });
+
+  test('kpi indicator library: only company administrators are offered changes', async () => {
+    const s = await session('ops_director');
+    const { page } = s;
+    await page.goto(`${base()}/kpi/indicators`);
+    await page.getByText('customer_satisfaction').waitFor();
+    expect(await page.getByRole('button', { name: '新建指标' }).count() === 0, 'ops_director is offered 新建指标');
+    expect(await page.getByRole('button', { name: /^编\s*辑$/ }).count() === 0, 'ops_director is offered 编辑 on indicators');
+    await s.close();
+  });
 }
