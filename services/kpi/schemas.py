@@ -306,12 +306,18 @@ class AnomalyRuleRead(BaseModel):
     id: int
     indicator_code: str
     unit_id: int | None
+    unit_path: str
     operator: str
     value: float
     follow_up: str
     title: str
     due_days: int
     active: bool
+    version: int
+
+
+class AnomalyRuleUpdate(BaseModel):
+    active: bool = Field(description="false stops the rule opening follow-ups; the ones it opened stay")
 
 
 # ---- assessments -------------------------------------------------------------------------

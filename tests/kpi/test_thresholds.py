@@ -4,7 +4,8 @@ from datetime import datetime
 
 import pytest
 
-from tests.kpi.conftest import ADMIN, MKT, MKT_MANAGER, MKT_PLN, MKT_RES, OPS_CS, OPS_PLANNER, batch, outbox, point
+from tests.kpi.conftest import ADMIN, MKT, MKT_MANAGER, MKT_PLN, MKT_RES, MKT_VIEWER, NOBODY, OPS_CS, OPS_PLANNER, batch, \
+    outbox, point
 
 
 async def test_crossing_a_warning_value_emits_one_event_and_repeating_it_emits_none(kpi):
@@ -163,3 +164,31 @@ async def test_warning_and_critical_values_in_the_wrong_order_are_refused_and_ch
     assert (await kpi.post("/api/kpi/indicators", json={**new, "warning": 2, "critical": 3}, headers=ADMIN)).status_code == 201
     ok = {**bad, "warning": 85, "critical": 85}
     assert (await kpi.put("/api/kpi/thresholds", json=ok, headers=ADMIN)).status_code == 200
+
+
+async def test_a_rule_turned_off_opens_no_follow_up_and_only_its_admins_may_turn_it(kpi):
+    company = (await kpi.post("/api/kpi/anomaly-rules", headers=ADMIN, json={
+        "indicator_code": "order_delay_days", "operator": "gt", "value": 5, "title": "订单延期 {period}"})).json()
+    unit_rule = (await kpi.post("/api/kpi/anomaly-rules", headers=ADMIN, json={
+        "indicator_code": "complaints", "unit_id": OPS_CS, "operator": "gt", "value": 20, "title": "投诉激增 {period}"})).json()
+    # a company-wide rule is everyone's to read; a unit's own rule follows view over the unit
+    assert {r["id"] for r in (await kpi.get("/api/kpi/anomaly-rules", headers=OPS_PLANNER)).json()["items"]} == \
+        {company["id"], unit_rule["id"]}
+    assert [r["id"] for r in (await kpi.get("/api/kpi/anomaly-rules", headers=MKT_VIEWER)).json()["items"]] == [company["id"]]
+    assert (await kpi.get("/api/kpi/anomaly-rules", headers=NOBODY)).json()["items"] == []
+    # turning off: admins of the rule's scope only, at the version read
+    off = {"active": False}
+    path = f"/api/kpi/anomaly-rules/{company['id']}"
+    assert (await kpi.patch(path, json=off, headers=OPS_PLANNER)).status_code == 403
+    stale = await kpi.patch(path, json=off, headers={**ADMIN, "If-Match": f'"anomaly_rule-{company["id"]}-v0"'})
+    assert stale.status_code == 412
+    r = await kpi.patch(path, json=off, headers={**ADMIN, "If-Match": f'"anomaly_rule-{company["id"]}-v{company["version"]}"'})
+    assert r.status_code == 200 and r.json()["active"] is False and r.headers["etag"] == f'"anomaly_rule-{company["id"]}-v2"'
+    assert (await kpi.patch(f"/api/kpi/anomaly-rules/{unit_rule['id']}", json=off, headers=MKT_MANAGER)).status_code == 403
+    assert (await kpi.patch("/api/kpi/anomaly-rules/999", json=off, headers=ADMIN)).status_code == 404
+    await batch(kpi, [point("order_delay_days", OPS_CS, "2026-10", 9)], OPS_PLANNER)
+    assert await outbox(kpi, "kpi.action.created") == []  # off: the delay opens nothing
+    assert (await kpi.patch(path, json={"active": True}, headers=ADMIN)).json()["active"] is True
+    await batch(kpi, [point("order_delay_days", OPS_CS, "2026-11", 9)], OPS_PLANNER)
+    [created] = await outbox(kpi, "kpi.action.created")
+    assert created.data["title"] == "订单延期 2026-11"

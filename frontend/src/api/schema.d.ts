@@ -115,7 +115,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Anomaly rules */
+        /** Anomaly rules: company-wide ones, and those of units the caller may view */
         get: operations["list_rules_api_kpi_anomaly_rules_get"];
         put?: never;
         /** A rule such as 'order delay > 5 days' that opens a follow-up (admin) */
@@ -124,6 +124,23 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/anomaly-rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Turn a rule off or on again (admin over its unit; company admin for company-wide; If-Match) */
+        patch: operations["update_rule_api_kpi_anomaly_rules__rule_id__patch"];
         trace?: never;
     };
     "/api/kpi/assessments": {
@@ -2930,8 +2947,20 @@ export interface components {
             title: string;
             /** Unit Id */
             unit_id: number | null;
+            /** Unit Path */
+            unit_path: string;
             /** Value */
             value: number;
+            /** Version */
+            version: number;
+        };
+        /** AnomalyRuleUpdate */
+        "kpi.AnomalyRuleUpdate": {
+            /**
+             * Active
+             * @description false stops the rule opening follow-ups; the ones it opened stay
+             */
+            active: boolean;
         };
         /** AssessmentCreate */
         "kpi.AssessmentCreate": {
@@ -7586,6 +7615,41 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.AnomalyRuleRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_rule_api_kpi_anomaly_rules__rule_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.AnomalyRuleUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

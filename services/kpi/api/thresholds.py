@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request, Response
-from sqlalchemy import select
+from sqlalchemy import false, select
 
 from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, paginate, set_etag
 from services.common.audit_api import require_admin
@@ -15,7 +15,7 @@ from services.kpi.aggregate import Library
 from services.kpi.api.deps import audit, check_thresholds, indicator_by_code, unit_or_404, unit_or_422
 from services.kpi.crossings import rejudge
 from services.kpi.models import AnomalyRule, Indicator, ThresholdRule, ThresholdState
-from services.kpi.schemas import AnomalyRuleCreate, AnomalyRuleRead, ThresholdCreate, ThresholdRead
+from services.kpi.schemas import AnomalyRuleCreate, AnomalyRuleRead, AnomalyRuleUpdate, ThresholdCreate, ThresholdRead
 
 router = APIRouter(tags=["thresholds"])
 
@@ -97,14 +97,29 @@ async def threshold_states(session: Session, principal: CurrentPrincipal, unit_i
 
 
 def _rule(r: AnomalyRule, code: str) -> AnomalyRuleRead:
-    return AnomalyRuleRead(id=r.id, indicator_code=code, unit_id=r.unit_id, operator=r.operator, value=r.value,
-                           follow_up=r.follow_up, title=r.title, due_days=r.due_days, active=r.active)
+    return AnomalyRuleRead(id=r.id, indicator_code=code, unit_id=r.unit_id, unit_path=r.unit_path, operator=r.operator,
+                           value=r.value, follow_up=r.follow_up, title=r.title, due_days=r.due_days, active=r.active,
+                           version=r.version)
 
 
-@router.get("/anomaly-rules", response_model=Page[AnomalyRuleRead], summary="Anomaly rules")
+def _require_rule_admin(principal, r: AnomalyRule):
+    """A unit's rule is its admins' to change; a company-wide one (no unit) the company administrators'."""
+    if r.unit_id is None:
+        require_admin(principal)
+        return None
+    return principal.require("admin", r.unit_path, what="this rule's unit")
+
+
+@router.get("/anomaly-rules", response_model=Page[AnomalyRuleRead],
+            summary="Anomaly rules: company-wide ones, and those of units the caller may view")
 async def list_rules(session: Session, principal: CurrentPrincipal, limit: int = LimitParam,
                      cursor: str | None = CursorParam):
-    rows, nxt = await paginate(session, select(AnomalyRule), AnomalyRule.id, limit=limit, cursor=cursor)
+    stmt = select(AnomalyRule)
+    if principal.grants:  # any grant makes one part of the company; a unit's own rules follow view over it
+        stmt = stmt.where(AnomalyRule.unit_id.is_(None) | visible_to(principal, "view", AnomalyRule.unit_path))
+    else:
+        stmt = stmt.where(false())
+    rows, nxt = await paginate(session, stmt, AnomalyRule.id, limit=limit, cursor=cursor)
     codes = await _codes(session)
     return Page[AnomalyRuleRead](items=[_rule(r, codes[r.indicator_id]) for r in rows], next_cursor=nxt)
 
@@ -136,3 +151,22 @@ async def create_rule(body: AnomalyRuleCreate, request: Request, session: Sessio
                 after=out.model_dump(mode="json"))
     return out
 
+
+@router.patch("/anomaly-rules/{rule_id}", response_model=AnomalyRuleRead,
+              summary="Turn a rule off or on again (admin over its unit; company admin for company-wide; If-Match)")
+async def update_rule(rule_id: int, body: AnomalyRuleUpdate, request: Request, response: Response, session: Session,
+                      principal: CurrentPrincipal):
+    r = await session.get(AnomalyRule, rule_id)
+    if r is None:
+        raise NotFound(f"There is no anomaly rule with id {rule_id}.")
+    grant = _require_rule_admin(principal, r)
+    check_if_match(request, etag("anomaly_rule", r.id, r.version))
+    code = (await _codes(session))[r.indicator_id]
+    before = _rule(r, code).model_dump(mode="json")
+    r.active = body.active
+    await session.flush()
+    out = _rule(r, code)
+    await audit(session, request, principal, "anomaly_rule.updated", "anomaly_rule", r.id, unit_path=r.unit_path,
+                grant=grant, before=before, after=out.model_dump(mode="json"))
+    set_etag(response, etag("anomaly_rule", r.id, r.version))
+    return out
