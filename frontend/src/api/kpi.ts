@@ -15,7 +15,7 @@ export type IndicatorRead = components['schemas']['kpi.IndicatorRead'];
 export const etagOf = (kind: string, id: number, version: number) => `"${kind}-${id}-v${version}"`;
 
 /** POST / PATCH / DELETE with If-Match naming the version the caller showed the user. */
-function writeAt<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, tag: string, json?: unknown): Promise<T> {
+function writeAt<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, tag: string, json?: unknown): Promise<T> {
   return request<T>(path, { method, json, etag: tag });
 }
 
@@ -310,4 +310,63 @@ export function useCreateKpiTarget() {
 export function useUpdateKpiTarget() {
   return useTargetWrite(({ target, body }: { target: Pick<KpiTargetRead, 'id' | 'version'>; body: KpiTargetUpdate }) =>
     writeAt<KpiTargetRead>('PATCH', `/api/kpi/targets/${target.id}`, etagOf('target', target.id, target.version), body));
+}
+
+// ---- unit thresholds, anomaly rules, benchmarks (预警规则与行业标杆) -----------------------------------
+
+export type ThresholdRead = K['kpi.ThresholdRead'];
+export type ThresholdCreate = K['kpi.ThresholdCreate'];
+export type AnomalyRuleRead = K['kpi.AnomalyRuleRead'];
+export type AnomalyRuleCreate = K['kpi.AnomalyRuleCreate'];
+export type BenchmarkRead = K['kpi.BenchmarkRead'];
+export type BenchmarkCreate = K['kpi.BenchmarkCreate'];
+
+function useList<T>(resource: string) {
+  return useQuery({
+    queryKey: ['kpi', resource, {}],
+    queryFn: ({ signal }) => api.get<Page<T>>(`/api/kpi/${resource}`, { limit: 500 }, signal),
+  });
+}
+
+/** A write to `resource`; thresholds and benchmarks also change what evaluations show. */
+function useRuleWrite<V, R>(resource: string, fn: (v: V) => Promise<R>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: () => {
+      for (const key of [resource, 'evaluations']) void qc.invalidateQueries({ queryKey: ['kpi', key] });
+    },
+  });
+}
+
+export const useKpiThresholds = () => useList<ThresholdRead>('thresholds');
+export const useAnomalyRules = () => useList<AnomalyRuleRead>('anomaly-rules');
+export const useBenchmarks = () => useList<BenchmarkRead>('benchmarks');
+
+/** Set a unit's values; replacing ones shown sends their version (If-Match). */
+export function usePutThreshold() {
+  return useRuleWrite('thresholds', ({ body, current }: { body: ThresholdCreate; current?: Pick<ThresholdRead, 'id' | 'version'> }) =>
+    current ? writeAt<ThresholdRead>('PUT', '/api/kpi/thresholds', etagOf('threshold', current.id, current.version), body)
+      : api.put<ThresholdRead>('/api/kpi/thresholds', body));
+}
+
+export function useDeleteThreshold() {
+  return useRuleWrite('thresholds', (id: number) => api.delete<void>(`/api/kpi/thresholds/${id}`));
+}
+
+export function useCreateAnomalyRule() {
+  return useRuleWrite('anomaly-rules', (body: AnomalyRuleCreate) => api.post<AnomalyRuleRead>('/api/kpi/anomaly-rules', body));
+}
+
+export function useSwitchAnomalyRule() {
+  return useRuleWrite('anomaly-rules', ({ rule, active }: { rule: Pick<AnomalyRuleRead, 'id' | 'version'>; active: boolean }) =>
+    writeAt<AnomalyRuleRead>('PATCH', `/api/kpi/anomaly-rules/${rule.id}`, etagOf('anomaly_rule', rule.id, rule.version), { active }));
+}
+
+export function useCreateBenchmark() {
+  return useRuleWrite('benchmarks', (body: BenchmarkCreate) => api.post<BenchmarkRead>('/api/kpi/benchmarks', body));
+}
+
+export function useDeleteBenchmark() {
+  return useRuleWrite('benchmarks', (id: number) => api.delete<void>(`/api/kpi/benchmarks/${id}`));
 }

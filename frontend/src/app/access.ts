@@ -69,6 +69,7 @@ export const MENU: MenuNode[] = [
       { key: 'kpi.dashboard', labelKey: 'menu.kpiDashboard', path: '/kpi', access: 'anyGrant' },
       { key: 'kpi.indicators', labelKey: 'menu.kpiIndicators', path: '/kpi/indicators', access: 'anyGrant' },
       { key: 'kpi.targets', labelKey: 'menu.kpiTargets', path: '/kpi/targets', access: 'anyGrant' },
+      { key: 'kpi.rules', labelKey: 'menu.kpiRules', path: '/kpi/rules', access: 'anyGrant' },
       { key: 'kpi.import', labelKey: 'menu.kpiImport', path: '/kpi/import', access: { right: 'plan' } },
       { key: 'kpi.actions', labelKey: 'menu.kpiActions', path: '/kpi/actions', access: 'anyGrant' },
       { key: 'kpi.scorecards', labelKey: 'menu.kpiScorecards', path: '/kpi/scorecards', access: 'anyGrant' },

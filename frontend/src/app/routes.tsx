@@ -20,6 +20,7 @@ const IndicatorsPage = lazy(() => import('../pages/kpi/IndicatorsPage'));
 const ImportPage = lazy(() => import('../pages/kpi/ImportPage'));
 const KpiActionsPage = lazy(() => import('../pages/kpi/ActionsPage'));
 const KpiTargetsPage = lazy(() => import('../pages/kpi/TargetsPage'));
+const KpiRulesPage = lazy(() => import('../pages/kpi/RulesPage'));
 const ScorecardsPage = lazy(() => import('../pages/kpi/ScorecardsPage'));
 const ScorecardEditorPage = lazy(() => import('../pages/kpi/ScorecardEditorPage'));
 const AssessmentsPage = lazy(() => import('../pages/kpi/AssessmentsPage'));
@@ -77,6 +78,7 @@ export function AppRoutes() {
         <Route path="/kpi/import" element={<Guard rule={{ right: 'plan' }}><ImportPage /></Guard>} />
         <Route path="/kpi/actions" element={<Guard rule="anyGrant"><KpiActionsPage /></Guard>} />
         <Route path="/kpi/targets" element={<Guard rule="anyGrant"><KpiTargetsPage /></Guard>} />
+        <Route path="/kpi/rules" element={<Guard rule="anyGrant"><KpiRulesPage /></Guard>} />
         <Route path="/kpi/measurements/new" element={<Guard rule={{ right: 'plan' }}><MeasurementEntryPage /></Guard>} />
         <Route path="/kpi/scorecards" element={<Guard rule="anyGrant"><ScorecardsPage /></Guard>} />
         <Route path="/kpi/scorecards/new" element={<Guard rule={{ right: 'assess' }}><ScorecardEditorPage /></Guard>} />

@@ -375,4 +375,100 @@ export default function ({ test, session, shot, expect, menuTexts, base, dialogB
     expect(await page.getByRole('button', { name: /^编\s*辑$/ }).count() === 0, 'ops_director is offered 编辑 on indicators');
     await s.close();
   });
+
+  test('kpi rules: admin sets, changes and removes a unit threshold, switches a rule off and on, adds a rule and a benchmark', async () => {
+    const s = await session('admin');
+    const { page } = s;
+    await page.goto(`${base()}/kpi/rules`);
+    const confirm = () => page.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定|OK/ });
+    // unit thresholds: 投诉响应时长 (lower is better) at 客户服务科; demo values are ~12 h, so no level moves
+    const thresholds = page.getByTestId('rules-thresholds');
+    await thresholds.getByRole('button', { name: '设定单元阈值' }).click();
+    let dialog = page.getByRole('dialog');
+    await dialog.getByRole('combobox', { name: '指标' }).click();
+    await page.keyboard.type('投诉响应时长');
+    await page.locator('.ant-select-item-option').filter({ hasText: '投诉响应时长' }).first().click();
+    await pickUnit(page, dialog, '客户服务科');
+    await dialog.getByLabel('预警值').fill('20');
+    await dialog.getByLabel('告警值').fill('10');
+    await dialog.getByText('越低越好（或区间）的指标，告警值不能低于预警值').waitFor();
+    await dialog.getByLabel('告警值').fill('36');
+    await (await dialogButton(page, /确\s*定|OK/)).click();
+    await page.getByText('单元阈值已保存').waitFor();
+    const row = thresholds.locator('.ant-table-row').filter({ hasText: '客户服务科' });
+    await row.getByText('20 / 36').waitFor();
+    await row.getByRole('button', { name: /编\s*辑/ }).click();
+    await page.getByRole('dialog').getByLabel('预警值').fill('22');
+    await (await dialogButton(page, /确\s*定|OK/)).click();
+    await row.getByText('22 / 36').waitFor();
+    await shot(page, '49e-kpi-unit-thresholds');
+    await row.getByRole('button', { name: /移\s*除/ }).click();
+    await confirm().click();
+    await page.getByText('单元阈值已移除').waitFor();
+    await thresholds.getByText('尚未设定单元阈值').waitFor();
+
+    // anomaly rules: the demo's company-wide rule off and on again, then a unit's own rule
+    await page.getByRole('tab', { name: '异常规则' }).click();
+    const rules = page.getByTestId('rules-anomaly');
+    const delay = rules.locator('.ant-table-row').filter({ hasText: '订单延期超过5天' });
+    await delay.getByRole('switch').click();
+    await page.getByText('规则已停用').waitFor();
+    await delay.getByRole('switch', { checked: false }).waitFor();
+    await delay.getByRole('switch').click();
+    await page.getByText('规则已启用').waitFor();
+    await rules.getByRole('button', { name: '新建规则' }).click();
+    dialog = page.getByRole('dialog');
+    await dialog.getByRole('combobox', { name: '指标' }).click();
+    await page.keyboard.type('投诉件数');
+    await page.locator('.ant-select-item-option').filter({ hasText: '投诉件数' }).first().click();
+    await pickUnit(page, dialog, '客户服务科');
+    await dialog.getByLabel('阈值').fill('50');
+    await dialog.getByLabel('标题').fill('投诉激增：专项整改 ({period})');
+    await (await dialogButton(page, /确\s*定|OK/)).click();
+    await page.getByText('规则已创建').waitFor();
+    await rules.locator('.ant-table-row').filter({ hasText: '投诉激增：专项整改 ({period})' }).getByText('> 50').waitFor();
+    await shot(page, '49f-kpi-anomaly-rules');
+
+    // benchmarks: one added with its source and date, then removed
+    await page.getByRole('tab', { name: '行业标杆' }).click();
+    const benchmarks = page.getByTestId('rules-benchmarks');
+    await benchmarks.getByText('燃气行业上市公司年报汇总 2025').first().waitFor(); // the demo's
+    await benchmarks.getByRole('button', { name: '录入标杆' }).click();
+    dialog = page.getByRole('dialog');
+    await dialog.getByRole('combobox', { name: '指标' }).click();
+    await page.keyboard.type('订单完成率');
+    await page.locator('.ant-select-item-option').filter({ hasText: '订单完成率' }).first().click();
+    await dialog.getByLabel('期间').fill('2026');
+    await dialog.getByLabel('标杆值').fill('97.5');
+    await dialog.getByLabel('截至日期').fill('2026-11-30');
+    await page.keyboard.press('Enter');
+    await dialog.getByLabel('来源').fill('浏览器测试 行业对标');
+    await (await dialogButton(page, /确\s*定|OK/)).click();
+    await page.getByText('标杆已录入').waitFor();
+    const mine = benchmarks.locator('.ant-table-row').filter({ hasText: '浏览器测试 行业对标' });
+    await mine.getByText('97.5').waitFor();
+    await mine.getByText('2026-11-30').waitFor();
+    await shot(page, '49g-kpi-benchmarks');
+    await mine.getByRole('button', { name: /移\s*除/ }).click();
+    await confirm().click();
+    await page.getByText('标杆已删除').waitFor();
+    await mine.waitFor({ state: 'detached' });
+    await s.close();
+  });
+
+  test('kpi rules: without admin, thresholds, rules and benchmarks are read but not offered for change', async () => {
+    const s = await session('ops_director');
+    const { page } = s;
+    await page.goto(`${base()}/kpi/rules`);
+    await page.getByTestId('rules-thresholds').waitFor();
+    expect(await page.getByRole('button', { name: '设定单元阈值' }).count() === 0, 'ops_director is offered 设定单元阈值');
+    await page.getByRole('tab', { name: '异常规则' }).click();
+    await page.getByTestId('rules-anomaly').locator('.ant-table-row').filter({ hasText: '订单延期超过5天' }).getByText('启用').waitFor();
+    expect(await page.getByRole('switch').count() === 0, 'ops_director may switch rules');
+    expect(await page.getByRole('button', { name: '新建规则' }).count() === 0, 'ops_director is offered 新建规则');
+    await page.getByRole('tab', { name: '行业标杆' }).click();
+    await page.getByTestId('rules-benchmarks').getByText('燃气行业上市公司年报汇总 2025').first().waitFor();
+    expect(await page.getByRole('button', { name: '录入标杆' }).count() === 0, 'ops_director is offered 录入标杆');
+    await s.close();
+  });
 }
