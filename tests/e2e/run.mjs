@@ -120,6 +120,12 @@ async function dialogButton(page, name) {
   return page.getByRole('dialog').getByRole('button', { name });
 }
 
+/** The open confirmation popover's button, once it has finished popping up (the same lost click). */
+async function popconfirmButton(page, name) {
+  await page.waitForFunction(() => ![...document.querySelectorAll('.ant-popover')].some((el) => /-(appear|enter|leave)-/.test(el.className)));
+  return page.locator('.ant-popconfirm:visible').getByRole('button', { name });
+}
+
 async function shot(page, name) {
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
@@ -472,7 +478,7 @@ test('ops_director acknowledges and resolves the open KRI alert', async () => {
 const specs = join(here, 'specs');
 for (const file of existsSync(specs) ? readdirSync(specs).filter((f) => f.endsWith('.mjs')).sort() : []) {
   const mod = await import(pathToFileURL(join(specs, file)).href);
-  mod.default({ test, session, shot, expect, menuTexts, dialogButton, base: () => baseUrl });
+  mod.default({ test, session, shot, expect, menuTexts, dialogButton, popconfirmButton, base: () => baseUrl });
 }
 
 const only = process.env.YUNGUAN_E2E_ONLY;

@@ -3,7 +3,7 @@
 // without the assess right, and a measurement typed by hand that the dashboard then shows, with an
 // improvement action raised from it, its progress reported, completed and verified; and targets: the
 // plan issued earlier in the run is there without retyping, one is changed by hand with its history.
-export default function ({ test, session, shot, expect, menuTexts, base, dialogButton }) {
+export default function ({ test, session, shot, expect, menuTexts, base, dialogButton, popconfirmButton }) {
   const CARD = '供应科月度考核（浏览器测试）';
   let finalisedUrl;
 
@@ -122,7 +122,7 @@ export default function ({ test, session, shot, expect, menuTexts, base, dialogB
     // used: the delete is refused with the service's reason
     await page.goto(`${base()}/kpi/scorecards`);
     await row().getByRole('button', { name: '删除模板' }).click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: /^删\s*除$/ }).click();
+    await (await popconfirmButton(page, /^删\s*除$/)).click();
     const warning = page.locator('.ant-modal-confirm');
     await warning.locator('.ant-modal-confirm-title').getByText(`「${CARD}」已用于考核，不能删除`).waitFor();
     await warning.getByText(/Assessments were run on this template/).waitFor();
@@ -141,7 +141,7 @@ export default function ({ test, session, shot, expect, menuTexts, base, dialogB
     await page.waitForURL(/\/kpi\/scorecards$/);
     const copyRow = page.locator('.ant-table-row').filter({ hasText: copy });
     await copyRow.getByRole('button', { name: '删除模板' }).click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: /^删\s*除$/ }).click();
+    await (await popconfirmButton(page, /^删\s*除$/)).click();
     await page.getByText(`已删除考核模板「${copy}」`).waitFor();
     await copyRow.waitFor({ state: 'detached' });
     await row().waitFor();
@@ -380,7 +380,7 @@ export default function ({ test, session, shot, expect, menuTexts, base, dialogB
     const s = await session('admin');
     const { page } = s;
     await page.goto(`${base()}/kpi/rules`);
-    const confirm = () => page.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定|OK/ });
+    const confirm = () => popconfirmButton(page, /确\s*定|OK/);
     // unit thresholds: 投诉响应时长 (lower is better) at 客户服务科; demo values are ~12 h, so no level moves
     const thresholds = page.getByTestId('rules-thresholds');
     await thresholds.getByRole('button', { name: '设定单元阈值' }).click();
@@ -403,7 +403,7 @@ export default function ({ test, session, shot, expect, menuTexts, base, dialogB
     await row.getByText('22 / 36').waitFor();
     await shot(page, '49e-kpi-unit-thresholds');
     await row.getByRole('button', { name: /移\s*除/ }).click();
-    await confirm().click();
+    await (await confirm()).click();
     await page.getByText('单元阈值已移除').waitFor();
     await thresholds.getByText('尚未设定单元阈值').waitFor();
 
@@ -450,7 +450,7 @@ export default function ({ test, session, shot, expect, menuTexts, base, dialogB
     await mine.getByText('2026-11-30').waitFor();
     await shot(page, '49g-kpi-benchmarks');
     await mine.getByRole('button', { name: /移\s*除/ }).click();
-    await confirm().click();
+    await (await confirm()).click();
     await page.getByText('标杆已删除').waitFor();
     await mine.waitFor({ state: 'detached' });
     await s.close();
