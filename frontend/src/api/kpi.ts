@@ -19,6 +19,15 @@ function writeAt<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, t
   return request<T>(path, { method, json, etag: tag });
 }
 
+/** One page of a kpi list resource; the previous answer stays shown while new filters load. */
+function useList<T>(resource: string, params: Record<string, string | number | boolean | undefined> = {}, limit = 500) {
+  return useQuery({
+    queryKey: ['kpi', resource, params],
+    queryFn: ({ signal }) => api.get<Page<T>>(`/api/kpi/${resource}`, { limit, ...params }, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
 export function useIndicators() {
   return useQuery({
     queryKey: ['kpi', 'indicators', {}],
@@ -276,11 +285,7 @@ export function useMeasurementBatch() {
 // ---- targets (目标) ------------------------------------------------------------------------------
 
 export function useKpiTargets(params: { unit_id?: number; period?: string; indicator_code?: string; cursor?: string }) {
-  return useQuery({
-    queryKey: ['kpi', 'targets', params],
-    queryFn: ({ signal }) => api.get<Page<KpiTargetRead>>('/api/kpi/targets', { limit: 100, ...params }, signal),
-    placeholderData: keepPreviousData,
-  });
+  return useList<KpiTargetRead>('targets', params, 100);
 }
 
 export function useKpiTargetHistory(id: number | undefined) {
@@ -320,13 +325,6 @@ export type AnomalyRuleRead = K['kpi.AnomalyRuleRead'];
 export type AnomalyRuleCreate = K['kpi.AnomalyRuleCreate'];
 export type BenchmarkRead = K['kpi.BenchmarkRead'];
 export type BenchmarkCreate = K['kpi.BenchmarkCreate'];
-
-function useList<T>(resource: string) {
-  return useQuery({
-    queryKey: ['kpi', resource, {}],
-    queryFn: ({ signal }) => api.get<Page<T>>(`/api/kpi/${resource}`, { limit: 500 }, signal),
-  });
-}
 
 /** A write to `resource`; thresholds and benchmarks also change what evaluations show. */
 function useRuleWrite<V, R>(resource: string, fn: (v: V) => Promise<R>) {

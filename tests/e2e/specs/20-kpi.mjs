@@ -7,6 +7,13 @@ export default function ({ test, session, shot, expect, menuTexts, base, dialogB
   const CARD = '供应科月度考核（浏览器测试）';
   let finalisedUrl;
 
+  /** Pick an indicator in a form's indicator select by typing its name. */
+  async function pickIndicator(page, scope, name) {
+    await scope.getByRole('combobox', { name: '指标' }).click();
+    await page.keyboard.type(name);
+    await page.locator('.ant-select-item-option').filter({ hasText: name }).first().click();
+  }
+
   /** Pick a unit in the open form's unit tree (a filtered tree keeps ancestors: click the node). */
   async function pickUnit(page, scope, name) {
     await scope.getByRole('combobox', { name: '组织单元' }).click();
@@ -27,9 +34,7 @@ export default function ({ test, session, shot, expect, menuTexts, base, dialogB
     await pickUnit(page, page, '供应科');
     // the default template: one indicator item (linear with cap) and one qualitative item
     const items = page.getByTestId('scorecard-item');
-    await items.nth(0).getByRole('combobox', { name: '指标' }).click();
-    await page.keyboard.type('库存周转率');
-    await page.locator('.ant-select-item-option').filter({ hasText: '库存周转率' }).first().click();
+    await pickIndicator(page, items.nth(0), '库存周转率');
     await items.nth(0).getByLabel('权重').fill('50');
     await items.nth(1).getByLabel('考核项').fill('团队管理');
     await items.nth(1).getByLabel('权重').fill('30');
@@ -183,9 +188,7 @@ export default function ({ test, session, shot, expect, menuTexts, base, dialogB
     await page.getByTestId('kpi-card-orders').waitFor();
     await page.getByRole('button', { name: '手工录入' }).click();
     await page.waitForURL(/\/kpi\/measurements\/new/);
-    await page.getByRole('combobox', { name: '指标' }).click();
-    await page.keyboard.type('订单数');
-    await page.locator('.ant-select-item-option').filter({ hasText: '订单数' }).first().click();
+    await pickIndicator(page, page, '订单数');
     await page.getByLabel('期间').fill('2026-13');
     await page.getByLabel('实际值').fill('1777');
     await page.getByRole('button', { name: /^保\s*存$/ }).click();
@@ -385,9 +388,7 @@ export default function ({ test, session, shot, expect, menuTexts, base, dialogB
     const thresholds = page.getByTestId('rules-thresholds');
     await thresholds.getByRole('button', { name: '设定单元阈值' }).click();
     let dialog = page.getByRole('dialog');
-    await dialog.getByRole('combobox', { name: '指标' }).click();
-    await page.keyboard.type('投诉响应时长');
-    await page.locator('.ant-select-item-option').filter({ hasText: '投诉响应时长' }).first().click();
+    await pickIndicator(page, dialog, '投诉响应时长');
     await pickUnit(page, dialog, '客户服务科');
     await dialog.getByLabel('预警值').fill('20');
     await dialog.getByLabel('告警值').fill('10');
@@ -418,9 +419,7 @@ export default function ({ test, session, shot, expect, menuTexts, base, dialogB
     await page.getByText('规则已启用').waitFor();
     await rules.getByRole('button', { name: '新建规则' }).click();
     dialog = page.getByRole('dialog');
-    await dialog.getByRole('combobox', { name: '指标' }).click();
-    await page.keyboard.type('投诉件数');
-    await page.locator('.ant-select-item-option').filter({ hasText: '投诉件数' }).first().click();
+    await pickIndicator(page, dialog, '投诉件数');
     await pickUnit(page, dialog, '客户服务科');
     await dialog.getByLabel('阈值').fill('50');
     await dialog.getByLabel('标题').fill('投诉激增：专项整改 ({period})');
@@ -435,9 +434,7 @@ export default function ({ test, session, shot, expect, menuTexts, base, dialogB
     await benchmarks.getByText('燃气行业上市公司年报汇总 2025').first().waitFor(); // the demo's
     await benchmarks.getByRole('button', { name: '录入标杆' }).click();
     dialog = page.getByRole('dialog');
-    await dialog.getByRole('combobox', { name: '指标' }).click();
-    await page.keyboard.type('订单完成率');
-    await page.locator('.ant-select-item-option').filter({ hasText: '订单完成率' }).first().click();
+    await pickIndicator(page, dialog, '订单完成率');
     await dialog.getByLabel('期间').fill('2026');
     await dialog.getByLabel('标杆值').fill('97.5');
     await dialog.getByLabel('截至日期').fill('2026-11-30');

@@ -1,14 +1,15 @@
 /** Raise an improvement action (改进措施) or change one: from the actions list, from an evaluation
  * on the dashboard, or from an assessment. Field limits follow services/kpi/schemas.ActionCreate. */
-import { useEffect, useMemo } from 'react';
+import { useEffect } from 'react';
 import { DatePicker, Form, Input, Modal, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useCreateKpiAction, useIndicators, useUpdateKpiAction, type KpiActionCreate } from '../../api/kpi';
+import { useCreateKpiAction, useUpdateKpiAction, type KpiActionCreate } from '../../api/kpi';
 import { useUsers } from '../../api/org';
 import type { ImprovementActionRead } from '../../api/types';
 import { useApiFeedback } from '../../app/feedback';
 import { useSession } from '../../app/session';
 import { UnitSelect, useUnitNames } from '../../components/common';
+import { useIndicatorOptions } from '../../components/Indicator';
 import { useT } from '../../i18n';
 import { canOver } from '../../app/grants';
 import { isPeriod } from './period';
@@ -28,14 +29,14 @@ export function ActionFormModal({ open, seed, editing, onClose, onSaved }: {
   onClose: () => void;
   onSaved?: (a: ImprovementActionRead) => void;
 }) {
-  const { t, locale } = useT();
+  const { t } = useT();
   const { me } = useSession();
   const [form] = Form.useForm<Values>();
   const create = useCreateKpiAction();
   const update = useUpdateKpiAction();
   const feedback = useApiFeedback();
   const users = useUsers();
-  const indicators = useIndicators();
+  const indicators = useIndicatorOptions();
   const units = useUnitNames();
   const grants = me?.grants;
 
@@ -49,7 +50,6 @@ export function ActionFormModal({ open, seed, editing, onClose, onSaved }: {
     }
   }, [open, editing, seed, form]);
 
-  const indicatorOptions = useMemo(() => (indicators.data?.items ?? []).map((i) => ({ value: i.code, label: locale === 'zh-CN' ? i.name : i.name_en || i.name })), [indicators.data, locale]);
   const userOptions = (users.data?.items ?? []).filter((u) => u.active).map((u) => ({ value: u.id, label: u.display_name }));
 
   const submit = async (v: Values) => {
@@ -90,7 +90,7 @@ export function ActionFormModal({ open, seed, editing, onClose, onSaved }: {
               <UnitSelect />
             </Form.Item>
             <Form.Item name="indicator_code" label={t('kpi.indicator')}>
-              <Select allowClear showSearch optionFilterProp="label" options={indicatorOptions} loading={indicators.isPending} />
+              <Select allowClear showSearch optionFilterProp="label" options={indicators.options} loading={indicators.loading} />
             </Form.Item>
             <Form.Item name="period" label={t('kpi.period')} rules={[{ validator: async (_, p?: string) => { if (p && !isPeriod(p)) throw new Error(t('kpi.periodFormat')); } }]}>
               <Input placeholder="2026-10" />

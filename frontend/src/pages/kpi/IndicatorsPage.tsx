@@ -7,6 +7,7 @@ import { useIndicators, type IndicatorRead } from '../../api/kpi';
 import { isCompanyAdmin } from '../../app/grants';
 import { useSession } from '../../app/session';
 import { ErrorAlert } from '../../components/common';
+import { indicatorName } from '../../components/Indicator';
 import { fmtNum } from '../../charts/kpi';
 import { useT } from '../../i18n';
 import { IndicatorFormModal } from './IndicatorFormModal';
@@ -41,7 +42,7 @@ export default function IndicatorsPage() {
         scroll={{ x: 1000 }}
         columns={[
           { title: t('kpi.code'), dataIndex: 'code', width: 230, render: (c: string) => <Typography.Text code>{c}</Typography.Text> },
-          { title: t('kpi.name'), dataIndex: 'name', render: (_: string, i) => (locale === 'zh-CN' ? i.name : i.name_en || i.name) },
+          { title: t('kpi.name'), dataIndex: 'name', render: (_: string, i) => indicatorName(i, locale) },
           { title: t('kpi.category'), dataIndex: 'category', width: 100, render: (c: string) => t(`kpi.categories.${c}`) },
           { title: t('kpi.unitOfMeasure'), dataIndex: 'unit', width: 80 },
           { title: t('kpi.direction'), dataIndex: 'direction', width: 100, render: (d: string) => t(`kpi.directions.${d}`) },

@@ -9,7 +9,7 @@ import { useApiFeedback } from '../../app/feedback';
 import { useSession } from '../../app/session';
 import { UnitSelect, useUnitNames } from '../../components/common';
 import { fmtNum } from '../../charts/kpi';
-import { IndicatorName } from '../../components/Indicator';
+import { IndicatorName, indicatorName } from '../../components/Indicator';
 import { useT } from '../../i18n';
 import { canOver } from '../../app/grants';
 import { dashboardPeriod, isPeriod } from './period';
@@ -30,7 +30,7 @@ export default function MeasurementEntryPage() {
   const [sent, setSent] = useState<{ item: MeasurementIn; result: BatchResultRead } | null>(null);
   // derived indicators (with a formula) are computed from their inputs and never measured
   const options = useMemo(() => (indicators.data?.items ?? []).filter((i) => i.active && !i.formula)
-    .map((i) => ({ value: i.code, label: `${locale === 'zh-CN' ? i.name : i.name_en || i.name}${i.unit ? ` (${i.unit})` : ''}` })), [indicators.data, locale]);
+    .map((i) => ({ value: i.code, label: `${indicatorName(i, locale)}${i.unit ? ` (${i.unit})` : ''}` })), [indicators.data, locale]);
   const unitParam = params.get('unit_id');
   const initial: Values = {
     indicator_code: params.get('indicator') ?? undefined,

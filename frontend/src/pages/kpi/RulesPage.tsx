@@ -9,28 +9,20 @@ import { Button, DatePicker, Form, Input, InputNumber, Modal, Popconfirm, Radio,
 import { PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import {
-  useAnomalyRules, useBenchmarks, useCreateAnomalyRule, useCreateBenchmark, useDeleteBenchmark, useDeleteThreshold, useIndicators,
-  useKpiThresholds, usePutThreshold, useSwitchAnomalyRule, type IndicatorRead, type ThresholdRead,
+  useAnomalyRules, useBenchmarks, useCreateAnomalyRule, useCreateBenchmark, useDeleteBenchmark, useDeleteThreshold,
+  useKpiThresholds, usePutThreshold, useSwitchAnomalyRule, type ThresholdRead,
 } from '../../api/kpi';
 import { useApiFeedback } from '../../app/feedback';
 import { canOver, isCompanyAdmin } from '../../app/grants';
 import { useSession } from '../../app/session';
 import { fmtNum } from '../../charts/kpi';
-import { IndicatorName } from '../../components/Indicator';
+import { IndicatorName, useIndicatorOptions } from '../../components/Indicator';
 import { ErrorAlert, UnitSelect, useUnitNames } from '../../components/common';
 import { useT } from '../../i18n';
 import { isPeriod } from './period';
 import { thresholdOrderKey } from './thresholds';
 
 const OPERATORS: Record<string, string> = { gt: '>', gte: '≥', lt: '<', lte: '≤' };
-
-function useIndicatorOptions(filter: (i: IndicatorRead) => boolean = () => true) {
-  const { locale } = useT();
-  const indicators = useIndicators();
-  const options = (indicators.data?.items ?? []).filter((i) => i.active && filter(i))
-    .map((i) => ({ value: i.code, label: `${locale === 'zh-CN' ? i.name : i.name_en || i.name} ${i.code}` }));
-  return { options, loading: indicators.isPending, find: (code?: string) => indicators.data?.items.find((i) => i.code === code) };
-}
 
 // ---- unit thresholds ---------------------------------------------------------------------------
 

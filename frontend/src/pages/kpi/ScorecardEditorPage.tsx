@@ -2,14 +2,15 @@
  * assessor), grade bands and the rewards / penalties per grade. Three modes: a new template
  * (/kpi/scorecards/new), a new one copied from a stored one (?from=id), and a change in place
  * (/kpi/scorecards/:id/edit, If-Match at the version loaded; the service recomputes draft runs). */
-import { useEffect, useMemo, useRef, type ComponentProps } from 'react';
+import { useEffect, useRef, type ComponentProps } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, Col, ConfigProvider, Form, Input, InputNumber, Radio, Row, Select, Skeleton, Space, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { useCreateScorecard, useIndicators, useScorecard, useUpdateScorecard, type ScorecardRead } from '../../api/kpi';
+import { useCreateScorecard, useScorecard, useUpdateScorecard, type ScorecardRead } from '../../api/kpi';
 import { useApiFeedback } from '../../app/feedback';
 import { useSession } from '../../app/session';
 import { ErrorAlert, UnitSelect, useUnitNames } from '../../components/common';
+import { useIndicatorOptions } from '../../components/Indicator';
 import { useT } from '../../i18n';
 import { canOver } from '../../app/grants';
 import { emptyScorecard, fromScorecard, newItem, OUTCOME_TYPES, RULE_TYPES, toScorecardCreate, toScorecardUpdate, weightTotal, type ItemValue, type ScorecardValues } from './scorecardForm';
@@ -55,12 +56,10 @@ function RuleFields({ name }: { name: number }) {
 }
 
 function ItemRow({ name, onRemove }: { name: number; onRemove: () => void }) {
-  const { t, locale } = useT();
+  const { t } = useT();
   const form = Form.useFormInstance<ScorecardValues>();
   const kind = Form.useWatch(['items', name, 'kind'], form) as ItemValue['kind'] | undefined;
-  const indicators = useIndicators();
-  const options = useMemo(() => (indicators.data?.items ?? []).filter((i) => i.active)
-    .map((i) => ({ value: i.code, label: locale === 'zh-CN' ? i.name : i.name_en || i.name })), [indicators.data, locale]);
+  const indicators = useIndicatorOptions();
   return (
     <Row gutter={8} align="top" style={{ borderBottom: '1px solid #f0f0f0', paddingTop: 8 }} data-testid="scorecard-item">
       <Col flex="110px">
@@ -76,7 +75,7 @@ function ItemRow({ name, onRemove }: { name: number; onRemove: () => void }) {
       <Col flex="1 1 220px">
         {kind === 'indicator' && (
           <Form.Item name={[name, 'indicator_code']} style={{ marginBottom: 4 }} rules={[{ required: true, message: t('kpi.indicatorRequired') }]}>
-            <Select size="small" showSearch optionFilterProp="label" options={options} loading={indicators.isPending} placeholder={t('kpi.indicator')} aria-label={t('kpi.indicator')} />
+            <Select size="small" showSearch optionFilterProp="label" options={indicators.options} loading={indicators.loading} placeholder={t('kpi.indicator')} aria-label={t('kpi.indicator')} />
           </Form.Item>
         )}
         <Form.Item name={[name, 'name']} style={{ marginBottom: 8 }} rules={[

@@ -7,14 +7,14 @@ import { Link } from 'react-router-dom';
 import { Button, Form, Input, InputNumber, List, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
-import { useCreateKpiTarget, useIndicators, useKpiTargetHistory, useKpiTargets, useUpdateKpiTarget } from '../../api/kpi';
+import { useCreateKpiTarget, useKpiTargetHistory, useKpiTargets, useUpdateKpiTarget } from '../../api/kpi';
 import { useUsers } from '../../api/org';
 import type { KpiTargetRead } from '../../api/types';
 import { fmtNum } from '../../charts/kpi';
 import { useApiFeedback } from '../../app/feedback';
 import { canOver } from '../../app/grants';
 import { useSession } from '../../app/session';
-import { IndicatorName } from '../../components/Indicator';
+import { IndicatorName, useIndicatorOptions } from '../../components/Indicator';
 import { ErrorAlert, UnitSelect, useUnitNames } from '../../components/common';
 import { useT } from '../../i18n';
 import { isPeriod } from './period';
@@ -65,18 +65,15 @@ function TargetHistory({ target }: { target: KpiTargetRead }) {
 function TargetFormModal({ open, editing, defaults, onClose }: {
   open: boolean; editing: KpiTargetRead | null; defaults: { unit_id?: number; period?: string }; onClose: () => void;
 }) {
-  const { t, locale } = useT();
+  const { t } = useT();
   const { me } = useSession();
   const [form] = Form.useForm<Values>();
   const create = useCreateKpiTarget();
   const update = useUpdateKpiTarget();
   const feedback = useApiFeedback();
-  const indicators = useIndicators();
+  const indicators = useIndicatorOptions(); // derived ones too: a ratio has a target like any other
   const units = useUnitNames();
-  // derived indicators are targeted like any other (a ratio's target); retired ones take no new targets
-  const options = useMemo(() => (indicators.data?.items ?? []).filter((i) => i.active !== false)
-    .map((i) => ({ value: i.code, label: `${locale === 'zh-CN' ? i.name : i.name_en || i.name} ${i.code}` })), [indicators.data, locale]);
-  const unitOf = (code?: string) => indicators.data?.items.find((i) => i.code === code)?.unit ?? '';
+  const unitOf = (code?: string) => indicators.find(code)?.unit ?? '';
   const code = Form.useWatch('indicator_code', form);
 
   useEffect(() => {
@@ -115,7 +112,7 @@ function TargetFormModal({ open, editing, defaults, onClose }: {
         {!editing && (
           <>
             <Form.Item name="indicator_code" label={t('kpi.indicator')} rules={[{ required: true, message: t('kpi.indicatorRequired') }]}>
-              <Select showSearch optionFilterProp="label" options={options} loading={indicators.isPending} />
+              <Select showSearch optionFilterProp="label" options={indicators.options} loading={indicators.loading} />
             </Form.Item>
             <Form.Item name="unit_id" label={t('common.unit')} rules={[
               { required: true, message: t('common.chooseUnit') },
@@ -151,13 +148,13 @@ export default function TargetsPage() {
   const [indicator, setIndicator] = useState<string | undefined>();
   const [cursor, setCursor] = useState<string | undefined>();
   const list = useKpiTargets({ unit_id: unit, period: period || undefined, indicator_code: indicator, cursor });
-  const indicators = useIndicators();
+  const indicators = useIndicatorOptions();
   const units = useUnitNames();
   const by = useChangedBy();
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<KpiTargetRead | null>(null);
   const defaults = useMemo(() => ({ unit_id: unit, period: period || undefined }), [unit, period]);
-  const unitOf = (code: string) => indicators.data?.items.find((i) => i.code === code)?.unit ?? '';
+  const unitOf = (code: string) => indicators.find(code)?.unit ?? '';
   const canEdit = (row: KpiTargetRead) => canOver(me?.grants, 'plan', row.unit_path);
   const periodOk = !periodText.trim() || isPeriod(periodText);
   const applyPeriod = () => { if (periodOk) { setPeriod(periodText.trim()); setCursor(undefined); } };
@@ -172,7 +169,7 @@ export default function TargetsPage() {
             onChange={(e) => setPeriodText(e.target.value)} onSearch={applyPeriod} onBlur={applyPeriod} allowClear style={{ width: 150 }} />
           <Select allowClear showSearch optionFilterProp="label" placeholder={t('kpi.indicator')} aria-label={t('kpi.indicator')} value={indicator}
             onChange={(v) => { setIndicator(v); setCursor(undefined); }} style={{ width: 180 }}
-            options={(indicators.data?.items ?? []).map((i) => ({ value: i.code, label: i.name }))} />
+            options={indicators.options} />
           {access.rights.has('plan') && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>{t('kpi.targets.newTarget')}</Button>}
         </Space>
       </Space>

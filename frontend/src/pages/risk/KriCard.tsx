@@ -7,7 +7,7 @@ import { useCreateKri, useDeleteKri, useKri, useKris, useUpdateKri, type KriDire
 import type { RiskRead } from '../../api/types';
 import { useApiFeedback } from '../../app/feedback';
 import { fmtNum } from '../../charts/kpi';
-import { IndicatorName, useIndicatorLabel } from '../../components/Indicator';
+import { IndicatorName, useIndicatorLabel, useIndicatorOptions } from '../../components/Indicator';
 import { ErrorAlert, UnitSelect, useUnitNames } from '../../components/common';
 import { useT } from '../../i18n';
 import { FormButtons } from './parts';
@@ -77,9 +77,10 @@ function KriModal({ risk, kriId, onClose }: { risk: RiskRead; kriId?: number; on
 }
 
 function KriForm({ risk, kri, onClose }: { risk: RiskRead; kri?: KriRead; onClose: () => void }) {
-  const { t, locale } = useT();
+  const { t } = useT();
   const feedback = useApiFeedback();
   const indicators = useIndicators();
+  const indicatorOptions = useIndicatorOptions();
   const label = useIndicatorLabel();
   const create = useCreateKri();
   const update = useUpdateKri();
@@ -116,8 +117,8 @@ function KriForm({ risk, kri, onClose }: { risk: RiskRead; kri?: KriRead; onClos
             { pattern: INDICATOR_CODE, message: t('risk.indicatorPattern') }, { max: 80, message: t('risk.tooLong', { n: 80 }) },
           ]}>
             <Select showSearch disabled={!!kri} loading={indicators.isPending} optionFilterProp="label" onChange={pickIndicator}
-              options={(indicators.data?.items ?? []).filter((i) => i.active).map((i) => ({ value: i.code, label: `${locale === 'zh-CN' ? i.name : i.name_en || i.name} (${i.code})` }))}
-              notFoundContent={indicators.isError ? t('risk.indicatorsUnavailable') : undefined}
+              options={indicatorOptions.options}
+              notFoundContent={indicatorOptions.failed ? t('risk.indicatorsUnavailable') : undefined}
               placeholder={kri ? label(kri.indicator_code) : t('risk.pickIndicator')} />
           </Form.Item>
         </Col>
