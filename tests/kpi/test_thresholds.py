@@ -192,3 +192,18 @@ async def test_a_rule_turned_off_opens_no_follow_up_and_only_its_admins_may_turn
     await batch(kpi, [point("order_delay_days", OPS_CS, "2026-11", 9)], OPS_PLANNER)
     [created] = await outbox(kpi, "kpi.action.created")
     assert created.data["title"] == "订单延期 2026-11"
+
+
+async def test_a_direction_change_that_would_invert_a_units_own_thresholds_is_refused(kpi):
+    own = {"indicator_code": "order_cycle_days", "unit_id": OPS_CS, "warning": 4, "critical": 6}  # lower is better
+    assert (await kpi.put("/api/kpi/thresholds", json=own, headers=ADMIN)).status_code == 200
+    r = await kpi.patch("/api/kpi/indicators/order_cycle_days", json={"direction": "higher_better"}, headers=ADMIN)
+    assert r.status_code == 409 and r.json()["unit_id"] == OPS_CS and "4 / 6" in r.json()["detail"]
+    assert (await kpi.get("/api/kpi/indicators/order_cycle_days", headers=ADMIN)).json()["direction"] == "lower_better"
+    # a band reads the same pair as deviations (critical wider): allowed
+    assert (await kpi.patch("/api/kpi/indicators/order_cycle_days", json={"direction": "band"}, headers=ADMIN)).status_code == 200
+    # a negative value cannot be a band's deviation, even with the other value unset
+    neg = {"indicator_code": "production_efficiency", "unit_id": OPS_CS, "warning": -5}
+    assert (await kpi.put("/api/kpi/thresholds", json=neg, headers=ADMIN)).status_code == 200
+    r = await kpi.patch("/api/kpi/indicators/production_efficiency", json={"direction": "band"}, headers=ADMIN)
+    assert r.status_code == 409 and "(-5 / none)" in r.json()["detail"]

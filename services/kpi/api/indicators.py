@@ -11,10 +11,10 @@ from services.common.db import Session
 from services.common.problems import Conflict, Invalid
 from services.common.security import CurrentPrincipal
 from services.kpi import formula as fx
-from services.kpi.aggregate import Library
+from services.kpi.aggregate import Library, threshold_order_problem
 from services.kpi.crossings import rejudge
 from services.kpi.api.deps import audit, check_thresholds, indicator_by_code
-from services.kpi.models import Indicator
+from services.kpi.models import Indicator, ThresholdRule
 from services.kpi.schemas import IndicatorCreate, IndicatorRead, IndicatorUpdate
 
 router = APIRouter(prefix="/indicators", tags=["indicators"])
@@ -93,6 +93,13 @@ async def update_indicator(code: str, body: IndicatorUpdate, request: Request, r
         if k in changes and changes[k] is None:
             raise Invalid(f"{k} cannot be empty.", field=k)
     check_thresholds(*(changes[k] if k in changes else getattr(ind, k) for k in ("direction", "warning", "critical")))
+    if changes.get("direction", ind.direction) != ind.direction:  # the units' own values must still fit
+        for t in (await session.execute(select(ThresholdRule).where(ThresholdRule.indicator_id == ind.id))).scalars():
+            if threshold_order_problem(changes["direction"], t.warning, t.critical):
+                values = " / ".join("none" if v is None else f"{v:g}" for v in (t.warning, t.critical))
+                raise Conflict(f"Unit {t.unit_id} has its own thresholds for {ind.code} ({values}) "
+                               "that the new direction would invert; change or remove them first.",
+                               field="direction", threshold_id=t.id, unit_id=t.unit_id)
     before = read(ind).model_dump(mode="json")
     for k, v in changes.items():
         setattr(ind, k, v)
