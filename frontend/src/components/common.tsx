@@ -2,7 +2,8 @@ import { Alert, Empty, Skeleton, Tag, TreeSelect } from 'antd';
 import type { ReactNode } from 'react';
 import { ApiError, problemKey } from '../api/errors';
 import { useUnitTree } from '../api/org';
-import type { UnitTree } from '../api/types';
+import type { GrantRead, UnitTree } from '../api/types';
+import { canOver } from '../app/grants';
 import { useT } from '../i18n';
 
 /** A failed query: the API's own detail, in an alert. */
@@ -58,6 +59,17 @@ export function flattenTree(nodes: UnitTree[], out: Map<number, UnitTree> = new 
 export function useUnitNames(): Map<number, UnitTree> {
   const tree = useUnitTree();
   return tree.data ? flattenTree(tree.data) : new Map();
+}
+
+/** A form rule for a unit field: the chosen unit must be one the user holds one of `rights` over,
+ * the API's own check, said before sending. */
+export function unitRightRule(grants: readonly Pick<GrantRead, 'right' | 'unit_path' | 'mode'>[] | undefined,
+  units: Map<number, UnitTree>, rights: string | readonly string[], message: string) {
+  return {
+    validator: async (_: unknown, id?: number) => {
+      if (id !== undefined && !canOver(grants, rights, units.get(id)?.path)) throw new Error(message);
+    },
+  };
 }
 
 export function UnitSelect({ value, onChange, allowClear, style, id, placeholder }: {

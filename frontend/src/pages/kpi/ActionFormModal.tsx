@@ -8,10 +8,9 @@ import { useUsers } from '../../api/org';
 import type { ImprovementActionRead } from '../../api/types';
 import { useApiFeedback } from '../../app/feedback';
 import { useSession } from '../../app/session';
-import { UnitSelect, useUnitNames } from '../../components/common';
+import { UnitSelect, unitRightRule, useUnitNames } from '../../components/common';
 import { useIndicatorOptions } from '../../components/Indicator';
 import { useT } from '../../i18n';
-import { canOver } from '../../app/grants';
 import { isPeriod } from './period';
 
 export const RAISE_RIGHTS = ['plan', 'assess'] as const;
@@ -85,7 +84,7 @@ export function ActionFormModal({ open, seed, editing, onClose, onSaved }: {
           <>
             <Form.Item name="unit_id" label={t('common.unit')} rules={[
               { required: true, message: t('common.chooseUnit') },
-              { validator: async (_, id?: number) => { if (id !== undefined && !canOver(grants, RAISE_RIGHTS, units.get(id)?.path)) throw new Error(t('kpi.noRaiseRight')); } },
+              unitRightRule(grants, units, RAISE_RIGHTS, t('kpi.noRaiseRight')),
             ]}>
               <UnitSelect />
             </Form.Item>

@@ -8,9 +8,8 @@ import { useCreateAssessment, useScorecards, type AssessmentCreate } from '../..
 import { useUnitPeople } from '../../api/org';
 import { useApiFeedback } from '../../app/feedback';
 import { useSession } from '../../app/session';
-import { UnitSelect, useUnitNames } from '../../components/common';
+import { UnitSelect, unitRightRule, useUnitNames } from '../../components/common';
 import { useT } from '../../i18n';
-import { canOver } from '../../app/grants';
 import { isPeriod } from './period';
 
 type Values = { scorecard_id?: number; unit_id?: number; period?: string; kind: AssessmentCreate['kind']; person_name?: string };
@@ -74,7 +73,7 @@ export function NewAssessmentModal({ open, scorecardId, onClose }: { open: boole
         </Form.Item>
         <Form.Item name="unit_id" label={t('kpi.assessedUnit')} rules={[
           { required: true, message: t('common.chooseUnit') },
-          { validator: async (_, id?: number) => { if (id !== undefined && !canOver(me?.grants, 'assess', units.get(id)?.path)) throw new Error(t('kpi.noAssessRight')); } },
+          unitRightRule(me?.grants, units, 'assess', t('kpi.noAssessRight')),
         ]}>
           <UnitSelect />
         </Form.Item>

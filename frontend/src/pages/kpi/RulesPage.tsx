@@ -17,9 +17,9 @@ import { canOver, isCompanyAdmin } from '../../app/grants';
 import { useSession } from '../../app/session';
 import { fmtNum } from '../../charts/kpi';
 import { IndicatorName, useIndicatorOptions } from '../../components/Indicator';
-import { ErrorAlert, UnitSelect, useUnitNames } from '../../components/common';
+import { ErrorAlert, UnitSelect, unitRightRule, useUnitNames } from '../../components/common';
 import { useT } from '../../i18n';
-import { isPeriod } from './period';
+import { periodRule } from './period';
 import { thresholdOrderKey } from './thresholds';
 
 const OPERATORS: Record<string, string> = { gt: '>', gte: '≥', lt: '<', lte: '≤' };
@@ -61,7 +61,7 @@ function ThresholdModal({ open, editing, onClose }: { open: boolean; editing: Th
         ) : (
           <Form.Item name="unit_id" label={t('common.unit')} rules={[
             { required: true, message: t('common.chooseUnit') },
-            { validator: async (_, id?: number) => { if (id !== undefined && !canOver(me?.grants, 'admin', units.get(id)?.path)) throw new Error(t('kpi.alerting.noAdminRight')); } },
+            unitRightRule(me?.grants, units, 'admin', t('kpi.alerting.noAdminRight')),
           ]}>
             <UnitSelect />
           </Form.Item>
@@ -252,7 +252,7 @@ function BenchmarkModal({ open, onClose }: { open: boolean; onClose: () => void 
         <Space size={12} style={{ display: 'flex' }}>
           <Form.Item name="period" label={t('kpi.period')} rules={[
             { required: true, whitespace: true, message: t('kpi.periodRequired') },
-            { validator: async (_, p?: string) => { if (p && p.trim() && !isPeriod(p)) throw new Error(t('kpi.periodFormat')); } },
+            periodRule(t('kpi.periodFormat')),
           ]}>
             <Input placeholder="2026" style={{ width: 140 }} />
           </Form.Item>

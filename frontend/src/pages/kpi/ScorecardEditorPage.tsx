@@ -9,7 +9,7 @@ import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useCreateScorecard, useScorecard, useUpdateScorecard, type ScorecardRead } from '../../api/kpi';
 import { useApiFeedback } from '../../app/feedback';
 import { useSession } from '../../app/session';
-import { ErrorAlert, UnitSelect, useUnitNames } from '../../components/common';
+import { ErrorAlert, UnitSelect, unitRightRule, useUnitNames } from '../../components/common';
 import { useIndicatorOptions } from '../../components/Indicator';
 import { useT } from '../../i18n';
 import { canOver } from '../../app/grants';
@@ -183,7 +183,7 @@ export default function ScorecardEditorPage() {
             <Col xs={24} md={8}>
               <Form.Item name="unit_id" label={t('kpi.scorecardUnit')} extra={editing ? t('kpi.fixedInPlace') : undefined} rules={[
                 { required: true, message: t('common.chooseUnit') },
-                { validator: async (_, id?: number) => { if (id !== undefined && !canOver(me?.grants, 'assess', units.get(id)?.path)) throw new Error(t('kpi.noAssessRight')); } },
+                unitRightRule(me?.grants, units, 'assess', t('kpi.noAssessRight')),
               ]}>
                 <UnitField fixed={editing} />
               </Form.Item>

@@ -15,9 +15,9 @@ import { useApiFeedback } from '../../app/feedback';
 import { canOver } from '../../app/grants';
 import { useSession } from '../../app/session';
 import { IndicatorName, useIndicatorOptions } from '../../components/Indicator';
-import { ErrorAlert, UnitSelect, useUnitNames } from '../../components/common';
+import { ErrorAlert, UnitSelect, unitRightRule, useUnitNames } from '../../components/common';
 import { useT } from '../../i18n';
-import { isPeriod } from './period';
+import { isPeriod, periodRule } from './period';
 
 type Values = { indicator_code?: string; unit_id?: number; period?: string; value?: number; note?: string };
 
@@ -116,13 +116,13 @@ function TargetFormModal({ open, editing, defaults, onClose }: {
             </Form.Item>
             <Form.Item name="unit_id" label={t('common.unit')} rules={[
               { required: true, message: t('common.chooseUnit') },
-              { validator: async (_, id?: number) => { if (id !== undefined && !canOver(me?.grants, 'plan', units.get(id)?.path)) throw new Error(t('kpi.targets.noPlanRight')); } },
+              unitRightRule(me?.grants, units, 'plan', t('kpi.targets.noPlanRight')),
             ]}>
               <UnitSelect />
             </Form.Item>
             <Form.Item name="period" label={t('kpi.period')} rules={[
               { required: true, whitespace: true, message: t('kpi.periodRequired') },
-              { validator: async (_, p?: string) => { if (p && p.trim() && !isPeriod(p)) throw new Error(t('kpi.periodFormat')); } },
+              periodRule(t('kpi.periodFormat')),
             ]}>
               <Input placeholder="2027" />
             </Form.Item>
