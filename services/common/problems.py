@@ -17,6 +17,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
+from services.common.i18n import EN, TITLES_ZH, ZH, preferred_language
+
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://yunguan.dev/problems/"
 
@@ -30,10 +32,11 @@ class Problem(Exception):
     slug = "bad-request"
     title = "Bad request"
 
-    def __init__(self, detail: str, *, status: int | None = None, slug: str | None = None,
+    def __init__(self, detail: str, *, zh: str | None = None, status: int | None = None, slug: str | None = None,
                  title: str | None = None, headers: dict[str, str] | None = None, **extra: Any):
         super().__init__(detail)
         self.detail = detail
+        self.zh = zh  # the same detail in Chinese, chosen for callers who prefer it (services.common.i18n)
         if status is not None:
             self.status = status
         if slug is not None:
@@ -43,7 +46,14 @@ class Problem(Exception):
         self.headers = headers or {}
         self.extra = extra
 
-    def body(self, instance: str | None = None) -> dict[str, Any]:
+    def body(self, instance: str | None = None, *, language: str = EN) -> dict[str, Any]:
+        if language == ZH:
+            extra = dict(self.extra)
+            if self.zh and isinstance(extra.get("errors"), list):
+                extra["errors"] = [{**e, "message": self.zh} if e.get("message") == self.detail else e
+                                   for e in extra["errors"]]
+            return problem_body(self.status, self.slug, TITLES_ZH.get(self.slug, self.title), self.zh or self.detail,
+                                instance, **extra)
         return problem_body(self.status, self.slug, self.title, self.detail, instance, **self.extra)
 
 
@@ -151,7 +161,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem):
-        return JSONResponse(exc.body(request.url.path), status_code=exc.status,
+        language = preferred_language(request.headers.get("accept-language"))
+        return JSONResponse(exc.body(request.url.path, language=language), status_code=exc.status,
                             media_type=PROBLEM_JSON, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
