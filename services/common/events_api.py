@@ -249,7 +249,7 @@ def webhooks_router(t: EventTables, *, service: str, audit_model: type) -> APIRo
         try:
             await asyncio.to_thread(webhooks.check_target, url, allow_private=allow)
         except webhooks.UnsafeTarget as exc:
-            raise Invalid(str(exc), field="url") from exc
+            raise Invalid(str(exc), field="url", zh=exc.zh) from exc
 
     def data(hook) -> dict:
         return WebhookRead.model_validate(hook).model_dump(mode="json")

@@ -127,16 +127,21 @@ class Relay:
             if delivery.target.startswith("webhook:"):
                 if hook is None or not hook.active:
                     return False, None, 0.0, "the webhook subscription was removed or disabled"
-                if not self.settings.webhook_allow_private_targets:
-                    await asyncio.to_thread(webhooks.check_target, delivery.url, allow_private=False)
-                headers = webhooks.headers(hook.secret, event.id, body)
+                # checked again at every delivery, and the connection pinned to the address checked
+                target = await asyncio.to_thread(webhooks.check_target, delivery.url,
+                                                 allow_private=self.settings.webhook_allow_private_targets)
+                options = target.request_options()
+                resp = await self.client.post(target.url, content=body, timeout=self.settings.relay_timeout,
+                                              headers={**webhooks.headers(hook.secret, event.id, body),
+                                                       **options.get("headers", {})},
+                                              extensions=options.get("extensions"))
             else:
                 if self.tokens is None:
                     return False, None, 0.0, "this service has no token to call other services with"
                 headers = {**webhooks.headers(self.event_secret, event.id, body),
                            "authorization": f"Bearer {await self.tokens.token()}"}
-            resp = await self.client.post(delivery.url, content=body, headers=headers,
-                                          timeout=self.settings.relay_timeout)
+                resp = await self.client.post(delivery.url, content=body, headers=headers,
+                                              timeout=self.settings.relay_timeout)
             latency = (time.perf_counter() - start) * 1000
             if resp.status_code == 401 and self.tokens is not None:
                 self.tokens.invalidate()
