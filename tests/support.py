@@ -155,6 +155,7 @@ async def serve(app, *, port: int = 0, **config: Any) -> AsyncIterator[str]:
 
     import uvicorn
 
+    config.setdefault("proxy_headers", False)  # as services.common.run serves them
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False,
                                            lifespan="on", timeout_graceful_shutdown=1, **config))
     task = asyncio.create_task(server.serve())

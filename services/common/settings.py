@@ -65,6 +65,9 @@ class ServiceSettings(BaseSettings):
     relay_backoff_max: float = 300.0
     relay_timeout: float = 10.0
     webhook_allow_private_targets: bool = False
+    # /metrics answers only with "Authorization: Bearer <this>" (Prometheus' bearer_token);
+    # unset, it is not served at all.
+    metrics_token: str = ""
     # Internal service clients authenticate to org with secrets derived from this one.
     service_secret: str = DEMO_SERVICE_SECRET
 
