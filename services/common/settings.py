@@ -47,6 +47,9 @@ class ServiceSettings(BaseSettings):
     # Password hashing cost (argon2id); tests lower it, production keeps the library default.
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+    # Hashes computed at once, and how long a sign-in waits for a turn before a 429.
+    argon2_max_concurrent: int = 2
+    argon2_queue_seconds: float = 2.0
     access_token_minutes: int = 15
     refresh_token_days: int = 14
     login_max_failures: int = 5
