@@ -29,6 +29,7 @@ from services.common.migrate import head_revisions, is_current
 from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging, metrics_allowed
 from services.common.problems import install_problem_handlers, problem_response
 from services.common.settings import ServiceSettings
+from services.common.text_guard import ControlCharacterGuard
 from services.common.tokens import JwksCache
 
 Hook = Callable[[FastAPI], Awaitable[None]]
@@ -113,6 +114,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     app.state.metrics = Metrics(service)
     app.state.migration_heads = head_revisions(service)
     install_problem_handlers(app)
+    app.add_middleware(ControlCharacterGuard)
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics, logger_name=f"yunguan.{service}",
                        prefix=prefix)
 

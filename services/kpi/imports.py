@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from services.common.periods import PeriodError, period as parse_period
+from services.common.sheets import cell_value, csv_bytes, workbook_bytes
 from services.kpi.ingest import MAX_BATCH, PointIn
 
 COLUMNS = ["indicator_code", "unit_code", "unit_id", "period", "value", "source"]
@@ -151,9 +152,7 @@ def template_rows() -> list[list[Any]]:
 
 
 def template_csv() -> bytes:
-    buf = io.StringIO()
-    csv.writer(buf).writerows(template_rows())
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 Chinese correctly
+    return csv_bytes(template_rows())
 
 
 def template_xlsx(indicators: list[Any]) -> bytes:
@@ -167,7 +166,6 @@ def template_xlsx(indicators: list[Any]) -> bytes:
     ref = wb.create_sheet("indicators")
     ref.append(["code", "name", "name_en", "unit", "aggregation", "derived"])
     for i in indicators:
-        ref.append([i.code, i.name, i.name_en, i.unit, i.aggregation, "yes" if i.formula else ""])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        ref.append([cell_value(v) for v in (i.code, i.name, i.name_en, i.unit, i.aggregation,
+                                            "yes" if i.formula else "")])
+    return workbook_bytes(wb)

@@ -13,6 +13,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
+from services.common.sheets import cell_value, workbook_bytes
 from services.risk.schemas import CATEGORY_LABELS, STRATEGY_LABELS
 
 SHEET = "风险登记表"
@@ -58,14 +59,12 @@ def write_register(rows: list[dict[str, Any]]) -> bytes:
                 v = LEVEL_LABELS.get(v, v)
             elif key == "status" and v:
                 v = STATUS_LABELS.get(v, v)
-            out.append(v)
+            out.append(cell_value(v))
         ws.append(out)
     ws.freeze_panes = "A2"
     for col, width in zip("ABCDEFGHIJKLMNOPQRS", (10, 28, 40, 10, 14, 16, 10, 12, 8, 8, 8, 10, 10, 12, 12, 10, 30, 10, 14)):
         ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 class SheetError(Exception):
