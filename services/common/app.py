@@ -24,6 +24,7 @@ from services.common.events_api import Handler, events_router, webhooks_router
 from services.common.org_units import apply_unit_event, resync_until_done
 from services.common.outbox import EventTables
 from services.common.relay import Relay
+from services.common.revocation import REVOKED_PATH, Revocations
 from services.common.service_auth import ServiceTokens
 from services.common.migrate import head_revisions, is_current
 from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging, metrics_allowed
@@ -73,6 +74,11 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
         try:
             for hook in on_startup:
                 await hook(app)
+            if getattr(app.state, "revocations", None) is None:
+                app.state.revocations = Revocations.from_url(
+                    settings.service_url("org") + REVOKED_PATH, app.state.http,
+                    refresh_seconds=settings.revocation_refresh_seconds)
+            tasks.append(asyncio.create_task(app.state.revocations.run_forever(), name=f"{service}-revocations"))
             if events is not None:
                 app.state.relay = Relay(db=app.state.db, tables=events, settings=settings,
                                         tokens=app.state.service_tokens, client=app.state.http)
@@ -110,6 +116,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     app.state.jwks = None
     app.state.service_tokens = None
     app.state.relay = None
+    app.state.revocations = None
     app.state.org_unit_model = org_unit_model
     app.state.metrics = Metrics(service)
     app.state.migration_heads = head_revisions(service)

@@ -41,6 +41,9 @@ class ServiceSettings(BaseSettings):
     token_audience: str = "yunguan"
     jwks_url: str = ""
     jwks_cache_seconds: int = 300
+    # How often the list of revoked subjects (deactivated users, revoked clients) is fetched from org:
+    # their tokens stop working within about this long.
+    revocation_refresh_seconds: float = 15.0
     demo: bool = False
     log_level: str = "INFO"
     log_json: bool = True
