@@ -183,6 +183,9 @@ class PlanSummary(ORM):
     parent_plan_id: int | None
     status: str
     revision: int
+    in_force_revision: int | None = Field(None, description="The issued or published revision in force (None until "
+                                                            "first issued); while a newer revision is drafted, "
+                                                            "reviewed or returned, this one still applies")
     stage_index: int | None
     created_by: str
     submitted_by: str | None
@@ -190,6 +193,25 @@ class PlanSummary(ORM):
     updated_at: datetime
     issued_at: datetime | None
     version: int
+
+
+class InForceRead(BaseModel):
+    """The version in force while the plan shows a newer revision being worked on."""
+
+    revision: int
+    status: str
+    snapshot: dict[str, Any]
+    issued_at: datetime | None
+
+
+class RejectedRevision(BaseModel):
+    """A revision (计划调整) that was vetoed: it never came into force."""
+
+    revision: int
+    reason: str
+    actor_name: str
+    at: datetime
+    snapshot: dict[str, Any] = {}
 
 
 class PlanRead(PlanSummary):
@@ -204,6 +226,8 @@ class PlanRead(PlanSummary):
     stages: list[StageRead] = []
     open_suggestions: int = 0
     allowed_actions: list[str] = []
+    in_force: InForceRead | None = Field(None, description="Set while the plan shows a revision that is not in force")
+    rejected_revisions: list[RejectedRevision] = []
 
 
 class ActionBody(BaseModel):
@@ -258,6 +282,7 @@ class VersionRead(ORM):
     status: str
     snapshot: dict[str, Any]
     created_at: datetime
+    reason: str | None = Field(None, description="Why a vetoed revision was vetoed")
 
 
 class HistoryRead(BaseModel):

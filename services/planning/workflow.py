@@ -18,7 +18,7 @@ from services.common.problems import Conflict, Forbidden, Invalid
 from services.planning.flows import Requirement, requirement
 from services.planning.models import (AuditEntry, Flow, GuidanceNote, OutboxEvent, Plan, PlanAction, PlanTarget,
                                       PlanVersion, StageSignature, Suggestion)
-from services.planning.plans import Units, snapshot
+from services.planning.plans import Units, restore, snapshot
 
 journal = Journal("planning", AuditEntry, OutboxEvent)
 
@@ -69,17 +69,19 @@ def _grant_for(req: Requirement, principal: Principal) -> Grant:
 
 
 async def _record(ctx: Ctx, action: str, *, from_status: str, comment: str = "", grant: Grant | None = None,
-                  stage_key: str | None = None, event: str | None = None, extra: dict | None = None) -> None:
+                  stage_key: str | None = None, event: str | None = None, extra: dict | None = None,
+                  revision: int | None = None) -> None:
     p, pr = ctx.plan, ctx.principal
-    ctx.session.add(PlanAction(plan_id=p.id, revision=p.revision, action=action, stage_key=stage_key, actor=pr.sub,
+    revision = p.revision if revision is None else revision
+    ctx.session.add(PlanAction(plan_id=p.id, revision=revision, action=action, stage_key=stage_key, actor=pr.sub,
                                actor_name=pr.name, comment=comment, from_status=from_status, to_status=p.status,
                                grant=grant.to_claim() if grant else None))
     await journal.audit(ctx.session, actor=pr, action=f"plan.{action}", subject_type="plan", subject_id=p.id,
                         unit_path=ctx.unit_path, grant=grant, before={"status": from_status},
-                        after={"status": p.status, "stage_index": p.stage_index, "revision": p.revision},
+                        after={"status": p.status, "stage_index": p.stage_index, "revision": revision},
                         note=comment, request=ctx.request)
     if event:
-        data = {"plan_id": p.id, "revision": p.revision, "unit_id": p.unit_id, "unit_path": ctx.unit_path,
+        data = {"plan_id": p.id, "revision": revision, "unit_id": p.unit_id, "unit_path": ctx.unit_path,
                 "period": p.period, "kind": p.kind, "title": p.title, "status": p.status, "actor": pr.sub,
                 "comment": comment, **(extra or {})}
         await journal.emit(ctx.session, f"planning.plan.{event}", p.id, data, ctx.unit_path)
@@ -182,14 +184,38 @@ async def return_plan(ctx: Ctx, *, comment: str) -> None:
 
 
 async def veto(ctx: Ctx, *, reason: str) -> None:
+    """否决. A veto of a plan never issued ends the plan. A veto of a revision (计划调整) ends the
+    revision only: the version in force stays in force, as it was, and the vetoed revision is kept
+    in the history with the reason."""
     p = ctx.plan
     _require_status(p, "draft", "submitted", "approved", "returned", action="veto")
     if not reason.strip():
-        raise Invalid("A veto (否决) needs a reason.", field="reason")
+        raise Invalid("A veto (否决) needs a reason.", zh="否决须说明理由。", field="reason")
     grant = ctx.principal.require("veto", ctx.unit_path, what="this plan's unit")
     before = p.status
+    if p.in_force_revision is None:
+        p.status, p.stage_index, p.pending_signers = "vetoed", None, []
+        await _record(ctx, "veto", from_status=before, comment=reason, grant=grant, event="vetoed")
+        return
+    vetoed = p.revision
     p.status, p.stage_index, p.pending_signers = "vetoed", None, []
-    await _record(ctx, "veto", from_status=before, comment=reason, grant=grant, event="vetoed")
+    await _save_version(ctx)
+    in_force = await _version(ctx, p.in_force_revision)
+    await restore(ctx.session, p, in_force.snapshot)
+    p.status, p.revision = in_force.status, in_force.revision
+    # The vetoed revision's action belongs to that revision; the event carries no targets, so
+    # nothing downstream (kpi) takes it for a change of what is in force.
+    await _record(ctx, "veto", from_status=before, comment=reason, grant=grant, event="revision_vetoed",
+                  revision=vetoed, extra={"vetoed_revision": vetoed, "in_force_revision": p.in_force_revision})
+
+
+async def _version(ctx: Ctx, revision: int) -> PlanVersion:
+    row = (await ctx.session.execute(select(PlanVersion).where(PlanVersion.plan_id == ctx.plan.id,
+                                                               PlanVersion.revision == revision))).scalar_one_or_none()
+    if row is None:  # revise() freezes the version in force before a revision starts
+        raise Conflict(f"Revision {revision} of this plan was never frozen; it cannot be restored.",
+                       zh=f"本计划第 {revision} 版没有留存快照，无法恢复。")
+    return row
 
 
 async def issue(ctx: Ctx, *, action: str, comment: str) -> None:
@@ -201,6 +227,7 @@ async def issue(ctx: Ctx, *, action: str, comment: str) -> None:
     before = p.status
     p.status = "issued" if action == "issue" else "published"
     p.issued_at = utcnow()
+    p.in_force_revision = p.revision
     await _save_version(ctx)
     targets = (await ctx.session.execute(select(PlanTarget).where(PlanTarget.plan_id == p.id)
                                          .order_by(PlanTarget.id))).scalars().all()
@@ -212,14 +239,21 @@ async def issue(ctx: Ctx, *, action: str, comment: str) -> None:
 
 
 async def revise(ctx: Ctx, *, comment: str) -> None:
-    """计划调整: start a new revision of an issued plan; it runs the same flow again."""
+    """计划调整: start a new revision of an issued plan; it runs the same flow again while the
+    issued version stays in force."""
     p = ctx.plan
     _require_status(p, "issued", "published", action="revise")
     if not comment.strip():
-        raise Invalid("Say why the plan is being adjusted (market or policy change, say).", field="comment")
+        raise Invalid("Say why the plan is being adjusted (market or policy change, say).",
+                      zh="请在意见中说明调整原因（如市场或政策变化）。", field="comment")
     grant = ctx.principal.require("plan", ctx.unit_path, what="this plan's unit")
     before = p.status
-    p.revision += 1
+    p.in_force_revision = p.revision
+    await _save_version(ctx)  # the version in force, frozen (plans issued before versions were kept have none)
+    # after a vetoed revision the numbers go on: revision numbers are never reused
+    highest = (await ctx.session.execute(select(func.max(PlanVersion.revision))
+                                         .where(PlanVersion.plan_id == p.id))).scalar_one() or 0
+    p.revision = max(highest, p.revision) + 1
     p.status, p.stage_index, p.pending_signers, p.submitted_by = "draft", None, [], None
     await _record(ctx, "revise", from_status=before, comment=comment, grant=grant)
 

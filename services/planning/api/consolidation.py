@@ -18,13 +18,6 @@ from services.planning.workflow import journal
 router = APIRouter(tags=["consolidation"])
 
 
-async def _current_plan(session, unit_id: int, period: str):
-    """The unit's live plan for the period (the newest one that was not vetoed)."""
-    return (await session.execute(select(Plan).where(Plan.unit_id == unit_id, Plan.period == period,
-                                                     Plan.status != "vetoed").order_by(Plan.id.desc()).limit(1))
-            ).scalar_one_or_none()
-
-
 async def consolidate(session, principal, unit_id: int, period: str) -> dict:
     try:
         period = parse_period(period).text
@@ -34,14 +27,14 @@ async def consolidate(session, principal, unit_id: int, period: str) -> dict:
     path = units.path(unit_id)
     if not (principal.can("view", path) or principal.can("plan", path)):
         raise Forbidden(f"You need 'view' or 'plan' over {units.by_id[unit_id].name} to see its consolidation.")
-    top = await _current_plan(session, unit_id, period)
+    top = await P.live_plan(session, unit_id, period)
     reference = {}
     if top is not None:
         targets, _, _ = await P.content(session, top.id)
         reference = {t.indicator_code: (t.value, t.aggregation) for t in targets}
     children, missing = [], []
     for child in units.children(unit_id):
-        plan = await _current_plan(session, child.id, period)
+        plan = await P.live_plan(session, child.id, period)
         if plan is None:
             missing.append({"unit_id": child.id, "name": child.name})
             continue

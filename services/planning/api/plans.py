@@ -6,6 +6,7 @@ from datetime import date
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, paginate, set_etag
 from services.common.db import Session
@@ -18,7 +19,7 @@ from services.planning.decomposition import ChildTargets, compare
 from services.planning.models import (GuidanceNote, OrgUnit, Plan, PlanAction, PlanVersion, StageSignature,
                                       Suggestion)
 from services.planning.schemas import (ActionBody, ActionRead, DecompositionRead, GuidanceRead, HistoryRead,
-                                       PlanCreate, PlanRead, PlanSummary, PlanUpdate, SuggestionAnswer,
+                                       InForceRead, PlanCreate, RejectedRevision, PlanRead, PlanSummary, PlanUpdate, SuggestionAnswer,
                                        SuggestionRead, TaskRead, VersionRead)
 from services.common.db import utcnow
 
@@ -60,13 +61,34 @@ async def read_plan(ctx: W.Ctx, response: Response | None = None) -> PlanRead:
                                                              Suggestion.status == "open"))).scalars().all()
     if response is not None:
         set_etag(response, plan_etag(plan))
+    versions = {v.revision: v for v in (await session.execute(
+        select(PlanVersion).where(PlanVersion.plan_id == plan.id))).scalars()}
+    in_force = None
+    if plan.in_force_revision is not None and plan.in_force_revision != plan.revision \
+            and plan.in_force_revision in versions:
+        v = versions[plan.in_force_revision]
+        in_force = InForceRead(revision=v.revision, status=v.status, snapshot=v.snapshot, issued_at=plan.issued_at)
+    rejected = [RejectedRevision(revision=a.revision, reason=a.comment, actor_name=a.actor_name, at=a.at,
+                                 snapshot=versions[a.revision].snapshot if a.revision in versions else {})
+                for a in await vetoed_revisions(session, plan)]
     return PlanRead(
         **PlanSummary.model_validate(plan).model_dump(), guidance=plan.guidance, risk_notes=plan.risk_notes,
         linked_risks=list(plan.linked_risks or []),
         inherited_guidance=await inherited_guidance(session, plan),
         targets=targets, tasks=task_reads, resources=resources,
         budget_total=sum(r.amount or 0 for r in resources if r.kind == "budget"),
-        stages=W.stage_views(ctx, signatures), open_suggestions=len(open_s), allowed_actions=W.allowed_actions(ctx))
+        stages=W.stage_views(ctx, signatures), open_suggestions=len(open_s), allowed_actions=W.allowed_actions(ctx),
+        in_force=in_force, rejected_revisions=rejected)
+
+
+async def vetoed_revisions(session, plan: Plan) -> list[PlanAction]:
+    """The vetoes that ended a revision (not the plan): the revision differs from the one in force."""
+    if plan.in_force_revision is None:
+        return []
+    rows = (await session.execute(select(PlanAction).where(PlanAction.plan_id == plan.id,
+                                                           PlanAction.action == "veto")
+                                  .order_by(PlanAction.id))).scalars().all()
+    return [a for a in rows if a.revision != plan.in_force_revision]
 
 
 @router.post("/plans", response_model=PlanRead, status_code=201, summary="Draft a plan for a unit and period")
@@ -79,11 +101,23 @@ async def create_plan(body: PlanCreate, session: Session, principal: CurrentPrin
     if body.parent_plan_id is not None:
         await P.check_parent(session, units, parent_id=body.parent_plan_id, period_text=body.period, unit_path=path)
     flow = await W.load_flow(session, kind)
+    unit_name = units.by_id[body.unit_id].name
+    existing = await P.live_plan(session, body.unit_id, body.period)
+    if existing is not None:
+        raise P.second_live_plan(existing, unit_name)
     plan = Plan(unit_id=body.unit_id, period=body.period, kind=kind, title=body.title,
                 parent_plan_id=body.parent_plan_id, guidance=body.guidance, risk_notes=body.risk_notes,
                 linked_risks=body.linked_risks, status="draft", created_by=principal.sub, pending_signers=[])
     session.add(plan)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError:
+        # Someone drafted the same unit's plan for the period at the same moment (the unique index).
+        await session.rollback()
+        existing = await P.live_plan(session, body.unit_id, body.period)
+        if existing is None:
+            raise
+        raise P.second_live_plan(existing, unit_name) from None
     await P.replace_content(session, plan, targets=body.targets, tasks=body.tasks, resources=body.resources)
     ctx = W.Ctx(session=session, principal=principal, plan=plan, units=units, flow=flow, request=request)
     session.add(PlanAction(plan_id=plan.id, revision=1, action="create", actor=principal.sub,
@@ -205,8 +239,10 @@ async def history(ctx: PlanCtx, from_revision: int | None = Query(None, alias="f
     b = by_rev.get(to_revision) if to_revision else current
     if (from_revision and from_revision not in by_rev) or (to_revision and to_revision not in by_rev):
         raise Invalid("There is no such revision of this plan.", field="from" if from_revision not in by_rev else "to")
+    reasons = {a.revision: a.comment for a in actions if a.action == "veto"}
     return HistoryRead(actions=[ActionRead.model_validate(x) for x in actions],
-                       versions=[VersionRead.model_validate(v) for v in versions],
+                       versions=[VersionRead.model_validate(v).model_copy(update={
+                           "reason": reasons.get(v.revision) if v.status == "vetoed" else None}) for v in versions],
                        diff=P.diff(a, b) if a is not None else [])
 
 
