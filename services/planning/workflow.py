@@ -17,7 +17,7 @@ from services.common.journal import Journal
 from services.common.problems import Conflict, Forbidden, Invalid
 from services.planning.flows import Requirement, requirement
 from services.planning.models import (AuditEntry, Flow, GuidanceNote, OutboxEvent, Plan, PlanAction, PlanTarget,
-                                      PlanVersion, StageSignature, Suggestion)
+                                      PlanTask, PlanVersion, StageSignature, Suggestion)
 from services.planning.plans import Units, restore, snapshot
 
 journal = Journal("planning", AuditEntry, OutboxEvent)
@@ -119,6 +119,8 @@ async def submit(ctx: Ctx, *, comment: str, holders: HoldersLookup | None = None
     targets = (await ctx.session.execute(select(func.count()).where(PlanTarget.plan_id == p.id))).scalar_one()
     if not targets:
         raise Invalid("Add at least one quantified target before submitting.", field="targets")
+    if p.kind == "monthly":
+        await _require_owners(ctx)
     before = p.status
     p.status, p.submitted_by = "submitted", ctx.principal.sub
     index = 0
@@ -134,6 +136,17 @@ async def submit(ctx: Ctx, *, comment: str, holders: HoldersLookup | None = None
     await _save_version(ctx)
     await _record(ctx, "submit", from_status=before, comment=comment, grant=grant, event="submitted",
                   stage_key=ctx.flow.stages[index]["key"])
+
+
+async def _require_owners(ctx: Ctx) -> None:
+    """Monthly plans name the responsible person (责任人) of every task."""
+    tasks = (await ctx.session.execute(select(PlanTask).where(PlanTask.plan_id == ctx.plan.id)
+                                       .order_by(PlanTask.id))).scalars().all()
+    for i, task in enumerate(tasks):
+        if task.owner_id is None:
+            raise Invalid(f"Task {i + 1} '{task.title}' has no responsible person; a monthly plan names one for "
+                          "every task.", zh=f"第 {i + 1} 项任务「{task.title}」没有责任人；月度计划的每项任务都须指定责任人。",
+                          field=f"tasks.{i}.owner_id", task={"position": i + 1, "title": task.title})
 
 
 async def approve(ctx: Ctx, *, comment: str, holders: HoldersLookup | None = None) -> None:

@@ -54,3 +54,34 @@ async def test_the_database_itself_holds_one_live_plan_per_unit_and_period(compa
         with pytest.raises(IntegrityError):
             await s.flush()
         await s.rollback()
+
+
+async def test_a_monthly_plan_is_not_submitted_while_a_task_has_no_responsible_person(company):
+    analyst = await company.user_id("analyst")
+    plan = await company.create("market_mgr", **annual("MKT", "市场部2027年3月运营计划", period="2027-03", tasks=[
+        {"title": "客户走访", "owner_id": analyst, "owner_name": "刘"}, {"title": "竞品价格跟踪", "owner_name": ""}]))
+    r = await company.planning.post(f"/api/planning/plans/{plan['id']}/submit", json={},
+                                    headers={**await company.as_("market_mgr"), "Accept-Language": "zh-CN"})
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["field"] == "tasks.1.owner_id"
+    assert "第 2 项任务「竞品价格跟踪」没有责任人" in r.json()["detail"]
+    assert (await company.get("market_mgr", plan)).json()["status"] == "draft"
+    # an annual plan's tasks may still be assigned later
+    yearly = await company.create("market_mgr", **annual("MKT", "市场部2027", tasks=[{"title": "竞品价格跟踪"}]))
+    assert (await company.act("market_mgr", yearly, "submit")).status_code == 200
+
+
+async def test_decomposition_sums_quarters_or_months_no_quarter_covers_never_both(company):
+    from tests.planning.test_structure import issue
+
+    year = await issue(company, await company.create("market_mgr", **annual(
+        "MKT", "市场部2027年度运营计划", targets=(("sales", 30000),))))
+    for period, value in (("2027-Q4", 8200), ("2027-11", 2700), ("2027-02", 2000)):
+        await company.create("market_mgr", **annual("MKT", f"市场部{period}", period=period, targets=(("sales", value),),
+                                                    parent_plan_id=year["id"]))
+    r = await company.planning.get(f"/api/planning/plans/{year['id']}/decomposition",
+                                   headers=await company.as_("market_mgr"))
+    [line] = r.json()["by_period"]
+    # Q4 (with November inside it) and February, which no quarter plan covers: 8,200 + 2,000
+    assert (line["combined"], line["gap"]) == (10200, -19800)
+    assert [c["label"] for c in line["contributors"]] == ["市场部 2027-Q4", "市场部 2027-02"]

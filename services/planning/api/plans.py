@@ -15,7 +15,8 @@ from services.common.security import CurrentPrincipal
 from services.planning import plans as P
 from services.planning import workflow as W
 from services.planning.api.deps import PlanCtx, holders_lookup
-from services.planning.decomposition import ChildTargets, compare
+from services.common.periods import period as parse_period
+from services.planning.decomposition import ChildTargets, compare, outermost
 from services.planning.models import (GuidanceNote, OrgUnit, Plan, PlanAction, PlanVersion, StageSignature,
                                       Suggestion)
 from services.planning.schemas import (ActionBody, ActionRead, DecompositionRead, GuidanceRead, HistoryRead,
@@ -277,8 +278,11 @@ async def decomposition(ctx: PlanCtx):
     reference = {t.indicator_code: (t.value, t.aggregation) for t in targets}
     children = (await s.execute(select(Plan).where(Plan.parent_plan_id == ctx.plan.id,
                                                    Plan.status != "vetoed").order_by(Plan.id))).scalars().all()
+    keep = outermost({ch.id: (ch.unit_id, parse_period(ch.period)) for ch in children})
     by_period, by_unit = [], []
     for ch in children:
+        if ch.id not in keep:
+            continue
         ch_targets, _, _ = await P.content(s, ch.id)
         entry = ChildTargets(label=f"{ctx.units.by_id[ch.unit_id].name if ch.unit_id in ctx.units.by_id else ch.unit_id}"
                                    f" {ch.period}", plan_id=ch.id,
