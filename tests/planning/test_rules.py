@@ -85,3 +85,65 @@ async def test_decomposition_sums_quarters_or_months_no_quarter_covers_never_bot
     # Q4 (with November inside it) and February, which no quarter plan covers: 8,200 + 2,000
     assert (line["combined"], line["gap"]) == (10200, -19800)
     assert [c["label"] for c in line["contributors"]] == ["市场部 2027-Q4", "市场部 2027-02"]
+
+
+async def patch(company, username: str, plan: dict, zh: bool = True, **body):
+    current = await company.get(username, plan)
+    headers = {**await company.as_(username), "If-Match": current.headers["etag"]}
+    if zh:
+        headers["Accept-Language"] = "zh-CN"
+    return await company.planning.patch(f"/api/planning/plans/{plan['id']}", json=body, headers=headers)
+
+
+async def test_a_planner_cannot_put_a_task_in_a_unit_outside_their_plan_right(company):
+    tasks = [{"title": "调研"}, {"title": "策划", "unit_id": DEMO_IDS["MKT-PLN"]},
+             {"title": "苏州推广", "unit_id": DEMO_IDS["SZ"]}]
+    r = await company.planning.post("/api/planning/plans", json=annual("MKT", "市场部2027", tasks=tasks),
+                                    headers={**await company.as_("market_mgr"), "Accept-Language": "zh-CN"})
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["field"] == "tasks.2.unit_id"
+    assert "第 3 项任务「苏州推广」的单位是苏州分公司，您对该单位没有计划权" in r.json()["detail"]
+    en = await company.planning.post("/api/planning/plans", json=annual("MKT", "市场部2027", tasks=tasks),
+                                     headers=await company.as_("market_mgr"))
+    assert "Task 3 '苏州推广' is for 苏州分公司" in en.json()["detail"]
+    # nothing was created; within the right it is fine, and the same refusal holds on an edit
+    plan = await company.create("market_mgr", **annual("MKT", "市场部2027", tasks=tasks[:2]))
+    r = await patch(company, "market_mgr", plan, tasks=tasks[:2] + [{"title": "x", "unit_id": DEMO_IDS["FIN"]}])
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "tasks.2.unit_id"
+    r = await patch(company, "market_mgr", plan, tasks=[{"title": "x", "unit_id": 999}])
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "tasks.0.unit_id"
+    assert [t["title"] for t in (await company.get("market_mgr", plan)).json()["tasks"]] == ["调研", "策划"]
+
+
+async def test_a_task_owner_must_be_someone_of_the_task_unit_the_planner_may_assign(company):
+    analyst, supply = await company.user_id("analyst"), await company.user_id("supply_head")
+    ok = await company.create("market_mgr", **annual("MKT", "市场部2027", tasks=[
+        {"title": "调研", "owner_id": analyst, "unit_id": DEMO_IDS["MKT-RES"]}]))
+    # 赵供应科主管 holds a position in 供应科, not in 市场部
+    r = await patch(company, "market_mgr", ok, tasks=[{"title": "调研", "owner_id": analyst},
+                                                      {"title": "供气走访", "owner_id": supply}])
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["field"] == "tasks.1.owner_id"
+    assert "第 2 项任务「供气走访」：所选责任人不在市场部" in r.json()["detail"]
+    # the analyst is in 市场调研组, not in 市场策划组
+    r = await patch(company, "market_mgr", ok, tasks=[{"title": "策划", "owner_id": analyst,
+                                                       "unit_id": DEMO_IDS["MKT-PLN"]}])
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "tasks.0.owner_id"
+    # an owner already on the plan stays acceptable on the next edit
+    r = await patch(company, "market_mgr", ok, title="市场部2027（修订）")
+    assert r.status_code == 200
+
+
+async def test_a_linked_risk_must_exist_and_be_visible_to_the_planner(company):
+    mine = await company.risk_for("market_mgr", "MKT", "市场需求下滑")
+    theirs = await company.risk_for("branch_gm", "SZ", "苏州管网老化")
+    r = await company.planning.post("/api/planning/plans", json=annual("MKT", "市场部2027",
+                                                                       linked_risks=[mine, theirs]),
+                                    headers={**await company.as_("market_mgr"), "Accept-Language": "zh-CN"})
+    assert r.status_code == 422, r.text
+    assert (r.json()["errors"][0]["field"], r.json()["risk_id"]) == ("linked_risks", theirs)
+    assert f"关联风险 {theirs} 不在风险登记册中，或您无权查看" in r.json()["detail"]
+    plan = await company.create("market_mgr", **annual("MKT", "市场部2027", linked_risks=[mine]))
+    r = await patch(company, "market_mgr", plan, zh=False, linked_risks=[mine, 424242])
+    assert r.status_code == 422 and "Linked risk 424242 does not exist" in r.json()["detail"]
+    assert (await company.get("market_mgr", plan)).json()["linked_risks"] == [mine]

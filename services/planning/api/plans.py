@@ -17,6 +17,7 @@ from services.planning import workflow as W
 from services.planning.api.deps import PlanCtx, holders_lookup
 from services.common.periods import period as parse_period
 from services.planning.decomposition import ChildTargets, compare, outermost
+from services.planning.reach import check_reach
 from services.planning.models import (GuidanceNote, OrgUnit, Plan, PlanAction, PlanVersion, StageSignature,
                                       Suggestion)
 from services.planning.schemas import (ActionBody, ActionRead, DecompositionRead, GuidanceRead, HistoryRead,
@@ -102,6 +103,8 @@ async def create_plan(body: PlanCreate, session: Session, principal: CurrentPrin
     if body.parent_plan_id is not None:
         await P.check_parent(session, units, parent_id=body.parent_plan_id, period_text=body.period, unit_path=path)
     flow = await W.load_flow(session, kind)
+    await check_reach(request=request, principal=principal, units=units, plan_unit_id=body.unit_id,
+                      tasks=body.tasks, linked_risks=body.linked_risks)
     unit_name = units.by_id[body.unit_id].name
     existing = await P.live_plan(session, body.unit_id, body.period)
     if existing is not None:
@@ -185,6 +188,12 @@ async def update_plan(ctx: PlanCtx, body: PlanUpdate, request: Request, response
     check_if_match(request, plan_etag(ctx.plan))
     grant = ctx.principal.require("plan", ctx.unit_path, what="this plan's unit")
     P.require_editable(ctx.plan)
+    _, known_tasks, _ = await P.content(ctx.session, ctx.plan.id)
+    await check_reach(request=request, principal=ctx.principal, units=ctx.units, plan_unit_id=ctx.plan.unit_id,
+                      tasks=body.tasks, linked_risks=body.linked_risks,
+                      known_tasks=[(t.unit_id or ctx.plan.unit_id, t.owner_id) for t in known_tasks]
+                      + [(t.unit_id, None) for t in known_tasks if t.unit_id is not None],
+                      known_risks=ctx.plan.linked_risks or [])
     before = await P.snapshot(ctx.session, ctx.plan)
     changes = body.model_dump(exclude_unset=True, exclude_none=True, exclude={"targets", "tasks", "resources"})
     for k, v in changes.items():
