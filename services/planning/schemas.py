@@ -50,12 +50,21 @@ class TaskIn(BaseModel):
         return self
 
 
+MoneyUnit = Literal["元", "万元"]
+YUAN_PER = {"元": 1, "万元": 10_000}
+
+
+def in_yuan(amount: float | None, unit: str) -> float | None:
+    return None if amount is None else amount * YUAN_PER.get(unit, 1)
+
+
 class ResourceIn(BaseModel):
     kind: Literal["people", "material", "budget"]
     description: str = Field(min_length=1, max_length=1000)
     quantity: float | None = Field(None, ge=0)
-    unit: str = Field("", max_length=30)
-    amount: float | None = Field(None, ge=0)
+    unit: str = Field("", max_length=30, description="The quantity's unit (人, 台 …); money goes in amount")
+    amount: float | None = Field(None, ge=0, description="Money, in amount_unit")
+    amount_unit: MoneyUnit = Field("元", description="元 or 万元 (ten thousand 元): 120 万元 is 1,200,000 元")
 
 
 def _plan_period(v: str) -> str:
@@ -160,7 +169,14 @@ class ResourceRead(ORM):
     description: str
     quantity: float | None
     unit: str
-    amount: float | None
+    amount: float | None = Field(description="Money, in amount_unit, as entered")
+    amount_unit: MoneyUnit = "元"
+    amount_yuan: float | None = Field(None, description="The same amount in 元")
+
+    @model_validator(mode="after")
+    def _yuan(self) -> "ResourceRead":
+        self.amount_yuan = in_yuan(self.amount, self.amount_unit)
+        return self
 
 
 class StageRead(BaseModel):
@@ -222,7 +238,7 @@ class PlanRead(PlanSummary):
     targets: list[TargetRead] = []
     tasks: list[TaskRead] = []
     resources: list[ResourceRead] = []
-    budget_total: float = 0.0
+    budget_total: float = Field(0.0, description="The budget lines' amounts summed, in 元")
     stages: list[StageRead] = []
     open_suggestions: int = 0
     allowed_actions: list[str] = []

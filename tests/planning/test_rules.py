@@ -147,3 +147,16 @@ async def test_a_linked_risk_must_exist_and_be_visible_to_the_planner(company):
     r = await patch(company, "market_mgr", plan, zh=False, linked_risks=[mine, 424242])
     assert r.status_code == 422 and "Linked risk 424242 does not exist" in r.json()["detail"]
     assert (await company.get("market_mgr", plan)).json()["linked_risks"] == [mine]
+
+
+async def test_money_carries_its_unit_and_the_budget_total_is_in_yuan(company):
+    plan = await company.create("market_mgr", **annual("MKT", "市场部2027", resources=[
+        {"kind": "budget", "description": "推广费用", "amount": 120, "amount_unit": "万元"},
+        {"kind": "budget", "description": "调研费用", "amount": 180000},
+        {"kind": "people", "description": "调研人员", "quantity": 3, "unit": "人"}]))
+    lines = [(r["amount"], r["amount_unit"], r["amount_yuan"]) for r in plan["resources"]]
+    assert lines == [(120, "万元", 1_200_000), (180000, "元", 180000), (None, "元", None)]
+    assert plan["budget_total"] == 1_380_000
+    bad = await company.planning.post("/api/planning/plans", headers=await company.as_("market_mgr"), json=annual(
+        "MKT", "x", period="2028", resources=[{"kind": "budget", "description": "y", "amount": 1, "amount_unit": "$"}]))
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "resources.0.amount_unit"

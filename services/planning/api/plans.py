@@ -21,7 +21,7 @@ from services.planning.reach import check_reach
 from services.planning.models import (GuidanceNote, OrgUnit, Plan, PlanAction, PlanVersion, StageSignature,
                                       Suggestion)
 from services.planning.schemas import (ActionBody, ActionRead, DecompositionRead, GuidanceRead, HistoryRead,
-                                       InForceRead, PlanCreate, RejectedRevision, PlanRead, PlanSummary, PlanUpdate, SuggestionAnswer,
+                                       InForceRead, PlanCreate, in_yuan, RejectedRevision, PlanRead, PlanSummary, PlanUpdate, SuggestionAnswer,
                                        SuggestionRead, TaskRead, VersionRead)
 from services.common.db import utcnow
 
@@ -78,7 +78,7 @@ async def read_plan(ctx: W.Ctx, response: Response | None = None) -> PlanRead:
         linked_risks=list(plan.linked_risks or []),
         inherited_guidance=await inherited_guidance(session, plan),
         targets=targets, tasks=task_reads, resources=resources,
-        budget_total=sum(r.amount or 0 for r in resources if r.kind == "budget"),
+        budget_total=sum(in_yuan(r.amount, r.amount_unit) or 0 for r in resources if r.kind == "budget"),
         stages=W.stage_views(ctx, signatures), open_suggestions=len(open_s), allowed_actions=W.allowed_actions(ctx),
         in_force=in_force, rejected_revisions=rejected)
 

@@ -52,6 +52,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('amount_unit', sa.String(length=4), server_default='元', nullable=False))
 
     # ### end Alembic commands ###
+    # Money written with its unit in the quantity's unit field (amount 120, unit 万元, once shown as
+    # "¥120") now says so in amount_unit; so does money typed as a quantity of 元 or 万元.
+    op.execute("UPDATE plan_resource SET amount_unit = unit, unit = '' "
+               "WHERE unit IN ('元', '万元') AND amount IS NOT NULL")
+    op.execute("UPDATE plan_resource SET amount = quantity, amount_unit = unit, quantity = NULL, unit = '' "
+               "WHERE unit IN ('元', '万元') AND amount IS NULL AND quantity IS NOT NULL")
     # Adjustments recorded before they named a plan stay readable, as the notes they were.
     op.execute("UPDATE balancing_adjustment SET status = 'note'")
     # The version in force: the newest issued or published snapshot; an issued plan without one
