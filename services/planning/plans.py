@@ -65,6 +65,10 @@ def can_see(principal: Principal, plan: Plan, unit_path: str) -> bool:
     return any(g.covers(g.right, unit_path) for g in principal.grants)
 
 
+def can_see_unit(principal: Principal, unit_path: str) -> bool:
+    return any(g.covers(g.right, unit_path) for g in principal.grants)
+
+
 def require_visible(principal: Principal, plan: Plan, unit_path: str) -> None:
     if not can_see(principal, plan, unit_path):
         # 404, not 403: whether someone else's draft exists is not the caller's business.

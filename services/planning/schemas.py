@@ -244,6 +244,7 @@ class PlanRead(PlanSummary):
     allowed_actions: list[str] = []
     in_force: InForceRead | None = Field(None, description="Set while the plan shows a revision that is not in force")
     rejected_revisions: list[RejectedRevision] = []
+    adjustments: list["AdjustmentRead"] = Field([], description="Balancing adjustments (综合平衡) of this plan's targets")
 
 
 class ActionBody(BaseModel):
@@ -435,10 +436,12 @@ class ProgressRead(ORM):
 
 
 class AdjustmentIn(BaseModel):
-    unit_id: int
+    unit_id: int = Field(description="The unit whose consolidation this balances (the company, say)")
     period: PlanPeriod
+    plan_id: int | None = Field(None, description="The child unit's plan whose target is to change; without it "
+                                                  "the adjustment is only a note")
     indicator_code: str = Field(min_length=1, max_length=60)
-    value: float
+    value: float = Field(description="The new target value")
     reason: str = Field(min_length=1, max_length=4000)
 
 
@@ -479,11 +482,20 @@ class MissingUnit(BaseModel):
 
 class AdjustmentRead(BaseModel):
     id: int
+    unit_id: int | None = None
+    period: str | None = None
+    plan_id: int | None = None
+    plan_title: str | None = None
     indicator_code: str
     value: float
+    previous_value: float | None = None
     reason: str
+    status: Literal["proposed", "applied", "note"] = "note"
     author_name: str
     created_at: str = Field(description="ISO 8601 date-time, UTC")
+    applied_by_name: str | None = None
+    applied_at: str | None = None
+    applied_revision: int | None = None
 
 
 class ConsolidationRead(BaseModel):
@@ -526,3 +538,6 @@ class AgendaRead(BaseModel):
     reports: list[AgendaReport]
     overdue_tasks: list[TaskRead]
     decisions: list[DecisionRead]
+
+
+PlanRead.model_rebuild()

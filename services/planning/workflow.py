@@ -242,13 +242,49 @@ async def issue(ctx: Ctx, *, action: str, comment: str) -> None:
     p.issued_at = utcnow()
     p.in_force_revision = p.revision
     await _save_version(ctx)
-    targets = (await ctx.session.execute(select(PlanTarget).where(PlanTarget.plan_id == p.id)
-                                         .order_by(PlanTarget.id))).scalars().all()
     await _record(ctx, action, from_status=before, comment=comment, grant=grant,
-                  event="issued" if p.revision == 1 else "revised",
-                  extra={"version": p.revision, "targets": [{"indicator_code": t.indicator_code, "value": t.value,
-                                                             "unit": t.unit, "aggregation": t.aggregation}
-                                                            for t in targets]})
+                  event="issued" if p.revision == 1 else "revised", extra=await _in_force_targets(ctx))
+
+
+async def _in_force_targets(ctx: Ctx) -> dict:
+    """What kpi turns into targets when a version comes into force."""
+    targets = (await ctx.session.execute(select(PlanTarget).where(PlanTarget.plan_id == ctx.plan.id)
+                                         .order_by(PlanTarget.id))).scalars().all()
+    return {"version": ctx.plan.revision, "targets": [{"indicator_code": t.indicator_code, "value": t.value,
+                                                       "unit": t.unit, "aggregation": t.aggregation}
+                                                      for t in targets]}
+
+
+async def balance(ctx: Ctx, *, target: PlanTarget, value: float, reason: str, grant: Grant) -> None:
+    """综合平衡 applied to this plan's target. A plan in force gets a new version, issued as the old one
+    was (kpi hears of the new target); a plan still in drafting or review has its working content
+    changed. Either way the history says who, why, and the value before and after."""
+    p = ctx.plan
+    if p.status in ("vetoed", "closed"):
+        raise Conflict(f"A {p.status} plan's targets are no longer balanced.",
+                       zh="该计划已否决或关闭，不能再调整其目标。", status_now=p.status)
+    before, comment = target.value, f"{target.indicator_code}: {target.value:g} → {value:g}. {reason}"
+    in_force = p.status in ("issued", "published")
+    if in_force:
+        highest = (await ctx.session.execute(select(func.max(PlanVersion.revision))
+                                             .where(PlanVersion.plan_id == p.id))).scalar_one() or 0
+        p.revision = max(highest, p.revision) + 1
+        p.in_force_revision = p.revision
+    target.value = value
+    p.updated_at = utcnow()
+    await ctx.session.flush()
+    if in_force:
+        await _save_version(ctx)
+    else:
+        row = (await ctx.session.execute(select(PlanVersion).where(PlanVersion.plan_id == p.id,
+                                                                   PlanVersion.revision == p.revision))
+               ).scalar_one_or_none()
+        if row is not None:  # a submitted revision's frozen copy follows its content
+            row.snapshot = await snapshot(ctx.session, p)
+    await _record(ctx, "balance", from_status=p.status, comment=comment, grant=grant,
+                  event="revised" if in_force else None,
+                  extra={**(await _in_force_targets(ctx)), "balanced": {"indicator_code": target.indicator_code,
+                                                                        "before": before, "after": value}})
 
 
 async def revise(ctx: Ctx, *, comment: str) -> None:

@@ -18,7 +18,8 @@ from services.planning.api.deps import PlanCtx, holders_lookup
 from services.common.periods import period as parse_period
 from services.planning.decomposition import ChildTargets, compare, outermost
 from services.planning.reach import check_reach
-from services.planning.models import (GuidanceNote, OrgUnit, Plan, PlanAction, PlanVersion, StageSignature,
+from services.planning.api.consolidation import adjustment_reads
+from services.planning.models import (BalancingAdjustment, GuidanceNote, OrgUnit, Plan, PlanAction, PlanVersion, StageSignature,
                                       Suggestion)
 from services.planning.schemas import (ActionBody, ActionRead, DecompositionRead, GuidanceRead, HistoryRead,
                                        InForceRead, PlanCreate, in_yuan, RejectedRevision, PlanRead, PlanSummary, PlanUpdate, SuggestionAnswer,
@@ -80,7 +81,8 @@ async def read_plan(ctx: W.Ctx, response: Response | None = None) -> PlanRead:
         targets=targets, tasks=task_reads, resources=resources,
         budget_total=sum(in_yuan(r.amount, r.amount_unit) or 0 for r in resources if r.kind == "budget"),
         stages=W.stage_views(ctx, signatures), open_suggestions=len(open_s), allowed_actions=W.allowed_actions(ctx),
-        in_force=in_force, rejected_revisions=rejected)
+        in_force=in_force, rejected_revisions=rejected,
+        adjustments=await adjustment_reads(session, BalancingAdjustment.plan_id == plan.id))
 
 
 async def vetoed_revisions(session, plan: Plan) -> list[PlanAction]:
