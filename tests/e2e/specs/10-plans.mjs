@@ -1,4 +1,5 @@
-// Plans: linked risks in the editor and on the plan; task dispatch (调度) and the owner's progress updates.
+// Plans: linked risks in the editor and on the plan; task dispatch (调度) and the owner's progress updates;
+// a vetoed adjustment (计划调整) leaves the issued plan in force.
 export default function ({ test, session, shot, expect, base, dialogButton }) {
   const TITLE = '市场部2028年度运营计划（风险关联）';
   const TASK = '工商户开发专项行动';
@@ -102,5 +103,67 @@ export default function ({ test, session, shot, expect, base, dialogButton }) {
     await page.getByText('已走访餐饮用户22家，签约8家').waitFor();
     await shot(page, '36-plan-tasks-with-progress');
     await s.close();
+  });
+
+  const SZ_PLAN = '苏州分公司2026年度运营计划';
+  const VETO = '调整依据不足，维持年初下达的目标';
+  let szUrl;
+
+  test('plans-revision: branch_gm adjusts the issued plan and submits the revision, with the issued version in force', async () => {
+    const s = await session('branch_gm');
+    const { page } = s;
+    await page.goto(`${base()}/plans`);
+    await page.getByRole('link', { name: SZ_PLAN }).first().click();
+    await page.waitForURL(/\/plans\/\d+$/);
+    szUrl = page.url();
+    await page.locator('[data-action="revise"]').click();
+    // the reason is required, as the server requires it
+    await (await dialogButton(page, /调\s*整/)).click();
+    await page.getByRole('dialog').getByText('请填写内容').waitFor();
+    await page.getByRole('dialog').getByLabel('意见（调整原因）').fill('苏州工业用户外迁，下调销售目标');
+    await shot(page, '37-plan-revise-dialog');
+    await (await dialogButton(page, /调\s*整/)).click();
+    await page.getByText('草稿', { exact: true }).first().waitFor();
+    await page.getByRole('link', { name: /编\s*辑/ }).click();
+    await page.waitForURL(/\/edit$/);
+    await page.getByLabel('目标值').first().fill('20000');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await page.waitForURL(/\/plans\/\d+$/);
+    await page.locator('[data-action="submit"]').click();
+    await (await dialogButton(page, /提\s*交/)).click();
+    await page.getByText('已提交', { exact: true }).first().waitFor();
+    const inForce = page.getByTestId('in-force');
+    await inForce.getByText('现行有效的是第 1 版（已下达）').waitFor();
+    await inForce.getByText(/22,000/).waitFor();
+    await shot(page, '38-plan-revision-submitted-in-force');
+    await s.close();
+  });
+
+  test('plans-revision: gm vetoes the adjustment and the plan stays issued with its issued targets', async () => {
+    const s = await session('gm');
+    const { page } = s;
+    await page.goto(szUrl);
+    await page.locator('[data-action="veto"]').click();
+    await page.getByRole('dialog').getByLabel('理由').fill(VETO);
+    await (await dialogButton(page, /否\s*决/)).click();
+    await page.getByText('已下达', { exact: true }).first().waitFor();
+    await s.close();
+
+    const owner = await session('branch_gm');
+    const p = owner.page;
+    await p.goto(szUrl);
+    await p.getByText('已下达', { exact: true }).first().waitFor();
+    await p.getByTestId('in-force-revision').getByText('现行版本：第 1 版').waitFor();
+    const sales = p.locator('tr').filter({ hasText: '销售额' }).first();
+    await sales.getByText('22,000').waitFor();
+    const rejected = p.getByTestId('rejected-revisions');
+    await rejected.getByText('第 2 版 · 已否决').waitFor();
+    await rejected.getByTestId('veto-reason').getByText(VETO, { exact: false }).waitFor();
+    await rejected.getByText(/20,000/).waitFor();
+    expect(await p.getByTestId('in-force').count() === 0, 'an in-force notice is still shown after the veto');
+    expect(await p.locator('[data-action="revise"]').count() === 1, 'revise is not offered again after the veto');
+    await rejected.scrollIntoViewIfNeeded();
+    await shot(p, '39-plan-vetoed-revision-issued-in-force');
+    await owner.close();
   });
 }
