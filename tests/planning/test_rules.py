@@ -160,3 +160,19 @@ async def test_money_carries_its_unit_and_the_budget_total_is_in_yuan(company):
     bad = await company.planning.post("/api/planning/plans", headers=await company.as_("market_mgr"), json=annual(
         "MKT", "x", period="2028", resources=[{"kind": "budget", "description": "y", "amount": 1, "amount_unit": "$"}]))
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "resources.0.amount_unit"
+
+
+async def test_a_suggest_grant_over_a_unit_reaches_its_plans_in_draft_and_review(company):
+    # 建议权 from the demo roles: the analyst's over 市场调研组 (own unit, exact), the branch general
+    # manager's over the company (its superior unit, exact). Each may read such a plan before it is
+    # issued and suggest on it; nothing below or beside that unit opens up.
+    team = await company.create("market_mgr", **annual("MKT-RES", "市场调研组2027年度计划"))
+    await company.act("market_mgr", team, "submit")
+    assert (await company.get("analyst", team)).status_code == 200
+    assert (await company.act("analyst", team, "suggest", "建议增加线上问卷")).json()["open_suggestions"] == 1
+    top = await company.create("ops_director", **annual("HDGAS", "公司2027年度运营计划（草案）"))
+    assert (await company.get("branch_gm", top)).status_code == 200
+    assert "suggest" in (await company.get("branch_gm", top)).json()["allowed_actions"]
+    assert (await company.act("branch_gm", top, "suggest", "建议分公司销售目标按管网覆盖分解")).status_code == 200
+    ops = await company.create("ops_director", **annual("OPS", "运营管理部2027"))
+    assert (await company.get("branch_gm", ops)).status_code == 404
