@@ -1,6 +1,6 @@
 // Plans: linked risks in the editor and on the plan; task dispatch (调度) and the owner's progress updates;
 // a vetoed adjustment (计划调整) leaves the issued plan in force.
-export default function ({ test, session, shot, expect, base, dialogButton }) {
+export default function ({ test, session, shot, expect, base, dialogButton, popconfirmButton }) {
   const TITLE = '市场部2028年度运营计划（风险关联）';
   const TASK = '工商户开发专项行动';
 
@@ -165,5 +165,45 @@ export default function ({ test, session, shot, expect, base, dialogButton }) {
     await rejected.scrollIntoViewIfNeeded();
     await shot(p, '39-plan-vetoed-revision-issued-in-force');
     await owner.close();
+  });
+
+  test('plans-balancing: ops_director proposes a balancing adjustment of 苏州分公司\'s target, gm applies it, the plan shows it', async () => {
+    const REASON = '公司销售目标缺口，由苏州分公司承担1000万元';
+    const s = await session('ops_director');
+    const { page } = s;
+    await page.goto(`${base()}/plans/consolidation?unit_id=1&period=2026`);
+    await page.getByText('下级汇总占上级目标的比例').waitFor();
+    await page.locator('.ant-select').filter({ hasText: '下级计划' }).click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '苏州分公司' }).first().click();
+    await page.locator('.ant-select').filter({ hasText: '指标编码' }).click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'sales' }).first().click();
+    await page.getByPlaceholder('目标值').fill('23000');
+    await page.getByPlaceholder('理由').fill(REASON);
+    await page.getByRole('button', { name: '添加调整' }).click();
+    await page.getByText('平衡调整已记录').waitFor();
+    const row = page.locator('tr').filter({ hasText: REASON });
+    await row.getByText('待批准').waitFor();
+    await row.getByText('22,000 → 23,000').waitFor();
+    // the proposer does not apply it: only a holder of the plan right over the company, someone else
+    await s.close();
+
+    const g = await session('gm');
+    await g.page.goto(`${base()}/plans/consolidation?unit_id=1&period=2026`);
+    const gmRow = g.page.locator('tr').filter({ hasText: REASON });
+    await gmRow.getByRole('button', { name: '批准生效' }).click();
+    await (await popconfirmButton(g.page, /确\s*定|OK/)).click();
+    await g.page.getByText('平衡调整已生效').waitFor();
+    await gmRow.getByText('已生效').waitFor();
+    await gmRow.scrollIntoViewIfNeeded();
+    await shot(g.page, '40-consolidation-adjustment-applied');
+    await gmRow.getByRole('link', { name: SZ_PLAN }).click();
+    await g.page.waitForURL(/\/plans\/\d+$/);
+    await g.page.locator('tr').filter({ hasText: '销售额' }).first().getByText('23,000').waitFor();
+    const onPlan = g.page.getByTestId('plan-adjustments');
+    await onPlan.getByText(REASON).waitFor();
+    await onPlan.getByText('已生效').waitFor();
+    await onPlan.scrollIntoViewIfNeeded();
+    await shot(g.page, '41-plan-with-applied-adjustment');
+    await g.close();
   });
 }
