@@ -178,7 +178,8 @@ async def restore(session: AsyncSession, plan: Plan, snap: dict[str, Any]) -> No
     if not _same(now["targets"], snap.get("targets", [])):
         await session.execute(delete(PlanTarget).where(PlanTarget.plan_id == plan.id))
         session.add_all(PlanTarget(plan_id=plan.id, **t) for t in snap.get("targets", []))
-    if not _same(now["tasks"], snap.get("tasks", [])):
+    # a task's status moves with its progress reports, not with revisions: only what was planned counts
+    if not _same(now["tasks"], snap.get("tasks", []), ignore=("status",)):
         await session.execute(delete(PlanTask).where(PlanTask.plan_id == plan.id))
         for t in snap.get("tasks", []):
             session.add(PlanTask(plan_id=plan.id, **{**t, "start": date.fromisoformat(t["start"]) if t.get("start") else None,
@@ -189,15 +190,15 @@ async def restore(session: AsyncSession, plan: Plan, snap: dict[str, Any]) -> No
     await session.flush()
 
 
-def _same_item(a: Any, b: Any) -> bool:
+def _same_item(a: Any, b: Any, ignore: tuple[str, ...] = ()) -> bool:
     # snapshots from before a key existed (a task's unit, a resource's amount unit) lack it: compare the rest
     if isinstance(a, dict) and isinstance(b, dict):
-        return all(a[k] == b[k] for k in a.keys() & b.keys())
+        return all(a[k] == b[k] for k in a.keys() & b.keys() if k not in ignore)
     return a == b
 
 
-def _same(a: list, b: list) -> bool:
-    return len(a) == len(b) and all(_same_item(x, y) for x, y in zip(a, b))
+def _same(a: list, b: list, ignore: tuple[str, ...] = ()) -> bool:
+    return len(a) == len(b) and all(_same_item(x, y, ignore) for x, y in zip(a, b))
 
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:

@@ -102,3 +102,22 @@ async def test_a_veto_of_a_plan_never_issued_still_ends_it(company):
     assert (r.json()["status"], r.json()["in_force_revision"]) == ("vetoed", None)
     assert not {"revise", "edit", "submit"} & set(r.json()["allowed_actions"])
     assert r.json()["rejected_revisions"] == []
+
+
+async def test_a_vetoed_revision_that_left_the_tasks_alone_keeps_their_progress(company):
+    analyst = await company.user_id("analyst")
+    plan = await issue(company, await company.create("market_mgr", **annual(
+        "MKT", "市场部2027年度运营计划", targets=(("sales", 30000),),
+        tasks=[{"title": "年度市场调研", "owner_id": analyst, "owner_name": "刘"}])))
+    task = plan["tasks"][0]
+    r = await company.planning.post(f"/api/planning/tasks/{task['id']}/progress", headers=await company.as_("analyst"),
+                                    json={"progress": 40, "status": "in_progress", "note": "问卷已回收"})
+    assert r.status_code == 201, r.text
+    await company.act("market_mgr", plan, "revise", "下调目标")
+    await edit(company, plan, targets=[{"indicator_code": "sales", "value": 26000}])
+    await company.act("market_mgr", plan, "submit")
+    after = (await company.act("gm", plan, "veto", reason="维持原计划")).json()
+    assert [(t["id"], t["progress"], t["status"]) for t in after["tasks"]] == [(task["id"], 40, "in_progress")]
+    log = (await company.planning.get(f"/api/planning/tasks/{task['id']}/progress",
+                                      headers=await company.as_("market_mgr"))).json()
+    assert [e["note"] for e in log] == ["问卷已回收"]
