@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import Path, Query, Request, Response
 from pydantic import AfterValidator, BaseModel, Field
+from pydantic_core import PydanticCustomError
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,10 +40,14 @@ def decode_cursor(cursor: str) -> int:
 
 
 def period_text(value: str) -> str:
-    """A period field's validator: the notation checked (``2026-13`` is refused, naming the month)
-    and written one way (surrounding spaces dropped)."""
+    """A period field's validator: the notation checked (``2026-13`` is refused, naming the month),
+    the year inside the window data may be recorded for (``periods.recordable``), and written one
+    way (surrounding spaces dropped)."""
     try:
-        return periods.period(value).text
+        return periods.recordable(value).text
+    except periods.OutsideWindow as exc:
+        # the Chinese reason rides in the error's context; the 422 handler answers with it
+        raise PydanticCustomError("period_window", str(exc), {"zh": exc.zh}) from exc
     except periods.PeriodError as exc:
         raise ValueError(str(exc)) from exc
 

@@ -61,6 +61,10 @@ class ServiceSettings(BaseSettings):
     relay_backoff_max: float = 300.0
     relay_timeout: float = 10.0
     webhook_allow_private_targets: bool = False
+    # Periods data may be recorded for: this many years before today's year and after it
+    # (services.common.periods.recordable); a measurement for 2451 is refused with 422.
+    period_years_back: int = 10
+    period_years_ahead: int = 2
     # Internal service clients authenticate to org with secrets derived from this one.
     service_secret: str = DEMO_SERVICE_SECRET
 
