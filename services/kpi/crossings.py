@@ -1,9 +1,11 @@
 """Threshold crossings: the level of an indicator at a unit, judged again whenever it may move.
 
-A level (normal / warning / critical) is kept per (indicator, unit) in ``kpi_threshold_state``;
-``kpi.threshold.crossed`` is emitted once per change of it, up or down. Levels are judged
-after measurements arrive (``check_thresholds``), and again after the thresholds or targets
-they depend on change (``rejudge``).
+A level (normal / warning / critical) is kept per (indicator, unit, period) in
+``kpi_threshold_state``; ``kpi.threshold.crossed`` is emitted once per change of it, up or
+down, naming the period. Each period is judged on its own: a late value raises its own
+period's warning, and a point for a later period never clears an earlier one's. Levels are
+judged after measurements arrive (``check_thresholds``), and again after the thresholds or
+targets they depend on change (``rejudge``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import datetime
 from typing import Any, Callable, Iterable
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import utcnow
@@ -84,16 +87,15 @@ async def check_thresholds(session: AsyncSession, touched: list[Touched], *, lib
         needed_ids |= {lib.by_code[c].id for c in lib.inputs_of(code)}
     rollups = await ag.load_rollups(session, {k[0] for k in pairs}, {k[1] for k in pairs}, needed_ids)
     targets = await ag.load_targets_many(session, {(k[0], k[1]) for k in pairs})
-    states = {(s.indicator_id, s.unit_id): s for s in (await session.execute(select(ThresholdState).where(
+    states = {(s.indicator_id, s.unit_id, s.period): s for s in (await session.execute(select(ThresholdState).where(
         ThresholdState.indicator_id.in_([lib.by_code[c].id for c in watched]),
-        ThresholdState.unit_id.in_(sorted({k[0] for k in pairs}))))).scalars()}
+        ThresholdState.unit_id.in_(sorted({k[0] for k in pairs})),
+        ThresholdState.period.in_(sorted({k[1] for k in pairs}))))).scalars()}
     values_cache: dict[tuple[int, str], dict[str, float | None]] = {}
     crossings = []
     for (unit_id, per, code), (measured_at, path) in sorted(pairs.items()):
         ind = lib.by_code[code]
-        state = states.get((ind.id, unit_id))
-        if state is not None and per < state.period:
-            continue  # a late correction of an older period does not move today's level
+        state = states.get((ind.id, unit_id, per))
         vals = values_cache.get((unit_id, per))
         if vals is None:
             vals = values_cache[(unit_id, per)] = lib.values(rollups.get((unit_id, per), {}))
@@ -115,9 +117,9 @@ async def check_thresholds(session: AsyncSession, touched: list[Touched], *, lib
             state = ThresholdState(indicator_id=ind.id, unit_id=unit_id, level=level, period=per, value=value,
                                    changed_at=utcnow())
             session.add(state)
-            states[(ind.id, unit_id)] = state
+            states[(ind.id, unit_id, per)] = state
         else:
-            state.period, state.value = per, value
+            state.value = value
         if level == old:
             continue
         state.level, state.changed_at = level, utcnow()
@@ -138,15 +140,21 @@ async def rejudge(session: AsyncSession, *, lib: ag.Library, indicator_ids: Iter
                   under: str | None = None) -> list[dict[str, Any]]:
     """After thresholds or targets changed: judge the held levels again, and the units that now watch.
 
-    Each held level is judged at the period it was last judged at; a unit with thresholds of
-    its own but no level yet is judged at the latest period measured under it.
+    Judged again: every period whose level is raised, and each (indicator, unit)'s latest
+    judged period (older periods in order stay history). A unit with thresholds of its own but
+    no level yet is judged at the latest period measured under it.
     """
     ids = sorted(set(indicator_ids))
     if not ids:
         return []
     now = utcnow()
+    s = aliased(ThresholdState)
+    latest = (select(func.max(s.period)).where(s.indicator_id == ThresholdState.indicator_id,
+                                               s.unit_id == ThresholdState.unit_id).scalar_subquery())
     stmt = (select(ThresholdState.indicator_id, ThresholdState.unit_id, OrgUnit.path, ThresholdState.period)
-            .join(OrgUnit, OrgUnit.id == ThresholdState.unit_id).where(ThresholdState.indicator_id.in_(ids)))
+            .join(OrgUnit, OrgUnit.id == ThresholdState.unit_id)
+            .where(ThresholdState.indicator_id.in_(ids),
+                   (ThresholdState.level != "normal") | (ThresholdState.period == latest)))
     if under:
         stmt = stmt.where(OrgUnit.path.startswith(under, autoescape=True))
     touched: list[Touched] = [(i, u, path, per, now) for i, u, path, per in await session.execute(stmt)]

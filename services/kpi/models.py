@@ -177,14 +177,17 @@ class ThresholdRule(Base):
 
 
 class ThresholdState(Base):
-    """The last known level of an indicator at a unit: a crossing is a change of it."""
+    """The level of an indicator at a unit for one period: a crossing is a change of it.
+
+    Per period, not one per (indicator, unit): a late November value must raise November's
+    warning after December's value arrived, and a stray future point must not clear it."""
 
     __tablename__ = "kpi_threshold_state"
 
     indicator_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
     level: Mapped[str] = mapped_column(String(20), default="normal")
-    period: Mapped[str] = mapped_column(String(10))
     value: Mapped[float | None] = mapped_column(Float)
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -37,16 +37,54 @@ async def test_recovering_and_worsening_further_are_crossings_too(kpi):
     await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-12", 83.0, "survey")], OPS_PLANNER)
     got = [(e.data["previous_level"], e.data["level"], e.data["direction"], e.data["threshold"], e.data["period"])
            for e in await outbox(kpi)]
+    # each period is judged on its own: December starts from normal, whatever November's level
     assert got == [("normal", "warning", "worse", 85.0, "2026-10"),
                    ("warning", "normal", "better", 85.0, "2026-10"),
                    ("normal", "critical", "worse", 80.0, "2026-11"),
-                   ("critical", "warning", "better", 80.0, "2026-12")]
-    # a late correction of an older period does not move today's level
+                   ("normal", "warning", "worse", 85.0, "2026-12")]
+    # a late value for an older period raises that period's level
     await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-09", 50.0, "survey")], OPS_PLANNER)
-    assert len(await outbox(kpi)) == 4
+    assert [(e.data["level"], e.data["period"]) for e in await outbox(kpi)][4:] == [("critical", "2026-09")]
     states = await kpi.get("/api/kpi/threshold-states", params={"unit_id": OPS_CS}, headers=OPS_PLANNER)
     assert [(s["indicator_code"], s["level"], s["period"]) for s in states.json()["items"]] == [
-        ("customer_satisfaction", "warning", "2026-12")]
+        ("customer_satisfaction", "warning", "2026-12"), ("customer_satisfaction", "critical", "2026-11"),
+        ("customer_satisfaction", "normal", "2026-10"), ("customer_satisfaction", "critical", "2026-09")]
+
+
+async def test_a_late_value_raises_its_own_period_s_crossing_once(kpi):
+    await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-12", 90.0, "survey")], OPS_PLANNER)
+    # November's survey arrives after December's: November was below its warning value
+    late = await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-11", 82.0, "survey")], OPS_PLANNER)
+    assert late["crossings"] == 1
+    [e] = await outbox(kpi)
+    assert (e.data["period"], e.data["level"], e.data["previous_level"], e.data["value"]) == \
+        ("2026-11", "warning", "normal", 82.0)
+    # sent again, or another source for November still in warning: no second crossing
+    await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-11", 82.0, "survey")], OPS_PLANNER)
+    await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-11", 83.0, "hotline")], OPS_PLANNER)
+    assert len(await outbox(kpi)) == 1
+    november = await kpi.get("/api/kpi/threshold-states", params={"unit_id": OPS_CS, "period": "2026-11"},
+                             headers=OPS_PLANNER)
+    assert [(s["period"], s["level"]) for s in november.json()["items"]] == [("2026-11", "warning")]
+
+
+async def test_a_point_for_a_later_period_does_not_clear_the_current_period_s_warning(kpi):
+    await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-12", 82.0, "survey")], OPS_PLANNER)
+    # a stray point for next June (a typing slip) at a normal value
+    stray = await batch(kpi, [point("customer_satisfaction", OPS_CS, "2027-06", 95.0, "survey")], OPS_PLANNER)
+    assert stray["crossings"] == 0
+    assert [(e.data["period"], e.data["level"]) for e in await outbox(kpi)] == [("2026-12", "warning")]
+    states = await kpi.get("/api/kpi/threshold-states", params={"unit_id": OPS_CS, "period": "2026-12"},
+                           headers=OPS_PLANNER)
+    assert [s["level"] for s in states.json()["items"]] == ["warning"]
+    # tightening the thresholds still judges December (raised) again, and the latest period too
+    r = await kpi.put("/api/kpi/thresholds", headers=ADMIN, json={
+        "indicator_code": "customer_satisfaction", "unit_id": OPS_CS, "mode": "absolute", "warning": 96,
+        "critical": 83})
+    assert r.status_code == 200, r.text
+    got = sorted((e.data["period"], e.data["previous_level"], e.data["level"]) for e in await outbox(kpi))
+    assert got == [("2026-12", "normal", "warning"), ("2026-12", "warning", "critical"),
+                   ("2027-06", "normal", "warning")]
 
 
 async def test_lower_is_better_indicators_warn_above_their_values(kpi):

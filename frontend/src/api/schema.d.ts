@@ -658,7 +658,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Current level of every watched indicator at a unit */
+        /** The level of every watched indicator at a unit, per period (latest first) */
         get: operations["threshold_states_api_kpi_threshold_states_get"];
         put?: never;
         post?: never;
@@ -8928,6 +8928,8 @@ export interface operations {
         parameters: {
             query: {
                 unit_id: number;
+                /** @description Only this period's levels */
+                period?: string | null;
             };
             header?: never;
             path?: never;
