@@ -270,6 +270,8 @@ class Assessment(Base):
     grade: Mapped[str | None] = mapped_column(String(20))
     vetoed: Mapped[bool] = mapped_column(Boolean, default=False)
     outcomes: Mapped[list] = mapped_column(JSON, default=list)
+    # why it was finalised although some indicator items had no data (the assessor's words)
+    incomplete_reason: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(120), default="")
     finalized_by: Mapped[str | None] = mapped_column(String(120))
     finalized_at: Mapped[datetime | None]

@@ -3013,6 +3013,12 @@ export interface components {
              * @default
              */
             name: string;
+            /**
+             * No Data
+             * @description An indicator item without actual or target: no score, left out of the total
+             * @default false
+             */
+            no_data: boolean;
             rule?: components["schemas"]["kpi.ScoringRule"] | null;
             /** Score */
             score?: number | null;
@@ -3038,10 +3044,24 @@ export interface components {
             grade: string | null;
             /** Id */
             id: number;
+            /**
+             * Incomplete
+             * @description Some indicator items have no data: the total is taken over the others, their weights re-normalised
+             * @default false
+             */
+            incomplete: boolean;
+            /** Incomplete Reason */
+            incomplete_reason?: string | null;
             /** Items */
             items: components["schemas"]["kpi.AssessmentItemRead"][];
             /** Kind */
             kind: string;
+            /**
+             * Missing
+             * @description Keys of the indicator items without data
+             * @default []
+             */
+            missing: string[];
             /** Outcomes */
             outcomes: components["schemas"]["kpi.Outcome"][];
             /** Period */
@@ -3080,6 +3100,12 @@ export interface components {
             version: number;
             /** Vetoed */
             vetoed: boolean;
+            /**
+             * Weight Counted
+             * @description The share of the weight (%) the total was taken over
+             * @default 100
+             */
+            weight_counted: number;
         };
         /** AttemptRead */
         "kpi.AttemptRead": {
@@ -3395,6 +3421,12 @@ export interface components {
         };
         /** FinalizeBody */
         "kpi.FinalizeBody": {
+            /**
+             * Incomplete Reason
+             * @description Required when indicator items have no data: why the assessment is finalised on the others
+             * @default
+             */
+            incomplete_reason: string;
             /**
              * Note
              * @default
