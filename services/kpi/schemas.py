@@ -228,6 +228,24 @@ class EvaluationRow(BaseModel):
     last_year_period: str
     change_last_year: float | None
     benchmark: BenchmarkRef | None
+    completeness: "Completeness"
+
+
+class MissingUnit(BaseModel):
+    unit_id: int
+    name: str
+
+
+class Completeness(BaseModel):
+    """How complete the period's data is: units reported / units expected (the unit's direct children
+    and the unit itself; expected = with data for the period, the previous one or the same one last year)."""
+
+    reported: int
+    expected: int
+    missing: list[MissingUnit] = Field(description="The expected units without data for the period")
+
+
+EvaluationRow.model_rebuild()
 
 
 class EvaluationPage(BaseModel):

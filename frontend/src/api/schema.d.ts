@@ -3257,6 +3257,22 @@ export interface components {
             /** File */
             file: string;
         };
+        /**
+         * Completeness
+         * @description How complete the period's data is: units reported / units expected (the unit's direct children
+         *     and the unit itself; expected = with data for the period, the previous one or the same one last year).
+         */
+        "kpi.Completeness": {
+            /** Expected */
+            expected: number;
+            /**
+             * Missing
+             * @description The expected units without data for the period
+             */
+            missing: components["schemas"]["kpi.MissingUnit"][];
+            /** Reported */
+            reported: number;
+        };
         /** DeliveryDetail */
         "kpi.DeliveryDetail": {
             /** Attempts */
@@ -3352,6 +3368,7 @@ export interface components {
             change_last_year: number | null;
             /** Change Previous */
             change_previous: number | null;
+            completeness: components["schemas"]["kpi.Completeness"];
             /** Critical */
             critical?: number | null;
             /** Derived */
@@ -3661,6 +3678,13 @@ export interface components {
             value: number;
             /** Weight */
             weight: number;
+        };
+        /** MissingUnit */
+        "kpi.MissingUnit": {
+            /** Name */
+            name: string;
+            /** Unit Id */
+            unit_id: number;
         };
         /** OutboxRead */
         "kpi.OutboxRead": {
