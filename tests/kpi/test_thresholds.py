@@ -2,9 +2,10 @@
 
 from datetime import datetime
 
+import httpx
 import pytest
 
-from tests.kpi.conftest import ADMIN, MKT, MKT_MANAGER, MKT_PLN, MKT_RES, MKT_VIEWER, NOBODY, OPS_CS, OPS_PLANNER, batch, \
+from tests.kpi.conftest import ADMIN, MKT, MKT_MANAGER, MKT_PLN, MKT_RES, MKT_VIEWER, NOBODY, OPS, OPS_CS, OPS_PLANNER, batch, \
     outbox, point
 
 
@@ -133,6 +134,61 @@ async def test_an_anomaly_rule_opens_one_follow_up_per_unit_and_period(kpi):
     assert created.data["title"] == "订单延期超过5天 2026-10" and created.data["origin"] == "rule"
     [meeting] = await outbox(kpi, "kpi.followup.requested")
     assert meeting.data["kind"] == "meeting" and meeting.data["unit_id"] == OPS_CS
+
+
+class _OrgHolders:
+    """org's /authz/holders as kpi asks it: the operations director holds dispatch over 客户服务科 in a
+    position of 运营管理部 (the section has no head of its own); kpi's own service token."""
+
+    def __init__(self, kpi):
+        self.asked = []
+
+        def answer(request: httpx.Request) -> httpx.Response:
+            q = dict(request.url.params)
+            self.asked.append((q["right"], int(q["unit_id"]), int(q["held_in_unit_id"]),
+                               request.headers["authorization"]))
+            return httpx.Response(200, json=[{"id": 3, "username": "ops_director", "display_name": "李运营总监"}]
+                                  if q["held_in_unit_id"] == str(OPS) else [])
+
+        kpi.app.state.http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+
+        class Tokens:
+            async def token(self):
+                return "kpi-service-token"
+
+        kpi.app.state.service_tokens = Tokens()
+
+
+async def test_an_order_delay_opens_one_follow_up_owned_by_the_unit_s_head_for_the_measured_period(kpi):
+    org = _OrgHolders(kpi)
+    rule = {"indicator_code": "order_delay_days", "operator": "gt", "value": 5, "follow_up": "meeting",
+            "title": "订单延期超过5天 {period}", "due_days": 3}
+    assert (await kpi.post("/api/kpi/anomaly-rules", json=rule, headers=ADMIN)).status_code == 201
+    await batch(kpi, [point("order_delay_days", OPS_CS, "2026-10", 7)], OPS_PLANNER)
+    # the head by position: none in 客户服务科 itself, so the one in 运营管理部 above it
+    assert org.asked == [("dispatch", OPS_CS, OPS_CS, "Bearer kpi-service-token"),
+                         ("dispatch", OPS_CS, OPS, "Bearer kpi-service-token")]
+    [action] = (await kpi.get("/api/kpi/actions", headers=ADMIN)).json()["items"]
+    assert (action["owner_id"], action["owner_name"], action["period"], action["origin"]) == \
+        (3, "李运营总监", "2026-10", "rule")
+    [meeting] = await outbox(kpi, "kpi.followup.requested")
+    assert (meeting.data["action_id"], meeting.data["owner_id"], meeting.data["owner_name"], meeting.data["period"]) \
+        == (action["id"], 3, "李运营总监", "2026-10")
+    assert meeting.data["due"] == action["due"]
+    # the owner sees it among their actions
+    assert [a["id"] for a in (await kpi.get("/api/kpi/actions", params={"owner_id": 3},
+                                            headers=ADMIN)).json()["items"]] == [action["id"]]
+
+
+async def test_a_follow_up_still_opens_when_org_cannot_name_the_head(kpi):
+    await kpi.post("/api/kpi/anomaly-rules", headers=ADMIN, json={
+        "indicator_code": "order_delay_days", "operator": "gt", "value": 5, "title": "订单延期 {period}"})
+    # the test settings point org at a port nothing listens on
+    r = await kpi.post("/api/kpi/measurements/batch", headers=OPS_PLANNER,
+                       json=[point("order_delay_days", OPS_CS, "2026-10", 9)])
+    assert r.status_code == 200 and r.json()["created"] == 1
+    [action] = (await kpi.get("/api/kpi/actions", headers=ADMIN)).json()["items"]
+    assert (action["owner_id"], action["title"]) == (None, "订单延期 2026-10")
 
 
 async def test_changing_thresholds_or_targets_judges_held_levels_again(kpi):
