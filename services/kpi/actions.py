@@ -24,6 +24,21 @@ log = logging.getLogger("yunguan.kpi")
 HoldersLookup = Callable[[int, int], Awaitable[list[dict[str, Any]]]]
 
 
+def org_holders(app) -> HoldersLookup:
+    """Ask org who holds dispatch over a unit in a position of a given unit, with the service's own
+    token (org's ``/authz/holders``, as planning asks it for countersigning)."""
+
+    async def lookup(unit_id: int, held_in_unit_id: int) -> list[dict[str, Any]]:
+        resp = await app.state.http.get(
+            f"{app.state.settings.service_url('org')}/api/org/authz/holders",
+            params={"right": "dispatch", "unit_id": unit_id, "held_in_unit_id": held_in_unit_id},
+            headers={"authorization": f"Bearer {await app.state.service_tokens.token()}"})
+        resp.raise_for_status()
+        return resp.json()
+
+    return lookup
+
+
 async def unit_head(holders: HoldersLookup | None, unit_path: str) -> tuple[int | None, str]:
     """The head of a unit by position: who holds dispatch (调度权) over it in a position of the unit
     itself, else of the nearest unit above (a section without a head of its own answers to its

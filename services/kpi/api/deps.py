@@ -61,22 +61,6 @@ def require_any(principal: Principal, rights: tuple[str, ...], unit_path: str, *
     return principal.require(rights[0], unit_path, what=what)
 
 
-def org_holders(request: Request):
-    """Ask org who holds dispatch over a unit in a position of a given unit (the unit's head), with
-    this service's own token: the owners of the follow-ups anomaly rules open."""
-    app = request.app
-
-    async def lookup(unit_id: int, held_in_unit_id: int) -> list[dict[str, Any]]:
-        resp = await app.state.http.get(
-            f"{app.state.settings.service_url('org')}/api/org/authz/holders",
-            params={"right": "dispatch", "unit_id": unit_id, "held_in_unit_id": held_in_unit_id},
-            headers={"authorization": f"Bearer {await app.state.service_tokens.token()}"})
-        resp.raise_for_status()
-        return resp.json()
-
-    return lookup
-
-
 async def audit(session: AsyncSession, request: Request, principal: Principal, action: str, subject_type: str,
                 subject_id: Any, *, unit_path: str | None = None, grant: Grant | None = None, before: Any = None,
                 after: Any = None, note: str = "") -> None:
