@@ -249,3 +249,16 @@ async def test_a_complete_assessment_is_finalised_without_a_reason(kpi):
     assert (a["incomplete"], a["missing"], a["weight_counted"]) == (False, [], pytest.approx(100.0))
     done = await kpi.post(f"/api/kpi/assessments/{a['id']}/finalize", json={}, headers=MKT_MANAGER)
     assert done.status_code == 200 and done.json()["incomplete_reason"] is None
+
+
+async def test_the_reason_asked_for_names_unnamed_items_by_their_indicator(kpi):
+    card = {**NO_DATA_CARD, "items": [{**i, "name": ""} for i in NO_DATA_CARD["items"]]}
+    await batch(kpi, [point("sales", MKT_RES, "2026-01", 450)])
+    await kpi.post("/api/kpi/targets", headers=MKT_MANAGER,
+                   json={"indicator_code": "sales", "unit_id": MKT, "period": "2026-Q1", "value": 500})
+    cid = (await kpi.post("/api/kpi/scorecards", json=card, headers=MKT_MANAGER)).json()["id"]
+    a = (await kpi.post("/api/kpi/assessments", headers=MKT_MANAGER,
+                        json={"scorecard_id": cid, "unit_id": MKT, "period": "2026-Q1"})).json()
+    r = await kpi.post(f"/api/kpi/assessments/{a['id']}/finalize", json={},
+                       headers={**MKT_MANAGER, "accept-language": "zh-CN"})
+    assert r.status_code == 422 and r.json()["detail"].startswith("以下指标项无数据：客户满意度、制度执行率；")

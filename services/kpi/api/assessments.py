@@ -261,13 +261,15 @@ async def recompute(assessment_id: int, request: Request, response: Response, se
 async def finalize(assessment_id: int, body: FinalizeBody, request: Request, response: Response, session: Session,
                    principal: CurrentPrincipal):
     a, grant, card, unit = await _editable(session, request, principal, assessment_id)
-    await domain.compute(session, a, card, unit, lib=await Library.load(session))
+    lib = await Library.load(session)
+    await domain.compute(session, a, card, unit, lib=lib)
     unscored = [i["key"] for i in a.items if i["kind"] == "qualitative" and i.get("score") is None]
     if unscored:
         raise Conflict(f"Score every qualitative item before finalising (missing: {', '.join(unscored)}).",
                        missing=unscored)
     gaps = domain.completeness(a)
-    names = "、".join(i.get("name") or i["key"] for i in a.items if i["key"] in gaps["missing"])
+    names = "、".join(i.get("name") or (lib.by_code[i["indicator_code"]].name if i.get("indicator_code") in lib.by_code
+                                         else i["key"]) for i in a.items if i["key"] in gaps["missing"])
     if a.total is None:
         raise Conflict("No item of this assessment has data yet; there is nothing to finalise.",
                        zh="本次考核的各项均无数据，无法定稿。", missing=gaps["missing"])

@@ -9,7 +9,7 @@ import { useAssessment, useFinalizeAssessment, useRecomputeAssessment, useScoreA
 import { useApiFeedback } from '../../app/feedback';
 import { useSession } from '../../app/session';
 import { QueryState } from '../../components/common';
-import { IndicatorName } from '../../components/Indicator';
+import { IndicatorName, useIndicatorLabel } from '../../components/Indicator';
 import { fmtNum, fmtRatio } from '../../charts/kpi';
 import { useT } from '../../i18n';
 import { ActionFormModal, RAISE_RIGHTS } from './ActionFormModal';
@@ -46,7 +46,8 @@ export default function AssessmentDetailPage() {
   const weightSum = countedWeight(lines);
   const noData = lines.filter((l) => l.no_data);
   const counted = a ? fmtNum(a.weight_counted, 0) : '';
-  const incompleteText = t('kpi.incompleteHint', { items: noData.map((l) => l.name || l.indicator_code || l.key).join('、'), pct: counted });
+  const indicatorLabel = useIndicatorLabel();
+  const incompleteText = t('kpi.incompleteHint', { items: noData.map((l) => l.name || (l.indicator_code ? indicatorLabel(l.indicator_code) : l.key)).join('、'), pct: counted });
   const draft = a?.status === 'draft';
   const assessor = !!a && canOver(me?.grants, 'assess', a.unit_path);
   const editable = draft && assessor;
@@ -140,7 +141,7 @@ export default function AssessmentDetailPage() {
             </Col>
           </Row>
           {a.incomplete && <Alert type="warning" showIcon style={{ marginBottom: 12 }} data-testid="assessment-incomplete"
-            message={incompleteText} />}
+            message={draft ? `${incompleteText}${t('kpi.incompleteNeedsReason')}` : incompleteText} />}
           {draft && missing.length > 0 && <Alert type="warning" showIcon style={{ marginBottom: 12 }} message={t('kpi.missingScores', { items: missing.map((l) => l.name || l.key).join('、') })} />}
           <Form form={form} component={false}>
             <Table<AssessmentItemRead> size="small" rowKey="key" pagination={false} dataSource={lines} scroll={{ x: 1000 }} data-testid="assessment-items"
