@@ -1,7 +1,7 @@
 """Threshold crossings: the level of an indicator at a unit, judged again whenever it may move.
 
-A level (normal / warning / critical) is kept per (indicator, unit, period) in
-``kpi_threshold_state``; ``kpi.threshold.crossed`` is emitted once per change of it, up or
+A raised level (warning / critical) is kept per (indicator, unit, period) in
+``kpi_threshold_state`` (no row: normal); ``kpi.threshold.crossed`` is emitted once per change of it, up or
 down, naming the period. Each period is judged on its own: a late value raises its own
 period's warning, and a point for a later period never clears an earlier one's. Levels are
 judged after measurements arrive (``check_thresholds``), and again after the thresholds or
@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any, Callable, Iterable
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import utcnow
@@ -113,16 +112,18 @@ async def check_thresholds(session: AsyncSession, touched: list[Touched], *, lib
         if level is None:
             continue
         old = state.level if state is not None else "normal"
-        if state is None:
-            state = ThresholdState(indicator_id=ind.id, unit_id=unit_id, level=level, period=per, value=value,
-                                   changed_at=utcnow())
-            session.add(state)
-            states[(ind.id, unit_id, per)] = state
-        else:
-            state.value = value
         if level == old:
+            if state is not None:
+                state.value = value
             continue
-        state.level, state.changed_at = level, utcnow()
+        # only raised levels are kept: a period without a row is normal (daily points write no rows)
+        if level == "normal":
+            await session.delete(state)
+        elif state is None:
+            session.add(ThresholdState(indicator_id=ind.id, unit_id=unit_id, level=level, period=per, value=value,
+                                       changed_at=utcnow()))
+        else:
+            state.level, state.value, state.changed_at = level, value, utcnow()
         data = {"indicator_code": code, "unit_id": unit_id, "unit_path": path, "period": per, "value": value,
                 "level": level, "previous_level": old,
                 "threshold": ag.crossed_threshold(ind.direction, old, level, warning, critical),
@@ -138,35 +139,34 @@ async def check_thresholds(session: AsyncSession, touched: list[Touched], *, lib
 
 async def rejudge(session: AsyncSession, *, lib: ag.Library, indicator_ids: Iterable[int], cause: str,
                   under: str | None = None) -> list[dict[str, Any]]:
-    """After thresholds or targets changed: judge the held levels again, and the units that now watch.
+    """After thresholds or targets changed: judge the raised levels again, and the latest periods.
 
-    Judged again: every period whose level is raised, and each (indicator, unit)'s latest
-    judged period (older periods in order stay history). A unit with thresholds of its own but
-    no level yet is judged at the latest period measured under it.
+    Judged again: every period whose level is raised, and the latest period measured at each
+    unit (older periods in order stay history); a unit with thresholds of its own is judged at
+    the latest period measured under it.
     """
     ids = sorted(set(indicator_ids))
     if not ids:
         return []
     now = utcnow()
-    s = aliased(ThresholdState)
-    latest = (select(func.max(s.period)).where(s.indicator_id == ThresholdState.indicator_id,
-                                               s.unit_id == ThresholdState.unit_id).scalar_subquery())
     stmt = (select(ThresholdState.indicator_id, ThresholdState.unit_id, OrgUnit.path, ThresholdState.period)
-            .join(OrgUnit, OrgUnit.id == ThresholdState.unit_id)
-            .where(ThresholdState.indicator_id.in_(ids),
-                   (ThresholdState.level != "normal") | (ThresholdState.period == latest)))
+            .join(OrgUnit, OrgUnit.id == ThresholdState.unit_id).where(ThresholdState.indicator_id.in_(ids)))
     if under:
         stmt = stmt.where(OrgUnit.path.startswith(under, autoescape=True))
     touched: list[Touched] = [(i, u, path, per, now) for i, u, path, per in await session.execute(stmt)]
-    held = {(t[0], t[1]) for t in touched}
+    m = Measurement.__table__.c
+    for ind_id in ids:
+        inputs = [lib.by_code[c].id for c in lib.inputs_of(lib.by_id[ind_id].code)] or [ind_id]
+        latest = (select(m.unit_id, m.unit_path, func.max(m.period)).where(m.indicator_id.in_(inputs))
+                  .group_by(m.unit_id, m.unit_path))
+        if under:
+            latest = latest.where(m.unit_path.startswith(under, autoescape=True))
+        touched += [(ind_id, unit_id, path, per, now) for unit_id, path, per in await session.execute(latest)]
     rules = select(ThresholdRule.indicator_id, ThresholdRule.unit_id, ThresholdRule.unit_path) \
         .where(ThresholdRule.indicator_id.in_(ids))
     if under:
         rules = rules.where(ThresholdRule.unit_path.startswith(under, autoescape=True))
-    m = Measurement.__table__.c
     for ind_id, unit_id, path in await session.execute(rules):
-        if (ind_id, unit_id) in held:
-            continue
         inputs = [lib.by_code[c].id for c in lib.inputs_of(lib.by_id[ind_id].code)] or [ind_id]
         latest = (await session.execute(select(func.max(m.period)).where(
             m.indicator_id.in_(inputs), m.unit_path.startswith(path, autoescape=True)))).scalar()

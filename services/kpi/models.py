@@ -177,7 +177,7 @@ class ThresholdRule(Base):
 
 
 class ThresholdState(Base):
-    """The level of an indicator at a unit for one period: a crossing is a change of it.
+    """A raised level of an indicator at a unit for one period (no row: normal); a crossing is a change.
 
     Per period, not one per (indicator, unit): a late November value must raise November's
     warning after December's value arrived, and a stray future point must not clear it."""

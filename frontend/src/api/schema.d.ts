@@ -658,7 +658,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The level of every watched indicator at a unit, per period (latest first) */
+        /** The raised levels (warning, critical) of the indicators at a unit, per period (latest first); a period not listed is normal */
         get: operations["threshold_states_api_kpi_threshold_states_get"];
         put?: never;
         post?: never;

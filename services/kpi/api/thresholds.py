@@ -85,7 +85,8 @@ async def delete_threshold(threshold_id: int, request: Request, session: Session
     return Response(status_code=204)
 
 
-@router.get("/threshold-states", summary="The level of every watched indicator at a unit, per period (latest first)")
+@router.get("/threshold-states", summary="The raised levels (warning, critical) of the indicators at a unit, per period (latest first); "
+                                                  "a period not listed is normal")
 async def threshold_states(session: Session, principal: CurrentPrincipal, unit_id: int = Query(...),
                            period: str | None = Query(None, description="Only this period's levels")):
     unit = await unit_or_404(session, unit_id)

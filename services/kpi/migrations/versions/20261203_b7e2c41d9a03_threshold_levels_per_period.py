@@ -2,7 +2,8 @@
 
 A level was kept per (indicator, unit), so whichever period arrived last decided it: a late
 November value after December's was ignored, and a stray future point cleared a warning. The
-rows held so far are each one period's level and stay as they are.
+raised rows held so far are each one period's level and stay; normal rows go, as a period without
+a row is normal now (daily points would otherwise write a row each).
 
 Revision ID: b7e2c41d9a03
 Revises: 9c1e5b7a2f40
@@ -20,6 +21,7 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
+    op.execute("DELETE FROM kpi_threshold_state WHERE level = 'normal'")
     with op.batch_alter_table('kpi_threshold_state', schema=None) as batch_op:
         batch_op.drop_constraint('pk_kpi_threshold_state', type_='primary')
         batch_op.create_primary_key('pk_kpi_threshold_state', ['indicator_id', 'unit_id', 'period'])
