@@ -54,7 +54,9 @@ def period_text(value: str) -> str:
 
 # How a period field is documented, so integrators see the notation in the API document rather
 # than learning it from a 422. The pattern is documentation only: period_text() decides.
-PERIOD_DOC: dict[str, Any] = {"description": "A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15",
+PERIOD_DOC: dict[str, Any] = {"description": "A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15; "
+                                              "data is recorded for years near today (by default 10 back to 2 "
+                                              "ahead; further is refused with 422)",
                               "examples": ["2026-Q1"], "json_schema_extra": {"pattern": periods.PATTERN}}
 # A period in a request body.
 PeriodText = Annotated[str, AfterValidator(period_text), Field(**PERIOD_DOC)]

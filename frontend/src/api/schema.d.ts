@@ -2989,7 +2989,7 @@ export interface components {
             kind: "annual" | "routine";
             /**
              * Period
-             * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15
+             * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15; data is recorded for years near today (by default 10 back to 2 ahead; further is refused with 422)
              * @example 2026-Q1
              */
             period: string;
@@ -3224,7 +3224,7 @@ export interface components {
             note: string;
             /**
              * Period
-             * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15
+             * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15; data is recorded for years near today (by default 10 back to 2 ahead; further is refused with 422)
              * @example 2026-Q1
              */
             period: string;
@@ -4036,7 +4036,7 @@ export interface components {
             note: string;
             /**
              * Period
-             * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15
+             * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15; data is recorded for years near today (by default 10 back to 2 ahead; further is refused with 422)
              * @example 2026-Q1
              */
             period: string;
@@ -8488,7 +8488,7 @@ export interface operations {
                     measured_at?: string | null;
                     /**
                      * Period
-                     * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15
+                     * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15; data is recorded for years near today (by default 10 back to 2 ahead; further is refused with 422)
                      * @example 2026-Q1
                      */
                     period: string;
