@@ -27,14 +27,16 @@ async def on_followup_requested(session: AsyncSession, event: dict[str, Any]) ->
                                                       Plan.status.in_(("issued", "published")))
                                    .order_by(Plan.id.desc()))).scalars().all()
 
-    def covers(plan: Plan) -> bool:
+    def fit(plan: Plan) -> int:
+        """0 for a month covering the follow-up's period, 1 for a quarter, 2 for a year; 3 if none."""
         try:
-            return period(plan.period).contains(str(data.get("period") or ""))
-        except PeriodError:
-            return False
+            p = period(plan.period)
+            return ("month", "quarter", "year").index(p.kind.value) if p.contains(str(data.get("period"))) else 3
+        except (PeriodError, ValueError):
+            return 3
 
-    # nearest unit first; there, a plan covering the period (the finest: a month before its year)
-    plan = min(plans, key=lambda p: (ancestors.index(p.unit_id), not covers(p), -len(p.period)), default=None)
+    # nearest unit first; there, the finest plan covering the period (a month before its year)
+    plan = min(plans, key=lambda p: (ancestors.index(p.unit_id), fit(p)), default=None)
     if plan is None:
         return  # no live plan to hang it on; the improvement action in kpi still tracks it
     owner = f"；负责人：{data['owner_name']}" if data.get("owner_name") else ""

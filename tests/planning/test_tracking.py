@@ -132,3 +132,28 @@ async def test_a_kpi_followup_request_lands_on_this_weeks_agenda(company):
     tasks = (await company.planning.get("/api/planning/tasks", params={"plan_id": plan["id"]},
                                         headers=await company.as_("ops_director"))).json()["items"]
     assert [t["title"] for t in tasks] == ["客户走访"]
+
+
+async def test_a_kpi_followup_goes_to_the_plan_of_its_own_period(company):
+    month = await issued_monthly(company, due_offset_days=10)
+    from tests.planning.test_structure import issue
+    year = await issue(company, await company.create("market_mgr", **annual(
+        "MKT", "市场部年度计划", period=date.today().strftime("%Y"))))
+    assert year["id"] > month["id"]  # the newest live plan is the year's
+    tok = await company.org.post("/api/org/auth/token", data={
+        "grant_type": "client_credentials", "client_id": "svc-kpi", "client_secret": secret_for(DEMO_SERVICE_SECRET, "kpi")})
+    other = f"{date.today().year}-{'02' if date.today().month == 1 else '01'}-15"  # in the year, not this month
+    for per in (date.today().strftime("%Y-%m"), other):
+        event = {"id": str(uuid.uuid4()), "type": "kpi.followup.requested", "source": "kpi",
+                 "occurred_at": datetime.now(timezone.utc).isoformat(), "subject": "rule:1", "unit_path": "/1/7/8/",
+                 "data": {"kind": "meeting", "rule_id": 1, "action_id": 9, "indicator_code": "order_delay_days",
+                          "unit_id": DEMO_IDS["MKT-RES"], "unit_path": "/1/7/8/", "period": per, "value": 8,
+                          "title": f"订单延误 {per}", "owner_id": 5, "owner_name": "张市场部经理"}}
+        r = await company.planning.post("/api/planning/events", json=event, headers=bearer(tok.json()["access_token"]))
+        assert r.json() == {"status": "applied"}
+    week = of_date(date.today(), "week").text
+    agenda = (await company.planning.get(f"/api/planning/meetings/{week}/agenda",
+                                         headers=await company.as_("ops_director"))).json()
+    # this month's delay goes to the month's plan; another month's to the year's (no plan of its own is live)
+    assert [(d["plan_id"], d["text"].split("（")[0]) for d in agenda["decisions"]] == [
+        (month["id"], f"订单延误 {date.today().strftime('%Y-%m')}"), (year["id"], f"订单延误 {other}")]
