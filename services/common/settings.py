@@ -75,6 +75,8 @@ class ServiceSettings(BaseSettings):
     # (services.common.periods.recordable); a measurement for 2451 is refused with 422.
     period_years_back: int = 10
     period_years_ahead: int = 2
+    # Each service's audit chain head is signed by org this often (seconds; 0: never).
+    audit_anchor_seconds: float = 300.0
     # /metrics answers only with "Authorization: Bearer <this>" (Prometheus' bearer_token);
     # unset, it is not served at all.
     metrics_token: str = ""
