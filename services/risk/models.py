@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.audit import audit_model
@@ -158,6 +158,7 @@ class KriValue(Base):
     """Every value a KRI was given, whether posted to it or carried by a kpi event."""
 
     __tablename__ = "kri_value"
+    __table_args__ = (Index("ix_kri_value_kri_period", "kri_id", "period", "measured_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kri_id: Mapped[int] = mapped_column(ForeignKey("kri.id", ondelete="CASCADE"), index=True)
@@ -171,10 +172,10 @@ class KriValue(Base):
 
 
 class Alert(Base):
-    """An early warning (预警) on a KRI; one row per KRI episode, re-opened when it crosses again."""
+    """An early warning (预警) on a KRI for one period; re-opened when that period crosses again."""
 
     __tablename__ = "risk_alert"
-    __table_args__ = (Index("ix_risk_alert_status_unit", "status", "unit_id"),)
+    __table_args__ = (Index("ix_risk_alert_status_unit", "status", "unit_id"), UniqueConstraint("kri_id", "period"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kri_id: Mapped[int] = mapped_column(ForeignKey("kri.id", ondelete="CASCADE"), index=True)
