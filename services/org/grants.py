@@ -47,7 +47,8 @@ async def held_positions(session: AsyncSession, user_id: int, now: datetime | No
         held.append(HeldPosition(
             position_id=pos.id, position_title=pos.title, role_key=role.key, role_name=role.name,
             rights=tuple((r["right"], r["scope"]) for r in role.rights), unit_path=unit.path,
-            parent_path=parent_path(unit.path), company_path=company_path(unit.path, kinds)))
+            parent_path=parent_path(unit.path), company_path=company_path(unit.path, kinds),
+            heads_unit=pos.heads_unit))
     return held
 
 

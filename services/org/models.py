@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.audit import audit_model
@@ -59,6 +59,8 @@ class Position(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     role_id: Mapped[int] = mapped_column(ForeignKey("role.id"), index=True)
     title: Mapped[str] = mapped_column(String(100))
+    # The post that heads its unit (负责人): the unit's own members are its subordinates (下属) too.
+    heads_unit: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     responsibilities: Mapped[list] = mapped_column(JSON, default=list)
     requirements: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

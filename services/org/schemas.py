@@ -111,6 +111,8 @@ class PositionCreate(BaseModel):
     unit_id: int
     role_id: int
     title: str = Field(min_length=1, max_length=100)
+    heads_unit: bool = Field(False, description="The post heads its unit (负责人): the unit's own members are its "
+                                               "subordinates, so 'subordinates' rights reach the unit itself too")
     responsibilities: list[str] = Field(default_factory=list)
     requirements: JobRequirements = Field(default_factory=JobRequirements)
 
@@ -118,6 +120,7 @@ class PositionCreate(BaseModel):
 class PositionUpdate(BaseModel):
     role_id: int | None = None
     title: str | None = Field(None, min_length=1, max_length=100)
+    heads_unit: bool | None = None
     responsibilities: list[str] | None = None
     requirements: JobRequirements | None = None
 
@@ -127,6 +130,7 @@ class PositionRead(ORM):
     unit_id: int
     role_id: int
     title: str
+    heads_unit: bool
     responsibilities: list[str]
     requirements: JobRequirements
     version: int
@@ -293,6 +297,8 @@ class ExplainGrant(GrantRead):
     role_key: str | None = None
     role_name: str | None = None
     scope: str | None = None
+    heads_unit: bool | None = Field(None, description="The position heads its unit, so 'subordinates' reaches the "
+                                                      "unit itself as well as the units below")
     delegation_id: int | None = None
     delegated_by_user: str | None = None
 

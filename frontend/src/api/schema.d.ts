@@ -4512,6 +4512,11 @@ export interface components {
             delegated_by_user?: string | null;
             /** Delegation Id */
             delegation_id?: number | null;
+            /**
+             * Heads Unit
+             * @description The position heads its unit, so 'subordinates' reaches the unit itself as well as the units below
+             */
+            heads_unit?: boolean | null;
             /** Held At */
             held_at: string;
             /** Mode */
@@ -4754,6 +4759,12 @@ export interface components {
         };
         /** PositionCreate */
         "org.PositionCreate": {
+            /**
+             * Heads Unit
+             * @description The post heads its unit (负责人): the unit's own members are its subordinates, so 'subordinates' rights reach the unit itself too
+             * @default false
+             */
+            heads_unit: boolean;
             requirements?: components["schemas"]["org.JobRequirements"];
             /** Responsibilities */
             responsibilities?: string[];
@@ -4766,6 +4777,8 @@ export interface components {
         };
         /** PositionRead */
         "org.PositionRead": {
+            /** Heads Unit */
+            heads_unit: boolean;
             /** Id */
             id: number;
             requirements: components["schemas"]["org.JobRequirements"];
@@ -4782,6 +4795,8 @@ export interface components {
         };
         /** PositionUpdate */
         "org.PositionUpdate": {
+            /** Heads Unit */
+            heads_unit?: boolean | null;
             requirements?: components["schemas"]["org.JobRequirements"] | null;
             /** Responsibilities */
             responsibilities?: string[] | null;

@@ -57,7 +57,8 @@ async def create_position(body: PositionCreate, session: Session, principal: Cur
     unit = await _unit(session, body.unit_id)
     grant = admin_over(principal, unit)
     await _role(session, body.role_id)
-    pos = Position(unit_id=unit.id, role_id=body.role_id, title=body.title, responsibilities=body.responsibilities,
+    pos = Position(unit_id=unit.id, role_id=body.role_id, title=body.title, heads_unit=body.heads_unit,
+                   responsibilities=body.responsibilities,
                    requirements=body.requirements.model_dump())
     session.add(pos)
     await session.flush()

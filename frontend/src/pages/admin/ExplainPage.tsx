@@ -4,7 +4,7 @@ import { useExplain, useUsers } from '../../api/org';
 import type { Right } from '../../api/types';
 import { QueryState, UnitSelect, useUnitNames } from '../../components/common';
 import { useT } from '../../i18n';
-import { RIGHTS } from './rights';
+import { RIGHTS, scopeKey } from './rights';
 
 type Q = { user_id?: number; right?: Right; unit_id?: number };
 
@@ -42,10 +42,10 @@ export default function ExplainPage() {
                 { title: t('org.source'), dataIndex: 'source', render: (s: string) => <Tag>{t(`org.sourceKind.${s}`)}</Tag> },
                 { title: t('org.position'), dataIndex: 'position_title', render: (v: string | null, g) => v ?? g.delegated_by_user ?? '—' },
                 { title: t('org.role'), dataIndex: 'role_name', render: (v: string | null) => v ?? '—' },
-                { title: t('org.scopeLabel'), dataIndex: 'scope', render: (v: string | null) => (v ? t(`org.scope.${v}`) : '—') },
+                { title: t('org.scopeLabel'), dataIndex: 'scope', render: (v: string | null, g) => (v ? t(scopeKey(v, g.heads_unit)) : '—') },
                 { title: t('common.unit'), dataIndex: 'unit_path', render: (p: string) => byPath.get(p) ?? p },
                 { title: t('org.heldAt'), dataIndex: 'held_at', render: (p: string) => byPath.get(p) ?? p },
-                { title: t('org.mode'), dataIndex: 'mode' },
+                { title: t('org.mode'), dataIndex: 'mode', render: (m: string) => t(`org.modeName.${m}`) },
               ]} />
             </>
           )}
