@@ -9,6 +9,7 @@ from services.common.api import CursorParam, LimitParam, Page, check_if_match, e
 from services.common.db import Session
 from services.common.problems import Conflict, NotFound
 from services.common.security import CurrentPrincipal
+from services.org.admins import keeping_an_administrator
 from services.org.api.deps import ValidPosition, admin_over, request_id
 from services.org.journal import audit_change, emit
 from services.org.models import Assignment, Position, Role, Unit
@@ -80,9 +81,9 @@ async def update_position(position: ValidPosition, body: PositionUpdate, session
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
     if "role_id" in changes:
         await _role(session, changes["role_id"])
-    for k, v in changes.items():
-        setattr(position, k, v)
-    await session.flush()
+    async with keeping_an_administrator(session):
+        for k, v in changes.items():
+            setattr(position, k, v)
     after = _data(position)
     await audit_change(session, actor=principal, action="position.updated", subject_type="position",
                        subject_id=position.id, unit_path=unit.path, grant=grant, before=before, after=after,

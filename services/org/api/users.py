@@ -11,6 +11,7 @@ from services.common.db import Session
 from services.common.problems import Conflict, Forbidden, Invalid, NotFound
 from services.common.scoping import visible_to
 from services.common.security import CurrentPrincipal
+from services.org.admins import keeping_an_administrator
 from services.org.api.deps import AdminPrincipal, ValidAssignment, ValidUser, admin_over, request_id
 from services.org.journal import audit_change, emit
 from services.org.models import Assignment, Position, RefreshToken, Unit, User
@@ -89,8 +90,9 @@ async def update_user(user: ValidUser, body: UserUpdate, session: Session, princ
                       request: Request, response: Response):
     check_if_match(request, etag("user", user.id, user.version))
     before = _data(user)
-    for k, v in body.model_dump(exclude_unset=True, exclude_none=True).items():
-        setattr(user, k, v)
+    async with keeping_an_administrator(session):
+        for k, v in body.model_dump(exclude_unset=True, exclude_none=True).items():
+            setattr(user, k, v)
     if body.active is False:
         # A deactivated user keeps no live refresh token.
         for rt in (await session.execute(select(RefreshToken).where(RefreshToken.user_id == user.id,
@@ -182,8 +184,8 @@ async def update_assignment(assignment: ValidAssignment, body: AssignmentUpdate,
     if body.end_date is not None and body.end_date < assignment.start_date:
         raise Invalid("end_date must not be before start_date.", field="end_date")
     before = _assignment_data(assignment)
-    assignment.end_date = body.end_date
-    await session.flush()
+    async with keeping_an_administrator(session):
+        assignment.end_date = body.end_date
     after = _assignment_data(assignment)
     await audit_change(session, actor=principal, action="assignment.updated", subject_type="assignment",
                        subject_id=assignment.id, unit_path=unit.path, grant=grant, before=before, after=after,
@@ -200,7 +202,8 @@ async def delete_assignment(assignment: ValidAssignment, session: Session, princ
     grant = admin_over(principal, unit)
     check_if_match(request, etag("assignment", assignment.id, assignment.version))
     before = _assignment_data(assignment)
-    await session.delete(assignment)
+    async with keeping_an_administrator(session):
+        await session.delete(assignment)
     await audit_change(session, actor=principal, action="assignment.deleted", subject_type="assignment",
                        subject_id=before["id"], unit_path=unit.path, grant=grant, before=before,
                        request_id=request_id(request))
