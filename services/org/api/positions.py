@@ -10,7 +10,7 @@ from services.common.db import Session
 from services.common.problems import Conflict, NotFound
 from services.common.security import CurrentPrincipal
 from services.org.admins import keeping_an_administrator
-from services.org.api.deps import ValidPosition, admin_over, request_id
+from services.org.api.deps import ValidPosition, VisiblePosition, admin_over, positions_visible, request_id
 from services.org.journal import audit_change, emit
 from services.org.models import Assignment, Position, Role, Unit
 from services.org.schemas import PositionCreate, PositionRead, PositionUpdate
@@ -36,18 +36,19 @@ async def _role(session, role_id: int) -> Role:
     return role
 
 
-@router.get("", response_model=Page[PositionRead], summary="Positions (the org chart's posts)")
+@router.get("", response_model=Page[PositionRead],
+            summary="Positions (the org chart's posts) in the units you may view, and the ones you hold")
 async def list_positions(session: Session, principal: CurrentPrincipal, limit: int = LimitParam,
                          cursor: str | None = CursorParam, unit_id: int | None = Query(None)):
-    stmt = select(Position)
+    stmt = select(Position).where(positions_visible(principal))
     if unit_id is not None:
         stmt = stmt.where(Position.unit_id == unit_id)
     rows, nxt = await paginate(session, stmt, Position.id, limit=limit, cursor=cursor)
     return Page[PositionRead](items=[PositionRead.model_validate(p) for p in rows], next_cursor=nxt)
 
 
-@router.get("/{position_id}", response_model=PositionRead)
-async def get_position(position: ValidPosition, principal: CurrentPrincipal, response: Response):
+@router.get("/{position_id}", response_model=PositionRead, summary="A position the caller can see (404 otherwise)")
+async def get_position(position: VisiblePosition, response: Response):
     set_etag(response, etag("position", position.id, position.version))
     return position
 

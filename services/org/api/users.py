@@ -12,7 +12,8 @@ from services.common.problems import Conflict, Forbidden, Invalid, NotFound
 from services.common.scoping import visible_to
 from services.common.security import CurrentPrincipal
 from services.org.admins import keeping_an_administrator
-from services.org.api.deps import AdminPrincipal, ValidAssignment, ValidUser, admin_over, request_id
+from services.org.api.deps import (AdminPrincipal, ValidAssignment, ValidUser, VisibleUser, admin_over, request_id,
+                                   users_visible)
 from services.org.journal import audit_change, emit
 from services.org.models import Assignment, Position, RefreshToken, Unit, User
 from services.org.passwords import check_strength
@@ -47,11 +48,7 @@ async def list_users(session: Session, principal: CurrentPrincipal, limit: int =
                    .where(Unit.path.startswith(unit.path, autoescape=True), Assignment.start_date <= today,
                           (Assignment.end_date.is_(None)) | (Assignment.end_date >= today)))
         stmt = stmt.where(User.id.in_(in_unit))
-    if not is_admin(principal):
-        # Others see the people holding positions in the units they may view, and themselves.
-        holders = (select(Assignment.user_id).join(Position, Position.id == Assignment.position_id)
-                   .join(Unit, Unit.id == Position.unit_id).where(visible_to(principal, "view", Unit.path)))
-        stmt = stmt.where(User.id.in_(holders) | (User.id == (principal.user_id or -1)))
+    stmt = stmt.where(users_visible(principal))
     if q:
         like = f"%{q}%"
         stmt = stmt.where(User.username.ilike(like) | User.display_name.ilike(like))
@@ -59,8 +56,8 @@ async def list_users(session: Session, principal: CurrentPrincipal, limit: int =
     return Page[UserRead](items=[UserRead.model_validate(u) for u in rows], next_cursor=nxt)
 
 
-@router.get("/users/{user_id}", response_model=UserRead)
-async def get_user(user: ValidUser, principal: CurrentPrincipal, response: Response):
+@router.get("/users/{user_id}", response_model=UserRead, summary="A user the caller can see (404 otherwise)")
+async def get_user(user: VisibleUser, response: Response):
     set_etag(response, etag("user", user.id, user.version))
     return user
 
