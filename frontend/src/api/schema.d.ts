@@ -1197,7 +1197,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Positions (the org chart's posts) */
+        /** Positions (the org chart's posts) in the units you may view, and the ones you hold */
         get: operations["list_positions_api_org_positions_get"];
         put?: never;
         /** Create a position (admin over the unit) */
@@ -1215,7 +1215,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Position */
+        /** A position the caller can see (404 otherwise) */
         get: operations["get_position_api_org_positions__position_id__get"];
         put?: never;
         post?: never;
@@ -1360,7 +1360,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get User */
+        /** A user the caller can see (404 otherwise) */
         get: operations["get_user_api_org_users__user_id__get"];
         put?: never;
         post?: never;
