@@ -31,6 +31,7 @@ DEFAULT_PUBLIC_PATHS: list[str] = [
     "/api/org/auth/token",
     "/api/org/auth/revoke",
     "/api/org/.well-known/jwks.json",
+    "/api/org/auth/revoked",
     *[f"/api/{s}/{p}" for s in UPSTREAMS for p in ("openapi.json", "docs", "healthz", "readyz")],
 ]
 
@@ -54,6 +55,16 @@ class GatewaySettings(ServiceSettings):
     # Token bucket per client (token subject, else client IP). rps <= 0 disables it.
     rate_limit_rps: float = 50.0
     rate_limit_burst: int = 100
+
+    # The token endpoint's own limits: attempts per client address, failed password attempts
+    # per username (each costs org a deliberately slow hash).
+    signin_rate_per_address: float = 0.5
+    signin_burst_per_address: int = 20
+    signin_failures_per_minute: float = 1.0
+    signin_failure_burst: int = 5
+    # Proxies (addresses or networks) whose X-Forwarded-For is believed; none by default, so a
+    # client cannot name its own address. Behind nginx on the same host: ["127.0.0.1"].
+    trusted_proxies: list[str] = Field(default_factory=list)
 
     public_paths: list[str] = Field(default_factory=lambda: list(DEFAULT_PUBLIC_PATHS))
     spa_dir: Path = ROOT / "frontend" / "dist"

@@ -24,11 +24,13 @@ from services.common.events_api import Handler, events_router, webhooks_router
 from services.common.org_units import apply_unit_event, resync_until_done
 from services.common.outbox import EventTables
 from services.common.relay import Relay
+from services.common.revocation import REVOKED_PATH, Revocations
 from services.common.service_auth import ServiceTokens
 from services.common.migrate import head_revisions, is_current
-from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging
+from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging, metrics_allowed
 from services.common.problems import install_problem_handlers, problem_response
 from services.common.settings import ServiceSettings
+from services.common.text_guard import ControlCharacterGuard
 from services.common.tokens import JwksCache
 
 Hook = Callable[[FastAPI], Awaitable[None]]
@@ -72,6 +74,11 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
         try:
             for hook in on_startup:
                 await hook(app)
+            if getattr(app.state, "revocations", None) is None:
+                app.state.revocations = Revocations.from_url(
+                    settings.service_url("org") + REVOKED_PATH, app.state.http,
+                    refresh_seconds=settings.revocation_refresh_seconds)
+            tasks.append(asyncio.create_task(app.state.revocations.run_forever(), name=f"{service}-revocations"))
             if events is not None:
                 app.state.relay = Relay(db=app.state.db, tables=events, settings=settings,
                                         tokens=app.state.service_tokens, client=app.state.http)
@@ -109,10 +116,12 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     app.state.jwks = None
     app.state.service_tokens = None
     app.state.relay = None
+    app.state.revocations = None
     app.state.org_unit_model = org_unit_model
     app.state.metrics = Metrics(service)
     app.state.migration_heads = head_revisions(service)
     install_problem_handlers(app)
+    app.add_middleware(ControlCharacterGuard)
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics, logger_name=f"yunguan.{service}",
                        prefix=prefix)
 
@@ -139,8 +148,10 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
         return problem_response(503, "not-ready", "Not ready", f"{service} is not ready: {checks}",
                                 service=service, checks=checks)
 
-    @ops.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
-    async def metrics(request: Request) -> PlainTextResponse:
+    @ops.get("/metrics", summary="Prometheus metrics (with the metrics token)", response_class=PlainTextResponse)
+    async def metrics(request: Request):
+        if not metrics_allowed(settings.metrics_token, request.headers.get("authorization")):
+            return problem_response(404, "not-found", "Not found", "Not found.")
         return PlainTextResponse(request.app.state.metrics.render(),
                                  media_type="text/plain; version=0.0.4; charset=utf-8")
 

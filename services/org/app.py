@@ -5,11 +5,13 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.common.app import create_service_app
+from services.common.revocation import Revocations
 from services.common.settings import ServiceSettings, settings_for
 from services.common.tokens import JwksCache, verify
 from services.org.api import auth, clients, delegations, positions, roles, units, users
 from services.org.models import AuditEntry, events
 from services.org.passwords import Passwords
+from services.org.revocations import revoked_subjects
 from services.org.seed import ensure_roles, seed_demo
 from services.org.signing import KeyStore
 from services.org.signin import LocalServiceTokens, provision_service_clients
@@ -19,7 +21,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or settings_for("org")
 
     async def start(app: FastAPI) -> None:
-        app.state.passwords = Passwords(time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib)
+        app.state.passwords = Passwords(time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib,
+                                        max_concurrent=settings.argon2_max_concurrent,
+                                        queue_seconds=settings.argon2_queue_seconds)
         keys = KeyStore()
         async with app.state.db.writer() as session:
             await keys.load(session)
@@ -32,6 +36,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         # Org verifies and issues its own tokens from memory: no HTTP round trip to itself.
         app.state.jwks = _LocalJwks(keys)
         app.state.service_tokens = LocalServiceTokens(settings, keys)
+        app.state.revocations = Revocations(lambda: _revoked_from_db(app), refresh_seconds=settings.revocation_refresh_seconds)
+        await app.state.revocations.refresh()
 
     return create_service_app(
         settings, title="Yunguan org 组织与权限",
@@ -40,6 +46,12 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                  clients.router],
         on_startup=[start], audit_model=AuditEntry, events=events,
         periodic=[(KEY_RELOAD_SECONDS, reload_keys)])
+
+
+async def _revoked_from_db(app: FastAPI) -> list[dict]:
+    # org reads its own tables: no HTTP round trip to itself
+    async with app.state.db.reader() as session:
+        return await revoked_subjects(session, app.state.settings)
 
 
 # Replicas pick up a key rotated on another replica within this time (well inside a token's life).

@@ -19,6 +19,7 @@ from services.org.authority import scope_target
 from services.org.grants import held_positions, incoming_delegations, user_grants
 from services.org.journal import audit_change
 from services.org.models import SigningKeyRecord, Unit, User
+from services.org.revocations import revoked_subjects
 from services.org.schemas import (ExplainGrant, ExplainRead, GrantRead, HeldPositionRead, KeyRead, MeRead,
                                   TokenResponse, UserRead)
 
@@ -53,10 +54,14 @@ async def token(request: Request, response: Response, session: Session,
     if grant_type == "password":
         if not username or password is None:
             raise signin.OAuthError("invalid_request", "Send both username and password.")
-        await signin.check_lockout(session, settings, username)
-        user = (await session.execute(select(User).where(User.username == username))).scalar_one_or_none()
-        ok = await request.app.state.passwords.verify_async(user.password_hash if user else None, password)
-        if not ok or not user.active:
+        # Look up and hash outside the write transaction: on SQLite it holds the database's one
+        # write lock, and a slow hash under it would queue every other write (and sign-in) behind it.
+        async with request.app.state.db.reader() as lookup:
+            await signin.check_lockout(lookup, settings, username)
+            found = (await lookup.execute(select(User).where(User.username == username))).scalar_one_or_none()
+        ok = await request.app.state.passwords.verify_async(found.password_hash if found else None, password)
+        user = await session.get(User, found.id) if ok and found else None
+        if not ok or user is None or not user.active:
             await signin.record_failure(session, username)
             await session.commit()
             raise signin.OAuthError("invalid_grant", "The username or password is not correct.")
@@ -92,6 +97,12 @@ async def revoke(request: Request, session: Session, token: Annotated[str, Form(
         await audit_change(session, actor="anonymous", action="auth.revoked", subject_type="refresh_token",
                            subject_id="family", request_id=request_id(request))
     return {}
+
+
+@router.get("/auth/revoked", summary="Subjects whose tokens are refused before they expire (public, like a CRL)")
+async def revoked(request: Request, response: Response, session: Session):
+    response.headers["Cache-Control"] = "no-store"
+    return {"subjects": await revoked_subjects(session, request.app.state.settings), "generated_at": utcnow()}
 
 
 @router.get("/.well-known/jwks.json", summary="Public keys that verify Yunguan access tokens")
