@@ -915,6 +915,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/org/auth/revoked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Subjects whose tokens are refused before they expire (public, like a CRL) */
+        get: operations["revoked_api_org_auth_revoked_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/auth/token": {
         parameters: {
             query?: never;
@@ -9601,6 +9618,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.HTTPValidationError"];
+                };
+            };
+        };
+    };
+    revoked_api_org_auth_revoked_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
         };
