@@ -16,8 +16,8 @@ from services.org.grants import held_positions
 from services.org.models import Assignment, Position, Role, Unit, User
 
 
-async def company_admins(session: AsyncSession) -> dict[str, set[int]]:
-    """Active users holding ``admin`` over a whole company through their own positions, by the company's path.
+async def company_admins(session: AsyncSession) -> dict[int, set[int]]:
+    """Active users holding ``admin`` over a whole company through their own positions, by the company's unit id.
 
     Only positions held with no end date count (an assignment ending today still holds today, and
     the company would have no administrator tomorrow); nor do delegations, which end on their own.
@@ -27,11 +27,11 @@ async def company_admins(session: AsyncSession) -> dict[str, set[int]]:
         .join(Position, Position.id == Assignment.position_id).join(Role, Role.id == Position.role_id)
         .where(User.active.is_(True)))).all()
     candidates = sorted({uid for uid, rights in rows if any(r.get("right") == Right.admin for r in rights or [])})
-    out: dict[str, set[int]] = {}
+    out: dict[int, set[int]] = {}
     for uid in candidates:
         for g in (g for h in await held_positions(session, uid, for_good=True) for g in position_grants(h)):
             if g.right == Right.admin and g.mode == Mode.subtree and is_root_path(g.unit_path):
-                out.setdefault(g.unit_path, set()).add(uid)
+                out.setdefault(int(g.unit_path.strip("/")), set()).add(uid)  # by id: a moved company keeps it
     return out
 
 
@@ -42,9 +42,11 @@ async def keeping_an_administrator(session: AsyncSession) -> AsyncIterator[None]
     yield
     await session.flush()
     after = await company_admins(session)
-    lost = sorted(path for path, users in before.items() if users and not after.get(path))
+    # A company moved under another is part of that one now; only companies still of their own need theirs.
+    roots = set((await session.execute(select(Unit.id).where(Unit.parent_id.is_(None)))).scalars())
+    lost = sorted(unit_id for unit_id, users in before.items() if users and unit_id in roots and not after.get(unit_id))
     if lost:
-        names = "、".join((await session.execute(select(Unit.name).where(Unit.path.in_(lost)).order_by(Unit.path)))
+        names = "、".join((await session.execute(select(Unit.name).where(Unit.id.in_(lost)).order_by(Unit.id)))
                          .scalars())
         raise Conflict(f"This change would leave {names} without an administrator: keep at least one active user "
                        f"holding the 'admin' right over the whole company.",

@@ -1,6 +1,9 @@
 """The company never loses its last administrator: role edits, position changes, ended assignments and
 deactivations that would leave it without one are refused (409, saying why in the caller's language)."""
 
+from datetime import date
+
+from services.org.models import Assignment, Position
 from tests.org.conftest import auth, sign_in, unit_by_code
 from tests.org.test_signin import claims_of
 from tests.support import bearer
@@ -84,3 +87,36 @@ async def test_with_a_second_administrator_the_first_may_step_down(org):
     admin2 = bearer((await sign_in(org, "admin2", "Admin2#2026"))["access_token"])
     s_url = f"/api/org/users/{second['id']}"
     refused(await org.patch(s_url, headers=await etag_of(org, admin2, s_url), json={"active": False}))
+
+
+async def test_moving_the_department_of_the_companys_only_lasting_administrator_to_another_company_is_refused(org):
+    admin, roles, me, assignment = await admin_setup(org)
+    hq = await unit_by_code(org, admin, "HDGAS")
+    other = (await org.post("/api/org/units", headers=admin, json={
+        "parent_id": None, "name": "华南燃气有限公司", "code": "HNGAS", "kind": "company"})).json()
+    it = (await org.post("/api/org/units", headers=admin, json={
+        "parent_id": hq["id"], "name": "信息部", "code": "IT", "kind": "department"})).json()
+
+    it_admin = (await org.post("/api/org/users", headers=admin, json={
+        "username": "it_admin", "display_name": "信息部管理员", "password": "ItAdmin#2026"})).json()
+    pos = (await org.post("/api/org/positions", headers=admin, json={
+        "unit_id": it["id"], "role_id": roles["system_admin"]["id"], "title": "信息系统管理员"})).json()
+    assert (await org.post("/api/org/assignments", headers=admin, json={  # admin of 华东燃气 from inside 信息部
+        "user_id": it_admin["id"], "position_id": pos["id"], "start_date": "2026-01-01"})).status_code == 201
+    # nobody administers a new company yet: its first administrator's post is put in place directly
+    async with org.app.state.db.writer() as s:
+        pos = Position(unit_id=other["id"], role_id=roles["system_admin"]["id"], title="华南系统管理员")
+        s.add(pos)
+        await s.flush()
+        s.add(Assignment(user_id=me["id"], position_id=pos.id, start_date=date(2026, 1, 1)))
+        await s.commit()
+    # the first administrator leaves 华东燃气 at the end of the year: 信息部's is its lasting one
+    a_url = f"/api/org/assignments/{assignment['id']}"
+    ends = await org.patch(a_url, headers=admin | {"If-Match": f'"assignment-{assignment["id"]}-v{assignment["version"]}"'},
+                           json={"end_date": "2026-12-31"})
+    assert ends.status_code == 200, ends.text
+    admin = await auth(org, "admin")  # a token with the new grants over 华南燃气
+    move = await org.post(f"/api/org/units/{it['id']}/move", headers=await etag_of(org, admin, f"/api/org/units/{it['id']}"),
+                          json={"parent_id": other["id"]})
+    refused(move)
+    assert (await org.get(f"/api/org/units/{it['id']}", headers=admin)).json()["parent_id"] == hq["id"]
