@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
-
 from sqlalchemy import select, true
 
 from services.common.api import load_or_404
