@@ -18,6 +18,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import PlainTextResponse
 from sqlalchemy import text
 
+from services.common.anchoring import anchor_now, fetch_from_org, send_to_org
 from services.common.audit_api import audit_router
 from services.common.db import Database
 from services.common.events_api import Handler, events_router, webhooks_router
@@ -92,7 +93,10 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
 
                 tasks.append(asyncio.create_task(sync_then_hooks(), name=f"{service}-org-sync"))
             if settings.relay_enabled:
-                for seconds, job in periodic:
+                jobs = list(periodic)
+                if audit_model is not None and settings.audit_anchor_seconds > 0:
+                    jobs.append((settings.audit_anchor_seconds, anchor_now))
+                for seconds, job in jobs:
                     tasks.append(asyncio.create_task(_every(app, seconds, job), name=f"{service}-{job.__name__}"))
             yield
         finally:
@@ -118,6 +122,10 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     app.state.relay = None
     app.state.revocations = None
     app.state.org_unit_model = org_unit_model
+    app.state.audit_model = audit_model
+    app.state.anchored_head = None
+    app.state.anchor_sink = send_to_org  # org signs its own chain's heads locally (services.org.app)
+    app.state.anchor_source = fetch_from_org
     app.state.metrics = Metrics(service)
     app.state.migration_heads = head_revisions(service)
     install_problem_handlers(app)

@@ -253,7 +253,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Verify the hash chain (admin) */
+        /** Verify the hash chain and org's signed anchors of it (admin) */
         get: operations["verify_audit_api_kpi_audit_verify_get"];
         put?: never;
         post?: never;
@@ -881,6 +881,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/org/audit/anchors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Signed heads of the audit chains (admin, or a Yunguan service) */
+        get: operations["list_anchors_api_org_audit_anchors_get"];
+        put?: never;
+        /** Sign this service's audit chain head (Yunguan services only) */
+        post: operations["create_anchor_api_org_audit_anchors_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/audit/verify": {
         parameters: {
             query?: never;
@@ -888,7 +906,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Verify the hash chain (admin) */
+        /** Verify the hash chain and org's signed anchors of it (admin) */
         get: operations["verify_audit_api_org_audit_verify_get"];
         put?: never;
         post?: never;
@@ -1517,7 +1535,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Verify the hash chain (admin) */
+        /** Verify the hash chain and org's signed anchors of it (admin) */
         get: operations["verify_audit_api_planning_audit_verify_get"];
         put?: never;
         post?: never;
@@ -2256,7 +2274,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Verify the hash chain (admin) */
+        /** Verify the hash chain and org's signed anchors of it (admin) */
         get: operations["verify_audit_api_risk_audit_verify_get"];
         put?: never;
         post?: never;
@@ -3154,6 +3172,22 @@ export interface components {
         };
         /** AuditVerifyRead */
         "kpi.AuditVerifyRead": {
+            /**
+             * Anchored To
+             * @description The last entry org signed (and the chain still holds)
+             */
+            anchored_to?: number | null;
+            /**
+             * Anchors
+             * @description Signed anchors checked against the chain
+             * @default 0
+             */
+            anchors: number;
+            /**
+             * Anchors Error
+             * @description Why no anchors could be checked (org unreachable)
+             */
+            anchors_error?: string | null;
             /** Broken At */
             broken_at?: number | null;
             /** Entries */
@@ -4177,6 +4211,34 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** AnchorCreate */
+        "org.AnchorCreate": {
+            /** Hash */
+            hash: string;
+            /** Seq */
+            seq: number;
+        };
+        /** AnchorList */
+        "org.AnchorList": {
+            /** Items */
+            items: components["schemas"]["org.AnchorRead"][];
+        };
+        /** AnchorRead */
+        "org.AnchorRead": {
+            /**
+             * Anchor
+             * @description RS256 JWS over {iss, typ: audit-anchor, service, seq, hash, iat}; verify with org's JWKS
+             */
+            anchor: string;
+            /** At */
+            at?: string | null;
+            /** Hash */
+            hash: string;
+            /** Seq */
+            seq: number;
+            /** Service */
+            service: string;
+        };
         /** AssignmentCreate */
         "org.AssignmentCreate": {
             /** End Date */
@@ -4270,6 +4332,22 @@ export interface components {
         };
         /** AuditVerifyRead */
         "org.AuditVerifyRead": {
+            /**
+             * Anchored To
+             * @description The last entry org signed (and the chain still holds)
+             */
+            anchored_to?: number | null;
+            /**
+             * Anchors
+             * @description Signed anchors checked against the chain
+             * @default 0
+             */
+            anchors: number;
+            /**
+             * Anchors Error
+             * @description Why no anchors could be checked (org unreachable)
+             */
+            anchors_error?: string | null;
             /** Broken At */
             broken_at?: number | null;
             /** Entries */
@@ -5274,6 +5352,22 @@ export interface components {
         };
         /** AuditVerifyRead */
         "planning.AuditVerifyRead": {
+            /**
+             * Anchored To
+             * @description The last entry org signed (and the chain still holds)
+             */
+            anchored_to?: number | null;
+            /**
+             * Anchors
+             * @description Signed anchors checked against the chain
+             * @default 0
+             */
+            anchors: number;
+            /**
+             * Anchors Error
+             * @description Why no anchors could be checked (org unreachable)
+             */
+            anchors_error?: string | null;
             /** Broken At */
             broken_at?: number | null;
             /** Entries */
@@ -6651,6 +6745,22 @@ export interface components {
         };
         /** AuditVerifyRead */
         "risk.AuditVerifyRead": {
+            /**
+             * Anchored To
+             * @description The last entry org signed (and the chain still holds)
+             */
+            anchored_to?: number | null;
+            /**
+             * Anchors
+             * @description Signed anchors checked against the chain
+             * @default 0
+             */
+            anchors: number;
+            /**
+             * Anchors Error
+             * @description Why no anchors could be checked (org unreachable)
+             */
+            anchors_error?: string | null;
             /** Broken At */
             broken_at?: number | null;
             /** Entries */
@@ -9556,6 +9666,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.Page_AuditEntryRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_anchors_api_org_audit_anchors_get: {
+        parameters: {
+            query?: {
+                service?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.AnchorList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_anchor_api_org_audit_anchors_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.AnchorCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.AnchorRead"];
                 };
             };
             /** @description Validation Error */
