@@ -2,7 +2,7 @@
  * linked to the page where it is done. */
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
-import { Alert, Badge, Card, Col, Empty, List, Row, Space, Tag, Typography } from 'antd';
+import { Alert, Badge, Card, Col, List, Row, Space, Tag, Typography } from 'antd';
 import { useInbox } from '../../api/inbox';
 import type { InboxPart, InboxRead } from '../../api/types';
 import { QueryState, StatusTag, useUnitNames } from '../../components/common';
@@ -19,7 +19,8 @@ function Group({ part, count, rows, extra }: { part: InboxPart; count: number; r
     <Card size="small" data-testid={`inbox-${part}`} extra={extra}
       title={<Space>{t(`inbox.parts.${part}`)}<Badge count={count} showZero color={count ? '#1677ff' : '#bfbfbf'} /></Space>}>
       <List size="small" dataSource={rows}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t(`inbox.empty.${part}`)} /> }}
+        // nothing waiting is the good case: one quiet line, not an illustration the size of a list
+        locale={{ emptyText: <Typography.Text type="secondary">{t(`inbox.empty.${part}`)}</Typography.Text> }}
         renderItem={(r) => (
           <List.Item key={r.key} actions={[<Link key="go" to={r.href}>{r.action}</Link>]}>
             <List.Item.Meta title={<Link to={r.href}>{r.title}</Link>} description={r.description} />
