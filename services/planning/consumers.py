@@ -27,8 +27,9 @@ async def on_followup_requested(session: AsyncSession, event: dict[str, Any]) ->
     if plan is None:
         return  # no live plan to hang it on; the improvement action in kpi still tracks it
     today = date.today()
-    text = f"{data.get('title') or data['indicator_code']}（{data['indicator_code']} = {data.get('value')}，" \
-           f"{data.get('period', '')}）"
+    # the people at the meeting read the indicator's name (events from before kpi sent it carry the code only)
+    name = data.get("indicator_name") or data["indicator_code"]
+    text = f"{data.get('title') or name}（{name} = {data.get('value')}，{data.get('period', '')}）"
     task = PlanTask(plan_id=plan.id, title=text[:300], measures="由KPI异常规则提请周例会讨论", unit_id=unit.id,
                     start=today, due=today + timedelta(days=7), milestones=[], source="meeting")
     session.add(task)

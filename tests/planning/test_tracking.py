@@ -107,14 +107,18 @@ async def test_task_owners_update_their_own_tasks(company):
                                          json={"progress": 10})).status_code == 403
 
 
+def followup_event(**extra) -> dict:
+    return {"id": str(uuid.uuid4()), "type": "kpi.followup.requested", "source": "kpi",
+            "occurred_at": datetime.now(timezone.utc).isoformat(), "subject": "rule:1",
+            "unit_path": "/1/7/8/", "data": {"kind": "meeting", "rule_id": 1, "action_id": 5,
+                                             "indicator_code": "order_delay_days", "unit_id": DEMO_IDS["MKT-RES"],
+                                             "unit_path": "/1/7/8/", "period": "2027-01", "value": 7,
+                                             "title": "订单延误超过5天", **extra}}
+
+
 async def test_a_kpi_followup_request_lands_on_this_weeks_agenda(company):
     plan = await issued_monthly(company, due_offset_days=10)
-    event = {"id": str(uuid.uuid4()), "type": "kpi.followup.requested", "source": "kpi",
-             "occurred_at": datetime.now(timezone.utc).isoformat(), "subject": "rule:1",
-             "unit_path": "/1/7/8/", "data": {"kind": "meeting", "rule_id": 1, "action_id": 5,
-                                              "indicator_code": "order_delay_days", "unit_id": DEMO_IDS["MKT-RES"],
-                                              "unit_path": "/1/7/8/", "period": "2027-01", "value": 7,
-                                              "title": "订单延误超过5天"}}
+    event = followup_event()
     # kpi delivers with its own service token, from org's client-credentials grant
     tok = await company.org.post("/api/org/auth/token", data={
         "grant_type": "client_credentials", "client_id": "svc-kpi", "client_secret": secret_for(DEMO_SERVICE_SECRET, "kpi")})
@@ -125,3 +129,17 @@ async def test_a_kpi_followup_request_lands_on_this_weeks_agenda(company):
                                          headers=await company.as_("ops_director"))).json()
     assert [d["plan_id"] for d in agenda["decisions"]] == [plan["id"]]
     assert "订单延误超过5天" in agenda["decisions"][0]["text"]
+
+
+async def test_a_followup_task_names_the_indicator_not_its_code(company):
+    await issued_monthly(company, due_offset_days=10)
+    tok = await company.org.post("/api/org/auth/token", data={
+        "grant_type": "client_credentials", "client_id": "svc-kpi", "client_secret": secret_for(DEMO_SERVICE_SECRET, "kpi")})
+    r = await company.planning.post("/api/planning/events", json=followup_event(indicator_name="订单延期天数"),
+                                    headers=bearer(tok.json()["access_token"]))
+    assert r.json() == {"status": "applied"}
+    week = of_date(date.today(), "week").text
+    agenda = (await company.planning.get(f"/api/planning/meetings/{week}/agenda",
+                                         headers=await company.as_("ops_director"))).json()
+    [decision] = agenda["decisions"]
+    assert decision["text"] == "订单延误超过5天（订单延期天数 = 7，2027-01）" and "order_delay_days" not in decision["text"]
