@@ -26,7 +26,7 @@ from services.common.outbox import EventTables
 from services.common.relay import Relay
 from services.common.service_auth import ServiceTokens
 from services.common.migrate import head_revisions, is_current
-from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging
+from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging, metrics_allowed
 from services.common.problems import install_problem_handlers, problem_response
 from services.common.settings import ServiceSettings
 from services.common.tokens import JwksCache
@@ -139,8 +139,10 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
         return problem_response(503, "not-ready", "Not ready", f"{service} is not ready: {checks}",
                                 service=service, checks=checks)
 
-    @ops.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
-    async def metrics(request: Request) -> PlainTextResponse:
+    @ops.get("/metrics", summary="Prometheus metrics (with the metrics token)", response_class=PlainTextResponse)
+    async def metrics(request: Request):
+        if not metrics_allowed(settings.metrics_token, request.headers.get("authorization")):
+            return problem_response(404, "not-found", "Not found", "Not found.")
         return PlainTextResponse(request.app.state.metrics.render(),
                                  media_type="text/plain; version=0.0.4; charset=utf-8")
 
