@@ -11,6 +11,8 @@ import { useSession } from '../../app/session';
 import { useT } from '../../i18n';
 import { links } from './links';
 
+const PAGE = 5;
+
 type Row = { key: string | number; title: ReactNode; href: string; action: string; description: ReactNode };
 
 function Group({ part, count, rows, extra }: { part: InboxPart; count: number; rows: Row[]; extra?: ReactNode }) {
@@ -18,7 +20,7 @@ function Group({ part, count, rows, extra }: { part: InboxPart; count: number; r
   return (
     <Card size="small" data-testid={`inbox-${part}`} extra={extra}
       title={<Space>{t(`inbox.parts.${part}`)}<Badge count={count} showZero color={count ? '#1677ff' : '#bfbfbf'} /></Space>}>
-      <List size="small" dataSource={rows}
+      <List size="small" dataSource={rows} pagination={rows.length > PAGE ? { pageSize: PAGE, size: 'small' } : false}
         // nothing waiting is the good case: one quiet line, not an illustration the size of a list
         locale={{ emptyText: <Typography.Text type="secondary">{t(`inbox.empty.${part}`)}</Typography.Text> }}
         renderItem={(r) => (
