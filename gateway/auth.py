@@ -13,6 +13,7 @@ import time
 from collections import OrderedDict
 from typing import Callable
 
+from services.common.revocation import Revocations
 from services.common.tokens import JwksCache, TokenError
 
 
@@ -63,11 +64,18 @@ class TokenCache:
 class EdgeAuth:
     """Turns an ``Authorization`` header value into the token's subject, or refuses."""
 
-    def __init__(self, jwks: JwksCache, *, issuer: str, audience: str, cache: TokenCache):
+    def __init__(self, jwks: JwksCache, *, issuer: str, audience: str, cache: TokenCache,
+                 revocations: Revocations | None = None):
         self.jwks = jwks
         self.issuer = issuer
         self.audience = audience
         self.cache = cache
+        self.revocations = revocations or Revocations.static()
+
+    def _not_revoked(self, subject: str) -> str:
+        if self.revocations.revoked(subject):
+            raise AuthRefused("The access token was refused: its user was deactivated or its client revoked.")
+        return subject
 
     async def subject(self, authorization: bytes | None) -> str:
         if not authorization:
@@ -78,7 +86,7 @@ class EdgeAuth:
             raise AuthRefused("Sign in first: send 'Authorization: Bearer <access token>'.")
         subject = self.cache.get(token)
         if subject is not None:
-            return subject
+            return self._not_revoked(subject)
         try:
             text = token.decode("ascii")
         except UnicodeDecodeError:
@@ -98,4 +106,4 @@ class EdgeAuth:
         exp = claims.get("exp")
         if isinstance(exp, (int, float)):
             self.cache.put(token, subject, float(exp))
-        return subject
+        return self._not_revoked(subject)

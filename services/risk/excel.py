@@ -6,13 +6,13 @@ errors naming the row and column, so the caller can refuse the whole file before
 
 from __future__ import annotations
 
-import io
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from services.common.sheets import UploadRejected, cell_value, read_xlsx, workbook_bytes
 from services.risk.schemas import CATEGORY_LABELS, STRATEGY_LABELS
 
 SHEET = "风险登记表"
@@ -58,18 +58,20 @@ def write_register(rows: list[dict[str, Any]]) -> bytes:
                 v = LEVEL_LABELS.get(v, v)
             elif key == "status" and v:
                 v = STATUS_LABELS.get(v, v)
-            out.append(v)
+            out.append(cell_value(v))
         ws.append(out)
     ws.freeze_panes = "A2"
     for col, width in zip("ABCDEFGHIJKLMNOPQRS", (10, 28, 40, 10, 14, 16, 10, 12, 8, 8, 8, 10, 10, 12, 12, 10, 30, 10, 14)):
         ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 class SheetError(Exception):
     """The file is not a register sheet at all (not xlsx, no header…)."""
+
+    def __init__(self, message: str, zh: str | None = None):
+        super().__init__(message)
+        self.zh = zh
 
 
 def _int(v: Any, lo: int | None = None, hi: int | None = None) -> int:
@@ -99,11 +101,9 @@ def _date(v: Any) -> date:
 def read_register(content: bytes) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Rows (with their sheet row number under ``_row``) and errors ``{row, column, field, message}``."""
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise SheetError("The file is not an Excel workbook (.xlsx).") from exc
-    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
+        it = iter(read_xlsx(content, max_rows=MAX_ROWS, sheet=SHEET))
+    except UploadRejected as exc:
+        raise SheetError(exc.message, zh=exc.zh) from exc
     header = next(it, None)
     if not header:
         raise SheetError("The sheet is empty; the first row must hold the column headers.")

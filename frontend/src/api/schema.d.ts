@@ -253,7 +253,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Verify the hash chain (admin) */
+        /** Verify the hash chain and org's signed anchors of it (admin) */
         get: operations["verify_audit_api_kpi_audit_verify_get"];
         put?: never;
         post?: never;
@@ -881,6 +881,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/org/audit/anchors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Signed heads of the audit chains (admin, or a Yunguan service) */
+        get: operations["list_anchors_api_org_audit_anchors_get"];
+        put?: never;
+        /** Sign this service's audit chain head (Yunguan services only) */
+        post: operations["create_anchor_api_org_audit_anchors_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/audit/verify": {
         parameters: {
             query?: never;
@@ -888,7 +906,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Verify the hash chain (admin) */
+        /** Verify the hash chain and org's signed anchors of it (admin) */
         get: operations["verify_audit_api_org_audit_verify_get"];
         put?: never;
         post?: never;
@@ -909,6 +927,23 @@ export interface paths {
         put?: never;
         /** Revoke a refresh token (and its family) */
         post: operations["revoke_api_org_auth_revoke_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/auth/revoked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Subjects whose tokens are refused before they expire (public, like a CRL) */
+        get: operations["revoked_api_org_auth_revoked_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1500,7 +1535,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Verify the hash chain (admin) */
+        /** Verify the hash chain and org's signed anchors of it (admin) */
         get: operations["verify_audit_api_planning_audit_verify_get"];
         put?: never;
         post?: never;
@@ -1536,8 +1571,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record a balancing adjustment (综合平衡) with its reason */
+        /** Propose a balancing adjustment (综合平衡) of one child plan's target, with its reason */
         post: operations["add_adjustment_api_planning_consolidation_adjustments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/consolidation/adjustments/{adjustment_id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply a proposed adjustment: the child plan's target changes, with the reason in its history (plan right over the company; not by the proposer) */
+        post: operations["apply_adjustment_api_planning_consolidation_adjustments__adjustment_id__apply_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2290,7 +2342,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Verify the hash chain (admin) */
+        /** Verify the hash chain and org's signed anchors of it (admin) */
         get: operations["verify_audit_api_risk_audit_verify_get"];
         put?: never;
         post?: never;
@@ -3223,6 +3275,22 @@ export interface components {
         };
         /** AuditVerifyRead */
         "kpi.AuditVerifyRead": {
+            /**
+             * Anchored To
+             * @description The last entry org signed (and the chain still holds)
+             */
+            anchored_to?: number | null;
+            /**
+             * Anchors
+             * @description Signed anchors checked against the chain
+             * @default 0
+             */
+            anchors: number;
+            /**
+             * Anchors Error
+             * @description Why no anchors could be checked (org unreachable)
+             */
+            anchors_error?: string | null;
             /** Broken At */
             broken_at?: number | null;
             /** Entries */
@@ -4246,6 +4314,34 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** AnchorCreate */
+        "org.AnchorCreate": {
+            /** Hash */
+            hash: string;
+            /** Seq */
+            seq: number;
+        };
+        /** AnchorList */
+        "org.AnchorList": {
+            /** Items */
+            items: components["schemas"]["org.AnchorRead"][];
+        };
+        /** AnchorRead */
+        "org.AnchorRead": {
+            /**
+             * Anchor
+             * @description RS256 JWS over {iss, typ: audit-anchor, service, seq, hash, iat}; verify with org's JWKS
+             */
+            anchor: string;
+            /** At */
+            at?: string | null;
+            /** Hash */
+            hash: string;
+            /** Seq */
+            seq: number;
+            /** Service */
+            service: string;
+        };
         /** AssignmentCreate */
         "org.AssignmentCreate": {
             /** End Date */
@@ -4339,6 +4435,22 @@ export interface components {
         };
         /** AuditVerifyRead */
         "org.AuditVerifyRead": {
+            /**
+             * Anchored To
+             * @description The last entry org signed (and the chain still holds)
+             */
+            anchored_to?: number | null;
+            /**
+             * Anchors
+             * @description Signed anchors checked against the chain
+             * @default 0
+             */
+            anchors: number;
+            /**
+             * Anchors Error
+             * @description Why no anchors could be checked (org unreachable)
+             */
+            anchors_error?: string | null;
             /** Broken At */
             broken_at?: number | null;
             /** Entries */
@@ -5200,15 +5312,32 @@ export interface components {
              * @example 2027
              */
             period: string;
+            /**
+             * Plan Id
+             * @description The child unit's plan whose target is to change; without it the adjustment is only a note
+             */
+            plan_id?: number | null;
             /** Reason */
             reason: string;
-            /** Unit Id */
+            /**
+             * Unit Id
+             * @description The unit whose consolidation this balances (the company, say)
+             */
             unit_id: number;
-            /** Value */
+            /**
+             * Value
+             * @description The new target value
+             */
             value: number;
         };
         /** AdjustmentRead */
         "planning.AdjustmentRead": {
+            /** Applied At */
+            applied_at?: string | null;
+            /** Applied By Name */
+            applied_by_name?: string | null;
+            /** Applied Revision */
+            applied_revision?: number | null;
             /** Author Name */
             author_name: string;
             /**
@@ -5220,8 +5349,24 @@ export interface components {
             id: number;
             /** Indicator Code */
             indicator_code: string;
+            /** Period */
+            period?: string | null;
+            /** Plan Id */
+            plan_id?: number | null;
+            /** Plan Title */
+            plan_title?: string | null;
+            /** Previous Value */
+            previous_value?: number | null;
             /** Reason */
             reason: string;
+            /**
+             * Status
+             * @default note
+             * @enum {string}
+             */
+            status: "proposed" | "applied" | "note";
+            /** Unit Id */
+            unit_id?: number | null;
             /** Value */
             value: number;
         };
@@ -5328,6 +5473,22 @@ export interface components {
         };
         /** AuditVerifyRead */
         "planning.AuditVerifyRead": {
+            /**
+             * Anchored To
+             * @description The last entry org signed (and the chain still holds)
+             */
+            anchored_to?: number | null;
+            /**
+             * Anchors
+             * @description Signed anchors checked against the chain
+             * @default 0
+             */
+            anchors: number;
+            /**
+             * Anchors Error
+             * @description Why no anchors could be checked (org unreachable)
+             */
+            anchors_error?: string | null;
             /** Broken At */
             broken_at?: number | null;
             /** Entries */
@@ -5645,6 +5806,22 @@ export interface components {
             /** Versions */
             versions: components["schemas"]["planning.VersionRead"][];
         };
+        /**
+         * InForceRead
+         * @description The version in force while the plan shows a newer revision being worked on.
+         */
+        "planning.InForceRead": {
+            /** Issued At */
+            issued_at: string | null;
+            /** Revision */
+            revision: number;
+            /** Snapshot */
+            snapshot: {
+                [key: string]: unknown;
+            };
+            /** Status */
+            status: string;
+        };
         /** Milestone */
         "planning.Milestone": {
             /**
@@ -5774,12 +5951,19 @@ export interface components {
         /** PlanRead */
         "planning.PlanRead": {
             /**
+             * Adjustments
+             * @description Balancing adjustments (综合平衡) of this plan's targets
+             * @default []
+             */
+            adjustments: components["schemas"]["planning.AdjustmentRead"][];
+            /**
              * Allowed Actions
              * @default []
              */
             allowed_actions: string[];
             /**
              * Budget Total
+             * @description The budget lines' amounts summed, in 元
              * @default 0
              */
             budget_total: number;
@@ -5794,6 +5978,13 @@ export interface components {
             guidance: string;
             /** Id */
             id: number;
+            /** @description Set while the plan shows a revision that is not in force */
+            in_force?: components["schemas"]["planning.InForceRead"] | null;
+            /**
+             * In Force Revision
+             * @description The issued or published revision in force (None until first issued); while a newer revision is drafted, reviewed or returned, this one still applies
+             */
+            in_force_revision?: number | null;
             /**
              * Inherited Guidance
              * @default []
@@ -5819,6 +6010,11 @@ export interface components {
             parent_plan_id: number | null;
             /** Period */
             period: string;
+            /**
+             * Rejected Revisions
+             * @default []
+             */
+            rejected_revisions: components["schemas"]["planning.RejectedRevision"][];
             /**
              * Resources
              * @default []
@@ -5881,6 +6077,11 @@ export interface components {
             created_by: string;
             /** Id */
             id: number;
+            /**
+             * In Force Revision
+             * @description The issued or published revision in force (None until first issued); while a newer revision is drafted, reviewed or returned, this one still applies
+             */
+            in_force_revision?: number | null;
             /** Issued At */
             issued_at: string | null;
             /** Kind */
@@ -6032,6 +6233,30 @@ export interface components {
             /** Status */
             status: string;
         };
+        /**
+         * RejectedRevision
+         * @description A revision (计划调整) that was vetoed: it never came into force.
+         */
+        "planning.RejectedRevision": {
+            /** Actor Name */
+            actor_name: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Reason */
+            reason: string;
+            /** Revision */
+            revision: number;
+            /**
+             * Snapshot
+             * @default {}
+             */
+            snapshot: {
+                [key: string]: unknown;
+            };
+        };
         /** ReportIn */
         "planning.ReportIn": {
             /** Items */
@@ -6103,8 +6328,18 @@ export interface components {
         };
         /** ResourceIn */
         "planning.ResourceIn": {
-            /** Amount */
+            /**
+             * Amount
+             * @description Money, in amount_unit
+             */
             amount?: number | null;
+            /**
+             * Amount Unit
+             * @description 元 or 万元 (ten thousand 元): 120 万元 is 1,200,000 元
+             * @default 元
+             * @enum {string}
+             */
+            amount_unit: "元" | "万元";
             /** Description */
             description: string;
             /**
@@ -6116,14 +6351,29 @@ export interface components {
             quantity?: number | null;
             /**
              * Unit
+             * @description The quantity's unit (人, 台 …); money goes in amount
              * @default
              */
             unit: string;
         };
         /** ResourceRead */
         "planning.ResourceRead": {
-            /** Amount */
+            /**
+             * Amount
+             * @description Money, in amount_unit, as entered
+             */
             amount: number | null;
+            /**
+             * Amount Unit
+             * @default 元
+             * @enum {string}
+             */
+            amount_unit: "元" | "万元";
+            /**
+             * Amount Yuan
+             * @description The same amount in 元
+             */
+            amount_yuan?: number | null;
             /** Description */
             description: string;
             /** Id */
@@ -6379,6 +6629,11 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Reason
+             * @description Why a vetoed revision was vetoed
+             */
+            reason?: string | null;
             /** Revision */
             revision: number;
             /** Snapshot */
@@ -6798,6 +7053,22 @@ export interface components {
         };
         /** AuditVerifyRead */
         "risk.AuditVerifyRead": {
+            /**
+             * Anchored To
+             * @description The last entry org signed (and the chain still holds)
+             */
+            anchored_to?: number | null;
+            /**
+             * Anchors
+             * @description Signed anchors checked against the chain
+             * @default 0
+             */
+            anchors: number;
+            /**
+             * Anchors Error
+             * @description Why no anchors could be checked (org unreachable)
+             */
+            anchors_error?: string | null;
             /** Broken At */
             broken_at?: number | null;
             /** Entries */
@@ -9752,6 +10023,70 @@ export interface operations {
             };
         };
     };
+    list_anchors_api_org_audit_anchors_get: {
+        parameters: {
+            query?: {
+                service?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.AnchorList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_anchor_api_org_audit_anchors_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.AnchorCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.AnchorRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                };
+            };
+        };
+    };
     verify_audit_api_org_audit_verify_get: {
         parameters: {
             query?: never;
@@ -9801,6 +10136,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.HTTPValidationError"];
+                };
+            };
+        };
+    };
+    revoked_api_org_auth_revoked_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
         };
@@ -11474,7 +11829,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["planning.AdjustmentRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                };
+            };
+        };
+    };
+    apply_adjustment_api_planning_consolidation_adjustments__adjustment_id__apply_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                adjustment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.AdjustmentRead"];
                 };
             };
             /** @description Validation Error */
