@@ -6131,6 +6131,11 @@ export interface components {
             decided_by_name: string;
             /** Id */
             id: number;
+            /**
+             * In Force Revision
+             * @description The issued or published revision in force (None until first issued); while a newer revision is drafted, reviewed or returned, this one still applies
+             */
+            in_force_revision?: number | null;
             /** Issued At */
             issued_at: string | null;
             /** Kind */
