@@ -1,13 +1,16 @@
 """``GET /api/me/inbox`` (我的待办): one call that fans out to the services with the caller's token.
 
 Each part is asked concurrently and independently: a service that is down or slow leaves
-its part empty and says so in ``errors``; the rest still arrive.
+its part empty and says so in ``errors``; the rest still arrive. Every service decides for
+itself what waits on the caller (the token's grants and user id), so a part never holds
+what the caller could not open. Items that name an indicator carry its name too
+(``indicator_name``, ``indicator_name_en``), looked up in kpi's library with the same token.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Callable
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,19 +20,33 @@ PART_TIMEOUT = 3.0
 # part → (service, path, params); "{sub}" is the caller's user id
 PARTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "pending_approvals": ("planning", "/api/planning/plans/awaiting-me", {"limit": "50"}),
+    "suggestions_to_answer": ("planning", "/api/planning/inbox/suggestions", {"limit": "100"}),
+    "plans_to_rework": ("planning", "/api/planning/inbox/plans-to-rework", {"limit": "100"}),
     "my_tasks": ("planning", "/api/planning/tasks", {"mine": "true", "limit": "100"}),
+    "overdue_tasks": ("planning", "/api/planning/inbox/overdue-tasks", {"limit": "100"}),
     "open_alerts": ("risk", "/api/risk/alerts", {"mine": "true", "limit": "100"}),
+    "risk_actions": ("risk", "/api/risk/inbox/actions", {"limit": "100"}),
     "my_actions": ("kpi", "/api/kpi/actions", {"owner_id": "{sub}", "limit": "100"}),
 }
-
 
 # part → the component (in the merged OpenAPI document) that describes one of its items
 PART_ITEMS: dict[str, str] = {
     "pending_approvals": "planning.PlanRead",
+    "suggestions_to_answer": "planning.SuggestionToAnswer",
+    "plans_to_rework": "planning.PlanToRework",
     "my_tasks": "planning.TaskRead",
+    "overdue_tasks": "planning.TaskRead",
     "open_alerts": "risk.AlertRead",
+    "risk_actions": "risk.MyActionRead",
     "my_actions": "kpi.ActionRead",
 }
+
+# parts whose items name an indicator by code: the gateway adds its names
+NAMED_PARTS = ("open_alerts", "my_actions")
+INDICATORS = ("kpi", "/api/kpi/indicators", {"limit": "200"})
+
+# statuses of tasks, alerts and actions that wait on nobody any more
+FINISHED = ("done", "cancelled", "resolved", "verified", "closed")
 
 
 def _items_of(part: str) -> Any:
@@ -38,13 +55,17 @@ def _items_of(part: str) -> Any:
 
 
 class InboxRead(BaseModel):
-    """我的待办: what waits for the caller, one list per service part, and what could not be fetched."""
+    """我的待办: what waits for the caller, one list per part, and what could not be fetched."""
 
     model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
     pending_approvals: list[dict[str, Any]] = _items_of("pending_approvals")
+    suggestions_to_answer: list[dict[str, Any]] = _items_of("suggestions_to_answer")
+    plans_to_rework: list[dict[str, Any]] = _items_of("plans_to_rework")
     my_tasks: list[dict[str, Any]] = _items_of("my_tasks")
+    overdue_tasks: list[dict[str, Any]] = _items_of("overdue_tasks")
     open_alerts: list[dict[str, Any]] = _items_of("open_alerts")
+    risk_actions: list[dict[str, Any]] = _items_of("risk_actions")
     my_actions: list[dict[str, Any]] = _items_of("my_actions")
     errors: dict[str, str] = Field(default_factory=dict,
                                    description="Part → why it is empty (service down, slow, refused)")
@@ -66,10 +87,31 @@ async def _part(http: httpx.AsyncClient, base: str, path: str, params: dict[str,
     if resp.status_code != 200:
         try:
             detail = resp.json().get("detail") or resp.reason_phrase
-        except ValueError:
+        except (ValueError, AttributeError):
             detail = resp.reason_phrase
         return [], f"HTTP {resp.status_code}: {detail}"
-    return _items(resp.json()), None
+    try:
+        return _items(resp.json()), None
+    except ValueError:
+        return [], "answered something that is not JSON"
+
+
+def _keep(part: str, out: dict[str, list]) -> Callable[[dict], bool]:
+    """Which of a part's items still wait on the caller (the services list some that no longer do)."""
+    if part == "pending_approvals":  # a returned plan is in plans_to_rework, with the reason
+        return lambda p: p.get("status") != "returned"
+    if part == "my_tasks":  # an overdue one is in overdue_tasks
+        overdue = {t.get("id") for t in out["overdue_tasks"] if isinstance(t, dict)}
+        return lambda t: t.get("status") not in FINISHED and t.get("id") not in overdue
+    return lambda item: item.get("status") not in FINISHED
+
+
+def _name_indicators(items: list, library: dict[str, dict]) -> list:
+    out = []
+    for item in items:
+        found = library.get(item.get("indicator_code") or "", {})
+        out.append({**item, "indicator_name": found.get("name"), "indicator_name_en": found.get("name_en")})
+    return out
 
 
 async def inbox(http: httpx.AsyncClient, upstreams: dict[str, str], *, authorization: str, sub: str,
@@ -77,19 +119,17 @@ async def inbox(http: httpx.AsyncClient, upstreams: dict[str, str], *, authoriza
     headers = {"authorization": authorization, "x-request-id": request_id} if request_id else \
         {"authorization": authorization}
     names = list(PARTS)
-    results = await asyncio.gather(*[
-        _part(http, upstreams[PARTS[n][0]], PARTS[n][1],
-              {k: v.replace("{sub}", sub) for k, v in PARTS[n][2].items()}, headers) for n in names])
-    out: dict[str, Any] = {"errors": {}}
-    for name, (items, error) in zip(names, results):
-        if name == "open_alerts":
-            items = [a for a in items if a.get("status") != "resolved"]
-        if name == "my_tasks":
-            items = [t for t in items if t.get("status") not in ("done", "cancelled")]
-        if name == "my_actions":
-            items = [a for a in items if a.get("status") not in ("verified", "closed", "cancelled")]
-        out[name] = items
-        if error:
-            out["errors"][name] = f"{PARTS[name][0]}: {error}"
+    asks = [(PARTS[n][0], PARTS[n][1], {k: v.replace("{sub}", sub) for k, v in PARTS[n][2].items()}) for n in names]
+    results = await asyncio.gather(*[_part(http, upstreams[svc], path, params, headers)
+                                     for svc, path, params in asks + [INDICATORS]])
+    indicators, _ = results.pop()  # without the library, codes stay and names are null
+    library = {i.get("code"): i for i in indicators if isinstance(i, dict)}
+    out: dict[str, Any] = {name: items for name, (items, _) in zip(names, results)}
+    out["errors"] = {name: f"{PARTS[name][0]}: {error}" for name, (_, error) in zip(names, results) if error}
+    for name in names:
+        keep = _keep(name, out)
+        out[name] = [item for item in out[name] if isinstance(item, dict) and keep(item)]
+        if name in NAMED_PARTS:
+            out[name] = _name_indicators(out[name], library)
     out["counts"] = {name: len(out[name]) for name in names}
     return out  # shaped as InboxRead (the tests hold it to that); not re-validated on the hot path

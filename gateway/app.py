@@ -234,7 +234,7 @@ class Gateway:
         return docs
 
     async def me_inbox(self, request: Request) -> Response:
-        """我的待办: pending approvals, my tasks, my open alerts, my improvement actions."""
+        """我的待办: what waits on the caller, from every service (gateway.aggregate)."""
         header = request.headers.get("authorization")
         try:
             sub = await self.proxy.auth.subject(header.encode("latin-1") if header else None)

@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 
-from gateway.aggregate import InboxRead
+from gateway.aggregate import NAMED_PARTS, InboxRead
 
 COMPONENT_SECTIONS = ("schemas", "responses", "parameters", "examples", "requestBodies", "headers",
                       "securitySchemes", "links", "callbacks", "pathItems")
@@ -96,6 +96,11 @@ def namespace_document(service: str, doc: dict[str, Any]) -> dict[str, Any]:
 
 GATEWAY_PREFIX = "gateway."
 ITEMS_MARKER = "x-yunguan-items"
+# what the gateway adds to items that name an indicator by code (null when kpi does not know it)
+INDICATOR_NAMES = {"type": "object", "required": ["indicator_name", "indicator_name_en"], "properties": {
+    "indicator_name": {"anyOf": [{"type": "string"}, {"type": "null"}], "description": "The indicator's name"},
+    "indicator_name_en": {"anyOf": [{"type": "string"}, {"type": "null"}],
+                          "description": "The indicator's English name (may be empty)"}}}
 
 
 def gateway_document(schemas: dict[str, Any]) -> dict[str, Any]:
@@ -107,14 +112,16 @@ def gateway_document(schemas: dict[str, Any]) -> dict[str, Any]:
     schema = InboxRead.model_json_schema(ref_template=f"#/components/schemas/{GATEWAY_PREFIX}{{model}}",
                                          mode="serialization")
     components = {GATEWAY_PREFIX + name: body for name, body in schema.pop("$defs", {}).items()}
-    for prop in schema.get("properties", {}).values():
+    for part, prop in schema.get("properties", {}).items():
         target = prop.pop(ITEMS_MARKER, None)
         if target and target in schemas:
-            prop["items"] = {"$ref": f"#/components/schemas/{target}"}
+            item = {"$ref": f"#/components/schemas/{target}"}
+            prop["items"] = {"allOf": [item, INDICATOR_NAMES]} if part in NAMED_PARTS else item
     components[GATEWAY_PREFIX + "InboxRead"] = schema
     operation = {
         "operationId": "me_inbox",
-        "summary": "我的待办: pending approvals, my tasks, my open alerts, my improvement actions",
+        "summary": "我的待办: approvals, suggestions to answer, plans to rework, my tasks, overdue tasks, "
+                   "my open alerts, my risk actions, my improvement actions",
         "description": "Fanned out to planning, risk and kpi with the caller's token. A part whose service is "
                        "down or slow is empty and named in `errors`; the others still arrive.",
         "tags": ["gateway"],

@@ -187,6 +187,7 @@ async def apply_anomaly_rules(session: AsyncSession, batch: Batch, *, lib: ag.Li
             if rule.follow_up == "meeting":
                 await journal.emit(session, "kpi.followup.requested", action.id, {
                     "kind": "meeting", "rule_id": rule.id, "action_id": action.id, "indicator_code": ind.code,
+                    "indicator_name": ind.name,
                     "unit_id": unit_id, "unit_path": unit_path, "period": per, "value": value, "title": title,
                     "owner_id": owner_id, "owner_name": owner_name, "due": action.due.isoformat()},
                     unit_path)

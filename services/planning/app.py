@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from services.common.app import create_service_app
 from services.common.settings import ServiceSettings, settings_for
-from services.planning.api import consolidation, flows, plans, tracking
+from services.planning.api import consolidation, flows, inbox, plans, tracking
 from services.planning.consumers import on_followup_requested
 from services.planning.models import AuditEntry, OrgUnit, events
 from services.planning.seed import ensure_flows, seed_demo
@@ -34,7 +34,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         settings, title="Yunguan planning 运营计划",
         description="Annual, quarterly and monthly operation plans: approval flows under the authority model, "
                     "consolidation, adjustments and tracking.",
-        routers=[plans.router, flows.router, consolidation.router, tracking.router],
+        routers=[plans.router, flows.router, consolidation.router, tracking.router, inbox.router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit,
         event_handlers=[("kpi.followup.requested", on_followup_requested)],
         on_startup=[start], on_org_synced=[demo], periodic=[(OVERDUE_SCAN_SECONDS, scan_overdue)])

@@ -40,7 +40,9 @@ async def on_followup_requested(session: AsyncSession, event: dict[str, Any]) ->
     if plan is None:
         return  # no live plan to hang it on; the improvement action in kpi still tracks it
     owner = f"；负责人：{data['owner_name']}" if data.get("owner_name") else ""
-    text = f"{data.get('title') or data['indicator_code']}（{data['indicator_code']} = {data.get('value')}，" \
+    # the people at the meeting read the indicator's name (events from before kpi sent it carry the code only)
+    name = data.get("indicator_name") or data["indicator_code"]
+    text = f"{data.get('title') or name}（{name} = {data.get('value')}，" \
            f"{data.get('period', '')}{owner}；KPI改进措施 #{data.get('action_id')}）"
     session.add(MeetingDecision(week=of_date(date.today(), "week").text, plan_id=plan.id, text=text, task_id=None,
                                 author="kpi"))

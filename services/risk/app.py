@@ -10,7 +10,7 @@ from services.common.app import create_service_app
 from services.common.settings import ServiceSettings, settings_for
 from services.risk import matrix as matrices
 from services.risk import register
-from services.risk.api import excel, matrix, risks, views, warnings as warnings_api
+from services.risk.api import excel, inbox, matrix, risks, views, warnings as warnings_api
 from services.risk.models import AuditEntry, OrgUnit, events
 from services.risk.seed import seed_demo
 from services.risk.warnings import on_threshold_crossed
@@ -51,7 +51,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         settings, title="Yunguan risk 运营风险",
         description="Risk register, likelihood × impact assessment, strategies and contingency plans, "
                     "key risk indicators and early warnings.",
-        routers=[excel.router, views.router, risks.router, matrix.router, warnings_api.router],
+        routers=[excel.router, views.router, risks.router, matrix.router, warnings_api.router, inbox.router],
         on_startup=[start], on_org_synced=[seed], periodic=[(SWEEP_SECONDS, sweep_once)],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit,
         event_handlers=[("kpi.threshold.crossed", on_threshold_crossed)])

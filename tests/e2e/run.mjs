@@ -185,7 +185,7 @@ test('market_mgr drafts and submits an annual plan', async () => {
   await page.getByLabel('计划名称').fill(TITLE);
   await page.getByLabel('总体要求和指导方针').fill('聚焦城市燃气新增用户，稳住工商业大客户。');
   await page.getByRole('button', { name: '添加目标' }).click();
-  await page.getByLabel('指标编码').fill('sales');
+  await page.getByLabel('指标', { exact: true }).fill('sales');
   await page.locator('.ant-select-item-option').filter({ hasText: '销售额' }).first().click();
   await page.getByLabel('目标值').fill('12800');
   await page.getByLabel('单位', { exact: true }).first().fill('万元');

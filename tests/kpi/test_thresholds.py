@@ -134,6 +134,7 @@ async def test_an_anomaly_rule_opens_one_follow_up_per_unit_and_period(kpi):
     assert created.data["title"] == "订单延期超过5天 2026-10" and created.data["origin"] == "rule"
     [meeting] = await outbox(kpi, "kpi.followup.requested")
     assert meeting.data["kind"] == "meeting" and meeting.data["unit_id"] == OPS_CS
+    assert meeting.data["indicator_name"] == "订单延期天数"  # the meeting reads the name, not order_delay_days
 
 
 class _OrgHolders:

@@ -107,6 +107,15 @@ async def test_task_owners_update_their_own_tasks(company):
                                          json={"progress": 10})).status_code == 403
 
 
+def followup_event(**extra) -> dict:
+    return {"id": str(uuid.uuid4()), "type": "kpi.followup.requested", "source": "kpi",
+            "occurred_at": datetime.now(timezone.utc).isoformat(), "subject": "rule:1",
+            "unit_path": "/1/7/8/", "data": {"kind": "meeting", "rule_id": 1, "action_id": 5,
+                                             "indicator_code": "order_delay_days", "unit_id": DEMO_IDS["MKT-RES"],
+                                             "unit_path": "/1/7/8/", "period": "2027-01", "value": 7,
+                                             "title": "订单延误超过5天", **extra}}
+
+
 async def test_a_kpi_followup_request_lands_on_this_weeks_agenda(company):
     plan = await issued_monthly(company, due_offset_days=10)
     event = {"id": str(uuid.uuid4()), "type": "kpi.followup.requested", "source": "kpi",
@@ -157,3 +166,18 @@ async def test_a_kpi_followup_goes_to_the_plan_of_its_own_period(company):
     # this month's delay goes to the month's plan; another month's to the year's (no plan of its own is live)
     assert [(d["plan_id"], d["text"].split("（")[0]) for d in agenda["decisions"]] == [
         (month["id"], f"订单延误 {date.today().strftime('%Y-%m')}"), (year["id"], f"订单延误 {other}")]
+
+
+async def test_a_followup_task_names_the_indicator_not_its_code(company):
+    await issued_monthly(company, due_offset_days=10)
+    tok = await company.org.post("/api/org/auth/token", data={
+        "grant_type": "client_credentials", "client_id": "svc-kpi", "client_secret": secret_for(DEMO_SERVICE_SECRET, "kpi")})
+    r = await company.planning.post("/api/planning/events", json=followup_event(indicator_name="订单延期天数",
+                                                                        period=date.today().strftime("%Y-%m")),
+                                    headers=bearer(tok.json()["access_token"]))
+    assert r.json() == {"status": "applied"}
+    week = of_date(date.today(), "week").text
+    agenda = (await company.planning.get(f"/api/planning/meetings/{week}/agenda",
+                                         headers=await company.as_("ops_director"))).json()
+    [decision] = agenda["decisions"]
+    assert decision["text"].startswith("订单延误超过5天（订单延期天数 = 7，") and "order_delay_days" not in decision["text"]

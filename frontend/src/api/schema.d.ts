@@ -799,7 +799,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 我的待办: pending approvals, my tasks, my open alerts, my improvement actions
+         * 我的待办: approvals, suggestions to answer, plans to rework, my tasks, overdue tasks, my open alerts, my risk actions, my improvement actions
          * @description Fanned out to planning, risk and kpi with the caller's token. A part whose service is down or slow is empty and named in `errors`; the others still arrive.
          */
         get: operations["me_inbox"];
@@ -1733,6 +1733,57 @@ export interface paths {
         patch: operations["update_flow_api_planning_flows__kind__patch"];
         trace?: never;
     };
+    "/api/planning/inbox/overdue-tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Overdue tasks of live plans: the caller's own and those in units the caller dispatches */
+        get: operations["overdue_tasks_api_planning_inbox_overdue_tasks_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/inbox/plans-to-rework": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Returned plans, and vetoed ones not yet replaced, that the caller submitted or plans for */
+        get: operations["plans_to_rework_api_planning_inbox_plans_to_rework_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/inbox/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open suggestions (建议) on plans the caller holds 'plan' over, to accept or decline */
+        get: operations["suggestions_to_answer_api_planning_inbox_suggestions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/planning/meetings/{week}/agenda": {
         parameters: {
             query?: never;
@@ -2403,6 +2454,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/risk/inbox/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open contingency steps and response measures the caller owns, soonest due first */
+        get: operations["my_actions_api_risk_inbox_actions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/risk/kris": {
         parameters: {
             query?: never;
@@ -2796,7 +2864,7 @@ export interface components {
     schemas: {
         /**
          * InboxRead
-         * @description 我的待办: what waits for the caller, one list per service part, and what could not be fetched.
+         * @description 我的待办: what waits for the caller, one list per part, and what could not be fetched.
          */
         "gateway.InboxRead": {
             /**
@@ -2814,13 +2882,31 @@ export interface components {
                 [key: string]: string;
             };
             /** My Actions */
-            my_actions: components["schemas"]["kpi.ActionRead"][];
+            my_actions: (components["schemas"]["kpi.ActionRead"] & {
+                /** @description The indicator's name */
+                indicator_name: string | null;
+                /** @description The indicator's English name (may be empty) */
+                indicator_name_en: string | null;
+            })[];
             /** My Tasks */
             my_tasks: components["schemas"]["planning.TaskRead"][];
             /** Open Alerts */
-            open_alerts: components["schemas"]["risk.AlertRead"][];
+            open_alerts: (components["schemas"]["risk.AlertRead"] & {
+                /** @description The indicator's name */
+                indicator_name: string | null;
+                /** @description The indicator's English name (may be empty) */
+                indicator_name_en: string | null;
+            })[];
+            /** Overdue Tasks */
+            overdue_tasks: components["schemas"]["planning.TaskRead"][];
             /** Pending Approvals */
             pending_approvals: components["schemas"]["planning.PlanRead"][];
+            /** Plans To Rework */
+            plans_to_rework: components["schemas"]["planning.PlanToRework"][];
+            /** Risk Actions */
+            risk_actions: components["schemas"]["risk.MyActionRead"][];
+            /** Suggestions To Answer */
+            suggestions_to_answer: components["schemas"]["planning.SuggestionToAnswer"][];
         };
         /** ActionComplete */
         "kpi.ActionComplete": {
@@ -6095,6 +6181,65 @@ export interface components {
             /** Version */
             version: number;
         };
+        /**
+         * PlanToRework
+         * @description A returned or vetoed plan with who decided so, when and why.
+         */
+        "planning.PlanToRework": {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Decided At */
+            decided_at?: string | null;
+            /**
+             * Decided By Name
+             * @default
+             */
+            decided_by_name: string;
+            /** Id */
+            id: number;
+            /**
+             * In Force Revision
+             * @description The issued or published revision in force (None until first issued); while a newer revision is drafted, reviewed or returned, this one still applies
+             */
+            in_force_revision?: number | null;
+            /** Issued At */
+            issued_at: string | null;
+            /** Kind */
+            kind: string;
+            /** Parent Plan Id */
+            parent_plan_id: number | null;
+            /** Period */
+            period: string;
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
+            /** Revision */
+            revision: number;
+            /** Stage Index */
+            stage_index: number | null;
+            /** Status */
+            status: string;
+            /** Submitted By */
+            submitted_by: string | null;
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
         /** PlanUpdate */
         "planning.PlanUpdate": {
             /** Guidance */
@@ -6366,6 +6511,45 @@ export interface components {
             id: number;
             /** Plan Id */
             plan_id: number;
+            /** Responded At */
+            responded_at: string | null;
+            /** Responded By */
+            responded_by: string | null;
+            /** Response */
+            response: string;
+            /** Revision */
+            revision: number;
+            /** Status */
+            status: string;
+            /** Text */
+            text: string;
+        };
+        /**
+         * SuggestionToAnswer
+         * @description An open suggestion with the plan it is on, so the reader knows where to answer it.
+         */
+        "planning.SuggestionToAnswer": {
+            /** Author */
+            author: string;
+            /** Author Name */
+            author_name: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Plan Id */
+            plan_id: number;
+            /** Plan Period */
+            plan_period: string;
+            /** Plan Status */
+            plan_status: string;
+            /** Plan Title */
+            plan_title: string;
+            /** Plan Unit Id */
+            plan_unit_id: number;
             /** Responded At */
             responded_at: string | null;
             /** Responded By */
@@ -7301,6 +7485,42 @@ export interface components {
             name: string;
             /** Retired At */
             retired_at: string | null;
+            /** Version */
+            version: number;
+        };
+        /**
+         * MyActionRead
+         * @description An action with the risk it belongs to, so the reader knows where to do it.
+         */
+        "risk.MyActionRead": {
+            /** Completed At */
+            completed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Due */
+            due: string | null;
+            /** Id */
+            id: number;
+            /** Note */
+            note: string;
+            /** Owner Id */
+            owner_id: number | null;
+            /** Risk Id */
+            risk_id: number;
+            /** Risk Title */
+            risk_title: string;
+            /** Source */
+            source: string;
+            status: components["schemas"]["risk.ActionStatus"];
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
             /** Version */
             version: number;
         };
@@ -12016,6 +12236,102 @@ export interface operations {
             };
         };
     };
+    overdue_tasks_api_planning_inbox_overdue_tasks_get: {
+        parameters: {
+            query?: {
+                /** @description At most this many, oldest first for suggestions and tasks */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.TaskRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                };
+            };
+        };
+    };
+    plans_to_rework_api_planning_inbox_plans_to_rework_get: {
+        parameters: {
+            query?: {
+                /** @description At most this many, oldest first for suggestions and tasks */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.PlanToRework"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                };
+            };
+        };
+    };
+    suggestions_to_answer_api_planning_inbox_suggestions_get: {
+        parameters: {
+            query?: {
+                /** @description At most this many, oldest first for suggestions and tasks */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.SuggestionToAnswer"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                };
+            };
+        };
+    };
     agenda_api_planning_meetings__week__agenda_get: {
         parameters: {
             query?: {
@@ -13509,6 +13825,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["risk.HeatmapRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                };
+            };
+        };
+    };
+    my_actions_api_risk_inbox_actions_get: {
+        parameters: {
+            query?: {
+                /** @description At most this many */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["risk.MyActionRead"][];
                 };
             };
             /** @description Validation Error */

@@ -77,6 +77,10 @@ export type ImprovementActionRead = S['kpi.ActionRead'];
 /** GET /api/me/inbox (the gateway's aggregation, declared in the merged OpenAPI document). */
 export type InboxRead = S['gateway.InboxRead'];
 export type Inbox = InboxRead;
+export type InboxPart = Exclude<keyof InboxRead, 'errors' | 'counts'>;
+export type SuggestionToAnswer = S['planning.SuggestionToAnswer'];
+export type PlanToRework = S['planning.PlanToRework'];
+export type MyRiskActionRead = S['risk.MyActionRead'];
 
 export type EvaluationPage = S['kpi.EvaluationPage'];
 export type EvaluationRow = S['kpi.EvaluationRow'];

@@ -175,8 +175,8 @@ export default function ({ test, session, shot, expect, base, dialogButton, popc
     await page.getByText('下级汇总占上级目标的比例').waitFor();
     await page.locator('.ant-select').filter({ hasText: '下级计划' }).click();
     await page.locator('.ant-select-item-option').filter({ hasText: '苏州分公司' }).first().click();
-    await page.locator('.ant-select').filter({ hasText: '指标编码' }).click();
-    await page.locator('.ant-select-item-option').filter({ hasText: 'sales' }).first().click();
+    await page.locator('.ant-select').filter({ hasText: /^指标$/ }).click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '销售额' }).first().click();
     await page.getByPlaceholder('目标值').fill('23000');
     await page.getByPlaceholder('理由').fill(REASON);
     await page.getByRole('button', { name: '添加调整' }).click();

@@ -102,7 +102,7 @@ export default function ConsolidationPage() {
                           <Select style={{ width: 180 }} placeholder={t('plans.childPlan')} options={childPlans} />
                         </Form.Item>
                         <Form.Item name="indicator_code" rules={[{ required: true, message: t('plans.indicatorRequired') }]}>
-                          <Select style={{ width: 180 }} placeholder={t('plans.indicator')} options={lines.map((l) => ({ value: l.indicator_code, label: l.indicator_code }))} />
+                          <Select style={{ width: 180 }} placeholder={t('plans.indicator')} options={lines.map((l) => ({ value: l.indicator_code, label: label(l.indicator_code) }))} />
                         </Form.Item>
                         <Form.Item name="value" rules={[{ required: true, message: t('plans.valueRequired') }]}><InputNumber placeholder={t('plans.value')} /></Form.Item>
                         <Form.Item name="reason" rules={[{ required: true, whitespace: true, message: t('plans.reasonRequired') }]}><Input placeholder={t('plans.reason')} style={{ width: 220 }} /></Form.Item>

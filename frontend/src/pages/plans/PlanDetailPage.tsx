@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import {
   Alert, Button, Card, Col, Descriptions, Empty, Form, Input, List, Modal, Row, Select, Space, Steps, Table, Tabs,
   Tag, Timeline, Typography,
@@ -9,7 +9,8 @@ import { useAnswerSuggestion, exportPlanUrl, useGuidanceNotes, usePlan, usePlanH
 import type { ActionRead, PlanRead, StageRead, SuggestionRead } from '../../api/types';
 import { ErrorAlert, QueryState, StatusTag, useUnitNames } from '../../components/common';
 import { EChart } from '../../components/EChart';
-import { IndicatorName } from '../../components/Indicator';
+import { IndicatorName, useIndicatorLabel } from '../../components/Indicator';
+import { diffFieldLabel } from './diffField';
 import { taskProgressOption } from '../../charts/consolidation';
 import { useApiFeedback } from '../../app/feedback';
 import { useSession } from '../../app/session';
@@ -133,6 +134,7 @@ function Revisions({ plan }: { plan: PlanRead }) {
   const { t } = useT();
   const [range, setRange] = useState<{ from?: number; to?: number }>({});
   const history = usePlanHistory(plan.id, range);
+  const indicatorLabel = useIndicatorLabel();
   const versions = history.data?.versions ?? [];
   const options = versions.map((v) => ({ value: v.revision, label: t('plans.revisionN', { n: v.revision }) + ` · ${t(`plans.status.${v.status}`)}` }));
   return (
@@ -148,7 +150,7 @@ function Revisions({ plan }: { plan: PlanRead }) {
         dataSource={((history.data?.diff ?? []) as { field: string; before: unknown; after: unknown }[]).map((d, i) => ({ ...d, key: `${d.field}-${i}` }))}
         locale={{ emptyText: t('plans.noDiff') }}
         columns={[
-          { title: t('plans.field'), dataIndex: 'field', width: 200 },
+          { title: t('plans.field'), dataIndex: 'field', width: 200, render: (f: string) => diffFieldLabel(f, t, indicatorLabel) },
           { title: t('plans.before'), dataIndex: 'before', render: (v: unknown) => <Typography.Text delete type="danger" style={{ whiteSpace: 'pre-wrap' }}>{fmt(v)}</Typography.Text> },
           { title: t('plans.after'), dataIndex: 'after', render: (v: unknown) => <Typography.Text type="success" style={{ whiteSpace: 'pre-wrap' }}>{fmt(v)}</Typography.Text> },
         ]} />
@@ -177,6 +179,7 @@ function Tasks({ plan }: { plan: PlanRead }) {
 export default function PlanDetailPage() {
   const { t } = useT();
   const { id: idText } = useParams();
+  const [search] = useSearchParams();
   const id = Number(idText);
   const plan = usePlan(id);
   const history = usePlanHistory(id);
@@ -218,7 +221,7 @@ export default function PlanDetailPage() {
             </Space>
           </Card>
           <InForceCard plan={p} />
-          <Tabs items={[
+          <Tabs defaultActiveKey={search.get('tab') ?? undefined} items={[
             {
               key: 'overview', label: t('plans.tabOverview'), children: (
                 <Row gutter={[12, 12]}>

@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { AutoComplete, Button, Card, Col, DatePicker, Divider, Form, Input, InputNumber, Row, Select, Space, Typography } from 'antd';
+import { Button, Card, Col, DatePicker, Divider, Form, Input, InputNumber, Row, Select, Space, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useCreatePlan, usePlan, usePlans, useUpdatePlan } from '../../api/planning';
@@ -11,6 +11,7 @@ import { QueryState, UnitSelect } from '../../components/common';
 import { useApiFeedback } from '../../app/feedback';
 import { useSession } from '../../app/session';
 import { useT } from '../../i18n';
+import { useIndicatorOptions } from '../../components/Indicator';
 import { PERIOD_RE } from './PlanListPage';
 import { RiskPicker } from './LinkedRisks';
 import { MONEY_UNITS } from './money';
@@ -74,7 +75,7 @@ export default function PlanEditorPage() {
   const users = useUsers();
   const parents = usePlans({});
   const indicators = useIndicators();
-  const indicatorOptions = useMemo(() => (indicators.data?.items ?? []).map((i) => ({ value: i.code, label: `${i.name} ${i.code}` })), [indicators.data]);
+  const indicatorOptions = useIndicatorOptions().options;
   const userOptions = useMemo(() => (users.data?.items ?? []).map((u) => ({ value: u.id, label: u.display_name })), [users.data]);
 
   useEffect(() => {
@@ -159,7 +160,7 @@ export default function PlanEditorPage() {
               {fields.map((f) => (
                 <Space key={f.key} align="start" wrap style={{ display: 'flex' }}>
                   <Form.Item name={[f.name, 'indicator_code']} label={t('plans.indicator')} rules={[{ required: true, whitespace: true, message: t('plans.indicatorRequired') }]}>
-                    <AutoComplete style={{ width: 200 }} options={indicatorOptions} placeholder="sales" filterOption={(input, o) => String(o?.label ?? '').toLowerCase().includes(input.toLowerCase())} />
+                    <Select showSearch optionFilterProp="label" style={{ width: 220 }} options={indicatorOptions} placeholder={t('plans.pickIndicator')} />
                   </Form.Item>
                   <Form.Item name={[f.name, 'value']} label={t('plans.value')} rules={[{ required: true, message: t('plans.valueRequired') }]}>
                     <InputNumber style={{ width: 140 }} />
