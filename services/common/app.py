@@ -27,7 +27,8 @@ from services.common.relay import Relay
 from services.common.service_auth import ServiceTokens
 from services.common.migrate import head_revisions, is_current
 from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging
-from services.common.problems import install_problem_handlers, problem_response
+from services.common.i18n import SERVICES_ZH
+from services.common.problems import install_problem_handlers, problem_response, request_language
 from services.common.settings import ServiceSettings
 from services.common.tokens import JwksCache
 
@@ -137,6 +138,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
         if all(v == "ok" for v in checks.values()) and len(checks) == 2:
             return {"status": "ready", "service": service, "checks": checks}
         return problem_response(503, "not-ready", "Not ready", f"{service} is not ready: {checks}",
+                                zh=f"{SERVICES_ZH.get(service, service)}服务尚未就绪：{checks}", language=request_language(request),
                                 service=service, checks=checks)
 
     @ops.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)

@@ -70,7 +70,7 @@ def is_internal_service(principal: Principal) -> bool:
 
 async def require_internal_service(principal: CurrentPrincipal) -> Principal:
     if not is_internal_service(principal):
-        raise Forbidden("Only Yunguan's own services may deliver internal events here.")
+        raise Forbidden("Only Yunguan's own services may deliver internal events here.", zh="只有运管系统自身的服务才能投递内部事件。")
     return principal
 
 

@@ -51,7 +51,9 @@ def verify(secret: str, headers: dict[str, str], body: bytes, *, now: int | None
 
 
 class UnsafeTarget(ValueError):
-    pass
+    def __init__(self, message: str, zh: str):
+        super().__init__(message)
+        self.zh = zh
 
 
 def _is_private(ip: ipaddress._BaseAddress) -> bool:
@@ -69,11 +71,11 @@ def check_target(url: str, *, allow_private: bool, resolve: bool = True) -> None
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        raise UnsafeTarget("Webhook URLs must use http or https.")
+        raise UnsafeTarget("Webhook URLs must use http or https.", "Webhook 地址须以 http 或 https 开头。")
     if not parts.hostname:
-        raise UnsafeTarget("The webhook URL has no host.")
+        raise UnsafeTarget("The webhook URL has no host.", "Webhook 地址缺少主机名。")
     if parts.username or parts.password:
-        raise UnsafeTarget("Put credentials in the signature secret, not in the URL.")
+        raise UnsafeTarget("Put credentials in the signature secret, not in the URL.", "请勿把账号密码写在地址中，凭据请使用签名密钥。")
     if allow_private:
         return
     host = parts.hostname
@@ -81,16 +83,17 @@ def check_target(url: str, *, allow_private: bool, resolve: bool = True) -> None
         addresses = [ipaddress.ip_address(host)]
     except ValueError:
         if host.lower() in ("localhost",) or host.lower().endswith(".localhost"):
-            raise UnsafeTarget("Webhook URLs may not point at this machine.")
+            raise UnsafeTarget("Webhook URLs may not point at this machine.", "Webhook 地址不能指向本机。")
         if not resolve:
             return
         try:
             infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
                                        type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
-            raise UnsafeTarget(f"The host '{host}' cannot be resolved.") from exc
+            raise UnsafeTarget(f"The host '{host}' cannot be resolved.", f"无法解析主机“{host}”。") from exc
         addresses = [ipaddress.ip_address(i[4][0].split("%")[0]) for i in infos]
     for ip in addresses:
         if _is_private(ip):
             raise UnsafeTarget(f"Webhook URLs may not point into loopback or private networks ({ip}); "
-                               "the deployment can allow that with YUNGUAN_WEBHOOK_ALLOW_PRIVATE_TARGETS=1.")
+                               "the deployment can allow that with YUNGUAN_WEBHOOK_ALLOW_PRIVATE_TARGETS=1.",
+                               f"Webhook 地址不能指向本机或内网（{ip}）；如确需如此，可由部署方开启 YUNGUAN_WEBHOOK_ALLOW_PRIVATE_TARGETS=1。")

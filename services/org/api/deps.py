@@ -24,7 +24,8 @@ ValidClient = Annotated[ApiClient, Depends(load_or_404(ApiClient, "client_pk", "
 
 async def require_company_admin(principal: CurrentPrincipal) -> Principal:
     if not is_admin(principal):
-        raise Forbidden("Only administrators (the 'admin' right over the company) may do this.", right="admin")
+        raise Forbidden("Only administrators (the 'admin' right over the company) may do this.", right="admin",
+                        zh="只有管理员（对全公司有管理权）才能执行此操作。")
     return principal
 
 
