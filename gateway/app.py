@@ -29,10 +29,11 @@ from gateway.aggregate import inbox
 from gateway.auth import AuthRefused, EdgeAuth, TokenCache
 from gateway.openapi import OpenApiMerger, swagger_ui_assets
 from gateway.proxy import Proxy, Upstream
-from gateway.ratelimit import RateLimiter, subject_key
+from gateway.proxy import API_POLICY
+from gateway.ratelimit import ClientAddress, RateLimiter, SigninGuard, subject_key
 from gateway.settings import GatewaySettings
 from gateway.spa import Spa
-from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging
+from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging, metrics_allowed
 from services.common.i18n import SERVICES_ZH, TITLES_ZH
 from services.common.problems import HTTP_ZH, problem_response, request_language
 from services.common.tokens import JwksCache
@@ -60,7 +61,12 @@ class Gateway:
         self.proxy: Proxy | None = None
         self.http: httpx.AsyncClient | None = None
         self.openapi: OpenApiMerger | None = None
-        self.site = ObservabilityMiddleware(self._build_site(), metrics=self.metrics,
+        self.addresses = ClientAddress(settings.trusted_proxies)
+        self.signin = SigninGuard(address_rate=settings.signin_rate_per_address,
+                                  address_burst=settings.signin_burst_per_address,
+                                  failure_rate=settings.signin_failures_per_minute / 60.0,
+                                  failure_burst=settings.signin_failure_burst)
+        self.site = ObservabilityMiddleware(SecurityHeaders(self._build_site()), metrics=self.metrics,
                                             logger_name="yunguan.gateway")
 
     async def __call__(self, scope, receive, send) -> None:
@@ -93,7 +99,7 @@ class Gateway:
         auth = EdgeAuth(self.state.jwks, issuer=s.token_issuer, audience=s.token_audience,
                         cache=self.token_cache)
         self.proxy = Proxy(auth=auth, limiter=self.limiter, public_paths=self.public_paths,
-                           metrics=self.metrics)
+                           metrics=self.metrics, addresses=self.addresses, signin=self.signin)
         self.openapi = OpenApiMerger({u.name: u.base_url for u in self.upstreams}, self.http,
                                      public_paths=self.public_paths,
                                      cache_seconds=s.openapi_cache_seconds)
@@ -189,6 +195,9 @@ class Gateway:
         return upstream.name, entry
 
     async def metrics_page(self, request: Request) -> Response:
+        if not metrics_allowed(self.settings.metrics_token, request.headers.get("authorization")):
+            return problem_response(404, "not-found", "Not found", "Not found.", instance="/metrics",
+                                    zh="没有这个地址。", language=request_language(request))
         g = self.metrics.gauges
         g["yunguan_gateway_token_cache_entries"] = len(self.token_cache)
         g["yunguan_gateway_token_cache_hits"] = self.token_cache.hits
@@ -243,6 +252,40 @@ class Gateway:
                                 "/api/org, /api/planning, /api/kpi and /api/risk.",
                                 zh="这个地址下没有服务；各服务位于 /api/org、/api/planning、/api/kpi 和 /api/risk。",
                                 language=request_language(request), instance=request.url.path)
+
+
+# The SPA: its own scripts only; antd writes its styles inline at run time.
+SPA_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+              "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+              "frame-ancestors 'none'")
+# Swagger UI starts from an inline script, and its assets come from a CDN when not installed here.
+DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+               "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
+               "https://fastapi.tiangolo.com; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+               "frame-ancestors 'none'")
+
+
+class SecurityHeaders:
+    """Security headers on everything the gateway answers itself (the SPA, the API docs, its own
+    JSON): a Content-Security-Policy that also forbids framing, nosniff, no referrer."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        path = scope["path"]
+        policy = DOCS_POLICY if path.startswith("/api/docs") else API_POLICY if path.startswith("/api/") else SPA_POLICY
+        extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+                 (b"content-security-policy", policy.encode()), (b"x-frame-options", b"DENY")]
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 async def _http_problem(request: Request, exc: HTTPException) -> Response:

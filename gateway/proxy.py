@@ -15,20 +15,21 @@ held in memory whole (small responses with a known length go out in one message)
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import logging
-import itertools
 import os
 import re
 import time
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import parse_qs
 
 import aiohttp
 from yarl import URL
 
 from gateway.auth import AuthRefused, EdgeAuth
-from gateway.ratelimit import RateLimiter, address_key, subject_key
+from gateway.ratelimit import ClientAddress, RateLimiter, SigninGuard, address_key, subject_key
 from services.common.observability import Metrics
 from services.common.i18n import EN, SERVICES_ZH, scope_language
 from services.common.problems import PROBLEM_JSON, Problem
@@ -43,7 +44,9 @@ HOP_BY_HOP = frozenset({b"connection", b"keep-alive", b"proxy-authenticate", b"p
 _REQUEST_DROP = HOP_BY_HOP | {b"host", b"expect", b"x-request-id", b"x-forwarded-for",
                               b"x-forwarded-proto", b"x-forwarded-host"}
 # Our server writes its own Date/Server; the request id is set once, by us.
-_RESPONSE_DROP = HOP_BY_HOP | {b"date", b"server", b"x-request-id"}
+# (the security headers are the gateway's own: see API_SECURITY_HEADERS)
+_RESPONSE_DROP = HOP_BY_HOP | {b"date", b"server", b"x-request-id", b"x-content-type-options",
+                               b"referrer-policy", b"content-security-policy"}
 
 # Same rule as the kernel's observability middleware: keep a sane incoming id, else make one.
 _SANE_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._-]{1,64}$")
@@ -110,6 +113,18 @@ class Upstream:
             self.session = None
 
 
+SIGNIN_PATH = "/api/org/auth/token"
+SIGNIN_BODY_LIMIT = 16 * 1024
+
+# Every API answer: never sniffed into something executable, never framed, never a referrer.
+API_POLICY = "default-src 'none'; frame-ancestors 'none'"
+API_SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"content-security-policy", API_POLICY.encode()),
+]
+
+
 def problem_bytes(status: int, slug: str, title: str, detail: str, instance: str | None = None, *,
                   zh: str | None = None, language: str = EN, **extra: Any) -> bytes:
     problem = Problem(detail, zh=zh, status=status, slug=slug, title=title, **extra)
@@ -122,7 +137,7 @@ async def send_problem(send, status: int, slug: str, title: str, detail: str, *,
     """Answer with Problem Details (the kernel's shape) straight over ASGI, in the caller's language."""
     body = problem_bytes(status, slug, title, detail, instance, zh=zh, language=language, **extra)
     out = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode()),
-           (b"x-request-id", request_id)]
+           (b"x-request-id", request_id), *API_SECURITY_HEADERS]
     if headers:
         out.extend(headers)
     await send({"type": "http.response.start", "status": status, "headers": out})
@@ -133,9 +148,11 @@ class Proxy:
     """Checks, limits and forwards one request to its upstream."""
 
     def __init__(self, *, auth: EdgeAuth, limiter: RateLimiter, public_paths: frozenset[str],
-                 metrics: Metrics):
+                 metrics: Metrics, addresses: ClientAddress | None = None, signin: SigninGuard | None = None):
         self.auth = auth
         self.limiter = limiter
+        self.addresses = addresses or ClientAddress([])
+        self.signin = signin
         self.public_paths = public_paths
         self.metrics = metrics
         self.errors: dict[str, int] = {}
@@ -175,7 +192,35 @@ class Proxy:
 
         path = scope["path"]
         client = scope.get("client")
-        client_ip = client[0] if client else "unknown"
+        peer = client[0] if client else "unknown"
+        client_ip = self.addresses.of(peer, forwarded_for)
+
+        # The token endpoint: its form is read here (it is small) so attempts can be limited per
+        # address and failures per username before org spends a slow password hash on them.
+        preread: bytes | None = None
+        signin_user: str | None = None
+        if self.signin is not None and path == SIGNIN_PATH and scope["method"] == "POST":
+            preread = await _read_small_body(receive, SIGNIN_BODY_LIMIT) if has_body else b""
+            if preread is None:
+                await send_problem(send, 413, "payload-too-large", "Payload too large",
+                                   "A sign-in request is a short form; this one is too large.",
+                                   request_id=request_id, instance=path,
+                                   zh="登录请求内容过大。", language=scope_language(scope))
+                return 413
+            form = parse_qs(preread.decode("utf-8", "replace"))
+            grant = (form.get("grant_type") or [""])[0]
+            if grant == "password":
+                signin_user = (form.get("username") or [""])[0][:200] or None
+            if grant in ("password", "client_credentials"):
+                wait = self.signin.before(client_ip, signin_user)
+                if wait:
+                    self._count("signin_limited")
+                    await send_problem(send, 429, "too-many-requests", "Too many requests",
+                                       "Too many sign-in attempts; wait for the time in Retry-After.",
+                                       request_id=request_id, instance=path,
+                                       headers=[(b"retry-after", str(self.limiter.retry_after(wait)).encode())],
+                                       zh="登录尝试过于频繁，请稍后再试。", language=scope_language(scope))
+                    return 429
 
         subject = None
         refused = None
@@ -209,7 +254,7 @@ class Proxy:
             return refused.status
 
         forward.append(("X-Request-ID", request_id.decode("latin-1")))
-        forwarded_for = _forwarded_for(forwarded_for, client_ip)
+        forwarded_for = _forwarded_for(forwarded_for, peer)
         forward.append(("X-Forwarded-For", forwarded_for))
         forward.append(("X-Forwarded-Proto", scope.get("scheme", "http")))
         if host is not None:
@@ -223,7 +268,9 @@ class Proxy:
 
         body_state = _BodyState()
         data: Any = None
-        if has_body:
+        if preread is not None:
+            data, body_state.done = preread, True
+        elif has_body:
             first = await receive()
             if first["type"] == "http.disconnect":
                 return 499
@@ -243,9 +290,12 @@ class Proxy:
             if body_state.client_gone:
                 return 499
             return await self._upstream_failed(send, upstream, exc, request_id, path, scope)
+        if signin_user is not None and resp.status in (400, 401):
+            self.signin.failed(signin_user)
 
         try:
             headers = [(k.lower(), v) for k, v in resp.raw_headers if k.lower() not in _RESPONSE_DROP]
+            headers.extend(API_SECURITY_HEADERS)
             headers.append((b"x-request-id", request_id))
             length = resp.content_length
             if method == "HEAD" or (length is not None and length <= _SMALL_BODY):
@@ -346,19 +396,26 @@ async def _close_on_disconnect(receive, resp: aiohttp.ClientResponse) -> None:
             return
 
 
-def _forwarded_for(incoming: bytes | None, client_ip: str) -> str:
-    """Append the client to X-Forwarded-For, as nginx's ``$proxy_add_x_forwarded_for`` does.
-
-    When a trusted proxy sent us the request, uvicorn has already replaced the peer
-    address with the last hop it vouches for; that address is then the list's tail
-    and is not appended twice.
-    """
+def _forwarded_for(incoming: bytes | None, peer: str) -> str:
+    """Append the connection's peer to X-Forwarded-For, as nginx's ``$proxy_add_x_forwarded_for``
+    does (what is believed of the chain is decided by :class:`gateway.ratelimit.ClientAddress`)."""
     if not incoming:
-        return client_ip
-    text = incoming.decode("latin-1").strip()
-    if text.rsplit(",", 1)[-1].strip() == client_ip:
-        return text
-    return f"{text}, {client_ip}"
+        return peer
+    return f"{incoming.decode('latin-1').strip()}, {peer}"
+
+
+async def _read_small_body(receive, limit: int) -> bytes | None:
+    """The whole request body, or None when it is larger than ``limit`` or the client left."""
+    body = b""
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        body += message.get("body", b"")
+        if len(body) > limit:
+            return None
+        if not message.get("more_body"):
+            return body
 
 
 def _drop_connection_listed(headers: list[tuple[str, str]], connection: bytes) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ rate, which is acceptable for a guard against runaway clients (it is not billing
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import time
 from typing import Callable
@@ -59,6 +60,16 @@ class RateLimiter:
         self.refused += 1
         return (1.0 - tokens) / self.rate
 
+    def peek(self, key: str) -> float:
+        """Like :meth:`check` without taking a token: 0.0 when one is there."""
+        if not self.enabled:
+            return 0.0
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            return 0.0
+        tokens = min(self.burst, bucket[0] + (self.clock() - bucket[1]) * self.rate)
+        return 0.0 if tokens >= 1.0 else (1.0 - tokens) / self.rate
+
     @staticmethod
     def retry_after(wait: float) -> int:
         """Whole seconds for the ``Retry-After`` header (at least 1)."""
@@ -75,3 +86,55 @@ class RateLimiter:
 
     def __len__(self) -> int:
         return len(self._buckets)
+
+
+class ClientAddress:
+    """Who the client is: the connection's peer, unless the peer is a configured proxy.
+
+    ``X-Forwarded-For`` is believed only as far as it was written by proxies we trust
+    (``YUNGUAN_TRUSTED_PROXIES``: addresses or networks): the client is the right-most
+    address in the chain that is not one of them. Anyone else can write anything there, so
+    from an untrusted peer the header is ignored and a spoofed value buys no fresh bucket.
+    """
+
+    def __init__(self, trusted: list[str]):
+        self.networks = [ipaddress.ip_network(t, strict=False) for t in trusted]
+
+    def _trusted(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in net for net in self.networks)
+
+    def of(self, peer: str, forwarded_for: bytes | None) -> str:
+        if not self.networks or not forwarded_for or not self._trusted(peer):
+            return peer
+        hops = [h.strip() for h in forwarded_for.decode("latin-1").split(",") if h.strip()]
+        for hop in reversed(hops):
+            if not self._trusted(hop):
+                return hop
+        return hops[0] if hops else peer
+
+
+class SigninGuard:
+    """The token endpoint's own limits, tighter than the general ones because each password
+    check costs org a deliberately slow hash: attempts per client address, and failed
+    attempts per username (so a guesser spread over many addresses is slowed per account)."""
+
+    def __init__(self, *, address_rate: float, address_burst: int, failure_rate: float, failure_burst: int,
+                 clock: Callable[[], float] = time.monotonic):
+        self.addresses = RateLimiter(address_rate, address_burst, clock=clock)
+        self.failures = RateLimiter(failure_rate, failure_burst, clock=clock)
+
+    def before(self, address: str, username: str | None) -> float:
+        """Seconds to wait before this attempt may be tried (0.0: go ahead; it is counted)."""
+        if username is not None:
+            wait = self.failures.peek("user:" + username.casefold())
+            if wait:
+                return wait
+        return self.addresses.check(address_key(address))
+
+    def failed(self, username: str | None) -> None:
+        if username is not None:
+            self.failures.check("user:" + username.casefold())

@@ -55,6 +55,16 @@ class GatewaySettings(ServiceSettings):
     rate_limit_rps: float = 50.0
     rate_limit_burst: int = 100
 
+    # The token endpoint's own limits: attempts per client address, failed password attempts
+    # per username (each costs org a deliberately slow hash).
+    signin_rate_per_address: float = 0.5
+    signin_burst_per_address: int = 20
+    signin_failures_per_minute: float = 1.0
+    signin_failure_burst: int = 5
+    # Proxies (addresses or networks) whose X-Forwarded-For is believed; none by default, so a
+    # client cannot name its own address. Behind nginx on the same host: ["127.0.0.1"].
+    trusted_proxies: list[str] = Field(default_factory=list)
+
     public_paths: list[str] = Field(default_factory=lambda: list(DEFAULT_PUBLIC_PATHS))
     spa_dir: Path = ROOT / "frontend" / "dist"
 

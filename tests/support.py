@@ -8,6 +8,7 @@ unset, each test gets its own SQLite file copied from a migrated template.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import time
@@ -18,9 +19,11 @@ from typing import Any, AsyncIterator
 import httpx
 from sqlalchemy.engine import make_url
 
+from services.common import webhooks
 from services.common.authz import Grant
 from services.common.migrate import upgrade
-from services.common.settings import ServiceSettings
+from services.common.service_auth import event_signing_secret
+from services.common.settings import DEMO_SERVICE_SECRET, ServiceSettings
 from services.common.tokens import JwksCache, KeySet, SigningKey
 
 PG_BASE = os.environ.get("YUNGUAN_TEST_DATABASE_URL", "")
@@ -99,12 +102,29 @@ class Databases:
                 await _pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+async def sign_internal_events(request: httpx.Request) -> None:
+    """Sign a test's POST to a service's ``/events`` as the relay of the event's source would
+    (Standard Webhooks, the source's derived secret), unless the test set a signature itself."""
+    if request.method != "POST" or not request.url.path.endswith("/events") or "webhook-signature" in request.headers:
+        return
+    body = request.read()
+    try:
+        source = json.loads(body).get("source")
+    except (ValueError, AttributeError):
+        return
+    if isinstance(source, str):
+        event_id = str(json.loads(body).get("id", "unknown"))
+        request.headers.update(webhooks.headers(event_signing_secret(DEMO_SERVICE_SECRET, source), event_id, body))
+
+
 @contextlib.asynccontextmanager
 async def running(app, *, base_url: str = "http://test") -> AsyncIterator[httpx.AsyncClient]:
-    """Start the app's lifespan and give an HTTP client talking to it over ASGI."""
+    """Start the app's lifespan and give an HTTP client talking to it over ASGI (internal
+    events it posts are signed as their source service would sign them)."""
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=base_url, timeout=30) as client:
+        async with httpx.AsyncClient(transport=transport, base_url=base_url, timeout=30,
+                                     event_hooks={"request": [sign_internal_events]}) as client:
             client.app = app
             yield client
 
@@ -135,6 +155,7 @@ async def serve(app, *, port: int = 0, **config: Any) -> AsyncIterator[str]:
 
     import uvicorn
 
+    config.setdefault("proxy_headers", False)  # as services.common.run serves them
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False,
                                            lifespan="on", timeout_graceful_shutdown=1, **config))
     task = asyncio.create_task(server.serve())

@@ -26,7 +26,7 @@ from services.common.outbox import EventTables
 from services.common.relay import Relay
 from services.common.service_auth import ServiceTokens
 from services.common.migrate import head_revisions, is_current
-from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging
+from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging, metrics_allowed
 from services.common.i18n import SERVICES_ZH
 from services.common.problems import install_problem_handlers, problem_response, request_language
 from services.common.settings import ServiceSettings
@@ -141,8 +141,11 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                                 zh=f"{SERVICES_ZH.get(service, service)}服务尚未就绪：{checks}", language=request_language(request),
                                 service=service, checks=checks)
 
-    @ops.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
-    async def metrics(request: Request) -> PlainTextResponse:
+    @ops.get("/metrics", summary="Prometheus metrics (with the metrics token)", response_class=PlainTextResponse)
+    async def metrics(request: Request):
+        if not metrics_allowed(settings.metrics_token, request.headers.get("authorization")):
+            return problem_response(404, "not-found", "Not found", "Not found.", zh="没有这个地址。",
+                                    language=request_language(request))
         return PlainTextResponse(request.app.state.metrics.render(),
                                  media_type="text/plain; version=0.0.4; charset=utf-8")
 

@@ -19,10 +19,10 @@ from services.common.audit_api import require_admin
 from services.common.db import Session, utcnow
 from services.common.org_units import resync
 from services.common.outbox import EventTables
-from services.common.problems import Conflict, Invalid, NotFound, Unavailable
+from services.common.problems import Conflict, Forbidden, Invalid, NotFound, Unavailable
 from services.common.i18n import InvalidValue, zh_of
 from services.common.security import CurrentPrincipal
-from services.common.service_auth import ServicePrincipal
+from services.common.service_auth import ServicePrincipal, event_signing_secret, service_of
 from services.common.subscriptions import matches
 
 Handler = Callable[[Any, dict[str, Any]], Awaitable[None]]
@@ -134,7 +134,18 @@ def events_router(t: EventTables, *, service: str, handlers: list[tuple[str, Han
     router = APIRouter(tags=["events"])
 
     @router.post("/events", response_model=ReceiveResult, summary="Inbound events (Yunguan services only)")
-    async def receive(event: EventEnvelope, session: Session, principal: ServicePrincipal):
+    async def receive(event: EventEnvelope, request: Request, session: Session, principal: ServicePrincipal):
+        sender = service_of(principal)
+        # An event is believed only from the service that owns its type, and only with that
+        # service's signature over these exact bytes: a stolen token alone cannot forge one.
+        if event.source != sender or event.type.split(".", 1)[0] != sender:
+            raise Forbidden(f"The {sender} service may only deliver its own events, not {event.type} from "
+                            f"{event.source}.",
+                            zh=f"{sender} 服务只能投递自己的事件，不能投递来自 {event.source} 的 {event.type}。")
+        secret = event_signing_secret(request.app.state.settings.service_secret, sender)
+        if not webhooks.verify(secret, dict(request.headers), await request.body()):
+            raise Forbidden("The event's signature is missing, stale or wrong.",
+                            zh="事件签名缺失、过期或不正确。")
         if await session.get(t.processed, event.id) is not None:
             return ReceiveResult(status="duplicate")
         session.add(t.processed(event_id=event.id, type=event.type, source=event.source))

@@ -5,6 +5,7 @@ Pure ASGI (not BaseHTTPMiddleware) keeps streaming intact and costs little per r
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import re
@@ -161,3 +162,12 @@ class ObservabilityMiddleware:
                 self.log.info("request", extra={"fields": {
                     "request_id": rid, "method": scope["method"], "path": scope["path"],
                     "route": route, "status": status_holder[0], "ms": round(elapsed * 1000, 2)}})
+
+
+def metrics_allowed(token: str, authorization: str | None) -> bool:
+    """Whether a request may read ``/metrics``: only with the configured bearer token (none set:
+    nobody). The figures name routes, volumes and errors, which are nobody else's business."""
+    if not token or not authorization:
+        return False
+    scheme, _, value = authorization.partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), token.encode())

@@ -28,6 +28,7 @@ from sqlalchemy.orm import aliased
 from services.common import webhooks
 from services.common.db import Database, utcnow
 from services.common.outbox import EventTables, envelope
+from services.common.service_auth import event_signing_secret
 from services.common.subscriptions import consumers_of, matches_any
 
 log = logging.getLogger("yunguan.relay")
@@ -56,6 +57,8 @@ class Relay:
         self.client = client or httpx.AsyncClient()
         self.wake = asyncio.Event()
         self.postgres = not db.sqlite
+        self.event_secret = event_signing_secret(settings.service_secret, settings.service)
+        self._leases: dict[int, Any] = {}  # delivery id → the lease this relay holds on it
 
     # --- fan-out ---------------------------------------------------------------------------
 
@@ -103,8 +106,10 @@ class Relay:
             if self.postgres:
                 stmt = stmt.with_for_update(skip_locked=True, of=Delivery)
             claimed = (await s.execute(stmt)).scalars().all()
+            lease = now + LEASE
             for d in claimed:
-                d.lease_until = now + LEASE
+                d.lease_until = lease
+                self._leases[d.id] = lease
             await s.commit()
             if not claimed:
                 return []
@@ -122,15 +127,21 @@ class Relay:
             if delivery.target.startswith("webhook:"):
                 if hook is None or not hook.active:
                     return False, None, 0.0, "the webhook subscription was removed or disabled"
-                if not self.settings.webhook_allow_private_targets:
-                    await asyncio.to_thread(webhooks.check_target, delivery.url, allow_private=False)
-                headers = webhooks.headers(hook.secret, event.id, body)
+                # checked again at every delivery, and the connection pinned to the address checked
+                target = await asyncio.to_thread(webhooks.check_target, delivery.url,
+                                                 allow_private=self.settings.webhook_allow_private_targets)
+                options = target.request_options()
+                resp = await self.client.post(target.url, content=body, timeout=self.settings.relay_timeout,
+                                              headers={**webhooks.headers(hook.secret, event.id, body),
+                                                       **options.get("headers", {})},
+                                              extensions=options.get("extensions"))
             else:
                 if self.tokens is None:
                     return False, None, 0.0, "this service has no token to call other services with"
-                headers = {"content-type": "application/json", "authorization": f"Bearer {await self.tokens.token()}"}
-            resp = await self.client.post(delivery.url, content=body, headers=headers,
-                                          timeout=self.settings.relay_timeout)
+                headers = {**webhooks.headers(self.event_secret, event.id, body),
+                           "authorization": f"Bearer {await self.tokens.token()}"}
+                resp = await self.client.post(delivery.url, content=body, headers=headers,
+                                              timeout=self.settings.relay_timeout)
             latency = (time.perf_counter() - start) * 1000
             if resp.status_code == 401 and self.tokens is not None:
                 self.tokens.invalidate()
@@ -151,7 +162,13 @@ class Relay:
         now = utcnow()
         async with self.db.writer() as s:
             for (d, _e, _h), (ok, code, latency, error) in zip(claimed, results):
-                row = await s.get(Delivery, d.id)
+                row = await s.get(Delivery, d.id, with_for_update=self.postgres)
+                lease = self._leases.pop(d.id, None)
+                if not self._still_ours(row, lease):
+                    # The send outlived the lease and another relay claimed the delivery again:
+                    # its result is the one that counts (the receiver applies an event once).
+                    log.warning("delivery lease lost", extra={"fields": {"delivery": d.id, "target": d.target}})
+                    continue
                 s.add(Attempt(delivery_id=d.id, at=now, status_code=code, latency_ms=round(latency, 2), ok=ok,
                               error=error))
                 row.attempts += 1
@@ -175,6 +192,13 @@ class Relay:
                                                        Delivery.next_attempt_at > now).values(next_attempt_at=now))
             await s.commit()
         return len(claimed)
+
+    @staticmethod
+    def _still_ours(row, lease) -> bool:
+        if row is None or lease is None or row.lease_until is None or row.status != "pending":
+            return False
+        # another claim is at least LEASE after ours, so a second's slack only absorbs storage precision
+        return abs((row.lease_until - lease).total_seconds()) < 1.0
 
     async def run_once(self) -> int:
         return await self.dispatch_once() + await self.deliver_once()

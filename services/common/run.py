@@ -25,8 +25,10 @@ def main() -> None:
     # parsed into 10,000 dicts then triggers a handful instead of hundreds (~10 ms of a 10,000-
     # point batch, measured in-process); garbage cycles wait a little longer to be freed.
     gc.set_threshold(20_000, 10, 10)
+    # proxy_headers=False: uvicorn would otherwise take X-Forwarded-For from 127.0.0.1 as the client's
+    # address; the gateway decides that itself, from configured proxies only (gateway.ratelimit).
     uvicorn.run(app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
-                log_config=None, access_log=False, timeout_graceful_shutdown=5)
+                log_config=None, access_log=False, timeout_graceful_shutdown=5, proxy_headers=False)
 
 
 if __name__ == "__main__":

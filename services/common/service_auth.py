@@ -9,6 +9,7 @@ grant and keeps it until shortly before it expires.
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
 import time
@@ -30,6 +31,25 @@ def client_id_for(service: str) -> str:
 
 def secret_for(service_secret: str, service: str) -> str:
     return hmac.new(service_secret.encode(), f"yunguan-service:{service}".encode(), hashlib.sha256).hexdigest()
+
+
+def event_signing_secret(service_secret: str, service: str) -> str:
+    """The Standard Webhooks secret (``whsec_…``) ``service`` signs its internal event deliveries with.
+
+    Derived like the client secrets, so every service can check every other's signature
+    without secrets being copied around, and nobody without the service secret can sign.
+    """
+    key = hmac.new(service_secret.encode(), f"yunguan-events:{service}".encode(), hashlib.sha256).digest()
+    return "whsec_" + base64.b64encode(key).decode()
+
+
+def service_of(principal: Principal) -> str | None:
+    """The internal service a client token belongs to (``svc-kpi`` → ``kpi``), else None."""
+    client_id = principal.claims.get("client_id") if principal.kind == "client" else None
+    for s in INTERNAL_SERVICES:
+        if client_id == client_id_for(s):
+            return s
+    return None
 
 
 class ServiceTokens:
@@ -64,13 +84,13 @@ class ServiceTokens:
 
 
 def is_internal_service(principal: Principal) -> bool:
-    return principal.kind == "client" and principal.claims.get("client_id") in {
-        client_id_for(s) for s in INTERNAL_SERVICES}
+    return service_of(principal) is not None
 
 
 async def require_internal_service(principal: CurrentPrincipal) -> Principal:
     if not is_internal_service(principal):
-        raise Forbidden("Only Yunguan's own services may deliver internal events here.", zh="只有运管系统自身的服务才能投递内部事件。")
+        raise Forbidden("Only Yunguan's own services may deliver internal events here.",
+                        zh="只有运管系统自身的服务可以向这里投递内部事件。")
     return principal
 
 

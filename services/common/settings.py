@@ -7,6 +7,8 @@ One variable, ``YUNGUAN_DATABASE_URL``, switches every service at once: a
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 
 from pydantic import model_validator
@@ -14,8 +16,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Only for demo and tests; the settings refuse it unless YUNGUAN_DEMO=1.
+# Published in this repository, so only tests may use it (``allow_demo_secret``): demo mode
+# generates a random secret per installation instead (see installation_secret).
 DEMO_SERVICE_SECRET = "yunguan-demo-service-secret"
+SECRET_FILE = "service-secret"
 
 SERVICE_PORTS = {"gateway": 8000, "org": 8001, "planning": 8002, "kpi": 8003, "risk": 8004}
 
@@ -43,6 +47,9 @@ class ServiceSettings(BaseSettings):
     # Password hashing cost (argon2id); tests lower it, production keeps the library default.
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+    # Hashes computed at once, and how long a sign-in waits for a turn before a 429.
+    argon2_max_concurrent: int = 2
+    argon2_queue_seconds: float = 2.0
     access_token_minutes: int = 15
     refresh_token_days: int = 14
     login_max_failures: int = 5
@@ -61,6 +68,9 @@ class ServiceSettings(BaseSettings):
     relay_backoff_max: float = 300.0
     relay_timeout: float = 10.0
     webhook_allow_private_targets: bool = False
+    # /metrics answers only with "Authorization: Bearer <this>" (Prometheus' bearer_token);
+    # unset, it is not served at all.
+    metrics_token: str = ""
     # Internal service clients authenticate to org with secrets derived from this one.
     service_secret: str = DEMO_SERVICE_SECRET
 
@@ -68,8 +78,13 @@ class ServiceSettings(BaseSettings):
     def _refuse_default_secret(self) -> "ServiceSettings":
         # Only the services sign in to one another; the gateway never uses the secret.
         uses_secret = self.service in ("org", "planning", "kpi", "risk")
-        if uses_secret and not self.demo and self.service_secret == DEMO_SERVICE_SECRET and not self.allow_demo_secret:
-            raise ValueError("YUNGUAN_SERVICE_SECRET must be set outside demo mode (YUNGUAN_DEMO=1)")
+        if uses_secret and self.service_secret == DEMO_SERVICE_SECRET and not self.allow_demo_secret:
+            if not self.demo:
+                raise ValueError("YUNGUAN_SERVICE_SECRET must be set outside demo mode (YUNGUAN_DEMO=1)")
+            # Anyone can read the published default and derive every svc-* client secret from it;
+            # a demo installation uses its own random secret, shared by its processes through
+            # the data folder.
+            self.service_secret = installation_secret(self.data_dir)
         return self
 
     allow_demo_secret: bool = False
@@ -98,6 +113,29 @@ def service_database_url(base: str, service: str, data_dir: Path, prefix: str = 
     if base.startswith("postgresql") and base.endswith("/"):
         return f"{base}{prefix}{service}"
     return base
+
+
+def installation_secret(data_dir: Path) -> str:
+    """This installation's service secret: read from ``<data_dir>/service-secret``, created
+    (random, owner-only) on first use. Processes starting at once agree: the file appears
+    whole through a hard link, which fails for everyone but the first."""
+    path = Path(data_dir) / SECRET_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    value = path.read_text().strip()
+    if len(value) < 32:
+        raise ValueError(f"{path} holds no usable service secret; delete it to have a new one made")
+    return value
 
 
 def settings_for(service: str, **overrides) -> ServiceSettings:

@@ -14,6 +14,7 @@ import asyncio
 import base64
 from collections import OrderedDict
 import json
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -108,11 +109,26 @@ class KeySet:
         return list(self._keys)
 
 
+_B64URL = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _b64url_strict(segment: str) -> bytes:
+    """Decode one segment of a compact JWS, accepting only its one canonical spelling: base64url
+    without padding, no other characters, no stray bits. The library decodes leniently (padding,
+    trailing bits), which would let many spellings of one signature verify."""
+    if not _B64URL.fullmatch(segment) or len(segment) % 4 == 1:
+        raise TokenError("the token is malformed")
+    raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    if base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii") != segment:
+        raise TokenError("the token is malformed")
+    return raw
+
+
 def _b64json(segment: str) -> dict[str, Any]:
-    padded = segment + "=" * (-len(segment) % 4)
+    raw = _b64url_strict(segment)
     try:
-        value = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-    except Exception as exc:  # malformed base64 or JSON
+        value = json.loads(raw)
+    except Exception as exc:  # malformed JSON
         raise TokenError("the token is malformed") from exc
     if not isinstance(value, dict):
         raise TokenError("the token is malformed")
@@ -127,6 +143,8 @@ def read_header(token: str) -> dict[str, Any]:
     if len(parts) != 3 or not all(parts):
         raise TokenError("the token is malformed")
     header = _b64json(parts[0])
+    _b64url_strict(parts[1])
+    _b64url_strict(parts[2])
     if header.get("alg") != ALGORITHM:
         raise TokenError(f"tokens must be signed with {ALGORITHM}")
     if "crit" in header or "jku" in header or "x5u" in header or "jwk" in header:

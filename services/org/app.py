@@ -19,7 +19,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or settings_for("org")
 
     async def start(app: FastAPI) -> None:
-        app.state.passwords = Passwords(time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib)
+        app.state.passwords = Passwords(time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib,
+                                        max_concurrent=settings.argon2_max_concurrent,
+                                        queue_seconds=settings.argon2_queue_seconds)
         keys = KeyStore()
         async with app.state.db.writer() as session:
             await keys.load(session)

@@ -47,8 +47,12 @@ async def a_plan(plan_id: int, session: Session):
     return {"found": (await session.execute(select(Plan.id).where(Plan.id == plan_id))).first() is not None}
 
 
+METRICS_TOKEN = "scraper-secret-for-tests"
+
+
 async def app_client(databases):
-    app = create_service_app(settings("planning", await databases.fresh("planning")), title="t", routers=[router])
+    app = create_service_app(settings("planning", await databases.fresh("planning"), metrics_token=METRICS_TOKEN),
+                             title="t", routers=[router])
     return running(app)
 
 
@@ -96,7 +100,11 @@ async def test_health_readiness_and_metrics(databases):
         ready = await c.get("/readyz")
         assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok", "migrations": "ok"}
         await c.get("/api/planning/needs", params={"n": 1})
-        m = await c.get("/metrics")
+        # the figures are for the scraper holding the metrics token, not for anyone who asks
+        for refused in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {METRICS_TOKEN}"}):
+            assert (await c.get("/metrics", headers=refused)).status_code == 404
+        assert (await c.get("/api/planning/metrics")).status_code == 404
+        m = await c.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
         assert m.headers["content-type"].startswith("text/plain")
         assert 'yunguan_http_requests_total{service="planning",method="GET",route="/api/planning/needs",status="200"} 1' in m.text
 

@@ -104,3 +104,35 @@ async def test_without_any_keys_a_failing_jwks_endpoint_is_not_asked_on_every_re
         with pytest.raises(TokenError):
             await cache.verify(KEY.sign(claims()), issuer="yunguan-org", audience="yunguan")
     assert len(calls) == 1
+
+
+def respell(token: str, segment: int, spelling) -> str:
+    parts = token.split(".")
+    parts[segment] = spelling(parts[segment])
+    return ".".join(parts)
+
+
+def other_last_char(seg: str) -> str:
+    """The same bytes spelt with different unused trailing bits (a lenient decoder accepts both)."""
+    import base64
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    raw = base64.urlsafe_b64decode(seg + "=" * (-len(seg) % 4))
+    for c in alphabet:
+        candidate = seg[:-1] + c
+        if candidate != seg and base64.urlsafe_b64decode(candidate + "=" * (-len(candidate) % 4)) == raw:
+            return candidate
+    raise AssertionError("no other spelling")
+
+
+@pytest.mark.parametrize("segment", [0, 1, 2])
+@pytest.mark.parametrize("spelling", [lambda s: s + "=", lambda s: s + "==", lambda s: s + "\n",
+                                      lambda s: s.replace("-", "+").replace("_", "/"), other_last_char],
+                         ids=["padded", "over-padded", "newline", "plain-base64", "stray-bits"])
+def test_only_the_canonical_spelling_of_a_signed_token_verifies(segment, spelling):
+    token = KEY.sign(claims(sub="42"))
+    assert verify(token, KeySet.of(KEY), issuer="yunguan-org", audience="yunguan")["sub"] == "42"
+    respelt = respell(token, segment, spelling)
+    if respelt == token:
+        pytest.skip("this spelling changes nothing in this segment")
+    with pytest.raises(TokenError, match="malformed"):
+        verify(respelt, KeySet.of(KEY), issuer="yunguan-org", audience="yunguan")

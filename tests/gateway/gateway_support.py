@@ -65,6 +65,9 @@ class EchoUpstream:
             body += message.get("body", b"")
             if not message.get("more_body"):
                 break
+        if path == "/api/org/auth/token" and b"password=wrong" in body:
+            # org's answer to a wrong password (RFC 6749 §5.2)
+            return await _json(send, 400, {"error": "invalid_grant"})
         await _json(send, 200, {
             "upstream": self.name, "method": scope["method"], "path": path,
             "raw_path": scope.get("raw_path", b"").decode("latin-1"),

@@ -83,7 +83,7 @@ async def test_valid_token_passes_and_reaches_the_service(start_gateway, client,
     ("POST", "/api/org/auth/token"), ("POST", "/api/org/auth/revoke"),
     ("GET", "/api/org/.well-known/jwks.json"), ("GET", "/api/planning/openapi.json"),
     ("GET", "/api/kpi/docs"), ("GET", "/api/org/healthz"),
-    ("GET", "/healthz"), ("GET", "/metrics"), ("GET", "/api/openapi.json"), ("GET", "/api/docs"),
+    ("GET", "/healthz"), ("GET", "/api/openapi.json"), ("GET", "/api/docs"),
     ("GET", "/"), ("GET", "/plans/42"),
 ])
 async def test_public_paths_need_no_token(method, path, start_gateway, client):

@@ -113,10 +113,13 @@ async def test_docs_page_serves_swagger_ui_for_the_merged_document(start_gateway
 
 
 async def test_metrics_count_proxied_requests_per_service(start_gateway, client, make_token):
-    gw = await start_gateway()
+    gw = await start_gateway(metrics_token="scraper-secret")
     await client.get(f"{gw}/api/kpi/x", headers={"Authorization": f"Bearer {make_token()}"})
     await client.get(f"{gw}/api/kpi/x")
-    text = (await client.get(f"{gw}/metrics")).text
+    # not public: a signed-in user's token is not the scraper's
+    assert (await client.get(f"{gw}/metrics")).status_code == 404
+    assert (await client.get(f"{gw}/metrics", headers={"Authorization": f"Bearer {make_token()}"})).status_code == 404
+    text = (await client.get(f"{gw}/metrics", headers={"Authorization": "Bearer scraper-secret"})).text
     assert 'route="/api/kpi",status="200"' in text
     assert 'route="/api/kpi",status="401"' in text
     assert "yunguan_gateway_token_cache_entries" in text

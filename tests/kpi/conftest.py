@@ -20,6 +20,7 @@ OPS_PLANNER = bearer(make_token(("plan", DEMO_PATHS["OPS"], "subtree"), ("view",
                                 sub="7", name="ops"))
 NOBODY = bearer(make_token(sub="8", name="nobody"))
 SERVICE = bearer(make_token(sub="client:svc-planning", client_id="svc-planning", name="planning"))
+ORG_SERVICE = bearer(make_token(sub="client:svc-org", client_id="svc-org", name="org"))
 
 
 @pytest.fixture

@@ -128,7 +128,7 @@ async def test_benchmarks_are_loaded_by_admins_with_source_and_date(kpi):
 
 
 async def test_after_a_team_moves_its_points_roll_up_under_its_new_department(kpi):
-    from tests.kpi.conftest import SERVICE, event
+    from tests.kpi.conftest import ORG_SERVICE, event
 
     await batch(kpi, [point("sales", MKT_RES, "2026-01", 100), point("sales", MKT_PLN, "2026-01", 50)])
     await kpi.post("/api/kpi/targets", headers=MKT_MANAGER,
@@ -137,7 +137,7 @@ async def test_after_a_team_moves_its_points_roll_up_under_its_new_department(kp
     moved = event("org.unit.moved", {"id": MKT_PLN, "parent_id": 2, "name": "市场策划组", "code": "MKT-PLN",
                                      "kind": "team", "path": "/1/2/9/", "version": 2, "old_path": "/1/7/9/",
                                      "new_path": "/1/2/9/", "units_moved": 1}, subject=str(MKT_PLN))
-    assert (await kpi.post("/api/kpi/events", json=moved, headers=SERVICE)).json() == {"status": "applied"}
+    assert (await kpi.post("/api/kpi/events", json=moved, headers=ORG_SERVICE)).json() == {"status": "applied"}
     assert (await evaluation(kpi, MKT, "2026-01"))["sales"]["actual"] == pytest.approx(100.0)
     assert (await evaluation(kpi, 2, "2026-01", headers=ADMIN))["sales"]["actual"] == pytest.approx(50.0)
     # the marketing manager no longer sees the moved team's targets

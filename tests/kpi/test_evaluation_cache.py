@@ -4,7 +4,7 @@ import pytest
 
 from services.common import generation
 from services.kpi.models import DataGeneration
-from tests.kpi.conftest import ADMIN, MKT, MKT_MANAGER, MKT_RES, NOBODY, OPS_PLANNER, SERVICE, batch, event, point
+from tests.kpi.conftest import ADMIN, MKT, MKT_MANAGER, MKT_RES, NOBODY, OPS_PLANNER, ORG_SERVICE, SERVICE, batch, event, point
 
 PARAMS = {"unit_id": MKT, "period": "2026-01"}
 
@@ -73,7 +73,7 @@ async def test_every_change_to_an_evaluation_input_moves_the_generation_and_the_
     async def org_unit():
         renamed = event("org.unit.updated", {"id": MKT, "parent_id": 1, "name": "市场营销部", "code": "MKT",
                                              "kind": "department", "path": "/1/7/", "version": 5}, subject=str(MKT))
-        assert (await kpi.post("/api/kpi/events", json=renamed, headers=SERVICE)).status_code == 200
+        assert (await kpi.post("/api/kpi/events", json=renamed, headers=ORG_SERVICE)).status_code == 200
 
     await sales_actual(kpi)
     for step in (measurement, target, threshold, benchmark, indicator, org_unit):

@@ -54,10 +54,14 @@ async def token(request: Request, response: Response, session: Session,
     if grant_type == "password":
         if not username or password is None:
             raise signin.OAuthError("invalid_request", "Send both username and password.", zh="请填写用户名和密码。")
-        await signin.check_lockout(session, settings, username)
-        user = (await session.execute(select(User).where(User.username == username))).scalar_one_or_none()
-        ok = await request.app.state.passwords.verify_async(user.password_hash if user else None, password)
-        if not ok or not user.active:
+        # Look up and hash outside the write transaction: on SQLite it holds the database's one
+        # write lock, and a slow hash under it would queue every other write (and sign-in) behind it.
+        async with request.app.state.db.reader() as lookup:
+            await signin.check_lockout(lookup, settings, username)
+            found = (await lookup.execute(select(User).where(User.username == username))).scalar_one_or_none()
+        ok = await request.app.state.passwords.verify_async(found.password_hash if found else None, password)
+        user = await session.get(User, found.id) if ok and found else None
+        if not ok or user is None or not user.active:
             await signin.record_failure(session, username)
             await session.commit()
             raise signin.OAuthError("invalid_grant", "The username or password is not correct.", zh="用户名或密码不正确。")
