@@ -27,7 +27,8 @@ def check_kind(parent: Unit | None, kind: str) -> None:
     if kind not in ALLOWED_CHILDREN[parent.kind]:
         allowed = ", ".join(sorted(ALLOWED_CHILDREN[parent.kind])) or "nothing"
         raise Invalid(f"A {parent.kind} can hold {allowed}, not a {kind}.", field="kind",
-                      zh=f"{UNIT_KINDS_ZH.get(parent.kind, parent.kind)}下只能设{zh_list(UNIT_KINDS_ZH[k] for k in sorted(ALLOWED_CHILDREN[parent.kind])) or '下级单元'}，不能设{UNIT_KINDS_ZH.get(kind, kind)}。")
+                      zh=(f"{UNIT_KINDS_ZH.get(parent.kind, parent.kind)}下只能设{zh_list(UNIT_KINDS_ZH[k] for k in sorted(ALLOWED_CHILDREN[parent.kind]))}，不能设{UNIT_KINDS_ZH.get(kind, kind)}。"
+                          if ALLOWED_CHILDREN[parent.kind] else f"{UNIT_KINDS_ZH.get(parent.kind, parent.kind)}下不能再设下级单元。"))
 
 
 async def check_code_free(session: AsyncSession, code: str, except_id: int | None = None) -> None:
