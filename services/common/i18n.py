@@ -242,6 +242,16 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "q": "搜索",
     "data": "数据",
     "body": "请求内容",
+    "id": "编号",
+    "client_pk": "API 客户端",
+    "mode": "方式",
+    "over": "审批范围",
+    "on": "日期",
+    "type": "类型",
+    "subject": "对象",
+    "occurred_at": "发生时间",
+    "unit_path": "组织单元",
+    "token_type_hint": "令牌类型",
 }
 
 RIGHTS_ZH: dict[str, str] = {

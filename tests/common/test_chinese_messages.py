@@ -109,3 +109,48 @@ def test_chinese_details_name_labels_not_field_codes():
             elif text.strip() and not re.search(r"[\u4e00-\u9fff]", text) and len(text.strip()) > 12:
                 bad.append(f"{_where(path, call)}: {text!r} is not Chinese")
     assert not bad, "Chinese details must use the labels users see:\n" + "\n".join(bad)
+
+
+def _request_fields(document: dict) -> set[str]:
+    """Every name a client sends: request-body properties (nested too), query and path parameters."""
+    schemas = document["components"]["schemas"]
+    names: set[str] = set()
+    seen: set[str] = set()
+
+    def walk(schema) -> None:
+        if not isinstance(schema, dict):
+            return
+        if "$ref" in schema:
+            name = schema["$ref"].rsplit("/", 1)[-1]
+            if name not in seen:
+                seen.add(name)
+                walk(schemas[name])
+            return
+        for prop, sub in (schema.get("properties") or {}).items():
+            names.add(prop)
+            walk(sub)
+        for key in ("items", "anyOf", "oneOf", "allOf", "additionalProperties"):
+            sub = schema.get(key)
+            for s in sub if isinstance(sub, list) else [sub]:
+                walk(s)
+
+    for operations in document["paths"].values():
+        for op in operations.values():
+            if not isinstance(op, dict):
+                continue
+            names.update(p["name"] for p in op.get("parameters", []) if p["in"] in ("query", "path"))
+            for content in (op.get("requestBody") or {}).get("content", {}).values():
+                walk(content.get("schema", {}))
+    return names
+
+
+def test_every_field_a_client_sends_has_a_chinese_label():
+    import json
+
+    from services.common.i18n import FIELD_LABELS_ZH
+
+    # the merged API document as committed (test_architecture keeps it equal to the running API)
+    document = json.loads((ROOT / "frontend" / "openapi.json").read_text())
+    unlabelled = sorted(_request_fields(document) - set(FIELD_LABELS_ZH))
+    assert not unlabelled, ("a 422 would name these fields by their JSON names: add them to FIELD_LABELS_ZH "
+                            f"(services/common/i18n.py) with the SPA's label: {unlabelled}")
