@@ -36,6 +36,7 @@ from gateway.spa import Spa
 from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging, metrics_allowed
 from services.common.i18n import SERVICES_ZH, TITLES_ZH
 from services.common.problems import HTTP_ZH, problem_response, request_language
+from services.common.revocation import REVOKED_PATH, Revocations
 from services.common.tokens import JwksCache
 
 log = logging.getLogger("yunguan.gateway")
@@ -51,6 +52,8 @@ class Gateway:
         self.state = State()
         self.state.settings = settings
         self.state.jwks = jwks  # tests may inject a static key set here before start-up
+        self.state.revocations = None  # likewise a static revocation list
+        self._revocation_task: asyncio.Task | None = None
         self.metrics = Metrics("gateway")
         self.limiter = RateLimiter(settings.rate_limit_rps, settings.rate_limit_burst)
         self.token_cache = TokenCache(settings.token_cache_size)
@@ -96,8 +99,12 @@ class Gateway:
             self.state.jwks = JwksCache.from_url(s.jwks_url, self.http, ttl=s.jwks_cache_seconds)
         for upstream in self.upstreams:
             upstream.open(connections=s.upstream_connections, connect_timeout=s.upstream_connect_timeout)
+        if self.state.revocations is None:
+            self.state.revocations = Revocations.from_url(s.org_url.rstrip("/") + REVOKED_PATH, self.http,
+                                                          refresh_seconds=s.revocation_refresh_seconds)
+        self._revocation_task = asyncio.create_task(self.state.revocations.run_forever(), name="gateway-revocations")
         auth = EdgeAuth(self.state.jwks, issuer=s.token_issuer, audience=s.token_audience,
-                        cache=self.token_cache)
+                        cache=self.token_cache, revocations=self.state.revocations)
         self.proxy = Proxy(auth=auth, limiter=self.limiter, public_paths=self.public_paths,
                            metrics=self.metrics, addresses=self.addresses, signin=self.signin)
         self.openapi = OpenApiMerger({u.name: u.base_url for u in self.upstreams}, self.http,
@@ -108,6 +115,11 @@ class Gateway:
 
     async def shutdown(self) -> None:
         self.proxy = None
+        if self._revocation_task is not None:
+            self._revocation_task.cancel()
+            with contextlib.suppress(BaseException):
+                await self._revocation_task
+            self._revocation_task = None
         for upstream in self.upstreams:
             with contextlib.suppress(Exception):
                 await upstream.close()

@@ -13,13 +13,14 @@ import time
 from collections import OrderedDict
 from typing import Callable
 
+from services.common.revocation import Revocations
 from services.common.tokens import JwksCache, TokenError
 
 
 class AuthRefused(Exception):
     """The request may not pass; ``status`` is 401, or 503 when keys are unavailable."""
 
-    def __init__(self, detail: str, status: int = 401, *, zh: str):
+    def __init__(self, detail: str, status: int = 401, *, zh: str | None = None):
         super().__init__(detail)
         self.detail = detail
         self.zh = zh
@@ -64,11 +65,19 @@ class TokenCache:
 class EdgeAuth:
     """Turns an ``Authorization`` header value into the token's subject, or refuses."""
 
-    def __init__(self, jwks: JwksCache, *, issuer: str, audience: str, cache: TokenCache):
+    def __init__(self, jwks: JwksCache, *, issuer: str, audience: str, cache: TokenCache,
+                 revocations: Revocations | None = None):
         self.jwks = jwks
         self.issuer = issuer
         self.audience = audience
         self.cache = cache
+        self.revocations = revocations or Revocations.static()
+
+    def _not_revoked(self, subject: str) -> str:
+        if self.revocations.revoked(subject):
+            raise AuthRefused("The access token was refused: its user was deactivated or its client revoked.",
+                              zh="访问令牌被拒绝：该用户已停用或该客户端已被吊销。")
+        return subject
 
     async def subject(self, authorization: bytes | None) -> str:
         if not authorization:
@@ -79,7 +88,7 @@ class EdgeAuth:
             raise AuthRefused("Sign in first: send 'Authorization: Bearer <access token>'.", zh="请先登录。")
         subject = self.cache.get(token)
         if subject is not None:
-            return subject
+            return self._not_revoked(subject)
         try:
             text = token.decode("ascii")
         except UnicodeDecodeError:
@@ -102,4 +111,4 @@ class EdgeAuth:
         exp = claims.get("exp")
         if isinstance(exp, (int, float)):
             self.cache.put(token, subject, float(exp))
-        return subject
+        return self._not_revoked(subject)

@@ -31,6 +31,7 @@ DEFAULT_PUBLIC_PATHS: list[str] = [
     "/api/org/auth/token",
     "/api/org/auth/revoke",
     "/api/org/.well-known/jwks.json",
+    "/api/org/auth/revoked",
     *[f"/api/{s}/{p}" for s in UPSTREAMS for p in ("openapi.json", "docs", "healthz", "readyz")],
 ]
 

@@ -18,18 +18,21 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import PlainTextResponse
 from sqlalchemy import text
 
+from services.common.anchoring import anchor_now, fetch_from_org, send_to_org
 from services.common.audit_api import audit_router
 from services.common.db import Database
 from services.common.events_api import Handler, events_router, webhooks_router
 from services.common.org_units import apply_unit_event, resync_until_done
 from services.common.outbox import EventTables
 from services.common.relay import Relay
+from services.common.revocation import REVOKED_PATH, Revocations
 from services.common.service_auth import ServiceTokens
 from services.common.migrate import head_revisions, is_current
 from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging, metrics_allowed
 from services.common.i18n import SERVICES_ZH
 from services.common.problems import install_problem_handlers, problem_response, request_language
 from services.common.settings import ServiceSettings
+from services.common.text_guard import ControlCharacterGuard
 from services.common.tokens import JwksCache
 
 Hook = Callable[[FastAPI], Awaitable[None]]
@@ -73,6 +76,11 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
         try:
             for hook in on_startup:
                 await hook(app)
+            if getattr(app.state, "revocations", None) is None:
+                app.state.revocations = Revocations.from_url(
+                    settings.service_url("org") + REVOKED_PATH, app.state.http,
+                    refresh_seconds=settings.revocation_refresh_seconds)
+            tasks.append(asyncio.create_task(app.state.revocations.run_forever(), name=f"{service}-revocations"))
             if events is not None:
                 app.state.relay = Relay(db=app.state.db, tables=events, settings=settings,
                                         tokens=app.state.service_tokens, client=app.state.http)
@@ -86,7 +94,10 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
 
                 tasks.append(asyncio.create_task(sync_then_hooks(), name=f"{service}-org-sync"))
             if settings.relay_enabled:
-                for seconds, job in periodic:
+                jobs = list(periodic)
+                if audit_model is not None and settings.audit_anchor_seconds > 0:
+                    jobs.append((settings.audit_anchor_seconds, anchor_now))
+                for seconds, job in jobs:
                     tasks.append(asyncio.create_task(_every(app, seconds, job), name=f"{service}-{job.__name__}"))
             yield
         finally:
@@ -110,10 +121,16 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     app.state.jwks = None
     app.state.service_tokens = None
     app.state.relay = None
+    app.state.revocations = None
     app.state.org_unit_model = org_unit_model
+    app.state.audit_model = audit_model
+    app.state.anchored_head = None
+    app.state.anchor_sink = send_to_org  # org signs its own chain's heads locally (services.org.app)
+    app.state.anchor_source = fetch_from_org
     app.state.metrics = Metrics(service)
     app.state.migration_heads = head_revisions(service)
     install_problem_handlers(app)
+    app.add_middleware(ControlCharacterGuard)
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics, logger_name=f"yunguan.{service}",
                        prefix=prefix)
 

@@ -94,23 +94,60 @@ async def append(session: AsyncSession, model: type, *, actor: Principal | str, 
     return entry
 
 
-async def verify(session: AsyncSession, model: type, *, batch: int = 1000) -> dict[str, Any]:
-    """Walk the chain; ``{ok, entries}`` or the first broken entry and why."""
-    prev, count, expected_seq, after = GENESIS, 0, 1, 0
+async def verify(session: AsyncSession, model: type, *, batch: int = 1000,
+                 anchors: dict[int, str] | None = None) -> dict[str, Any]:
+    """Walk the chain; ``{ok, entries}`` or the first broken entry and why.
+
+    ``anchors`` (seq → hash, as org signed them) catch what the chain alone cannot: a cut tail
+    (org signed a later entry than the chain now has) and a chain recomputed after an edit (an
+    anchored entry's hash differs from the one signed).
+    """
+    checker = ChainChecker(anchors)
+    after = 0
     while True:
         rows = (await session.execute(
             select(model).where(model.seq > after).order_by(model.seq).limit(batch))).scalars().all()
         if not rows:
-            return {"ok": True, "entries": count}
+            return checker.finish()
         for entry in rows:
-            if entry.seq != expected_seq:
-                return {"ok": False, "entries": count, "broken_at": entry.seq,
-                        "reason": f"entry {expected_seq} is missing"}
-            if entry.prev_hash != prev:
-                return {"ok": False, "entries": count, "broken_at": entry.seq,
-                        "reason": "the link to the previous entry does not match"}
-            if entry_hash(prev, entry) != entry.hash:
-                return {"ok": False, "entries": count, "broken_at": entry.seq,
-                        "reason": "the entry was changed after it was written"}
-            prev, count, expected_seq, after = entry.hash, count + 1, entry.seq + 1, entry.seq
+            broken = checker.check(entry)
+            if broken:
+                return broken
+            after = entry.seq
             session.expunge(entry)
+
+
+class ChainChecker:
+    """One pass over a chain's entries in order (from the database or an exported copy)."""
+
+    def __init__(self, anchors: dict[int, str] | None = None):
+        self.anchors = dict(anchors or {})
+        self.prev, self.count, self.expected_seq = GENESIS, 0, 1
+
+    def check(self, entry) -> dict[str, Any] | None:
+        def broken(reason: str) -> dict[str, Any]:
+            return {"ok": False, "entries": self.count, "broken_at": entry.seq, "reason": reason}
+
+        if entry.seq != self.expected_seq:
+            return broken(f"entry {self.expected_seq} is missing")
+        if entry.prev_hash != self.prev:
+            return broken("the link to the previous entry does not match")
+        if entry_hash(self.prev, entry) != entry.hash:
+            return broken("the entry was changed after it was written")
+        signed = self.anchors.get(entry.seq)
+        if signed is not None and signed != entry.hash:
+            return broken("the chain was recomputed: this entry's hash is not the one org signed")
+        self.prev, self.count, self.expected_seq = entry.hash, self.count + 1, entry.seq + 1
+        return None
+
+    def finish(self) -> dict[str, Any]:
+        last = self.expected_seq - 1
+        beyond = [seq for seq in self.anchors if seq > last]
+        if beyond:
+            return {"ok": False, "entries": self.count, "broken_at": last + 1,
+                    "reason": f"entries after {last} are missing: org signed the chain up to entry {max(beyond)}"}
+        result: dict[str, Any] = {"ok": True, "entries": self.count}
+        if self.anchors:
+            result["anchored_to"] = max(self.anchors)
+        return result
+

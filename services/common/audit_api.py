@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from services.common import audit
+from services.common.anchoring import verified_anchors
 from services.common.api import CursorParam, LimitParam, Page, paginate
 from services.common.authz import Principal, is_admin
 from services.common.db import Session
@@ -41,6 +42,9 @@ class AuditVerifyRead(BaseModel):
     entries: int
     broken_at: int | None = None
     reason: str | None = None
+    anchored_to: int | None = Field(None, description="The last entry org signed (and the chain still holds)")
+    anchors: int = Field(0, description="Signed anchors checked against the chain")
+    anchors_error: str | None = Field(None, description="Why no anchors could be checked (org unreachable)")
 
 
 def require_admin(principal: Principal) -> None:
@@ -65,9 +69,12 @@ def audit_router(model: type) -> APIRouter:
         rows, nxt = await paginate(session, stmt, model.seq, limit=limit, cursor=cursor)
         return Page[AuditEntryRead](items=[AuditEntryRead.model_validate(r) for r in rows], next_cursor=nxt)
 
-    @router.get("/verify", response_model=AuditVerifyRead, summary="Verify the hash chain (admin)")
-    async def verify_audit(session: Session, principal: CurrentPrincipal):
+    @router.get("/verify", response_model=AuditVerifyRead,
+                summary="Verify the hash chain and org's signed anchors of it (admin)")
+    async def verify_audit(request: Request, session: Session, principal: CurrentPrincipal):
         require_admin(principal)
-        return AuditVerifyRead(**await audit.verify(session, model))
+        anchors, error = await verified_anchors(request.app)
+        result = await audit.verify(session, model, anchors=anchors)
+        return AuditVerifyRead(**result, anchors=len(anchors), anchors_error=error)
 
     return router

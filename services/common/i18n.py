@@ -252,6 +252,10 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "occurred_at": "发生时间",
     "unit_path": "组织单元",
     "token_type_hint": "令牌类型",
+    # audit anchors (services → org)
+    "service": "服务",
+    "seq": "序号",
+    "hash": "哈希值",
 }
 
 RIGHTS_ZH: dict[str, str] = {

@@ -29,7 +29,12 @@ async def get_principal(request: Request) -> Principal:
     except TokenError as exc:
         raise Unauthorized(f"The access token was refused: {exc}.", zh="登录已失效，请重新登录。") from exc
     if claims.get("typ", "access") != "access":
-        raise Unauthorized("The access token was refused: this is not an access token.", zh="登录凭据无效：这不是访问令牌，请重新登录。")
+        raise Unauthorized("The access token was refused: this is not an access token.",
+                           zh="访问令牌被拒绝：这不是访问令牌。")
+    revocations = getattr(request.app.state, "revocations", None)
+    if revocations is not None and revocations.revoked(str(claims.get("sub"))):
+        raise Unauthorized("The access token was refused: its user was deactivated or its client revoked.",
+                           zh="访问令牌被拒绝：该用户已停用或该客户端已被吊销。")
     principal = Principal.from_claims(claims)
     request.state.principal = principal
     return principal

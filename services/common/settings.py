@@ -41,6 +41,9 @@ class ServiceSettings(BaseSettings):
     token_audience: str = "yunguan"
     jwks_url: str = ""
     jwks_cache_seconds: int = 300
+    # How often the list of revoked subjects (deactivated users, revoked clients) is fetched from org:
+    # their tokens stop working within about this long.
+    revocation_refresh_seconds: float = 15.0
     demo: bool = False
     log_level: str = "INFO"
     log_json: bool = True
@@ -68,6 +71,8 @@ class ServiceSettings(BaseSettings):
     relay_backoff_max: float = 300.0
     relay_timeout: float = 10.0
     webhook_allow_private_targets: bool = False
+    # Each service's audit chain head is signed by org this often (seconds; 0: never).
+    audit_anchor_seconds: float = 300.0
     # /metrics answers only with "Authorization: Bearer <this>" (Prometheus' bearer_token);
     # unset, it is not served at all.
     metrics_token: str = ""

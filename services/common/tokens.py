@@ -175,6 +175,26 @@ def verify(token: str, keys: KeySet, *, issuer: str, audience: str, leeway: int 
     return claims
 
 
+def verify_signed(token: str, keys: KeySet) -> dict[str, Any]:
+    """A signed document that is not an access token (an audit anchor, say): RS256 with a known
+    key, canonical spelling; its claims are returned unchecked for the caller to judge."""
+    header = read_header(token)
+    key = keys.get(header["kid"])
+    if key is None:
+        raise UnknownKey("the document was signed with an unknown key")
+    try:
+        payload = jws.verify(token, key, algorithms=ALGORITHMS)
+    except JOSEError as exc:
+        raise TokenError("the document's signature is not valid") from exc
+    try:
+        claims = json.loads(payload)
+    except ValueError as exc:
+        raise TokenError("the document is malformed") from exc
+    if not isinstance(claims, dict):
+        raise TokenError("the document is malformed")
+    return claims
+
+
 def verify_jws_signature_only(token: str, key: SigningKey) -> bytes:
     """Raw JWS check without claims (used by tests of the attack cases)."""
     return jws.verify(token, key._public_jose_key, algorithms=ALGORITHMS)

@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from services.common.periods import PeriodError, period as parse_period
+from services.common.sheets import UploadRejected, cell_value, csv_bytes, read_xlsx, workbook_bytes
 from services.kpi.ingest import MAX_BATCH, PointIn
 
 COLUMNS = ["indicator_code", "unit_code", "unit_id", "period", "value", "source"]
@@ -19,9 +20,9 @@ MAX_BYTES = 10 * 1024 * 1024
 
 
 class FileRejected(Exception):
-    def __init__(self, message: str):
+    def __init__(self, message: str, zh: str | None = None):
         super().__init__(message)
-        self.message = message
+        self.message, self.zh = message, zh
 
 
 def read_rows(content: bytes, filename: str, content_type: str | None) -> list[list[Any]]:
@@ -31,17 +32,10 @@ def read_rows(content: bytes, filename: str, content_type: str | None) -> list[l
     name = (filename or "").lower()
     is_xlsx = name.endswith(".xlsx") or (content_type or "").endswith("spreadsheetml.sheet") or content[:2] == b"PK"
     if is_xlsx:
-        import openpyxl
-
         try:
-            wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise FileRejected(f"The file is not a readable .xlsx workbook ({type(exc).__name__}).") from exc
-        try:
-            ws = wb.worksheets[0]
-            return [list(r) for r in ws.iter_rows(values_only=True, max_row=MAX_BATCH + 2)]
-        finally:
-            wb.close()
+            return [list(r) for r in read_xlsx(content, max_rows=MAX_BATCH)]
+        except UploadRejected as exc:
+            raise FileRejected(exc.message, zh=exc.zh) from exc
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -49,7 +43,13 @@ def read_rows(content: bytes, filename: str, content_type: str | None) -> list[l
             text = content.decode("gb18030")  # files saved by Excel on Chinese Windows
         except UnicodeDecodeError as exc:
             raise FileRejected("The file is neither UTF-8 nor GB18030 text, nor an .xlsx workbook.") from exc
-    return [row for row in csv.reader(io.StringIO(text))]
+    rows: list[list[Any]] = []
+    for row in csv.reader(io.StringIO(text)):
+        rows.append(row)
+        if len(rows) > MAX_BATCH + 1:  # every line counts, empty ones too
+            raise FileRejected(f"The file has more than {MAX_BATCH} rows (empty rows count too).",
+                               zh=f"文件超过 {MAX_BATCH} 行（空行也计算在内）。")
+    return rows
 
 
 def _blank(v: Any) -> bool:
@@ -151,9 +151,7 @@ def template_rows() -> list[list[Any]]:
 
 
 def template_csv() -> bytes:
-    buf = io.StringIO()
-    csv.writer(buf).writerows(template_rows())
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 Chinese correctly
+    return csv_bytes(template_rows())
 
 
 def template_xlsx(indicators: list[Any]) -> bytes:
@@ -167,7 +165,6 @@ def template_xlsx(indicators: list[Any]) -> bytes:
     ref = wb.create_sheet("indicators")
     ref.append(["code", "name", "name_en", "unit", "aggregation", "derived"])
     for i in indicators:
-        ref.append([i.code, i.name, i.name_en, i.unit, i.aggregation, "yes" if i.formula else ""])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        ref.append([cell_value(v) for v in (i.code, i.name, i.name_en, i.unit, i.aggregation,
+                                            "yes" if i.formula else "")])
+    return workbook_bytes(wb)

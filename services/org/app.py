@@ -5,11 +5,15 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.common.app import create_service_app
+from services.common.revocation import Revocations
 from services.common.settings import ServiceSettings, settings_for
 from services.common.tokens import JwksCache, verify
-from services.org.api import auth, clients, delegations, positions, roles, units, users
+from services.common.anchoring import chain_head
+from services.org import anchors
+from services.org.api import anchors as anchor_api, auth, clients, delegations, positions, roles, units, users
 from services.org.models import AuditEntry, events
 from services.org.passwords import Passwords
+from services.org.revocations import revoked_subjects
 from services.org.seed import ensure_roles, seed_demo
 from services.org.signing import KeyStore
 from services.org.signin import LocalServiceTokens, provision_service_clients
@@ -34,14 +38,40 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         # Org verifies and issues its own tokens from memory: no HTTP round trip to itself.
         app.state.jwks = _LocalJwks(keys)
         app.state.service_tokens = LocalServiceTokens(settings, keys)
+        app.state.anchor_sink = _anchor_locally
+        app.state.anchor_source = _anchors_locally
+        app.state.revocations = Revocations(lambda: _revoked_from_db(app), refresh_seconds=settings.revocation_refresh_seconds)
+        await app.state.revocations.refresh()
 
     return create_service_app(
         settings, title="Yunguan org 组织与权限",
         description="Org tree, positions, roles with the six rights, users, sign-in and tokens, audit.",
         routers=[auth.router, units.router, roles.router, positions.router, users.router, delegations.router,
-                 clients.router],
+                 clients.router, anchor_api.router],
         on_startup=[start], audit_model=AuditEntry, events=events,
         periodic=[(KEY_RELOAD_SECONDS, reload_keys)])
+
+
+async def _anchor_locally(app: FastAPI, seq: int, hash_: str) -> tuple[int, str]:
+    # org signs its own chain's head without a round trip; recording it moves the head on, and
+    # that new head (the anchor itself) is not anchored again unless something else follows
+    async with app.state.db.writer() as session:
+        await anchors.record(session, keys=app.state.keys, issuer=app.state.settings.token_issuer, actor="org",
+                             service="org", seq=seq, hash_=hash_)
+        head = await chain_head(session, AuditEntry)
+        await session.commit()
+    return head
+
+
+async def _anchors_locally(app: FastAPI) -> list[dict]:
+    async with app.state.db.reader() as session:
+        return await anchors.anchors_of(session, "org")
+
+
+async def _revoked_from_db(app: FastAPI) -> list[dict]:
+    # org reads its own tables: no HTTP round trip to itself
+    async with app.state.db.reader() as session:
+        return await revoked_subjects(session, app.state.settings)
 
 
 # Replicas pick up a key rotated on another replica within this time (well inside a token's life).

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from services.common.sheets import cell_value, workbook_bytes
 
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -19,16 +20,16 @@ RESOURCE_ZH = {"people": "人力", "material": "物力", "budget": "财力/预�
 
 
 def _table(ws, row: int, title: str, headers: list[str], rows: list[list[Any]]) -> int:
-    ws.cell(row=row, column=1, value=title).font = Font(bold=True, size=12)
+    ws.cell(row=row, column=1, value=cell_value(title)).font = Font(bold=True, size=12)
     row += 1
     for c, h in enumerate(headers, 1):
-        cell = ws.cell(row=row, column=c, value=h)
+        cell = ws.cell(row=row, column=c, value=cell_value(h))
         cell.font, cell.fill, cell.border = Font(bold=True), HEAD, BOX
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for r in rows:
         row += 1
         for c, v in enumerate(r, 1):
-            cell = ws.cell(row=row, column=c, value=v)
+            cell = ws.cell(row=row, column=c, value=cell_value(v))
             cell.border = BOX
             cell.alignment = Alignment(vertical="top", wrap_text=True)
     return row + 2
@@ -36,10 +37,10 @@ def _table(ws, row: int, title: str, headers: list[str], rows: list[list[Any]]) 
 
 def _title(ws, text: str, width: int, subtitle: str) -> int:
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    ws.cell(row=1, column=1, value=text).font = Font(bold=True, size=16)
+    ws.cell(row=1, column=1, value=cell_value(text)).font = Font(bold=True, size=16)
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-    ws.cell(row=2, column=1, value=subtitle).alignment = Alignment(horizontal="center")
+    ws.cell(row=2, column=1, value=cell_value(subtitle)).alignment = Alignment(horizontal="center")
     return 4
 
 
@@ -49,9 +50,7 @@ def _finish(wb: Workbook, widths: list[int]) -> bytes:
             ws.column_dimensions[get_column_letter(i)].width = w
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth = 1
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def plan_workbook(plan: dict[str, Any], unit_name: str) -> bytes:

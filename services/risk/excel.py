@@ -6,13 +6,13 @@ errors naming the row and column, so the caller can refuse the whole file before
 
 from __future__ import annotations
 
-import io
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from services.common.sheets import UploadRejected, cell_value, read_xlsx, workbook_bytes
 from services.risk.schemas import CATEGORY_LABELS, STRATEGY_LABELS
 
 SHEET = "风险登记表"
@@ -58,18 +58,20 @@ def write_register(rows: list[dict[str, Any]]) -> bytes:
                 v = LEVEL_LABELS.get(v, v)
             elif key == "status" and v:
                 v = STATUS_LABELS.get(v, v)
-            out.append(v)
+            out.append(cell_value(v))
         ws.append(out)
     ws.freeze_panes = "A2"
     for col, width in zip("ABCDEFGHIJKLMNOPQRS", (10, 28, 40, 10, 14, 16, 10, 12, 8, 8, 8, 10, 10, 12, 12, 10, 30, 10, 14)):
         ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 class SheetError(Exception):
     """The file is not a register sheet at all (not xlsx, no header…)."""
+
+    def __init__(self, message: str, zh: str | None = None):
+        super().__init__(message)
+        self.zh = zh
 
 
 def _int(v: Any, lo: int | None = None, hi: int | None = None) -> int:
@@ -99,14 +101,12 @@ def _date(v: Any) -> date:
 def read_register(content: bytes) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Rows (with their sheet row number under ``_row``) and errors ``{row, column, field, message}``."""
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise SheetError("The file is not an Excel workbook (.xlsx).") from exc
-    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
+        it = iter(read_xlsx(content, max_rows=MAX_ROWS, sheet=SHEET))
+    except UploadRejected as exc:
+        raise SheetError(exc.message, zh=exc.zh) from exc
     header = next(it, None)
     if not header:
-        raise SheetError("The sheet is empty; the first row must hold the column headers.")
+        raise SheetError("The sheet is empty; the first row must hold the column headers.", zh="表格是空的；第一行须为列标题。")
     by_header = {h: k for k, h in COLUMNS} | {k: k for k, _ in COLUMNS}
     columns: dict[int, str] = {}
     for idx, h in enumerate(header):
@@ -117,7 +117,7 @@ def read_register(content: bytes) -> tuple[list[dict[str, Any]], list[dict[str, 
             columns[idx] = key
     missing = [HEADER_OF[k] for k in REQUIRED if k not in columns.values()]
     if missing:
-        raise SheetError(f"The header row lacks the column(s) {', '.join(missing)}.")
+        raise SheetError(f"The header row lacks the column(s) {', '.join(missing)}.", zh=f"标题行缺少以下列：{'、'.join(missing)}。")
 
     rows: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
@@ -127,7 +127,7 @@ def read_register(content: bytes) -> tuple[list[dict[str, Any]], list[dict[str, 
         if all(v in (None, "") for v in raw.values()):
             continue
         if len(rows) >= MAX_ROWS:
-            raise SheetError(f"A sheet may hold at most {MAX_ROWS} risks.")
+            raise SheetError(f"A sheet may hold at most {MAX_ROWS} risks.", zh=f"一张表最多 {MAX_ROWS} 项风险。")
         row: dict[str, Any] = {"_row": n}
 
         def err(key: str, message: str) -> None:

@@ -12,6 +12,9 @@ SCANNED = ("services", "gateway")
 
 # Calls that build a Problem without going through a Problem class.
 PROBLEM_BUILDERS = {"problem_response", "send_problem"}
+# Errors whose text becomes a Problem's detail elsewhere (the gateway's refusals, validators' and
+# parsers' reasons): their Chinese comes as zh= or as the second positional argument.
+TEXT_CARRIERS = {"AuthRefused", "InvalidValue", "UnsafeTarget", "SheetError"}
 
 
 def _sources() -> list[tuple[Path, ast.Module]]:
@@ -55,8 +58,11 @@ def _problem_calls(sources):
     classes = _problem_classes(sources)
     for path, tree in sources:
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and _name(node.func) in classes | PROBLEM_BUILDERS:
+            name = _name(node.func) if isinstance(node, ast.Call) else None
+            if name in classes | PROBLEM_BUILDERS | TEXT_CARRIERS:
                 zh = next((k.value for k in node.keywords if k.arg == "zh"), None)
+                if zh is None and name in TEXT_CARRIERS and len(node.args) > 1:
+                    zh = node.args[1]
                 yield path, node, zh
 
 

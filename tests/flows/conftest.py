@@ -17,7 +17,7 @@ async def services(databases):
     """Base URLs of org (demo company), planning, kpi and risk, with their relays running."""
     ports = {s: free_port() for s in ("org", "planning", "kpi", "risk")}
     urls = {f"{s}_url": f"http://127.0.0.1:{p}" for s, p in ports.items()}
-    common = {**urls, "relay_enabled": True, "relay_interval": 0.1,
+    common = {**urls, "relay_enabled": True, "relay_interval": 0.1, "revocation_refresh_seconds": 0.2,
               "jwks_url": f"{urls['org_url']}/api/org/.well-known/jwks.json"}
     apps = {"org": org_app(settings("org", await databases.fresh("org", seeded), demo=True, **common))}
     for name, factory in (("planning", planning_app), ("kpi", kpi_app), ("risk", risk_app)):

@@ -99,3 +99,21 @@ async def test_an_oversized_sign_in_form_is_refused_without_reaching_org(start_g
                          headers={"content-type": "application/x-www-form-urlencoded"})
     assert r.status_code == 413
     assert signin_attempts(upstreams) == before
+
+
+async def test_the_edge_refuses_a_revoked_subject_even_for_a_token_it_already_verified(signing_key, make_token):
+    import pytest
+
+    from gateway.auth import AuthRefused, EdgeAuth, TokenCache
+    from services.common.revocation import Revocations
+    from services.common.tokens import JwksCache, KeySet
+
+    auth = EdgeAuth(JwksCache.static(KeySet.of(signing_key)), issuer="yunguan-org", audience="yunguan",
+                    cache=TokenCache(), revocations=Revocations.static(["7"]))
+    with pytest.raises(AuthRefused, match="deactivated"):
+        await auth.subject(f"Bearer {make_token('7')}".encode())
+    eight = f"Bearer {make_token('8')}".encode()
+    assert await auth.subject(eight) == "8"
+    auth.revocations = Revocations.static(["8"])  # the next refresh lists 8: its cached token goes too
+    with pytest.raises(AuthRefused):
+        await auth.subject(eight)

@@ -253,7 +253,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Verify the hash chain (admin) */
+        /** Verify the hash chain and org's signed anchors of it (admin) */
         get: operations["verify_audit_api_kpi_audit_verify_get"];
         put?: never;
         post?: never;
@@ -881,6 +881,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/org/audit/anchors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Signed heads of the audit chains (admin, or a Yunguan service) */
+        get: operations["list_anchors_api_org_audit_anchors_get"];
+        put?: never;
+        /** Sign this service's audit chain head (Yunguan services only) */
+        post: operations["create_anchor_api_org_audit_anchors_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/audit/verify": {
         parameters: {
             query?: never;
@@ -888,7 +906,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Verify the hash chain (admin) */
+        /** Verify the hash chain and org's signed anchors of it (admin) */
         get: operations["verify_audit_api_org_audit_verify_get"];
         put?: never;
         post?: never;
@@ -909,6 +927,23 @@ export interface paths {
         put?: never;
         /** Revoke a refresh token (and its family) */
         post: operations["revoke_api_org_auth_revoke_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/auth/revoked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Subjects whose tokens are refused before they expire (public, like a CRL) */
+        get: operations["revoked_api_org_auth_revoked_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1500,7 +1535,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Verify the hash chain (admin) */
+        /** Verify the hash chain and org's signed anchors of it (admin) */
         get: operations["verify_audit_api_planning_audit_verify_get"];
         put?: never;
         post?: never;
@@ -2239,7 +2274,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Verify the hash chain (admin) */
+        /** Verify the hash chain and org's signed anchors of it (admin) */
         get: operations["verify_audit_api_risk_audit_verify_get"];
         put?: never;
         post?: never;
@@ -3137,6 +3172,22 @@ export interface components {
         };
         /** AuditVerifyRead */
         "kpi.AuditVerifyRead": {
+            /**
+             * Anchored To
+             * @description The last entry org signed (and the chain still holds)
+             */
+            anchored_to?: number | null;
+            /**
+             * Anchors
+             * @description Signed anchors checked against the chain
+             * @default 0
+             */
+            anchors: number;
+            /**
+             * Anchors Error
+             * @description Why no anchors could be checked (org unreachable)
+             */
+            anchors_error?: string | null;
             /** Broken At */
             broken_at?: number | null;
             /** Entries */
@@ -4160,6 +4211,34 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** AnchorCreate */
+        "org.AnchorCreate": {
+            /** Hash */
+            hash: string;
+            /** Seq */
+            seq: number;
+        };
+        /** AnchorList */
+        "org.AnchorList": {
+            /** Items */
+            items: components["schemas"]["org.AnchorRead"][];
+        };
+        /** AnchorRead */
+        "org.AnchorRead": {
+            /**
+             * Anchor
+             * @description RS256 JWS over {iss, typ: audit-anchor, service, seq, hash, iat}; verify with org's JWKS
+             */
+            anchor: string;
+            /** At */
+            at?: string | null;
+            /** Hash */
+            hash: string;
+            /** Seq */
+            seq: number;
+            /** Service */
+            service: string;
+        };
         /** AssignmentCreate */
         "org.AssignmentCreate": {
             /** End Date */
@@ -4253,6 +4332,22 @@ export interface components {
         };
         /** AuditVerifyRead */
         "org.AuditVerifyRead": {
+            /**
+             * Anchored To
+             * @description The last entry org signed (and the chain still holds)
+             */
+            anchored_to?: number | null;
+            /**
+             * Anchors
+             * @description Signed anchors checked against the chain
+             * @default 0
+             */
+            anchors: number;
+            /**
+             * Anchors Error
+             * @description Why no anchors could be checked (org unreachable)
+             */
+            anchors_error?: string | null;
             /** Broken At */
             broken_at?: number | null;
             /** Entries */
@@ -5242,6 +5337,22 @@ export interface components {
         };
         /** AuditVerifyRead */
         "planning.AuditVerifyRead": {
+            /**
+             * Anchored To
+             * @description The last entry org signed (and the chain still holds)
+             */
+            anchored_to?: number | null;
+            /**
+             * Anchors
+             * @description Signed anchors checked against the chain
+             * @default 0
+             */
+            anchors: number;
+            /**
+             * Anchors Error
+             * @description Why no anchors could be checked (org unreachable)
+             */
+            anchors_error?: string | null;
             /** Broken At */
             broken_at?: number | null;
             /** Entries */
@@ -6619,6 +6730,22 @@ export interface components {
         };
         /** AuditVerifyRead */
         "risk.AuditVerifyRead": {
+            /**
+             * Anchored To
+             * @description The last entry org signed (and the chain still holds)
+             */
+            anchored_to?: number | null;
+            /**
+             * Anchors
+             * @description Signed anchors checked against the chain
+             * @default 0
+             */
+            anchors: number;
+            /**
+             * Anchors Error
+             * @description Why no anchors could be checked (org unreachable)
+             */
+            anchors_error?: string | null;
             /** Broken At */
             broken_at?: number | null;
             /** Entries */
@@ -9537,6 +9664,70 @@ export interface operations {
             };
         };
     };
+    list_anchors_api_org_audit_anchors_get: {
+        parameters: {
+            query?: {
+                service?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.AnchorList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_anchor_api_org_audit_anchors_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.AnchorCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.AnchorRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                };
+            };
+        };
+    };
     verify_audit_api_org_audit_verify_get: {
         parameters: {
             query?: never;
@@ -9586,6 +9777,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.HTTPValidationError"];
+                };
+            };
+        };
+    };
+    revoked_api_org_auth_revoked_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
         };

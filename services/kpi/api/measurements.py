@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import json
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
@@ -117,7 +119,8 @@ async def import_file(request: Request, session: Session, principal: CurrentPrin
     can_write = _writer(principal)
     content = await file.read(imports.MAX_BYTES + 1)
     try:
-        rows = imports.read_rows(content, file.filename or "", file.content_type)
+        # parsed off the event loop: a large file must not stall every other request
+        rows = await asyncio.to_thread(imports.read_rows, content, file.filename or "", file.content_type)
     except imports.FileRejected as exc:
         raise Invalid(exc.message, field="file", zh="无法读取此文件，未保存任何数据；请上传 CSV 或 Excel（xlsx）文件。") from exc
     lib = await Library.load(session)

@@ -20,6 +20,7 @@ from services.org.authority import scope_target
 from services.org.grants import held_positions, incoming_delegations, user_grants
 from services.org.journal import audit_change
 from services.org.models import SigningKeyRecord, Unit, User
+from services.org.revocations import revoked_subjects
 from services.org.schemas import (ExplainGrant, ExplainRead, GrantRead, HeldPositionRead, KeyRead, MeRead,
                                   TokenResponse, UserRead)
 
@@ -98,6 +99,12 @@ async def revoke(request: Request, session: Session, token: Annotated[str, Form(
         await audit_change(session, actor="anonymous", action="auth.revoked", subject_type="refresh_token",
                            subject_id="family", request_id=request_id(request))
     return {}
+
+
+@router.get("/auth/revoked", summary="Subjects whose tokens are refused before they expire (public, like a CRL)")
+async def revoked(request: Request, response: Response, session: Session):
+    response.headers["Cache-Control"] = "no-store"
+    return {"subjects": await revoked_subjects(session, request.app.state.settings), "generated_at": utcnow()}
 
 
 @router.get("/.well-known/jwks.json", summary="Public keys that verify Yunguan access tokens")

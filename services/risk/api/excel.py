@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
@@ -9,7 +11,7 @@ from sqlalchemy import select
 
 from services.common.db import Session
 from services.common.org_units import load_unit
-from services.common.problems import Problem
+from services.common.problems import Forbidden, Problem
 from services.common.security import CurrentPrincipal
 from services.risk import excel, register
 from services.risk import matrix as matrices
@@ -52,15 +54,19 @@ async def export_register(session: Session, principal: CurrentPrincipal,
              summary="Create or update risks from an Excel sheet; any error refuses the whole file")
 async def import_register(request: Request, session: Session, principal: CurrentPrincipal,
                           file: UploadFile = File(description="An .xlsx in the export's layout")):
+    if not any(g.right == "plan" for g in principal.grants):  # before the file is even read
+        raise Forbidden("Importing risks needs the plan right (计划权) over the units in the sheet.",
+                        zh="导入风险需要对表中单位有计划权。", right="plan")
     content = await file.read(MAX_BYTES + 1)
     if len(content) > MAX_BYTES:
         raise Problem(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.", status=413,
                       slug="payload-too-large", title="Payload too large", zh=f"文件超过 {MAX_BYTES // (1024 * 1024)} MB。")
     try:
-        rows, errors = excel.read_register(content)
+        # parsed off the event loop: a large file must not stall every other request
+        rows, errors = await asyncio.to_thread(excel.read_register, content)
     except excel.SheetError as exc:
         raise Problem(str(exc), status=422, slug="validation-error", title="Validation error",
-                      errors=[{"field": "file", "message": str(exc)}], zh="无法读取此文件：请上传风险登记册的 Excel 文件（xlsx）。") from exc
+                      errors=[{"field": "file", "message": str(exc)}], zh=exc.zh) from exc
     if not rows and not errors:
         raise Problem("The sheet holds no risks.", status=422, slug="validation-error", title="Validation error",
                       errors=[{"field": "file", "message": "no rows"}], zh="表中没有风险。")
