@@ -89,6 +89,8 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "aggregation": "汇总方式",
     "quantity": "数量",
     "amount": "金额",
+    "amount_unit": "金额单位",
+    "adjustment_id": "平衡调整",
     "owner_id": "责任人",
     "owner_name": "责任人",
     "start": "开始日期",

@@ -17,8 +17,8 @@ async def test_a_veto_without_reason_is_refused_in_chinese_naming_the_field_labe
     await company.act("market_mgr", plan, "submit")
     zh = await _act(company, "gm", plan, "veto", ZH)
     assert zh.status_code == 422
-    assert zh.json()["detail"] == "否决须填写否决理由。"
-    assert zh.json()["errors"] == [{"field": "reason", "message": "否决须填写否决理由。"}]
+    assert zh.json()["detail"] == "否决须说明理由。"
+    assert zh.json()["errors"] == [{"field": "reason", "message": "否决须说明理由。"}]
     for language in (EN, {}):
         en = await _act(company, "gm", plan, "veto", language)
         assert en.json()["detail"] == "A veto (否决) needs a reason." and en.json()["title"] == "Validation error"
