@@ -211,6 +211,8 @@ _MESSAGES_ZH: dict[str, str] = {
 def _message_zh(err: dict[str, Any]) -> str:
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
+    if ctx.get("zh"):  # a validator that wrote its reason in Chinese (PydanticCustomError with ctx zh)
+        return str(ctx["zh"])
     if kind in ("literal_error", "enum") and "expected" in ctx:
         return f"应为以下之一：{_expected_zh(str(ctx['expected']))}"
     if kind == "value_error":

@@ -658,7 +658,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Current level of every watched indicator at a unit */
+        /** The raised levels (warning, critical) of the indicators at a unit, per period (latest first); a period not listed is normal */
         get: operations["threshold_states_api_kpi_threshold_states_get"];
         put?: never;
         post?: never;
@@ -3024,7 +3024,7 @@ export interface components {
             kind: "annual" | "routine";
             /**
              * Period
-             * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15
+             * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15; data is recorded for years near today (by default 10 back to 2 ahead; further is refused with 422)
              * @example 2026-Q1
              */
             period: string;
@@ -3065,6 +3065,12 @@ export interface components {
              * @default
              */
             name: string;
+            /**
+             * No Data
+             * @description An indicator item without actual or target: no score, left out of the total
+             * @default false
+             */
+            no_data: boolean;
             rule?: components["schemas"]["kpi.ScoringRule"] | null;
             /** Score */
             score?: number | null;
@@ -3090,10 +3096,24 @@ export interface components {
             grade: string | null;
             /** Id */
             id: number;
+            /**
+             * Incomplete
+             * @description Some indicator items have no data: the total is taken over the others, their weights re-normalised
+             * @default false
+             */
+            incomplete: boolean;
+            /** Incomplete Reason */
+            incomplete_reason?: string | null;
             /** Items */
             items: components["schemas"]["kpi.AssessmentItemRead"][];
             /** Kind */
             kind: string;
+            /**
+             * Missing
+             * @description Keys of the indicator items without data
+             * @default []
+             */
+            missing: string[];
             /** Outcomes */
             outcomes: components["schemas"]["kpi.Outcome"][];
             /** Period */
@@ -3132,6 +3152,12 @@ export interface components {
             version: number;
             /** Vetoed */
             vetoed: boolean;
+            /**
+             * Weight Counted
+             * @description The share of the weight (%) the total was taken over
+             * @default 100
+             */
+            weight_counted: number;
         };
         /** AttemptRead */
         "kpi.AttemptRead": {
@@ -3249,7 +3275,7 @@ export interface components {
             note: string;
             /**
              * Period
-             * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15
+             * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15; data is recorded for years near today (by default 10 back to 2 ahead; further is refused with 422)
              * @example 2026-Q1
              */
             period: string;
@@ -3298,6 +3324,22 @@ export interface components {
         "kpi.Body_import_file_api_kpi_measurements_import_post": {
             /** File */
             file: string;
+        };
+        /**
+         * Completeness
+         * @description How complete the period's data is: units reported / units expected (the unit's direct children
+         *     and the unit itself; expected = with data for the period, the previous one or the same one last year).
+         */
+        "kpi.Completeness": {
+            /** Expected */
+            expected: number;
+            /**
+             * Missing
+             * @description The expected units without data for the period
+             */
+            missing: components["schemas"]["kpi.MissingUnit"][];
+            /** Reported */
+            reported: number;
         };
         /** DeliveryDetail */
         "kpi.DeliveryDetail": {
@@ -3394,6 +3436,7 @@ export interface components {
             change_last_year: number | null;
             /** Change Previous */
             change_previous: number | null;
+            completeness: components["schemas"]["kpi.Completeness"];
             /** Critical */
             critical?: number | null;
             /** Derived */
@@ -3463,6 +3506,12 @@ export interface components {
         };
         /** FinalizeBody */
         "kpi.FinalizeBody": {
+            /**
+             * Incomplete Reason
+             * @description Required when indicator items have no data: why the assessment is finalised on the others
+             * @default
+             */
+            incomplete_reason: string;
             /**
              * Note
              * @default
@@ -3697,6 +3746,13 @@ export interface components {
             value: number;
             /** Weight */
             weight: number;
+        };
+        /** MissingUnit */
+        "kpi.MissingUnit": {
+            /** Name */
+            name: string;
+            /** Unit Id */
+            unit_id: number;
         };
         /** OutboxRead */
         "kpi.OutboxRead": {
@@ -4031,7 +4087,7 @@ export interface components {
             note: string;
             /**
              * Period
-             * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15
+             * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15; data is recorded for years near today (by default 10 back to 2 ahead; further is refused with 422)
              * @example 2026-Q1
              */
             period: string;
@@ -8686,7 +8742,7 @@ export interface operations {
                     measured_at?: string | null;
                     /**
                      * Period
-                     * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15
+                     * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15; data is recorded for years near today (by default 10 back to 2 ahead; further is refused with 422)
                      * @example 2026-Q1
                      */
                     period: string;
@@ -9199,6 +9255,8 @@ export interface operations {
         parameters: {
             query: {
                 unit_id: number;
+                /** @description Only this period's levels */
+                period?: string | null;
             };
             header?: never;
             path?: never;
