@@ -151,6 +151,7 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "grade": "等级",
     "min": "最低分",
     "outcomes": "奖惩",
+    "incomplete_reason": "定稿理由",
     "rule": "计分规则",
     "tiers": "阶梯",
     "cap": "封顶",
