@@ -1232,7 +1232,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Positions (the org chart's posts) */
+        /** Positions (the org chart's posts) in the units you may view, and the ones you hold */
         get: operations["list_positions_api_org_positions_get"];
         put?: never;
         /** Create a position (admin over the unit) */
@@ -1250,7 +1250,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Position */
+        /** A position the caller can see (404 otherwise) */
         get: operations["get_position_api_org_positions__position_id__get"];
         put?: never;
         post?: never;
@@ -1395,7 +1395,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get User */
+        /** A user the caller can see (404 otherwise) */
         get: operations["get_user_api_org_users__user_id__get"];
         put?: never;
         post?: never;
@@ -4680,6 +4680,11 @@ export interface components {
             delegated_by_user?: string | null;
             /** Delegation Id */
             delegation_id?: number | null;
+            /**
+             * Heads Unit
+             * @description The position heads its unit, so 'subordinates' reaches the unit itself as well as the units below
+             */
+            heads_unit?: boolean | null;
             /** Held At */
             held_at: string;
             /** Mode */
@@ -4922,6 +4927,12 @@ export interface components {
         };
         /** PositionCreate */
         "org.PositionCreate": {
+            /**
+             * Heads Unit
+             * @description The post heads its unit (负责人): the unit's own members are its subordinates, so 'subordinates' rights reach the unit itself too
+             * @default false
+             */
+            heads_unit: boolean;
             requirements?: components["schemas"]["org.JobRequirements"];
             /** Responsibilities */
             responsibilities?: string[];
@@ -4934,6 +4945,8 @@ export interface components {
         };
         /** PositionRead */
         "org.PositionRead": {
+            /** Heads Unit */
+            heads_unit: boolean;
             /** Id */
             id: number;
             requirements: components["schemas"]["org.JobRequirements"];
@@ -4950,6 +4963,8 @@ export interface components {
         };
         /** PositionUpdate */
         "org.PositionUpdate": {
+            /** Heads Unit */
+            heads_unit?: boolean | null;
             requirements?: components["schemas"]["org.JobRequirements"] | null;
             /** Responsibilities */
             responsibilities?: string[] | null;
