@@ -229,6 +229,7 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "held_in": "持有单位",
     "held_in_unit_id": "持有单位",
     "subtree": "本单位及下属",
+    "heads_unit": "单位负责人",
     "responsibilities": "岗位职责",
     "requirements": "任职要求",
     "education": "学历",
