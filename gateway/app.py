@@ -34,7 +34,8 @@ from gateway.ratelimit import ClientAddress, RateLimiter, SigninGuard, subject_k
 from gateway.settings import GatewaySettings
 from gateway.spa import Spa
 from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging, metrics_allowed
-from services.common.problems import problem_response
+from services.common.i18n import SERVICES_ZH, TITLES_ZH
+from services.common.problems import HTTP_ZH, problem_response, request_language
 from services.common.revocation import REVOKED_PATH, Revocations
 from services.common.tokens import JwksCache
 
@@ -185,7 +186,8 @@ class Gateway:
         down = sorted(name for name, r in upstreams.items() if r["status"] != "ready")
         return problem_response(503, "not-ready", "Not ready",
                                 f"Not every service is ready: {', '.join(down)}.",
-                                instance="/readyz", service="gateway",
+                                zh=f"尚有服务未就绪：{'、'.join(SERVICES_ZH.get(d, d) for d in down)}。",
+                                language=request_language(request), instance="/readyz", service="gateway",
                                 upstreams=upstreams)
 
     async def _upstream_ready(self, upstream: Upstream) -> tuple[str, dict[str, Any]]:
@@ -206,7 +208,8 @@ class Gateway:
 
     async def metrics_page(self, request: Request) -> Response:
         if not metrics_allowed(self.settings.metrics_token, request.headers.get("authorization")):
-            return problem_response(404, "not-found", "Not found", "Not found.", instance="/metrics")
+            return problem_response(404, "not-found", "Not found", "Not found.", instance="/metrics",
+                                    zh="没有这个地址。", language=request_language(request))
         g = self.metrics.gauges
         g["yunguan_gateway_token_cache_entries"] = len(self.token_cache)
         g["yunguan_gateway_token_cache_hits"] = self.token_cache.hits
@@ -241,13 +244,15 @@ class Gateway:
         except AuthRefused as exc:
             if exc.status != 401:  # keys unavailable: the same answer the proxy gives
                 return problem_response(exc.status, "auth-unavailable", "Sign-in unavailable", exc.detail,
-                                        instance="/api/me/inbox")
+                                        zh=exc.zh, language=request_language(request), instance="/api/me/inbox")
             return problem_response(exc.status, "unauthorized", "Unauthorized", exc.detail, instance="/api/me/inbox",
-                                    headers={"WWW-Authenticate": 'Bearer realm="yunguan"'})
+                                    headers={"WWW-Authenticate": 'Bearer realm="yunguan"'},
+                                    zh=exc.zh, language=request_language(request))
         wait = self.limiter.check(subject_key(sub))  # the same bucket as its proxied requests
         if wait:
             return problem_response(429, "too-many-requests", "Too many requests", "Slow down and try again.",
-                                    headers={"Retry-After": str(max(1, int(wait + 0.999)))})
+                                    headers={"Retry-After": str(max(1, int(wait + 0.999)))},
+                                    zh="请求过于频繁，请稍后再试。", language=request_language(request))
         owner = sub if sub.isdigit() else "-1"
         return JSONResponse(await inbox(self.http, {u.name: u.base_url for u in self.upstreams},
                                         authorization=header, sub=owner,
@@ -257,7 +262,8 @@ class Gateway:
         return problem_response(404, "not-found", "Not found",
                                 "No service answers under this path; services live under "
                                 "/api/org, /api/planning, /api/kpi and /api/risk.",
-                                instance=request.url.path)
+                                zh="这个地址下没有服务；各服务位于 /api/org、/api/planning、/api/kpi 和 /api/risk。",
+                                language=request_language(request), instance=request.url.path)
 
 
 # The SPA: its own scripts only; antd writes its styles inline at run time.
@@ -298,14 +304,16 @@ async def _http_problem(request: Request, exc: HTTPException) -> Response:
     titles = {404: ("not-found", "Not found"), 405: ("method-not-allowed", "Method not allowed")}
     slug, title = titles.get(exc.status_code, ("http-error", "HTTP error"))
     return problem_response(exc.status_code, slug, title, str(exc.detail), headers=exc.headers,
-                            instance=request.url.path)
+                            zh=HTTP_ZH.get(exc.status_code, TITLES_ZH.get(slug)),
+                            language=request_language(request), instance=request.url.path)
 
 
 async def _unexpected_problem(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem_response(500, "internal-error", "Internal error",
                             "The gateway could not complete the request; it has been logged.",
-                            instance=request.url.path, request_id=request.headers.get("x-request-id", ""))
+                            zh="网关未能完成此请求，已记录在日志中；请稍后重试或联系管理员。",
+                            language=request_language(request), instance=request.url.path, request_id=request.headers.get("x-request-id", ""))
 
 
 def create_app(settings: GatewaySettings | None = None, *, jwks: JwksCache | None = None) -> Gateway:

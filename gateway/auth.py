@@ -20,9 +20,10 @@ from services.common.tokens import JwksCache, TokenError
 class AuthRefused(Exception):
     """The request may not pass; ``status`` is 401, or 503 when keys are unavailable."""
 
-    def __init__(self, detail: str, status: int = 401):
+    def __init__(self, detail: str, status: int = 401, *, zh: str | None = None):
         super().__init__(detail)
         self.detail = detail
+        self.zh = zh
         self.status = status
 
 
@@ -74,34 +75,38 @@ class EdgeAuth:
 
     def _not_revoked(self, subject: str) -> str:
         if self.revocations.revoked(subject):
-            raise AuthRefused("The access token was refused: its user was deactivated or its client revoked.")
+            raise AuthRefused("The access token was refused: its user was deactivated or its client revoked.",
+                              zh="访问令牌被拒绝：该用户已停用或该客户端已被吊销。")
         return subject
 
     async def subject(self, authorization: bytes | None) -> str:
         if not authorization:
-            raise AuthRefused("Sign in first: send 'Authorization: Bearer <access token>'.")
+            raise AuthRefused("Sign in first: send 'Authorization: Bearer <access token>'.", zh="请先登录。")
         scheme, _, token = authorization.partition(b" ")
         token = token.strip()
         if scheme.lower() != b"bearer" or not token:
-            raise AuthRefused("Sign in first: send 'Authorization: Bearer <access token>'.")
+            raise AuthRefused("Sign in first: send 'Authorization: Bearer <access token>'.", zh="请先登录。")
         subject = self.cache.get(token)
         if subject is not None:
             return self._not_revoked(subject)
         try:
             text = token.decode("ascii")
         except UnicodeDecodeError:
-            raise AuthRefused("The access token was refused: the token is malformed.") from None
+            raise AuthRefused("The access token was refused: the token is malformed.",
+                              zh="登录凭据格式不正确，请重新登录。") from None
         try:
             claims = await self.jwks.verify(text, issuer=self.issuer, audience=self.audience)
         except TokenError as exc:
             if not self.jwks.keys.kids():
                 # Nothing to verify with (org unreachable since start-up): not the client's fault.
                 raise AuthRefused("Sign-in cannot be checked right now: the signing keys are "
-                                  "not available; try again shortly.", status=503) from exc
-            raise AuthRefused(f"The access token was refused: {exc}.") from exc
+                                  "not available; try again shortly.", status=503,
+                                  zh="暂时无法核验登录（签名密钥不可用），请稍后重试。") from exc
+            raise AuthRefused(f"The access token was refused: {exc}.", zh="登录已失效，请重新登录。") from exc
         # Same rule as the services: only access tokens open the API (not refresh tokens).
         if claims.get("typ", "access") != "access":
-            raise AuthRefused("The access token was refused: this is not an access token.")
+            raise AuthRefused("The access token was refused: this is not an access token.",
+                              zh="登录凭据无效：这不是访问令牌，请重新登录。")
         subject = str(claims["sub"])
         exp = claims.get("exp")
         if isinstance(exp, (int, float)):

@@ -31,7 +31,8 @@ from yarl import URL
 from gateway.auth import AuthRefused, EdgeAuth
 from gateway.ratelimit import ClientAddress, RateLimiter, SigninGuard, address_key, subject_key
 from services.common.observability import Metrics
-from services.common.problems import PROBLEM_JSON, problem_body
+from services.common.i18n import EN, SERVICES_ZH, scope_language
+from services.common.problems import PROBLEM_JSON, Problem
 
 log = logging.getLogger("yunguan.gateway")
 
@@ -124,16 +125,17 @@ API_SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
 ]
 
 
-def problem_bytes(status: int, slug: str, title: str, detail: str, instance: str | None = None,
-                  **extra: Any) -> bytes:
-    return json.dumps(problem_body(status, slug, title, detail, instance, **extra)).encode()
+def problem_bytes(status: int, slug: str, title: str, detail: str, instance: str | None = None, *,
+                  zh: str | None = None, language: str = EN, **extra: Any) -> bytes:
+    problem = Problem(detail, zh=zh, status=status, slug=slug, title=title, **extra)
+    return json.dumps(problem.body(instance, language=language)).encode()
 
 
 async def send_problem(send, status: int, slug: str, title: str, detail: str, *, request_id: bytes,
                        instance: str | None = None, headers: list[tuple[bytes, bytes]] | None = None,
-                       **extra: Any) -> None:
-    """Answer with Problem Details (the kernel's shape) straight over ASGI."""
-    body = problem_bytes(status, slug, title, detail, instance, **extra)
+                       zh: str | None = None, language: str = EN, **extra: Any) -> None:
+    """Answer with Problem Details (the kernel's shape) straight over ASGI, in the caller's language."""
+    body = problem_bytes(status, slug, title, detail, instance, zh=zh, language=language, **extra)
     out = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode()),
            (b"x-request-id", request_id), *API_SECURITY_HEADERS]
     if headers:
@@ -202,7 +204,8 @@ class Proxy:
             if preread is None:
                 await send_problem(send, 413, "payload-too-large", "Payload too large",
                                    "A sign-in request is a short form; this one is too large.",
-                                   request_id=request_id, instance=path)
+                                   request_id=request_id, instance=path,
+                                   zh="登录请求内容过大。", language=scope_language(scope))
                 return 413
             form = parse_qs(preread.decode("utf-8", "replace"))
             grant = (form.get("grant_type") or [""])[0]
@@ -215,7 +218,8 @@ class Proxy:
                     await send_problem(send, 429, "too-many-requests", "Too many requests",
                                        "Too many sign-in attempts; wait for the time in Retry-After.",
                                        request_id=request_id, instance=path,
-                                       headers=[(b"retry-after", str(self.limiter.retry_after(wait)).encode())])
+                                       headers=[(b"retry-after", str(self.limiter.retry_after(wait)).encode())],
+                                       zh="登录尝试过于频繁，请稍后再试。", language=scope_language(scope))
                     return 429
 
         subject = None
@@ -232,18 +236,21 @@ class Proxy:
             await send_problem(send, 429, "too-many-requests", "Too many requests",
                                "This client sent too many requests; slow down and retry after the "
                                "time in Retry-After.", request_id=request_id, instance=path,
-                               headers=[(b"retry-after", str(self.limiter.retry_after(wait)).encode())])
+                               headers=[(b"retry-after", str(self.limiter.retry_after(wait)).encode())],
+                               zh="请求过于频繁，请稍后再试。", language=scope_language(scope))
             return 429
         if refused is not None:
             if refused.status == 401:
                 self._count("unauthorized")
                 await send_problem(send, 401, "unauthorized", "Unauthorized", refused.detail,
                                    request_id=request_id, instance=path,
-                                   headers=[(b"www-authenticate", b'Bearer realm="yunguan"')])
+                                   headers=[(b"www-authenticate", b'Bearer realm="yunguan"')],
+                                   zh=refused.zh, language=scope_language(scope))
             else:
                 self._count("keys_unavailable")
                 await send_problem(send, 503, "auth-unavailable", "Sign-in unavailable", refused.detail,
-                                   request_id=request_id, instance=path)
+                                   request_id=request_id, instance=path, zh=refused.zh,
+                                   language=scope_language(scope))
             return refused.status
 
         forward.append(("X-Request-ID", request_id.decode("latin-1")))
@@ -282,7 +289,7 @@ class Proxy:
         except Exception as exc:  # noqa: BLE001 - every failure becomes a Problem, never a 500
             if body_state.client_gone:
                 return 499
-            return await self._upstream_failed(send, upstream, exc, request_id, path)
+            return await self._upstream_failed(send, upstream, exc, request_id, path, scope)
         if signin_user is not None and resp.status in (400, 401):
             self.signin.failed(signin_user)
 
@@ -295,7 +302,7 @@ class Proxy:
                 try:
                     body = await resp.read()
                 except Exception as exc:  # noqa: BLE001 - nothing sent yet: still a clean Problem
-                    return await self._upstream_failed(send, upstream, exc, request_id, path)
+                    return await self._upstream_failed(send, upstream, exc, request_id, path, scope)
                 await send({"type": "http.response.start", "status": resp.status, "headers": headers})
                 await send({"type": "http.response.body", "body": body})
             else:
@@ -330,23 +337,27 @@ class Proxy:
                 watcher.cancel()
 
     async def _upstream_failed(self, send, upstream: Upstream, exc: Exception, request_id: bytes,
-                               path: str) -> int:
+                               path: str, scope) -> int:
         name = upstream.name
+        name_zh = SERVICES_ZH.get(name, name)
         if isinstance(exc, (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)):
             status, slug, title = 503, "upstream-unavailable", "Service unavailable"
             detail = f"The {name} service cannot be reached right now; try again shortly."
+            zh = f"{name_zh}服务暂时无法连接，请稍后重试。"
         elif isinstance(exc, asyncio.TimeoutError):  # aiohttp's read timeouts subclass it
             status, slug, title = 504, "upstream-timeout", "Gateway timeout"
             detail = f"The {name} service did not answer within {upstream.timeout:g} s."
+            zh = f"{name_zh}服务在 {upstream.timeout:g} 秒内没有响应，请稍后重试。"
         else:
             status, slug, title = 502, "bad-gateway", "Bad gateway"
             detail = f"The {name} service gave no usable answer."
+            zh = f"{name_zh}服务没有给出有效的响应，请稍后重试。"
         self._count(f"upstream_{status}")
         log.warning("upstream failed", extra={"fields": {
             "request_id": request_id.decode("latin-1"), "upstream": name, "status": status,
             "error": f"{type(exc).__name__}: {exc}"}})
         await send_problem(send, status, slug, title, detail, request_id=request_id, instance=path,
-                           service=name)
+                           service=name, zh=zh, language=scope_language(scope))
         return status
 
     def _count(self, what: str) -> None:

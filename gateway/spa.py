@@ -15,7 +15,7 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
-from services.common.problems import problem_response
+from services.common.problems import problem_response, request_language
 
 # Types mimetypes may not know (or gets wrong) on a minimal system.
 _TYPES = {
@@ -65,7 +65,7 @@ class Spa:
             return FileResponse(file, media_type=_media_type(file), headers={"Cache-Control": cache})
         if file is None and path.startswith("/assets/"):
             return problem_response(404, "not-found", "Not found", f"No such file: {path}",
-                                    instance=path)
+                                    zh=f"没有这个文件：{path}", language=request_language(request), instance=path)
         return FileResponse(index, media_type=_TYPES[".html"], headers={"Cache-Control": _REVALIDATE})
 
     @staticmethod

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common import periods
 from services.common.db import Session
 from services.common.problems import Invalid, NotFound, PreconditionFailed
+from services.common.i18n import field_label
 
 T = TypeVar("T")
 
@@ -36,7 +37,8 @@ def decode_cursor(cursor: str) -> int:
     try:
         return int(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode())
     except Exception as exc:
-        raise Invalid("The cursor is not one this API gave out; start again without it.", field="cursor") from exc
+        raise Invalid("The cursor is not one this API gave out; start again without it.", field="cursor",
+                      zh="分页位置无效，请不带分页位置重新开始。") from exc
 
 
 def period_text(value: str) -> str:
@@ -48,8 +50,8 @@ def period_text(value: str) -> str:
     except periods.OutsideWindow as exc:
         # the Chinese reason rides in the error's context; the 422 handler answers with it
         raise PydanticCustomError("period_window", str(exc), {"zh": exc.zh}) from exc
-    except periods.PeriodError as exc:
-        raise ValueError(str(exc)) from exc
+    except periods.PeriodError:
+        raise  # a ValueError, so pydantic reports it; it keeps its Chinese for the 422
 
 
 # How a period field is documented, so integrators see the notation in the API document rather
@@ -89,11 +91,17 @@ def check_if_match(request: Request, current: str) -> None:
         return
     raise PreconditionFailed(
         "This record was changed by someone else since you loaded it; reload it and apply your change again.",
-        current_etag=current)
+        current_etag=current, zh="这条记录在您打开后已被他人修改；请刷新后重新修改。")
 
 
 def set_etag(response: Response, value: str) -> None:
     response.headers["ETag"] = value
+
+
+# load_or_404's English labels in Chinese (else the path parameter's field label)
+_LABELS_ZH = {"risk": "风险", "key risk indicator": "关键风险指标", "alert": "预警", "action": "应对措施",
+              "risk matrix": "评估矩阵", "unit": "组织单元", "role": "角色", "position": "岗位", "user": "用户",
+              "assignment": "任职", "delegation": "委托", "API client": "API 客户端"}
 
 
 def load_or_404(model, name: str, label: str):
@@ -107,7 +115,7 @@ def load_or_404(model, name: str, label: str):
         ident = path[name]
         obj = await session.get(model, ident)
         if obj is None:
-            raise NotFound(f"There is no {label} with id {ident}.")
+            raise NotFound(f"There is no {label} with id {ident}.", zh=f"没有编号为 {ident} 的{_LABELS_ZH.get(label) or field_label(name)}。")
         return obj
 
     # FastAPI reads the signature: expose the path parameter under its real name.

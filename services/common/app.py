@@ -30,7 +30,8 @@ from services.common.revocation import REVOKED_PATH, Revocations
 from services.common.service_auth import ServiceTokens
 from services.common.migrate import head_revisions, is_current
 from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging, metrics_allowed
-from services.common.problems import install_problem_handlers, problem_response
+from services.common.i18n import SERVICES_ZH
+from services.common.problems import install_problem_handlers, problem_response, request_language
 from services.common.settings import ServiceSettings
 from services.common.text_guard import ControlCharacterGuard
 from services.common.tokens import JwksCache
@@ -156,12 +157,14 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
         if all(v == "ok" for v in checks.values()) and len(checks) == 2:
             return {"status": "ready", "service": service, "checks": checks}
         return problem_response(503, "not-ready", "Not ready", f"{service} is not ready: {checks}",
+                                zh=f"{SERVICES_ZH.get(service, service)}服务尚未就绪：{checks}", language=request_language(request),
                                 service=service, checks=checks)
 
     @ops.get("/metrics", summary="Prometheus metrics (with the metrics token)", response_class=PlainTextResponse)
     async def metrics(request: Request):
         if not metrics_allowed(settings.metrics_token, request.headers.get("authorization")):
-            return problem_response(404, "not-found", "Not found", "Not found.")
+            return problem_response(404, "not-found", "Not found", "Not found.", zh="没有这个地址。",
+                                    language=request_language(request))
         return PlainTextResponse(request.app.state.metrics.render(),
                                  media_type="text/plain; version=0.0.4; charset=utf-8")
 

@@ -49,7 +49,8 @@ class AuditVerifyRead(BaseModel):
 
 def require_admin(principal: Principal) -> None:
     if not is_admin(principal):
-        raise Forbidden("Only administrators (the 'admin' right over the company) may do this.", right="admin")
+        raise Forbidden("Only administrators (the 'admin' right over the company) may do this.", right="admin",
+                        zh="只有管理员（对全公司有管理权）才能执行此操作。")
 
 
 def audit_router(model: type) -> APIRouter:

@@ -105,13 +105,15 @@ class Principal:
 
     def require(self, right: str, unit_path: str, *, what: str = "this unit") -> Grant:
         """The first grant allowing ``right`` over ``unit_path``; Forbidden otherwise."""
+        from services.common.i18n import RIGHTS_ZH
         from services.common.problems import Forbidden
 
         for g in self.grants:
             if g.covers(right, unit_path):
                 return g
         raise Forbidden(f"You need the '{right}' right over {what} ({unit_path}) for this action.",
-                        right=right, unit_path=unit_path)
+                        right=right, unit_path=unit_path,
+                        zh=f"此操作需要对{_place_zh(what)}的{RIGHTS_ZH.get(right, right)}，您没有。")
 
     def visible_roots(self, right: str = "view") -> list[str]:
         """Paths under which this principal holds ``right`` (for filtering lists)."""
@@ -143,3 +145,10 @@ def company_path(path: str, kinds_by_path: dict[str, str]) -> str:
         if kinds_by_path.get(candidate) == "company":
             return candidate
     return "/" + parts[0] + "/"
+
+
+def _place_zh(what: str) -> str:
+    """The unit a refusal names, in Chinese: a unit's own name as it is, an English phrase as 该单位."""
+    name = what.removeprefix("the unit ")
+    return name if name and not any("a" <= c.lower() <= "z" for c in name) else "该单位"
+

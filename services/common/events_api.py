@@ -20,6 +20,7 @@ from services.common.db import Session, utcnow
 from services.common.org_units import resync
 from services.common.outbox import EventTables
 from services.common.problems import Conflict, Forbidden, Invalid, NotFound, Unavailable
+from services.common.i18n import InvalidValue, zh_of
 from services.common.security import CurrentPrincipal
 from services.common.service_auth import ServicePrincipal, event_signing_secret, service_of
 from services.common.subscriptions import matches
@@ -94,7 +95,7 @@ class WebhookCreate(BaseModel):
     def _patterns(cls, v: list[str]) -> list[str]:
         for p in v:
             if not p or len(p) > 120 or any(c.isspace() for c in p):
-                raise ValueError(f"'{p}' is not an event type pattern")
+                raise InvalidValue(f"'{p}' is not an event type pattern", f"“{p}”不是有效的事件类型")
         return v
 
 
@@ -123,6 +124,9 @@ class WebhookRead(BaseModel):
 
 class WebhookWithSecret(WebhookRead):
     secret: str = Field(description="Verify deliveries with it; shown only when created or rotated")
+
+
+_DELIVERY_STATUS_ZH = {"pending": "待投递", "delivered": "已投递", "parked": "已搁置"}
 
 
 def events_router(t: EventTables, *, service: str, handlers: list[tuple[str, Handler]],
@@ -187,7 +191,7 @@ def events_router(t: EventTables, *, service: str, handlers: list[tuple[str, Han
         require_admin(principal)
         d = await session.get(t.delivery, delivery_id)
         if d is None:
-            raise NotFound(f"There is no delivery with id {delivery_id}.")
+            raise NotFound(f"There is no delivery with id {delivery_id}.", zh=f"没有编号为 {delivery_id} 的投递记录。")
         attempts = (await session.execute(select(t.attempt).where(t.attempt.delivery_id == d.id)
                                           .order_by(t.attempt.id))).scalars().all()
         return DeliveryDetail(**DeliveryRead.model_validate(d).model_dump(),
@@ -199,9 +203,10 @@ def events_router(t: EventTables, *, service: str, handlers: list[tuple[str, Han
         require_admin(principal)
         d = await session.get(t.delivery, delivery_id)
         if d is None:
-            raise NotFound(f"There is no delivery with id {delivery_id}.")
+            raise NotFound(f"There is no delivery with id {delivery_id}.", zh=f"没有编号为 {delivery_id} 的投递记录。")
         if d.status != "parked":
-            raise Conflict(f"Only parked deliveries can be retried; this one is {d.status}.")
+            raise Conflict(f"Only parked deliveries can be retried; this one is {d.status}.",
+                           zh=f"只有已搁置的投递才能重试；这条是{_DELIVERY_STATUS_ZH.get(d.status, d.status)}。")
         d.status, d.attempts, d.next_attempt_at, d.last_error = "pending", 0, utcnow(), ""
         await session.flush()
         _wake(request)
@@ -218,7 +223,7 @@ def events_router(t: EventTables, *, service: str, handlers: list[tuple[str, Han
             except (httpx.HTTPError, OSError) as exc:  # org down or refusing this service's token
                 raise Unavailable(f"The org service could not be reached for its tree ({type(exc).__name__}); "
                                   "nothing changed here. Try again when it is up.",
-                                  headers={"Retry-After": "5"}) from exc
+                                  headers={"Retry-After": "5"}, zh="暂时无法连接组织服务获取组织树，此处未做任何修改；请在其恢复后重试。") from exc
 
         @router.get("/org-units", summary="This service's copy of the org tree")
         async def list_units(session: Session, principal: CurrentPrincipal):
@@ -241,7 +246,8 @@ def webhooks_router(t: EventTables, *, service: str, audit_model: type) -> APIRo
     async def load(session, webhook_id: int):
         hook = await session.get(t.webhook, webhook_id)
         if hook is None:
-            raise NotFound(f"There is no webhook subscription with id {webhook_id}.")
+            raise NotFound(f"There is no webhook subscription with id {webhook_id}.",
+                           zh=f"没有编号为 {webhook_id} 的 Webhook 订阅。")
         return hook
 
     async def check_url(request: Request, url: str) -> None:
@@ -249,7 +255,7 @@ def webhooks_router(t: EventTables, *, service: str, audit_model: type) -> APIRo
         try:
             await asyncio.to_thread(webhooks.check_target, url, allow_private=allow)
         except webhooks.UnsafeTarget as exc:
-            raise Invalid(str(exc), field="url", zh=exc.zh) from exc
+            raise Invalid(str(exc), field="url", zh=zh_of(exc)) from exc
 
     def data(hook) -> dict:
         return WebhookRead.model_validate(hook).model_dump(mode="json")

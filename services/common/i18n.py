@@ -64,37 +64,250 @@ TITLES_ZH: dict[str, str] = {
     "not-ready": "服务尚未就绪",
     "auth-unavailable": "登录服务暂不可用",
     "http-error": "请求失败",
+    "upstream-unavailable": "服务暂不可用",
+    "upstream-timeout": "服务响应超时",
+    "bad-gateway": "服务响应无效",
+    "oauth/invalid-request": "登录被拒绝",
+    "oauth/invalid-grant": "登录被拒绝",
+    "oauth/invalid-client": "登录被拒绝",
+    "oauth/unsupported-grant-type": "登录被拒绝",
 }
 
-# JSON field name (the last part of a dotted location) → the label users see in the SPA.
+# JSON field name (the last part of a dotted location) → the label users see in the SPA
+# (frontend/src/locales/zh-CN: the form labels, so a message names the field the user sees).
 FIELD_LABELS_ZH: dict[str, str] = {
-    "comment": "意见",
-    "reason": "理由",
+    # plans
     "title": "标题",
     "name": "名称",
     "period": "期间",
-    "unit_id": "单位",
-    "unit": "计量单位",
-    "value": "数值",
-    "targets": "目标",
-    "tasks": "任务",
-    "resources": "资源",
-    "owner_id": "责任人",
-    "owner_name": "责任人",
-    "due": "完成期限",
-    "start": "开始日期",
-    "amount": "金额",
+    "kind": "类型",
+    "targets": "业务目标",
+    "tasks": "工作任务",
+    "resources": "资源需求",
+    "milestones": "时间节点",
+    "measures": "措施",
+    "guidance": "总体要求和指导方针",
+    "risk_notes": "风险评估与应对措施",
+    "parent_plan_id": "上级计划",
+    "plan_id": "计划",
+    "task_id": "任务",
+    "suggestion_id": "建议",
+    "linked_risks": "关联风险",
     "indicator_code": "指标",
     "indicator_id": "指标",
-    "measured_at": "测量时间",
+    "value": "数值",
+    "unit": "计量单位",
+    "aggregation": "汇总方式",
+    "quantity": "数量",
+    "amount": "金额",
+    "amount_unit": "金额单位",
+    "adjustment_id": "平衡调整",
+    "owner_id": "责任人",
+    "owner_name": "责任人",
+    "start": "开始日期",
+    "due": "完成期限",
+    "progress": "完成百分比",
+    "evidence": "佐证材料",
+    "comment": "意见",
+    "reason": "理由",
+    "text": "内容",
+    "response": "答复",
+    "accepted": "是否采纳",
+    "signers": "签署方式",
+    "stages": "审批环节",
+    "final_action": "最终环节",
+    "week": "周",
+    "summary": "本周总结",
+    "problems": "问题",
+    "help_needed": "需协调",
+    "items": "条目",
+    # kpi
+    "code": "编码",
+    "name_en": "英文名称",
+    "category": "类别",
+    "direction": "方向",
+    "frequency": "频率",
+    "formula": "公式",
+    "threshold_mode": "阈值方式",
     "warning": "预警值",
-    "critical": "临界值",
+    "critical": "告警值",
+    "active": "状态",
+    "measured_at": "测量时间",
+    "source": "数据来源",
+    "as_of": "截至日期",
+    "origin": "来源",
+    "origin_ref": "来源",
+    "note": "备注",
+    "done": "完成进度",
+    "scorecard_id": "考核模板",
+    "subject_kind": "考核对象类型",
+    "person_id": "被考核人",
+    "person_name": "被考核人",
+    "qualitative": "定性项",
+    "score": "得分",
+    "max_score": "满分",
+    "weight": "权重",
+    "grades": "等级划分",
+    "grade": "等级",
+    "min": "最低分",
+    "outcomes": "奖惩",
+    "incomplete_reason": "定稿理由",
+    "rule": "计分规则",
+    "tiers": "阶梯",
+    "cap": "封顶",
+    "floor": "否决线",
+    "per_percent": "每低 1% 扣分",
+    "key": "键",
+    "label": "名称",
+    "operator": "条件",
+    "follow_up": "跟进方式",
+    "due_days": "处理期限",
+    "target": "目标",
+    "target_id": "目标",
+    "threshold_id": "阈值",
+    "rule_id": "规则",
+    "benchmark_id": "标杆",
+    "action_id": "改进措施",
+    "assessment_id": "考核",
+    "file": "文件",
+    "format": "格式",
+    "preview": "预览",
+    "from": "起始",
+    "to": "截止",
+    # risk
     "description": "说明",
-    "parent_plan_id": "上级计划",
-    "linked_risks": "关联风险",
+    "strategy": "应对策略",
+    "strategy_note": "策略说明",
+    "status": "状态",
+    "likelihood": "可能性",
+    "impact": "影响程度",
+    "level": "等级",
+    "basis": "评估依据",
+    "next_review_date": "下次复核",
+    "review_before": "复核截止",
+    "contingency_plan": "应急预案",
+    "trigger": "触发条件",
+    "steps": "处置步骤",
+    "fallback_resources": "备用资源",
+    "due_in_days": "完成天数",
+    "expires_on": "接受有效期",
+    "risk_id": "风险",
+    "risk_ids": "风险",
+    "kri_id": "关键风险指标",
+    "alert_id": "预警",
+    "bands": "等级区间",
+    "min_score": "最低分值",
+    "matrix_id": "评估矩阵",
+    "include_closed": "含已关闭",
+    "mine": "只看我的",
+    "overdue": "仅看逾期",
+    # org
+    "unit_id": "组织单元",
+    "parent_id": "上级单元",
+    "under": "上级单元",
     "password": "密码",
+    "current_password": "当前密码",
+    "new_password": "新密码",
     "username": "用户名",
+    "display_name": "姓名",
+    "email": "邮箱",
+    "user_id": "用户",
+    "from_user_id": "委托人",
+    "to_user_id": "受托人",
+    "starts_at": "开始时间",
+    "ends_at": "结束时间",
+    "start_date": "开始日期",
+    "end_date": "结束日期",
+    "position_id": "岗位",
+    "role_id": "角色",
+    "assignment_id": "任职",
+    "delegation_id": "委托",
+    "right": "权力",
+    "rights": "权力",
+    "scope": "范围",
+    "grants": "授权",
+    "held_in": "持有单位",
+    "held_in_unit_id": "持有单位",
+    "subtree": "本单位及下属",
+    "heads_unit": "单位负责人",
+    "responsibilities": "岗位职责",
+    "requirements": "任职要求",
+    "education": "学历",
+    "years_experience": "工作年限",
+    "management_years": "管理年限",
+    "skills": "技能",
+    "training": "培训",
+    "traits": "素质",
+    "client_id": "客户端编号",
+    "client_secret": "客户端密钥",
+    "grant_type": "授权方式",
+    "refresh_token": "刷新令牌",
+    "token": "令牌",
+    # events, audit, lists
+    "url": "URL",
+    "event_types": "事件类型",
+    "webhook_id": "订阅",
+    "delivery_id": "投递记录",
+    "subject_type": "对象类型",
+    "subject_id": "对象",
+    "actor": "操作人",
+    "action": "操作",
+    "cursor": "分页位置",
+    "limit": "每页条数",
+    "q": "搜索",
+    "data": "数据",
+    "body": "请求内容",
+    "id": "编号",
+    "client_pk": "API 客户端",
+    "mode": "方式",
+    "over": "审批范围",
+    "on": "日期",
+    "type": "类型",
+    "subject": "对象",
+    "occurred_at": "发生时间",
+    "unit_path": "组织单元",
+    "token_type_hint": "令牌类型",
+    # audit anchors (services → org)
+    "service": "服务",
+    "seq": "序号",
+    "hash": "哈希值",
 }
+
+RIGHTS_ZH: dict[str, str] = {
+    "plan": "计划权", "suggest": "建议权", "veto": "否决权", "dispatch": "调度权",
+    "assess": "考核权", "guide": "指导权", "view": "查看权", "admin": "管理权",
+}
+
+SERVICES_ZH: dict[str, str] = {"org": "组织", "planning": "计划", "kpi": "指标", "risk": "风险"}
+
+UNIT_KINDS_ZH: dict[str, str] = {
+    "company": "公司", "branch": "分公司", "department": "部门", "section": "科", "team": "组",
+}
+
+
+def zh_list(words) -> str:
+    """Names joined as Chinese lists them: 计划权、否决权."""
+    return "、".join(words)
+
+
+def rights_zh(rights) -> str:
+    return zh_list(RIGHTS_ZH.get(r, r) for r in rights)
+
+
+class Bilingual(str):
+    """English text that knows its Chinese (``.zh``): for helpers whose text ends up in a Problem."""
+
+    zh: str
+
+    def __new__(cls, en: str, zh: str):
+        text = super().__new__(cls, en)
+        text.zh = zh
+        return text
+
+
+def zh_of(text: object) -> str:
+    """The Chinese of a :class:`Bilingual` text or of an exception that carries ``zh``, else the text itself."""
+    return getattr(text, "zh", None) or str(text)
 
 
 def field_label(field: str) -> str:
@@ -106,3 +319,20 @@ def field_label(field: str) -> str:
         else:
             out.append(FIELD_LABELS_ZH.get(part, part))
     return " ".join(out)
+
+
+def scope_language(scope) -> str:
+    """:func:`preferred_language` of a raw ASGI request (middleware and the gateway's proxy)."""
+    for name, value in scope.get("headers") or ():
+        if name == b"accept-language":
+            return preferred_language(value.decode("latin-1"))
+    return EN
+
+
+class InvalidValue(ValueError):
+    """A validator's refusal that knows its Chinese: pydantic reports it as a ``value_error`` and the
+    422 handler shows ``zh`` to Chinese callers."""
+
+    def __init__(self, message: str, zh: str):
+        super().__init__(message)
+        self.zh = zh

@@ -15,7 +15,8 @@ import uuid
 from collections import defaultdict
 from datetime import datetime, timezone
 
-from services.common.problems import problem_body
+from services.common.i18n import scope_language
+from services.common.problems import Problem
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -139,9 +140,10 @@ class ObservabilityMiddleware:
             # The last line of defence: log it with the request id, answer a Problem, never a trace.
             self.log.exception("unhandled error", extra={"fields": {"request_id": rid, "path": scope["path"]}})
             if not started[0]:
-                body = json.dumps(problem_body(500, "internal-error", "Internal error",
-                                               "The server could not complete the request; it has been logged.",
-                                               request_id=rid)).encode()
+                body = json.dumps(Problem("The server could not complete the request; it has been logged.",
+                                          zh="服务器未能完成此请求，已记录在日志中；请稍后重试或联系管理员。",
+                                          status=500, slug="internal-error", title="Internal error",
+                                          request_id=rid).body(language=scope_language(scope))).encode()
                 await send_wrapper({"type": "http.response.start", "status": 500,
                                     "headers": [(b"content-type", b"application/problem+json"),
                                                 (b"content-length", str(len(body)).encode())]})

@@ -124,5 +124,6 @@ async def load_unit(session: AsyncSession, model: type, unit_id: int, *, field: 
 
     unit = await session.get(model, unit_id)
     if unit is None:
-        raise NotFound(f"There is no org unit with id {unit_id} (known to this service).", field=field)
+        raise NotFound(f"There is no org unit with id {unit_id} (known to this service).", field=field,
+                       zh=f"没有编号为 {unit_id} 的组织单元（本服务未知）。")
     return unit

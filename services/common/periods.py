@@ -39,9 +39,11 @@ PATTERN = r"^\d{4}(-(Q[1-4]|W\d{2}|\d{2}(-\d{2})?))?$"
 
 
 class PeriodError(ValueError):
-    def __init__(self, message: str, *, zh: str | None = None):
+    """A text that is not a period; ``zh`` says why in Chinese (for the Problem it becomes)."""
+
+    def __init__(self, message: str, zh: str = "期间格式应为 2026、2026-Q1、2026-03、2026-W12 或 2026-03-15"):
         super().__init__(message)
-        self.zh = zh  # the same reason in Chinese, where one was written
+        self.zh = zh
 
 
 class OutsideWindow(PeriodError):
@@ -100,7 +102,7 @@ class Period:
                 return []
         kind = PeriodKind(kind)
         if _RANK[kind] <= _RANK[k]:
-            raise PeriodError(f"{kind.value} periods are not finer than {self.text}")
+            raise PeriodError(f"{kind.value} periods are not finer than {self.text}", f"{self.text} 没有更细的下级期间")
         y = self.year
         if kind == PeriodKind.quarter:
             return [Period(f"{y}-Q{q}") for q in range(1, 5)]
@@ -165,7 +167,7 @@ class Period:
         """The enclosing period of ``kind`` (e.g. the quarter of a month)."""
         kind = PeriodKind(kind)
         if _RANK[kind] > _RANK[self.kind]:
-            raise PeriodError(f"a {kind.value} is not coarser than {self.text}")
+            raise PeriodError(f"a {kind.value} is not coarser than {self.text}", f"{self.text} 没有更粗的上级期间")
         anchor = self.start + timedelta(days=3) if self.kind == PeriodKind.week else self.start
         if kind == PeriodKind.year:
             return Period(f"{anchor.year:04d}")
@@ -183,7 +185,8 @@ def parse_kind(text: str) -> PeriodKind:
     for kind, pattern in _PATTERNS:
         if pattern.match(text):
             return kind
-    raise PeriodError(f"'{text}' is not a period; use 2026, 2026-Q1, 2026-03, 2026-W12 or 2026-03-15")
+    raise PeriodError(f"'{text}' is not a period; use 2026, 2026-Q1, 2026-03, 2026-W12 or 2026-03-15",
+                      f"“{text}”不是期间，格式应为 2026、2026-Q1、2026-03、2026-W12 或 2026-03-15")
 
 
 def period(value: "Period | str") -> Period:
@@ -196,16 +199,17 @@ def period(value: "Period | str") -> Period:
     kind = parse_kind(text)
     y = int(text[:4])
     if y < 1900 or y > 2999:
-        raise PeriodError(f"'{text}': the year must be between 1900 and 2999")
+        raise PeriodError(f"'{text}': the year must be between 1900 and 2999", f"“{text}”：年份应在 1900 至 2999 之间")
     if kind == PeriodKind.month and not 1 <= int(text[5:7]) <= 12:
-        raise PeriodError(f"'{text}': the month must be 01 to 12")
+        raise PeriodError(f"'{text}': the month must be 01 to 12", f"“{text}”：月份应为 01 至 12")
     if kind == PeriodKind.week and not 1 <= int(text[6:]) <= _weeks_in(y):
-        raise PeriodError(f"'{text}': {y} has weeks W01 to W{_weeks_in(y):02d}")
+        raise PeriodError(f"'{text}': {y} has weeks W01 to W{_weeks_in(y):02d}",
+                          f"“{text}”：{y} 年的周为 W01 至 W{_weeks_in(y):02d}")
     if kind == PeriodKind.day:
         try:
             date.fromisoformat(text)
         except ValueError as exc:
-            raise PeriodError(f"'{text}' is not a valid date") from exc
+            raise PeriodError(f"'{text}' is not a valid date", f"“{text}”不是有效日期") from exc
     return Period(text)
 
 

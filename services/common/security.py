@@ -15,7 +15,7 @@ def bearer_token(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Sign in first: send 'Authorization: Bearer <access token>'.")
+        raise Unauthorized("Sign in first: send 'Authorization: Bearer <access token>'.", zh="请先登录。")
     return token.strip()
 
 
@@ -27,7 +27,7 @@ async def get_principal(request: Request) -> Principal:
         claims = await request.app.state.jwks.verify(
             token, issuer=settings.token_issuer, audience=settings.token_audience)
     except TokenError as exc:
-        raise Unauthorized(f"The access token was refused: {exc}.") from exc
+        raise Unauthorized(f"The access token was refused: {exc}.", zh="登录已失效，请重新登录。") from exc
     if claims.get("typ", "access") != "access":
         raise Unauthorized("The access token was refused: this is not an access token.",
                            zh="访问令牌被拒绝：这不是访问令牌。")

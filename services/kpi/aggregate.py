@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.periods import Period, PeriodKind, period as parse_period
+from services.common.i18n import Bilingual
 from services.kpi import formula as fx
 from services.kpi.models import Indicator, Measurement, Rollup, Target, ThresholdRule
 
@@ -289,17 +290,21 @@ def threshold_order_problem(direction: str, warning: float | None, critical: flo
     straight to critical and the warning level could never be reached.
     """
     if direction == "band" and any(v is not None and v < 0 for v in (warning, critical)):
-        return "For a band the values are allowed deviations from the target, so they cannot be negative."
+        return Bilingual("For a band the values are allowed deviations from the target, so they cannot be negative.",
+                         "区间指标的阈值是允许偏离目标的幅度，不能为负数。")
     if warning is None or critical is None:
         return None
     if direction == "higher_better" and critical > warning:
-        return (f"Higher is better for this indicator, so its critical value ({critical:g}) must be at or below "
-                f"its warning value ({warning:g}).")
+        return Bilingual(f"Higher is better for this indicator, so its critical value ({critical:g}) must be at or "
+                         f"below its warning value ({warning:g}).",
+                         f"此指标越高越好，告警值（{critical:g}）不能高于预警值（{warning:g}）。")
     if direction == "lower_better" and critical < warning:
-        return (f"Lower is better for this indicator, so its critical value ({critical:g}) must be at or above "
-                f"its warning value ({warning:g}).")
+        return Bilingual(f"Lower is better for this indicator, so its critical value ({critical:g}) must be at or "
+                         f"above its warning value ({warning:g}).",
+                         f"此指标越低越好，告警值（{critical:g}）不能低于预警值（{warning:g}）。")
     if direction == "band" and critical < warning:
-        return f"For a band the critical deviation ({critical:g}) must be at least the warning one ({warning:g})."
+        return Bilingual(f"For a band the critical deviation ({critical:g}) must be at least the warning one "
+                         f"({warning:g}).", f"区间指标的告警偏离（{critical:g}）不能小于预警偏离（{warning:g}）。")
     return None
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from typing_extensions import NotRequired, TypedDict
 
+from services.common.i18n import InvalidValue
 from services.common.api import PERIOD_DOC, PeriodText
 
 Category = Literal["financial", "efficiency", "customer", "internal"]
@@ -353,7 +354,7 @@ class ScoringRule(BaseModel):
     def _tiers(cls, v: list[dict[str, float]]) -> list[dict[str, float]]:
         for t in v:
             if set(t) != {"min", "score"}:
-                raise ValueError("each tier needs exactly 'min' and 'score'")
+                raise InvalidValue("each tier needs exactly 'min' and 'score'", "每一档须填写达成率下限和得分")
         return v
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Iterable
 
+from services.common.i18n import InvalidValue
 from services.common.authz import RIGHTS, Grant, Mode
 
 SCOPES = ["self", "subordinates", "subtree", "superior", "company"]
@@ -96,9 +97,10 @@ def validate_rights(rights: Iterable[dict]) -> list[dict]:
     for item in rights:
         right, scope = item.get("right"), item.get("scope")
         if right not in RIGHTS:
-            raise ValueError(f"unknown right {right!r}; rights are {', '.join(RIGHTS)}")
+            raise InvalidValue(f"unknown right {right!r}; rights are {', '.join(RIGHTS)}", "没有这项权力")
         if scope not in SCOPES:
-            raise ValueError(f"unknown scope {scope!r}; scopes are {', '.join(SCOPES)}")
+            raise InvalidValue(f"unknown scope {scope!r}; scopes are {', '.join(SCOPES)}",
+                                   "范围应为本单位、下属单位、本单位及下属或上级单位")
         if (right, scope) not in seen:
             seen.add((right, scope))
             out.append({"right": right, "scope": scope})

@@ -7,6 +7,7 @@ import asyncio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from services.common.i18n import Bilingual
 from services.common.problems import TooManyRequests
 
 
@@ -62,9 +63,10 @@ class Passwords:
 def check_strength(password: str) -> str | None:
     """A reason the password is too weak, or None."""
     if len(password) < 8:
-        return "the password must have at least 8 characters"
+        return Bilingual("the password must have at least 8 characters", "密码至少 8 位")
     classes = sum(any(f(c) for c in password) for f in (str.islower, str.isupper, str.isdigit,
                                                           lambda c: not c.isalnum()))
     if classes < 3:
-        return "the password must mix at least three of: lower case, upper case, digits, symbols"
+        return Bilingual("the password must mix at least three of: lower case, upper case, digits, symbols",
+                         "密码须包含小写字母、大写字母、数字、符号中的至少三类")
     return None

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from services.common.i18n import InvalidValue
 from services.org.authority import validate_rights
 
 UnitKind = Literal["company", "branch", "department", "section", "team"]
@@ -180,7 +181,7 @@ class AssignmentCreate(Body):
     @model_validator(mode="after")
     def _window(self) -> "AssignmentCreate":
         if self.end_date is not None and self.end_date < self.start_date:
-            raise ValueError("end_date must not be before start_date")
+            raise InvalidValue("end_date must not be before start_date", "结束日期不能早于开始日期")
         return self
 
 
@@ -210,9 +211,9 @@ class DelegationCreate(Body):
     @model_validator(mode="after")
     def _window(self) -> "DelegationCreate":
         if self.ends_at <= self.starts_at:
-            raise ValueError("ends_at must be after starts_at")
+            raise InvalidValue("ends_at must be after starts_at", "结束时间须晚于开始时间")
         if (self.ends_at - self.starts_at).days > 366:
-            raise ValueError("a delegation lasts at most one year")
+            raise InvalidValue("a delegation lasts at most one year", "委托有效期最长一年")
         return self
 
 

@@ -66,7 +66,8 @@ async def check_lockout(session: AsyncSession, settings: ServiceSettings, userna
         if oldest.tzinfo is None:
             oldest = oldest.replace(tzinfo=timezone.utc)
         wait = int((oldest + timedelta(seconds=settings.login_lockout_seconds) - utcnow()).total_seconds()) + 1
-        raise TooManyRequests("Too many failed sign-ins for this username; wait and try again.", retry_after=wait)
+        raise TooManyRequests("Too many failed sign-ins for this username; wait and try again.", retry_after=wait,
+                              zh="该用户名登录失败次数过多，请稍后再试。")
 
 
 async def record_failure(session: AsyncSession, username: str) -> None:
@@ -93,28 +94,30 @@ async def rotate_refresh(session: AsyncSession, *, settings: ServiceSettings, ke
     row = (await session.execute(select(RefreshToken).where(RefreshToken.token_hash == token_hash(refresh_token))
                                  .with_for_update())).scalar_one_or_none()
     if row is None:
-        raise OAuthError("invalid_grant", "The refresh token is not valid; sign in again.")
+        raise OAuthError("invalid_grant", "The refresh token is not valid; sign in again.", zh="登录已失效，请重新登录。")
     now = utcnow()
     if row.used_at is not None:
         # A spent token coming back means it was copied: end every session of its family.
         await revoke_family(session, row.family_id)
         await session.commit()
         raise OAuthError("invalid_grant", "This refresh token was already used, so every session it started "
-                                          "has been signed out for safety; sign in again.", reuse_detected=True)
+                                          "has been signed out for safety; sign in again.", reuse_detected=True,
+                                          zh="此登录凭据已被使用过，为安全起见，由它开始的所有会话均已退出；请重新登录。")
     if row.revoked_at is not None:
-        raise OAuthError("invalid_grant", "The refresh token was revoked; sign in again.")
+        raise OAuthError("invalid_grant", "The refresh token was revoked; sign in again.", zh="登录已被撤销，请重新登录。")
     if row.expires_at <= now:
-        raise OAuthError("invalid_grant", "The refresh token has expired; sign in again.")
+        raise OAuthError("invalid_grant", "The refresh token has expired; sign in again.", zh="登录已过期，请重新登录。")
     user = await session.get(User, row.user_id)
     if user is None or not user.active:
-        raise OAuthError("invalid_grant", "The account is no longer active.")
+        raise OAuthError("invalid_grant", "The account is no longer active.", zh="该账户已停用。")
     # Spend the token; a concurrent refresh with the same token loses this race and counts as reuse.
     spent = await session.execute(update(RefreshToken).where(RefreshToken.id == row.id, RefreshToken.used_at.is_(None))
                                   .values(used_at=now))
     if spent.rowcount != 1:
         await revoke_family(session, row.family_id)
         await session.commit()
-        raise OAuthError("invalid_grant", "This refresh token was already used; sign in again.", reuse_detected=True)
+        raise OAuthError("invalid_grant", "This refresh token was already used; sign in again.", reuse_detected=True,
+                         zh="此登录凭据已被使用过，请重新登录。")
     return await issue_for_user(session, settings=settings, key=key, user=user, family_id=row.family_id)
 
 
@@ -147,7 +150,7 @@ async def issue_for_client(session: AsyncSession, *, settings: ServiceSettings, 
     ok = client is not None and hmac.compare_digest(client.secret_hash, hash_client_secret(client_secret))
     if not ok or not client.active:
         raise OAuthError("invalid_client", "The client id or secret is not correct, or the client is disabled.",
-                         status=401)
+                         status=401, zh="客户端编号或密钥不正确，或该客户端已停用。")
     grants = await client_grants(session, client)
     claims, lifetime = access_claims(settings=settings, sub=f"client:{client.client_id}", name=client.name,
                                      grants=grants, extra={"client_id": client.client_id})

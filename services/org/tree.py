@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.problems import Conflict, Invalid
+from services.common.i18n import UNIT_KINDS_ZH, zh_list
 from services.org.models import Position, Unit
 
 # Which kinds may sit under which (a company may also hold companies: a group structure).
@@ -21,11 +22,13 @@ ALLOWED_CHILDREN = {
 def check_kind(parent: Unit | None, kind: str) -> None:
     if parent is None:
         if kind != "company":
-            raise Invalid("A top-level unit must be a company.", field="kind")
+            raise Invalid("A top-level unit must be a company.", field="kind", zh="顶级单元必须是公司。")
         return
     if kind not in ALLOWED_CHILDREN[parent.kind]:
         allowed = ", ".join(sorted(ALLOWED_CHILDREN[parent.kind])) or "nothing"
-        raise Invalid(f"A {parent.kind} can hold {allowed}, not a {kind}.", field="kind")
+        raise Invalid(f"A {parent.kind} can hold {allowed}, not a {kind}.", field="kind",
+                      zh=(f"{UNIT_KINDS_ZH.get(parent.kind, parent.kind)}下只能设{zh_list(UNIT_KINDS_ZH[k] for k in sorted(ALLOWED_CHILDREN[parent.kind]))}，不能设{UNIT_KINDS_ZH.get(kind, kind)}。"
+                          if ALLOWED_CHILDREN[parent.kind] else f"{UNIT_KINDS_ZH.get(parent.kind, parent.kind)}下不能再设下级单元。"))
 
 
 async def check_code_free(session: AsyncSession, code: str, except_id: int | None = None) -> None:
@@ -33,7 +36,8 @@ async def check_code_free(session: AsyncSession, code: str, except_id: int | Non
     if except_id is not None:
         stmt = stmt.where(Unit.id != except_id)
     if (await session.execute(stmt)).first():
-        raise Conflict(f"The unit code '{code}' is already used by another unit.", field="code")
+        raise Conflict(f"The unit code '{code}' is already used by another unit.", field="code",
+                       zh=f"单元编码“{code}”已被其他单元使用。")
 
 
 async def create_unit(session: AsyncSession, *, parent: Unit | None, name: str, code: str, kind: str) -> Unit:
@@ -57,7 +61,8 @@ async def subtree(session: AsyncSession, unit: Unit) -> list[Unit]:
 async def move_unit(session: AsyncSession, *, unit: Unit, new_parent: Unit) -> tuple[str, str, int]:
     """Re-hang ``unit`` under ``new_parent``; returns (old path, new path, units moved)."""
     if new_parent.path.startswith(unit.path):
-        raise Conflict(f"Cannot move {unit.name} under {new_parent.name}: that unit is inside it (a cycle).")
+        raise Conflict(f"Cannot move {unit.name} under {new_parent.name}: that unit is inside it (a cycle).",
+                       zh=f"不能把{unit.name}移到{new_parent.name}下：后者在前者之内（会形成循环）。")
     check_kind(new_parent, unit.kind)
     old_prefix = unit.path
     new_prefix = f"{new_parent.path}{unit.id}/"
@@ -74,10 +79,12 @@ async def move_unit(session: AsyncSession, *, unit: Unit, new_parent: Unit) -> t
 async def delete_unit(session: AsyncSession, *, unit: Unit) -> None:
     children = (await session.execute(select(func.count()).where(Unit.parent_id == unit.id))).scalar_one()
     if children:
-        raise Conflict(f"{unit.name} still has {children} sub-unit(s); move or delete them first.")
+        raise Conflict(f"{unit.name} still has {children} sub-unit(s); move or delete them first.",
+                       zh=f"{unit.name}还有 {children} 个下级单元；请先移走或删除它们。")
     positions = (await session.execute(select(func.count()).where(Position.unit_id == unit.id))).scalar_one()
     if positions:
-        raise Conflict(f"{unit.name} still has {positions} position(s); remove them first.")
+        raise Conflict(f"{unit.name} still has {positions} position(s); remove them first.",
+                       zh=f"{unit.name}还有 {positions} 个岗位；请先移除它们。")
     await session.delete(unit)
     await session.flush()
 

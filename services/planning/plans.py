@@ -13,7 +13,7 @@ from services.common.authz import Principal
 from services.common.periods import period
 from services.common.problems import Conflict, Invalid, NotFound
 from services.common.scoping import visible_to
-from services.planning.flows import KINDS
+from services.planning.flows import KINDS, STATUS_ZH
 from services.planning.models import OrgUnit, Plan, PlanResource, PlanTarget, PlanTask
 
 PUBLIC_STATUSES = ("issued", "published", "closed")
@@ -37,7 +37,8 @@ class Units:
     def path(self, unit_id: int) -> str:
         unit = self.by_id.get(unit_id)
         if unit is None:
-            raise NotFound(f"There is no org unit with id {unit_id} (known to this service).", field="unit_id")
+            raise NotFound(f"There is no org unit with id {unit_id} (known to this service).", field="unit_id",
+                           zh=f"没有编号为 {unit_id} 的组织单元（本服务未知）。")
         return unit.path
 
     def children(self, unit_id: int) -> list[Any]:
@@ -72,7 +73,7 @@ def can_see_unit(principal: Principal, unit_path: str) -> bool:
 def require_visible(principal: Principal, plan: Plan, unit_path: str) -> None:
     if not can_see(principal, plan, unit_path):
         # 404, not 403: whether someone else's draft exists is not the caller's business.
-        raise NotFound(f"There is no plan with id {plan.id}.")
+        raise NotFound(f"There is no plan with id {plan.id}.", zh=f"没有编号为 {plan.id} 的计划。")
 
 
 def visible_clause(principal: Principal):
@@ -103,16 +104,19 @@ async def check_parent(session: AsyncSession, units: Units, *, parent_id: int, p
                        unit_path: str) -> Plan:
     parent = await session.get(Plan, parent_id)
     if parent is None:
-        raise Invalid(f"There is no parent plan with id {parent_id}.", field="parent_plan_id")
+        raise Invalid(f"There is no parent plan with id {parent_id}.", field="parent_plan_id",
+                      zh=f"没有编号为 {parent_id} 的上级计划。")
     if parent.status == "vetoed":
-        raise Invalid("The parent plan was vetoed; choose another.", field="parent_plan_id")
+        raise Invalid("The parent plan was vetoed; choose another.", field="parent_plan_id", zh="上级计划已被否决；请另选一个。")
     parent_path = units.path(parent.unit_id)
     if not unit_path.startswith(parent_path):
-        raise Invalid("The parent plan must be for this unit or a unit above it.", field="parent_plan_id")
+        raise Invalid("The parent plan must be for this unit or a unit above it.", field="parent_plan_id",
+                      zh="上级计划须属于本单位或其上级单位。")
     pp, cp = period(parent.period), period(period_text)
     if pp == cp and parent_path == unit_path or not pp.contains(cp):
         raise Invalid(f"A child plan's period must lie within its parent's ({parent.period}), and a plan for the "
-                      "same period must be for a unit below.", field="parent_plan_id")
+                      "same period must be for a unit below.", field="parent_plan_id",
+                      zh=f"下级计划的期间须在上级计划的期间（{parent.period}）之内；同一期间的计划须属于下级单位。")
     return parent
 
 
@@ -229,4 +233,5 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
 def require_editable(plan: Plan) -> None:
     if plan.status not in EDITABLE_STATUSES:
         raise Conflict(f"A {plan.status} plan cannot be edited; only drafts and returned plans can "
-                       "(revise an issued plan to change it).", status_now=plan.status)
+                       "(revise an issued plan to change it).", status_now=plan.status,
+                       zh=f"{STATUS_ZH.get(plan.status, plan.status)}的计划不能编辑；只有草稿和已退回的计划可以编辑（已下达的计划请通过调整修改）。")

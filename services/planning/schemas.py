@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from services.common.i18n import InvalidValue
 from services.common.api import PeriodText
 from services.common.periods import PeriodKind, period
 from services.planning.flows import validate_stages
@@ -46,7 +47,7 @@ class TaskIn(BaseModel):
     @model_validator(mode="after")
     def _dates(self) -> "TaskIn":
         if self.start and self.due and self.due < self.start:
-            raise ValueError("due must not be before start")
+            raise InvalidValue("due must not be before start", "完成时间不能早于开始时间")
         return self
 
 
@@ -69,13 +70,14 @@ class ResourceIn(BaseModel):
 
 def _plan_period(v: str) -> str:
     if period(v).kind not in (PeriodKind.year, PeriodKind.quarter, PeriodKind.month):
-        raise ValueError("plans are annual (2027), quarterly (2027-Q1) or monthly (2027-03)")
+        raise InvalidValue("plans are annual (2027), quarterly (2027-Q1) or monthly (2027-03)",
+                           "计划期间应为年度（2027）、季度（2027-Q1）或月度（2027-03）")
     return v
 
 
 def _week(v: str) -> str:
     if period(v).kind != PeriodKind.week:
-        raise ValueError("weekly reports are for a week, e.g. 2027-W05")
+        raise InvalidValue("weekly reports are for a week, e.g. 2027-W05", "周报须填写周，如 2027-W05")
     return v
 
 
@@ -91,7 +93,7 @@ def _risk_ids(ids: list[int] | None) -> list[int] | None:
     if ids is None:
         return None
     if any(i <= 0 for i in ids):
-        raise ValueError("risk ids are positive integers")
+        raise InvalidValue("risk ids are positive integers", "关联风险的编号应为正整数")
     return list(dict.fromkeys(ids))
 
 
@@ -99,7 +101,8 @@ def _unique_codes(targets: list[TargetIn]) -> list[TargetIn]:
     codes = [t.indicator_code for t in targets]
     dupes = sorted({c for c in codes if codes.count(c) > 1})
     if dupes:
-        raise ValueError(f"each indicator may have one target; repeated: {', '.join(dupes)}")
+        raise InvalidValue(f"each indicator may have one target; repeated: {', '.join(dupes)}",
+                           f"每个指标只能有一个目标；重复的指标：{'、'.join(dupes)}")
     return targets
 
 
@@ -395,7 +398,7 @@ class DispatchBody(BaseModel):
     @model_validator(mode="after")
     def _something(self) -> "DispatchBody":
         if self.owner_id is None and self.unit_id is None and self.due is None:
-            raise ValueError("name a new owner_id, unit_id or due date")
+            raise InvalidValue("name a new owner_id, unit_id or due date", "请更换责任人或完成期限")
         return self
 
 
@@ -419,7 +422,7 @@ class ProgressIn(BaseModel):
     def _evidence(cls, v: list[str]) -> list[str]:
         items = [e.strip() for e in v if e.strip()]
         if any(len(e) > 500 for e in items):
-            raise ValueError("each piece of evidence is at most 500 characters")
+            raise InvalidValue("each piece of evidence is at most 500 characters", "每项佐证材料最多 500 个字符")
         return items
 
 

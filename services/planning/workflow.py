@@ -15,7 +15,7 @@ from services.common.authz import Grant, Principal
 from services.common.db import utcnow
 from services.common.journal import Journal
 from services.common.problems import Conflict, Forbidden, Invalid
-from services.planning.flows import Requirement, requirement
+from services.planning.flows import ACTION_ZH, KIND_ZH, STATUS_ZH, SUGGESTION_STATUS_ZH, Requirement, requirement
 from services.planning.models import (AuditEntry, Flow, GuidanceNote, OutboxEvent, Plan, PlanAction, PlanTarget,
                                       PlanTask, PlanVersion, StageSignature, Suggestion)
 from services.planning.plans import Units, restore, snapshot
@@ -51,21 +51,24 @@ class Ctx:
 async def load_flow(session: AsyncSession, kind: str) -> Flow:
     flow = (await session.execute(select(Flow).where(Flow.kind == kind))).scalar_one_or_none()
     if flow is None:
-        raise Conflict(f"No approval flow is configured for {kind} plans; an administrator must set one up.")
+        raise Conflict(f"No approval flow is configured for {kind} plans; an administrator must set one up.",
+                       zh=f"尚未为{KIND_ZH.get(kind, kind)}计划配置审批流程；请管理员先设置。")
     return flow
 
 
 def _require_status(plan: Plan, *allowed: str, action: str) -> None:
     if plan.status not in allowed:
         raise Conflict(f"Cannot {action} a plan that is {plan.status}; it must be {' or '.join(allowed)}.",
-                       status_now=plan.status)
+                       status_now=plan.status,
+                       zh=f"计划当前为{STATUS_ZH.get(plan.status, plan.status)}，不能{ACTION_ZH.get(action, action)}；须为{'或'.join(STATUS_ZH.get(s, s) for s in allowed)}。")
 
 
 def _grant_for(req: Requirement, principal: Principal) -> Grant:
     for g in principal.grants_for(req.right, req.unit_path):
         if req.held_at is None or g.held_at == req.held_at:
             return g
-    raise Forbidden(f"The stage '{req.name}' needs {req.describe()}; you do not hold it.", right=req.right)
+    raise Forbidden(f"The stage '{req.name}' needs {req.describe()}; you do not hold it.", right=req.right,
+                    zh=f"审批环节“{req.name}”需要{req.describe_zh()}，您没有。")
 
 
 async def _record(ctx: Ctx, action: str, *, from_status: str, comment: str = "", grant: Grant | None = None,
@@ -105,10 +108,12 @@ async def _enter_stage(ctx: Ctx, index: int, holders: HoldersLookup | None) -> N
     req = ctx.stage(index)
     if req.signers == "all":
         if holders is None:
-            raise Conflict("This stage needs every holder to sign, and the org service cannot be asked who they are.")
+            raise Conflict("This stage needs every holder to sign, and the org service cannot be asked who they are.",
+                           zh="此环节需要全部持有人会签，但暂时无法向组织服务查询持有人。")
         signers = [s for s in await holders(req) if s != ctx.plan.submitted_by]
         if not signers:
-            raise Conflict(f"Nobody other than the submitter holds {req.describe()}, so '{req.name}' cannot be signed.")
+            raise Conflict(f"Nobody other than the submitter holds {req.describe()}, so '{req.name}' cannot be signed.",
+                           zh=f"除提交人外没有人持有{req.describe_zh()}，环节“{req.name}”无法签署。")
         ctx.plan.pending_signers = signers
 
 
@@ -118,7 +123,7 @@ async def submit(ctx: Ctx, *, comment: str, holders: HoldersLookup | None = None
     grant = ctx.principal.require("plan", ctx.unit_path, what="this plan's unit")
     targets = (await ctx.session.execute(select(func.count()).where(PlanTarget.plan_id == p.id))).scalar_one()
     if not targets:
-        raise Invalid("Add at least one quantified target before submitting.", field="targets")
+        raise Invalid("Add at least one quantified target before submitting.", field="targets", zh="提交前请至少添加一项量化的业务目标。")
     if p.kind == "monthly":
         await _require_owners(ctx)
     before = p.status
@@ -153,12 +158,13 @@ async def approve(ctx: Ctx, *, comment: str, holders: HoldersLookup | None = Non
     p = ctx.plan
     _require_status(p, "submitted", action="approve")
     if p.submitted_by == ctx.principal.sub:
-        raise Forbidden("A submitter never approves their own plan.")
+        raise Forbidden("A submitter never approves their own plan.", zh="提交人不能批准自己提交的计划。")
     index = p.stage_index or 0
     req = ctx.stage(index)
     grant = _grant_for(req, ctx.principal)
     if req.signers == "all" and ctx.principal.sub not in (p.pending_signers or []):
-        raise Conflict(f"You have already signed '{req.name}', or you are not among its signers.")
+        raise Conflict(f"You have already signed '{req.name}', or you are not among its signers.",
+                       zh=f"您已签署过环节“{req.name}”，或您不在其签署人之列。")
     ctx.session.add(StageSignature(plan_id=p.id, revision=p.revision, stage_index=index, signer=ctx.principal.sub))
     if req.signers == "all":
         p.pending_signers = [s for s in p.pending_signers if s != ctx.principal.sub]
@@ -175,7 +181,8 @@ async def approve(ctx: Ctx, *, comment: str, holders: HoldersLookup | None = Non
         Suggestion.plan_id == p.id, Suggestion.revision == p.revision, Suggestion.status == "open"))).scalar_one()
     if open_:
         raise Conflict(f"{open_} suggestion(s) (建议) on this plan are still unanswered; the plan's owner must accept "
-                       "or decline them before final approval.", open_suggestions=open_)
+                       "or decline them before final approval.", open_suggestions=open_,
+                       zh=f"此计划还有 {open_} 条建议未答复；计划负责人须先采纳或不采纳，才能最终批准。")
     before = p.status
     p.status, p.stage_index, p.pending_signers = "approved", None, []
     await _record(ctx, "approve", from_status=before, comment=comment, grant=grant, stage_key=req.key,
@@ -186,11 +193,12 @@ async def return_plan(ctx: Ctx, *, comment: str) -> None:
     p = ctx.plan
     _require_status(p, "submitted", action="return")
     if not comment.strip():
-        raise Invalid("Say what must change when returning a plan.", field="comment")
+        raise Invalid("Say what must change when returning a plan.", field="comment", zh="退回计划时请在意见中说明需要修改什么。")
     req = ctx.stage(p.stage_index or 0)
     grant = _grant_for(req, ctx.principal)
     if p.submitted_by == ctx.principal.sub:
-        raise Forbidden("A submitter cannot review their own plan; withdraw it by editing after a return.")
+        raise Forbidden("A submitter cannot review their own plan; withdraw it by editing after a return.",
+                        zh="提交人不能审核自己的计划；如需撤回，请在退回后编辑。")
     before = p.status
     p.status, p.stage_index, p.pending_signers = "returned", None, []
     await _record(ctx, "return", from_status=before, comment=comment, grant=grant, stage_key=req.key, event="returned")
@@ -235,7 +243,8 @@ async def issue(ctx: Ctx, *, action: str, comment: str) -> None:
     p = ctx.plan
     _require_status(p, "approved", action=action)
     if action != ctx.flow.final_action:
-        raise Conflict(f"{p.kind.capitalize()} plans are finished with '{ctx.flow.final_action}', not '{action}'.")
+        raise Conflict(f"{p.kind.capitalize()} plans are finished with '{ctx.flow.final_action}', not '{action}'.",
+                       zh=f"{KIND_ZH.get(p.kind, p.kind)}计划的最后一步是{ACTION_ZH.get(ctx.flow.final_action, ctx.flow.final_action)}，不是{ACTION_ZH.get(action, action)}。")
     grant = _grant_for(ctx.stage(ctx.last_stage), ctx.principal)
     before = p.status
     p.status = "issued" if action == "issue" else "published"
@@ -309,9 +318,10 @@ async def revise(ctx: Ctx, *, comment: str) -> None:
 
 async def suggest(ctx: Ctx, *, text: str) -> Suggestion:
     if ctx.plan.status in ("vetoed", "closed"):
-        raise Conflict(f"A {ctx.plan.status} plan takes no more suggestions.")
+        raise Conflict(f"A {ctx.plan.status} plan takes no more suggestions.",
+                       zh=f"{STATUS_ZH.get(ctx.plan.status, ctx.plan.status)}的计划不再接受建议。")
     if not text.strip():
-        raise Invalid("Write the suggestion.", field="comment")
+        raise Invalid("Write the suggestion.", field="comment", zh="请填写建议内容。")
     grant = ctx.principal.require("suggest", ctx.unit_path, what="this plan's unit")
     s = Suggestion(plan_id=ctx.plan.id, revision=ctx.plan.revision, author=ctx.principal.sub,
                    author_name=ctx.principal.name, text=text)
@@ -323,7 +333,8 @@ async def suggest(ctx: Ctx, *, text: str) -> Suggestion:
 
 async def answer(ctx: Ctx, suggestion: Suggestion, *, accepted: bool, reason: str) -> None:
     if suggestion.status != "open":
-        raise Conflict(f"This suggestion was already {suggestion.status}.")
+        raise Conflict(f"This suggestion was already {suggestion.status}.",
+                       zh=f"这条建议已答复过（{SUGGESTION_STATUS_ZH.get(suggestion.status, suggestion.status)}）。")
     grant = ctx.principal.require("plan", ctx.unit_path, what="this plan's unit")
     suggestion.status = "accepted" if accepted else "declined"
     suggestion.response, suggestion.responded_by, suggestion.responded_at = reason, ctx.principal.sub, utcnow()
@@ -333,7 +344,7 @@ async def answer(ctx: Ctx, suggestion: Suggestion, *, accepted: bool, reason: st
 
 async def guide(ctx: Ctx, *, text: str) -> GuidanceNote:
     if not text.strip():
-        raise Invalid("Write the guidance.", field="comment")
+        raise Invalid("Write the guidance.", field="comment", zh="请填写指导意见。")
     grant = ctx.principal.require("guide", ctx.unit_path, what="this plan's unit")
     note = GuidanceNote(plan_id=ctx.plan.id, author=ctx.principal.sub, author_name=ctx.principal.name, text=text)
     ctx.session.add(note)

@@ -106,7 +106,7 @@ def read_register(content: bytes) -> tuple[list[dict[str, Any]], list[dict[str, 
         raise SheetError(exc.message, zh=exc.zh) from exc
     header = next(it, None)
     if not header:
-        raise SheetError("The sheet is empty; the first row must hold the column headers.")
+        raise SheetError("The sheet is empty; the first row must hold the column headers.", zh="表格是空的；第一行须为列标题。")
     by_header = {h: k for k, h in COLUMNS} | {k: k for k, _ in COLUMNS}
     columns: dict[int, str] = {}
     for idx, h in enumerate(header):
@@ -117,7 +117,7 @@ def read_register(content: bytes) -> tuple[list[dict[str, Any]], list[dict[str, 
             columns[idx] = key
     missing = [HEADER_OF[k] for k in REQUIRED if k not in columns.values()]
     if missing:
-        raise SheetError(f"The header row lacks the column(s) {', '.join(missing)}.")
+        raise SheetError(f"The header row lacks the column(s) {', '.join(missing)}.", zh=f"标题行缺少以下列：{'、'.join(missing)}。")
 
     rows: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
@@ -127,7 +127,7 @@ def read_register(content: bytes) -> tuple[list[dict[str, Any]], list[dict[str, 
         if all(v in (None, "") for v in raw.values()):
             continue
         if len(rows) >= MAX_ROWS:
-            raise SheetError(f"A sheet may hold at most {MAX_ROWS} risks.")
+            raise SheetError(f"A sheet may hold at most {MAX_ROWS} risks.", zh=f"一张表最多 {MAX_ROWS} 项风险。")
         row: dict[str, Any] = {"_row": n}
 
         def err(key: str, message: str) -> None:

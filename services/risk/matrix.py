@@ -9,9 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import utcnow
 from services.common.problems import Invalid
+from services.common.i18n import zh_list
 from services.risk.models import RiskMatrix
 
 LEVELS = ("low", "medium", "high", "critical")
+LEVEL_ZH = {"low": "低", "medium": "中", "high": "高", "critical": "重大"}  # as the SPA shows them
 LEVEL_RANK = {lvl: i for i, lvl in enumerate(LEVELS)}
 SEVERE = {"high", "critical"}
 
@@ -35,29 +37,35 @@ def check_bands(bands: list[dict[str, Any]]) -> None:
         field = f"bands.{n}"
         level, lo, hi = band["level"], band["min_score"], band["max_score"]
         if level not in LEVELS:
-            raise Invalid(f"'{level}' is not a level; use one of {', '.join(LEVELS)}.", field=f"{field}.level")
+            raise Invalid(f"'{level}' is not a level; use one of {', '.join(LEVELS)}.", field=f"{field}.level",
+                          zh=f"等级无效；应为{zh_list(LEVEL_ZH[lv] for lv in LEVELS)}之一。")
         if level in seen:
-            raise Invalid(f"The level '{level}' appears twice.", field=f"{field}.level")
+            raise Invalid(f"The level '{level}' appears twice.", field=f"{field}.level",
+                          zh=f"等级“{LEVEL_ZH.get(level, level)}”出现了两次。")
         if seen and LEVEL_RANK[level] < LEVEL_RANK[seen[-1]]:
-            raise Invalid("Bands must go from the lowest level to the highest.", field=f"{field}.level")
+            raise Invalid("Bands must go from the lowest level to the highest.", field=f"{field}.level",
+                          zh="等级区间须从最低等级排到最高等级。")
         if lo > hi:
-            raise Invalid(f"min_score {lo} is above max_score {hi}.", field=f"{field}.min_score")
+            raise Invalid(f"min_score {lo} is above max_score {hi}.", field=f"{field}.min_score",
+                          zh=f"最低分值 {lo} 高于最高分值 {hi}。")
         if lo <= prev_max:
             raise Invalid(f"This band overlaps the previous one (which ends at {prev_max}).",
-                          field=f"{field}.min_score")
+                          field=f"{field}.min_score", zh=f"此区间与上一区间重叠（上一区间止于 {prev_max}）。")
         seen.append(level)
         prev_max = hi
     for score in POSSIBLE_SCORES:
         if not any(b["min_score"] <= score <= b["max_score"] for b in bands):
             raise Invalid(f"No band covers the score {score}; every score from 1 to 25 that L × I can give "
-                          "must fall in one band.", field="bands")
+                          "must fall in one band.", field="bands",
+                          zh=f"分值 {score} 不在任何区间内；可能性 × 影响程度可得的 1 至 25 每个分值都须落在一个区间内。")
 
 
 def band_for(bands: list[dict[str, Any]], score: int) -> dict[str, Any]:
     for band in bands:
         if band["min_score"] <= score <= band["max_score"]:
             return band
-    raise Invalid(f"The matrix in force has no band for the score {score}.", field="likelihood")
+    raise Invalid(f"The matrix in force has no band for the score {score}.", field="likelihood",
+                  zh=f"现行评估矩阵中没有覆盖分值 {score} 的区间。")
 
 
 def snapshot(matrix: RiskMatrix) -> dict[str, Any]:

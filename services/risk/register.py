@@ -22,6 +22,9 @@ from services.risk.models import Alert, Assessment, OrgUnit, Risk, RiskAction
 from services.risk.schemas import (CATEGORY_LABELS, AcceptanceRead, ContingencyPlan, RiskRead, ScoreRead)
 
 # Where each status may go by an explicit change; "assessed" is also entered by assessing.
+# the SPA's words (frontend/src/locales/zh-CN/risk.json), for Chinese messages
+STATUS_ZH = {"identified": "已识别", "assessed": "已评估", "treating": "处置中", "monitoring": "监控中", "closed": "已关闭"}
+
 TRANSITIONS: dict[str, set[str]] = {
     "identified": {"closed"},
     "assessed": {"treating", "monitoring", "closed"},
@@ -85,10 +88,11 @@ def check_treating(risk: Risk) -> None:
     """A high or critical risk enters treating only with a contingency plan (预案)."""
     if risk.strategy is None:
         raise Conflict("Choose a response strategy (avoid, reduce, transfer or accept) before treating the risk.",
-                       field="strategy")
+                       field="strategy", zh="进入处置前请选择应对策略（规避、降低、转移或接受）。")
     if risk.current_level in matrices.SEVERE and not risk.contingency_plan:
         raise Conflict(f"This risk is {risk.current_level}: it cannot move to treating without a contingency "
-                       "plan (预案: trigger, steps, owner, fallback resources).", field="contingency_plan")
+                       "plan (预案: trigger, steps, owner, fallback resources).", field="contingency_plan",
+                       zh=f"此风险等级为{matrices.LEVEL_ZH.get(risk.current_level, risk.current_level)}：须先制定应急预案（触发条件、处置步骤、负责人、备用资源）才能进入处置。")
 
 
 def check_acceptance(risk: Risk) -> None:
@@ -96,7 +100,8 @@ def check_acceptance(risk: Risk) -> None:
     if risk.strategy == "accept" and risk.current_level in matrices.SEVERE and not acceptance_valid(risk):
         raise Conflict(f"Accepting a {risk.current_level} risk needs a sign-off by a holder of 'veto' or 'plan' "
                        f"over its unit: POST /api/risk/risks/{risk.id}/acceptance with an expiry date.",
-                       field="strategy")
+                       field="strategy",
+                       zh=f"接受{matrices.LEVEL_ZH.get(risk.current_level, risk.current_level)}风险须由对其单位有否决权或计划权的人员签署风险接受，并注明有效期。")
 
 
 async def update(session: AsyncSession, *, risk: Risk, changes: dict[str, Any]) -> None:
@@ -122,9 +127,11 @@ async def update(session: AsyncSession, *, risk: Risk, changes: dict[str, Any]) 
         if status not in allowed:
             hint = " Assess it first (POST .../assessments)." if risk.status == "identified" else ""
             raise Conflict(f"A risk cannot go from {risk.status} to {status}.{hint}", field="status",
-                           allowed=sorted(allowed))
+                           allowed=sorted(allowed),
+                           zh=f"风险不能从{STATUS_ZH.get(risk.status, risk.status)}变为{STATUS_ZH.get(status, status)}。" + ("请先评估。" if risk.status == "identified" else ""))
         if status == "assessed" and risk.current_level is None:
-            raise Conflict("The risk has never been assessed; assess it to make it assessed.", field="status")
+            raise Conflict("The risk has never been assessed; assess it to make it assessed.", field="status",
+                           zh="此风险从未评估；评估后即为已评估。")
         if status == "treating":
             check_treating(risk)
         if status in ("treating", "monitoring"):
@@ -147,10 +154,11 @@ async def assess(session: AsyncSession, *, risk: Risk, unit: OrgUnit, actor: Pri
                  request: Request | None = None) -> tuple[Assessment, str | None]:
     """Score the risk under the matrix in force, keep a snapshot of it, emit the events."""
     if risk.status == "closed":
-        raise Conflict("The risk is closed; reopen it before assessing it again.", field="status")
+        raise Conflict("The risk is closed; reopen it before assessing it again.", field="status",
+                       zh="此风险已关闭；请重新打开后再评估。")
     if kind == "residual" and risk.inherent_level is None:
         raise Conflict("Assess the inherent risk first; residual risk is what remains after the response.",
-                       field="kind")
+                       field="kind", zh="请先评估固有风险；剩余风险是采取应对措施后仍存在的风险。")
     m = await matrices.in_force(session)
     score = likelihood * impact
     band = matrices.band_for(m.bands, score)
@@ -195,11 +203,11 @@ async def assess(session: AsyncSession, *, risk: Risk, unit: OrgUnit, actor: Pri
 async def sign_acceptance(session: AsyncSession, *, risk: Risk, unit: OrgUnit, actor: Principal, grant: Grant,
                           expires_on: date, note: str, request: Request | None = None) -> None:
     if risk.current_level is None:
-        raise Conflict("Assess the risk before accepting it.", field="status")
+        raise Conflict("Assess the risk before accepting it.", field="status", zh="请先评估风险，再接受。")
     if risk.status == "closed":
-        raise Conflict("The risk is closed.", field="status")
+        raise Conflict("The risk is closed.", field="status", zh="此风险已关闭。")
     if expires_on <= today():
-        raise Invalid("The acceptance must expire after today.", field="expires_on")
+        raise Invalid("The acceptance must expire after today.", field="expires_on", zh="风险接受的有效期须晚于今天。")
     before = snapshot(risk, unit)
     risk.strategy = "accept"
     risk.acceptance_signed_by, risk.acceptance_signed_name = actor.sub, actor.name
@@ -238,14 +246,14 @@ async def activate_contingency(session: AsyncSession, *, risk: Risk, unit: OrgUn
                                request: Request | None = None) -> list[RiskAction]:
     """Turn the plan's steps into tracked actions; the activation goes into the audit chain."""
     if not risk.contingency_plan:
-        raise Conflict("This risk has no contingency plan to activate.", field="contingency_plan")
+        raise Conflict("This risk has no contingency plan to activate.", field="contingency_plan", zh="此风险没有可启动的应急预案。")
     if risk.status == "closed":
-        raise Conflict("The risk is closed.", field="status")
+        raise Conflict("The risk is closed.", field="status", zh="此风险已关闭。")
     still_open = (await session.execute(select(RiskAction.id).where(
         RiskAction.risk_id == risk.id, RiskAction.source == "contingency",
         RiskAction.status.in_(("open", "in_progress"))))).first()
     if still_open is not None:
-        raise Conflict("The contingency plan is already active: its actions are still open.")
+        raise Conflict("The contingency plan is already active: its actions are still open.", zh="应急预案已在执行中：其措施尚未全部完成。")
     plan = ContingencyPlan.model_validate(risk.contingency_plan)
     start = today()
     who = actor.sub if isinstance(actor, Principal) else str(actor)

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from services.common.i18n import InvalidValue
 from services.common.api import period_text
 
 
@@ -290,9 +291,11 @@ class KriCreate(BaseModel):
 def check_thresholds(direction: Direction | str, warning: float, critical: float) -> None:
     d = Direction(direction)
     if d == Direction.below and critical > warning:
-        raise ValueError("for direction 'below' the critical value must not be above the warning value")
+        raise InvalidValue("for direction 'below' the critical value must not be above the warning value",
+                           "方向为“低于”时，严重阈值不能高于预警阈值")
     if d == Direction.above and critical < warning:
-        raise ValueError("for direction 'above' the critical value must not be below the warning value")
+        raise InvalidValue("for direction 'above' the critical value must not be below the warning value",
+                           "方向为“高于”时，严重阈值不能低于预警阈值")
 
 
 class KriUpdate(BaseModel):

@@ -32,6 +32,8 @@ log = logging.getLogger("yunguan.risk.warnings")
 KRI_LEVELS = ("normal", "warning", "critical")
 _RANK = {lvl: i for i, lvl in enumerate(KRI_LEVELS)}
 
+ALERT_STATUS_ZH = {"open": "待确认", "acknowledged": "已确认", "resolved": "已解决"}  # as the SPA shows them
+
 
 def worse(a: str, b: str) -> str:
     return a if _RANK[a] >= _RANK[b] else b
@@ -194,9 +196,10 @@ async def on_threshold_crossed(session: AsyncSession, event: dict[str, Any]) -> 
         first = exc.errors()[0]
         raise Invalid(f"kpi.threshold.crossed data does not follow the contract: "
                       f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}",
-                      field="data." + ".".join(str(p) for p in first["loc"])) from exc
+                      field="data." + ".".join(str(p) for p in first["loc"]), zh="指标服务发来的预警事件数据不符合约定格式。") from exc
     if data.level not in KRI_LEVELS:
-        raise Invalid(f"Unknown level '{data.level}' in kpi.threshold.crossed.", field="data.level")
+        raise Invalid(f"Unknown level '{data.level}' in kpi.threshold.crossed.", field="data.level",
+                      zh="指标服务发来的预警事件等级无效。")
     kris = (await session.execute(select(Kri).where(Kri.indicator_code == data.indicator_code,
                                                     Kri.unit_id == data.unit_id, Kri.active.is_(True))
                                   .order_by(Kri.id))).scalars().all()
@@ -212,7 +215,8 @@ async def on_threshold_crossed(session: AsyncSession, event: dict[str, Any]) -> 
 async def acknowledge(session: AsyncSession, *, alert: Alert, risk: Risk, actor: Principal, note: str,
                       request: Request | None = None) -> None:
     if alert.status != "open":
-        raise Conflict(f"Only open alerts can be acknowledged; this one is {alert.status}.", field="status")
+        raise Conflict(f"Only open alerts can be acknowledged; this one is {alert.status}.", field="status",
+                       zh=f"只有待确认的预警才能确认；这条预警{ALERT_STATUS_ZH.get(alert.status, alert.status)}。")
     alert.status, alert.acknowledged_by, alert.acknowledged_at = "acknowledged", actor.sub, utcnow()
     alert.acknowledge_note = note
     await session.flush()
@@ -225,7 +229,7 @@ async def acknowledge(session: AsyncSession, *, alert: Alert, risk: Risk, actor:
 async def resolve(session: AsyncSession, *, alert: Alert, risk: Risk, actor: Principal, note: str,
                   request: Request | None = None) -> None:
     if alert.status == "resolved":
-        raise Conflict("The alert is already resolved.", field="status")
+        raise Conflict("The alert is already resolved.", field="status", zh="此预警已解决。")
     alert.status, alert.resolved_by, alert.resolved_at, alert.resolve_note = "resolved", actor.sub, utcnow(), note
     await session.flush()
     await journal.audit(session, actor=actor, action="alert.resolved", subject_type="alert", subject_id=alert.id,

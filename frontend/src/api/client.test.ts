@@ -1,5 +1,5 @@
 import { ApiError, formFieldErrors, toApiError } from './errors';
-import { buildUrl, request } from './client';
+import { buildUrl, request, setRequestLanguage } from './client';
 import { clearTokens, getAccessToken, getRefreshToken, setTokens } from './tokens';
 
 function problem(status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) {
@@ -121,5 +121,21 @@ describe('request', () => {
     }) as unknown as typeof fetch;
     await request('/api/kpi/actions/7/progress', { method: 'POST', json: {}, etag: '"action-7-v2"' }, fetchImpl);
     expect(sent.map((h) => h['If-Match'])).toEqual(['"action-7-v2"', '"action-7-v2"']);
+  });
+});
+
+describe('the language the server answers in', () => {
+  it('is asked for with Accept-Language, following the locale the user chose', async () => {
+    const seen: string[] = [];
+    const fetchImpl = (async (_url: string, init: RequestInit) => {
+      seen.push((init.headers as Record<string, string>)['Accept-Language']);
+      return json({});
+    }) as unknown as typeof fetch;
+    setRequestLanguage('zh-CN');
+    await request('/api/planning/plans', {}, fetchImpl);
+    setRequestLanguage('en-US');
+    await request('/api/planning/plans', {}, fetchImpl);
+    setRequestLanguage('zh-CN');
+    expect(seen).toEqual(['zh-CN', 'en-US']);
   });
 });

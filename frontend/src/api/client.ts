@@ -24,6 +24,16 @@ export type RequestOptions = {
 
 const etags = new Map<string, string>();
 
+let language = 'zh-CN';
+/** The language the server is asked to answer in (Accept-Language): the SPA's current locale, so
+ * a refusal's detail reads in the user's language. */
+export function setRequestLanguage(locale: string): void {
+  language = locale;
+}
+export function requestLanguage(): string {
+  return language;
+}
+
 export function rememberedEtag(path: string): string | undefined {
   return etags.get(path);
 }
@@ -56,7 +66,7 @@ export function refreshOnce(fetchImpl: typeof fetch = fetch): Promise<boolean> {
     try {
       const res = await fetchImpl('/api/org/auth/token', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json', 'Accept-Language': language },
         body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token }).toString(),
       });
       if (!res.ok) return false;
@@ -73,7 +83,7 @@ export function refreshOnce(fetchImpl: typeof fetch = fetch): Promise<boolean> {
 }
 
 async function send(path: string, opts: RequestOptions, fetchImpl: typeof fetch): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', 'Accept-Language': language };
   const token = getAccessToken();
   if (token && !opts.noAuth) headers.Authorization = `Bearer ${token}`;
   let body: BodyInit | undefined;

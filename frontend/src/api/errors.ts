@@ -107,10 +107,22 @@ export function formFieldErrors(error: ApiError): { name: (string | number)[]; e
   return [...byField.entries()].map(([field, errors]) => ({ name: fieldPath(field), errors }));
 }
 
+/** What the user reads about a failure: the server's own detail (it answers in the language the SPA
+ * asks for, see client.setRequestLanguage), or — where the server gave none, e.g. a proxy's error page
+ * or no answer at all — a summary by status in the user's language. */
+export function problemMessage(err: unknown, t: (key: string) => string): string {
+  if (err instanceof ApiError) {
+    const said = typeof err.body.detail === 'string' ? err.body.detail.trim() : '';
+    return said || t(problemKey(err));
+  }
+  if (err instanceof TypeError) return t('common.networkError');  // fetch could not reach the server
+  return err instanceof Error && err.message ? err.message : t('common.failed');
+}
+
 const PROBLEM_STATUSES = new Set([400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 500, 503, 504]);
 
-/** The locale key of a one-line summary of a failure in the user's language (the server's
- * `detail` is precise but in the server's words); 502 reads like 503. */
+/** The locale key of a one-line summary of a failure in the user's language, for answers without a
+ * detail of their own; 502 reads like 503. */
 export function problemKey(err: unknown): string {
   if (!(err instanceof ApiError)) return 'common.problem.other';
   const status = err.status === 502 ? 503 : err.status;

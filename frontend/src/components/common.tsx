@@ -1,6 +1,6 @@
 import { Alert, Empty, Skeleton, Tag, TreeSelect } from 'antd';
 import type { ReactNode } from 'react';
-import { ApiError, problemKey } from '../api/errors';
+import { problemMessage } from '../api/errors';
 import { useUnitTree } from '../api/org';
 import type { GrantRead, UnitTree } from '../api/types';
 import { canOver } from '../app/grants';
@@ -10,11 +10,8 @@ import { useT } from '../i18n';
 export function ErrorAlert({ error }: { error: unknown }) {
   const { t } = useT();
   if (!error) return null;
-  const detail = error instanceof ApiError ? error.detail : error instanceof Error ? error.message : String(error);
-  const summary = error instanceof ApiError ? t(problemKey(error)) : t('common.networkError');
   return (
-    <Alert type="error" showIcon message={`${t('common.loadFailed')}${t('common.colon')}${summary}`}
-      description={detail && detail !== summary ? `${t('common.problem.serverSays')}${t('common.colon')}${detail}` : undefined}
+    <Alert type="error" showIcon message={`${t('common.loadFailed')}${t('common.colon')}${problemMessage(error, t)}`}
       style={{ marginBottom: 12 }} />
   );
 }

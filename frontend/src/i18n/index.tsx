@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
+import { setRequestLanguage } from '../api/client';
 import { DEFAULT_LOCALE, LOCALES, translate, type Locale } from './messages';
 
 export { LOCALES, type Locale } from './messages';
@@ -26,19 +27,20 @@ const LocaleContext = createContext<Ctx>({
   t: (key, vars) => translate(DEFAULT_LOCALE, key, vars),
 });
 
-function applyDayjs(locale: Locale) {
+function applyLocale(locale: Locale) {
   dayjs.locale(locale === 'zh-CN' ? 'zh-cn' : 'en');
+  setRequestLanguage(locale);
   if (typeof document !== 'undefined') document.documentElement.lang = locale;
 }
 
 export function LocaleProvider({ children }: { children: ReactNode }) {
   const [locale, setLocaleState] = useState<Locale>(() => {
     const l = initialLocale();
-    applyDayjs(l);
+    applyLocale(l);
     return l;
   });
   const setLocale = useCallback((l: Locale) => {
-    applyDayjs(l);
+    applyLocale(l);
     try {
       localStorage.setItem(STORAGE_KEY, l);
     } catch {

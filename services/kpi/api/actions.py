@@ -21,12 +21,13 @@ from services.kpi.schemas import ActionComplete, ActionCreate, ActionProgress, A
 
 router = APIRouter(prefix="/actions", tags=["improvement actions"])
 RAISE_RIGHTS = ("plan", "assess")
+ACTION_STATUS_ZH = {"open": "进行中", "done": "待验证", "verified": "已验证"}  # as the SPA shows them
 
 
 async def _load(session, action_id: int) -> ImprovementAction:
     a = await session.get(ImprovementAction, action_id)
     if a is None:
-        raise NotFound(f"There is no improvement action with id {action_id}.")
+        raise NotFound(f"There is no improvement action with id {action_id}.", zh=f"没有编号为 {action_id} 的改进措施。")
     return a
 
 
@@ -75,7 +76,7 @@ async def create_action(body: ActionCreate, request: Request, response: Response
             ImprovementAction.origin == body.origin, ImprovementAction.origin_ref == body.origin_ref))).first()
         if dup:
             raise Conflict(f"An action for {body.origin} {body.origin_ref} exists already (id {dup[0]}).",
-                           action_id=dup[0])
+                           action_id=dup[0], zh=f"该来源已有改进措施（编号 {dup[0]}）。")
     a = ImprovementAction(title=body.title, description=body.description, unit_id=unit.id, unit_path=unit.path,
                           indicator_id=ind.id if ind else None, period=body.period, origin=body.origin,
                           origin_ref=body.origin_ref, owner_id=body.owner_id, owner_name=body.owner_name,
@@ -97,7 +98,7 @@ async def update_action(action_id: int, body: ActionUpdate, request: Request, re
     grant = require_any(principal, RAISE_RIGHTS, a.unit_path, what="this action's unit")
     check_if_match(request, etag("action", a.id, a.version))
     if a.status == "verified":
-        raise Conflict("A verified action is closed; raise a new one.")
+        raise Conflict("A verified action is closed; raise a new one.", zh="已验证的措施已关闭；请另行发起新的改进措施。")
     before = action_data(a)
     changes = body.model_dump(exclude_unset=True)
     for k, v in changes.items():
@@ -120,7 +121,8 @@ async def _open_for_owner(session, request: Request, principal, action_id: int, 
     grant = None if is_owner else principal.require("plan", a.unit_path, what="this action's unit")
     check_if_match(request, etag("action", a.id, a.version))
     if a.status != "open":
-        raise Conflict(f"Only open actions {doing}; this one is {a.status}.")
+        raise Conflict(f"Only open actions {doing}; this one is {a.status}.",
+                       zh=f"只有进行中的改进措施才能办理；这条措施{ACTION_STATUS_ZH.get(a.status, a.status)}。")
     return a, grant
 
 
@@ -168,12 +170,13 @@ async def verify_action(action_id: int, body: ActionVerify, request: Request, re
     if system_raised:
         grant = require_any(principal, RAISE_RIGHTS, a.unit_path, what="this action's unit")
     elif principal.sub != a.raised_by:
-        raise Forbidden("Only whoever raised this action may verify it.", raised_by=a.raised_by)
+        raise Forbidden("Only whoever raised this action may verify it.", raised_by=a.raised_by, zh="只有发起此措施的人才能验证它。")
     else:
         grant = None
     check_if_match(request, etag("action", a.id, a.version))
     if a.status != "done":
-        raise Conflict(f"Only completed actions can be verified; this one is {a.status}.")
+        raise Conflict(f"Only completed actions can be verified; this one is {a.status}.",
+                       zh=f"只有已提交完成的措施才能验证；这条措施{ACTION_STATUS_ZH.get(a.status, a.status)}。")
     before = action_data(a)
     note = {"note": body.note, "by": principal.sub, "at": utcnow().isoformat(),
             "verdict": "accepted" if body.accepted else "sent back"}

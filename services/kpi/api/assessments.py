@@ -10,6 +10,7 @@ from sqlalchemy import select
 from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, paginate, set_etag
 from services.common.db import Session, utcnow
 from services.common.problems import Conflict, Invalid, NotFound
+from services.common.i18n import zh_list
 from services.common.scoping import visible_to
 from services.common.security import CurrentPrincipal
 from services.kpi import assessments as domain
@@ -35,7 +36,7 @@ async def list_scorecards(session: Session, principal: CurrentPrincipal, limit: 
 async def get_scorecard(scorecard_id: int, session: Session, principal: CurrentPrincipal, response: Response):
     card = await session.get(Scorecard, scorecard_id)
     if card is None:
-        raise NotFound(f"There is no scorecard with id {scorecard_id}.")
+        raise NotFound(f"There is no scorecard with id {scorecard_id}.", zh=f"没有编号为 {scorecard_id} 的考核模板。")
     principal.require("view", card.unit_path, what="this scorecard's unit")
     set_etag(response, etag("scorecard", card.id, card.version))
     return card
@@ -47,21 +48,24 @@ def _checked(lib: Library, items: list[ScorecardItem], grades: list[GradeBand],
     keys = set()
     for n, item in enumerate(items):
         if item.key in keys:
-            raise Invalid(f"Item key '{item.key}' is used twice.", field=f"items.{n}.key")
+            raise Invalid(f"Item key '{item.key}' is used twice.", field=f"items.{n}.key", zh=f"考核项“{item.key}”重复了。")
         keys.add(item.key)
         if item.kind == "indicator":
             if not item.indicator_code or item.indicator_code not in lib.by_code:
-                raise Invalid(f"There is no indicator '{item.indicator_code}'.", field=f"items.{n}.indicator_code")
+                raise Invalid(f"There is no indicator '{item.indicator_code}'.", field=f"items.{n}.indicator_code",
+                              zh=f"没有指标“{item.indicator_code}”。")
             if item.rule and item.rule.type == "tiered" and not item.rule.tiers:
-                raise Invalid("A tiered rule needs at least one tier.", field=f"items.{n}.rule.tiers")
+                raise Invalid("A tiered rule needs at least one tier.", field=f"items.{n}.rule.tiers", zh="阶梯计分至少需要一档。")
     total = sum(i.weight for i in items)
     if abs(total - 100) > 1e-6:
-        raise Invalid(f"The item weights add up to {total:g}; they must add up to 100.", field="items")
+        raise Invalid(f"The item weights add up to {total:g}; they must add up to 100.", field="items",
+                      zh=f"考核项权重合计为 {total:g}%，应为 100%。")
     if not grades:
-        raise Invalid("At least one grade band is needed.", field="grades")
+        raise Invalid("At least one grade band is needed.", field="grades", zh="至少需要一个等级。")
     unknown = sorted(set(outcomes) - {g.grade for g in grades})
     if unknown:
-        raise Invalid(f"Outcomes name grades that do not exist: {', '.join(unknown)}.", field="outcomes")
+        raise Invalid(f"Outcomes name grades that do not exist: {', '.join(unknown)}.", field="outcomes",
+                      zh=f"奖惩中的等级不存在：{zh_list(unknown)}。")
     return ([i.model_dump(exclude_none=True) for i in items], [g.model_dump() for g in grades],
             {k: [o.model_dump() for o in v] for k, v in outcomes.items()})
 
@@ -87,7 +91,7 @@ async def create_scorecard(body: ScorecardCreate, request: Request, response: Re
 async def _card_to_change(session, request, principal, scorecard_id: int) -> tuple[Scorecard, Any]:
     card = await session.get(Scorecard, scorecard_id)
     if card is None:
-        raise NotFound(f"There is no scorecard with id {scorecard_id}.")
+        raise NotFound(f"There is no scorecard with id {scorecard_id}.", zh=f"没有编号为 {scorecard_id} 的考核模板。")
     grant = principal.require("assess", card.unit_path, what="this scorecard's unit")
     check_if_match(request, etag("scorecard", card.id, card.version))
     return card, grant
@@ -127,7 +131,8 @@ async def delete_scorecard(scorecard_id: int, request: Request, session: Session
     card, grant = await _card_to_change(session, request, principal, scorecard_id)
     used = (await session.execute(select(Assessment.id).where(Assessment.scorecard_id == card.id).limit(1))).first()
     if used:
-        raise Conflict("Assessments were run on this template; change it instead of deleting it.")
+        raise Conflict("Assessments were run on this template; change it instead of deleting it.",
+                       zh="此模板已用于考核，不能删除；请改为修改它。")
     before = ScorecardRead.model_validate(card).model_dump(mode="json")
     await session.delete(card)
     await audit(session, request, principal, "scorecard.deleted", "scorecard", scorecard_id,
@@ -138,7 +143,7 @@ async def delete_scorecard(scorecard_id: int, request: Request, session: Session
 async def _load(session, assessment_id: int) -> Assessment:
     a = await session.get(Assessment, assessment_id)
     if a is None:
-        raise NotFound(f"There is no assessment with id {assessment_id}.")
+        raise NotFound(f"There is no assessment with id {assessment_id}.", zh=f"没有编号为 {assessment_id} 的考核。")
     return a
 
 
@@ -189,15 +194,18 @@ async def create_assessment(body: AssessmentCreate, request: Request, response: 
     grant = principal.require("assess", unit.path, what=unit.name)
     card = await session.get(Scorecard, body.scorecard_id)
     if card is None:
-        raise Invalid(f"There is no scorecard with id {body.scorecard_id}.", field="scorecard_id")
+        raise Invalid(f"There is no scorecard with id {body.scorecard_id}.", field="scorecard_id",
+                      zh=f"没有编号为 {body.scorecard_id} 的考核模板。")
     if card.subject_kind == "person" and body.person_id is None and not body.person_name:
-        raise Invalid("This scorecard assesses a person: give person_id or person_name.", field="person_id")
+        raise Invalid("This scorecard assesses a person: give person_id or person_name.", field="person_id",
+                      zh="该模板考核个人，请填写被考核人。")
     dup = (await session.execute(select(Assessment.id).where(
         Assessment.scorecard_id == card.id, Assessment.unit_id == unit.id, Assessment.period == body.period,
         Assessment.person_id.is_(body.person_id) if body.person_id is None else Assessment.person_id == body.person_id,
         Assessment.person_name == body.person_name))).first()
     if dup:
-        raise Conflict(f"This assessment exists already (id {dup[0]}).", assessment_id=dup[0])
+        raise Conflict(f"This assessment exists already (id {dup[0]}).", assessment_id=dup[0],
+                       zh=f"这项考核已存在（编号 {dup[0]}）。")
     a = Assessment(scorecard_id=card.id, unit_id=unit.id, unit_path=unit.path, subject_kind=card.subject_kind,
                    person_id=body.person_id, person_name=body.person_name, period=body.period, kind=body.kind,
                    status="draft", qualitative={}, outcomes=[], created_by=principal.sub)
@@ -215,11 +223,11 @@ async def _editable(session, request, principal, assessment_id: int):
     grant = principal.require("assess", a.unit_path, what="this assessment's unit")
     check_if_match(request, etag("assessment", a.id, a.version))
     if a.status == "finalized":
-        raise Conflict("This assessment is finalised; its result can no longer change.")
+        raise Conflict("This assessment is finalised; its result can no longer change.", zh="此考核已定稿，结果不能再更改。")
     card = await session.get(Scorecard, a.scorecard_id)
     unit = await session.get(OrgUnit, a.unit_id)
     if unit is None:
-        raise Conflict("The assessed unit no longer exists in the org tree.")
+        raise Conflict("The assessed unit no longer exists in the org tree.", zh="被考核单位已不在组织树中。")
     return a, grant, card, unit
 
 
@@ -232,9 +240,11 @@ async def put_scores(assessment_id: int, body: ScoresUpdate, request: Request, r
     for key, q in body.qualitative.items():
         item = items.get(key)
         if item is None or item["kind"] != "qualitative":
-            raise Invalid(f"'{key}' is not a qualitative item of this scorecard.", field=f"qualitative.{key}")
+            raise Invalid(f"'{key}' is not a qualitative item of this scorecard.", field=f"qualitative.{key}",
+                          zh=f"此考核模板没有定性项“{key}”。")
         if q.score > item.get("max_score", 100):
-            raise Invalid(f"'{key}' is scored out of {item.get('max_score', 100):g}.", field=f"qualitative.{key}.score")
+            raise Invalid(f"'{key}' is scored out of {item.get('max_score', 100):g}.", field=f"qualitative.{key}.score",
+                          zh=f"“{item.get('name') or key}”满分为 {item.get('max_score', 100):g}。")
     before = domain.assessment_data(a)
     a.qualitative = {**(a.qualitative or {}), **{k: {**q.model_dump(), "by": principal.sub}
                                                  for k, q in body.qualitative.items()}}
@@ -266,7 +276,8 @@ async def finalize(assessment_id: int, body: FinalizeBody, request: Request, res
     unscored = [i["key"] for i in a.items if i["kind"] == "qualitative" and i.get("score") is None]
     if unscored:
         raise Conflict(f"Score every qualitative item before finalising (missing: {', '.join(unscored)}).",
-                       missing=unscored)
+                       missing=unscored,
+                       zh=f"定稿前请为每个定性项评分（尚未评分：{zh_list(i.get('name') or i['key'] for i in a.items if i['key'] in unscored)}）。")
     gaps = domain.completeness(a)
     names = "、".join(i.get("name") or (lib.by_code[i["indicator_code"]].name if i.get("indicator_code") in lib.by_code
                                          else i["key"]) for i in a.items if i["key"] in gaps["missing"])

@@ -12,6 +12,7 @@ from services.common.authz import Grant, Principal
 from services.common.org_units import load_unit
 from services.common.periods import Period, PeriodError, period as parse_period
 from services.common.problems import Invalid, NotFound
+from services.common.i18n import zh_of
 from services.kpi.aggregate import threshold_order_problem
 from services.kpi.journal import journal
 from services.kpi.models import Indicator, OrgUnit
@@ -25,7 +26,7 @@ async def unit_or_422(session: AsyncSession, unit_id: int, *, field: str = "unit
     """For ids inside a request body: an unknown unit is a field error, not a missing resource."""
     unit = await session.get(OrgUnit, unit_id)
     if unit is None:
-        raise Invalid(f"There is no org unit with id {unit_id}.", field=field)
+        raise Invalid(f"There is no org unit with id {unit_id}.", field=field, zh=f"没有编号为 {unit_id} 的组织单元。")
     return unit
 
 
@@ -34,8 +35,8 @@ async def indicator_by_code(session: AsyncSession, code: str, *, field: str = "i
     ind = (await session.execute(select(Indicator).where(Indicator.code == code))).scalar_one_or_none()
     if ind is None:
         if missing == "404":
-            raise NotFound(f"There is no indicator '{code}'.")
-        raise Invalid(f"There is no indicator '{code}'.", field=field)
+            raise NotFound(f"There is no indicator '{code}'.", zh=f"没有指标“{code}”。")
+        raise Invalid(f"There is no indicator '{code}'.", field=field, zh=f"没有指标“{code}”。")
     return ind
 
 
@@ -43,14 +44,14 @@ def parse_period_param(text: str, *, field: str = "period") -> Period:
     try:
         return parse_period(text)
     except PeriodError as exc:
-        raise Invalid(str(exc), field=field) from exc
+        raise Invalid(str(exc), field=field, zh=zh_of(exc)) from exc
 
 
 def check_thresholds(direction: str, warning: float | None, critical: float | None) -> None:
     """422 for a warning / critical pair in the wrong order for the indicator's direction."""
     problem = threshold_order_problem(direction, warning, critical)
     if problem:
-        raise Invalid(problem, field="critical")
+        raise Invalid(problem, field="critical", zh=zh_of(problem))
 
 
 def require_any(principal: Principal, rights: tuple[str, ...], unit_path: str, *, what: str) -> Grant:

@@ -79,7 +79,7 @@ async def get_evaluation(request: Request, session: Session, principal: CurrentP
     if indicator_code:
         unknown = [c for c in indicator_code if c not in lib.by_code]
         if unknown:
-            raise Invalid(f"There is no indicator '{unknown[0]}'.", field="indicator_code")
+            raise Invalid(f"There is no indicator '{unknown[0]}'.", field="indicator_code", zh=f"没有指标“{unknown[0]}”。")
         codes = set(indicator_code)
     if category:
         codes = (codes or set(lib.by_code)) & {i.code for i in lib.all if i.category == category}
@@ -100,18 +100,20 @@ async def get_series(request: Request, session: Session, principal: CurrentPrinc
     lib = await out.library(session)
     ind = lib.by_code.get(indicator_code)
     if ind is None:
-        raise Invalid(f"There is no indicator '{indicator_code}'.", field="indicator_code")
+        raise Invalid(f"There is no indicator '{indicator_code}'.", field="indicator_code",
+                      zh=f"没有指标“{indicator_code}”。")
     a, b = parse_period_param(start, field="from"), parse_period_param(end, field="to")
     if a.kind != b.kind:
-        raise Invalid("'from' and 'to' must be periods of the same kind (e.g. 2025-01 and 2026-10).", field="to")
+        raise Invalid("'from' and 'to' must be periods of the same kind (e.g. 2025-01 and 2026-10).", field="to",
+                      zh="起始和截止须为同一类期间（如 2025-01 和 2026-10）。")
     if b.start < a.start:
-        raise Invalid("'to' is before 'from'.", field="to")
+        raise Invalid("'to' is before 'from'.", field="to", zh="截止期间早于起始期间。")
     periods, q = [], a
     while len(periods) <= MAX_SERIES and (q.start <= b.start):
         periods.append(q)
         q = q.next()
     if len(periods) > MAX_SERIES:
-        raise Invalid(f"A series has at most {MAX_SERIES} periods.", field="to")
+        raise Invalid(f"A series has at most {MAX_SERIES} periods.", field="to", zh=f"一个趋势最多 {MAX_SERIES} 个期间。")
     items = await evaluation.series(session, lib=lib, unit=unit, indicator=ind, periods=periods)
     return out.answer(unit, SeriesRead(indicator_code=ind.code, unit_id=unit.id, kind=a.kind.value, items=items))
 
@@ -157,7 +159,7 @@ async def delete_benchmark(benchmark_id: int, request: Request, session: Session
     require_admin(principal)
     b = await session.get(Benchmark, benchmark_id)
     if b is None:
-        raise NotFound(f"There is no benchmark with id {benchmark_id}.")
+        raise NotFound(f"There is no benchmark with id {benchmark_id}.", zh=f"没有编号为 {benchmark_id} 的行业标杆。")
     ind = await session.get(Indicator, b.indicator_id)
     before = _bench(b, ind.code).model_dump(mode="json")
     await session.delete(b)

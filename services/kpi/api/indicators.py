@@ -9,6 +9,7 @@ from services.common.api import CursorParam, LimitParam, Page, check_if_match, e
 from services.common.audit_api import require_admin
 from services.common.db import Session
 from services.common.problems import Conflict, Invalid
+from services.common.i18n import field_label, zh_list
 from services.common.security import CurrentPrincipal
 from services.kpi import formula as fx
 from services.kpi.aggregate import Library, threshold_order_problem
@@ -32,15 +33,17 @@ async def check_formula(session, code: str, formula: str | None) -> None:
     try:
         refs = fx.references(fx.parse(formula))
     except fx.FormulaError as exc:
-        raise Invalid(f"The formula is not valid: {exc}.", field="formula") from exc
+        raise Invalid(f"The formula is not valid: {exc}.", field="formula", zh="公式无法解析，请检查写法。") from exc
     library = {i.code: i.formula for i in (await session.execute(select(Indicator))).scalars()}
     unknown = sorted(r for r in refs if r not in library and r != code)
     if unknown:
-        raise Invalid(f"The formula reads unknown indicators: {', '.join(unknown)}.", field="formula")
+        raise Invalid(f"The formula reads unknown indicators: {', '.join(unknown)}.", field="formula",
+                      zh=f"公式引用了不存在的指标：{zh_list(unknown)}。")
     library[code] = formula
     cycle = fx.find_cycle(library)
     if cycle:
-        raise Invalid(f"The formula makes a cycle: {' → '.join(cycle)}.", field="formula", cycle=cycle)
+        raise Invalid(f"The formula makes a cycle: {' → '.join(cycle)}.", field="formula", cycle=cycle,
+                      zh=f"公式形成了循环引用：{' → '.join(cycle)}。")
 
 
 @router.get("", response_model=Page[IndicatorRead], summary="Indicators, filterable by category")
@@ -68,7 +71,8 @@ async def create_indicator(body: IndicatorCreate, request: Request, response: Re
                            principal: CurrentPrincipal):
     require_admin(principal)
     if (await session.execute(select(Indicator.id).where(Indicator.code == body.code))).first():
-        raise Conflict(f"An indicator with code '{body.code}' exists already.", field="code")
+        raise Conflict(f"An indicator with code '{body.code}' exists already.", field="code",
+                       zh=f"编码为“{body.code}”的指标已存在。")
     await check_formula(session, body.code, body.formula)
     check_thresholds(body.direction, body.warning, body.critical)
     ind = Indicator(**body.model_dump())
@@ -91,7 +95,7 @@ async def update_indicator(code: str, body: IndicatorUpdate, request: Request, r
         await check_formula(session, ind.code, changes["formula"])
     for k in ("name", "category", "direction", "aggregation", "frequency", "threshold_mode", "active"):
         if k in changes and changes[k] is None:
-            raise Invalid(f"{k} cannot be empty.", field=k)
+            raise Invalid(f"{k} cannot be empty.", field=k, zh=f"{field_label(k)}不能为空。")
     check_thresholds(*(changes[k] if k in changes else getattr(ind, k) for k in ("direction", "warning", "critical")))
     if changes.get("direction", ind.direction) != ind.direction:  # the units' own values must still fit
         for t in (await session.execute(select(ThresholdRule).where(ThresholdRule.indicator_id == ind.id))).scalars():
@@ -99,7 +103,8 @@ async def update_indicator(code: str, body: IndicatorUpdate, request: Request, r
                 values = " / ".join("none" if v is None else f"{v:g}" for v in (t.warning, t.critical))
                 raise Conflict(f"Unit {t.unit_id} has its own thresholds for {ind.code} ({values}) "
                                "that the new direction would invert; change or remove them first.",
-                               field="direction", threshold_id=t.id, unit_id=t.unit_id)
+                               field="direction", threshold_id=t.id, unit_id=t.unit_id,
+                               zh=f"组织单元 {t.unit_id} 为{ind.name}单独设定的阈值（{values}）在新方向下会颠倒；请先修改或移除。")
     before = read(ind).model_dump(mode="json")
     for k, v in changes.items():
         setattr(ind, k, v)

@@ -31,7 +31,7 @@ router = APIRouter(prefix="/measurements", tags=["measurements"])
 def _writer(principal):
     if not any(g.right == "plan" for g in principal.grants):
         raise Forbidden("Writing measurements needs the 'plan' right over the units (or an API client granted it).",
-                        right="plan")
+                        right="plan", zh="写入数据需要对相关单位有计划权（或 API 客户端获得了该授权）。")
     cache: dict[str, bool] = {}
 
     def can_write(path: str) -> bool:
@@ -49,7 +49,8 @@ async def _stored(pending):
         return await pending
     except (ConcurrentWrite, IntegrityError) as exc:
         raise Conflict("Another request stored some of these points at the same moment; nothing was stored. "
-                       "Send the batch again: it is idempotent.") from exc
+                       "Send the batch again: it is idempotent.",
+                       zh="另一个请求同时写入了其中部分数据，本批未保存任何数据；请重新发送（可安全重发）。") from exc
 
 
 _BATCH = TypeAdapter(list[MeasurementItem])
@@ -71,7 +72,8 @@ async def post_batch(request: Request, session: Session, principal: CurrentPrinc
     except ValidationError as exc:
         raise RequestValidationError(exc.errors(include_url=False, include_context=False)) from None
     if len(items) > MAX_BATCH:
-        raise Invalid(f"At most {MAX_BATCH} points per batch; split the rest into another call.", field="body")
+        raise Invalid(f"At most {MAX_BATCH} points per batch; split the rest into another call.", field="body",
+                      zh=f"每批最多 {MAX_BATCH} 条数据；其余请分批发送。")
     lib = await Library.load(session)
     result = await _stored(ingest_items(session, items, lib=lib, can_write=can_write, recorded_by=principal.sub,
                                         holders=org_holders(request.app)))
@@ -122,7 +124,7 @@ async def import_file(request: Request, session: Session, principal: CurrentPrin
         # parsed off the event loop: a large file must not stall every other request
         rows = await asyncio.to_thread(imports.read_rows, content, file.filename or "", file.content_type)
     except imports.FileRejected as exc:
-        raise Invalid(exc.message, field="file") from exc
+        raise Invalid(exc.message, field="file", zh="无法读取此文件，未保存任何数据；请上传 CSV 或 Excel（xlsx）文件。") from exc
     lib = await Library.load(session)
     units = (await session.execute(select(OrgUnit))).scalars().all()
     points, errors, shown = imports.parse_rows(
@@ -135,13 +137,14 @@ async def import_file(request: Request, session: Session, principal: CurrentPrin
         first = errors[0]
         raise Invalid(f"The file was rejected and nothing was stored: row {first['row']}, column "
                       f"'{first['column']}': {first['message']}" + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
-                      errors=[{"field": f"row {e['row']}.{e['column']}", **e} for e in errors])
+                      errors=[{"field": f"row {e['row']}.{e['column']}", **e} for e in errors],
+                      zh=f"文件未通过校验，未保存任何数据：第 {first['row']} 行“{first['column']}”列有误" + (f"（另有 {len(errors) - 1} 处）" if len(errors) > 1 else "") + "。")
     result = await _stored(ingest(session, points, lib=lib, can_write=can_write, recorded_by=principal.sub,
                                   holders=org_holders(request.app)))
     if result.rejected:  # cannot happen after parse_rows checked every row; refuse rather than half-import
         raise Invalid("The file was rejected and nothing was stored.", errors=[
             {"field": f"row {index + 2}", "row": index + 2, "column": e["field"], "message": e["message"]}
-            for index, errors in result.rejected for e in errors])
+            for index, errors in result.rejected for e in errors], zh="文件未通过校验，未保存任何数据。")
     counts = {s: result.count(s) for s in ("created", "updated", "unchanged")}
     await audit(session, request, principal, "measurements.imported", "measurement_import", file.filename or "file",
                 after={**counts, "rows": len(points)})

@@ -25,7 +25,7 @@ async def _codes(session) -> dict[int, str]:
 async def _load(session, target_id: int) -> Target:
     t = await session.get(Target, target_id)
     if t is None:
-        raise NotFound(f"There is no target with id {target_id}.")
+        raise NotFound(f"There is no target with id {target_id}.", zh=f"没有编号为 {target_id} 的目标。")
     return t
 
 
@@ -75,7 +75,8 @@ async def create_target(body: TargetCreate, request: Request, response: Response
                                                             Target.period == body.period))).first()
     if exists:
         raise Conflict(f"A target for {ind.code} of this unit in {body.period} exists already (id {exists[0]}); "
-                       "change it with PATCH.", target_id=exists[0])
+                       "change it with PATCH.", target_id=exists[0],
+                       zh=f"本单位{body.period}的{ind.name}目标已存在（编号 {exists[0]}），请直接修改。")
     t, _ = await set_target(session, indicator=ind, unit_id=unit.id, unit_path=unit.path, period=body.period,
                             value=body.value, source="manual", by=principal.sub, note=body.note)
     data = target_data(t, ind.code)

@@ -73,7 +73,7 @@ async def put_threshold(body: ThresholdCreate, request: Request, response: Respo
 async def delete_threshold(threshold_id: int, request: Request, session: Session, principal: CurrentPrincipal):
     t = await session.get(ThresholdRule, threshold_id)
     if t is None:
-        raise NotFound(f"There is no threshold with id {threshold_id}.")
+        raise NotFound(f"There is no threshold with id {threshold_id}.", zh=f"没有编号为 {threshold_id} 的单元阈值。")
     grant = principal.require("admin", t.unit_path, what="this threshold's unit")
     before = _read(t, (await _codes(session))[t.indicator_id]).model_dump(mode="json")
     await session.delete(t)
@@ -142,11 +142,12 @@ async def create_rule(body: AnomalyRuleCreate, request: Request, session: Sessio
     ind = await indicator_by_code(session, body.indicator_code)
     if ind.formula:
         raise Conflict("Anomaly rules watch measured indicators; this one is computed from a formula.",
-                       field="indicator_code")
+                       field="indicator_code", zh="异常规则只能监测采集的指标；此指标由公式计算。")
     try:
         body.title.format(indicator="x", value=0, period="2026")
     except (KeyError, IndexError, ValueError) as exc:
-        raise Invalid("The title may only use {indicator}, {value} and {period}.", field="title") from exc
+        raise Invalid("The title may only use {indicator}, {value} and {period}.", field="title",
+                      zh="标题中只能使用 {indicator}、{value} 和 {period}。") from exc
     r = AnomalyRule(indicator_id=ind.id, unit_id=body.unit_id, unit_path=unit_path, operator=body.operator,
                     value=body.value, follow_up=body.follow_up, title=body.title, due_days=body.due_days)
     session.add(r)
@@ -163,7 +164,7 @@ async def update_rule(rule_id: int, body: AnomalyRuleUpdate, request: Request, r
                       principal: CurrentPrincipal):
     r = await session.get(AnomalyRule, rule_id)
     if r is None:
-        raise NotFound(f"There is no anomaly rule with id {rule_id}.")
+        raise NotFound(f"There is no anomaly rule with id {rule_id}.", zh=f"没有编号为 {rule_id} 的异常规则。")
     grant = _require_rule_admin(principal, r)
     check_if_match(request, etag("anomaly_rule", r.id, r.version))
     code = (await _codes(session))[r.indicator_id]

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from services.common.authz import Grant, is_admin
 from services.common.db import Session, utcnow
 from services.common.problems import Forbidden, Invalid, NotFound
+from services.common.i18n import rights_zh
 from services.common.security import CurrentPrincipal
 from services.org import signin
 from services.org.api.deps import AdminPrincipal, request_id
@@ -53,7 +54,7 @@ async def token(request: Request, response: Response, session: Session,
     response.headers["Cache-Control"] = "no-store"
     if grant_type == "password":
         if not username or password is None:
-            raise signin.OAuthError("invalid_request", "Send both username and password.")
+            raise signin.OAuthError("invalid_request", "Send both username and password.", zh="请填写用户名和密码。")
         # Look up and hash outside the write transaction: on SQLite it holds the database's one
         # write lock, and a slow hash under it would queue every other write (and sign-in) behind it.
         async with request.app.state.db.reader() as lookup:
@@ -64,27 +65,28 @@ async def token(request: Request, response: Response, session: Session,
         if not ok or user is None or not user.active:
             await signin.record_failure(session, username)
             await session.commit()
-            raise signin.OAuthError("invalid_grant", "The username or password is not correct.")
+            raise signin.OAuthError("invalid_grant", "The username or password is not correct.", zh="用户名或密码不正确。")
         issued = await signin.issue_for_user(session, settings=settings, key=key, user=user)
         await audit_change(session, actor=str(user.id), action="auth.signed_in", subject_type="user",
                            subject_id=user.id, note="password", request_id=request_id(request))
     elif grant_type == "refresh_token":
         if not refresh_token:
-            raise signin.OAuthError("invalid_request", "Send the refresh_token.")
+            raise signin.OAuthError("invalid_request", "Send the refresh_token.", zh="缺少刷新令牌，请重新登录。")
         issued = await signin.rotate_refresh(session, settings=settings, key=key, refresh_token=refresh_token)
     elif grant_type == "client_credentials":
         basic = _basic_credentials(request)
         cid, secret = basic if basic else (client_id, client_secret)
         if not cid or not secret:
             raise signin.OAuthError("invalid_client", "Send client_id and client_secret (form or HTTP Basic).",
-                                    status=401)
+                                    status=401, zh="请提供客户端编号和客户端密钥。")
         issued, client = await signin.issue_for_client(session, settings=settings, key=key, client_id=cid,
                                                        client_secret=secret)
         await audit_change(session, actor=issued.subject, action="auth.client_signed_in", subject_type="api_client",
                            subject_id=client.id, request_id=request_id(request))
     else:
         raise signin.OAuthError("unsupported_grant_type",
-                                "grant_type must be password, refresh_token or client_credentials.")
+                                "grant_type must be password, refresh_token or client_credentials.",
+                                zh="不支持此授权方式；应为 password、refresh_token 或 client_credentials。")
     return TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in,
                          refresh_token=issued.refresh_token)
 
@@ -131,10 +133,10 @@ async def rotate_keys(request: Request, session: Session, principal: AdminPrinci
 @router.get("/me", response_model=MeRead, tags=["me"], summary="The caller, their positions and grants")
 async def me(session: Session, principal: CurrentPrincipal):
     if principal.user_id is None:
-        raise NotFound("API clients have no user profile; their grants are in the token.")
+        raise NotFound("API clients have no user profile; their grants are in the token.", zh="API 客户端没有用户资料；其授权在令牌中。")
     user = await session.get(User, principal.user_id)
     if user is None:
-        raise NotFound("Your account no longer exists.")
+        raise NotFound("Your account no longer exists.", zh="您的账户已不存在。")
     held = await held_positions(session, user.id)
     units = {u.path: u for u in (await session.execute(
         select(Unit).where(Unit.path.in_([h.unit_path for h in held])))).scalars()} if held else {}
@@ -156,16 +158,18 @@ SCOPE_REACH = {("subordinates", True): ": the units below, and the position's ow
 async def explain(session: Session, principal: CurrentPrincipal, user_id: int = Query(...),
                   right: str = Query(...), unit_id: int = Query(...)):
     if principal.user_id != user_id and not is_admin(principal):
-        raise Forbidden("You may ask about yourself; only administrators may ask about others.")
+        raise Forbidden("You may ask about yourself; only administrators may ask about others.",
+                        zh="您只能查询自己的授权；查询他人需要管理员。")
     user = await session.get(User, user_id)
     if user is None:
-        raise NotFound(f"There is no user with id {user_id}.", field="user_id")
+        raise NotFound(f"There is no user with id {user_id}.", field="user_id", zh=f"没有编号为 {user_id} 的用户。")
     unit = await session.get(Unit, unit_id)
     if unit is None:
-        raise NotFound(f"There is no unit with id {unit_id}.", field="unit_id")
+        raise NotFound(f"There is no unit with id {unit_id}.", field="unit_id", zh=f"没有编号为 {unit_id} 的组织单元。")
     from services.common.authz import RIGHTS
     if right not in RIGHTS:
-        raise Invalid(f"Unknown right '{right}'; rights are {', '.join(RIGHTS)}.", field="right")
+        raise Invalid(f"Unknown right '{right}'; rights are {', '.join(RIGHTS)}.", field="right",
+                      zh=f"没有这项权力；权力包括：{rights_zh(RIGHTS)}。")
     found: list[ExplainGrant] = []
     for h in await held_positions(session, user.id):
         for r, scope in h.rights:
@@ -203,15 +207,17 @@ async def holders(session: Session, principal: CurrentPrincipal, right: str = Qu
     from services.common.service_auth import is_internal_service
 
     if not (is_admin(principal) or is_internal_service(principal)):
-        raise Forbidden("Only administrators and Yunguan's services may list right holders.")
+        raise Forbidden("Only administrators and Yunguan's services may list right holders.",
+                        zh="只有管理员和运管系统自身的服务才能查询权力持有人。")
     unit = await session.get(Unit, unit_id)
     if unit is None:
-        raise NotFound(f"There is no unit with id {unit_id}.", field="unit_id")
+        raise NotFound(f"There is no unit with id {unit_id}.", field="unit_id", zh=f"没有编号为 {unit_id} 的组织单元。")
     held_in = None
     if held_in_unit_id is not None:
         h = await session.get(Unit, held_in_unit_id)
         if h is None:
-            raise NotFound(f"There is no unit with id {held_in_unit_id}.", field="held_in_unit_id")
+            raise NotFound(f"There is no unit with id {held_in_unit_id}.", field="held_in_unit_id",
+                           zh=f"没有编号为 {held_in_unit_id} 的组织单元（持有单位）。")
         held_in = h.path
     users = (await session.execute(select(User).where(User.active.is_(True)).order_by(User.id))).scalars().all()
     out = []

@@ -24,7 +24,8 @@ def _data(c: ApiClient) -> dict:
 async def _check_units(session, grants: list[ClientGrant]) -> None:
     for g in grants:
         if await session.get(Unit, g.unit_id) is None:
-            raise NotFound(f"There is no unit with id {g.unit_id}.", field="grants.unit_id")
+            raise NotFound(f"There is no unit with id {g.unit_id}.", field="grants.unit_id",
+                           zh=f"没有编号为 {g.unit_id} 的组织单元（授权）。")
 
 
 @router.get("", response_model=Page[ClientRead])
@@ -37,9 +38,11 @@ async def list_clients(session: Session, principal: AdminPrincipal, limit: int =
 @router.post("", response_model=ClientWithSecret, status_code=201, summary="Register an API client (admin)")
 async def create_client(body: ClientCreate, session: Session, principal: AdminPrincipal, request: Request):
     if body.client_id.startswith("svc-"):
-        raise Invalid("Client ids starting with 'svc-' are reserved for Yunguan's own services.", field="client_id")
+        raise Invalid("Client ids starting with 'svc-' are reserved for Yunguan's own services.", field="client_id",
+                      zh="以 svc- 开头的客户端编号留给运管系统自身的服务使用。")
     if (await session.execute(select(ApiClient.id).where(ApiClient.client_id == body.client_id))).first():
-        raise Conflict(f"The client id '{body.client_id}' is taken.", field="client_id")
+        raise Conflict(f"The client id '{body.client_id}' is taken.", field="client_id",
+                       zh=f"客户端编号“{body.client_id}”已被占用。")
     await _check_units(session, body.grants)
     secret = new_client_secret()
     client = ApiClient(client_id=body.client_id, name=body.name, secret_hash=hash_client_secret(secret),

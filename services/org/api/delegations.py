@@ -9,6 +9,7 @@ from services.common.api import CursorParam, LimitParam, Page, paginate
 from services.common.authz import is_admin
 from services.common.db import Session, utcnow
 from services.common.problems import Conflict, Forbidden, Invalid, NotFound
+from services.common.i18n import field_label, rights_zh
 from services.common.security import CurrentPrincipal
 from services.org.api.deps import ValidDelegation, request_id
 from services.org.authority import delegation_active
@@ -49,24 +50,26 @@ async def create_delegation(body: DelegationCreate, session: Session, principal:
                             request: Request):
     from_id = body.from_user_id if body.from_user_id is not None else principal.user_id
     if from_id is None:
-        raise Forbidden("Only people can delegate their rights.")
+        raise Forbidden("Only people can delegate their rights.", zh="只有人员才能委托权力。")
     if from_id != principal.user_id and not is_admin(principal):
-        raise Forbidden("You can only delegate your own rights.")
+        raise Forbidden("You can only delegate your own rights.", zh="您只能委托自己的权力。")
     if from_id == body.to_user_id:
-        raise Invalid("A delegation must go to someone else.", field="to_user_id")
+        raise Invalid("A delegation must go to someone else.", field="to_user_id", zh="受托人不能是委托人本人。")
     for uid, field in ((from_id, "from_user_id"), (body.to_user_id, "to_user_id")):
         u = await session.get(User, uid)
         if u is None or not u.active:
-            raise NotFound(f"There is no active user with id {uid}.", field=field)
+            raise NotFound(f"There is no active user with id {uid}.", field=field,
+                           zh=f"没有编号为 {uid} 的在职用户（{field_label(field)}）。")
     if body.ends_at <= utcnow():
-        raise Invalid("The delegation would already be over; choose an end in the future.", field="ends_at")
+        raise Invalid("The delegation would already be over; choose an end in the future.", field="ends_at",
+                      zh="委托结束时间已过；请选择将来的时间。")
     held = {g.right for g in await own_grants(session, from_id)}
     missing = [r for r in body.rights if r not in held]
     if missing:
         raise Invalid(f"The delegator does not hold {', '.join(missing)} through any position, so cannot lend it.",
-                      field="rights")
+                      field="rights", zh=f"委托人的岗位没有{rights_zh(missing)}，不能委托。")
     if not held:
-        raise Conflict("The delegator holds no position rights to lend.")
+        raise Conflict("The delegator holds no position rights to lend.", zh="委托人的岗位没有可委托的权力。")
     d = Delegation(from_user_id=from_id, to_user_id=body.to_user_id, rights=list(body.rights),
                    starts_at=body.starts_at, ends_at=body.ends_at, reason=body.reason)
     session.add(d)
@@ -81,7 +84,8 @@ async def create_delegation(body: DelegationCreate, session: Session, principal:
 @router.delete("/{delegation_id}", status_code=204, summary="Revoke a delegation (delegator, delegate or admin)")
 async def revoke_delegation(d: ValidDelegation, session: Session, principal: CurrentPrincipal, request: Request):
     if principal.user_id not in (d.from_user_id, d.to_user_id) and not is_admin(principal):
-        raise Forbidden("Only the delegator, the delegate or an administrator may revoke this delegation.")
+        raise Forbidden("Only the delegator, the delegate or an administrator may revoke this delegation.",
+                        zh="只有委托人、受托人或管理员可以撤销此委托。")
     if d.revoked_at is None:
         before = _read(d).model_dump(mode="json")
         d.revoked_at = utcnow()

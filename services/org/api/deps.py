@@ -27,7 +27,8 @@ ValidClient = Annotated[ApiClient, Depends(load_or_404(ApiClient, "client_pk", "
 
 async def require_company_admin(principal: CurrentPrincipal) -> Principal:
     if not is_admin(principal):
-        raise Forbidden("Only administrators (the 'admin' right over the company) may do this.", right="admin")
+        raise Forbidden("Only administrators (the 'admin' right over the company) may do this.", right="admin",
+                        zh="只有管理员（对全公司有管理权）才能执行此操作。")
     return principal
 
 
@@ -59,14 +60,15 @@ def positions_visible(principal: Principal):
 
 async def visible_user(user: ValidUser, session: Session, principal: CurrentPrincipal) -> User:
     if (await session.execute(select(User.id).where(User.id == user.id, users_visible(principal)))).first() is None:
-        raise NotFound(f"There is no user with id {user.id}.")  # as for one that does not exist
+        raise NotFound(f"There is no user with id {user.id}.",
+                       zh=f"没有编号为 {user.id} 的用户。")  # as for one that does not exist
     return user
 
 
 async def visible_position(position: ValidPosition, session: Session, principal: CurrentPrincipal) -> Position:
     if (await session.execute(select(Position.id).where(Position.id == position.id,
                                                         positions_visible(principal)))).first() is None:
-        raise NotFound(f"There is no position with id {position.id}.")
+        raise NotFound(f"There is no position with id {position.id}.", zh=f"没有编号为 {position.id} 的岗位。")
     return position
 
 

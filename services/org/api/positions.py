@@ -25,14 +25,14 @@ def _data(p: Position) -> dict:
 async def _unit(session, unit_id: int) -> Unit:
     unit = await session.get(Unit, unit_id)
     if unit is None:
-        raise NotFound(f"There is no unit with id {unit_id}.", field="unit_id")
+        raise NotFound(f"There is no unit with id {unit_id}.", field="unit_id", zh=f"没有编号为 {unit_id} 的组织单元。")
     return unit
 
 
 async def _role(session, role_id: int) -> Role:
     role = await session.get(Role, role_id)
     if role is None:
-        raise NotFound(f"There is no role with id {role_id}.", field="role_id")
+        raise NotFound(f"There is no role with id {role_id}.", field="role_id", zh=f"没有编号为 {role_id} 的角色。")
     return role
 
 
@@ -101,7 +101,8 @@ async def delete_position(position: ValidPosition, session: Session, principal: 
     check_if_match(request, etag("position", position.id, position.version))
     held = (await session.execute(select(func.count()).where(Assignment.position_id == position.id))).scalar_one()
     if held:
-        raise Conflict(f"The position '{position.title}' has {held} assignment(s); end and remove them first.")
+        raise Conflict(f"The position '{position.title}' has {held} assignment(s); end and remove them first.",
+                       zh=f"岗位“{position.title}”还有 {held} 项任职；请先结束并移除这些任职。")
     before = _data(position)
     await session.delete(position)
     await audit_change(session, actor=principal, action="position.deleted", subject_type="position",

@@ -39,7 +39,7 @@ async def get_role(role: ValidRole, principal: CurrentPrincipal, response: Respo
 async def create_role(body: RoleCreate, session: Session, principal: AdminPrincipal, request: Request,
                       response: Response):
     if (await session.execute(select(Role.id).where(Role.key == body.key))).first():
-        raise Conflict(f"A role with key '{body.key}' already exists.", field="key")
+        raise Conflict(f"A role with key '{body.key}' already exists.", field="key", zh=f"键为“{body.key}”的角色已存在。")
     role = Role(key=body.key, name=body.name, name_en=body.name_en, description=body.description,
                 rights=[r.model_dump() for r in body.rights])
     session.add(role)
@@ -74,7 +74,8 @@ async def delete_role(role: ValidRole, session: Session, principal: AdminPrincip
     check_if_match(request, etag("role", role.id, role.version))
     used = (await session.execute(select(func.count()).where(Position.role_id == role.id))).scalar_one()
     if used:
-        raise Conflict(f"The role '{role.name}' is used by {used} position(s); give them another role first.")
+        raise Conflict(f"The role '{role.name}' is used by {used} position(s); give them another role first.",
+                       zh=f"角色“{role.name}”正被 {used} 个岗位使用；请先为这些岗位换一个角色。")
     before = _data(role)
     await session.delete(role)
     await audit_change(session, actor=principal, action="role.deleted", subject_type="role", subject_id=before["id"],

@@ -35,7 +35,7 @@ async def list_units(session: Session, principal: CurrentPrincipal, limit: int =
     if under is not None:
         root = await session.get(Unit, under)
         if root is None:
-            raise NotFound(f"There is no unit with id {under}.")
+            raise NotFound(f"There is no unit with id {under}.", zh=f"没有编号为 {under} 的组织单元。")
         stmt = stmt.where(Unit.path.startswith(root.path))
     rows, nxt = await paginate(session, stmt, Unit.id, limit=limit, cursor=cursor)
     return Page[UnitRead](items=[UnitRead.model_validate(u) for u in rows], next_cursor=nxt)
@@ -60,11 +60,13 @@ async def create_unit(body: UnitCreate, session: Session, principal: CurrentPrin
     if body.parent_id is not None:
         parent = await session.get(Unit, body.parent_id)
         if parent is None:
-            raise NotFound(f"There is no unit with id {body.parent_id}.", field="parent_id")
+            raise NotFound(f"There is no unit with id {body.parent_id}.", field="parent_id",
+                           zh=f"没有编号为 {body.parent_id} 的上级单元。")
         grant = admin_over(principal, parent)
     else:
         if not is_admin(principal):
-            raise Forbidden("Only administrators may create a new top-level company.", right="admin")
+            raise Forbidden("Only administrators may create a new top-level company.", right="admin",
+                            zh="只有管理员才能新建顶级公司。")
         grant = None
     unit = await tree.create_unit(session, parent=parent, name=body.name, code=body.code, kind=body.kind)
     data = _event_data(unit)
@@ -105,7 +107,8 @@ async def move_unit(unit: ValidUnit, body: UnitMove, session: Session, principal
     check_if_match(request, etag("unit", unit.id, unit.version))
     new_parent = await session.get(Unit, body.parent_id)
     if new_parent is None:
-        raise NotFound(f"There is no unit with id {body.parent_id}.", field="parent_id")
+        raise NotFound(f"There is no unit with id {body.parent_id}.", field="parent_id",
+                       zh=f"没有编号为 {body.parent_id} 的上级单元。")
     admin_over(principal, new_parent)
     before = _event_data(unit)
     async with keeping_an_administrator(session):  # a company moved under another is no company of its own

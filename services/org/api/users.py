@@ -9,6 +9,7 @@ from services.common.api import CursorParam, LimitParam, Page, check_if_match, e
 from services.common.authz import is_admin
 from services.common.db import Session
 from services.common.problems import Conflict, Forbidden, Invalid, NotFound
+from services.common.i18n import zh_of
 from services.common.scoping import visible_to
 from services.common.security import CurrentPrincipal
 from services.org.admins import keeping_an_administrator
@@ -41,7 +42,7 @@ async def list_users(session: Session, principal: CurrentPrincipal, limit: int =
     if unit_id is not None:
         unit = await session.get(Unit, unit_id)
         if unit is None:
-            raise NotFound(f"There is no org unit with id {unit_id}.", field="unit_id")
+            raise NotFound(f"There is no org unit with id {unit_id}.", field="unit_id", zh=f"没有编号为 {unit_id} 的组织单元。")
         today = utcnow().date()  # people who hold the position now
         in_unit = (select(Assignment.user_id).join(Position, Position.id == Assignment.position_id)
                    .join(Unit, Unit.id == Position.unit_id)
@@ -67,9 +68,9 @@ async def create_user(body: UserCreate, session: Session, principal: AdminPrinci
                       response: Response):
     weak = check_strength(body.password)
     if weak:
-        raise Invalid(f"Choose a stronger password: {weak}.", field="password")
+        raise Invalid(f"Choose a stronger password: {weak}.", field="password", zh=f"请设置更强的密码：{zh_of(weak)}。")
     if (await session.execute(select(User.id).where(User.username == body.username))).first():
-        raise Conflict(f"The username '{body.username}' is taken.", field="username")
+        raise Conflict(f"The username '{body.username}' is taken.", field="username", zh=f"用户名“{body.username}”已被占用。")
     user = User(username=body.username, display_name=body.display_name, email=body.email,
                 password_hash=await request.app.state.passwords.hash_async(body.password))
     session.add(user)
@@ -110,13 +111,13 @@ async def change_password(user: ValidUser, body: PasswordChange, session: Sessio
     passwords = request.app.state.passwords
     own = principal.user_id == user.id
     if not own and not is_admin(principal):
-        raise Forbidden("You may only change your own password.")
+        raise Forbidden("You may only change your own password.", zh="您只能修改自己的密码。")
     if own and not is_admin(principal):
         if not body.current_password or not await passwords.verify_async(user.password_hash, body.current_password):
-            raise Invalid("The current password is not correct.", field="current_password")
+            raise Invalid("The current password is not correct.", field="current_password", zh="当前密码不正确。")
     weak = check_strength(body.new_password)
     if weak:
-        raise Invalid(f"Choose a stronger password: {weak}.", field="new_password")
+        raise Invalid(f"Choose a stronger password: {weak}.", field="new_password", zh=f"请设置更强的新密码：{zh_of(weak)}。")
     user.password_hash = await passwords.hash_async(body.new_password)
     for rt in (await session.execute(select(RefreshToken).where(RefreshToken.user_id == user.id,
                                                                 RefreshToken.revoked_at.is_(None)))).scalars():
@@ -131,7 +132,8 @@ async def change_password(user: ValidUser, body: PasswordChange, session: Sessio
 async def _position_unit(session, position_id: int) -> tuple[Position, Unit]:
     pos = await session.get(Position, position_id)
     if pos is None:
-        raise NotFound(f"There is no position with id {position_id}.", field="position_id")
+        raise NotFound(f"There is no position with id {position_id}.", field="position_id",
+                       zh=f"没有编号为 {position_id} 的岗位。")
     return pos, await session.get(Unit, pos.unit_id)
 
 
@@ -159,7 +161,7 @@ async def create_assignment(body: AssignmentCreate, session: Session, principal:
     pos, unit = await _position_unit(session, body.position_id)
     grant = admin_over(principal, unit)
     if await session.get(User, body.user_id) is None:
-        raise NotFound(f"There is no user with id {body.user_id}.", field="user_id")
+        raise NotFound(f"There is no user with id {body.user_id}.", field="user_id", zh=f"没有编号为 {body.user_id} 的用户。")
     a = Assignment(user_id=body.user_id, position_id=pos.id, start_date=body.start_date, end_date=body.end_date)
     session.add(a)
     await session.flush()
@@ -179,7 +181,7 @@ async def update_assignment(assignment: ValidAssignment, body: AssignmentUpdate,
     grant = admin_over(principal, unit)
     check_if_match(request, etag("assignment", assignment.id, assignment.version))
     if body.end_date is not None and body.end_date < assignment.start_date:
-        raise Invalid("end_date must not be before start_date.", field="end_date")
+        raise Invalid("end_date must not be before start_date.", field="end_date", zh="结束日期不能早于开始日期。")
     before = _assignment_data(assignment)
     async with keeping_an_administrator(session):
         assignment.end_date = body.end_date

@@ -10,6 +10,7 @@ from services.common.periods import PeriodError, period as parse_period
 from services.common.db import utcnow
 from services.common.problems import Conflict, Forbidden, Invalid, NotFound
 from services.planning import workflow as W
+from services.common.i18n import zh_of
 from services.common.security import CurrentPrincipal
 from services.planning import plans as P
 from services.planning.decomposition import ChildTargets, compare
@@ -24,11 +25,12 @@ async def consolidate(session, principal, unit_id: int, period: str) -> dict:
     try:
         period = parse_period(period).text
     except PeriodError as exc:
-        raise Invalid(str(exc), field="period") from exc
+        raise Invalid(str(exc), field="period", zh=zh_of(exc)) from exc
     units = await P.load_units(session)
     path = units.path(unit_id)
     if not (principal.can("view", path) or principal.can("plan", path)):
-        raise Forbidden(f"You need 'view' or 'plan' over {units.by_id[unit_id].name} to see its consolidation.")
+        raise Forbidden(f"You need 'view' or 'plan' over {units.by_id[unit_id].name} to see its consolidation.",
+                        zh=f"查看{units.by_id[unit_id].name}的汇总需要对其有查看权或计划权。")
     top = await P.live_plan(session, unit_id, period)
     reference = {}
     if top is not None:

@@ -18,7 +18,7 @@ from services.planning.workflow import Ctx, load_flow
 async def plan_ctx(plan_id: int, session: Session, principal: CurrentPrincipal, request: Request) -> Ctx:
     plan = await session.get(Plan, plan_id)
     if plan is None:
-        raise NotFound(f"There is no plan with id {plan_id}.")
+        raise NotFound(f"There is no plan with id {plan_id}.", zh=f"没有编号为 {plan_id} 的计划。")
     units = await load_units(session)
     require_visible(principal, plan, units.path(plan.unit_id))
     return Ctx(session=session, principal=principal, plan=plan, units=units,

@@ -25,7 +25,8 @@ async def list_flows(session: Session, principal: CurrentPrincipal):
 async def _flow(session, kind: str) -> Flow:
     flow = (await session.execute(select(Flow).where(Flow.kind == kind))).scalar_one_or_none()
     if flow is None:
-        raise NotFound(f"There is no flow for '{kind}' plans; kinds are annual, quarterly and monthly.")
+        raise NotFound(f"There is no flow for '{kind}' plans; kinds are annual, quarterly and monthly.",
+                       zh="没有这种计划类型的审批流程；类型为年度、季度、月度。")
     return flow
 
 

@@ -11,6 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, paginate, set_etag
 from services.common.db import Session
 from services.common.problems import Invalid, NotFound
+from services.common.i18n import zh_list
+from services.planning.flows import ACTION_ZH
 from services.common.security import CurrentPrincipal
 from services.planning import plans as P
 from services.planning import workflow as W
@@ -213,7 +215,8 @@ async def update_plan(ctx: PlanCtx, body: PlanUpdate, request: Request, response
              summary="Act on a plan: submit, approve, return, veto, issue, publish, revise, suggest, guide")
 async def act(ctx: PlanCtx, action: str, body: ActionBody, request: Request, response: Response):
     if action not in ACTIONS:
-        raise NotFound(f"Plans have no action '{action}'; actions are {', '.join(ACTIONS)}.")
+        raise NotFound(f"Plans have no action '{action}'; actions are {', '.join(ACTIONS)}.",
+                       zh=f"计划没有这项操作；可用的操作为：{zh_list(ACTION_ZH.get(a, a) for a in ACTIONS)}。")
     check_if_match(request, plan_etag(ctx.plan))
     comment = body.comment or ""
     if action == "submit":
@@ -250,7 +253,8 @@ async def history(ctx: PlanCtx, from_revision: int | None = Query(None, alias="f
                                                          (versions[-1].snapshot if versions else None))
     b = by_rev.get(to_revision) if to_revision else current
     if (from_revision and from_revision not in by_rev) or (to_revision and to_revision not in by_rev):
-        raise Invalid("There is no such revision of this plan.", field="from" if from_revision not in by_rev else "to")
+        raise Invalid("There is no such revision of this plan.", field="from" if from_revision not in by_rev else "to",
+                      zh="此计划没有这个版本。")
     reasons = {a.revision: a.comment for a in actions if a.action == "veto"}
     return HistoryRead(actions=[ActionRead.model_validate(x) for x in actions],
                        versions=[VersionRead.model_validate(v).model_copy(update={
@@ -270,7 +274,7 @@ async def list_suggestions(ctx: PlanCtx):
 async def answer_suggestion(ctx: PlanCtx, suggestion_id: int, body: SuggestionAnswer):
     s = await ctx.session.get(Suggestion, suggestion_id)
     if s is None or s.plan_id != ctx.plan.id:
-        raise NotFound(f"This plan has no suggestion {suggestion_id}.")
+        raise NotFound(f"This plan has no suggestion {suggestion_id}.", zh=f"此计划没有编号为 {suggestion_id} 的建议。")
     await W.answer(ctx, s, accepted=body.accepted, reason=body.reason)
     ctx.plan.updated_at = utcnow()
     return s

@@ -11,6 +11,7 @@ from services.common.api import CursorParam, LimitParam, Page, check_if_match, e
 from services.common.db import Session, utcnow
 from services.common.periods import PeriodError, PeriodKind, period as parse_period
 from services.common.problems import Forbidden, Invalid, NotFound
+from services.common.i18n import zh_of
 from services.common.security import CurrentPrincipal
 from services.planning import plans as P
 from services.planning.api.deps import PlanCtx
@@ -26,9 +27,9 @@ def _week(text: str) -> str:
     try:
         p = parse_period(text)
     except PeriodError as exc:
-        raise Invalid(str(exc), field="week") from exc
+        raise Invalid(str(exc), field="week", zh=zh_of(exc)) from exc
     if p.kind != PeriodKind.week:
-        raise Invalid("Give a week such as 2027-W05.", field="week")
+        raise Invalid("Give a week such as 2027-W05.", field="week", zh="请填写周，如 2027-W05。")
     return p.text
 
 
@@ -54,15 +55,16 @@ async def _plan_refs(session, tasks) -> dict[int, tuple[str, int]]:
 async def put_report(ctx: PlanCtx, week: str, body: ReportIn, request: Request, response: Response):
     week = _week(week)
     if body.week != week:
-        raise Invalid("The week in the body must match the week in the path.", field="week")
+        raise Invalid("The week in the body must match the week in the path.", field="week", zh="周报内容中的周与地址中的周不一致。")
     if ctx.plan.status not in ("issued", "published"):
-        raise Invalid("Progress is reported on issued or published plans.", field="plan_id")
+        raise Invalid("Progress is reported on issued or published plans.", field="plan_id", zh="只有已下达或已公示的计划才能填报进度。")
     grant = ctx.principal.require("plan", ctx.unit_path, what="this plan's unit")
     tasks = {t.id: t for t in (await ctx.session.execute(select(PlanTask).where(PlanTask.plan_id == ctx.plan.id)))
              .scalars()}
     for i, item in enumerate(body.items):
         if item.task_id not in tasks:
-            raise Invalid(f"Task {item.task_id} is not part of this plan.", field=f"items.{i}.task_id")
+            raise Invalid(f"Task {item.task_id} is not part of this plan.", field=f"items.{i}.task_id",
+                          zh=f"任务 {item.task_id} 不属于此计划。")
     report = (await ctx.session.execute(select(ProgressReport).where(ProgressReport.plan_id == ctx.plan.id,
                                                                      ProgressReport.week == week))).scalar_one_or_none()
     if report is None:
@@ -99,7 +101,7 @@ async def agenda(week: str, session: Session, principal: CurrentPrincipal,
     if unit_id is not None:
         root = await session.get(OrgUnit, unit_id)
         if root is None:
-            raise NotFound(f"There is no org unit with id {unit_id}.", field="unit_id")
+            raise NotFound(f"There is no org unit with id {unit_id}.", field="unit_id", zh=f"没有编号为 {unit_id} 的组织单元。")
         stmt = stmt.where(OrgUnit.path.startswith(root.path))
     rows = (await session.execute(stmt.order_by(OrgUnit.path, Plan.id))).all()
     items = []
@@ -127,7 +129,7 @@ async def add_decision(week: str, body: DecisionIn, session: Session, principal:
     week = _week(week)
     plan = await session.get(Plan, body.plan_id)
     if plan is None:
-        raise NotFound(f"There is no plan with id {body.plan_id}.", field="plan_id")
+        raise NotFound(f"There is no plan with id {body.plan_id}.", field="plan_id", zh=f"没有编号为 {body.plan_id} 的计划。")
     units = await P.load_units(session)
     path = units.path(plan.unit_id)
     P.require_visible(principal, plan, path)
@@ -170,7 +172,7 @@ async def list_tasks(session: Session, principal: CurrentPrincipal, limit: int =
 async def _task_ctx(session, principal, task_id: int):
     task = await session.get(PlanTask, task_id)
     if task is None:
-        raise NotFound(f"There is no task with id {task_id}.")
+        raise NotFound(f"There is no task with id {task_id}.", zh=f"没有编号为 {task_id} 的任务。")
     plan = await session.get(Plan, task.plan_id)
     units = await P.load_units(session)
     path = units.path(plan.unit_id)
@@ -184,7 +186,8 @@ async def update_task(task_id: int, body: TaskUpdate, session: Session, principa
     task, plan, units, path = await _task_ctx(session, principal, task_id)
     check_if_match(request, etag("task", task.id, task.version))
     if not (principal.can("plan", path) or (principal.user_id is not None and principal.user_id == task.owner_id)):
-        raise Forbidden("Only the task's owner or a holder of 'plan' over its unit may update it.")
+        raise Forbidden("Only the task's owner or a holder of 'plan' over its unit may update it.",
+                        zh="只有任务的责任人或对其单位有计划权的人才能修改此任务。")
     changes = body.model_dump(exclude_unset=True, exclude_none=True, mode="json")
     for k, v in changes.items():
         setattr(task, k, v)
@@ -195,7 +198,8 @@ async def update_task(task_id: int, body: TaskUpdate, session: Session, principa
 
 def _require_owner_or_planner(principal, task: PlanTask, path: str) -> None:
     if not (principal.can("plan", path) or (principal.user_id is not None and principal.user_id == task.owner_id)):
-        raise Forbidden("Only the task's owner or a holder of 'plan' over its unit may report its progress.")
+        raise Forbidden("Only the task's owner or a holder of 'plan' over its unit may report its progress.",
+                        zh="只有任务的责任人或对其单位有计划权的人才能报告进度。")
 
 
 @router.post("/tasks/{task_id}/progress", response_model=TaskRead, status_code=201,
@@ -206,9 +210,10 @@ async def report_progress(task_id: int, body: ProgressIn, session: Session, prin
     check_if_match(request, etag("task", task.id, task.version))
     _require_owner_or_planner(principal, task, path)
     if plan.status not in ("issued", "published"):
-        raise Invalid("Progress is reported on tasks of issued or published plans.", field="task_id")
+        raise Invalid("Progress is reported on tasks of issued or published plans.", field="task_id",
+                      zh="只有已下达或已公示计划中的任务才能报告进度。")
     if task.status == "cancelled":
-        raise Invalid("This task was cancelled.", field="task_id")
+        raise Invalid("This task was cancelled.", field="task_id", zh="此任务已取消。")
     before = {"progress": task.progress, "status": task.status}
     task.progress = body.progress
     if body.status is not None:
@@ -252,7 +257,7 @@ async def dispatch(task_id: int, body: DispatchBody, session: Session, principal
         task.owner_name = body.owner_name or ""
     if body.due is not None:
         if task.start and body.due < task.start:
-            raise Invalid("The deadline must not be before the task's start.", field="due")
+            raise Invalid("The deadline must not be before the task's start.", field="due", zh="完成期限不能早于任务的开始日期。")
         task.due = body.due
         task.overdue_notified_at = None  # a new deadline may pass again
     await session.flush()

@@ -10,6 +10,7 @@ from sqlalchemy import or_
 from services.common.api import load_or_404
 from services.common.authz import Grant, Principal
 from services.common.problems import Forbidden, NotFound
+from services.common.i18n import RIGHTS_ZH
 from services.common.scoping import visible_to
 from services.risk.models import Alert, Kri, OrgUnit, Risk, RiskAction, RiskMatrix
 
@@ -24,7 +25,8 @@ ValidMatrix = Annotated[RiskMatrix, Depends(load_or_404(RiskMatrix, "matrix_id",
 async def unit_of(session, unit_id: int) -> OrgUnit:
     unit = await session.get(OrgUnit, unit_id)
     if unit is None:
-        raise NotFound(f"The unit {unit_id} of this record is not known to the risk service (was it deleted?).")
+        raise NotFound(f"The unit {unit_id} of this record is not known to the risk service (was it deleted?).",
+                       zh=f"风险服务中没有此记录所属的组织单元 {unit_id}（是否已被删除？）。")
     return unit
 
 
@@ -37,7 +39,7 @@ def require_view(principal: Principal, risk: Risk, unit: OrgUnit) -> None:
     if is_owner(principal, risk.owner_id) or principal.can("view", unit.path):
         return
     raise Forbidden(f"You need the 'view' right over {unit.name} ({unit.path}) to see its risks.",
-                    right="view", unit_path=unit.path)
+                    right="view", unit_path=unit.path, zh=f"查看{unit.name}的风险需要对其有查看权。")
 
 
 def require_plan(principal: Principal, unit: OrgUnit, what: str = "register or assess its risks") -> Grant:
@@ -51,7 +53,8 @@ def require_any(principal: Principal, rights: tuple[str, ...], unit: OrgUnit, wh
             return g
     names = " or ".join(f"'{r}'" for r in rights)
     raise Forbidden(f"You need the {names} right over {unit.name} ({unit.path}) to {what}.",
-                    rights=list(rights), unit_path=unit.path)
+                    rights=list(rights), unit_path=unit.path,
+                    zh=f"此操作需要对{unit.name}的{'或'.join(RIGHTS_ZH.get(r, r) for r in rights)}。")
 
 
 def risk_visibility(principal: Principal):

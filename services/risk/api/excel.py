@@ -60,7 +60,7 @@ async def import_register(request: Request, session: Session, principal: Current
     content = await file.read(MAX_BYTES + 1)
     if len(content) > MAX_BYTES:
         raise Problem(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.", status=413,
-                      slug="payload-too-large", title="Payload too large")
+                      slug="payload-too-large", title="Payload too large", zh=f"文件超过 {MAX_BYTES // (1024 * 1024)} MB。")
     try:
         # parsed off the event loop: a large file must not stall every other request
         rows, errors = await asyncio.to_thread(excel.read_register, content)
@@ -69,7 +69,7 @@ async def import_register(request: Request, session: Session, principal: Current
                       errors=[{"field": "file", "message": str(exc)}], zh=exc.zh) from exc
     if not rows and not errors:
         raise Problem("The sheet holds no risks.", status=422, slug="validation-error", title="Validation error",
-                      errors=[{"field": "file", "message": "no rows"}])
+                      errors=[{"field": "file", "message": "no rows"}], zh="表中没有风险。")
 
     units = {u.code: u for u in (await session.execute(select(OrgUnit))).scalars()}
     ids = [r["id"] for r in rows if "id" in r]
@@ -109,13 +109,15 @@ async def import_register(request: Request, session: Session, principal: Current
     if denied:
         raise Problem(f"{len(denied)} row(s) concern units you may not plan for; nothing was imported.",
                       status=403, slug="forbidden", title="Forbidden", errors=sorted(denied + errors,
-                                                                                     key=lambda e: e["row"]))
+                                                                                     key=lambda e: e["row"]),
+                                                                                     zh=f"有 {len(denied)} 行涉及您没有计划权的单位；未导入任何数据。")
     if errors:
         errors.sort(key=lambda e: e["row"])
         first = errors[0]
         raise Problem(f"Row {first['row']}, {first['column']}: {first['message']}"
                       + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "") + "; nothing was imported.",
-                      status=422, slug="validation-error", title="Validation error", errors=errors)
+                      status=422, slug="validation-error", title="Validation error", errors=errors,
+                      zh=f"第 {first['row']} 行“{first['column']}”有误" + (f"（另有 {len(errors) - 1} 处）" if len(errors) > 1 else "") + "；未导入任何数据。")
 
     created = updated = 0
     touched: list[int] = []

@@ -12,6 +12,7 @@ from services.common.api import CursorParam, LimitParam, Page, check_if_match, e
 from services.common.db import Session, utcnow
 from services.common.org_units import load_unit
 from services.common.problems import Conflict, Forbidden, Invalid
+from services.common.i18n import field_label, zh_list
 from services.common.security import CurrentPrincipal
 from services.risk import register
 from services.risk.api.deps import (ValidAction, ValidRisk, is_owner, require_any, require_plan, require_view,
@@ -105,14 +106,15 @@ async def update_risk(risk: ValidRisk, body: RiskUpdate, session: Session, princ
         if beyond:
             raise Forbidden(f"As the risk's owner you may change {', '.join(sorted(OWNER_FIELDS))}; changing "
                             f"{', '.join(beyond)} needs the 'plan' right over {unit.name}.", right="plan",
-                            unit_path=unit.path)
+                            unit_path=unit.path,
+                            zh=f"作为风险责任人，您可以修改{zh_list(field_label(f) for f in sorted(OWNER_FIELDS))}；修改{zh_list(field_label(f) for f in beyond)}需要对{unit.name}的计划权。")
     else:
         require_view(principal, risk, unit)
         require_plan(principal, unit, "change its risks")
     check_if_match(request, risk_etag(risk))
     for key in ("title", "category", "unit_id"):
         if key in changes and changes[key] is None:
-            raise Invalid(f"{key} cannot be emptied.", field=key)
+            raise Invalid(f"{key} cannot be emptied.", field=key, zh=f"{field_label(key)}不能清空。")
     new_unit = unit
     if changes.get("unit_id") is not None and changes["unit_id"] != risk.unit_id:
         new_unit = await load_unit(session, OrgUnit, changes["unit_id"])
@@ -136,7 +138,8 @@ async def delete_risk(risk: ValidRisk, session: Session, principal: CurrentPrinc
     has_kri = (await session.execute(select(Kri.id).where(Kri.risk_id == risk.id).limit(1))).first() is not None
     if risk.current_level is not None or has_kri:
         raise Conflict("Only a risk never assessed and without KRIs can be deleted; close this one instead "
-                       "(its history stays in the register).", field="status")
+                       "(its history stays in the register).", field="status",
+                       zh="只有从未评估且没有关键风险指标的风险才能删除；请改为关闭（其历史仍保留在登记册中）。")
     before = register.snapshot(risk, unit)
     await session.delete(risk)
     await session.flush()
@@ -197,7 +200,8 @@ async def activate_contingency(risk: ValidRisk, body: ActivationCreate, session:
     if body.alert_id is not None:
         alert = await session.get(Alert, body.alert_id)
         if alert is None or alert.risk_id != risk.id:
-            raise Invalid(f"The alert {body.alert_id} is not an alert on this risk.", field="alert_id")
+            raise Invalid(f"The alert {body.alert_id} is not an alert on this risk.", field="alert_id",
+                          zh=f"预警 {body.alert_id} 不是此风险的预警。")
     actions = await register.activate_contingency(session, risk=risk, unit=unit, actor=principal, grant=grant,
                                                   reason=body.reason, alert_id=body.alert_id, request=request)
     return [ActionRead.model_validate(a) for a in actions]
@@ -226,7 +230,7 @@ async def create_action(risk: ValidRisk, body: ActionCreate, session: Session, p
     unit = await unit_of(session, risk.unit_id)
     grant = None if is_owner(principal, risk.owner_id) else require_plan(principal, unit, "add measures")
     if risk.status == "closed":
-        raise Conflict("The risk is closed.", field="status")
+        raise Conflict("The risk is closed.", field="status", zh="此风险已关闭。")
     action = RiskAction(risk_id=risk.id, source="measure", title=body.title, owner_id=body.owner_id, due=body.due,
                         note=body.note, status="open", created_by=principal.sub)
     session.add(action)
@@ -258,9 +262,9 @@ async def update_action(action: ValidAction, body: ActionUpdate, session: Sessio
     check_if_match(request, etag("action", action.id, action.version))
     changes = body.model_dump(exclude_unset=True)
     if "title" in changes and changes["title"] is None:
-        raise Invalid("title cannot be emptied.", field="title")
+        raise Invalid("title cannot be emptied.", field="title", zh="风险名称不能清空。")
     if "status" in changes and changes["status"] is None:
-        raise Invalid("status cannot be emptied.", field="status")
+        raise Invalid("status cannot be emptied.", field="status", zh="状态不能清空。")
     before = ActionRead.model_validate(action).model_dump(mode="json")
     for k, v in changes.items():
         setattr(action, k, v.value if hasattr(v, "value") else v)

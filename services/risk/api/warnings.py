@@ -9,6 +9,7 @@ from services.common.api import CursorParam, LimitParam, Page, check_if_match, e
 from services.common.db import Session
 from services.common.org_units import load_unit
 from services.common.problems import Conflict, Forbidden, Invalid
+from services.common.i18n import field_label, zh_of
 from services.common.scoping import visible_to
 from services.common.security import CurrentPrincipal
 from services.risk import warnings
@@ -36,7 +37,7 @@ def alert_read(a: Alert, risk: Risk | None = None) -> AlertRead:
 async def _risk_and_unit(session, risk_id: int):
     risk = await session.get(Risk, risk_id)
     if risk is None:
-        raise Invalid(f"There is no risk with id {risk_id}.", field="risk_id")
+        raise Invalid(f"There is no risk with id {risk_id}.", field="risk_id", zh=f"没有编号为 {risk_id} 的风险。")
     return risk, await unit_of(session, risk.unit_id)
 
 
@@ -66,7 +67,7 @@ async def create_kri(body: KriCreate, session: Session, principal: CurrentPrinci
                                                       Kri.unit_id == watched.id))).first()
     if dup is not None:
         raise Conflict(f"This risk already watches {body.indicator_code} at {watched.name} (KRI {dup[0]}).",
-                       field="indicator_code", kri_id=dup[0])
+                       field="indicator_code", kri_id=dup[0], zh=f"此风险已在{watched.name}监测该指标（关键风险指标 {dup[0]}）。")
     kri = Kri(risk_id=risk.id, indicator_code=body.indicator_code, unit_id=watched.id, measure_unit=body.unit,
               warning=body.warning, critical=body.critical, direction=body.direction.value, created_by=principal.sub)
     session.add(kri)
@@ -95,14 +96,15 @@ async def update_kri(kri: ValidKri, body: KriUpdate, session: Session, principal
     changes = body.model_dump(exclude_unset=True)
     for key in ("warning", "critical", "direction", "active"):
         if key in changes and changes[key] is None:
-            raise Invalid(f"{key} cannot be emptied.", field=key)
+            raise Invalid(f"{key} cannot be emptied.", field=key, zh=f"{field_label(key)}不能清空。")
     before = kri_read(kri).model_dump(mode="json")
     direction = changes.get("direction", kri.direction)
     warning, critical = changes.get("warning", kri.warning), changes.get("critical", kri.critical)
     try:
         check_thresholds(direction, warning, critical)
     except ValueError as exc:
-        raise Invalid(str(exc), field="critical") from exc
+        raise Invalid(str(exc), field="critical",
+                      zh=zh_of(exc)) from exc
     if "unit" in changes:
         kri.measure_unit = changes.pop("unit") or ""
     for k, v in changes.items():
@@ -125,7 +127,7 @@ async def delete_kri(kri: ValidKri, session: Session, principal: CurrentPrincipa
     has_alert = (await session.execute(select(Alert.id).where(Alert.kri_id == kri.id).limit(1))).first()
     if has_value is not None or has_alert is not None:
         raise Conflict("This KRI has recorded values or alerts; pause it instead (PATCH active=false) so its "
-                       "history stays.", field="active")
+                       "history stays.", field="active", zh="此关键风险指标已有数据或预警；请改为暂停，以保留其历史。")
     before = kri_read(kri).model_dump(mode="json")
     await session.delete(kri)
     await session.flush()
@@ -201,10 +203,11 @@ async def _alert_context(session, principal, alert: Alert, *, handle: bool):
     if handle:
         if not can_handle(principal, alert, unit):
             raise Forbidden(f"Alerts on {unit.name} are handled by the risk's owner and holders of 'dispatch' "
-                            f"(or 'plan') over it ({unit.path}).", rights=["dispatch", "plan"], unit_path=unit.path)
+                            f"(or 'plan') over it ({unit.path}).", rights=["dispatch", "plan"], unit_path=unit.path,
+                            zh=f"{unit.name}的预警由风险责任人以及对该单位有调度权（或计划权）的人处理。")
     elif not (can_handle(principal, alert, unit) or principal.can("view", unit.path)):
         raise Forbidden(f"You need the 'view' right over {unit.name} ({unit.path}) to see its alerts.",
-                        right="view", unit_path=unit.path)
+                        right="view", unit_path=unit.path, zh=f"查看{unit.name}的预警需要对其有查看权。")
     return risk, unit
 
 

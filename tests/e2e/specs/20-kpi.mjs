@@ -132,7 +132,7 @@ export default function ({ test, session, shot, expect, menuTexts, base, dialogB
     await (await popconfirmButton(page, /^删\s*除$/)).click();
     const warning = page.locator('.ant-modal-confirm');
     await warning.locator('.ant-modal-confirm-title').getByText(`「${CARD}」已用于考核，不能删除`).waitFor();
-    await warning.getByText(/Assessments were run on this template/).waitFor();
+    await warning.getByText('此模板已用于考核，不能删除；请改为修改它。').waitFor(); // the server's words, in Chinese
     await shot(page, '43c-kpi-scorecard-in-use');
     await warning.getByRole('button').click();
     await warning.waitFor({ state: 'hidden' });
@@ -436,9 +436,9 @@ export default function ({ test, session, shot, expect, menuTexts, base, dialogB
     await dialog.getByLabel('计量单位').fill('%');
     await dialog.getByLabel('公式').fill('profit / revenue * 100');
     await (await dialogButton(page, /确\s*定|OK/)).click();
-    await dialog.getByText(/unknown indicators: revenue/).first().waitFor(); // the service's answer, on the field
+    await dialog.getByText('公式引用了不存在的指标：revenue。').first().waitFor(); // the service's answer, on the field
     await dialog.getByLabel('公式').fill('profit / sales * 100');
-    await dialog.getByText(/unknown indicators: revenue/).waitFor({ state: 'detached' }); // typing clears it
+    await dialog.getByText('公式引用了不存在的指标：revenue。').waitFor({ state: 'detached' }); // typing clears it
     await dialog.getByLabel('预警值').fill('20');
     await dialog.getByLabel('告警值').fill('25');
     await dialog.getByText('越高越好的指标，告警值不能高于预警值').waitFor(); // said before sending
