@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 
 from gateway.aggregate import InboxRead
+from services.common.problems import PROBLEM_JSON, problem_schemas
 
 COMPONENT_SECTIONS = ("schemas", "responses", "parameters", "examples", "requestBodies", "headers",
                       "securitySchemes", "links", "callbacks", "pathItems")
@@ -112,6 +113,8 @@ def gateway_document(schemas: dict[str, Any]) -> dict[str, Any]:
         if target and target in schemas:
             prop["items"] = {"$ref": f"#/components/schemas/{target}"}
     components[GATEWAY_PREFIX + "InboxRead"] = schema
+    components.update({GATEWAY_PREFIX + name: body for name, body in
+                       problem_schemas(f"#/components/schemas/{GATEWAY_PREFIX}").items()})
     operation = {
         "operationId": "me_inbox",
         "summary": "我的待办: pending approvals, my tasks, my open alerts, my improvement actions",
@@ -121,8 +124,9 @@ def gateway_document(schemas: dict[str, Any]) -> dict[str, Any]:
         "responses": {
             "200": {"description": "Successful Response", "content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{GATEWAY_PREFIX}InboxRead"}}}},
-            "401": {"description": "No or an invalid bearer token (Problem Details)"},
-            "429": {"description": "Too many requests (Problem Details, Retry-After)"},
+            "4XX": {"description": "No or an invalid bearer token (401), too many requests (429, Retry-After): "
+                           "Problem Details", "content": {PROBLEM_JSON: {"schema": {
+                               "$ref": f"#/components/schemas/{GATEWAY_PREFIX}ProblemDetails"}}}},
         },
     }
     return {"paths": {"/api/me/inbox": {"get": operation}}, "components": {"schemas": components},

@@ -2778,6 +2778,28 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * FieldProblem
+         * @description One field a 422 names: ``field`` as a dotted path (``targets.0.value``), ``message`` to show.
+         */
+        "gateway.FieldProblem": {
+            /**
+             * Code
+             * @default null
+             */
+            code: string | null;
+            /** Field */
+            field: string;
+            /**
+             * Location
+             * @default null
+             */
+            location: string | null;
+            /** Message */
+            message: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
          * InboxRead
          * @description 我的待办: what waits for the caller, one list per service part, and what could not be fetched.
          */
@@ -2804,6 +2826,33 @@ export interface components {
             open_alerts: components["schemas"]["risk.AlertRead"][];
             /** Pending Approvals */
             pending_approvals: components["schemas"]["planning.PlanRead"][];
+        };
+        /**
+         * ProblemDetails
+         * @description The body of every 4xx and 5xx answer (RFC 9457); a problem may add members of its own
+         *     (``current_etag`` on a 412, ``errors`` on a 422).
+         */
+        "gateway.ProblemDetails": {
+            /** Detail */
+            detail: string;
+            /**
+             * Errors
+             * @default null
+             */
+            errors: components["schemas"]["gateway.FieldProblem"][] | null;
+            /**
+             * Instance
+             * @default null
+             */
+            instance: string | null;
+            /** Status */
+            status: number;
+            /** Title */
+            title: string;
+            /** Type */
+            type: string;
+        } & {
+            [key: string]: unknown;
         };
         /** ActionComplete */
         "kpi.ActionComplete": {
@@ -3444,6 +3493,28 @@ export interface components {
             /** Url */
             url?: string | null;
         };
+        /**
+         * FieldProblem
+         * @description One field a 422 names: ``field`` as a dotted path (``targets.0.value``), ``message`` to show.
+         */
+        "kpi.FieldProblem": {
+            /**
+             * Code
+             * @default null
+             */
+            code: string | null;
+            /** Field */
+            field: string;
+            /**
+             * Location
+             * @default null
+             */
+            location: string | null;
+            /** Message */
+            message: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** FinalizeBody */
         "kpi.FinalizeBody": {
             /**
@@ -3463,11 +3534,6 @@ export interface components {
             grade: string;
             /** Min */
             min: number;
-        };
-        /** HTTPValidationError */
-        "kpi.HTTPValidationError": {
-            /** Detail */
-            detail?: components["schemas"]["kpi.ValidationError"][];
         };
         /** ImportError_ */
         "kpi.ImportError_": {
@@ -3825,6 +3891,33 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /**
+         * ProblemDetails
+         * @description The body of every 4xx and 5xx answer (RFC 9457); a problem may add members of its own
+         *     (``current_etag`` on a 412, ``errors`` on a 422).
+         */
+        "kpi.ProblemDetails": {
+            /** Detail */
+            detail: string;
+            /**
+             * Errors
+             * @default null
+             */
+            errors: components["schemas"]["kpi.FieldProblem"][] | null;
+            /**
+             * Instance
+             * @default null
+             */
+            instance: string | null;
+            /** Status */
+            status: number;
+            /** Title */
+            title: string;
+            /** Type */
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** QualitativeRead */
         "kpi.QualitativeRead": {
             /**
@@ -4126,19 +4219,6 @@ export interface components {
             version: number;
             /** Warning */
             warning: number | null;
-        };
-        /** ValidationError */
-        "kpi.ValidationError": {
-            /** Context */
-            ctx?: Record<string, never>;
-            /** Input */
-            input?: unknown;
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
         };
         /** WebhookCreate */
         "kpi.WebhookCreate": {
@@ -4650,6 +4730,28 @@ export interface components {
             /** User Id */
             user_id: number;
         };
+        /**
+         * FieldProblem
+         * @description One field a 422 names: ``field`` as a dotted path (``targets.0.value``), ``message`` to show.
+         */
+        "org.FieldProblem": {
+            /**
+             * Code
+             * @default null
+             */
+            code: string | null;
+            /** Field */
+            field: string;
+            /**
+             * Location
+             * @default null
+             */
+            location: string | null;
+            /** Message */
+            message: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** GrantRead */
         "org.GrantRead": {
             /** Delegated By */
@@ -4664,11 +4766,6 @@ export interface components {
             unit_path: string;
             /** Via */
             via: string;
-        };
-        /** HTTPValidationError */
-        "org.HTTPValidationError": {
-            /** Detail */
-            detail?: components["schemas"]["org.ValidationError"][];
         };
         /** HeldPositionRead */
         "org.HeldPositionRead": {
@@ -4885,6 +4982,33 @@ export interface components {
             /** Title */
             title?: string | null;
         };
+        /**
+         * ProblemDetails
+         * @description The body of every 4xx and 5xx answer (RFC 9457); a problem may add members of its own
+         *     (``current_etag`` on a 412, ``errors`` on a 422).
+         */
+        "org.ProblemDetails": {
+            /** Detail */
+            detail: string;
+            /**
+             * Errors
+             * @default null
+             */
+            errors: components["schemas"]["org.FieldProblem"][] | null;
+            /**
+             * Instance
+             * @default null
+             */
+            instance: string | null;
+            /** Status */
+            status: number;
+            /** Title */
+            title: string;
+            /** Type */
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** ReceiveResult */
         "org.ReceiveResult": {
             /** Status */
@@ -5074,19 +5198,6 @@ export interface components {
             display_name?: string | null;
             /** Email */
             email?: string | null;
-        };
-        /** ValidationError */
-        "org.ValidationError": {
-            /** Context */
-            ctx?: Record<string, never>;
-            /** Input */
-            input?: unknown;
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
         };
         /** WebhookCreate */
         "org.WebhookCreate": {
@@ -5576,6 +5687,28 @@ export interface components {
             /** Unit Path */
             unit_path?: string | null;
         };
+        /**
+         * FieldProblem
+         * @description One field a 422 names: ``field`` as a dotted path (``targets.0.value``), ``message`` to show.
+         */
+        "planning.FieldProblem": {
+            /**
+             * Code
+             * @default null
+             */
+            code: string | null;
+            /** Field */
+            field: string;
+            /**
+             * Location
+             * @default null
+             */
+            location: string | null;
+            /** Message */
+            message: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** FlowRead */
         "planning.FlowRead": {
             /** Final Action */
@@ -5650,11 +5783,6 @@ export interface components {
             plan_id: number;
             /** Text */
             text: string;
-        };
-        /** HTTPValidationError */
-        "planning.HTTPValidationError": {
-            /** Detail */
-            detail?: components["schemas"]["planning.ValidationError"][];
         };
         /** HistoryRead */
         "planning.HistoryRead": {
@@ -5950,6 +6078,33 @@ export interface components {
             tasks?: components["schemas"]["planning.TaskIn"][] | null;
             /** Title */
             title?: string | null;
+        };
+        /**
+         * ProblemDetails
+         * @description The body of every 4xx and 5xx answer (RFC 9457); a problem may add members of its own
+         *     (``current_etag`` on a 412, ``errors`` on a 422).
+         */
+        "planning.ProblemDetails": {
+            /** Detail */
+            detail: string;
+            /**
+             * Errors
+             * @default null
+             */
+            errors: components["schemas"]["planning.FieldProblem"][] | null;
+            /**
+             * Instance
+             * @default null
+             */
+            instance: string | null;
+            /** Status */
+            status: number;
+            /** Title */
+            title: string;
+            /** Type */
+            type: string;
+        } & {
+            [key: string]: unknown;
         };
         /**
          * ProgressIn
@@ -6290,19 +6445,6 @@ export interface components {
             progress?: number | null;
             /** Status */
             status?: ("not_started" | "in_progress" | "done" | "blocked" | "cancelled") | null;
-        };
-        /** ValidationError */
-        "planning.ValidationError": {
-            /** Context */
-            ctx?: Record<string, never>;
-            /** Input */
-            input?: unknown;
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
         };
         /** VersionRead */
         "planning.VersionRead": {
@@ -6908,10 +7050,27 @@ export interface components {
             /** Unit Path */
             unit_path?: string | null;
         };
-        /** HTTPValidationError */
-        "risk.HTTPValidationError": {
-            /** Detail */
-            detail?: components["schemas"]["risk.ValidationError"][];
+        /**
+         * FieldProblem
+         * @description One field a 422 names: ``field`` as a dotted path (``targets.0.value``), ``message`` to show.
+         */
+        "risk.FieldProblem": {
+            /**
+             * Code
+             * @default null
+             */
+            code: string | null;
+            /** Field */
+            field: string;
+            /**
+             * Location
+             * @default null
+             */
+            location: string | null;
+            /** Message */
+            message: string;
+        } & {
+            [key: string]: unknown;
         };
         /** HeatmapCell */
         "risk.HeatmapCell": {
@@ -7199,6 +7358,33 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /**
+         * ProblemDetails
+         * @description The body of every 4xx and 5xx answer (RFC 9457); a problem may add members of its own
+         *     (``current_etag`` on a 412, ``errors`` on a 422).
+         */
+        "risk.ProblemDetails": {
+            /** Detail */
+            detail: string;
+            /**
+             * Errors
+             * @default null
+             */
+            errors: components["schemas"]["risk.FieldProblem"][] | null;
+            /**
+             * Instance
+             * @default null
+             */
+            instance: string | null;
+            /** Status */
+            status: number;
+            /** Title */
+            title: string;
+            /** Type */
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** ReceiveResult */
         "risk.ReceiveResult": {
             /** Status */
@@ -7338,19 +7524,6 @@ export interface components {
             /** Warning */
             warning: number;
         };
-        /** ValidationError */
-        "risk.ValidationError": {
-            /** Context */
-            ctx?: Record<string, never>;
-            /** Input */
-            input?: unknown;
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
-        };
         /** WebhookCreate */
         "risk.WebhookCreate": {
             /**
@@ -7458,13 +7631,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_ActionRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -7491,13 +7664,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ActionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -7518,6 +7691,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -7542,13 +7724,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ActionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -7577,13 +7759,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ActionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -7612,13 +7794,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ActionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -7647,13 +7829,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ActionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -7682,13 +7864,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ActionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -7716,13 +7898,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_AnomalyRuleRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -7749,13 +7931,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.AnomalyRuleRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -7784,13 +7966,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.AnomalyRuleRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -7821,13 +8003,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_AssessmentRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -7854,13 +8036,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.AssessmentRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -7885,13 +8067,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.AssessmentRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -7920,13 +8102,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.AssessmentRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -7951,13 +8133,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.AssessmentRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -7986,13 +8168,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.AssessmentRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8024,13 +8206,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_AuditEntryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8051,6 +8233,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["kpi.AuditVerifyRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8080,13 +8271,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_BenchmarkRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8113,13 +8304,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.BenchmarkRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8142,13 +8333,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8176,13 +8367,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.EvaluationPage"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8209,13 +8400,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ReceiveResult"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8245,13 +8436,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_DeliveryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8276,13 +8467,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.DeliveryDetail"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8307,13 +8498,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.DeliveryRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8342,13 +8533,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_OutboxRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8378,13 +8569,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_IndicatorRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8411,13 +8602,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.IndicatorRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8442,13 +8633,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.IndicatorRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8477,13 +8668,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.IndicatorRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8515,13 +8706,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_MeasurementRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8573,6 +8764,15 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.BatchResultRead"];
                 };
             };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
         };
     };
     import_file_api_kpi_measurements_import_post: {
@@ -8599,13 +8799,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ImportReport"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8632,13 +8832,13 @@ export interface operations {
                     "text/csv": unknown;
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8661,6 +8861,15 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
         };
     };
     resync_units_api_kpi_org_units_resync_post: {
@@ -8679,6 +8888,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8706,13 +8924,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_ScorecardRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8739,13 +8957,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ScorecardRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8770,13 +8988,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ScorecardRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8799,13 +9017,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8834,13 +9052,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ScorecardRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8868,13 +9086,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.SeriesRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8905,13 +9123,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_TargetRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8938,13 +9156,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.TargetRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8969,13 +9187,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.TargetRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9004,13 +9222,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.TargetRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9040,13 +9258,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_TargetHistoryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9071,13 +9289,13 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9106,13 +9324,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_ThresholdRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9139,13 +9357,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ThresholdRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9168,13 +9386,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9202,13 +9420,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_WebhookRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9235,13 +9453,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.WebhookWithSecret"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9266,13 +9484,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.WebhookRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9295,13 +9513,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9330,13 +9548,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.WebhookRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9366,13 +9584,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_DeliveryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9397,13 +9615,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.DeliveryRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9428,13 +9646,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.WebhookWithSecret"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9457,19 +9675,14 @@ export interface operations {
                     "application/json": components["schemas"]["gateway.InboxRead"];
                 };
             };
-            /** @description No or an invalid bearer token (Problem Details) */
-            401: {
+            /** @description No or an invalid bearer token (401), too many requests (429, Retry-After): Problem Details */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
-            };
-            /** @description Too many requests (Problem Details, Retry-After) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
+                content: {
+                    "application/problem+json": components["schemas"]["gateway.ProblemDetails"];
                 };
-                content?: never;
             };
         };
     };
@@ -9489,6 +9702,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -9518,13 +9740,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_AssignmentRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -9551,13 +9773,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.AssignmentRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -9580,13 +9802,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -9615,13 +9837,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.AssignmentRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -9653,13 +9875,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_AuditEntryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -9684,13 +9906,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.AnchorList"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -9717,13 +9939,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.AnchorRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -9744,6 +9966,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.AuditVerifyRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -9770,13 +10001,13 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -9797,6 +10028,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -9823,13 +10063,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.TokenResponse"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -9856,13 +10096,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.ExplainRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -9890,13 +10130,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.UserRead"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -9924,13 +10164,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_ClientRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -9957,13 +10197,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.ClientWithSecret"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -9986,13 +10226,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10021,13 +10261,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.ClientRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10052,13 +10292,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.ClientWithSecret"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10088,13 +10328,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_DelegationRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10121,13 +10361,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.DelegationRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10150,13 +10390,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10183,13 +10423,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.ReceiveResult"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10219,13 +10459,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_DeliveryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10250,13 +10490,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.DeliveryDetail"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10281,13 +10521,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.DeliveryRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10316,13 +10556,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_OutboxRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10345,6 +10585,15 @@ export interface operations {
                     "application/json": components["schemas"]["org.KeyRead"][];
                 };
             };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
         };
     };
     rotate_keys_api_org_keys_rotate_post: {
@@ -10365,6 +10614,15 @@ export interface operations {
                     "application/json": components["schemas"]["org.KeyRead"];
                 };
             };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
         };
     };
     me_api_org_me_get: {
@@ -10383,6 +10641,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.MeRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10411,13 +10678,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_PositionRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10444,13 +10711,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.PositionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10475,13 +10742,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.PositionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10504,13 +10771,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10539,13 +10806,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.PositionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10573,13 +10840,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_RoleRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10606,13 +10873,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.RoleRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10637,13 +10904,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.RoleRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10666,13 +10933,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10701,13 +10968,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.RoleRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10738,13 +11005,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_UnitRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10771,13 +11038,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.UnitRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10798,6 +11065,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.UnitTree"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10822,13 +11098,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.UnitRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10851,13 +11127,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10886,13 +11162,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.UnitRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10921,13 +11197,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.UnitRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10958,13 +11234,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_UserRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10991,13 +11267,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.UserRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11022,13 +11298,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.UserRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11057,13 +11333,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.UserRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11090,13 +11366,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11124,13 +11400,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_WebhookRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11157,13 +11433,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.WebhookWithSecret"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11188,13 +11464,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.WebhookRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11217,13 +11493,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11252,13 +11528,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.WebhookRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11288,13 +11564,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_DeliveryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11319,13 +11595,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.DeliveryRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11350,13 +11626,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.WebhookWithSecret"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11388,13 +11664,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.Page_AuditEntryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11415,6 +11691,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["planning.AuditVerifyRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11440,13 +11725,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.ConsolidationRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11473,13 +11758,13 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11505,13 +11790,13 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11538,13 +11823,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.ReceiveResult"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11574,13 +11859,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.Page_DeliveryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11605,13 +11890,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.DeliveryDetail"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11636,13 +11921,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.DeliveryRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11671,13 +11956,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.Page_OutboxRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11698,6 +11983,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["planning.FlowRead"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11722,13 +12016,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.FlowRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11757,13 +12051,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.FlowRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11791,13 +12085,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.AgendaRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11826,13 +12120,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.DecisionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11855,6 +12149,15 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
         };
     };
     resync_units_api_planning_org_units_resync_post: {
@@ -11873,6 +12176,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11906,13 +12218,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.Page_PlanSummary_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11939,13 +12251,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.PlanRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11970,13 +12282,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.PlanRead"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12001,13 +12313,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.PlanRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12036,13 +12348,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.PlanRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12067,13 +12379,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.DecompositionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12096,13 +12408,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12127,13 +12439,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.GuidanceRead"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12161,13 +12473,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.HistoryRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12192,13 +12504,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.ReportRead"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12228,13 +12540,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.ReportRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12259,13 +12571,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.SuggestionRead"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12295,13 +12607,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.SuggestionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12331,13 +12643,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.PlanRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12369,13 +12681,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.Page_TaskRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12404,13 +12716,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.TaskRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12439,13 +12751,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.TaskRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12470,13 +12782,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.ProgressRead"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12505,13 +12817,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.TaskRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12539,13 +12851,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.Page_WebhookRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12572,13 +12884,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.WebhookWithSecret"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12603,13 +12915,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.WebhookRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12632,13 +12944,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12667,13 +12979,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.WebhookRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12703,13 +13015,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.Page_DeliveryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12734,13 +13046,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.DeliveryRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12765,13 +13077,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.WebhookWithSecret"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12796,13 +13108,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.ActionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -12831,13 +13143,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.ActionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -12871,13 +13183,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_AlertRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -12903,13 +13215,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.UnitAlerts"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -12934,13 +13246,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.AlertRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -12969,13 +13281,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.AlertRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13004,13 +13316,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.AlertRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13042,13 +13354,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_AuditEntryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13069,6 +13381,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["risk.AuditVerifyRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13095,13 +13416,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.ReceiveResult"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13131,13 +13452,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_DeliveryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13162,13 +13483,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.DeliveryDetail"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13193,13 +13514,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.DeliveryRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13228,13 +13549,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_OutboxRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13263,13 +13584,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.HeatmapRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13300,13 +13621,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_KriRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13333,13 +13654,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.KriRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13364,13 +13685,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.KriRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13393,13 +13714,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13428,13 +13749,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.KriRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13461,13 +13782,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_KriValueItem_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13496,13 +13817,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.KriValueRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13530,13 +13851,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_MatrixRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13563,13 +13884,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.MatrixRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13594,13 +13915,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.MatrixRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13623,6 +13944,15 @@ export interface operations {
                     "application/json": components["schemas"]["risk.MatrixRead"];
                 };
             };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
+                };
+            };
         };
     };
     list_units_api_risk_org_units_get: {
@@ -13643,6 +13973,15 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
+                };
+            };
         };
     };
     resync_units_api_risk_org_units_resync_post: {
@@ -13661,6 +14000,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13692,13 +14040,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_ReviewDue_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13738,13 +14086,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_RiskRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13771,13 +14119,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.RiskRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13805,13 +14153,13 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13838,13 +14186,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.ImportResult"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13869,13 +14217,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.RiskRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13898,13 +14246,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13933,13 +14281,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.RiskRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13968,13 +14316,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.RiskRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14006,13 +14354,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_ActionRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14041,13 +14389,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.ActionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14078,13 +14426,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_AssessmentRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14113,13 +14461,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.AssessmentResult"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14148,13 +14496,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.ActionRead"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14182,13 +14530,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_WebhookRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14215,13 +14563,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.WebhookWithSecret"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14246,13 +14594,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.WebhookRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14275,13 +14623,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14310,13 +14658,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.WebhookRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14346,13 +14694,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_DeliveryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14377,13 +14725,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.DeliveryRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14408,13 +14756,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.WebhookWithSecret"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };

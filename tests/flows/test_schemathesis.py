@@ -1,0 +1,94 @@
+"""The whole API fuzzed through the gateway: schemathesis over every operation of the merged document.
+
+The product runs as processes (the demo company, on SQLite or PostgreSQL as the test run is
+configured); schemathesis loads ``/api/openapi.json`` from the gateway and sends what a client
+could send, signed in as the demo ``admin`` (every right over the company, so requests get past
+authorisation into the services' logic). Phases: the documented examples, coverage (boundary and
+missing values, wrong types, every parameter dropped in turn), property-based fuzzing, and
+stateful sequences (schemathesis infers from the document which responses feed which requests:
+create a unit, then read, patch, move and delete it). Checks on every answer:
+
+- ``not_a_server_error``: no 5xx for anything a client can send;
+- ``response_schema_conformance``: the body matches the model the operation declares for that
+  status (successes, and the Problem Details every refusal is declared as);
+- ``status_code_conformance``: the status is one the operation declares;
+- ``content_type_conformance``: the media type is one the operation declares.
+
+Generation is derandomized, so CI sends the same requests every run; the sizes below keep the run
+to a couple of minutes on two cores. Nothing is excluded: every operation in the document is
+reachable through the gateway.
+
+The summary line (``schemathesis: N requests, ...``) is printed for the record; ``pytest -s``
+shows it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support import BACKEND, product
+
+pytestmark = pytest.mark.slow
+
+SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance"
+
+# schemathesis.toml for this run (see schemathesis' configuration reference).
+CONFIG = """
+[generation]
+deterministic = true
+database = "none"
+
+[phases.coverage]
+# A method an operation does not declare is the gateway's 405 Problem for every path alike: a few
+# thousand requests that prove one thing, which tests/gateway already covers.
+unexpected-methods = []
+
+[phases.fuzzing.generation]
+max-examples = {fuzz}
+
+[phases.stateful]
+max-steps = {steps}
+
+[phases.stateful.generation]
+max-examples = {scenarios}
+"""
+
+
+async def test_fuzzing_every_operation_through_the_gateway_finds_no_server_error_or_undocumented_answer(tmp_path):
+    # One fuzzer is one client sending as fast as it can: the per-client rate limit would turn most
+    # of the run into 429s (the limiter has its own tests in tests/gateway).
+    async with product(tmp_path, YUNGUAN_RATE_LIMIT_RPS="0", YUNGUAN_UPSTREAM_TIMEOUT="20") as stack:
+        gw = f"http://127.0.0.1:{stack.ports['gateway']}"
+        async with httpx.AsyncClient(base_url=gw, timeout=20) as c:
+            signed_in = await c.post("/api/org/auth/token", data={"grant_type": "password", "username": "admin",
+                                                                  "password": "Demo@2026"})
+            assert signed_in.status_code == 200, signed_in.text
+            token = signed_in.json()["access_token"]
+        config = tmp_path / "schemathesis.toml"
+        config.write_text(CONFIG.format(fuzz=3, steps=6, scenarios=8))
+        har = tmp_path / "requests.har"
+        cmd = [str(SCHEMATHESIS), "--config-file", str(config), "--no-color", "run", f"{gw}/api/openapi.json",
+               "--checks", CHECKS, "--phases", "examples,coverage,fuzzing,stateful", "--workers", "1",
+               "--header", f"Authorization: Bearer {token}", "--request-timeout", "30",
+               "--report", "har", "--report-har-path", str(har), "--report-dir", str(tmp_path / "reports")]
+        run = await asyncio.to_thread(subprocess.run, cmd, capture_output=True, text=True, timeout=600)
+
+    entries = json.loads(har.read_text())["log"]["entries"] if har.exists() else []
+    statuses = Counter(e["response"]["status"] for e in entries)
+    refused = sum(n for s, n in statuses.items() if 400 <= s < 500)
+    server_errors = sum(n for s, n in statuses.items() if s >= 500)
+    print(f"\nschemathesis on {BACKEND}: {len(entries)} requests, {refused} refused (4xx), {server_errors} 5xx; "
+          f"by status {dict(sorted(statuses.items()))}")
+    tail = run.stdout[-20000:] + run.stderr[-4000:]
+    assert entries, tail
+    assert server_errors == 0, tail
+    assert run.returncode == 0, tail
