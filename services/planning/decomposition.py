@@ -7,7 +7,9 @@ reference is the parent (top-down) value and ``combined`` the children's sum or 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable
+
+from services.common.periods import Period
 
 
 @dataclass
@@ -30,6 +32,17 @@ class Line:
     status: str  # balanced | under | over | no_reference | no_children
     contributors: list[dict] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+
+
+def outermost(periods_by_key: dict[Any, tuple[Any, Period]]) -> set[Any]:
+    """Of child plans keyed by id with (unit, period): those no other child of the same unit covers.
+    A quarter and a month inside it are not siblings: summing both would count the month twice."""
+    keep = set()
+    for key, (unit, p) in periods_by_key.items():
+        if not any(other_unit == unit and other != p and other.contains(p)
+                   for k, (other_unit, other) in periods_by_key.items() if k != key):
+            keep.add(key)
+    return keep
 
 
 def combine(values: list[float], aggregation: str) -> float | None:

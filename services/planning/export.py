@@ -71,7 +71,8 @@ def plan_workbook(plan: dict[str, Any], unit_name: str) -> bytes:
                    "；".join(f"{m['title']}（{m['due']}）" for m in t["milestones"])]
                   for i, t in enumerate(plan["tasks"], 1)])
     row = _table(ws, row, "四、资源需求", ["序号", "类别", "说明", "数量", "单位", "金额（元）"],
-                 [[i, RESOURCE_ZH.get(r["kind"], r["kind"]), r["description"], r["quantity"], r["unit"], r["amount"]]
+                 [[i, RESOURCE_ZH.get(r["kind"], r["kind"]), r["description"], r["quantity"], r["unit"],
+                   r.get("amount_yuan", r["amount"])]
                   for i, r in enumerate(plan["resources"], 1)] + [["", "合计", "", "", "", plan["budget_total"]]])
     if plan.get("risk_notes"):
         row = _table(ws, row, "五、风险评估与应对措施", ["内容"], [[plan["risk_notes"]]])

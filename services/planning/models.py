@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.audit import audit_model
@@ -37,7 +37,13 @@ class Flow(Base):
 
 class Plan(Base):
     __tablename__ = "plan"
-    __table_args__ = (Index("ix_plan_unit_period", "unit_id", "period"),)
+    __table_args__ = (
+        Index("ix_plan_unit_period", "unit_id", "period"),
+        # One live plan per unit and period (the period fixes the cadence); a vetoed plan makes room
+        # for a new one. A partial unique index, so two people creating at once cannot both win.
+        Index("uq_plan_live_unit_period", "unit_id", "period", unique=True,
+              sqlite_where=text("status != 'vetoed'"), postgresql_where=text("status != 'vetoed'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(Integer, index=True)
@@ -54,6 +60,9 @@ class Plan(Base):
     # Who must still sign the current stage when it needs all holders (会签): user ids as text.
     pending_signers: Mapped[list] = mapped_column(JSON, default=list)
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # The revision that was last issued or published and is in force while a newer one is drafted,
+    # reviewed, returned or vetoed (None until the plan is first issued).
+    in_force_revision: Mapped[int | None] = mapped_column(Integer)
     created_by: Mapped[str] = mapped_column(String(120))
     submitted_by: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -121,7 +130,8 @@ class PlanResource(Base):
     description: Mapped[str] = mapped_column(Text)
     quantity: Mapped[float | None] = mapped_column(Float)
     unit: Mapped[str] = mapped_column(String(30), default="")
-    amount: Mapped[float | None] = mapped_column(Float)  # money, 元
+    amount: Mapped[float | None] = mapped_column(Float)  # money, in amount_unit
+    amount_unit: Mapped[str] = mapped_column(String(4), default="元", server_default="元")  # 元 | 万元
 
 
 class PlanAction(Base):
@@ -205,19 +215,30 @@ class GuidanceNote(Base):
 
 
 class BalancingAdjustment(Base):
-    """综合平衡: the operations department's note on a consolidated target."""
+    """综合平衡: the operations department proposes a new value for one child plan's target; once a
+    holder of the plan right over the company applies it, the child plan's target changes (with the
+    reason in its history). Rows from before adjustments named a plan are notes (status ``note``)."""
 
     __tablename__ = "balancing_adjustment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(Integer, index=True)
+    unit_id: Mapped[int] = mapped_column(Integer, index=True)  # the unit whose consolidation it balances
     period: Mapped[str] = mapped_column(String(10))
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
     indicator_code: Mapped[str] = mapped_column(String(60))
     value: Mapped[float] = mapped_column(Float)
+    previous_value: Mapped[float | None] = mapped_column(Float)
     reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="proposed", server_default="proposed")  # proposed | applied | note
     author: Mapped[str] = mapped_column(String(120))
     author_name: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    applied_by: Mapped[str | None] = mapped_column(String(120))
+    applied_by_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    applied_at: Mapped[datetime | None]
+    applied_revision: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ProgressReport(Base):

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.authz import Principal
 from services.common.periods import period
-from services.common.problems import Invalid, NotFound
+from services.common.problems import Conflict, Invalid, NotFound
 from services.common.scoping import visible_to
 from services.planning.flows import KINDS
 from services.planning.models import OrgUnit, Plan, PlanResource, PlanTarget, PlanTask
@@ -65,6 +65,10 @@ def can_see(principal: Principal, plan: Plan, unit_path: str) -> bool:
     return any(g.covers(g.right, unit_path) for g in principal.grants)
 
 
+def can_see_unit(principal: Principal, unit_path: str) -> bool:
+    return any(g.covers(g.right, unit_path) for g in principal.grants)
+
+
 def require_visible(principal: Principal, plan: Plan, unit_path: str) -> None:
     if not can_see(principal, plan, unit_path):
         # 404, not 403: whether someone else's draft exists is not the caller's business.
@@ -79,6 +83,20 @@ def visible_clause(principal: Principal):
         public = Plan.status.in_(PUBLIC_STATUSES) | Plan.issued_at.is_not(None)
         clauses.append(public & or_(*[OrgUnit.path.startswith(r) for r in roots]))
     return or_(*clauses)
+
+
+async def live_plan(session: AsyncSession, unit_id: int, period_text: str) -> Plan | None:
+    """The unit's one live (not vetoed) plan for the period, if there is one."""
+    return (await session.execute(select(Plan).where(Plan.unit_id == unit_id, Plan.period == period_text,
+                                                     Plan.status != "vetoed"))).scalars().first()
+
+
+def second_live_plan(existing: Plan, unit_name: str) -> Conflict:
+    return Conflict(f"{unit_name} already has a plan for {existing.period}: '{existing.title}' (id {existing.id}). "
+                    "Revise that plan, or veto it before drafting another.",
+                    zh=f"{unit_name}已有{existing.period}的计划「{existing.title}」（编号 {existing.id}）。"
+                       "请调整该计划，或先否决它再另行编制。",
+                    existing_plan={"id": existing.id, "title": existing.title, "status": existing.status})
 
 
 async def check_parent(session: AsyncSession, units: Units, *, parent_id: int, period_text: str,
@@ -142,11 +160,45 @@ async def snapshot(session: AsyncSession, plan: Plan) -> dict[str, Any]:
         "targets": [{"indicator_code": t.indicator_code, "value": t.value, "unit": t.unit,
                      "aggregation": t.aggregation} for t in targets],
         "tasks": [{"title": t.title, "measures": t.measures, "owner_id": t.owner_id, "owner_name": t.owner_name,
-                   "start": t.start.isoformat() if t.start else None, "due": t.due.isoformat() if t.due else None,
+                   "unit_id": t.unit_id, "start": t.start.isoformat() if t.start else None, "due": t.due.isoformat() if t.due else None,
                    "milestones": t.milestones, "status": t.status} for t in tasks],
         "resources": [{"kind": r.kind, "description": r.description, "quantity": r.quantity, "unit": r.unit,
-                       "amount": r.amount} for r in resources],
+                       "amount": r.amount, "amount_unit": r.amount_unit} for r in resources],
     }
+
+
+async def restore(session: AsyncSession, plan: Plan, snap: dict[str, Any]) -> None:
+    """Put a frozen version's content back (a vetoed revision gives way to the version in force).
+    Lists that did not change are left alone, so tasks keep their ids, progress and reports."""
+    for key in ("title", "guidance", "risk_notes"):
+        if key in snap:
+            setattr(plan, key, snap[key])
+    plan.linked_risks = list(snap.get("linked_risks") or [])
+    now = await snapshot(session, plan)
+    if not _same(now["targets"], snap.get("targets", [])):
+        await session.execute(delete(PlanTarget).where(PlanTarget.plan_id == plan.id))
+        session.add_all(PlanTarget(plan_id=plan.id, **t) for t in snap.get("targets", []))
+    # a task's status moves with its progress reports, not with revisions: only what was planned counts
+    if not _same(now["tasks"], snap.get("tasks", []), ignore=("status",)):
+        await session.execute(delete(PlanTask).where(PlanTask.plan_id == plan.id))
+        for t in snap.get("tasks", []):
+            session.add(PlanTask(plan_id=plan.id, **{**t, "start": date.fromisoformat(t["start"]) if t.get("start") else None,
+                                                     "due": date.fromisoformat(t["due"]) if t.get("due") else None}))
+    if not _same(now["resources"], snap.get("resources", [])):
+        await session.execute(delete(PlanResource).where(PlanResource.plan_id == plan.id))
+        session.add_all(PlanResource(plan_id=plan.id, **r) for r in snap.get("resources", []))
+    await session.flush()
+
+
+def _same_item(a: Any, b: Any, ignore: tuple[str, ...] = ()) -> bool:
+    # snapshots from before a key existed (a task's unit, a resource's amount unit) lack it: compare the rest
+    if isinstance(a, dict) and isinstance(b, dict):
+        return all(a[k] == b[k] for k in a.keys() & b.keys() if k not in ignore)
+    return a == b
+
+
+def _same(a: list, b: list, ignore: tuple[str, ...] = ()) -> bool:
+    return len(a) == len(b) and all(_same_item(x, y, ignore) for x, y in zip(a, b))
 
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
@@ -169,14 +221,12 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
         a, b = old.get(key, []), new.get(key, [])
         for i in range(max(len(a), len(b))):
             x, y = (a[i] if i < len(a) else None), (b[i] if i < len(b) else None)
-            if x != y:
+            if not _same_item(x, y):
                 out.append({"field": f"{key}[{i}]", "before": x, "after": y})
     return out
 
 
 def require_editable(plan: Plan) -> None:
-    from services.common.problems import Conflict
-
     if plan.status not in EDITABLE_STATUSES:
         raise Conflict(f"A {plan.status} plan cannot be edited; only drafts and returned plans can "
                        "(revise an issued plan to change it).", status_now=plan.status)

@@ -50,12 +50,21 @@ class TaskIn(BaseModel):
         return self
 
 
+MoneyUnit = Literal["元", "万元"]
+YUAN_PER = {"元": 1, "万元": 10_000}
+
+
+def in_yuan(amount: float | None, unit: str) -> float | None:
+    return None if amount is None else amount * YUAN_PER.get(unit, 1)
+
+
 class ResourceIn(BaseModel):
     kind: Literal["people", "material", "budget"]
     description: str = Field(min_length=1, max_length=1000)
     quantity: float | None = Field(None, ge=0)
-    unit: str = Field("", max_length=30)
-    amount: float | None = Field(None, ge=0)
+    unit: str = Field("", max_length=30, description="The quantity's unit (人, 台 …); money goes in amount")
+    amount: float | None = Field(None, ge=0, description="Money, in amount_unit")
+    amount_unit: MoneyUnit = Field("元", description="元 or 万元 (ten thousand 元): 120 万元 is 1,200,000 元")
 
 
 def _plan_period(v: str) -> str:
@@ -160,7 +169,14 @@ class ResourceRead(ORM):
     description: str
     quantity: float | None
     unit: str
-    amount: float | None
+    amount: float | None = Field(description="Money, in amount_unit, as entered")
+    amount_unit: MoneyUnit = "元"
+    amount_yuan: float | None = Field(None, description="The same amount in 元")
+
+    @model_validator(mode="after")
+    def _yuan(self) -> "ResourceRead":
+        self.amount_yuan = in_yuan(self.amount, self.amount_unit)
+        return self
 
 
 class StageRead(BaseModel):
@@ -183,6 +199,9 @@ class PlanSummary(ORM):
     parent_plan_id: int | None
     status: str
     revision: int
+    in_force_revision: int | None = Field(None, description="The issued or published revision in force (None until "
+                                                            "first issued); while a newer revision is drafted, "
+                                                            "reviewed or returned, this one still applies")
     stage_index: int | None
     created_by: str
     submitted_by: str | None
@@ -190,6 +209,25 @@ class PlanSummary(ORM):
     updated_at: datetime
     issued_at: datetime | None
     version: int
+
+
+class InForceRead(BaseModel):
+    """The version in force while the plan shows a newer revision being worked on."""
+
+    revision: int
+    status: str
+    snapshot: dict[str, Any]
+    issued_at: datetime | None
+
+
+class RejectedRevision(BaseModel):
+    """A revision (计划调整) that was vetoed: it never came into force."""
+
+    revision: int
+    reason: str
+    actor_name: str
+    at: datetime
+    snapshot: dict[str, Any] = {}
 
 
 class PlanRead(PlanSummary):
@@ -200,10 +238,13 @@ class PlanRead(PlanSummary):
     targets: list[TargetRead] = []
     tasks: list[TaskRead] = []
     resources: list[ResourceRead] = []
-    budget_total: float = 0.0
+    budget_total: float = Field(0.0, description="The budget lines' amounts summed, in 元")
     stages: list[StageRead] = []
     open_suggestions: int = 0
     allowed_actions: list[str] = []
+    in_force: InForceRead | None = Field(None, description="Set while the plan shows a revision that is not in force")
+    rejected_revisions: list[RejectedRevision] = []
+    adjustments: list["AdjustmentRead"] = Field([], description="Balancing adjustments (综合平衡) of this plan's targets")
 
 
 class ActionBody(BaseModel):
@@ -258,6 +299,7 @@ class VersionRead(ORM):
     status: str
     snapshot: dict[str, Any]
     created_at: datetime
+    reason: str | None = Field(None, description="Why a vetoed revision was vetoed")
 
 
 class HistoryRead(BaseModel):
@@ -394,10 +436,12 @@ class ProgressRead(ORM):
 
 
 class AdjustmentIn(BaseModel):
-    unit_id: int
+    unit_id: int = Field(description="The unit whose consolidation this balances (the company, say)")
     period: PlanPeriod
+    plan_id: int | None = Field(None, description="The child unit's plan whose target is to change; without it "
+                                                  "the adjustment is only a note")
     indicator_code: str = Field(min_length=1, max_length=60)
-    value: float
+    value: float = Field(description="The new target value")
     reason: str = Field(min_length=1, max_length=4000)
 
 
@@ -438,11 +482,20 @@ class MissingUnit(BaseModel):
 
 class AdjustmentRead(BaseModel):
     id: int
+    unit_id: int | None = None
+    period: str | None = None
+    plan_id: int | None = None
+    plan_title: str | None = None
     indicator_code: str
     value: float
+    previous_value: float | None = None
     reason: str
+    status: Literal["proposed", "applied", "note"] = "note"
     author_name: str
     created_at: str = Field(description="ISO 8601 date-time, UTC")
+    applied_by_name: str | None = None
+    applied_at: str | None = None
+    applied_revision: int | None = None
 
 
 class ConsolidationRead(BaseModel):
@@ -485,3 +538,6 @@ class AgendaRead(BaseModel):
     reports: list[AgendaReport]
     overdue_tasks: list[TaskRead]
     decisions: list[DecisionRead]
+
+
+PlanRead.model_rebuild()

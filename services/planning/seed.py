@@ -71,7 +71,7 @@ async def seed_demo(app) -> bool:
         for code, (title, targets, tasks) in DEMO_PLANS.items():
             unit = codes[code]
             plan = Plan(unit_id=unit.id, period=str(year), kind="annual", title=title, status="issued", revision=1,
-                        parent_plan_id=company_plan.id if company_plan else None, created_by="system",
+                        in_force_revision=1, parent_plan_id=company_plan.id if company_plan else None, created_by="system",
                         submitted_by=str(users.get("ops_director", (0, ""))[0]), pending_signers=[],
                         guidance="坚持安全供气第一，稳中求进：销售增长8%，客户满意度不低于90%，成本费用率控制在75%以内。"
                         if code == "HDGAS" else "", issued_at=utcnow())
@@ -106,10 +106,10 @@ async def seed_demo(app) -> bool:
         mkt_annual = (await session.execute(select(Plan).where(Plan.unit_id == codes["MKT"].id))).scalar_one()
         q = Plan(unit_id=codes["MKT"].id, period=f"{year}-Q4", kind="quarterly", title="市场部2026年第四季度运营计划",
                  status="issued", parent_plan_id=mkt_annual.id, created_by="system", pending_signers=[],
-                 issued_at=utcnow())
+                 revision=1, in_force_revision=1, issued_at=utcnow())
         m = Plan(unit_id=codes["MKT"].id, period=f"{year}-11", kind="monthly", title="市场部2026年11月运营计划",
                  status="published", parent_plan_id=mkt_annual.id, created_by="system", pending_signers=[],
-                 issued_at=utcnow())
+                 revision=1, in_force_revision=1, issued_at=utcnow())
         session.add_all([q, m])
         await session.flush()
         session.add_all([PlanTarget(plan_id=q.id, indicator_code="sales", value=8200, unit="万元"),
@@ -120,6 +120,8 @@ async def seed_demo(app) -> bool:
                         due=date(year, 11, 20), milestones=[], status="in_progress", progress=40.0)
         session.add(task)
         await session.flush()
+        for p in (q, m):
+            session.add(PlanVersion(plan_id=p.id, revision=1, status=p.status, snapshot=await snapshot(session, p)))
         week = period(f"{year}-11-16").parent("week").text
         session.add(ProgressReport(plan_id=m.id, week=week, author=str(users.get("market_mgr", (0, ""))[0]),
                                    author_name=users.get("market_mgr", (0, "市场部经理"))[1],

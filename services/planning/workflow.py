@@ -17,8 +17,8 @@ from services.common.journal import Journal
 from services.common.problems import Conflict, Forbidden, Invalid
 from services.planning.flows import Requirement, requirement
 from services.planning.models import (AuditEntry, Flow, GuidanceNote, OutboxEvent, Plan, PlanAction, PlanTarget,
-                                      PlanVersion, StageSignature, Suggestion)
-from services.planning.plans import Units, snapshot
+                                      PlanTask, PlanVersion, StageSignature, Suggestion)
+from services.planning.plans import Units, restore, snapshot
 
 journal = Journal("planning", AuditEntry, OutboxEvent)
 
@@ -69,17 +69,19 @@ def _grant_for(req: Requirement, principal: Principal) -> Grant:
 
 
 async def _record(ctx: Ctx, action: str, *, from_status: str, comment: str = "", grant: Grant | None = None,
-                  stage_key: str | None = None, event: str | None = None, extra: dict | None = None) -> None:
+                  stage_key: str | None = None, event: str | None = None, extra: dict | None = None,
+                  revision: int | None = None) -> None:
     p, pr = ctx.plan, ctx.principal
-    ctx.session.add(PlanAction(plan_id=p.id, revision=p.revision, action=action, stage_key=stage_key, actor=pr.sub,
+    revision = p.revision if revision is None else revision
+    ctx.session.add(PlanAction(plan_id=p.id, revision=revision, action=action, stage_key=stage_key, actor=pr.sub,
                                actor_name=pr.name, comment=comment, from_status=from_status, to_status=p.status,
                                grant=grant.to_claim() if grant else None))
     await journal.audit(ctx.session, actor=pr, action=f"plan.{action}", subject_type="plan", subject_id=p.id,
                         unit_path=ctx.unit_path, grant=grant, before={"status": from_status},
-                        after={"status": p.status, "stage_index": p.stage_index, "revision": p.revision},
+                        after={"status": p.status, "stage_index": p.stage_index, "revision": revision},
                         note=comment, request=ctx.request)
     if event:
-        data = {"plan_id": p.id, "revision": p.revision, "unit_id": p.unit_id, "unit_path": ctx.unit_path,
+        data = {"plan_id": p.id, "revision": revision, "unit_id": p.unit_id, "unit_path": ctx.unit_path,
                 "period": p.period, "kind": p.kind, "title": p.title, "status": p.status, "actor": pr.sub,
                 "comment": comment, **(extra or {})}
         await journal.emit(ctx.session, f"planning.plan.{event}", p.id, data, ctx.unit_path)
@@ -117,6 +119,8 @@ async def submit(ctx: Ctx, *, comment: str, holders: HoldersLookup | None = None
     targets = (await ctx.session.execute(select(func.count()).where(PlanTarget.plan_id == p.id))).scalar_one()
     if not targets:
         raise Invalid("Add at least one quantified target before submitting.", field="targets")
+    if p.kind == "monthly":
+        await _require_owners(ctx)
     before = p.status
     p.status, p.submitted_by = "submitted", ctx.principal.sub
     index = 0
@@ -132,6 +136,17 @@ async def submit(ctx: Ctx, *, comment: str, holders: HoldersLookup | None = None
     await _save_version(ctx)
     await _record(ctx, "submit", from_status=before, comment=comment, grant=grant, event="submitted",
                   stage_key=ctx.flow.stages[index]["key"])
+
+
+async def _require_owners(ctx: Ctx) -> None:
+    """Monthly plans name the responsible person (责任人) of every task."""
+    tasks = (await ctx.session.execute(select(PlanTask).where(PlanTask.plan_id == ctx.plan.id)
+                                       .order_by(PlanTask.id))).scalars().all()
+    for i, task in enumerate(tasks):
+        if task.owner_id is None:
+            raise Invalid(f"Task {i + 1} '{task.title}' has no responsible person; a monthly plan names one for "
+                          "every task.", zh=f"第 {i + 1} 项任务「{task.title}」没有责任人；月度计划的每项任务都须指定责任人。",
+                          field=f"tasks.{i}.owner_id", task={"position": i + 1, "title": task.title})
 
 
 async def approve(ctx: Ctx, *, comment: str, holders: HoldersLookup | None = None) -> None:
@@ -182,14 +197,38 @@ async def return_plan(ctx: Ctx, *, comment: str) -> None:
 
 
 async def veto(ctx: Ctx, *, reason: str) -> None:
+    """否决. A veto of a plan never issued ends the plan. A veto of a revision (计划调整) ends the
+    revision only: the version in force stays in force, as it was, and the vetoed revision is kept
+    in the history with the reason."""
     p = ctx.plan
     _require_status(p, "draft", "submitted", "approved", "returned", action="veto")
     if not reason.strip():
-        raise Invalid("A veto (否决) needs a reason.", field="reason")
+        raise Invalid("A veto (否决) needs a reason.", zh="否决须说明理由。", field="reason")
     grant = ctx.principal.require("veto", ctx.unit_path, what="this plan's unit")
     before = p.status
+    if p.in_force_revision is None:
+        p.status, p.stage_index, p.pending_signers = "vetoed", None, []
+        await _record(ctx, "veto", from_status=before, comment=reason, grant=grant, event="vetoed")
+        return
+    vetoed = p.revision
     p.status, p.stage_index, p.pending_signers = "vetoed", None, []
-    await _record(ctx, "veto", from_status=before, comment=reason, grant=grant, event="vetoed")
+    await _save_version(ctx)
+    in_force = await _version(ctx, p.in_force_revision)
+    await restore(ctx.session, p, in_force.snapshot)
+    p.status, p.revision = in_force.status, in_force.revision
+    # The vetoed revision's action belongs to that revision; the event carries no targets, so
+    # nothing downstream (kpi) takes it for a change of what is in force.
+    await _record(ctx, "veto", from_status=before, comment=reason, grant=grant, event="revision_vetoed",
+                  revision=vetoed, extra={"vetoed_revision": vetoed, "in_force_revision": p.in_force_revision})
+
+
+async def _version(ctx: Ctx, revision: int) -> PlanVersion:
+    row = (await ctx.session.execute(select(PlanVersion).where(PlanVersion.plan_id == ctx.plan.id,
+                                                               PlanVersion.revision == revision))).scalar_one_or_none()
+    if row is None:  # revise() freezes the version in force before a revision starts
+        raise Conflict(f"Revision {revision} of this plan was never frozen; it cannot be restored.",
+                       zh=f"本计划第 {revision} 版没有留存快照，无法恢复。")
+    return row
 
 
 async def issue(ctx: Ctx, *, action: str, comment: str) -> None:
@@ -201,25 +240,69 @@ async def issue(ctx: Ctx, *, action: str, comment: str) -> None:
     before = p.status
     p.status = "issued" if action == "issue" else "published"
     p.issued_at = utcnow()
+    p.in_force_revision = p.revision
     await _save_version(ctx)
-    targets = (await ctx.session.execute(select(PlanTarget).where(PlanTarget.plan_id == p.id)
-                                         .order_by(PlanTarget.id))).scalars().all()
     await _record(ctx, action, from_status=before, comment=comment, grant=grant,
-                  event="issued" if p.revision == 1 else "revised",
-                  extra={"version": p.revision, "targets": [{"indicator_code": t.indicator_code, "value": t.value,
-                                                             "unit": t.unit, "aggregation": t.aggregation}
-                                                            for t in targets]})
+                  event="issued" if p.revision == 1 else "revised", extra=await _in_force_targets(ctx))
+
+
+async def _in_force_targets(ctx: Ctx) -> dict:
+    """What kpi turns into targets when a version comes into force."""
+    targets = (await ctx.session.execute(select(PlanTarget).where(PlanTarget.plan_id == ctx.plan.id)
+                                         .order_by(PlanTarget.id))).scalars().all()
+    return {"version": ctx.plan.revision, "targets": [{"indicator_code": t.indicator_code, "value": t.value,
+                                                       "unit": t.unit, "aggregation": t.aggregation}
+                                                      for t in targets]}
+
+
+async def balance(ctx: Ctx, *, target: PlanTarget, value: float, reason: str, grant: Grant) -> None:
+    """综合平衡 applied to this plan's target. A plan in force gets a new version, issued as the old one
+    was (kpi hears of the new target); a plan still in drafting or review has its working content
+    changed. Either way the history says who, why, and the value before and after."""
+    p = ctx.plan
+    if p.status in ("vetoed", "closed"):
+        raise Conflict(f"A {p.status} plan's targets are no longer balanced.",
+                       zh="该计划已否决或关闭，不能再调整其目标。", status_now=p.status)
+    before, comment = target.value, f"{target.indicator_code}: {target.value:g} → {value:g}. {reason}"
+    in_force = p.status in ("issued", "published")
+    if in_force:
+        highest = (await ctx.session.execute(select(func.max(PlanVersion.revision))
+                                             .where(PlanVersion.plan_id == p.id))).scalar_one() or 0
+        p.revision = max(highest, p.revision) + 1
+        p.in_force_revision = p.revision
+    target.value = value
+    p.updated_at = utcnow()
+    await ctx.session.flush()
+    if in_force:
+        await _save_version(ctx)
+    else:
+        row = (await ctx.session.execute(select(PlanVersion).where(PlanVersion.plan_id == p.id,
+                                                                   PlanVersion.revision == p.revision))
+               ).scalar_one_or_none()
+        if row is not None:  # a submitted revision's frozen copy follows its content
+            row.snapshot = await snapshot(ctx.session, p)
+    await _record(ctx, "balance", from_status=p.status, comment=comment, grant=grant,
+                  event="revised" if in_force else None,
+                  extra={**(await _in_force_targets(ctx)), "balanced": {"indicator_code": target.indicator_code,
+                                                                        "before": before, "after": value}})
 
 
 async def revise(ctx: Ctx, *, comment: str) -> None:
-    """计划调整: start a new revision of an issued plan; it runs the same flow again."""
+    """计划调整: start a new revision of an issued plan; it runs the same flow again while the
+    issued version stays in force."""
     p = ctx.plan
     _require_status(p, "issued", "published", action="revise")
     if not comment.strip():
-        raise Invalid("Say why the plan is being adjusted (market or policy change, say).", field="comment")
+        raise Invalid("Say why the plan is being adjusted (market or policy change, say).",
+                      zh="请在意见中说明调整原因（如市场或政策变化）。", field="comment")
     grant = ctx.principal.require("plan", ctx.unit_path, what="this plan's unit")
     before = p.status
-    p.revision += 1
+    p.in_force_revision = p.revision
+    await _save_version(ctx)  # the version in force, frozen (plans issued before versions were kept have none)
+    # after a vetoed revision the numbers go on: revision numbers are never reused
+    highest = (await ctx.session.execute(select(func.max(PlanVersion.revision))
+                                         .where(PlanVersion.plan_id == p.id))).scalar_one() or 0
+    p.revision = max(highest, p.revision) + 1
     p.status, p.stage_index, p.pending_signers, p.submitted_by = "draft", None, [], None
     await _record(ctx, "revise", from_status=before, comment=comment, grant=grant)
 

@@ -207,7 +207,7 @@ test('market_mgr drafts and submits an annual plan', async () => {
   await page.keyboard.press('Enter');
   await page.getByRole('button', { name: '添加资源需求' }).click();
   await page.getByLabel('说明').fill('市场推广费用');
-  await page.getByLabel('金额（元）').fill('350000');
+  await page.getByLabel('金额', { exact: true }).fill('350000');
   await shot(page, '04-plan-editor');
   await page.getByRole('button', { name: '保存为草稿' }).click();
   await page.waitForURL(/\/plans\/\d+$/);

@@ -173,7 +173,7 @@ async def test_actions_in_the_wrong_state_are_409_and_unknown_ones_404(company):
     assert (await company.act("gm", plan, "issue")).status_code == 409
     assert (await company.act("market_mgr", plan, "revise", "x")).status_code == 409
     assert (await company.act("market_mgr", plan, "launch")).status_code == 404
-    empty = await company.create("market_mgr", **annual("MKT", "空计划", targets=()))
+    empty = await company.create("market_mgr", **annual("MKT", "空计划", targets=(), period="2028"))
     r = await company.act("market_mgr", empty, "submit")
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "targets"
 

@@ -8,22 +8,24 @@ from tests.support import DEMO_IDS
 
 
 async def test_a_plan_links_risks_and_the_link_is_kept_in_its_history(company):
-    plan = await company.create("market_mgr", **annual("MKT", "市场部2027", linked_risks=[7, 3, 7]))
-    assert plan["linked_risks"] == [7, 3]
+    first = await company.risk_for("market_mgr", title="市场需求下滑")
+    second = await company.risk_for("market_mgr", title="竞争对手降价")
+    plan = await company.create("market_mgr", **annual("MKT", "市场部2027", linked_risks=[second, first, second]))
+    assert plan["linked_risks"] == [second, first]
     r = await company.planning.patch(f"/api/planning/plans/{plan['id']}", headers=await company.as_("market_mgr"),
-                                     json={"linked_risks": [3]})
-    assert r.status_code == 200 and r.json()["linked_risks"] == [3]
+                                     json={"linked_risks": [first]})
+    assert r.status_code == 200 and r.json()["linked_risks"] == [first]
     # a PATCH that does not mention the links leaves them alone
     r = await company.planning.patch(f"/api/planning/plans/{plan['id']}", headers=await company.as_("market_mgr"),
                                      json={"title": "市场部2027（修订）"})
-    assert r.json()["linked_risks"] == [3]
+    assert r.json()["linked_risks"] == [first]
     bad = await company.planning.patch(f"/api/planning/plans/{plan['id']}", headers=await company.as_("market_mgr"),
                                        json={"linked_risks": [0]})
     assert bad.status_code == 422
     await company.act("market_mgr", plan, "submit")
     history = (await company.planning.get(f"/api/planning/plans/{plan['id']}/history",
                                           headers=await company.as_("market_mgr"))).json()
-    assert history["versions"][-1]["snapshot"]["linked_risks"] == [3]
+    assert history["versions"][-1]["snapshot"]["linked_risks"] == [first]
 
 
 async def test_a_dispatcher_sets_a_new_owner_and_deadline_and_the_owner_reports_progress(company):

@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
 import type {
-  AdjustmentIn, DecisionIn, DecisionRead, DispatchBody, GuidanceRead,
+  AdjustmentIn, AdjustmentRead, DecisionIn, DecisionRead, DispatchBody, GuidanceRead,
   Agenda, Consolidation, HistoryRead, Page, PlanCreate, PlanRead, PlanSummary, PlanUpdate, ProgressIn, ProgressRead,
   ReportIn, ReportRead, SuggestionRead, TaskRead,
 } from './types';
@@ -152,7 +152,16 @@ export function useAddDecision(week: string) {
 export function useAddAdjustment() {
   const done = usePlanInvalidation();
   return useMutation({
-    mutationFn: (body: AdjustmentIn) => api.post<unknown>(`${P}/consolidation/adjustments`, body),
+    mutationFn: (body: AdjustmentIn) => api.post<AdjustmentRead>(`${P}/consolidation/adjustments`, body),
+    onSuccess: () => done(),
+  });
+}
+
+/** 综合平衡 applied: the child plan's target changes (plan right over the company, not the proposer). */
+export function useApplyAdjustment() {
+  const done = usePlanInvalidation();
+  return useMutation({
+    mutationFn: (id: number) => api.post<AdjustmentRead>(`${P}/consolidation/adjustments/${id}/apply`, {}),
     onSuccess: () => done(),
   });
 }

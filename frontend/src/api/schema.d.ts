@@ -1571,8 +1571,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record a balancing adjustment (综合平衡) with its reason */
+        /** Propose a balancing adjustment (综合平衡) of one child plan's target, with its reason */
         post: operations["add_adjustment_api_planning_consolidation_adjustments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/consolidation/adjustments/{adjustment_id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply a proposed adjustment: the child plan's target changes, with the reason in its history (plan right over the company; not by the proposer) */
+        post: operations["apply_adjustment_api_planning_consolidation_adjustments__adjustment_id__apply_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5320,15 +5337,32 @@ export interface components {
              * @example 2027
              */
             period: string;
+            /**
+             * Plan Id
+             * @description The child unit's plan whose target is to change; without it the adjustment is only a note
+             */
+            plan_id?: number | null;
             /** Reason */
             reason: string;
-            /** Unit Id */
+            /**
+             * Unit Id
+             * @description The unit whose consolidation this balances (the company, say)
+             */
             unit_id: number;
-            /** Value */
+            /**
+             * Value
+             * @description The new target value
+             */
             value: number;
         };
         /** AdjustmentRead */
         "planning.AdjustmentRead": {
+            /** Applied At */
+            applied_at?: string | null;
+            /** Applied By Name */
+            applied_by_name?: string | null;
+            /** Applied Revision */
+            applied_revision?: number | null;
             /** Author Name */
             author_name: string;
             /**
@@ -5340,8 +5374,24 @@ export interface components {
             id: number;
             /** Indicator Code */
             indicator_code: string;
+            /** Period */
+            period?: string | null;
+            /** Plan Id */
+            plan_id?: number | null;
+            /** Plan Title */
+            plan_title?: string | null;
+            /** Previous Value */
+            previous_value?: number | null;
             /** Reason */
             reason: string;
+            /**
+             * Status
+             * @default note
+             * @enum {string}
+             */
+            status: "proposed" | "applied" | "note";
+            /** Unit Id */
+            unit_id?: number | null;
             /** Value */
             value: number;
         };
@@ -5798,6 +5848,22 @@ export interface components {
             /** Versions */
             versions: components["schemas"]["planning.VersionRead"][];
         };
+        /**
+         * InForceRead
+         * @description The version in force while the plan shows a newer revision being worked on.
+         */
+        "planning.InForceRead": {
+            /** Issued At */
+            issued_at: string | null;
+            /** Revision */
+            revision: number;
+            /** Snapshot */
+            snapshot: {
+                [key: string]: unknown;
+            };
+            /** Status */
+            status: string;
+        };
         /** Milestone */
         "planning.Milestone": {
             /**
@@ -5927,12 +5993,19 @@ export interface components {
         /** PlanRead */
         "planning.PlanRead": {
             /**
+             * Adjustments
+             * @description Balancing adjustments (综合平衡) of this plan's targets
+             * @default []
+             */
+            adjustments: components["schemas"]["planning.AdjustmentRead"][];
+            /**
              * Allowed Actions
              * @default []
              */
             allowed_actions: string[];
             /**
              * Budget Total
+             * @description The budget lines' amounts summed, in 元
              * @default 0
              */
             budget_total: number;
@@ -5947,6 +6020,13 @@ export interface components {
             guidance: string;
             /** Id */
             id: number;
+            /** @description Set while the plan shows a revision that is not in force */
+            in_force?: components["schemas"]["planning.InForceRead"] | null;
+            /**
+             * In Force Revision
+             * @description The issued or published revision in force (None until first issued); while a newer revision is drafted, reviewed or returned, this one still applies
+             */
+            in_force_revision?: number | null;
             /**
              * Inherited Guidance
              * @default []
@@ -5972,6 +6052,11 @@ export interface components {
             parent_plan_id: number | null;
             /** Period */
             period: string;
+            /**
+             * Rejected Revisions
+             * @default []
+             */
+            rejected_revisions: components["schemas"]["planning.RejectedRevision"][];
             /**
              * Resources
              * @default []
@@ -6034,6 +6119,11 @@ export interface components {
             created_by: string;
             /** Id */
             id: number;
+            /**
+             * In Force Revision
+             * @description The issued or published revision in force (None until first issued); while a newer revision is drafted, reviewed or returned, this one still applies
+             */
+            in_force_revision?: number | null;
             /** Issued At */
             issued_at: string | null;
             /** Kind */
@@ -6158,6 +6248,30 @@ export interface components {
             /** Status */
             status: string;
         };
+        /**
+         * RejectedRevision
+         * @description A revision (计划调整) that was vetoed: it never came into force.
+         */
+        "planning.RejectedRevision": {
+            /** Actor Name */
+            actor_name: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Reason */
+            reason: string;
+            /** Revision */
+            revision: number;
+            /**
+             * Snapshot
+             * @default {}
+             */
+            snapshot: {
+                [key: string]: unknown;
+            };
+        };
         /** ReportIn */
         "planning.ReportIn": {
             /** Items */
@@ -6229,8 +6343,18 @@ export interface components {
         };
         /** ResourceIn */
         "planning.ResourceIn": {
-            /** Amount */
+            /**
+             * Amount
+             * @description Money, in amount_unit
+             */
             amount?: number | null;
+            /**
+             * Amount Unit
+             * @description 元 or 万元 (ten thousand 元): 120 万元 is 1,200,000 元
+             * @default 元
+             * @enum {string}
+             */
+            amount_unit: "元" | "万元";
             /** Description */
             description: string;
             /**
@@ -6242,14 +6366,29 @@ export interface components {
             quantity?: number | null;
             /**
              * Unit
+             * @description The quantity's unit (人, 台 …); money goes in amount
              * @default
              */
             unit: string;
         };
         /** ResourceRead */
         "planning.ResourceRead": {
-            /** Amount */
+            /**
+             * Amount
+             * @description Money, in amount_unit, as entered
+             */
             amount: number | null;
+            /**
+             * Amount Unit
+             * @default 元
+             * @enum {string}
+             */
+            amount_unit: "元" | "万元";
+            /**
+             * Amount Yuan
+             * @description The same amount in 元
+             */
+            amount_yuan?: number | null;
             /** Description */
             description: string;
             /** Id */
@@ -6453,6 +6592,11 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Reason
+             * @description Why a vetoed revision was vetoed
+             */
+            reason?: string | null;
             /** Revision */
             revision: number;
             /** Snapshot */
@@ -11755,7 +11899,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["planning.AdjustmentRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                };
+            };
+        };
+    };
+    apply_adjustment_api_planning_consolidation_adjustments__adjustment_id__apply_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                adjustment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.AdjustmentRead"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */

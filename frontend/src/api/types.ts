@@ -49,6 +49,11 @@ export type ReportRead = S['planning.ReportRead'];
 export type DecisionRead = S['planning.DecisionRead'];
 export type DecisionIn = S['planning.DecisionIn'];
 export type AdjustmentIn = S['planning.AdjustmentIn'];
+export type AdjustmentRead = S['planning.AdjustmentRead'];
+export type InForceRead = S['planning.InForceRead'];
+export type RejectedRevision = S['planning.RejectedRevision'];
+export type ResourceRead = S['planning.ResourceRead'];
+export type MoneyUnit = ResourceIn['amount_unit'];
 export type TaskStatus = ReportItem['status'];
 export type ResourceKind = ResourceIn['kind'];
 

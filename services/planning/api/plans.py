@@ -6,6 +6,7 @@ from datetime import date
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, paginate, set_etag
 from services.common.db import Session
@@ -14,11 +15,14 @@ from services.common.security import CurrentPrincipal
 from services.planning import plans as P
 from services.planning import workflow as W
 from services.planning.api.deps import PlanCtx, holders_lookup
-from services.planning.decomposition import ChildTargets, compare
-from services.planning.models import (GuidanceNote, OrgUnit, Plan, PlanAction, PlanVersion, StageSignature,
+from services.common.periods import period as parse_period
+from services.planning.decomposition import ChildTargets, compare, outermost
+from services.planning.reach import check_reach
+from services.planning.api.consolidation import adjustment_reads
+from services.planning.models import (BalancingAdjustment, GuidanceNote, OrgUnit, Plan, PlanAction, PlanVersion, StageSignature,
                                       Suggestion)
 from services.planning.schemas import (ActionBody, ActionRead, DecompositionRead, GuidanceRead, HistoryRead,
-                                       PlanCreate, PlanRead, PlanSummary, PlanUpdate, SuggestionAnswer,
+                                       InForceRead, PlanCreate, in_yuan, RejectedRevision, PlanRead, PlanSummary, PlanUpdate, SuggestionAnswer,
                                        SuggestionRead, TaskRead, VersionRead)
 from services.common.db import utcnow
 
@@ -60,13 +64,35 @@ async def read_plan(ctx: W.Ctx, response: Response | None = None) -> PlanRead:
                                                              Suggestion.status == "open"))).scalars().all()
     if response is not None:
         set_etag(response, plan_etag(plan))
+    versions = {v.revision: v for v in (await session.execute(
+        select(PlanVersion).where(PlanVersion.plan_id == plan.id))).scalars()}
+    in_force = None
+    if plan.in_force_revision is not None and plan.in_force_revision != plan.revision \
+            and plan.in_force_revision in versions:
+        v = versions[plan.in_force_revision]
+        in_force = InForceRead(revision=v.revision, status=v.status, snapshot=v.snapshot, issued_at=plan.issued_at)
+    rejected = [RejectedRevision(revision=a.revision, reason=a.comment, actor_name=a.actor_name, at=a.at,
+                                 snapshot=versions[a.revision].snapshot if a.revision in versions else {})
+                for a in await vetoed_revisions(session, plan)]
     return PlanRead(
         **PlanSummary.model_validate(plan).model_dump(), guidance=plan.guidance, risk_notes=plan.risk_notes,
         linked_risks=list(plan.linked_risks or []),
         inherited_guidance=await inherited_guidance(session, plan),
         targets=targets, tasks=task_reads, resources=resources,
-        budget_total=sum(r.amount or 0 for r in resources if r.kind == "budget"),
-        stages=W.stage_views(ctx, signatures), open_suggestions=len(open_s), allowed_actions=W.allowed_actions(ctx))
+        budget_total=sum(in_yuan(r.amount, r.amount_unit) or 0 for r in resources if r.kind == "budget"),
+        stages=W.stage_views(ctx, signatures), open_suggestions=len(open_s), allowed_actions=W.allowed_actions(ctx),
+        in_force=in_force, rejected_revisions=rejected,
+        adjustments=await adjustment_reads(session, BalancingAdjustment.plan_id == plan.id))
+
+
+async def vetoed_revisions(session, plan: Plan) -> list[PlanAction]:
+    """The vetoes that ended a revision (not the plan): the revision differs from the one in force."""
+    if plan.in_force_revision is None:
+        return []
+    rows = (await session.execute(select(PlanAction).where(PlanAction.plan_id == plan.id,
+                                                           PlanAction.action == "veto")
+                                  .order_by(PlanAction.id))).scalars().all()
+    return [a for a in rows if a.revision != plan.in_force_revision]
 
 
 @router.post("/plans", response_model=PlanRead, status_code=201, summary="Draft a plan for a unit and period")
@@ -79,11 +105,25 @@ async def create_plan(body: PlanCreate, session: Session, principal: CurrentPrin
     if body.parent_plan_id is not None:
         await P.check_parent(session, units, parent_id=body.parent_plan_id, period_text=body.period, unit_path=path)
     flow = await W.load_flow(session, kind)
+    await check_reach(request=request, principal=principal, units=units, plan_unit_id=body.unit_id,
+                      tasks=body.tasks, linked_risks=body.linked_risks)
+    unit_name = units.by_id[body.unit_id].name
+    existing = await P.live_plan(session, body.unit_id, body.period)
+    if existing is not None:
+        raise P.second_live_plan(existing, unit_name)
     plan = Plan(unit_id=body.unit_id, period=body.period, kind=kind, title=body.title,
                 parent_plan_id=body.parent_plan_id, guidance=body.guidance, risk_notes=body.risk_notes,
                 linked_risks=body.linked_risks, status="draft", created_by=principal.sub, pending_signers=[])
     session.add(plan)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError:
+        # Someone drafted the same unit's plan for the period at the same moment (the unique index).
+        await session.rollback()
+        existing = await P.live_plan(session, body.unit_id, body.period)
+        if existing is None:
+            raise
+        raise P.second_live_plan(existing, unit_name) from None
     await P.replace_content(session, plan, targets=body.targets, tasks=body.tasks, resources=body.resources)
     ctx = W.Ctx(session=session, principal=principal, plan=plan, units=units, flow=flow, request=request)
     session.add(PlanAction(plan_id=plan.id, revision=1, action="create", actor=principal.sub,
@@ -150,6 +190,12 @@ async def update_plan(ctx: PlanCtx, body: PlanUpdate, request: Request, response
     check_if_match(request, plan_etag(ctx.plan))
     grant = ctx.principal.require("plan", ctx.unit_path, what="this plan's unit")
     P.require_editable(ctx.plan)
+    _, known_tasks, _ = await P.content(ctx.session, ctx.plan.id)
+    await check_reach(request=request, principal=ctx.principal, units=ctx.units, plan_unit_id=ctx.plan.unit_id,
+                      tasks=body.tasks, linked_risks=body.linked_risks,
+                      known_tasks=[(t.unit_id or ctx.plan.unit_id, t.owner_id) for t in known_tasks]
+                      + [(t.unit_id, None) for t in known_tasks if t.unit_id is not None],
+                      known_risks=ctx.plan.linked_risks or [])
     before = await P.snapshot(ctx.session, ctx.plan)
     changes = body.model_dump(exclude_unset=True, exclude_none=True, exclude={"targets", "tasks", "resources"})
     for k, v in changes.items():
@@ -205,8 +251,10 @@ async def history(ctx: PlanCtx, from_revision: int | None = Query(None, alias="f
     b = by_rev.get(to_revision) if to_revision else current
     if (from_revision and from_revision not in by_rev) or (to_revision and to_revision not in by_rev):
         raise Invalid("There is no such revision of this plan.", field="from" if from_revision not in by_rev else "to")
+    reasons = {a.revision: a.comment for a in actions if a.action == "veto"}
     return HistoryRead(actions=[ActionRead.model_validate(x) for x in actions],
-                       versions=[VersionRead.model_validate(v) for v in versions],
+                       versions=[VersionRead.model_validate(v).model_copy(update={
+                           "reason": reasons.get(v.revision) if v.status == "vetoed" else None}) for v in versions],
                        diff=P.diff(a, b) if a is not None else [])
 
 
@@ -241,8 +289,11 @@ async def decomposition(ctx: PlanCtx):
     reference = {t.indicator_code: (t.value, t.aggregation) for t in targets}
     children = (await s.execute(select(Plan).where(Plan.parent_plan_id == ctx.plan.id,
                                                    Plan.status != "vetoed").order_by(Plan.id))).scalars().all()
+    keep = outermost({ch.id: (ch.unit_id, parse_period(ch.period)) for ch in children})
     by_period, by_unit = [], []
     for ch in children:
+        if ch.id not in keep:
+            continue
         ch_targets, _, _ = await P.content(s, ch.id)
         entry = ChildTargets(label=f"{ctx.units.by_id[ch.unit_id].name if ch.unit_id in ctx.units.by_id else ch.unit_id}"
                                    f" {ch.period}", plan_id=ch.id,

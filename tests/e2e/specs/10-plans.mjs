@@ -1,5 +1,6 @@
-// Plans: linked risks in the editor and on the plan; task dispatch (调度) and the owner's progress updates.
-export default function ({ test, session, shot, expect, base, dialogButton }) {
+// Plans: linked risks in the editor and on the plan; task dispatch (调度) and the owner's progress updates;
+// a vetoed adjustment (计划调整) leaves the issued plan in force.
+export default function ({ test, session, shot, expect, base, dialogButton, popconfirmButton }) {
   const TITLE = '市场部2028年度运营计划（风险关联）';
   const TASK = '工商户开发专项行动';
 
@@ -102,5 +103,107 @@ export default function ({ test, session, shot, expect, base, dialogButton }) {
     await page.getByText('已走访餐饮用户22家，签约8家').waitFor();
     await shot(page, '36-plan-tasks-with-progress');
     await s.close();
+  });
+
+  const SZ_PLAN = '苏州分公司2026年度运营计划';
+  const VETO = '调整依据不足，维持年初下达的目标';
+  let szUrl;
+
+  test('plans-revision: branch_gm adjusts the issued plan and submits the revision, with the issued version in force', async () => {
+    const s = await session('branch_gm');
+    const { page } = s;
+    await page.goto(`${base()}/plans`);
+    await page.getByRole('link', { name: SZ_PLAN }).first().click();
+    await page.waitForURL(/\/plans\/\d+$/);
+    szUrl = page.url();
+    await page.locator('[data-action="revise"]').click();
+    // the reason is required, as the server requires it
+    await (await dialogButton(page, /调\s*整/)).click();
+    await page.getByRole('dialog').getByText('请填写内容').waitFor();
+    await page.getByRole('dialog').getByLabel('意见（调整原因）').fill('苏州工业用户外迁，下调销售目标');
+    await shot(page, '37-plan-revise-dialog');
+    await (await dialogButton(page, /调\s*整/)).click();
+    await page.getByText('草稿', { exact: true }).first().waitFor();
+    await page.getByRole('link', { name: /编\s*辑/ }).click();
+    await page.waitForURL(/\/edit$/);
+    await page.getByLabel('目标值').first().fill('20000');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await page.waitForURL(/\/plans\/\d+$/);
+    await page.locator('[data-action="submit"]').click();
+    await (await dialogButton(page, /提\s*交/)).click();
+    await page.getByText('已提交', { exact: true }).first().waitFor();
+    const inForce = page.getByTestId('in-force');
+    await inForce.getByText('现行有效的是第 1 版（已下达）').waitFor();
+    await inForce.getByText(/22,000/).waitFor();
+    await shot(page, '38-plan-revision-submitted-in-force');
+    await s.close();
+  });
+
+  test('plans-revision: gm vetoes the adjustment and the plan stays issued with its issued targets', async () => {
+    const s = await session('gm');
+    const { page } = s;
+    await page.goto(szUrl);
+    await page.locator('[data-action="veto"]').click();
+    await page.getByRole('dialog').getByLabel('理由').fill(VETO);
+    await (await dialogButton(page, /否\s*决/)).click();
+    await page.getByText('已下达', { exact: true }).first().waitFor();
+    await s.close();
+
+    const owner = await session('branch_gm');
+    const p = owner.page;
+    await p.goto(szUrl);
+    await p.getByText('已下达', { exact: true }).first().waitFor();
+    await p.getByTestId('in-force-revision').getByText('现行版本：第 1 版').waitFor();
+    const sales = p.locator('tr').filter({ hasText: '销售额' }).first();
+    await sales.getByText('22,000').waitFor();
+    const rejected = p.getByTestId('rejected-revisions');
+    await rejected.getByText('第 2 版 · 已否决').waitFor();
+    await rejected.getByTestId('veto-reason').getByText(VETO, { exact: false }).waitFor();
+    await rejected.getByText(/20,000/).waitFor();
+    expect(await p.getByTestId('in-force').count() === 0, 'an in-force notice is still shown after the veto');
+    expect(await p.locator('[data-action="revise"]').count() === 1, 'revise is not offered again after the veto');
+    await rejected.scrollIntoViewIfNeeded();
+    await shot(p, '39-plan-vetoed-revision-issued-in-force');
+    await owner.close();
+  });
+
+  test('plans-balancing: ops_director proposes a balancing adjustment of 苏州分公司\'s target, gm applies it, the plan shows it', async () => {
+    const REASON = '公司销售目标缺口，由苏州分公司承担1000万元';
+    const s = await session('ops_director');
+    const { page } = s;
+    await page.goto(`${base()}/plans/consolidation?unit_id=1&period=2026`);
+    await page.getByText('下级汇总占上级目标的比例').waitFor();
+    await page.locator('.ant-select').filter({ hasText: '下级计划' }).click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '苏州分公司' }).first().click();
+    await page.locator('.ant-select').filter({ hasText: '指标编码' }).click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'sales' }).first().click();
+    await page.getByPlaceholder('目标值').fill('23000');
+    await page.getByPlaceholder('理由').fill(REASON);
+    await page.getByRole('button', { name: '添加调整' }).click();
+    await page.getByText('平衡调整已记录').waitFor();
+    const row = page.locator('tr').filter({ hasText: REASON });
+    await row.getByText('待批准').waitFor();
+    await row.getByText('22,000 → 23,000').waitFor();
+    // the proposer does not apply it: only a holder of the plan right over the company, someone else
+    await s.close();
+
+    const g = await session('gm');
+    await g.page.goto(`${base()}/plans/consolidation?unit_id=1&period=2026`);
+    const gmRow = g.page.locator('tr').filter({ hasText: REASON });
+    await gmRow.getByRole('button', { name: '批准生效' }).click();
+    await (await popconfirmButton(g.page, /确\s*定|OK/)).click();
+    await g.page.getByText('平衡调整已生效').waitFor();
+    await gmRow.getByText('已生效').waitFor();
+    await gmRow.scrollIntoViewIfNeeded();
+    await shot(g.page, '40-consolidation-adjustment-applied');
+    await gmRow.getByRole('link', { name: SZ_PLAN }).click();
+    await g.page.waitForURL(/\/plans\/\d+$/);
+    await g.page.locator('tr').filter({ hasText: '销售额' }).first().getByText('23,000').waitFor();
+    const onPlan = g.page.getByTestId('plan-adjustments');
+    await onPlan.getByText(REASON).waitFor();
+    await onPlan.getByText('已生效').waitFor();
+    await onPlan.scrollIntoViewIfNeeded();
+    await shot(g.page, '41-plan-with-applied-adjustment');
+    await g.close();
   });
 }

@@ -63,4 +63,18 @@ describe('ActionBar', () => {
     expect(url).toBe('/api/planning/plans/41/veto');
     expect(JSON.parse(String(init.body))).toEqual({ comment: '预算超出公司总体安排', reason: '预算超出公司总体安排' });
   });
+
+  it('asks for the 意见 of an adjustment (revise) as required, never as optional', async () => {
+    const fetchMock = vi.fn();
+    vi.stubGlobal('fetch', fetchMock);
+    const { container } = renderBar(['revise']);
+    fireEvent.click(container.querySelector('[data-action="revise"]') as HTMLElement);
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog.textContent).toContain('意见（调整原因）');
+    expect(dialog.textContent).not.toContain('可选');
+    const ok = [...dialog.querySelectorAll('button')].find((b) => b.className.includes('ant-btn-primary')) as HTMLElement;
+    fireEvent.click(ok);
+    expect(await screen.findByText('请填写内容', undefined, { timeout: 10_000 })).toBeTruthy();
+    expect(fetchMock).not.toHaveBeenCalled();
+  }, 20_000);
 });

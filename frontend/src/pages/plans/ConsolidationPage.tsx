@@ -13,6 +13,8 @@ import { useUnitTree } from '../../api/org';
 import { useT } from '../../i18n';
 import { ExportButton } from './ExportButton';
 import { PERIOD_RE } from './PlanListPage';
+import { AdjustmentsTable } from './PlanVersions';
+import { canOver } from '../../app/grants';
 
 const num = (v: number | null) => (v === null ? '—' : v.toLocaleString('zh-CN', { maximumFractionDigits: 2 }));
 
@@ -34,7 +36,15 @@ export default function ConsolidationPage() {
   const { access } = useSession();
   const addAdjustment = useAddAdjustment();
   const feedback = useApiFeedback();
-  const [adjForm] = Form.useForm<{ indicator_code: string; value: number; reason: string }>();
+  const [adjForm] = Form.useForm<{ plan_id?: number; indicator_code: string; value: number; reason: string }>();
+  // the child plans that contribute to a line: an adjustment names one of them and one of its targets
+  const childPlans = useMemo(() => {
+    const seen = new Map<number, string>();
+    lines.forEach((l) => l.contributors.forEach((c) => { if (c.plan_id !== null && c.plan_id !== undefined) seen.set(c.plan_id, c.label); }));
+    return [...seen].map(([value, label]) => ({ value, label }));
+  }, [lines]);
+  const { me } = useSession();
+  const isCompanyPlanner = tree.data?.some((root) => canOver(me?.grants, 'plan', root.path)) ?? false;
   const label = useIndicatorLabel();
   const option = useMemo(() => consolidationOption(lines.map((l) => ({ ...l, indicator_code: label(l.indicator_code) })), { series: t('plans.ratioSeries') }), [lines, t, label]);
   return (
@@ -88,6 +98,9 @@ export default function ConsolidationPage() {
                           feedback.ok(t('plans.adjustmentAdded'));
                         } catch (err) { feedback.fail(err, adjForm); }
                       }}>
+                        <Form.Item name="plan_id" rules={[{ required: true, message: t('plans.planRequired') }]}>
+                          <Select style={{ width: 180 }} placeholder={t('plans.childPlan')} options={childPlans} />
+                        </Form.Item>
                         <Form.Item name="indicator_code" rules={[{ required: true, message: t('plans.indicatorRequired') }]}>
                           <Select style={{ width: 180 }} placeholder={t('plans.indicator')} options={lines.map((l) => ({ value: l.indicator_code, label: l.indicator_code }))} />
                         </Form.Item>
@@ -96,12 +109,7 @@ export default function ConsolidationPage() {
                         <Button htmlType="submit" loading={addAdjustment.isPending}>{t('plans.addAdjustment')}</Button>
                       </Form>
                     )}
-                    <Table size="small" rowKey="id" pagination={false} dataSource={data.data.adjustments} columns={[
-                      { title: t('plans.indicator'), dataIndex: 'indicator_code', render: (c: string) => <IndicatorName code={c} /> },
-                      { title: t('plans.value'), dataIndex: 'value', align: 'right' },
-                      { title: t('plans.reason'), dataIndex: 'reason' },
-                      { title: t('plans.author'), dataIndex: 'author_name' },
-                    ]} />
+                    <AdjustmentsTable items={data.data.adjustments} canApply={isCompanyPlanner} showPlan />
                   </Card>
                 )}
               </Col>

@@ -20,6 +20,9 @@ import { LinkedRisksCard } from './LinkedRisks';
 import { TaskTable } from './TaskTable';
 import { describeRequirement } from './planActions';
 import { useUsers } from '../../api/org';
+import { moneyText } from './money';
+import { AdjustmentsTable, InForceCard, RejectedRevisionsCard } from './PlanVersions';
+import type { ResourceRead } from '../../api/types';
 
 const money = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toLocaleString('zh-CN', { maximumFractionDigits: 2 }));
 
@@ -197,6 +200,7 @@ export default function PlanDetailPage() {
                   <Tag>{p.period}</Tag>
                   <Tag>{units.get(p.unit_id)?.name ?? p.unit_id}</Tag>
                   <Tag>{t('plans.revisionN', { n: p.revision })}</Tag>
+                  {p.in_force_revision !== null && p.in_force_revision !== undefined && <Tag color="green" data-testid="in-force-revision">{t('plans.inForceRevision', { n: p.in_force_revision })}</Tag>}
                   {(p.open_suggestions ?? 0) > 0 && <Tag color="gold">{t('plans.openSuggestions', { n: p.open_suggestions ?? 0 })}</Tag>}
                   {p.parent_plan_id && <Link to={`/plans/${p.parent_plan_id}`}>{t('plans.parentPlan')}</Link>}
                 </Space>
@@ -213,6 +217,7 @@ export default function PlanDetailPage() {
               </Space>
             </Space>
           </Card>
+          <InForceCard plan={p} />
           <Tabs items={[
             {
               key: 'overview', label: t('plans.tabOverview'), children: (
@@ -227,15 +232,21 @@ export default function PlanDetailPage() {
                         { title: t('plans.note'), dataIndex: 'note', ellipsis: true },
                       ]} />
                     </Card>
-                    <Card size="small" title={t('plans.resources')} style={{ marginTop: 12 }} extra={<span>{t('plans.budgetTotal')}: <strong data-testid="budget-total">¥{money(p.budget_total ?? 0)}</strong></span>}>
+                    <Card size="small" title={t('plans.resources')} style={{ marginTop: 12 }} extra={<span>{t('plans.budgetTotal')}: <strong data-testid="budget-total">{moneyText(p.budget_total ?? 0, '元', t)}</strong></span>}>
                       <Table size="small" rowKey="id" pagination={false} dataSource={p.resources ?? []} locale={{ emptyText: t('plans.noResources') }} columns={[
                         { title: t('plans.resourceKind.label'), dataIndex: 'kind', width: 90, render: (k: string) => t(`plans.resourceKind.${k}`) },
                         { title: t('plans.description'), dataIndex: 'description' },
                         { title: t('plans.quantity'), dataIndex: 'quantity', align: 'right', width: 90, render: money },
                         { title: t('plans.unitOfMeasure'), dataIndex: 'unit', width: 80 },
-                        { title: t('plans.amount'), dataIndex: 'amount', align: 'right', width: 120, render: money },
+                        { title: t('plans.amount'), dataIndex: 'amount', align: 'right', width: 140, render: (v: number | null, r: ResourceRead) => <span data-testid="resource-amount">{moneyText(v, r.amount_unit, t)}</span> },
                       ]} />
                     </Card>
+                    {(p.adjustments ?? []).length > 0 && (
+                      <Card size="small" title={t('plans.adjustments')} style={{ marginTop: 12 }} data-testid="plan-adjustments">
+                        <AdjustmentsTable items={p.adjustments ?? []} canApply={false} showPlan={false} />
+                      </Card>
+                    )}
+                    <RejectedRevisionsCard plan={p} />
                   </Col>
                   <Col xs={24} lg={8}>
                     <Card size="small" title={t('plans.guidance')}>

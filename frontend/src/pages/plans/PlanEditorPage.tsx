@@ -6,18 +6,19 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useCreatePlan, usePlan, usePlans, useUpdatePlan } from '../../api/planning';
 import { useUsers } from '../../api/org';
 import { useIndicators } from '../../api/kpi';
-import type { PlanCreate, PlanRead, ResourceKind } from '../../api/types';
+import type { MoneyUnit, PlanCreate, PlanRead, ResourceKind } from '../../api/types';
 import { QueryState, UnitSelect } from '../../components/common';
 import { useApiFeedback } from '../../app/feedback';
 import { useSession } from '../../app/session';
 import { useT } from '../../i18n';
 import { PERIOD_RE } from './PlanListPage';
 import { RiskPicker } from './LinkedRisks';
+import { MONEY_UNITS } from './money';
 
 type MilestoneV = { title: string; due?: Dayjs | null; done?: boolean };
-type TaskV = { title: string; measures?: string; owner_id?: number | null; owner_name?: string; start?: Dayjs | null; due?: Dayjs | null; milestones?: MilestoneV[] };
+type TaskV = { title: string; measures?: string; owner_id?: number | null; owner_name?: string; unit_id?: number | null; start?: Dayjs | null; due?: Dayjs | null; milestones?: MilestoneV[] };
 type TargetV = { indicator_code: string; value: number; unit?: string; aggregation?: 'sum' | 'avg'; note?: string };
-type ResourceV = { kind: ResourceKind; description: string; quantity?: number | null; unit?: string; amount?: number | null };
+type ResourceV = { kind: ResourceKind; description: string; quantity?: number | null; unit?: string; amount?: number | null; amount_unit?: MoneyUnit };
 export type EditorValues = {
   unit_id: number; period: string; title: string; parent_plan_id?: number | null; guidance?: string; risk_notes?: string;
   targets?: TargetV[]; tasks?: TaskV[]; resources?: ResourceV[]; linked_risks?: number[];
@@ -37,10 +38,10 @@ export function toPlanBody(v: EditorValues): PlanCreate {
     targets: (v.targets ?? []).map((x) => ({ indicator_code: x.indicator_code.trim(), value: x.value, unit: x.unit ?? '', aggregation: x.aggregation ?? 'sum', note: x.note ?? '' })),
     tasks: (v.tasks ?? []).map((x) => ({
       title: x.title.trim(), measures: x.measures ?? '', owner_id: x.owner_id ?? null, owner_name: x.owner_name ?? '',
-      start: day(x.start), due: day(x.due),
+      unit_id: x.unit_id ?? null, start: day(x.start), due: day(x.due),
       milestones: (x.milestones ?? []).map((m) => ({ title: m.title.trim(), due: day(m.due) ?? '', done: m.done ?? false })),
     })),
-    resources: (v.resources ?? []).map((x) => ({ kind: x.kind, description: x.description, quantity: x.quantity ?? null, unit: x.unit ?? '', amount: x.amount ?? null })),
+    resources: (v.resources ?? []).map((x) => ({ kind: x.kind, description: x.description, quantity: x.quantity ?? null, unit: x.unit ?? '', amount: x.amount ?? null, amount_unit: x.amount_unit ?? '元' })),
     linked_risks: v.linked_risks ?? [],
   };
 }
@@ -51,10 +52,10 @@ function fromPlan(p: PlanRead): EditorValues {
     unit_id: p.unit_id, period: p.period, title: p.title, parent_plan_id: p.parent_plan_id, guidance: p.guidance, risk_notes: p.risk_notes,
     targets: (p.targets ?? []).map((x) => ({ indicator_code: x.indicator_code, value: x.value, unit: x.unit, aggregation: x.aggregation as 'sum' | 'avg', note: x.note })),
     tasks: (p.tasks ?? []).map((x) => ({
-      title: x.title, measures: x.measures, owner_id: x.owner_id, owner_name: x.owner_name, start: d(x.start), due: d(x.due),
+      title: x.title, measures: x.measures, owner_id: x.owner_id, owner_name: x.owner_name, unit_id: x.unit_id, start: d(x.start), due: d(x.due),
       milestones: (x.milestones as { title: string; due: string; done?: boolean }[]).map((m) => ({ title: m.title, due: d(m.due), done: m.done })),
     })),
-    resources: (p.resources ?? []).map((x) => ({ kind: x.kind as ResourceKind, description: x.description, quantity: x.quantity, unit: x.unit, amount: x.amount })),
+    resources: (p.resources ?? []).map((x) => ({ kind: x.kind as ResourceKind, description: x.description, quantity: x.quantity, unit: x.unit, amount: x.amount, amount_unit: x.amount_unit })),
     linked_risks: p.linked_risks ?? [],
   };
 }
@@ -249,11 +250,17 @@ export default function PlanEditorPage() {
                   <Form.Item name={[f.name, 'description']} label={t('plans.description')} rules={[{ required: true, whitespace: true, message: t('plans.descriptionRequired') }]}><Input style={{ width: 240 }} /></Form.Item>
                   <Form.Item name={[f.name, 'quantity']} label={t('plans.quantity')}><InputNumber min={0} style={{ width: 100 }} /></Form.Item>
                   <Form.Item name={[f.name, 'unit']} label={t('plans.unitOfMeasure')}><Input style={{ width: 80 }} /></Form.Item>
-                  <Form.Item name={[f.name, 'amount']} label={t('plans.amount')}><InputNumber min={0} style={{ width: 140 }} /></Form.Item>
+                  <Form.Item name={[f.name, 'amount']} label={t('plans.amount')}>
+                    <InputNumber min={0} style={{ width: 200 }} addonAfter={
+                      <Form.Item name={[f.name, 'amount_unit']} noStyle initialValue="元">
+                        <Select aria-label={t('plans.amountUnit')} style={{ width: 76 }} options={MONEY_UNITS.map((u) => ({ value: u, label: t(`plans.moneyUnit.${u === '元' ? 'yuan' : 'wan'}`) }))} />
+                      </Form.Item>
+                    } />
+                  </Form.Item>
                   <Form.Item label=" "><Button aria-label={t('common.remove')} icon={<DeleteOutlined />} onClick={() => remove(f.name)} /></Form.Item>
                 </Space>
               ))}
-              <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ kind: 'budget' })}>{t('plans.addResource')}</Button>
+              <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ kind: 'budget', amount_unit: '元' })}>{t('plans.addResource')}</Button>
             </>
           )}
         </Form.List>

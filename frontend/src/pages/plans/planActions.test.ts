@@ -1,4 +1,4 @@
-import { actionBody, describeRequirement, orderedActions } from './planActions';
+import { actionBody, describeRequirement, NEEDS_TEXT, orderedActions } from './planActions';
 import { isoWeek, WEEK_RE } from './week';
 
 describe('plan actions', () => {
@@ -10,6 +10,12 @@ describe('plan actions', () => {
   it('sends the reason for veto and return', () => {
     expect(actionBody('veto', 'no budget')).toEqual({ comment: 'no budget', reason: 'no budget' });
     expect(actionBody('approve', 'ok')).toEqual({ comment: 'ok' });
+  });
+
+  it('asks for the reason of an adjustment (revise), which the server requires as its comment', () => {
+    expect(NEEDS_TEXT.revise).toBe('text');
+    expect(actionBody('revise', '原材料涨价')).toEqual({ comment: '原材料涨价' });
+    expect(NEEDS_TEXT.approve).toBeUndefined();
   });
 });
 

@@ -1,8 +1,9 @@
 import type { PlanAction } from '../../api/planning';
 
 const ORDER: PlanAction[] = ['submit', 'approve', 'issue', 'publish', 'return', 'veto', 'revise', 'suggest', 'guide'];
-/** Actions whose text is required: a reason (veto, return) or the content itself (suggest, guide). */
-export const NEEDS_TEXT: Partial<Record<PlanAction, 'reason' | 'text'>> = { veto: 'reason', return: 'reason', suggest: 'text', guide: 'text' };
+/** Actions whose text is required: a reason (veto, return), why a plan is adjusted (revise: the
+ * server requires its 意见), or the content itself (suggest, guide). */
+export const NEEDS_TEXT: Partial<Record<PlanAction, 'reason' | 'text'>> = { veto: 'reason', return: 'reason', revise: 'text', suggest: 'text', guide: 'text' };
 
 /** Buttons for exactly the plan's allowed_actions, in a stable order; unknown names are dropped. */
 export function orderedActions(allowed: string[] | undefined): PlanAction[] {
