@@ -11902,13 +11902,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.AdjustmentRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
