@@ -134,8 +134,10 @@ def use_test_keys(app) -> None:
     app.state.jwks = JwksCache.static(KeySet.of(TEST_KEY))
 
 
+# Test modules build their tokens when they are imported; a whole run on a busy machine can take
+# longer than a real access token lives (15 min), so test tokens live for the run.
 def make_token(*grants: Grant | tuple, sub: str = "900", name: str = "Tester", key: SigningKey = TEST_KEY,
-               lifetime: int = 900, **claims: Any) -> str:
+               lifetime: int = 6 * 3600, **claims: Any) -> str:
     now = int(time.time())
     gs = [g if isinstance(g, Grant) else Grant(*g) for g in grants]
     body = {"iss": ISSUER, "aud": AUDIENCE, "sub": sub, "name": name, "typ": "access", "iat": now, "nbf": now,

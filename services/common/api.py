@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import Path, Query, Request, Response
 from pydantic import AfterValidator, BaseModel, Field
+from pydantic_core import PydanticCustomError
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,17 +40,23 @@ def decode_cursor(cursor: str) -> int:
 
 
 def period_text(value: str) -> str:
-    """A period field's validator: the notation checked (``2026-13`` is refused, naming the month)
-    and written one way (surrounding spaces dropped)."""
+    """A period field's validator: the notation checked (``2026-13`` is refused, naming the month),
+    the year inside the window data may be recorded for (``periods.recordable``), and written one
+    way (surrounding spaces dropped)."""
     try:
-        return periods.period(value).text
+        return periods.recordable(value).text
+    except periods.OutsideWindow as exc:
+        # the Chinese reason rides in the error's context; the 422 handler answers with it
+        raise PydanticCustomError("period_window", str(exc), {"zh": exc.zh}) from exc
     except periods.PeriodError as exc:
         raise ValueError(str(exc)) from exc
 
 
 # How a period field is documented, so integrators see the notation in the API document rather
 # than learning it from a 422. The pattern is documentation only: period_text() decides.
-PERIOD_DOC: dict[str, Any] = {"description": "A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15",
+PERIOD_DOC: dict[str, Any] = {"description": "A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15; "
+                                              "data is recorded for years near today (by default 10 back to 2 "
+                                              "ahead; further is refused with 422)",
                               "examples": ["2026-Q1"], "json_schema_extra": {"pattern": periods.PATTERN}}
 # A period in a request body.
 PeriodText = Annotated[str, AfterValidator(period_text), Field(**PERIOD_DOC)]

@@ -18,6 +18,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import PlainTextResponse
 from sqlalchemy import text
 
+from services.common import i18n, periods
 from services.common.anchoring import anchor_now, fetch_from_org, send_to_org
 from services.common.audit_api import audit_router
 from services.common.db import Database
@@ -130,6 +131,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     app.state.migration_heads = head_revisions(service)
     install_problem_handlers(app)
     app.add_middleware(ControlCharacterGuard)
+    app.add_middleware(_RequestContext, window=periods.Window(settings.period_years_back, settings.period_years_ahead))
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics, logger_name=f"yunguan.{service}",
                        prefix=prefix)
 
@@ -189,6 +191,24 @@ def _document_problems(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi
+
+
+class _RequestContext:
+    """While a request is handled: this service's period window (settings) and the caller's language."""
+
+    def __init__(self, app, *, window: periods.Window):
+        self.app, self.window = app, window
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        accept = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"accept-language"), None)
+        tokens = periods.window.set(self.window), i18n.language.set(i18n.preferred_language(accept))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            periods.window.reset(tokens[0])
+            i18n.language.reset(tokens[1])
 
 
 async def _every(app: FastAPI, seconds: float, job: Callable[[FastAPI], Awaitable[Any]]) -> None:

@@ -8,7 +8,18 @@ users see (:data:`FIELD_LABELS_ZH`), never the JSON names.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 ZH, EN = "zh-CN", "en"
+
+# The language of the request being handled (set by the app factory), for messages that are
+# not Problems: a batch item's or an import row's reasons.
+language: ContextVar[str] = ContextVar("language", default=EN)
+
+
+def say(en: str, zh: str | None) -> str:
+    """``en`` or ``zh``, as the caller of the current request prefers."""
+    return zh if zh and language.get() == ZH else en
 
 
 def preferred_language(accept_language: str | None) -> str:

@@ -8,8 +8,9 @@ rule), so every week has exactly one parent at each level.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from enum import Enum
 
 
@@ -38,7 +39,13 @@ PATTERN = r"^\d{4}(-(Q[1-4]|W\d{2}|\d{2}(-\d{2})?))?$"
 
 
 class PeriodError(ValueError):
-    pass
+    def __init__(self, message: str, *, zh: str | None = None):
+        super().__init__(message)
+        self.zh = zh  # the same reason in Chinese, where one was written
+
+
+class OutsideWindow(PeriodError):
+    """A well-formed period too far from today to be recorded (2451 for 2026)."""
 
 
 def _weeks_in(year: int) -> int:
@@ -226,3 +233,32 @@ def _bounds(p: Period) -> tuple[date, date]:
 def of_date(d: date, kind: PeriodKind | str) -> Period:
     """The period of ``kind`` that contains day ``d``."""
     return Period(d.isoformat()).parent(kind)
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which years a period may be recorded for: ``years_back`` before today's year to
+    ``years_ahead`` after it. Data for 2451 or 1926 is a typing error, never a plan: stored, it
+    would sit in every "latest period" and skew every series."""
+
+    years_back: int = 10
+    years_ahead: int = 2
+
+    def years(self, today: date | None = None) -> tuple[int, int]:
+        year = (today or datetime.now(timezone.utc).date()).year
+        return year - self.years_back, year + self.years_ahead
+
+
+# The window in force: each service sets its own (settings.period_years_back / _ahead) per request.
+window: ContextVar[Window] = ContextVar("period_window", default=Window())
+
+
+def recordable(value: "Period | str", *, today: date | None = None, within: Window | None = None) -> Period:
+    """Parse a period someone records data for (a measurement, target, benchmark, plan, KRI value)
+    and refuse it when it lies outside the window (:data:`window`, or ``within``)."""
+    p = period(value)
+    first, last = (within or window.get()).years(today)
+    if not first <= p.year <= last:
+        raise OutsideWindow(f"'{p.text}' is outside the periods that can be recorded: years {first} to {last}.",
+                            zh=f"{p.text} 不在可录入的期间范围内（{first} 年至 {last} 年）。")
+    return p

@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
-from services.common.i18n import EN, TITLES_ZH, ZH, preferred_language
+from services.common.i18n import EN, TITLES_ZH, ZH, field_label, preferred_language
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://yunguan.dev/problems/"
@@ -212,6 +212,17 @@ def install_problem_handlers(app: FastAPI) -> None:
         detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
         if len(errors) > 1:
             detail += f" (and {len(errors) - 1} more)"
+        # a validator that wrote its reason in Chinese too (ctx "zh", e.g. a period outside the window)
+        zh = [(e, (err.get("ctx") or {}).get("zh")) for e, err in zip(errors, exc.errors())]
+        if preferred_language(request.headers.get("accept-language")) == ZH and zh and zh[0][1]:
+            for e, text in zh:
+                e["message"] = text or e["message"]
+            label = field_label(first["field"]) if first["field"] else ""
+            detail = f"{label}：{zh[0][1]}" if label else zh[0][1]
+            if len(errors) > 1:
+                detail += f"（另有 {len(errors) - 1} 处）"
+            return problem_response(422, "validation-error", TITLES_ZH["validation-error"], detail,
+                                    instance=request.url.path, errors=errors)
         return problem_response(422, "validation-error", "Validation error", detail,
                                 instance=request.url.path, errors=errors)
 

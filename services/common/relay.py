@@ -8,6 +8,9 @@
 - Deliveries are claimed with a lease; on PostgreSQL the claim uses
   ``FOR UPDATE SKIP LOCKED``, so several replicas share the work and no delivery
   is claimed twice. On SQLite there is one relay per service (writers serialise).
+  The lease is short and renewed while its sends last: a relay that dies (``kill -9``,
+  a lost node) holds up its deliveries, and the later events of their subjects, for
+  seconds, not for a minute after it comes back.
 - Every attempt is logged (status code, latency, error).
 """
 
@@ -33,7 +36,9 @@ from services.common.subscriptions import consumers_of, matches_any
 
 log = logging.getLogger("yunguan.relay")
 
-LEASE = timedelta(seconds=60)
+# How long a claim holds without renewal: what a crashed relay's deliveries wait before another
+# round (its own after a restart, or another replica's) takes them over.
+LEASE = timedelta(seconds=10)
 
 
 class TokenSource(Protocol):
@@ -157,7 +162,15 @@ class Relay:
         claimed = await self._claim()
         if not claimed:
             return 0
-        results = await asyncio.gather(*[self._send(d, e, h) for d, e, h in claimed])
+        sent = asyncio.Event()
+        renewing = asyncio.create_task(self._renew_leases([d.id for d, _e, _h in claimed], sent))
+        try:
+            results = await asyncio.gather(*[self._send(d, e, h) for d, e, h in claimed])
+        finally:
+            # let a renewal under way finish: cancelled mid-commit, it would leave a lease this
+            # relay no longer recognises as its own, and the results would go unrecorded
+            sent.set()
+            await renewing
         Delivery, Attempt = self.t.delivery, self.t.attempt
         now = utcnow()
         async with self.db.writer() as s:
@@ -192,6 +205,30 @@ class Relay:
                                                        Delivery.next_attempt_at > now).values(next_attempt_at=now))
             await s.commit()
         return len(claimed)
+
+    async def _renew_leases(self, ids: list[int], sent: asyncio.Event) -> None:
+        """Extend this relay's leases on ``ids`` every third of a lease until ``sent`` is set."""
+        Delivery = self.t.delivery
+        while True:
+            try:
+                await asyncio.wait_for(sent.wait(), LEASE.total_seconds() / 3)
+                return
+            except asyncio.TimeoutError:
+                pass
+            try:
+                async with self.db.writer() as s:
+                    stmt = select(Delivery).where(Delivery.id.in_(ids))
+                    if self.postgres:
+                        stmt = stmt.with_for_update(skip_locked=True)
+                    lease, renewed = utcnow() + LEASE, []
+                    for row in (await s.execute(stmt)).scalars():
+                        if self._still_ours(row, self._leases.get(row.id)):
+                            row.lease_until = lease
+                            renewed.append(row.id)
+                    await s.commit()
+                self._leases.update(dict.fromkeys(renewed, lease))
+            except Exception:  # the database busy or away: the leases may run out, the results then count elsewhere
+                log.exception("renewing delivery leases failed")
 
     @staticmethod
     def _still_ours(row, lease) -> bool:

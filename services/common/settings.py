@@ -71,6 +71,10 @@ class ServiceSettings(BaseSettings):
     relay_backoff_max: float = 300.0
     relay_timeout: float = 10.0
     webhook_allow_private_targets: bool = False
+    # Periods data may be recorded for: this many years before today's year and after it
+    # (services.common.periods.recordable); a measurement for 2451 is refused with 422.
+    period_years_back: int = 10
+    period_years_ahead: int = 2
     # Each service's audit chain head is signed by org this often (seconds; 0: never).
     audit_anchor_seconds: float = 300.0
     # /metrics answers only with "Authorization: Bearer <this>" (Prometheus' bearer_token);

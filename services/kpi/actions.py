@@ -7,14 +7,54 @@ is emitted.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kpi.journal import journal
 from services.kpi.models import ImprovementAction
+
+log = logging.getLogger("yunguan.kpi")
+
+# (unit id, unit id the position sits in) → the users holding dispatch over the first in a position
+# of the second, as org's /authz/holders answers ({"id", "display_name", …})
+HoldersLookup = Callable[[int, int], Awaitable[list[dict[str, Any]]]]
+
+
+def org_holders(app) -> HoldersLookup:
+    """Ask org who holds dispatch over a unit in a position of a given unit, with the service's own
+    token (org's ``/authz/holders``, as planning asks it for countersigning)."""
+
+    async def lookup(unit_id: int, held_in_unit_id: int) -> list[dict[str, Any]]:
+        resp = await app.state.http.get(
+            f"{app.state.settings.service_url('org')}/api/org/authz/holders",
+            params={"right": "dispatch", "unit_id": unit_id, "held_in_unit_id": held_in_unit_id},
+            headers={"authorization": f"Bearer {await app.state.service_tokens.token()}"})
+        resp.raise_for_status()
+        return resp.json()
+
+    return lookup
+
+
+async def unit_head(holders: HoldersLookup | None, unit_path: str) -> tuple[int | None, str]:
+    """The head of a unit by position: who holds dispatch (调度权) over it in a position of the unit
+    itself, else of the nearest unit above (a section without a head of its own answers to its
+    department's). (None, "") when org cannot say: the follow-up still opens, to be given an owner."""
+    ids = [int(x) for x in unit_path.strip("/").split("/") if x]
+    if holders is None or not ids:
+        return None, ""
+    try:
+        for held_in in reversed(ids):
+            users = await holders(ids[-1], held_in)
+            if users:
+                return int(users[0]["id"]), str(users[0].get("display_name") or users[0].get("username") or "")
+    except Exception as exc:  # org unreachable or refusing: never lose the measurement over the owner
+        log.warning("the unit's head could not be resolved", extra={"fields": {"unit_path": unit_path,
+                                                                                 "error": repr(exc)}})
+    return None, ""
 
 
 def action_data(a: ImprovementAction, lib=None, code: str | None = None) -> dict[str, Any]:

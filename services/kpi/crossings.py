@@ -1,9 +1,11 @@
 """Threshold crossings: the level of an indicator at a unit, judged again whenever it may move.
 
-A level (normal / warning / critical) is kept per (indicator, unit) in ``kpi_threshold_state``;
-``kpi.threshold.crossed`` is emitted once per change of it, up or down. Levels are judged
-after measurements arrive (``check_thresholds``), and again after the thresholds or targets
-they depend on change (``rejudge``).
+A raised level (warning / critical) is kept per (indicator, unit, period) in
+``kpi_threshold_state`` (no row: normal); ``kpi.threshold.crossed`` is emitted once per change of it, up or
+down, naming the period. Each period is judged on its own: a late value raises its own
+period's warning, and a point for a later period never clears an earlier one's. Levels are
+judged after measurements arrive (``check_thresholds``), and again after the thresholds or
+targets they depend on change (``rejudge``).
 """
 
 from __future__ import annotations
@@ -84,16 +86,15 @@ async def check_thresholds(session: AsyncSession, touched: list[Touched], *, lib
         needed_ids |= {lib.by_code[c].id for c in lib.inputs_of(code)}
     rollups = await ag.load_rollups(session, {k[0] for k in pairs}, {k[1] for k in pairs}, needed_ids)
     targets = await ag.load_targets_many(session, {(k[0], k[1]) for k in pairs})
-    states = {(s.indicator_id, s.unit_id): s for s in (await session.execute(select(ThresholdState).where(
+    states = {(s.indicator_id, s.unit_id, s.period): s for s in (await session.execute(select(ThresholdState).where(
         ThresholdState.indicator_id.in_([lib.by_code[c].id for c in watched]),
-        ThresholdState.unit_id.in_(sorted({k[0] for k in pairs}))))).scalars()}
+        ThresholdState.unit_id.in_(sorted({k[0] for k in pairs})),
+        ThresholdState.period.in_(sorted({k[1] for k in pairs}))))).scalars()}
     values_cache: dict[tuple[int, str], dict[str, float | None]] = {}
     crossings = []
     for (unit_id, per, code), (measured_at, path) in sorted(pairs.items()):
         ind = lib.by_code[code]
-        state = states.get((ind.id, unit_id))
-        if state is not None and per < state.period:
-            continue  # a late correction of an older period does not move today's level
+        state = states.get((ind.id, unit_id, per))
         vals = values_cache.get((unit_id, per))
         if vals is None:
             vals = values_cache[(unit_id, per)] = lib.values(rollups.get((unit_id, per), {}))
@@ -111,16 +112,18 @@ async def check_thresholds(session: AsyncSession, touched: list[Touched], *, lib
         if level is None:
             continue
         old = state.level if state is not None else "normal"
-        if state is None:
-            state = ThresholdState(indicator_id=ind.id, unit_id=unit_id, level=level, period=per, value=value,
-                                   changed_at=utcnow())
-            session.add(state)
-            states[(ind.id, unit_id)] = state
-        else:
-            state.period, state.value = per, value
         if level == old:
+            if state is not None:
+                state.value = value
             continue
-        state.level, state.changed_at = level, utcnow()
+        # only raised levels are kept: a period without a row is normal (daily points write no rows)
+        if level == "normal":
+            await session.delete(state)
+        elif state is None:
+            session.add(ThresholdState(indicator_id=ind.id, unit_id=unit_id, level=level, period=per, value=value,
+                                       changed_at=utcnow()))
+        else:
+            state.level, state.value, state.changed_at = level, value, utcnow()
         data = {"indicator_code": code, "unit_id": unit_id, "unit_path": path, "period": per, "value": value,
                 "level": level, "previous_level": old,
                 "threshold": ag.crossed_threshold(ind.direction, old, level, warning, critical),
@@ -136,10 +139,11 @@ async def check_thresholds(session: AsyncSession, touched: list[Touched], *, lib
 
 async def rejudge(session: AsyncSession, *, lib: ag.Library, indicator_ids: Iterable[int], cause: str,
                   under: str | None = None) -> list[dict[str, Any]]:
-    """After thresholds or targets changed: judge the held levels again, and the units that now watch.
+    """After thresholds or targets changed: judge the raised levels again, and the latest periods.
 
-    Each held level is judged at the period it was last judged at; a unit with thresholds of
-    its own but no level yet is judged at the latest period measured under it.
+    Judged again: every period whose level is raised, and the latest period measured at each
+    unit (older periods in order stay history); a unit with thresholds of its own is judged at
+    the latest period measured under it.
     """
     ids = sorted(set(indicator_ids))
     if not ids:
@@ -150,15 +154,19 @@ async def rejudge(session: AsyncSession, *, lib: ag.Library, indicator_ids: Iter
     if under:
         stmt = stmt.where(OrgUnit.path.startswith(under, autoescape=True))
     touched: list[Touched] = [(i, u, path, per, now) for i, u, path, per in await session.execute(stmt)]
-    held = {(t[0], t[1]) for t in touched}
+    m = Measurement.__table__.c
+    for ind_id in ids:
+        inputs = [lib.by_code[c].id for c in lib.inputs_of(lib.by_id[ind_id].code)] or [ind_id]
+        latest = (select(m.unit_id, m.unit_path, func.max(m.period)).where(m.indicator_id.in_(inputs))
+                  .group_by(m.unit_id, m.unit_path))
+        if under:
+            latest = latest.where(m.unit_path.startswith(under, autoescape=True))
+        touched += [(ind_id, unit_id, path, per, now) for unit_id, path, per in await session.execute(latest)]
     rules = select(ThresholdRule.indicator_id, ThresholdRule.unit_id, ThresholdRule.unit_path) \
         .where(ThresholdRule.indicator_id.in_(ids))
     if under:
         rules = rules.where(ThresholdRule.unit_path.startswith(under, autoescape=True))
-    m = Measurement.__table__.c
     for ind_id, unit_id, path in await session.execute(rules):
-        if (ind_id, unit_id) in held:
-            continue
         inputs = [lib.by_code[c].id for c in lib.inputs_of(lib.by_id[ind_id].code)] or [ind_id]
         latest = (await session.execute(select(func.max(m.period)).where(
             m.indicator_id.in_(inputs), m.unit_path.startswith(path, autoescape=True)))).scalar()

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from services.common.db import utcnow
 from services.common.periods import Period
 from services.kpi import assessments as assessment_domain
+from services.kpi.actions import org_holders
 from services.kpi.aggregate import Library
 from services.kpi.ingest import PointIn, ingest
 from services.kpi.journal import journal
@@ -138,7 +139,8 @@ async def seed_demo(app) -> bool:
         await s.flush()
         crossings = 0
         for _, points in sorted(_points(units).items()):
-            result = await ingest(s, points, lib=lib, can_write=lambda path: True, recorded_by="demo")
+            result = await ingest(s, points, lib=lib, can_write=lambda path: True, recorded_by="demo",
+                                  holders=org_holders(app))
             crossings += len(result.crossings)
         card = Scorecard(name="部门年度考核表", unit_id=units["HDGAS"].id if "HDGAS" in units else units["MKT"].id,
                          unit_path=units["HDGAS"].path if "HDGAS" in units else units["MKT"].path,

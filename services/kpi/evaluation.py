@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.periods import Period, PeriodKind
 from services.kpi import aggregate as ag
-from services.kpi.models import Benchmark
+from services.kpi.models import Benchmark, OrgUnit
 
 
 async def benchmarks_for(session: AsyncSession, p: Period) -> dict[int, Benchmark]:
@@ -31,11 +31,51 @@ async def benchmarks_for(session: AsyncSession, p: Period) -> dict[int, Benchmar
     return out
 
 
+def _completeness(lib: ag.Library, unit, children: list, rollups: dict, periods: list[str]):
+    """Units reported / units expected per indicator, for one evaluation.
+
+    The reporters are the unit's direct children (each with its whole subtree) and the unit
+    itself (points stored at it). One is *expected* to report an indicator when it has data for
+    the period, the previous one or the same one last year; it has *reported* when it has data
+    for the period. A derived indicator counts a reporter when it reported every input it is
+    expected to report. So a half-reported month reads as "2 of 4 units", not as a collapse.
+    """
+    def n(uid: int, per: str, ind_id: int) -> int:
+        a = rollups.get((uid, per), {}).get(ind_id)
+        return a.n if a is not None else 0
+
+    def has(reporter: int, per: str, ind_id: int) -> bool:
+        if reporter != unit.id:
+            return n(reporter, per, ind_id) > 0
+        return n(unit.id, per, ind_id) - sum(n(c.id, per, ind_id) for c in children) > 0  # its own points
+
+    reporters = [(c.id, c.name) for c in children] + [(unit.id, unit.name)]
+    now = periods[0]
+
+    def of(code: str) -> dict[str, Any]:
+        inputs = [lib.by_code[c].id for c in lib.inputs_of(code) if c in lib.by_code and not lib.by_code[c].formula]
+        expected, missing = 0, []
+        for uid, name in reporters:
+            due = [i for i in inputs if any(has(uid, per, i) for per in periods)]
+            if not due:
+                continue
+            expected += 1
+            if not all(has(uid, now, i) for i in due):
+                missing.append({"unit_id": uid, "name": name})
+        return {"reported": expected - len(missing), "expected": expected, "missing": missing}
+
+    return of
+
+
 async def evaluate(session: AsyncSession, *, lib: ag.Library, unit, p: Period,
                    codes: set[str] | None = None) -> list[dict[str, Any]]:
     prev, last_year = p.previous(), p.same_period_last_year()
-    rollups = await ag.load_rollups(session, [unit.id], [p.text, prev.text, last_year.text],
+    periods = [p.text, prev.text, last_year.text]
+    children = (await session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.parent_id == unit.id)
+                                      .order_by(OrgUnit.id))).all()
+    rollups = await ag.load_rollups(session, [unit.id] + [c.id for c in children], periods,
                                     [i.id for i in lib.all if not i.formula])
+    completeness = _completeness(lib, unit, children, rollups, periods)
     targets = await ag.load_targets(session, unit.id, [p.text])
     rules = await ag.load_threshold_rules(session, [i.id for i in lib.all])
     benches = await benchmarks_for(session, p)
@@ -69,6 +109,7 @@ async def evaluate(session: AsyncSession, *, lib: ag.Library, unit, p: Period,
             "change_last_year": ag.change(actual, ly_vals.get(ind.code)),
             "benchmark": ({"value": b.value, "source": b.source, "as_of": b.as_of, "period": b.period}
                           if b is not None else None),
+            "completeness": completeness(ind.code),
         })
     return rows
 

@@ -10,7 +10,8 @@ import io
 import math
 from typing import Any
 
-from services.common.periods import PeriodError, period as parse_period
+from services.common.i18n import say
+from services.common.periods import PeriodError, recordable
 from services.common.sheets import UploadRejected, cell_value, csv_bytes, read_xlsx, workbook_bytes
 from services.kpi.ingest import MAX_BATCH, PointIn
 
@@ -118,9 +119,9 @@ def parse_rows(rows: list[list[Any]], *, indicators: dict[str, Any], units_by_co
             if isinstance(raw_period, (int, float)) and not isinstance(raw_period, bool):
                 text = str(int(raw_period))  # a year typed as a number
             try:
-                per = parse_period(text).text
+                per = recordable(text).text
             except PeriodError as exc:
-                row_errors.append(("period", str(exc)))
+                row_errors.append(("period", say(str(exc), exc.zh)))
         raw_value = cell(r, "value")
         value = None
         if _blank(raw_value):

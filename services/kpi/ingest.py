@@ -19,6 +19,7 @@ from services.common import generation
 from services.common.db import utcnow
 from services.common.periods import Period, PeriodKind, period as parse_period
 from services.kpi import aggregate as ag, rollups
+from services.kpi.actions import HoldersLookup, action_data, unit_head
 from services.kpi.crossings import check_thresholds
 from services.kpi.journal import journal
 from services.kpi.models import AnomalyRule, ImprovementAction, Measurement, Rollup
@@ -55,14 +56,18 @@ class BatchResult:
 
 
 async def ingest(session: AsyncSession, points: list[PointIn], *, lib: ag.Library,
-                 can_write: Callable[[str], bool], recorded_by: str) -> BatchResult:
-    """Validate, upsert and roll up a batch of points; returns per-item results."""
+                 can_write: Callable[[str], bool], recorded_by: str,
+                 holders: HoldersLookup | None = None) -> BatchResult:
+    """Validate, upsert and roll up a batch of points; returns per-item results.
+
+    ``holders`` asks org who heads a unit, for the owners of follow-ups anomaly rules open."""
     items = [{**vars(p), "source": p.source or "manual"} for p in points]
-    return await ingest_items(session, items, lib=lib, can_write=can_write, recorded_by=recorded_by)
+    return await ingest_items(session, items, lib=lib, can_write=can_write, recorded_by=recorded_by, holders=holders)
 
 
 async def ingest_items(session: AsyncSession, items: Sequence[dict], *, lib: ag.Library,
-                       can_write: Callable[[str], bool], recorded_by: str) -> BatchResult:
+                       can_write: Callable[[str], bool], recorded_by: str,
+                       holders: HoldersLookup | None = None) -> BatchResult:
     """``ingest`` for items parsed straight from a request body (dicts with the MeasurementIn keys)."""
     postgres = (await session.connection()).dialect.name == "postgresql"
     batch = await judge(session, items, lib=lib, can_write=can_write, recorded_by=recorded_by, now=utcnow(),
@@ -76,7 +81,7 @@ async def ingest_items(session: AsyncSession, items: Sequence[dict], *, lib: ag.
                                             and lib.by_id[lf.indicator_id].aggregation in ("min", "max")])
         crossings = await check_thresholds(session, [(lf.indicator_id, lf.unit_id, lf.unit_path, lf.period,
                                                       lf.measured_at) for lf in leaves], lib=lib)
-        await apply_anomaly_rules(session, batch, lib=lib)
+        await apply_anomaly_rules(session, batch, lib=lib, holders=holders)
     return BatchResult(batch.counts(), results, sorted(batch.refusals.items()), crossings)
 
 
@@ -139,17 +144,23 @@ async def move_units(session: AsyncSession, old_path: str, new_path: str) -> Non
 _OPS = {"gt": lambda a, b: a > b, "gte": lambda a, b: a >= b, "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b}
 
 
-async def apply_anomaly_rules(session: AsyncSession, batch: Batch, *, lib: ag.Library) -> int:
-    """Rules such as "order delay > 5 days" open one follow-up per (rule, unit, period)."""
+async def apply_anomaly_rules(session: AsyncSession, batch: Batch, *, lib: ag.Library,
+                              holders: HoldersLookup | None = None) -> int:
+    """Rules such as "order delay > 5 days" open one follow-up per (rule, unit, period).
+
+    The follow-up is one improvement action, for the measured period, owned by the unit's head by
+    position (``unit_head``); a meeting rule also asks planning to put it on the weekly meeting's
+    agenda (``kpi.followup.requested``, naming the action and its owner), where it is discussed,
+    not opened a second time.
+    """
     ids = batch.indicator_ids
     rules = (await session.execute(select(AnomalyRule).where(AnomalyRule.indicator_id.in_(sorted(ids)),
                                                              AnomalyRule.active.is_(True)))).scalars().all()
     if not rules:
         return 0
-    from services.kpi.actions import action_data
-
     points = batch.changed_points({r.indicator_id for r in rules})
     created = 0
+    heads: dict[str, tuple[int | None, str]] = {}
     for rule in rules:
         for ind_id, unit_id, unit_path, per, value in points:
             if ind_id != rule.indicator_id or not unit_path.startswith(rule.unit_path):
@@ -162,8 +173,12 @@ async def apply_anomaly_rules(session: AsyncSession, batch: Batch, *, lib: ag.Li
                 continue
             ind = lib.by_id[ind_id]
             title = rule.title.format(indicator=ind.name, value=value, period=per)
+            if unit_path not in heads:
+                heads[unit_path] = await unit_head(holders, unit_path)
+            owner_id, owner_name = heads[unit_path]
             action = ImprovementAction(title=title, unit_id=unit_id, unit_path=unit_path, indicator_id=ind_id,
-                                       period=per, origin="rule", origin_ref=ref,
+                                       period=per, origin="rule", origin_ref=ref, owner_id=owner_id,
+                                       owner_name=owner_name,
                                        due=(utcnow() + timedelta(days=rule.due_days)).date(), raised_by="system",
                                        description=f"{ind.name} = {value} ({rule.operator} {rule.value})")
             session.add(action)
@@ -172,7 +187,8 @@ async def apply_anomaly_rules(session: AsyncSession, batch: Batch, *, lib: ag.Li
             if rule.follow_up == "meeting":
                 await journal.emit(session, "kpi.followup.requested", action.id, {
                     "kind": "meeting", "rule_id": rule.id, "action_id": action.id, "indicator_code": ind.code,
-                    "unit_id": unit_id, "unit_path": unit_path, "period": per, "value": value, "title": title},
+                    "unit_id": unit_id, "unit_path": unit_path, "period": per, "value": value, "title": title,
+                    "owner_id": owner_id, "owner_name": owner_name, "due": action.due.isoformat()},
                     unit_path)
             created += 1
     return created

@@ -177,14 +177,17 @@ class ThresholdRule(Base):
 
 
 class ThresholdState(Base):
-    """The last known level of an indicator at a unit: a crossing is a change of it."""
+    """A raised level of an indicator at a unit for one period (no row: normal); a crossing is a change.
+
+    Per period, not one per (indicator, unit): a late November value must raise November's
+    warning after December's value arrived, and a stray future point must not clear it."""
 
     __tablename__ = "kpi_threshold_state"
 
     indicator_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
     level: Mapped[str] = mapped_column(String(20), default="normal")
-    period: Mapped[str] = mapped_column(String(10))
     value: Mapped[float | None] = mapped_column(Float)
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -267,6 +270,8 @@ class Assessment(Base):
     grade: Mapped[str | None] = mapped_column(String(20))
     vetoed: Mapped[bool] = mapped_column(Boolean, default=False)
     outcomes: Mapped[list] = mapped_column(JSON, default=list)
+    # why it was finalised although some indicator items had no data (the assessor's words)
+    incomplete_reason: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(120), default="")
     finalized_by: Mapped[str | None] = mapped_column(String(120))
     finalized_at: Mapped[datetime | None]

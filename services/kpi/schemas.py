@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from typing_extensions import NotRequired, TypedDict
 
 from services.common.api import PERIOD_DOC, PeriodText
@@ -228,6 +228,24 @@ class EvaluationRow(BaseModel):
     last_year_period: str
     change_last_year: float | None
     benchmark: BenchmarkRef | None
+    completeness: "Completeness"
+
+
+class MissingUnit(BaseModel):
+    unit_id: int
+    name: str
+
+
+class Completeness(BaseModel):
+    """How complete the period's data is: units reported / units expected (the unit's direct children
+    and the unit itself; expected = with data for the period, the previous one or the same one last year)."""
+
+    reported: int
+    expected: int
+    missing: list[MissingUnit] = Field(description="The expected units without data for the period")
+
+
+EvaluationRow.model_rebuild()
 
 
 class EvaluationPage(BaseModel):
@@ -415,6 +433,9 @@ class ScoresUpdate(BaseModel):
 class FinalizeBody(BaseModel):
     outcomes: list[Outcome] | None = Field(None, description="overrides the scorecard's outcome for the grade")
     note: str = Field("", max_length=2000)
+    incomplete_reason: str = Field("", max_length=2000,
+                                   description="Required when indicator items have no data: why the assessment "
+                                               "is finalised on the others")
 
 
 class AssessmentItemRead(BaseModel):
@@ -431,7 +452,16 @@ class AssessmentItemRead(BaseModel):
     attainment: float | None = None
     score: float | None = None
     vetoed: bool = False
+    no_data: bool = Field(False, description="An indicator item without actual or target: no score, left out "
+                                             "of the total")
     max_score: float | None = None
+
+    @model_validator(mode="after")
+    def _no_data(self) -> "AssessmentItemRead":
+        # items scored before no_data was recorded: an indicator item without attainment had no data
+        if self.kind == "indicator" and self.attainment is None:
+            self.no_data = True
+        return self
 
 
 class QualitativeRead(BaseModel):
@@ -458,6 +488,11 @@ class AssessmentRead(_Orm):
     total: float | None
     grade: str | None
     vetoed: bool
+    missing: list[str] = Field([], description="Keys of the indicator items without data")
+    incomplete: bool = Field(False, description="Some indicator items have no data: the total is taken over "
+                                                "the others, their weights re-normalised")
+    weight_counted: float = Field(100.0, description="The share of the weight (%) the total was taken over")
+    incomplete_reason: str | None = None
     outcomes: list[Outcome]
     created_by: str
     finalized_by: str | None

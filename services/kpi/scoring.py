@@ -2,21 +2,24 @@
 
 Item scores are on a 0..100 scale (linear-with-cap may exceed 100 up to cap × 100); the
 total is the weight-averaged item score. A one-vote veto (一票否决) item that is missed
-sets the total to 0 and the lowest grade, whatever the other items say. An item without
-data (no actual or no target) scores 0 and vetoes nothing: a missing figure is a gap to
-fill before finalising, not a proven miss.
+sets the total to 0 and the lowest grade, whatever the other items say.
+
+An indicator item without data (no actual or no target) is "no data", never 0: it has no
+score, vetoes nothing (a missing figure is not a proven miss), and the total is taken over
+the items that have data, their weights re-normalised, and flagged incomplete.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 
-def score_item(rule: dict[str, Any], attainment: float | None) -> tuple[float, bool]:
-    """(score, vetoed) of one indicator item for an attainment ratio (None = no data: 0, no veto)."""
+def score_item(rule: dict[str, Any], attainment: float | None) -> tuple[float | None, bool]:
+    """(score, vetoed) of one indicator item for an attainment ratio (None = no data: no score, no veto)."""
     kind = rule.get("type", "linear_cap")
     if attainment is None:
-        return 0.0, False
+        return None, False
     if kind == "linear_cap":
         return round(max(0.0, min(attainment, float(rule.get("cap", 1.2)))) * 100, 4), False
     if kind == "tiered":
@@ -45,23 +48,43 @@ def lowest_grade(grades: list[dict[str, Any]]) -> str:
     return min(grades, key=lambda g: g["min"])["grade"] if grades else ""
 
 
-def total_of(items: list[dict[str, Any]], qualitative: dict[str, dict[str, Any]]) -> tuple[float | None, bool]:
+def no_data(item: dict[str, Any]) -> bool:
+    """An indicator item scored without an attainment (no actual or no target)."""
+    return item.get("kind") == "indicator" and (item.get("no_data") or item.get("attainment") is None)
+
+
+@dataclass
+class Total:
+    total: float | None          # None while a qualitative item is unscored, or when nothing has data
+    vetoed: bool
+    missing: list[str] = field(default_factory=list)   # keys of the indicator items without data
+    weight_counted: float = 0.0  # the weight the total was taken over (of all the items' weight)
+
+    @property
+    def incomplete(self) -> bool:
+        return bool(self.missing)
+
+
+def total_of(items: list[dict[str, Any]], qualitative: dict[str, dict[str, Any]]) -> Total:
     """Weighted total of computed indicator items and assessor-scored qualitative items.
 
-    Returns (None, vetoed) while a qualitative item is still unscored.
+    Items without data are left out and the others' weights re-normalised; the total is None
+    while a qualitative item is still unscored.
     """
-    weight_sum = sum(i["weight"] for i in items)
     vetoed = any(i.get("vetoed") for i in items)
+    missing = [i["key"] for i in items if no_data(i)]
+    counted = [i for i in items if not no_data(i)]
+    weight_sum = sum(i["weight"] for i in counted)
     acc = 0.0
-    for i in items:
+    for i in counted:
         if i["kind"] == "qualitative":
             q = qualitative.get(i["key"])
             if q is None:
-                return None, vetoed
+                return Total(None, vetoed, missing, weight_sum)
             score = float(q["score"]) / float(i.get("max_score", 100)) * 100
         else:
             score = float(i.get("score") or 0.0)
         acc += i["weight"] * score
     if vetoed:
-        return 0.0, True
-    return round(acc / weight_sum, 4) if weight_sum else 0.0, False
+        return Total(0.0, True, missing, weight_sum)
+    return Total(round(acc / weight_sum, 4) if weight_sum else None, False, missing, weight_sum)

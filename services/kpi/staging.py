@@ -40,7 +40,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.common.db import as_utc
-from services.common.periods import Period, PeriodError, PeriodKind, period as parse_period
+from services.common.i18n import say
+from services.common.periods import Period, PeriodError, PeriodKind, recordable
 from services.kpi import aggregate as ag
 from services.kpi.models import OrgUnit
 from services.kpi.rollups import ConcurrentWrite, concurrent_writes, key_exists, lost_a_race
@@ -296,9 +297,9 @@ async def judge(session: AsyncSession, items: Sequence[dict], *, lib: ag.Library
     period_err: dict[str, dict] = {}
     for text_ in {p["period"] for p in items}:
         try:
-            columns[text_] = period_columns(parse_period(text_))
+            columns[text_] = period_columns(recordable(text_))
         except PeriodError as exc:
-            period_err[text_] = _error("period", str(exc))
+            period_err[text_] = _error("period", say(str(exc), exc.zh))
     weights = [p.get("weight", 1.0) for p in items]
     # A sum is finite only if every term is (one NaN or infinity spoils it); the items are
     # looked at one by one only when it is not, or when some lookup failed.

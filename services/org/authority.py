@@ -3,7 +3,8 @@
 A role's scope is relative to the position's unit:
 
 - ``self``: the unit itself (exact)
-- ``subordinates``: strictly below the unit (下属各部门; descendants)
+- ``subordinates``: the people under the position (下属): the units below it, and the unit itself
+  when the position heads it (负责人; the 运营总监 assesses 运营管理部's own managers too)
 - ``subtree``: the unit and everything below it
 - ``superior``: the parent unit itself (e.g. 建议权 over the 总经理's decisions)
 - ``company``: the whole company the unit belongs to (e.g. the 运营总监's 计划权 over the
@@ -34,6 +35,7 @@ class HeldPosition:
     unit_path: str
     parent_path: str | None
     company_path: str
+    heads_unit: bool = False
 
 
 def scope_target(scope: str, held: HeldPosition) -> tuple[str, str] | None:
@@ -41,7 +43,7 @@ def scope_target(scope: str, held: HeldPosition) -> tuple[str, str] | None:
     if scope == "self":
         return held.unit_path, Mode.exact.value
     if scope == "subordinates":
-        return held.unit_path, Mode.descendants.value
+        return held.unit_path, (Mode.subtree if held.heads_unit else Mode.descendants).value
     if scope == "subtree":
         return held.unit_path, Mode.subtree.value
     if scope == "superior":

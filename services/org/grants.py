@@ -26,16 +26,17 @@ async def _kinds_by_path(session: AsyncSession, paths: list[str]) -> dict[str, s
     return {p: k for p, k in rows}
 
 
-async def held_positions(session: AsyncSession, user_id: int, now: datetime | None = None) -> list[HeldPosition]:
-    """The positions a user holds today, with everything grant resolution needs."""
+async def held_positions(session: AsyncSession, user_id: int, now: datetime | None = None, *,
+                         for_good: bool = False) -> list[HeldPosition]:
+    """The positions a user holds today (``for_good``: and with no end date), with what grant resolution needs."""
     today = (now or utcnow()).date()
+    ends = Assignment.end_date.is_(None) if for_good else (Assignment.end_date.is_(None)) | (Assignment.end_date >= today)
     rows = (await session.execute(
         select(Position, Role, Unit)
         .join(Assignment, Assignment.position_id == Position.id)
         .join(Role, Role.id == Position.role_id)
         .join(Unit, Unit.id == Position.unit_id)
-        .where(Assignment.user_id == user_id, Assignment.start_date <= today,
-               (Assignment.end_date.is_(None)) | (Assignment.end_date >= today))
+        .where(Assignment.user_id == user_id, Assignment.start_date <= today, ends)
         .order_by(Position.id)
     )).all()
     kinds = await _kinds_by_path(session, [u.path for _, _, u in rows])
@@ -47,7 +48,8 @@ async def held_positions(session: AsyncSession, user_id: int, now: datetime | No
         held.append(HeldPosition(
             position_id=pos.id, position_title=pos.title, role_key=role.key, role_name=role.name,
             rights=tuple((r["right"], r["scope"]) for r in role.rights), unit_path=unit.path,
-            parent_path=parent_path(unit.path), company_path=company_path(unit.path, kinds)))
+            parent_path=parent_path(unit.path), company_path=company_path(unit.path, kinds),
+            heads_unit=pos.heads_unit))
     return held
 
 

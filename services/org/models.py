@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.audit import audit_model
@@ -12,6 +12,9 @@ from services.common.db import make_base, utcnow
 from services.common.outbox import event_tables
 
 Base = make_base()
+# Tables whose rows can be deleted never hand a deleted row's id to a new row (SQLite reuses the highest
+# id unless AUTOINCREMENT; PostgreSQL's sequences never do), so audit history never attaches to a new object.
+NEVER_REUSED = {"sqlite_autoincrement": True}
 # Versioned tables carry ``version`` as SQLAlchemy's version_id_col: every UPDATE checks and
 # bumps it, so two concurrent writers can never both win (it is also the ETag).
 AuditEntry = audit_model(Base)
@@ -21,6 +24,7 @@ OutboxEvent = events.outbox
 
 class Unit(Base):
     __tablename__ = "unit"
+    __table_args__ = (NEVER_REUSED,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
@@ -37,6 +41,7 @@ class Unit(Base):
 
 class Role(Base):
     __tablename__ = "role"
+    __table_args__ = (NEVER_REUSED,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(60), unique=True)
@@ -54,11 +59,14 @@ class Position(Base):
     """A post (岗位) in a unit, with a role, responsibilities and job requirements."""
 
     __tablename__ = "position"
+    __table_args__ = (NEVER_REUSED,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     role_id: Mapped[int] = mapped_column(ForeignKey("role.id"), index=True)
     title: Mapped[str] = mapped_column(String(100))
+    # The post that heads its unit (负责人): the unit's own members are its subordinates (下属) too.
+    heads_unit: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     responsibilities: Mapped[list] = mapped_column(JSON, default=list)
     requirements: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -86,6 +94,7 @@ class Assignment(Base):
     """A user holding a position from ``start_date`` until ``end_date`` (inclusive; open when null)."""
 
     __tablename__ = "assignment"
+    __table_args__ = (NEVER_REUSED,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
@@ -117,6 +126,7 @@ class ApiClient(Base):
     """Another company system calling the API with client credentials, limited to its grants."""
 
     __tablename__ = "api_client"
+    __table_args__ = (NEVER_REUSED,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str] = mapped_column(String(80), unique=True)
@@ -158,6 +168,7 @@ class SigningKeyRecord(Base):
 
 class LoginFailure(Base):
     __tablename__ = "login_failure"
+    __table_args__ = (NEVER_REUSED,)
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(120), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -15,26 +15,32 @@ ScopeName = Literal["self", "subordinates", "subtree", "superior", "company"]
 ModeName = Literal["exact", "descendants", "subtree"]
 
 
+class Body(BaseModel):
+    """A request body: unknown fields are refused (422 naming them), never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 class ORM(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
 # --- units -----------------------------------------------------------------------------------
 
-class UnitCreate(BaseModel):
+class UnitCreate(Body):
     parent_id: int | None = Field(None, description="The parent unit; null creates a new top-level company")
     name: str = Field(min_length=1, max_length=200)
     code: str = Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")
     kind: UnitKind
 
 
-class UnitUpdate(BaseModel):
+class UnitUpdate(Body):
     name: str | None = Field(None, min_length=1, max_length=200)
     code: str | None = Field(None, min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")
     kind: UnitKind | None = None
 
 
-class UnitMove(BaseModel):
+class UnitMove(Body):
     parent_id: int
 
 
@@ -54,12 +60,12 @@ class UnitTree(UnitRead):
 
 # --- roles -----------------------------------------------------------------------------------
 
-class RightScope(BaseModel):
+class RightScope(Body):
     right: RightName
     scope: ScopeName
 
 
-class RoleCreate(BaseModel):
+class RoleCreate(Body):
     key: str = Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")
     name: str = Field(min_length=1, max_length=100)
     name_en: str = Field("", max_length=100)
@@ -72,7 +78,7 @@ class RoleCreate(BaseModel):
         return [RightScope(**r) for r in validate_rights([x.model_dump() for x in v])]
 
 
-class RoleUpdate(BaseModel):
+class RoleUpdate(Body):
     name: str | None = Field(None, min_length=1, max_length=100)
     name_en: str | None = Field(None, max_length=100)
     description: str | None = Field(None, max_length=2000)
@@ -96,7 +102,7 @@ class RoleRead(ORM):
 
 # --- positions -------------------------------------------------------------------------------
 
-class JobRequirements(BaseModel):
+class JobRequirements(Body):
     """任职要求: what a holder of the position should bring."""
 
     education: str = Field("", max_length=200)
@@ -107,17 +113,20 @@ class JobRequirements(BaseModel):
     traits: list[str] = Field(default_factory=list)
 
 
-class PositionCreate(BaseModel):
+class PositionCreate(Body):
     unit_id: int
     role_id: int
     title: str = Field(min_length=1, max_length=100)
+    heads_unit: bool = Field(False, description="The post heads its unit (负责人): the unit's own members are its "
+                                               "subordinates, so 'subordinates' rights reach the unit itself too")
     responsibilities: list[str] = Field(default_factory=list)
     requirements: JobRequirements = Field(default_factory=JobRequirements)
 
 
-class PositionUpdate(BaseModel):
+class PositionUpdate(Body):
     role_id: int | None = None
     title: str | None = Field(None, min_length=1, max_length=100)
+    heads_unit: bool | None = None
     responsibilities: list[str] | None = None
     requirements: JobRequirements | None = None
 
@@ -127,6 +136,7 @@ class PositionRead(ORM):
     unit_id: int
     role_id: int
     title: str
+    heads_unit: bool
     responsibilities: list[str]
     requirements: JobRequirements
     version: int
@@ -134,20 +144,20 @@ class PositionRead(ORM):
 
 # --- users and assignments -------------------------------------------------------------------
 
-class UserCreate(BaseModel):
+class UserCreate(Body):
     username: str = Field(min_length=2, max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")
     display_name: str = Field(min_length=1, max_length=100)
     email: str = Field("", max_length=200)
     password: str = Field(min_length=8, max_length=200)
 
 
-class UserUpdate(BaseModel):
+class UserUpdate(Body):
     display_name: str | None = Field(None, min_length=1, max_length=100)
     email: str | None = Field(None, max_length=200)
     active: bool | None = None
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(Body):
     current_password: str | None = Field(None, description="Required when changing your own password")
     new_password: str = Field(min_length=8, max_length=200)
 
@@ -161,7 +171,7 @@ class UserRead(ORM):
     version: int
 
 
-class AssignmentCreate(BaseModel):
+class AssignmentCreate(Body):
     user_id: int
     position_id: int
     start_date: date
@@ -174,7 +184,7 @@ class AssignmentCreate(BaseModel):
         return self
 
 
-class AssignmentUpdate(BaseModel):
+class AssignmentUpdate(Body):
     end_date: date | None
 
 
@@ -189,7 +199,7 @@ class AssignmentRead(ORM):
 
 # --- delegations -----------------------------------------------------------------------------
 
-class DelegationCreate(BaseModel):
+class DelegationCreate(Body):
     from_user_id: int | None = Field(None, description="Defaults to the caller; admins may set it")
     to_user_id: int
     starts_at: datetime
@@ -220,19 +230,19 @@ class DelegationRead(ORM):
 
 # --- API clients -----------------------------------------------------------------------------
 
-class ClientGrant(BaseModel):
+class ClientGrant(Body):
     right: RightName
     unit_id: int
     mode: ModeName = "subtree"
 
 
-class ClientCreate(BaseModel):
+class ClientCreate(Body):
     client_id: str = Field(min_length=3, max_length=80, pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     name: str = Field(min_length=1, max_length=200)
     grants: list[ClientGrant] = Field(default_factory=list)
 
 
-class ClientUpdate(BaseModel):
+class ClientUpdate(Body):
     name: str | None = Field(None, min_length=1, max_length=200)
     grants: list[ClientGrant] | None = None
     active: bool | None = None
@@ -293,6 +303,8 @@ class ExplainGrant(GrantRead):
     role_key: str | None = None
     role_name: str | None = None
     scope: str | None = None
+    heads_unit: bool | None = Field(None, description="The position heads its unit, so 'subordinates' reaches the "
+                                                      "unit itself as well as the units below")
     delegation_id: int | None = None
     delegated_by_user: str | None = None
 

@@ -87,6 +87,8 @@ DEMO_USERS = [
     ("analyst", "刘市场调研专员", "MKT-RES", "specialist", "市场调研专员",
      ["收集市场与竞争对手信息", "编写市场调研报告"], REQ_STAFF),
 ]
+# The demo posts that head their units (负责人): their units' own members are their subordinates too.
+DEMO_HEADS = {"gm", "ops_director", "market_mgr", "branch_gm", "supply_head"}
 
 
 async def ensure_roles(session: AsyncSession) -> dict[str, Role]:
@@ -121,6 +123,7 @@ async def seed_demo(session: AsyncSession, passwords: Passwords) -> bool:
     for username, display, unit_code, role_key, title, duties, reqs in DEMO_USERS:
         user = User(username=username, display_name=display, password_hash=password_hash)
         pos = Position(unit_id=units[unit_code].id, role_id=roles[role_key].id, title=title,
+                       heads_unit=username in DEMO_HEADS,
                        responsibilities=duties, requirements=reqs)
         session.add_all([user, pos])
         await session.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.audit import audit_model
@@ -13,6 +13,9 @@ from services.common.org_units import org_unit_model
 from services.common.outbox import event_tables
 
 Base = make_base()
+# Tables whose rows can be deleted never hand a deleted row's id to a new row (SQLite reuses the highest
+# id unless AUTOINCREMENT; PostgreSQL's sequences never do), so audit history never attaches to a new object.
+NEVER_REUSED = {"sqlite_autoincrement": True}
 AuditEntry = audit_model(Base)
 events = event_tables(Base)
 OutboxEvent = events.outbox
@@ -43,7 +46,7 @@ class Risk(Base):
     """One entry of the risk register (风险登记)."""
 
     __tablename__ = "risk"
-    __table_args__ = (Index("ix_risk_unit_status", "unit_id", "status"),)
+    __table_args__ = (Index("ix_risk_unit_status", "unit_id", "status"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -92,6 +95,7 @@ class Assessment(Base):
     """One scoring of a risk, with a snapshot of the matrix it was scored under (never changes)."""
 
     __tablename__ = "risk_assessment"
+    __table_args__ = (NEVER_REUSED,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id", ondelete="CASCADE"), index=True)
@@ -113,6 +117,7 @@ class RiskAction(Base):
     """A tracked action: a response measure (措施) or a step of an activated contingency plan."""
 
     __tablename__ = "risk_action"
+    __table_args__ = (NEVER_REUSED,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id", ondelete="CASCADE"), index=True)
@@ -133,7 +138,7 @@ class Kri(Base):
     """A key risk indicator: a kpi indicator of a unit watched for a risk, with its own thresholds."""
 
     __tablename__ = "kri"
-    __table_args__ = (Index("ix_kri_indicator_unit", "indicator_code", "unit_id"),)
+    __table_args__ = (Index("ix_kri_indicator_unit", "indicator_code", "unit_id"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id", ondelete="CASCADE"), index=True)
@@ -158,6 +163,7 @@ class KriValue(Base):
     """Every value a KRI was given, whether posted to it or carried by a kpi event."""
 
     __tablename__ = "kri_value"
+    __table_args__ = (Index("ix_kri_value_kri_period", "kri_id", "period", "measured_at"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kri_id: Mapped[int] = mapped_column(ForeignKey("kri.id", ondelete="CASCADE"), index=True)
@@ -171,10 +177,11 @@ class KriValue(Base):
 
 
 class Alert(Base):
-    """An early warning (预警) on a KRI; one row per KRI episode, re-opened when it crosses again."""
+    """An early warning (预警) on a KRI for one period; re-opened when that period crosses again."""
 
     __tablename__ = "risk_alert"
-    __table_args__ = (Index("ix_risk_alert_status_unit", "status", "unit_id"),)
+    __table_args__ = (Index("ix_risk_alert_status_unit", "status", "unit_id"), UniqueConstraint("kri_id", "period"),
+                      NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kri_id: Mapped[int] = mapped_column(ForeignKey("kri.id", ondelete="CASCADE"), index=True)

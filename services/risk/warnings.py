@@ -1,10 +1,12 @@
 """Early warning (风险预警): KRI values against their thresholds, and the alerts they raise.
 
 A KRI's level is the worse of what its own warning/critical values say about a value and,
-for values carried by ``kpi.threshold.crossed``, the level kpi reports. An alert is raised
-only when the level gets worse than the KRI's last level (a crossing): the same value twice
-never duplicates an alert. One alert row per KRI: an open one escalates, a resolved one
-re-opens. Values measured before the KRI's latest one are history: recorded, never alerting.
+for values carried by ``kpi.threshold.crossed``, the level kpi reports. Levels are judged per
+period: an alert is raised only when a period's level gets worse than that period's last level
+(a crossing), so the same value twice never duplicates an alert, a late period raises its own
+alert and no later period silences or takes over an earlier one. One alert row per (KRI,
+period): an open one escalates, a resolved one re-opens. The KRI's summary (last value and
+level) follows its latest period.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import periods
 from services.common.authz import Principal
-from services.common.db import utcnow
+from services.common.db import as_utc, utcnow
 from services.common.problems import Conflict, Invalid
 from services.risk.journal import journal
 from services.risk.models import Alert, Kri, KriValue, OrgUnit, Risk
@@ -59,7 +61,10 @@ def alert_data(alert: Alert, risk: Risk, **extra: Any) -> dict[str, Any]:
 
 
 def is_history(kri: Kri, period: str, measured_at: datetime) -> bool:
-    """Whether a value is older than the KRI's latest: an earlier period, or measured before it."""
+    """Whether a value is older than the KRI's latest: an earlier period, or measured before it.
+
+    Only the KRI's summary (its last value and level) follows this; alerts are judged per period.
+    """
     if period and kri.last_period:
         try:
             if periods.period(period).end < periods.period(kri.last_period).start:
@@ -71,34 +76,61 @@ def is_history(kri: Kri, period: str, measured_at: datetime) -> bool:
     return kri.last_measured_at is not None and measured_at < kri.last_measured_at
 
 
+def period_of(kri: Kri, period: str, measured_at: datetime) -> str:
+    """The period a value is for: the one given, else the one it was measured in, as long as the KRI's periods.
+
+    A KRI that has never had a period keeps period-less values as one series of their own ("").
+    """
+    if period or not kri.last_period:
+        return period
+    try:
+        return str(periods.of_date(as_utc(measured_at).date(), periods.period(kri.last_period).kind))
+    except periods.PeriodError:
+        return ""
+
+
+async def _period_level(session: AsyncSession, kri: Kri, period: str) -> tuple[str, datetime | None]:
+    """The level of the KRI's newest value for a period ("normal" before any), and when it was measured."""
+    row = (await session.execute(select(KriValue.level, KriValue.measured_at)
+                                 .where(KriValue.kri_id == kri.id, KriValue.period == period)
+                                 .order_by(KriValue.measured_at.desc(), KriValue.id.desc()).limit(1))).first()
+    return (row.level, as_utc(row.measured_at)) if row else ("normal", None)
+
+
 async def record_value(session: AsyncSession, *, kri: Kri, value: float, source: str, period: str = "",
                        measured_at: datetime | None = None, reported_level: str = "normal",
                        reported_threshold: float | None = None, event_id: str | None = None,
                        recorded_by: str = "") -> tuple[str, Alert | None]:
-    """Record a value for a KRI; raise, escalate or re-open its alert when the level crosses to worse."""
+    """Record a value for a KRI; raise, escalate or re-open its period's alert when the period's level worsens.
+
+    Each period is judged on its own: a late November value after December's still raises
+    November's alert, and no later (or stray future) period silences or takes over an earlier
+    period's alert. Within a period, a value measured before the period's newest is history.
+    """
     own = evaluate(kri, value)
     level = worse(own, reported_level)
-    previous = kri.last_level or "normal"
-    measured_at = measured_at or utcnow()
+    measured_at = as_utc(measured_at or utcnow())
+    period = period_of(kri, period, measured_at)
+    previous, newest_at = await _period_level(session, kri, period)
     session.add(KriValue(kri_id=kri.id, value=value, level=level, source=source, period=period, event_id=event_id,
                          measured_at=measured_at, recorded_by=recorded_by))
-    if is_history(kri, period, measured_at):
-        # An older measurement (a backfill, kpi replaying history) is kept, but the newest one says where
-        # the indicator stands now: it neither moves the KRI's level nor raises an alert.
-        await session.flush()
-        return level, None
-    kri.last_value, kri.last_level, kri.last_measured_at = value, level, measured_at
-    if period:
-        kri.last_period = period
+    if not is_history(kri, period, measured_at):
+        kri.last_value, kri.last_level, kri.last_measured_at = value, level, measured_at
+        if period:
+            kri.last_period = period
     await session.flush()
+    if newest_at is not None and measured_at < newest_at:
+        # An older measurement of the same period (a correction arriving out of order) is kept, but the
+        # period's newest one says where it stands: it neither moves the period's level nor alerts.
+        return level, None
 
     risk = await session.get(Risk, kri.risk_id)
-    latest = (await session.execute(select(Alert).where(Alert.kri_id == kri.id).order_by(Alert.id.desc())
-                                    .limit(1))).scalar_one_or_none()
+    current = (await session.execute(select(Alert).where(Alert.kri_id == kri.id, Alert.period == period))
+               ).scalar_one_or_none()
     crossed = _RANK[level] > _RANK[previous] and level != "normal"
     if not crossed or risk is None or risk.status == "closed" or not kri.active:
-        if latest is not None and latest.status != "resolved" and level != "normal":
-            latest.value = value  # keep the open alert's value current, without a new alert
+        if current is not None and current.status != "resolved" and level != "normal":
+            current.value = value  # keep the open alert's value current, without a new alert
             await session.flush()
         return level, None
 
@@ -109,14 +141,14 @@ async def record_value(session: AsyncSession, *, kri: Kri, value: float, source:
     unit_path = unit.path if unit else ""
     now = utcnow()
     flags: dict[str, Any] = {"reopened": False, "escalated": False, "previous_level": previous}
-    if latest is None:
+    if current is None:
         alert = Alert(kri_id=kri.id, risk_id=risk.id, unit_id=kri.unit_id, unit_path=unit_path,
                       owner_id=risk.owner_id, indicator_code=kri.indicator_code, level=level, value=value,
                       threshold=threshold, period=period, source=source, status="open", raised_at=now,
                       last_crossed_at=now)
         session.add(alert)
     else:
-        alert = latest
+        alert = current
         if alert.status == "resolved":
             flags["reopened"] = True
             alert.reopened_count += 1

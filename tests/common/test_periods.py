@@ -105,3 +105,68 @@ def test_request_bodies_document_the_period_notation():
     assert TargetCreate(indicator_code="sales", unit_id=1, period=" 2026-Q1 ", value=1).period == "2026-Q1"
     with pytest.raises(ValueError, match="the month must be 01 to 12"):
         TargetCreate(indicator_code="sales", unit_id=1, period="2026-13", value=1)
+
+
+# ---- the window periods may be recorded for ---------------------------------------------------
+
+from datetime import date  # noqa: E402
+
+from fastapi import APIRouter  # noqa: E402
+from pydantic import BaseModel  # noqa: E402
+
+from services.common.api import PeriodText  # noqa: E402
+from services.common.app import create_service_app  # noqa: E402
+from services.common.periods import OutsideWindow, Window, recordable  # noqa: E402
+from tests.support import running, settings  # noqa: E402
+
+TODAY = date(2026, 12, 3)
+
+
+@pytest.mark.parametrize("text", ["2016", "2016-01-01", "2026-12", "2028-W52", "2028-Q4"])
+def test_periods_from_ten_years_back_to_two_ahead_can_be_recorded(text):
+    assert recordable(text, today=TODAY).text == text
+
+
+@pytest.mark.parametrize("text", ["2451", "2749-03", "2029", "2015-12-31", "1926-Q2"])
+def test_periods_far_from_today_are_refused_naming_the_window_in_both_languages(text):
+    with pytest.raises(OutsideWindow) as exc:
+        recordable(text, today=TODAY)
+    assert "2016 to 2028" in str(exc.value) and text in str(exc.value)
+    assert exc.value.zh == f"{text} 不在可录入的期间范围内（2016 年至 2028 年）。"
+
+
+def test_the_window_is_a_setting():
+    assert recordable("2031", today=TODAY, within=Window(years_back=1, years_ahead=5)).text == "2031"
+    with pytest.raises(OutsideWindow):
+        recordable("2024", today=TODAY, within=Window(years_back=1, years_ahead=5))
+
+
+class _Dated(BaseModel):
+    period: PeriodText
+
+
+_router = APIRouter()
+
+
+@_router.post("/dated")
+async def _dated(body: _Dated):
+    return {"period": body.period}
+
+
+async def test_every_service_s_period_fields_refuse_periods_outside_its_configured_window(databases):
+    this_year = date.today().year
+    app = create_service_app(settings("planning", await databases.fresh("planning"), period_years_ahead=5,
+                                      period_years_back=1), title="t", routers=[_router])
+    async with running(app) as c:
+        assert (await c.post("/api/planning/dated", json={"period": f"{this_year + 5}-03"})).status_code == 200
+        far = await c.post("/api/planning/dated", json={"period": "2451"})
+        assert far.status_code == 422
+        assert far.json()["errors"][0]["field"] == "period"
+        assert far.json()["detail"] == (f"period: '2451' is outside the periods that can be recorded: "
+                                        f"years {this_year - 1} to {this_year + 5}.")
+        zh = await c.post("/api/planning/dated", json={"period": f"{this_year - 2}"},
+                          headers={"accept-language": "zh-CN,zh;q=0.9"})
+        assert zh.status_code == 422
+        assert zh.json()["detail"] == (f"期间：{this_year - 2} 不在可录入的期间范围内"
+                                       f"（{this_year - 1} 年至 {this_year + 5} 年）。")
+        assert zh.json()["title"] == "输入有误"

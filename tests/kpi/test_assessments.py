@@ -21,15 +21,28 @@ def test_scoring_rules(rule, attainment, score):
     assert scoring.score_item(rule, attainment)[0] == pytest.approx(score)
 
 
-def test_an_item_without_data_scores_nothing_and_vetoes_nothing():
-    assert scoring.score_item({"type": "veto", "floor": 1.0}, None) == (0.0, False)
-    assert scoring.score_item({"type": "linear_cap"}, None) == (0.0, False)
+def test_an_item_without_data_has_no_score_and_vetoes_nothing():
+    assert scoring.score_item({"type": "veto", "floor": 1.0}, None) == (None, False)
+    assert scoring.score_item({"type": "linear_cap"}, None) == (None, False)
 
 
 def test_a_missed_veto_item_zeroes_the_total():
-    items = [{"kind": "indicator", "key": "a", "weight": 80, "score": 100.0},
-             {"kind": "indicator", "key": "b", "weight": 20, "score": 0.0, "vetoed": True}]
-    assert scoring.total_of(items, {}) == (0.0, True)
+    items = [{"kind": "indicator", "key": "a", "weight": 80, "score": 100.0, "attainment": 1.0},
+             {"kind": "indicator", "key": "b", "weight": 20, "score": 0.0, "attainment": 0.5, "vetoed": True}]
+    t = scoring.total_of(items, {})
+    assert (t.total, t.vetoed, t.incomplete) == (0.0, True, False)
+
+
+def test_the_total_is_taken_over_the_items_with_data_and_says_which_are_missing():
+    items = [{"kind": "indicator", "key": "a", "weight": 60, "score": 90.0, "attainment": 0.9},
+             {"kind": "indicator", "key": "b", "weight": 20, "score": None, "attainment": None, "no_data": True},
+             {"kind": "indicator", "key": "v", "weight": 10, "score": None, "attainment": None, "no_data": True,
+              "rule": {"type": "veto"}},
+             {"kind": "qualitative", "key": "q", "weight": 10, "max_score": 10}]
+    t = scoring.total_of(items, {"q": {"score": 6}})
+    # (60×90 + 10×60) / 70, not (60×90 + 10×60) / 100: the items without data are not zeros
+    assert t.total == pytest.approx(6000 / 70) and t.vetoed is False
+    assert (t.missing, t.weight_counted, t.incomplete) == (["b", "v"], 70, True)
 
 
 CARD = {"name": "市场部季度考核", "unit_id": MKT, "subject_kind": "unit",
@@ -176,3 +189,76 @@ async def test_a_finalised_assessment_keeps_the_items_it_was_scored_on(kpi):
                             headers={**MKT_MANAGER, "If-Match": tag})).status_code == 200
     after = (await kpi.get(url, headers=MKT_VIEWER)).json()
     assert (after["items"], after["total"], after["grade"]) == (done["items"], done["total"], done["grade"])
+
+
+NO_DATA_CARD = {"name": "市场部季度考核（含满意度）", "unit_id": MKT, "subject_kind": "unit",
+                "items": [{"key": "sales", "kind": "indicator", "name": "销售额", "weight": 60,
+                           "indicator_code": "sales", "rule": {"type": "linear_cap", "cap": 1.2}},
+                          {"key": "csat", "kind": "indicator", "name": "客户满意度", "weight": 30,
+                           "indicator_code": "customer_satisfaction"},
+                          {"key": "policy", "kind": "indicator", "name": "制度执行率", "weight": 10,
+                           "indicator_code": "policy_compliance", "rule": {"type": "veto", "floor": 1.0}}],
+                "grades": [{"grade": "A", "min": 90}, {"grade": "B", "min": 80}, {"grade": "C", "min": 0}]}
+
+
+async def test_an_indicator_without_data_is_no_data_not_zero_and_finalising_needs_a_reason(kpi):
+    await batch(kpi, [point("sales", MKT_RES, "2026-01", 450)])
+    await kpi.post("/api/kpi/targets", headers=MKT_MANAGER,
+                   json={"indicator_code": "sales", "unit_id": MKT, "period": "2026-Q1", "value": 500})
+    cid = (await kpi.post("/api/kpi/scorecards", json=NO_DATA_CARD, headers=MKT_MANAGER)).json()["id"]
+    r = await kpi.post("/api/kpi/assessments", headers=MKT_MANAGER,
+                       json={"scorecard_id": cid, "unit_id": MKT, "period": "2026-Q1"})
+    assert r.status_code == 201, r.text
+    a = r.json()
+    items = {i["key"]: i for i in a["items"]}
+    assert (items["csat"]["score"], items["csat"]["no_data"]) == (None, True)
+    # the veto item without data vetoes nothing: it is a gap, listed with the others
+    assert (items["policy"]["score"], items["policy"]["no_data"], items["policy"]["vetoed"]) == (None, True, False)
+    assert items["sales"]["no_data"] is False
+    # 450 / 500 → 90 points over the 60 % of the weight that has data: 90, not 54
+    assert (a["total"], a["grade"], a["vetoed"]) == (pytest.approx(90.0), "A", False)
+    assert (a["incomplete"], a["missing"], a["weight_counted"]) == (True, ["csat", "policy"], pytest.approx(60.0))
+    url = f"/api/kpi/assessments/{a['id']}"
+    bare = await kpi.post(url + "/finalize", json={}, headers={**MKT_MANAGER, "accept-language": "zh-CN"})
+    assert bare.status_code == 422 and bare.json()["errors"][0]["field"] == "incomplete_reason"
+    assert bare.json()["detail"] == "以下指标项无数据：客户满意度、制度执行率；总分按其余 60% 的权重折算。定稿前请填写理由。"
+    blank = await kpi.post(url + "/finalize", json={"incomplete_reason": "  "}, headers=MKT_MANAGER)
+    assert blank.status_code == 422 and blank.json()["missing"] == ["csat", "policy"]
+    assert (await kpi.get(url, headers=MKT_VIEWER)).json()["status"] == "draft"  # refused: nothing changed
+    reason = "满意度调查本季度未开展，按销售额定稿"
+    done = await kpi.post(url + "/finalize", json={"incomplete_reason": reason}, headers=MKT_MANAGER)
+    assert done.status_code == 200, done.text
+    assert (done.json()["status"], done.json()["incomplete"], done.json()["incomplete_reason"]) == \
+        ("finalized", True, reason)
+    [e] = await outbox(kpi, "kpi.assessment.finalized")
+    assert (e.data["incomplete"], e.data["missing"], e.data["incomplete_reason"]) == (True, ["csat", "policy"], reason)
+    audit = (await kpi.get("/api/kpi/audit", params={"subject_id": str(a["id"]), "action": "assessment.finalized"},
+                           headers=ADMIN)).json()["items"]
+    assert [x["after"]["incomplete_reason"] for x in audit] == [reason]
+
+
+async def test_a_complete_assessment_is_finalised_without_a_reason(kpi):
+    await batch(kpi, [point("sales", MKT_RES, "2026-01", 450), point("policy_compliance", MKT_RES, "2026-01", 100),
+                      point("customer_satisfaction", MKT_RES, "2026-02", 90)])
+    for code, value in (("sales", 500), ("policy_compliance", 95), ("customer_satisfaction", 90)):
+        await kpi.post("/api/kpi/targets", headers=MKT_MANAGER,
+                       json={"indicator_code": code, "unit_id": MKT, "period": "2026-Q1", "value": value})
+    cid = (await kpi.post("/api/kpi/scorecards", json=NO_DATA_CARD, headers=MKT_MANAGER)).json()["id"]
+    a = (await kpi.post("/api/kpi/assessments", headers=MKT_MANAGER,
+                        json={"scorecard_id": cid, "unit_id": MKT, "period": "2026-Q1"})).json()
+    assert (a["incomplete"], a["missing"], a["weight_counted"]) == (False, [], pytest.approx(100.0))
+    done = await kpi.post(f"/api/kpi/assessments/{a['id']}/finalize", json={}, headers=MKT_MANAGER)
+    assert done.status_code == 200 and done.json()["incomplete_reason"] is None
+
+
+async def test_the_reason_asked_for_names_unnamed_items_by_their_indicator(kpi):
+    card = {**NO_DATA_CARD, "items": [{**i, "name": ""} for i in NO_DATA_CARD["items"]]}
+    await batch(kpi, [point("sales", MKT_RES, "2026-01", 450)])
+    await kpi.post("/api/kpi/targets", headers=MKT_MANAGER,
+                   json={"indicator_code": "sales", "unit_id": MKT, "period": "2026-Q1", "value": 500})
+    cid = (await kpi.post("/api/kpi/scorecards", json=card, headers=MKT_MANAGER)).json()["id"]
+    a = (await kpi.post("/api/kpi/assessments", headers=MKT_MANAGER,
+                        json={"scorecard_id": cid, "unit_id": MKT, "period": "2026-Q1"})).json()
+    r = await kpi.post(f"/api/kpi/assessments/{a['id']}/finalize", json={},
+                       headers={**MKT_MANAGER, "accept-language": "zh-CN"})
+    assert r.status_code == 422 and r.json()["detail"].startswith("以下指标项无数据：客户满意度、制度执行率；")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.kpi.conftest import ADMIN, MKT, MKT_MANAGER, MKT_PLN, MKT_RES, MKT_VIEWER, NOBODY, OPS_PLANNER, batch, \
+from tests.kpi.conftest import ADMIN, MKT, MKT_MANAGER, MKT_PLN, MKT_RES, MKT_VIEWER, NOBODY, OPS, OPS_CS, OPS_PLANNER, batch, \
     evaluation, point
 
 
@@ -144,3 +144,27 @@ async def test_after_a_team_moves_its_points_roll_up_under_its_new_department(kp
     assert (await kpi.get("/api/kpi/targets", params={"unit_id": MKT_PLN}, headers=MKT_MANAGER)).status_code == 403
     listed = await kpi.get("/api/kpi/targets", headers=ADMIN)
     assert [t["unit_path"] for t in listed.json()["items"]] == ["/1/2/9/"]
+
+
+async def test_a_half_reported_month_says_how_many_units_reported_beside_the_figure(kpi):
+    # October: both marketing teams and the customer service section report; November: only 市场调研组
+    await batch(kpi, [point("sales", MKT_RES, "2026-10", 100), point("sales", MKT_PLN, "2026-10", 80),
+                      point("cost", MKT_RES, "2026-10", 70), point("cost", MKT_PLN, "2026-10", 60),
+                      point("sales", MKT_RES, "2026-11", 110), point("cost", MKT_RES, "2026-11", 75)])
+    await batch(kpi, [point("sales", OPS_CS, "2026-10", 50)], ADMIN)
+    mkt = await evaluation(kpi, MKT, "2026-11")
+    assert mkt["sales"]["actual"] == pytest.approx(110.0)  # not a collapse from 180: one team has not reported
+    assert mkt["sales"]["completeness"] == {"reported": 1, "expected": 2,
+                                            "missing": [{"unit_id": MKT_PLN, "name": "市场策划组"}]}
+    # a derived figure counts a unit once it reported every input
+    assert mkt["cost_expense_ratio"]["completeness"]["reported"] == 1
+    assert (await evaluation(kpi, MKT, "2026-10"))["sales"]["completeness"] == {"reported": 2, "expected": 2,
+                                                                               "missing": []}
+    company = await evaluation(kpi, 1, "2026-11", ADMIN)
+    assert company["sales"]["completeness"] == {"reported": 1, "expected": 2,
+                                                "missing": [{"unit_id": OPS, "name": "运营管理部"}]}
+    # indicators nobody reports expect nobody
+    assert company["customer_satisfaction"]["completeness"] == {"reported": 0, "expected": 0, "missing": []}
+    # a team on its own: itself
+    assert (await evaluation(kpi, MKT_PLN, "2026-11"))["sales"]["completeness"]["missing"] == [
+        {"unit_id": MKT_PLN, "name": "市场策划组"}]

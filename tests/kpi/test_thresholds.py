@@ -2,9 +2,10 @@
 
 from datetime import datetime
 
+import httpx
 import pytest
 
-from tests.kpi.conftest import ADMIN, MKT, MKT_MANAGER, MKT_PLN, MKT_RES, MKT_VIEWER, NOBODY, OPS_CS, OPS_PLANNER, batch, \
+from tests.kpi.conftest import ADMIN, MKT, MKT_MANAGER, MKT_PLN, MKT_RES, MKT_VIEWER, NOBODY, OPS, OPS_CS, OPS_PLANNER, batch, \
     outbox, point
 
 
@@ -37,16 +38,54 @@ async def test_recovering_and_worsening_further_are_crossings_too(kpi):
     await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-12", 83.0, "survey")], OPS_PLANNER)
     got = [(e.data["previous_level"], e.data["level"], e.data["direction"], e.data["threshold"], e.data["period"])
            for e in await outbox(kpi)]
+    # each period is judged on its own: December starts from normal, whatever November's level
     assert got == [("normal", "warning", "worse", 85.0, "2026-10"),
                    ("warning", "normal", "better", 85.0, "2026-10"),
                    ("normal", "critical", "worse", 80.0, "2026-11"),
-                   ("critical", "warning", "better", 80.0, "2026-12")]
-    # a late correction of an older period does not move today's level
+                   ("normal", "warning", "worse", 85.0, "2026-12")]
+    # a late value for an older period raises that period's level
     await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-09", 50.0, "survey")], OPS_PLANNER)
-    assert len(await outbox(kpi)) == 4
+    assert [(e.data["level"], e.data["period"]) for e in await outbox(kpi)][4:] == [("critical", "2026-09")]
     states = await kpi.get("/api/kpi/threshold-states", params={"unit_id": OPS_CS}, headers=OPS_PLANNER)
     assert [(s["indicator_code"], s["level"], s["period"]) for s in states.json()["items"]] == [
-        ("customer_satisfaction", "warning", "2026-12")]
+        ("customer_satisfaction", "warning", "2026-12"), ("customer_satisfaction", "critical", "2026-11"),
+        ("customer_satisfaction", "critical", "2026-09")]  # October recovered: normal, not listed
+
+
+async def test_a_late_value_raises_its_own_period_s_crossing_once(kpi):
+    await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-12", 90.0, "survey")], OPS_PLANNER)
+    # November's survey arrives after December's: November was below its warning value
+    late = await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-11", 82.0, "survey")], OPS_PLANNER)
+    assert late["crossings"] == 1
+    [e] = await outbox(kpi)
+    assert (e.data["period"], e.data["level"], e.data["previous_level"], e.data["value"]) == \
+        ("2026-11", "warning", "normal", 82.0)
+    # sent again, or another source for November still in warning: no second crossing
+    await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-11", 82.0, "survey")], OPS_PLANNER)
+    await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-11", 83.0, "hotline")], OPS_PLANNER)
+    assert len(await outbox(kpi)) == 1
+    november = await kpi.get("/api/kpi/threshold-states", params={"unit_id": OPS_CS, "period": "2026-11"},
+                             headers=OPS_PLANNER)
+    assert [(s["period"], s["level"]) for s in november.json()["items"]] == [("2026-11", "warning")]
+
+
+async def test_a_point_for_a_later_period_does_not_clear_the_current_period_s_warning(kpi):
+    await batch(kpi, [point("customer_satisfaction", OPS_CS, "2026-12", 82.0, "survey")], OPS_PLANNER)
+    # a stray point for next June (a typing slip) at a normal value
+    stray = await batch(kpi, [point("customer_satisfaction", OPS_CS, "2027-06", 95.0, "survey")], OPS_PLANNER)
+    assert stray["crossings"] == 0
+    assert [(e.data["period"], e.data["level"]) for e in await outbox(kpi)] == [("2026-12", "warning")]
+    states = await kpi.get("/api/kpi/threshold-states", params={"unit_id": OPS_CS, "period": "2026-12"},
+                           headers=OPS_PLANNER)
+    assert [s["level"] for s in states.json()["items"]] == ["warning"]
+    # tightening the thresholds still judges December (raised) again, and the latest period too
+    r = await kpi.put("/api/kpi/thresholds", headers=ADMIN, json={
+        "indicator_code": "customer_satisfaction", "unit_id": OPS_CS, "mode": "absolute", "warning": 96,
+        "critical": 83})
+    assert r.status_code == 200, r.text
+    got = sorted((e.data["period"], e.data["previous_level"], e.data["level"]) for e in await outbox(kpi))
+    assert got == [("2026-12", "normal", "warning"), ("2026-12", "warning", "critical"),
+                   ("2027-06", "normal", "warning")]
 
 
 async def test_lower_is_better_indicators_warn_above_their_values(kpi):
@@ -95,6 +134,61 @@ async def test_an_anomaly_rule_opens_one_follow_up_per_unit_and_period(kpi):
     assert created.data["title"] == "订单延期超过5天 2026-10" and created.data["origin"] == "rule"
     [meeting] = await outbox(kpi, "kpi.followup.requested")
     assert meeting.data["kind"] == "meeting" and meeting.data["unit_id"] == OPS_CS
+
+
+class _OrgHolders:
+    """org's /authz/holders as kpi asks it: the operations director holds dispatch over 客户服务科 in a
+    position of 运营管理部 (the section has no head of its own); kpi's own service token."""
+
+    def __init__(self, kpi):
+        self.asked = []
+
+        def answer(request: httpx.Request) -> httpx.Response:
+            q = dict(request.url.params)
+            self.asked.append((q["right"], int(q["unit_id"]), int(q["held_in_unit_id"]),
+                               request.headers["authorization"]))
+            return httpx.Response(200, json=[{"id": 3, "username": "ops_director", "display_name": "李运营总监"}]
+                                  if q["held_in_unit_id"] == str(OPS) else [])
+
+        kpi.app.state.http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+
+        class Tokens:
+            async def token(self):
+                return "kpi-service-token"
+
+        kpi.app.state.service_tokens = Tokens()
+
+
+async def test_an_order_delay_opens_one_follow_up_owned_by_the_unit_s_head_for_the_measured_period(kpi):
+    org = _OrgHolders(kpi)
+    rule = {"indicator_code": "order_delay_days", "operator": "gt", "value": 5, "follow_up": "meeting",
+            "title": "订单延期超过5天 {period}", "due_days": 3}
+    assert (await kpi.post("/api/kpi/anomaly-rules", json=rule, headers=ADMIN)).status_code == 201
+    await batch(kpi, [point("order_delay_days", OPS_CS, "2026-10", 7)], OPS_PLANNER)
+    # the head by position: none in 客户服务科 itself, so the one in 运营管理部 above it
+    assert org.asked == [("dispatch", OPS_CS, OPS_CS, "Bearer kpi-service-token"),
+                         ("dispatch", OPS_CS, OPS, "Bearer kpi-service-token")]
+    [action] = (await kpi.get("/api/kpi/actions", headers=ADMIN)).json()["items"]
+    assert (action["owner_id"], action["owner_name"], action["period"], action["origin"]) == \
+        (3, "李运营总监", "2026-10", "rule")
+    [meeting] = await outbox(kpi, "kpi.followup.requested")
+    assert (meeting.data["action_id"], meeting.data["owner_id"], meeting.data["owner_name"], meeting.data["period"]) \
+        == (action["id"], 3, "李运营总监", "2026-10")
+    assert meeting.data["due"] == action["due"]
+    # the owner sees it among their actions
+    assert [a["id"] for a in (await kpi.get("/api/kpi/actions", params={"owner_id": 3},
+                                            headers=ADMIN)).json()["items"]] == [action["id"]]
+
+
+async def test_a_follow_up_still_opens_when_org_cannot_name_the_head(kpi):
+    await kpi.post("/api/kpi/anomaly-rules", headers=ADMIN, json={
+        "indicator_code": "order_delay_days", "operator": "gt", "value": 5, "title": "订单延期 {period}"})
+    # the test settings point org at a port nothing listens on
+    r = await kpi.post("/api/kpi/measurements/batch", headers=OPS_PLANNER,
+                       json=[point("order_delay_days", OPS_CS, "2026-10", 9)])
+    assert r.status_code == 200 and r.json()["created"] == 1
+    [action] = (await kpi.get("/api/kpi/actions", headers=ADMIN)).json()["items"]
+    assert (action["owner_id"], action["title"]) == (None, "订单延期 2026-10")
 
 
 async def test_changing_thresholds_or_targets_judges_held_levels_again(kpi):

@@ -4,20 +4,26 @@ from services.common.authz import Principal, company_path
 from services.org.authority import HeldPosition, position_grants, scope_target
 
 
-def held(scope_rights, unit="/1/4/9/", parent="/1/4/", company="/1/") -> HeldPosition:
+def held(scope_rights, unit="/1/4/9/", parent="/1/4/", company="/1/", heads_unit=False) -> HeldPosition:
     return HeldPosition(position_id=7, position_title="T", role_key="r", role_name="R", rights=tuple(scope_rights),
-                        unit_path=unit, parent_path=parent, company_path=company)
+                        unit_path=unit, parent_path=parent, company_path=company, heads_unit=heads_unit)
 
 
-def can(scope: str, path: str) -> bool:
-    return Principal(sub="1", grants=tuple(position_grants(held([("plan", scope)])))).can("plan", path)
+def can(scope: str, path: str, heads_unit: bool = False) -> bool:
+    return Principal(sub="1", grants=tuple(position_grants(held([("plan", scope)], heads_unit=heads_unit)))
+                     ).can("plan", path)
 
 
 def test_self_scope_covers_only_the_unit_itself():
     assert can("self", "/1/4/9/") and not can("self", "/1/4/9/12/") and not can("self", "/1/4/")
 
 
-def test_subordinates_scope_covers_strict_descendants_only():
+def test_subordinates_of_a_position_heading_its_unit_are_the_unit_itself_and_below():
+    assert can("subordinates", "/1/4/9/", heads_unit=True) and can("subordinates", "/1/4/9/12/", heads_unit=True)
+    assert not can("subordinates", "/1/4/", heads_unit=True) and not can("subordinates", "/1/4/10/", heads_unit=True)
+
+
+def test_subordinates_of_a_position_not_heading_its_unit_are_strictly_below():
     assert can("subordinates", "/1/4/9/12/") and can("subordinates", "/1/4/9/12/30/")
     assert not can("subordinates", "/1/4/9/") and not can("subordinates", "/1/4/")
 

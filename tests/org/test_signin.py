@@ -24,10 +24,13 @@ async def test_every_demo_user_signs_in_with_grants_matching_the_documents(org):
     expect = {
         # user: (right, unit code) pairs that must hold, and pairs that must not
         "gm": ([("plan", "HDGAS"), ("veto", "SZ-CS"), ("assess", "MKT-RES")], [("admin", "HDGAS")]),
+        # heads of their units: their 'subordinates' are their own unit's members too (issue 14; they were not)
         "ops_director": ([("plan", "HDGAS"), ("veto", "MKT"), ("dispatch", "SZ"), ("suggest", "HDGAS"),
-                          ("assess", "OPS-SUP"), ("guide", "OPS-CS")], [("assess", "OPS"), ("admin", "HDGAS")]),
-        "market_mgr": ([("plan", "MKT"), ("plan", "MKT-RES"), ("suggest", "HDGAS"), ("assess", "MKT-PLN")],
-                       [("plan", "OPS-SUP"), ("plan", "HDGAS"), ("assess", "MKT"), ("veto", "FIN")]),
+                          ("assess", "OPS-SUP"), ("guide", "OPS-CS"), ("assess", "OPS"), ("guide", "OPS")],
+                         [("assess", "MKT"), ("guide", "FIN"), ("admin", "HDGAS")]),
+        "market_mgr": ([("plan", "MKT"), ("plan", "MKT-RES"), ("suggest", "HDGAS"), ("assess", "MKT-PLN"),
+                        ("assess", "MKT")],
+                       [("plan", "OPS-SUP"), ("plan", "HDGAS"), ("assess", "OPS"), ("veto", "FIN")]),
         "branch_gm": ([("plan", "SZ"), ("dispatch", "SZ-SALES"), ("guide", "SZ-CS"), ("suggest", "HDGAS")],
                       [("plan", "HDGAS"), ("plan", "OPS")]),
         "supply_head": ([("plan", "OPS-SUP"), ("suggest", "OPS")], [("plan", "OPS"), ("plan", "OPS-DIS")]),

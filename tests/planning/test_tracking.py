@@ -113,8 +113,9 @@ async def test_a_kpi_followup_request_lands_on_this_weeks_agenda(company):
              "occurred_at": datetime.now(timezone.utc).isoformat(), "subject": "rule:1",
              "unit_path": "/1/7/8/", "data": {"kind": "meeting", "rule_id": 1, "action_id": 5,
                                               "indicator_code": "order_delay_days", "unit_id": DEMO_IDS["MKT-RES"],
-                                              "unit_path": "/1/7/8/", "period": "2027-01", "value": 7,
-                                              "title": "订单延误超过5天"}}
+                                              "unit_path": "/1/7/8/", "period": date.today().strftime("%Y-%m"),
+                                              "value": 7, "title": "订单延误超过5天", "owner_id": 5,
+                                              "owner_name": "张市场部经理", "due": date.today().isoformat()}}
     # kpi delivers with its own service token, from org's client-credentials grant
     tok = await company.org.post("/api/org/auth/token", data={
         "grant_type": "client_credentials", "client_id": "svc-kpi", "client_secret": secret_for(DEMO_SERVICE_SECRET, "kpi")})
@@ -125,3 +126,34 @@ async def test_a_kpi_followup_request_lands_on_this_weeks_agenda(company):
                                          headers=await company.as_("ops_director"))).json()
     assert [d["plan_id"] for d in agenda["decisions"]] == [plan["id"]]
     assert "订单延误超过5天" in agenda["decisions"][0]["text"]
+    # the follow-up is kpi's action with its owner: the agenda names both and opens no second, ownerless task
+    assert "负责人：张市场部经理" in agenda["decisions"][0]["text"] and "#5" in agenda["decisions"][0]["text"]
+    assert agenda["decisions"][0]["task_id"] is None
+    tasks = (await company.planning.get("/api/planning/tasks", params={"plan_id": plan["id"]},
+                                        headers=await company.as_("ops_director"))).json()["items"]
+    assert [t["title"] for t in tasks] == ["客户走访"]
+
+
+async def test_a_kpi_followup_goes_to_the_plan_of_its_own_period(company):
+    month = await issued_monthly(company, due_offset_days=10)
+    from tests.planning.test_structure import issue
+    year = await issue(company, await company.create("market_mgr", **annual(
+        "MKT", "市场部年度计划", period=date.today().strftime("%Y"))))
+    assert year["id"] > month["id"]  # the newest live plan is the year's
+    tok = await company.org.post("/api/org/auth/token", data={
+        "grant_type": "client_credentials", "client_id": "svc-kpi", "client_secret": secret_for(DEMO_SERVICE_SECRET, "kpi")})
+    other = f"{date.today().year}-{'02' if date.today().month == 1 else '01'}-15"  # in the year, not this month
+    for per in (date.today().strftime("%Y-%m"), other):
+        event = {"id": str(uuid.uuid4()), "type": "kpi.followup.requested", "source": "kpi",
+                 "occurred_at": datetime.now(timezone.utc).isoformat(), "subject": "rule:1", "unit_path": "/1/7/8/",
+                 "data": {"kind": "meeting", "rule_id": 1, "action_id": 9, "indicator_code": "order_delay_days",
+                          "unit_id": DEMO_IDS["MKT-RES"], "unit_path": "/1/7/8/", "period": per, "value": 8,
+                          "title": f"订单延误 {per}", "owner_id": 5, "owner_name": "张市场部经理"}}
+        r = await company.planning.post("/api/planning/events", json=event, headers=bearer(tok.json()["access_token"]))
+        assert r.json() == {"status": "applied"}
+    week = of_date(date.today(), "week").text
+    agenda = (await company.planning.get(f"/api/planning/meetings/{week}/agenda",
+                                         headers=await company.as_("ops_director"))).json()
+    # this month's delay goes to the month's plan; another month's to the year's (no plan of its own is live)
+    assert [(d["plan_id"], d["text"].split("（")[0]) for d in agenda["decisions"]] == [
+        (month["id"], f"订单延误 {date.today().strftime('%Y-%m')}"), (year["id"], f"订单延误 {other}")]

@@ -91,9 +91,9 @@ async def test_a_kri_value_below_its_own_thresholds_raises_and_escalates(risk):
     assert normal.status_code == 201 and normal.json()["level"] == "normal" and normal.json()["alert"] is None
     warn = (await risk.post(url, headers=CS_DISPATCHER, json={"value": 84, "period": "2026-11"})).json()
     assert warn["level"] == "warning" and warn["alert"]["threshold"] == 85 and warn["alert"]["source"] == "kri"
-    same = (await risk.post(url, headers=CS_DISPATCHER, json={"value": 84})).json()
+    same = (await risk.post(url, headers=CS_DISPATCHER, json={"value": 84, "period": "2026-11"})).json()
     assert same["alert"] is None
-    crit = (await risk.post(url, headers=OPS_DIRECTOR, json={"value": 79})).json()
+    crit = (await risk.post(url, headers=OPS_DIRECTOR, json={"value": 79, "period": "2026-11"})).json()
     assert crit["level"] == "critical" and crit["alert"]["id"] == warn["alert"]["id"]
     assert crit["alert"]["level"] == "critical" and crit["alert"]["threshold"] == 80
     assert len(await alerts(risk, OPS_DIRECTOR)) == 1
@@ -200,34 +200,122 @@ async def test_the_audit_chain_holds_every_decision_and_verifies(risk):
     assert [(e["actor"], e["note"]) for e in resolved] == [("20", "已处理")]
 
 
-async def test_history_replayed_from_kpi_is_recorded_but_never_alerts(risk):
+async def test_an_old_period_from_kpi_alerts_for_its_period_but_leaves_the_kris_current_level(risk):
+    # Changed with issue 14: an old period's crossing was "history" and never alerted; each period is judged now.
     _, kri = await satisfaction_kri(risk)
     await risk.post(f"/api/risk/kris/{kri['id']}/values", headers=OPS_DIRECTOR, json={"value": 90})
     old = crossed("customer_satisfaction", U["OPS-CS"], 70.0, level="critical", threshold=None,
                   measured_at="2025-02-28T00:00:00+00:00")
     old["data"]["period"] = "2025-02"
     assert await deliver(risk, old) == {"status": "applied"}
-    assert await alerts(risk, OPS_DIRECTOR) == []
+    assert [(a["period"], a["level"], a["value"]) for a in await alerts(risk, OPS_DIRECTOR)] == [
+        ("2025-02", "critical", 70.0)]
     now = (await risk.get(f"/api/risk/kris/{kri['id']}", headers=OPS_DIRECTOR)).json()
     assert (now["last_value"], now["last_level"]) == (90, "normal")
     history = (await risk.get(f"/api/risk/kris/{kri['id']}/values", headers=OPS_DIRECTOR)).json()["items"]
     assert [(v["value"], v["source"], v["period"]) for v in history] == [(70.0, "kpi", "2025-02"), (90.0, "kri", "")]
     # a kpi event without a threshold value (target-relative rules) is accepted; the KRI's own one is used
     await deliver(risk, crossed("customer_satisfaction", U["OPS-CS"], 84.0, threshold=None))
-    assert [a["threshold"] for a in await alerts(risk, OPS_DIRECTOR)] == [85.0]
+    assert [(a["period"], a["threshold"]) for a in await alerts(risk, OPS_DIRECTOR, level="warning")] == [
+        ("2026-10", 85.0)]
 
 
-async def test_an_earlier_period_is_history_even_when_it_arrives_later(risk):
+async def test_a_late_period_raises_its_own_alert_and_a_later_period_is_current_whenever_measured(risk):
+    # Changed with issue 14: a late September crossing after November's value was history and never alerted.
     _, kri = await satisfaction_kri(risk)
     url = f"/api/risk/kris/{kri['id']}/values"
     assert (await risk.post(url, headers=OPS_DIRECTOR, json={"value": 88, "period": "2026-11"})).status_code == 201
     late = crossed("customer_satisfaction", U["OPS-CS"], 75.0, level="critical", threshold=80)
     late["data"]["period"] = "2026-09"  # measured just now, but for September
     await deliver(risk, late)
-    assert await alerts(risk, OPS_DIRECTOR) == []
+    assert [(a["period"], a["level"]) for a in await alerts(risk, OPS_DIRECTOR)] == [("2026-09", "critical")]
+    now = (await risk.get(f"/api/risk/kris/{kri['id']}", headers=OPS_DIRECTOR)).json()
+    assert (now["last_value"], now["last_level"]) == (88, "normal")  # November is still where the KRI stands
     december = crossed("customer_satisfaction", U["OPS-CS"], 84.0, measured_at="2026-01-01T00:00:00+00:00")
     december["data"]["period"] = "2026-12"  # a later period is current whatever its measured_at
     await deliver(risk, december)
-    assert [a["period"] for a in await alerts(risk, OPS_DIRECTOR)] == ["2026-12"]
+    assert [a["period"] for a in await alerts(risk, OPS_DIRECTOR)] == ["2026-09", "2026-12"]
+    now = (await risk.get(f"/api/risk/kris/{kri['id']}", headers=OPS_DIRECTOR)).json()
+    assert (now["last_value"], now["last_level"]) == (84, "warning")
     bad = await risk.post(url, headers=OPS_DIRECTOR, json={"value": 88, "period": "2026-13"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "period"
+
+
+async def test_a_late_november_value_after_december_still_raises_novembers_alert(risk):
+    _, kri = await satisfaction_kri(risk)
+    url = f"/api/risk/kris/{kri['id']}/values"
+    december = await risk.post(url, headers=CS_DISPATCHER, json={"value": 90, "period": "2026-12"})
+    assert december.json()["alert"] is None
+    november = (await risk.post(url, headers=CS_DISPATCHER, json={"value": 82, "period": "2026-11"})).json()
+    assert november["level"] == "warning"
+    assert (november["alert"]["period"], november["alert"]["status"], november["alert"]["value"]) == (
+        "2026-11", "open", 82)
+    owner_inbox = await alerts(risk, OWNER, mine="true")
+    assert [(a["period"], a["level"]) for a in owner_inbox] == [("2026-11", "warning")]
+    raised = await outbox(risk, "risk.alert.raised")
+    assert [e.data["period"] for e in raised] == ["2026-11"]
+    # the same November value again is no new crossing; a worse one escalates November's alert
+    assert (await risk.post(url, headers=CS_DISPATCHER, json={"value": 82, "period": "2026-11"})).json()["alert"] is None
+    worse = (await risk.post(url, headers=CS_DISPATCHER, json={"value": 78, "period": "2026-11"})).json()
+    assert worse["alert"]["id"] == november["alert"]["id"] and worse["alert"]["level"] == "critical"
+    assert (await risk.get(f"/api/risk/kris/{kri['id']}", headers=OPS_DIRECTOR)).json()["last_value"] == 90
+
+
+async def test_a_stray_future_point_neither_silences_a_warning_nor_takes_over_an_alert(risk):
+    _, kri = await satisfaction_kri(risk)
+    url = f"/api/risk/kris/{kri['id']}/values"
+    november = (await risk.post(url, headers=CS_DISPATCHER, json={"value": 83, "period": "2026-11"})).json()["alert"]
+    stray = await risk.post(url, headers=CS_DISPATCHER, json={"value": 95, "period": "2027-06"})
+    assert stray.json()["level"] == "normal" and stray.json()["alert"] is None
+    december = (await risk.post(url, headers=CS_DISPATCHER, json={"value": 79, "period": "2026-12"})).json()
+    assert december["level"] == "critical" and december["alert"]["period"] == "2026-12"
+    assert december["alert"]["id"] != november["id"]
+    items = {a["period"]: a for a in await alerts(risk, OPS_DIRECTOR)}
+    assert sorted(items) == ["2026-11", "2026-12"]
+    assert (items["2026-11"]["status"], items["2026-11"]["level"], items["2026-11"]["value"]) == ("open", "warning", 83)
+
+
+async def test_a_later_periods_return_to_normal_leaves_an_earlier_periods_alert_as_it_was(risk):
+    _, kri = await satisfaction_kri(risk)
+
+    def month(value, period, level, previous, direction="worse"):
+        e = crossed("customer_satisfaction", U["OPS-CS"], value, level=level, previous=previous, direction=direction)
+        e["data"]["period"] = period
+        return e
+
+    await deliver(risk, month(82.0, "2026-11", "warning", "normal"))
+    november = (await alerts(risk, OPS_DIRECTOR))[0]
+    ack = await risk.post(f"/api/risk/alerts/{november['id']}/acknowledge", headers=CS_DISPATCHER,
+                          json={"note": "已安排回访"})
+    assert ack.status_code == 200
+    await deliver(risk, month(83.0, "2026-12", "warning", "normal"))
+    await deliver(risk, month(88.0, "2026-12", "normal", "warning", "better"))
+    await deliver(risk, month(84.0, "2026-12", "warning", "normal"))
+    items = {a["period"]: a for a in await alerts(risk, OPS_DIRECTOR)}
+    assert sorted(items) == ["2026-11", "2026-12"]
+    nov = items["2026-11"]
+    assert (nov["status"], nov["value"], nov["acknowledge_note"], nov["reopened_count"]) == (
+        "acknowledged", 82.0, "已安排回访", 0)
+    assert (items["2026-12"]["status"], items["2026-12"]["value"]) == ("open", 84.0)
+    # a late November crossing back to normal does not touch December's alert either
+    await deliver(risk, month(90.0, "2026-11", "normal", "warning", "better"))
+    assert (await risk.get(f"/api/risk/alerts/{items['2026-12']['id']}", headers=OPS_DIRECTOR)).json()["status"] == "open"
+
+
+async def test_a_value_without_a_period_counts_for_the_period_it_was_measured_in(risk):
+    _, kri = await satisfaction_kri(risk)
+    url = f"/api/risk/kris/{kri['id']}/values"
+    october = (await risk.post(url, headers=CS_DISPATCHER, json={"value": 83, "period": "2026-10",
+                                                                 "measured_at": "2026-10-10T08:00:00Z"})).json()
+    back = await risk.post(url, headers=CS_DISPATCHER, json={"value": 79, "measured_at": "2026-10-20T08:00:00Z"})
+    assert back.json()["alert"]["id"] == october["alert"]["id"]  # October's alert escalates, no new one
+    assert back.json()["alert"]["level"] == "critical"
+    history = (await risk.get(url, headers=OPS_DIRECTOR)).json()["items"]
+    assert [(v["value"], v["period"]) for v in history] == [(79, "2026-10"), (83, "2026-10")]
+    # within a period, a value measured before the period's newest one is history: no alert
+    await risk.post(url, headers=CS_DISPATCHER, json={"value": 90, "period": "2026-09",
+                                                      "measured_at": "2026-10-01T00:00:00Z"})
+    early = await risk.post(url, headers=CS_DISPATCHER, json={"value": 70, "period": "2026-09",
+                                                              "measured_at": "2026-09-15T00:00:00Z"})
+    assert early.status_code == 201 and early.json()["alert"] is None
+    assert [a["period"] for a in await alerts(risk, OPS_DIRECTOR)] == ["2026-10"]

@@ -658,7 +658,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Current level of every watched indicator at a unit */
+        /** The raised levels (warning, critical) of the indicators at a unit, per period (latest first); a period not listed is normal */
         get: operations["threshold_states_api_kpi_threshold_states_get"];
         put?: never;
         post?: never;
@@ -1232,7 +1232,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Positions (the org chart's posts) */
+        /** Positions (the org chart's posts) in the units you may view, and the ones you hold */
         get: operations["list_positions_api_org_positions_get"];
         put?: never;
         /** Create a position (admin over the unit) */
@@ -1250,7 +1250,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Position */
+        /** A position the caller can see (404 otherwise) */
         get: operations["get_position_api_org_positions__position_id__get"];
         put?: never;
         post?: never;
@@ -1395,7 +1395,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get User */
+        /** A user the caller can see (404 otherwise) */
         get: operations["get_user_api_org_users__user_id__get"];
         put?: never;
         post?: never;
@@ -3073,7 +3073,7 @@ export interface components {
             kind: "annual" | "routine";
             /**
              * Period
-             * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15
+             * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15; data is recorded for years near today (by default 10 back to 2 ahead; further is refused with 422)
              * @example 2026-Q1
              */
             period: string;
@@ -3114,6 +3114,12 @@ export interface components {
              * @default
              */
             name: string;
+            /**
+             * No Data
+             * @description An indicator item without actual or target: no score, left out of the total
+             * @default false
+             */
+            no_data: boolean;
             rule?: components["schemas"]["kpi.ScoringRule"] | null;
             /** Score */
             score?: number | null;
@@ -3139,10 +3145,24 @@ export interface components {
             grade: string | null;
             /** Id */
             id: number;
+            /**
+             * Incomplete
+             * @description Some indicator items have no data: the total is taken over the others, their weights re-normalised
+             * @default false
+             */
+            incomplete: boolean;
+            /** Incomplete Reason */
+            incomplete_reason?: string | null;
             /** Items */
             items: components["schemas"]["kpi.AssessmentItemRead"][];
             /** Kind */
             kind: string;
+            /**
+             * Missing
+             * @description Keys of the indicator items without data
+             * @default []
+             */
+            missing: string[];
             /** Outcomes */
             outcomes: components["schemas"]["kpi.Outcome"][];
             /** Period */
@@ -3181,6 +3201,12 @@ export interface components {
             version: number;
             /** Vetoed */
             vetoed: boolean;
+            /**
+             * Weight Counted
+             * @description The share of the weight (%) the total was taken over
+             * @default 100
+             */
+            weight_counted: number;
         };
         /** AttemptRead */
         "kpi.AttemptRead": {
@@ -3298,7 +3324,7 @@ export interface components {
             note: string;
             /**
              * Period
-             * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15
+             * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15; data is recorded for years near today (by default 10 back to 2 ahead; further is refused with 422)
              * @example 2026-Q1
              */
             period: string;
@@ -3347,6 +3373,22 @@ export interface components {
         "kpi.Body_import_file_api_kpi_measurements_import_post": {
             /** File */
             file: string;
+        };
+        /**
+         * Completeness
+         * @description How complete the period's data is: units reported / units expected (the unit's direct children
+         *     and the unit itself; expected = with data for the period, the previous one or the same one last year).
+         */
+        "kpi.Completeness": {
+            /** Expected */
+            expected: number;
+            /**
+             * Missing
+             * @description The expected units without data for the period
+             */
+            missing: components["schemas"]["kpi.MissingUnit"][];
+            /** Reported */
+            reported: number;
         };
         /** DeliveryDetail */
         "kpi.DeliveryDetail": {
@@ -3443,6 +3485,7 @@ export interface components {
             change_last_year: number | null;
             /** Change Previous */
             change_previous: number | null;
+            completeness: components["schemas"]["kpi.Completeness"];
             /** Critical */
             critical?: number | null;
             /** Derived */
@@ -3534,6 +3577,12 @@ export interface components {
         };
         /** FinalizeBody */
         "kpi.FinalizeBody": {
+            /**
+             * Incomplete Reason
+             * @description Required when indicator items have no data: why the assessment is finalised on the others
+             * @default
+             */
+            incomplete_reason: string;
             /**
              * Note
              * @default
@@ -3763,6 +3812,13 @@ export interface components {
             value: number;
             /** Weight */
             weight: number;
+        };
+        /** MissingUnit */
+        "kpi.MissingUnit": {
+            /** Name */
+            name: string;
+            /** Unit Id */
+            unit_id: number;
         };
         /** OutboxRead */
         "kpi.OutboxRead": {
@@ -4124,7 +4180,7 @@ export interface components {
             note: string;
             /**
              * Period
-             * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15
+             * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15; data is recorded for years near today (by default 10 back to 2 ahead; further is refused with 422)
              * @example 2026-Q1
              */
             period: string;
@@ -4704,6 +4760,11 @@ export interface components {
             delegated_by_user?: string | null;
             /** Delegation Id */
             delegation_id?: number | null;
+            /**
+             * Heads Unit
+             * @description The position heads its unit, so 'subordinates' reaches the unit itself as well as the units below
+             */
+            heads_unit?: boolean | null;
             /** Held At */
             held_at: string;
             /** Mode */
@@ -4963,6 +5024,12 @@ export interface components {
         };
         /** PositionCreate */
         "org.PositionCreate": {
+            /**
+             * Heads Unit
+             * @description The post heads its unit (负责人): the unit's own members are its subordinates, so 'subordinates' rights reach the unit itself too
+             * @default false
+             */
+            heads_unit: boolean;
             requirements?: components["schemas"]["org.JobRequirements"];
             /** Responsibilities */
             responsibilities?: string[];
@@ -4975,6 +5042,8 @@ export interface components {
         };
         /** PositionRead */
         "org.PositionRead": {
+            /** Heads Unit */
+            heads_unit: boolean;
             /** Id */
             id: number;
             requirements: components["schemas"]["org.JobRequirements"];
@@ -4991,6 +5060,8 @@ export interface components {
         };
         /** PositionUpdate */
         "org.PositionUpdate": {
+            /** Heads Unit */
+            heads_unit?: boolean | null;
             requirements?: components["schemas"]["org.JobRequirements"] | null;
             /** Responsibilities */
             responsibilities?: string[] | null;
@@ -8877,7 +8948,7 @@ export interface operations {
                     measured_at?: string | null;
                     /**
                      * Period
-                     * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15
+                     * @description A period: 2026, 2026-Q1, 2026-03, 2026-W12 (ISO week) or 2026-03-15; data is recorded for years near today (by default 10 back to 2 ahead; further is refused with 422)
                      * @example 2026-Q1
                      */
                     period: string;
@@ -9417,6 +9488,8 @@ export interface operations {
         parameters: {
             query: {
                 unit_id: number;
+                /** @description Only this period's levels */
+                period?: string | null;
             };
             header?: never;
             path?: never;

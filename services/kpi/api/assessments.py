@@ -149,7 +149,8 @@ async def _reads(session, rows: list[Assessment]) -> list[AssessmentRead]:
     units = dict((await session.execute(select(OrgUnit.id, OrgUnit.name).where(
         OrgUnit.id.in_({a.unit_id for a in rows})))).all()) if rows else {}
     return [AssessmentRead.model_validate(a).model_copy(update={
-        "scorecard_name": cards.get(a.scorecard_id, ""), "unit_name": units.get(a.unit_id, "")}) for a in rows]
+        "scorecard_name": cards.get(a.scorecard_id, ""), "unit_name": units.get(a.unit_id, ""),
+        **domain.completeness(a)}) for a in rows]
 
 
 async def _read(session, a: Assessment, response: Response | None = None) -> AssessmentRead:
@@ -260,15 +261,30 @@ async def recompute(assessment_id: int, request: Request, response: Response, se
 async def finalize(assessment_id: int, body: FinalizeBody, request: Request, response: Response, session: Session,
                    principal: CurrentPrincipal):
     a, grant, card, unit = await _editable(session, request, principal, assessment_id)
-    await domain.compute(session, a, card, unit, lib=await Library.load(session))
+    lib = await Library.load(session)
+    await domain.compute(session, a, card, unit, lib=lib)
+    unscored = [i["key"] for i in a.items if i["kind"] == "qualitative" and i.get("score") is None]
+    if unscored:
+        raise Conflict(f"Score every qualitative item before finalising (missing: {', '.join(unscored)}).",
+                       missing=unscored)
+    gaps = domain.completeness(a)
+    names = "、".join(i.get("name") or (lib.by_code[i["indicator_code"]].name if i.get("indicator_code") in lib.by_code
+                                         else i["key"]) for i in a.items if i["key"] in gaps["missing"])
     if a.total is None:
-        missing = [i["key"] for i in a.items if i["kind"] == "qualitative" and i.get("score") is None]
-        raise Conflict(f"Score every qualitative item before finalising (missing: {', '.join(missing)}).",
-                       missing=missing)
+        raise Conflict("No item of this assessment has data yet; there is nothing to finalise.",
+                       zh="本次考核的各项均无数据，无法定稿。", missing=gaps["missing"])
+    reason = body.incomplete_reason.strip()
+    if gaps["incomplete"] and not reason:
+        raise Invalid(f"Some indicator items have no data ({', '.join(gaps['missing'])}); the total was taken over "
+                      f"the others ({gaps['weight_counted']:g} % of the weight). Say why it is finalised as it is.",
+                      zh=f"以下指标项无数据：{names}；总分按其余 {gaps['weight_counted']:g}% 的权重折算。"
+                         f"定稿前请填写理由。",
+                      field="incomplete_reason", missing=gaps["missing"])
     before = domain.assessment_data(a)
     outcomes = ([o.model_dump() for o in body.outcomes] if body.outcomes is not None
                 else list((card.outcomes or {}).get(a.grade, [])))
     a.outcomes = outcomes
+    a.incomplete_reason = reason if gaps["incomplete"] else None
     a.status, a.finalized_by, a.finalized_at = "finalized", principal.sub, utcnow()
     await session.flush()
     out = await _read(session, a, response)

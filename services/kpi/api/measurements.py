@@ -19,6 +19,7 @@ from services.common.scoping import visible_to
 from services.common.security import CurrentPrincipal
 from services.kpi import imports
 from services.kpi.aggregate import Library
+from services.kpi.actions import org_holders
 from services.kpi.api.deps import audit, indicator_by_code, parse_period_param, unit_or_404
 from services.kpi.ingest import MAX_BATCH, ConcurrentWrite, ingest, ingest_items
 from services.kpi.models import Measurement, OrgUnit
@@ -72,7 +73,8 @@ async def post_batch(request: Request, session: Session, principal: CurrentPrinc
     if len(items) > MAX_BATCH:
         raise Invalid(f"At most {MAX_BATCH} points per batch; split the rest into another call.", field="body")
     lib = await Library.load(session)
-    result = await _stored(ingest_items(session, items, lib=lib, can_write=can_write, recorded_by=principal.sub))
+    result = await _stored(ingest_items(session, items, lib=lib, can_write=can_write, recorded_by=principal.sub,
+                                        holders=org_holders(request.app)))
     counts = {s: result.count(s) for s in ("created", "updated", "unchanged", "superseded", "rejected")}
     if counts["created"] or counts["updated"]:
         await audit(session, request, principal, "measurements.batch", "measurement_batch", len(items),
@@ -134,7 +136,8 @@ async def import_file(request: Request, session: Session, principal: CurrentPrin
         raise Invalid(f"The file was rejected and nothing was stored: row {first['row']}, column "
                       f"'{first['column']}': {first['message']}" + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
                       errors=[{"field": f"row {e['row']}.{e['column']}", **e} for e in errors])
-    result = await _stored(ingest(session, points, lib=lib, can_write=can_write, recorded_by=principal.sub))
+    result = await _stored(ingest(session, points, lib=lib, can_write=can_write, recorded_by=principal.sub,
+                                  holders=org_holders(request.app)))
     if result.rejected:  # cannot happen after parse_rows checked every row; refuse rather than half-import
         raise Invalid("The file was rejected and nothing was stored.", errors=[
             {"field": f"row {index + 2}", "row": index + 2, "column": e["field"], "message": e["message"]}

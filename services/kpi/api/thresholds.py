@@ -12,7 +12,7 @@ from services.common.problems import Conflict, Invalid, NotFound
 from services.common.scoping import visible_to
 from services.common.security import CurrentPrincipal
 from services.kpi.aggregate import Library
-from services.kpi.api.deps import audit, check_thresholds, indicator_by_code, unit_or_404, unit_or_422
+from services.kpi.api.deps import audit, check_thresholds, indicator_by_code, parse_period_param, unit_or_404, unit_or_422
 from services.kpi.crossings import rejudge
 from services.kpi.models import AnomalyRule, Indicator, ThresholdRule, ThresholdState
 from services.kpi.schemas import AnomalyRuleCreate, AnomalyRuleRead, AnomalyRuleUpdate, ThresholdCreate, ThresholdRead
@@ -85,12 +85,17 @@ async def delete_threshold(threshold_id: int, request: Request, session: Session
     return Response(status_code=204)
 
 
-@router.get("/threshold-states", summary="Current level of every watched indicator at a unit")
-async def threshold_states(session: Session, principal: CurrentPrincipal, unit_id: int = Query(...)):
+@router.get("/threshold-states", summary="The raised levels (warning, critical) of the indicators at a unit, per period (latest first); "
+                                                  "a period not listed is normal")
+async def threshold_states(session: Session, principal: CurrentPrincipal, unit_id: int = Query(...),
+                           period: str | None = Query(None, description="Only this period's levels")):
     unit = await unit_or_404(session, unit_id)
     principal.require("view", unit.path, what=unit.name)
     codes = await _codes(session)
-    rows = (await session.execute(select(ThresholdState).where(ThresholdState.unit_id == unit.id))).scalars()
+    stmt = select(ThresholdState).where(ThresholdState.unit_id == unit.id)
+    if period:
+        stmt = stmt.where(ThresholdState.period == parse_period_param(period).text)
+    rows = (await session.execute(stmt.order_by(ThresholdState.period.desc(), ThresholdState.indicator_id))).scalars()
     return {"items": [{"indicator_code": codes.get(s.indicator_id), "unit_id": s.unit_id, "level": s.level,
                        "period": s.period, "value": s.value, "changed_at": s.changed_at} for s in rows],
             "next_cursor": None}

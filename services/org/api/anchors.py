@@ -5,19 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from services.common.audit_api import require_admin
 from services.common.db import Session
 from services.common.security import CurrentPrincipal
 from services.common.service_auth import ServicePrincipal, is_internal_service, service_of
 from services.org import anchors
+from services.org.schemas import Body
 
 router = APIRouter(prefix="/audit/anchors", tags=["audit"])
 
 
-class AnchorCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AnchorCreate(Body):
     seq: int = Field(ge=1)
     hash: str = Field(pattern="^[0-9a-f]{64}$")
 

@@ -146,6 +146,11 @@ async def me(session: Session, principal: CurrentPrincipal):
         grants=[GrantRead(**g.to_claim()) for g in await user_grants(session, user.id)])
 
 
+# What a scope reaches where the words alone leave it open.
+SCOPE_REACH = {("subordinates", True): ": the units below, and the position's own unit, which it heads",
+               ("subordinates", False): ": the units below the position's unit"}
+
+
 @router.get("/authz/explain", response_model=ExplainRead, tags=["authz"],
             summary="Why can (or can't) this user do this here? (admin, or about yourself)")
 async def explain(session: Session, principal: CurrentPrincipal, user_id: int = Query(...),
@@ -171,7 +176,7 @@ async def explain(session: Session, principal: CurrentPrincipal, user_id: int = 
             if g.covers(right, unit.path):
                 found.append(ExplainGrant(**g.to_claim(), source="position", position_id=h.position_id,
                                           position_title=h.position_title, role_key=h.role_key, role_name=h.role_name,
-                                          scope=scope))
+                                          scope=scope, heads_unit=h.heads_unit))
     for active in await incoming_delegations(session, user.id):
         d = active.delegation
         delegator = await session.get(User, d.from_user_id)
@@ -181,7 +186,8 @@ async def explain(session: Session, principal: CurrentPrincipal, user_id: int = 
                                           delegated_by_user=delegator.username if delegator else None))
     if found:
         first = found[0]
-        how = (f"position '{first.position_title}' with role '{first.role_name}' (scope {first.scope})"
+        how = (f"position '{first.position_title}' with role '{first.role_name}' (scope {first.scope}"
+               f"{SCOPE_REACH.get((first.scope, bool(first.heads_unit)), '')})"
                if first.source == "position" else f"a delegation from {first.delegated_by_user}")
         summary = f"{user.display_name} may {right} in {unit.name}: granted by {how}."
     else:

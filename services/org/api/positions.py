@@ -9,7 +9,8 @@ from services.common.api import CursorParam, LimitParam, Page, check_if_match, e
 from services.common.db import Session
 from services.common.problems import Conflict, NotFound
 from services.common.security import CurrentPrincipal
-from services.org.api.deps import ValidPosition, admin_over, request_id
+from services.org.admins import keeping_an_administrator
+from services.org.api.deps import ValidPosition, VisiblePosition, admin_over, positions_visible, request_id
 from services.org.journal import audit_change, emit
 from services.org.models import Assignment, Position, Role, Unit
 from services.org.schemas import PositionCreate, PositionRead, PositionUpdate
@@ -35,18 +36,19 @@ async def _role(session, role_id: int) -> Role:
     return role
 
 
-@router.get("", response_model=Page[PositionRead], summary="Positions (the org chart's posts)")
+@router.get("", response_model=Page[PositionRead],
+            summary="Positions (the org chart's posts) in the units you may view, and the ones you hold")
 async def list_positions(session: Session, principal: CurrentPrincipal, limit: int = LimitParam,
                          cursor: str | None = CursorParam, unit_id: int | None = Query(None)):
-    stmt = select(Position)
+    stmt = select(Position).where(positions_visible(principal))
     if unit_id is not None:
         stmt = stmt.where(Position.unit_id == unit_id)
     rows, nxt = await paginate(session, stmt, Position.id, limit=limit, cursor=cursor)
     return Page[PositionRead](items=[PositionRead.model_validate(p) for p in rows], next_cursor=nxt)
 
 
-@router.get("/{position_id}", response_model=PositionRead)
-async def get_position(position: ValidPosition, principal: CurrentPrincipal, response: Response):
+@router.get("/{position_id}", response_model=PositionRead, summary="A position the caller can see (404 otherwise)")
+async def get_position(position: VisiblePosition, response: Response):
     set_etag(response, etag("position", position.id, position.version))
     return position
 
@@ -57,7 +59,8 @@ async def create_position(body: PositionCreate, session: Session, principal: Cur
     unit = await _unit(session, body.unit_id)
     grant = admin_over(principal, unit)
     await _role(session, body.role_id)
-    pos = Position(unit_id=unit.id, role_id=body.role_id, title=body.title, responsibilities=body.responsibilities,
+    pos = Position(unit_id=unit.id, role_id=body.role_id, title=body.title, heads_unit=body.heads_unit,
+                   responsibilities=body.responsibilities,
                    requirements=body.requirements.model_dump())
     session.add(pos)
     await session.flush()
@@ -79,9 +82,9 @@ async def update_position(position: ValidPosition, body: PositionUpdate, session
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
     if "role_id" in changes:
         await _role(session, changes["role_id"])
-    for k, v in changes.items():
-        setattr(position, k, v)
-    await session.flush()
+    async with keeping_an_administrator(session):
+        for k, v in changes.items():
+            setattr(position, k, v)
     after = _data(position)
     await audit_change(session, actor=principal, action="position.updated", subject_type="position",
                        subject_id=position.id, unit_path=unit.path, grant=grant, before=before, after=after,

@@ -9,6 +9,7 @@ from services.common.api import CursorParam, LimitParam, Page, check_if_match, e
 from services.common.db import Session
 from services.common.problems import Conflict
 from services.common.security import CurrentPrincipal
+from services.org.admins import keeping_an_administrator
 from services.org.api.deps import AdminPrincipal, ValidRole, request_id
 from services.org.journal import audit_change, emit
 from services.org.models import Position, Role
@@ -57,9 +58,9 @@ async def update_role(role: ValidRole, body: RoleUpdate, session: Session, princ
     check_if_match(request, etag("role", role.id, role.version))
     before = _data(role)
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
-    for k, v in changes.items():
-        setattr(role, k, v)
-    await session.flush()
+    async with keeping_an_administrator(session):
+        for k, v in changes.items():
+            setattr(role, k, v)
     after = _data(role)
     await audit_change(session, actor=principal, action="role.updated", subject_type="role", subject_id=role.id,
                        before=before, after=after, request_id=request_id(request))

@@ -11,6 +11,7 @@ from services.common.db import Session
 from services.common.problems import Forbidden, NotFound
 from services.common.security import CurrentPrincipal
 from services.org import tree
+from services.org.admins import keeping_an_administrator
 from services.org.api.deps import ValidUnit, admin_over, request_id
 from services.org.journal import audit_change, emit
 from services.org.models import Unit
@@ -107,7 +108,8 @@ async def move_unit(unit: ValidUnit, body: UnitMove, session: Session, principal
         raise NotFound(f"There is no unit with id {body.parent_id}.", field="parent_id")
     admin_over(principal, new_parent)
     before = _event_data(unit)
-    old_path, new_path, moved = await tree.move_unit(session, unit=unit, new_parent=new_parent)
+    async with keeping_an_administrator(session):  # a company moved under another is no company of its own
+        old_path, new_path, moved = await tree.move_unit(session, unit=unit, new_parent=new_parent)
     after = _event_data(unit)
     await audit_change(session, actor=principal, action="unit.moved", subject_type="unit", subject_id=unit.id,
                        unit_path=new_path, grant=grant, before=before, after=after, request_id=request_id(request))

@@ -11,7 +11,9 @@ from services.common.db import Session
 from services.common.problems import Conflict, Forbidden, Invalid, NotFound
 from services.common.scoping import visible_to
 from services.common.security import CurrentPrincipal
-from services.org.api.deps import AdminPrincipal, ValidAssignment, ValidUser, admin_over, request_id
+from services.org.admins import keeping_an_administrator
+from services.org.api.deps import (AdminPrincipal, ValidAssignment, ValidUser, VisibleUser, admin_over, request_id,
+                                   users_visible)
 from services.org.journal import audit_change, emit
 from services.org.models import Assignment, Position, RefreshToken, Unit, User
 from services.org.passwords import check_strength
@@ -46,11 +48,7 @@ async def list_users(session: Session, principal: CurrentPrincipal, limit: int =
                    .where(Unit.path.startswith(unit.path, autoescape=True), Assignment.start_date <= today,
                           (Assignment.end_date.is_(None)) | (Assignment.end_date >= today)))
         stmt = stmt.where(User.id.in_(in_unit))
-    if not is_admin(principal):
-        # Others see the people holding positions in the units they may view, and themselves.
-        holders = (select(Assignment.user_id).join(Position, Position.id == Assignment.position_id)
-                   .join(Unit, Unit.id == Position.unit_id).where(visible_to(principal, "view", Unit.path)))
-        stmt = stmt.where(User.id.in_(holders) | (User.id == (principal.user_id or -1)))
+    stmt = stmt.where(users_visible(principal))
     if q:
         like = f"%{q}%"
         stmt = stmt.where(User.username.ilike(like) | User.display_name.ilike(like))
@@ -58,8 +56,8 @@ async def list_users(session: Session, principal: CurrentPrincipal, limit: int =
     return Page[UserRead](items=[UserRead.model_validate(u) for u in rows], next_cursor=nxt)
 
 
-@router.get("/users/{user_id}", response_model=UserRead)
-async def get_user(user: ValidUser, principal: CurrentPrincipal, response: Response):
+@router.get("/users/{user_id}", response_model=UserRead, summary="A user the caller can see (404 otherwise)")
+async def get_user(user: VisibleUser, response: Response):
     set_etag(response, etag("user", user.id, user.version))
     return user
 
@@ -89,8 +87,9 @@ async def update_user(user: ValidUser, body: UserUpdate, session: Session, princ
                       request: Request, response: Response):
     check_if_match(request, etag("user", user.id, user.version))
     before = _data(user)
-    for k, v in body.model_dump(exclude_unset=True, exclude_none=True).items():
-        setattr(user, k, v)
+    async with keeping_an_administrator(session):
+        for k, v in body.model_dump(exclude_unset=True, exclude_none=True).items():
+            setattr(user, k, v)
     if body.active is False:
         # A deactivated user keeps no live refresh token.
         for rt in (await session.execute(select(RefreshToken).where(RefreshToken.user_id == user.id,
@@ -182,8 +181,8 @@ async def update_assignment(assignment: ValidAssignment, body: AssignmentUpdate,
     if body.end_date is not None and body.end_date < assignment.start_date:
         raise Invalid("end_date must not be before start_date.", field="end_date")
     before = _assignment_data(assignment)
-    assignment.end_date = body.end_date
-    await session.flush()
+    async with keeping_an_administrator(session):
+        assignment.end_date = body.end_date
     after = _assignment_data(assignment)
     await audit_change(session, actor=principal, action="assignment.updated", subject_type="assignment",
                        subject_id=assignment.id, unit_path=unit.path, grant=grant, before=before, after=after,
@@ -200,7 +199,8 @@ async def delete_assignment(assignment: ValidAssignment, session: Session, princ
     grant = admin_over(principal, unit)
     check_if_match(request, etag("assignment", assignment.id, assignment.version))
     before = _assignment_data(assignment)
-    await session.delete(assignment)
+    async with keeping_an_administrator(session):
+        await session.delete(assignment)
     await audit_change(session, actor=principal, action="assignment.deleted", subject_type="assignment",
                        subject_id=before["id"], unit_path=unit.path, grant=grant, before=before,
                        request_id=request_id(request))

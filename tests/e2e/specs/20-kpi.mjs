@@ -1,8 +1,10 @@
 // KPI: assessments (考核) from a new scorecard to a finalised grade, the template changed in place
 // (its draft run follows, the finalised one does not) and deleted only while unused, the same pages
 // without the assess right, and a measurement typed by hand that the dashboard then shows, with an
-// improvement action raised from it, its progress reported, completed and verified; and targets: the
-// plan issued earlier in the run is there without retyping, one is changed by hand with its history.
+// improvement action raised from it, its progress reported, completed and verified; a late value raising
+// its own period's warning and a half-reported month said as such; an assessment with an indicator
+// without data (无数据, incomplete, a reason to finalise); and targets: the plan issued earlier in the
+// run is there without retyping, one is changed by hand with its history.
 export default function ({ test, session, shot, expect, menuTexts, base, dialogButton, popconfirmButton }) {
   const CARD = '供应科月度考核（浏览器测试）';
   let finalisedUrl;
@@ -248,6 +250,94 @@ export default function ({ test, session, shot, expect, menuTexts, base, dialogB
     await shot(page, '47c-kpi-actions-en');
     await page.getByText('中文', { exact: true }).click();
     await page.getByRole('button', { name: '汇报进展' }).first().waitFor();
+    await s.close();
+  });
+
+  test('kpi a late measurement raises the warning of its own period; the company dashboard says the month is half reported', async () => {
+    const s = await session('ops_director');
+    const { page } = s;
+    /** Enter one value by hand for 客户服务科 (unit 6) and wait for the service's answer. */
+    async function enter(period, value) {
+      await page.goto(`${base()}/kpi/measurements/new?unit_id=6&period=${period}`);
+      await pickIndicator(page, page, '客户满意度');
+      await page.getByLabel('期间').fill(period);
+      await page.getByLabel('实际值').fill(String(value));
+      await page.getByRole('button', { name: /^保\s*存$/ }).click();
+      await page.getByTestId('entry-result').getByText(/已新增|已更新/).waitFor();
+    }
+    // December's survey first, in order; November's arrives after it, below the 85 % warning value
+    await enter('2026-12', 91);
+    await enter('2026-11', 82);
+    await shot(page, '45c-kpi-late-value-entered');
+    await page.goto(`${base()}/kpi?unit_id=6&period=2026-11`);
+    const card = page.getByTestId('kpi-card-customer_satisfaction');
+    await card.getByText('82').first().waitFor();
+    await card.getByText('预警', { exact: true }).waitFor();
+    // kpi judged November on its own: its level is a warning, December's stays normal
+    const levels = await page.evaluate(async () => {
+      const token = sessionStorage.getItem('yunguan.access');
+      const r = await fetch('/api/kpi/threshold-states?unit_id=6', { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      return r.ok ? (await r.json()).items.filter((x) => x.indicator_code === 'customer_satisfaction').map((x) => `${x.period}:${x.level}`) : [`HTTP ${r.status}`];
+    });
+    expect(levels.includes('2026-11:warning') && !levels.includes('2026-12:warning'), `November raised, December normal: ${levels}`);
+    await shot(page, '45d-kpi-late-value-warning');
+    // the company in November: 运营管理部 reported satisfaction, 苏州分公司 not yet (it did in October)
+    await page.goto(`${base()}/kpi?unit_id=1&period=2026-11`);
+    const company = page.getByTestId('kpi-completeness-customer_satisfaction');
+    await company.getByText('已报 1/2 个单位').waitFor();
+    await page.getByTestId('kpi-partial-period').getByText(/2026-11 的数据尚未报齐（未报：.*苏州分公司/).waitFor();
+    await company.hover();
+    await page.locator('.ant-tooltip').getByText(/未报：.*苏州分公司/).waitFor();
+    await shot(page, '45e-kpi-company-half-reported');
+    await s.close();
+  });
+
+  test('kpi an assessment with an indicator without data shows 无数据, is marked incomplete and asks for a reason to finalise', async () => {
+    const s = await session('ops_director');
+    const { page } = s;
+    const name = '供应科满意度考核（无数据）';
+    await page.goto(`${base()}/kpi/scorecards`);
+    await page.getByText('部门年度考核表').waitFor();
+    await page.getByRole('button', { name: '新建考核模板' }).click();
+    await page.getByLabel('模板名称').fill(name);
+    await pickUnit(page, page, '供应科');
+    const items = page.getByTestId('scorecard-item');
+    await pickIndicator(page, items.nth(0), '客户满意度'); // 供应科 reports no satisfaction
+    await items.nth(0).getByLabel('权重').fill('40');
+    await items.nth(1).getByLabel('考核项').fill('团队管理');
+    await items.nth(1).getByLabel('权重').fill('60');
+    await page.getByRole('button', { name: '保存模板' }).click();
+    await page.getByText('考核模板已保存').waitFor();
+    await page.waitForURL(/\/kpi\/scorecards$/);
+    await page.locator('.ant-table-row').filter({ hasText: name }).getByRole('button', { name: '发起考核' }).click();
+    const modal = page.locator('.ant-modal-content');
+    await pickUnit(page, modal, '供应科');
+    await modal.getByText('日常考核').click();
+    await modal.getByLabel('期间').fill('2026-10');
+    await (await dialogButton(page, '发起考核')).click();
+    await page.waitForURL(/\/kpi\/assessments\/\d+$/);
+    const table = page.getByTestId('assessment-items');
+    await table.locator('.ant-table-row').filter({ hasText: '客户满意度' }).getByText('无数据', { exact: true }).waitFor();
+    await page.getByTestId('assessment-incomplete').getByText('以下指标项无数据：客户满意度。总分按其余 60% 的权重折算').waitFor();
+    await page.getByLabel('团队管理 得分').fill('80');
+    await page.getByRole('button', { name: /^定\s*稿$/ }).click();
+    const dialog = page.locator('.ant-modal-content');
+    const reason = dialog.getByLabel('无数据仍定稿的理由');
+    await reason.waitFor();
+    const ok = await dialogButton(page, /^定\s*稿$/);
+    expect(await ok.isDisabled(), 'finalising an incomplete assessment waits for a reason');
+    await shot(page, '41a-kpi-assessment-incomplete-finalise');
+    await reason.fill('供应科不做满意度调查，本期按团队管理定稿');
+    await ok.click();
+    await page.getByText('考核已定稿').first().waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+    // the total is taken over the 60 % with data: 80 points, not 48, and marked incomplete
+    const total = page.getByTestId('assessment-total');
+    await total.getByText('不完整').waitFor();
+    await total.getByText('80').waitFor();
+    await total.getByText('按有数据的 60% 权重折算').waitFor();
+    await page.getByText('数据不全仍定稿的理由：供应科不做满意度调查，本期按团队管理定稿').waitFor();
+    await shot(page, '41b-kpi-assessment-incomplete-finalised');
     await s.close();
   });
 

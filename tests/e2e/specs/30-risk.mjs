@@ -132,6 +132,30 @@ export default function ({ test, session, shot, expect, base, dialogButton }) {
     await close();
   });
 
+  test('risk-ui: a late month raises its own alert beside the current month\'s', async () => {
+    expect(riskUrl, 'needs the risk and its KRI from the first tests');
+    const { page, close } = await session('supply_head');
+    await page.goto(riskUrl);
+    // values arrive from other systems: December's first, then November's, late
+    const raised = await page.evaluate(async (riskId) => {
+      const form = new URLSearchParams({ grant_type: 'password', username: 'supply_head', password: 'Demo@2026' });
+      const tok = await (await fetch('/api/org/auth/token', { method: 'POST', body: form })).json();
+      const headers = { Authorization: `Bearer ${tok.access_token}`, 'Content-Type': 'application/json' };
+      const kri = (await (await fetch(`/api/risk/kris?risk_id=${riskId}`, { headers })).json()).items[0];
+      const post = async (value, period) => (await (await fetch(`/api/risk/kris/${kri.id}/values`, {
+        method: 'POST', headers, body: JSON.stringify({ value, period }) })).json()).alert?.period;
+      return [await post(85, '2026-12'), await post(78, '2026-11')];
+    }, Number(riskUrl.split('/').pop()));
+    expect(raised.join() === '2026-12,2026-11', `each month should raise its own alert, got ${raised}`);
+    await page.goto(`${base()}/risk/alerts`);
+    const rows = page.locator('.ant-table-row').filter({ hasText: TITLE });
+    await rows.filter({ hasText: '2026-11' }).getByText('严重', { exact: true }).waitFor();
+    await rows.filter({ hasText: '2026-12' }).getByText('预警', { exact: true }).waitFor();
+    expect(await rows.count() === 2, 'one alert per month');
+    await shot(page, '59-risk-alerts-per-month');
+    await close();
+  });
+
   test('risk-ui: ops_director signs off accepting a high risk', async () => {
     const { page, close } = await session('ops_director');
     await page.goto(`${base()}/risk`);

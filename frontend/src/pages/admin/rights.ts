@@ -14,3 +14,9 @@ export function togglePair(rights: RightScope[], right: Right, scope: Scope): Ri
     : [...rights, { right, scope }];
   return next.sort((a, b) => RIGHTS.indexOf(a.right) - RIGHTS.indexOf(b.right) || SCOPES.indexOf(a.scope) - SCOPES.indexOf(b.scope));
 }
+
+/** 'subordinates' reaches the position's own unit when the position heads it: say which it is. */
+export function scopeKey(scope: string, headsUnit?: boolean | null): string {
+  if (scope !== 'subordinates' || headsUnit == null) return `org.scope.${scope}`;
+  return headsUnit ? 'org.scope.subordinatesHead' : 'org.scope.subordinatesBelow';
+}

@@ -9,11 +9,11 @@ import { useAssessment, useFinalizeAssessment, useRecomputeAssessment, useScoreA
 import { useApiFeedback } from '../../app/feedback';
 import { useSession } from '../../app/session';
 import { QueryState } from '../../components/common';
-import { IndicatorName } from '../../components/Indicator';
+import { IndicatorName, useIndicatorLabel } from '../../components/Indicator';
 import { fmtNum, fmtRatio } from '../../charts/kpi';
 import { useT } from '../../i18n';
 import { ActionFormModal, RAISE_RIGHTS } from './ActionFormModal';
-import { ASSESSMENT_STATUS_COLOR, contribution, GRADE_COLORS, maxScore, outcomesForGrade, ruleText, unscored } from './assessmentView';
+import { ASSESSMENT_STATUS_COLOR, contribution, countedWeight, GRADE_COLORS, maxScore, outcomesForGrade, ruleText, unscored } from './assessmentView';
 import { canOver } from '../../app/grants';
 import { OutcomeTags } from './OutcomeTags';
 import { useWhoName } from './people';
@@ -37,11 +37,17 @@ export default function AssessmentDetailPage() {
   const [form] = Form.useForm<{ q: Scores }>();
   const [finalizing, setFinalizing] = useState(false);
   const [finalNote, setFinalNote] = useState('');
+  const [incompleteReason, setIncompleteReason] = useState('');
   // when the raise dialog opened: one assessment may lead to several actions, each its own origin_ref
   const [raising, setRaising] = useState<number | null>(null);
 
   const lines = useMemo(() => a?.items ?? [], [a]);
-  const weightSum = lines.reduce((s, l) => s + l.weight, 0);
+  // the total is taken over the items with data: their weights are what each contribution is a share of
+  const weightSum = countedWeight(lines);
+  const noData = lines.filter((l) => l.no_data);
+  const counted = a ? fmtNum(a.weight_counted, 0) : '';
+  const indicatorLabel = useIndicatorLabel();
+  const incompleteText = t('kpi.incompleteHint', { items: noData.map((l) => l.name || (l.indicator_code ? indicatorLabel(l.indicator_code) : l.key)).join('、'), pct: counted });
   const draft = a?.status === 'draft';
   const assessor = !!a && canOver(me?.grants, 'assess', a.unit_path);
   const editable = draft && assessor;
@@ -99,17 +105,22 @@ export default function AssessmentDetailPage() {
               {canRaise && <Button onClick={() => setRaising(Date.now())}>{t('kpi.raiseAction')}</Button>}
               {editable && <Button icon={<ReloadOutlined />} loading={recompute.isPending} onClick={() => void recompute.mutateAsync(a.id).then(() => feedback.ok(t('kpi.recomputed')), (e) => feedback.fail(e))}>{t('kpi.recompute')}</Button>}
               {editable && qualitative.length > 0 && <Button loading={score.isPending} onClick={() => void saveScores().then((ok) => ok && feedback.ok(t('kpi.scoresSaved')))}>{t('kpi.saveScores')}</Button>}
-              {editable && <Button type="primary" onClick={() => void saveScores().then((ok) => { if (ok) { setFinalNote(''); setFinalizing(true); } })}>{t('kpi.finalize')}</Button>}
+              {editable && <Button type="primary" onClick={() => void saveScores().then((ok) => { if (ok) { setFinalNote(''); setIncompleteReason(''); setFinalizing(true); } })}>{t('kpi.finalize')}</Button>}
             </Space>
           </Space>
           {!draft && (
-            <Alert type="success" showIcon style={{ marginBottom: 12 }} message={t('kpi.finalizedHint', { at: a.finalized_at ? new Date(a.finalized_at).toLocaleString() : '', by: who(a.finalized_by) })} />
+            <Alert type="success" showIcon style={{ marginBottom: 12 }} message={t('kpi.finalizedHint', { at: a.finalized_at ? new Date(a.finalized_at).toLocaleString() : '', by: who(a.finalized_by) })}
+              description={a.incomplete_reason ? t('kpi.incompleteReasonShown', { reason: a.incomplete_reason }) : undefined} />
           )}
           {draft && !assessor && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('kpi.readOnlyNoAssess')} />}
           {a.vetoed && <Alert type="error" showIcon style={{ marginBottom: 12 }} message={t('kpi.vetoedHint')} />}
           <Row gutter={12} style={{ marginBottom: 12 }}>
             <Col xs={12} md={5}>
-              <Card size="small"><Statistic title={t('kpi.total')} value={a.total === null ? '—' : fmtNum(a.total, 1)} /></Card>
+              <Card size="small" data-testid="assessment-total">
+                <Statistic title={<Space size={4}>{t('kpi.total')}{a.incomplete && <Tag color="orange">{t('kpi.incomplete')}</Tag>}</Space>}
+                  value={a.total === null ? '—' : fmtNum(a.total, 1)} />
+                {a.incomplete && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('kpi.weightCounted', { pct: counted })}</Typography.Text>}
+              </Card>
             </Col>
             <Col xs={12} md={4}>
               <Card size="small" data-testid="assessment-grade">
@@ -129,6 +140,8 @@ export default function AssessmentDetailPage() {
               </Card>
             </Col>
           </Row>
+          {a.incomplete && <Alert type="warning" showIcon style={{ marginBottom: 12 }} data-testid="assessment-incomplete"
+            message={draft ? `${incompleteText}${t('kpi.incompleteNeedsReason')}` : incompleteText} />}
           {draft && missing.length > 0 && <Alert type="warning" showIcon style={{ marginBottom: 12 }} message={t('kpi.missingScores', { items: missing.map((l) => l.name || l.key).join('、') })} />}
           <Form form={form} component={false}>
             <Table<AssessmentItemRead> size="small" rowKey="key" pagination={false} dataSource={lines} scroll={{ x: 1000 }} data-testid="assessment-items"
@@ -144,6 +157,7 @@ export default function AssessmentDetailPage() {
                 { title: t('kpi.target'), dataIndex: 'target', width: 100, align: 'right', render: (v: number | null, l) => (l.kind === 'indicator' ? fmtNum(v) : '') },
                 { title: t('kpi.attainment'), dataIndex: 'attainment', width: 80, align: 'right', render: (v: number | null, l) => (l.kind === 'indicator' ? fmtRatio(v) : '') },
                 { title: t('kpi.score'), width: 250, render: (_, l) => {
+                  if (l.kind === 'indicator' && l.no_data) return <Tag>{t('kpi.noData')}</Tag>;
                   if (l.kind === 'indicator') return <Space size={4}>{fmtNum(l.score, 1)}{l.vetoed && <Tag color="red">{t('kpi.vetoed')}</Tag>}</Space>;
                   if (!editable) {
                     const note = a.qualitative[l.key]?.note;
@@ -163,10 +177,10 @@ export default function AssessmentDetailPage() {
                 { title: t('kpi.contribution'), width: 80, align: 'right', render: (_, l) => fmtNum(contribution(l, weightSum), 1) },
               ]} />
           </Form>
-          <Modal open={finalizing} title={t('kpi.finalizeTitle')} onCancel={() => setFinalizing(false)} okText={t('kpi.finalize')} okButtonProps={{ loading: finalize.isPending, disabled: missing.length > 0 }} destroyOnHidden
+          <Modal open={finalizing} title={t('kpi.finalizeTitle')} onCancel={() => setFinalizing(false)} okText={t('kpi.finalize')} okButtonProps={{ loading: finalize.isPending, disabled: missing.length > 0 || (a.incomplete && !incompleteReason.trim()) }} destroyOnHidden
             onOk={async () => {
               try {
-                await finalize.mutateAsync({ id: a.id, body: { note: finalNote } });
+                await finalize.mutateAsync({ id: a.id, body: { note: finalNote, incomplete_reason: a.incomplete ? incompleteReason : '' } });
                 feedback.ok(t('kpi.finalized'));
                 setFinalizing(false);
               } catch (err) { feedback.fail(err); }
@@ -180,6 +194,14 @@ export default function AssessmentDetailPage() {
                   <Descriptions.Item label={t('kpi.outcomes')}><OutcomeTags outcomes={pendingOutcomes} /></Descriptions.Item>
                 </Descriptions>
               )}
+            {a.incomplete && missing.length === 0 && (
+              <div style={{ marginBottom: 8 }}>
+                <Alert type="warning" showIcon style={{ marginBottom: 8 }}
+                  message={incompleteText} />
+                <Input.TextArea rows={2} maxLength={2000} value={incompleteReason} onChange={(e) => setIncompleteReason(e.target.value)}
+                  placeholder={t('kpi.incompleteReasonRequired')} aria-label={t('kpi.incompleteReason')} status={incompleteReason.trim() ? undefined : 'warning'} />
+              </div>
+            )}
             <Typography.Paragraph type="secondary">{t('kpi.finalizeWarning')}</Typography.Paragraph>
             <Input.TextArea rows={2} maxLength={2000} value={finalNote} onChange={(e) => setFinalNote(e.target.value)} placeholder={t('kpi.note')} aria-label={t('kpi.note')} />
           </Modal>

@@ -1,7 +1,7 @@
 /** 考核结果: assessment runs the user may see, with total, grade and rewards / penalties. */
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { Button, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Input, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useAssessments, type AssessmentRead } from '../../api/kpi';
 import { useSession } from '../../app/session';
@@ -50,7 +50,8 @@ export default function AssessmentsPage() {
           { title: t('kpi.period'), dataIndex: 'period', width: 90 },
           { title: t('kpi.assessmentKind'), dataIndex: 'kind', width: 90, render: (k: string) => t(`kpi.assessmentKinds.${k}`) },
           { title: t('kpi.assessmentStatus'), dataIndex: 'status', width: 90, render: (s: string) => <Tag color={ASSESSMENT_STATUS_COLOR[s] ?? 'default'}>{t(`kpi.assessmentStatuses.${s}`)}</Tag> },
-          { title: t('kpi.total'), dataIndex: 'total', width: 80, align: 'right', render: (v: number | null) => fmtNum(v, 1) },
+          { title: t('kpi.total'), dataIndex: 'total', width: 120, align: 'right', render: (v: number | null, a) => (
+            <Space size={4}>{a.incomplete && <Tooltip title={t('kpi.weightCounted', { pct: fmtNum(a.weight_counted, 0) })}><Tag color="orange">{t('kpi.incomplete')}</Tag></Tooltip>}{fmtNum(v, 1)}</Space>) },
           { title: t('kpi.grade'), dataIndex: 'grade', width: 110, render: (g: string | null, a) => (g ? <Space size={2}><Tag color={GRADE_COLORS[g]}>{g}</Tag>{a.vetoed && <Tag color="red">{t('kpi.vetoed')}</Tag>}</Space> : '—') },
           { title: t('kpi.outcomes'), width: 240, render: (_, a) => (a.status === 'finalized' ? <OutcomeTags outcomes={a.outcomes} /> : '—') },
         ]} />

@@ -11,6 +11,7 @@ import { useSession } from '../../app/session';
 import { useT } from '../../i18n';
 import { ActionFormModal, RAISE_RIGHTS, type ActionSeed } from './ActionFormModal';
 import { canOver } from '../../app/grants';
+import { missingUnits, partial } from './completeness';
 
 /** The previous calendar month ("2026-10" in November 2026): the latest one usually complete. */
 function defaultPeriod(): string {
@@ -53,6 +54,15 @@ function KpiCard({ row, selected, onSelect }: { row: EvaluationRow; selected: bo
       <div style={{ fontSize: 22, fontWeight: 600, lineHeight: '32px' }}>
         {fmtNum(row.actual)} <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 400 }}>{row.unit}</Typography.Text>
       </div>
+      {row.completeness.expected > 0 && (
+        <Tooltip title={partial(row.completeness) ? t('kpi.missingUnits', { units: row.completeness.missing.map((m) => m.name).join('、') }) : undefined}>
+          <div style={{ fontSize: 12 }} data-testid={`kpi-completeness-${row.indicator_code}`}>
+            <Typography.Text type={partial(row.completeness) ? 'warning' : 'secondary'}>
+              {t('kpi.reportedUnits', { reported: row.completeness.reported, expected: row.completeness.expected })}
+            </Typography.Text>
+          </div>
+        </Tooltip>
+      )}
       <div style={{ fontSize: 12 }}>
         <Typography.Text type="secondary">{t('kpi.target')} </Typography.Text>{fmtNum(row.target)}
         <Typography.Text type="secondary" style={{ marginInlineStart: 8 }}>{t('kpi.attainment')} </Typography.Text><strong>{fmtRatio(row.attainment)}</strong>
@@ -116,6 +126,7 @@ export default function KpiDashboardPage() {
   const all = evals.data?.items ?? [];
   const rows = filter === 'all' ? all : all.filter((r) => r.actual !== null);
   const counts = statusCounts(rows);
+  const missing = missingUnits(rows);
   const selectedCode = params.get('indicator') ?? rows.find((r) => r.target !== null)?.indicator_code ?? rows[0]?.indicator_code;
   const selected = rows.find((r) => r.indicator_code === selectedCode) ?? rows[0];
   const canRaise = unit_id !== undefined && canOver(me?.grants, RAISE_RIGHTS, units.get(unit_id)?.path);
@@ -147,6 +158,10 @@ export default function KpiDashboardPage() {
       <QueryState loading={valid && unit_id !== undefined && evals.isPending} error={evals.error}>
         {evals.data && (
           <>
+            {missing.length > 0 && (
+              <Alert type="warning" showIcon style={{ marginBottom: 12 }} data-testid="kpi-partial-period"
+                message={t('kpi.partialPeriod', { period: evals.data.period, units: missing.join('、') })} />
+            )}
             <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
               {(['green', 'amber', 'red', 'none'] as const).map((s) => (
                 <Col key={s} xs={12} md={6}>

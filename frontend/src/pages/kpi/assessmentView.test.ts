@@ -1,5 +1,5 @@
 import type { AssessmentItemRead, ScorecardRead, ScoringRule } from '../../api/kpi';
-import { contribution, gradesDesc, maxScore, outcomesForGrade, ruleText, unscored } from './assessmentView';
+import { contribution, countedWeight, gradesDesc, maxScore, outcomesForGrade, ruleText, unscored } from './assessmentView';
 import { emptyScorecard, fromScorecard, itemKeys, toScorecardCreate, toScorecardUpdate, weightTotal } from './scorecardForm';
 import { translate } from '../../i18n/messages';
 
@@ -9,9 +9,9 @@ const rule = (r: Partial<ScoringRule>): ScoringRule => ({ type: 'linear_cap', ca
 
 // as the service answers the demo assessment (services/kpi/demo.py)
 const items: AssessmentItemRead[] = [
-  { key: 'sales', kind: 'indicator', name: '销售额完成率', weight: 50, indicator_code: 'sales', rule: rule({ cap: 1.2 }), actual: 110, target: 100, attainment: 1.1, score: 110, vetoed: false },
-  { key: 'cost_ratio', kind: 'indicator', name: '成本费用率', weight: 30, indicator_code: 'cost_expense_ratio', rule: rule({ type: 'tiered', tiers: [{ min: 0.9, score: 60 }, { min: 1, score: 100 }] }), attainment: 0.96, score: 60, vetoed: false },
-  { key: 'team', kind: 'qualitative', name: '团队管理', weight: 20, max_score: 50, score: null, vetoed: false },
+  { key: 'sales', kind: 'indicator', name: '销售额完成率', weight: 50, indicator_code: 'sales', rule: rule({ cap: 1.2 }), actual: 110, target: 100, attainment: 1.1, score: 110, vetoed: false, no_data: false },
+  { key: 'cost_ratio', kind: 'indicator', name: '成本费用率', weight: 30, indicator_code: 'cost_expense_ratio', rule: rule({ type: 'tiered', tiers: [{ min: 0.9, score: 60 }, { min: 1, score: 100 }] }), attainment: 0.96, score: 60, vetoed: false, no_data: false },
+  { key: 'team', kind: 'qualitative', name: '团队管理', weight: 20, max_score: 50, score: null, vetoed: false, no_data: false },
 ];
 
 describe('assessment view', () => {
@@ -21,6 +21,13 @@ describe('assessment view', () => {
     expect(contribution({ ...items[2], score: 40 }, 100)).toBe(16);
     expect(maxScore(items[2])).toBe(50);
     expect(maxScore(items[0])).toBe(100); // indicator items answer max_score null
+  });
+
+  it('shares the total among the items with data only: an item without data is no part of it', () => {
+    const csat: AssessmentItemRead = { key: 'csat', kind: 'indicator', name: '客户满意度', weight: 40, indicator_code: 'customer_satisfaction', rule: rule({}), attainment: null, score: null, vetoed: false, no_data: true };
+    expect(countedWeight([...items, csat])).toBe(100);
+    expect(contribution(csat, 100)).toBeNull();
+    expect(contribution(items[0], countedWeight([items[0], csat]))).toBe(110);
   });
 
   it('lists the qualitative items still to score', () => {

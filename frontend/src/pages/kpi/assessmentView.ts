@@ -15,6 +15,10 @@ export function contribution(item: ItemLike, weightSum: number): number | null {
   return (item.weight * score) / weightSum;
 }
 
+/** The weight the service takes the total over: the items with data (an item without data is not a 0). */
+export const countedWeight = (items: Pick<AssessmentItemRead, 'weight' | 'no_data'>[]): number =>
+  items.filter((i) => !i.no_data).reduce((s, i) => s + i.weight, 0);
+
 /** Qualitative items the assessor has not scored yet: finalising is refused while any is left. */
 export function unscored<I extends ItemLike>(items: I[], qualitative: AssessmentRead['qualitative']): I[] {
   return items.filter((i) => i.kind === 'qualitative' && !(i.key in qualitative));

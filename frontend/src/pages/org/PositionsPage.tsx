@@ -1,4 +1,4 @@
-import { Card, Descriptions, List, Space, Table, Tag, Typography } from 'antd';
+import { Card, Descriptions, List, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { usePositions, useRoles } from '../../api/org';
 import type { PositionRead } from '../../api/types';
 import { ErrorAlert, useUnitNames } from '../../components/common';
@@ -32,7 +32,9 @@ export default function PositionsPage() {
           </Card>
         ) }}
         columns={[
-          { title: t('org.position'), dataIndex: 'title' },
+          { title: t('org.position'), dataIndex: 'title', render: (title: string, p) => (
+            <Space>{title}{p.heads_unit && <Tooltip title={t('org.headsUnitHelp')}><Tag color="blue">{t('org.headsUnit')}</Tag></Tooltip>}</Space>
+          ) },
           { title: t('common.unit'), dataIndex: 'unit_id', render: (id: number) => units.get(id)?.name ?? id },
           { title: t('org.role'), dataIndex: 'role_id', render: (id: number) => roleName.get(id) ?? id },
           { title: t('org.responsibilities'), dataIndex: 'responsibilities', render: (r: string[]) => r.length },

@@ -1,0 +1,26 @@
+"""an assessment finalised with indicator items without data keeps the assessor's reason
+
+Revision ID: c3a9d5e0f172
+Revises: b7e2c41d9a03
+Create Date: 2026-12-03 12:10:00
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision: str = 'c3a9d5e0f172'
+down_revision: Union[str, None] = 'b7e2c41d9a03'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('kpi_assessment', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('incomplete_reason', sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('kpi_assessment', schema=None) as batch_op:
+        batch_op.drop_column('incomplete_reason')
