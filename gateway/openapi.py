@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 
 from gateway.aggregate import NAMED_PARTS, InboxRead
+from services.common.problems import PROBLEM_JSON, problem_schemas
 
 COMPONENT_SECTIONS = ("schemas", "responses", "parameters", "examples", "requestBodies", "headers",
                       "securitySchemes", "links", "callbacks", "pathItems")
@@ -118,6 +119,8 @@ def gateway_document(schemas: dict[str, Any]) -> dict[str, Any]:
             item = {"$ref": f"#/components/schemas/{target}"}
             prop["items"] = {"allOf": [item, INDICATOR_NAMES]} if part in NAMED_PARTS else item
     components[GATEWAY_PREFIX + "InboxRead"] = schema
+    components.update({GATEWAY_PREFIX + name: body for name, body in
+                       problem_schemas(f"#/components/schemas/{GATEWAY_PREFIX}").items()})
     operation = {
         "operationId": "me_inbox",
         "summary": "我的待办: approvals, suggestions to answer, plans to rework, my tasks, overdue tasks, "
@@ -128,8 +131,9 @@ def gateway_document(schemas: dict[str, Any]) -> dict[str, Any]:
         "responses": {
             "200": {"description": "Successful Response", "content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{GATEWAY_PREFIX}InboxRead"}}}},
-            "401": {"description": "No or an invalid bearer token (Problem Details)"},
-            "429": {"description": "Too many requests (Problem Details, Retry-After)"},
+            "4XX": {"description": "No or an invalid bearer token (401), too many requests (429, Retry-After): "
+                           "Problem Details", "content": {PROBLEM_JSON: {"schema": {
+                               "$ref": f"#/components/schemas/{GATEWAY_PREFIX}ProblemDetails"}}}},
         },
     }
     return {"paths": {"/api/me/inbox": {"get": operation}}, "components": {"schemas": components},

@@ -260,3 +260,30 @@ async def load_demo_units(app) -> None:
     async with app.state.db.writer() as s:
         await replace_all(s, app.state.org_unit_model, demo_unit_rows())
         await s.commit()
+
+
+@contextlib.asynccontextmanager
+async def product(tmp_path: Path, **env: str) -> AsyncIterator[Any]:
+    """The whole product as processes (tools.stack): free ports, throw-away data, the demo company,
+    SQLite files or PostgreSQL databases (dropped afterwards) as the test run is configured."""
+    from tools.stack import SERVICES, Stack
+
+    ports = {name: free_port() for name in SERVICES + ["gateway"]}
+    env = {"YUNGUAN_DEMO": "1", "YUNGUAN_DATA_DIR": str(tmp_path / "data"), "YUNGUAN_LOG_LEVEL": "WARNING",
+           "YUNGUAN_RELAY_INTERVAL": "0.2", "YUNGUAN_UPSTREAM_TIMEOUT": "3", **env}
+    prefix = f"ys_{uuid.uuid4().hex[:8]}_"
+    if BACKEND == "postgresql":
+        env.update({"YUNGUAN_DATABASE_URL": PG_BASE, "YUNGUAN_DATABASE_PREFIX": prefix})
+    else:
+        os.environ.pop("YUNGUAN_DATABASE_URL", None)
+    s = Stack(env=env, ports=ports, log_dir=tmp_path / "logs")
+    s.migrate()
+    s.start_all()
+    try:
+        await s.wait_ready(timeout=90)
+        yield s
+    finally:
+        s.stop_all()
+        if BACKEND == "postgresql":
+            for svc in SERVICES:
+                await _pg(f'DROP DATABASE IF EXISTS "{prefix}{svc}" WITH (FORCE)')

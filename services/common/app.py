@@ -31,7 +31,8 @@ from services.common.service_auth import ServiceTokens
 from services.common.migrate import head_revisions, is_current
 from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging, metrics_allowed
 from services.common.i18n import SERVICES_ZH
-from services.common.problems import install_problem_handlers, problem_response, request_language
+from services.common.problems import (PROBLEM_RESPONSES, install_problem_handlers, problem_response, problem_schemas,
+                                      request_language)
 from services.common.settings import ServiceSettings
 from services.common.text_guard import ControlCharacterGuard
 from services.common.tokens import JwksCache
@@ -171,15 +172,29 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     app.include_router(ops)
     app.include_router(ops, prefix=prefix, include_in_schema=False)
     for router in routers:
-        app.include_router(router, prefix=prefix)
+        app.include_router(router, prefix=prefix, responses=PROBLEM_RESPONSES)
     if audit_model is not None:
-        app.include_router(audit_router(audit_model), prefix=prefix)
+        app.include_router(audit_router(audit_model), prefix=prefix, responses=PROBLEM_RESPONSES)
     if events is not None:
         app.include_router(events_router(events, service=service, handlers=handlers, org_unit_model=org_unit_model),
-                           prefix=prefix)
+                           prefix=prefix, responses=PROBLEM_RESPONSES)
         if audit_model is not None:
-            app.include_router(webhooks_router(events, service=service, audit_model=audit_model), prefix=prefix)
+            app.include_router(webhooks_router(events, service=service, audit_model=audit_model), prefix=prefix,
+                               responses=PROBLEM_RESPONSES)
+    _document_problems(app)
     return app
+
+
+def _document_problems(app: FastAPI) -> None:
+    """Add the Problem Details schema PROBLEM_RESPONSES refers to to the app's OpenAPI document."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            build().setdefault("components", {}).setdefault("schemas", {}).update(problem_schemas())
+        return app.openapi_schema
+
+    app.openapi = openapi
 
 
 class _RequestContext:

@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -108,6 +109,45 @@ class Invalid(Problem):
         if field is not None:
             kw.setdefault("errors", [{"field": field, "message": detail}])
         super().__init__(detail, **kw)
+
+
+class FieldProblem(BaseModel):
+    """One field a 422 names: ``field`` as a dotted path (``targets.0.value``), ``message`` to show."""
+
+    model_config = ConfigDict(extra="allow")
+
+    field: str
+    message: str
+    location: str | None = None
+    code: str | None = None
+
+
+class ProblemDetails(BaseModel):
+    """The body of every 4xx and 5xx answer (RFC 9457); a problem may add members of its own
+    (``current_etag`` on a 412, ``errors`` on a 422)."""
+
+    model_config = ConfigDict(extra="allow", title="ProblemDetails")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[FieldProblem] | None = None
+
+
+# Declared on every operation, so a client (and the SPA's generated types) knows the shape of a
+# refusal: which 4xx an operation gives depends on the caller and the data (401 at the gateway,
+# 403 by grants, 404, 409, 412, 422...), and every one of them is this.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {"4XX": {
+    "description": "Refused: Problem Details (RFC 9457) in the caller's Accept-Language",
+    "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}}}
+
+
+def problem_schemas(ref_prefix: str = "#/components/schemas/") -> dict[str, Any]:
+    """The components PROBLEM_RESPONSES refers to, for an OpenAPI document's ``components.schemas``."""
+    schema = ProblemDetails.model_json_schema(ref_template=ref_prefix + "{model}")
+    return {**schema.pop("$defs", {}), "ProblemDetails": schema}
 
 
 def problem_body(status: int, slug: str, title: str, detail: str, instance: str | None = None,

@@ -5,38 +5,19 @@ seeds, a unit move reaching every service within 5 s, and a stopped service answ
 Problem Details within 2 s while the others keep working.
 """
 
-import os
 import time
-import uuid
 
 import httpx
 import pytest
 
-from tests.support import BACKEND, PG_BASE, _pg, free_port
-from tools.stack import SERVICES, Stack
+from tests.support import product
+from tools.stack import SERVICES
 
 
 @pytest.fixture
 async def stack(tmp_path):
-    ports = {name: free_port() for name in SERVICES + ["gateway"]}
-    env = {"YUNGUAN_DEMO": "1", "YUNGUAN_DATA_DIR": str(tmp_path / "data"), "YUNGUAN_LOG_LEVEL": "WARNING",
-           "YUNGUAN_RELAY_INTERVAL": "0.2", "YUNGUAN_UPSTREAM_TIMEOUT": "3"}
-    prefix = f"ys_{uuid.uuid4().hex[:8]}_"
-    if BACKEND == "postgresql":
-        env.update({"YUNGUAN_DATABASE_URL": PG_BASE, "YUNGUAN_DATABASE_PREFIX": prefix})
-    else:
-        os.environ.pop("YUNGUAN_DATABASE_URL", None)
-    s = Stack(env=env, ports=ports, log_dir=tmp_path / "logs")
-    s.migrate()
-    s.start_all()
-    try:
-        await s.wait_ready(timeout=90)
+    async with product(tmp_path) as s:
         yield s
-    finally:
-        s.stop_all()
-        if BACKEND == "postgresql":
-            for svc in SERVICES:
-                await _pg(f'DROP DATABASE IF EXISTS "{prefix}{svc}" WITH (FORCE)')
 
 
 async def test_the_running_product_works_end_to_end(stack):

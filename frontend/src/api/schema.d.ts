@@ -2863,6 +2863,28 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * FieldProblem
+         * @description One field a 422 names: ``field`` as a dotted path (``targets.0.value``), ``message`` to show.
+         */
+        "gateway.FieldProblem": {
+            /**
+             * Code
+             * @default null
+             */
+            code: string | null;
+            /** Field */
+            field: string;
+            /**
+             * Location
+             * @default null
+             */
+            location: string | null;
+            /** Message */
+            message: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
          * InboxRead
          * @description 我的待办: what waits for the caller, one list per part, and what could not be fetched.
          */
@@ -2907,6 +2929,33 @@ export interface components {
             risk_actions: components["schemas"]["risk.MyActionRead"][];
             /** Suggestions To Answer */
             suggestions_to_answer: components["schemas"]["planning.SuggestionToAnswer"][];
+        };
+        /**
+         * ProblemDetails
+         * @description The body of every 4xx and 5xx answer (RFC 9457); a problem may add members of its own
+         *     (``current_etag`` on a 412, ``errors`` on a 422).
+         */
+        "gateway.ProblemDetails": {
+            /** Detail */
+            detail: string;
+            /**
+             * Errors
+             * @default null
+             */
+            errors: components["schemas"]["gateway.FieldProblem"][] | null;
+            /**
+             * Instance
+             * @default null
+             */
+            instance: string | null;
+            /** Status */
+            status: number;
+            /** Title */
+            title: string;
+            /** Type */
+            type: string;
+        } & {
+            [key: string]: unknown;
         };
         /** ActionComplete */
         "kpi.ActionComplete": {
@@ -3590,6 +3639,28 @@ export interface components {
             /** Url */
             url?: string | null;
         };
+        /**
+         * FieldProblem
+         * @description One field a 422 names: ``field`` as a dotted path (``targets.0.value``), ``message`` to show.
+         */
+        "kpi.FieldProblem": {
+            /**
+             * Code
+             * @default null
+             */
+            code: string | null;
+            /** Field */
+            field: string;
+            /**
+             * Location
+             * @default null
+             */
+            location: string | null;
+            /** Message */
+            message: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** FinalizeBody */
         "kpi.FinalizeBody": {
             /**
@@ -3615,11 +3686,6 @@ export interface components {
             grade: string;
             /** Min */
             min: number;
-        };
-        /** HTTPValidationError */
-        "kpi.HTTPValidationError": {
-            /** Detail */
-            detail?: components["schemas"]["kpi.ValidationError"][];
         };
         /** ImportError_ */
         "kpi.ImportError_": {
@@ -3984,6 +4050,33 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /**
+         * ProblemDetails
+         * @description The body of every 4xx and 5xx answer (RFC 9457); a problem may add members of its own
+         *     (``current_etag`` on a 412, ``errors`` on a 422).
+         */
+        "kpi.ProblemDetails": {
+            /** Detail */
+            detail: string;
+            /**
+             * Errors
+             * @default null
+             */
+            errors: components["schemas"]["kpi.FieldProblem"][] | null;
+            /**
+             * Instance
+             * @default null
+             */
+            instance: string | null;
+            /** Status */
+            status: number;
+            /** Title */
+            title: string;
+            /** Type */
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** QualitativeRead */
         "kpi.QualitativeRead": {
             /**
@@ -4285,19 +4378,6 @@ export interface components {
             version: number;
             /** Warning */
             warning: number | null;
-        };
-        /** ValidationError */
-        "kpi.ValidationError": {
-            /** Context */
-            ctx?: Record<string, never>;
-            /** Input */
-            input?: unknown;
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
         };
         /** WebhookCreate */
         "kpi.WebhookCreate": {
@@ -4814,6 +4894,28 @@ export interface components {
             /** User Id */
             user_id: number;
         };
+        /**
+         * FieldProblem
+         * @description One field a 422 names: ``field`` as a dotted path (``targets.0.value``), ``message`` to show.
+         */
+        "org.FieldProblem": {
+            /**
+             * Code
+             * @default null
+             */
+            code: string | null;
+            /** Field */
+            field: string;
+            /**
+             * Location
+             * @default null
+             */
+            location: string | null;
+            /** Message */
+            message: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** GrantRead */
         "org.GrantRead": {
             /** Delegated By */
@@ -4828,11 +4930,6 @@ export interface components {
             unit_path: string;
             /** Via */
             via: string;
-        };
-        /** HTTPValidationError */
-        "org.HTTPValidationError": {
-            /** Detail */
-            detail?: components["schemas"]["org.ValidationError"][];
         };
         /** HeldPositionRead */
         "org.HeldPositionRead": {
@@ -5059,6 +5156,33 @@ export interface components {
             /** Title */
             title?: string | null;
         };
+        /**
+         * ProblemDetails
+         * @description The body of every 4xx and 5xx answer (RFC 9457); a problem may add members of its own
+         *     (``current_etag`` on a 412, ``errors`` on a 422).
+         */
+        "org.ProblemDetails": {
+            /** Detail */
+            detail: string;
+            /**
+             * Errors
+             * @default null
+             */
+            errors: components["schemas"]["org.FieldProblem"][] | null;
+            /**
+             * Instance
+             * @default null
+             */
+            instance: string | null;
+            /** Status */
+            status: number;
+            /** Title */
+            title: string;
+            /** Type */
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** ReceiveResult */
         "org.ReceiveResult": {
             /** Status */
@@ -5248,19 +5372,6 @@ export interface components {
             display_name?: string | null;
             /** Email */
             email?: string | null;
-        };
-        /** ValidationError */
-        "org.ValidationError": {
-            /** Context */
-            ctx?: Record<string, never>;
-            /** Input */
-            input?: unknown;
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
         };
         /** WebhookCreate */
         "org.WebhookCreate": {
@@ -5783,6 +5894,28 @@ export interface components {
             /** Unit Path */
             unit_path?: string | null;
         };
+        /**
+         * FieldProblem
+         * @description One field a 422 names: ``field`` as a dotted path (``targets.0.value``), ``message`` to show.
+         */
+        "planning.FieldProblem": {
+            /**
+             * Code
+             * @default null
+             */
+            code: string | null;
+            /** Field */
+            field: string;
+            /**
+             * Location
+             * @default null
+             */
+            location: string | null;
+            /** Message */
+            message: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** FlowRead */
         "planning.FlowRead": {
             /** Final Action */
@@ -5857,11 +5990,6 @@ export interface components {
             plan_id: number;
             /** Text */
             text: string;
-        };
-        /** HTTPValidationError */
-        "planning.HTTPValidationError": {
-            /** Detail */
-            detail?: components["schemas"]["planning.ValidationError"][];
         };
         /** HistoryRead */
         "planning.HistoryRead": {
@@ -6256,6 +6384,33 @@ export interface components {
             tasks?: components["schemas"]["planning.TaskIn"][] | null;
             /** Title */
             title?: string | null;
+        };
+        /**
+         * ProblemDetails
+         * @description The body of every 4xx and 5xx answer (RFC 9457); a problem may add members of its own
+         *     (``current_etag`` on a 412, ``errors`` on a 422).
+         */
+        "planning.ProblemDetails": {
+            /** Detail */
+            detail: string;
+            /**
+             * Errors
+             * @default null
+             */
+            errors: components["schemas"]["planning.FieldProblem"][] | null;
+            /**
+             * Instance
+             * @default null
+             */
+            instance: string | null;
+            /** Status */
+            status: number;
+            /** Title */
+            title: string;
+            /** Type */
+            type: string;
+        } & {
+            [key: string]: unknown;
         };
         /**
          * ProgressIn
@@ -6684,19 +6839,6 @@ export interface components {
             progress?: number | null;
             /** Status */
             status?: ("not_started" | "in_progress" | "done" | "blocked" | "cancelled") | null;
-        };
-        /** ValidationError */
-        "planning.ValidationError": {
-            /** Context */
-            ctx?: Record<string, never>;
-            /** Input */
-            input?: unknown;
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
         };
         /** VersionRead */
         "planning.VersionRead": {
@@ -7307,10 +7449,27 @@ export interface components {
             /** Unit Path */
             unit_path?: string | null;
         };
-        /** HTTPValidationError */
-        "risk.HTTPValidationError": {
-            /** Detail */
-            detail?: components["schemas"]["risk.ValidationError"][];
+        /**
+         * FieldProblem
+         * @description One field a 422 names: ``field`` as a dotted path (``targets.0.value``), ``message`` to show.
+         */
+        "risk.FieldProblem": {
+            /**
+             * Code
+             * @default null
+             */
+            code: string | null;
+            /** Field */
+            field: string;
+            /**
+             * Location
+             * @default null
+             */
+            location: string | null;
+            /** Message */
+            message: string;
+        } & {
+            [key: string]: unknown;
         };
         /** HeatmapCell */
         "risk.HeatmapCell": {
@@ -7634,6 +7793,33 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /**
+         * ProblemDetails
+         * @description The body of every 4xx and 5xx answer (RFC 9457); a problem may add members of its own
+         *     (``current_etag`` on a 412, ``errors`` on a 422).
+         */
+        "risk.ProblemDetails": {
+            /** Detail */
+            detail: string;
+            /**
+             * Errors
+             * @default null
+             */
+            errors: components["schemas"]["risk.FieldProblem"][] | null;
+            /**
+             * Instance
+             * @default null
+             */
+            instance: string | null;
+            /** Status */
+            status: number;
+            /** Title */
+            title: string;
+            /** Type */
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** ReceiveResult */
         "risk.ReceiveResult": {
             /** Status */
@@ -7773,19 +7959,6 @@ export interface components {
             /** Warning */
             warning: number;
         };
-        /** ValidationError */
-        "risk.ValidationError": {
-            /** Context */
-            ctx?: Record<string, never>;
-            /** Input */
-            input?: unknown;
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
-        };
         /** WebhookCreate */
         "risk.WebhookCreate": {
             /**
@@ -7893,13 +8066,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_ActionRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -7926,13 +8099,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ActionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -7953,6 +8126,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -7977,13 +8159,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ActionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8012,13 +8194,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ActionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8047,13 +8229,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ActionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8082,13 +8264,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ActionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8117,13 +8299,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ActionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8151,13 +8333,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_AnomalyRuleRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8184,13 +8366,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.AnomalyRuleRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8219,13 +8401,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.AnomalyRuleRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8256,13 +8438,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_AssessmentRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8289,13 +8471,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.AssessmentRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8320,13 +8502,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.AssessmentRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8355,13 +8537,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.AssessmentRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8386,13 +8568,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.AssessmentRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8421,13 +8603,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.AssessmentRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8459,13 +8641,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_AuditEntryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8486,6 +8668,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["kpi.AuditVerifyRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8515,13 +8706,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_BenchmarkRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8548,13 +8739,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.BenchmarkRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8577,13 +8768,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8611,13 +8802,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.EvaluationPage"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8644,13 +8835,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ReceiveResult"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8680,13 +8871,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_DeliveryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8711,13 +8902,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.DeliveryDetail"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8742,13 +8933,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.DeliveryRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8777,13 +8968,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_OutboxRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8813,13 +9004,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_IndicatorRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8846,13 +9037,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.IndicatorRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8877,13 +9068,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.IndicatorRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8912,13 +9103,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.IndicatorRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -8950,13 +9141,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_MeasurementRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9008,6 +9199,15 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.BatchResultRead"];
                 };
             };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
         };
     };
     import_file_api_kpi_measurements_import_post: {
@@ -9034,13 +9234,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ImportReport"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9067,13 +9267,13 @@ export interface operations {
                     "text/csv": unknown;
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9096,6 +9296,15 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
         };
     };
     resync_units_api_kpi_org_units_resync_post: {
@@ -9114,6 +9323,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9141,13 +9359,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_ScorecardRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9174,13 +9392,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ScorecardRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9205,13 +9423,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ScorecardRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9234,13 +9452,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9269,13 +9487,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ScorecardRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9303,13 +9521,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.SeriesRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9340,13 +9558,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_TargetRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9373,13 +9591,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.TargetRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9404,13 +9622,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.TargetRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9439,13 +9657,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.TargetRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9475,13 +9693,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_TargetHistoryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9508,13 +9726,13 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9543,13 +9761,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_ThresholdRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9576,13 +9794,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.ThresholdRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9605,13 +9823,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9639,13 +9857,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_WebhookRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9672,13 +9890,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.WebhookWithSecret"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9703,13 +9921,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.WebhookRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9732,13 +9950,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9767,13 +9985,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.WebhookRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9803,13 +10021,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.Page_DeliveryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9834,13 +10052,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.DeliveryRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9865,13 +10083,13 @@ export interface operations {
                     "application/json": components["schemas"]["kpi.WebhookWithSecret"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["kpi.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
                 };
             };
         };
@@ -9894,19 +10112,14 @@ export interface operations {
                     "application/json": components["schemas"]["gateway.InboxRead"];
                 };
             };
-            /** @description No or an invalid bearer token (Problem Details) */
-            401: {
+            /** @description No or an invalid bearer token (401), too many requests (429, Retry-After): Problem Details */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
-            };
-            /** @description Too many requests (Problem Details, Retry-After) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
+                content: {
+                    "application/problem+json": components["schemas"]["gateway.ProblemDetails"];
                 };
-                content?: never;
             };
         };
     };
@@ -9926,6 +10139,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -9955,13 +10177,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_AssignmentRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -9988,13 +10210,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.AssignmentRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10017,13 +10239,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10052,13 +10274,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.AssignmentRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10090,13 +10312,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_AuditEntryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10121,13 +10343,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.AnchorList"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10154,13 +10376,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.AnchorRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10181,6 +10403,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.AuditVerifyRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10207,13 +10438,13 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10234,6 +10465,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10260,13 +10500,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.TokenResponse"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10293,13 +10533,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.ExplainRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10327,13 +10567,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.UserRead"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10361,13 +10601,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_ClientRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10394,13 +10634,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.ClientWithSecret"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10423,13 +10663,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10458,13 +10698,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.ClientRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10489,13 +10729,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.ClientWithSecret"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10525,13 +10765,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_DelegationRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10558,13 +10798,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.DelegationRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10587,13 +10827,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10620,13 +10860,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.ReceiveResult"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10656,13 +10896,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_DeliveryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10687,13 +10927,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.DeliveryDetail"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10718,13 +10958,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.DeliveryRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10753,13 +10993,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_OutboxRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10782,6 +11022,15 @@ export interface operations {
                     "application/json": components["schemas"]["org.KeyRead"][];
                 };
             };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
         };
     };
     rotate_keys_api_org_keys_rotate_post: {
@@ -10802,6 +11051,15 @@ export interface operations {
                     "application/json": components["schemas"]["org.KeyRead"];
                 };
             };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
         };
     };
     me_api_org_me_get: {
@@ -10820,6 +11078,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.MeRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10848,13 +11115,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_PositionRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10881,13 +11148,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.PositionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10912,13 +11179,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.PositionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10941,13 +11208,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -10976,13 +11243,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.PositionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11010,13 +11277,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_RoleRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11043,13 +11310,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.RoleRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11074,13 +11341,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.RoleRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11103,13 +11370,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11138,13 +11405,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.RoleRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11175,13 +11442,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_UnitRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11208,13 +11475,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.UnitRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11235,6 +11502,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.UnitTree"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11259,13 +11535,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.UnitRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11288,13 +11564,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11323,13 +11599,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.UnitRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11358,13 +11634,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.UnitRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11395,13 +11671,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_UserRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11428,13 +11704,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.UserRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11459,13 +11735,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.UserRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11494,13 +11770,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.UserRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11527,13 +11803,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11561,13 +11837,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_WebhookRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11594,13 +11870,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.WebhookWithSecret"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11625,13 +11901,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.WebhookRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11654,13 +11930,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11689,13 +11965,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.WebhookRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11725,13 +12001,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.Page_DeliveryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11756,13 +12032,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.DeliveryRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11787,13 +12063,13 @@ export interface operations {
                     "application/json": components["schemas"]["org.WebhookWithSecret"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
                 };
             };
         };
@@ -11825,13 +12101,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.Page_AuditEntryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11852,6 +12128,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["planning.AuditVerifyRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11877,13 +12162,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.ConsolidationRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11910,13 +12195,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.AdjustmentRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11941,13 +12226,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.AdjustmentRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -11973,13 +12258,13 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12006,13 +12291,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.ReceiveResult"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12042,13 +12327,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.Page_DeliveryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12073,13 +12358,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.DeliveryDetail"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12104,13 +12389,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.DeliveryRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12139,13 +12424,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.Page_OutboxRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12166,6 +12451,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["planning.FlowRead"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12190,13 +12484,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.FlowRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12225,13 +12519,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.FlowRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12257,13 +12551,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.TaskRead"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12289,13 +12583,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.PlanToRework"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12321,13 +12615,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.SuggestionToAnswer"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12355,13 +12649,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.AgendaRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12390,13 +12684,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.DecisionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12419,6 +12713,15 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
         };
     };
     resync_units_api_planning_org_units_resync_post: {
@@ -12437,6 +12740,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12470,13 +12782,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.Page_PlanSummary_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12503,13 +12815,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.PlanRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12534,13 +12846,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.PlanRead"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12565,13 +12877,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.PlanRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12600,13 +12912,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.PlanRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12631,13 +12943,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.DecompositionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12660,13 +12972,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12691,13 +13003,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.GuidanceRead"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12725,13 +13037,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.HistoryRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12756,13 +13068,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.ReportRead"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12792,13 +13104,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.ReportRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12823,13 +13135,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.SuggestionRead"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12859,13 +13171,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.SuggestionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12895,13 +13207,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.PlanRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12933,13 +13245,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.Page_TaskRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -12968,13 +13280,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.TaskRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -13003,13 +13315,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.TaskRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -13034,13 +13346,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.ProgressRead"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -13069,13 +13381,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.TaskRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -13103,13 +13415,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.Page_WebhookRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -13136,13 +13448,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.WebhookWithSecret"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -13167,13 +13479,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.WebhookRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -13196,13 +13508,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -13231,13 +13543,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.WebhookRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -13267,13 +13579,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.Page_DeliveryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -13298,13 +13610,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.DeliveryRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -13329,13 +13641,13 @@ export interface operations {
                     "application/json": components["schemas"]["planning.WebhookWithSecret"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["planning.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
                 };
             };
         };
@@ -13360,13 +13672,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.ActionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13395,13 +13707,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.ActionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13435,13 +13747,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_AlertRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13467,13 +13779,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.UnitAlerts"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13498,13 +13810,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.AlertRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13533,13 +13845,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.AlertRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13568,13 +13880,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.AlertRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13606,13 +13918,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_AuditEntryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13633,6 +13945,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["risk.AuditVerifyRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13659,13 +13980,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.ReceiveResult"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13695,13 +14016,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_DeliveryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13726,13 +14047,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.DeliveryDetail"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13757,13 +14078,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.DeliveryRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13792,13 +14113,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_OutboxRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13827,13 +14148,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.HeatmapRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13859,13 +14180,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.MyActionRead"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13896,13 +14217,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_KriRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13929,13 +14250,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.KriRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13960,13 +14281,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.KriRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -13989,13 +14310,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14024,13 +14345,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.KriRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14057,13 +14378,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_KriValueItem_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14092,13 +14413,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.KriValueRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14126,13 +14447,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_MatrixRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14159,13 +14480,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.MatrixRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14190,13 +14511,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.MatrixRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14219,6 +14540,15 @@ export interface operations {
                     "application/json": components["schemas"]["risk.MatrixRead"];
                 };
             };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
+                };
+            };
         };
     };
     list_units_api_risk_org_units_get: {
@@ -14239,6 +14569,15 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
+                };
+            };
         };
     };
     resync_units_api_risk_org_units_resync_post: {
@@ -14257,6 +14596,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14288,13 +14636,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_ReviewDue_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14334,13 +14682,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_RiskRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14367,13 +14715,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.RiskRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14401,13 +14749,13 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14434,13 +14782,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.ImportResult"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14465,13 +14813,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.RiskRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14494,13 +14842,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14529,13 +14877,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.RiskRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14564,13 +14912,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.RiskRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14602,13 +14950,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_ActionRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14637,13 +14985,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.ActionRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14674,13 +15022,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_AssessmentRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14709,13 +15057,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.AssessmentResult"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14744,13 +15092,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.ActionRead"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14778,13 +15126,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_WebhookRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14811,13 +15159,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.WebhookWithSecret"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14842,13 +15190,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.WebhookRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14871,13 +15219,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14906,13 +15254,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.WebhookRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14942,13 +15290,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.Page_DeliveryRead_"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -14973,13 +15321,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.DeliveryRead"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
@@ -15004,13 +15352,13 @@ export interface operations {
                     "application/json": components["schemas"]["risk.WebhookWithSecret"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["risk.HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
                 };
             };
         };
