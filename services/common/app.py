@@ -23,6 +23,7 @@ from services.common.anchoring import anchor_now, fetch_from_org, send_to_org
 from services.common.audit_api import audit_router
 from services.common.db import Database
 from services.common.events_api import Handler, events_router, webhooks_router
+from services.common.idempotency import IdempotencyMiddleware
 from services.common.org_units import apply_unit_event, resync_until_done
 from services.common.outbox import EventTables
 from services.common.relay import Relay
@@ -46,6 +47,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                        audit_model: type | None = None, events: EventTables | None = None,
                        event_handlers: Sequence[tuple[str, Handler]] = (),
                        org_unit_model: type | None = None, on_org_synced: Sequence[Hook] = (),
+                       idempotency_model: type | None = None,
                        periodic: Sequence[tuple[float, Callable[[FastAPI], Awaitable[Any]]]] = ()) -> FastAPI:
     """Build a service's FastAPI app; nothing touches the database until start-up.
 
@@ -132,6 +134,8 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     app.state.metrics = Metrics(service)
     app.state.migration_heads = head_revisions(service)
     install_problem_handlers(app)
+    app.state.idempotency_model = idempotency_model
+    app.add_middleware(IdempotencyMiddleware)  # inside the guard: a refused body is never recorded
     app.add_middleware(ControlCharacterGuard)
     app.add_middleware(_RequestContext, window=periods.Window(settings.period_years_back, settings.period_years_ahead))
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics, logger_name=f"yunguan.{service}",

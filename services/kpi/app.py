@@ -18,7 +18,7 @@ from services.kpi.catalog import seed_indicators
 from services.kpi.demo import seed_demo
 from services.kpi.events import HANDLERS
 from services.kpi.ingest import ConcurrentWrite, rebuild_rollups
-from services.kpi.models import (AuditEntry, Benchmark, DataGeneration, Indicator, Measurement, OrgUnit, Rollup,
+from services.kpi.models import (AuditEntry, IdempotencyRecord, Benchmark, DataGeneration, Indicator, Measurement, OrgUnit, Rollup,
                                  Target, ThresholdRule, events)
 
 log = logging.getLogger("yunguan.kpi")
@@ -76,5 +76,5 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         description="Indicators, targets, measurements, evaluations, thresholds, assessments, improvement actions.",
         routers=[indicators.router, targets.router, measurements.router, evaluations.router, thresholds.router,
                  assessments.router, actions.router],
-        audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, event_handlers=HANDLERS,
+        audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord, event_handlers=HANDLERS,
         on_startup=[_watch_generation, _seed_library, _ensure_rollups], on_org_synced=[_demo], periodic=[(OVERDUE_SCAN_SECONDS, overdue_scan)])

@@ -10,7 +10,7 @@ from services.common.app import create_service_app
 from services.common.settings import ServiceSettings, settings_for
 from services.planning.api import consolidation, flows, inbox, plans, tracking
 from services.planning.consumers import on_followup_requested
-from services.planning.models import AuditEntry, OrgUnit, events
+from services.planning.models import AuditEntry, IdempotencyRecord, OrgUnit, events
 from services.planning.seed import ensure_flows, seed_demo
 
 log = logging.getLogger("yunguan.planning")
@@ -35,7 +35,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         description="Annual, quarterly and monthly operation plans: approval flows under the authority model, "
                     "consolidation, adjustments and tracking.",
         routers=[plans.router, flows.router, consolidation.router, tracking.router, inbox.router],
-        audit_model=AuditEntry, events=events, org_unit_model=OrgUnit,
+        audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
         event_handlers=[("kpi.followup.requested", on_followup_requested)],
         on_startup=[start], on_org_synced=[demo], periodic=[(OVERDUE_SCAN_SECONDS, scan_overdue)])
 

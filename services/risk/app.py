@@ -11,7 +11,7 @@ from services.common.settings import ServiceSettings, settings_for
 from services.risk import matrix as matrices
 from services.risk import register
 from services.risk.api import excel, inbox, matrix, risks, views, warnings as warnings_api
-from services.risk.models import AuditEntry, OrgUnit, events
+from services.risk.models import AuditEntry, IdempotencyRecord, OrgUnit, events
 from services.risk.seed import seed_demo
 from services.risk.warnings import on_threshold_crossed
 
@@ -53,5 +53,5 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                     "key risk indicators and early warnings.",
         routers=[excel.router, views.router, risks.router, matrix.router, warnings_api.router, inbox.router],
         on_startup=[start], on_org_synced=[seed], periodic=[(SWEEP_SECONDS, sweep_once)],
-        audit_model=AuditEntry, events=events, org_unit_model=OrgUnit,
+        audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
         event_handlers=[("kpi.threshold.crossed", on_threshold_crossed)])

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, S
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.audit import audit_model
+from services.common.idempotency import idempotency_model
 from services.common.db import make_base, utcnow
 from services.common.org_units import org_unit_model
 from services.common.outbox import event_tables
@@ -17,6 +18,7 @@ Base = make_base()
 # id unless AUTOINCREMENT; PostgreSQL's sequences never do), so audit history never attaches to a new object.
 NEVER_REUSED = {"sqlite_autoincrement": True}
 AuditEntry = audit_model(Base)
+IdempotencyRecord = idempotency_model(Base)
 events = event_tables(Base)
 OutboxEvent = events.outbox
 OrgUnit = org_unit_model(Base)

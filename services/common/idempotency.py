@@ -1,0 +1,204 @@
+"""``Idempotency-Key`` on POST (IETF httpapi draft "The Idempotency-Key HTTP Header Field").
+
+An integrator that retries a creation after a timeout must not create a second plan, risk or
+batch. A POST carrying ``Idempotency-Key`` is recorded per caller (the token's subject) and key:
+
+- the first request runs and its answer is kept for 24 hours (a 5xx is not kept: it may be retried);
+- the same key with the same request again gets that first answer back (``Idempotent-Replayed:
+  true``) and nothing runs;
+- the same key with a different request is a 422; the same key while the first request is still
+  running is a 409.
+
+The caller is known from a verified token before anything is looked up, so nobody can read
+another caller's answers by guessing keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import JSON, Index, Integer, LargeBinary, String, UniqueConstraint, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.common.db import utcnow
+from services.common.i18n import ZH, preferred_language
+from services.common.problems import PROBLEM_JSON, problem_body
+from services.common.tokens import TokenError
+
+HEADER = b"idempotency-key"
+RETENTION = timedelta(hours=24)
+MAX_STORED_BODY = 8 * 1024 * 1024
+_KEY = re.compile(r'^"?([\x21\x23-\x7e]{1,255})"?$')  # an sf-string of printable ASCII, quotes optional
+_KEPT_HEADERS = {b"content-type", b"location", b"etag", b"retry-after"}
+
+
+def idempotency_model(Base) -> type:
+    """The ``idempotency_record`` table for a service's declarative base."""
+
+    class IdempotencyRecord(Base):
+        __tablename__ = "idempotency_record"
+        __table_args__ = (UniqueConstraint("subject", "key", name="uq_idempotency_record_subject_key"),
+                          Index("ix_idempotency_record_created_at", "created_at"))
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+        subject: Mapped[str] = mapped_column(String(120))
+        key: Mapped[str] = mapped_column(String(255))
+        fingerprint: Mapped[str] = mapped_column(String(64))
+        method: Mapped[str] = mapped_column(String(10))
+        path: Mapped[str] = mapped_column(String(500))
+        status_code: Mapped[int | None] = mapped_column(Integer)  # None while the first request runs
+        headers: Mapped[list] = mapped_column(JSON, default=list)
+        body: Mapped[bytes | None] = mapped_column(LargeBinary)
+        created_at: Mapped[datetime] = mapped_column(default=utcnow)
+        completed_at: Mapped[datetime | None]
+
+    return IdempotencyRecord
+
+
+def _problem(scope, status: int, slug: str, en: str, zh: str, title: tuple[str, str]) -> tuple[int, bytes]:
+    language = preferred_language(dict(scope["headers"]).get(b"accept-language", b"").decode("latin-1"))
+    body = problem_body(status, slug, title[1] if language == ZH else title[0], zh if language == ZH else en,
+                        scope["path"])
+    return status, json.dumps(body, ensure_ascii=False).encode()
+
+
+class IdempotencyMiddleware:
+    """ASGI middleware for a service app whose ``state.idempotency_model`` is set."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            return await self.app(scope, receive, send)
+        headers = dict(scope["headers"])
+        raw_key = headers.get(HEADER)
+        state = scope["app"].state
+        model = getattr(state, "idempotency_model", None)
+        if raw_key is None or model is None:
+            return await self.app(scope, receive, send)
+        match = _KEY.match(raw_key.decode("latin-1").strip())
+        if not match:
+            return await _answer(send, *_problem(
+                scope, 400, "bad-request", "Idempotency-Key must be 1 to 255 printable ASCII characters.",
+                "Idempotency-Key 须为 1 至 255 个可打印 ASCII 字符。", ("Bad request", "请求有误")))
+        key = match.group(1)
+        subject = await _subject(state, headers.get(b"authorization", b""))
+        if subject is None:  # not signed in: the app answers 401 as usual
+            return await self.app(scope, receive, send)
+        body = await _read_body(receive)
+        if body is None:
+            return
+        fingerprint = hashlib.sha256(b"\n".join([
+            scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""),
+            headers.get(b"content-type", b""), body])).hexdigest()
+
+        async with state.db.writer() as session:
+            record = (await session.execute(select(model).where(model.subject == subject, model.key == key))
+                      ).scalar_one_or_none()
+            if record is None:
+                await session.execute(delete(model).where(model.created_at < utcnow() - RETENTION))
+                session.add(model(subject=subject, key=key, fingerprint=fingerprint, method=scope["method"],
+                                  path=scope["path"][:500]))
+                try:
+                    await session.commit()
+                except IntegrityError:  # the same key arrived twice at once
+                    await session.rollback()
+                    return await _answer(send, *_in_progress(scope))
+            else:
+                if record.fingerprint != fingerprint:
+                    return await _answer(send, *_problem(
+                        scope, 422, "idempotency-key-reused",
+                        "This Idempotency-Key was already used for a different request; use a new key.",
+                        "该 Idempotency-Key 已用于另一个不同的请求，请换用新的键。", ("Validation error", "输入有误")))
+                if record.status_code is None:
+                    return await _answer(send, *_in_progress(scope))
+                out = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in record.headers]
+                out.append((b"idempotent-replayed", b"true"))
+                return await _answer(send, record.status_code, record.body or b"", out)
+
+        status: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def replay():
+            nonlocal body
+            if body is not None:
+                message, body = {"type": "http.request", "body": body, "more_body": False}, None
+                return message
+            return await receive()
+
+        async def capture(message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                status["headers"] = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in message.get("headers", [])
+                                     if k.lower() in _KEPT_HEADERS]
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, replay, capture)
+        finally:
+            await _settle(state, model, subject, key, status, b"".join(chunks))
+
+
+def _in_progress(scope) -> tuple[int, bytes]:
+    return _problem(scope, 409, "idempotency-key-in-use",
+                    "A request with this Idempotency-Key is still being processed; retry when it has finished.",
+                    "使用该 Idempotency-Key 的请求仍在处理中，请稍后重试。", ("Conflict", "与当前状态冲突"))
+
+
+async def _settle(state, model, subject: str, key: str, status: dict[str, Any], body: bytes) -> None:
+    """Keep the first answer, or forget the key when there is none worth keeping (a 5xx, a crash)."""
+    code = status.get("code")
+    async with state.db.writer() as session:
+        record = (await session.execute(select(model).where(model.subject == subject, model.key == key))
+                  ).scalar_one_or_none()
+        if record is not None:
+            if code is None or code >= 500 or len(body) > MAX_STORED_BODY:
+                await session.delete(record)
+            else:
+                record.status_code, record.headers, record.body = code, status["headers"], body
+                record.completed_at = utcnow()
+        await session.commit()
+
+
+async def _subject(state, authorization: bytes) -> str | None:
+    scheme, _, token = authorization.decode("latin-1").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    settings = state.settings
+    try:
+        claims = await state.jwks.verify(token.strip(), issuer=settings.token_issuer, audience=settings.token_audience)
+    except TokenError:
+        return None
+    if claims.get("typ", "access") != "access":
+        return None
+    revocations = getattr(state, "revocations", None)
+    sub = str(claims.get("sub"))
+    if revocations is not None and revocations.revoked(sub):
+        return None
+    return sub
+
+
+async def _read_body(receive) -> bytes | None:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+async def _answer(send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    out = headers if headers is not None else [(b"content-type", PROBLEM_JSON.encode())]
+    out = [h for h in out if h[0].lower() != b"content-length"] + [(b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": out})
+    await send({"type": "http.response.body", "body": body})
