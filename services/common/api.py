@@ -9,7 +9,7 @@ import inspect
 from typing import Annotated
 
 from fastapi import Path, Query, Request, Response
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -125,3 +125,11 @@ def load_or_404(model, name: str, label: str):
     ])
     load.__name__ = f"valid_{name}"
     return load
+
+
+class RequestBody(BaseModel):
+    """A request body: fields a client sends that the API does not know are refused (422 naming
+    each, nested ones by their path), never silently dropped, so a client learns at once that it
+    used the wrong call or the wrong name."""
+
+    model_config = ConfigDict(extra="forbid")

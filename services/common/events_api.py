@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.common import audit, webhooks
-from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, paginate, set_etag
+from services.common.api import CursorParam, LimitParam, Page, RequestBody, check_if_match, etag, paginate, set_etag
 from services.common.audit_api import require_admin
 from services.common.db import Session, utcnow
 from services.common.org_units import resync
@@ -28,7 +28,7 @@ from services.common.subscriptions import matches
 Handler = Callable[[Any, dict[str, Any]], Awaitable[None]]
 
 
-class EventEnvelope(BaseModel):
+class EventEnvelope(RequestBody):
     id: str = Field(min_length=1, max_length=36)
     type: str = Field(min_length=1, max_length=120)
     source: str = Field(min_length=1, max_length=40)
@@ -84,7 +84,7 @@ class DeliveryDetail(DeliveryRead):
     attempts_log: list[AttemptRead] = []
 
 
-class WebhookCreate(BaseModel):
+class WebhookCreate(RequestBody):
     url: str = Field(min_length=8, max_length=2000)
     event_types: list[str] = Field(min_length=1, max_length=50,
                                    description="Event types, with * wildcards, e.g. planning.plan.*")
@@ -99,7 +99,7 @@ class WebhookCreate(BaseModel):
         return v
 
 
-class WebhookUpdate(BaseModel):
+class WebhookUpdate(RequestBody):
     url: str | None = Field(None, min_length=8, max_length=2000)
     event_types: list[str] | None = Field(None, min_length=1, max_length=50)
     description: str | None = Field(None, max_length=1000)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from typing_extensions import NotRequired, TypedDict
 
 from services.common.i18n import InvalidValue
-from services.common.api import PERIOD_DOC, PeriodText
+from services.common.api import PERIOD_DOC, PeriodText, RequestBody
 
 Category = Literal["financial", "efficiency", "customer", "internal"]
 Direction = Literal["higher_better", "lower_better", "band"]
@@ -25,7 +25,7 @@ class _Orm(BaseModel):
 
 # ---- indicators ---------------------------------------------------------------------------
 
-class IndicatorCreate(BaseModel):
+class IndicatorCreate(RequestBody):
     code: str = Field(pattern=CODE_PATTERN, description="lower-case code used in formulas and integrations")
     name: str = Field(min_length=1, max_length=100)
     name_en: str = Field("", max_length=100)
@@ -41,7 +41,7 @@ class IndicatorCreate(BaseModel):
     description: str = Field("", max_length=2000)
 
 
-class IndicatorUpdate(BaseModel):
+class IndicatorUpdate(RequestBody):
     name: str | None = Field(None, min_length=1, max_length=100)
     name_en: str | None = Field(None, max_length=100)
     category: Category | None = None
@@ -79,7 +79,7 @@ class IndicatorRead(_Orm):
 
 # ---- targets -----------------------------------------------------------------------------
 
-class TargetCreate(BaseModel):
+class TargetCreate(RequestBody):
     indicator_code: str
     unit_id: int
     period: PeriodText
@@ -87,7 +87,7 @@ class TargetCreate(BaseModel):
     note: str = Field("", max_length=2000)
 
 
-class TargetUpdate(BaseModel):
+class TargetUpdate(RequestBody):
     value: float = Field(allow_inf_nan=False)
     note: str = Field("", max_length=2000)
 
@@ -272,7 +272,7 @@ class SeriesRead(BaseModel):
 
 # ---- benchmarks, thresholds, rules ------------------------------------------------------
 
-class BenchmarkCreate(BaseModel):
+class BenchmarkCreate(RequestBody):
     indicator_code: str
     period: PeriodText
     value: float = Field(allow_inf_nan=False)
@@ -292,7 +292,7 @@ class BenchmarkRead(BaseModel):
     version: int
 
 
-class ThresholdCreate(BaseModel):
+class ThresholdCreate(RequestBody):
     indicator_code: str
     unit_id: int
     mode: ThresholdMode = "absolute"
@@ -311,7 +311,7 @@ class ThresholdRead(BaseModel):
     version: int
 
 
-class AnomalyRuleCreate(BaseModel):
+class AnomalyRuleCreate(RequestBody):
     indicator_code: str
     unit_id: int | None = None
     operator: Literal["gt", "gte", "lt", "lte"]
@@ -335,13 +335,13 @@ class AnomalyRuleRead(BaseModel):
     version: int
 
 
-class AnomalyRuleUpdate(BaseModel):
+class AnomalyRuleUpdate(RequestBody):
     active: bool = Field(description="false stops the rule opening follow-ups; the ones it opened stay")
 
 
 # ---- assessments -------------------------------------------------------------------------
 
-class ScoringRule(BaseModel):
+class ScoringRule(RequestBody):
     type: Literal["linear_cap", "tiered", "deduction", "veto"] = "linear_cap"
     cap: float = Field(1.2, gt=0, le=10, description="linear_cap: attainment counted up to this ratio")
     tiers: list[dict[str, float]] = Field(default_factory=list,
@@ -358,7 +358,7 @@ class ScoringRule(BaseModel):
         return v
 
 
-class ScorecardItem(BaseModel):
+class ScorecardItem(RequestBody):
     key: str = Field(pattern=CODE_PATTERN)
     kind: Literal["indicator", "qualitative"]
     name: str = Field("", max_length=200)
@@ -368,19 +368,19 @@ class ScorecardItem(BaseModel):
     max_score: float = Field(100, gt=0)
 
 
-class GradeBand(BaseModel):
+class GradeBand(RequestBody):
     grade: str = Field(min_length=1, max_length=20)
     min: float
 
 
-class Outcome(BaseModel):
+class Outcome(RequestBody):
     kind: Literal["reward", "penalty"]
     type: Literal["bonus", "certificate", "promotion", "warning", "fine", "demotion"]
     amount: float | None = None
     note: str = Field("", max_length=500)
 
 
-class ScorecardCreate(BaseModel):
+class ScorecardCreate(RequestBody):
     name: str = Field(min_length=1, max_length=200)
     unit_id: int
     subject_kind: Literal["unit", "person"] = "unit"
@@ -391,7 +391,7 @@ class ScorecardCreate(BaseModel):
     outcomes: dict[str, list[Outcome]] = Field(default_factory=dict)
 
 
-class ScorecardUpdate(BaseModel):
+class ScorecardUpdate(RequestBody):
     """Any of the template's parts; the result is checked as a whole, like a new template."""
 
     name: str | None = Field(None, min_length=1, max_length=200)
@@ -413,7 +413,7 @@ class ScorecardRead(_Orm):
     version: int
 
 
-class AssessmentCreate(BaseModel):
+class AssessmentCreate(RequestBody):
     scorecard_id: int
     unit_id: int
     period: PeriodText
@@ -422,16 +422,16 @@ class AssessmentCreate(BaseModel):
     person_name: str = Field("", max_length=100)
 
 
-class QualitativeScore(BaseModel):
+class QualitativeScore(RequestBody):
     score: float = Field(ge=0, allow_inf_nan=False)
     note: str = Field("", max_length=2000)
 
 
-class ScoresUpdate(BaseModel):
+class ScoresUpdate(RequestBody):
     qualitative: dict[str, QualitativeScore]
 
 
-class FinalizeBody(BaseModel):
+class FinalizeBody(RequestBody):
     outcomes: list[Outcome] | None = Field(None, description="overrides the scorecard's outcome for the grade")
     note: str = Field("", max_length=2000)
     incomplete_reason: str = Field("", max_length=2000,
@@ -503,7 +503,7 @@ class AssessmentRead(_Orm):
 
 # ---- improvement actions -----------------------------------------------------------------
 
-class ActionCreate(BaseModel):
+class ActionCreate(RequestBody):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=5000)
     unit_id: int
@@ -516,7 +516,7 @@ class ActionCreate(BaseModel):
     due: date
 
 
-class ActionUpdate(BaseModel):
+class ActionUpdate(RequestBody):
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=5000)
     owner_id: int | None = None
@@ -524,22 +524,22 @@ class ActionUpdate(BaseModel):
     due: date | None = None
 
 
-class Evidence(BaseModel):
+class Evidence(RequestBody):
     note: str = Field(min_length=1, max_length=5000)
     url: str | None = Field(None, max_length=2000)
 
 
-class ActionProgress(BaseModel):
+class ActionProgress(RequestBody):
     progress: int = Field(ge=0, le=100, description="percent done, as the owner sees it")
     note: str = Field(min_length=1, max_length=5000)
     url: str | None = Field(None, max_length=2000)
 
 
-class ActionComplete(BaseModel):
+class ActionComplete(RequestBody):
     evidence: list[Evidence] = Field(min_length=1, max_length=20)
 
 
-class ActionVerify(BaseModel):
+class ActionVerify(RequestBody):
     accepted: bool
     note: str = Field("", max_length=2000)
 

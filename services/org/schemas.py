@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from services.common.api import RequestBody
+
 from services.common.i18n import InvalidValue
 from services.org.authority import validate_rights
 
@@ -16,10 +18,7 @@ ScopeName = Literal["self", "subordinates", "subtree", "superior", "company"]
 ModeName = Literal["exact", "descendants", "subtree"]
 
 
-class Body(BaseModel):
-    """A request body: unknown fields are refused (422 naming them), never silently dropped."""
-
-    model_config = ConfigDict(extra="forbid")
+Body = RequestBody  # the kernel's request base: unknown fields refused
 
 
 class ORM(BaseModel):

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from services.common.i18n import InvalidValue
-from services.common.api import PeriodText
+from services.common.api import PeriodText, RequestBody
 from services.common.periods import PeriodKind, period
 from services.planning.flows import validate_stages
 
@@ -20,13 +20,13 @@ class ORM(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-class Milestone(BaseModel):
+class Milestone(RequestBody):
     title: str = Field(min_length=1, max_length=200)
     due: date
     done: bool = False
 
 
-class TargetIn(BaseModel):
+class TargetIn(RequestBody):
     indicator_code: str = Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")
     value: float
     unit: str = Field("", max_length=30)
@@ -34,7 +34,7 @@ class TargetIn(BaseModel):
     note: str = Field("", max_length=1000)
 
 
-class TaskIn(BaseModel):
+class TaskIn(RequestBody):
     title: str = Field(min_length=1, max_length=300)
     measures: str = Field("", max_length=4000)
     owner_id: int | None = None
@@ -59,7 +59,7 @@ def in_yuan(amount: float | None, unit: str) -> float | None:
     return None if amount is None else amount * YUAN_PER.get(unit, 1)
 
 
-class ResourceIn(BaseModel):
+class ResourceIn(RequestBody):
     kind: Literal["people", "material", "budget"]
     description: str = Field(min_length=1, max_length=1000)
     quantity: float | None = Field(None, ge=0)
@@ -106,7 +106,7 @@ def _unique_codes(targets: list[TargetIn]) -> list[TargetIn]:
     return targets
 
 
-class PlanCreate(BaseModel):
+class PlanCreate(RequestBody):
     unit_id: int
     period: PlanPeriod
     title: str = Field(min_length=1, max_length=300)
@@ -123,7 +123,7 @@ class PlanCreate(BaseModel):
     _risks = field_validator("linked_risks")(lambda cls, v: _risk_ids(v))
 
 
-class PlanUpdate(BaseModel):
+class PlanUpdate(RequestBody):
     title: str | None = Field(None, min_length=1, max_length=300)
     guidance: str | None = Field(None, max_length=10000)
     risk_notes: str | None = Field(None, max_length=10000)
@@ -250,7 +250,7 @@ class PlanRead(PlanSummary):
     adjustments: list["AdjustmentRead"] = Field([], description="Balancing adjustments (综合平衡) of this plan's targets")
 
 
-class ActionBody(BaseModel):
+class ActionBody(RequestBody):
     comment: str = Field("", max_length=4000)
     reason: str | None = Field(None, max_length=4000)
 
@@ -269,7 +269,7 @@ class SuggestionRead(ORM):
     responded_at: datetime | None
 
 
-class SuggestionAnswer(BaseModel):
+class SuggestionAnswer(RequestBody):
     accepted: bool
     reason: str = Field(min_length=1, max_length=4000)
 
@@ -311,7 +311,7 @@ class HistoryRead(BaseModel):
     diff: list[dict[str, Any]] = []
 
 
-class FlowStage(BaseModel):
+class FlowStage(RequestBody):
     key: str = Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")
     name: str = Field(min_length=1, max_length=100)
     name_en: str = Field("", max_length=100)
@@ -321,7 +321,7 @@ class FlowStage(BaseModel):
     signers: Literal["any", "all"] = "any"
 
 
-class FlowUpdate(BaseModel):
+class FlowUpdate(RequestBody):
     name: str | None = Field(None, min_length=1, max_length=200)
     stages: list[FlowStage] | None = None
     final_action: Literal["issue", "publish"] | None = None
@@ -343,7 +343,7 @@ class FlowRead(ORM):
     version: int
 
 
-class ReportItem(BaseModel):
+class ReportItem(RequestBody):
     task_id: int
     progress: float = Field(ge=0, le=100)
     status: TaskStatus
@@ -351,7 +351,7 @@ class ReportItem(BaseModel):
     help_needed: str = Field("", max_length=4000)
 
 
-class ReportIn(BaseModel):
+class ReportIn(RequestBody):
     week: WeekPeriod
     summary: str = Field("", max_length=10000)
     items: list[ReportItem] = Field(default_factory=list, max_length=500)
@@ -370,7 +370,7 @@ class ReportRead(ORM):
     version: int
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(RequestBody):
     plan_id: int
     text: str = Field(min_length=1, max_length=4000)
     owner_id: int | None = None
@@ -388,7 +388,7 @@ class DecisionRead(ORM):
     created_at: datetime
 
 
-class DispatchBody(BaseModel):
+class DispatchBody(RequestBody):
     owner_id: int | None = None
     owner_name: str | None = Field(None, max_length=100)
     unit_id: int | None = None
@@ -402,13 +402,13 @@ class DispatchBody(BaseModel):
         return self
 
 
-class TaskUpdate(BaseModel):
+class TaskUpdate(RequestBody):
     status: TaskStatus | None = None
     progress: float | None = Field(None, ge=0, le=100)
     milestones: list[Milestone] | None = None
 
 
-class ProgressIn(BaseModel):
+class ProgressIn(RequestBody):
     """The owner's progress update on a task: how far, what happened, and what shows it."""
 
     progress: float = Field(ge=0, le=100)
@@ -438,7 +438,7 @@ class ProgressRead(ORM):
     created_at: datetime
 
 
-class AdjustmentIn(BaseModel):
+class AdjustmentIn(RequestBody):
     unit_id: int = Field(description="The unit whose consolidation this balances (the company, say)")
     period: PlanPeriod
     plan_id: int | None = Field(None, description="The child unit's plan whose target is to change; without it "

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from services.common.i18n import InvalidValue
-from services.common.api import period_text
+from services.common.api import RequestBody, period_text
 
 
 class Category(str, Enum):
@@ -80,13 +80,13 @@ class ActionStatus(str, Enum):
 
 # ---- contingency plan (预案)
 
-class ContingencyStep(BaseModel):
+class ContingencyStep(RequestBody):
     title: str = Field(min_length=1, max_length=300)
     due_in_days: int = Field(1, ge=0, le=365, description="Days after activation the step is due")
     owner_id: int | None = Field(None, description="Who carries the step out (default: the plan's owner)")
 
 
-class ContingencyPlan(BaseModel):
+class ContingencyPlan(RequestBody):
     trigger: str = Field(min_length=1, max_length=1000, description="When the plan is set in motion")
     steps: list[ContingencyStep] = Field(min_length=1, max_length=50)
     owner_id: int = Field(description="The user responsible for carrying the plan out")
@@ -104,7 +104,7 @@ class ContingencyPlan(BaseModel):
 
 # ---- risks
 
-class RiskCreate(BaseModel):
+class RiskCreate(RequestBody):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=5000)
     category: Category
@@ -114,7 +114,7 @@ class RiskCreate(BaseModel):
     next_review_date: date | None = None
 
 
-class RiskUpdate(BaseModel):
+class RiskUpdate(RequestBody):
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=5000)
     category: Category | None = None
@@ -190,7 +190,7 @@ class RiskRead(BaseModel):
     version: int
 
 
-class AssessmentCreate(BaseModel):
+class AssessmentCreate(RequestBody):
     likelihood: int = Field(ge=1, le=5, description="可能性 1–5")
     impact: int = Field(ge=1, le=5, description="影响 1–5")
     kind: AssessmentKind = AssessmentKind.inherent
@@ -202,26 +202,26 @@ class AssessmentResult(AssessmentRead):
     level_changed: bool
 
 
-class AcceptanceCreate(BaseModel):
+class AcceptanceCreate(RequestBody):
     expires_on: date = Field(description="After this date the acceptance lapses and the risk returns to review")
     note: str = Field("", max_length=5000)
 
 
-class ActivationCreate(BaseModel):
+class ActivationCreate(RequestBody):
     reason: str = Field("", max_length=2000)
     alert_id: int | None = Field(None, description="The alert that set the plan in motion, if any")
 
 
 # ---- matrix
 
-class Band(BaseModel):
+class Band(RequestBody):
     level: Level
     label: str = Field(min_length=1, max_length=60)
     min_score: int = Field(ge=1, le=25)
     max_score: int = Field(ge=1, le=25)
 
 
-class MatrixCreate(BaseModel):
+class MatrixCreate(RequestBody):
     name: str = Field(min_length=1, max_length=200)
     bands: list[Band] = Field(min_length=1, max_length=4)
 
@@ -240,14 +240,14 @@ class MatrixRead(BaseModel):
 
 # ---- actions
 
-class ActionCreate(BaseModel):
+class ActionCreate(RequestBody):
     title: str = Field(min_length=1, max_length=300)
     owner_id: int | None = None
     due: date | None = None
     note: str = Field("", max_length=5000)
 
 
-class ActionUpdate(BaseModel):
+class ActionUpdate(RequestBody):
     title: str | None = Field(None, min_length=1, max_length=300)
     owner_id: int | None = None
     due: date | None = None
@@ -273,7 +273,7 @@ class ActionRead(BaseModel):
 
 # ---- KRIs and alerts
 
-class KriCreate(BaseModel):
+class KriCreate(RequestBody):
     risk_id: int
     indicator_code: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")
     unit_id: int
@@ -298,7 +298,7 @@ def check_thresholds(direction: Direction | str, warning: float, critical: float
                            "方向为“高于”时，严重阈值不能低于预警阈值")
 
 
-class KriUpdate(BaseModel):
+class KriUpdate(RequestBody):
     unit: str | None = Field(None, max_length=30)
     warning: float | None = None
     critical: float | None = None
@@ -322,7 +322,7 @@ class KriRead(BaseModel):
     version: int
 
 
-class KriValueCreate(BaseModel):
+class KriValueCreate(RequestBody):
     value: float
     period: str = Field("", max_length=20, description="The period the value is for: 2026, 2026-Q1, 2026-03 …")
     measured_at: datetime | None = None
@@ -379,11 +379,11 @@ class AlertRead(BaseModel):
     model_config = {"from_attributes": True}
 
 
-class AlertNote(BaseModel):
+class AlertNote(RequestBody):
     note: str = Field("", max_length=5000)
 
 
-class AlertResolve(BaseModel):
+class AlertResolve(RequestBody):
     note: str = Field(min_length=1, max_length=5000, description="How the alert was dealt with")
 
 
