@@ -37,8 +37,8 @@ SEED_ROLES = [
     ("supervisor", "主管", "Supervisor",
      "对本科室/小组的运营有计划权、建议权、否决权、调度权；对下属人员有考核权和指导权；对上级经理有建议权",
      _rs(_LEAD + ["view"], "subtree") + _rs(["assess", "guide"], "subordinates") + _rs(["suggest"], "superior")),
-    ("specialist", "专员", "Specialist", "执行本岗位工作，可查看本单位数据并提出建议",
-     _rs(["view", "suggest"], "self")),
+    ("specialist", "专员", "Specialist", "执行本岗位工作，可查看本单位数据；对本单位及上级经理的决策有建议权",
+     _rs(["view", "suggest"], "self") + _rs(["suggest"], "superior")),
     ("system_admin", "系统管理员", "System administrator", "管理组织架构、角色与权限、用户与接口客户端",
      _rs(["admin", "view"], "company")),
 ]

@@ -34,7 +34,8 @@ async def test_every_demo_user_signs_in_with_grants_matching_the_documents(org):
         "branch_gm": ([("plan", "SZ"), ("dispatch", "SZ-SALES"), ("guide", "SZ-CS"), ("suggest", "HDGAS")],
                       [("plan", "HDGAS"), ("plan", "OPS")]),
         "supply_head": ([("plan", "OPS-SUP"), ("suggest", "OPS")], [("plan", "OPS"), ("plan", "OPS-DIS")]),
-        "analyst": ([("view", "MKT-RES"), ("suggest", "MKT-RES")], [("plan", "MKT-RES"), ("view", "MKT")]),
+        "analyst": ([("view", "MKT-RES"), ("suggest", "MKT-RES"), ("suggest", "MKT")],
+                    [("plan", "MKT-RES"), ("view", "MKT"), ("suggest", "HDGAS"), ("suggest", "OPS")]),
         "admin": ([("admin", "HDGAS"), ("admin", "SZ-CS")], [("plan", "HDGAS")]),
     }
     for username, (yes, no) in expect.items():
