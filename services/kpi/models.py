@@ -32,6 +32,11 @@ OrgUnit = org_unit_model(Base)
 _BIGINT = BigInteger().with_variant(Integer, "sqlite")
 
 
+# Rows of these tables can be deleted: SQLite would hand the highest deleted id to the next row
+# (and its audit history with it) unless the table is AUTOINCREMENT.
+NEVER_REUSED = {"sqlite_autoincrement": True}
+
+
 class DataGeneration(Base):
     """One counter moved by every transaction that changes what an evaluation reads
     (``services.common.generation``): evaluations are cached per generation."""
@@ -163,7 +168,7 @@ class ThresholdRule(Base):
     """Warning / critical values of an indicator for one unit (and its subtree), overriding the indicator's."""
 
     __tablename__ = "kpi_threshold"
-    __table_args__ = (UniqueConstraint("indicator_id", "unit_id"),)
+    __table_args__ = (UniqueConstraint("indicator_id", "unit_id"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("kpi_indicator.id"), index=True)
@@ -218,6 +223,7 @@ class Benchmark(Base):
     """An industry benchmark value (行业标桿) of an indicator, with its source and date."""
 
     __tablename__ = "kpi_benchmark"
+    __table_args__ = (NEVER_REUSED,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("kpi_indicator.id"), index=True)
@@ -235,6 +241,7 @@ class Scorecard(Base):
     """An assessment template (考核表): weighted indicator items and qualitative items."""
 
     __tablename__ = "kpi_scorecard"
+    __table_args__ = (NEVER_REUSED,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))

@@ -21,6 +21,11 @@ OutboxEvent = events.outbox
 OrgUnit = org_unit_model(Base)
 
 
+# Rows of these tables can be deleted: SQLite would hand the highest deleted id to the next row
+# (and its audit history with it) unless the table is AUTOINCREMENT.
+NEVER_REUSED = {"sqlite_autoincrement": True}
+
+
 class Flow(Base):
     """An approval flow for one plan kind: ordered stages, then issue or publish."""
 
@@ -76,6 +81,7 @@ class Plan(Base):
 
 class PlanTarget(Base):
     __tablename__ = "plan_target"
+    __table_args__ = (NEVER_REUSED,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
@@ -88,6 +94,7 @@ class PlanTarget(Base):
 
 class PlanTask(Base):
     __tablename__ = "plan_task"
+    __table_args__ = (NEVER_REUSED,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
@@ -125,6 +132,7 @@ class TaskProgress(Base):
 
 class PlanResource(Base):
     __tablename__ = "plan_resource"
+    __table_args__ = (NEVER_REUSED,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)

@@ -32,9 +32,10 @@ async def test_the_annual_cycle_runs_end_to_end(company):
     assert plan["budget_total"] == 180000
     assert "submit" in plan["allowed_actions"]
 
-    # the analyst cannot see the draft, in the list or directly
-    assert (await c.get("analyst", plan)).status_code == 404
-    listed = (await c.planning.get("/api/planning/plans", headers=await c.as_("analyst"))).json()["items"]
+    # someone with no right over 市场部 (the supply section's head) cannot see the draft, in the list or
+    # directly; the analyst, who suggests to the department's manager, can (tests/flows/test_suggest_upwards.py)
+    assert (await c.get("supply_head", plan)).status_code == 404
+    listed = (await c.planning.get("/api/planning/plans", headers=await c.as_("supply_head"))).json()["items"]
     assert plan["id"] not in [p["id"] for p in listed]
 
     r = await c.act("market_mgr", plan, "submit", "请审核")
@@ -139,8 +140,8 @@ async def test_suggestions_must_be_answered_before_final_approval(company):
                                       json={"accepted": False, "reason": "线上渠道纳入下季度"})
     assert ans.status_code == 200 and ans.json()["status"] == "declined"
     assert (await company.act("gm", plan, "approve")).json()["status"] == "approved"
-    # an analyst holds no suggest right over 市场部 (only over their own team)
-    assert (await company.act("analyst", plan, "suggest", "x")).status_code in (403, 404)
+    # the supply section's head holds no suggest right over 市场部 (only over 运营管理部)
+    assert (await company.act("supply_head", plan, "suggest", "x")).status_code in (403, 404)
 
 
 async def test_guidance_notes_need_the_guide_right(company):
