@@ -1,7 +1,7 @@
 // The server speaks the user's language: a refused submission reads in Chinese, as the server wrote
 // it (no status summary in front), and in English once the user switches the SPA to English.
 export default function ({ test, session, shot, expect, base, dialogButton }) {
-  const TITLE = '市场部2029年度运营计划（未设目标）';
+  const TITLE = '市场部2028年第二季度运营计划（未设目标）';
 
   async function submit(page, button) {
     await page.locator('[data-action="submit"]').click();
@@ -12,7 +12,7 @@ export default function ({ test, session, shot, expect, base, dialogButton }) {
     const s = await session('market_mgr', { expectFailedRequests: true });
     const { page } = s;
     await page.goto(`${base()}/plans/new`);
-    await page.getByLabel('期间').fill('2029');
+    await page.getByLabel('期间').fill('2028-Q2');  // within the recordable years; 10-plans drafts 2028 itself
     await page.getByLabel('计划名称').fill(TITLE);
     await page.getByRole('button', { name: '保存为草稿' }).click();
     await page.waitForURL(/\/plans\/\d+$/);
