@@ -1,5 +1,5 @@
-"""No control characters in stored text: JSON request bodies carrying them are refused at the
-boundary with a 422 naming the field, before any service code runs.
+"""No control characters in stored text: JSON request bodies (and query parameters and paths)
+carrying them are refused at the boundary with a 422 naming the field, before any service code runs.
 
 C0 controls other than tab, line feed and carriage return, DEL and the C1 controls have no
 place in a title, a name or a note; stored, they break exports (a workbook cannot hold them)
@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import parse_qsl
 
 from services.common.i18n import ZH, field_label, preferred_language
 from services.common.problems import problem_body, PROBLEM_JSON
@@ -41,6 +42,21 @@ def first_control_character(value: Any, path: str = "") -> tuple[str, str] | Non
     return None
 
 
+def _in_query_or_path(scope) -> tuple[str, str] | None:
+    m = _FORBIDDEN.search(scope.get("path", ""))
+    if m:
+        return "path", m.group()
+    query = scope.get("query_string", b"")
+    if b"%" not in query and not _FORBIDDEN.search(query.decode("latin-1")):
+        return None
+    for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True, encoding="utf-8",
+                                 errors="replace"):
+        m = _FORBIDDEN.search(name) or _FORBIDDEN.search(value)
+        if m:
+            return name, m.group()
+    return None
+
+
 class ControlCharacterGuard:
     """ASGI middleware: JSON bodies with control characters in any string get a 422 Problem."""
 
@@ -48,7 +64,14 @@ class ControlCharacterGuard:
         self.app = app
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or scope["method"] not in _METHODS:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        # Query parameters and path segments reach queries too (PostgreSQL refuses a NUL in text
+        # outright): the same rule, for every method.
+        found = _in_query_or_path(scope)
+        if found:
+            return await self._refuse(scope, send, *found)
+        if scope["method"] not in _METHODS:
             return await self.app(scope, receive, send)
         headers = dict(scope["headers"])
         if b"json" not in headers.get(b"content-type", b""):
