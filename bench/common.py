@@ -33,7 +33,7 @@ def serve_jwks(public_jwk: dict) -> str:
     body = json.dumps({"keys": [public_jwk]}).encode()
 
     class Jwks(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's naming
+        def do_GET(self):
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))

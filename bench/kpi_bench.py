@@ -38,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -174,7 +174,7 @@ def raw_ingest_sqlite(url: str, all_batches: list[list[dict]], ind_ids, paths) -
                               "ORDER BY type DESC").fetchall():
         con.execute(ddl.replace("kpi_measurement", "bench_raw"))
     con.execute(BARE_DDL)
-    stamp = sqlite_stamp(datetime.now(timezone.utc))
+    stamp = sqlite_stamp(datetime.now(UTC))
     prepared = [raw_rows(b, ind_ids, paths, stamp) for b in all_batches]
     bare = [bare_rows(rows) for rows in prepared]
     out = []
@@ -198,7 +198,7 @@ async def raw_ingest_pg(dsn: str, all_batches, ind_ids, paths) -> tuple[float, f
     conn = await asyncpg.connect(dsn)
     await conn.execute("CREATE TABLE bench_raw (LIKE kpi_measurement INCLUDING ALL)")
     await conn.execute(BARE_DDL)
-    prepared = [raw_rows(b, ind_ids, paths, datetime.now(timezone.utc)) for b in all_batches]
+    prepared = [raw_rows(b, ind_ids, paths, datetime.now(UTC)) for b in all_batches]
     bare = [bare_rows(rows) for rows in prepared]
     out = []
     for table, data, columns in (("bench_raw", prepared, RAW_COLUMNS),

@@ -10,7 +10,8 @@ what the caller could not open. Items that name an indicator carry its name too
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field

@@ -28,13 +28,12 @@ from starlette.staticfiles import StaticFiles
 from gateway.aggregate import inbox
 from gateway.auth import AuthRefused, EdgeAuth, TokenCache
 from gateway.openapi import OpenApiMerger, swagger_ui_assets
-from gateway.proxy import Proxy, Upstream
-from gateway.proxy import API_POLICY
+from gateway.proxy import API_POLICY, Proxy, Upstream
 from gateway.ratelimit import ClientAddress, RateLimiter, SigninGuard, subject_key
 from gateway.settings import GatewaySettings
 from gateway.spa import Spa
-from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging, metrics_allowed
 from services.common.i18n import SERVICES_ZH, TITLES_ZH
+from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging, metrics_allowed
 from services.common.problems import HTTP_ZH, problem_response, request_language
 from services.common.revocation import REVOKED_PATH, Revocations
 from services.common.tokens import JwksCache
@@ -128,7 +127,7 @@ class Gateway:
             self.http = None
 
     @contextlib.asynccontextmanager
-    async def lifespan(self) -> AsyncIterator["Gateway"]:
+    async def lifespan(self) -> AsyncIterator[Gateway]:
         """Start and stop the gateway around a block (for tests over ASGI transports)."""
         await self.startup()
         try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from typing import Callable
+from collections.abc import Callable
 
 from services.common.revocation import Revocations
 from services.common.tokens import JwksCache, TokenError

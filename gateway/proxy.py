@@ -30,8 +30,8 @@ from yarl import URL
 
 from gateway.auth import AuthRefused, EdgeAuth
 from gateway.ratelimit import ClientAddress, RateLimiter, SigninGuard, address_key, subject_key
-from services.common.observability import Metrics
 from services.common.i18n import EN, SERVICES_ZH, scope_language
+from services.common.observability import Metrics
 from services.common.problems import PROBLEM_JSON, Problem
 
 log = logging.getLogger("yunguan.gateway")
@@ -286,7 +286,7 @@ class Proxy:
         try:
             resp = await upstream.session.request(method, URL(target, encoded=True), headers=forward,
                                                   data=data, allow_redirects=False)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a Problem, never a 500
+        except Exception as exc:
             if body_state.client_gone:
                 return 499
             return await self._upstream_failed(send, upstream, exc, request_id, path, scope)
@@ -301,7 +301,7 @@ class Proxy:
             if method == "HEAD" or (length is not None and length <= _SMALL_BODY):
                 try:
                     body = await resp.read()
-                except Exception as exc:  # noqa: BLE001 - nothing sent yet: still a clean Problem
+                except Exception as exc:
                     return await self._upstream_failed(send, upstream, exc, request_id, path, scope)
                 await send({"type": "http.response.start", "status": resp.status, "headers": headers})
                 await send({"type": "http.response.body", "body": body})
@@ -312,7 +312,7 @@ class Proxy:
         finally:
             resp.release()
 
-    async def _stream_response(self, resp: aiohttp.ClientResponse, receive, send, body_state: "_BodyState",
+    async def _stream_response(self, resp: aiohttp.ClientResponse, receive, send, body_state: _BodyState,
                                upstream: Upstream, request_id: bytes) -> None:
         # Our server ignores sends after the client left, so watch for the disconnect and
         # stop reading the upstream (a long stream would otherwise run on for nobody).
@@ -326,7 +326,7 @@ class Proxy:
                     break
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b"", "more_body": False})
-        except Exception as exc:  # noqa: BLE001 - headers are out: all we can do is cut the connection
+        except Exception as exc:
             if watcher is None or not watcher.done():
                 self._count("stream_aborted")
                 log.warning("upstream stream broke off", extra={"fields": {
@@ -365,7 +365,7 @@ class Proxy:
 
 
 class _BodyState:
-    __slots__ = ("done", "client_gone")
+    __slots__ = ("client_gone", "done")
 
     def __init__(self) -> None:
         self.done = False

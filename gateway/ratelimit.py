@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import time
-from typing import Callable
+from collections.abc import Callable
 
 
 def subject_key(subject: str) -> str:

@@ -13,8 +13,9 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 import httpx
 from sqlalchemy.engine import make_url

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import base64
-from typing import Any, Generic, TypeVar
-
 import inspect
-from typing import Annotated
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Path, Query, Request, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -16,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import periods
 from services.common.db import Session
-from services.common.problems import Invalid, NotFound, PreconditionFailed
 from services.common.i18n import field_label
+from services.common.problems import Invalid, NotFound, PreconditionFailed
 
 T = TypeVar("T")
 

@@ -23,17 +23,22 @@ from services.common.anchoring import anchor_now, fetch_from_org, send_to_org
 from services.common.audit_api import audit_router
 from services.common.db import Database
 from services.common.events_api import Handler, events_router, webhooks_router
+from services.common.i18n import SERVICES_ZH
 from services.common.idempotency import IdempotencyMiddleware
+from services.common.migrate import head_revisions, is_current
+from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging, metrics_allowed
 from services.common.org_units import apply_unit_event, resync_until_done
 from services.common.outbox import EventTables
+from services.common.problems import (
+    PROBLEM_RESPONSES,
+    install_problem_handlers,
+    problem_response,
+    problem_schemas,
+    request_language,
+)
 from services.common.relay import Relay
 from services.common.revocation import REVOKED_PATH, Revocations
 from services.common.service_auth import ServiceTokens
-from services.common.migrate import head_revisions, is_current
-from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging, metrics_allowed
-from services.common.i18n import SERVICES_ZH
-from services.common.problems import (PROBLEM_RESPONSES, install_problem_handlers, problem_response, problem_schemas,
-                                      request_language)
 from services.common.settings import ServiceSettings
 from services.common.text_guard import ControlCharacterGuard
 from services.common.tokens import JwksCache

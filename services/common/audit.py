@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Integer, String, Text, select, text
@@ -53,7 +53,7 @@ def audit_model(Base) -> type:
 def _canonical(entry) -> bytes:
     at: datetime = as_utc(entry.at)
     payload = {
-        "seq": entry.seq, "at": at.astimezone(timezone.utc).isoformat(timespec="microseconds"),
+        "seq": entry.seq, "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
         "actor": entry.actor, "actor_name": entry.actor_name, "action": entry.action,
         "subject_type": entry.subject_type, "subject_id": entry.subject_id, "unit_path": entry.unit_path,
         "grant": entry.grant, "before": entry.before, "after": entry.after,

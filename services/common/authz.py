@@ -7,9 +7,10 @@ network call, no role names.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Iterable
+from typing import Any
 
 
 class Right(str, Enum):
@@ -63,7 +64,7 @@ class Grant:
         return claim
 
     @classmethod
-    def from_claim(cls, claim: dict[str, Any]) -> "Grant":
+    def from_claim(cls, claim: dict[str, Any]) -> Grant:
         return cls(right=str(claim["right"]), unit_path=str(claim["unit_path"]), mode=str(claim["mode"]),
                    held_at=str(claim.get("held_at", "")), via=str(claim.get("via", "")),
                    delegated_by=claim.get("delegated_by"))
@@ -80,7 +81,7 @@ class Principal:
     claims: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_claims(cls, claims: dict[str, Any]) -> "Principal":
+    def from_claims(cls, claims: dict[str, Any]) -> Principal:
         raw = claims.get("grants") or []
         if not isinstance(raw, list):
             raw = []

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import httpx
 from fastapi import APIRouter, Query, Request, Response
@@ -17,10 +18,10 @@ from services.common import audit, webhooks
 from services.common.api import CursorParam, LimitParam, Page, RequestBody, check_if_match, etag, paginate, set_etag
 from services.common.audit_api import require_admin
 from services.common.db import Session, utcnow
+from services.common.i18n import InvalidValue, zh_of
 from services.common.org_units import resync
 from services.common.outbox import EventTables
 from services.common.problems import Conflict, Forbidden, Invalid, NotFound, Unavailable
-from services.common.i18n import InvalidValue, zh_of
 from services.common.security import CurrentPrincipal
 from services.common.service_auth import ServicePrincipal, event_signing_secret, service_of
 from services.common.subscriptions import matches

@@ -11,8 +11,9 @@ table); code that writes through the driver directly calls ``mark_changed``.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Hashable
 from itertools import chain
-from typing import Any, Hashable
+from typing import Any
 
 from sqlalchemy import Table, event, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker

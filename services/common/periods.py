@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 
 
@@ -80,7 +80,7 @@ class Period:
     def __str__(self) -> str:
         return self.text
 
-    def contains(self, other: "Period | str") -> bool:
+    def contains(self, other: Period | str) -> bool:
         """Whether ``other`` lies within this period (a period contains itself)."""
         other = period(other)
         if other == self:
@@ -92,7 +92,7 @@ class Period:
             return self.start <= thursday <= self.end
         return self.start <= other.start and other.end <= self.end
 
-    def children(self, kind: PeriodKind | str | None = None) -> list["Period"]:
+    def children(self, kind: PeriodKind | str | None = None) -> list[Period]:
         """The finer periods inside this one (by default the next level down)."""
         k = self.kind
         if kind is None:
@@ -126,14 +126,14 @@ class Period:
             d += timedelta(days=7)
         return out
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         """The period just before this one, of the same kind (环比)."""
         return self.shift(-1)
 
-    def next(self) -> "Period":
+    def next(self) -> Period:
         return self.shift(1)
 
-    def shift(self, n: int) -> "Period":
+    def shift(self, n: int) -> Period:
         k, y = self.kind, self.year
         if k == PeriodKind.year:
             return Period(f"{y + n:04d}")
@@ -149,7 +149,7 @@ class Period:
             return Period(f"{iy}-W{iw:02d}")
         return Period((self.start + timedelta(days=n)).isoformat())
 
-    def same_period_last_year(self) -> "Period":
+    def same_period_last_year(self) -> Period:
         """The matching period one year earlier (同比)."""
         k, y = self.kind, self.year
         if k == PeriodKind.week:
@@ -163,7 +163,7 @@ class Period:
                 return Period(date(y - 1, 2, 28).isoformat())
         return Period(f"{y - 1:04d}{self.text[4:]}")
 
-    def parent(self, kind: PeriodKind | str) -> "Period":
+    def parent(self, kind: PeriodKind | str) -> Period:
         """The enclosing period of ``kind`` (e.g. the quarter of a month)."""
         kind = PeriodKind(kind)
         if _RANK[kind] > _RANK[self.kind]:
@@ -189,7 +189,7 @@ def parse_kind(text: str) -> PeriodKind:
                       f"“{text}”不是期间，格式应为 2026、2026-Q1、2026-03、2026-W12 或 2026-03-15")
 
 
-def period(value: "Period | str") -> Period:
+def period(value: Period | str) -> Period:
     """Parse and validate a period (returns the same object for a Period)."""
     if isinstance(value, Period):
         return value
@@ -249,7 +249,7 @@ class Window:
     years_ahead: int = 2
 
     def years(self, today: date | None = None) -> tuple[int, int]:
-        year = (today or datetime.now(timezone.utc).date()).year
+        year = (today or datetime.now(UTC).date()).year
         return year - self.years_back, year + self.years_ahead
 
 
@@ -257,7 +257,7 @@ class Window:
 window: ContextVar[Window] = ContextVar("period_window", default=Window())
 
 
-def recordable(value: "Period | str", *, today: date | None = None, within: Window | None = None) -> Period:
+def recordable(value: Period | str, *, today: date | None = None, within: Window | None = None) -> Period:
     """Parse a period someone records data for (a measurement, target, benchmark, plan, KRI value)
     and refuse it when it lies outside the window (:data:`window`, or ``within``)."""
     p = period(value)

@@ -213,7 +213,7 @@ class Relay:
             try:
                 await asyncio.wait_for(sent.wait(), LEASE.total_seconds() / 3)
                 return
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             try:
                 async with self.db.writer() as s:
@@ -254,5 +254,5 @@ class Relay:
             self.wake.clear()
             try:
                 await asyncio.wait_for(self.wake.wait(), self.settings.relay_interval)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass

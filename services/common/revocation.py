@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 log = logging.getLogger("yunguan.revocation")
 
@@ -27,7 +28,7 @@ class Revocations:
         self.loaded = False
 
     @classmethod
-    def from_url(cls, url: str, client, **kw: Any) -> "Revocations":
+    def from_url(cls, url: str, client, **kw: Any) -> Revocations:
         async def fetch() -> list[dict[str, Any]]:
             resp = await client.get(url, timeout=5.0)
             resp.raise_for_status()
@@ -36,7 +37,7 @@ class Revocations:
         return cls(fetch, **kw)
 
     @classmethod
-    def static(cls, subjects: list[str] | None = None) -> "Revocations":
+    def static(cls, subjects: list[str] | None = None) -> Revocations:
         out = cls(None)
         out._subjects, out.loaded = frozenset(subjects or ()), True
         return out

@@ -15,7 +15,8 @@ import csv
 import io
 import re
 import zipfile
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from services.common.i18n import ZH, field_label, preferred_language
-from services.common.problems import problem_body, PROBLEM_JSON
+from services.common.problems import PROBLEM_JSON, problem_body
 
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # In JSON text such a character is either escaped (\u0000, \b, \f) or, for DEL and C1, raw UTF-8.

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections import OrderedDict
 import json
 import re
 import time
 import uuid
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Awaitable
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -49,12 +50,12 @@ class SigningKey:
         self._public_jose_key = jwk.construct(self.private_key.public_key(), ALGORITHM)
 
     @classmethod
-    def generate(cls, kid: str | None = None, bits: int = 2048) -> "SigningKey":
+    def generate(cls, kid: str | None = None, bits: int = 2048) -> SigningKey:
         key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
         return cls(kid or uuid.uuid4().hex[:16], key)
 
     @classmethod
-    def from_pem(cls, kid: str, pem: str | bytes) -> "SigningKey":
+    def from_pem(cls, kid: str, pem: str | bytes) -> SigningKey:
         data = pem.encode() if isinstance(pem, str) else pem
         key = serialization.load_pem_private_key(data, password=None)
         if not isinstance(key, rsa.RSAPrivateKey):
@@ -88,7 +89,7 @@ class KeySet:
         self._keys: dict[str, Any] = dict(keys or {})
 
     @classmethod
-    def from_jwks(cls, document: dict[str, Any]) -> "KeySet":
+    def from_jwks(cls, document: dict[str, Any]) -> KeySet:
         keys = {}
         for entry in document.get("keys", []):
             if entry.get("kty") != "RSA" or entry.get("alg", ALGORITHM) != ALGORITHM or "kid" not in entry:
@@ -99,7 +100,7 @@ class KeySet:
         return cls(keys)
 
     @classmethod
-    def of(cls, *signing_keys: SigningKey) -> "KeySet":
+    def of(cls, *signing_keys: SigningKey) -> KeySet:
         return cls({k.kid: k._public_jose_key for k in signing_keys})
 
     def get(self, kid: str):
@@ -223,7 +224,7 @@ class JwksCache:
         self._cache_size = cache_size
 
     @classmethod
-    def from_url(cls, url: str, client, **kw) -> "JwksCache":
+    def from_url(cls, url: str, client, **kw) -> JwksCache:
         async def fetch() -> dict[str, Any]:
             resp = await client.get(url, timeout=5.0)
             resp.raise_for_status()
@@ -232,7 +233,7 @@ class JwksCache:
         return cls(fetch, **kw)
 
     @classmethod
-    def static(cls, keys: KeySet) -> "JwksCache":
+    def static(cls, keys: KeySet) -> JwksCache:
         async def fetch() -> dict[str, Any]:
             return {"keys": []}
 

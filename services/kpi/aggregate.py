@@ -5,15 +5,16 @@ Pure functions where possible; the async helpers only read.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Mapping
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.periods import Period, PeriodKind, period as parse_period
 from services.common.i18n import Bilingual
+from services.common.periods import Period, PeriodKind
+from services.common.periods import period as parse_period
 from services.kpi import formula as fx
 from services.kpi.models import Indicator, Measurement, Rollup, Target, ThresholdRule
 
@@ -114,7 +115,7 @@ class Library:
         self.order = fx.evaluation_order({i.code: i.formula for i in self.all if i.formula})
 
     @classmethod
-    async def load(cls, session: AsyncSession) -> "Library":
+    async def load(cls, session: AsyncSession) -> Library:
         return cls((await session.execute(select(Indicator))).scalars().all())
 
     def inputs_of(self, code: str) -> set[str]:

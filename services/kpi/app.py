@@ -18,8 +18,19 @@ from services.kpi.catalog import seed_indicators
 from services.kpi.demo import seed_demo
 from services.kpi.events import HANDLERS
 from services.kpi.ingest import ConcurrentWrite, rebuild_rollups
-from services.kpi.models import (AuditEntry, IdempotencyRecord, Benchmark, DataGeneration, Indicator, Measurement, OrgUnit, Rollup,
-                                 Target, ThresholdRule, events)
+from services.kpi.models import (
+    AuditEntry,
+    Benchmark,
+    DataGeneration,
+    IdempotencyRecord,
+    Indicator,
+    Measurement,
+    OrgUnit,
+    Rollup,
+    Target,
+    ThresholdRule,
+    events,
+)
 
 log = logging.getLogger("yunguan.kpi")
 

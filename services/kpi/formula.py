@@ -14,8 +14,9 @@ exception.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping, Union
+from typing import Union
 
 MAX_LENGTH = 500
 MAX_DEPTH = 50
@@ -39,14 +40,14 @@ class Ref:
 
 @dataclass(frozen=True)
 class Neg:
-    operand: "Node"
+    operand: Node
 
 
 @dataclass(frozen=True)
 class BinOp:
     op: str
-    left: "Node"
-    right: "Node"
+    left: Node
+    right: Node
 
 
 Node = Union[Num, Ref, Neg, BinOp]

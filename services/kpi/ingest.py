@@ -8,17 +8,20 @@ events either all commit or none do. How the points themselves are judged and wr
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import generation
 from services.common.db import utcnow
-from services.common.periods import Period, PeriodKind, period as parse_period
-from services.kpi import aggregate as ag, rollups
+from services.common.periods import Period, PeriodKind
+from services.common.periods import period as parse_period
+from services.kpi import aggregate as ag
+from services.kpi import rollups
 from services.kpi.actions import HoldersLookup, action_data, unit_head
 from services.kpi.crossings import check_thresholds
 from services.kpi.journal import journal
@@ -131,8 +134,7 @@ async def rebuild_rollups(session: AsyncSession) -> int:
 
 async def move_units(session: AsyncSession, old_path: str, new_path: str) -> None:
     """Follow an org move: re-path everything stored below ``old_path`` and rebuild the rollups."""
-    from services.kpi.models import (AnomalyRule, Assessment, ImprovementAction, Scorecard, Target,
-                                     ThresholdRule)
+    from services.kpi.models import AnomalyRule, Assessment, ImprovementAction, Scorecard, Target, ThresholdRule
 
     for model in (Measurement, Target, ThresholdRule, AnomalyRule, Scorecard, Assessment, ImprovementAction):
         col = model.__table__.c.unit_path

@@ -12,13 +12,24 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, \
-    UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.audit import audit_model
-from services.common.idempotency import idempotency_model
 from services.common.db import make_base, utcnow
+from services.common.idempotency import idempotency_model
 from services.common.org_units import org_unit_model
 from services.common.outbox import event_tables
 

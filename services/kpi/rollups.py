@@ -9,14 +9,15 @@ depth dictionary operations, and one upsert per rollup row.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Iterable, Iterator
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kpi import aggregate as ag
-from services.kpi.aggregate import Delta, merge_delta as merge
+from services.kpi.aggregate import Delta
+from services.kpi.aggregate import merge_delta as merge
 
 
 class ConcurrentWrite(Exception):

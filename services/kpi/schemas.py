@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NotRequired
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from typing_extensions import NotRequired, TypedDict
+from typing_extensions import TypedDict
 
-from services.common.i18n import InvalidValue
 from services.common.api import PERIOD_DOC, PeriodText, RequestBody
+from services.common.i18n import InvalidValue
 
 Category = Literal["financial", "efficiency", "customer", "internal"]
 Direction = Literal["higher_better", "lower_better", "band"]
@@ -229,7 +229,7 @@ class EvaluationRow(BaseModel):
     last_year_period: str
     change_last_year: float | None
     benchmark: BenchmarkRef | None
-    completeness: "Completeness"
+    completeness: Completeness
 
 
 class MissingUnit(BaseModel):
@@ -458,7 +458,7 @@ class AssessmentItemRead(BaseModel):
     max_score: float | None = None
 
     @model_validator(mode="after")
-    def _no_data(self) -> "AssessmentItemRead":
+    def _no_data(self) -> AssessmentItemRead:
         # items scored before no_data was recorded: an indicator item without attainment had no data
         if self.kind == "indicator" and self.attainment is None:
             self.no_data = True

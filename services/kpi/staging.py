@@ -31,10 +31,11 @@ import asyncio
 import json
 import math
 import re
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any, Awaitable, Callable, Iterable, Sequence, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -77,7 +78,7 @@ def _error(field_: str, message: str) -> dict[str, str]:
 def sqlite_stamp(at: datetime) -> str:
     """A datetime as SQLAlchemy stores it on SQLite (naive UTC text), for rows written by the driver."""
     if at.tzinfo is not None:
-        at = at.astimezone(timezone.utc).replace(tzinfo=None)
+        at = at.astimezone(UTC).replace(tzinfo=None)
     return at.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
@@ -126,7 +127,7 @@ class Driver:
         self.raw, self.pg = raw, postgres
 
     @classmethod
-    async def of(cls, conn: AsyncConnection) -> "Driver":
+    async def of(cls, conn: AsyncConnection) -> Driver:
         return cls((await conn.get_raw_connection()).driver_connection, conn.dialect.name == "postgresql")
 
     async def rows(self, sql: str, params: dict | None = None) -> list[tuple]:

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import utcnow
-from services.common.periods import PeriodError, period as parse_period
+from services.common.periods import PeriodError
+from services.common.periods import period as parse_period
 from services.kpi.aggregate import Library
 from services.kpi.crossings import rejudge
 from services.kpi.journal import journal

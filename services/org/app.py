@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.common.anchoring import chain_head
 from services.common.app import create_service_app
 from services.common.revocation import Revocations
 from services.common.settings import ServiceSettings, settings_for
 from services.common.tokens import JwksCache, verify
-from services.common.anchoring import chain_head
 from services.org import anchors
-from services.org.api import anchors as anchor_api, auth, clients, delegations, positions, roles, units, users
+from services.org.api import anchors as anchor_api
+from services.org.api import auth, clients, delegations, positions, roles, units, users
 from services.org.models import AuditEntry, events
 from services.org.passwords import Passwords
 from services.org.revocations import revoked_subjects
 from services.org.seed import ensure_roles, seed_demo
-from services.org.signing import KeyStore
 from services.org.signin import LocalServiceTokens, provision_service_clients
+from services.org.signing import KeyStore
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:

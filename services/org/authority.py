@@ -13,12 +13,12 @@ A role's scope is relative to the position's unit:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable
 
-from services.common.i18n import InvalidValue
 from services.common.authz import RIGHTS, Grant, Mode
+from services.common.i18n import InvalidValue
 
 SCOPES = ["self", "subordinates", "subtree", "superior", "company"]
 UNIT_KINDS = ["company", "branch", "department", "section", "team"]

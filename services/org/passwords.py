@@ -44,7 +44,7 @@ class Passwords:
                 await asyncio.wait_for(self._slots.acquire(), timeout=self._queue_seconds)
             else:
                 await self._slots.acquire()
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise TooManyRequests("Too many sign-ins are being checked at once; try again in a moment.",
                                   zh="同时登录的人太多，请稍后再试。", retry_after=1) from None
         try:

@@ -8,7 +8,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from services.common.api import RequestBody
-
 from services.common.i18n import InvalidValue
 from services.org.authority import validate_rights
 
@@ -55,7 +54,7 @@ class UnitRead(ORM):
 
 
 class UnitTree(UnitRead):
-    children: list["UnitTree"] = []
+    children: list[UnitTree] = []
 
 
 # --- roles -----------------------------------------------------------------------------------
@@ -178,7 +177,7 @@ class AssignmentCreate(Body):
     end_date: date | None = None
 
     @model_validator(mode="after")
-    def _window(self) -> "AssignmentCreate":
+    def _window(self) -> AssignmentCreate:
         if self.end_date is not None and self.end_date < self.start_date:
             raise InvalidValue("end_date must not be before start_date", "结束日期不能早于开始日期")
         return self
@@ -208,7 +207,7 @@ class DelegationCreate(Body):
     reason: str = Field("", max_length=1000)
 
     @model_validator(mode="after")
-    def _window(self) -> "DelegationCreate":
+    def _window(self) -> DelegationCreate:
         if self.ends_at <= self.starts_at:
             raise InvalidValue("ends_at must be after starts_at", "结束时间须晚于开始时间")
         if (self.ends_at - self.starts_at).days > 366:

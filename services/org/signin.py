@@ -8,7 +8,7 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -64,7 +64,7 @@ async def check_lockout(session: AsyncSession, settings: ServiceSettings, userna
                                                              LoginFailure.at > since))).one()
     if count >= settings.login_max_failures:
         if oldest.tzinfo is None:
-            oldest = oldest.replace(tzinfo=timezone.utc)
+            oldest = oldest.replace(tzinfo=UTC)
         wait = int((oldest + timedelta(seconds=settings.login_lockout_seconds) - utcnow()).total_seconds()) + 1
         raise TooManyRequests("Too many failed sign-ins for this username; wait and try again.", retry_after=wait,
                               zh="该用户名登录失败次数过多，请稍后再试。")

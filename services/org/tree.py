@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.problems import Conflict, Invalid
 from services.common.i18n import UNIT_KINDS_ZH, zh_list
+from services.common.problems import Conflict, Invalid
 from services.org.models import Position, Unit
 
 # Which kinds may sit under which (a company may also hold companies: a group structure).

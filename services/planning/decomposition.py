@@ -6,8 +6,9 @@ reference is the parent (top-down) value and ``combined`` the children's sum or 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from services.common.periods import Period
 

@@ -20,8 +20,8 @@ from sqlalchemy.orm import aliased
 
 from services.common.authz import Principal
 from services.common.scoping import visible_to
-from services.planning.plans import overdue, visible_clause
 from services.planning.models import OrgUnit, Plan, PlanAction, PlanTask, Suggestion
+from services.planning.plans import overdue, visible_clause
 from services.planning.schemas import PlanSummary, SuggestionRead, TaskRead
 
 REWORK_STATUSES = ("returned", "vetoed")

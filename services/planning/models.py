@@ -8,8 +8,8 @@ from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Te
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.audit import audit_model
-from services.common.idempotency import idempotency_model
 from services.common.db import make_base, utcnow
+from services.common.idempotency import idempotency_model
 from services.common.org_units import org_unit_model
 from services.common.outbox import event_tables
 

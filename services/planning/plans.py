@@ -113,7 +113,7 @@ async def check_parent(session: AsyncSession, units: Units, *, parent_id: int, p
         raise Invalid("The parent plan must be for this unit or a unit above it.", field="parent_plan_id",
                       zh="上级计划须属于本单位或其上级单位。")
     pp, cp = period(parent.period), period(period_text)
-    if pp == cp and parent_path == unit_path or not pp.contains(cp):
+    if (pp == cp and parent_path == unit_path) or not pp.contains(cp):
         raise Invalid(f"A child plan's period must lie within its parent's ({parent.period}), and a plan for the "
                       "same period must be for a unit below.", field="parent_plan_id",
                       zh=f"下级计划的期间须在上级计划的期间（{parent.period}）之内；同一期间的计划须属于下级单位。")

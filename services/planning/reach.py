@@ -11,7 +11,8 @@ edit never fails over something the editor did not touch.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import httpx
 from fastapi import Request

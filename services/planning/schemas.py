@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from services.common.i18n import InvalidValue
 from services.common.api import PeriodText, RequestBody
+from services.common.i18n import InvalidValue
 from services.common.periods import PeriodKind, period
 from services.planning.flows import validate_stages
 
@@ -45,7 +45,7 @@ class TaskIn(RequestBody):
     milestones: list[Milestone] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _dates(self) -> "TaskIn":
+    def _dates(self) -> TaskIn:
         if self.start and self.due and self.due < self.start:
             raise InvalidValue("due must not be before start", "完成时间不能早于开始时间")
         return self
@@ -177,7 +177,7 @@ class ResourceRead(ORM):
     amount_yuan: float | None = Field(None, description="The same amount in 元")
 
     @model_validator(mode="after")
-    def _yuan(self) -> "ResourceRead":
+    def _yuan(self) -> ResourceRead:
         self.amount_yuan = in_yuan(self.amount, self.amount_unit)
         return self
 
@@ -247,7 +247,7 @@ class PlanRead(PlanSummary):
     allowed_actions: list[str] = []
     in_force: InForceRead | None = Field(None, description="Set while the plan shows a revision that is not in force")
     rejected_revisions: list[RejectedRevision] = []
-    adjustments: list["AdjustmentRead"] = Field([], description="Balancing adjustments (综合平衡) of this plan's targets")
+    adjustments: list[AdjustmentRead] = Field([], description="Balancing adjustments (综合平衡) of this plan's targets")
 
 
 class ActionBody(RequestBody):
@@ -396,7 +396,7 @@ class DispatchBody(RequestBody):
     comment: str = Field("", max_length=4000)
 
     @model_validator(mode="after")
-    def _something(self) -> "DispatchBody":
+    def _something(self) -> DispatchBody:
         if self.owner_id is None and self.unit_id is None and self.due is None:
             raise InvalidValue("name a new owner_id, unit_id or due date", "请更换责任人或完成期限")
         return self

@@ -11,8 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common.db import utcnow
 from services.common.periods import period
 from services.planning.flows import SEED_FLOWS
-from services.planning.models import (Flow, Plan, PlanAction, PlanResource, PlanTarget, PlanTask, PlanVersion,
-                                      ProgressReport, StageSignature)
+from services.planning.models import (
+    Flow,
+    Plan,
+    PlanAction,
+    PlanResource,
+    PlanTarget,
+    PlanTask,
+    PlanVersion,
+    ProgressReport,
+    StageSignature,
+)
 from services.planning.plans import load_units, snapshot
 from services.planning.workflow import journal
 

@@ -4,8 +4,9 @@ unit, written to the plan's history and the audit chain, and (where others care)
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from fastapi import Request
 from sqlalchemy import func, select
@@ -16,8 +17,19 @@ from services.common.db import utcnow
 from services.common.journal import Journal
 from services.common.problems import Conflict, Forbidden, Invalid
 from services.planning.flows import ACTION_ZH, KIND_ZH, STATUS_ZH, SUGGESTION_STATUS_ZH, Requirement, requirement
-from services.planning.models import (AuditEntry, Flow, GuidanceNote, OutboxEvent, Plan, PlanAction, PlanTarget,
-                                      PlanTask, PlanVersion, StageSignature, Suggestion)
+from services.planning.models import (
+    AuditEntry,
+    Flow,
+    GuidanceNote,
+    OutboxEvent,
+    Plan,
+    PlanAction,
+    PlanTarget,
+    PlanTask,
+    PlanVersion,
+    StageSignature,
+    Suggestion,
+)
 from services.planning.plans import Units, restore, snapshot
 
 journal = Journal("planning", AuditEntry, OutboxEvent)

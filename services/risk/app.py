@@ -10,7 +10,8 @@ from services.common.app import create_service_app
 from services.common.settings import ServiceSettings, settings_for
 from services.risk import matrix as matrices
 from services.risk import register
-from services.risk.api import excel, inbox, matrix, risks, views, warnings as warnings_api
+from services.risk.api import excel, inbox, matrix, risks, views
+from services.risk.api import warnings as warnings_api
 from services.risk.models import AuditEntry, IdempotencyRecord, OrgUnit, events
 from services.risk.seed import seed_demo
 from services.risk.warnings import on_threshold_crossed

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import utcnow
-from services.common.problems import Invalid
 from services.common.i18n import zh_list
+from services.common.problems import Invalid
 from services.risk.models import RiskMatrix
 
 LEVELS = ("low", "medium", "high", "critical")

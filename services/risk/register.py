@@ -19,7 +19,7 @@ from services.common.problems import Conflict, Invalid
 from services.risk import matrix as matrices
 from services.risk.journal import journal
 from services.risk.models import Alert, Assessment, OrgUnit, Risk, RiskAction
-from services.risk.schemas import (CATEGORY_LABELS, AcceptanceRead, ContingencyPlan, RiskRead, ScoreRead)
+from services.risk.schemas import CATEGORY_LABELS, AcceptanceRead, ContingencyPlan, RiskRead, ScoreRead
 
 # Where each status may go by an explicit change; "assessed" is also entered by assessing.
 # the SPA's words (frontend/src/locales/zh-CN/risk.json), for Chinese messages

@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from services.common.i18n import InvalidValue
 from services.common.api import RequestBody, period_text
+from services.common.i18n import InvalidValue
 
 
 class Category(str, Enum):
@@ -283,7 +283,7 @@ class KriCreate(RequestBody):
     direction: Direction
 
     @model_validator(mode="after")
-    def _ordered(self) -> "KriCreate":
+    def _ordered(self) -> KriCreate:
         check_thresholds(self.direction, self.warning, self.critical)
         return self
 
@@ -348,7 +348,7 @@ class KriValueItem(BaseModel):
 class KriValueRead(BaseModel):
     kri: KriRead
     level: str
-    alert: "AlertRead | None"
+    alert: AlertRead | None
 
 
 class AlertRead(BaseModel):

@@ -4,13 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
-
 from sqlalchemy import select
 
 from services.common.app import create_service_app
 from services.common.db import Session
-from services.planning.models import Plan
 from services.common.problems import Conflict
+from services.planning.models import Plan
 from tests.support import BACKEND, running, settings
 
 router = APIRouter()

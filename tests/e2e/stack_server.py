@@ -66,7 +66,7 @@ def main() -> int:
                     return 1
             time.sleep(0.3)
         return 0
-    except Exception as exc:  # noqa: BLE001 - reported to the runner, which fails the run
+    except Exception as exc:
         print(f"FAILED {exc}", file=sys.stderr, flush=True)
         return 1
     finally:

@@ -1,12 +1,13 @@
 """Inbound events: only services may deliver; each event is applied exactly once."""
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
 from services.planning.app import create_app
-from services.planning.models import OrgUnit, events as T
+from services.planning.models import OrgUnit
+from services.planning.models import events as T
 from tests.support import bearer, make_token, running, settings, use_test_keys
 
 SERVICE = bearer(make_token(sub="client:svc-org", client_id="svc-org", name="org"))
@@ -14,7 +15,7 @@ SERVICE = bearer(make_token(sub="client:svc-org", client_id="svc-org", name="org
 
 def unit_event(kind: str, data: dict, event_id: str | None = None) -> dict:
     return {"id": event_id or str(uuid.uuid4()), "type": f"org.unit.{kind}", "source": "org",
-            "occurred_at": datetime.now(timezone.utc).isoformat(), "subject": str(data["id"]),
+            "occurred_at": datetime.now(UTC).isoformat(), "subject": str(data["id"]),
             "unit_path": data.get("path"), "data": data}
 
 

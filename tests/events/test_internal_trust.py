@@ -11,7 +11,8 @@ from services.common import webhooks
 from services.common.relay import Relay
 from services.common.service_auth import event_signing_secret, secret_for
 from services.common.settings import DEMO_SERVICE_SECRET, ServiceSettings, installation_secret
-from services.planning.models import OrgUnit, events as T
+from services.planning.models import OrgUnit
+from services.planning.models import events as T
 from tests.events.test_consumer import SERVICE, paths, planning, unit, unit_event
 from tests.events.test_relay import emit, make_relay, only_kpi_subscribes  # noqa: F401 (autouse: routes test.* to kpi)
 from tests.support import Receiver, bearer, make_token, running, serve

@@ -23,13 +23,13 @@ async def test_unit_moves_reach_every_service_read_model_within_five_seconds(ser
             return {name: m.get(code) for name, m in out.items()}
 
         # start-up resync (or the creation events) brought the demo tree everywhere
-        await wait_for(lambda: read_models("MKT-RES"), {s: units["MKT-RES"]["path"] for s in ("planning", "kpi", "risk")})
+        await wait_for(lambda: read_models("MKT-RES"), dict.fromkeys(("planning", "kpi", "risk"), units["MKT-RES"]["path"]))
         moved = await http.post(f"{org}/api/org/units/{units['MKT']['id']}/move", headers=admin,
                                 json={"parent_id": units["SZ"]["id"]})
         assert moved.status_code == 200
         new_team_path = f"{moved.json()['path']}{units['MKT-RES']['id']}/"
         started = time.monotonic()
-        await wait_for(lambda: read_models("MKT-RES"), {s: new_team_path for s in ("planning", "kpi", "risk")})
+        await wait_for(lambda: read_models("MKT-RES"), dict.fromkeys(("planning", "kpi", "risk"), new_team_path))
         assert time.monotonic() - started < 5
 
 

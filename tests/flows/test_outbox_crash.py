@@ -42,7 +42,8 @@ from services.common.db import Database
 from services.common.settings import service_database_url
 from services.org import tree
 from services.org.journal import emit
-from services.org.models import Unit, events as org_events
+from services.org.models import Unit
+from services.org.models import events as org_events
 from services.org.schemas import UnitRead
 from tests.support import BACKEND, PG_BASE, _pg, free_port
 from tools.stack import SERVICES, Stack
@@ -225,7 +226,7 @@ async def test_no_event_is_lost_or_applied_twice_when_sender_and_receivers_are_k
         wrong = [(u, units.get(u), e) for u, e in expected.items() if units.get(u) != e]
         assert wrong == [], f"{svc}: {len(wrong)} units not as their events left them, e.g. {wrong[:5]}"
     assert went_back == [], went_back[:10]
-    assert doubled == {svc: 0 for svc in RECEIVERS}
+    assert doubled == dict.fromkeys(RECEIVERS, 0)
     print(f"events {EVENTS}, deliveries {total}, kills sender {kills['org']} receiver {kills['receiver']}, "
           f"deliveries retried {resent}, lost {sum(lost.values())}, applied twice {sum(doubled.values())}, "
           f"{elapsed:.0f} s")

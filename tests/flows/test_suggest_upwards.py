@@ -2,11 +2,11 @@
 manager's plan (analyst → 市场部经理) and a branch general manager on the operations director's
 company plan (branch_gm → 运营总监); both read the draft far enough to do it, and no further."""
 
+import httpx
+
 from tests.flows.test_chains import eventually
 from tests.flows.test_org_read_model import sign_in_http
 from tests.support import DEMO_IDS, bearer
-
-import httpx
 
 
 async def test_suggestions_go_up_to_the_superior_whose_decision_it_is(services):

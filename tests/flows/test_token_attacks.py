@@ -4,9 +4,9 @@ import httpx
 
 from services.common.tokens import JwksCache
 from services.kpi.app import create_app as kpi_app
+from services.org.app import create_app as org_app
 from services.planning.app import create_app as planning_app
 from services.risk.app import create_app as risk_app
-from services.org.app import create_app as org_app
 from tests.attacks import forged_tokens
 from tests.org.conftest import seeded, sign_in
 from tests.support import bearer, running, settings

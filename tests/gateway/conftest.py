@@ -10,10 +10,10 @@ from typing import Any
 
 import httpx
 import pytest
+from gateway_support import EchoUpstream, serve
 
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
-from gateway_support import EchoUpstream, serve
 from services.common.tokens import JwksCache, KeySet, SigningKey
 
 ISSUER = "yunguan-org"
@@ -60,7 +60,7 @@ async def upstreams() -> AsyncIterator[dict[str, tuple[EchoUpstream, str]]]:
 async def start_gateway(upstreams, signing_key, refused_port):
     """Start a gateway (real uvicorn server) with test settings; yields a starter."""
     async with contextlib.AsyncExitStack() as stack:
-        async def start(*, risk_down: bool = True, jwks: JwksCache | None | str = "static",
+        async def start(*, risk_down: bool = True, jwks: JwksCache | str | None = "static",
                         **overrides: Any) -> str:
             urls = {f"{name}_url": url for name, (_, url) in upstreams.items()}
             if risk_down:

@@ -3,14 +3,15 @@ indicator names on the items, and the merged document that describes it."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import httpx
+from gateway_support import openapi_doc
+from test_gateway_ops import _refs, _resolve
 
 from gateway.aggregate import PARTS, InboxRead, inbox
 from gateway.openapi import merge_documents
-from gateway_support import openapi_doc
-from test_gateway_ops import _refs, _resolve
 
 UPSTREAMS = {n: f"http://{n}" for n in ("planning", "risk", "kpi")}
 LIBRARY = [{"code": "customer_satisfaction", "name": "客户满意度", "name_en": "Customer satisfaction"},

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.openapi import merge_documents, swagger_ui_assets
 from gateway_support import openapi_doc
+
+from gateway.openapi import merge_documents, swagger_ui_assets
 
 
 async def test_healthz_says_the_gateway_is_alive_even_with_services_down(start_gateway, client):

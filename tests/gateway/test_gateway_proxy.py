@@ -8,7 +8,6 @@ import time
 import uuid
 
 import httpx
-
 from gateway_support import _pattern
 
 

@@ -1,5 +1,5 @@
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -34,7 +34,7 @@ async def kpi(databases):
 
 def event(type_: str, data: dict, subject: str = "1", event_id: str | None = None) -> dict:
     return {"id": event_id or str(uuid.uuid4()), "type": type_, "source": type_.split(".")[0],
-            "occurred_at": datetime.now(timezone.utc).isoformat(), "subject": subject,
+            "occurred_at": datetime.now(UTC).isoformat(), "subject": subject,
             "unit_path": data.get("unit_path"), "data": data}
 
 

@@ -2,8 +2,21 @@
 
 import pytest
 
-from tests.kpi.conftest import ADMIN, MKT, MKT_MANAGER, MKT_PLN, MKT_RES, MKT_VIEWER, NOBODY, OPS, OPS_CS, OPS_PLANNER, batch, \
-    evaluation, point
+from tests.kpi.conftest import (
+    ADMIN,
+    MKT,
+    MKT_MANAGER,
+    MKT_PLN,
+    MKT_RES,
+    MKT_VIEWER,
+    NOBODY,
+    OPS,
+    OPS_CS,
+    OPS_PLANNER,
+    batch,
+    evaluation,
+    point,
+)
 
 
 async def seed_marketing(kpi):

@@ -4,7 +4,18 @@ import pytest
 
 from services.common import generation
 from services.kpi.models import DataGeneration
-from tests.kpi.conftest import ADMIN, MKT, MKT_MANAGER, MKT_RES, NOBODY, OPS_PLANNER, ORG_SERVICE, SERVICE, batch, event, point
+from tests.kpi.conftest import (
+    ADMIN,
+    MKT,
+    MKT_MANAGER,
+    MKT_RES,
+    NOBODY,
+    OPS_PLANNER,
+    ORG_SERVICE,
+    batch,
+    event,
+    point,
+)
 
 PARAMS = {"unit_id": MKT, "period": "2026-01"}
 

@@ -1,6 +1,6 @@
 """Measurement batches: upsert on (indicator, unit, period, source), per-item results, rights, 10,000 points."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -27,12 +27,12 @@ async def test_points_are_upserted_per_indicator_unit_period_and_source(kpi):
     listed = await kpi.get("/api/kpi/measurements", params={"unit_id": MKT_RES, "source": "pos"}, headers=MKT_VIEWER)
     assert [(m["indicator_code"], m["value"]) for m in listed.json()["items"]] == [("sales", 7.0)]
     measured_at = datetime.fromisoformat(listed.json()["items"][0]["measured_at"])
-    assert abs((measured_at - datetime.now(timezone.utc)).total_seconds()) < 120
+    assert abs((measured_at - datetime.now(UTC)).total_seconds()) < 120
     given = await batch(kpi, [{**point("sales", MKT_RES, "2026-02", 1), "measured_at": "2026-03-01T08:00:00+08:00"}])
     assert given["created"] == 1
     listed = await kpi.get("/api/kpi/measurements", params={"period": "2026-02"}, headers=MKT_VIEWER)
     assert datetime.fromisoformat(listed.json()["items"][0]["measured_at"]) == datetime(2026, 3, 1, 0, 0,
-                                                                                        tzinfo=timezone.utc)
+                                                                                        tzinfo=UTC)
 
 
 async def test_a_later_copy_of_the_same_point_in_one_batch_wins(kpi):
@@ -121,5 +121,5 @@ async def test_a_measured_at_without_a_zone_is_utc_and_mixes_with_zoned_ones_in_
     listed = await kpi.get("/api/kpi/measurements", params={"period": "2026-04", "unit_id": MKT_RES},
                            headers=MKT_VIEWER)
     times = {m["source"]: datetime.fromisoformat(m["measured_at"]) for m in listed.json()["items"]}
-    assert times == {"erp": datetime(2026, 4, 30, 8, tzinfo=timezone.utc),
-                     "pos": datetime(2026, 4, 30, 1, tzinfo=timezone.utc)}
+    assert times == {"erp": datetime(2026, 4, 30, 8, tzinfo=UTC),
+                     "pos": datetime(2026, 4, 30, 1, tzinfo=UTC)}

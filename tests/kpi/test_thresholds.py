@@ -5,8 +5,21 @@ from datetime import datetime
 import httpx
 import pytest
 
-from tests.kpi.conftest import ADMIN, MKT, MKT_MANAGER, MKT_PLN, MKT_RES, MKT_VIEWER, NOBODY, OPS, OPS_CS, OPS_PLANNER, batch, \
-    outbox, point
+from tests.kpi.conftest import (
+    ADMIN,
+    MKT,
+    MKT_MANAGER,
+    MKT_PLN,
+    MKT_RES,
+    MKT_VIEWER,
+    NOBODY,
+    OPS,
+    OPS_CS,
+    OPS_PLANNER,
+    batch,
+    outbox,
+    point,
+)
 
 
 async def test_crossing_a_warning_value_emits_one_event_and_repeating_it_emits_none(kpi):

@@ -5,7 +5,6 @@ from sqlalchemy import text
 from tests.org.conftest import auth, sign_in, unit_by_code
 from tests.org.test_signin import claims_of
 
-
 ADMIN_WRITES = [
     ("post", "/api/org/roles", {"key": "x_role", "name": "X", "rights": []}),
     ("patch", "/api/org/roles/1", {"name": "X"}),

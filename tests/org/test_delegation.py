@@ -1,6 +1,6 @@
 """Delegation windows: rights lent for a time, marked as delegated, audited."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tests.org.conftest import auth, sign_in, unit_by_code
 from tests.org.test_signin import claims_of
@@ -26,7 +26,7 @@ async def test_delegated_rights_hold_only_inside_the_window_and_say_so(org):
     analyst_id = await user_id(org, admin, "analyst")
     mgr_id = await user_id(org, admin, "market_mgr")
     mkt = await unit_by_code(org, admin, "MKT")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
 
     future = await org.post("/api/org/delegations", headers=mgr, json={
         "to_user_id": analyst_id, "starts_at": iso(now + timedelta(days=1)), "ends_at": iso(now + timedelta(days=3)),
@@ -55,7 +55,7 @@ async def test_an_expired_delegation_gives_nothing(org):
     admin = await auth(org, "admin")
     analyst_id = await user_id(org, admin, "analyst")
     mgr_id = await user_id(org, admin, "market_mgr")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     # admins may record a delegation on someone's behalf; this one ends in the past
     r = await org.post("/api/org/delegations", headers=admin, json={
         "from_user_id": mgr_id, "to_user_id": analyst_id, "starts_at": iso(now - timedelta(days=3)),
@@ -68,7 +68,7 @@ async def test_delegations_never_chain(org):
     mgr = await auth(org, "market_mgr")
     analyst_id = await user_id(org, admin, "analyst")
     supply_id = await user_id(org, admin, "supply_head")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     window = {"starts_at": iso(now - timedelta(minutes=1)), "ends_at": iso(now + timedelta(hours=1))}
     assert (await org.post("/api/org/delegations", headers=mgr,
                            json={"to_user_id": analyst_id, **window})).status_code == 201
@@ -83,7 +83,7 @@ async def test_nobody_delegates_someone_elses_rights(org):
     admin = await auth(org, "admin")
     analyst = await auth(org, "analyst")
     gm_id, analyst_id = await user_id(org, admin, "gm"), await user_id(org, admin, "analyst")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     r = await org.post("/api/org/delegations", headers=analyst, json={
         "from_user_id": gm_id, "to_user_id": analyst_id, "starts_at": iso(now), "ends_at": iso(now + timedelta(days=1))})
     assert r.status_code == 403
@@ -91,7 +91,7 @@ async def test_nobody_delegates_someone_elses_rights(org):
 
 async def test_a_window_must_end_after_it_starts(org):
     mgr = await auth(org, "market_mgr")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     r = await org.post("/api/org/delegations", headers=mgr, json={
         "to_user_id": 1, "starts_at": iso(now + timedelta(days=2)), "ends_at": iso(now + timedelta(days=1))})
     assert r.status_code == 422

@@ -34,9 +34,9 @@ async def test_moving_a_unit_moves_its_whole_subtree(org):
     team = await unit_by_code(org, admin, "MKT-RES")
     assert team["path"] == f"{sz['path']}{mkt['id']}/{team['id']}/"
     # the branch general manager now plans for the moved department
+    from services.common.authz import Principal
     from tests.org.conftest import sign_in
     from tests.org.test_signin import claims_of
-    from services.common.authz import Principal
     branch_gm = Principal.from_claims(claims_of((await sign_in(org, "branch_gm"))["access_token"]))
     assert branch_gm.can("plan", team["path"])
     assert (await outbox_types(org))[-1] == "org.unit.moved"

@@ -2,7 +2,7 @@
 unit, reads right after the upgrade."""
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -19,7 +19,7 @@ async def test_old_plans_resources_and_adjustments_read_right_after_the_upgrade(
         url, _ = PG_BASE + name, databases.created.append(name)
     await upgrade("planning", url, "1a2e7ef02478")
     engine = create_async_engine(url)
-    now = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 1, tzinfo=UTC)
     plan = ("INSERT INTO plan (id, unit_id, period, kind, title, guidance, risk_notes, linked_risks, status, "
             "pending_signers, revision, created_by, created_at, updated_at, issued_at, version) VALUES "
             "(:id, 7, :period, 'annual', 't', '', '', '[]', :status, '[]', :revision, '1', :now, :now, :issued, 1)")

@@ -1,7 +1,7 @@
 """Tracking: weekly reports, the meeting agenda and its decisions, overdue flags, dispatch."""
 
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -109,7 +109,7 @@ async def test_task_owners_update_their_own_tasks(company):
 
 def followup_event(**extra) -> dict:
     return {"id": str(uuid.uuid4()), "type": "kpi.followup.requested", "source": "kpi",
-            "occurred_at": datetime.now(timezone.utc).isoformat(), "subject": "rule:1",
+            "occurred_at": datetime.now(UTC).isoformat(), "subject": "rule:1",
             "unit_path": "/1/7/8/", "data": {"kind": "meeting", "rule_id": 1, "action_id": 5,
                                              "indicator_code": "order_delay_days", "unit_id": DEMO_IDS["MKT-RES"],
                                              "unit_path": "/1/7/8/", "period": "2027-01", "value": 7,
@@ -119,7 +119,7 @@ def followup_event(**extra) -> dict:
 async def test_a_kpi_followup_request_lands_on_this_weeks_agenda(company):
     plan = await issued_monthly(company, due_offset_days=10)
     event = {"id": str(uuid.uuid4()), "type": "kpi.followup.requested", "source": "kpi",
-             "occurred_at": datetime.now(timezone.utc).isoformat(), "subject": "rule:1",
+             "occurred_at": datetime.now(UTC).isoformat(), "subject": "rule:1",
              "unit_path": "/1/7/8/", "data": {"kind": "meeting", "rule_id": 1, "action_id": 5,
                                               "indicator_code": "order_delay_days", "unit_id": DEMO_IDS["MKT-RES"],
                                               "unit_path": "/1/7/8/", "period": date.today().strftime("%Y-%m"),
@@ -154,7 +154,7 @@ async def test_a_kpi_followup_goes_to_the_plan_of_its_own_period(company):
     other = f"{date.today().year}-{'02' if date.today().month == 1 else '01'}-15"  # in the year, not this month
     for per in (date.today().strftime("%Y-%m"), other):
         event = {"id": str(uuid.uuid4()), "type": "kpi.followup.requested", "source": "kpi",
-                 "occurred_at": datetime.now(timezone.utc).isoformat(), "subject": "rule:1", "unit_path": "/1/7/8/",
+                 "occurred_at": datetime.now(UTC).isoformat(), "subject": "rule:1", "unit_path": "/1/7/8/",
                  "data": {"kind": "meeting", "rule_id": 1, "action_id": 9, "indicator_code": "order_delay_days",
                           "unit_id": DEMO_IDS["MKT-RES"], "unit_path": "/1/7/8/", "period": per, "value": 8,
                           "title": f"订单延误 {per}", "owner_id": 5, "owner_name": "张市场部经理"}}

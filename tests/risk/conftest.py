@@ -1,7 +1,7 @@
 """The risk service over ASGI with the demo company in its org read-model, and tokens for its people."""
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -64,13 +64,13 @@ def crossed(indicator_code: str, unit_id: int, value: float, level: str = "warni
             measured_at: str | None = None) -> dict:
     """A kpi.threshold.crossed envelope exactly as docs/events.md defines it."""
     return {"id": event_id or str(uuid.uuid4()), "type": "kpi.threshold.crossed", "source": "kpi",
-            "occurred_at": datetime.now(timezone.utc).isoformat(), "subject": f"{indicator_code}:{unit_id}",
+            "occurred_at": datetime.now(UTC).isoformat(), "subject": f"{indicator_code}:{unit_id}",
             "unit_path": next(p for c, p in P.items() if U[c] == unit_id),
             "data": {"indicator_code": indicator_code, "unit_id": unit_id,
                      "unit_path": next(p for c, p in P.items() if U[c] == unit_id), "period": "2026-10",
                      "value": value, "level": level, "previous_level": previous, "threshold": threshold,
                      "direction": direction,
-                     "measured_at": measured_at or datetime.now(timezone.utc).isoformat()}}
+                     "measured_at": measured_at or datetime.now(UTC).isoformat()}}
 
 
 async def outbox(client, type_prefix: str = "") -> list:

@@ -1,7 +1,18 @@
 """The register: registering, reading, changing and listing risks under the authority model."""
 
-from tests.risk.conftest import (ANALYST, CS_CLERK, MARKET_MGR, OPS_DIRECTOR, SUPPLY_HEAD, P, U, assess, audit_actions,
-                                 new_risk, person)
+from tests.risk.conftest import (
+    ANALYST,
+    CS_CLERK,
+    MARKET_MGR,
+    OPS_DIRECTOR,
+    SUPPLY_HEAD,
+    P,
+    U,
+    assess,
+    audit_actions,
+    new_risk,
+    person,
+)
 
 
 async def test_a_planner_registers_a_risk_in_their_unit_and_it_starts_identified(risk):

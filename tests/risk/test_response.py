@@ -4,8 +4,17 @@ from datetime import date, timedelta
 
 from services.risk.app import sweep_once
 from services.risk.models import Risk
-from tests.risk.conftest import (CS_DISPATCHER, MARKET_MGR, OPS_DIRECTOR, OPS_VETO, SUPPLY_HEAD, assess,
-                                 audit_actions, new_risk, person)
+from tests.risk.conftest import (
+    CS_DISPATCHER,
+    MARKET_MGR,
+    OPS_DIRECTOR,
+    OPS_VETO,
+    SUPPLY_HEAD,
+    assess,
+    audit_actions,
+    new_risk,
+    person,
+)
 
 PLAN = {"trigger": "供应商A交货延迟超过3天", "owner_id": 6,
         "steps": ["启动供应商B备选采购", {"title": "调整调度计划", "due_in_days": 2, "owner_id": 3}],

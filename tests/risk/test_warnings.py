@@ -1,7 +1,21 @@
 """Key risk indicators and alerts: kpi.threshold.crossed and posted values raise alerts for the owner and dispatchers."""
 
-from tests.risk.conftest import (ADMIN, CS_CLERK, CS_DISPATCHER, KPI_SERVICE, MARKET_MGR, OPS_DIRECTOR, SUPPLY_HEAD, P, U,
-                                 audit_actions, crossed, new_risk, outbox, person)
+from tests.risk.conftest import (
+    ADMIN,
+    CS_CLERK,
+    CS_DISPATCHER,
+    KPI_SERVICE,
+    MARKET_MGR,
+    OPS_DIRECTOR,
+    SUPPLY_HEAD,
+    P,
+    U,
+    audit_actions,
+    crossed,
+    new_risk,
+    outbox,
+    person,
+)
 
 OWNER = person("3", "李运营总监", ("view", P["OPS"], "exact"))  # the risk's owner, without dispatch over 客户服务科
 

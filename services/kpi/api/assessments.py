@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, paginate, set_etag
 from services.common.db import Session, utcnow
-from services.common.problems import Conflict, Invalid, NotFound
 from services.common.i18n import zh_list
+from services.common.problems import Conflict, Invalid, NotFound
 from services.common.scoping import visible_to
 from services.common.security import CurrentPrincipal
 from services.kpi import assessments as domain
@@ -18,8 +18,18 @@ from services.kpi.aggregate import Library
 from services.kpi.api.deps import audit, unit_or_422
 from services.kpi.journal import journal
 from services.kpi.models import Assessment, OrgUnit, Scorecard
-from services.kpi.schemas import (AssessmentCreate, AssessmentRead, FinalizeBody, GradeBand, Outcome,
-                                  ScorecardCreate, ScorecardItem, ScorecardRead, ScorecardUpdate, ScoresUpdate)
+from services.kpi.schemas import (
+    AssessmentCreate,
+    AssessmentRead,
+    FinalizeBody,
+    GradeBand,
+    Outcome,
+    ScorecardCreate,
+    ScorecardItem,
+    ScorecardRead,
+    ScorecardUpdate,
+    ScoresUpdate,
+)
 
 router = APIRouter(tags=["assessments"])
 

@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.authz import Grant, Principal
-from services.common.org_units import load_unit
-from services.common.periods import Period, PeriodError, period as parse_period
-from services.common.problems import Invalid, NotFound
 from services.common.i18n import zh_of
+from services.common.org_units import load_unit
+from services.common.periods import Period, PeriodError
+from services.common.periods import period as parse_period
+from services.common.problems import Invalid, NotFound
 from services.kpi.aggregate import threshold_order_problem
 from services.kpi.journal import journal
 from services.kpi.models import Indicator, OrgUnit

@@ -8,13 +8,13 @@ from sqlalchemy import select
 from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, paginate, set_etag
 from services.common.audit_api import require_admin
 from services.common.db import Session
-from services.common.problems import Conflict, Invalid
 from services.common.i18n import field_label, zh_list
+from services.common.problems import Conflict, Invalid
 from services.common.security import CurrentPrincipal
 from services.kpi import formula as fx
 from services.kpi.aggregate import Library, threshold_order_problem
-from services.kpi.crossings import rejudge
 from services.kpi.api.deps import audit, check_thresholds, indicator_by_code
+from services.kpi.crossings import rejudge
 from services.kpi.models import Indicator, ThresholdRule
 from services.kpi.schemas import IndicatorCreate, IndicatorRead, IndicatorUpdate
 

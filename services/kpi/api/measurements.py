@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-
 import json
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
@@ -18,8 +17,8 @@ from services.common.problems import Conflict, Forbidden, Invalid
 from services.common.scoping import visible_to
 from services.common.security import CurrentPrincipal
 from services.kpi import imports
-from services.kpi.aggregate import Library
 from services.kpi.actions import org_holders
+from services.kpi.aggregate import Library
 from services.kpi.api.deps import audit, indicator_by_code, parse_period_param, unit_or_404
 from services.kpi.ingest import MAX_BATCH, ConcurrentWrite, ingest, ingest_items
 from services.kpi.models import Measurement, OrgUnit

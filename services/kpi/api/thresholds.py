@@ -12,7 +12,14 @@ from services.common.problems import Conflict, Invalid, NotFound
 from services.common.scoping import visible_to
 from services.common.security import CurrentPrincipal
 from services.kpi.aggregate import Library
-from services.kpi.api.deps import audit, check_thresholds, indicator_by_code, parse_period_param, unit_or_404, unit_or_422
+from services.kpi.api.deps import (
+    audit,
+    check_thresholds,
+    indicator_by_code,
+    parse_period_param,
+    unit_or_404,
+    unit_or_422,
+)
 from services.kpi.crossings import rejudge
 from services.kpi.models import AnomalyRule, Indicator, ThresholdRule, ThresholdState
 from services.kpi.schemas import AnomalyRuleCreate, AnomalyRuleRead, AnomalyRuleUpdate, ThresholdCreate, ThresholdRead

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from services.common.authz import Grant, is_admin
 from services.common.db import Session, utcnow
-from services.common.problems import Forbidden, Invalid, NotFound
 from services.common.i18n import rights_zh
+from services.common.problems import Forbidden, Invalid, NotFound
 from services.common.security import CurrentPrincipal
 from services.org import signin
 from services.org.api.deps import AdminPrincipal, request_id
@@ -21,8 +21,16 @@ from services.org.grants import held_positions, incoming_delegations, user_grant
 from services.org.journal import audit_change
 from services.org.models import SigningKeyRecord, Unit, User
 from services.org.revocations import revoked_subjects
-from services.org.schemas import (ExplainGrant, ExplainRead, GrantRead, HeldPositionRead, KeyRead, MeRead,
-                                  TokenResponse, UserRead)
+from services.org.schemas import (
+    ExplainGrant,
+    ExplainRead,
+    GrantRead,
+    HeldPositionRead,
+    KeyRead,
+    MeRead,
+    TokenResponse,
+    UserRead,
+)
 
 router = APIRouter(tags=["auth"])
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from services.common.api import CursorParam, LimitParam, Page, paginate
 from services.common.authz import is_admin
 from services.common.db import Session, utcnow
-from services.common.problems import Conflict, Forbidden, Invalid, NotFound
 from services.common.i18n import field_label, rights_zh
+from services.common.problems import Conflict, Forbidden, Invalid, NotFound
 from services.common.security import CurrentPrincipal
 from services.org.api.deps import ValidDelegation, request_id
 from services.org.authority import delegation_active

@@ -15,7 +15,6 @@ from services.common.scoping import visible_to
 from services.common.security import CurrentPrincipal
 from services.org.models import ApiClient, Assignment, Delegation, Position, Role, Unit, User
 
-
 ValidUnit = Annotated[Unit, Depends(load_or_404(Unit, "unit_id", "unit"))]
 ValidRole = Annotated[Role, Depends(load_or_404(Role, "role_id", "role"))]
 ValidPosition = Annotated[Position, Depends(load_or_404(Position, "position_id", "position"))]

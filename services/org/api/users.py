@@ -7,20 +7,33 @@ from sqlalchemy import select
 
 from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, paginate, set_etag
 from services.common.authz import is_admin
-from services.common.db import Session
-from services.common.problems import Conflict, Forbidden, Invalid, NotFound
+from services.common.db import Session, utcnow
 from services.common.i18n import zh_of
+from services.common.problems import Conflict, Forbidden, Invalid, NotFound
 from services.common.scoping import visible_to
 from services.common.security import CurrentPrincipal
 from services.org.admins import keeping_an_administrator
-from services.org.api.deps import (AdminPrincipal, ValidAssignment, ValidUser, VisibleUser, admin_over, request_id,
-                                   users_visible)
+from services.org.api.deps import (
+    AdminPrincipal,
+    ValidAssignment,
+    ValidUser,
+    VisibleUser,
+    admin_over,
+    request_id,
+    users_visible,
+)
 from services.org.journal import audit_change, emit
 from services.org.models import Assignment, Position, RefreshToken, Unit, User
 from services.org.passwords import check_strength
-from services.org.schemas import (AssignmentCreate, AssignmentRead, AssignmentUpdate, PasswordChange, UserCreate,
-                                  UserRead, UserUpdate)
-from services.common.db import utcnow
+from services.org.schemas import (
+    AssignmentCreate,
+    AssignmentRead,
+    AssignmentUpdate,
+    PasswordChange,
+    UserCreate,
+    UserRead,
+    UserUpdate,
+)
 
 router = APIRouter(tags=["users"])
 

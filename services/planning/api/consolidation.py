@@ -5,14 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 
-from services.common.db import Session
-from services.common.periods import PeriodError, period as parse_period
-from services.common.db import utcnow
-from services.common.problems import Conflict, Forbidden, Invalid, NotFound
-from services.planning import workflow as W
+from services.common.db import Session, utcnow
 from services.common.i18n import zh_of
+from services.common.periods import PeriodError
+from services.common.periods import period as parse_period
+from services.common.problems import Conflict, Forbidden, Invalid, NotFound
 from services.common.security import CurrentPrincipal
 from services.planning import plans as P
+from services.planning import workflow as W
 from services.planning.decomposition import ChildTargets, compare
 from services.planning.models import BalancingAdjustment, Plan
 from services.planning.schemas import AdjustmentIn, AdjustmentRead, ConsolidationRead

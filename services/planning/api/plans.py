@@ -9,24 +9,46 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, paginate, set_etag
-from services.common.db import Session
-from services.common.problems import Invalid, NotFound
+from services.common.db import Session, utcnow
 from services.common.i18n import zh_list
-from services.planning.flows import ACTION_ZH
+from services.common.periods import period as parse_period
+from services.common.problems import Invalid, NotFound
 from services.common.security import CurrentPrincipal
 from services.planning import plans as P
 from services.planning import workflow as W
-from services.planning.api.deps import PlanCtx, holders_lookup
-from services.common.periods import period as parse_period
-from services.planning.decomposition import ChildTargets, compare, outermost
-from services.planning.reach import check_reach
 from services.planning.api.consolidation import adjustment_reads
-from services.planning.models import (BalancingAdjustment, GuidanceNote, OrgUnit, Plan, PlanAction, PlanVersion, StageSignature,
-                                      Suggestion)
-from services.planning.schemas import (ActionBody, ActionRead, DecompositionRead, GuidanceRead, HistoryRead,
-                                       InForceRead, PlanCreate, in_yuan, RejectedRevision, PlanRead, PlanSummary, PlanUpdate, SuggestionAnswer,
-                                       SuggestionRead, TaskRead, VersionRead)
-from services.common.db import utcnow
+from services.planning.api.deps import PlanCtx, holders_lookup
+from services.planning.decomposition import ChildTargets, compare, outermost
+from services.planning.flows import ACTION_ZH
+from services.planning.models import (
+    BalancingAdjustment,
+    GuidanceNote,
+    OrgUnit,
+    Plan,
+    PlanAction,
+    PlanVersion,
+    StageSignature,
+    Suggestion,
+)
+from services.planning.reach import check_reach
+from services.planning.schemas import (
+    ActionBody,
+    ActionRead,
+    DecompositionRead,
+    GuidanceRead,
+    HistoryRead,
+    InForceRead,
+    PlanCreate,
+    PlanRead,
+    PlanSummary,
+    PlanUpdate,
+    RejectedRevision,
+    SuggestionAnswer,
+    SuggestionRead,
+    TaskRead,
+    VersionRead,
+    in_yuan,
+)
 
 router = APIRouter(tags=["plans"])
 

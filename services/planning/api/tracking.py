@@ -9,15 +9,26 @@ from sqlalchemy import select
 
 from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, paginate, set_etag
 from services.common.db import Session, utcnow
-from services.common.periods import PeriodError, PeriodKind, period as parse_period
-from services.common.problems import Forbidden, Invalid, NotFound
 from services.common.i18n import zh_of
+from services.common.periods import PeriodError, PeriodKind
+from services.common.periods import period as parse_period
+from services.common.problems import Forbidden, Invalid, NotFound
 from services.common.security import CurrentPrincipal
 from services.planning import plans as P
 from services.planning.api.deps import PlanCtx
 from services.planning.models import MeetingDecision, OrgUnit, Plan, PlanTask, ProgressReport, TaskProgress
-from services.planning.schemas import (AgendaRead, DecisionIn, DecisionRead, DispatchBody, ProgressIn, ProgressRead,
-                                       ReportIn, ReportRead, TaskRead, TaskUpdate)
+from services.planning.schemas import (
+    AgendaRead,
+    DecisionIn,
+    DecisionRead,
+    DispatchBody,
+    ProgressIn,
+    ProgressRead,
+    ReportIn,
+    ReportRead,
+    TaskRead,
+    TaskUpdate,
+)
 from services.planning.workflow import journal
 
 router = APIRouter(tags=["tracking"])

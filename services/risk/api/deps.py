@@ -9,11 +9,10 @@ from sqlalchemy import or_
 
 from services.common.api import load_or_404
 from services.common.authz import Grant, Principal
-from services.common.problems import Forbidden, NotFound
 from services.common.i18n import RIGHTS_ZH
+from services.common.problems import Forbidden, NotFound
 from services.common.scoping import visible_to
 from services.risk.models import Alert, Kri, OrgUnit, Risk, RiskAction, RiskMatrix
-
 
 ValidRisk = Annotated[Risk, Depends(load_or_404(Risk, "risk_id", "risk"))]
 ValidKri = Annotated[Kri, Depends(load_or_404(Kri, "kri_id", "key risk indicator"))]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile

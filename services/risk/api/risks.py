@@ -10,18 +10,41 @@ from sqlalchemy import select
 
 from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, paginate, set_etag
 from services.common.db import Session, utcnow
+from services.common.i18n import field_label, zh_list
 from services.common.org_units import load_unit
 from services.common.problems import Conflict, Forbidden, Invalid
-from services.common.i18n import field_label, zh_list
 from services.common.security import CurrentPrincipal
 from services.risk import register
-from services.risk.api.deps import (ValidAction, ValidRisk, is_owner, require_any, require_plan, require_view,
-                                    risk_visibility, unit_of)
+from services.risk.api.deps import (
+    ValidAction,
+    ValidRisk,
+    is_owner,
+    require_any,
+    require_plan,
+    require_view,
+    risk_visibility,
+    unit_of,
+)
 from services.risk.journal import journal
 from services.risk.models import Alert, Assessment, Kri, OrgUnit, Risk, RiskAction
-from services.risk.schemas import (AcceptanceCreate, ActionCreate, ActionRead, ActionUpdate, ActivationCreate,
-                                   AssessmentCreate, AssessmentKind, AssessmentRead, AssessmentResult, Category,
-                                   Level, RiskCreate, RiskRead, RiskUpdate, Status, Strategy)
+from services.risk.schemas import (
+    AcceptanceCreate,
+    ActionCreate,
+    ActionRead,
+    ActionUpdate,
+    ActivationCreate,
+    AssessmentCreate,
+    AssessmentKind,
+    AssessmentRead,
+    AssessmentResult,
+    Category,
+    Level,
+    RiskCreate,
+    RiskRead,
+    RiskUpdate,
+    Status,
+    Strategy,
+)
 
 router = APIRouter(tags=["risks"])
 

@@ -7,18 +7,37 @@ from sqlalchemy import or_, select
 
 from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, paginate, set_etag
 from services.common.db import Session
+from services.common.i18n import field_label, zh_of
 from services.common.org_units import load_unit
 from services.common.problems import Conflict, Forbidden, Invalid
-from services.common.i18n import field_label, zh_of
 from services.common.scoping import visible_to
 from services.common.security import CurrentPrincipal
 from services.risk import warnings
-from services.risk.api.deps import (ValidAlert, ValidKri, is_owner, require_any, require_plan, require_view,
-                                    risk_visibility, unit_of)
+from services.risk.api.deps import (
+    ValidAlert,
+    ValidKri,
+    is_owner,
+    require_any,
+    require_plan,
+    require_view,
+    risk_visibility,
+    unit_of,
+)
 from services.risk.journal import journal
 from services.risk.models import Alert, Kri, KriValue, OrgUnit, Risk
-from services.risk.schemas import (AlertNote, AlertRead, AlertResolve, AlertStatus, KriCreate, KriRead, KriUpdate,
-                                   KriValueCreate, KriValueItem, KriValueRead, check_thresholds)
+from services.risk.schemas import (
+    AlertNote,
+    AlertRead,
+    AlertResolve,
+    AlertStatus,
+    KriCreate,
+    KriRead,
+    KriUpdate,
+    KriValueCreate,
+    KriValueItem,
+    KriValueRead,
+    check_thresholds,
+)
 
 router = APIRouter(tags=["early warning"])
 

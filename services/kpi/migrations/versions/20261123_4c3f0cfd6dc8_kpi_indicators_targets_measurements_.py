@@ -4,17 +4,17 @@ Revision ID: 4c3f0cfd6dc8
 Revises: 1746dda5ac30
 Create Date: 2026-11-23 14:03:15.539254
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import services.common.db
 
-
 revision: str = '4c3f0cfd6dc8'
-down_revision: Union[str, None] = '1746dda5ac30'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '1746dda5ac30'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

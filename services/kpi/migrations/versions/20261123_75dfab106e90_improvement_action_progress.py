@@ -4,17 +4,15 @@ Revision ID: 75dfab106e90
 Revises: 48acc8d26753
 Create Date: 2026-11-23 16:24:23.669080
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
-import services.common.db
-
+from alembic import op
 
 revision: str = '75dfab106e90'
-down_revision: Union[str, None] = '48acc8d26753'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '48acc8d26753'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -8,15 +8,14 @@ Revision ID: 9c1e5b7a2f40
 Revises: 75dfab106e90
 Create Date: 2026-11-23 18:40:00
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 from alembic import op
 
-
 revision: str = '9c1e5b7a2f40'
-down_revision: Union[str, None] = '75dfab106e90'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '75dfab106e90'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

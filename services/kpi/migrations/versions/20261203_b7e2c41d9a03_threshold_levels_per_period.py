@@ -9,15 +9,14 @@ Revision ID: b7e2c41d9a03
 Revises: 9c1e5b7a2f40
 Create Date: 2026-12-03 12:00:00
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 from alembic import op
 
-
 revision: str = 'b7e2c41d9a03'
-down_revision: Union[str, None] = '9c1e5b7a2f40'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '9c1e5b7a2f40'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -4,16 +4,15 @@ Revision ID: c3a9d5e0f172
 Revises: b7e2c41d9a03
 Create Date: 2026-12-03 12:10:00
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = 'c3a9d5e0f172'
-down_revision: Union[str, None] = 'b7e2c41d9a03'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = 'b7e2c41d9a03'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -4,17 +4,17 @@ Revision ID: c3d1e0a7b902
 Revises: c3a9d5e0f172
 Create Date: 2026-12-03 12:30:00
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import services.common.db
 
-
 revision: str = 'c3d1e0a7b902'
-down_revision: Union[str, None] = 'c3a9d5e0f172'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = 'c3a9d5e0f172'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -4,17 +4,17 @@ Revision ID: be4b5c3aeee1
 Revises: 5890c93d42be
 Create Date: 2026-11-23 13:35:12.649344
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import services.common.db
 
-
 revision: str = 'be4b5c3aeee1'
-down_revision: Union[str, None] = '5890c93d42be'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '5890c93d42be'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

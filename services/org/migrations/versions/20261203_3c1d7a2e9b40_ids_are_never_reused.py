@@ -4,15 +4,14 @@ Revision ID: 3c1d7a2e9b40
 Revises: f4fe5d39df79
 Create Date: 2026-12-03 12:30:00
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 from alembic import op
 
-
 revision: str = '3c1d7a2e9b40'
-down_revision: Union[str, None] = 'f4fe5d39df79'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = 'f4fe5d39df79'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 # Tables whose rows can be deleted. SQLite hands a deleted row's id (the highest) to the next row
 # unless the table is AUTOINCREMENT, and the audit history of the deleted unit, role, position,

@@ -8,16 +8,15 @@ Revises: 3c1d7a2e9b40
 Create Date: 2026-12-03 14:00:00
 """
 import json
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '5e7a1c9d2b64'
-down_revision: Union[str, None] = '3c1d7a2e9b40'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '3c1d7a2e9b40'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 OLD = [{"right": "view", "scope": "self"}, {"right": "suggest", "scope": "self"}]
 NEW = OLD + [{"right": "suggest", "scope": "superior"}]

@@ -4,17 +4,15 @@ Revision ID: f4fe5d39df79
 Revises: be4b5c3aeee1
 Create Date: 2026-12-03 11:48:35.692669
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
-import services.common.db
-
+from alembic import op
 
 revision: str = 'f4fe5d39df79'
-down_revision: Union[str, None] = 'be4b5c3aeee1'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = 'be4b5c3aeee1'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -4,17 +4,17 @@ Revision ID: 1a2e7ef02478
 Revises: 82faebc2fbc3
 Create Date: 2026-11-23 15:57:55.312573
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import services.common.db
 
-
 revision: str = '1a2e7ef02478'
-down_revision: Union[str, None] = '82faebc2fbc3'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '82faebc2fbc3'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

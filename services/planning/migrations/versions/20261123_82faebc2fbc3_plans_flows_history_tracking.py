@@ -4,17 +4,17 @@ Revision ID: 82faebc2fbc3
 Revises: 96a8fd6b96ef
 Create Date: 2026-11-23 13:46:02.536503
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import services.common.db
 
-
 revision: str = '82faebc2fbc3'
-down_revision: Union[str, None] = '96a8fd6b96ef'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '96a8fd6b96ef'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

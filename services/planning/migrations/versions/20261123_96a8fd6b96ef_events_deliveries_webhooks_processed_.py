@@ -4,17 +4,17 @@ Revision ID: 96a8fd6b96ef
 Revises: 14f5eaa72854
 Create Date: 2026-11-23 13:35:13.857739
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import services.common.db
 
-
 revision: str = '96a8fd6b96ef'
-down_revision: Union[str, None] = '14f5eaa72854'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '14f5eaa72854'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

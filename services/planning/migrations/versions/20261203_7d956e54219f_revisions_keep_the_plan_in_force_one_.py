@@ -4,17 +4,17 @@ Revision ID: 7d956e54219f
 Revises: 1a2e7ef02478
 Create Date: 2026-12-03 11:47:28.522845
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import services.common.db
 
-
 revision: str = '7d956e54219f'
-down_revision: Union[str, None] = '1a2e7ef02478'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '1a2e7ef02478'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def _refuse_duplicate_live_plans() -> None:

@@ -4,17 +4,17 @@ Revision ID: c3d1e0a7b901
 Revises: 7d956e54219f
 Create Date: 2026-12-03 12:30:00
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import services.common.db
 
-
 revision: str = 'c3d1e0a7b901'
-down_revision: Union[str, None] = '7d956e54219f'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '7d956e54219f'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -4,15 +4,14 @@ Revision ID: d4e2f1a8c711
 Revises: c3d1e0a7b901
 Create Date: 2026-12-03 14:00:00
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 from alembic import op
 
-
 revision: str = 'd4e2f1a8c711'
-down_revision: Union[str, None] = 'c3d1e0a7b901'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = 'c3d1e0a7b901'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 # A plan's targets, tasks and resources are replaced when it is edited. SQLite hands a deleted row's id (the highest)
 # to the next row unless the table is AUTOINCREMENT, and the deleted row's audit history and events

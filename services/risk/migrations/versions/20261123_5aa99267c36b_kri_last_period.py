@@ -4,17 +4,15 @@ Revision ID: 5aa99267c36b
 Revises: ee31af919bbf
 Create Date: 2026-11-23 13:59:19.386940
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
-import services.common.db
-
+from alembic import op
 
 revision: str = '5aa99267c36b'
-down_revision: Union[str, None] = 'ee31af919bbf'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = 'ee31af919bbf'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

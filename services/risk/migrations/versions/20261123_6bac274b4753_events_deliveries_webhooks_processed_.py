@@ -4,17 +4,17 @@ Revision ID: 6bac274b4753
 Revises: 7c082c0ba089
 Create Date: 2026-11-23 13:35:16.370415
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import services.common.db
 
-
 revision: str = '6bac274b4753'
-down_revision: Union[str, None] = '7c082c0ba089'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '7c082c0ba089'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -4,17 +4,17 @@ Revision ID: ee31af919bbf
 Revises: 6bac274b4753
 Create Date: 2026-11-23 13:47:15.494352
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import services.common.db
 
-
 revision: str = 'ee31af919bbf'
-down_revision: Union[str, None] = '6bac274b4753'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '6bac274b4753'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -4,17 +4,14 @@ Revision ID: 30265a6f31d5
 Revises: 5aa99267c36b
 Create Date: 2026-12-03 11:45:54.866706
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 from alembic import op
-import sqlalchemy as sa
-import services.common.db
-
 
 revision: str = '30265a6f31d5'
-down_revision: Union[str, None] = '5aa99267c36b'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '5aa99267c36b'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -4,15 +4,14 @@ Revision ID: 8e4b2f6a1c57
 Revises: 30265a6f31d5
 Create Date: 2026-12-03 12:30:00
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 from alembic import op
 
-
 revision: str = '8e4b2f6a1c57'
-down_revision: Union[str, None] = '30265a6f31d5'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '30265a6f31d5'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 # Tables whose rows can be deleted (a risk with its assessments, actions, KRIs, values and alerts; a
 # KRI set up by mistake). SQLite hands a deleted row's id (the highest) to the next row unless the
