@@ -21,8 +21,9 @@ from sqlalchemy import text
 from services.common import i18n, periods
 from services.common.anchoring import anchor_now, fetch_from_org, send_to_org
 from services.common.audit_api import audit_router
+from services.common.contracts import Consumer, Handler
 from services.common.db import Database
-from services.common.events_api import Handler, events_router, webhooks_router
+from services.common.events_api import events_router, webhooks_router
 from services.common.i18n import SERVICES_ZH
 from services.common.idempotency import IdempotencyMiddleware
 from services.common.migrate import head_revisions, is_current
@@ -38,33 +39,38 @@ from services.common.problems import (
 )
 from services.common.relay import Relay
 from services.common.revocation import REVOKED_PATH, Revocations
+from services.common.runtime import Runtime
 from services.common.service_auth import ServiceTokens
 from services.common.settings import ServiceSettings
 from services.common.text_guard import ControlCharacterGuard
 from services.common.tokens import JwksCache
 
-Hook = Callable[[FastAPI], Awaitable[None]]
+Hook = Callable[[Runtime], Awaitable[None]]
+# A periodic job: something truthy back means it recorded events (the relay is woken).
+Job = Callable[[Runtime], Awaitable[Any]]
 
 
 def create_service_app(settings: ServiceSettings, *, title: str, description: str = "",
                        routers: Sequence[APIRouter] = (), on_startup: Sequence[Hook] = (),
                        on_shutdown: Sequence[Hook] = (), version: str = "0.1.0",
                        audit_model: type | None = None, events: EventTables | None = None,
-                       event_handlers: Sequence[tuple[str, Handler]] = (),
+                       consumes: Sequence[Consumer] = (),
                        org_unit_model: type | None = None, on_org_synced: Sequence[Hook] = (),
                        idempotency_model: type | None = None,
-                       periodic: Sequence[tuple[float, Callable[[FastAPI], Awaitable[Any]]]] = ()) -> FastAPI:
+                       periodic: Sequence[tuple[float, Job]] = (),
+                       runtime_class: type[Runtime] = Runtime) -> FastAPI:
     """Build a service's FastAPI app; nothing touches the database until start-up.
 
     With ``events`` the service gets its relay, the inbound events endpoint, delivery
     admin and webhooks; with ``org_unit_model`` it keeps a read-model of the org tree, and
     runs ``on_org_synced`` hooks (e.g. demo seeding) once the first resync has succeeded.
     ``periodic`` jobs ``(seconds, job)`` run in the background with the relay (a job that
-    returns something truthy has recorded events, so the relay is woken).
+    returns something truthy has recorded events, so the relay is woken). Hooks and jobs get the
+    service's :class:`Runtime` (``runtime_class``, for a service with parts of its own).
     """
     service = settings.service
     prefix = f"/api/{service}"
-    handlers = list(event_handlers)
+    handlers: list[tuple[str, Handler]] = [(c.pattern, c.handler) for c in consumes]
     if org_unit_model is not None:
         async def on_unit_event(session, event):
             await apply_unit_event(session, org_unit_model, event)
@@ -84,7 +90,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
         tasks: list[asyncio.Task] = []
         try:
             for hook in on_startup:
-                await hook(app)
+                await hook(runtime)
             if getattr(app.state, "revocations", None) is None:
                 app.state.revocations = Revocations.from_url(
                     settings.service_url("org") + REVOKED_PATH, app.state.http,
@@ -99,15 +105,18 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                 async def sync_then_hooks() -> None:
                     await resync_until_done(app)
                     for hook in on_org_synced:
-                        await hook(app)
+                        await hook(runtime)
 
                 tasks.append(asyncio.create_task(sync_then_hooks(), name=f"{service}-org-sync"))
             if settings.relay_enabled:
                 jobs = list(periodic)
                 if audit_model is not None and settings.audit_anchor_seconds > 0:
-                    jobs.append((settings.audit_anchor_seconds, anchor_now))
+                    async def anchor_chain(_: Runtime) -> Any:
+                        return await anchor_now(app)
+
+                    jobs.append((settings.audit_anchor_seconds, anchor_chain))
                 for seconds, job in jobs:
-                    tasks.append(asyncio.create_task(_every(app, seconds, job), name=f"{service}-{job.__name__}"))
+                    tasks.append(asyncio.create_task(_every(runtime, seconds, job), name=f"{service}-{job.__name__}"))
             yield
         finally:
             for task in tasks:
@@ -117,7 +126,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                     await task
             for hook in on_shutdown:
                 with contextlib.suppress(Exception):
-                    await hook(app)
+                    await hook(runtime)
             await app.state.http.aclose()
             await app.state.db.dispose()
 
@@ -127,6 +136,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                   openapi_url=f"{prefix}/openapi.json", docs_url=f"{prefix}/docs", redoc_url=None)
     app.state.settings = settings
     app.state.service = service
+    runtime = app.state.runtime = runtime_class(app)
     app.state.jwks = None
     app.state.service_tokens = None
     app.state.relay = None
@@ -224,13 +234,13 @@ class _RequestContext:
             i18n.language.reset(tokens[1])
 
 
-async def _every(app: FastAPI, seconds: float, job: Callable[[FastAPI], Awaitable[Any]]) -> None:
+async def _every(runtime: Runtime, seconds: float, job: Job) -> None:
     """Run ``job`` now and then every ``seconds``; a failed run is logged and retried next time."""
-    log = logging.getLogger(f"yunguan.{app.state.service}")
+    log = logging.getLogger(f"yunguan.{runtime.service}")
     while True:
         try:
-            if await job(app) and app.state.relay is not None:
-                app.state.relay.wake.set()
+            if await job(runtime):
+                runtime.wake_relay()
         except asyncio.CancelledError:
             raise
         except Exception:

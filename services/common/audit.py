@@ -24,30 +24,27 @@ GENESIS = "0" * 64
 _LOCK_KEY = 0x59554E4755414E  # "YUNGUAN": the advisory lock of the audit chain
 
 
-def audit_model(Base) -> type:
-    """The ``audit_entry`` table for a service's declarative base."""
+class AuditEntryMixin:
+    """The ``audit_entry`` table: a service's models.py declares ``class AuditEntry(AuditEntryMixin, Base)``."""
 
-    class AuditEntry(Base):
-        __tablename__ = "audit_entry"
+    __tablename__ = "audit_entry"
 
-        id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-        seq: Mapped[int] = mapped_column(BigInteger, unique=True)
-        at: Mapped[datetime]
-        actor: Mapped[str] = mapped_column(String(120))
-        actor_name: Mapped[str] = mapped_column(String(200), default="")
-        action: Mapped[str] = mapped_column(String(120), index=True)
-        subject_type: Mapped[str] = mapped_column(String(60))
-        subject_id: Mapped[str] = mapped_column(String(120))
-        unit_path: Mapped[str | None] = mapped_column(String(500))
-        grant: Mapped[dict | None] = mapped_column(JSON)
-        before: Mapped[dict | None] = mapped_column(JSON)
-        after: Mapped[dict | None] = mapped_column(JSON)
-        request_id: Mapped[str] = mapped_column(String(64), default="")
-        prev_hash: Mapped[str] = mapped_column(String(64))
-        hash: Mapped[str] = mapped_column(String(64))
-        note: Mapped[str] = mapped_column(Text, default="")
-
-    return AuditEntry
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(120))
+    actor_name: Mapped[str] = mapped_column(String(200), default="")
+    action: Mapped[str] = mapped_column(String(120), index=True)
+    subject_type: Mapped[str] = mapped_column(String(60))
+    subject_id: Mapped[str] = mapped_column(String(120))
+    unit_path: Mapped[str | None] = mapped_column(String(500))
+    grant: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    request_id: Mapped[str] = mapped_column(String(64), default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
 
 
 def _canonical(entry) -> bytes:

@@ -15,7 +15,6 @@ from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -49,14 +48,16 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else as_utc(value)
 
 
-def make_base() -> type[DeclarativeBase]:
-    """A fresh declarative base with the shared naming convention (one per service)."""
+# What every service's declarative base declares (in its models.py):
+#     class Base(DeclarativeBase):
+#         metadata = service_metadata()
+#         type_annotation_map = TYPE_ANNOTATION_MAP
+TYPE_ANNOTATION_MAP: dict[Any, Any] = {datetime: UTCDateTime}
 
-    class Base(DeclarativeBase):
-        metadata = MetaData(naming_convention=NAMING_CONVENTION)
-        type_annotation_map = {datetime: UTCDateTime}
 
-    return Base
+def service_metadata() -> MetaData:
+    """A service's own metadata with the shared naming convention."""
+    return MetaData(naming_convention=NAMING_CONVENTION)
 
 
 def is_sqlite(url: str) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from services.common import audit, webhooks
 from services.common.api import CursorParam, LimitParam, Page, RequestBody, check_if_match, etag, paginate, set_etag
 from services.common.audit_api import require_admin
+from services.common.contracts import Handler
 from services.common.db import Session, utcnow
 from services.common.i18n import InvalidValue, zh_of
 from services.common.org_units import resync
@@ -25,8 +25,6 @@ from services.common.problems import Conflict, Forbidden, Invalid, NotFound, Una
 from services.common.security import CurrentPrincipal
 from services.common.service_auth import ServicePrincipal, event_signing_secret, service_of
 from services.common.subscriptions import matches
-
-Handler = Callable[[Any, dict[str, Any]], Awaitable[None]]
 
 
 class EventEnvelope(RequestBody):

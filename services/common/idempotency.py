@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Index, Integer, LargeBinary, String, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from services.common.db import utcnow
 from services.common.i18n import ZH, preferred_language
@@ -37,27 +37,27 @@ _KEY = re.compile(r'^"?([\x21\x23-\x7e]{1,255})"?$')  # an sf-string of printabl
 _KEPT_HEADERS = {b"content-type", b"location", b"etag", b"retry-after"}
 
 
-def idempotency_model(Base) -> type:
-    """The ``idempotency_record`` table for a service's declarative base."""
+class IdempotencyRecordMixin:
+    """The ``idempotency_record`` table: ``class IdempotencyRecord(IdempotencyRecordMixin, Base)``."""
 
-    class IdempotencyRecord(Base):
-        __tablename__ = "idempotency_record"
-        __table_args__ = (UniqueConstraint("subject", "key", name="uq_idempotency_record_subject_key"),
-                          Index("ix_idempotency_record_created_at", "created_at"))
+    __tablename__ = "idempotency_record"
 
-        id: Mapped[int] = mapped_column(primary_key=True)
-        subject: Mapped[str] = mapped_column(String(120))
-        key: Mapped[str] = mapped_column(String(255))
-        fingerprint: Mapped[str] = mapped_column(String(64))
-        method: Mapped[str] = mapped_column(String(10))
-        path: Mapped[str] = mapped_column(String(500))
-        status_code: Mapped[int | None] = mapped_column(Integer)  # None while the first request runs
-        headers: Mapped[list] = mapped_column(JSON, default=list)
-        body: Mapped[bytes | None] = mapped_column(LargeBinary)
-        created_at: Mapped[datetime] = mapped_column(default=utcnow)
-        completed_at: Mapped[datetime | None]
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (UniqueConstraint("subject", "key", name="uq_idempotency_record_subject_key"),
+                Index("ix_idempotency_record_created_at", "created_at"))
 
-    return IdempotencyRecord
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(120))
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(500))
+    status_code: Mapped[int | None] = mapped_column(Integer)  # None while the first request runs
+    headers: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
 
 
 def _problem(scope, status: int, slug: str, en: str, zh: str, title: tuple[str, str]) -> tuple[int, bytes]:

@@ -13,12 +13,20 @@ import sys
 import time
 import uuid
 from collections import defaultdict
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from services.common.i18n import scope_language
 from services.common.problems import Problem
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+# The id of the request being handled ("" outside a request): the audit chain records it.
+request_id: ContextVar[str] = ContextVar("request_id", default="")
+
+
+def current_request_id() -> str:
+    return request_id.get()
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -116,6 +124,7 @@ class ObservabilityMiddleware:
         headers.append((b"x-request-id", rid.encode()))
         scope["headers"] = headers
         scope.setdefault("state", {})["request_id"] = rid
+        rid_token = request_id.set(rid)
         status_holder = [500]
         start = time.perf_counter()
         self.metrics.in_flight += 1
@@ -162,6 +171,7 @@ class ObservabilityMiddleware:
                 self.log.info("request", extra={"fields": {
                     "request_id": rid, "method": scope["method"], "path": scope["path"],
                     "route": route, "status": status_holder[0], "ms": round(elapsed * 1000, 2)}})
+            request_id.reset(rid_token)
 
 
 def metrics_allowed(token: str, authorization: str | None) -> bool:

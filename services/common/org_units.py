@@ -21,20 +21,19 @@ from services.common.db import utcnow
 log = logging.getLogger("yunguan.org_units")
 
 
-def org_unit_model(Base) -> type:
-    class OrgUnit(Base):
-        __tablename__ = "org_unit"
+class OrgUnitMixin:
+    """The read-model's ``org_unit`` table: ``class OrgUnit(OrgUnitMixin, Base)``."""
 
-        id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-        parent_id: Mapped[int | None] = mapped_column(Integer, index=True)
-        name: Mapped[str] = mapped_column(String(200))
-        code: Mapped[str] = mapped_column(String(60))
-        kind: Mapped[str] = mapped_column(String(20))
-        path: Mapped[str] = mapped_column(String(500), index=True)
-        version: Mapped[int] = mapped_column(Integer, default=1)  # org's version of the unit
-        synced_at: Mapped[datetime] = mapped_column(default=utcnow)
+    __tablename__ = "org_unit"
 
-    return OrgUnit
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    parent_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(20))
+    path: Mapped[str] = mapped_column(String(500), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # org's version of the unit
+    synced_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 _FIELDS = ("parent_id", "name", "code", "kind", "path")

@@ -15,106 +15,120 @@ from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from services.common.db import utcnow
 
 _BIGINT = BigInteger().with_variant(Integer, "sqlite")
 
 
+class OutboxEventMixin:
+    """An event written with its change, waiting to be fanned out (``outbox_event``)."""
+
+    __tablename__ = "outbox_event"
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (Index("ix_outbox_event_status_seq", "status", "seq"),)
+
+    seq: Mapped[int] = mapped_column(_BIGINT, primary_key=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    type: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[datetime]
+    subject: Mapped[str] = mapped_column(String(120), index=True)
+    unit_path: Mapped[str | None] = mapped_column(String(500))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # pending: not yet fanned out to subscribers; dispatched: deliveries exist
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    dispatched_at: Mapped[datetime | None]
+
+
+class WebhookSubscriptionMixin:
+    """A company system's webhook (``webhook_subscription``), optimistic-locked by ``version``."""
+
+    __tablename__ = "webhook_subscription"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    event_types: Mapped[list[str]] = mapped_column(JSON)  # patterns such as "planning.plan.*"
+    secret: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class DeliveryMixin:
+    """One event on its way to one subscriber (``delivery``)."""
+
+    __tablename__ = "delivery"
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (Index("ix_delivery_due", "status", "next_attempt_at"),
+                Index("ix_delivery_order", "target", "subject", "event_seq"))
+
+    id: Mapped[int] = mapped_column(_BIGINT, primary_key=True)
+    event_seq: Mapped[int] = mapped_column(_BIGINT, ForeignKey("outbox_event.seq"), index=True)
+    event_id: Mapped[str] = mapped_column(String(36))
+    subject: Mapped[str] = mapped_column(String(120))
+    # "service:kpi" or "webhook:12"; order is kept per (target, subject)
+    target: Mapped[str] = mapped_column(String(60))
+    webhook_id: Mapped[int | None] = mapped_column(ForeignKey("webhook_subscription.id", ondelete="SET NULL"),
+                                                   index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    # pending → delivered, or parked after too many failures (an admin may retry it)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    lease_until: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None]
+
+
+class DeliveryAttemptMixin:
+    """One try of a delivery (``delivery_attempt``)."""
+
+    __tablename__ = "delivery_attempt"
+
+    id: Mapped[int] = mapped_column(_BIGINT, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(_BIGINT, ForeignKey("delivery.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    status_code: Mapped[int | None]
+    latency_ms: Mapped[float] = mapped_column(default=0.0)
+    ok: Mapped[bool] = mapped_column(Boolean, default=False)
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProcessedEventMixin:
+    """Events this service has applied, so a redelivery changes nothing (``processed_event``)."""
+
+    __tablename__ = "processed_event"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    type: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(String(40))
+    processed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 @dataclass(frozen=True)
 class EventTables:
-    outbox: type
-    delivery: type
-    attempt: type
-    webhook: type
-    processed: type
+    """A service's five event tables, declared in its models.py from the mixins above."""
 
-
-def event_tables(Base) -> EventTables:
-    """The outbox, delivery, delivery-attempt, webhook and processed-event tables for a service."""
-
-    class OutboxEvent(Base):
-        __tablename__ = "outbox_event"
-        __table_args__ = (Index("ix_outbox_event_status_seq", "status", "seq"),)
-
-        seq: Mapped[int] = mapped_column(_BIGINT, primary_key=True)
-        id: Mapped[str] = mapped_column(String(36), unique=True)
-        type: Mapped[str] = mapped_column(String(120))
-        source: Mapped[str] = mapped_column(String(40))
-        occurred_at: Mapped[datetime]
-        subject: Mapped[str] = mapped_column(String(120), index=True)
-        unit_path: Mapped[str | None] = mapped_column(String(500))
-        data: Mapped[dict] = mapped_column(JSON)
-        # pending: not yet fanned out to subscribers; dispatched: deliveries exist
-        status: Mapped[str] = mapped_column(String(20), default="pending")
-        attempts: Mapped[int] = mapped_column(Integer, default=0)
-        dispatched_at: Mapped[datetime | None]
-
-    class WebhookSubscription(Base):
-        __tablename__ = "webhook_subscription"
-
-        id: Mapped[int] = mapped_column(primary_key=True)
-        url: Mapped[str] = mapped_column(String(2000))
-        event_types: Mapped[list] = mapped_column(JSON)  # patterns such as "planning.plan.*"
-        secret: Mapped[str] = mapped_column(String(200))
-        description: Mapped[str] = mapped_column(Text, default="")
-        active: Mapped[bool] = mapped_column(Boolean, default=True)
-        created_by: Mapped[str] = mapped_column(String(120), default="")
-        created_at: Mapped[datetime] = mapped_column(default=utcnow)
-        updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-        version: Mapped[int] = mapped_column(Integer, default=1)
-        __mapper_args__ = {"version_id_col": version}
-
-    class Delivery(Base):
-        """One event on its way to one subscriber."""
-
-        __tablename__ = "delivery"
-        __table_args__ = (
-            Index("ix_delivery_due", "status", "next_attempt_at"),
-            Index("ix_delivery_order", "target", "subject", "event_seq"),
-        )
-
-        id: Mapped[int] = mapped_column(_BIGINT, primary_key=True)
-        event_seq: Mapped[int] = mapped_column(_BIGINT, ForeignKey("outbox_event.seq"), index=True)
-        event_id: Mapped[str] = mapped_column(String(36))
-        subject: Mapped[str] = mapped_column(String(120))
-        # "service:kpi" or "webhook:12"; order is kept per (target, subject)
-        target: Mapped[str] = mapped_column(String(60))
-        webhook_id: Mapped[int | None] = mapped_column(ForeignKey("webhook_subscription.id", ondelete="SET NULL"),
-                                                       index=True)
-        url: Mapped[str] = mapped_column(String(2000))
-        # pending → delivered, or parked after too many failures (an admin may retry it)
-        status: Mapped[str] = mapped_column(String(20), default="pending")
-        attempts: Mapped[int] = mapped_column(Integer, default=0)
-        next_attempt_at: Mapped[datetime]
-        lease_until: Mapped[datetime | None]
-        last_error: Mapped[str] = mapped_column(Text, default="")
-        created_at: Mapped[datetime] = mapped_column(default=utcnow)
-        delivered_at: Mapped[datetime | None]
-
-    class DeliveryAttempt(Base):
-        __tablename__ = "delivery_attempt"
-
-        id: Mapped[int] = mapped_column(_BIGINT, primary_key=True)
-        delivery_id: Mapped[int] = mapped_column(_BIGINT, ForeignKey("delivery.id", ondelete="CASCADE"), index=True)
-        at: Mapped[datetime] = mapped_column(default=utcnow)
-        status_code: Mapped[int | None]
-        latency_ms: Mapped[float] = mapped_column(default=0.0)
-        ok: Mapped[bool] = mapped_column(Boolean, default=False)
-        error: Mapped[str] = mapped_column(Text, default="")
-
-    class ProcessedEvent(Base):
-        """Events this service has applied, so a redelivery changes nothing."""
-
-        __tablename__ = "processed_event"
-
-        event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-        type: Mapped[str] = mapped_column(String(120))
-        source: Mapped[str] = mapped_column(String(40))
-        processed_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    return EventTables(OutboxEvent, Delivery, DeliveryAttempt, WebhookSubscription, ProcessedEvent)
+    outbox: type[OutboxEventMixin]
+    delivery: type[DeliveryMixin]
+    attempt: type[DeliveryAttemptMixin]
+    webhook: type[WebhookSubscriptionMixin]
+    processed: type[ProcessedEventMixin]
 
 
 def envelope(event) -> dict[str, Any]:

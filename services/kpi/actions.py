@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common import org_api
+from services.common.runtime import Runtime
 from services.kpi.journal import journal
 from services.kpi.models import ImprovementAction
 
@@ -25,17 +27,12 @@ log = logging.getLogger("yunguan.kpi")
 HoldersLookup = Callable[[int, int], Awaitable[list[dict[str, Any]]]]
 
 
-def org_holders(app) -> HoldersLookup:
-    """Ask org who holds dispatch over a unit in a position of a given unit, with the service's own
-    token (org's ``/authz/holders``, as planning asks it for countersigning)."""
+def org_holders(rt: Runtime) -> HoldersLookup:
+    """Ask org who holds dispatch over a unit in a position of a given unit (as planning asks it
+    for countersigning)."""
 
     async def lookup(unit_id: int, held_in_unit_id: int) -> list[dict[str, Any]]:
-        resp = await app.state.http.get(
-            f"{app.state.settings.service_url('org')}/api/org/authz/holders",
-            params={"right": "dispatch", "unit_id": unit_id, "held_in_unit_id": held_in_unit_id},
-            headers={"authorization": f"Bearer {await app.state.service_tokens.token()}"})
-        resp.raise_for_status()
-        return resp.json()
+        return await org_api.holders(rt, "dispatch", unit_id, held_in_unit_id=held_in_unit_id)
 
     return lookup
 

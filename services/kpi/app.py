@@ -10,13 +10,14 @@ from sqlalchemy import select
 from services.common import generation
 from services.common.app import create_service_app
 from services.common.db import utcnow
+from services.common.runtime import Runtime
 from services.common.settings import ServiceSettings, settings_for
 from services.kpi.actions import flag_overdue
 from services.kpi.aggregate import Library
 from services.kpi.api import actions, assessments, evaluations, indicators, measurements, targets, thresholds
 from services.kpi.catalog import seed_indicators
 from services.kpi.demo import seed_demo
-from services.kpi.events import HANDLERS
+from services.kpi.events import CONSUMES
 from services.kpi.ingest import ConcurrentWrite, rebuild_rollups
 from services.kpi.models import (
     AuditEntry,
@@ -42,22 +43,22 @@ EVALUATION_INPUTS = {m.__tablename__ for m in (Measurement, Rollup, Indicator, T
                                                OrgUnit)}
 
 
-async def _watch_generation(app: FastAPI) -> None:
-    generation.watch(app.state.db.writer, DataGeneration.__table__, EVALUATION_INPUTS)
-    app.state.evaluations = generation.Cache()
+async def _watch_generation(rt: Runtime) -> None:
+    generation.watch(rt.db.writer, DataGeneration.__table__, EVALUATION_INPUTS)
+    rt.provide(evaluations=generation.Cache())
 
 
-async def _seed_library(app: FastAPI) -> None:
-    async with app.state.db.writer() as s:
+async def _seed_library(rt: Runtime) -> None:
+    async with rt.db.writer() as s:
         added = await seed_indicators(s)
         await s.commit()
     if added:
         log.info("indicator library seeded", extra={"fields": {"indicators": added}})
 
 
-async def _ensure_rollups(app: FastAPI) -> None:
+async def _ensure_rollups(rt: Runtime) -> None:
     """Points without any rollup (a migration emptied them): rebuild the rollups from the points."""
-    async with app.state.db.writer() as s:
+    async with rt.db.writer() as s:
         if (await s.execute(select(Rollup.unit_id).limit(1))).first() is not None or \
                 (await s.execute(select(Measurement.id).limit(1))).first() is None:
             return
@@ -69,16 +70,16 @@ async def _ensure_rollups(app: FastAPI) -> None:
     log.info("rollups rebuilt from the stored points", extra={"fields": {"rollups": rows}})
 
 
-async def overdue_scan(app: FastAPI) -> int:
-    async with app.state.db.writer() as s:
+async def overdue_scan(rt: Runtime) -> int:
+    async with rt.db.writer() as s:
         flagged = await flag_overdue(s, today=utcnow().date(), lib=await Library.load(s))
         await s.commit()
     return flagged
 
 
-async def _demo(app: FastAPI) -> None:
-    if app.state.settings.demo:
-        await seed_demo(app)
+async def _demo(rt: Runtime) -> None:
+    if rt.settings.demo:
+        await seed_demo(rt)
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -87,5 +88,5 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         description="Indicators, targets, measurements, evaluations, thresholds, assessments, improvement actions.",
         routers=[indicators.router, targets.router, measurements.router, evaluations.router, thresholds.router,
                  assessments.router, actions.router],
-        audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord, event_handlers=HANDLERS,
+        audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord, consumes=CONSUMES,
         on_startup=[_watch_generation, _seed_library, _ensure_rollups], on_org_synced=[_demo], periodic=[(OVERDUE_SCAN_SECONDS, overdue_scan)])

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from services.common.db import utcnow
 from services.common.periods import Period
+from services.common.runtime import Runtime
 from services.kpi import assessments as assessment_domain
 from services.kpi.actions import org_holders
 from services.kpi.aggregate import Library
@@ -108,9 +109,9 @@ def _points(units: dict[str, OrgUnit]) -> dict[str, list[PointIn]]:
     return by_month
 
 
-async def seed_demo(app) -> bool:
+async def seed_demo(rt: Runtime) -> bool:
     """Seed the demo company's KPI data if the kpi tables are still empty."""
-    async with app.state.db.writer() as s:
+    async with rt.db.writer() as s:
         if (await s.execute(select(func.count()).select_from(Measurement))).scalar_one():
             return False
         units = {u.code: u for u in (await s.execute(select(OrgUnit))).scalars()}
@@ -140,7 +141,7 @@ async def seed_demo(app) -> bool:
         crossings = 0
         for _, points in sorted(_points(units).items()):
             result = await ingest(s, points, lib=lib, can_write=lambda path: True, recorded_by="demo",
-                                  holders=org_holders(app))
+                                  holders=org_holders(rt))
             crossings += len(result.crossings)
         card = Scorecard(name="部门年度考核表", unit_id=units["HDGAS"].id if "HDGAS" in units else units["MKT"].id,
                          unit_path=units["HDGAS"].path if "HDGAS" in units else units["MKT"].path,
@@ -175,8 +176,7 @@ async def seed_demo(app) -> bool:
         await s.flush()
         await journal.emit(s, "kpi.assessment.finalized", a.id, assessment_domain.assessment_data(a), mkt.path)
         await s.commit()
-    if app.state.relay is not None:
-        app.state.relay.wake.set()
+    rt.wake_relay()
     log.info("demo KPI data seeded", extra={"fields": {"crossings": crossings}})
     return True
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common.contracts import Consumer
 from services.kpi.ingest import move_units
 from services.kpi.targets import apply_plan_event
 
@@ -23,8 +24,8 @@ async def on_unit_moved(session: AsyncSession, event: dict[str, Any]) -> None:
         await move_units(session, old, new)
 
 
-HANDLERS = [
-    ("planning.plan.issued", on_plan_issued),
-    ("planning.plan.revised", on_plan_issued),
-    ("org.unit.moved", on_unit_moved),
+CONSUMES = [
+    Consumer("planning.plan.issued", on_plan_issued),
+    Consumer("planning.plan.revised", on_plan_issued),
+    Consumer("org.unit.moved", on_unit_moved),
 ]

@@ -25,20 +25,65 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.common.audit import audit_model
-from services.common.db import make_base, utcnow
-from services.common.idempotency import idempotency_model
-from services.common.org_units import org_unit_model
-from services.common.outbox import event_tables
+from services.common.audit import AuditEntryMixin
+from services.common.db import TYPE_ANNOTATION_MAP, service_metadata, utcnow
+from services.common.idempotency import IdempotencyRecordMixin
+from services.common.org_units import OrgUnitMixin
+from services.common.outbox import (
+    DeliveryAttemptMixin,
+    DeliveryMixin,
+    EventTables,
+    OutboxEventMixin,
+    ProcessedEventMixin,
+    WebhookSubscriptionMixin,
+)
 
-Base = make_base()
-AuditEntry = audit_model(Base)
-IdempotencyRecord = idempotency_model(Base)
-events = event_tables(Base)
-OutboxEvent = events.outbox
-OrgUnit = org_unit_model(Base)
+
+class Base(DeclarativeBase):
+    """The kpi service's tables (the kernel's naming convention; datetimes stored as UTC)."""
+
+    metadata = service_metadata()
+    type_annotation_map = TYPE_ANNOTATION_MAP
+
+
+class AuditEntry(AuditEntryMixin, Base):
+    pass
+
+
+class IdempotencyRecord(IdempotencyRecordMixin, Base):
+    pass
+
+
+class OutboxEvent(OutboxEventMixin, Base):
+    pass
+
+
+class WebhookSubscription(WebhookSubscriptionMixin, Base):
+    pass
+
+
+class Delivery(DeliveryMixin, Base):
+    pass
+
+
+class DeliveryAttempt(DeliveryAttemptMixin, Base):
+    pass
+
+
+class ProcessedEvent(ProcessedEventMixin, Base):
+    pass
+
+
+events = EventTables(outbox=OutboxEvent, delivery=Delivery, attempt=DeliveryAttempt, webhook=WebhookSubscription,
+                     processed=ProcessedEvent)
+
+
+class OrgUnit(OrgUnitMixin, Base):
+    pass
+
+
 
 _BIGINT = BigInteger().with_variant(Integer, "sqlite")
 

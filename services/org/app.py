@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from services.common.anchoring import chain_head
 from services.common.app import create_service_app
 from services.common.revocation import Revocations
+from services.common.runtime import Runtime
 from services.common.settings import ServiceSettings, settings_for
 from services.common.tokens import JwksCache, verify
 from services.org import anchors
@@ -15,6 +16,7 @@ from services.org.api import auth, clients, delegations, positions, roles, units
 from services.org.models import AuditEntry, events
 from services.org.passwords import Passwords
 from services.org.revocations import revoked_subjects
+from services.org.runtime import OrgRuntime
 from services.org.seed import ensure_roles, seed_demo
 from services.org.signin import LocalServiceTokens, provision_service_clients
 from services.org.signing import KeyStore
@@ -23,26 +25,22 @@ from services.org.signing import KeyStore
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or settings_for("org")
 
-    async def start(app: FastAPI) -> None:
-        app.state.passwords = Passwords(time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib,
-                                        max_concurrent=settings.argon2_max_concurrent,
-                                        queue_seconds=settings.argon2_queue_seconds)
+    async def start(rt: OrgRuntime) -> None:
+        passwords = Passwords(time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib,
+                              max_concurrent=settings.argon2_max_concurrent, queue_seconds=settings.argon2_queue_seconds)
         keys = KeyStore()
-        async with app.state.db.writer() as session:
+        async with rt.db.writer() as session:
             await keys.load(session)
             await ensure_roles(session)
             await provision_service_clients(session, settings.service_secret)
             if settings.demo:
-                await seed_demo(session, app.state.passwords)
+                await seed_demo(session, passwords)
             await session.commit()
-        app.state.keys = keys
         # Org verifies and issues its own tokens from memory: no HTTP round trip to itself.
-        app.state.jwks = _LocalJwks(keys)
-        app.state.service_tokens = LocalServiceTokens(settings, keys)
-        app.state.anchor_sink = _anchor_locally
-        app.state.anchor_source = _anchors_locally
-        app.state.revocations = Revocations(lambda: _revoked_from_db(app), refresh_seconds=settings.revocation_refresh_seconds)
-        await app.state.revocations.refresh()
+        rt.provide(passwords=passwords, keys=keys, jwks=_LocalJwks(keys), service_tokens=LocalServiceTokens(settings, keys),
+                   anchor_sink=_anchor_locally, anchor_source=_anchors_locally,
+                   revocations=Revocations(lambda: _revoked_from_db(rt), refresh_seconds=settings.revocation_refresh_seconds))
+        await rt.revocations.refresh()  # type: ignore[union-attr]
 
     return create_service_app(
         settings, title="Yunguan org 组织与权限",
@@ -50,7 +48,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         routers=[auth.router, units.router, roles.router, positions.router, users.router, delegations.router,
                  clients.router, anchor_api.router],
         on_startup=[start], audit_model=AuditEntry, events=events,
-        periodic=[(KEY_RELOAD_SECONDS, reload_keys)])
+        periodic=[(KEY_RELOAD_SECONDS, reload_keys)], runtime_class=OrgRuntime)
 
 
 async def _anchor_locally(app: FastAPI, seq: int, hash_: str) -> tuple[int, str]:
@@ -69,19 +67,19 @@ async def _anchors_locally(app: FastAPI) -> list[dict]:
         return await anchors.anchors_of(session, "org")
 
 
-async def _revoked_from_db(app: FastAPI) -> list[dict]:
+async def _revoked_from_db(rt: Runtime) -> list[dict]:
     # org reads its own tables: no HTTP round trip to itself
-    async with app.state.db.reader() as session:
-        return await revoked_subjects(session, app.state.settings)
+    async with rt.db.reader() as session:
+        return await revoked_subjects(session, rt.settings)
 
 
 # Replicas pick up a key rotated on another replica within this time (well inside a token's life).
 KEY_RELOAD_SECONDS = 60
 
 
-async def reload_keys(app: FastAPI) -> None:
-    async with app.state.db.reader() as session:
-        await app.state.keys.reload(session)
+async def reload_keys(rt: OrgRuntime) -> None:
+    async with rt.db.reader() as session:
+        await rt.keys.reload(session)
 
 
 class _LocalJwks(JwksCache):

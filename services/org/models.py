@@ -5,21 +5,60 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, false
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.common.audit import audit_model
-from services.common.db import make_base, utcnow
-from services.common.outbox import event_tables
+from services.common.audit import AuditEntryMixin
+from services.common.db import TYPE_ANNOTATION_MAP, service_metadata, utcnow
+from services.common.outbox import (
+    DeliveryAttemptMixin,
+    DeliveryMixin,
+    EventTables,
+    OutboxEventMixin,
+    ProcessedEventMixin,
+    WebhookSubscriptionMixin,
+)
 
-Base = make_base()
+
+class Base(DeclarativeBase):
+    """The org service's tables (the kernel's naming convention; datetimes stored as UTC)."""
+
+    metadata = service_metadata()
+    type_annotation_map = TYPE_ANNOTATION_MAP
 # Tables whose rows can be deleted never hand a deleted row's id to a new row (SQLite reuses the highest
 # id unless AUTOINCREMENT; PostgreSQL's sequences never do), so audit history never attaches to a new object.
 NEVER_REUSED = {"sqlite_autoincrement": True}
 # Versioned tables carry ``version`` as SQLAlchemy's version_id_col: every UPDATE checks and
 # bumps it, so two concurrent writers can never both win (it is also the ETag).
-AuditEntry = audit_model(Base)
-events = event_tables(Base)
-OutboxEvent = events.outbox
+
+
+class AuditEntry(AuditEntryMixin, Base):
+    pass
+
+
+class OutboxEvent(OutboxEventMixin, Base):
+    pass
+
+
+class WebhookSubscription(WebhookSubscriptionMixin, Base):
+    pass
+
+
+class Delivery(DeliveryMixin, Base):
+    pass
+
+
+class DeliveryAttempt(DeliveryAttemptMixin, Base):
+    pass
+
+
+class ProcessedEvent(ProcessedEventMixin, Base):
+    pass
+
+
+events = EventTables(outbox=OutboxEvent, delivery=Delivery, attempt=DeliveryAttempt, webhook=WebhookSubscription,
+                     processed=ProcessedEvent)
+
+
 
 
 class Unit(Base):

@@ -7,9 +7,10 @@ import logging
 from fastapi import FastAPI
 
 from services.common.app import create_service_app
+from services.common.runtime import Runtime
 from services.common.settings import ServiceSettings, settings_for
 from services.planning.api import consolidation, flows, inbox, plans, tracking
-from services.planning.consumers import on_followup_requested
+from services.planning.events import CONSUMES
 from services.planning.models import AuditEntry, IdempotencyRecord, OrgUnit, events
 from services.planning.seed import ensure_flows, seed_demo
 
@@ -21,14 +22,14 @@ OVERDUE_SCAN_SECONDS = 300
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or settings_for("planning")
 
-    async def start(app: FastAPI) -> None:
-        async with app.state.db.writer() as session:
+    async def start(rt: Runtime) -> None:
+        async with rt.db.writer() as session:
             await ensure_flows(session)
             await session.commit()
 
-    async def demo(app: FastAPI) -> None:
+    async def demo(rt: Runtime) -> None:
         if settings.demo:
-            await seed_demo(app)
+            await seed_demo(rt)
 
     return create_service_app(
         settings, title="Yunguan planning 运营计划",
@@ -36,12 +37,12 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                     "consolidation, adjustments and tracking.",
         routers=[plans.router, flows.router, consolidation.router, tracking.router, inbox.router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
-        event_handlers=[("kpi.followup.requested", on_followup_requested)],
+        consumes=CONSUMES,
         on_startup=[start], on_org_synced=[demo], periodic=[(OVERDUE_SCAN_SECONDS, scan_overdue)])
 
 
-async def scan_overdue(app: FastAPI) -> int:
-    async with app.state.db.writer() as session:
+async def scan_overdue(rt: Runtime) -> int:
+    async with rt.db.writer() as session:
         flagged = await tracking.flag_overdue(session)
         await session.commit()
     return flagged

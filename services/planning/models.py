@@ -5,20 +5,65 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.common.audit import audit_model
-from services.common.db import make_base, utcnow
-from services.common.idempotency import idempotency_model
-from services.common.org_units import org_unit_model
-from services.common.outbox import event_tables
+from services.common.audit import AuditEntryMixin
+from services.common.db import TYPE_ANNOTATION_MAP, service_metadata, utcnow
+from services.common.idempotency import IdempotencyRecordMixin
+from services.common.org_units import OrgUnitMixin
+from services.common.outbox import (
+    DeliveryAttemptMixin,
+    DeliveryMixin,
+    EventTables,
+    OutboxEventMixin,
+    ProcessedEventMixin,
+    WebhookSubscriptionMixin,
+)
 
-Base = make_base()
-AuditEntry = audit_model(Base)
-IdempotencyRecord = idempotency_model(Base)
-events = event_tables(Base)
-OutboxEvent = events.outbox
-OrgUnit = org_unit_model(Base)
+
+class Base(DeclarativeBase):
+    """The planning service's tables (the kernel's naming convention; datetimes stored as UTC)."""
+
+    metadata = service_metadata()
+    type_annotation_map = TYPE_ANNOTATION_MAP
+
+
+class AuditEntry(AuditEntryMixin, Base):
+    pass
+
+
+class IdempotencyRecord(IdempotencyRecordMixin, Base):
+    pass
+
+
+class OutboxEvent(OutboxEventMixin, Base):
+    pass
+
+
+class WebhookSubscription(WebhookSubscriptionMixin, Base):
+    pass
+
+
+class Delivery(DeliveryMixin, Base):
+    pass
+
+
+class DeliveryAttempt(DeliveryAttemptMixin, Base):
+    pass
+
+
+class ProcessedEvent(ProcessedEventMixin, Base):
+    pass
+
+
+events = EventTables(outbox=OutboxEvent, delivery=Delivery, attempt=DeliveryAttempt, webhook=WebhookSubscription,
+                     processed=ProcessedEvent)
+
+
+class OrgUnit(OrgUnitMixin, Base):
+    pass
+
+
 
 
 # Rows of these tables can be deleted: SQLite would hand the highest deleted id to the next row

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import utcnow
 from services.common.periods import period
+from services.common.runtime import Runtime
 from services.planning.flows import SEED_FLOWS
 from services.planning.models import (
     Flow,
@@ -55,17 +56,15 @@ DEMO_PLANS = {
 }
 
 
-async def _user_ids(app) -> dict[str, tuple[int, str]]:
-    settings = app.state.settings
-    resp = await app.state.http.get(f"{settings.service_url('org')}/api/org/users", params={"limit": 500},
-                                    headers={"authorization": f"Bearer {await app.state.service_tokens.token()}"})
+async def _user_ids(rt: Runtime) -> dict[str, tuple[int, str]]:
+    resp = await rt.call("org", "GET", "/api/org/users", params={"limit": 500})
     resp.raise_for_status()
     return {u["username"]: (u["id"], u["display_name"]) for u in resp.json()["items"]}
 
 
-async def seed_demo(app) -> bool:
+async def seed_demo(rt: Runtime) -> bool:
     """An issued 2026 company plan with department plans, quarterly and monthly plans, tasks and reports."""
-    async with app.state.db.writer() as session:
+    async with rt.db.writer() as session:
         if (await session.execute(select(func.count()).select_from(Plan))).scalar_one():
             return False
         units = await load_units(session)
@@ -73,7 +72,7 @@ async def seed_demo(app) -> bool:
         if not all(code in codes for code in DEMO_PLANS):
             log.info("demo plans skipped: the org tree is not the demo company")
             return False
-        users = await _user_ids(app)
+        users = await _user_ids(rt)
         flows = {f.kind: f for f in (await session.execute(select(Flow))).scalars()}
         year = 2026
         company_plan = None

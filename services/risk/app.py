@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI
 
 from services.common.app import create_service_app
+from services.common.runtime import Runtime
 from services.common.settings import ServiceSettings, settings_for
 from services.risk import matrix as matrices
 from services.risk import register
@@ -14,16 +15,16 @@ from services.risk.api import excel, inbox, matrix, risks, views
 from services.risk.api import warnings as warnings_api
 from services.risk.models import AuditEntry, IdempotencyRecord, OrgUnit, events
 from services.risk.seed import seed_demo
-from services.risk.warnings import on_threshold_crossed
+from services.risk.events import CONSUMES
 
 log = logging.getLogger("yunguan.risk")
 
 SWEEP_SECONDS = 3600.0
 
 
-async def sweep_once(app: FastAPI) -> list[int]:
+async def sweep_once(rt: Runtime) -> list[int]:
     """Return lapsed acceptances to review (one transaction); the ids it returned."""
-    async with app.state.db.writer() as session:
+    async with rt.db.writer() as session:
         ids = await register.expire_acceptances(session)
         await session.commit()
     if ids:
@@ -34,15 +35,15 @@ async def sweep_once(app: FastAPI) -> list[int]:
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or settings_for("risk")
 
-    async def start(app: FastAPI) -> None:
-        async with app.state.db.writer() as session:
+    async def start(rt: Runtime) -> None:
+        async with rt.db.writer() as session:
             await matrices.in_force(session)  # the default matrix, before any request needs it
             await session.commit()
 
-    async def seed(app: FastAPI) -> None:
+    async def seed(rt: Runtime) -> None:
         if not settings.demo:
             return
-        async with app.state.db.writer() as session:
+        async with rt.db.writer() as session:
             if await seed_demo(session):
                 log.info("demo risk register seeded")
             await session.commit()
@@ -55,4 +56,4 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         routers=[excel.router, views.router, risks.router, matrix.router, warnings_api.router, inbox.router],
         on_startup=[start], on_org_synced=[seed], periodic=[(SWEEP_SECONDS, sweep_once)],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
-        event_handlers=[("kpi.threshold.crossed", on_threshold_crossed)])
+        consumes=CONSUMES)

@@ -1,12 +1,15 @@
 """The data generation moves exactly when a committed transaction changed a watched table."""
 
 from sqlalchemy import Integer, String, insert, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common import generation
-from services.common.db import Database, make_base
+from services.common.db import TYPE_ANNOTATION_MAP, Database, service_metadata
 
-Base = make_base()
+
+class Base(DeclarativeBase):
+    metadata = service_metadata()
+    type_annotation_map = TYPE_ANNOTATION_MAP
 
 
 class Counter(Base):

@@ -14,8 +14,8 @@ async def test_demo_data_is_seeded_once_with_misses_crossings_and_a_finalised_as
     use_test_keys(app)
     async with running(app) as kpi:
         await load_demo_units(app)
-        assert await seed_demo(app) is True
-        assert await seed_demo(app) is False  # never twice
+        assert await seed_demo(app.state.runtime) is True
+        assert await seed_demo(app.state.runtime) is False  # never twice
         async with app.state.db.reader() as s:
             points = (await s.execute(select(func.count()).select_from(Measurement))).scalar_one()
             [a] = (await s.execute(select(Assessment))).scalars().all()
@@ -40,7 +40,7 @@ async def test_demo_seeding_waits_for_the_org_read_model(databases):
     app = create_app(settings("kpi", await databases.fresh("kpi"), demo=True))
     use_test_keys(app)
     async with running(app):
-        assert await seed_demo(app) is False
+        assert await seed_demo(app.state.runtime) is False
 
 
 def test_the_demo_targets_of_2026_are_the_issued_demo_plans_targets():

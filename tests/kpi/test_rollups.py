@@ -70,14 +70,14 @@ async def test_emptied_rollups_are_rebuilt_from_the_points_when_the_service_star
     async with kpi.app.state.db.writer() as s:   # what the migration to the current rule does
         await s.execute(delete(Rollup))
         await s.commit()
-    await _ensure_rollups(kpi.app)
+    await _ensure_rollups(kpi.app.state.runtime)
     assert await rollup_rows(kpi) == written_at_ingest
     quarter = await evaluation(kpi, MKT, "2026-Q1")
     assert quarter["sales"]["actual"] == pytest.approx(111.0) and quarter["order_delay_days"]["actual"] == 9
-    await _ensure_rollups(kpi.app)               # rollups present: nothing is rebuilt
+    await _ensure_rollups(kpi.app.state.runtime)               # rollups present: nothing is rebuilt
     assert await rollup_rows(kpi) == written_at_ingest
 
 
 async def test_the_service_starts_on_an_empty_database_without_building_anything(kpi):
-    await _ensure_rollups(kpi.app)
+    await _ensure_rollups(kpi.app.state.runtime)
     assert await rollup_rows(kpi) == set()

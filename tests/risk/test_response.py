@@ -83,13 +83,13 @@ async def test_an_expired_acceptance_returns_the_risk_to_review(risk):
     url = f"/api/risk/risks/{r['id']}"
     tomorrow = date.today() + timedelta(days=1)
     await risk.post(f"{url}/acceptance", headers=OPS_DIRECTOR, json={"expires_on": tomorrow.isoformat()})
-    assert await sweep_once(risk.app) == []  # not yet
+    assert await sweep_once(risk.app.state.runtime) == []  # not yet
     async with risk.app.state.db.writer() as s:  # two days pass
         row = await s.get(Risk, r["id"])
         row.acceptance_expires_on = date.today() - timedelta(days=1)
         await s.commit()
-    assert await sweep_once(risk.app) == [r["id"]]
-    assert await sweep_once(risk.app) == []
+    assert await sweep_once(risk.app.state.runtime) == [r["id"]]
+    assert await sweep_once(risk.app.state.runtime) == []
     got = (await risk.get(url, headers=OPS_DIRECTOR)).json()
     assert got["status"] == "assessed" and got["acceptance"]["expired"] is True
     assert got["next_review_date"] == date.today().isoformat()

@@ -75,7 +75,7 @@ async def post_batch(request: Request, session: Session, principal: CurrentPrinc
                       zh=f"每批最多 {MAX_BATCH} 条数据；其余请分批发送。")
     lib = await Library.load(session)
     result = await _stored(ingest_items(session, items, lib=lib, can_write=can_write, recorded_by=principal.sub,
-                                        holders=org_holders(request.app)))
+                                        holders=org_holders(request.app.state.runtime)))
     counts = {s: result.count(s) for s in ("created", "updated", "unchanged", "superseded", "rejected")}
     if counts["created"] or counts["updated"]:
         await audit(session, request, principal, "measurements.batch", "measurement_batch", len(items),
@@ -139,7 +139,7 @@ async def import_file(request: Request, session: Session, principal: CurrentPrin
                       errors=[{"field": f"row {e['row']}.{e['column']}", **e} for e in errors],
                       zh=f"文件未通过校验，未保存任何数据：第 {first['row']} 行“{first['column']}”列有误" + (f"（另有 {len(errors) - 1} 处）" if len(errors) > 1 else "") + "。")
     result = await _stored(ingest(session, points, lib=lib, can_write=can_write, recorded_by=principal.sub,
-                                  holders=org_holders(request.app)))
+                                  holders=org_holders(request.app.state.runtime)))
     if result.rejected:  # cannot happen after parse_rows checked every row; refuse rather than half-import
         raise Invalid("The file was rejected and nothing was stored.", errors=[
             {"field": f"row {index + 2}", "row": index + 2, "column": e["field"], "message": e["message"]}

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from services.common import org_api
 from services.common.db import Session
 from services.common.problems import NotFound
 from services.common.security import CurrentPrincipal
@@ -36,14 +37,8 @@ def holders_lookup(request: Request):
     """Ask org who holds a stage's right (for 会签 stages), with this service's own token."""
 
     async def lookup(req: Requirement) -> list[str]:
-        app = request.app
-        params = {"right": req.right, "unit_id": _last_id(req.unit_path)}
-        if req.held_at:
-            params["held_in_unit_id"] = _last_id(req.held_at)
-        resp = await app.state.http.get(f"{app.state.settings.service_url('org')}/api/org/authz/holders",
-                                        params=params,
-                                        headers={"authorization": f"Bearer {await app.state.service_tokens.token()}"})
-        resp.raise_for_status()
-        return [str(u["id"]) for u in resp.json()]
+        found = await org_api.holders(request.app.state.runtime, req.right, _last_id(req.unit_path),
+                                      held_in_unit_id=_last_id(req.held_at) if req.held_at else None)
+        return [str(u["id"]) for u in found]
 
     return lookup
