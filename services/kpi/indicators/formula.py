@@ -133,8 +133,9 @@ def parse(text: str) -> Node:
         raise FormulaError(f"the formula is longer than {MAX_LENGTH} characters")
     parser = _Parser(_tokens(text))
     node = parser.expr(0)
-    if parser.peek() is not None:
-        raise FormulaError(f"unexpected '{parser.peek()[1]}' after the end of the expression")
+    extra = parser.peek()
+    if extra is not None:
+        raise FormulaError(f"unexpected '{extra[1]}' after the end of the expression")
     return node
 
 
