@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import Table, select
 
 from services.common import generation
 from services.common.app import create_service_app
 from services.common.db import utcnow
-from services.common.runtime import Runtime
 from services.common.settings import ServiceSettings, settings_for
-from services.kpi.actions import flag_overdue
-from services.kpi.aggregate import Library
-from services.kpi.api import actions, assessments, evaluations, indicators, measurements, targets, thresholds
-from services.kpi.catalog import seed_indicators
+from services.kpi.actions.router import router as actions_router
+from services.kpi.actions.service import flag_overdue
+from services.kpi.assessments.router import router as assessments_router
 from services.kpi.demo import seed_demo
+from services.kpi.evaluation.router import router as evaluation_router
 from services.kpi.events import CONSUMES
-from services.kpi.ingest import ConcurrentWrite, rebuild_rollups
+from services.kpi.indicators.catalog import seed_indicators
+from services.kpi.indicators.library import Library
+from services.kpi.indicators.router import router as indicators_router
+from services.kpi.measurements.ingest import ConcurrentWrite, rebuild_rollups
+from services.kpi.measurements.router import router as measurements_router
 from services.kpi.models import (
     AuditEntry,
     Benchmark,
@@ -32,6 +36,10 @@ from services.kpi.models import (
     ThresholdRule,
     events,
 )
+from services.kpi.runtime import KpiRuntime
+from services.kpi.targets.router import router as targets_router
+from services.kpi.thresholds.router import benchmark_router
+from services.kpi.thresholds.router import router as thresholds_router
 
 log = logging.getLogger("yunguan.kpi")
 
@@ -43,12 +51,12 @@ EVALUATION_INPUTS = {m.__tablename__ for m in (Measurement, Rollup, Indicator, T
                                                OrgUnit)}
 
 
-async def _watch_generation(rt: Runtime) -> None:
-    generation.watch(rt.db.writer, DataGeneration.__table__, EVALUATION_INPUTS)
+async def _watch_generation(rt: KpiRuntime) -> None:
+    generation.watch(rt.db.writer, cast(Table, DataGeneration.__table__), EVALUATION_INPUTS)
     rt.provide(evaluations=generation.Cache())
 
 
-async def _seed_library(rt: Runtime) -> None:
+async def _seed_library(rt: KpiRuntime) -> None:
     async with rt.db.writer() as s:
         added = await seed_indicators(s)
         await s.commit()
@@ -56,7 +64,7 @@ async def _seed_library(rt: Runtime) -> None:
         log.info("indicator library seeded", extra={"fields": {"indicators": added}})
 
 
-async def _ensure_rollups(rt: Runtime) -> None:
+async def _ensure_rollups(rt: KpiRuntime) -> None:
     """Points without any rollup (a migration emptied them): rebuild the rollups from the points."""
     async with rt.db.writer() as s:
         if (await s.execute(select(Rollup.unit_id).limit(1))).first() is not None or \
@@ -70,14 +78,14 @@ async def _ensure_rollups(rt: Runtime) -> None:
     log.info("rollups rebuilt from the stored points", extra={"fields": {"rollups": rows}})
 
 
-async def overdue_scan(rt: Runtime) -> int:
+async def overdue_scan(rt: KpiRuntime) -> int:
     async with rt.db.writer() as s:
         flagged = await flag_overdue(s, today=utcnow().date(), lib=await Library.load(s))
         await s.commit()
     return flagged
 
 
-async def _demo(rt: Runtime) -> None:
+async def _demo(rt: KpiRuntime) -> None:
     if rt.settings.demo:
         await seed_demo(rt)
 
@@ -86,7 +94,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     return create_service_app(
         settings or settings_for("kpi"), title="Yunguan KPI 运营监控与评估",
         description="Indicators, targets, measurements, evaluations, thresholds, assessments, improvement actions.",
-        routers=[indicators.router, targets.router, measurements.router, evaluations.router, thresholds.router,
-                 assessments.router, actions.router],
-        audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord, consumes=CONSUMES,
-        on_startup=[_watch_generation, _seed_library, _ensure_rollups], on_org_synced=[_demo], periodic=[(OVERDUE_SCAN_SECONDS, overdue_scan)])
+        routers=[indicators_router, targets_router, measurements_router, evaluation_router, benchmark_router,
+                 thresholds_router, assessments_router, actions_router],
+        audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
+        consumes=CONSUMES, on_startup=[_watch_generation, _seed_library, _ensure_rollups], on_org_synced=[_demo],
+        periodic=[(OVERDUE_SCAN_SECONDS, overdue_scan)], runtime_class=KpiRuntime)

@@ -20,7 +20,17 @@ from services.common.guards import Allowed, Place, allowed
 from services.common.problems import NotFound
 from services.common.security import CurrentPrincipal
 from services.kpi.lookups import indicator_by_code
-from services.kpi.models import AnomalyRule, Assessment, Benchmark, ImprovementAction, Indicator, Scorecard, Target, ThresholdRule
+from services.kpi.measurements.service import Writer, writer_of
+from services.kpi.models import (
+    AnomalyRule,
+    Assessment,
+    Benchmark,
+    ImprovementAction,
+    Indicator,
+    Scorecard,
+    Target,
+    ThresholdRule,
+)
 
 
 async def company_admin(principal: CurrentPrincipal) -> Principal:
@@ -143,3 +153,13 @@ async def action_place(session: AsyncSession, a: ImprovementAction) -> Place:
 ValidAction = Annotated[ImprovementAction, Depends(load_action)]
 ActionToRaise = Annotated[Allowed[ImprovementAction],
                           Depends(allowed(load_action, action_place, Right.plan, Right.assess))]
+
+
+# --- measurements ----------------------------------------------------------------------------
+
+async def measurement_writer(principal: CurrentPrincipal) -> Writer:
+    """Who may send points: a holder of ``plan`` somewhere (each point is then checked against its unit)."""
+    return writer_of(principal)
+
+
+MeasurementWriter = Annotated[Writer, Depends(measurement_writer)]

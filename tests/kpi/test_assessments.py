@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.kpi import scoring
+from services.kpi.assessments import scoring
 from tests.kpi.conftest import ADMIN, MKT, MKT_MANAGER, MKT_PLN, MKT_RES, MKT_VIEWER, OPS_PLANNER, batch, outbox, point
 
 

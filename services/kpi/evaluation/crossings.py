@@ -19,9 +19,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import utcnow
 from services.common.periods import period as parse_period
-from services.kpi import aggregate as ag
+from services.kpi.evaluation.levels import LEVEL_RANK, crossed_threshold, level_of
+from services.kpi.events import ThresholdCrossedData
+from services.kpi.indicators.library import Library
 from services.kpi.journal import journal
+from services.kpi.lookups import ancestor_ids
+from services.kpi.measurements.rollups import load_rollups
 from services.kpi.models import Measurement, OrgUnit, ThresholdRule, ThresholdState
+from services.kpi.targets.resolution import load_targets_many, resolve_target
+from services.kpi.thresholds.rules import load_threshold_rules, thresholds_for
 
 Touched = tuple[int, int, str, str, datetime]  # indicator id, unit id, unit path, period, newest measured_at
 
@@ -36,7 +42,7 @@ def _judged_units(touched: Iterable[Touched], judge_ancestor: Callable[[int, int
     """
     out: dict[tuple[int, int, str], tuple[datetime, str]] = {}
     for ind_id, unit_id, path, per, at in touched:
-        ids = ag.ancestor_ids(path)
+        ids = ancestor_ids(path)
         for depth, uid in enumerate(ids):
             if uid != unit_id and not judge_ancestor(ind_id, uid):
                 continue
@@ -46,7 +52,7 @@ def _judged_units(touched: Iterable[Touched], judge_ancestor: Callable[[int, int
     return out
 
 
-async def check_thresholds(session: AsyncSession, touched: list[Touched], *, lib: ag.Library,
+async def check_thresholds(session: AsyncSession, touched: list[Touched], *, lib: Library,
                            cause: str = "measurement", unwatched: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Compare the level of every touched (indicator, unit) with its last one.
 
@@ -57,7 +63,7 @@ async def check_thresholds(session: AsyncSession, touched: list[Touched], *, lib
     """
     touched_codes = {lib.by_id[t[0]].code for t in touched}
     candidates = touched_codes | lib.dependents_of(touched_codes)
-    rules = await ag.load_threshold_rules(session, [lib.by_code[c].id for c in candidates])
+    rules = await load_threshold_rules(session, [lib.by_code[c].id for c in candidates])
     watched = {c for c in candidates
                if lib.by_code[c].warning is not None or lib.by_code[c].critical is not None
                or lib.by_code[c].id in rules} | (set(unwatched) & candidates)
@@ -85,8 +91,8 @@ async def check_thresholds(session: AsyncSession, touched: list[Touched], *, lib
     needed_ids = set()
     for code in watched:
         needed_ids |= {lib.by_code[c].id for c in lib.inputs_of(code)}
-    rollups = await ag.load_rollups(session, {k[0] for k in pairs}, {k[1] for k in pairs}, needed_ids)
-    targets = await ag.load_targets_many(session, {(k[0], k[1]) for k in pairs})
+    rollups = await load_rollups(session, {k[0] for k in pairs}, {k[1] for k in pairs}, needed_ids)
+    targets = await load_targets_many(session, {(k[0], k[1]) for k in pairs})
     states = {(s.indicator_id, s.unit_id, s.period): s for s in (await session.execute(select(ThresholdState).where(
         ThresholdState.indicator_id.in_([lib.by_code[c].id for c in watched]),
         ThresholdState.unit_id.in_(sorted({k[0] for k in pairs})),
@@ -101,15 +107,18 @@ async def check_thresholds(session: AsyncSession, touched: list[Touched], *, lib
             vals = values_cache[(unit_id, per)] = lib.values(rollups.get((unit_id, per), {}))
         value = vals.get(code)
         p = parse_period(per)
-        target = ag.resolve_target(ind, p, targets.get(unit_id, {}))
-        th = ag.thresholds_for(ind, path, rules)
+        target = resolve_target(ind, p, targets.get(unit_id, {}))
+        th = thresholds_for(ind, path, rules)
+        level: str | None
+        warning: float | None
+        critical: float | None
         if th is None:  # nothing to judge against any more: a raised level is lifted
             if state is None or state.level == "normal":
                 continue
             level, warning, critical = "normal", None, None
         else:
             warning, critical = th.absolute(target.value if target else None)
-            level = ag.level_of(ind.direction, value, warning, critical, target.value if target else None)
+            level = level_of(ind.direction, value, warning, critical, target.value if target else None)
         if level is None:
             continue
         old = state.level if state is not None else "normal"
@@ -119,7 +128,8 @@ async def check_thresholds(session: AsyncSession, touched: list[Touched], *, lib
             continue
         # only raised levels are kept: a period without a row is normal (daily points write no rows)
         if level == "normal":
-            await session.delete(state)
+            if state is not None:
+                await session.delete(state)
         elif state is None:
             session.add(ThresholdState(indicator_id=ind.id, unit_id=unit_id, level=level, period=per, value=value,
                                        changed_at=utcnow()))
@@ -127,18 +137,16 @@ async def check_thresholds(session: AsyncSession, touched: list[Touched], *, lib
             state.level, state.value, state.changed_at = level, value, utcnow()
         data = {"indicator_code": code, "unit_id": unit_id, "unit_path": path, "period": per, "value": value,
                 "level": level, "previous_level": old,
-                "threshold": ag.crossed_threshold(ind.direction, old, level, warning, critical),
-                "direction": "worse" if ag.LEVEL_RANK[level] > ag.LEVEL_RANK[old] else "better",
+                "threshold": crossed_threshold(ind.direction, old, level, warning, critical),
+                "direction": "worse" if LEVEL_RANK[level] > LEVEL_RANK[old] else "better",
                 "measured_at": measured_at.isoformat(), "cause": cause}
-        await journal.emit(session, "kpi.threshold.crossed", f"{code}:{unit_id}", data, path)
+        await journal.emit(session, "kpi.threshold.crossed", f"{code}:{unit_id}", ThresholdCrossedData(**data), path)
         crossings.append(data)
     await session.flush()
     return crossings
 
 
-
-
-async def rejudge(session: AsyncSession, *, lib: ag.Library, indicator_ids: Iterable[int], cause: str,
+async def rejudge(session: AsyncSession, *, lib: Library, indicator_ids: Iterable[int], cause: str,
                   under: str | None = None) -> list[dict[str, Any]]:
     """After thresholds or targets changed: judge the raised levels again, and the latest periods.
 

@@ -13,7 +13,7 @@ from typing import Any
 from services.common.i18n import say
 from services.common.periods import PeriodError, recordable
 from services.common.sheets import UploadRejected, cell_value, csv_bytes, read_xlsx, workbook_bytes
-from services.kpi.ingest import MAX_BATCH, PointIn
+from services.kpi.measurements.ingest import MAX_BATCH, PointIn
 
 COLUMNS = ["indicator_code", "unit_code", "unit_id", "period", "value", "source"]
 REQUIRED = ["indicator_code", "period", "value"]
@@ -135,7 +135,7 @@ def parse_rows(rows: list[list[Any]], *, indicators: dict[str, Any], units_by_co
                 row_errors.append(("value", f"'{raw_value}' is not a number"))
         source = cell(r, "source")
         source = "import" if _blank(source) else str(source).strip()[:60]
-        if row_errors:
+        if row_errors or unit is None or per is None or value is None:
             errors.extend({"row": n, "column": c, "message": m} for c, m in row_errors)
             continue
         points.append(PointIn(indicator_code=code, unit_id=unit.id, period=per, value=value, source=source))

@@ -8,32 +8,40 @@ events either all commit or none do. How the points themselves are judged and wr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import ColumnElement, Table, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import generation
 from services.common.db import utcnow
 from services.common.periods import Period, PeriodKind
 from services.common.periods import period as parse_period
-from services.kpi import aggregate as ag
-from services.kpi import rollups
-from services.kpi.actions import HoldersLookup, action_data, unit_head
-from services.kpi.crossings import check_thresholds
-from services.kpi.journal import journal
-from services.kpi.models import AnomalyRule, ImprovementAction, Measurement, Rollup
-from services.kpi.staging import Batch, ConcurrentWrite, Leaf, judge, store, unit_paths
+from services.kpi.actions.followups import HoldersLookup, apply_anomaly_rules
+from services.kpi.evaluation.crossings import check_thresholds
+from services.kpi.indicators.library import Library
+from services.kpi.measurements import rollups
+from services.kpi.measurements.staging import Batch, ConcurrentWrite, Leaf, judge, store, unit_paths
+from services.kpi.models import (
+    AnomalyRule,
+    Assessment,
+    ImprovementAction,
+    Measurement,
+    Rollup,
+    Scorecard,
+    Target,
+    ThresholdRule,
+)
 
 __all__ = ["MAX_BATCH", "BatchResult", "ConcurrentWrite", "PointIn", "ingest", "ingest_items",
            "move_units", "rebuild_rollups"]
 
 MAX_BATCH = 10_000
-_M = Measurement.__table__
-_R = Rollup.__table__
+points_table = cast(Table, Measurement.__table__)
+rollups_table = cast(Table, Rollup.__table__)
 
 
 @dataclass
@@ -58,7 +66,7 @@ class BatchResult:
         return self.counts.get(status, 0)
 
 
-async def ingest(session: AsyncSession, points: list[PointIn], *, lib: ag.Library,
+async def ingest(session: AsyncSession, points: list[PointIn], *, lib: Library,
                  can_write: Callable[[str], bool], recorded_by: str,
                  holders: HoldersLookup | None = None) -> BatchResult:
     """Validate, upsert and roll up a batch of points; returns per-item results.
@@ -68,7 +76,7 @@ async def ingest(session: AsyncSession, points: list[PointIn], *, lib: ag.Librar
     return await ingest_items(session, items, lib=lib, can_write=can_write, recorded_by=recorded_by, holders=holders)
 
 
-async def ingest_items(session: AsyncSession, items: Sequence[dict], *, lib: ag.Library,
+async def ingest_items(session: AsyncSession, items: Sequence[Mapping[str, Any]], *, lib: Library,
                        can_write: Callable[[str], bool], recorded_by: str,
                        holders: HoldersLookup | None = None) -> BatchResult:
     """``ingest`` for items parsed straight from a request body (dicts with the MeasurementIn keys)."""
@@ -88,24 +96,24 @@ async def ingest_items(session: AsyncSession, items: Sequence[dict], *, lib: ag.
     return BatchResult(batch.counts(), results, sorted(batch.refusals.items()), crossings)
 
 
-def _from_statuses(batch: Batch) -> tuple[list[Leaf], dict, str]:
+def _from_statuses(batch: Batch) -> tuple[list[Leaf], dict[tuple[int, int, str], rollups.Delta], str]:
     """What Python computes from the stored points' statuses: leaves, rollup deltas, per-item results."""
     leaves = batch.leaves()
     return (leaves, rollups.fan_out((lf.indicator_id, lf.unit_path, lf.period, lf.delta()) for lf in leaves),
             batch.results_json())
 
 
-def _within(p: Period):
+def _within(p: Period) -> ColumnElement[bool]:
     k = p.kind
     if k == PeriodKind.year:
-        return _M.c.period_year == p.text
+        return points_table.c.period_year == p.text
     if k == PeriodKind.quarter:
-        return _M.c.period_quarter == p.text
+        return points_table.c.period_quarter == p.text
     if k == PeriodKind.month:
-        return _M.c.period_month == p.text
+        return points_table.c.period_month == p.text
     if k == PeriodKind.week:
-        return _M.c.period.in_([p.text] + [d.text for d in p.children(PeriodKind.day)])
-    return _M.c.period == p.text
+        return points_table.c.period.in_([p.text] + [d.text for d in p.children(PeriodKind.day)])
+    return points_table.c.period == p.text
 
 
 async def _recompute_extremes(session: AsyncSession, leaves: list[Leaf]) -> None:
@@ -113,19 +121,19 @@ async def _recompute_extremes(session: AsyncSession, leaves: list[Leaf]) -> None
     keys = rollups.fan_out((lf.indicator_id, lf.unit_path, lf.period, lf.delta()) for lf in leaves)
     paths = await unit_paths(session, {k[1] for k in keys})
     for indicator_id, unit_id, per in sorted(keys):
-        row = (await session.execute(select(func.min(_M.c.value), func.max(_M.c.value)).where(
-            _M.c.indicator_id == indicator_id, _M.c.unit_path.startswith(paths[unit_id], autoescape=True),
+        row = (await session.execute(select(func.min(points_table.c.value), func.max(points_table.c.value)).where(
+            points_table.c.indicator_id == indicator_id, points_table.c.unit_path.startswith(paths[unit_id], autoescape=True),
             _within(parse_period(per))))).one()
-        await session.execute(update(_R).where(_R.c.indicator_id == indicator_id, _R.c.unit_id == unit_id,
-                                               _R.c.period == per).values(vmin=row[0], vmax=row[1]))
+        await session.execute(update(rollups_table).where(rollups_table.c.indicator_id == indicator_id, rollups_table.c.unit_id == unit_id,
+                                               rollups_table.c.period == per).values(vmin=row[0], vmax=row[1]))
 
 
 async def rebuild_rollups(session: AsyncSession) -> int:
     """Recompute every rollup from the stored points (after a unit moved in the org tree)."""
-    await session.execute(_R.delete())
-    stmt = select(_M.c.indicator_id, _M.c.unit_path, _M.c.period, func.count(), func.sum(_M.c.value),
-                  func.sum(_M.c.value * _M.c.weight), func.sum(_M.c.weight), func.min(_M.c.value),
-                  func.max(_M.c.value)).group_by(_M.c.indicator_id, _M.c.unit_path, _M.c.period)
+    await session.execute(rollups_table.delete())
+    stmt = select(points_table.c.indicator_id, points_table.c.unit_path, points_table.c.period, func.count(), func.sum(points_table.c.value),
+                  func.sum(points_table.c.value * points_table.c.weight), func.sum(points_table.c.weight), func.min(points_table.c.value),
+                  func.max(points_table.c.value)).group_by(points_table.c.indicator_id, points_table.c.unit_path, points_table.c.period)
     deltas = rollups.fan_out((ind, path, per, [n, total, wsum, wtotal, vmin, vmax, per, total])
                              for ind, path, per, n, total, wsum, wtotal, vmin, vmax in await session.execute(stmt))
     await rollups.add(session, deltas)
@@ -134,64 +142,9 @@ async def rebuild_rollups(session: AsyncSession) -> int:
 
 async def move_units(session: AsyncSession, old_path: str, new_path: str) -> None:
     """Follow an org move: re-path everything stored below ``old_path`` and rebuild the rollups."""
-    from services.kpi.models import AnomalyRule, Assessment, ImprovementAction, Scorecard, Target, ThresholdRule
-
     for model in (Measurement, Target, ThresholdRule, AnomalyRule, Scorecard, Assessment, ImprovementAction):
-        col = model.__table__.c.unit_path
-        await session.execute(update(model.__table__).where(col.startswith(old_path, autoescape=True))
+        table = cast(Table, model.__table__)
+        col = table.c.unit_path
+        await session.execute(update(table).where(col.startswith(old_path, autoescape=True))
                               .values(unit_path=literal(new_path) + func.substr(col, len(old_path) + 1)))
     await rebuild_rollups(session)
-
-
-_OPS = {"gt": lambda a, b: a > b, "gte": lambda a, b: a >= b, "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b}
-
-
-async def apply_anomaly_rules(session: AsyncSession, batch: Batch, *, lib: ag.Library,
-                              holders: HoldersLookup | None = None) -> int:
-    """Rules such as "order delay > 5 days" open one follow-up per (rule, unit, period).
-
-    The follow-up is one improvement action, for the measured period, owned by the unit's head by
-    position (``unit_head``); a meeting rule also asks planning to put it on the weekly meeting's
-    agenda (``kpi.followup.requested``, naming the action and its owner), where it is discussed,
-    not opened a second time.
-    """
-    ids = batch.indicator_ids
-    rules = (await session.execute(select(AnomalyRule).where(AnomalyRule.indicator_id.in_(sorted(ids)),
-                                                             AnomalyRule.active.is_(True)))).scalars().all()
-    if not rules:
-        return 0
-    points = batch.changed_points({r.indicator_id for r in rules})
-    created = 0
-    heads: dict[str, tuple[int | None, str]] = {}
-    for rule in rules:
-        for ind_id, unit_id, unit_path, per, value in points:
-            if ind_id != rule.indicator_id or not unit_path.startswith(rule.unit_path):
-                continue
-            if not _OPS[rule.operator](value, rule.value):
-                continue
-            ref = f"rule:{rule.id}:{unit_id}:{per}"
-            if (await session.execute(select(ImprovementAction.id).where(
-                    ImprovementAction.origin == "rule", ImprovementAction.origin_ref == ref))).first():
-                continue
-            ind = lib.by_id[ind_id]
-            title = rule.title.format(indicator=ind.name, value=value, period=per)
-            if unit_path not in heads:
-                heads[unit_path] = await unit_head(holders, unit_path)
-            owner_id, owner_name = heads[unit_path]
-            action = ImprovementAction(title=title, unit_id=unit_id, unit_path=unit_path, indicator_id=ind_id,
-                                       period=per, origin="rule", origin_ref=ref, owner_id=owner_id,
-                                       owner_name=owner_name,
-                                       due=(utcnow() + timedelta(days=rule.due_days)).date(), raised_by="system",
-                                       description=f"{ind.name} = {value} ({rule.operator} {rule.value})")
-            session.add(action)
-            await session.flush()
-            await journal.emit(session, "kpi.action.created", action.id, action_data(action, lib), unit_path)
-            if rule.follow_up == "meeting":
-                await journal.emit(session, "kpi.followup.requested", action.id, {
-                    "kind": "meeting", "rule_id": rule.id, "action_id": action.id, "indicator_code": ind.code,
-                    "indicator_name": ind.name,
-                    "unit_id": unit_id, "unit_path": unit_path, "period": per, "value": value, "title": title,
-                    "owner_id": owner_id, "owner_name": owner_name, "due": action.due.isoformat()},
-                    unit_path)
-            created += 1
-    return created

@@ -10,7 +10,6 @@ from typing_extensions import TypedDict
 
 from services.common.api import PERIOD_DOC
 
-
 # Ids beyond a 64-bit integer cannot exist, and no database driver can carry them.
 UnitId = Annotated[int, Field(ge=-2**63, lt=2**63)]
 
@@ -67,7 +66,7 @@ class MeasurementRead(BaseModel):
     recorded_by: str
 
 
-class ImportError_(BaseModel):
+class ImportError_(BaseModel):  # noqa: N801 (the OpenAPI component the SPA's types name)
     row: int
     column: str
     message: str

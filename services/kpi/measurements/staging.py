@@ -31,7 +31,7 @@ import asyncio
 import json
 import math
 import re
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -43,9 +43,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from services.common.db import as_utc
 from services.common.i18n import say
 from services.common.periods import Period, PeriodError, PeriodKind, recordable
-from services.kpi import aggregate as ag
+from services.kpi.indicators.library import Library
+from services.kpi.measurements.rollups import ConcurrentWrite, concurrent_writes, key_exists, lost_a_race
 from services.kpi.models import OrgUnit
-from services.kpi.rollups import ConcurrentWrite, concurrent_writes, key_exists, lost_a_race
 
 __all__ = ["ROW_COLUMNS", "Batch", "ConcurrentWrite", "Leaf", "judge", "period_columns", "sqlite_stamp", "store",
            "unit_paths"]
@@ -133,7 +133,8 @@ class Driver:
     async def rows(self, sql: str, params: dict | None = None) -> list[tuple]:
         if self.pg:
             q, names = _positional(sql)
-            return [tuple(r) for r in await self.raw.fetch(q, *(params[n] for n in names))]
+            values = params or {}
+            return [tuple(r) for r in await self.raw.fetch(q, *(values[n] for n in names))]
         async with self.raw.execute(sql, params or {}) as cur:
             return await cur.fetchall()
 
@@ -145,7 +146,8 @@ class Driver:
         """Run a statement; the number of rows it changed."""
         if self.pg:
             q, names = _positional(sql)
-            status = await self.raw.execute(q, *(params[n] for n in names)) if names else await self.raw.execute(q)
+            values = params or {}
+            status = await self.raw.execute(q, *(values[n] for n in names)) if names else await self.raw.execute(q)
             tail = status.rsplit(" ", 1)[-1]
             return int(tail) if tail.isdigit() else 0
         async with self.raw.execute(sql, params or {}) as cur:
@@ -256,7 +258,8 @@ class Batch:
             if at > a[7]:
                 a[7] = at
         aware = _Aware()
-        return [Leaf(ind, uid, a[8], per, *a[:7], aware(a[7])) for (ind, uid, per), a in acc.items()]
+        return [Leaf(ind, uid, a[8], per, a[0], a[1], a[2], a[3], a[4], a[5], a[6], aware(a[7]))
+                for (ind, uid, per), a in acc.items()]
 
     def changed_points(self, indicator_ids: Iterable[int]) -> list[tuple[int, int, str, str, float]]:
         """(indicator id, unit id, unit path, period, value) of the stored changes of some indicators."""
@@ -267,7 +270,7 @@ class Batch:
 
 # --- judging ---------------------------------------------------------------------------------
 
-async def judge(session: AsyncSession, items: Sequence[dict], *, lib: ag.Library, can_write: Callable[[str], bool],
+async def judge(session: AsyncSession, items: Sequence[Mapping[str, Any]], *, lib: Library, can_write: Callable[[str], bool],
                 recorded_by: str, now: datetime, postgres: bool) -> Batch:
     """Items with the MeasurementIn keys → the accepted rows and the refusals, each with its reasons."""
     ind_ids: dict[str, int] = {}
@@ -318,7 +321,7 @@ async def judge(session: AsyncSession, items: Sequence[dict], *, lib: ag.Library
     return Batch(len(items), rows, index, refusals, set(ind_ids.values()))
 
 
-def _refusals(items: Sequence[dict], ind_err: dict, unit_err: dict, period_err: dict) -> dict[int, list[dict]]:
+def _refusals(items: Sequence[Mapping[str, Any]], ind_err: dict, unit_err: dict, period_err: dict) -> dict[int, list[dict]]:
     out: dict[int, list[dict]] = {}
     for i, p in enumerate(items):
         errors = [e for e in (ind_err.get(p["indicator_code"]), unit_err.get(p["unit_id"]),

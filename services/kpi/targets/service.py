@@ -8,13 +8,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common.api import paginate
+from services.common.authz import Principal, Right
 from services.common.db import utcnow
+from services.common.guards import Allowed, Place, authorize
 from services.common.periods import PeriodError
 from services.common.periods import period as parse_period
-from services.kpi.aggregate import Library
-from services.kpi.crossings import rejudge
+from services.common.problems import Conflict
+from services.common.scoping import visible_to
+from services.kpi.evaluation.crossings import rejudge
+from services.kpi.events import PlanIssuedView
+from services.kpi.indicators.library import Library
 from services.kpi.journal import journal
+from services.kpi.lookups import indicator_by_code, indicator_codes, parse_period_param, unit_or_404, unit_or_422
 from services.kpi.models import Indicator, OrgUnit, Target, TargetHistory
+from services.kpi.targets.schemas import TargetCreate, TargetHistoryRead, TargetRead, TargetUpdate
 
 log = logging.getLogger("yunguan.kpi.targets")
 
@@ -61,41 +69,38 @@ async def set_target(session: AsyncSession, *, indicator: Indicator, unit_id: in
     return t, previous
 
 
-async def apply_plan_event(session: AsyncSession, event: dict[str, Any]) -> int:
+async def apply_plan_event(session: AsyncSession, event: dict[str, Any], plan: PlanIssuedView) -> int:
     """``planning.plan.issued`` / ``.revised``: the plan's targets become kpi targets.
 
     A redelivered event is dropped by the kernel (event id); an older plan version arriving
     after a newer one changes nothing, and an unchanged value writes no history.
     """
-    data = event.get("data") or {}
     try:
-        plan_id, version = int(data["plan_id"]), int(data.get("version") or 1)
-        unit_id, per = int(data["unit_id"]), parse_period(str(data["period"])).text
-    except (KeyError, TypeError, ValueError, PeriodError) as exc:
+        plan_id, version = plan.plan_id, plan.version or 1
+        unit_id, per = plan.unit_id, parse_period(plan.period).text
+    except PeriodError as exc:
         log.warning("plan event without a usable plan, unit or period", extra={"fields": {"error": str(exc)}})
         return 0
     unit = await session.get(OrgUnit, unit_id)
-    unit_path = unit.path if unit is not None else str(data.get("unit_path") or f"/{unit_id}/")
-    codes = {str(t.get("indicator_code")) for t in data.get("targets") or [] if isinstance(t, dict)}
+    unit_path = unit.path if unit is not None else (plan.unit_path or f"/{unit_id}/")
+    items = plan.targets or []
+    codes = {str(t.indicator_code) for t in items}
     indicators = {i.code: i for i in (await session.execute(select(Indicator).where(Indicator.code.in_(codes)))).scalars()}
     by = f"plan:{plan_id}"
     applied, moved = 0, set()
-    for item in data.get("targets") or []:
-        if not isinstance(item, dict):
+    for item in items:
+        ind = indicators.get(str(item.indicator_code))
+        if item.value is None:
             continue
-        ind = indicators.get(str(item.get("indicator_code")))
-        try:
-            value = float(item["value"])
-        except (KeyError, TypeError, ValueError):
-            continue
+        value = item.value
         if ind is None:
             log.info("plan target for an unknown indicator skipped",
-                     extra={"fields": {"plan_id": plan_id, "indicator_code": item.get("indicator_code")}})
+                     extra={"fields": {"plan_id": plan_id, "indicator_code": item.indicator_code}})
             continue
         item_period = per
-        if item.get("period"):
+        if item.period:
             try:
-                item_period = parse_period(str(item["period"])).text
+                item_period = parse_period(item.period).text
             except PeriodError:
                 continue
         current = (await session.execute(select(Target).where(
@@ -110,7 +115,7 @@ async def apply_plan_event(session: AsyncSession, event: dict[str, Any]) -> int:
         t, previous = await set_target(session, indicator=ind, unit_id=unit_id, unit_path=unit_path,
                                        period=item_period, value=value, source="plan", by=by, plan_id=plan_id,
                                        plan_version=version, event_id=str(event.get("id") or ""),
-                                       note=str(data.get("title") or "")[:500], judge=False)
+                                       note=(plan.title or "")[:500], judge=False)
         if previous != value:
             moved.add(ind.id)
         await journal.audit(session, actor=f"{event.get('source') or 'planning'}:{event.get('type')}",
@@ -122,3 +127,68 @@ async def apply_plan_event(session: AsyncSession, event: dict[str, Any]) -> int:
         await rejudge(session, lib=await Library.load(session), indicator_ids=moved, cause="target_changed",
                       under=unit_path)
     return applied
+
+
+# --- the targets API -------------------------------------------------------------------------
+
+def target_read(t: Target, code: str) -> TargetRead:
+    return TargetRead(**target_data(t, code))
+
+
+async def list_targets(session: AsyncSession, *, principal: Principal, limit: int, cursor: str | None,
+                       unit_id: int | None, period: str | None,
+                       indicator_code: str | None) -> tuple[list[TargetRead], str | None]:
+    stmt = select(Target).where(visible_to(principal, "view", Target.unit_path))
+    if unit_id is not None:
+        unit = await unit_or_404(session, unit_id)
+        authorize(principal, Place(unit.path, unit.name), Right.view)
+        stmt = stmt.where(Target.unit_id == unit_id)
+    if period:
+        stmt = stmt.where(Target.period == parse_period_param(period).text)
+    if indicator_code:
+        stmt = stmt.where(Target.indicator_id == (await indicator_by_code(session, indicator_code)).id)
+    rows, nxt = await paginate(session, stmt, Target.id, limit=limit, cursor=cursor)
+    codes = await indicator_codes(session)
+    return [target_read(t, codes[t.indicator_id]) for t in rows], nxt
+
+
+async def get_target(session: AsyncSession, target: Target) -> TargetRead:
+    return target_read(target, (await indicator_codes(session))[target.indicator_id])
+
+
+async def target_history(session: AsyncSession, target: Target, *, limit: int,
+                         cursor: str | None) -> tuple[list[TargetHistoryRead], str | None]:
+    rows, nxt = await paginate(session, select(TargetHistory).where(TargetHistory.target_id == target.id),
+                               TargetHistory.id, limit=limit, cursor=cursor)
+    return [TargetHistoryRead.model_validate(h) for h in rows], nxt
+
+
+async def create_target(session: AsyncSession, *, principal: Principal, body: TargetCreate) -> TargetRead:
+    unit = await unit_or_422(session, body.unit_id)
+    grant = authorize(principal, Place(unit.path, unit.name), Right.plan)
+    ind = await indicator_by_code(session, body.indicator_code)
+    exists = (await session.execute(select(Target.id).where(Target.indicator_id == ind.id, Target.unit_id == unit.id,
+                                                            Target.period == body.period))).first()
+    if exists:
+        raise Conflict(f"A target for {ind.code} of this unit in {body.period} exists already (id {exists[0]}); "
+                       "change it with PATCH.", target_id=exists[0],
+                       zh=f"本单位{body.period}的{ind.name}目标已存在（编号 {exists[0]}），请直接修改。")
+    t, _ = await set_target(session, indicator=ind, unit_id=unit.id, unit_path=unit.path, period=body.period,
+                            value=body.value, source="manual", by=principal.sub, note=body.note)
+    out = target_read(t, ind.code)
+    await journal.audit(session, actor=principal, action="target.created", subject_type="target", subject_id=t.id,
+                        unit_path=unit.path, grant=grant, after=out.model_dump(mode="json"))
+    return out
+
+
+async def update_target(session: AsyncSession, *, target: Allowed[Target], body: TargetUpdate) -> TargetRead:
+    t, principal = target.item, target.principal
+    ind = await session.get(Indicator, t.indicator_id)
+    assert ind is not None  # a target's indicator is never deleted
+    before = target_read(t, ind.code).model_dump(mode="json")
+    t, _ = await set_target(session, indicator=ind, unit_id=t.unit_id, unit_path=t.unit_path, period=t.period,
+                            value=body.value, source="manual", by=principal.sub, note=body.note)
+    out = target_read(t, ind.code)
+    await journal.audit(session, actor=principal, action="target.updated", subject_type="target", subject_id=t.id,
+                        unit_path=t.unit_path, grant=target.grant, before=before, after=out.model_dump(mode="json"))
+    return out
