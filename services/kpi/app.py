@@ -11,6 +11,7 @@ from sqlalchemy import Table, select
 from services.common import generation
 from services.common.app import create_service_app
 from services.common.db import utcnow
+from services.common.runtime import Runtime
 from services.common.settings import ServiceSettings, settings_for
 from services.kpi.actions.router import router as actions_router
 from services.kpi.actions.service import flag_overdue
@@ -51,12 +52,12 @@ EVALUATION_INPUTS = {m.__tablename__ for m in (Measurement, Rollup, Indicator, T
                                                OrgUnit)}
 
 
-async def _watch_generation(rt: KpiRuntime) -> None:
+async def _watch_generation(rt: Runtime) -> None:
     generation.watch(rt.db.writer, cast(Table, DataGeneration.__table__), EVALUATION_INPUTS)
     rt.provide(evaluations=generation.Cache())
 
 
-async def _seed_library(rt: KpiRuntime) -> None:
+async def _seed_library(rt: Runtime) -> None:
     async with rt.db.writer() as s:
         added = await seed_indicators(s)
         await s.commit()
@@ -64,7 +65,7 @@ async def _seed_library(rt: KpiRuntime) -> None:
         log.info("indicator library seeded", extra={"fields": {"indicators": added}})
 
 
-async def _ensure_rollups(rt: KpiRuntime) -> None:
+async def _ensure_rollups(rt: Runtime) -> None:
     """Points without any rollup (a migration emptied them): rebuild the rollups from the points."""
     async with rt.db.writer() as s:
         if (await s.execute(select(Rollup.unit_id).limit(1))).first() is not None or \
@@ -78,14 +79,14 @@ async def _ensure_rollups(rt: KpiRuntime) -> None:
     log.info("rollups rebuilt from the stored points", extra={"fields": {"rollups": rows}})
 
 
-async def overdue_scan(rt: KpiRuntime) -> int:
+async def overdue_scan(rt: Runtime) -> int:
     async with rt.db.writer() as s:
         flagged = await flag_overdue(s, today=utcnow().date(), lib=await Library.load(s))
         await s.commit()
     return flagged
 
 
-async def _demo(rt: KpiRuntime) -> None:
+async def _demo(rt: Runtime) -> None:
     if rt.settings.demo:
         await seed_demo(rt)
 

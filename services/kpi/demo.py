@@ -121,7 +121,8 @@ async def seed_demo(rt: Runtime) -> bool:
             return False
         lib = await Library.load(s)
         s.add(AnomalyRule(indicator_id=lib.by_code["order_delay_days"].id, unit_id=None, unit_path="/",
-                          operator="gt", value=5.0, follow_up="meeting", title="订单延期超过5天：召开专题会议 ({period})",
+                          operator="gt", value=5.0, follow_up="meeting",
+                          title="订单延期超过5天：召开专题会议 ({period})",
                           due_days=5))
         await s.flush()
         for (code, per), values in TARGETS.items():
@@ -168,7 +169,8 @@ async def seed_demo(rt: Runtime) -> bool:
         await s.flush()
         mkt = units["MKT"]
         a = Assessment(scorecard_id=card.id, unit_id=mkt.id, unit_path=mkt.path, subject_kind="unit", period="2025",
-                       kind="annual", status="draft", qualitative={"team": {"score": 88, "note": "团队稳定", "by": "demo"}},
+                       kind="annual", status="draft",
+                       qualitative={"team": {"score": 88, "note": "团队稳定", "by": "demo"}},
                        outcomes=[], created_by="demo")
         await compute(s, a, card, mkt, lib=lib)
         a.outcomes = list((card.outcomes or {}).get(a.grade, []))

@@ -141,7 +141,8 @@ AssessmentToAssess = Annotated[Allowed[Assessment], Depends(allowed(load_assessm
 async def load_action(action_id: int, session: Session) -> ImprovementAction:
     a = await session.get(ImprovementAction, action_id)
     if a is None:
-        raise NotFound(f"There is no improvement action with id {action_id}.", zh=f"没有编号为 {action_id} 的改进措施。")
+        raise NotFound(f"There is no improvement action with id {action_id}.",
+                       zh=f"没有编号为 {action_id} 的改进措施。")
     return a
 
 

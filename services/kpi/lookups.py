@@ -43,7 +43,7 @@ async def indicator_by_code(session: AsyncSession, code: str, *, field: str = "i
 
 async def indicator_codes(session: AsyncSession) -> dict[int, str]:
     """Every indicator's code by its id."""
-    return {i: c for i, c in (await session.execute(select(Indicator.id, Indicator.code))).all()}
+    return dict((await session.execute(select(Indicator.id, Indicator.code))).all())
 
 
 def parse_period_param(text: str, *, field: str = "period") -> Period:

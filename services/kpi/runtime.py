@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from services.common import generation
-from services.common.runtime import Runtime
+from services.common.runtime import Runtime, RuntimeDep
 
 
 class KpiRuntime(Runtime):
@@ -18,9 +18,9 @@ class KpiRuntime(Runtime):
         return cache
 
 
-def get_kpi_runtime(request: Request) -> KpiRuntime:
-    runtime: KpiRuntime = request.app.state.runtime
-    return runtime
+def get_kpi_runtime(rt: RuntimeDep) -> KpiRuntime:
+    """The app's runtime, which ``create_app`` builds as a :class:`KpiRuntime`."""
+    return cast(KpiRuntime, rt)
 
 
 KpiRuntimeDep = Annotated[KpiRuntime, Depends(get_kpi_runtime)]

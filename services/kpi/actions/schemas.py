@@ -1,4 +1,4 @@
-"""Request and response bodies of improvement actions."""
+"""The bodies of requests and answers of improvement actions."""
 
 from __future__ import annotations
 

@@ -132,7 +132,8 @@ async def create_action(session: AsyncSession, *, principal: Principal, body: Ac
 async def update_action(session: AsyncSession, *, action: Allowed[ImprovementAction], body: ActionUpdate) -> ActionRead:
     a = action.item
     if a.status == "verified":
-        raise Conflict("A verified action is closed; raise a new one.", zh="已验证的措施已关闭；请另行发起新的改进措施。")
+        raise Conflict("A verified action is closed; raise a new one.",
+                       zh="已验证的措施已关闭；请另行发起新的改进措施。")
     before = action_data(a)
     changes = body.model_dump(exclude_unset=True)
     for k, v in changes.items():
@@ -198,7 +199,8 @@ async def verify_action(session: AsyncSession, *, principal: Principal, a: Impro
     if a.raised_by == "system":
         grant = authorize(principal, Place(a.unit_path, "this action's unit"), *RAISE_RIGHTS)
     elif principal.sub != a.raised_by:
-        raise Forbidden("Only whoever raised this action may verify it.", raised_by=a.raised_by, zh="只有发起此措施的人才能验证它。")
+        raise Forbidden("Only whoever raised this action may verify it.", raised_by=a.raised_by,
+                        zh="只有发起此措施的人才能验证它。")
     check_version(a)
     if a.status != "done":
         raise Conflict(f"Only completed actions can be verified; this one is {a.status}.",

@@ -1,4 +1,4 @@
-"""Request and response bodies of scorecards and assessments."""
+"""The bodies of requests and answers of scorecards and assessments."""
 
 from __future__ import annotations
 

@@ -93,14 +93,16 @@ def _checked(lib: Library, items: list[ScorecardItem], grades: list[GradeBand],
     keys = set()
     for n, item in enumerate(items):
         if item.key in keys:
-            raise Invalid(f"Item key '{item.key}' is used twice.", field=f"items.{n}.key", zh=f"考核项“{item.key}”重复了。")
+            raise Invalid(f"Item key '{item.key}' is used twice.", field=f"items.{n}.key",
+                          zh=f"考核项“{item.key}”重复了。")
         keys.add(item.key)
         if item.kind == "indicator":
             if not item.indicator_code or item.indicator_code not in lib.by_code:
                 raise Invalid(f"There is no indicator '{item.indicator_code}'.", field=f"items.{n}.indicator_code",
                               zh=f"没有指标“{item.indicator_code}”。")
             if item.rule and item.rule.type == "tiered" and not item.rule.tiers:
-                raise Invalid("A tiered rule needs at least one tier.", field=f"items.{n}.rule.tiers", zh="阶梯计分至少需要一档。")
+                raise Invalid("A tiered rule needs at least one tier.", field=f"items.{n}.rule.tiers",
+                              zh="阶梯计分至少需要一档。")
     total = sum(i.weight for i in items)
     if abs(total - 100) > 1e-6:
         raise Invalid(f"The item weights add up to {total:g}; they must add up to 100.", field="items",
@@ -238,7 +240,8 @@ async def create_assessment(session: AsyncSession, *, principal: Principal, body
 async def _editable(session: AsyncSession, a: Assessment) -> tuple[Scorecard, OrgUnit]:
     """A draft assessment's template and unit."""
     if a.status == "finalized":
-        raise Conflict("This assessment is finalised; its result can no longer change.", zh="此考核已定稿，结果不能再更改。")
+        raise Conflict("This assessment is finalised; its result can no longer change.",
+                       zh="此考核已定稿，结果不能再更改。")
     card = await session.get(Scorecard, a.scorecard_id)
     unit = await session.get(OrgUnit, a.unit_id)
     if unit is None:
@@ -287,9 +290,9 @@ async def finalize(session: AsyncSession, *, assessment: Allowed[Assessment], bo
     await compute(session, a, card, unit, lib=lib)
     unscored = [i["key"] for i in a.items if i["kind"] == "qualitative" and i.get("score") is None]
     if unscored:
+        unscored_names = zh_list(i.get("name") or i["key"] for i in a.items if i["key"] in unscored)
         raise Conflict(f"Score every qualitative item before finalising (missing: {', '.join(unscored)}).",
-                       missing=unscored,
-                       zh=f"定稿前请为每个定性项评分（尚未评分：{zh_list(i.get('name') or i['key'] for i in a.items if i['key'] in unscored)}）。")
+                       missing=unscored, zh=f"定稿前请为每个定性项评分（尚未评分：{unscored_names}）。")
     gaps = completeness(a)
     names = "、".join(i.get("name") or (lib.by_code[i["indicator_code"]].name if i.get("indicator_code") in lib.by_code
                                          else i["key"]) for i in a.items if i["key"] in gaps["missing"])

@@ -71,7 +71,8 @@ def change(current: float | None, base: float | None) -> float | None:
     return (current - base) / abs(base)
 
 
-def crossed_threshold(direction: str, old: str, new: str, warning: float | None, critical: float | None) -> float | None:
+def crossed_threshold(direction: str, old: str, new: str, warning: float | None,
+                      critical: float | None) -> float | None:
     """The threshold value crossed going from level ``old`` to ``new``."""
     worse = LEVEL_RANK[new] > LEVEL_RANK[old]
     if worse:

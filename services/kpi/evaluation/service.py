@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from pydantic import BaseModel
-from sqlalchemy import Row, Table, select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import generation
@@ -26,7 +26,7 @@ from services.kpi.evaluation.schemas import EvaluationPage, SeriesRead
 from services.kpi.indicators.library import Aggregate, Library
 from services.kpi.lookups import parse_period_param, unit_or_404
 from services.kpi.measurements.rollups import load_rollups
-from services.kpi.models import Benchmark, DataGeneration, OrgUnit
+from services.kpi.models import Benchmark, DataGeneration, Indicator, OrgUnit
 from services.kpi.targets.resolution import load_targets, resolve_target
 from services.kpi.thresholds.rules import load_threshold_rules, thresholds_for
 
@@ -46,7 +46,7 @@ async def benchmarks_for(session: AsyncSession, p: Period) -> dict[int, Benchmar
     return out
 
 
-def _completeness(lib: Library, unit: OrgUnit, children: Sequence[Row[tuple[int, str]]],
+def _completeness(lib: Library, unit: OrgUnit, children: Sequence[Any],
                   rollups: dict[tuple[int, str], dict[int, Aggregate]],
                   periods: list[str]) -> Callable[[str], dict[str, Any]]:
     """Units reported / units expected per indicator, for one evaluation.
@@ -131,7 +131,8 @@ async def evaluate(session: AsyncSession, *, lib: Library, unit: OrgUnit, p: Per
     return rows
 
 
-async def series(session: AsyncSession, *, lib: Library, unit: OrgUnit, indicator, periods: list[Period]) -> list[dict[str, Any]]:
+async def series(session: AsyncSession, *, lib: Library, unit: OrgUnit, indicator: Indicator,
+                 periods: list[Period]) -> list[dict[str, Any]]:
     ids = {lib.by_code[c].id for c in lib.inputs_of(indicator.code) if c in lib.by_code}
     rollups = await load_rollups(session, [unit.id], [q.text for q in periods], ids)
     targets = await load_targets(session, unit.id, [q.text for q in periods])
@@ -209,7 +210,8 @@ async def evaluation_answer(session: AsyncSession, *, cache: generation.Cache, p
     if indicator_code:
         unknown = [c for c in indicator_code if c not in lib.by_code]
         if unknown:
-            raise Invalid(f"There is no indicator '{unknown[0]}'.", field="indicator_code", zh=f"没有指标“{unknown[0]}”。")
+            raise Invalid(f"There is no indicator '{unknown[0]}'.", field="indicator_code",
+                          zh=f"没有指标“{unknown[0]}”。")
         codes = set(indicator_code)
     if category:
         codes = (codes or set(lib.by_code)) & {i.code for i in lib.all if i.category == category}
@@ -243,7 +245,8 @@ async def series_answer(session: AsyncSession, *, cache: generation.Cache, princ
         periods.append(q)
         q = q.next()
     if len(periods) > MAX_SERIES:
-        raise Invalid(f"A series has at most {MAX_SERIES} periods.", field="to", zh=f"一个趋势最多 {MAX_SERIES} 个期间。")
+        raise Invalid(f"A series has at most {MAX_SERIES} periods.", field="to",
+                      zh=f"一个趋势最多 {MAX_SERIES} 个期间。")
     items = await series(session, lib=lib, unit=unit, indicator=ind, periods=periods)
     return out.answer(unit, SeriesRead.model_validate({"indicator_code": ind.code, "unit_id": unit.id,
                                                        "kind": a.kind.value, "items": items}))

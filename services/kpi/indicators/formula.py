@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Union
 
 MAX_LENGTH = 500
 MAX_DEPTH = 50
@@ -50,7 +49,7 @@ class BinOp:
     right: Node
 
 
-Node = Union[Num, Ref, Neg, BinOp]
+Node = Num | Ref | Neg | BinOp
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -186,7 +185,7 @@ def find_cycle(formulas: Mapping[str, str | None]) -> list[str] | None:
         stack.append(code)
         for dep in sorted(deps.get(code, ())):
             if state.get(dep) == 1:
-                return stack[stack.index(dep):] + [dep]
+                return [*stack[stack.index(dep):], dep]
             if state.get(dep) is None and dep in deps:
                 found = visit(dep)
                 if found:

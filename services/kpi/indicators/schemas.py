@@ -1,4 +1,4 @@
-"""Request and response bodies of the indicator library."""
+"""The bodies of requests and answers of the indicator library."""
 
 from __future__ import annotations
 

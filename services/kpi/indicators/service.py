@@ -76,7 +76,9 @@ async def update_indicator(session: AsyncSession, *, principal: Principal, ind: 
     for k in ("name", "category", "direction", "aggregation", "frequency", "threshold_mode", "active"):
         if k in changes and changes[k] is None:
             raise Invalid(f"{k} cannot be empty.", field=k, zh=f"{field_label(k)}不能为空。")
-    check_threshold_order(*(changes[k] if k in changes else getattr(ind, k) for k in ("direction", "warning", "critical")))
+    direction, warning, critical = (changes[k] if k in changes else getattr(ind, k)
+                                    for k in ("direction", "warning", "critical"))
+    check_threshold_order(direction, warning, critical)
     if changes.get("direction", ind.direction) != ind.direction:  # the units' own values must still fit
         for t in (await session.execute(select(ThresholdRule).where(ThresholdRule.indicator_id == ind.id))).scalars():
             if threshold_order_problem(changes["direction"], t.warning, t.critical):
@@ -84,7 +86,8 @@ async def update_indicator(session: AsyncSession, *, principal: Principal, ind: 
                 raise Conflict(f"Unit {t.unit_id} has its own thresholds for {ind.code} ({values}) "
                                "that the new direction would invert; change or remove them first.",
                                field="direction", threshold_id=t.id, unit_id=t.unit_id,
-                               zh=f"组织单元 {t.unit_id} 为{ind.name}单独设定的阈值（{values}）在新方向下会颠倒；请先修改或移除。")
+                               zh=f"组织单元 {t.unit_id} 为{ind.name}单独设定的阈值（{values}）在新方向下会颠倒；"
+                                  "请先修改或移除。")
     before = indicator_read(ind).model_dump(mode="json")
     for k, v in changes.items():
         setattr(ind, k, v)

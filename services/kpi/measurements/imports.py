@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Callable
 from typing import Any
 
 from services.common.i18n import say
@@ -58,7 +59,8 @@ def _blank(v: Any) -> bool:
 
 
 def parse_rows(rows: list[list[Any]], *, indicators: dict[str, Any], units_by_code: dict[str, Any],
-               units_by_id: dict[int, Any], can_write) -> tuple[list[PointIn], list[dict[str, Any]], list[dict[str, Any]]]:
+               units_by_id: dict[int, Any], can_write: Callable[[str], bool],
+               ) -> tuple[list[PointIn], list[dict[str, Any]], list[dict[str, Any]]]:
     """(points, errors, preview) — errors name row and column; no point is returned for a bad row."""
     errors: list[dict[str, Any]] = []
     if not rows:

@@ -122,18 +122,21 @@ async def _recompute_extremes(session: AsyncSession, leaves: list[Leaf]) -> None
     paths = await unit_paths(session, {k[1] for k in keys})
     for indicator_id, unit_id, per in sorted(keys):
         row = (await session.execute(select(func.min(points_table.c.value), func.max(points_table.c.value)).where(
-            points_table.c.indicator_id == indicator_id, points_table.c.unit_path.startswith(paths[unit_id], autoescape=True),
+            points_table.c.indicator_id == indicator_id,
+            points_table.c.unit_path.startswith(paths[unit_id], autoescape=True),
             _within(parse_period(per))))).one()
-        await session.execute(update(rollups_table).where(rollups_table.c.indicator_id == indicator_id, rollups_table.c.unit_id == unit_id,
+        await session.execute(update(rollups_table).where(rollups_table.c.indicator_id == indicator_id,
+                                                          rollups_table.c.unit_id == unit_id,
                                                rollups_table.c.period == per).values(vmin=row[0], vmax=row[1]))
 
 
 async def rebuild_rollups(session: AsyncSession) -> int:
     """Recompute every rollup from the stored points (after a unit moved in the org tree)."""
     await session.execute(rollups_table.delete())
-    stmt = select(points_table.c.indicator_id, points_table.c.unit_path, points_table.c.period, func.count(), func.sum(points_table.c.value),
-                  func.sum(points_table.c.value * points_table.c.weight), func.sum(points_table.c.weight), func.min(points_table.c.value),
-                  func.max(points_table.c.value)).group_by(points_table.c.indicator_id, points_table.c.unit_path, points_table.c.period)
+    c = points_table.c
+    stmt = select(c.indicator_id, c.unit_path, c.period, func.count(), func.sum(c.value), func.sum(c.value * c.weight),
+                  func.sum(c.weight), func.min(c.value), func.max(c.value)
+                  ).group_by(c.indicator_id, c.unit_path, c.period)
     deltas = rollups.fan_out((ind, path, per, [n, total, wsum, wtotal, vmin, vmax, per, total])
                              for ind, path, per, n, total, wsum, wtotal, vmin, vmax in await session.execute(stmt))
     await rollups.add(session, deltas)

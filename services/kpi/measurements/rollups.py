@@ -165,7 +165,7 @@ async def add(session: AsyncSession, deltas: dict[tuple[int, int, str], Delta]) 
     records = [(k[1], k[2], k[0], *a) for k, a in sorted(deltas.items())]
     with concurrent_writes():
         if postgres:
-            await driver.execute(_upsert_sql(True), *map(list, zip(*records)))
+            await driver.execute(_upsert_sql(True), *map(list, zip(*records, strict=True)))
         else:
             await driver.executemany(_upsert_sql(False), records)
 

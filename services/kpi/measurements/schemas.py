@@ -1,4 +1,4 @@
-"""Request and response bodies of measurements: batches, imports, stored points."""
+"""The bodies of requests and answers of measurements: batches, imports, stored points."""
 
 from __future__ import annotations
 

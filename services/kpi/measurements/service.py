@@ -115,7 +115,8 @@ async def import_file(session: AsyncSession, *, writer: Writer, content: bytes, 
         # parsed off the event loop: a large file must not stall every other request
         rows = await asyncio.to_thread(imports.read_rows, content, filename, content_type)
     except imports.FileRejected as exc:
-        raise Invalid(exc.message, field="file", zh="无法读取此文件，未保存任何数据；请上传 CSV 或 Excel（xlsx）文件。") from exc
+        raise Invalid(exc.message, field="file",
+                      zh="无法读取此文件，未保存任何数据；请上传 CSV 或 Excel（xlsx）文件。") from exc
     lib = await Library.load(session)
     units = (await session.execute(select(OrgUnit))).scalars().all()
     points, errors, shown = imports.parse_rows(
@@ -125,11 +126,12 @@ async def import_file(session: AsyncSession, *, writer: Writer, content: bytes, 
         return ImportReport(status="preview", rows=len(points) + len({e["row"] for e in errors if e["row"] > 1}),
                             errors=errors, preview=shown)
     if errors:
-        first = errors[0]
+        first, more = errors[0], len(errors) - 1
         raise Invalid(f"The file was rejected and nothing was stored: row {first['row']}, column "
-                      f"'{first['column']}': {first['message']}" + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
+                      f"'{first['column']}': {first['message']}" + (f" (and {more} more)" if more else ""),
                       errors=[{"field": f"row {e['row']}.{e['column']}", **e} for e in errors],
-                      zh=f"文件未通过校验，未保存任何数据：第 {first['row']} 行“{first['column']}”列有误" + (f"（另有 {len(errors) - 1} 处）" if len(errors) > 1 else "") + "。")
+                      zh=f"文件未通过校验，未保存任何数据：第 {first['row']} 行“{first['column']}”列有误"
+                         + (f"（另有 {more} 处）" if more else "") + "。")
     result = await _stored(ingest(session, points, lib=lib, can_write=writer.can_write,
                                   recorded_by=writer.principal.sub, holders=org_holders(rt)))
     if result.rejected:  # cannot happen after parse_rows checked every row; refuse rather than half-import

@@ -99,7 +99,7 @@ async def unit_paths(session: AsyncSession, unit_ids: Iterable[int]) -> dict[int
     out: dict[int, str] = {}
     for i in range(0, len(ids), 5000):
         rows = await session.execute(select(OrgUnit.id, OrgUnit.path).where(OrgUnit.id.in_(ids[i:i + 5000])))
-        out.update({uid: path for uid, path in rows})
+        out.update(dict(rows.all()))
     return out
 
 
@@ -211,7 +211,7 @@ class Batch:
     def results_json(self) -> str:
         """The per-item results, the inside of a JSON array, in item order."""
         status = ["rejected"] * self.received
-        for i, st in zip(self.index, self.status):
+        for i, st in zip(self.index, self.status, strict=False):
             status[i] = st
         refusals = self.refusals
         return ",".join(f'{{"index":{i},"status":"{st}"}}' if st != "rejected" else
@@ -264,13 +264,15 @@ class Batch:
     def changed_points(self, indicator_ids: Iterable[int]) -> list[tuple[int, int, str, str, float]]:
         """(indicator id, unit id, unit path, period, value) of the stored changes of some indicators."""
         ids = set(indicator_ids)
-        return [(r[_IND], r[_UNIT], r[_PATH], r[_PERIOD], r[_VALUE]) for r, st in zip(self.rows, self.status)
+        return [(r[_IND], r[_UNIT], r[_PATH], r[_PERIOD], r[_VALUE])
+                for r, st in zip(self.rows, self.status, strict=False)
                 if st in ("created", "updated") and r[_IND] in ids]
 
 
 # --- judging ---------------------------------------------------------------------------------
 
-async def judge(session: AsyncSession, items: Sequence[Mapping[str, Any]], *, lib: Library, can_write: Callable[[str], bool],
+async def judge(session: AsyncSession, items: Sequence[Mapping[str, Any]], *, lib: Library,
+                can_write: Callable[[str], bool],
                 recorded_by: str, now: datetime, postgres: bool) -> Batch:
     """Items with the MeasurementIn keys → the accepted rows and the refusals, each with its reasons."""
     ind_ids: dict[str, int] = {}
@@ -321,7 +323,8 @@ async def judge(session: AsyncSession, items: Sequence[Mapping[str, Any]], *, li
     return Batch(len(items), rows, index, refusals, set(ind_ids.values()))
 
 
-def _refusals(items: Sequence[Mapping[str, Any]], ind_err: dict, unit_err: dict, period_err: dict) -> dict[int, list[dict]]:
+def _refusals(items: Sequence[Mapping[str, Any]], ind_err: dict, unit_err: dict,
+              period_err: dict) -> dict[int, list[dict]]:
     out: dict[int, list[dict]] = {}
     for i, p in enumerate(items):
         errors = [e for e in (ind_err.get(p["indicator_code"]), unit_err.get(p["unit_id"]),
@@ -425,7 +428,8 @@ async def _staged(db: Driver, batch: Batch) -> None:
     status = batch.status = ["superseded" if repeats else "created"] * len(rows)
     updates = 0
     for idx, st, old_value, old_weight in await db.rows(
-            "SELECT idx, status, old_value, old_weight FROM kpi_win" + ("" if repeats else " WHERE status <> 'created'")):
+            "SELECT idx, status, old_value, old_weight FROM kpi_win"
+            + ("" if repeats else " WHERE status <> 'created'")):
         status[idx] = st
         if st == "updated":
             batch.replaced[idx] = (old_value, old_weight)

@@ -48,7 +48,8 @@ async def load_targets(session: AsyncSession, unit_id: int, periods: Iterable[st
     return {(t.indicator_id, t.period): t for t in rows}
 
 
-async def load_targets_many(session: AsyncSession, pairs: Iterable[tuple[int, str]]) -> dict[int, dict[tuple[int, str], Target]]:
+async def load_targets_many(session: AsyncSession,
+                            pairs: Iterable[tuple[int, str]]) -> dict[int, dict[tuple[int, str], Target]]:
     """Targets for many (unit id, period) pairs, grouped by unit id."""
     wanted: set[tuple[int, str]] = set()
     for unit_id, text in pairs:
@@ -61,7 +62,8 @@ async def load_targets_many(session: AsyncSession, pairs: Iterable[tuple[int, st
         return out
     units = sorted({u for u, _ in wanted})
     periods = sorted({p for _, p in wanted})
-    rows = (await session.execute(select(Target).where(Target.unit_id.in_(units), Target.period.in_(periods)))).scalars()
+    rows = (await session.execute(select(Target).where(Target.unit_id.in_(units),
+                                                       Target.period.in_(periods)))).scalars()
     for t in rows:
         out.setdefault(t.unit_id, {})[(t.indicator_id, t.period)] = t
     return out

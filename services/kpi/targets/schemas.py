@@ -1,4 +1,4 @@
-"""Request and response bodies of targets."""
+"""The bodies of requests and answers of targets."""
 
 from __future__ import annotations
 

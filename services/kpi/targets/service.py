@@ -85,7 +85,8 @@ async def apply_plan_event(session: AsyncSession, event: dict[str, Any], plan: P
     unit_path = unit.path if unit is not None else (plan.unit_path or f"/{unit_id}/")
     items = plan.targets or []
     codes = {str(t.indicator_code) for t in items}
-    indicators = {i.code: i for i in (await session.execute(select(Indicator).where(Indicator.code.in_(codes)))).scalars()}
+    found = (await session.execute(select(Indicator).where(Indicator.code.in_(codes)))).scalars()
+    indicators = {i.code: i for i in found}
     by = f"plan:{plan_id}"
     applied, moved = 0, set()
     for item in items:
@@ -104,7 +105,8 @@ async def apply_plan_event(session: AsyncSession, event: dict[str, Any], plan: P
             except PeriodError:
                 continue
         current = (await session.execute(select(Target).where(
-            Target.indicator_id == ind.id, Target.unit_id == unit_id, Target.period == item_period))).scalar_one_or_none()
+            Target.indicator_id == ind.id, Target.unit_id == unit_id,
+            Target.period == item_period))).scalar_one_or_none()
         if current is not None and current.source == "plan" and current.plan_id == plan_id \
                 and (current.plan_version or 0) > version:
             continue  # a newer revision of this plan already set it

@@ -51,8 +51,8 @@ async def delete_threshold(session: Session, threshold: ThresholdToAdmin):
     return Response(status_code=204)
 
 
-@router.get("/threshold-states", summary="The raised levels (warning, critical) of the indicators at a unit, per period (latest first); "
-                                                  "a period not listed is normal")
+@router.get("/threshold-states", summary="The raised levels (warning, critical) of the indicators at a unit, "
+                                         "per period (latest first); a period not listed is normal")
 async def threshold_states(session: Session, principal: CurrentPrincipal, unit_id: int = Query(...),
                            period: str | None = Query(None, description="Only this period's levels")):
     return await service.threshold_states(session, principal=principal, unit_id=unit_id, period=period)

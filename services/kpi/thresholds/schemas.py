@@ -1,4 +1,4 @@
-"""Request and response bodies of unit thresholds, anomaly rules and benchmarks."""
+"""The bodies of requests and answers of unit thresholds, anomaly rules and benchmarks."""
 
 from __future__ import annotations
 
