@@ -64,8 +64,9 @@ def allowed(load: Callable[..., Awaitable[T]], place: Callable[[AsyncSession, T]
     if not rights:
         raise ValueError("allowed() needs at least one right")
 
-    async def dependency(item: Annotated[Any, Depends(load)], session: Session,
-                         principal: CurrentPrincipal) -> Allowed[T]:
+    # The caller first (401 before anything is looked up), then the resource (404), then the right (403).
+    async def dependency(principal: CurrentPrincipal, item: Annotated[Any, Depends(load)],
+                         session: Session) -> Allowed[T]:
         where = await place(session, item)
         return Allowed(item=item, principal=principal, grant=authorize(principal, where, *rights))
 
