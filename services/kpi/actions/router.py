@@ -46,7 +46,7 @@ async def list_actions(session: Session, principal: CurrentPrincipal, limit: int
 
 
 @router.get("/{action_id}", response_model=ActionRead)
-async def get_action(action: ValidAction, session: Session, principal: CurrentPrincipal, response: Response):
+async def get_action(principal: CurrentPrincipal, action: ValidAction, session: Session, response: Response):
     return _tagged(response, await service.get_action(session, principal=principal, a=action))
 
 
@@ -65,24 +65,24 @@ async def update_action(body: ActionUpdate, request: Request, response: Response
 @router.post("/{action_id}/progress", response_model=ActionRead,
              summary="Report progress on an open action, with a note and an optional link (its owner, or plan "
                      "over the unit; If-Match)")
-async def report_progress(action: ValidAction, body: ActionProgress, request: Request, response: Response,
-                          session: Session, principal: CurrentPrincipal):
+async def report_progress(principal: CurrentPrincipal, action: ValidAction, body: ActionProgress, request: Request,
+                          response: Response, session: Session):
     return _tagged(response, await service.report_progress(session, principal=principal, a=action, body=body,
                                                            check_version=_version_check(request)))
 
 
 @router.post("/{action_id}/complete", response_model=ActionRead,
              summary="Report the action done, with evidence (its owner, or plan over the unit)")
-async def complete_action(action: ValidAction, body: ActionComplete, request: Request, response: Response,
-                          session: Session, principal: CurrentPrincipal):
+async def complete_action(principal: CurrentPrincipal, action: ValidAction, body: ActionComplete, request: Request,
+                          response: Response, session: Session):
     return _tagged(response, await service.complete_action(session, principal=principal, a=action, body=body,
                                                            check_version=_version_check(request)))
 
 
 @router.post("/{action_id}/verify", response_model=ActionRead,
              summary="Accept or send back a completed action (only whoever raised it)")
-async def verify_action(action: ValidAction, body: ActionVerify, request: Request, response: Response,
-                        session: Session, principal: CurrentPrincipal):
+async def verify_action(principal: CurrentPrincipal, action: ValidAction, body: ActionVerify, request: Request,
+                        response: Response, session: Session):
     return _tagged(response, await service.verify_action(session, principal=principal, a=action, body=body,
                                                          check_version=_version_check(request)))
 

@@ -74,8 +74,8 @@ async def create_rule(body: AnomalyRuleCreate, session: Session, principal: Curr
 
 @router.patch("/anomaly-rules/{rule_id}", response_model=AnomalyRuleRead,
               summary="Turn a rule off or on again (admin over its unit; company admin for company-wide; If-Match)")
-async def update_rule(rule: ValidAnomalyRule, body: AnomalyRuleUpdate, request: Request, response: Response,
-                      session: Session, principal: CurrentPrincipal):
+async def update_rule(principal: CurrentPrincipal, rule: ValidAnomalyRule, body: AnomalyRuleUpdate, request: Request,
+                      response: Response, session: Session):
     out = await service.update_rule(session, principal=principal, r=rule, body=body,
                                     check_version=_version_check(request))
     set_etag(response, etag("anomaly_rule", out.id, out.version))
