@@ -146,7 +146,7 @@ BARE_DDL = ("CREATE TABLE bench_bare (indicator_id INTEGER NOT NULL, unit_id INT
 
 def raw_rows(batch: list[dict], ind_ids: dict[str, int], paths: dict[int, str], stamp) -> list[tuple]:
     from services.common.periods import period as parse_period
-    from services.kpi.staging import period_columns
+    from services.kpi.measurements.staging import period_columns
 
     cols = {per: period_columns(parse_period(per)) for per in {p["period"] for p in batch}}
     return [(ind_ids[p["indicator_code"]], p["unit_id"], paths[p["unit_id"]], p["period"], *cols[p["period"]],
@@ -165,7 +165,7 @@ def raw_ingest_sqlite(url: str, all_batches: list[list[dict]], ind_ids, paths) -
     """Seconds to write every batch into a copy of kpi_measurement, and into a bare heap."""
     import sqlite3
 
-    from services.kpi.staging import sqlite_stamp
+    from services.kpi.measurements.staging import sqlite_stamp
 
     con = sqlite3.connect(sqlite_path(url), isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
