@@ -69,6 +69,9 @@ def allowed(load: Callable[..., Awaitable[T]], place: Callable[[AsyncSession, T]
         where = await place(session, item)
         return Allowed(item=item, principal=principal, grant=authorize(principal, where, *rights))
 
+    # This module postpones annotations, and FastAPI cannot evaluate ``load`` (a closure variable)
+    # from the string: give it the annotation itself.
+    dependency.__annotations__["item"] = Annotated[Any, Depends(load)]
     names = "_or_".join(str(getattr(r, "value", r)) for r in rights)
     dependency.__name__ = f"{getattr(load, '__name__', 'load')}_to_{names}"
     return dependency
