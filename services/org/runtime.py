@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from services.common.runtime import Runtime
-from services.org.passwords import Passwords
-from services.org.signing import KeyStore
+from services.org.auth.signing import KeyStore
+from services.org.users.passwords import Passwords
 
 
 class OrgRuntime(Runtime):
@@ -23,9 +23,15 @@ class OrgRuntime(Runtime):
         return passwords
 
 
-def get_org_runtime(request: Request) -> OrgRuntime:
-    runtime: OrgRuntime = request.app.state.runtime
+def org_runtime(runtime: Runtime) -> OrgRuntime:
+    """The runtime the kernel hands org's hooks and jobs: org's app is built with ``runtime_class=OrgRuntime``."""
+    if not isinstance(runtime, OrgRuntime):
+        raise TypeError(f"org runs with an OrgRuntime, not a {type(runtime).__name__}")
     return runtime
+
+
+def get_org_runtime(request: Request) -> OrgRuntime:
+    return org_runtime(request.app.state.runtime)
 
 
 OrgRuntimeDep = Annotated[OrgRuntime, Depends(get_org_runtime)]

@@ -1,4 +1,4 @@
-"""Org's side of the audit anchors: sign a chain's head, record it in org's own chain, list them."""
+"""Audit anchors, org's side: sign a chain's head, record it in org's own chain, list them."""
 
 from __future__ import annotations
 
@@ -9,10 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.anchoring import ANCHOR_TYPE
+from services.common.audit_api import require_admin
 from services.common.authz import Principal
-from services.common.problems import Conflict
-from services.org.journal import audit_change
+from services.common.problems import Conflict, Forbidden
+from services.common.service_auth import is_internal_service, service_of
+from services.org.anchors.schemas import AnchorCreate, AnchorList
+from services.org.auth.signing import KeyStore
+from services.org.journal import journal
 from services.org.models import AuditEntry
+from services.org.runtime import OrgRuntime
 
 ACTION = "audit.anchored"
 
@@ -21,10 +26,10 @@ async def anchors_of(session: AsyncSession, service: str | None = None) -> list[
     stmt = select(AuditEntry).where(AuditEntry.action == ACTION).order_by(AuditEntry.seq)
     if service:
         stmt = stmt.where(AuditEntry.subject_id == service)
-    return [{**e.after, "at": e.at} for e in (await session.execute(stmt)).scalars()]
+    return [{**(e.after or {}), "at": e.at} for e in (await session.execute(stmt)).scalars()]
 
 
-async def record(session: AsyncSession, *, keys, issuer: str, actor: Principal | str, service: str, seq: int,
+async def record(session: AsyncSession, *, keys: KeyStore, issuer: str, actor: Principal | str, service: str, seq: int,
                  hash_: str) -> dict[str, Any]:
     """Sign ``service``'s head (seq, hash) unless it would contradict an earlier anchor."""
     last = (await session.execute(select(AuditEntry.after).where(
@@ -42,6 +47,23 @@ async def record(session: AsyncSession, *, keys, issuer: str, actor: Principal |
     claims = {"iss": issuer, "typ": ANCHOR_TYPE, "service": service, "seq": seq, "hash": hash_,
               "iat": int(time.time())}
     anchor = {"service": service, "seq": seq, "hash": hash_, "anchor": keys.active.sign(claims)}
-    await audit_change(session, actor=actor, action=ACTION, subject_type="audit_chain", subject_id=service,
-                       after=anchor)
+    await journal.audit(session, actor=actor, action=ACTION, subject_type="audit_chain", subject_id=service,
+                        after=anchor)
     return anchor
+
+
+async def sign_head(session: AsyncSession, rt: OrgRuntime, *, principal: Principal, body: AnchorCreate) -> dict[str, Any]:
+    """A Yunguan service's head, signed (the router lets only Yunguan's services through)."""
+    service = service_of(principal)
+    if service is None:
+        raise Forbidden("Only Yunguan's own services may have their audit chain anchored.",
+                        zh="只有运管系统自身的服务可以锚定其审计链。")
+    return await record(session, keys=rt.keys, issuer=rt.settings.token_issuer, actor=principal, service=service,
+                        seq=body.seq, hash_=body.hash)
+
+
+async def read_anchors(session: AsyncSession, *, principal: Principal, service: str | None) -> AnchorList:
+    """The anchors of one service's chain (or of all), for an administrator or a Yunguan service."""
+    if not is_internal_service(principal):
+        require_admin(principal)
+    return AnchorList.model_validate({"items": await anchors_of(session, service)})

@@ -20,8 +20,8 @@ from services.common.problems import Problem, TooManyRequests
 from services.common.service_auth import INTERNAL_SERVICES, client_id_for, secret_for
 from services.common.settings import ServiceSettings
 from services.common.tokens import SigningKey
-from services.org.grants import client_grants, user_grants
 from services.org.models import ApiClient, LoginFailure, RefreshToken, User
+from services.org.positions.grants import client_grants, user_grants
 
 
 class OAuthError(Problem):

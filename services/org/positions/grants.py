@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.authz import Grant, company_path, parent_path
 from services.common.db import utcnow
-from services.org.authority import HeldPosition, dedupe, delegated_grants, position_grants
 from services.org.models import ApiClient, Assignment, Delegation, Position, Role, Unit
+from services.org.positions.authority import HeldPosition, dedupe, delegated_grants, position_grants
 
 
 def ancestor_ids(path: str) -> list[int]:
