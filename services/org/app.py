@@ -12,12 +12,12 @@ from services.common.revocation import Revocations
 from services.common.runtime import Runtime
 from services.common.settings import ServiceSettings, settings_for
 from services.common.tokens import JwksCache, KeySet, verify
-from services.org.anchors.service import anchors_of, record
 from services.org.anchors.router import router as anchors_router
+from services.org.anchors.service import anchors_of, record
+from services.org.auth.router import router as auth_router
 from services.org.auth.service import revoked_subjects
 from services.org.auth.signin import LocalServiceTokens, provision_service_clients
 from services.org.auth.signing import KeyStore
-from services.org.auth.router import router as auth_router
 from services.org.clients.router import router as clients_router
 from services.org.delegations.router import router as delegations_router
 from services.org.events import CONSUMES
@@ -37,7 +37,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     async def start(runtime: Runtime) -> None:
         rt = org_runtime(runtime)
         passwords = Passwords(time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib,
-                              max_concurrent=settings.argon2_max_concurrent, queue_seconds=settings.argon2_queue_seconds)
+                              max_concurrent=settings.argon2_max_concurrent,
+                              queue_seconds=settings.argon2_queue_seconds)
         keys = KeyStore()
         async with rt.db.writer() as session:
             await keys.load(session)
@@ -48,8 +49,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             await session.commit()
         # Org verifies and issues its own tokens from memory: no HTTP round trip to itself.
         revocations = Revocations(lambda: _revoked_from_db(rt), refresh_seconds=settings.revocation_refresh_seconds)
-        rt.provide(passwords=passwords, keys=keys, jwks=_LocalJwks(keys), service_tokens=LocalServiceTokens(settings, keys),
-                   anchor_sink=_anchor_locally, anchor_source=_anchors_locally, revocations=revocations)
+        rt.provide(passwords=passwords, keys=keys, jwks=_LocalJwks(keys),
+                   service_tokens=LocalServiceTokens(settings, keys), anchor_sink=_anchor_locally,
+                   anchor_source=_anchors_locally, revocations=revocations)
         await revocations.refresh()
 
     return create_service_app(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
-from services.common.runtime import Runtime
+from services.common.runtime import Runtime, RuntimeDep
 from services.org.auth.signing import KeyStore
 from services.org.users.passwords import Passwords
 
@@ -30,8 +30,8 @@ def org_runtime(runtime: Runtime) -> OrgRuntime:
     return runtime
 
 
-def get_org_runtime(request: Request) -> OrgRuntime:
-    return org_runtime(request.app.state.runtime)
+def get_org_runtime(runtime: RuntimeDep) -> OrgRuntime:
+    return org_runtime(runtime)
 
 
 OrgRuntimeDep = Annotated[OrgRuntime, Depends(get_org_runtime)]

@@ -38,7 +38,8 @@ async def record(session: AsyncSession, *, keys: KeyStore, issuer: str, actor: P
     if last:
         if seq < last["seq"]:
             raise Conflict(f"The {service} audit chain went back from entry {last['seq']} to {seq}: "
-                           "entries were removed.", zh=f"{service} 的审计链从第 {last['seq']} 条退回到第 {seq} 条：有记录被删除。")
+                           "entries were removed.",
+                           zh=f"{service} 的审计链从第 {last['seq']} 条退回到第 {seq} 条：有记录被删除。")
         if seq == last["seq"]:
             if hash_ != last["hash"]:
                 raise Conflict(f"Entry {seq} of the {service} audit chain is not the one signed before: the chain "
@@ -52,7 +53,8 @@ async def record(session: AsyncSession, *, keys: KeyStore, issuer: str, actor: P
     return anchor
 
 
-async def sign_head(session: AsyncSession, rt: OrgRuntime, *, principal: Principal, body: AnchorCreate) -> dict[str, Any]:
+async def sign_head(session: AsyncSession, rt: OrgRuntime, *, principal: Principal,
+                    body: AnchorCreate) -> dict[str, Any]:
     """A Yunguan service's head, signed (the router lets only Yunguan's services through)."""
     service = service_of(principal)
     if service is None:

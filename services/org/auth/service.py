@@ -42,7 +42,8 @@ async def issue_token(session: AsyncSession, rt: OrgRuntime, *, grant_type: str,
         if not ok or user is None or not user.active:
             await signin.record_failure(session, username)
             await session.commit()
-            raise signin.OAuthError("invalid_grant", "The username or password is not correct.", zh="用户名或密码不正确。")
+            raise signin.OAuthError("invalid_grant", "The username or password is not correct.",
+                                    zh="用户名或密码不正确。")
         issued = await signin.issue_for_user(session, settings=settings, key=key, user=user)
         await journal.audit(session, actor=str(user.id), action="auth.signed_in", subject_type="user",
                             subject_id=user.id, note="password")
@@ -116,7 +117,8 @@ async def rotate_keys(session: AsyncSession, rt: OrgRuntime, *, principal: Princ
 
 async def me(session: AsyncSession, *, principal: Principal) -> MeRead:
     if principal.user_id is None:
-        raise NotFound("API clients have no user profile; their grants are in the token.", zh="API 客户端没有用户资料；其授权在令牌中。")
+        raise NotFound("API clients have no user profile; their grants are in the token.",
+                       zh="API 客户端没有用户资料；其授权在令牌中。")
     user = await session.get(User, principal.user_id)
     if user is None:
         raise NotFound("Your account no longer exists.", zh="您的账户已不存在。")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 from typing import Any
 
@@ -63,7 +64,7 @@ class KeyStore:
                                       .order_by(SigningKeyRecord.created_at))).scalars().all()
         # A key stays published while tokens it signed may be alive: it is retired only once
         # the key that replaced it has been signing for longer than a token lives.
-        for older, newer in zip(rows, rows[1:]):
+        for older, newer in itertools.pairwise(rows):
             if newer.created_at < cutoff:
                 older.retired_at = utcnow()
         await session.flush()

@@ -125,7 +125,8 @@ async def explain(session: AsyncSession, *, principal: Principal, user_id: int, 
             target = scope_target(scope, h)
             if r != right or not target:
                 continue
-            g = Grant(right=r, unit_path=target[0], mode=target[1], held_at=h.unit_path, via=f"position:{h.position_id}")
+            g = Grant(right=r, unit_path=target[0], mode=target[1], held_at=h.unit_path,
+                      via=f"position:{h.position_id}")
             if g.covers(right, unit.path):
                 found.append(ExplainGrant(**g.to_claim(), source="position", position_id=h.position_id,
                                           position_title=h.position_title, role_key=h.role_key, role_name=h.role_name,

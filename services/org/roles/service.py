@@ -26,7 +26,8 @@ async def list_roles(session: AsyncSession, *, limit: int, cursor: str | None) -
 
 async def create_role(session: AsyncSession, *, principal: Principal, body: RoleCreate) -> Role:
     if (await session.execute(select(Role.id).where(Role.key == body.key))).first():
-        raise Conflict(f"A role with key '{body.key}' already exists.", field="key", zh=f"键为“{body.key}”的角色已存在。")
+        raise Conflict(f"A role with key '{body.key}' already exists.", field="key",
+                       zh=f"键为“{body.key}”的角色已存在。")
     role = Role(key=body.key, name=body.name, name_en=body.name_en, description=body.description,
                 rights=[r.model_dump() for r in body.rights])
     session.add(role)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,7 +40,7 @@ async def list_units(session: AsyncSession, *, parent_id: int | None, under: int
     return Page[UnitRead](items=[UnitRead.model_validate(u) for u in rows], next_cursor=nxt)
 
 
-async def unit_tree(session: AsyncSession) -> list[dict]:
+async def unit_tree(session: AsyncSession) -> list[dict[str, Any]]:
     units: Sequence[Unit] = (await session.execute(select(Unit))).scalars().all()
     return tree.build_tree(list(units))
 

@@ -44,7 +44,8 @@ async def list_users(session: AsyncSession, *, principal: Principal, q: str | No
     if unit_id is not None:
         unit = await session.get(Unit, unit_id)
         if unit is None:
-            raise NotFound(f"There is no org unit with id {unit_id}.", field="unit_id", zh=f"没有编号为 {unit_id} 的组织单元。")
+            raise NotFound(f"There is no org unit with id {unit_id}.", field="unit_id",
+                           zh=f"没有编号为 {unit_id} 的组织单元。")
         today = utcnow().date()  # people who hold the position now
         in_unit = (select(Assignment.user_id).join(Position, Position.id == Assignment.position_id)
                    .join(Unit, Unit.id == Position.unit_id)
@@ -64,7 +65,8 @@ async def create_user(session: AsyncSession, rt: OrgRuntime, *, principal: Princ
     if weak:
         raise Invalid(f"Choose a stronger password: {weak}.", field="password", zh=f"请设置更强的密码：{zh_of(weak)}。")
     if (await session.execute(select(User.id).where(User.username == body.username))).first():
-        raise Conflict(f"The username '{body.username}' is taken.", field="username", zh=f"用户名“{body.username}”已被占用。")
+        raise Conflict(f"The username '{body.username}' is taken.", field="username",
+                       zh=f"用户名“{body.username}”已被占用。")
     user = User(username=body.username, display_name=body.display_name, email=body.email,
                 password_hash=await rt.passwords.hash_async(body.password))
     session.add(user)
@@ -109,7 +111,8 @@ async def change_password(session: AsyncSession, rt: OrgRuntime, *, principal: P
             raise Invalid("The current password is not correct.", field="current_password", zh="当前密码不正确。")
     weak = check_strength(body.new_password)
     if weak:
-        raise Invalid(f"Choose a stronger password: {weak}.", field="new_password", zh=f"请设置更强的新密码：{zh_of(weak)}。")
+        raise Invalid(f"Choose a stronger password: {weak}.", field="new_password",
+                      zh=f"请设置更强的新密码：{zh_of(weak)}。")
     user.password_hash = await passwords.hash_async(body.new_password)
     await _revoke_refresh_tokens(session, user)
     await journal.audit(session, actor=principal, action="user.password_changed", subject_type="user",
@@ -141,7 +144,8 @@ async def create_assignment(session: AsyncSession, *, principal: Principal, body
     unit = await position_unit(session, pos)
     grant = authorize(principal, unit_place_of(unit), Right.admin)
     if await session.get(User, body.user_id) is None:
-        raise NotFound(f"There is no user with id {body.user_id}.", field="user_id", zh=f"没有编号为 {body.user_id} 的用户。")
+        raise NotFound(f"There is no user with id {body.user_id}.", field="user_id",
+                       zh=f"没有编号为 {body.user_id} 的用户。")
     a = Assignment(user_id=body.user_id, position_id=pos.id, start_date=body.start_date, end_date=body.end_date)
     session.add(a)
     await session.flush()
