@@ -1,36 +1,35 @@
-"""Delegations: lending one's rights to a colleague for a time window."""
+"""Delegations: lending one's position rights to a colleague for a time window."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.api import CursorParam, LimitParam, Page, paginate
-from services.common.authz import is_admin
-from services.common.db import Session, utcnow
+from services.common.api import Page, paginate
+from services.common.authz import Principal, is_admin
+from services.common.db import utcnow
 from services.common.i18n import field_label, rights_zh
 from services.common.problems import Conflict, Forbidden, Invalid, NotFound
-from services.common.security import CurrentPrincipal
-from services.org.api.deps import ValidDelegation, request_id
-from services.org.authority import delegation_active
-from services.org.grants import own_grants
-from services.org.journal import audit_change, emit
+from services.org.delegations.schemas import DelegationCreate, DelegationRead
+from services.org.events import DelegationData, DelegationRevokedData
+from services.org.journal import journal
 from services.org.models import Delegation, User
-from services.org.schemas import DelegationCreate, DelegationRead
+from services.org.positions.authority import delegation_active
+from services.org.positions.grants import own_grants
 
-router = APIRouter(prefix="/delegations", tags=["delegations"])
 
-
-def _read(d: Delegation) -> DelegationRead:
+def delegation_read(d: Delegation) -> DelegationRead:
     out = DelegationRead.model_validate(d)
     out.active = delegation_active(d.starts_at, d.ends_at, d.revoked_at, utcnow())
     return out
 
 
-@router.get("", response_model=Page[DelegationRead], summary="Delegations from or to me (admins: all)")
-async def list_delegations(session: Session, principal: CurrentPrincipal, limit: int = LimitParam,
-                           cursor: str | None = CursorParam, user_id: int | None = Query(None),
-                           active: bool | None = Query(None)):
+def delegation_data(d: Delegation) -> DelegationData:
+    return DelegationData(**delegation_read(d).model_dump())
+
+
+async def list_delegations(session: AsyncSession, *, principal: Principal, user_id: int | None,
+                           active: bool | None, limit: int, cursor: str | None) -> Page[DelegationRead]:
     stmt = select(Delegation)
     if not is_admin(principal):
         me = principal.user_id or -1
@@ -42,12 +41,10 @@ async def list_delegations(session: Session, principal: CurrentPrincipal, limit:
         cond = Delegation.revoked_at.is_(None) & (Delegation.starts_at <= now) & (Delegation.ends_at > now)
         stmt = stmt.where(cond if active else ~cond)
     rows, nxt = await paginate(session, stmt, Delegation.id, limit=limit, cursor=cursor)
-    return Page[DelegationRead](items=[_read(d) for d in rows], next_cursor=nxt)
+    return Page[DelegationRead](items=[delegation_read(d) for d in rows], next_cursor=nxt)
 
 
-@router.post("", response_model=DelegationRead, status_code=201, summary="Delegate my rights for a window")
-async def create_delegation(body: DelegationCreate, session: Session, principal: CurrentPrincipal,
-                            request: Request):
+async def create_delegation(session: AsyncSession, *, principal: Principal, body: DelegationCreate) -> DelegationRead:
     from_id = body.from_user_id if body.from_user_id is not None else principal.user_id
     if from_id is None:
         raise Forbidden("Only people can delegate their rights.", zh="只有人员才能委托权力。")
@@ -74,24 +71,22 @@ async def create_delegation(body: DelegationCreate, session: Session, principal:
                    starts_at=body.starts_at, ends_at=body.ends_at, reason=body.reason)
     session.add(d)
     await session.flush()
-    data = _read(d).model_dump(mode="json")
-    await audit_change(session, actor=principal, action="delegation.created", subject_type="delegation",
-                       subject_id=d.id, after=data, request_id=request_id(request))
-    await emit(session, "org.delegation.created", d.id, data)
-    return _read(d)
+    data = delegation_data(d)
+    await journal.audit(session, actor=principal, action="delegation.created", subject_type="delegation",
+                        subject_id=d.id, after=data.model_dump(mode="json"))
+    await journal.emit(session, "org.delegation.created", d.id, data)
+    return delegation_read(d)
 
 
-@router.delete("/{delegation_id}", status_code=204, summary="Revoke a delegation (delegator, delegate or admin)")
-async def revoke_delegation(d: ValidDelegation, session: Session, principal: CurrentPrincipal, request: Request):
+async def revoke_delegation(session: AsyncSession, *, principal: Principal, delegation: Delegation) -> None:
+    d = delegation
     if principal.user_id not in (d.from_user_id, d.to_user_id) and not is_admin(principal):
         raise Forbidden("Only the delegator, the delegate or an administrator may revoke this delegation.",
                         zh="只有委托人、受托人或管理员可以撤销此委托。")
     if d.revoked_at is None:
-        before = _read(d).model_dump(mode="json")
+        before = delegation_read(d).model_dump(mode="json")
         d.revoked_at = utcnow()
         await session.flush()
-        await audit_change(session, actor=principal, action="delegation.revoked", subject_type="delegation",
-                           subject_id=d.id, before=before, after=_read(d).model_dump(mode="json"),
-                           request_id=request_id(request))
-        await emit(session, "org.delegation.revoked", d.id, {"id": d.id})
-    return Response(status_code=204)
+        await journal.audit(session, actor=principal, action="delegation.revoked", subject_type="delegation",
+                            subject_id=d.id, before=before, after=delegation_read(d).model_dump(mode="json"))
+        await journal.emit(session, "org.delegation.revoked", d.id, DelegationRevokedData(id=d.id))

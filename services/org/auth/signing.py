@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,9 +18,16 @@ class KeyStore:
     """The active signing key plus every key still published for verification."""
 
     def __init__(self) -> None:
-        self.active: SigningKey | None = None
+        self._active: SigningKey | None = None
         self.published: list[SigningKey] = []
         self.keyset = KeySet()
+
+    @property
+    def active(self) -> SigningKey:
+        """The key that signs now (the store is loaded at start-up, before any request)."""
+        if self._active is None:
+            raise RuntimeError("the signing keys are not loaded yet")
+        return self._active
 
     async def load(self, session: AsyncSession) -> None:
         rows = (await session.execute(select(SigningKeyRecord).where(SigningKeyRecord.retired_at.is_(None))
@@ -31,7 +40,7 @@ class KeyStore:
         else:
             # Parsing PEM re-checks the RSA key (tens of ms): done here once, never per request.
             self.published = [SigningKey.from_pem(r.kid, r.private_pem) for r in rows]
-        self.active = self.published[-1]
+        self._active = self.published[-1]
         self.keyset = KeySet.of(*self.published)
 
     async def reload(self, session: AsyncSession) -> bool:
@@ -42,7 +51,7 @@ class KeyStore:
         if [r.kid for r in rows] == list(known) or not rows:
             return False
         self.published = [known.get(r.kid) or SigningKey.from_pem(r.kid, r.private_pem) for r in rows]
-        self.active = self.published[-1]
+        self._active = self.published[-1]
         self.keyset = KeySet.of(*self.published)
         return True
 
@@ -55,16 +64,16 @@ class KeyStore:
                                       .order_by(SigningKeyRecord.created_at))).scalars().all()
         # A key stays published while tokens it signed may be alive: it is retired only once
         # the key that replaced it has been signing for longer than a token lives.
-        for older, newer in zip(rows, rows[1:]):
+        for older, newer in itertools.pairwise(rows):
             if newer.created_at < cutoff:
                 older.retired_at = utcnow()
         await session.flush()
         retired = {r.kid for r in rows if r.retired_at is not None}
         self.published = [k for k in self.published if k.kid not in retired] + [key]
-        self.active = key
+        self._active = key
         self.keyset = KeySet.of(*self.published)
         return key
 
-    def jwks(self) -> dict:
+    def jwks(self) -> dict[str, Any]:
         return {"keys": [k.public_jwk() for k in self.published]}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,9 +28,11 @@ def check_kind(parent: Unit | None, kind: str) -> None:
         return
     if kind not in ALLOWED_CHILDREN[parent.kind]:
         allowed = ", ".join(sorted(ALLOWED_CHILDREN[parent.kind])) or "nothing"
+        parent_zh = UNIT_KINDS_ZH.get(parent.kind, parent.kind)
+        children_zh = zh_list(UNIT_KINDS_ZH[k] for k in sorted(ALLOWED_CHILDREN[parent.kind]))
         raise Invalid(f"A {parent.kind} can hold {allowed}, not a {kind}.", field="kind",
-                      zh=(f"{UNIT_KINDS_ZH.get(parent.kind, parent.kind)}下只能设{zh_list(UNIT_KINDS_ZH[k] for k in sorted(ALLOWED_CHILDREN[parent.kind]))}，不能设{UNIT_KINDS_ZH.get(kind, kind)}。"
-                          if ALLOWED_CHILDREN[parent.kind] else f"{UNIT_KINDS_ZH.get(parent.kind, parent.kind)}下不能再设下级单元。"))
+                      zh=(f"{parent_zh}下只能设{children_zh}，不能设{UNIT_KINDS_ZH.get(kind, kind)}。"
+                          if ALLOWED_CHILDREN[parent.kind] else f"{parent_zh}下不能再设下级单元。"))
 
 
 async def check_code_free(session: AsyncSession, code: str, except_id: int | None = None) -> None:
@@ -89,14 +93,16 @@ async def delete_unit(session: AsyncSession, *, unit: Unit) -> None:
     await session.flush()
 
 
-def build_tree(units: list[Unit]) -> list[dict]:
-    nodes = {u.id: {"id": u.id, "parent_id": u.parent_id, "name": u.name, "code": u.code, "kind": u.kind,
-                    "path": u.path, "version": u.version, "children": []} for u in units}
-    roots = []
+def build_tree(units: list[Unit]) -> list[dict[str, Any]]:
+    nodes: dict[int, dict[str, Any]] = {
+        u.id: {"id": u.id, "parent_id": u.parent_id, "name": u.name, "code": u.code, "kind": u.kind, "path": u.path,
+               "version": u.version, "children": []} for u in units}
+    roots: list[dict[str, Any]] = []
     for u in sorted(units, key=lambda x: (x.path.count("/"), x.id)):
         node = nodes[u.id]
-        if u.parent_id in nodes:
-            nodes[u.parent_id]["children"].append(node)
+        parent = nodes.get(u.parent_id) if u.parent_id is not None else None
+        if parent is not None:
+            parent["children"].append(node)
         else:
             roots.append(node)
     return roots

@@ -9,9 +9,9 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.authz import Grant
@@ -20,8 +20,8 @@ from services.common.problems import Problem, TooManyRequests
 from services.common.service_auth import INTERNAL_SERVICES, client_id_for, secret_for
 from services.common.settings import ServiceSettings
 from services.common.tokens import SigningKey
-from services.org.grants import client_grants, user_grants
 from services.org.models import ApiClient, LoginFailure, RefreshToken, User
+from services.org.positions.grants import client_grants, user_grants
 
 
 class OAuthError(Problem):
@@ -94,7 +94,8 @@ async def rotate_refresh(session: AsyncSession, *, settings: ServiceSettings, ke
     row = (await session.execute(select(RefreshToken).where(RefreshToken.token_hash == token_hash(refresh_token))
                                  .with_for_update())).scalar_one_or_none()
     if row is None:
-        raise OAuthError("invalid_grant", "The refresh token is not valid; sign in again.", zh="登录已失效，请重新登录。")
+        raise OAuthError("invalid_grant", "The refresh token is not valid; sign in again.",
+                         zh="登录已失效，请重新登录。")
     now = utcnow()
     if row.used_at is not None:
         # A spent token coming back means it was copied: end every session of its family.
@@ -104,15 +105,17 @@ async def rotate_refresh(session: AsyncSession, *, settings: ServiceSettings, ke
                                           "has been signed out for safety; sign in again.", reuse_detected=True,
                                           zh="此登录凭据已被使用过，为安全起见，由它开始的所有会话均已退出；请重新登录。")
     if row.revoked_at is not None:
-        raise OAuthError("invalid_grant", "The refresh token was revoked; sign in again.", zh="登录已被撤销，请重新登录。")
+        raise OAuthError("invalid_grant", "The refresh token was revoked; sign in again.",
+                         zh="登录已被撤销，请重新登录。")
     if row.expires_at <= now:
-        raise OAuthError("invalid_grant", "The refresh token has expired; sign in again.", zh="登录已过期，请重新登录。")
+        raise OAuthError("invalid_grant", "The refresh token has expired; sign in again.",
+                         zh="登录已过期，请重新登录。")
     user = await session.get(User, row.user_id)
     if user is None or not user.active:
         raise OAuthError("invalid_grant", "The account is no longer active.", zh="该账户已停用。")
     # Spend the token; a concurrent refresh with the same token loses this race and counts as reuse.
-    spent = await session.execute(update(RefreshToken).where(RefreshToken.id == row.id, RefreshToken.used_at.is_(None))
-                                  .values(used_at=now))
+    spent = cast(CursorResult[Any], await session.execute(
+        update(RefreshToken).where(RefreshToken.id == row.id, RefreshToken.used_at.is_(None)).values(used_at=now)))
     if spent.rowcount != 1:
         await revoke_family(session, row.family_id)
         await session.commit()
@@ -148,7 +151,7 @@ async def issue_for_client(session: AsyncSession, *, settings: ServiceSettings, 
                            client_id: str, client_secret: str) -> tuple[Issued, ApiClient]:
     client = (await session.execute(select(ApiClient).where(ApiClient.client_id == client_id))).scalar_one_or_none()
     ok = client is not None and hmac.compare_digest(client.secret_hash, hash_client_secret(client_secret))
-    if not ok or not client.active:
+    if client is None or not ok or not client.active:
         raise OAuthError("invalid_client", "The client id or secret is not correct, or the client is disabled.",
                          status=401, zh="客户端编号或密钥不正确，或该客户端已停用。")
     grants = await client_grants(session, client)

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.authz import Grant, company_path, parent_path
 from services.common.db import utcnow
-from services.org.authority import HeldPosition, dedupe, delegated_grants, position_grants
 from services.org.models import ApiClient, Assignment, Delegation, Position, Role, Unit
+from services.org.positions.authority import HeldPosition, dedupe, delegated_grants, position_grants
 
 
 def ancestor_ids(path: str) -> list[int]:
@@ -23,14 +23,15 @@ async def _kinds_by_path(session: AsyncSession, paths: list[str]) -> dict[str, s
     if not ids:
         return {}
     rows = (await session.execute(select(Unit.path, Unit.kind).where(Unit.id.in_(ids)))).all()
-    return {p: k for p, k in rows}
+    return {str(p): str(k) for p, k in rows}
 
 
 async def held_positions(session: AsyncSession, user_id: int, now: datetime | None = None, *,
                          for_good: bool = False) -> list[HeldPosition]:
     """The positions a user holds today (``for_good``: and with no end date), with what grant resolution needs."""
     today = (now or utcnow()).date()
-    ends = Assignment.end_date.is_(None) if for_good else (Assignment.end_date.is_(None)) | (Assignment.end_date >= today)
+    ends = (Assignment.end_date.is_(None) if for_good
+            else (Assignment.end_date.is_(None)) | (Assignment.end_date >= today))
     rows = (await session.execute(
         select(Position, Role, Unit)
         .join(Assignment, Assignment.position_id == Position.id)
@@ -63,7 +64,8 @@ class ActiveDelegation:
     grants: list[Grant]
 
 
-async def incoming_delegations(session: AsyncSession, user_id: int, now: datetime | None = None) -> list[ActiveDelegation]:
+async def incoming_delegations(session: AsyncSession, user_id: int,
+                               now: datetime | None = None) -> list[ActiveDelegation]:
     now = now or utcnow()
     rows = (await session.execute(
         select(Delegation).where(Delegation.to_user_id == user_id, Delegation.revoked_at.is_(None),
