@@ -9,19 +9,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from fastapi import FastAPI
 from sqlalchemy import Integer, String, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.common.db import utcnow
+from services.common.db import TableMixin, utcnow
 
 log = logging.getLogger("yunguan.org_units")
 
 
-class OrgUnitMixin:
+class OrgUnitMixin(TableMixin):
     """The read-model's ``org_unit`` table: ``class OrgUnit(OrgUnitMixin, Base)``."""
 
     __tablename__ = "org_unit"
@@ -39,7 +40,7 @@ class OrgUnitMixin:
 _FIELDS = ("parent_id", "name", "code", "kind", "path")
 
 
-async def _upsert(session: AsyncSession, model: type, data: dict[str, Any]) -> None:
+async def _upsert(session: AsyncSession, model: type[OrgUnitMixin], data: dict[str, Any]) -> None:
     row = await session.get(model, int(data["id"]))
     version = int(data.get("version") or 0)
     if row is None:
@@ -52,7 +53,7 @@ async def _upsert(session: AsyncSession, model: type, data: dict[str, Any]) -> N
     await session.flush()
 
 
-async def apply_unit_event(session: AsyncSession, model: type, event: dict[str, Any]) -> None:
+async def apply_unit_event(session: AsyncSession, model: type[OrgUnitMixin], event: dict[str, Any]) -> None:
     """Apply one ``org.unit.*`` event to the read-model."""
     kind, data = event["type"].rsplit(".", 1)[-1], event["data"]
     if kind == "deleted":
@@ -67,7 +68,7 @@ async def apply_unit_event(session: AsyncSession, model: type, event: dict[str, 
     await _upsert(session, model, data)
 
 
-async def replace_all(session: AsyncSession, model: type, units: list[dict[str, Any]]) -> int:
+async def replace_all(session: AsyncSession, model: type[OrgUnitMixin], units: list[dict[str, Any]]) -> int:
     """Make the read-model exactly org's current tree."""
     await session.execute(delete(model))
     for u in units:
@@ -78,9 +79,10 @@ async def replace_all(session: AsyncSession, model: type, units: list[dict[str, 
 
 
 async def fetch_units(client: httpx.AsyncClient, org_url: str, token: str) -> list[dict[str, Any]]:
-    units, cursor = [], None
+    units: list[dict[str, Any]] = []
+    cursor: str | None = None
     while True:
-        params = {"limit": 500, **({"cursor": cursor} if cursor else {})}
+        params: dict[str, str | int] = {"limit": 500, **({"cursor": cursor} if cursor else {})}
         resp = await client.get(f"{org_url}/api/org/units", params=params,
                                 headers={"authorization": f"Bearer {token}"}, timeout=10.0)
         resp.raise_for_status()
@@ -91,7 +93,7 @@ async def fetch_units(client: httpx.AsyncClient, org_url: str, token: str) -> li
             return units
 
 
-async def resync(app) -> int:
+async def resync(app: FastAPI) -> int:
     """Rebuild the read-model from org's API (with this service's own token)."""
     settings, db = app.state.settings, app.state.db
     units = await fetch_units(app.state.http, settings.service_url("org"), await app.state.service_tokens.token())
@@ -101,7 +103,7 @@ async def resync(app) -> int:
     return n
 
 
-async def resync_until_done(app, *, first_delay: float = 0.0, max_delay: float = 30.0) -> None:
+async def resync_until_done(app: FastAPI, *, first_delay: float = 0.0, max_delay: float = 30.0) -> None:
     """Keep trying to resync on start-up: org may come up after this service."""
     delay = max(first_delay, 0.5)
     while True:
@@ -117,7 +119,10 @@ async def resync_until_done(app, *, first_delay: float = 0.0, max_delay: float =
             delay = min(max_delay, delay * 2)
 
 
-async def load_unit(session: AsyncSession, model: type, unit_id: int, *, field: str = "unit_id"):
+Unit = TypeVar("Unit", bound=OrgUnitMixin)
+
+
+async def load_unit(session: AsyncSession, model: type[Unit], unit_id: int, *, field: str = "unit_id") -> Unit:
     """A unit from the read-model, or a 404 naming the field (the client sent an unknown unit)."""
     from services.common.problems import NotFound
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -84,7 +85,7 @@ class ServiceSettings(BaseSettings):
     service_secret: str = DEMO_SERVICE_SECRET
 
     @model_validator(mode="after")
-    def _refuse_default_secret(self) -> ServiceSettings:
+    def _refuse_default_secret(self) -> ServiceSettings:  # noqa: N804 (an after-validator gets the instance)
         # Only the services sign in to one another; the gateway never uses the secret.
         uses_secret = self.service in ("org", "planning", "kpi", "risk")
         if uses_secret and self.service_secret == DEMO_SERVICE_SECRET and not self.allow_demo_secret:
@@ -99,10 +100,11 @@ class ServiceSettings(BaseSettings):
     allow_demo_secret: bool = False
 
     def service_url(self, service: str) -> str:
-        return getattr(self, f"{service}_url").rstrip("/")
+        url: str = getattr(self, f"{service}_url")
+        return url.rstrip("/")
 
     @model_validator(mode="after")
-    def _fill_defaults(self) -> ServiceSettings:
+    def _fill_defaults(self) -> ServiceSettings:  # noqa: N804 (an after-validator gets the instance)
         if not self.port:
             self.port = SERVICE_PORTS.get(self.service, 8000)
         if not self.jwks_url:
@@ -147,5 +149,5 @@ def installation_secret(data_dir: Path) -> str:
     return value
 
 
-def settings_for(service: str, **overrides) -> ServiceSettings:
+def settings_for(service: str, **overrides: Any) -> ServiceSettings:
     return ServiceSettings(service=service, **overrides)
