@@ -245,7 +245,7 @@ def swagger_ui_assets() -> Path | None:
     """The local Swagger UI 5.x asset folder, when a package ships it; else None (use the CDN)."""
     try:
         # provided by the PyPI package swagger-ui-bundle-v2, which ships no type information
-        import swagger_ui_bundle  # type: ignore[import-untyped]
+        import swagger_ui_bundle
     except ImportError:
         return None
     path = Path(str(swagger_ui_bundle.swagger_ui_path))

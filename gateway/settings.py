@@ -75,7 +75,7 @@ class GatewaySettings(ServiceSettings):
     openapi_cache_seconds: float = 10.0
 
     @model_validator(mode="after")
-    def _gateway_defaults(self) -> GatewaySettings:  # noqa: N804 (an after-validator gets the instance)
+    def _gateway_defaults(self) -> GatewaySettings:
         # The kernel defaults the JWKS URL to org on 127.0.0.1:8001; follow org_url instead
         # when only that was configured.
         if self.jwks_url == _DEFAULT_JWKS and self.org_url.rstrip("/") != _local("org"):

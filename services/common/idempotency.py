@@ -46,7 +46,7 @@ class IdempotencyRecordMixin(TableMixin):
     __tablename__ = "idempotency_record"
 
     @declared_attr.directive
-    def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805 (a declared_attr gets the class)
+    def __table_args__(cls) -> tuple[Any, ...]:
         return (UniqueConstraint("subject", "key", name="uq_idempotency_record_subject_key"),
                 Index("ix_idempotency_record_created_at", "created_at"))
 

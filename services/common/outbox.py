@@ -28,7 +28,7 @@ class OutboxEventMixin(TableMixin):
     __tablename__ = "outbox_event"
 
     @declared_attr.directive
-    def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805 (a declared_attr gets the class)
+    def __table_args__(cls) -> tuple[Any, ...]:
         return (Index("ix_outbox_event_status_seq", "status", "seq"),)
 
     seq: Mapped[int] = mapped_column(_BIGINT, primary_key=True)
@@ -62,7 +62,7 @@ class WebhookSubscriptionMixin(TableMixin):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 (a declared_attr gets the class)
+    def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
@@ -72,7 +72,7 @@ class DeliveryMixin(TableMixin):
     __tablename__ = "delivery"
 
     @declared_attr.directive
-    def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805 (a declared_attr gets the class)
+    def __table_args__(cls) -> tuple[Any, ...]:
         return (Index("ix_delivery_due", "status", "next_attempt_at"),
                 Index("ix_delivery_order", "target", "subject", "event_seq"))
 

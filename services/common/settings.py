@@ -85,7 +85,7 @@ class ServiceSettings(BaseSettings):
     service_secret: str = DEMO_SERVICE_SECRET
 
     @model_validator(mode="after")
-    def _refuse_default_secret(self) -> ServiceSettings:  # noqa: N804 (an after-validator gets the instance)
+    def _refuse_default_secret(self) -> ServiceSettings:
         # Only the services sign in to one another; the gateway never uses the secret.
         uses_secret = self.service in ("org", "planning", "kpi", "risk")
         if uses_secret and self.service_secret == DEMO_SERVICE_SECRET and not self.allow_demo_secret:
@@ -104,7 +104,7 @@ class ServiceSettings(BaseSettings):
         return url.rstrip("/")
 
     @model_validator(mode="after")
-    def _fill_defaults(self) -> ServiceSettings:  # noqa: N804 (an after-validator gets the instance)
+    def _fill_defaults(self) -> ServiceSettings:
         if not self.port:
             self.port = SERVICE_PORTS.get(self.service, 8000)
         if not self.jwks_url:

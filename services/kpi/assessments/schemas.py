@@ -129,7 +129,7 @@ class AssessmentItemRead(BaseModel):
     max_score: float | None = None
 
     @model_validator(mode="after")
-    def _no_data(self) -> AssessmentItemRead:  # noqa: N804 (an "after" validator gets the model)
+    def _no_data(self) -> AssessmentItemRead:
         # items scored before no_data was recorded: an indicator item without attainment had no data
         if self.kind == "indicator" and self.attainment is None:
             self.no_data = True

@@ -20,7 +20,7 @@ class DelegationCreate(RequestBody):
     reason: str = Field("", max_length=1000)
 
     @model_validator(mode="after")
-    def _window(self) -> DelegationCreate:  # noqa: N804 (an "after" validator is an instance method)
+    def _window(self) -> DelegationCreate:
         if self.ends_at <= self.starts_at:
             raise InvalidValue("ends_at must be after starts_at", "结束时间须晚于开始时间")
         if (self.ends_at - self.starts_at).days > 366:

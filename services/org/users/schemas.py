@@ -46,7 +46,7 @@ class AssignmentCreate(RequestBody):
     end_date: date | None = None
 
     @model_validator(mode="after")
-    def _window(self) -> AssignmentCreate:  # noqa: N804 (an "after" validator is an instance method)
+    def _window(self) -> AssignmentCreate:
         if self.end_date is not None and self.end_date < self.start_date:
             raise InvalidValue("end_date must not be before start_date", "结束日期不能早于开始日期")
         return self
