@@ -5,7 +5,7 @@ import io
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from services.risk.excel import COLUMNS
+from services.risk.exchange.sheet import COLUMNS
 from services.risk.models import Risk
 from tests.risk.conftest import MARKET_MGR, OPS_DIRECTOR, SUPPLY_HEAD, U, assess, new_risk
 
