@@ -1,7 +1,7 @@
 """The risk service's events: what it records (EMITS) and what it consumes (CONSUMES).
 
 Subject: the risk id (assessments, levels) or the alert id (alerts); the envelope's ``unit_path`` is
-the risk's or the KRI's unit. docs/events.md is generated from these declarations.
+the risk's or the KRI's unit. The event catalogue (docs/events.md) lists them.
 """
 
 from __future__ import annotations
