@@ -107,9 +107,9 @@ async def risk_to_change(risk: ValidRisk, session: Session, principal: CurrentPr
 
 async def risk_to_add_measures(risk: ValidRisk, session: Session,
                                principal: CurrentPrincipal) -> OwnerOrAllowed[Risk]:
+    unit = await unit_of(session, risk.unit_id)
     if is_owner(principal, risk.owner_id):
         return OwnerOrAllowed(risk, principal, None)
-    unit = await unit_of(session, risk.unit_id)
     return OwnerOrAllowed(risk, principal, grant_over(principal, unit, (Right.plan,), "add measures"))
 
 
