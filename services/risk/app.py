@@ -9,13 +9,17 @@ from fastapi import FastAPI
 from services.common.app import create_service_app
 from services.common.runtime import Runtime
 from services.common.settings import ServiceSettings, settings_for
-from services.risk import matrix as matrices
-from services.risk import register
-from services.risk.api import excel, inbox, matrix, risks, views
-from services.risk.api import warnings as warnings_api
+from services.risk.alerts.router import router as alerts_router
 from services.risk.events import CONSUMES
+from services.risk.exchange.router import router as exchange_router
+from services.risk.inbox.router import router as inbox_router
+from services.risk.matrix import service as matrices
+from services.risk.matrix.router import router as matrix_router
 from services.risk.models import AuditEntry, IdempotencyRecord, OrgUnit, events
+from services.risk.register import service as register
+from services.risk.register.router import router as register_router
 from services.risk.seed import seed_demo
+from services.risk.views.router import router as views_router
 
 log = logging.getLogger("yunguan.risk")
 
@@ -53,7 +57,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         settings, title="Yunguan risk 运营风险",
         description="Risk register, likelihood × impact assessment, strategies and contingency plans, "
                     "key risk indicators and early warnings.",
-        routers=[excel.router, views.router, risks.router, matrix.router, warnings_api.router, inbox.router],
+        routers=[exchange_router, views_router, register_router, matrix_router, alerts_router, inbox_router],
         on_startup=[start], on_org_synced=[seed], periodic=[(SWEEP_SECONDS, sweep_once)],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
         consumes=CONSUMES)

@@ -1,10 +1,144 @@
-"""Events the risk service consumes (and, as they are declared, emits)."""
+"""The risk service's events: what it records (EMITS) and what it consumes (CONSUMES).
+
+Subject: the risk id (assessments, levels) or the alert id (alerts); the envelope's ``unit_path`` is
+the risk's or the KRI's unit. The event catalogue (docs/events.md) lists them.
+"""
 
 from __future__ import annotations
 
-from services.common.contracts import Consumer
-from services.risk.warnings import on_threshold_crossed
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.contracts import Consumer, EventData, EventView
+from services.common.problems import Invalid
+
+# ---- emitted
+
+
+class RiskAssessedData(EventData):
+    """``risk.assessed``: a risk was scored under the matrix in force."""
+
+    risk_id: int
+    assessment_id: int
+    title: str
+    category: str
+    unit_id: int
+    unit_path: str
+    kind: str  # inherent | residual
+    likelihood: int
+    impact: int
+    score: int
+    level: str
+    level_label: str
+    previous_level: str | None
+    matrix_id: int
+    owner_id: int | None
+    plan_id: int | None
+    assessed_at: str  # ISO 8601, as Python writes it (2026-11-02T08:00:00.123456+00:00)
+
+
+class RiskLevelChangedData(EventData):
+    """``risk.level.changed``: an assessment moved the risk's level (also the first one, from null)."""
+
+    risk_id: int
+    title: str
+    unit_id: int
+    unit_path: str
+    kind: str
+    score: int
+    level: str
+    previous_level: str | None
+    owner_id: int | None
+    plan_id: int | None
+
+
+class AlertData(EventData):
+    """The fields every alert event carries."""
+
+    alert_id: int
+    risk_id: int
+    risk_title: str
+    kri_id: int
+    indicator_code: str
+    unit_id: int
+    unit_path: str
+    owner_id: int | None
+    level: str  # warning | critical
+    value: float
+    threshold: float
+    period: str
+    source: str  # kri | kpi
+    status: str
+    raised_at: str  # ISO 8601, as Python writes it
+
+
+class AlertRaisedData(AlertData):
+    """``risk.alert.raised``: a KRI's period crossed to warning or critical (raised, escalated or re-opened)."""
+
+    reopened: bool
+    escalated: bool
+    previous_level: str
+
+
+class AlertAcknowledgedData(AlertData):
+    """``risk.alert.acknowledged``."""
+
+    acknowledged_by: str
+    note: str
+
+
+class AlertResolvedData(AlertData):
+    """``risk.alert.resolved``."""
+
+    resolved_by: str
+    note: str
+
+
+EMITS: dict[str, type[EventData]] = {
+    "risk.assessed": RiskAssessedData,
+    "risk.level.changed": RiskLevelChangedData,
+    "risk.alert.raised": AlertRaisedData,
+    "risk.alert.acknowledged": AlertAcknowledgedData,
+    "risk.alert.resolved": AlertResolvedData,
+}
+
+
+# ---- consumed
+
+
+class ThresholdCrossedView(EventView):
+    """What risk reads of ``kpi.threshold.crossed``: the value kpi measured and the level it gives."""
+
+    indicator_code: str
+    unit_id: int
+    period: str
+    value: float
+    level: str
+    threshold: float | None = None  # kpi may have no threshold value for a target-relative rule
+    measured_at: datetime
+
+
+async def on_threshold_crossed(session: AsyncSession, event: dict[str, Any]) -> None:
+    """``kpi.threshold.crossed``: give the value to every KRI watching that indicator and unit."""
+    try:
+        data = ThresholdCrossedView.model_validate(event["data"])
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise Invalid(f"kpi.threshold.crossed data does not follow the contract: {where}: {first['msg']}",
+                      field=f"data.{where}", zh="指标服务发来的预警事件数据不符合约定格式。") from exc
+    # Imported on use: the alerts service records through the journal, which is bound to EMITS above.
+    from services.risk.alerts import service
+
+    await service.record_crossing(session, data, event_id=event.get("id"),
+                                  recorded_by=f"event:{event.get('source', 'kpi')}")
+
 
 CONSUMES = [
-    Consumer("kpi.threshold.crossed", on_threshold_crossed),
+    Consumer("kpi.threshold.crossed", on_threshold_crossed, reads=ThresholdCrossedView,
+             summary="A kpi indicator of a unit crossed a threshold: the KRIs watching it take the value and "
+                     "raise alerts"),
 ]

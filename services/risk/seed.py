@@ -8,9 +8,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.risk import matrix as matrices
-from services.risk import register, warnings
+from services.risk.alerts.service import record_value
+from services.risk.matrix import service as matrices
 from services.risk.models import Kri, OrgUnit, Risk, RiskAction
+from services.risk.register import service as register
 
 log = logging.getLogger("yunguan.risk.seed")
 
@@ -40,8 +41,8 @@ DEMO_RISKS = [
      SUPPLY_HEAD, (4, 4), None, "reduce", "treating", SUPPLIER_PLAN),
     ("equipment", "设备B老化故障", "调压站设备B运行超过15年，故障率上升。", "equipment", "OPS-DIS", OPS_DIRECTOR,
      (3, 4), (2, 4), "reduce", "monitoring", None),
-    ("leak", "燃气泄漏", "老旧管网及用户端燃气泄漏风险，可能造成人身伤害和财产损失。", "safety", "OPS-SAF", OPS_DIRECTOR,
-     (2, 5), None, "reduce", "treating", LEAK_PLAN),
+    ("leak", "燃气泄漏", "老旧管网及用户端燃气泄漏风险，可能造成人身伤害和财产损失。", "safety", "OPS-SAF",
+     OPS_DIRECTOR, (2, 5), None, "reduce", "treating", LEAK_PLAN),
     ("interruption", "供应中断", "上游管线检修或极端天气导致供气中断。", "supply_chain", "OPS-SUP", SUPPLY_HEAD,
      (3, 5), None, None, "assessed", None),
     ("market", "市场竞争加剧", "新进入的燃气企业以低价争夺工商业用户。", "market", "MKT", MARKET_MGR,
@@ -94,10 +95,10 @@ async def seed_demo(session: AsyncSession) -> bool:
                 measure_unit="天", warning=3.0, critical=5.0, direction="above", created_by="system")
     session.add_all([satisfaction, delay])
     await session.flush()
-    await warnings.record_value(session, kri=delay, value=1.0, source="kri", period=today.strftime("%Y-%m"),
-                                recorded_by="system")
+    await record_value(session, kri=delay, value=1.0, source="kri", period=today.strftime("%Y-%m"),
+                       recorded_by="system")
     # The open alert of the demo: satisfaction at 82.5 %, under the 85 % warning value.
-    await warnings.record_value(session, kri=satisfaction, value=82.5, source="kri", period=today.strftime("%Y-%m"),
-                                recorded_by="system")
+    await record_value(session, kri=satisfaction, value=82.5, source="kri", period=today.strftime("%Y-%m"),
+                       recorded_by="system")
     await session.flush()
     return True

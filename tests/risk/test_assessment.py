@@ -21,7 +21,8 @@ async def test_likelihood_4_impact_5_scores_20_and_is_critical(risk):
 
 async def test_default_bands_give_each_level(risk):
     r = await new_risk(risk)
-    levels = [(await assess(risk, r["id"], l, i))["level"] for l, i in ((2, 2), (1, 5), (3, 3), (2, 5), (4, 4), (5, 5))]
+    levels = [(await assess(risk, r["id"], li, im))["level"]
+              for li, im in ((2, 2), (1, 5), (3, 3), (2, 5), (4, 4), (5, 5))]
     assert levels == ["low", "medium", "medium", "high", "high", "critical"]
 
 
@@ -35,7 +36,8 @@ async def test_changing_the_matrix_does_not_change_old_assessments(risk):
     assert (first["level"], second["level"]) == ("medium", "high")
     history = (await risk.get(f"/api/risk/risks/{r['id']}/assessments", headers=OPS_DIRECTOR)).json()["items"]
     assert [h["level"] for h in history] == ["medium", "high"]
-    assert history[0]["matrix_snapshot"]["bands"][1] == {"level": "medium", "label": "中", "min_score": 5, "max_score": 9}
+    assert history[0]["matrix_snapshot"]["bands"][1] == {
+        "level": "medium", "label": "中", "min_score": 5, "max_score": 9}
     assert history[1]["matrix_snapshot"]["name"] == "严格矩阵" and history[0]["matrix_id"] != history[1]["matrix_id"]
     matrices = (await risk.get("/api/risk/matrices", headers=SUPPLY_HEAD)).json()["items"]
     assert [m["active"] for m in matrices] == [False, True]
@@ -65,10 +67,12 @@ async def test_assessing_needs_plan_and_valid_scores(risk):
     assert (await risk.post(url, headers=MARKET_MGR, json={"likelihood": 3, "impact": 3})).status_code == 403
     bad = await risk.post(url, headers=OPS_DIRECTOR, json={"likelihood": 0, "impact": 6})
     assert bad.status_code == 422 and {e["field"] for e in bad.json()["errors"]} == {"likelihood", "impact"}
-    assert (await risk.post(url, headers=OPS_DIRECTOR, json={"likelihood": 3, "impact": 3, "kind": "gut"})).status_code == 422
+    assert (await risk.post(url, headers=OPS_DIRECTOR,
+                            json={"likelihood": 3, "impact": 3, "kind": "gut"})).status_code == 422
     assert (await risk.post("/api/risk/risks/999/assessments", headers=OPS_DIRECTOR,
                             json={"likelihood": 3, "impact": 3})).status_code == 404
-    stale = await risk.post(url, headers=OPS_DIRECTOR | {"If-Match": '"risk-1-v0"'}, json={"likelihood": 3, "impact": 3})
+    stale = await risk.post(url, headers=OPS_DIRECTOR | {"If-Match": '"risk-1-v0"'},
+                            json={"likelihood": 3, "impact": 3})
     assert stale.status_code == 412
 
 

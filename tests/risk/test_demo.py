@@ -21,7 +21,8 @@ async def test_the_demo_register_is_seeded_once_with_assessments_a_plan_kris_and
         items = (await c.get("/api/risk/risks", headers=OPS_DIRECTOR)).json()["items"]
         titles = {r["title"] for r in items}
         assert {"供应商A交货延迟", "设备B老化故障", "燃气泄漏", "供应中断", "燃气价格政策调整"} <= titles
-        assert {r["category"] for r in items} >= {"supply_chain", "equipment", "safety", "market", "policy", "personnel"}
+        assert {r["category"] for r in items} >= {
+            "supply_chain", "equipment", "safety", "market", "policy", "personnel"}
         supplier = next(r for r in items if r["title"] == "供应商A交货延迟")
         assert supplier["status"] == "treating" and "供应商B" in supplier["contingency_plan"]["steps"][0]["title"]
         assert all(r["level"] for r in items)
@@ -59,7 +60,8 @@ async def test_on_first_start_in_demo_mode_the_register_is_seeded_after_the_org_
             app.state.service_tokens = Tokens()
             async with running(app) as c:
                 for _ in range(200):
-                    items = (await c.get("/api/risk/risks", headers=OPS_DIRECTOR, params={"limit": 500})).json()["items"]
+                    items = (await c.get("/api/risk/risks", headers=OPS_DIRECTOR,
+                                         params={"limit": 500})).json()["items"]
                     if items:
                         break
                     await asyncio.sleep(0.05)

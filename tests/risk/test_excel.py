@@ -5,7 +5,7 @@ import io
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from services.risk.excel import COLUMNS
+from services.risk.exchange.sheet import COLUMNS
 from services.risk.models import Risk
 from tests.risk.conftest import MARKET_MGR, OPS_DIRECTOR, SUPPLY_HEAD, U, assess, new_risk
 
@@ -43,8 +43,9 @@ async def test_export_gives_the_register_layout_and_reimporting_it_changes_nothi
     ws = load_workbook(io.BytesIO(r.content)).active
     rows = list(ws.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS and len(rows) == 3
-    first = dict(zip(HEADERS, rows[1]))
-    assert (first["风险编号"], first["风险名称"], first["风险类别"], first["责任单位编码"]) == (a["id"], "供应商A交货延迟", "供应链", "OPS-SUP")
+    first = dict(zip(HEADERS, rows[1], strict=False))
+    assert (first["风险编号"], first["风险名称"], first["风险类别"], first["责任单位编码"]) == (
+        a["id"], "供应商A交货延迟", "供应链", "OPS-SUP")
     assert (first["可能性"], first["影响程度"], first["风险值"], first["风险等级"]) == (4, 5, 20, "极高")
     mine = load_workbook(io.BytesIO((await risk.get("/api/risk/risks/export", headers=MARKET_MGR)).content)).active
     assert [row[1] for row in mine.iter_rows(min_row=2, values_only=True)] == ["市场竞争"]
@@ -71,7 +72,8 @@ async def test_import_registers_new_risks_and_assesses_them(risk):
 async def test_a_sheet_with_errors_is_refused_whole_with_row_and_column(risk):
     content = sheet({"风险名称": "好的一行", "风险类别": "市场", "责任单位编码": "MKT"},
                     {"风险名称": "", "风险类别": "天气", "责任单位编码": "NOPE"},
-                    {"风险名称": "评分错误", "风险类别": "政策", "责任单位编码": "HDGAS", "可能性": 7, "影响程度": None},
+                    {"风险名称": "评分错误", "风险类别": "政策", "责任单位编码": "HDGAS", "可能性": 7,
+                     "影响程度": None},
                     {"风险名称": "高风险接受", "风险类别": "政策", "责任单位编码": "HDGAS", "可能性": 4, "影响程度": 4,
                      "应对策略": "接受"},
                     {"风险编号": 999, "风险名称": "不存在", "风险类别": "政策", "责任单位编码": "HDGAS"})
@@ -111,5 +113,6 @@ async def test_reimporting_with_new_scores_reassesses_and_moves_the_risk(risk):
     r = await upload(risk, content)
     assert r.status_code == 200, r.text
     got = (await risk.get(f"/api/risk/risks/{a['id']}", headers=OPS_DIRECTOR)).json()
-    assert (got["title"], got["unit_id"], got["level"], got["strategy"]) == ("供应中断（更新）", U["OPS"], "low", "accept")
+    assert (got["title"], got["unit_id"], got["level"], got["strategy"]) == (
+        "供应中断（更新）", U["OPS"], "low", "accept")
     assert len((await risk.get(f"/api/risk/risks/{a['id']}/assessments", headers=OPS_DIRECTOR)).json()["items"]) == 2

@@ -33,7 +33,8 @@ async def test_registering_needs_plan_over_the_unit(risk):
     body = {"title": "市场竞争加剧", "category": "market", "unit_id": U["MKT"]}
     refused = await risk.post("/api/risk/risks", headers=SUPPLY_HEAD, json=body)
     assert refused.status_code == 403 and refused.json()["right"] == "plan"
-    assert (await risk.post("/api/risk/risks", headers=ANALYST, json=body | {"unit_id": U["MKT-RES"]})).status_code == 403
+    assert (await risk.post("/api/risk/risks", headers=ANALYST,
+                            json=body | {"unit_id": U["MKT-RES"]})).status_code == 403
     assert (await risk.post("/api/risk/risks", json=body)).status_code == 401
     assert (await risk.post("/api/risk/risks", headers=MARKET_MGR, json=body)).status_code == 201
 
@@ -134,7 +135,8 @@ async def test_status_follows_the_lifecycle(risk):
     for status in ("monitoring", "closed"):
         assert (await risk.patch(url, headers=OPS_DIRECTOR, json={"status": status})).json()["status"] == status
     assert (await risk.patch(url, headers=OPS_DIRECTOR, json={"status": "treating"})).status_code == 409
-    assert (await risk.post(f"{url}/assessments", headers=OPS_DIRECTOR, json={"likelihood": 1, "impact": 1})).status_code == 409
+    assert (await risk.post(f"{url}/assessments", headers=OPS_DIRECTOR,
+                            json={"likelihood": 1, "impact": 1})).status_code == 409
     assert (await risk.patch(url, headers=OPS_DIRECTOR, json={"status": "assessed"})).json()["status"] == "assessed"
     bad = await risk.patch(url, headers=OPS_DIRECTOR, json={"status": "archived"})
     assert bad.status_code == 422

@@ -29,7 +29,8 @@ async def test_a_critical_risk_cannot_enter_treating_without_a_contingency_plan(
     assert refused.status_code == 409 and refused.json()["field"] == "contingency_plan"
     got = (await risk.get(url, headers=OPS_DIRECTOR)).json()
     assert got["status"] == "assessed" and got["strategy"] is None  # nothing of the refused change stuck
-    incomplete = await risk.patch(url, headers=OPS_DIRECTOR, json={"contingency_plan": {"trigger": "延迟", "steps": []}})
+    incomplete = await risk.patch(url, headers=OPS_DIRECTOR,
+                                  json={"contingency_plan": {"trigger": "延迟", "steps": []}})
     assert incomplete.status_code == 422
     fields = {e["field"] for e in incomplete.json()["errors"]}
     assert {"contingency_plan.steps", "contingency_plan.owner_id"} <= fields
@@ -148,7 +149,8 @@ async def test_measures_are_tracked_actions_with_owner_due_and_status(risk):
     stale = await risk.patch(f"/api/risk/actions/{aid}", headers=SUPPLY_HEAD | {"If-Match": created.headers["etag"]},
                              json={"status": "done"})
     assert stale.status_code == 412
-    assert (await risk.patch(f"/api/risk/actions/{aid}", headers=SUPPLY_HEAD, json={"status": "finished"})).status_code == 422
+    assert (await risk.patch(f"/api/risk/actions/{aid}", headers=SUPPLY_HEAD,
+                             json={"status": "finished"})).status_code == 422
     listed = (await risk.get(url, headers=SUPPLY_HEAD, params={"status": "in_progress"})).json()["items"]
     assert [a["id"] for a in listed] == [aid]
 

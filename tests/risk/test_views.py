@@ -19,11 +19,11 @@ async def test_the_heat_map_counts_match_the_register_over_a_subtree(risk):
             ops_ids.add(r["id"])
         if n % 5 == 4:
             continue  # left unassessed
-        l, i = rng.randint(1, 5), rng.randint(1, 5)
-        await assess(risk, r["id"], l, i)
-        cell = (l, i)
+        li, im = rng.randint(1, 5), rng.randint(1, 5)
+        await assess(risk, r["id"], li, im)
+        cell = (li, im)
         if n % 3 == 0:
-            cell = (max(1, l - 1), max(1, i - 1))
+            cell = (max(1, li - 1), max(1, im - 1))
             await assess(risk, r["id"], *cell, kind="residual")
             if inside_ops:
                 expected["residual"].setdefault(cell, set()).add(r["id"])
@@ -82,4 +82,5 @@ async def test_reviews_due_lists_open_risks_whose_review_date_has_come(risk):
     ahead = (await risk.get("/api/risk/reviews/due", headers=SUPPLY_HEAD,
                             params={"on": (today + timedelta(days=31)).isoformat()})).json()["items"]
     assert [d["risk"]["title"] for d in ahead] == ["逾期复核", "下月复核"]
-    assert [d["risk"]["id"] for d in (await risk.get("/api/risk/reviews/due", headers=MARKET_MGR)).json()["items"]] == [other["id"]]
+    assert [d["risk"]["id"] for d in (await risk.get("/api/risk/reviews/due",
+                                                     headers=MARKET_MGR)).json()["items"]] == [other["id"]]

@@ -1,4 +1,5 @@
-"""Key risk indicators and alerts: kpi.threshold.crossed and posted values raise alerts for the owner and dispatchers."""
+"""Key risk indicators and alerts: kpi.threshold.crossed and posted values raise alerts for the owner and
+dispatchers."""
 
 from tests.risk.conftest import (
     ADMIN,
@@ -67,7 +68,7 @@ async def test_a_kpi_crossing_raises_one_alert_for_the_owner_and_the_dispatcher(
 
 
 async def test_acknowledge_then_resolve_with_a_note_and_a_new_crossing_reopens_it(risk):
-    _, kri = await satisfaction_kri(risk)
+    _, _kri = await satisfaction_kri(risk)
     await deliver(risk, crossed("customer_satisfaction", U["OPS-CS"], 82.0))
     a = (await alerts(risk, OPS_DIRECTOR))[0]
     url = f"/api/risk/alerts/{a['id']}"
@@ -99,7 +100,7 @@ async def test_acknowledge_then_resolve_with_a_note_and_a_new_crossing_reopens_i
 
 
 async def test_a_kri_value_below_its_own_thresholds_raises_and_escalates(risk):
-    r, kri = await satisfaction_kri(risk)
+    _r, kri = await satisfaction_kri(risk)
     url = f"/api/risk/kris/{kri['id']}/values"
     normal = await risk.post(url, headers=CS_DISPATCHER, json={"value": 90})
     assert normal.status_code == 201 and normal.json()["level"] == "normal" and normal.json()["alert"] is None
@@ -135,7 +136,8 @@ async def test_kri_definitions_are_checked(risk):
     assert (await risk.post("/api/risk/kris", headers=MARKET_MGR, json=base)).status_code == 403
     upside = await risk.post("/api/risk/kris", headers=OPS_DIRECTOR, json=base | {"critical": 90})
     assert upside.status_code == 422 and "critical" in upside.json()["detail"]
-    assert (await risk.post("/api/risk/kris", headers=OPS_DIRECTOR, json=base | {"direction": "sideways"})).status_code == 422
+    assert (await risk.post("/api/risk/kris", headers=OPS_DIRECTOR,
+                            json=base | {"direction": "sideways"})).status_code == 422
     missing = await risk.post("/api/risk/kris", headers=OPS_DIRECTOR, json=base | {"risk_id": 999})
     assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "risk_id"
     assert (await risk.post("/api/risk/kris", headers=OPS_DIRECTOR, json=base | {"unit_id": 999})).status_code == 404
@@ -181,7 +183,8 @@ async def test_alerts_filter_by_risk_unit_and_status_and_count_by_unit(risk):
     by_unit = (await risk.get("/api/risk/alerts/by-unit", headers=OPS_DIRECTOR, params={"unit_id": U["OPS"]})).json()
     assert [(u["unit_id"], u["open"], u["critical"], u["warning"]) for u in by_unit] == [
         (U["OPS-SUP"], 1, 0, 1), (U["OPS-CS"], 1, 1, 0)]
-    assert [u["unit_id"] for u in (await risk.get("/api/risk/alerts/by-unit", headers=CS_DISPATCHER)).json()] == [U["OPS-CS"]]
+    assert [u["unit_id"] for u in (await risk.get("/api/risk/alerts/by-unit", headers=CS_DISPATCHER)).json()] == [
+        U["OPS-CS"]]
     assert (await risk.get("/api/risk/alerts", headers=OPS_DIRECTOR, params={"status": "gone"})).status_code == 422
     alert_id = (await alerts(risk, OPS_DIRECTOR, unit_id=U["OPS-SUP"]))[0]["id"]
     assert (await risk.get(f"/api/risk/alerts/{alert_id}", headers=MARKET_MGR)).status_code == 403
@@ -203,7 +206,7 @@ async def test_open_alerts_follow_the_risk_to_its_new_owner(risk):
 
 
 async def test_the_audit_chain_holds_every_decision_and_verifies(risk):
-    _, kri = await satisfaction_kri(risk)
+    _, _kri = await satisfaction_kri(risk)
     await deliver(risk, crossed("customer_satisfaction", U["OPS-CS"], 82.0))
     a = (await alerts(risk, OPS_DIRECTOR))[0]
     await risk.post(f"/api/risk/alerts/{a['id']}/resolve", headers=CS_DISPATCHER, json={"note": "已处理"})
@@ -269,7 +272,8 @@ async def test_a_late_november_value_after_december_still_raises_novembers_alert
     raised = await outbox(risk, "risk.alert.raised")
     assert [e.data["period"] for e in raised] == ["2026-11"]
     # the same November value again is no new crossing; a worse one escalates November's alert
-    assert (await risk.post(url, headers=CS_DISPATCHER, json={"value": 82, "period": "2026-11"})).json()["alert"] is None
+    assert (await risk.post(url, headers=CS_DISPATCHER,
+                            json={"value": 82, "period": "2026-11"})).json()["alert"] is None
     worse = (await risk.post(url, headers=CS_DISPATCHER, json={"value": 78, "period": "2026-11"})).json()
     assert worse["alert"]["id"] == november["alert"]["id"] and worse["alert"]["level"] == "critical"
     assert (await risk.get(f"/api/risk/kris/{kri['id']}", headers=OPS_DIRECTOR)).json()["last_value"] == 90
@@ -290,7 +294,7 @@ async def test_a_stray_future_point_neither_silences_a_warning_nor_takes_over_an
 
 
 async def test_a_later_periods_return_to_normal_leaves_an_earlier_periods_alert_as_it_was(risk):
-    _, kri = await satisfaction_kri(risk)
+    _, _kri = await satisfaction_kri(risk)
 
     def month(value, period, level, previous, direction="worse"):
         e = crossed("customer_satisfaction", U["OPS-CS"], value, level=level, previous=previous, direction=direction)
@@ -313,7 +317,8 @@ async def test_a_later_periods_return_to_normal_leaves_an_earlier_periods_alert_
     assert (items["2026-12"]["status"], items["2026-12"]["value"]) == ("open", 84.0)
     # a late November crossing back to normal does not touch December's alert either
     await deliver(risk, month(90.0, "2026-11", "normal", "warning", "better"))
-    assert (await risk.get(f"/api/risk/alerts/{items['2026-12']['id']}", headers=OPS_DIRECTOR)).json()["status"] == "open"
+    assert (await risk.get(f"/api/risk/alerts/{items['2026-12']['id']}",
+                           headers=OPS_DIRECTOR)).json()["status"] == "open"
 
 
 async def test_a_value_without_a_period_counts_for_the_period_it_was_measured_in(risk):

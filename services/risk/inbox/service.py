@@ -6,17 +6,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.authz import Principal
+from services.risk.inbox.schemas import MyActionRead
 from services.risk.models import Risk, RiskAction
-from services.risk.schemas import ActionRead
+from services.risk.register.schemas import ActionRead
 
 OPEN_ACTION = ("open", "in_progress")
-
-
-class MyActionRead(ActionRead):
-    """An action with the risk it belongs to, so the reader knows where to do it."""
-
-    risk_title: str
-    unit_id: int
 
 
 async def my_actions(session: AsyncSession, *, principal: Principal, limit: int) -> list[MyActionRead]:
@@ -26,5 +20,6 @@ async def my_actions(session: AsyncSession, *, principal: Principal, limit: int)
     stmt = (select(RiskAction, Risk).join(Risk, Risk.id == RiskAction.risk_id)
             .where(RiskAction.owner_id == principal.user_id, RiskAction.status.in_(OPEN_ACTION))
             .order_by(RiskAction.due.is_(None), RiskAction.due, RiskAction.id).limit(limit))
-    return [MyActionRead(**ActionRead.model_validate(a).model_dump(), risk_title=r.title, unit_id=r.unit_id)
+    return [MyActionRead.model_validate(ActionRead.model_validate(a).model_dump()
+                                        | {"risk_title": r.title, "unit_id": r.unit_id})
             for a, r in (await session.execute(stmt)).all()]

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from services.common.sheets import UploadRejected, cell_value, read_xlsx, workbook_bytes
-from services.risk.schemas import CATEGORY_LABELS, STRATEGY_LABELS
+from services.risk.register.schemas import CATEGORY_LABELS, STRATEGY_LABELS
 
 SHEET = "风险登记表"
 # (key, header); keys are accepted as headers too.
@@ -61,7 +61,8 @@ def write_register(rows: list[dict[str, Any]]) -> bytes:
             out.append(cell_value(v))
         ws.append(out)
     ws.freeze_panes = "A2"
-    for col, width in zip("ABCDEFGHIJKLMNOPQRS", (10, 28, 40, 10, 14, 16, 10, 12, 8, 8, 8, 10, 10, 12, 12, 10, 30, 10, 14)):
+    widths = (10, 28, 40, 10, 14, 16, 10, 12, 8, 8, 8, 10, 10, 12, 12, 10, 30, 10, 14)
+    for col, width in zip("ABCDEFGHIJKLMNOPQRS", widths, strict=True):
         ws.column_dimensions[col].width = width
     return workbook_bytes(wb)
 
@@ -106,7 +107,8 @@ def read_register(content: bytes) -> tuple[list[dict[str, Any]], list[dict[str, 
         raise SheetError(exc.message, zh=exc.zh) from exc
     header = next(it, None)
     if not header:
-        raise SheetError("The sheet is empty; the first row must hold the column headers.", zh="表格是空的；第一行须为列标题。")
+        raise SheetError("The sheet is empty; the first row must hold the column headers.",
+                         zh="表格是空的；第一行须为列标题。")
     by_header = {h: k for k, h in COLUMNS} | {k: k for k, _ in COLUMNS}
     columns: dict[int, str] = {}
     for idx, h in enumerate(header):
@@ -117,7 +119,8 @@ def read_register(content: bytes) -> tuple[list[dict[str, Any]], list[dict[str, 
             columns[idx] = key
     missing = [HEADER_OF[k] for k in REQUIRED if k not in columns.values()]
     if missing:
-        raise SheetError(f"The header row lacks the column(s) {', '.join(missing)}.", zh=f"标题行缺少以下列：{'、'.join(missing)}。")
+        raise SheetError(f"The header row lacks the column(s) {', '.join(missing)}.",
+                         zh=f"标题行缺少以下列：{'、'.join(missing)}。")
 
     rows: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
@@ -130,7 +133,7 @@ def read_register(content: bytes) -> tuple[list[dict[str, Any]], list[dict[str, 
             raise SheetError(f"A sheet may hold at most {MAX_ROWS} risks.", zh=f"一张表最多 {MAX_ROWS} 项风险。")
         row: dict[str, Any] = {"_row": n}
 
-        def err(key: str, message: str) -> None:
+        def err(key: str, message: str, n: int = n) -> None:
             errors.append({"row": n, "column": HEADER_OF[key], "field": key, "message": message})
 
         for key in REQUIRED:
@@ -144,7 +147,8 @@ def read_register(content: bytes) -> tuple[list[dict[str, Any]], list[dict[str, 
         if raw.get("category"):
             cat = _CATEGORY_IN.get(str(raw["category"]))
             if cat is None:
-                err("category", f"'{raw['category']}' is not a category; use one of {', '.join(CATEGORY_LABELS.values())}")
+                err("category",
+                    f"'{raw['category']}' is not a category; use one of {', '.join(CATEGORY_LABELS.values())}")
             row["category"] = cat
         if raw.get("unit_code"):
             row["unit_code"] = str(raw["unit_code"])

@@ -7,9 +7,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common.api import Page, paginate
+from services.common.authz import Principal
 from services.common.db import utcnow
 from services.common.i18n import zh_list
 from services.common.problems import Invalid
+from services.risk.journal import journal
+from services.risk.matrix.schemas import MatrixCreate, MatrixRead
 from services.risk.models import RiskMatrix
 
 LEVELS = ("low", "medium", "high", "critical")
@@ -26,7 +30,7 @@ DEFAULT_BANDS: list[dict[str, Any]] = [
 ]
 
 # Every score a 5 × 5 matrix can produce (17, 18, 19 … cannot occur).
-POSSIBLE_SCORES = sorted({l * i for l in range(1, 6) for i in range(1, 6)})
+POSSIBLE_SCORES = sorted({likelihood * impact for likelihood in range(1, 6) for impact in range(1, 6)})
 
 
 def check_bands(bands: list[dict[str, Any]]) -> None:
@@ -57,7 +61,8 @@ def check_bands(bands: list[dict[str, Any]]) -> None:
         if not any(b["min_score"] <= score <= b["max_score"] for b in bands):
             raise Invalid(f"No band covers the score {score}; every score from 1 to 25 that L × I can give "
                           "must fall in one band.", field="bands",
-                          zh=f"分值 {score} 不在任何区间内；可能性 × 影响程度可得的 1 至 25 每个分值都须落在一个区间内。")
+                          zh=f"分值 {score} 不在任何区间内；"
+                             "可能性 × 影响程度可得的 1 至 25 每个分值都须落在一个区间内。")
 
 
 def band_for(bands: list[dict[str, Any]], score: int) -> dict[str, Any]:
@@ -83,13 +88,25 @@ async def in_force(session: AsyncSession) -> RiskMatrix:
     return matrix
 
 
-async def replace(session: AsyncSession, *, name: str, bands: list[dict[str, Any]], actor: str) -> tuple[RiskMatrix, RiskMatrix]:
-    """Put a new matrix in force and retire the old one; old assessments keep their snapshots."""
+async def current(session: AsyncSession) -> MatrixRead:
+    return MatrixRead.model_validate(await in_force(session))  # the default one exists from start-up on
+
+
+async def list_matrices(session: AsyncSession, *, limit: int, cursor: str | None) -> Page[MatrixRead]:
+    rows, nxt = await paginate(session, select(RiskMatrix), RiskMatrix.id, limit=limit, cursor=cursor)
+    return Page[MatrixRead](items=[MatrixRead.model_validate(m) for m in rows], next_cursor=nxt)
+
+
+async def replace(session: AsyncSession, *, principal: Principal, body: MatrixCreate) -> MatrixRead:
+    """Put a new matrix in force and retire the old one; earlier assessments keep their snapshots."""
+    bands = [b.model_dump(mode="json") for b in body.bands]
     check_bands(bands)
     old = await in_force(session)
     old.active, old.retired_at = False, utcnow()
     await session.flush()
-    new = RiskMatrix(name=name, bands=bands, active=True, created_by=actor)
+    new = RiskMatrix(name=body.name, bands=bands, active=True, created_by=principal.sub)
     session.add(new)
     await session.flush()
-    return old, new
+    await journal.audit(session, actor=principal, action="matrix.replaced", subject_type="matrix", subject_id=new.id,
+                        before=snapshot(old), after=snapshot(new))
+    return MatrixRead.model_validate(new)

@@ -1,4 +1,4 @@
-"""Request and response shapes of the risk API (Pydantic v2)."""
+"""The shapes of requests and responses of the register: risks, assessments, response and acceptance, actions."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator
 
-from services.common.api import RequestBody, period_text
-from services.common.i18n import InvalidValue
+from services.common.api import RequestBody
+from services.risk.matrix.schemas import Level
 
 
 class Category(str, Enum):
@@ -51,24 +51,6 @@ STRATEGY_LABELS = {"avoid": "规避", "reduce": "降低", "transfer": "转移", 
 class AssessmentKind(str, Enum):
     inherent = "inherent"
     residual = "residual"
-
-
-class Level(str, Enum):
-    low = "low"
-    medium = "medium"
-    high = "high"
-    critical = "critical"
-
-
-class Direction(str, Enum):
-    below = "below"  # alert when the value falls below the thresholds (e.g. satisfaction)
-    above = "above"  # alert when it rises above them (e.g. complaint rate)
-
-
-class AlertStatus(str, Enum):
-    open = "open"
-    acknowledged = "acknowledged"
-    resolved = "resolved"
 
 
 class ActionStatus(str, Enum):
@@ -212,32 +194,6 @@ class ActivationCreate(RequestBody):
     alert_id: int | None = Field(None, description="The alert that set the plan in motion, if any")
 
 
-# ---- matrix
-
-class Band(RequestBody):
-    level: Level
-    label: str = Field(min_length=1, max_length=60)
-    min_score: int = Field(ge=1, le=25)
-    max_score: int = Field(ge=1, le=25)
-
-
-class MatrixCreate(RequestBody):
-    name: str = Field(min_length=1, max_length=200)
-    bands: list[Band] = Field(min_length=1, max_length=4)
-
-
-class MatrixRead(BaseModel):
-    id: int
-    name: str
-    bands: list[Band]
-    active: bool
-    created_by: str
-    created_at: datetime
-    retired_at: datetime | None
-    version: int
-    model_config = {"from_attributes": True}
-
-
 # ---- actions
 
 class ActionCreate(RequestBody):
@@ -269,166 +225,3 @@ class ActionRead(BaseModel):
     completed_at: datetime | None
     version: int
     model_config = {"from_attributes": True}
-
-
-# ---- KRIs and alerts
-
-class KriCreate(RequestBody):
-    risk_id: int
-    indicator_code: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")
-    unit_id: int
-    unit: str = Field("", max_length=30, description="The indicator's unit of measure, e.g. %")
-    warning: float
-    critical: float
-    direction: Direction
-
-    @model_validator(mode="after")
-    def _ordered(self) -> KriCreate:
-        check_thresholds(self.direction, self.warning, self.critical)
-        return self
-
-
-def check_thresholds(direction: Direction | str, warning: float, critical: float) -> None:
-    d = Direction(direction)
-    if d == Direction.below and critical > warning:
-        raise InvalidValue("for direction 'below' the critical value must not be above the warning value",
-                           "方向为“低于”时，严重阈值不能高于预警阈值")
-    if d == Direction.above and critical < warning:
-        raise InvalidValue("for direction 'above' the critical value must not be below the warning value",
-                           "方向为“高于”时，严重阈值不能低于预警阈值")
-
-
-class KriUpdate(RequestBody):
-    unit: str | None = Field(None, max_length=30)
-    warning: float | None = None
-    critical: float | None = None
-    direction: Direction | None = None
-    active: bool | None = None
-
-
-class KriRead(BaseModel):
-    id: int
-    risk_id: int
-    indicator_code: str
-    unit_id: int
-    unit: str
-    warning: float
-    critical: float
-    direction: Direction
-    active: bool
-    last_value: float | None
-    last_level: str
-    last_measured_at: datetime | None
-    version: int
-
-
-class KriValueCreate(RequestBody):
-    value: float
-    period: str = Field("", max_length=20, description="The period the value is for: 2026, 2026-Q1, 2026-03 …")
-    measured_at: datetime | None = None
-
-    @field_validator("period")
-    @classmethod
-    def _period(cls, v: str) -> str:
-        return period_text(v) if v else v  # empty: a value for no particular period
-
-
-class KriValueItem(BaseModel):
-    id: int
-    value: float
-    level: str
-    source: str
-    period: str
-    measured_at: datetime
-    event_id: str | None
-    recorded_by: str
-    model_config = {"from_attributes": True}
-
-
-class KriValueRead(BaseModel):
-    kri: KriRead
-    level: str
-    alert: AlertRead | None
-
-
-class AlertRead(BaseModel):
-    id: int
-    kri_id: int
-    risk_id: int
-    risk_title: str | None = None
-    unit_id: int
-    unit_path: str
-    owner_id: int | None
-    indicator_code: str
-    level: str
-    value: float
-    threshold: float
-    period: str
-    source: str
-    status: AlertStatus
-    raised_at: datetime
-    last_crossed_at: datetime
-    reopened_count: int
-    acknowledged_by: str | None
-    acknowledged_at: datetime | None
-    acknowledge_note: str
-    resolved_by: str | None
-    resolved_at: datetime | None
-    resolve_note: str
-    version: int
-    model_config = {"from_attributes": True}
-
-
-class AlertNote(RequestBody):
-    note: str = Field("", max_length=5000)
-
-
-class AlertResolve(RequestBody):
-    note: str = Field(min_length=1, max_length=5000, description="How the alert was dealt with")
-
-
-# ---- views
-
-class HeatmapCell(BaseModel):
-    likelihood: int
-    impact: int
-    score: int
-    level: Level
-    count: int
-    risks: list[dict[str, Any]]
-
-
-class HeatmapRead(BaseModel):
-    unit_id: int
-    unit_path: str
-    basis: str
-    total: int
-    unassessed: int
-    cells: list[HeatmapCell]
-
-
-class ReviewDue(BaseModel):
-    risk: RiskRead
-    reason: str  # review_date | acceptance_expired
-
-
-class UnitAlerts(BaseModel):
-    unit_id: int
-    unit_name: str | None
-    unit_path: str
-    open: int
-    acknowledged: int
-    warning: int
-    critical: int
-
-
-class ImportError_(BaseModel):
-    row: int
-    column: str
-    message: str
-
-
-class ImportResult(BaseModel):
-    created: int
-    updated: int
-    risk_ids: list[int]

@@ -1,0 +1,1 @@
+"""Early warning (风险预警): key risk indicators, their values and the alerts they raise."""

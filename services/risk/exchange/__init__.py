@@ -1,0 +1,1 @@
+"""The register in and out of Excel (风险登记表)."""

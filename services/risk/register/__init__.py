@@ -1,0 +1,1 @@
+"""The risk register: risks, assessments, response and acceptance, contingency plans and tracked actions."""

@@ -1,0 +1,29 @@
+"""Every event risk records carries exactly the data its EMITS model declares, and the consumer reads kpi's
+crossing through its view."""
+
+from services.risk.events import CONSUMES, EMITS, ThresholdCrossedView
+from tests.risk.conftest import CS_DISPATCHER, OPS_DIRECTOR, U, assess, crossed, outbox
+from tests.risk.test_warnings import alerts, deliver, satisfaction_kri
+
+
+async def test_recorded_events_are_the_declared_models_json(risk):
+    r, kri = await satisfaction_kri(risk)
+    await assess(risk, r["id"], 2, 2)
+    await assess(risk, r["id"], 2, 2)
+    await deliver(risk, crossed("customer_satisfaction", U["OPS-CS"], 82.0))
+    alert = (await alerts(risk, OPS_DIRECTOR))[0]
+    await risk.post(f"/api/risk/alerts/{alert['id']}/acknowledge", headers=CS_DISPATCHER, json={"note": "n"})
+    await risk.post(f"/api/risk/alerts/{alert['id']}/resolve", headers=CS_DISPATCHER, json={"note": "done"})
+    await risk.post(f"/api/risk/kris/{kri['id']}/values", headers=OPS_DIRECTOR, json={"value": 70, "period": "2026-10"})
+    events = await outbox(risk, "risk.")
+    assert {e.type for e in events} == set(EMITS)
+    for event in events:
+        model = EMITS[event.type]
+        assert model.model_validate(event.data).model_dump(mode="json") == event.data, event.type
+
+
+def test_the_threshold_consumer_reads_through_its_view():
+    (consumer,) = CONSUMES
+    assert consumer.pattern == "kpi.threshold.crossed" and consumer.reads is ThresholdCrossedView
+    data = crossed("customer_satisfaction", U["OPS-CS"], 82.0)["data"]
+    assert set(ThresholdCrossedView.model_validate(data).model_dump()) <= set(data)
