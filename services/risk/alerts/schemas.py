@@ -32,7 +32,7 @@ class KriCreate(RequestBody):
     direction: Direction
 
     @model_validator(mode="after")
-    def _ordered(self) -> KriCreate:  # noqa: N804 (an "after" validator is an instance method)
+    def _ordered(self) -> KriCreate:
         check_thresholds(self.direction, self.warning, self.critical)
         return self
 
