@@ -69,6 +69,9 @@ def allowed(load: Callable[..., Awaitable[T]], place: Callable[[AsyncSession, T]
         where = await place(session, item)
         return Allowed(item=item, principal=principal, grant=authorize(principal, where, *rights))
 
+    # Annotations are strings here (postponed evaluation) and ``load`` is no module global: FastAPI could
+    # not resolve this one, so it gets the object itself.
+    dependency.__annotations__["item"] = Annotated[Any, Depends(load)]
     names = "_or_".join(str(getattr(r, "value", r)) for r in rights)
     dependency.__name__ = f"{getattr(load, '__name__', 'load')}_to_{names}"
     return dependency
