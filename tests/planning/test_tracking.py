@@ -8,7 +8,7 @@ from sqlalchemy import select
 from services.common.periods import of_date
 from services.common.service_auth import secret_for
 from services.common.settings import DEMO_SERVICE_SECRET
-from services.planning.api.tracking import flag_overdue
+from services.planning.tracking.service import flag_overdue
 from services.planning.models import OutboxEvent
 from tests.planning.conftest import annual
 from tests.support import DEMO_IDS, bearer

@@ -1,57 +1,82 @@
-"""Approval flows, one per plan kind, editable by administrators."""
+"""Approvals: acting on a plan in its flow (submit … publish, revise, suggest, guide), what awaits the
+caller, suggestions and guidance notes, and the flows themselves (one per plan kind, admins edit)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
-from sqlalchemy import select
+from fastapi import APIRouter, Query, Request, Response
 
 from services.common.api import check_if_match, etag, set_etag
-from services.common.audit_api import require_admin
 from services.common.db import Session
-from services.common.problems import NotFound
+from services.common.runtime import RuntimeDep
 from services.common.security import CurrentPrincipal
-from services.planning.models import Flow
-from services.planning.schemas import FlowRead, FlowUpdate
-from services.planning.workflow import journal
+from services.planning.approvals import service
+from services.planning.approvals.schemas import (
+    ActionBody,
+    FlowRead,
+    FlowUpdate,
+    GuidanceRead,
+    SuggestionAnswer,
+    SuggestionRead,
+)
+from services.planning.deps import Admin, PlanToView, ValidFlow
+from services.planning.plans.schemas import PlanRead
+from services.planning.plans.service import plan_etag
 
-router = APIRouter(prefix="/flows", tags=["flows"])
+router = APIRouter(tags=["plans"])
+flows_router = APIRouter(prefix="/flows", tags=["flows"])
 
 
-@router.get("", response_model=list[FlowRead])
+@router.get("/plans/awaiting-me", response_model=list[PlanRead],
+            summary="Plans waiting for the caller's action (approve, return, issue, publish, answer)")
+async def awaiting_me(session: Session, principal: CurrentPrincipal, limit: int = Query(50, ge=1, le=200)):
+    return await service.awaiting_me(session, principal, limit=limit)
+
+
+@router.post("/plans/{plan_id}/{action}", response_model=PlanRead,
+             summary="Act on a plan: submit, approve, return, veto, issue, publish, revise, suggest, guide")
+async def act(plan: PlanToView, action: str, body: ActionBody, session: Session, rt: RuntimeDep, request: Request,
+              response: Response):
+    refusal = service.unknown_action(action)
+    if refusal is not None:
+        raise refusal
+    check_if_match(request, plan_etag(plan.item))
+    read = await service.act(session, rt, plan, action=action, body=body)
+    set_etag(response, plan_etag(read))
+    return read
+
+
+@router.get("/plans/{plan_id}/suggestions", response_model=list[SuggestionRead])
+async def list_suggestions(plan: PlanToView, session: Session):
+    return await service.list_suggestions(session, plan)
+
+
+@router.post("/plans/{plan_id}/suggestions/{suggestion_id}/answer", response_model=SuggestionRead,
+             summary="The plan's owner accepts or declines a suggestion, with a reason")
+async def answer_suggestion(plan: PlanToView, suggestion_id: int, body: SuggestionAnswer, session: Session):
+    return await service.answer_suggestion(session, plan, suggestion_id, body)
+
+
+@router.get("/plans/{plan_id}/guidance-notes", response_model=list[GuidanceRead])
+async def list_guidance(plan: PlanToView, session: Session):
+    return await service.list_guidance(session, plan)
+
+
+@flows_router.get("", response_model=list[FlowRead])
 async def list_flows(session: Session, principal: CurrentPrincipal):
-    return (await session.execute(select(Flow).order_by(Flow.id))).scalars().all()
+    return await service.list_flows(session)
 
 
-async def _flow(session, kind: str) -> Flow:
-    flow = (await session.execute(select(Flow).where(Flow.kind == kind))).scalar_one_or_none()
-    if flow is None:
-        raise NotFound(f"There is no flow for '{kind}' plans; kinds are annual, quarterly and monthly.",
-                       zh="没有这种计划类型的审批流程；类型为年度、季度、月度。")
-    return flow
-
-
-@router.get("/{kind}", response_model=FlowRead)
-async def get_flow(kind: str, session: Session, principal: CurrentPrincipal, response: Response):
-    flow = await _flow(session, kind)
+@flows_router.get("/{kind}", response_model=FlowRead)
+async def get_flow(principal: CurrentPrincipal, flow: ValidFlow, response: Response):
     set_etag(response, etag("flow", flow.id, flow.version))
     return flow
 
 
-@router.patch("/{kind}", response_model=FlowRead, summary="Change a flow's stages (admin); plans in review keep going")
-async def update_flow(kind: str, body: FlowUpdate, session: Session, principal: CurrentPrincipal, request: Request,
+@flows_router.patch("/{kind}", response_model=FlowRead,
+                    summary="Change a flow's stages (admin); plans in review keep going")
+async def update_flow(principal: Admin, flow: ValidFlow, body: FlowUpdate, session: Session, request: Request,
                       response: Response):
-    require_admin(principal)
-    flow = await _flow(session, kind)
     check_if_match(request, etag("flow", flow.id, flow.version))
-    before = FlowRead.model_validate(flow).model_dump()
-    if body.name is not None:
-        flow.name = body.name
-    if body.stages is not None:
-        flow.stages = [s.model_dump() for s in body.stages]
-    if body.final_action is not None:
-        flow.final_action = body.final_action
-    await session.flush()
-    await journal.audit(session, actor=principal, action="flow.updated", subject_type="flow", subject_id=flow.id,
-                        before=before, after=FlowRead.model_validate(flow).model_dump(), request=request)
+    flow = await service.update_flow(session, principal, flow, body)
     set_etag(response, etag("flow", flow.id, flow.version))
     return flow

@@ -1,19 +1,17 @@
-"""Request and response bodies of the planning service (public contract: extend, don't rename)."""
+"""Plans' request and response bodies (public contract: extend, don't rename)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from services.common.api import PeriodText, RequestBody
+from services.common.api import RequestBody
 from services.common.i18n import InvalidValue
-from services.common.periods import PeriodKind, period
-from services.planning.flows import validate_stages
-
-PlanStatus = Literal["draft", "submitted", "approved", "issued", "published", "returned", "vetoed", "closed"]
-TaskStatus = Literal["not_started", "in_progress", "done", "blocked", "cancelled"]
+from services.planning.approvals.schemas import StageRead
+from services.planning.consolidation.schemas import AdjustmentRead, ConsolidationLine
+from services.planning.plans.periods import PlanPeriod
 
 
 class ORM(BaseModel):
@@ -45,13 +43,15 @@ class TaskIn(RequestBody):
     milestones: list[Milestone] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _dates(self) -> TaskIn:
+    def _dates(self) -> TaskIn:  # noqa: N804 (an after-validator is an instance method)
         if self.start and self.due and self.due < self.start:
             raise InvalidValue("due must not be before start", "完成时间不能早于开始时间")
         return self
 
 
 MoneyUnit = Literal["元", "万元"]
+
+
 YUAN_PER = {"元": 1, "万元": 10_000}
 
 
@@ -66,26 +66,6 @@ class ResourceIn(RequestBody):
     unit: str = Field("", max_length=30, description="The quantity's unit (人, 台 …); money goes in amount")
     amount: float | None = Field(None, ge=0, description="Money, in amount_unit")
     amount_unit: MoneyUnit = Field("元", description="元 or 万元 (ten thousand 元): 120 万元 is 1,200,000 元")
-
-
-def _plan_period(v: str) -> str:
-    if period(v).kind not in (PeriodKind.year, PeriodKind.quarter, PeriodKind.month):
-        raise InvalidValue("plans are annual (2027), quarterly (2027-Q1) or monthly (2027-03)",
-                           "计划期间应为年度（2027）、季度（2027-Q1）或月度（2027-03）")
-    return v
-
-
-def _week(v: str) -> str:
-    if period(v).kind != PeriodKind.week:
-        raise InvalidValue("weekly reports are for a week, e.g. 2027-W05", "周报须填写周，如 2027-W05")
-    return v
-
-
-# a period a plan can be for: a year, a quarter or a month; and a weekly report's week
-PlanPeriod = Annotated[PeriodText, AfterValidator(_plan_period), Field(
-    description="A year (2027), a quarter (2027-Q1) or a month (2027-03)", examples=["2027"])]
-WeekPeriod = Annotated[PeriodText, AfterValidator(_week), Field(
-    description="An ISO week: 2027-W05", examples=["2027-W05"])]
 
 
 def _risk_ids(ids: list[int] | None) -> list[int] | None:
@@ -177,20 +157,9 @@ class ResourceRead(ORM):
     amount_yuan: float | None = Field(None, description="The same amount in 元")
 
     @model_validator(mode="after")
-    def _yuan(self) -> ResourceRead:
+    def _yuan(self) -> ResourceRead:  # noqa: N804 (an after-validator is an instance method)
         self.amount_yuan = in_yuan(self.amount, self.amount_unit)
         return self
-
-
-class StageRead(BaseModel):
-    index: int
-    key: str
-    name: str
-    requirement: str
-    signers: str
-    state: Literal["done", "current", "waiting"]
-    signed_by: list[str] = []
-    pending_signers: list[str] = []
 
 
 class PlanSummary(ORM):
@@ -250,39 +219,6 @@ class PlanRead(PlanSummary):
     adjustments: list[AdjustmentRead] = Field([], description="Balancing adjustments (综合平衡) of this plan's targets")
 
 
-class ActionBody(RequestBody):
-    comment: str = Field("", max_length=4000)
-    reason: str | None = Field(None, max_length=4000)
-
-
-class SuggestionRead(ORM):
-    id: int
-    plan_id: int
-    revision: int
-    author: str
-    author_name: str
-    text: str
-    status: str
-    response: str
-    responded_by: str | None
-    created_at: datetime
-    responded_at: datetime | None
-
-
-class SuggestionAnswer(RequestBody):
-    accepted: bool
-    reason: str = Field(min_length=1, max_length=4000)
-
-
-class GuidanceRead(ORM):
-    id: int
-    plan_id: int
-    author: str
-    author_name: str
-    text: str
-    created_at: datetime
-
-
 class ActionRead(ORM):
     id: int
     revision: int
@@ -311,236 +247,7 @@ class HistoryRead(BaseModel):
     diff: list[dict[str, Any]] = []
 
 
-class FlowStage(RequestBody):
-    key: str = Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")
-    name: str = Field(min_length=1, max_length=100)
-    name_en: str = Field("", max_length=100)
-    right: str
-    over: Literal["unit", "parent", "company"] = "unit"
-    held_in: str | None = Field(None, max_length=60, description="null, 'company', or a unit code such as OPS")
-    signers: Literal["any", "all"] = "any"
-
-
-class FlowUpdate(RequestBody):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    stages: list[FlowStage] | None = None
-    final_action: Literal["issue", "publish"] | None = None
-
-    @field_validator("stages")
-    @classmethod
-    def _stages(cls, v):
-        if v is not None:
-            validate_stages([s.model_dump() for s in v])
-        return v
-
-
-class FlowRead(ORM):
-    id: int
-    kind: str
-    name: str
-    stages: list[dict[str, Any]]
-    final_action: str
-    version: int
-
-
-class ReportItem(RequestBody):
-    task_id: int
-    progress: float = Field(ge=0, le=100)
-    status: TaskStatus
-    problems: str = Field("", max_length=4000)
-    help_needed: str = Field("", max_length=4000)
-
-
-class ReportIn(RequestBody):
-    week: WeekPeriod
-    summary: str = Field("", max_length=10000)
-    items: list[ReportItem] = Field(default_factory=list, max_length=500)
-
-
-class ReportRead(ORM):
-    id: int
-    plan_id: int
-    week: str
-    author: str
-    author_name: str
-    summary: str
-    items: list[dict[str, Any]]
-    created_at: datetime
-    updated_at: datetime
-    version: int
-
-
-class DecisionIn(RequestBody):
-    plan_id: int
-    text: str = Field(min_length=1, max_length=4000)
-    owner_id: int | None = None
-    owner_name: str = Field("", max_length=100)
-    due: date
-
-
-class DecisionRead(ORM):
-    id: int
-    week: str
-    plan_id: int
-    text: str
-    task_id: int | None
-    author: str
-    created_at: datetime
-
-
-class DispatchBody(RequestBody):
-    owner_id: int | None = None
-    owner_name: str | None = Field(None, max_length=100)
-    unit_id: int | None = None
-    due: date | None = Field(None, description="A new deadline (时间节点)")
-    comment: str = Field("", max_length=4000)
-
-    @model_validator(mode="after")
-    def _something(self) -> DispatchBody:
-        if self.owner_id is None and self.unit_id is None and self.due is None:
-            raise InvalidValue("name a new owner_id, unit_id or due date", "请更换责任人或完成期限")
-        return self
-
-
-class TaskUpdate(RequestBody):
-    status: TaskStatus | None = None
-    progress: float | None = Field(None, ge=0, le=100)
-    milestones: list[Milestone] | None = None
-
-
-class ProgressIn(RequestBody):
-    """The owner's progress update on a task: how far, what happened, and what shows it."""
-
-    progress: float = Field(ge=0, le=100)
-    status: TaskStatus | None = Field(None, description="Unchanged when left out; 100% alone does not close a task")
-    note: str = Field("", max_length=4000)
-    evidence: list[str] = Field(default_factory=list, max_length=20,
-                                description="Links or document references (each up to 500 characters)")
-
-    @field_validator("evidence")
-    @classmethod
-    def _evidence(cls, v: list[str]) -> list[str]:
-        items = [e.strip() for e in v if e.strip()]
-        if any(len(e) > 500 for e in items):
-            raise InvalidValue("each piece of evidence is at most 500 characters", "每项佐证材料最多 500 个字符")
-        return items
-
-
-class ProgressRead(ORM):
-    id: int
-    task_id: int
-    progress: float
-    status: str
-    note: str
-    evidence: list[str]
-    author: str
-    author_name: str
-    created_at: datetime
-
-
-class AdjustmentIn(RequestBody):
-    unit_id: int = Field(description="The unit whose consolidation this balances (the company, say)")
-    period: PlanPeriod
-    plan_id: int | None = Field(None, description="The child unit's plan whose target is to change; without it "
-                                                  "the adjustment is only a note")
-    indicator_code: str = Field(min_length=1, max_length=60)
-    value: float = Field(description="The new target value")
-    reason: str = Field(min_length=1, max_length=4000)
-
-
-
-# --- answers that are composed rather than read from one table -----------------------------
-
-
-class Contributor(BaseModel):
-    label: str
-    plan_id: int | None
-    value: float
-
-
-class ConsolidationLine(BaseModel):
-    """One indicator: the reference (top-down) value against the children combined (bottom-up)."""
-
-    indicator_code: str
-    aggregation: str
-    reference: float | None
-    combined: float | None
-    gap: float | None
-    gap_ratio: float | None
-    status: str = Field(description="balanced | under | over | no_reference | no_children")
-    contributors: list[Contributor] = []
-    missing: list[str] = []
-
-
-class PlanRef(BaseModel):
-    id: int
-    title: str
-    status: str
-
-
-class MissingUnit(BaseModel):
-    unit_id: int
-    name: str
-
-
-class AdjustmentRead(BaseModel):
-    id: int
-    unit_id: int | None = None
-    period: str | None = None
-    plan_id: int | None = None
-    plan_title: str | None = None
-    indicator_code: str
-    value: float
-    previous_value: float | None = None
-    reason: str
-    status: Literal["proposed", "applied", "note"] = "note"
-    author_name: str
-    created_at: str = Field(description="ISO 8601 date-time, UTC")
-    applied_by_name: str | None = None
-    applied_at: str | None = None
-    applied_revision: int | None = None
-
-
-class ConsolidationRead(BaseModel):
-    unit_id: int
-    unit_name: str
-    period: str
-    plan: PlanRef | None
-    lines: list[ConsolidationLine]
-    units_missing_plan: list[MissingUnit]
-    adjustments: list[AdjustmentRead]
-
-
 class DecompositionRead(BaseModel):
     plan_id: int
     by_period: list[ConsolidationLine]
     by_unit: list[ConsolidationLine]
-
-
-class AgendaProblem(BaseModel):
-    """A report line that names a problem or asks for help."""
-
-    task_id: int
-    progress: float
-    status: str
-    problems: str = ""
-    help_needed: str = ""
-
-
-class AgendaReport(BaseModel):
-    unit_id: int
-    unit_name: str
-    plan_id: int
-    plan_title: str
-    report: ReportRead
-    problems: list[AgendaProblem]
-
-
-class AgendaRead(BaseModel):
-    week: str
-    reports: list[AgendaReport]
-    overdue_tasks: list[TaskRead]
-    decisions: list[DecisionRead]
-
-
-PlanRead.model_rebuild()
