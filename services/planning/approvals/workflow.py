@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import org_api
-from services.common.authz import Grant, Principal
+from services.common.authz import Grant, Principal, Right
 from services.common.db import utcnow
+from services.common.guards import Place, authorize
 from services.common.problems import Conflict, Forbidden, Invalid
 from services.common.runtime import Runtime
 from services.planning.approvals.stages import Requirement, requirement
@@ -67,6 +68,10 @@ class PlanContext:
     @property
     def unit_path(self) -> str:
         return self.units.path(self.plan.unit_id)
+
+    @property
+    def place(self) -> Place:
+        return Place(self.unit_path, what="this plan's unit")
 
     def stage(self, index: int) -> Requirement:
         return requirement(self.flow.stages[index], unit_path=self.unit_path, kinds_by_path=self.units.kinds_by_path,
@@ -172,7 +177,7 @@ async def _enter_stage(ctx: PlanContext, index: int, holders: HoldersLookup | No
 async def submit(ctx: PlanContext, *, comment: str, holders: HoldersLookup | None = None) -> None:
     p = ctx.plan
     _require_status(p, "draft", "returned", action="submit")
-    grant = ctx.principal.require("plan", ctx.unit_path, what="this plan's unit")
+    grant = authorize(ctx.principal, ctx.place, Right.plan)
     targets = (await ctx.session.execute(select(func.count()).where(PlanTarget.plan_id == p.id))).scalar_one()
     if not targets:
         raise Invalid("Add at least one quantified target before submitting.", field="targets",
@@ -267,7 +272,7 @@ async def veto(ctx: PlanContext, *, reason: str) -> None:
     _require_status(p, "draft", "submitted", "approved", "returned", action="veto")
     if not reason.strip():
         raise Invalid("A veto (否决) needs a reason.", zh="否决须说明理由。", field="reason")
-    grant = ctx.principal.require("veto", ctx.unit_path, what="this plan's unit")
+    grant = authorize(ctx.principal, ctx.place, Right.veto)
     before = p.status
     if p.in_force_revision is None:
         p.status, p.stage_index, p.pending_signers = "vetoed", None, []
@@ -361,7 +366,7 @@ async def revise(ctx: PlanContext, *, comment: str) -> None:
     if not comment.strip():
         raise Invalid("Say why the plan is being adjusted (market or policy change, say).",
                       zh="请在意见中说明调整原因（如市场或政策变化）。", field="comment")
-    grant = ctx.principal.require("plan", ctx.unit_path, what="this plan's unit")
+    grant = authorize(ctx.principal, ctx.place, Right.plan)
     before = p.status
     p.in_force_revision = p.revision
     await _save_version(ctx)  # the version in force, frozen (plans issued before versions were kept have none)
@@ -379,7 +384,7 @@ async def suggest(ctx: PlanContext, *, text: str) -> Suggestion:
                        zh=f"{STATUS_ZH.get(ctx.plan.status, ctx.plan.status)}的计划不再接受建议。")
     if not text.strip():
         raise Invalid("Write the suggestion.", field="comment", zh="请填写建议内容。")
-    grant = ctx.principal.require("suggest", ctx.unit_path, what="this plan's unit")
+    grant = authorize(ctx.principal, ctx.place, Right.suggest)
     s = Suggestion(plan_id=ctx.plan.id, revision=ctx.plan.revision, author=ctx.principal.sub,
                    author_name=ctx.principal.name, text=text)
     ctx.session.add(s)
@@ -392,7 +397,7 @@ async def answer(ctx: PlanContext, suggestion: Suggestion, *, accepted: bool, re
     if suggestion.status != "open":
         raise Conflict(f"This suggestion was already {suggestion.status}.",
                        zh=f"这条建议已答复过（{SUGGESTION_STATUS_ZH.get(suggestion.status, suggestion.status)}）。")
-    grant = ctx.principal.require("plan", ctx.unit_path, what="this plan's unit")
+    grant = authorize(ctx.principal, ctx.place, Right.plan)
     suggestion.status = "accepted" if accepted else "declined"
     suggestion.response, suggestion.responded_by, suggestion.responded_at = reason, ctx.principal.sub, utcnow()
     await _record(ctx, "answer_suggestion", from_status=ctx.plan.status,
@@ -402,7 +407,7 @@ async def answer(ctx: PlanContext, suggestion: Suggestion, *, accepted: bool, re
 async def guide(ctx: PlanContext, *, text: str) -> GuidanceNote:
     if not text.strip():
         raise Invalid("Write the guidance.", field="comment", zh="请填写指导意见。")
-    grant = ctx.principal.require("guide", ctx.unit_path, what="this plan's unit")
+    grant = authorize(ctx.principal, ctx.place, Right.guide)
     note = GuidanceNote(plan_id=ctx.plan.id, author=ctx.principal.sub, author_name=ctx.principal.name, text=text)
     ctx.session.add(note)
     await ctx.session.flush()
