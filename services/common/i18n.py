@@ -317,7 +317,7 @@ def field_label(field: str) -> str:
     """``targets.3.value`` → ``目标 第 4 项 数值``: each known name by its label, list positions from 1."""
     out: list[str] = []
     for part in field.split("."):
-        if part.isdigit():
+        if part.isdecimal():  # not isdigit(): "³" is a digit int() refuses (a 500 for a body with such a key)
             out.append(f"第 {int(part) + 1} 项")
         else:
             out.append(FIELD_LABELS_ZH.get(part, part))

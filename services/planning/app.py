@@ -9,10 +9,16 @@ from fastapi import FastAPI
 from services.common.app import create_service_app
 from services.common.runtime import Runtime
 from services.common.settings import ServiceSettings, settings_for
-from services.planning.api import consolidation, flows, inbox, plans, tracking
+from services.planning.approvals.router import flows_router
+from services.planning.approvals.router import router as approvals_router
+from services.planning.consolidation.router import router as consolidation_router
 from services.planning.events import CONSUMES
+from services.planning.inbox.router import router as inbox_router
 from services.planning.models import AuditEntry, IdempotencyRecord, OrgUnit, events
+from services.planning.plans.router import router as plans_router
 from services.planning.seed import ensure_flows, seed_demo
+from services.planning.tracking.router import router as tracking_router
+from services.planning.tracking.service import flag_overdue
 
 log = logging.getLogger("yunguan.planning")
 
@@ -35,14 +41,16 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         settings, title="Yunguan planning 运营计划",
         description="Annual, quarterly and monthly operation plans: approval flows under the authority model, "
                     "consolidation, adjustments and tracking.",
-        routers=[plans.router, flows.router, consolidation.router, tracking.router, inbox.router],
+        # approvals before plans: /plans/awaiting-me must match before /plans/{plan_id}
+        routers=[approvals_router, plans_router, flows_router, consolidation_router, tracking_router, inbox_router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
         consumes=CONSUMES,
         on_startup=[start], on_org_synced=[demo], periodic=[(OVERDUE_SCAN_SECONDS, scan_overdue)])
 
 
 async def scan_overdue(rt: Runtime) -> int:
+    """The periodic job: say (once) of every task that fell overdue."""
     async with rt.db.writer() as session:
-        flagged = await tracking.flag_overdue(session)
+        flagged = await flag_overdue(session)
         await session.commit()
     return flagged

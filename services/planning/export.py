@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from services.common.sheets import cell_value, workbook_bytes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Spreadsheet:
+    """An Excel file to download."""
+
+    content: bytes
+    filename: str
+
+    @property
+    def content_disposition(self) -> str:
+        """The header that names the download (any characters, RFC 5987)."""
+        return f"attachment; filename*=UTF-8''{quote(self.filename)}"
+
 
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -61,7 +79,8 @@ def plan_workbook(plan: dict[str, Any], unit_name: str) -> bytes:
                  f"单位：{unit_name}    期间：{plan['period']}（{KIND_ZH.get(plan['kind'], plan['kind'])}）    "
                  f"状态：{STATUS_ZH.get(plan['status'], plan['status'])}    版本：第{plan['revision']}版")
     if plan.get("guidance") or plan.get("inherited_guidance"):
-        texts = [g["guidance"] for g in plan.get("inherited_guidance", [])] + ([plan["guidance"]] if plan.get("guidance") else [])
+        texts = [g["guidance"] for g in plan.get("inherited_guidance", [])]
+        texts += [plan["guidance"]] if plan.get("guidance") else []
         row = _table(ws, row, "一、指导方针", ["内容"], [[t] for t in texts])
     row = _table(ws, row, "二、业务目标", ["序号", "指标代码", "目标值", "单位", "汇总方式"],
                  [[i, t["indicator_code"], t["value"], t["unit"], "求和" if t["aggregation"] == "sum" else "平均"]
@@ -93,7 +112,8 @@ def consolidation_workbook(data: dict[str, Any]) -> bytes:
     row = _table(ws, row, "目标汇总", ["指标代码", "本级目标（自上而下）", "下级合计（自下而上）", "差额", "差额比例",
                                    "状态", "未设该指标的下级"],
                  [[ln["indicator_code"], ln["reference"], ln["combined"], ln["gap"],
-                   f"{ln['gap_ratio']:.1%}" if ln["gap_ratio"] is not None else "", status.get(ln["status"], ln["status"]),
+                   f"{ln['gap_ratio']:.1%}" if ln["gap_ratio"] is not None else "",
+                   status.get(ln["status"], ln["status"]),
                    "、".join(ln["missing"])] for ln in data["lines"]])
     row = _table(ws, row, "未编制计划的下级单位", ["单位"], [[m["name"]] for m in data["units_missing_plan"]])
     _table(ws, row, "综合平衡调整", ["指标代码", "调整值", "原因", "调整人"],

@@ -284,7 +284,8 @@ class BalancingAdjustment(Base):
     value: Mapped[float] = mapped_column(Float)
     previous_value: Mapped[float | None] = mapped_column(Float)
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="proposed", server_default="proposed")  # proposed | applied | note
+    # proposed | applied | note
+    status: Mapped[str] = mapped_column(String(20), default="proposed", server_default="proposed")
     author: Mapped[str] = mapped_column(String(120))
     author_name: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

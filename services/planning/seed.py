@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common.db import utcnow
 from services.common.periods import period
 from services.common.runtime import Runtime
-from services.planning.flows import SEED_FLOWS
+from services.planning.approvals.stages import SEED_FLOWS
+from services.planning.journal import journal
 from services.planning.models import (
     Flow,
     Plan,
@@ -23,8 +24,8 @@ from services.planning.models import (
     ProgressReport,
     StageSignature,
 )
-from services.planning.plans import load_units, snapshot
-from services.planning.workflow import journal
+from services.planning.plans.content import snapshot
+from services.planning.units import load_units
 
 log = logging.getLogger("yunguan.planning.seed")
 
@@ -79,7 +80,8 @@ async def seed_demo(rt: Runtime) -> bool:
         for code, (title, targets, tasks) in DEMO_PLANS.items():
             unit = codes[code]
             plan = Plan(unit_id=unit.id, period=str(year), kind="annual", title=title, status="issued", revision=1,
-                        in_force_revision=1, parent_plan_id=company_plan.id if company_plan else None, created_by="system",
+                        in_force_revision=1, parent_plan_id=company_plan.id if company_plan else None,
+                        created_by="system",
                         submitted_by=str(users.get("ops_director", (0, ""))[0]), pending_signers=[],
                         guidance="坚持安全供气第一，稳中求进：销售增长8%，客户满意度不低于90%，成本费用率控制在75%以内。"
                         if code == "HDGAS" else "", issued_at=utcnow())

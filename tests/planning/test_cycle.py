@@ -110,7 +110,8 @@ async def test_a_returned_plan_is_edited_and_resubmitted(company):
     assert r.json()["status"] == "returned"
     current = await company.get("market_mgr", plan)
     edit = await company.planning.patch(f"/api/planning/plans/{plan['id']}",
-                                        headers={**await company.as_("market_mgr"), "If-Match": current.headers["etag"]},
+                                        headers={**await company.as_("market_mgr"),
+                                                 "If-Match": current.headers["etag"]},
                                         json={"targets": [{"indicator_code": "sales", "value": 1500}]})
     assert edit.status_code == 200 and edit.json()["targets"][0]["value"] == 1500
     stale = await company.planning.patch(f"/api/planning/plans/{plan['id']}",

@@ -45,7 +45,8 @@ async def test_a_dispatcher_sets_a_new_owner_and_deadline_and_the_owner_reports_
     assert refused.status_code == 403
     r = await company.planning.post(f"/api/planning/tasks/{task['id']}/progress",
                                     headers=await company.as_("supply_head"),
-                                    json={"progress": 55, "note": "已走访55家", "evidence": ["https://docs/visits.xlsx", " "]})
+                                    json={"progress": 55, "note": "已走访55家",
+                                          "evidence": ["https://docs/visits.xlsx", " "]})
     assert r.status_code == 201, r.text
     assert (r.json()["progress"], r.json()["status"]) == (55, "in_progress")
     r = await company.planning.post(f"/api/planning/tasks/{task['id']}/progress",

@@ -77,8 +77,8 @@ async def test_decomposition_sums_quarters_or_months_no_quarter_covers_never_bot
     year = await issue(company, await company.create("market_mgr", **annual(
         "MKT", "市场部2027年度运营计划", targets=(("sales", 30000),))))
     for period, value in (("2027-Q4", 8200), ("2027-11", 2700), ("2027-02", 2000)):
-        await company.create("market_mgr", **annual("MKT", f"市场部{period}", period=period, targets=(("sales", value),),
-                                                    parent_plan_id=year["id"]))
+        await company.create("market_mgr", **annual("MKT", f"市场部{period}", period=period,
+                                                    targets=(("sales", value),), parent_plan_id=year["id"]))
     r = await company.planning.get(f"/api/planning/plans/{year['id']}/decomposition",
                                    headers=await company.as_("market_mgr"))
     [line] = r.json()["by_period"]
@@ -108,7 +108,7 @@ async def test_a_planner_cannot_put_a_task_in_a_unit_outside_their_plan_right(co
     assert "Task 3 '苏州推广' is for 苏州分公司" in en.json()["detail"]
     # nothing was created; within the right it is fine, and the same refusal holds on an edit
     plan = await company.create("market_mgr", **annual("MKT", "市场部2027", tasks=tasks[:2]))
-    r = await patch(company, "market_mgr", plan, tasks=tasks[:2] + [{"title": "x", "unit_id": DEMO_IDS["FIN"]}])
+    r = await patch(company, "market_mgr", plan, tasks=[*tasks[:2], {"title": "x", "unit_id": DEMO_IDS["FIN"]}])
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "tasks.2.unit_id"
     r = await patch(company, "market_mgr", plan, tasks=[{"title": "x", "unit_id": 999}])
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "tasks.0.unit_id"

@@ -49,7 +49,8 @@ async def test_a_revision_runs_the_flow_again_and_keeps_the_old_version_readable
 
     from services.planning.models import OutboxEvent
     async with company.planning.app.state.db.reader() as s:
-        revised = (await s.execute(select(OutboxEvent).where(OutboxEvent.type == "planning.plan.revised"))).scalars().all()
+        revised = (await s.execute(select(OutboxEvent)
+                                   .where(OutboxEvent.type == "planning.plan.revised"))).scalars().all()
     assert [e.data["targets"][0]["value"] for e in revised] == [900.0]
 
 
@@ -105,9 +106,11 @@ async def test_consolidation_compares_top_down_with_bottom_up_and_names_missing_
     lines = {ln["indicator_code"]: ln for ln in c["lines"]}
     assert (lines["sales"]["reference"], lines["sales"]["combined"], lines["sales"]["gap"], lines["sales"]["status"]) \
         == (50000, 52000, 2000, "over")
-    assert (lines["profit"]["combined"], lines["profit"]["gap"], lines["profit"]["missing"]) == (2500, -3500, ["市场部"])
+    assert (lines["profit"]["combined"], lines["profit"]["gap"], lines["profit"]["missing"]) \
+        == (2500, -3500, ["市场部"])
     assert [m["name"] for m in c["units_missing_plan"]] == ["运营管理部", "财务部"]
-    adj = await company.planning.post("/api/planning/consolidation/adjustments", headers=await company.as_("ops_director"),
+    adj = await company.planning.post("/api/planning/consolidation/adjustments",
+                                      headers=await company.as_("ops_director"),
                                       json={"unit_id": DEMO_IDS["HDGAS"], "period": "2027", "indicator_code": "sales",
                                             "value": -2000, "reason": "苏州分公司目标下调以平衡产能"})
     assert adj.status_code == 201
@@ -153,8 +156,8 @@ async def test_countersigned_stages_need_every_holder(company):
 
 
 async def test_plan_exports_to_excel(company):
-    plan = await company.create("market_mgr", **annual("MKT", "市场部2027年度运营计划",
-                                                       tasks=[{"title": "调研", "owner_name": "刘", "due": "2027-03-01"}]))
+    plan = await company.create("market_mgr", **annual(
+        "MKT", "市场部2027年度运营计划", tasks=[{"title": "调研", "owner_name": "刘", "due": "2027-03-01"}]))
     r = await company.planning.get(f"/api/planning/plans/{plan['id']}/export.xlsx",
                                    headers=await company.as_("market_mgr"))
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxmlformats")

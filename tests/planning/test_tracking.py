@@ -8,8 +8,8 @@ from sqlalchemy import select
 from services.common.periods import of_date
 from services.common.service_auth import secret_for
 from services.common.settings import DEMO_SERVICE_SECRET
-from services.planning.api.tracking import flag_overdue
 from services.planning.models import OutboxEvent
+from services.planning.tracking.service import flag_overdue
 from tests.planning.conftest import annual
 from tests.support import DEMO_IDS, bearer
 
@@ -72,7 +72,8 @@ async def test_overdue_tasks_are_emitted_once(company):
     async with company.planning.app.state.db.writer() as s:
         assert await flag_overdue(s) == 0
         await s.commit()
-        events = (await s.execute(select(OutboxEvent).where(OutboxEvent.type == "planning.task.overdue"))).scalars().all()
+        events = (await s.execute(select(OutboxEvent)
+                                  .where(OutboxEvent.type == "planning.task.overdue"))).scalars().all()
     assert [e.data["plan_id"] for e in events] == [plan["id"]]
 
 
@@ -127,7 +128,8 @@ async def test_a_kpi_followup_request_lands_on_this_weeks_agenda(company):
                                               "owner_name": "张市场部经理", "due": date.today().isoformat()}}
     # kpi delivers with its own service token, from org's client-credentials grant
     tok = await company.org.post("/api/org/auth/token", data={
-        "grant_type": "client_credentials", "client_id": "svc-kpi", "client_secret": secret_for(DEMO_SERVICE_SECRET, "kpi")})
+        "grant_type": "client_credentials", "client_id": "svc-kpi",
+        "client_secret": secret_for(DEMO_SERVICE_SECRET, "kpi")})
     r = await company.planning.post("/api/planning/events", json=event, headers=bearer(tok.json()["access_token"]))
     assert r.json() == {"status": "applied"}
     week = of_date(date.today(), "week").text
@@ -150,7 +152,8 @@ async def test_a_kpi_followup_goes_to_the_plan_of_its_own_period(company):
         "MKT", "市场部年度计划", period=date.today().strftime("%Y"))))
     assert year["id"] > month["id"]  # the newest live plan is the year's
     tok = await company.org.post("/api/org/auth/token", data={
-        "grant_type": "client_credentials", "client_id": "svc-kpi", "client_secret": secret_for(DEMO_SERVICE_SECRET, "kpi")})
+        "grant_type": "client_credentials", "client_id": "svc-kpi",
+        "client_secret": secret_for(DEMO_SERVICE_SECRET, "kpi")})
     other = f"{date.today().year}-{'02' if date.today().month == 1 else '01'}-15"  # in the year, not this month
     for per in (date.today().strftime("%Y-%m"), other):
         event = {"id": str(uuid.uuid4()), "type": "kpi.followup.requested", "source": "kpi",
@@ -171,7 +174,8 @@ async def test_a_kpi_followup_goes_to_the_plan_of_its_own_period(company):
 async def test_a_followup_task_names_the_indicator_not_its_code(company):
     await issued_monthly(company, due_offset_days=10)
     tok = await company.org.post("/api/org/auth/token", data={
-        "grant_type": "client_credentials", "client_id": "svc-kpi", "client_secret": secret_for(DEMO_SERVICE_SECRET, "kpi")})
+        "grant_type": "client_credentials", "client_id": "svc-kpi",
+        "client_secret": secret_for(DEMO_SERVICE_SECRET, "kpi")})
     r = await company.planning.post("/api/planning/events", json=followup_event(indicator_name="订单延期天数",
                                                                         period=date.today().strftime("%Y-%m")),
                                     headers=bearer(tok.json()["access_token"]))
@@ -180,4 +184,5 @@ async def test_a_followup_task_names_the_indicator_not_its_code(company):
     agenda = (await company.planning.get(f"/api/planning/meetings/{week}/agenda",
                                          headers=await company.as_("ops_director"))).json()
     [decision] = agenda["decisions"]
-    assert decision["text"].startswith("订单延误超过5天（订单延期天数 = 7，") and "order_delay_days" not in decision["text"]
+    assert decision["text"].startswith("订单延误超过5天（订单延期天数 = 7，") \
+        and "order_delay_days" not in decision["text"]

@@ -12,7 +12,7 @@ Every query keeps to the plans the caller may see, so an item always opens.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,30 +20,16 @@ from sqlalchemy.orm import aliased
 
 from services.common.authz import Principal
 from services.common.scoping import visible_to
+from services.planning.approvals.schemas import SuggestionRead
+from services.planning.inbox.schemas import PlanToRework, SuggestionToAnswer
 from services.planning.models import OrgUnit, Plan, PlanAction, PlanTask, Suggestion
-from services.planning.plans import overdue, visible_clause
-from services.planning.schemas import PlanSummary, SuggestionRead, TaskRead
+from services.planning.plans.content import overdue
+from services.planning.plans.schemas import PlanSummary, TaskRead
+from services.planning.plans.visibility import visible_clause
 
 REWORK_STATUSES = ("returned", "vetoed")
 LIVE_PLAN = ("issued", "published")
 FINISHED_TASK = ("done", "cancelled")
-
-
-class SuggestionToAnswer(SuggestionRead):
-    """An open suggestion with the plan it is on, so the reader knows where to answer it."""
-
-    plan_title: str
-    plan_unit_id: int
-    plan_period: str
-    plan_status: str
-
-
-class PlanToRework(PlanSummary):
-    """A returned or vetoed plan with who decided so, when and why."""
-
-    decided_by_name: str = ""
-    decided_at: datetime | None = None
-    reason: str = ""
 
 
 async def suggestions_to_answer(session: AsyncSession, *, principal: Principal,

@@ -1,5 +1,5 @@
 """A planner's reach through a plan's nested fields: the units its tasks are for, the people who own
-them, and the risks it links. The plan's own unit is checked by its router; these are the fields a
+them, and the risks it links. The plan's own unit is checked before; these are the fields a
 planner could otherwise use to reach outside their scope.
 
 People come from org's directory and risks from risk's register, each asked over its public HTTP API
@@ -15,20 +15,21 @@ from collections.abc import Iterable
 from typing import Any
 
 import httpx
-from fastapi import Request
 
 from services.common.authz import Principal
 from services.common.problems import Invalid, Unavailable
-from services.planning.plans import Units
+from services.common.runtime import Runtime
+from services.planning.units import Units
 
 
-async def check_reach(*, request: Request, principal: Principal, units: Units, plan_unit_id: int,
+async def check_reach(rt: Runtime, *, authorization: str, principal: Principal, units: Units, plan_unit_id: int,
                       tasks: Iterable[Any] | None, linked_risks: list[int] | None,
                       known_tasks: Iterable[tuple[int | None, int | None]] = (),
                       known_risks: Iterable[int] = ()) -> None:
     """Refuse (422 naming the field) a task unit the caller holds no plan right over, a task owner
     who is not among the people of that unit the caller may see, or a linked risk the caller cannot
-    see in the register (or that does not exist)."""
+    see in the register (or that does not exist). Org and risk are asked as the caller
+    (``authorization``, the caller's own ``Authorization`` header)."""
     known = set(known_tasks)
     people: dict[int, set[int]] = {}
     for i, task in enumerate(tasks or []):
@@ -46,7 +47,7 @@ async def check_reach(*, request: Request, principal: Principal, units: Units, p
         if task.owner_id is None or (unit_id, task.owner_id) in known:
             continue
         if unit_id not in people:
-            people[unit_id] = await _people_of(request, unit_id)
+            people[unit_id] = await _people_of(rt, authorization, unit_id)
         if task.owner_id not in people[unit_id]:
             name = units.by_id[unit_id].name if unit_id in units.by_id else str(unit_id)
             raise Invalid(f"Task {i + 1} '{task.title}': the responsible person (id {task.owner_id}) holds no "
@@ -55,21 +56,16 @@ async def check_reach(*, request: Request, principal: Principal, units: Units, p
                           field=f"tasks.{i}.owner_id")
     seen = set(known_risks)
     for risk_id in linked_risks or []:
-        if risk_id not in seen and not await _risk_visible(request, risk_id):
+        if risk_id not in seen and not await _risk_visible(rt, authorization, risk_id):
             raise Invalid(f"Linked risk {risk_id} does not exist in the risk register, or you may not see it.",
                           zh=f"关联风险 {risk_id} 不在风险登记册中，或您无权查看。", field="linked_risks",
                           risk_id=risk_id)
 
 
-def _caller(request: Request) -> dict[str, str]:
-    return {"authorization": request.headers.get("authorization", "")}
-
-
-async def _ask(request: Request, service: str, path: str, params: dict | None = None) -> httpx.Response:
-    app = request.app
+async def _ask(rt: Runtime, authorization: str, service: str, path: str,
+               params: dict[str, Any] | None = None) -> httpx.Response:
     try:
-        resp = await app.state.http.get(f"{app.state.settings.service_url(service)}{path}", params=params,
-                                        headers=_caller(request))
+        resp = await rt.call(service, "GET", path, params=params, authorization=authorization)
     except httpx.HTTPError as exc:
         raise Unavailable(f"The {service} service could not be reached to check the plan ({type(exc).__name__}); "
                           "try again shortly.", zh="暂时无法连接相关服务核对计划内容，请稍后重试。") from exc
@@ -79,12 +75,12 @@ async def _ask(request: Request, service: str, path: str, params: dict | None = 
     return resp
 
 
-async def _people_of(request: Request, unit_id: int) -> set[int]:
+async def _people_of(rt: Runtime, authorization: str, unit_id: int) -> set[int]:
     """Users holding a position in the unit or below it, as far as the caller may see them."""
     ids: set[int] = set()
     params: dict[str, Any] = {"unit_id": unit_id, "limit": 200}
     while True:
-        resp = await _ask(request, "org", "/api/org/users", params)
+        resp = await _ask(rt, authorization, "org", "/api/org/users", params)
         if resp.status_code != 200:
             return ids
         page = resp.json()
@@ -94,6 +90,6 @@ async def _people_of(request: Request, unit_id: int) -> set[int]:
         params["cursor"] = page["next_cursor"]
 
 
-async def _risk_visible(request: Request, risk_id: int) -> bool:
-    resp = await _ask(request, "risk", f"/api/risk/risks/{risk_id}")
+async def _risk_visible(rt: Runtime, authorization: str, risk_id: int) -> bool:
+    resp = await _ask(rt, authorization, "risk", f"/api/risk/risks/{risk_id}")
     return resp.status_code == 200

@@ -1,4 +1,4 @@
-"""Approval flows: which right, over what, held where, signed by one or by all.
+"""Approval flows' stages: which right, over what, held where, signed by one or by all.
 
 A stage names the right it needs, the unit it must cover (the plan's unit, its
 parent, or the whole company), optionally where the grant must be held (the company
@@ -9,20 +9,10 @@ itself, or a unit by code, e.g. ``OPS`` for 运营管理部), and whether any on
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from services.common.authz import Principal, company_path, parent_path
+from services.common.authz import RIGHTS, Principal, company_path, parent_path
 from services.common.i18n import RIGHTS_ZH, InvalidValue
-
-KINDS = {"year": "annual", "quarter": "quarterly", "month": "monthly"}
-
-# The words the SPA shows for plans (frontend/src/locales/zh-CN/plans.json), for Chinese messages
-KIND_ZH = {"annual": "年度", "quarterly": "季度", "monthly": "月度"}
-STATUS_ZH = {"draft": "草稿", "submitted": "已提交", "returned": "已退回", "approved": "已批准", "issued": "已下达",
-             "published": "已公示", "vetoed": "已否决", "closed": "已关闭"}
-ACTION_ZH = {"create": "创建", "submit": "提交", "approve": "批准", "countersign": "会签", "return": "退回",
-             "veto": "否决", "issue": "下达", "publish": "公示", "revise": "调整", "suggest": "建议", "guide": "指导",
-             "answer_suggestion": "答复建议"}
-SUGGESTION_STATUS_ZH = {"open": "待答复", "accepted": "已采纳", "declined": "未采纳"}
 
 OPS_REVIEW = {"key": "ops_review", "name": "运营管理部汇总审核", "name_en": "Operations review and consolidation",
               "right": "plan", "over": "company", "held_in": "OPS", "signers": "any"}
@@ -62,7 +52,7 @@ class Requirement:
         return RIGHTS_ZH.get(self.right, self.right) + ("（须由指定部门持有）" if self.held_at else "")
 
 
-def requirement(stage: dict, *, unit_path: str, kinds_by_path: dict[str, str],
+def requirement(stage: dict[str, Any], *, unit_path: str, kinds_by_path: dict[str, str],
                 paths_by_code: dict[str, str]) -> Requirement:
     company = company_path(unit_path, kinds_by_path)
     # a top-level unit is its own "parent" for a stage that asks for the parent's approval
@@ -79,15 +69,14 @@ def requirement(stage: dict, *, unit_path: str, kinds_by_path: dict[str, str],
                        key=stage["key"], name=stage["name"])
 
 
-def validate_stages(stages: list[dict]) -> list[dict]:
-    from services.common.authz import RIGHTS
-
+def validate_stages(stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if not stages:
         raise InvalidValue("a flow needs at least one stage", "审批流程至少需要一个环节")
     keys = set()
     for s in stages:
         if s.get("right") not in RIGHTS:
-            raise InvalidValue(f"stage '{s.get('key')}': unknown right {s.get('right')!r}", f"环节“{s.get('name') or s.get('key')}”：没有这项权力")
+            raise InvalidValue(f"stage '{s.get('key')}': unknown right {s.get('right')!r}",
+                               f"环节“{s.get('name') or s.get('key')}”：没有这项权力")
         if s.get("over", "unit") not in ("unit", "parent", "company"):
             raise InvalidValue(f"stage '{s.get('key')}': over must be unit, parent or company",
                              f"环节“{s.get('name') or s.get('key')}”：审批范围应为本单位、上级单位或全公司")

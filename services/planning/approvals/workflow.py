@@ -4,24 +4,34 @@ unit, written to the plan's history and the audit chain, and (where others care)
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import Request
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.authz import Grant, Principal
+from services.common import org_api
+from services.common.authz import Grant, Principal, Right
 from services.common.db import utcnow
-from services.common.journal import Journal
+from services.common.guards import Place, authorize
 from services.common.problems import Conflict, Forbidden, Invalid
-from services.planning.flows import ACTION_ZH, KIND_ZH, STATUS_ZH, SUGGESTION_STATUS_ZH, Requirement, requirement
+from services.common.runtime import Runtime
+from services.planning.approvals.stages import Requirement, requirement
+from services.planning.events import (
+    PlanApprovedData,
+    PlanIssuedData,
+    PlanReturnedData,
+    PlanRevisedData,
+    PlanRevisionVetoedData,
+    PlanStep,
+    PlanSubmittedData,
+    PlanVetoedData,
+)
+from services.planning.journal import journal
 from services.planning.models import (
-    AuditEntry,
     Flow,
     GuidanceNote,
-    OutboxEvent,
     Plan,
     PlanAction,
     PlanTarget,
@@ -30,26 +40,38 @@ from services.planning.models import (
     StageSignature,
     Suggestion,
 )
-from services.planning.plans import Units, restore, snapshot
+from services.planning.plans.content import restore, snapshot
+from services.planning.units import Units, load_units
+from services.planning.vocabulary import ACTION_ZH, KIND_ZH, STATUS_ZH, SUGGESTION_STATUS_ZH
 
-journal = Journal("planning", AuditEntry, OutboxEvent)
+# The event each step others care about records (planning.plan.<step>), with its payload's model.
+STEP_EVENTS: dict[str, type[PlanStep]] = {
+    "submitted": PlanSubmittedData, "approved": PlanApprovedData, "returned": PlanReturnedData,
+    "vetoed": PlanVetoedData, "revision_vetoed": PlanRevisionVetoedData, "issued": PlanIssuedData,
+    "revised": PlanRevisedData,
+}
 
 # Given a requirement, who must sign it (user ids as text): asked of org for 会签 stages.
 HoldersLookup = Callable[[Requirement], Awaitable[list[str]]]
 
 
 @dataclass
-class Ctx:
+class PlanContext:
+    """A plan with what its rules need: the session, who acts, the org units and its kind's flow."""
+
     session: AsyncSession
     principal: Principal
     plan: Plan
     units: Units
     flow: Flow
-    request: Request | None = None
 
     @property
     def unit_path(self) -> str:
         return self.units.path(self.plan.unit_id)
+
+    @property
+    def place(self) -> Place:
+        return Place(self.unit_path, what="this plan's unit")
 
     def stage(self, index: int) -> Requirement:
         return requirement(self.flow.stages[index], unit_path=self.unit_path, kinds_by_path=self.units.kinds_by_path,
@@ -60,7 +82,7 @@ class Ctx:
         return len(self.flow.stages) - 1
 
 
-async def load_flow(session: AsyncSession, kind: str) -> Flow:
+async def configured_flow(session: AsyncSession, kind: str) -> Flow:
     flow = (await session.execute(select(Flow).where(Flow.kind == kind))).scalar_one_or_none()
     if flow is None:
         raise Conflict(f"No approval flow is configured for {kind} plans; an administrator must set one up.",
@@ -68,11 +90,34 @@ async def load_flow(session: AsyncSession, kind: str) -> Flow:
     return flow
 
 
+async def plan_context(session: AsyncSession, principal: Principal, plan: Plan,
+                       units: Units | None = None) -> PlanContext:
+    """The plan with the org units and its kind's flow loaded."""
+    return PlanContext(session=session, principal=principal, plan=plan, units=units or await load_units(session),
+                       flow=await configured_flow(session, plan.kind))
+
+
+def _last_id(path: str) -> int:
+    return int(path.strip("/").split("/")[-1])
+
+
+def holders_lookup(rt: Runtime) -> HoldersLookup:
+    """Ask org who holds a stage's right (for 会签 stages), with this service's own token."""
+
+    async def lookup(req: Requirement) -> list[str]:
+        found = await org_api.holders(rt, req.right, _last_id(req.unit_path),
+                                      held_in_unit_id=_last_id(req.held_at) if req.held_at else None)
+        return [str(u["id"]) for u in found]
+
+    return lookup
+
+
 def _require_status(plan: Plan, *allowed: str, action: str) -> None:
     if plan.status not in allowed:
         raise Conflict(f"Cannot {action} a plan that is {plan.status}; it must be {' or '.join(allowed)}.",
                        status_now=plan.status,
-                       zh=f"计划当前为{STATUS_ZH.get(plan.status, plan.status)}，不能{ACTION_ZH.get(action, action)}；须为{'或'.join(STATUS_ZH.get(s, s) for s in allowed)}。")
+                       zh=f"计划当前为{STATUS_ZH.get(plan.status, plan.status)}，不能{ACTION_ZH.get(action, action)}；"
+                          f"须为{'或'.join(STATUS_ZH.get(s, s) for s in allowed)}。")
 
 
 def _grant_for(req: Requirement, principal: Principal) -> Grant:
@@ -83,8 +128,8 @@ def _grant_for(req: Requirement, principal: Principal) -> Grant:
                     zh=f"审批环节“{req.name}”需要{req.describe_zh()}，您没有。")
 
 
-async def _record(ctx: Ctx, action: str, *, from_status: str, comment: str = "", grant: Grant | None = None,
-                  stage_key: str | None = None, event: str | None = None, extra: dict | None = None,
+async def _record(ctx: PlanContext, action: str, *, from_status: str, comment: str = "", grant: Grant | None = None,
+                  stage_key: str | None = None, event: str | None = None, extra: dict[str, Any] | None = None,
                   revision: int | None = None) -> None:
     p, pr = ctx.plan, ctx.principal
     revision = p.revision if revision is None else revision
@@ -94,15 +139,15 @@ async def _record(ctx: Ctx, action: str, *, from_status: str, comment: str = "",
     await journal.audit(ctx.session, actor=pr, action=f"plan.{action}", subject_type="plan", subject_id=p.id,
                         unit_path=ctx.unit_path, grant=grant, before={"status": from_status},
                         after={"status": p.status, "stage_index": p.stage_index, "revision": revision},
-                        note=comment, request=ctx.request)
+                        note=comment)
     if event:
-        data = {"plan_id": p.id, "revision": revision, "unit_id": p.unit_id, "unit_path": ctx.unit_path,
-                "period": p.period, "kind": p.kind, "title": p.title, "status": p.status, "actor": pr.sub,
-                "comment": comment, **(extra or {})}
+        data = STEP_EVENTS[event](plan_id=p.id, revision=revision, unit_id=p.unit_id, unit_path=ctx.unit_path,
+                                  period=p.period, kind=p.kind, title=p.title, status=p.status, actor=pr.sub,
+                                  comment=comment, **(extra or {}))
         await journal.emit(ctx.session, f"planning.plan.{event}", p.id, data, ctx.unit_path)
 
 
-async def _save_version(ctx: Ctx) -> None:
+async def _save_version(ctx: PlanContext) -> None:
     snap = await snapshot(ctx.session, ctx.plan)
     row = (await ctx.session.execute(select(PlanVersion).where(PlanVersion.plan_id == ctx.plan.id,
                                                                PlanVersion.revision == ctx.plan.revision))
@@ -114,7 +159,7 @@ async def _save_version(ctx: Ctx) -> None:
         row.snapshot, row.status = snap, ctx.plan.status
 
 
-async def _enter_stage(ctx: Ctx, index: int, holders: HoldersLookup | None) -> None:
+async def _enter_stage(ctx: PlanContext, index: int, holders: HoldersLookup | None) -> None:
     ctx.plan.stage_index = index
     ctx.plan.pending_signers = []
     req = ctx.stage(index)
@@ -129,13 +174,14 @@ async def _enter_stage(ctx: Ctx, index: int, holders: HoldersLookup | None) -> N
         ctx.plan.pending_signers = signers
 
 
-async def submit(ctx: Ctx, *, comment: str, holders: HoldersLookup | None = None) -> None:
+async def submit(ctx: PlanContext, *, comment: str, holders: HoldersLookup | None = None) -> None:
     p = ctx.plan
     _require_status(p, "draft", "returned", action="submit")
-    grant = ctx.principal.require("plan", ctx.unit_path, what="this plan's unit")
+    grant = authorize(ctx.principal, ctx.place, Right.plan)
     targets = (await ctx.session.execute(select(func.count()).where(PlanTarget.plan_id == p.id))).scalar_one()
     if not targets:
-        raise Invalid("Add at least one quantified target before submitting.", field="targets", zh="提交前请至少添加一项量化的业务目标。")
+        raise Invalid("Add at least one quantified target before submitting.", field="targets",
+                      zh="提交前请至少添加一项量化的业务目标。")
     if p.kind == "monthly":
         await _require_owners(ctx)
     before = p.status
@@ -155,18 +201,19 @@ async def submit(ctx: Ctx, *, comment: str, holders: HoldersLookup | None = None
                   stage_key=ctx.flow.stages[index]["key"])
 
 
-async def _require_owners(ctx: Ctx) -> None:
+async def _require_owners(ctx: PlanContext) -> None:
     """Monthly plans name the responsible person (责任人) of every task."""
     tasks = (await ctx.session.execute(select(PlanTask).where(PlanTask.plan_id == ctx.plan.id)
                                        .order_by(PlanTask.id))).scalars().all()
     for i, task in enumerate(tasks):
         if task.owner_id is None:
             raise Invalid(f"Task {i + 1} '{task.title}' has no responsible person; a monthly plan names one for "
-                          "every task.", zh=f"第 {i + 1} 项任务「{task.title}」没有责任人；月度计划的每项任务都须指定责任人。",
+                          "every task.",
+                          zh=f"第 {i + 1} 项任务「{task.title}」没有责任人；月度计划的每项任务都须指定责任人。",
                           field=f"tasks.{i}.owner_id", task={"position": i + 1, "title": task.title})
 
 
-async def approve(ctx: Ctx, *, comment: str, holders: HoldersLookup | None = None) -> None:
+async def approve(ctx: PlanContext, *, comment: str, holders: HoldersLookup | None = None) -> None:
     p = ctx.plan
     _require_status(p, "submitted", action="approve")
     if p.submitted_by == ctx.principal.sub:
@@ -201,11 +248,12 @@ async def approve(ctx: Ctx, *, comment: str, holders: HoldersLookup | None = Non
                   event="approved")
 
 
-async def return_plan(ctx: Ctx, *, comment: str) -> None:
+async def return_plan(ctx: PlanContext, *, comment: str) -> None:
     p = ctx.plan
     _require_status(p, "submitted", action="return")
     if not comment.strip():
-        raise Invalid("Say what must change when returning a plan.", field="comment", zh="退回计划时请在意见中说明需要修改什么。")
+        raise Invalid("Say what must change when returning a plan.", field="comment",
+                      zh="退回计划时请在意见中说明需要修改什么。")
     req = ctx.stage(p.stage_index or 0)
     grant = _grant_for(req, ctx.principal)
     if p.submitted_by == ctx.principal.sub:
@@ -216,7 +264,7 @@ async def return_plan(ctx: Ctx, *, comment: str) -> None:
     await _record(ctx, "return", from_status=before, comment=comment, grant=grant, stage_key=req.key, event="returned")
 
 
-async def veto(ctx: Ctx, *, reason: str) -> None:
+async def veto(ctx: PlanContext, *, reason: str) -> None:
     """否决. A veto of a plan never issued ends the plan. A veto of a revision (计划调整) ends the
     revision only: the version in force stays in force, as it was, and the vetoed revision is kept
     in the history with the reason."""
@@ -224,7 +272,7 @@ async def veto(ctx: Ctx, *, reason: str) -> None:
     _require_status(p, "draft", "submitted", "approved", "returned", action="veto")
     if not reason.strip():
         raise Invalid("A veto (否决) needs a reason.", zh="否决须说明理由。", field="reason")
-    grant = ctx.principal.require("veto", ctx.unit_path, what="this plan's unit")
+    grant = authorize(ctx.principal, ctx.place, Right.veto)
     before = p.status
     if p.in_force_revision is None:
         p.status, p.stage_index, p.pending_signers = "vetoed", None, []
@@ -242,7 +290,7 @@ async def veto(ctx: Ctx, *, reason: str) -> None:
                   revision=vetoed, extra={"vetoed_revision": vetoed, "in_force_revision": p.in_force_revision})
 
 
-async def _version(ctx: Ctx, revision: int) -> PlanVersion:
+async def _version(ctx: PlanContext, revision: int) -> PlanVersion:
     row = (await ctx.session.execute(select(PlanVersion).where(PlanVersion.plan_id == ctx.plan.id,
                                                                PlanVersion.revision == revision))).scalar_one_or_none()
     if row is None:  # revise() freezes the version in force before a revision starts
@@ -251,12 +299,14 @@ async def _version(ctx: Ctx, revision: int) -> PlanVersion:
     return row
 
 
-async def issue(ctx: Ctx, *, action: str, comment: str) -> None:
+async def issue(ctx: PlanContext, *, action: str, comment: str) -> None:
     p = ctx.plan
     _require_status(p, "approved", action=action)
     if action != ctx.flow.final_action:
         raise Conflict(f"{p.kind.capitalize()} plans are finished with '{ctx.flow.final_action}', not '{action}'.",
-                       zh=f"{KIND_ZH.get(p.kind, p.kind)}计划的最后一步是{ACTION_ZH.get(ctx.flow.final_action, ctx.flow.final_action)}，不是{ACTION_ZH.get(action, action)}。")
+                       zh=f"{KIND_ZH.get(p.kind, p.kind)}计划的最后一步是"
+                          f"{ACTION_ZH.get(ctx.flow.final_action, ctx.flow.final_action)}，"
+                          f"不是{ACTION_ZH.get(action, action)}。")
     grant = _grant_for(ctx.stage(ctx.last_stage), ctx.principal)
     before = p.status
     p.status = "issued" if action == "issue" else "published"
@@ -267,7 +317,7 @@ async def issue(ctx: Ctx, *, action: str, comment: str) -> None:
                   event="issued" if p.revision == 1 else "revised", extra=await _in_force_targets(ctx))
 
 
-async def _in_force_targets(ctx: Ctx) -> dict:
+async def _in_force_targets(ctx: PlanContext) -> dict[str, Any]:
     """What kpi turns into targets when a version comes into force."""
     targets = (await ctx.session.execute(select(PlanTarget).where(PlanTarget.plan_id == ctx.plan.id)
                                          .order_by(PlanTarget.id))).scalars().all()
@@ -276,7 +326,7 @@ async def _in_force_targets(ctx: Ctx) -> dict:
                                                       for t in targets]}
 
 
-async def balance(ctx: Ctx, *, target: PlanTarget, value: float, reason: str, grant: Grant) -> None:
+async def balance(ctx: PlanContext, *, target: PlanTarget, value: float, reason: str, grant: Grant) -> None:
     """综合平衡 applied to this plan's target. A plan in force gets a new version, issued as the old one
     was (kpi hears of the new target); a plan still in drafting or review has its working content
     changed. Either way the history says who, why, and the value before and after."""
@@ -308,7 +358,7 @@ async def balance(ctx: Ctx, *, target: PlanTarget, value: float, reason: str, gr
                                                                         "before": before, "after": value}})
 
 
-async def revise(ctx: Ctx, *, comment: str) -> None:
+async def revise(ctx: PlanContext, *, comment: str) -> None:
     """计划调整: start a new revision of an issued plan; it runs the same flow again while the
     issued version stays in force."""
     p = ctx.plan
@@ -316,7 +366,7 @@ async def revise(ctx: Ctx, *, comment: str) -> None:
     if not comment.strip():
         raise Invalid("Say why the plan is being adjusted (market or policy change, say).",
                       zh="请在意见中说明调整原因（如市场或政策变化）。", field="comment")
-    grant = ctx.principal.require("plan", ctx.unit_path, what="this plan's unit")
+    grant = authorize(ctx.principal, ctx.place, Right.plan)
     before = p.status
     p.in_force_revision = p.revision
     await _save_version(ctx)  # the version in force, frozen (plans issued before versions were kept have none)
@@ -328,13 +378,13 @@ async def revise(ctx: Ctx, *, comment: str) -> None:
     await _record(ctx, "revise", from_status=before, comment=comment, grant=grant)
 
 
-async def suggest(ctx: Ctx, *, text: str) -> Suggestion:
+async def suggest(ctx: PlanContext, *, text: str) -> Suggestion:
     if ctx.plan.status in ("vetoed", "closed"):
         raise Conflict(f"A {ctx.plan.status} plan takes no more suggestions.",
                        zh=f"{STATUS_ZH.get(ctx.plan.status, ctx.plan.status)}的计划不再接受建议。")
     if not text.strip():
         raise Invalid("Write the suggestion.", field="comment", zh="请填写建议内容。")
-    grant = ctx.principal.require("suggest", ctx.unit_path, what="this plan's unit")
+    grant = authorize(ctx.principal, ctx.place, Right.suggest)
     s = Suggestion(plan_id=ctx.plan.id, revision=ctx.plan.revision, author=ctx.principal.sub,
                    author_name=ctx.principal.name, text=text)
     ctx.session.add(s)
@@ -343,21 +393,21 @@ async def suggest(ctx: Ctx, *, text: str) -> Suggestion:
     return s
 
 
-async def answer(ctx: Ctx, suggestion: Suggestion, *, accepted: bool, reason: str) -> None:
+async def answer(ctx: PlanContext, suggestion: Suggestion, *, accepted: bool, reason: str) -> None:
     if suggestion.status != "open":
         raise Conflict(f"This suggestion was already {suggestion.status}.",
                        zh=f"这条建议已答复过（{SUGGESTION_STATUS_ZH.get(suggestion.status, suggestion.status)}）。")
-    grant = ctx.principal.require("plan", ctx.unit_path, what="this plan's unit")
+    grant = authorize(ctx.principal, ctx.place, Right.plan)
     suggestion.status = "accepted" if accepted else "declined"
     suggestion.response, suggestion.responded_by, suggestion.responded_at = reason, ctx.principal.sub, utcnow()
     await _record(ctx, "answer_suggestion", from_status=ctx.plan.status,
                   comment=f"{suggestion.status}: {reason}", grant=grant)
 
 
-async def guide(ctx: Ctx, *, text: str) -> GuidanceNote:
+async def guide(ctx: PlanContext, *, text: str) -> GuidanceNote:
     if not text.strip():
         raise Invalid("Write the guidance.", field="comment", zh="请填写指导意见。")
-    grant = ctx.principal.require("guide", ctx.unit_path, what="this plan's unit")
+    grant = authorize(ctx.principal, ctx.place, Right.guide)
     note = GuidanceNote(plan_id=ctx.plan.id, author=ctx.principal.sub, author_name=ctx.principal.name, text=text)
     ctx.session.add(note)
     await ctx.session.flush()
@@ -365,7 +415,7 @@ async def guide(ctx: Ctx, *, text: str) -> GuidanceNote:
     return note
 
 
-def allowed_actions(ctx: Ctx) -> list[str]:
+def allowed_actions(ctx: PlanContext) -> list[str]:
     """What the caller could do now (the SPA shows only these buttons)."""
     p, pr, path = ctx.plan, ctx.principal, ctx.unit_path
     out: list[str] = []
@@ -388,7 +438,7 @@ def allowed_actions(ctx: Ctx) -> list[str]:
     return out
 
 
-def stage_views(ctx: Ctx, signatures: list[Any]) -> list[dict[str, Any]]:
+def stage_views(ctx: PlanContext, signatures: Sequence[StageSignature]) -> list[dict[str, Any]]:
     p = ctx.plan
     views = []
     for i, stage in enumerate(ctx.flow.stages):
