@@ -98,7 +98,7 @@ def test_request_bodies_document_the_period_notation():
     from services.common.periods import PATTERN
     from services.kpi.measurements.schemas import MeasurementIn
     from services.kpi.targets.schemas import TargetCreate
-    from services.planning.schemas import PlanCreate
+    from services.planning.plans.schemas import PlanCreate
 
     for model in (MeasurementIn, TargetCreate, PlanCreate):
         field = model.model_json_schema()["properties"]["period"]

@@ -43,7 +43,7 @@ class TaskIn(RequestBody):
     milestones: list[Milestone] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _dates(self) -> TaskIn:  # noqa: N804 (an after-validator is an instance method)
+    def _dates(self) -> TaskIn:
         if self.start and self.due and self.due < self.start:
             raise InvalidValue("due must not be before start", "完成时间不能早于开始时间")
         return self
@@ -157,7 +157,7 @@ class ResourceRead(ORM):
     amount_yuan: float | None = Field(None, description="The same amount in 元")
 
     @model_validator(mode="after")
-    def _yuan(self) -> ResourceRead:  # noqa: N804 (an after-validator is an instance method)
+    def _yuan(self) -> ResourceRead:
         self.amount_yuan = in_yuan(self.amount, self.amount_unit)
         return self
 

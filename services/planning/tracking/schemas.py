@@ -78,7 +78,7 @@ class DispatchBody(RequestBody):
     comment: str = Field("", max_length=4000)
 
     @model_validator(mode="after")
-    def _something(self) -> DispatchBody:  # noqa: N804 (an after-validator is an instance method)
+    def _something(self) -> DispatchBody:
         if self.owner_id is None and self.unit_id is None and self.due is None:
             raise InvalidValue("name a new owner_id, unit_id or due date", "请更换责任人或完成期限")
         return self
