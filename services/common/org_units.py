@@ -16,6 +16,7 @@ from sqlalchemy import Integer, String, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.common.contracts import EventView
 from services.common.db import utcnow
 
 log = logging.getLogger("yunguan.org_units")
@@ -37,6 +38,19 @@ class OrgUnitMixin:
 
 
 _FIELDS = ("parent_id", "name", "code", "kind", "path")
+
+
+class UnitEventView(EventView):
+    """What every service's read-model reads from ``org.unit.created|updated|moved`` (tests/events/test_contracts.py
+    holds org's payloads to it)."""
+
+    id: int
+    parent_id: int | None
+    name: str
+    code: str
+    kind: str
+    path: str
+    version: int | None = None
 
 
 async def _upsert(session: AsyncSession, model: type, data: dict[str, Any]) -> None:
