@@ -188,7 +188,7 @@ def wrk(url: str, *, connections: int, duration: float, token: str | None) -> Re
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--latency", "--timeout", "2s"]
     if token:
         cmd += ["-H", f"Authorization: Bearer {token}"]
-    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))
     p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))
@@ -251,7 +251,7 @@ def main() -> int:
                                       stdout=subprocess.DEVNULL, stderr=open(logs / "service.log", "w")))
         procs.append(subprocess.Popen([PY, __file__, "--serve-trivial", str(trivial_port)], env=env, cwd=ROOT,
                                       stdout=subprocess.DEVNULL, stderr=open(logs / "trivial.log", "w")))
-        public = _default_public_paths() + [OPEN]
+        public = [*_default_public_paths(), OPEN]
         gateway_env = {**env, "YUNGUAN_PORT": str(gateway_port),
                        "YUNGUAN_PLANNING_URL": f"http://127.0.0.1:{service_port}",
                        # The gateway's kpi route leads to the trivial app (so does nginx's /api/kpi/).
@@ -356,7 +356,7 @@ def report(series: dict[str, Series]) -> None:
         return series[name].median(attr)
 
     def rounds(a: str, b: str, attr: str, op) -> str:
-        pairs = zip(series[a].results, series[b].results)
+        pairs = zip(series[a].results, series[b].results, strict=False)
         return ", ".join(f"{op(getattr(x, attr), getattr(y, attr)):.2f}" for x, y in pairs)
 
     def ratio(x: float, y: float) -> float:

@@ -146,7 +146,7 @@ BARE_DDL = ("CREATE TABLE bench_bare (indicator_id INTEGER NOT NULL, unit_id INT
 
 def raw_rows(batch: list[dict], ind_ids: dict[str, int], paths: dict[int, str], stamp) -> list[tuple]:
     from services.common.periods import period as parse_period
-    from services.kpi.staging import period_columns
+    from services.kpi.measurements.staging import period_columns
 
     cols = {per: period_columns(parse_period(per)) for per in {p["period"] for p in batch}}
     return [(ind_ids[p["indicator_code"]], p["unit_id"], paths[p["unit_id"]], p["period"], *cols[p["period"]],
@@ -165,7 +165,7 @@ def raw_ingest_sqlite(url: str, all_batches: list[list[dict]], ind_ids, paths) -
     """Seconds to write every batch into a copy of kpi_measurement, and into a bare heap."""
     import sqlite3
 
-    from services.kpi.staging import sqlite_stamp
+    from services.kpi.measurements.staging import sqlite_stamp
 
     con = sqlite3.connect(sqlite_path(url), isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
@@ -308,8 +308,8 @@ def run(backend: str, pg_base: str, n_points: int, eval_runs: int, raw_runs: int
         now = int(time.time())
         token = key.sign({"sub": "client:bench", "client_id": "bench", "name": "bench", "iss": "yunguan-org",
                           "aud": "yunguan", "iat": now, "exp": now + 4 * 3600, "typ": "access",
-                          "grants": [{"right": r, "unit_path": "/1/", "mode": "subtree", "held_at": "/1/", "via": "bench"}
-                                     for r in ("plan", "view")]})
+                          "grants": [{"right": r, "unit_path": "/1/", "mode": "subtree", "held_at": "/1/",
+                                      "via": "bench"} for r in ("plan", "view")]})
         auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
         unit_rows = units()
@@ -423,7 +423,8 @@ def run(backend: str, pg_base: str, n_points: int, eval_runs: int, raw_runs: int
                 "split_gateway_ms": statistics.median(split["gateway"]) * 1000,
                 "split_direct_ms": statistics.median(split["direct"]) * 1000,
                 "batch_p50_ms": statistics.median(per_batch) * 1000, "batch_p95_ms": pct(per_batch, 0.95) * 1000,
-                "eval_gateway_p50": statistics.median(evals["gateway"]), "eval_gateway_p95": pct(evals["gateway"], 0.95),
+                "eval_gateway_p50": statistics.median(evals["gateway"]),
+                "eval_gateway_p95": pct(evals["gateway"], 0.95),
                 "eval_direct_p50": statistics.median(evals["direct"]), "eval_direct_p95": pct(evals["direct"], 0.95),
                 "eval_fresh_p50": statistics.median(evals["fresh"]), "eval_fresh_p95": pct(evals["fresh"], 0.95),
                 "raw_p50": statistics.median(raw_times), "raw_p95": pct(raw_times, 0.95),

@@ -18,6 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 PART_TIMEOUT = 3.0
 
+# One item of a part, as the service answered it (JSON).
+Item = dict[str, Any]
+
 # part → (service, path, params); "{sub}" is the caller's user id
 PARTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "pending_approvals": ("planning", "/api/planning/plans/awaiting-me", {"limit": "50"}),
@@ -73,12 +76,12 @@ class InboxRead(BaseModel):
     counts: dict[str, int] = Field(default_factory=dict, description="Part → number of items")
 
 
-def _items(body: Any) -> list:
+def _items(body: Any) -> list[Any]:
     return body["items"] if isinstance(body, dict) and "items" in body else body if isinstance(body, list) else []
 
 
 async def _part(http: httpx.AsyncClient, base: str, path: str, params: dict[str, str],
-                headers: dict[str, str]) -> tuple[list, str | None]:
+                headers: dict[str, str]) -> tuple[list[Any], str | None]:
     try:
         resp = await http.get(base + path, params=params, headers=headers, timeout=PART_TIMEOUT)
     except httpx.TimeoutException:
@@ -97,7 +100,7 @@ async def _part(http: httpx.AsyncClient, base: str, path: str, params: dict[str,
         return [], "answered something that is not JSON"
 
 
-def _keep(part: str, out: dict[str, list]) -> Callable[[dict], bool]:
+def _keep(part: str, out: dict[str, Any]) -> Callable[[Item], bool]:
     """Which of a part's items still wait on the caller (the services list some that no longer do)."""
     if part == "pending_approvals":  # a returned plan is in plans_to_rework, with the reason
         return lambda p: p.get("status") != "returned"
@@ -107,7 +110,7 @@ def _keep(part: str, out: dict[str, list]) -> Callable[[dict], bool]:
     return lambda item: item.get("status") not in FINISHED
 
 
-def _name_indicators(items: list, library: dict[str, dict]) -> list:
+def _name_indicators(items: list[Item], library: dict[Any, Item]) -> list[Item]:
     out = []
     for item in items:
         found = library.get(item.get("indicator_code") or "", {})
@@ -122,11 +125,12 @@ async def inbox(http: httpx.AsyncClient, upstreams: dict[str, str], *, authoriza
     names = list(PARTS)
     asks = [(PARTS[n][0], PARTS[n][1], {k: v.replace("{sub}", sub) for k, v in PARTS[n][2].items()}) for n in names]
     results = await asyncio.gather(*[_part(http, upstreams[svc], path, params, headers)
-                                     for svc, path, params in asks + [INDICATORS]])
+                                     for svc, path, params in [*asks, INDICATORS]])
     indicators, _ = results.pop()  # without the library, codes stay and names are null
     library = {i.get("code"): i for i in indicators if isinstance(i, dict)}
-    out: dict[str, Any] = {name: items for name, (items, _) in zip(names, results)}
-    out["errors"] = {name: f"{PARTS[name][0]}: {error}" for name, (_, error) in zip(names, results) if error}
+    out: dict[str, Any] = {name: items for name, (items, _) in zip(names, results, strict=True)}
+    out["errors"] = {name: f"{PARTS[name][0]}: {error}"
+                     for name, (_, error) in zip(names, results, strict=True) if error}
     for name in names:
         keep = _keep(name, out)
         out[name] = [item for item in out[name] if isinstance(item, dict) and keep(item)]

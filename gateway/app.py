@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,8 +23,9 @@ from starlette.datastructures import State
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.aggregate import inbox
 from gateway.auth import AuthRefused, EdgeAuth, TokenCache
@@ -42,6 +44,8 @@ log = logging.getLogger("yunguan.gateway")
 
 READY_TIMEOUT = 2.0
 
+NOT_STARTED = "the gateway has not been started (run its lifespan)"
+
 
 class Gateway:
     """The gateway as an ASGI app with its own lifespan (pools open at start-up)."""
@@ -52,7 +56,7 @@ class Gateway:
         self.state.settings = settings
         self.state.jwks = jwks  # tests may inject a static key set here before start-up
         self.state.revocations = None  # likewise a static revocation list
-        self._revocation_task: asyncio.Task | None = None
+        self._revocation_task: asyncio.Task[None] | None = None
         self.metrics = Metrics("gateway")
         self.limiter = RateLimiter(settings.rate_limit_rps, settings.rate_limit_burst)
         self.token_cache = TokenCache(settings.token_cache_size)
@@ -71,7 +75,7 @@ class Gateway:
         self.site = ObservabilityMiddleware(SecurityHeaders(self._build_site()), metrics=self.metrics,
                                             logger_name="yunguan.gateway")
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http":
             path = scope["path"]
@@ -79,11 +83,14 @@ class Gateway:
                 for prefix, upstream in self._routes:
                     if path.startswith(prefix):
                         if self.proxy is None:
-                            raise RuntimeError("the gateway has not been started (run its lifespan)")
-                        return await self.proxy.handle(scope, receive, send, upstream)
-            return await self.site(scope, receive, send)
+                            raise RuntimeError(NOT_STARTED)
+                        await self.proxy.handle(scope, receive, send, upstream)
+                        return
+            await self.site(scope, receive, send)
+            return
         if kind == "lifespan":
-            return await self._lifespan_protocol(receive, send)
+            await self._lifespan_protocol(receive, send)
+            return
         if kind == "websocket":  # nothing behind the gateway speaks WebSocket (yet)
             await receive()
             await send({"type": "websocket.close", "code": 1008})
@@ -135,7 +142,7 @@ class Gateway:
         finally:
             await self.shutdown()
 
-    async def _lifespan_protocol(self, receive, send) -> None:
+    async def _lifespan_protocol(self, receive: Receive, send: Send) -> None:
         message = await receive()
         assert message["type"] == "lifespan.startup"
         try:
@@ -154,7 +161,7 @@ class Gateway:
     def _build_site(self) -> Starlette:
         assets = swagger_ui_assets()
         spa = Spa(self.settings.spa_dir)
-        routes = [
+        routes: list[BaseRoute] = [
             Route("/healthz", self.healthz),
             Route("/readyz", self.readyz),
             Route("/metrics", self.metrics_page),
@@ -189,10 +196,18 @@ class Gateway:
                                 language=request_language(request), instance="/readyz", service="gateway",
                                 upstreams=upstreams)
 
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """The gateway's own HTTP client (readiness, the merged OpenAPI document, the inbox), once started."""
+        if self.http is None:
+            raise RuntimeError(NOT_STARTED)
+        return self.http
+
     async def _upstream_ready(self, upstream: Upstream) -> tuple[str, dict[str, Any]]:
         url = f"{upstream.base_url}/readyz"
+        client = self.client
         try:
-            resp = await self.http.get(url, timeout=READY_TIMEOUT)
+            resp = await client.get(url, timeout=READY_TIMEOUT)
         except httpx.TimeoutException:
             return upstream.name, {"status": "timeout", "url": url}
         except httpx.HTTPError as exc:
@@ -220,13 +235,16 @@ class Gateway:
         return PlainTextResponse(self.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
     async def openapi_document(self, request: Request) -> Response:
+        if self.openapi is None:
+            raise RuntimeError(NOT_STARTED)
         return JSONResponse(await self.openapi.document())
 
-    def docs_page(self, assets):
+    def docs_page(self, assets: Path | None) -> Callable[[Request], Awaitable[Response]]:
         local = assets is not None
         favicon = "/api/docs/assets/favicon-32x32.png" if local else "https://fastapi.tiangolo.com/img/favicon.png"
-        urls = ({"swagger_js_url": "/api/docs/assets/swagger-ui-bundle.js",
-                 "swagger_css_url": "/api/docs/assets/swagger-ui.css"} if local else {})
+        # the local assets, else FastAPI's defaults (Swagger UI from its CDN)
+        urls: dict[str, Any] = ({"swagger_js_url": "/api/docs/assets/swagger-ui-bundle.js",
+                                 "swagger_css_url": "/api/docs/assets/swagger-ui.css"} if local else {})
 
         async def docs(request: Request) -> Response:
             return get_swagger_ui_html(openapi_url="/api/openapi.json", title="Yunguan 运管 API",
@@ -237,7 +255,9 @@ class Gateway:
 
     async def me_inbox(self, request: Request) -> Response:
         """我的待办: what waits on the caller, from every service (gateway.aggregate)."""
-        header = request.headers.get("authorization")
+        if self.proxy is None:
+            raise RuntimeError(NOT_STARTED)
+        header = request.headers.get("authorization", "")
         try:
             sub = await self.proxy.auth.subject(header.encode("latin-1") if header else None)
         except AuthRefused as exc:
@@ -253,7 +273,7 @@ class Gateway:
                                     headers={"Retry-After": str(max(1, int(wait + 0.999)))},
                                     zh="请求过于频繁，请稍后再试。", language=request_language(request))
         owner = sub if sub.isdigit() else "-1"
-        return JSONResponse(await inbox(self.http, {u.name: u.base_url for u in self.upstreams},
+        return JSONResponse(await inbox(self.client, {u.name: u.base_url for u in self.upstreams},
                                         authorization=header, sub=owner,
                                         request_id=request.headers.get("x-request-id", "")))
 
@@ -280,18 +300,19 @@ class SecurityHeaders:
     """Security headers on everything the gateway answers itself (the SPA, the API docs, its own
     JSON): a Content-Security-Policy that also forbids framing, nosniff, no referrer."""
 
-    def __init__(self, app):
+    def __init__(self, app: ASGIApp):
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            return await self.app(scope, receive, send)
+            await self.app(scope, receive, send)
+            return
         path = scope["path"]
         policy = DOCS_POLICY if path.startswith("/api/docs") else API_POLICY if path.startswith("/api/") else SPA_POLICY
         extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
                  (b"content-security-policy", policy.encode()), (b"x-frame-options", b"DENY")]
 
-        async def send_with_headers(message) -> None:
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
@@ -299,7 +320,8 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-async def _http_problem(request: Request, exc: HTTPException) -> Response:
+async def _http_problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)  # the handler of HTTPException only (Starlette types it for any exception)
     titles = {404: ("not-found", "Not found"), 405: ("method-not-allowed", "Method not allowed")}
     slug, title = titles.get(exc.status_code, ("http-error", "HTTP error"))
     return problem_response(exc.status_code, slug, title, str(exc.detail), headers=exc.headers,
@@ -312,7 +334,8 @@ async def _unexpected_problem(request: Request, exc: Exception) -> Response:
     return problem_response(500, "internal-error", "Internal error",
                             "The gateway could not complete the request; it has been logged.",
                             zh="网关未能完成此请求，已记录在日志中；请稍后重试或联系管理员。",
-                            language=request_language(request), instance=request.url.path, request_id=request.headers.get("x-request-id", ""))
+                            language=request_language(request), instance=request.url.path,
+                            request_id=request.headers.get("x-request-id", ""))
 
 
 def create_app(settings: GatewaySettings | None = None, *, jwks: JwksCache | None = None) -> Gateway:

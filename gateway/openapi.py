@@ -49,7 +49,7 @@ def namespace_document(service: str, doc: dict[str, Any]) -> dict[str, Any]:
 
     def walk(node: Any) -> Any:
         if isinstance(node, dict):
-            out = {}
+            out: dict[str, Any] = {}
             for key, value in node.items():
                 if key == "$ref" and isinstance(value, str):
                     out[key] = ref(value)
@@ -244,7 +244,8 @@ class OpenApiMerger:
 def swagger_ui_assets() -> Path | None:
     """The local Swagger UI 5.x asset folder, when a package ships it; else None (use the CDN)."""
     try:
-        import swagger_ui_bundle  # provided by the PyPI package swagger-ui-bundle-v2
+        # provided by the PyPI package swagger-ui-bundle-v2, which ships no type information
+        import swagger_ui_bundle
     except ImportError:
         return None
     path = Path(str(swagger_ui_bundle.swagger_ui_path))

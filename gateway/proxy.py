@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import aiohttp
+from starlette.types import Receive, Scope, Send
 from yarl import URL
 
 from gateway.auth import AuthRefused, EdgeAuth
@@ -131,7 +132,7 @@ def problem_bytes(status: int, slug: str, title: str, detail: str, instance: str
     return json.dumps(problem.body(instance, language=language)).encode()
 
 
-async def send_problem(send, status: int, slug: str, title: str, detail: str, *, request_id: bytes,
+async def send_problem(send: Send, status: int, slug: str, title: str, detail: str, *, request_id: bytes,
                        instance: str | None = None, headers: list[tuple[bytes, bytes]] | None = None,
                        zh: str | None = None, language: str = EN, **extra: Any) -> None:
     """Answer with Problem Details (the kernel's shape) straight over ASGI, in the caller's language."""
@@ -157,15 +158,19 @@ class Proxy:
         self.metrics = metrics
         self.errors: dict[str, int] = {}
 
-    async def handle(self, scope, receive, send, upstream: Upstream) -> None:
+    async def handle(self, scope: Scope, receive: Receive, send: Send, upstream: Upstream) -> None:
         start = time.perf_counter()
         status = await self._handle(scope, receive, send, upstream)
         self.metrics.observe(scope["method"], upstream.route, status, time.perf_counter() - start)
 
-    async def _handle(self, scope, receive, send, upstream: Upstream) -> int:
+    async def _handle(self, scope: Scope, receive: Receive, send: Send, upstream: Upstream) -> int:
         # One pass over the raw headers: keep what goes upstream, note the few we need.
         forward: list[tuple[str, str]] = []
-        request_id = authorization = host = forwarded_for = connection = None
+        request_id: bytes | None = None
+        authorization: bytes | None = None
+        host: bytes | None = None
+        forwarded_for: bytes | None = None
+        connection: bytes | None = None
         has_body = False
         for name, value in scope["headers"]:
             if name in _REQUEST_DROP:
@@ -254,8 +259,7 @@ class Proxy:
             return refused.status
 
         forward.append(("X-Request-ID", request_id.decode("latin-1")))
-        forwarded_for = _forwarded_for(forwarded_for, peer)
-        forward.append(("X-Forwarded-For", forwarded_for))
+        forward.append(("X-Forwarded-For", _forwarded_for(forwarded_for, peer)))
         forward.append(("X-Forwarded-Proto", scope.get("scheme", "http")))
         if host is not None:
             forward.append(("X-Forwarded-Host", host.decode("latin-1")))
@@ -284,13 +288,16 @@ class Proxy:
 
         method = scope["method"]
         try:
-            resp = await upstream.session.request(method, URL(target, encoded=True), headers=forward,
+            session = upstream.session
+            if session is None:  # closed: the gateway is shutting down
+                raise RuntimeError(f"the {upstream.name} upstream is closed")
+            resp = await session.request(method, URL(target, encoded=True), headers=forward,
                                                   data=data, allow_redirects=False)
         except Exception as exc:
             if body_state.client_gone:
                 return 499
             return await self._upstream_failed(send, upstream, exc, request_id, path, scope)
-        if signin_user is not None and resp.status in (400, 401):
+        if self.signin is not None and signin_user is not None and resp.status in (400, 401):
             self.signin.failed(signin_user)
 
         try:
@@ -312,7 +319,7 @@ class Proxy:
         finally:
             resp.release()
 
-    async def _stream_response(self, resp: aiohttp.ClientResponse, receive, send, body_state: _BodyState,
+    async def _stream_response(self, resp: aiohttp.ClientResponse, receive: Receive, send: Send, body_state: _BodyState,
                                upstream: Upstream, request_id: bytes) -> None:
         # Our server ignores sends after the client left, so watch for the disconnect and
         # stop reading the upstream (a long stream would otherwise run on for nobody).
@@ -336,8 +343,8 @@ class Proxy:
             if watcher is not None:
                 watcher.cancel()
 
-    async def _upstream_failed(self, send, upstream: Upstream, exc: Exception, request_id: bytes,
-                               path: str, scope) -> int:
+    async def _upstream_failed(self, send: Send, upstream: Upstream, exc: Exception, request_id: bytes,
+                               path: str, scope: Scope) -> int:
         name = upstream.name
         name_zh = SERVICES_ZH.get(name, name)
         if isinstance(exc, (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)):
@@ -372,7 +379,7 @@ class _BodyState:
         self.client_gone = False
 
 
-async def _stream_body(first: bytes, receive, state: _BodyState) -> AsyncIterator[bytes]:
+async def _stream_body(first: bytes, receive: Receive, state: _BodyState) -> AsyncIterator[bytes]:
     if first:
         yield first
     while True:
@@ -388,7 +395,7 @@ async def _stream_body(first: bytes, receive, state: _BodyState) -> AsyncIterato
             return
 
 
-async def _close_on_disconnect(receive, resp: aiohttp.ClientResponse) -> None:
+async def _close_on_disconnect(receive: Receive, resp: aiohttp.ClientResponse) -> None:
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
@@ -404,9 +411,9 @@ def _forwarded_for(incoming: bytes | None, peer: str) -> str:
     return f"{incoming.decode('latin-1').strip()}, {peer}"
 
 
-async def _read_small_body(receive, limit: int) -> bytes | None:
+async def _read_small_body(receive: Receive, limit: int) -> bytes | None:
     """The whole request body, or None when it is larger than ``limit`` or the client left."""
-    body = b""
+    body: bytes = b""
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":

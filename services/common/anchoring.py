@@ -19,21 +19,23 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
+from fastapi import FastAPI
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.audit import ChainChecker
+from services.common.audit import AuditEntryMixin, ChainChecker
 from services.common.tokens import KeySet, TokenError, verify_signed
 
 ANCHORS_PATH = "/api/org/audit/anchors"
 ANCHOR_TYPE = "audit-anchor"
 
 
-async def chain_head(session, model) -> tuple[int, str] | None:
+async def chain_head(session: AsyncSession, model: type[AuditEntryMixin]) -> tuple[int, str] | None:
     row = (await session.execute(select(model.seq, model.hash).order_by(model.seq.desc()).limit(1))).first()
     return (row[0], row[1]) if row else None
 
 
-async def anchor_now(app) -> bool:
+async def anchor_now(app: FastAPI) -> bool:
     """The periodic job: send this service's head to org when it moved since the last anchor."""
     async with app.state.db.reader() as session:
         head = await chain_head(session, app.state.audit_model)
@@ -43,7 +45,7 @@ async def anchor_now(app) -> bool:
     return False
 
 
-async def send_to_org(app, seq: int, hash_: str) -> None:
+async def send_to_org(app: FastAPI, seq: int, hash_: str) -> None:
     """The usual sink: org's endpoint, with this service's own token."""
     settings = app.state.settings
     token = await app.state.service_tokens.token()
@@ -52,17 +54,18 @@ async def send_to_org(app, seq: int, hash_: str) -> None:
     resp.raise_for_status()
 
 
-async def fetch_from_org(app) -> list[dict[str, Any]]:
+async def fetch_from_org(app: FastAPI) -> list[dict[str, Any]]:
     """The usual source: org's published anchors of this service's chain."""
     settings = app.state.settings
     token = await app.state.service_tokens.token()
     resp = await app.state.http.get(settings.service_url("org") + ANCHORS_PATH, params={"service": settings.service},
                                     headers={"authorization": f"Bearer {token}"}, timeout=10.0)
     resp.raise_for_status()
-    return resp.json()["items"]
+    items: list[dict[str, Any]] = resp.json()["items"]
+    return items
 
 
-async def verified_anchors(app) -> tuple[dict[int, str], str | None]:
+async def verified_anchors(app: FastAPI) -> tuple[dict[int, str], str | None]:
     """seq → hash of this service's anchors whose signatures hold, or why there are none."""
     try:
         anchors = await app.state.anchor_source(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import inspect
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Path, Query, Request, Response
@@ -11,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 from services.common import periods
 from services.common.db import Session
@@ -18,6 +20,7 @@ from services.common.i18n import field_label
 from services.common.problems import Invalid, NotFound, PreconditionFailed
 
 T = TypeVar("T")
+Row = TypeVar("Row")
 
 MAX_LIMIT = 500
 
@@ -66,7 +69,8 @@ LimitParam = Query(100, ge=1, le=MAX_LIMIT, description="Page size")
 CursorParam = Query(None, description="The next_cursor of the previous page")
 
 
-async def paginate(session: AsyncSession, stmt: Select, id_column, *, limit: int, cursor: str | None) -> tuple[list, str | None]:
+async def paginate(session: AsyncSession, stmt: Select[Row], id_column: QueryableAttribute[int], *, limit: int,
+                   cursor: str | None) -> tuple[list[Row], str | None]:
     """Keyset pagination by ascending id: stable under inserts, cheap at any depth."""
     if cursor:
         stmt = stmt.where(id_column > decode_cursor(cursor))
@@ -85,7 +89,8 @@ def check_if_match(request: Request, current: str) -> None:
     if header is None:
         return
     tags = [t.strip() for t in header.split(",")]
-    if "*" in tags or current in tags or current.replace('"', "") in [t.strip('"').removeprefix("W/").strip('"') for t in tags]:
+    if "*" in tags or current in tags or \
+            current.replace('"', "") in [t.strip('"').removeprefix("W/").strip('"') for t in tags]:
         return
     raise PreconditionFailed(
         "This record was changed by someone else since you loaded it; reload it and apply your change again.",
@@ -102,22 +107,23 @@ _LABELS_ZH = {"risk": "风险", "key risk indicator": "关键风险指标", "ale
               "assignment": "任职", "delegation": "委托", "API client": "API 客户端"}
 
 
-def load_or_404(model, name: str, label: str):
+def load_or_404(model: type[Row], name: str, label: str) -> Callable[..., Awaitable[Row]]:
     """A dependency loading ``model`` by the path parameter ``name``, or answering 404.
 
     Every route names the parameter the same way (``risk_id``, ``unit_id``…), so these
     loaders chain: ``ValidRisk = Annotated[Risk, Depends(load_or_404(Risk, "risk_id", "risk"))]``.
     """
 
-    async def load(session, **path):
+    async def load(session: AsyncSession, **path: int) -> Row:
         ident = path[name]
         obj = await session.get(model, ident)
         if obj is None:
-            raise NotFound(f"There is no {label} with id {ident}.", zh=f"没有编号为 {ident} 的{_LABELS_ZH.get(label) or field_label(name)}。")
+            raise NotFound(f"There is no {label} with id {ident}.",
+                           zh=f"没有编号为 {ident} 的{_LABELS_ZH.get(label) or field_label(name)}。")
         return obj
 
     # FastAPI reads the signature: expose the path parameter under its real name.
-    load.__signature__ = inspect.Signature([
+    load.__dict__["__signature__"] = inspect.Signature([
         inspect.Parameter("session", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Session),
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[int, Path()]),
     ])

@@ -11,24 +11,27 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import httpx
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import PlainTextResponse
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.common import i18n, periods
 from services.common.anchoring import anchor_now, fetch_from_org, send_to_org
+from services.common.audit import AuditEntryMixin
 from services.common.audit_api import audit_router
 from services.common.contracts import Consumer, Handler
 from services.common.db import Database
 from services.common.events_api import events_router, webhooks_router
 from services.common.i18n import SERVICES_ZH
-from services.common.idempotency import IdempotencyMiddleware
+from services.common.idempotency import IdempotencyMiddleware, IdempotencyRecordMixin
 from services.common.migrate import head_revisions, is_current
 from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging, metrics_allowed
-from services.common.org_units import apply_unit_event, resync_until_done
+from services.common.org_units import OrgUnitMixin, apply_unit_event, resync_until_done
 from services.common.outbox import EventTables
 from services.common.problems import (
     PROBLEM_RESPONSES,
@@ -45,20 +48,47 @@ from services.common.settings import ServiceSettings
 from services.common.text_guard import ControlCharacterGuard
 from services.common.tokens import JwksCache
 
-Hook = Callable[[Runtime], Awaitable[None]]
+# The Runtime a service's hooks and jobs receive: Runtime itself, or the service's subclass (runtime_class).
+R = TypeVar("R", bound=Runtime)
+# A start-up, shut-down or org-synced hook.
+Hook = Callable[[R], Awaitable[None]]
 # A periodic job: something truthy back means it recorded events (the relay is woken).
-Job = Callable[[Runtime], Awaitable[Any]]
+Job = Callable[[R], Awaitable[Any]]
+
+
+@overload
+def create_service_app(settings: ServiceSettings, *, title: str, description: str = "",
+                       routers: Sequence[APIRouter] = (), on_startup: Sequence[Hook[Runtime]] = (),
+                       on_shutdown: Sequence[Hook[Runtime]] = (), version: str = "0.1.0",
+                       audit_model: type[AuditEntryMixin] | None = None, events: EventTables | None = None,
+                       consumes: Sequence[Consumer] = (),
+                       org_unit_model: type[OrgUnitMixin] | None = None, on_org_synced: Sequence[Hook[Runtime]] = (),
+                       idempotency_model: type[IdempotencyRecordMixin] | None = None,
+                       periodic: Sequence[tuple[float, Job[Runtime]]] = (),
+                       runtime_class: None = None) -> FastAPI: ...
+
+
+@overload
+def create_service_app(settings: ServiceSettings, *, title: str, description: str = "",
+                       routers: Sequence[APIRouter] = (), on_startup: Sequence[Hook[R]] = (),
+                       on_shutdown: Sequence[Hook[R]] = (), version: str = "0.1.0",
+                       audit_model: type[AuditEntryMixin] | None = None, events: EventTables | None = None,
+                       consumes: Sequence[Consumer] = (),
+                       org_unit_model: type[OrgUnitMixin] | None = None, on_org_synced: Sequence[Hook[R]] = (),
+                       idempotency_model: type[IdempotencyRecordMixin] | None = None,
+                       periodic: Sequence[tuple[float, Job[R]]] = (),
+                       runtime_class: type[R]) -> FastAPI: ...
 
 
 def create_service_app(settings: ServiceSettings, *, title: str, description: str = "",
-                       routers: Sequence[APIRouter] = (), on_startup: Sequence[Hook] = (),
-                       on_shutdown: Sequence[Hook] = (), version: str = "0.1.0",
-                       audit_model: type | None = None, events: EventTables | None = None,
+                       routers: Sequence[APIRouter] = (), on_startup: Sequence[Hook[Any]] = (),
+                       on_shutdown: Sequence[Hook[Any]] = (), version: str = "0.1.0",
+                       audit_model: type[AuditEntryMixin] | None = None, events: EventTables | None = None,
                        consumes: Sequence[Consumer] = (),
-                       org_unit_model: type | None = None, on_org_synced: Sequence[Hook] = (),
-                       idempotency_model: type | None = None,
-                       periodic: Sequence[tuple[float, Job]] = (),
-                       runtime_class: type[Runtime] = Runtime) -> FastAPI:
+                       org_unit_model: type[OrgUnitMixin] | None = None, on_org_synced: Sequence[Hook[Any]] = (),
+                       idempotency_model: type[IdempotencyRecordMixin] | None = None,
+                       periodic: Sequence[tuple[float, Job[Any]]] = (),
+                       runtime_class: type[Runtime] | None = None) -> FastAPI:
     """Build a service's FastAPI app; nothing touches the database until start-up.
 
     With ``events`` the service gets its relay, the inbound events endpoint, delivery
@@ -66,14 +96,17 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     runs ``on_org_synced`` hooks (e.g. demo seeding) once the first resync has succeeded.
     ``periodic`` jobs ``(seconds, job)`` run in the background with the relay (a job that
     returns something truthy has recorded events, so the relay is woken). Hooks and jobs get the
-    service's :class:`Runtime` (``runtime_class``, for a service with parts of its own).
+    service's :class:`Runtime` (``runtime_class``, a subclass for a service with parts of its own; the
+    hooks and jobs are then typed with it).
     """
     service = settings.service
     prefix = f"/api/{service}"
     handlers: list[tuple[str, Handler]] = [(c.pattern, c.handler) for c in consumes]
     if org_unit_model is not None:
-        async def on_unit_event(session, event):
-            await apply_unit_event(session, org_unit_model, event)
+        unit_model = org_unit_model
+
+        async def on_unit_event(session: AsyncSession, event: dict[str, Any]) -> None:
+            await apply_unit_event(session, unit_model, event)
 
         handlers.append(("org.unit.*", on_unit_event))
 
@@ -87,7 +120,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
             app.state.service_tokens = ServiceTokens(
                 service=service, service_secret=settings.service_secret, client=app.state.http,
                 token_url=f"{settings.service_url('org')}/api/org/auth/token")
-        tasks: list[asyncio.Task] = []
+        tasks: list[asyncio.Task[None]] = []
         try:
             for hook in on_startup:
                 await hook(runtime)
@@ -111,7 +144,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
             if settings.relay_enabled:
                 jobs = list(periodic)
                 if audit_model is not None and settings.audit_anchor_seconds > 0:
-                    async def anchor_chain(_: Runtime) -> Any:
+                    async def anchor_chain(_: Runtime) -> bool:
                         return await anchor_now(app)
 
                     jobs.append((settings.audit_anchor_seconds, anchor_chain))
@@ -136,7 +169,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                   openapi_url=f"{prefix}/openapi.json", docs_url=f"{prefix}/docs", redoc_url=None)
     app.state.settings = settings
     app.state.service = service
-    runtime = app.state.runtime = runtime_class(app)
+    runtime = app.state.runtime = (runtime_class or Runtime)(app)
     app.state.jwks = None
     app.state.service_tokens = None
     app.state.relay = None
@@ -162,8 +195,8 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     async def healthz() -> dict[str, Any]:
         return {"status": "ok", "service": service}
 
-    @ops.get("/readyz", summary="Readiness: database reachable and migrations current")
-    async def readyz(request: Request):
+    @ops.get("/readyz", summary="Readiness: database reachable and migrations current", response_model=None)
+    async def readyz(request: Request) -> dict[str, Any] | JSONResponse:
         db: Database = request.app.state.db
         checks: dict[str, Any] = {}
         try:
@@ -177,11 +210,11 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
         if all(v == "ok" for v in checks.values()) and len(checks) == 2:
             return {"status": "ready", "service": service, "checks": checks}
         return problem_response(503, "not-ready", "Not ready", f"{service} is not ready: {checks}",
-                                zh=f"{SERVICES_ZH.get(service, service)}服务尚未就绪：{checks}", language=request_language(request),
-                                service=service, checks=checks)
+                                zh=f"{SERVICES_ZH.get(service, service)}服务尚未就绪：{checks}",
+                                language=request_language(request), service=service, checks=checks)
 
     @ops.get("/metrics", summary="Prometheus metrics (with the metrics token)", response_class=PlainTextResponse)
-    async def metrics(request: Request):
+    async def metrics(request: Request) -> Response:
         if not metrics_allowed(settings.metrics_token, request.headers.get("authorization")):
             return problem_response(404, "not-found", "Not found", "Not found.", zh="没有这个地址。",
                                     language=request_language(request))
@@ -209,22 +242,25 @@ def _document_problems(app: FastAPI) -> None:
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            build().setdefault("components", {}).setdefault("schemas", {}).update(problem_schemas())
-        return app.openapi_schema
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = build()  # kept by FastAPI as app.openapi_schema
+        document.setdefault("components", {}).setdefault("schemas", {}).update(problem_schemas())
+        return document
 
-    app.openapi = openapi
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to customise the document
 
 
 class _RequestContext:
     """While a request is handled: this service's period window (settings) and the caller's language."""
 
-    def __init__(self, app, *, window: periods.Window):
+    def __init__(self, app: ASGIApp, *, window: periods.Window):
         self.app, self.window = app, window
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            return await self.app(scope, receive, send)
+            await self.app(scope, receive, send)
+            return
         accept = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"accept-language"), None)
         tokens = periods.window.set(self.window), i18n.language.set(i18n.preferred_language(accept))
         try:
@@ -234,7 +270,7 @@ class _RequestContext:
             i18n.language.reset(tokens[1])
 
 
-async def _every(runtime: Runtime, seconds: float, job: Job) -> None:
+async def _every(runtime: R, seconds: float, job: Job[R]) -> None:
     """Run ``job`` now and then every ``seconds``; a failed run is logged and retried next time."""
     log = logging.getLogger(f"yunguan.{runtime.service}")
     while True:

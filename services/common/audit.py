@@ -11,20 +11,20 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import JSON, BigInteger, Integer, String, Text, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.authz import Grant, Principal
-from services.common.db import as_utc, utcnow
+from services.common.db import TableMixin, as_utc, utcnow
 
 GENESIS = "0" * 64
 _LOCK_KEY = 0x59554E4755414E  # "YUNGUAN": the advisory lock of the audit chain
 
 
-class AuditEntryMixin:
+class AuditEntryMixin(TableMixin):
     """The ``audit_entry`` table: a service's models.py declares ``class AuditEntry(AuditEntryMixin, Base)``."""
 
     __tablename__ = "audit_entry"
@@ -47,7 +47,27 @@ class AuditEntryMixin:
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-def _canonical(entry) -> bytes:
+class ChainEntry(Protocol):
+    """What the chain is computed over: a stored entry, or one of an exported copy."""
+
+    seq: int
+    at: datetime
+    actor: str
+    actor_name: str
+    action: str
+    subject_type: str
+    subject_id: str
+    unit_path: str | None
+    grant: dict[str, Any] | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    request_id: str
+    prev_hash: str
+    hash: str
+    note: str
+
+
+def _canonical(entry: ChainEntry) -> bytes:
     at: datetime = as_utc(entry.at)
     payload = {
         "seq": entry.seq, "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
@@ -59,7 +79,7 @@ def _canonical(entry) -> bytes:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
 
 
-def entry_hash(prev_hash: str, entry) -> str:
+def entry_hash(prev_hash: str, entry: ChainEntry) -> str:
     return hashlib.sha256(prev_hash.encode() + b"\n" + _canonical(entry)).hexdigest()
 
 
@@ -67,10 +87,13 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str, ensure_ascii=False)) if value is not None else None
 
 
-async def append(session: AsyncSession, model: type, *, actor: Principal | str, action: str,
+Entry = TypeVar("Entry", bound=AuditEntryMixin)
+
+
+async def append(session: AsyncSession, model: type[Entry], *, actor: Principal | str, action: str,
                  subject_type: str, subject_id: Any, unit_path: str | None = None,
                  grant: Grant | None = None, before: Any = None, after: Any = None,
-                 note: str = "", request_id: str = "") -> Any:
+                 note: str = "", request_id: str = "") -> Entry:
     """Append one entry to the chain inside the caller's transaction."""
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
@@ -91,7 +114,7 @@ async def append(session: AsyncSession, model: type, *, actor: Principal | str, 
     return entry
 
 
-async def verify(session: AsyncSession, model: type, *, batch: int = 1000,
+async def verify(session: AsyncSession, model: type[AuditEntryMixin], *, batch: int = 1000,
                  anchors: dict[int, str] | None = None) -> dict[str, Any]:
     """Walk the chain; ``{ok, entries}`` or the first broken entry and why.
 
@@ -121,7 +144,7 @@ class ChainChecker:
         self.anchors = dict(anchors or {})
         self.prev, self.count, self.expected_seq = GENESIS, 0, 1
 
-    def check(self, entry) -> dict[str, Any] | None:
+    def check(self, entry: ChainEntry) -> dict[str, Any] | None:
         def broken(reason: str) -> dict[str, Any]:
             return {"ok": False, "entries": self.count, "broken_at": entry.seq, "reason": reason}
 

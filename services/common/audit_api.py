@@ -12,6 +12,7 @@ from sqlalchemy import select
 from services.common import audit
 from services.common.anchoring import verified_anchors
 from services.common.api import CursorParam, LimitParam, Page, paginate
+from services.common.audit import AuditEntryMixin
 from services.common.authz import Principal, is_admin
 from services.common.db import Session
 from services.common.problems import Forbidden
@@ -53,17 +54,18 @@ def require_admin(principal: Principal) -> None:
                         zh="只有管理员（对全公司有管理权）才能执行此操作。")
 
 
-def audit_router(model: type) -> APIRouter:
+def audit_router(model: type[AuditEntryMixin]) -> APIRouter:
     router = APIRouter(prefix="/audit", tags=["audit"])
 
     @router.get("", response_model=Page[AuditEntryRead], summary="Audit log (admin)")
     async def list_audit(session: Session, principal: CurrentPrincipal, limit: int = LimitParam,
                          cursor: str | None = CursorParam, action: str | None = Query(None),
                          subject_type: str | None = Query(None), subject_id: str | None = Query(None),
-                         actor: str | None = Query(None)):
+                         actor: str | None = Query(None)) -> Page[AuditEntryRead]:
         require_admin(principal)
         stmt = select(model)
-        for col, val in (("action", action), ("subject_type", subject_type), ("subject_id", subject_id), ("actor", actor)):
+        filters = (("action", action), ("subject_type", subject_type), ("subject_id", subject_id), ("actor", actor))
+        for col, val in filters:
             if val is not None:
                 stmt = stmt.where(getattr(model, col) == val)
         rows, nxt = await paginate(session, stmt, model.seq, limit=limit, cursor=cursor)
@@ -71,7 +73,7 @@ def audit_router(model: type) -> APIRouter:
 
     @router.get("/verify", response_model=AuditVerifyRead,
                 summary="Verify the hash chain and org's signed anchors of it (admin)")
-    async def verify_audit(request: Request, session: Session, principal: CurrentPrincipal):
+    async def verify_audit(request: Request, session: Session, principal: CurrentPrincipal) -> AuditVerifyRead:
         require_admin(principal)
         anchors, error = await verified_anchors(request.app)
         result = await audit.verify(session, model, anchors=anchors)

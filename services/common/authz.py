@@ -85,7 +85,8 @@ class Principal:
         raw = claims.get("grants") or []
         if not isinstance(raw, list):
             raw = []
-        grants = tuple(Grant.from_claim(g) for g in raw if isinstance(g, dict) and {"right", "unit_path", "mode"} <= g.keys())
+        grants = tuple(Grant.from_claim(g) for g in raw
+                       if isinstance(g, dict) and {"right", "unit_path", "mode"} <= g.keys())
         sub = str(claims["sub"])
         return cls(sub=sub, name=str(claims.get("name", "")), kind="client" if sub.startswith("client:") else "user",
                    grants=grants, claims=claims)

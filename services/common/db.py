@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.types import TypeDecorator
 
@@ -35,17 +35,27 @@ def as_utc(at: datetime) -> datetime:
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else as_utc(value).astimezone(UTC)
 
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else as_utc(value)
+
+
+class TableMixin:
+    """What the kernel's table mixins (``AuditEntryMixin``, ``OutboxEventMixin``…) share: a service's
+    models.py maps each onto its own declarative ``Base`` (``class AuditEntry(AuditEntryMixin, Base)``)."""
+
+    if TYPE_CHECKING:
+        # The declarative Base gives every mapped class this keyword constructor; declared here so
+        # code holding only ``type[SomeMixin]`` (the kernel's) can build rows.
+        def __init__(self, **columns: Any) -> None: ...
 
 
 # What every service's declarative base declares (in its models.py):
@@ -80,7 +90,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     sync_engine = engine.sync_engine
 
     @event.listens_for(sync_engine, "connect")
-    def _on_connect(dbapi_conn, _record):
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy emit BEGIN itself (pysqlite's implicit transactions are off),
         # so write transactions can take the write lock up front.
         dbapi_conn.isolation_level = None
@@ -96,7 +106,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cur.close()
 
     @event.listens_for(sync_engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Connection) -> None:
         # Writers take the lock at BEGIN: two read-then-write transactions can then
         # never fail half-way with SQLITE_BUSY_SNAPSHOT; they queue instead.
         if conn.get_execution_options().get("sqlite_write"):

@@ -12,15 +12,18 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import audit, webhooks
 from services.common.api import CursorParam, LimitParam, Page, RequestBody, check_if_match, etag, paginate, set_etag
+from services.common.audit import AuditEntryMixin
 from services.common.audit_api import require_admin
 from services.common.contracts import Handler
 from services.common.db import Session, utcnow
 from services.common.i18n import InvalidValue, zh_of
-from services.common.org_units import resync
-from services.common.outbox import EventTables
+from services.common.observability import current_request_id
+from services.common.org_units import OrgUnitMixin, resync
+from services.common.outbox import EventTables, WebhookSubscriptionMixin
 from services.common.problems import Conflict, Forbidden, Invalid, NotFound, Unavailable
 from services.common.security import CurrentPrincipal
 from services.common.service_auth import ServicePrincipal, event_signing_secret, service_of
@@ -129,11 +132,12 @@ _DELIVERY_STATUS_ZH = {"pending": "待投递", "delivered": "已投递", "parked
 
 
 def events_router(t: EventTables, *, service: str, handlers: list[tuple[str, Handler]],
-                  org_unit_model: type | None = None) -> APIRouter:
+                  org_unit_model: type[OrgUnitMixin] | None = None) -> APIRouter:
     router = APIRouter(tags=["events"])
 
     @router.post("/events", response_model=ReceiveResult, summary="Inbound events (Yunguan services only)")
-    async def receive(event: EventEnvelope, request: Request, session: Session, principal: ServicePrincipal):
+    async def receive(event: EventEnvelope, request: Request, session: Session,
+                      principal: ServicePrincipal) -> ReceiveResult:
         sender = service_of(principal)
         # An event is believed only from the service that owns its type, and only with that
         # service's signature over these exact bytes: a stolen token alone cannot forge one.
@@ -164,7 +168,7 @@ def events_router(t: EventTables, *, service: str, handlers: list[tuple[str, Han
 
     @router.get("/events/outbox", response_model=Page[OutboxRead], summary="Events this service emitted (admin)")
     async def list_outbox(session: Session, principal: CurrentPrincipal, limit: int = LimitParam,
-                          cursor: str | None = CursorParam, type: str | None = Query(None)):
+                          cursor: str | None = CursorParam, type: str | None = Query(None)) -> Page[OutboxRead]:
         require_admin(principal)
         stmt = select(t.outbox)
         if type:
@@ -175,7 +179,7 @@ def events_router(t: EventTables, *, service: str, handlers: list[tuple[str, Han
     @router.get("/events/deliveries", response_model=Page[DeliveryRead], summary="Deliveries (admin)")
     async def list_deliveries(session: Session, principal: CurrentPrincipal, limit: int = LimitParam,
                               cursor: str | None = CursorParam, status: str | None = Query(None),
-                              target: str | None = Query(None)):
+                              target: str | None = Query(None)) -> Page[DeliveryRead]:
         require_admin(principal)
         stmt = select(t.delivery)
         if status:
@@ -186,7 +190,7 @@ def events_router(t: EventTables, *, service: str, handlers: list[tuple[str, Han
         return Page[DeliveryRead](items=[DeliveryRead.model_validate(r) for r in rows], next_cursor=nxt)
 
     @router.get("/events/deliveries/{delivery_id}", response_model=DeliveryDetail)
-    async def get_delivery(delivery_id: int, session: Session, principal: CurrentPrincipal):
+    async def get_delivery(delivery_id: int, session: Session, principal: CurrentPrincipal) -> DeliveryDetail:
         require_admin(principal)
         d = await session.get(t.delivery, delivery_id)
         if d is None:
@@ -198,7 +202,7 @@ def events_router(t: EventTables, *, service: str, handlers: list[tuple[str, Han
 
     @router.post("/events/deliveries/{delivery_id}/retry", response_model=DeliveryRead,
                  summary="Send a parked delivery again (admin)")
-    async def retry(delivery_id: int, request: Request, session: Session, principal: CurrentPrincipal):
+    async def retry(delivery_id: int, request: Request, session: Session, principal: CurrentPrincipal) -> DeliveryRead:
         require_admin(principal)
         d = await session.get(t.delivery, delivery_id)
         if d is None:
@@ -214,18 +218,19 @@ def events_router(t: EventTables, *, service: str, handlers: list[tuple[str, Han
     if org_unit_model is not None:
         model = org_unit_model
 
-        @router.post("/org-units/resync", summary="Rebuild the local copy of the org tree now (admin)")
-        async def resync_units(request: Request, principal: CurrentPrincipal):
+        @router.post("/org-units/resync", summary="Rebuild the local copy of the org tree now (admin)",
+                     response_model=None)
+        async def resync_units(request: Request, principal: CurrentPrincipal) -> dict[str, int]:
             require_admin(principal)
             try:
                 return {"units": await resync(request.app)}
             except (httpx.HTTPError, OSError) as exc:  # org down or refusing this service's token
                 raise Unavailable(f"The org service could not be reached for its tree ({type(exc).__name__}); "
-                                  "nothing changed here. Try again when it is up.",
-                                  headers={"Retry-After": "5"}, zh="暂时无法连接组织服务获取组织树，此处未做任何修改；请在其恢复后重试。") from exc
+                                  "nothing changed here. Try again when it is up.", headers={"Retry-After": "5"},
+                                  zh="暂时无法连接组织服务获取组织树，此处未做任何修改；请在其恢复后重试。") from exc
 
-        @router.get("/org-units", summary="This service's copy of the org tree")
-        async def list_units(session: Session, principal: CurrentPrincipal):
+        @router.get("/org-units", summary="This service's copy of the org tree", response_model=None)
+        async def list_units(session: Session, principal: CurrentPrincipal) -> dict[str, list[dict[str, Any]]]:
             rows = (await session.execute(select(model).order_by(model.path))).scalars().all()
             return {"items": [{"id": u.id, "parent_id": u.parent_id, "name": u.name, "code": u.code, "kind": u.kind,
                                "path": u.path, "version": u.version} for u in rows]}
@@ -239,10 +244,10 @@ def _wake(request: Request) -> None:
         relay.wake.set()
 
 
-def webhooks_router(t: EventTables, *, service: str, audit_model: type) -> APIRouter:
+def webhooks_router(t: EventTables, *, service: str, audit_model: type[AuditEntryMixin]) -> APIRouter:
     router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
-    async def load(session, webhook_id: int):
+    async def load(session: AsyncSession, webhook_id: int) -> WebhookSubscriptionMixin:
         hook = await session.get(t.webhook, webhook_id)
         if hook is None:
             raise NotFound(f"There is no webhook subscription with id {webhook_id}.",
@@ -256,19 +261,19 @@ def webhooks_router(t: EventTables, *, service: str, audit_model: type) -> APIRo
         except webhooks.UnsafeTarget as exc:
             raise Invalid(str(exc), field="url", zh=zh_of(exc)) from exc
 
-    def data(hook) -> dict:
+    def data(hook: WebhookSubscriptionMixin) -> dict[str, Any]:
         return WebhookRead.model_validate(hook).model_dump(mode="json")
 
     @router.get("", response_model=Page[WebhookRead], summary=f"Webhook subscriptions to {service} events (admin)")
     async def list_hooks(session: Session, principal: CurrentPrincipal, limit: int = LimitParam,
-                         cursor: str | None = CursorParam):
+                         cursor: str | None = CursorParam) -> Page[WebhookRead]:
         require_admin(principal)
         rows, nxt = await paginate(session, select(t.webhook), t.webhook.id, limit=limit, cursor=cursor)
         return Page[WebhookRead](items=[WebhookRead.model_validate(h) for h in rows], next_cursor=nxt)
 
     @router.post("", response_model=WebhookWithSecret, status_code=201, summary="Subscribe a URL (admin)")
     async def create_hook(body: WebhookCreate, request: Request, response: Response, session: Session,
-                          principal: CurrentPrincipal):
+                          principal: CurrentPrincipal) -> WebhookWithSecret:
         require_admin(principal)
         await check_url(request, body.url)
         hook = t.webhook(url=body.url, event_types=body.event_types, description=body.description,
@@ -276,12 +281,13 @@ def webhooks_router(t: EventTables, *, service: str, audit_model: type) -> APIRo
         session.add(hook)
         await session.flush()
         await audit.append(session, audit_model, actor=principal, action="webhook.created", subject_type="webhook",
-                           subject_id=hook.id, after=data(hook), request_id=request.headers.get("x-request-id", ""))
+                           subject_id=hook.id, after=data(hook), request_id=current_request_id())
         set_etag(response, etag("webhook", hook.id, hook.version))
         return WebhookWithSecret(**data(hook), secret=hook.secret)
 
     @router.get("/{webhook_id}", response_model=WebhookRead)
-    async def get_hook(webhook_id: int, response: Response, session: Session, principal: CurrentPrincipal):
+    async def get_hook(webhook_id: int, response: Response, session: Session,
+                       principal: CurrentPrincipal) -> WebhookSubscriptionMixin:
         require_admin(principal)
         hook = await load(session, webhook_id)
         set_etag(response, etag("webhook", hook.id, hook.version))
@@ -289,7 +295,7 @@ def webhooks_router(t: EventTables, *, service: str, audit_model: type) -> APIRo
 
     @router.patch("/{webhook_id}", response_model=WebhookRead)
     async def update_hook(webhook_id: int, body: WebhookUpdate, request: Request, response: Response,
-                          session: Session, principal: CurrentPrincipal):
+                          session: Session, principal: CurrentPrincipal) -> WebhookSubscriptionMixin:
         require_admin(principal)
         hook = await load(session, webhook_id)
         check_if_match(request, etag("webhook", hook.id, hook.version))
@@ -301,13 +307,12 @@ def webhooks_router(t: EventTables, *, service: str, audit_model: type) -> APIRo
             setattr(hook, k, v)
         await session.flush()
         await audit.append(session, audit_model, actor=principal, action="webhook.updated", subject_type="webhook",
-                           subject_id=hook.id, before=before, after=data(hook),
-                           request_id=request.headers.get("x-request-id", ""))
+                           subject_id=hook.id, before=before, after=data(hook), request_id=current_request_id())
         set_etag(response, etag("webhook", hook.id, hook.version))
         return hook
 
     @router.delete("/{webhook_id}", status_code=204)
-    async def delete_hook(webhook_id: int, request: Request, session: Session, principal: CurrentPrincipal):
+    async def delete_hook(webhook_id: int, session: Session, principal: CurrentPrincipal) -> Response:
         require_admin(principal)
         hook = await load(session, webhook_id)
         before = data(hook)
@@ -317,22 +322,22 @@ def webhooks_router(t: EventTables, *, service: str, audit_model: type) -> APIRo
             d.status, d.last_error = "parked", "the webhook subscription was deleted"
         await session.delete(hook)
         await audit.append(session, audit_model, actor=principal, action="webhook.deleted", subject_type="webhook",
-                           subject_id=before["id"], before=before, request_id=request.headers.get("x-request-id", ""))
+                           subject_id=before["id"], before=before, request_id=current_request_id())
         return Response(status_code=204)
 
     @router.post("/{webhook_id}/secret", response_model=WebhookWithSecret, summary="Rotate the signing secret")
-    async def rotate_secret(webhook_id: int, request: Request, session: Session, principal: CurrentPrincipal):
+    async def rotate_secret(webhook_id: int, session: Session, principal: CurrentPrincipal) -> WebhookWithSecret:
         require_admin(principal)
         hook = await load(session, webhook_id)
         hook.secret = webhooks.new_secret()
         await session.flush()
         await audit.append(session, audit_model, actor=principal, action="webhook.secret_rotated",
-                           subject_type="webhook", subject_id=hook.id, request_id=request.headers.get("x-request-id", ""))
+                           subject_type="webhook", subject_id=hook.id, request_id=current_request_id())
         return WebhookWithSecret(**data(hook), secret=hook.secret)
 
     @router.get("/{webhook_id}/deliveries", response_model=Page[DeliveryRead], summary="Deliveries to this webhook")
     async def hook_deliveries(webhook_id: int, session: Session, principal: CurrentPrincipal,
-                              limit: int = LimitParam, cursor: str | None = CursorParam):
+                              limit: int = LimitParam, cursor: str | None = CursorParam) -> Page[DeliveryRead]:
         require_admin(principal)
         await load(session, webhook_id)
         stmt = select(t.delivery).where(t.delivery.webhook_id == webhook_id)
@@ -341,7 +346,7 @@ def webhooks_router(t: EventTables, *, service: str, audit_model: type) -> APIRo
 
     @router.post("/{webhook_id}/ping", response_model=DeliveryRead, status_code=202,
                  summary="Send a test event to this webhook only")
-    async def ping(webhook_id: int, request: Request, session: Session, principal: CurrentPrincipal):
+    async def ping(webhook_id: int, request: Request, session: Session, principal: CurrentPrincipal) -> DeliveryRead:
         require_admin(principal)
         hook = await load(session, webhook_id)
         now = utcnow()

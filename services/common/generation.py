@@ -13,17 +13,17 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Hashable
 from itertools import chain
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Table, event, insert, select, update
+from sqlalchemy import CursorResult, FromClause, event, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 _WATCH = "generation_watch"   # session.info: (generation table, watched table names)
 _DIRTY = "generation_dirty"   # session.info: this transaction changed a watched table
 
 
-def watch(factory: async_sessionmaker, table: Table, watched: set[str]) -> None:
+def watch(factory: async_sessionmaker[AsyncSession], table: FromClause, watched: set[str]) -> None:
     """Bump ``table``'s counter on commit in sessions of ``factory`` that changed any of ``watched``."""
     info = dict(factory.kw.get("info") or {})
     info[_WATCH] = (table, frozenset(watched))
@@ -35,7 +35,7 @@ def mark_changed(session: AsyncSession) -> None:
     session.sync_session.info[_DIRTY] = True
 
 
-async def current(session: AsyncSession, table: Table) -> int:
+async def current(session: AsyncSession, table: FromClause) -> int:
     value = (await session.execute(select(table.c.value).where(table.c.id == 1))).scalar()
     return value or 0  # the migration seeds the row; 0 until then
 
@@ -46,7 +46,7 @@ def _watched(session: Session) -> frozenset[str] | None:
 
 
 @event.listens_for(Session, "after_flush")
-def _after_flush(session: Session, _ctx) -> None:
+def _after_flush(session: Session, _ctx: UOWTransaction) -> None:
     watched = _watched(session)
     if not watched or session.info.get(_DIRTY):
         return
@@ -58,7 +58,7 @@ def _after_flush(session: Session, _ctx) -> None:
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _on_execute(state) -> None:
+def _on_execute(state: ORMExecuteState) -> None:
     watched = _watched(state.session)
     if not watched or not (state.is_insert or state.is_update or state.is_delete):
         return
@@ -75,7 +75,9 @@ def _before_commit(session: Session) -> None:
     if not session.info.pop(_DIRTY, False):
         return
     table = session.info[_WATCH][0]
-    done = session.execute(update(table).where(table.c.id == 1).values(value=table.c.value + 1))
+    # DML answers with a CursorResult, which the session's signature does not say
+    done = cast(CursorResult[Any], session.execute(update(table).where(table.c.id == 1)
+                                                   .values(value=table.c.value + 1)))
     if not done.rowcount:  # the row the migration seeds is missing
         session.execute(insert(table).values(id=1, value=1))
 

@@ -64,11 +64,15 @@ def allowed(load: Callable[..., Awaitable[T]], place: Callable[[AsyncSession, T]
     if not rights:
         raise ValueError("allowed() needs at least one right")
 
-    async def dependency(item: Annotated[Any, Depends(load)], session: Session,
-                         principal: CurrentPrincipal) -> Allowed[T]:
+    # The caller first (401 before anything is looked up), then the resource (404), then the right (403).
+    async def dependency(principal: CurrentPrincipal, item: Annotated[Any, Depends(load)],
+                         session: Session) -> Allowed[T]:
         where = await place(session, item)
         return Allowed(item=item, principal=principal, grant=authorize(principal, where, *rights))
 
+    # The annotation names ``load``, a local: FastAPI resolves string annotations (this module's
+    # ``from __future__ import annotations``) in the module's globals, so it gets the object itself.
+    dependency.__annotations__["item"] = Annotated[Any, Depends(load)]
     names = "_or_".join(str(getattr(r, "value", r)) for r in rights)
     dependency.__name__ = f"{getattr(load, '__name__', 'load')}_to_{names}"
     return dependency

@@ -8,7 +8,10 @@ users see (:data:`FIELD_LABELS_ZH`), never the JSON names.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextvars import ContextVar
+
+from starlette.types import Scope
 
 ZH, EN = "zh-CN", "en"
 
@@ -25,7 +28,7 @@ def say(en: str, zh: str | None) -> str:
 def preferred_language(accept_language: str | None) -> str:
     """``zh-CN`` when the caller's most preferred language is Chinese, else ``en`` (RFC 9110 q-values)."""
     best, best_q = EN, -1.0
-    for i, part in enumerate((accept_language or "").split(",")):
+    for part in (accept_language or "").split(","):
         tag, _, params = part.strip().partition(";")
         tag = tag.strip().lower()
         if not tag:
@@ -285,12 +288,12 @@ UNIT_KINDS_ZH: dict[str, str] = {
 }
 
 
-def zh_list(words) -> str:
+def zh_list(words: Iterable[str]) -> str:
     """Names joined as Chinese lists them: 计划权、否决权."""
     return "、".join(words)
 
 
-def rights_zh(rights) -> str:
+def rights_zh(rights: Iterable[str]) -> str:
     return zh_list(RIGHTS_ZH.get(r, r) for r in rights)
 
 
@@ -299,7 +302,7 @@ class Bilingual(str):
 
     zh: str
 
-    def __new__(cls, en: str, zh: str):
+    def __new__(cls, en: str, zh: str) -> Bilingual:
         text = super().__new__(cls, en)
         text.zh = zh
         return text
@@ -321,7 +324,7 @@ def field_label(field: str) -> str:
     return " ".join(out)
 
 
-def scope_language(scope) -> str:
+def scope_language(scope: Scope) -> str:
     """:func:`preferred_language` of a raw ASGI request (middleware and the gateway's proxy)."""
     for name, value in scope.get("headers") or ():
         if name == b"accept-language":

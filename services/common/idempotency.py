@@ -24,11 +24,14 @@ from typing import Any
 from sqlalchemy import JSON, Index, Integer, LargeBinary, String, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from starlette.datastructures import State
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.common.db import utcnow
+from services.common.asgi import read_body, replaying
+from services.common.db import Database, TableMixin, utcnow
 from services.common.i18n import ZH, preferred_language
-from services.common.problems import PROBLEM_JSON, problem_body
-from services.common.tokens import TokenError
+from services.common.problems import PROBLEM_JSON, Unauthorized, problem_body
+from services.common.security import verified_claims
 
 HEADER = b"idempotency-key"
 RETENTION = timedelta(hours=24)
@@ -37,7 +40,7 @@ _KEY = re.compile(r'^"?([\x21\x23-\x7e]{1,255})"?$')  # an sf-string of printabl
 _KEPT_HEADERS = {b"content-type", b"location", b"etag", b"retry-after"}
 
 
-class IdempotencyRecordMixin:
+class IdempotencyRecordMixin(TableMixin):
     """The ``idempotency_record`` table: ``class IdempotencyRecord(IdempotencyRecordMixin, Base)``."""
 
     __tablename__ = "idempotency_record"
@@ -60,7 +63,7 @@ class IdempotencyRecordMixin:
     completed_at: Mapped[datetime | None]
 
 
-def _problem(scope, status: int, slug: str, en: str, zh: str, title: tuple[str, str]) -> tuple[int, bytes]:
+def _problem(scope: Scope, status: int, slug: str, en: str, zh: str, title: tuple[str, str]) -> tuple[int, bytes]:
     language = preferred_language(dict(scope["headers"]).get(b"accept-language", b"").decode("latin-1"))
     body = problem_body(status, slug, title[1] if language == ZH else title[0], zh if language == ZH else en,
                         scope["path"])
@@ -70,35 +73,40 @@ def _problem(scope, status: int, slug: str, en: str, zh: str, title: tuple[str, 
 class IdempotencyMiddleware:
     """ASGI middleware for a service app whose ``state.idempotency_model`` is set."""
 
-    def __init__(self, app):
+    def __init__(self, app: ASGIApp):
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST":
-            return await self.app(scope, receive, send)
+            await self.app(scope, receive, send)
+            return
         headers = dict(scope["headers"])
         raw_key = headers.get(HEADER)
-        state = scope["app"].state
-        model = getattr(state, "idempotency_model", None)
+        state: State = scope["app"].state
+        model: type[IdempotencyRecordMixin] | None = getattr(state, "idempotency_model", None)
         if raw_key is None or model is None:
-            return await self.app(scope, receive, send)
+            await self.app(scope, receive, send)
+            return
         match = _KEY.match(raw_key.decode("latin-1").strip())
         if not match:
-            return await _answer(send, *_problem(
+            await _answer(send, *_problem(
                 scope, 400, "bad-request", "Idempotency-Key must be 1 to 255 printable ASCII characters.",
                 "Idempotency-Key 须为 1 至 255 个可打印 ASCII 字符。", ("Bad request", "请求有误")))
+            return
         key = match.group(1)
         subject = await _subject(state, headers.get(b"authorization", b""))
         if subject is None:  # not signed in: the app answers 401 as usual
-            return await self.app(scope, receive, send)
-        body = await _read_body(receive)
+            await self.app(scope, receive, send)
+            return
+        body = await read_body(receive)
         if body is None:
             return
         fingerprint = hashlib.sha256(b"\n".join([
             scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""),
             headers.get(b"content-type", b""), body])).hexdigest()
 
-        async with state.db.writer() as session:
+        db: Database = state.db
+        async with db.writer() as session:
             record = (await session.execute(select(model).where(model.subject == subject, model.key == key))
                       ).scalar_one_or_none()
             if record is None:
@@ -109,30 +117,27 @@ class IdempotencyMiddleware:
                     await session.commit()
                 except IntegrityError:  # the same key arrived twice at once
                     await session.rollback()
-                    return await _answer(send, *_in_progress(scope))
+                    await _answer(send, *_in_progress(scope))
+                    return
             else:
                 if record.fingerprint != fingerprint:
-                    return await _answer(send, *_problem(
+                    await _answer(send, *_problem(
                         scope, 422, "idempotency-key-reused",
                         "This Idempotency-Key was already used for a different request; use a new key.",
                         "该 Idempotency-Key 已用于另一个不同的请求，请换用新的键。", ("Validation error", "输入有误")))
+                    return
                 if record.status_code is None:
-                    return await _answer(send, *_in_progress(scope))
+                    await _answer(send, *_in_progress(scope))
+                    return
                 out = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in record.headers]
                 out.append((b"idempotent-replayed", b"true"))
-                return await _answer(send, record.status_code, record.body or b"", out)
+                await _answer(send, record.status_code, record.body or b"", out)
+                return
 
         status: dict[str, Any] = {}
         chunks: list[bytes] = []
 
-        async def replay():
-            nonlocal body
-            if body is not None:
-                message, body = {"type": "http.request", "body": body, "more_body": False}, None
-                return message
-            return await receive()
-
-        async def capture(message) -> None:
+        async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
                 status["headers"] = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in message.get("headers", [])
@@ -142,21 +147,22 @@ class IdempotencyMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, replay, capture)
+            await self.app(scope, replaying(body, receive), capture)
         finally:
-            await _settle(state, model, subject, key, status, b"".join(chunks))
+            await _settle(db, model, subject, key, status, b"".join(chunks))
 
 
-def _in_progress(scope) -> tuple[int, bytes]:
+def _in_progress(scope: Scope) -> tuple[int, bytes]:
     return _problem(scope, 409, "idempotency-key-in-use",
                     "A request with this Idempotency-Key is still being processed; retry when it has finished.",
                     "使用该 Idempotency-Key 的请求仍在处理中，请稍后重试。", ("Conflict", "与当前状态冲突"))
 
 
-async def _settle(state, model, subject: str, key: str, status: dict[str, Any], body: bytes) -> None:
+async def _settle(db: Database, model: type[IdempotencyRecordMixin], subject: str, key: str,
+                  status: dict[str, Any], body: bytes) -> None:
     """Keep the first answer, or forget the key when there is none worth keeping (a 5xx, a crash)."""
     code = status.get("code")
-    async with state.db.writer() as session:
+    async with db.writer() as session:
         record = (await session.execute(select(model).where(model.subject == subject, model.key == key))
                   ).scalar_one_or_none()
         if record is not None:
@@ -168,36 +174,16 @@ async def _settle(state, model, subject: str, key: str, status: dict[str, Any], 
         await session.commit()
 
 
-async def _subject(state, authorization: bytes) -> str | None:
-    scheme, _, token = authorization.decode("latin-1").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    settings = state.settings
+async def _subject(state: State, authorization: bytes) -> str | None:
+    """The caller's subject when the token would let the request in (what the app checks), else None."""
     try:
-        claims = await state.jwks.verify(token.strip(), issuer=settings.token_issuer, audience=settings.token_audience)
-    except TokenError:
+        claims = await verified_claims(state, authorization.decode("latin-1"))
+    except Unauthorized:
         return None
-    if claims.get("typ", "access") != "access":
-        return None
-    revocations = getattr(state, "revocations", None)
-    sub = str(claims.get("sub"))
-    if revocations is not None and revocations.revoked(sub):
-        return None
-    return sub
+    return str(claims.get("sub"))
 
 
-async def _read_body(receive) -> bytes | None:
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return None
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            return b"".join(chunks)
-
-
-async def _answer(send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+async def _answer(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> None:
     out = headers if headers is not None else [(b"content-type", PROBLEM_JSON.encode())]
     out = [h for h in out if h[0].lower() != b"content-length"] + [(b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": out})

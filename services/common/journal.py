@@ -28,7 +28,7 @@ class Journal:
     async def audit(self, session: AsyncSession, *, actor: Principal | str, action: str, subject_type: str,
                     subject_id: Any, unit_path: str | None = None, grant: Grant | None = None, before: Any = None,
                     after: Any = None, note: str = "", request: Request | None = None,
-                    request_id: str = "") -> Any:
+                    request_id: str = "") -> AuditEntryMixin:
         # ``request`` is no longer needed (the id comes from the request context); kept until every caller drops it
         rid = request_id or current_request_id()
         return await audit.append(session, self.audit_model, actor=actor, action=action, subject_type=subject_type,
@@ -36,7 +36,7 @@ class Journal:
                                   after=after, note=note, request_id=rid)
 
     async def emit(self, session: AsyncSession, type: str, subject: Any, data: EventData | dict[str, Any],
-                   unit_path: str | None = None) -> Any:
+                   unit_path: str | None = None) -> OutboxEventMixin:
         """Record an event in the outbox; its ``data`` is the model EMITS declares for ``type``."""
         if isinstance(data, EventData):
             if self.emits is None:

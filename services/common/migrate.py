@@ -120,7 +120,10 @@ def run_env(target_metadata: Any) -> None:
         return
 
     async def online() -> None:
-        engine = create_async_engine(cfg.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+        url = cfg.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise RuntimeError("the migration configuration names no database (sqlalchemy.url)")
+        engine = create_async_engine(url, poolclass=pool.NullPool)
         async with engine.connect() as conn:
             await conn.run_sync(run)
         await engine.dispose()

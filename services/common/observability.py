@@ -15,6 +15,9 @@ import uuid
 from collections import defaultdict
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.i18n import scope_language
 from services.common.problems import Problem
@@ -26,13 +29,16 @@ request_id: ContextVar[str] = ContextVar("request_id", default="")
 
 
 def current_request_id() -> str:
+    """The id of the request being handled, "" outside a request."""
     return request_id.get()
+
+
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        data = {"ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+        data: dict[str, Any] = {"ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
                 "level": record.levelname.lower(), "logger": record.name, "msg": record.getMessage()}
         extra = getattr(record, "fields", None)
         if extra:
@@ -96,10 +102,10 @@ class Metrics:
         return "\n".join(out) + "\n"
 
 
-def request_id_of(scope) -> str:
+def request_id_of(scope: Scope) -> str:
     for k, v in scope.get("headers", ()):
         if k == b"x-request-id":
-            value = v.decode("latin-1")
+            value: str = v.decode("latin-1")
             if _REQUEST_ID.match(value):
                 return value
             break
@@ -109,15 +115,16 @@ def request_id_of(scope) -> str:
 class ObservabilityMiddleware:
     """Gives every request an id (kept from ``X-Request-ID`` when sane), logs it, counts it."""
 
-    def __init__(self, app, *, metrics: Metrics, logger_name: str, prefix: str = ""):
+    def __init__(self, app: ASGIApp, *, metrics: Metrics, logger_name: str, prefix: str = ""):
         self.app = app
         self.prefix = prefix
         self.metrics = metrics
         self.log = logging.getLogger(logger_name)
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            return await self.app(scope, receive, send)
+            await self.app(scope, receive, send)
+            return
         rid = request_id_of(scope)
         # Make the id visible to handlers as a request header, whether it came in or was made here.
         headers = [(k, v) for k, v in scope["headers"] if k != b"x-request-id"]
@@ -129,16 +136,16 @@ class ObservabilityMiddleware:
         start = time.perf_counter()
         self.metrics.in_flight += 1
 
-        async def send_wrapper(message):
+        async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_holder[0] = message["status"]
                 message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + [(b"x-request-id", rid.encode())]
+                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
             await send(message)
 
         started = [False]
 
-        async def tracking_send(message):
+        async def tracking_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 started[0] = True
             await send_wrapper(message)

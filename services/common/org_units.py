@@ -9,20 +9,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from fastapi import FastAPI
 from sqlalchemy import Integer, String, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.contracts import EventView
-from services.common.db import utcnow
+from services.common.db import TableMixin, utcnow
 
 log = logging.getLogger("yunguan.org_units")
 
 
-class OrgUnitMixin:
+class OrgUnitMixin(TableMixin):
     """The read-model's ``org_unit`` table: ``class OrgUnit(OrgUnitMixin, Base)``."""
 
     __tablename__ = "org_unit"
@@ -53,35 +54,43 @@ class UnitEventView(EventView):
     version: int | None = None
 
 
-async def _upsert(session: AsyncSession, model: type, data: dict[str, Any]) -> None:
-    row = await session.get(model, int(data["id"]))
-    version = int(data.get("version") or 0)
+class UnitMovedView(UnitEventView):
+    """``org.unit.moved`` also says where the subtree was and where it is now."""
+
+    old_path: str
+    new_path: str
+
+
+async def _upsert(session: AsyncSession, model: type[OrgUnitMixin], unit: UnitEventView) -> None:
+    row = await session.get(model, unit.id)
+    version = unit.version or 0
     if row is None:
-        session.add(model(id=int(data["id"]), version=version, synced_at=utcnow(),
-                          **{k: data[k] for k in _FIELDS}))
+        session.add(model(id=unit.id, version=version, synced_at=utcnow(),
+                          **{k: getattr(unit, k) for k in _FIELDS}))
     elif version >= row.version:  # never let an older copy overwrite a newer one
         for k in _FIELDS:
-            setattr(row, k, data[k])
+            setattr(row, k, getattr(unit, k))
         row.version, row.synced_at = version, utcnow()
     await session.flush()
 
 
-async def apply_unit_event(session: AsyncSession, model: type, event: dict[str, Any]) -> None:
+async def apply_unit_event(session: AsyncSession, model: type[OrgUnitMixin], event: dict[str, Any]) -> None:
     """Apply one ``org.unit.*`` event to the read-model."""
     kind, data = event["type"].rsplit(".", 1)[-1], event["data"]
     if kind == "deleted":
         await session.execute(delete(model).where(model.id == int(data["id"])))
         return
     if kind == "moved":
-        old, new = data["old_path"], data["new_path"]
+        moved = UnitMovedView.model_validate(data)
+        old, new = moved.old_path, moved.new_path
         for row in (await session.execute(select(model).where(model.path.startswith(old, autoescape=True)))).scalars():
             row.path = new + row.path[len(old):]
             row.synced_at = utcnow()
         await session.flush()
-    await _upsert(session, model, data)
+    await _upsert(session, model, UnitEventView.model_validate(data))
 
 
-async def replace_all(session: AsyncSession, model: type, units: list[dict[str, Any]]) -> int:
+async def replace_all(session: AsyncSession, model: type[OrgUnitMixin], units: list[dict[str, Any]]) -> int:
     """Make the read-model exactly org's current tree."""
     await session.execute(delete(model))
     for u in units:
@@ -92,9 +101,10 @@ async def replace_all(session: AsyncSession, model: type, units: list[dict[str, 
 
 
 async def fetch_units(client: httpx.AsyncClient, org_url: str, token: str) -> list[dict[str, Any]]:
-    units, cursor = [], None
+    units: list[dict[str, Any]] = []
+    cursor: str | None = None
     while True:
-        params = {"limit": 500, **({"cursor": cursor} if cursor else {})}
+        params: dict[str, str | int] = {"limit": 500, **({"cursor": cursor} if cursor else {})}
         resp = await client.get(f"{org_url}/api/org/units", params=params,
                                 headers={"authorization": f"Bearer {token}"}, timeout=10.0)
         resp.raise_for_status()
@@ -105,7 +115,7 @@ async def fetch_units(client: httpx.AsyncClient, org_url: str, token: str) -> li
             return units
 
 
-async def resync(app) -> int:
+async def resync(app: FastAPI) -> int:
     """Rebuild the read-model from org's API (with this service's own token)."""
     settings, db = app.state.settings, app.state.db
     units = await fetch_units(app.state.http, settings.service_url("org"), await app.state.service_tokens.token())
@@ -115,7 +125,7 @@ async def resync(app) -> int:
     return n
 
 
-async def resync_until_done(app, *, first_delay: float = 0.0, max_delay: float = 30.0) -> None:
+async def resync_until_done(app: FastAPI, *, first_delay: float = 0.0, max_delay: float = 30.0) -> None:
     """Keep trying to resync on start-up: org may come up after this service."""
     delay = max(first_delay, 0.5)
     while True:
@@ -131,7 +141,10 @@ async def resync_until_done(app, *, first_delay: float = 0.0, max_delay: float =
             delay = min(max_delay, delay * 2)
 
 
-async def load_unit(session: AsyncSession, model: type, unit_id: int, *, field: str = "unit_id"):
+Unit = TypeVar("Unit", bound=OrgUnitMixin)
+
+
+async def load_unit(session: AsyncSession, model: type[Unit], unit_id: int, *, field: str = "unit_id") -> Unit:
     """A unit from the read-model, or a 404 naming the field (the client sent an unknown unit)."""
     from services.common.problems import NotFound
 

@@ -11,18 +11,18 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from services.common.db import utcnow
+from services.common.db import TableMixin, utcnow
 
 _BIGINT = BigInteger().with_variant(Integer, "sqlite")
 
 
-class OutboxEventMixin:
+class OutboxEventMixin(TableMixin):
     """An event written with its change, waiting to be fanned out (``outbox_event``)."""
 
     __tablename__ = "outbox_event"
@@ -45,7 +45,7 @@ class OutboxEventMixin:
     dispatched_at: Mapped[datetime | None]
 
 
-class WebhookSubscriptionMixin:
+class WebhookSubscriptionMixin(TableMixin):
     """A company system's webhook (``webhook_subscription``), optimistic-locked by ``version``."""
 
     __tablename__ = "webhook_subscription"
@@ -66,7 +66,7 @@ class WebhookSubscriptionMixin:
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
-class DeliveryMixin:
+class DeliveryMixin(TableMixin):
     """One event on its way to one subscriber (``delivery``)."""
 
     __tablename__ = "delivery"
@@ -95,7 +95,7 @@ class DeliveryMixin:
     delivered_at: Mapped[datetime | None]
 
 
-class DeliveryAttemptMixin:
+class DeliveryAttemptMixin(TableMixin):
     """One try of a delivery (``delivery_attempt``)."""
 
     __tablename__ = "delivery_attempt"
@@ -109,7 +109,7 @@ class DeliveryAttemptMixin:
     error: Mapped[str] = mapped_column(Text, default="")
 
 
-class ProcessedEventMixin:
+class ProcessedEventMixin(TableMixin):
     """Events this service has applied, so a redelivery changes nothing (``processed_event``)."""
 
     __tablename__ = "processed_event"
@@ -131,15 +131,18 @@ class EventTables:
     processed: type[ProcessedEventMixin]
 
 
-def envelope(event) -> dict[str, Any]:
+def envelope(event: OutboxEventMixin) -> dict[str, Any]:
     """The wire form of an event."""
     return {"id": event.id, "type": event.type, "source": event.source,
             "occurred_at": event.occurred_at.isoformat(), "subject": event.subject,
             "unit_path": event.unit_path, "data": event.data}
 
 
-async def record(session: AsyncSession, model: type, *, source: str, type: str, subject: Any,
-                 data: dict[str, Any], unit_path: str | None = None) -> Any:
+Event = TypeVar("Event", bound=OutboxEventMixin)
+
+
+async def record(session: AsyncSession, model: type[Event], *, source: str, type: str, subject: Any,
+                 data: dict[str, Any], unit_path: str | None = None) -> Event:
     """Add an event to the outbox inside the caller's transaction."""
     event = model(id=str(uuid.uuid4()), type=type, source=source, occurred_at=utcnow(),
                   subject=str(subject), unit_path=unit_path, data=data, status="pending", attempts=0)

@@ -253,8 +253,10 @@ class Window:
         return year - self.years_back, year + self.years_ahead
 
 
-# The window in force: each service sets its own (settings.period_years_back / _ahead) per request.
-window: ContextVar[Window] = ContextVar("period_window", default=Window())
+# The window in force: each service sets its own (settings.period_years_back / _ahead) per request;
+# outside a request, the defaults (a Window is frozen, so one instance serves everyone).
+DEFAULT_WINDOW = Window()
+window: ContextVar[Window] = ContextVar("period_window", default=DEFAULT_WINDOW)
 
 
 def recordable(value: Period | str, *, today: date | None = None, within: Window | None = None) -> Period:

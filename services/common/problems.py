@@ -8,6 +8,7 @@ errors and anything unexpected into ``application/problem+json``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -160,7 +161,7 @@ def problem_body(status: int, slug: str, title: str, detail: str, instance: str 
 
 
 def problem_response(status: int, slug: str, title: str, detail: str, *, zh: str | None = None,
-                     language: str = EN, headers: dict[str, str] | None = None, instance: str | None = None,
+                     language: str = EN, headers: Mapping[str, str] | None = None, instance: str | None = None,
                      **extra: Any) -> JSONResponse:
     """A Problem answered outside the Problem handler, in ``language`` (``zh`` is its Chinese detail)."""
     body = Problem(detail, zh=zh, status=status, slug=slug, title=title, **extra).body(instance, language=language)
@@ -257,7 +258,7 @@ def _message_zh(err: dict[str, Any]) -> str:
         return f"应为以下之一：{_expected_zh(str(ctx['expected']))}"
     if kind == "value_error":
         # our validators raise errors that know their Chinese (Bilingual texts, PeriodError)
-        said = getattr(ctx.get("error"), "zh", None)
+        said: str | None = getattr(ctx.get("error"), "zh", None)
         if said:
             return said
     template = _MESSAGES_ZH.get(kind, "取值无效")
@@ -267,7 +268,7 @@ def _message_zh(err: dict[str, Any]) -> str:
         return template
 
 
-def _out_of_range(request: Request):
+def _out_of_range(request: Request) -> JSONResponse:
     return problem_response(422, "validation-error", "Validation error",
                             "A number in the request is out of range (ids are at most 9223372036854775807).",
                             zh="请求中的数字超出范围（编号最大为 9223372036854775807）。",
@@ -278,13 +279,13 @@ def install_problem_handlers(app: FastAPI) -> None:
     """Render every error raised inside ``app`` as Problem Details."""
 
     @app.exception_handler(Problem)
-    async def _problem(request: Request, exc: Problem):
+    async def _problem(request: Request, exc: Problem) -> JSONResponse:
         language = request_language(request)
         return JSONResponse(exc.body(request.url.path, language=language), status_code=exc.status,
                             media_type=PROBLEM_JSON, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError):
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _field_errors(exc)
         language = request_language(request)
         first = errors[0] if errors else {"field": "", "message": "invalid", "zh": "取值无效"}
@@ -304,14 +305,15 @@ def install_problem_handlers(app: FastAPI) -> None:
                                 language=language, instance=request.url.path, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException):
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         slug, title = _STATUS_SLUGS.get(exc.status_code, ("http-error", "HTTP error"))
         detail = exc.detail if isinstance(exc.detail, str) else title
         return problem_response(exc.status_code, slug, title, detail, headers=getattr(exc, "headers", None),
                                 zh=HTTP_ZH.get(exc.status_code, TITLES_ZH.get(slug)),
                                 language=request_language(request), instance=request.url.path)
+
     @app.exception_handler(StaleDataError)
-    async def _stale(request: Request, exc: StaleDataError):
+    async def _stale(request: Request, exc: StaleDataError) -> JSONResponse:
         # Two writers raced on one versioned row; the loser's change was not applied.
         return problem_response(409, "concurrent-change", "Changed concurrently",
                                 "Someone else changed this record at the same moment; reload it and try again.",
@@ -319,7 +321,7 @@ def install_problem_handlers(app: FastAPI) -> None:
                                 language=request_language(request), instance=request.url.path)
 
     @app.exception_handler(IntegrityError)
-    async def _integrity(request: Request, exc: IntegrityError):
+    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
         log.info("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
         return problem_response(409, "conflict", "Conflict",
                                 "The change conflicts with existing data (a duplicate or a missing reference).",
@@ -329,11 +331,11 @@ def install_problem_handlers(app: FastAPI) -> None:
     # A client can send integers no database column holds (unit_id=10**30): the driver refuses
     # them (SQLite with OverflowError, asyncpg with a DataError) before any row is touched.
     @app.exception_handler(OverflowError)
-    async def _overflow(request: Request, exc: OverflowError):
+    async def _overflow(request: Request, exc: OverflowError) -> JSONResponse:
         return _out_of_range(request)
 
     @app.exception_handler(DBAPIError)
-    async def _dbapi(request: Request, exc: DBAPIError):
+    async def _dbapi(request: Request, exc: DBAPIError) -> JSONResponse:
         if "out of" in str(exc.orig) and "range" in str(exc.orig):
             return _out_of_range(request)
         raise exc

@@ -21,8 +21,8 @@ import json
 import logging
 import random
 import time
-from datetime import timedelta
-from typing import Any, Protocol
+from datetime import datetime, timedelta
+from typing import Protocol
 
 import httpx
 from sqlalchemy import and_, exists, or_, select, update
@@ -30,8 +30,15 @@ from sqlalchemy.orm import aliased
 
 from services.common import webhooks
 from services.common.db import Database, utcnow
-from services.common.outbox import EventTables, envelope
+from services.common.outbox import (
+    DeliveryMixin,
+    EventTables,
+    OutboxEventMixin,
+    WebhookSubscriptionMixin,
+    envelope,
+)
 from services.common.service_auth import event_signing_secret
+from services.common.settings import ServiceSettings
 from services.common.subscriptions import consumers_of, matches_any
 
 log = logging.getLogger("yunguan.relay")
@@ -48,11 +55,15 @@ class TokenSource(Protocol):
 
 def backoff(attempts: int, *, base: float, cap: float, rng: random.Random = random.Random()) -> float:
     """Seconds to wait after ``attempts`` failures: exponential, capped, with ±50 % jitter."""
-    return min(cap, base * (2 ** max(0, attempts - 1))) * rng.uniform(0.5, 1.5)
+    return min(cap, base * (2.0 ** max(0, attempts - 1))) * rng.uniform(0.5, 1.5)
+
+
+# A claimed delivery, its event and (for a webhook) the subscription.
+Claimed = tuple[DeliveryMixin, OutboxEventMixin, WebhookSubscriptionMixin | None]
 
 
 class Relay:
-    def __init__(self, *, db: Database, tables: EventTables, settings, tokens: TokenSource | None,
+    def __init__(self, *, db: Database, tables: EventTables, settings: ServiceSettings, tokens: TokenSource | None,
                  client: httpx.AsyncClient | None = None):
         self.db = db
         self.t = tables
@@ -63,29 +74,30 @@ class Relay:
         self.wake = asyncio.Event()
         self.postgres = not db.sqlite
         self.event_secret = event_signing_secret(settings.service_secret, settings.service)
-        self._leases: dict[int, Any] = {}  # delivery id → the lease this relay holds on it
+        self._leases: dict[int, datetime] = {}  # delivery id → the lease this relay holds on it
 
     # --- fan-out ---------------------------------------------------------------------------
 
     async def dispatch_once(self) -> int:
         """Create one delivery per subscriber for each event not yet fanned out."""
-        Outbox, Delivery, Webhook = self.t.outbox, self.t.delivery, self.t.webhook
+        outbox, delivery, webhook = self.t.outbox, self.t.delivery, self.t.webhook
         async with self.db.writer() as s:
-            stmt = select(Outbox).where(Outbox.status == "pending").order_by(Outbox.seq).limit(self.settings.relay_batch)
+            stmt = (select(outbox).where(outbox.status == "pending").order_by(outbox.seq)
+                    .limit(self.settings.relay_batch))
             if self.postgres:
                 stmt = stmt.with_for_update(skip_locked=True)
             events = (await s.execute(stmt)).scalars().all()
             if not events:
                 return 0
-            hooks = (await s.execute(select(Webhook).where(Webhook.active.is_(True)))).scalars().all()
+            hooks = (await s.execute(select(webhook).where(webhook.active.is_(True)))).scalars().all()
             now = utcnow()
             for e in events:
                 for svc in consumers_of(e.type, source=self.service):
-                    s.add(Delivery(event_seq=e.seq, event_id=e.id, subject=e.subject, target=f"service:{svc}",
+                    s.add(delivery(event_seq=e.seq, event_id=e.id, subject=e.subject, target=f"service:{svc}",
                                    url=f"{self.settings.service_url(svc)}/api/{svc}/events", next_attempt_at=now))
                 for h in hooks:
                     if matches_any(h.event_types, e.type):
-                        s.add(Delivery(event_seq=e.seq, event_id=e.id, subject=e.subject, target=f"webhook:{h.id}",
+                        s.add(delivery(event_seq=e.seq, event_id=e.id, subject=e.subject, target=f"webhook:{h.id}",
                                        webhook_id=h.id, url=h.url, next_attempt_at=now))
                 e.status, e.dispatched_at = "dispatched", now
             await s.commit()
@@ -93,23 +105,23 @@ class Relay:
 
     # --- delivery --------------------------------------------------------------------------
 
-    async def _claim(self) -> list[tuple[Any, Any, Any]]:
-        Outbox, Delivery, Webhook = self.t.outbox, self.t.delivery, self.t.webhook
-        earlier = aliased(Delivery)
+    async def _claim(self) -> list[Claimed]:
+        outbox, delivery, webhook = self.t.outbox, self.t.delivery, self.t.webhook
+        earlier = aliased(delivery)
         now = utcnow()
         async with self.db.writer() as s:
             stmt = (
-                select(Delivery)
-                .where(Delivery.status == "pending", Delivery.next_attempt_at <= now,
-                       or_(Delivery.lease_until.is_(None), Delivery.lease_until < now),
-                       ~exists().where(and_(earlier.target == Delivery.target, earlier.subject == Delivery.subject,
-                                            earlier.event_seq < Delivery.event_seq, earlier.status == "pending")),
-                       ~exists().where(and_(Outbox.subject == Delivery.subject, Outbox.seq < Delivery.event_seq,
-                                            Outbox.status == "pending")))
-                .order_by(Delivery.event_seq, Delivery.id)
+                select(delivery)
+                .where(delivery.status == "pending", delivery.next_attempt_at <= now,
+                       or_(delivery.lease_until.is_(None), delivery.lease_until < now),
+                       ~exists().where(and_(earlier.target == delivery.target, earlier.subject == delivery.subject,
+                                            earlier.event_seq < delivery.event_seq, earlier.status == "pending")),
+                       ~exists().where(and_(outbox.subject == delivery.subject, outbox.seq < delivery.event_seq,
+                                            outbox.status == "pending")))
+                .order_by(delivery.event_seq, delivery.id)
                 .limit(self.settings.relay_batch))
             if self.postgres:
-                stmt = stmt.with_for_update(skip_locked=True, of=Delivery)
+                stmt = stmt.with_for_update(skip_locked=True, of=delivery)
             claimed = (await s.execute(stmt)).scalars().all()
             lease = now + LEASE
             for d in claimed:
@@ -119,13 +131,15 @@ class Relay:
             if not claimed:
                 return []
             events = {e.seq: e for e in (await s.execute(
-                select(Outbox).where(Outbox.seq.in_([d.event_seq for d in claimed])))).scalars()}
+                select(outbox).where(outbox.seq.in_([d.event_seq for d in claimed])))).scalars()}
             hook_ids = [d.webhook_id for d in claimed if d.webhook_id]
-            hooks = {h.id: h for h in (await s.execute(select(Webhook).where(Webhook.id.in_(hook_ids)))).scalars()} \
+            hooks = {h.id: h for h in (await s.execute(select(webhook).where(webhook.id.in_(hook_ids)))).scalars()} \
                 if hook_ids else {}
-            return [(d, events[d.event_seq], hooks.get(d.webhook_id)) for d in claimed]
+            return [(d, events[d.event_seq], hooks.get(d.webhook_id) if d.webhook_id is not None else None)
+                    for d in claimed]
 
-    async def _send(self, delivery, event, hook) -> tuple[bool, int | None, float, str]:
+    async def _send(self, delivery: DeliveryMixin, event: OutboxEventMixin,
+                    hook: WebhookSubscriptionMixin | None) -> tuple[bool, int | None, float, str]:
         body = json.dumps(envelope(event), ensure_ascii=False, separators=(",", ":")).encode()
         start = time.perf_counter()
         try:
@@ -163,7 +177,8 @@ class Relay:
         if not claimed:
             return 0
         sent = asyncio.Event()
-        renewing = asyncio.create_task(self._renew_leases([d.id for d, _e, _h in claimed], sent))
+        ids = [d.id for d, _e, _h in claimed]
+        renewing = asyncio.create_task(self._renew_leases(ids, sent))
         try:
             results = await asyncio.gather(*[self._send(d, e, h) for d, e, h in claimed])
         finally:
@@ -171,18 +186,18 @@ class Relay:
             # relay no longer recognises as its own, and the results would go unrecorded
             sent.set()
             await renewing
-        Delivery, Attempt = self.t.delivery, self.t.attempt
+        delivery, attempt = self.t.delivery, self.t.attempt
         now = utcnow()
         async with self.db.writer() as s:
-            for (d, _e, _h), (ok, code, latency, error) in zip(claimed, results):
-                row = await s.get(Delivery, d.id, with_for_update=self.postgres)
+            for (d, _e, _h), (ok, code, latency, error) in zip(claimed, results, strict=True):
+                row = await s.get(delivery, d.id, with_for_update=self.postgres)
                 lease = self._leases.pop(d.id, None)
-                if not self._still_ours(row, lease):
+                if row is None or not self._still_ours(row, lease):
                     # The send outlived the lease and another relay claimed the delivery again:
                     # its result is the one that counts (the receiver applies an event once).
                     log.warning("delivery lease lost", extra={"fields": {"delivery": d.id, "target": d.target}})
                     continue
-                s.add(Attempt(delivery_id=d.id, at=now, status_code=code, latency_ms=round(latency, 2), ok=ok,
+                s.add(attempt(delivery_id=d.id, at=now, status_code=code, latency_ms=round(latency, 2), ok=ok,
                               error=error))
                 row.attempts += 1
                 row.lease_until = None
@@ -199,16 +214,16 @@ class Relay:
                             row.attempts, base=self.settings.relay_backoff_base, cap=self.settings.relay_backoff_max))
             # A target that just answered is back: what waits for it in backoff goes out now,
             # instead of after each delivery's own (possibly long) backoff runs out.
-            recovered = {d.target for (d, _e, _h), (ok, *_rest) in zip(claimed, results) if ok}
+            recovered = {d.target for (d, _e, _h), (ok, *_rest) in zip(claimed, results, strict=True) if ok}
             if recovered:
-                await s.execute(update(Delivery).where(Delivery.target.in_(recovered), Delivery.status == "pending",
-                                                       Delivery.next_attempt_at > now).values(next_attempt_at=now))
+                await s.execute(update(delivery).where(delivery.target.in_(recovered), delivery.status == "pending",
+                                                       delivery.next_attempt_at > now).values(next_attempt_at=now))
             await s.commit()
         return len(claimed)
 
     async def _renew_leases(self, ids: list[int], sent: asyncio.Event) -> None:
         """Extend this relay's leases on ``ids`` every third of a lease until ``sent`` is set."""
-        Delivery = self.t.delivery
+        delivery = self.t.delivery
         while True:
             try:
                 await asyncio.wait_for(sent.wait(), LEASE.total_seconds() / 3)
@@ -217,10 +232,11 @@ class Relay:
                 pass
             try:
                 async with self.db.writer() as s:
-                    stmt = select(Delivery).where(Delivery.id.in_(ids))
+                    stmt = select(delivery).where(delivery.id.in_(ids))
                     if self.postgres:
                         stmt = stmt.with_for_update(skip_locked=True)
-                    lease, renewed = utcnow() + LEASE, []
+                    lease = utcnow() + LEASE
+                    renewed: list[int] = []
                     for row in (await s.execute(stmt)).scalars():
                         if self._still_ours(row, self._leases.get(row.id)):
                             row.lease_until = lease
@@ -231,7 +247,7 @@ class Relay:
                 log.exception("renewing delivery leases failed")
 
     @staticmethod
-    def _still_ours(row, lease) -> bool:
+    def _still_ours(row: DeliveryMixin | None, lease: datetime | None) -> bool:
         if row is None or lease is None or row.lease_until is None or row.status != "pending":
             return False
         # another claim is at least LEASE after ours, so a second's slack only absorbs storage precision

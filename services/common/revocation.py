@@ -13,6 +13,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import httpx
+
 log = logging.getLogger("yunguan.revocation")
 
 REVOKED_PATH = "/api/org/auth/revoked"
@@ -28,11 +30,12 @@ class Revocations:
         self.loaded = False
 
     @classmethod
-    def from_url(cls, url: str, client, **kw: Any) -> Revocations:
+    def from_url(cls, url: str, client: httpx.AsyncClient, **kw: Any) -> Revocations:
         async def fetch() -> list[dict[str, Any]]:
             resp = await client.get(url, timeout=5.0)
             resp.raise_for_status()
-            return resp.json()["subjects"]
+            subjects: list[dict[str, Any]] = resp.json()["subjects"]
+            return subjects
 
         return cls(fetch, **kw)
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import false, or_
+from sqlalchemy import ColumnElement, false, or_
+from sqlalchemy.orm import QueryableAttribute
 
 from services.common.authz import Mode, Principal
 
 
-def visible_to(principal: Principal, right: str | None, path_column):
+def visible_to(principal: Principal, right: str | None,
+               path_column: QueryableAttribute[str] | ColumnElement[str]) -> ColumnElement[bool]:
     """A WHERE clause selecting rows whose unit path the principal holds ``right`` over
     (any right at all when ``right`` is None)."""
-    clauses = []
+    clauses: list[ColumnElement[bool]] = []
     for g in principal.grants:
         if right is not None and g.right != right:
             continue

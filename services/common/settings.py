@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -99,7 +100,8 @@ class ServiceSettings(BaseSettings):
     allow_demo_secret: bool = False
 
     def service_url(self, service: str) -> str:
-        return getattr(self, f"{service}_url").rstrip("/")
+        url: str = getattr(self, f"{service}_url")
+        return url.rstrip("/")
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> ServiceSettings:
@@ -147,5 +149,5 @@ def installation_secret(data_dir: Path) -> str:
     return value
 
 
-def settings_for(service: str, **overrides) -> ServiceSettings:
+def settings_for(service: str, **overrides: Any) -> ServiceSettings:
     return ServiceSettings(service=service, **overrides)

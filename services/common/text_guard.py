@@ -14,6 +14,9 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl
 
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from services.common.asgi import read_body, replaying
 from services.common.i18n import ZH, field_label, preferred_language
 from services.common.problems import PROBLEM_JSON, problem_body
 
@@ -42,7 +45,7 @@ def first_control_character(value: Any, path: str = "") -> tuple[str, str] | Non
     return None
 
 
-def _in_query_or_path(scope) -> tuple[str, str] | None:
+def _in_query_or_path(scope: Scope) -> tuple[str, str] | None:
     m = _FORBIDDEN.search(scope.get("path", ""))
     if m:
         return "path", m.group()
@@ -60,51 +63,41 @@ def _in_query_or_path(scope) -> tuple[str, str] | None:
 class ControlCharacterGuard:
     """ASGI middleware: JSON bodies with control characters in any string get a 422 Problem."""
 
-    def __init__(self, app):
+    def __init__(self, app: ASGIApp):
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            return await self.app(scope, receive, send)
+            await self.app(scope, receive, send)
+            return
         # Query parameters and path segments reach queries too (PostgreSQL refuses a NUL in text
         # outright): the same rule, for every method.
         found = _in_query_or_path(scope)
         if found:
-            return await self._refuse(scope, send, *found)
+            await self._refuse(scope, send, *found)
+            return
         if scope["method"] not in _METHODS:
-            return await self.app(scope, receive, send)
+            await self.app(scope, receive, send)
+            return
         headers = dict(scope["headers"])
         if b"json" not in headers.get(b"content-type", b""):
-            return await self.app(scope, receive, send)
-        chunks: list[bytes] = []
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        body = b"".join(chunks)
+            await self.app(scope, receive, send)
+            return
+        body = await read_body(receive)
+        if body is None:
+            return
         if _SUSPECT.search(body):
             try:
                 found = first_control_character(json.loads(body))
             except ValueError:
                 found = None  # not JSON: the app's own validation answers
             if found:
-                return await self._refuse(scope, send, *found)
-        sent = False
-
-        async def replay():
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+                await self._refuse(scope, send, *found)
+                return
+        await self.app(scope, replaying(body, receive), send)
 
     @staticmethod
-    async def _refuse(scope, send, field: str, char: str) -> None:
+    async def _refuse(scope: Scope, send: Send, field: str, char: str) -> None:
         code = f"U+{ord(char):04X}"
         language = preferred_language(dict(scope["headers"]).get(b"accept-language", b"").decode("latin-1"))
         label = field_label(field) if field else "请求"
@@ -116,5 +109,6 @@ class ControlCharacterGuard:
                                                     "code": "control_character"}])
         data = json.dumps(body, ensure_ascii=False).encode()
         await send({"type": "http.response.start", "status": 422,
-                    "headers": [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(data)).encode())]})
+                    "headers": [(b"content-type", PROBLEM_JSON.encode()),
+                                (b"content-length", str(len(data)).encode())]})
         await send({"type": "http.response.body", "body": data})

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jose import jwk, jws, jwt
@@ -79,7 +80,8 @@ class SigningKey:
 
     def sign(self, claims: dict[str, Any]) -> str:
         """Sign ``claims`` as a compact JWS (RS256, with this key's ``kid``)."""
-        return jwt.encode(claims, self._jose_key, algorithm=ALGORITHM, headers={"kid": self.kid, "typ": "JWT"})
+        token: str = jwt.encode(claims, self._jose_key, algorithm=ALGORITHM, headers={"kid": self.kid, "typ": "JWT"})
+        return token
 
 
 class KeySet:
@@ -103,7 +105,8 @@ class KeySet:
     def of(cls, *signing_keys: SigningKey) -> KeySet:
         return cls({k.kid: k._public_jose_key for k in signing_keys})
 
-    def get(self, kid: str):
+    def get(self, kid: str) -> Any:
+        """The key (python-jose's, untyped) with this id, else None."""
         return self._keys.get(kid)
 
     def kids(self) -> list[str]:
@@ -162,7 +165,7 @@ def verify(token: str, keys: KeySet, *, issuer: str, audience: str, leeway: int 
     if key is None:
         raise UnknownKey("the token was signed with an unknown key")
     try:
-        claims = jwt.decode(
+        claims: dict[str, Any] = jwt.decode(
             token, key, algorithms=ALGORITHMS, audience=audience, issuer=issuer,
             options={"require_exp": True, "require_sub": True, "require_aud": True,
                      "require_iss": True, "leeway": leeway},
@@ -198,7 +201,8 @@ def verify_signed(token: str, keys: KeySet) -> dict[str, Any]:
 
 def verify_jws_signature_only(token: str, key: SigningKey) -> bytes:
     """Raw JWS check without claims (used by tests of the attack cases)."""
-    return jws.verify(token, key._public_jose_key, algorithms=ALGORITHMS)
+    payload: bytes = jws.verify(token, key._public_jose_key, algorithms=ALGORITHMS)
+    return payload
 
 
 class JwksCache:
@@ -224,11 +228,12 @@ class JwksCache:
         self._cache_size = cache_size
 
     @classmethod
-    def from_url(cls, url: str, client, **kw) -> JwksCache:
+    def from_url(cls, url: str, client: httpx.AsyncClient, **kw: Any) -> JwksCache:
         async def fetch() -> dict[str, Any]:
             resp = await client.get(url, timeout=5.0)
             resp.raise_for_status()
-            return resp.json()
+            document: dict[str, Any] = resp.json()
+            return document
 
         return cls(fetch, **kw)
 
@@ -259,12 +264,12 @@ class JwksCache:
                 self._keys = KeySet.from_jwks(await self._fetch())
                 self._fetched_at = time.monotonic()
                 self._retry_delay = 1.0
-            except Exception:
+            except Exception as exc:
                 # Keep serving the keys we have; an outage of org must not lock everyone out.
                 if not self._keys.kids():
                     self._retry_at = time.monotonic() + self._retry_delay
                     self._retry_delay = min(30.0, self._retry_delay * 2)
-                    raise TokenError("the signing keys are not available right now")
+                    raise TokenError("the signing keys are not available right now") from exc
             return self._keys
 
     async def verify(self, token: str, *, issuer: str, audience: str) -> dict[str, Any]:
@@ -282,9 +287,9 @@ class JwksCache:
         except UnknownKey:
             await self.refresh(force=True)
             claims = verify(token, self._keys, issuer=issuer, audience=audience)
-        exp = claims.get("exp")
-        if isinstance(exp, (int, float)):
-            self._verified[key] = (claims, float(exp))
+        expires = claims.get("exp")
+        if isinstance(expires, (int, float)):
+            self._verified[key] = (claims, float(expires))
             if len(self._verified) > self._cache_size:
                 self._verified.popitem(last=False)
         return claims

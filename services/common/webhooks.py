@@ -13,6 +13,7 @@ import ipaddress
 import secrets
 import socket
 import time
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 TOLERANCE_SECONDS = 300
@@ -93,7 +94,7 @@ class Target:
         self.host = host          # the Host header and TLS server name (the subscriber's own name)
         self.address = address
 
-    def request_options(self) -> dict:
+    def request_options(self) -> dict[str, Any]:
         if self.host is None:
             return {}
         return {"headers": {"host": self.host}, "extensions": {"sni_hostname": self.host.split(":")[0]}}
@@ -135,7 +136,7 @@ def check_target(url: str, *, allow_private: bool, resolve: bool = True) -> Targ
                                        type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
             raise UnsafeTarget(f"The host '{host}' cannot be resolved.", f"无法解析主机名“{host}”。") from exc
-        addresses = [ipaddress.ip_address(i[4][0].split("%")[0]) for i in infos]
+        addresses = [ipaddress.ip_address(str(i[4][0]).split("%")[0]) for i in infos]
     for ip in addresses:
         if _is_private(ip):
             raise UnsafeTarget(f"Webhook URLs may not point into loopback or private networks ({ip}); "

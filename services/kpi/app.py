@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import Table, select
 
 from services.common import generation
 from services.common.app import create_service_app
 from services.common.db import utcnow
 from services.common.runtime import Runtime
 from services.common.settings import ServiceSettings, settings_for
-from services.kpi.actions import flag_overdue
-from services.kpi.aggregate import Library
-from services.kpi.api import actions, assessments, evaluations, indicators, measurements, targets, thresholds
-from services.kpi.catalog import seed_indicators
+from services.kpi.actions.router import router as actions_router
+from services.kpi.actions.service import flag_overdue
+from services.kpi.assessments.router import router as assessments_router
 from services.kpi.demo import seed_demo
+from services.kpi.evaluation.router import router as evaluation_router
 from services.kpi.events import CONSUMES
-from services.kpi.ingest import ConcurrentWrite, rebuild_rollups
+from services.kpi.indicators.catalog import seed_indicators
+from services.kpi.indicators.library import Library
+from services.kpi.indicators.router import router as indicators_router
+from services.kpi.measurements.ingest import ConcurrentWrite, rebuild_rollups
+from services.kpi.measurements.router import router as measurements_router
 from services.kpi.models import (
     AuditEntry,
     Benchmark,
@@ -32,6 +37,10 @@ from services.kpi.models import (
     ThresholdRule,
     events,
 )
+from services.kpi.runtime import KpiRuntime
+from services.kpi.targets.router import router as targets_router
+from services.kpi.thresholds.router import benchmark_router
+from services.kpi.thresholds.router import router as thresholds_router
 
 log = logging.getLogger("yunguan.kpi")
 
@@ -44,7 +53,7 @@ EVALUATION_INPUTS = {m.__tablename__ for m in (Measurement, Rollup, Indicator, T
 
 
 async def _watch_generation(rt: Runtime) -> None:
-    generation.watch(rt.db.writer, DataGeneration.__table__, EVALUATION_INPUTS)
+    generation.watch(rt.db.writer, cast(Table, DataGeneration.__table__), EVALUATION_INPUTS)
     rt.provide(evaluations=generation.Cache())
 
 
@@ -86,7 +95,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     return create_service_app(
         settings or settings_for("kpi"), title="Yunguan KPI 运营监控与评估",
         description="Indicators, targets, measurements, evaluations, thresholds, assessments, improvement actions.",
-        routers=[indicators.router, targets.router, measurements.router, evaluations.router, thresholds.router,
-                 assessments.router, actions.router],
-        audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord, consumes=CONSUMES,
-        on_startup=[_watch_generation, _seed_library, _ensure_rollups], on_org_synced=[_demo], periodic=[(OVERDUE_SCAN_SECONDS, overdue_scan)])
+        routers=[indicators_router, targets_router, measurements_router, evaluation_router, benchmark_router,
+                 thresholds_router, assessments_router, actions_router],
+        audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
+        consumes=CONSUMES, on_startup=[_watch_generation, _seed_library, _ensure_rollups], on_org_synced=[_demo],
+        periodic=[(OVERDUE_SCAN_SECONDS, overdue_scan)], runtime_class=KpiRuntime)

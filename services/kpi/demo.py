@@ -16,13 +16,14 @@ from sqlalchemy import func, select
 from services.common.db import utcnow
 from services.common.periods import Period
 from services.common.runtime import Runtime
-from services.kpi import assessments as assessment_domain
-from services.kpi.actions import org_holders
-from services.kpi.aggregate import Library
-from services.kpi.ingest import PointIn, ingest
+from services.kpi.actions.followups import org_holders
+from services.kpi.assessments.service import assessment_data, compute
+from services.kpi.events import AssessmentFinalizedData
+from services.kpi.indicators.library import Library
 from services.kpi.journal import journal
+from services.kpi.measurements.ingest import PointIn, ingest
 from services.kpi.models import AnomalyRule, Assessment, Benchmark, Measurement, OrgUnit, Scorecard
-from services.kpi.targets import set_target
+from services.kpi.targets.service import set_target
 
 log = logging.getLogger("yunguan.kpi.demo")
 
@@ -120,7 +121,8 @@ async def seed_demo(rt: Runtime) -> bool:
             return False
         lib = await Library.load(s)
         s.add(AnomalyRule(indicator_id=lib.by_code["order_delay_days"].id, unit_id=None, unit_path="/",
-                          operator="gt", value=5.0, follow_up="meeting", title="订单延期超过5天：召开专题会议 ({period})",
+                          operator="gt", value=5.0, follow_up="meeting",
+                          title="订单延期超过5天：召开专题会议 ({period})",
                           due_days=5))
         await s.flush()
         for (code, per), values in TARGETS.items():
@@ -167,18 +169,16 @@ async def seed_demo(rt: Runtime) -> bool:
         await s.flush()
         mkt = units["MKT"]
         a = Assessment(scorecard_id=card.id, unit_id=mkt.id, unit_path=mkt.path, subject_kind="unit", period="2025",
-                       kind="annual", status="draft", qualitative={"team": {"score": 88, "note": "团队稳定", "by": "demo"}},
+                       kind="annual", status="draft",
+                       qualitative={"team": {"score": 88, "note": "团队稳定", "by": "demo"}},
                        outcomes=[], created_by="demo")
-        await assessment_domain.compute(s, a, card, mkt, lib=lib)
+        await compute(s, a, card, mkt, lib=lib)
         a.outcomes = list((card.outcomes or {}).get(a.grade, []))
         a.status, a.finalized_by, a.finalized_at = "finalized", "demo", utcnow()
         s.add(a)
         await s.flush()
-        await journal.emit(s, "kpi.assessment.finalized", a.id, assessment_domain.assessment_data(a), mkt.path)
+        await journal.emit(s, "kpi.assessment.finalized", a.id, AssessmentFinalizedData(**assessment_data(a)), mkt.path)
         await s.commit()
     rt.wake_relay()
     log.info("demo KPI data seeded", extra={"fields": {"crossings": crossings}})
     return True
-
-
-

@@ -1,31 +1,179 @@
-"""Events the kpi service consumes: issued and revised plans, and org moves."""
+"""The kpi service's events: what it records (EMITS) and what it consumes (CONSUMES).
+
+Payloads are the JSON each producer recorded before they were typed: timestamps and dates
+are the strings the producers wrote (``due`` as an ISO date, ``measured_at`` and the
+``*_at`` of actions and assessments as ISO timestamps).
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.contracts import Consumer
-from services.kpi.ingest import move_units
-from services.kpi.targets import apply_plan_event
+from services.common.contracts import Consumer, EventData, EventView
 
+log = logging.getLogger("yunguan.kpi")
+
+
+# --- emitted ---------------------------------------------------------------------------------
+
+class ThresholdCrossedData(EventData):
+    """``kpi.threshold.crossed``: the level of an indicator at a unit for a period changed, up or down."""
+
+    indicator_code: str
+    unit_id: int
+    unit_path: str
+    period: str
+    value: float | None
+    level: str
+    previous_level: str
+    threshold: float | None
+    direction: str  # worse | better
+    measured_at: str
+    cause: str  # measurement | thresholds_changed | target_changed
+
+
+class ActionData(EventData):
+    """``kpi.action.created|completed|verified|overdue``: the action as ``GET /actions/{id}`` shows it."""
+
+    id: int
+    title: str
+    description: str
+    unit_id: int
+    unit_path: str
+    indicator_code: str | None
+    period: str | None
+    origin: str
+    origin_ref: str | None
+    owner_id: int | None
+    owner_name: str
+    due: str
+    status: str
+    progress: int
+    evidence: list[dict[str, Any]]
+    raised_by: str
+    overdue: bool
+    completed_at: str | None
+    verified_at: str | None
+    verified_by: str | None
+    version: int
+
+
+class FollowupRequestedData(EventData):
+    """``kpi.followup.requested``: an anomaly rule asks planning to put its follow-up on the meeting agenda."""
+
+    kind: str  # meeting
+    rule_id: int
+    action_id: int
+    indicator_code: str
+    indicator_name: str
+    unit_id: int
+    unit_path: str
+    period: str
+    value: float
+    title: str
+    owner_id: int | None
+    owner_name: str
+    due: str
+
+
+class AssessmentFinalizedData(EventData):
+    """``kpi.assessment.finalized``: an assessment's result, grade and outcomes, now immutable."""
+
+    id: int
+    scorecard_id: int
+    unit_id: int
+    unit_path: str
+    subject_kind: str
+    person_id: int | None
+    person_name: str
+    period: str
+    kind: str
+    status: str
+    total: float | None
+    grade: str | None
+    vetoed: bool
+    missing: list[str]
+    incomplete: bool
+    weight_counted: float
+    incomplete_reason: str | None
+    outcomes: list[dict[str, Any]]
+    items: list[dict[str, Any]]
+    finalized_by: str | None
+    finalized_at: str | None
+    version: int
+
+
+EMITS: dict[str, type[EventData]] = {
+    "kpi.threshold.crossed": ThresholdCrossedData,
+    "kpi.action.created": ActionData,
+    "kpi.action.completed": ActionData,
+    "kpi.action.verified": ActionData,
+    "kpi.action.overdue": ActionData,
+    "kpi.followup.requested": FollowupRequestedData,
+    "kpi.assessment.finalized": AssessmentFinalizedData,
+}
+
+
+# --- consumed --------------------------------------------------------------------------------
+
+class PlanTargetView(EventView):
+    indicator_code: str | None = None
+    value: float | None = None
+    period: str | None = None
+
+
+class PlanIssuedView(EventView):
+    """What kpi reads of ``planning.plan.issued`` / ``.revised``: the plan's unit, period and targets."""
+
+    plan_id: int
+    version: int | None = None
+    unit_id: int
+    unit_path: str | None = None
+    period: str
+    title: str | None = None
+    targets: list[PlanTargetView] | None = None
+
+
+class UnitMovedView(EventView):
+    """What kpi reads of ``org.unit.moved``: the subtree's old and new paths."""
+
+    old_path: str | None = None
+    new_path: str | None = None
+
+
+# The handlers import their concept's service when called: those modules record events through
+# the journal, which is built with EMITS from this module.
 
 async def on_plan_issued(session: AsyncSession, event: dict[str, Any]) -> None:
     """``planning.plan.issued`` / ``planning.plan.revised`` → targets (history kept)."""
-    await apply_plan_event(session, event)
+    from services.kpi.targets.service import apply_plan_event
+
+    try:
+        plan = PlanIssuedView.model_validate(event.get("data") or {})
+    except ValidationError as exc:
+        log.warning("plan event without a usable plan, unit or period", extra={"fields": {"error": str(exc)}})
+        return
+    await apply_plan_event(session, event, plan)
 
 
 async def on_unit_moved(session: AsyncSession, event: dict[str, Any]) -> None:
     """A unit moved: its points now roll up under new ancestors, so rollups are rebuilt."""
-    data = event.get("data") or {}
-    old, new = data.get("old_path"), data.get("new_path")
-    if old and new and old != new:
-        await move_units(session, old, new)
+    from services.kpi.measurements.ingest import move_units
+
+    moved = UnitMovedView.model_validate(event.get("data") or {})
+    if moved.old_path and moved.new_path and moved.old_path != moved.new_path:
+        await move_units(session, moved.old_path, moved.new_path)
 
 
 CONSUMES = [
-    Consumer("planning.plan.issued", on_plan_issued),
-    Consumer("planning.plan.revised", on_plan_issued),
-    Consumer("org.unit.moved", on_unit_moved),
+    Consumer("planning.plan.issued", on_plan_issued, reads=PlanIssuedView,
+             summary="An issued plan's targets become the unit's kpi targets"),
+    Consumer("planning.plan.revised", on_plan_issued, reads=PlanIssuedView,
+             summary="A revised plan's targets replace the ones of its earlier versions"),
+    Consumer("org.unit.moved", on_unit_moved, reads=UnitMovedView,
+             summary="Points and stored unit paths follow the moved subtree; rollups are rebuilt"),
 ]

@@ -200,7 +200,7 @@ class Rollup(Base):
     """Aggregates of the measurements of one indicator under one unit (its subtree) within one period.
 
     Leaves out the points stored at the unit itself for exactly this period: with them it
-    would copy the points (``aggregate.load_rollups`` adds them when reading).
+    would copy the points (``measurements.rollups.load_rollups`` adds them when reading).
     """
 
     __tablename__ = "kpi_rollup"

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.authz import Mode, Right, is_root_path
 from services.common.problems import Conflict
-from services.org.authority import position_grants
-from services.org.grants import held_positions
 from services.org.models import Assignment, Position, Role, Unit, User
+from services.org.positions.authority import position_grants
+from services.org.positions.grants import held_positions
 
 
 async def company_admins(session: AsyncSession) -> dict[int, set[int]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 
 from services.common.anchoring import chain_head
@@ -9,25 +11,34 @@ from services.common.app import create_service_app
 from services.common.revocation import Revocations
 from services.common.runtime import Runtime
 from services.common.settings import ServiceSettings, settings_for
-from services.common.tokens import JwksCache, verify
-from services.org import anchors
-from services.org.api import anchors as anchor_api
-from services.org.api import auth, clients, delegations, positions, roles, units, users
+from services.common.tokens import JwksCache, KeySet, verify
+from services.org.anchors.router import router as anchors_router
+from services.org.anchors.service import anchors_of, record
+from services.org.auth.router import router as auth_router
+from services.org.auth.service import revoked_subjects
+from services.org.auth.signin import LocalServiceTokens, provision_service_clients
+from services.org.auth.signing import KeyStore
+from services.org.clients.router import router as clients_router
+from services.org.delegations.router import router as delegations_router
+from services.org.events import CONSUMES
 from services.org.models import AuditEntry, events
-from services.org.passwords import Passwords
-from services.org.revocations import revoked_subjects
-from services.org.runtime import OrgRuntime
+from services.org.positions.router import router as positions_router
+from services.org.roles.router import router as roles_router
+from services.org.runtime import OrgRuntime, org_runtime
 from services.org.seed import ensure_roles, seed_demo
-from services.org.signin import LocalServiceTokens, provision_service_clients
-from services.org.signing import KeyStore
+from services.org.units.router import router as units_router
+from services.org.users.passwords import Passwords
+from services.org.users.router import router as users_router
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or settings_for("org")
 
-    async def start(rt: OrgRuntime) -> None:
+    async def start(runtime: Runtime) -> None:
+        rt = org_runtime(runtime)
         passwords = Passwords(time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib,
-                              max_concurrent=settings.argon2_max_concurrent, queue_seconds=settings.argon2_queue_seconds)
+                              max_concurrent=settings.argon2_max_concurrent,
+                              queue_seconds=settings.argon2_queue_seconds)
         keys = KeyStore()
         async with rt.db.writer() as session:
             await keys.load(session)
@@ -37,37 +48,39 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                 await seed_demo(session, passwords)
             await session.commit()
         # Org verifies and issues its own tokens from memory: no HTTP round trip to itself.
-        rt.provide(passwords=passwords, keys=keys, jwks=_LocalJwks(keys), service_tokens=LocalServiceTokens(settings, keys),
-                   anchor_sink=_anchor_locally, anchor_source=_anchors_locally,
-                   revocations=Revocations(lambda: _revoked_from_db(rt), refresh_seconds=settings.revocation_refresh_seconds))
-        await rt.revocations.refresh()  # type: ignore[union-attr]
+        revocations = Revocations(lambda: _revoked_from_db(rt), refresh_seconds=settings.revocation_refresh_seconds)
+        rt.provide(passwords=passwords, keys=keys, jwks=_LocalJwks(keys),
+                   service_tokens=LocalServiceTokens(settings, keys), anchor_sink=_anchor_locally,
+                   anchor_source=_anchors_locally, revocations=revocations)
+        await revocations.refresh()
 
     return create_service_app(
         settings, title="Yunguan org 组织与权限",
         description="Org tree, positions, roles with the six rights, users, sign-in and tokens, audit.",
-        routers=[auth.router, units.router, roles.router, positions.router, users.router, delegations.router,
-                 clients.router, anchor_api.router],
-        on_startup=[start], audit_model=AuditEntry, events=events,
+        routers=[auth_router, units_router, roles_router, positions_router, users_router, delegations_router,
+                 clients_router, anchors_router],
+        on_startup=[start], audit_model=AuditEntry, events=events, consumes=CONSUMES,
         periodic=[(KEY_RELOAD_SECONDS, reload_keys)], runtime_class=OrgRuntime)
 
 
-async def _anchor_locally(app: FastAPI, seq: int, hash_: str) -> tuple[int, str]:
+async def _anchor_locally(app: FastAPI, seq: int, hash_: str) -> tuple[int, str] | None:
     # org signs its own chain's head without a round trip; recording it moves the head on, and
     # that new head (the anchor itself) is not anchored again unless something else follows
-    async with app.state.db.writer() as session:
-        await anchors.record(session, keys=app.state.keys, issuer=app.state.settings.token_issuer, actor="org",
-                             service="org", seq=seq, hash_=hash_)
+    rt = org_runtime(app.state.runtime)
+    async with rt.db.writer() as session:
+        await record(session, keys=rt.keys, issuer=rt.settings.token_issuer, actor="org", service="org", seq=seq,
+                     hash_=hash_)
         head = await chain_head(session, AuditEntry)
         await session.commit()
     return head
 
 
-async def _anchors_locally(app: FastAPI) -> list[dict]:
-    async with app.state.db.reader() as session:
-        return await anchors.anchors_of(session, "org")
+async def _anchors_locally(app: FastAPI) -> list[dict[str, Any]]:
+    async with org_runtime(app.state.runtime).db.reader() as session:
+        return await anchors_of(session, "org")
 
 
-async def _revoked_from_db(rt: Runtime) -> list[dict]:
+async def _revoked_from_db(rt: Runtime) -> list[dict[str, Any]]:
     # org reads its own tables: no HTTP round trip to itself
     async with rt.db.reader() as session:
         return await revoked_subjects(session, rt.settings)
@@ -77,7 +90,8 @@ async def _revoked_from_db(rt: Runtime) -> list[dict]:
 KEY_RELOAD_SECONDS = 60
 
 
-async def reload_keys(rt: OrgRuntime) -> None:
+async def reload_keys(runtime: Runtime) -> None:
+    rt = org_runtime(runtime)
     async with rt.db.reader() as session:
         await rt.keys.reload(session)
 
@@ -86,15 +100,15 @@ class _LocalJwks(JwksCache):
     """Verification straight from the key store, which always holds every published key."""
 
     def __init__(self, keys: KeyStore):
-        async def fetch() -> dict:
+        async def fetch() -> dict[str, Any]:
             return keys.jwks()
 
         super().__init__(fetch, ttl=float("inf"), min_refresh=0)
         self._store = keys
 
     @property
-    def keys(self):
+    def keys(self) -> KeySet:
         return self._store.keyset
 
-    async def verify(self, token: str, *, issuer: str, audience: str) -> dict:
+    async def verify(self, token: str, *, issuer: str, audience: str) -> dict[str, Any]:
         return verify(token, self._store.keyset, issuer=issuer, audience=audience)

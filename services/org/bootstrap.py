@@ -18,11 +18,11 @@ from sqlalchemy import func, select
 from services.common.db import Database
 from services.common.migrate import upgrade
 from services.common.settings import settings_for
-from services.org import tree
-from services.org.journal import audit_change
+from services.org.journal import journal
 from services.org.models import Assignment, Position, Unit, User
-from services.org.passwords import Passwords, check_strength
 from services.org.seed import ensure_roles
+from services.org.units import tree
+from services.org.users.passwords import Passwords, check_strength
 
 
 async def bootstrap(*, company: str, code: str, username: str, password: str) -> str:
@@ -42,7 +42,7 @@ async def bootstrap(*, company: str, code: str, username: str, password: str) ->
             s.add_all([user, pos])
             await s.flush()
             s.add(Assignment(user_id=user.id, position_id=pos.id, start_date=date.today()))
-            await audit_change(s, actor="system", action="org.bootstrapped", subject_type="unit", subject_id=unit.id,
+            await journal.audit(s, actor="system", action="org.bootstrapped", subject_type="unit", subject_id=unit.id,
                                unit_path=unit.path, after={"company": company, "admin": username})
             await s.commit()
             return f"Created {company} ({code}) and the administrator '{username}'."

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
-from services.common.runtime import Runtime
-from services.org.passwords import Passwords
-from services.org.signing import KeyStore
+from services.common.runtime import Runtime, RuntimeDep
+from services.org.auth.signing import KeyStore
+from services.org.users.passwords import Passwords
 
 
 class OrgRuntime(Runtime):
@@ -23,9 +23,15 @@ class OrgRuntime(Runtime):
         return passwords
 
 
-def get_org_runtime(request: Request) -> OrgRuntime:
-    runtime: OrgRuntime = request.app.state.runtime
+def org_runtime(runtime: Runtime) -> OrgRuntime:
+    """The runtime the kernel hands org's hooks and jobs: org's app is built with ``runtime_class=OrgRuntime``."""
+    if not isinstance(runtime, OrgRuntime):
+        raise TypeError(f"org runs with an OrgRuntime, not a {type(runtime).__name__}")
     return runtime
+
+
+def get_org_runtime(runtime: RuntimeDep) -> OrgRuntime:
+    return org_runtime(runtime)
 
 
 OrgRuntimeDep = Annotated[OrgRuntime, Depends(get_org_runtime)]

@@ -7,36 +7,37 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.org import tree
-from services.org.journal import audit_change, emit
+from services.org.events import UnitData
+from services.org.journal import journal
 from services.org.models import Assignment, Position, Role, Unit, User
-from services.org.passwords import Passwords
+from services.org.units import tree
+from services.org.users.passwords import Passwords
 
 DEMO_PASSWORD = "Demo@2026"
 
 _LEAD = ["plan", "suggest", "veto", "dispatch"]
 
 
-def _rs(rights: list[str], scope: str) -> list[dict]:
+def _rs(rights: list[str], scope: str) -> list[dict[str, str]]:
     return [{"right": r, "scope": scope} for r in rights]
 
 
 # (key, name, name_en, description, rights) — rights as the documents' 权力范围 give them.
 SEED_ROLES = [
     ("general_manager", "总经理", "General manager", "公司最高管理者：对公司运营有全部权力",
-     _rs(_LEAD + ["assess", "guide", "view"], "subtree")),
+     _rs([*_LEAD, "assess", "guide", "view"], "subtree")),
     ("operations_director", "运营总监", "Operations director",
      "对公司的管理运营有计划权、建议权、否决权、调度权；对下属各职能部门有考核权和指导权；对总经理决策有建议权",
-     _rs(_LEAD + ["view"], "company") + _rs(["assess", "guide"], "subordinates") + _rs(["suggest"], "superior")),
+     _rs([*_LEAD, "view"], "company") + _rs(["assess", "guide"], "subordinates") + _rs(["suggest"], "superior")),
     ("branch_general_manager", "分公司总经理", "Branch general manager",
      "对分公司的管理运营有计划权、建议权、否决权、调度权；对下属各职能部门有考核权和指导权；对运营总监决策有建议权",
-     _rs(_LEAD + ["view"], "subtree") + _rs(["assess", "guide"], "subordinates") + _rs(["suggest"], "superior")),
+     _rs([*_LEAD, "view"], "subtree") + _rs(["assess", "guide"], "subordinates") + _rs(["suggest"], "superior")),
     ("department_manager", "部门经理", "Department manager",
      "对部门的管理运营有计划权、建议权、否决权、调度权；对下属各职能部门主管有考核权和指导权；对运营总监决策有建议权",
-     _rs(_LEAD + ["view"], "subtree") + _rs(["assess", "guide"], "subordinates") + _rs(["suggest"], "superior")),
+     _rs([*_LEAD, "view"], "subtree") + _rs(["assess", "guide"], "subordinates") + _rs(["suggest"], "superior")),
     ("supervisor", "主管", "Supervisor",
      "对本科室/小组的运营有计划权、建议权、否决权、调度权；对下属人员有考核权和指导权；对上级经理有建议权",
-     _rs(_LEAD + ["view"], "subtree") + _rs(["assess", "guide"], "subordinates") + _rs(["suggest"], "superior")),
+     _rs([*_LEAD, "view"], "subtree") + _rs(["assess", "guide"], "subordinates") + _rs(["suggest"], "superior")),
     ("specialist", "专员", "Specialist", "执行本岗位工作，可查看本单位数据；对本单位及上级经理的决策有建议权",
      _rs(["view", "suggest"], "self") + _rs(["suggest"], "superior")),
     ("system_admin", "系统管理员", "System administrator", "管理组织架构、角色与权限、用户与接口客户端",
@@ -102,7 +103,7 @@ async def ensure_roles(session: AsyncSession) -> dict[str, Role]:
         roles[key] = role
     await session.flush()
     for role in roles.values():
-        await audit_change(session, actor="system", action="role.created", subject_type="role", subject_id=role.id,
+        await journal.audit(session, actor="system", action="role.created", subject_type="role", subject_id=role.id,
                            after={"key": role.key, "name": role.name, "rights": role.rights}, note="seed")
     return roles
 
@@ -114,11 +115,12 @@ async def seed_demo(session: AsyncSession, passwords: Passwords) -> bool:
         return False
     units: dict[str, Unit] = {}
     for code, name, kind, parent in DEMO_UNITS:
-        unit = await tree.create_unit(session, parent=units.get(parent), name=name, code=code, kind=kind)
+        unit = await tree.create_unit(session, parent=units[parent] if parent else None, name=name, code=code,
+                                      kind=kind)
         units[code] = unit
-        await emit(session, "org.unit.created", unit.id,
-                   {"id": unit.id, "parent_id": unit.parent_id, "name": name, "code": code, "kind": kind,
-                    "path": unit.path, "version": unit.version}, unit.path)
+        await journal.emit(session, "org.unit.created", unit.id,
+                           UnitData(id=unit.id, parent_id=unit.parent_id, name=name, code=code, kind=kind,
+                                    path=unit.path, version=unit.version), unit.path)
     password_hash = passwords.hash(DEMO_PASSWORD)
     for username, display, unit_code, role_key, title, duties, reqs in DEMO_USERS:
         user = User(username=username, display_name=display, password_hash=password_hash)
@@ -129,6 +131,6 @@ async def seed_demo(session: AsyncSession, passwords: Passwords) -> bool:
         await session.flush()
         session.add(Assignment(user_id=user.id, position_id=pos.id, start_date=date(2026, 1, 1)))
     await session.flush()
-    await audit_change(session, actor="system", action="demo.seeded", subject_type="org", subject_id="demo",
+    await journal.audit(session, actor="system", action="demo.seeded", subject_type="org", subject_id="demo",
                        after={"units": len(DEMO_UNITS), "users": len(DEMO_USERS)}, note="demo seed")
     return True

@@ -13,9 +13,9 @@ from services.risk import matrix as matrices
 from services.risk import register
 from services.risk.api import excel, inbox, matrix, risks, views
 from services.risk.api import warnings as warnings_api
+from services.risk.events import CONSUMES
 from services.risk.models import AuditEntry, IdempotencyRecord, OrgUnit, events
 from services.risk.seed import seed_demo
-from services.risk.events import CONSUMES
 
 log = logging.getLogger("yunguan.risk")
 

@@ -19,7 +19,8 @@ async def _append(db: Database, n: int) -> None:
     for i in range(n):
         async with db.writer() as s:
             await audit.append(s, AuditEntry, actor=actor, action="plan.approved", subject_type="plan",
-                               subject_id=i, unit_path="/1/4/", grant=Grant("plan", "/1/", "subtree", "/1/4/", "position:3"),
+                               subject_id=i, unit_path="/1/4/",
+                               grant=Grant("plan", "/1/", "subtree", "/1/4/", "position:3"),
                                before={"status": "review"}, after={"status": "approved", "amount": 1.5})
             await s.commit()
 

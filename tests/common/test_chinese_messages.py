@@ -96,8 +96,8 @@ _RAW_WORDS = re.compile(
     r"issued|vetoed|plan|suggest|veto|dispatch|assess|guide|indicator|risk|measurement)\b")
 # English the Chinese may keep: protocol words, file formats, API paths and the placeholders a
 # title template offers ({indicator}), which users meet as they are
-_ALLOWED = re.compile(r"/api/[\w/]*|\{\w+\}|If-Match|If-None-Match|ETag|Idempotency-Key|Retry-After|Content-Type|Accept-Language|"
-                      r"Authorization|Bearer|JSON|CSV|Excel|xlsx|ISO|UTC|URL|HTTP|HTTPS|JWKS|JWT|"
+_ALLOWED = re.compile(r"/api/[\w/]*|\{\w+\}|If-Match|If-None-Match|ETag|Idempotency-Key|Retry-After|Content-Type|"
+                      r"Accept-Language|Authorization|Bearer|JSON|CSV|Excel|xlsx|ISO|UTC|URL|HTTP|HTTPS|JWKS|JWT|"
                       r"client_credentials|refresh_token|authorization_code|password|PKCE|OAuth|id|ID|"
                       r"Webhook|webhook")
 

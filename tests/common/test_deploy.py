@@ -17,7 +17,8 @@ def test_compose_runs_every_process_on_its_port_with_shared_settings():
         svc = services[name]
         env = svc["environment"]
         assert env["YUNGUAN_PORT"] == str(port)
-        assert env["YUNGUAN_DATABASE_URL"].startswith("postgresql+asyncpg://") and env["YUNGUAN_DATABASE_URL"].endswith("/")
+        assert env["YUNGUAN_DATABASE_URL"].startswith("postgresql+asyncpg://") and \
+            env["YUNGUAN_DATABASE_URL"].endswith("/")
         assert env["YUNGUAN_JWKS_URL"] == "http://org:8001/api/org/.well-known/jwks.json"
         assert f"services.common.run {name}" in " ".join(svc["command"])
         if name != "gateway":

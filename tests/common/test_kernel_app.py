@@ -62,7 +62,8 @@ async def test_validation_errors_are_422_problems_with_field_errors(databases):
         body = r.json()
         assert body["type"].endswith("/validation-error") and body["status"] == 422 and body["detail"]
         assert {e["field"] for e in body["errors"]} == {"name", "size"}
-        bad_json = await c.post("/api/planning/things", content=b"{not json", headers={"content-type": "application/json"})
+        bad_json = await c.post("/api/planning/things", content=b"{not json",
+                                headers={"content-type": "application/json"})
         assert bad_json.status_code == 422
         q = await c.get("/api/planning/needs", params={"n": "many"})
         assert q.status_code == 422 and q.json()["errors"][0]["field"] == "n"
@@ -105,7 +106,8 @@ async def test_health_readiness_and_metrics(databases):
         assert (await c.get("/api/planning/metrics")).status_code == 404
         m = await c.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
         assert m.headers["content-type"].startswith("text/plain")
-        assert 'yunguan_http_requests_total{service="planning",method="GET",route="/api/planning/needs",status="200"} 1' in m.text
+        assert ('yunguan_http_requests_total{service="planning",method="GET",route="/api/planning/needs",'
+                'status="200"} 1') in m.text
 
 
 async def test_readiness_fails_when_migrations_are_behind(databases, tmp_path):

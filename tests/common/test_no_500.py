@@ -22,7 +22,8 @@ NEEDS_ANOTHER_SERVICE = {"/org-units/resync"}
 
 @pytest.mark.parametrize("service", ["org", "planning", "kpi", "risk"])
 async def test_odd_requests_get_problems_never_500(databases, service):
-    app = importlib.import_module(f"services.{service}.app").create_app(settings(service, await databases.fresh(service)))
+    create_app = importlib.import_module(f"services.{service}.app").create_app
+    app = create_app(settings(service, await databases.fresh(service)))
     use_test_keys(app)
     failures = []
     async with running(app) as client:

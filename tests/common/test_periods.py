@@ -96,7 +96,8 @@ def test_full_width_digits_are_not_a_period():
 
 def test_request_bodies_document_the_period_notation():
     from services.common.periods import PATTERN
-    from services.kpi.schemas import MeasurementIn, TargetCreate
+    from services.kpi.measurements.schemas import MeasurementIn
+    from services.kpi.targets.schemas import TargetCreate
     from services.planning.schemas import PlanCreate
 
     for model in (MeasurementIn, TargetCreate, PlanCreate):

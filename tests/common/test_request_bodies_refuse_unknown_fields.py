@@ -61,7 +61,8 @@ async def test_an_unknown_field_is_named_and_changes_nothing(risk):  # noqa: F81
                          json={"title": "新标题", "unit": U["MKT"]})
     assert r.status_code == 422
     assert [e["field"] for e in r.json()["errors"]] == ["unit"]
-    nested = await risk.patch(f"/api/risk/risks/{created['id']}", headers={**OPS_DIRECTOR, "If-Match": got.headers["etag"]},
+    nested = await risk.patch(f"/api/risk/risks/{created['id']}",
+                              headers={**OPS_DIRECTOR, "If-Match": got.headers["etag"]},
                               json={"contingency_plan": {"trigger": "t", "owner_id": 6,
                                                          "steps": [{"title": "a", "owner": 6}]}})
     assert nested.status_code == 422

@@ -29,7 +29,7 @@ def test_formula_looking_text_is_written_as_text_in_xlsx_and_csv():
     content = workbook_bytes(wb)
     assert "<f>" not in sheet_xml(content)
     back = load_workbook(io.BytesIO(content)).active
-    for row, text in zip(back.iter_rows(), FORMULAS):
+    for row, text in zip(back.iter_rows(), FORMULAS, strict=True):
         assert row[0].data_type == "s" and row[0].quotePrefix, text
         assert row[0].value == text.replace("\r", "\n")  # XML reads a carriage return as a line feed
         assert row[1].value == 42 and not row[1].quotePrefix

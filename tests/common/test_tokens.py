@@ -1,5 +1,7 @@
 """Token verification in the kernel: RS256 only, claims checked, JWKS refreshed on unknown kid."""
 
+import asyncio
+
 import pytest
 
 from services.common.tokens import JwksCache, KeySet, SigningKey, TokenError, verify
@@ -87,7 +89,7 @@ async def test_a_verified_token_is_remembered_only_until_it_expires():
     assert (await cache.verify(soon, issuer="yunguan-org", audience="yunguan"))["sub"] == "1"
     with pytest.raises(TokenError):  # another audience is checked afresh, never served from memory
         await cache.verify(soon, issuer="yunguan-org", audience="other")
-    _time.sleep(2.1)
+    await asyncio.sleep(2.1)
     with pytest.raises(TokenError):  # expired: memory no longer answers
         await cache.verify(soon, issuer="yunguan-org", audience="yunguan")
 

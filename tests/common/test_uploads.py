@@ -43,7 +43,8 @@ SHEET = "xl/worksheets/sheet1.xml"
 FIVE_MILLION = rewrite(workbook(far_row=1_000_000), SHEET, lambda d: d.replace(b"1000000", b"5000000"))
 # the same, without the dimension that declares it: the rows are only found by walking them
 UNDECLARED = rewrite(FIVE_MILLION, SHEET, lambda d: re.sub(rb"<dimension[^>]*/>", b"", d))
-ZIP_BOMB = rewrite(workbook(), SHEET, lambda d: d.replace(b"<sheetData>", b"<sheetData>" + b" " * (MAX_UNCOMPRESSED + 1)))
+ZIP_BOMB = rewrite(workbook(), SHEET,
+                   lambda d: d.replace(b"<sheetData>", b"<sheetData>" + b" " * (MAX_UNCOMPRESSED + 1)))
 ENTITY_BOMB = rewrite(workbook(), SHEET, lambda d: d.replace(
     b"<worksheet", b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
                    b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><worksheet', 1))

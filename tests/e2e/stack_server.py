@@ -33,7 +33,7 @@ def free_port() -> int:
 
 def main() -> int:
     data = Path(os.environ.get("YUNGUAN_E2E_DATA_DIR") or tempfile.mkdtemp(prefix="yunguan-e2e-"))
-    ports = {name: free_port() for name in SERVICES + ["gateway"]}
+    ports = {name: free_port() for name in [*SERVICES, "gateway"]}
     log_dir = Path(os.environ.get("YUNGUAN_E2E_LOG_DIR", data / "logs"))
     stack = Stack(env={"YUNGUAN_DEMO": "1", "YUNGUAN_DATA_DIR": str(data)}, ports=ports, log_dir=log_dir)
     stop = threading.Event()

@@ -40,11 +40,11 @@ from sqlalchemy import func, select, update
 
 from services.common.db import Database
 from services.common.settings import service_database_url
-from services.org import tree
+from services.org.units import tree
 from services.org.journal import emit
 from services.org.models import Unit
 from services.org.models import events as org_events
-from services.org.schemas import UnitRead
+from services.org.units.schemas import UnitRead
 from tests.support import BACKEND, PG_BASE, _pg, free_port
 from tools.stack import SERVICES, Stack
 

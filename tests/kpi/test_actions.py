@@ -30,7 +30,8 @@ async def test_an_action_goes_from_raised_to_completed_to_verified_by_its_raiser
     ok = await kpi.post(url + "/verify", json={"accepted": True, "note": "确认"}, headers=MKT_MANAGER)
     assert ok.status_code == 200 and ok.json()["status"] == "verified" and ok.json()["verified_by"] == "5"
     types = [e.type for e in await outbox(kpi, "kpi.action.created")] + \
-        [e.type for e in await outbox(kpi, "kpi.action.completed")] + [e.type for e in await outbox(kpi, "kpi.action.verified")]
+        [e.type for e in await outbox(kpi, "kpi.action.completed")] + \
+        [e.type for e in await outbox(kpi, "kpi.action.verified")]
     assert types == ["kpi.action.created", "kpi.action.completed", "kpi.action.verified"]
     assert (await kpi.post(url + "/complete", json={"evidence": [{"note": "x"}]}, headers=OWNER)).status_code == 409
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.kpi import scoring
+from services.kpi.assessments import scoring
 from tests.kpi.conftest import ADMIN, MKT, MKT_MANAGER, MKT_PLN, MKT_RES, MKT_VIEWER, OPS_PLANNER, batch, outbox, point
 
 
@@ -125,7 +125,7 @@ async def test_scorecards_need_weights_adding_to_100_and_known_indicators(kpi):
     bad_weights = {**CARD, "items": [{**CARD["items"][0], "weight": 50}, CARD["items"][2]]}
     r = await kpi.post("/api/kpi/scorecards", json=bad_weights, headers=MKT_MANAGER)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "items"
-    unknown = {**CARD, "items": [{**CARD["items"][0], "indicator_code": "nosuch"}] + CARD["items"][1:]}
+    unknown = {**CARD, "items": [{**CARD["items"][0], "indicator_code": "nosuch"}, *CARD["items"][1:]]}
     r = await kpi.post("/api/kpi/scorecards", json=unknown, headers=MKT_MANAGER)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "items.0.indicator_code"
 
@@ -221,7 +221,8 @@ async def test_an_indicator_without_data_is_no_data_not_zero_and_finalising_need
     url = f"/api/kpi/assessments/{a['id']}"
     bare = await kpi.post(url + "/finalize", json={}, headers={**MKT_MANAGER, "accept-language": "zh-CN"})
     assert bare.status_code == 422 and bare.json()["errors"][0]["field"] == "incomplete_reason"
-    assert bare.json()["detail"] == "以下指标项无数据：客户满意度、制度执行率；总分按其余 60% 的权重折算。定稿前请填写理由。"
+    assert bare.json()["detail"] == ("以下指标项无数据：客户满意度、制度执行率；"
+                                     "总分按其余 60% 的权重折算。定稿前请填写理由。")
     blank = await kpi.post(url + "/finalize", json={"incomplete_reason": "  "}, headers=MKT_MANAGER)
     assert blank.status_code == 422 and blank.json()["missing"] == ["csat", "policy"]
     assert (await kpi.get(url, headers=MKT_VIEWER)).json()["status"] == "draft"  # refused: nothing changed

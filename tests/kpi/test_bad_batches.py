@@ -1,4 +1,5 @@
-"""Whatever a client sends to the batch endpoint gets a clear answer, never a 500, and a refused batch stores nothing."""
+"""Whatever a client sends to the batch endpoint gets a clear answer, never a 500, and a refused batch stores
+nothing."""
 
 import json
 

@@ -24,10 +24,12 @@ async def seed_marketing(kpi):
     await batch(kpi, [
         point("sales", MKT_RES, "2026-01", 100), point("sales", MKT_RES, "2026-02", 110),
         point("sales", MKT_RES, "2026-03", 120),
-        point("cost", MKT_RES, "2026-01", 60), point("cost", MKT_RES, "2026-02", 66), point("cost", MKT_RES, "2026-03", 72),
+        point("cost", MKT_RES, "2026-01", 60), point("cost", MKT_RES, "2026-02", 66),
+        point("cost", MKT_RES, "2026-03", 72),
         point("sales", MKT_PLN, "2026-01", 50), point("sales", MKT_PLN, "2026-02", 40),
         point("sales", MKT_PLN, "2026-03", 60),
-        point("cost", MKT_PLN, "2026-01", 40), point("cost", MKT_PLN, "2026-02", 35), point("cost", MKT_PLN, "2026-03", 45),
+        point("cost", MKT_PLN, "2026-01", 40), point("cost", MKT_PLN, "2026-02", 35),
+        point("cost", MKT_PLN, "2026-03", 45),
         # the quarter before (环比) and the same quarter last year (同比)
         point("sales", MKT_RES, "2025-10", 100), point("sales", MKT_RES, "2025-11", 100),
         point("sales", MKT_RES, "2025-12", 200),
@@ -44,7 +46,8 @@ async def test_a_department_quarter_sums_its_teams_months_and_derives_ratios_fro
                        json={"indicator_code": "cost_expense_ratio", "unit_id": MKT, "period": "2026-Q1", "value": 70})
     assert r.status_code == 201
     r = await kpi.post("/api/kpi/benchmarks", headers=ADMIN, json={
-        "indicator_code": "cost_expense_ratio", "period": "2026", "value": 68.0, "source": "行业年报", "as_of": "2026-01-31"})
+        "indicator_code": "cost_expense_ratio", "period": "2026", "value": 68.0, "source": "行业年报",
+        "as_of": "2026-01-31"})
     assert r.status_code == 201
 
     rows = await evaluation(kpi, MKT, "2026-Q1")
@@ -86,7 +89,8 @@ async def test_averaged_indicators_average_every_point_below_and_min_max_follow_
     await batch(kpi, [point("market_share", MKT_RES, "2026-01", 10), point("market_share", MKT_RES, "2026-02", 20),
                       point("market_share", MKT_PLN, "2026-01", 30)])
     assert (await evaluation(kpi, MKT, "2026-Q1"))["market_share"]["actual"] == pytest.approx(20.0)
-    await batch(kpi, [point("order_delay_days", MKT_RES, "2026-01", 3), point("order_delay_days", MKT_PLN, "2026-02", 9)])
+    await batch(kpi, [point("order_delay_days", MKT_RES, "2026-01", 3),
+                      point("order_delay_days", MKT_PLN, "2026-02", 9)])
     assert (await evaluation(kpi, MKT, "2026-Q1"))["order_delay_days"]["actual"] == 9
     # correcting the maximum downwards must lower the max (not a delta-maintainable aggregate)
     await batch(kpi, [point("order_delay_days", MKT_PLN, "2026-02", 2)])

@@ -115,10 +115,12 @@ async def test_a_trend_series_is_cached_the_same_way_and_follows_new_points(kpi)
     await batch(kpi, [point("sales", MKT_RES, "2026-01", 100)])
     first = await kpi.get("/api/kpi/series", params=params, headers=MKT_MANAGER)
     assert first.status_code == 200 and first.headers["etag"]
-    same = await kpi.get("/api/kpi/series", params=params, headers={**MKT_MANAGER, "If-None-Match": first.headers["etag"]})
+    same = await kpi.get("/api/kpi/series", params=params,
+                         headers={**MKT_MANAGER, "If-None-Match": first.headers["etag"]})
     assert same.status_code == 304
     assert (await kpi.get("/api/kpi/series", params=params, headers=OPS_PLANNER)).status_code == 403
     await batch(kpi, [point("sales", MKT_RES, "2026-02", 50)])
-    after = await kpi.get("/api/kpi/series", params=params, headers={**MKT_MANAGER, "If-None-Match": first.headers["etag"]})
+    after = await kpi.get("/api/kpi/series", params=params,
+                          headers={**MKT_MANAGER, "If-None-Match": first.headers["etag"]})
     assert after.status_code == 200
     assert [i["actual"] for i in after.json()["items"]] == [100.0, 50.0, None]

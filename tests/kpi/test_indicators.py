@@ -15,7 +15,8 @@ async def test_the_library_is_seeded_with_the_documents_indicators(kpi):
     assert {i["category"] for i in by_code.values()} == {"financial", "efficiency", "customer", "internal"}
     cs = by_code["customer_satisfaction"]
     assert (cs["direction"], cs["warning"], cs["aggregation"]) == ("higher_better", 85.0, "avg")
-    assert by_code["inventory_error_rate"]["direction"] == "lower_better" and by_code["inventory_error_rate"]["warning"] == 2.0
+    assert by_code["inventory_error_rate"]["direction"] == "lower_better" \
+        and by_code["inventory_error_rate"]["warning"] == 2.0
     assert by_code["cost_expense_ratio"]["formula"] == "cost / sales * 100"
     assert by_code["cost_expense_ratio"]["inputs"] == ["cost", "sales"]
 

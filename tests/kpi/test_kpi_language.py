@@ -10,7 +10,8 @@ async def test_thresholds_in_the_wrong_order_are_explained_in_chinese_on_the_cri
     r = await kpi.put("/api/kpi/thresholds", json=bad, headers={**ADMIN, **ZH})
     assert r.status_code == 422
     assert r.json()["detail"] == "此指标越高越好，告警值（90）不能高于预警值（85）。"
-    assert r.json()["errors"] == [{"field": "critical", "message": "此指标越高越好，告警值（90）不能高于预警值（85）。"}]
+    assert r.json()["errors"] == [{"field": "critical",
+                                   "message": "此指标越高越好，告警值（90）不能高于预警值（85）。"}]
     en = await kpi.put("/api/kpi/thresholds", json=bad, headers=ADMIN)
     assert "at or below its warning value (85)" in en.json()["detail"]
 

@@ -2,7 +2,10 @@
 
 import pytest
 
-from services.kpi import aggregate as ag
+from services.kpi.evaluation.levels import attainment, crossed_threshold, level_of, status_of
+from services.kpi.lookups import ancestor_ids
+from services.kpi.measurements.rollups import rollup_periods
+from services.kpi.thresholds.rules import Thresholds
 
 
 @pytest.mark.parametrize("direction, value, warning, critical, target, level", [
@@ -21,42 +24,42 @@ from services.kpi import aggregate as ag
     ("higher_better", 50.0, None, None, None, None),
 ])
 def test_levels_follow_the_indicator_direction(direction, value, warning, critical, target, level):
-    assert ag.level_of(direction, value, warning, critical, target) == level
+    assert level_of(direction, value, warning, critical, target) == level
 
 
 def test_attainment_by_direction():
-    assert ag.attainment("higher_better", 90, 100) == pytest.approx(0.9)
-    assert ag.attainment("lower_better", 80, 72) == pytest.approx(0.9)
-    assert ag.attainment("band", 95, 100) == pytest.approx(0.95)
-    assert ag.attainment("higher_better", 90, 0) is None
-    assert ag.attainment("lower_better", 0, 5) is None
-    assert ag.attainment("higher_better", None, 5) is None
+    assert attainment("higher_better", 90, 100) == pytest.approx(0.9)
+    assert attainment("lower_better", 80, 72) == pytest.approx(0.9)
+    assert attainment("band", 95, 100) == pytest.approx(0.95)
+    assert attainment("higher_better", 90, 0) is None
+    assert attainment("lower_better", 0, 5) is None
+    assert attainment("higher_better", None, 5) is None
 
 
 def test_status_comes_from_thresholds_when_there_are_some_else_from_attainment():
-    assert ag.status_of("warning", 1.2) == "amber"
-    assert ag.status_of(None, 1.0) == "green"
-    assert ag.status_of(None, 0.9) == "amber"
-    assert ag.status_of(None, 0.89) == "red"
-    assert ag.status_of(None, None) is None
+    assert status_of("warning", 1.2) == "amber"
+    assert status_of(None, 1.0) == "green"
+    assert status_of(None, 0.9) == "amber"
+    assert status_of(None, 0.89) == "red"
+    assert status_of(None, None) is None
 
 
 def test_relative_thresholds_scale_with_the_target():
-    th = ag.Thresholds(0.9, 0.7, "relative", "unit:8")
+    th = Thresholds(0.9, 0.7, "relative", "unit:8")
     assert th.absolute(200.0) == (pytest.approx(180.0), pytest.approx(140.0))
     assert th.absolute(None) == (None, None)
 
 
 def test_the_threshold_named_in_a_crossing_is_the_boundary_crossed():
-    assert ag.crossed_threshold("higher_better", "normal", "warning", 85, 80) == 85
-    assert ag.crossed_threshold("higher_better", "normal", "critical", 85, 80) == 80
-    assert ag.crossed_threshold("higher_better", "critical", "warning", 85, 80) == 80
-    assert ag.crossed_threshold("higher_better", "warning", "normal", 85, 80) == 85
-    assert ag.crossed_threshold("higher_better", "critical", "normal", 85, 80) == 85
+    assert crossed_threshold("higher_better", "normal", "warning", 85, 80) == 85
+    assert crossed_threshold("higher_better", "normal", "critical", 85, 80) == 80
+    assert crossed_threshold("higher_better", "critical", "warning", 85, 80) == 80
+    assert crossed_threshold("higher_better", "warning", "normal", 85, 80) == 85
+    assert crossed_threshold("higher_better", "critical", "normal", 85, 80) == 85
 
 
 def test_a_day_rolls_up_into_its_week_month_quarter_and_year():
     from services.common.periods import Period
-    assert ag.rollup_periods(Period("2026-03-31")) == ["2026-03-31", "2026-W14", "2026-03", "2026-Q1", "2026"]
-    assert ag.rollup_periods(Period("2026-02")) == ["2026-02", "2026-Q1", "2026"]
-    assert ag.ancestor_ids("/1/7/8/") == [1, 7, 8]
+    assert rollup_periods(Period("2026-03-31")) == ["2026-03-31", "2026-W14", "2026-03", "2026-Q1", "2026"]
+    assert rollup_periods(Period("2026-02")) == ["2026-02", "2026-Q1", "2026"]
+    assert ancestor_ids("/1/7/8/") == [1, 7, 8]

@@ -103,7 +103,8 @@ async def test_ten_thousand_points_in_one_batch_are_stored_and_evaluated(kpi):
 async def test_concurrent_identical_batches_never_count_a_point_twice(kpi):
     import asyncio
 
-    points = [point("sales", unit, f"2026-{m:02d}", 10.0 * m, "erp") for unit in (MKT_RES, MKT_PLN) for m in range(1, 13)]
+    points = [point("sales", unit, f"2026-{m:02d}", 10.0 * m, "erp")
+              for unit in (MKT_RES, MKT_PLN) for m in range(1, 13)]
     responses = await asyncio.gather(*[kpi.post("/api/kpi/measurements/batch", json=points, headers=MKT_MANAGER)
                                        for _ in range(4)])
     assert all(r.status_code in (200, 409) for r in responses), [r.text for r in responses]

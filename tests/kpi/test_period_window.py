@@ -23,7 +23,8 @@ async def test_a_batch_item_for_a_far_period_is_refused_naming_the_period_and_th
     assert "2749-03" in second["errors"][0]["message"]
     zh = await kpi.post("/api/kpi/measurements/batch", json=[point("sales", MKT, FAR, 1)],
                         headers={**MKT_MANAGER, **ZH})
-    assert zh.json()["results"][0]["errors"] == [{"field": "period", "message": f"{FAR} 不在可录入的期间范围内{WINDOW_ZH}。"}]
+    assert zh.json()["results"][0]["errors"] == [{"field": "period",
+                                                  "message": f"{FAR} 不在可录入的期间范围内{WINDOW_ZH}。"}]
     # nothing stored for 2451: its year is not among the periods the dashboard can be asked about
     assert (await kpi.get("/api/kpi/measurements", params={"period": FAR}, headers=MKT_MANAGER)).json()["items"] == []
 

@@ -131,7 +131,8 @@ async def test_derived_indicators_cross_thresholds_when_their_inputs_change(kpi)
     assert await outbox(kpi) == []
     await batch(kpi, [point("complaints", OPS_CS, "2026-10", 15)], OPS_PLANNER)
     [e] = await outbox(kpi)
-    assert (e.data["indicator_code"], e.data["value"], e.data["level"]) == ("complaint_rate", pytest.approx(1.5), "warning")
+    assert (e.data["indicator_code"], e.data["value"], e.data["level"]) == (
+        "complaint_rate", pytest.approx(1.5), "warning")
 
 
 async def test_an_anomaly_rule_opens_one_follow_up_per_unit_and_period(kpi):
@@ -264,12 +265,14 @@ async def test_warning_and_critical_values_in_the_wrong_order_are_refused_and_ch
     assert r.status_code == 422 and "at or above its warning value (85)" in r.json()["detail"]
     assert (await kpi.get("/api/kpi/indicators/customer_satisfaction", headers=ADMIN)).json() == before
     new = {"code": "scrap_rate", "name": "废品率", "category": "efficiency", "direction": "lower_better"}
-    assert (await kpi.post("/api/kpi/indicators", json={**new, "warning": 3, "critical": 2}, headers=ADMIN)).status_code == 422
+    assert (await kpi.post("/api/kpi/indicators", json={**new, "warning": 3, "critical": 2},
+                           headers=ADMIN)).status_code == 422
     band = {**new, "code": "pressure", "direction": "band", "warning": -1}
     assert (await kpi.post("/api/kpi/indicators", json=band, headers=ADMIN)).status_code == 422
     assert (await kpi.get("/api/kpi/indicators/scrap_rate", headers=ADMIN)).status_code == 404
     # the right order, and equal values, are accepted
-    assert (await kpi.post("/api/kpi/indicators", json={**new, "warning": 2, "critical": 3}, headers=ADMIN)).status_code == 201
+    assert (await kpi.post("/api/kpi/indicators", json={**new, "warning": 2, "critical": 3},
+                           headers=ADMIN)).status_code == 201
     ok = {**bad, "warning": 85, "critical": 85}
     assert (await kpi.put("/api/kpi/thresholds", json=ok, headers=ADMIN)).status_code == 200
 
@@ -278,11 +281,13 @@ async def test_a_rule_turned_off_opens_no_follow_up_and_only_its_admins_may_turn
     company = (await kpi.post("/api/kpi/anomaly-rules", headers=ADMIN, json={
         "indicator_code": "order_delay_days", "operator": "gt", "value": 5, "title": "订单延期 {period}"})).json()
     unit_rule = (await kpi.post("/api/kpi/anomaly-rules", headers=ADMIN, json={
-        "indicator_code": "complaints", "unit_id": OPS_CS, "operator": "gt", "value": 20, "title": "投诉激增 {period}"})).json()
+        "indicator_code": "complaints", "unit_id": OPS_CS, "operator": "gt", "value": 20,
+        "title": "投诉激增 {period}"})).json()
     # a company-wide rule is everyone's to read; a unit's own rule follows view over the unit
     assert {r["id"] for r in (await kpi.get("/api/kpi/anomaly-rules", headers=OPS_PLANNER)).json()["items"]} == \
         {company["id"], unit_rule["id"]}
-    assert [r["id"] for r in (await kpi.get("/api/kpi/anomaly-rules", headers=MKT_VIEWER)).json()["items"]] == [company["id"]]
+    assert [r["id"] for r in (await kpi.get("/api/kpi/anomaly-rules", headers=MKT_VIEWER)).json()["items"]] == [
+        company["id"]]
     assert (await kpi.get("/api/kpi/anomaly-rules", headers=NOBODY)).json()["items"] == []
     # turning off: admins of the rule's scope only, at the version read
     off = {"active": False}
@@ -290,9 +295,12 @@ async def test_a_rule_turned_off_opens_no_follow_up_and_only_its_admins_may_turn
     assert (await kpi.patch(path, json=off, headers=OPS_PLANNER)).status_code == 403
     stale = await kpi.patch(path, json=off, headers={**ADMIN, "If-Match": f'"anomaly_rule-{company["id"]}-v0"'})
     assert stale.status_code == 412
-    r = await kpi.patch(path, json=off, headers={**ADMIN, "If-Match": f'"anomaly_rule-{company["id"]}-v{company["version"]}"'})
-    assert r.status_code == 200 and r.json()["active"] is False and r.headers["etag"] == f'"anomaly_rule-{company["id"]}-v2"'
-    assert (await kpi.patch(f"/api/kpi/anomaly-rules/{unit_rule['id']}", json=off, headers=MKT_MANAGER)).status_code == 403
+    r = await kpi.patch(path, json=off,
+                        headers={**ADMIN, "If-Match": f'"anomaly_rule-{company["id"]}-v{company["version"]}"'})
+    assert r.status_code == 200 and r.json()["active"] is False \
+        and r.headers["etag"] == f'"anomaly_rule-{company["id"]}-v2"'
+    assert (await kpi.patch(f"/api/kpi/anomaly-rules/{unit_rule['id']}", json=off,
+                            headers=MKT_MANAGER)).status_code == 403
     assert (await kpi.patch("/api/kpi/anomaly-rules/999", json=off, headers=ADMIN)).status_code == 404
     await batch(kpi, [point("order_delay_days", OPS_CS, "2026-10", 9)], OPS_PLANNER)
     assert await outbox(kpi, "kpi.action.created") == []  # off: the delay opens nothing
@@ -309,7 +317,8 @@ async def test_a_direction_change_that_would_invert_a_units_own_thresholds_is_re
     assert r.status_code == 409 and r.json()["unit_id"] == OPS_CS and "4 / 6" in r.json()["detail"]
     assert (await kpi.get("/api/kpi/indicators/order_cycle_days", headers=ADMIN)).json()["direction"] == "lower_better"
     # a band reads the same pair as deviations (critical wider): allowed
-    assert (await kpi.patch("/api/kpi/indicators/order_cycle_days", json={"direction": "band"}, headers=ADMIN)).status_code == 200
+    assert (await kpi.patch("/api/kpi/indicators/order_cycle_days", json={"direction": "band"},
+                            headers=ADMIN)).status_code == 200
     # a negative value cannot be a band's deviation, even with the other value unset
     neg = {"indicator_code": "production_efficiency", "unit_id": OPS_CS, "warning": -5}
     assert (await kpi.put("/api/kpi/thresholds", json=neg, headers=ADMIN)).status_code == 200

@@ -110,7 +110,8 @@ async def test_a_user_changes_their_own_password_with_the_current_one(org):
     assert ok.status_code == 204
     assert (await sign_in(org, "analyst", "N3w#Password"))["access_token"]
     # the old refresh token died with the old password
-    r = await org.post("/api/org/auth/token", data={"grant_type": "refresh_token", "refresh_token": me["refresh_token"]})
+    r = await org.post("/api/org/auth/token",
+                       data={"grant_type": "refresh_token", "refresh_token": me["refresh_token"]})
     assert r.status_code == 400
     other = await org.post("/api/org/users/1/password", headers=headers, json={"new_password": "N3w#Password2"})
     assert other.status_code == 403

@@ -85,7 +85,8 @@ async def test_nobody_delegates_someone_elses_rights(org):
     gm_id, analyst_id = await user_id(org, admin, "gm"), await user_id(org, admin, "analyst")
     now = datetime.now(UTC)
     r = await org.post("/api/org/delegations", headers=analyst, json={
-        "from_user_id": gm_id, "to_user_id": analyst_id, "starts_at": iso(now), "ends_at": iso(now + timedelta(days=1))})
+        "from_user_id": gm_id, "to_user_id": analyst_id, "starts_at": iso(now),
+        "ends_at": iso(now + timedelta(days=1))})
     assert r.status_code == 403
 
 

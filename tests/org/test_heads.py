@@ -35,7 +35,8 @@ async def test_a_deputy_not_heading_the_department_assesses_below_it_until_made_
     assert (await why())["allowed"] is False
     below = (await org.get("/api/org/authz/explain", headers=admin, params={
         "user_id": user["id"], "right": "assess", "unit_id": sup["id"]})).json()
-    assert [(g["scope"], g["heads_unit"], g["mode"]) for g in below["grants"]] == [("subordinates", False, "descendants")]
+    assert ([(g["scope"], g["heads_unit"], g["mode"]) for g in below["grants"]]
+            == [("subordinates", False, "descendants")])
     assert "the units below the position's unit" in below["summary"]
 
     made_head = await org.patch(f"/api/org/positions/{pos.json()['id']}", json={"heads_unit": True},
@@ -45,7 +46,8 @@ async def test_a_deputy_not_heading_the_department_assesses_below_it_until_made_
     assert d.can("assess", ops["path"]) and d.can("guide", ops["path"]) and not d.can("assess", "/1/")
     explained = await why()
     assert explained["allowed"] is True
-    assert [(g["scope"], g["heads_unit"], g["mode"]) for g in explained["grants"]] == [("subordinates", True, "subtree")]
+    assert ([(g["scope"], g["heads_unit"], g["mode"]) for g in explained["grants"]]
+            == [("subordinates", True, "subtree")])
     assert "own unit, which it heads" in explained["summary"]
     audit = (await org.get("/api/org/audit", headers=admin, params={"action": "position.updated"})).json()["items"]
     assert audit[0]["before"]["heads_unit"] is False and audit[0]["after"]["heads_unit"] is True

@@ -37,9 +37,11 @@ async def etag_of(org, headers, url) -> dict:
 async def test_the_last_administrators_role_keeps_admin_and_nothing_changes(org):
     admin, roles, _, _ = await admin_setup(org)
     url = f"/api/org/roles/{roles['system_admin']['id']}"
-    r = await org.patch(url, headers=await etag_of(org, admin, url), json={"rights": [{"right": "view", "scope": "company"}]})
+    r = await org.patch(url, headers=await etag_of(org, admin, url),
+                        json={"rights": [{"right": "view", "scope": "company"}]})
     refused(r)
-    r = await org.patch(url, headers=await etag_of(org, admin | ZH, url), json={"rights": [{"right": "admin", "scope": "self"}]})
+    r = await org.patch(url, headers=await etag_of(org, admin | ZH, url),
+                        json={"rights": [{"right": "admin", "scope": "self"}]})
     refused(r, "zh")  # admin over one unit only is no administrator of the company
     assert {"right": "admin", "scope": "company"} in (await org.get(url, headers=admin)).json()["rights"]
     assert any(g["right"] == "admin" for g in claims_of((await sign_in(org, "admin"))["access_token"])["grants"])
@@ -66,7 +68,7 @@ async def test_the_last_administrators_position_assignment_and_account_cannot_ta
 
 
 async def test_with_a_second_administrator_the_first_may_step_down(org):
-    admin, roles, me, assignment = await admin_setup(org)
+    admin, roles, me, _assignment = await admin_setup(org)
     company = await unit_by_code(org, admin, "HDGAS")
     pos = (await org.post("/api/org/positions", headers=admin, json={
         "unit_id": company["id"], "role_id": roles["system_admin"]["id"], "title": "副系统管理员"})).json()
@@ -112,11 +114,12 @@ async def test_moving_the_department_of_the_companys_only_lasting_administrator_
         await s.commit()
     # the first administrator leaves 华东燃气 at the end of the year: 信息部's is its lasting one
     a_url = f"/api/org/assignments/{assignment['id']}"
-    ends = await org.patch(a_url, headers=admin | {"If-Match": f'"assignment-{assignment["id"]}-v{assignment["version"]}"'},
-                           json={"end_date": "2026-12-31"})
+    if_match = f'"assignment-{assignment["id"]}-v{assignment["version"]}"'
+    ends = await org.patch(a_url, headers=admin | {"If-Match": if_match}, json={"end_date": "2026-12-31"})
     assert ends.status_code == 200, ends.text
     admin = await auth(org, "admin")  # a token with the new grants over 华南燃气
-    move = await org.post(f"/api/org/units/{it['id']}/move", headers=await etag_of(org, admin, f"/api/org/units/{it['id']}"),
+    move = await org.post(f"/api/org/units/{it['id']}/move",
+                          headers=await etag_of(org, admin, f"/api/org/units/{it['id']}"),
                           json={"parent_id": other["id"]})
     refused(move)
     assert (await org.get(f"/api/org/units/{it['id']}", headers=admin)).json()["parent_id"] == hq["id"]

@@ -1,7 +1,7 @@
 """Scope resolution, one scope at a time (pure functions)."""
 
 from services.common.authz import Principal, company_path
-from services.org.authority import HeldPosition, position_grants, scope_target
+from services.org.positions.authority import HeldPosition, position_grants, scope_target
 
 
 def held(scope_rights, unit="/1/4/9/", parent="/1/4/", company="/1/", heads_unit=False) -> HeldPosition:

@@ -175,7 +175,7 @@ async def test_me_lists_positions_and_grants(org):
 
 
 async def test_a_replica_picks_up_a_key_rotated_elsewhere(org):
-    from services.org.signing import KeyStore
+    from services.org.auth.signing import KeyStore
 
     other = KeyStore()  # a second org replica on the same database
     async with org.app.state.db.writer() as s:

@@ -86,9 +86,11 @@ async def test_a_stale_if_match_gets_412_and_changes_nothing(org):
     fin = await unit_by_code(org, admin, "FIN")
     got = await org.get(f"/api/org/units/{fin['id']}", headers=admin)
     etag = got.headers["etag"]
-    first = await org.patch(f"/api/org/units/{fin['id']}", headers={**admin, "If-Match": etag}, json={"name": "财务中心"})
+    first = await org.patch(f"/api/org/units/{fin['id']}", headers={**admin, "If-Match": etag},
+                            json={"name": "财务中心"})
     assert first.status_code == 200 and first.headers["etag"] != etag
-    second = await org.patch(f"/api/org/units/{fin['id']}", headers={**admin, "If-Match": etag}, json={"name": "财务处"})
+    second = await org.patch(f"/api/org/units/{fin['id']}", headers={**admin, "If-Match": etag},
+                             json={"name": "财务处"})
     assert second.status_code == 412
     assert (await unit_by_code(org, admin, "FIN"))["name"] == "财务中心"
 

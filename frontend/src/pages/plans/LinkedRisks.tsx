@@ -6,7 +6,7 @@ import { useQueries, useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { ApiError } from '../../api/errors';
 import type { Page, RiskRead } from '../../api/types';
-import { LevelTag } from '../risk/RiskRegisterPage';
+import { LevelTag } from '../risk/parts';
 import { useT } from '../../i18n';
 
 const riskQuery = (id: number) => ({

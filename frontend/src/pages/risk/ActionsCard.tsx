@@ -9,11 +9,11 @@ import { useApiFeedback } from '../../app/feedback';
 import { useSession } from '../../app/session';
 import { ErrorAlert } from '../../components/common';
 import { useT } from '../../i18n';
+import { ACTION_STATUSES } from './constants';
 import { FormButtons, UserName, UserSelect } from './parts';
 import { mayUpdateAction, type RiskRights } from './riskRules';
 
 const STATUS_COLOR: Record<string, string> = { open: 'default', in_progress: 'processing', done: 'success', cancelled: 'default' };
-const ACTION_STATUSES: RiskActionStatus[] = ['open', 'in_progress', 'done', 'cancelled'];
 
 export function ActionsCard({ risk, rights }: { risk: RiskRead; rights: RiskRights }) {
   const { t } = useT();

@@ -7,7 +7,8 @@ import { useSession } from '../../app/session';
 import { cellRisks, heatmapRows, levelColor } from '../../charts/risk';
 import { QueryState, UnitSelect } from '../../components/common';
 import { useT } from '../../i18n';
-import { LevelTag } from './RiskRegisterPage';
+import { LEVELS } from './constants';
+import { LevelTag } from './parts';
 
 const BASES = ['current', 'inherent', 'residual'] as const;
 
@@ -70,7 +71,7 @@ export default function HeatmapPage() {
                 </div>
                 <Space style={{ width: '100%', justifyContent: 'space-between', marginTop: 8 }} wrap>
                   <Typography.Text type="secondary">{t('risk.axisHint')}</Typography.Text>
-                  <Space size={4}>{(['low', 'medium', 'high', 'critical'] as const).map((l) => <Tag key={l} color={levelColor(l)} style={{ color: 'rgba(0,0,0,0.8)' }}>{t(`risk.levels.${l}`)}</Tag>)}</Space>
+                  <Space size={4}>{LEVELS.map((l) => <Tag key={l} color={levelColor(l)} style={{ color: 'rgba(0,0,0,0.8)' }}>{t(`risk.levels.${l}`)}</Tag>)}</Space>
                 </Space>
               </Card>
             </Col>

@@ -11,10 +11,9 @@ import { ErrorAlert, QueryState } from '../../components/common';
 import { useT } from '../../i18n';
 import { ActionsCard } from './ActionsCard';
 import { KriCard } from './KriCard';
-import { UserName } from './parts';
+import { LevelTag, UserName } from './parts';
 import { RiskFormModal } from './RiskFormModal';
 import { AcceptanceModal, ActivateModal, ContingencyModal } from './RiskResponse';
-import { LevelTag } from './RiskRegisterPage';
 import { canActivate, riskRights } from './riskRules';
 
 const ts = (v: string | null | undefined) => (v ? v.slice(0, 16).replace('T', ' ') : '—');

@@ -8,8 +8,8 @@ import { useSession } from '../../app/session';
 import { previewLevel } from '../../charts/risk';
 import { ErrorAlert, UnitSelect } from '../../components/common';
 import { useT } from '../../i18n';
-import { CATEGORIES, LevelTag, STRATEGIES } from './RiskRegisterPage';
-import { FormButtons, UserSelect } from './parts';
+import { CATEGORIES, STRATEGIES } from './constants';
+import { FormButtons, LevelTag, UserSelect } from './parts';
 import { changedFields, OWNER_FIELDS, riskRights, statusOptions, statusProblem } from './riskRules';
 
 type Values = {

@@ -5,22 +5,12 @@ import { PlusOutlined } from '@ant-design/icons';
 import { useRisks, type RiskFilters } from '../../api/risk';
 import type { RiskRead } from '../../api/types';
 import { useSession } from '../../app/session';
-import { LEVEL_TAG } from '../../charts/risk';
 import { ErrorAlert, UnitSelect } from '../../components/common';
 import { useT } from '../../i18n';
+import { CATEGORIES, LEVELS, STATUSES, STRATEGIES } from './constants';
+import { LevelTag } from './parts';
 import { RiskFormModal } from './RiskFormModal';
 import { riskRights } from './riskRules';
-
-export const CATEGORIES = ['market', 'policy', 'technology', 'personnel', 'supply_chain', 'equipment', 'safety', 'finance', 'compliance', 'other'] as const;
-export const STATUSES = ['identified', 'assessed', 'treating', 'monitoring', 'closed'] as const;
-export const LEVELS = ['low', 'medium', 'high', 'critical'] as const;
-export const STRATEGIES = ['avoid', 'reduce', 'transfer', 'accept'] as const;
-
-export function LevelTag({ level }: { level: string | null | undefined }) {
-  const { t } = useT();
-  if (!level) return <Tag>{t('risk.unassessed')}</Tag>;
-  return <Tag color={LEVEL_TAG[level] ?? 'default'}>{t(`risk.levels.${level}`)}</Tag>;
-}
 
 export default function RiskRegisterPage() {
   const { t } = useT();

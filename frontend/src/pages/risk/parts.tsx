@@ -1,7 +1,15 @@
-/** Small pieces the risk pages share: people pickers and names. */
-import { Button, Select, Space } from 'antd';
+/** Small pieces the risk pages share: people pickers and names, the level tag. */
+import { Button, Select, Space, Tag } from 'antd';
 import { useUsers } from '../../api/org';
+import { LEVEL_TAG } from '../../charts/risk';
 import { useT } from '../../i18n';
+
+/** A risk level as a coloured tag; "unassessed" without one. */
+export function LevelTag({ level }: { level: string | null | undefined }) {
+  const { t } = useT();
+  if (!level) return <Tag>{t('risk.unassessed')}</Tag>;
+  return <Tag color={LEVEL_TAG[level] ?? 'default'}>{t(`risk.levels.${level}`)}</Tag>;
+}
 
 export function useUserNames(): Map<number, string> {
   const users = useUsers();

@@ -1,7 +1,7 @@
 """initial: audit and outbox
 
 Revision ID: 222e3822c2e9
-Revises: 
+Revises:
 Create Date: 2026-11-23 13:20:20.372400
 """
 from collections.abc import Sequence

@@ -1,7 +1,7 @@
 """org: units, roles, positions, users, sign-in
 
 Revision ID: 5890c93d42be
-Revises: 
+Revises:
 Create Date: 2026-11-23 13:25:55.169935
 """
 from collections.abc import Sequence

@@ -19,7 +19,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 OLD = [{"right": "view", "scope": "self"}, {"right": "suggest", "scope": "self"}]
-NEW = OLD + [{"right": "suggest", "scope": "superior"}]
+NEW = [*OLD, {"right": "suggest", "scope": "superior"}]
 
 
 def _set(rights_from: list, rights_to: list) -> None:

@@ -1,7 +1,7 @@
 """initial: audit and outbox
 
 Revision ID: 14f5eaa72854
-Revises: 
+Revises:
 Create Date: 2026-11-23 13:20:19.467494
 """
 from collections.abc import Sequence

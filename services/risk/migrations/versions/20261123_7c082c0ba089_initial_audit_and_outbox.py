@@ -1,7 +1,7 @@
 """initial: audit and outbox
 
 Revision ID: 7c082c0ba089
-Revises: 
+Revises:
 Create Date: 2026-11-23 13:20:21.261981
 """
 from collections.abc import Sequence

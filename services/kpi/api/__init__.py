@@ -1,1 +1,0 @@
-"""Routers of the kpi service (thin: parse, authorise, call the domain, return)."""

@@ -1,0 +1,172 @@
+"""Org's dependencies: load-or-404 for every resource, and who may act on it.
+
+``ValidUnit`` loads the unit named by the path or answers 404; ``UnitToAdmin`` also lets the caller
+through only with the ``admin`` right over it (403 naming the unit otherwise). Positions and
+assignments are administered by whoever holds ``admin`` over their unit.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+from sqlalchemy import ColumnElement, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.authz import Principal, Right, is_admin
+from services.common.db import Session
+from services.common.guards import Allowed, Place, allowed
+from services.common.problems import Forbidden, NotFound
+from services.common.scoping import visible_to
+from services.common.security import CurrentPrincipal
+from services.org.models import ApiClient, Assignment, Delegation, Position, Role, Unit, User
+
+# --- load-or-404 -------------------------------------------------------------------------------
+
+
+async def load_unit(unit_id: int, session: Session) -> Unit:
+    unit = await session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound(f"There is no unit with id {unit_id}.", zh=f"没有编号为 {unit_id} 的组织单元。")
+    return unit
+
+
+async def load_role(role_id: int, session: Session) -> Role:
+    role = await session.get(Role, role_id)
+    if role is None:
+        raise NotFound(f"There is no role with id {role_id}.", zh=f"没有编号为 {role_id} 的角色。")
+    return role
+
+
+async def load_position(position_id: int, session: Session) -> Position:
+    position = await session.get(Position, position_id)
+    if position is None:
+        raise NotFound(f"There is no position with id {position_id}.", zh=f"没有编号为 {position_id} 的岗位。")
+    return position
+
+
+async def load_user(user_id: int, session: Session) -> User:
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"There is no user with id {user_id}.", zh=f"没有编号为 {user_id} 的用户。")
+    return user
+
+
+async def load_assignment(assignment_id: int, session: Session) -> Assignment:
+    assignment = await session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise NotFound(f"There is no assignment with id {assignment_id}.", zh=f"没有编号为 {assignment_id} 的任职。")
+    return assignment
+
+
+async def load_delegation(delegation_id: int, session: Session) -> Delegation:
+    delegation = await session.get(Delegation, delegation_id)
+    if delegation is None:
+        raise NotFound(f"There is no delegation with id {delegation_id}.", zh=f"没有编号为 {delegation_id} 的委托。")
+    return delegation
+
+
+async def load_client(client_pk: int, session: Session) -> ApiClient:
+    client = await session.get(ApiClient, client_pk)
+    if client is None:
+        raise NotFound(f"There is no API client with id {client_pk}.", zh=f"没有编号为 {client_pk} 的API 客户端。")
+    return client
+
+
+ValidUnit = Annotated[Unit, Depends(load_unit)]
+ValidRole = Annotated[Role, Depends(load_role)]
+ValidPosition = Annotated[Position, Depends(load_position)]
+ValidUser = Annotated[User, Depends(load_user)]
+ValidAssignment = Annotated[Assignment, Depends(load_assignment)]
+ValidDelegation = Annotated[Delegation, Depends(load_delegation)]
+ValidClient = Annotated[ApiClient, Depends(load_client)]
+
+
+# --- where a resource sits, and who may administer it ------------------------------------------
+
+
+def unit_place_of(unit: Unit) -> Place:
+    return Place(unit.path, what=f"the unit {unit.name}")
+
+
+async def unit_place(session: AsyncSession, unit: Unit) -> Place:
+    return unit_place_of(unit)
+
+
+async def position_unit(session: AsyncSession, position: Position) -> Unit:
+    unit = await session.get(Unit, position.unit_id)
+    if unit is None:  # a position's unit cannot go while it has positions; as the tree answers it
+        raise NotFound(f"There is no unit with id {position.unit_id}.", field="unit_id",
+                       zh=f"没有编号为 {position.unit_id} 的组织单元。")
+    return unit
+
+
+async def position_place(session: AsyncSession, position: Position) -> Place:
+    return unit_place_of(await position_unit(session, position))
+
+
+async def assignment_position(session: AsyncSession, assignment: Assignment) -> Position:
+    position = await session.get(Position, assignment.position_id)
+    if position is None:
+        raise NotFound(f"There is no position with id {assignment.position_id}.", field="position_id",
+                       zh=f"没有编号为 {assignment.position_id} 的岗位。")
+    return position
+
+
+async def assignment_place(session: AsyncSession, assignment: Assignment) -> Place:
+    return await position_place(session, await assignment_position(session, assignment))
+
+
+UnitToAdmin = Annotated[Allowed[Unit], Depends(allowed(load_unit, unit_place, Right.admin))]
+PositionToAdmin = Annotated[Allowed[Position], Depends(allowed(load_position, position_place, Right.admin))]
+AssignmentToAdmin = Annotated[Allowed[Assignment], Depends(allowed(load_assignment, assignment_place, Right.admin))]
+
+
+async def require_company_admin(principal: CurrentPrincipal) -> Principal:
+    if not is_admin(principal):
+        raise Forbidden("Only administrators (the 'admin' right over the company) may do this.", right="admin",
+                        zh="只有管理员（对全公司有管理权）才能执行此操作。")
+    return principal
+
+
+AdminPrincipal = Annotated[Principal, Depends(require_company_admin)]
+
+
+# --- what a caller may see ---------------------------------------------------------------------
+
+
+def users_visible(principal: Principal) -> ColumnElement[bool]:
+    """Which users a principal sees: administrators everyone; others the people holding positions in the
+    units they may view, and themselves (the user list, a user by id, and the positions follow it)."""
+    if is_admin(principal):
+        return true()
+    holders = (select(Assignment.user_id).join(Position, Position.id == Assignment.position_id)
+               .join(Unit, Unit.id == Position.unit_id).where(visible_to(principal, "view", Unit.path)))
+    return User.id.in_(holders) | (User.id == (principal.user_id or -1))
+
+
+def positions_visible(principal: Principal) -> ColumnElement[bool]:
+    """Positions in the units the principal may view, and the ones they hold (administrators: all)."""
+    if is_admin(principal):
+        return true()
+    in_view = select(Unit.id).where(visible_to(principal, "view", Unit.path))
+    held = select(Assignment.position_id).where(Assignment.user_id == (principal.user_id or -1))
+    return Position.unit_id.in_(in_view) | Position.id.in_(held)
+
+
+async def visible_user(user: ValidUser, session: Session, principal: CurrentPrincipal) -> User:
+    if (await session.execute(select(User.id).where(User.id == user.id, users_visible(principal)))).first() is None:
+        raise NotFound(f"There is no user with id {user.id}.",
+                       zh=f"没有编号为 {user.id} 的用户。")  # as for one that does not exist
+    return user
+
+
+async def visible_position(position: ValidPosition, session: Session, principal: CurrentPrincipal) -> Position:
+    if (await session.execute(select(Position.id).where(Position.id == position.id,
+                                                        positions_visible(principal)))).first() is None:
+        raise NotFound(f"There is no position with id {position.id}.", zh=f"没有编号为 {position.id} 的岗位。")
+    return position
+
+
+VisibleUser = Annotated[User, Depends(visible_user)]
+VisiblePosition = Annotated[Position, Depends(visible_position)]

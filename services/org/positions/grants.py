@@ -1,0 +1,105 @@
+"""Loading what a user or API client holds and resolving it into grants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.authz import Grant, company_path, parent_path
+from services.common.db import utcnow
+from services.org.models import ApiClient, Assignment, Delegation, Position, Role, Unit
+from services.org.positions.authority import HeldPosition, dedupe, delegated_grants, position_grants
+
+
+def ancestor_ids(path: str) -> list[int]:
+    return [int(p) for p in path.split("/") if p]
+
+
+async def _kinds_by_path(session: AsyncSession, paths: list[str]) -> dict[str, str]:
+    ids = sorted({i for p in paths for i in ancestor_ids(p)})
+    if not ids:
+        return {}
+    rows = (await session.execute(select(Unit.path, Unit.kind).where(Unit.id.in_(ids)))).all()
+    return {str(p): str(k) for p, k in rows}
+
+
+async def held_positions(session: AsyncSession, user_id: int, now: datetime | None = None, *,
+                         for_good: bool = False) -> list[HeldPosition]:
+    """The positions a user holds today (``for_good``: and with no end date), with what grant resolution needs."""
+    today = (now or utcnow()).date()
+    ends = (Assignment.end_date.is_(None) if for_good
+            else (Assignment.end_date.is_(None)) | (Assignment.end_date >= today))
+    rows = (await session.execute(
+        select(Position, Role, Unit)
+        .join(Assignment, Assignment.position_id == Position.id)
+        .join(Role, Role.id == Position.role_id)
+        .join(Unit, Unit.id == Position.unit_id)
+        .where(Assignment.user_id == user_id, Assignment.start_date <= today, ends)
+        .order_by(Position.id)
+    )).all()
+    kinds = await _kinds_by_path(session, [u.path for _, _, u in rows])
+    held, seen = [], set()
+    for pos, role, unit in rows:
+        if pos.id in seen:
+            continue
+        seen.add(pos.id)
+        held.append(HeldPosition(
+            position_id=pos.id, position_title=pos.title, role_key=role.key, role_name=role.name,
+            rights=tuple((r["right"], r["scope"]) for r in role.rights), unit_path=unit.path,
+            parent_path=parent_path(unit.path), company_path=company_path(unit.path, kinds),
+            heads_unit=pos.heads_unit))
+    return held
+
+
+async def own_grants(session: AsyncSession, user_id: int, now: datetime | None = None) -> list[Grant]:
+    return dedupe(g for h in await held_positions(session, user_id, now) for g in position_grants(h))
+
+
+@dataclass
+class ActiveDelegation:
+    delegation: Delegation
+    grants: list[Grant]
+
+
+async def incoming_delegations(session: AsyncSession, user_id: int,
+                               now: datetime | None = None) -> list[ActiveDelegation]:
+    now = now or utcnow()
+    rows = (await session.execute(
+        select(Delegation).where(Delegation.to_user_id == user_id, Delegation.revoked_at.is_(None),
+                                 Delegation.starts_at <= now, Delegation.ends_at > now)
+        .order_by(Delegation.id))).scalars().all()
+    out = []
+    for d in rows:
+        # Delegated rights are the delegator's own position rights: delegations never chain.
+        base = await own_grants(session, d.from_user_id, now)
+        out.append(ActiveDelegation(d, delegated_grants(base, delegation_id=d.id, from_user_id=d.from_user_id,
+                                                        rights=d.rights or ())))
+    return out
+
+
+async def user_grants(session: AsyncSession, user_id: int, now: datetime | None = None) -> list[Grant]:
+    """Everything a user may do right now: own positions plus active delegations to them."""
+    grants = await own_grants(session, user_id, now)
+    for active in await incoming_delegations(session, user_id, now):
+        grants.extend(active.grants)
+    return dedupe(grants)
+
+
+async def client_grants(session: AsyncSession, client: ApiClient) -> list[Grant]:
+    """An API client's grants, with unit ids resolved to today's paths.
+
+    Yunguan's own services (``svc-*``) also read the whole directory (units, users), so
+    they can resolve owners and units they receive in events.
+    """
+    if client.client_id.startswith("svc-"):
+        roots = (await session.execute(select(Unit.path).where(Unit.parent_id.is_(None)))).scalars().all()
+        return [Grant(right="view", unit_path=p, mode="subtree", held_at="", via=f"client:{client.client_id}")
+                for p in roots]
+    ids = [g["unit_id"] for g in client.grants]
+    paths = dict((await session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(ids)))).all()) if ids else {}
+    return dedupe(Grant(right=g["right"], unit_path=paths[g["unit_id"]], mode=g.get("mode", "subtree"),
+                        held_at="", via=f"client:{client.client_id}")
+                  for g in client.grants if g["unit_id"] in paths)

@@ -1,0 +1,146 @@
+// What every browser spec uses: `test` with a `session` fixture (a signed-in browser context per
+// user), Playwright's `expect`, and the helpers the old runner handed to its specs (shot, menuTexts,
+// dialogButton, popconfirmButton), plus `stamp` and `remember`/`recall` for the values one test
+// leaves to the next (the specs share one stack and its data, and run in order on one worker).
+//
+// @playwright/test is installed in frontend/node_modules, which a module under tests/ cannot reach
+// by a bare import: it is required from there, so the runner and the specs share one copy.
+import { createRequire } from 'node:module';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const frontend = resolve(here, '..', '..', 'frontend');
+const require = createRequire(join(frontend, 'package.json'));
+const { test: base, expect } = require('@playwright/test');
+
+export { expect };
+
+/** Where `shot` writes, as before: frontend/build/e2e/. */
+export const SHOTS = join(frontend, 'build', 'e2e');
+/** The values tests leave to later ones; reset by the global setup at the start of every run. */
+export const STATE_FILE = join(frontend, 'build', 'e2e-state.json');
+const PASSWORD = 'Demo@2026';
+
+/** One number per run (set by the global setup), so titles made by this run are its own. */
+export const stamp = process.env.YUNGUAN_E2E_STAMP ?? String(Date.now() % 100000);
+
+// Playwright starts a new worker after a failed test, which loads the spec module again: a value kept
+// in a module variable would be lost for the tests after the failure, so it is kept in a file.
+/** Keep a value (a URL, an id) for the tests that come after this one. */
+export function remember(key, value) {
+  const state = readState();
+  state[key] = value;
+  mkdirSync(dirname(STATE_FILE), { recursive: true });
+  writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+}
+
+/** A value an earlier test of this run kept, or undefined. */
+export function recall(key) {
+  return readState()[key];
+}
+
+function readState() {
+  try {
+    return JSON.parse(readFileSync(STATE_FILE, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+export const test = base.extend({
+  /**
+   * `await session(username, { expectFailedRequests })`: a fresh context per user at 1366×768,
+   * signed in (anonymous without a name); console errors and page errors fail the test at `close()`.
+   * After a failed test, the sessions still open print the errors and the API answers of 400 and
+   * above their page received, and leave a screenshot FAILED-<test>.png beside the others.
+   */
+  session: async ({ browser, baseURL }, use, testInfo) => {
+    const open = new Set();
+
+    async function session(username, { expectFailedRequests = false } = {}) {
+      const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', baseURL });
+      const page = await context.newPage();
+      const problems = [];
+      page.on('console', (msg) => {
+        // a request the test makes fail on purpose (a wrong password) is logged by Chromium itself
+        if (msg.type() !== 'error') return;
+        const failedLoad = msg.text().startsWith('Failed to load resource');
+        // My work falls back to the planning lists while the gateway answers 404 for /api/me/inbox
+        if (failedLoad && (expectFailedRequests || /\/api\/me\/inbox$/.test(msg.location().url ?? ''))) return;
+        problems.push(`console: ${msg.text()} ${msg.location().url ?? ''} (on ${page.url()})`);
+      });
+      page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+      const refused = [];
+      page.on('response', (res) => {
+        if (res.status() >= 400 && res.url().includes('/api/')) refused.push(`${res.status()} ${res.request().method()} ${res.url()}`);
+      });
+      page.setDefaultTimeout(15_000);
+      const s = { username, context, problems, refused };
+      open.add(s);
+      if (username) await signIn(page, username);
+      return {
+        page,
+        context,
+        problems,
+        close: async () => {
+          open.delete(s);
+          await context.close();
+          expect(problems, `browser errors for ${username ?? 'anonymous'}:\n${problems.join('\n')}`).toEqual([]);
+        },
+      };
+    }
+
+    await use(session);
+
+    if (testInfo.status !== testInfo.expectedStatus) {
+      const name = `FAILED-${testInfo.title.slice(0, 40).replace(/\W+/g, '-')}`;
+      for (const s of open) {
+        const seen = [...s.problems, ...s.refused.map((r) => `answer: ${r}`)];
+        if (seen.length) console.log(`browser of ${s.username ?? 'anonymous'}:\n  ${seen.join('\n  ')}`);
+        for (const p of s.context.pages()) {
+          const path = join(SHOTS, `${name}.png`);
+          if (await p.screenshot({ path }).then(() => true, () => false)) await testInfo.attach(name, { path, contentType: 'image/png' });
+        }
+      }
+    }
+    for (const s of open) await s.context.close().catch(() => {});
+  },
+});
+
+async function signIn(page, username) {
+  await page.goto('/login');
+  await page.getByLabel(/用户名|Username/).fill(username);
+  await page.getByLabel(/密码|Password/).fill(PASSWORD);
+  await page.getByRole('button', { name: /登\s*录|Sign in/ }).click();
+  await page.waitForURL(/\/inbox$/);
+  await page.getByText(/我的待办|My work/).first().waitFor();
+}
+
+/** The open dialog's button, once antd has finished moving every dialog: on a busy machine a click
+ *  sent during the zoom-in can land where the button was a frame earlier, and is lost; and while
+ *  the last dialog is still fading out, its buttons are a second match. Only the dialogs and their
+ *  masks count: motions inside them (a button's loading icon) can stay unfinished for good. */
+export async function dialogButton(page, name) {
+  await page.waitForFunction(() => ![...document.querySelectorAll('.ant-modal-root .ant-modal-mask, .ant-modal-root .ant-modal')]
+    .some((el) => /-(appear|enter|leave)-/.test(el.className)));
+  return page.getByRole('dialog').getByRole('button', { name });
+}
+
+/** The open confirmation popover's button, once it has finished popping up (the same lost click). */
+export async function popconfirmButton(page, name) {
+  await page.waitForFunction(() => ![...document.querySelectorAll('.ant-popover')].some((el) => /-(appear|enter|leave)-/.test(el.className)));
+  return page.locator('.ant-popconfirm:visible').getByRole('button', { name });
+}
+
+/** A screenshot under frontend/build/e2e/<name>.png, once the page has settled. */
+export async function shot(page, name) {
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+/** The side menu's text. */
+export async function menuTexts(page) {
+  return page.locator('nav .ant-menu-root').innerText();
+}
