@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 FRONTEND := frontend
 
-.PHONY: run test test-python test-frontend test-e2e install spa migrate bench clean
+.PHONY: run test lint test-python test-frontend test-e2e install spa migrate bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,15 @@ migrate: $(STAMP)
 run: $(STAMP) spa
 	$(PY) -m tools.stack
 
-test: test-python test-frontend test-e2e
+test: lint test-python test-frontend test-e2e
+
+# The house rules a machine can hold: ruff's rule set, mypy (strict on the kernel and the gateway), the
+# import contracts (services never import one another) and the generated event catalogue (docs/events.md).
+lint: $(STAMP)
+	$(VENV)/bin/ruff check services gateway tests tools bench
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	$(PY) -m tools.event_catalogue --check
 
 test-python: $(STAMP)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
@@ -44,7 +52,7 @@ test-frontend:
 	@if [ -f $(FRONTEND)/package.json ]; then \
 	  if [ ! -d $(FRONTEND)/node_modules ] || [ $(FRONTEND)/package-lock.json -nt $(FRONTEND)/node_modules ]; then \
 	    (cd $(FRONTEND) && npm install --no-audit --no-fund) && touch $(FRONTEND)/node_modules; fi; \
-	  (cd $(FRONTEND) && npm test); \
+	  (cd $(FRONTEND) && npm run typecheck && npm test); \
 	fi
 
 # Browser tests in Debian's Chromium (as root: apt-get install -y chromium fonts-noto-cjk); .ci/run installs it.

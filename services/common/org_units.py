@@ -17,6 +17,7 @@ from sqlalchemy import Integer, String, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.common.contracts import EventView
 from services.common.db import TableMixin, utcnow
 
 log = logging.getLogger("yunguan.org_units")
@@ -40,15 +41,35 @@ class OrgUnitMixin(TableMixin):
 _FIELDS = ("parent_id", "name", "code", "kind", "path")
 
 
-async def _upsert(session: AsyncSession, model: type[OrgUnitMixin], data: dict[str, Any]) -> None:
-    row = await session.get(model, int(data["id"]))
-    version = int(data.get("version") or 0)
+class UnitEventView(EventView):
+    """What every service's read-model reads from ``org.unit.created|updated|moved`` (tests/events/test_contracts.py
+    holds org's payloads to it)."""
+
+    id: int
+    parent_id: int | None
+    name: str
+    code: str
+    kind: str
+    path: str
+    version: int | None = None
+
+
+class UnitMovedView(UnitEventView):
+    """``org.unit.moved`` also says where the subtree was and where it is now."""
+
+    old_path: str
+    new_path: str
+
+
+async def _upsert(session: AsyncSession, model: type[OrgUnitMixin], unit: UnitEventView) -> None:
+    row = await session.get(model, unit.id)
+    version = unit.version or 0
     if row is None:
-        session.add(model(id=int(data["id"]), version=version, synced_at=utcnow(),
-                          **{k: data[k] for k in _FIELDS}))
+        session.add(model(id=unit.id, version=version, synced_at=utcnow(),
+                          **{k: getattr(unit, k) for k in _FIELDS}))
     elif version >= row.version:  # never let an older copy overwrite a newer one
         for k in _FIELDS:
-            setattr(row, k, data[k])
+            setattr(row, k, getattr(unit, k))
         row.version, row.synced_at = version, utcnow()
     await session.flush()
 
@@ -60,12 +81,13 @@ async def apply_unit_event(session: AsyncSession, model: type[OrgUnitMixin], eve
         await session.execute(delete(model).where(model.id == int(data["id"])))
         return
     if kind == "moved":
-        old, new = data["old_path"], data["new_path"]
+        moved = UnitMovedView.model_validate(data)
+        old, new = moved.old_path, moved.new_path
         for row in (await session.execute(select(model).where(model.path.startswith(old, autoescape=True)))).scalars():
             row.path = new + row.path[len(old):]
             row.synced_at = utcnow()
         await session.flush()
-    await _upsert(session, model, data)
+    await _upsert(session, model, UnitEventView.model_validate(data))
 
 
 async def replace_all(session: AsyncSession, model: type[OrgUnitMixin], units: list[dict[str, Any]]) -> int:
