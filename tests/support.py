@@ -212,7 +212,8 @@ class Receiver:
         if status == 200:
             self.received.append({"path": scope["path"], "body": body,
                                   "headers": {k.decode(): v.decode() for k, v in scope["headers"]}})
-        await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"application/json")]})
         await send({"type": "http.response.body", "body": b"{}"})
 
     def events(self) -> list[dict[str, Any]]:
@@ -269,7 +270,7 @@ async def product(tmp_path: Path, **env: str) -> AsyncIterator[Any]:
     SQLite files or PostgreSQL databases (dropped afterwards) as the test run is configured."""
     from tools.stack import SERVICES, Stack
 
-    ports = {name: free_port() for name in SERVICES + ["gateway"]}
+    ports = {name: free_port() for name in [*SERVICES, "gateway"]}
     env = {"YUNGUAN_DEMO": "1", "YUNGUAN_DATA_DIR": str(tmp_path / "data"), "YUNGUAN_LOG_LEVEL": "WARNING",
            "YUNGUAN_RELAY_INTERVAL": "0.2", "YUNGUAN_UPSTREAM_TIMEOUT": "3", **env}
     prefix = f"ys_{uuid.uuid4().hex[:8]}_"

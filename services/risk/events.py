@@ -115,7 +115,9 @@ class ThresholdCrossedView(EventView):
     indicator_code: str
     unit_id: int
     period: str
-    value: float
+    # kpi sends null when a raised level is lifted because the unit no longer has thresholds and
+    # the period has no value: there is then nothing to give a KRI
+    value: float | None
     level: str
     threshold: float | None = None  # kpi may have no threshold value for a target-relative rule
     measured_at: datetime

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from services.planning.app import create_app
 from services.planning.models import OrgUnit
-from services.planning.models import events as T
+from services.planning.models import events as tables
 from tests.support import bearer, make_token, running, settings, use_test_keys
 
 SERVICE = bearer(make_token(sub="client:svc-org", client_id="svc-org", name="org"))
@@ -47,7 +47,7 @@ async def test_a_duplicated_delivery_changes_nothing_the_second_time(databases):
         assert first.json() == {"status": "applied"} and second.json() == {"status": "duplicate"}
         assert await paths(app) == {1: "/1/", 2: "/1/4/2/", 3: "/1/4/2/3/", 4: "/1/4/"}
         async with app.state.db.reader() as s:
-            assert len((await s.execute(select(T.processed))).scalars().all()) == 5
+            assert len((await s.execute(select(tables.processed))).scalars().all()) == 5
 
 
 async def test_an_older_copy_of_a_unit_never_overwrites_a_newer_one(databases):

@@ -12,7 +12,7 @@ from services.common.relay import Relay
 from services.common.service_auth import event_signing_secret, secret_for
 from services.common.settings import DEMO_SERVICE_SECRET, ServiceSettings, installation_secret
 from services.planning.models import OrgUnit
-from services.planning.models import events as T
+from services.planning.models import events as tables
 from tests.events.test_consumer import SERVICE, paths, planning, unit, unit_event
 from tests.events.test_relay import emit, make_relay, only_kpi_subscribes  # noqa: F401 (autouse: routes test.* to kpi)
 from tests.support import Receiver, bearer, make_token, running, serve
@@ -108,7 +108,7 @@ async def test_a_relay_whose_lease_ran_out_records_nothing_over_the_relay_that_t
         async def send_after_losing_the_lease(self, delivery, event, hook):
             # while this send hangs, its lease runs out and the other relay delivers the event
             async with self.db.writer() as s:
-                row = await s.get(T.delivery, delivery.id)
+                row = await s.get(tables.delivery, delivery.id)
                 row.lease_until = row.lease_until.replace(year=2000)
                 await s.commit()
             assert await other.deliver_once() == 1
@@ -117,8 +117,8 @@ async def test_a_relay_whose_lease_ran_out_records_nothing_over_the_relay_that_t
         slow._send = send_after_losing_the_lease.__get__(slow)
         await slow.deliver_once()
         async with slow.db.reader() as s:
-            d = (await s.execute(select(T.delivery))).scalar_one()
-            attempts = (await s.execute(select(func.count()).select_from(T.attempt))).scalar_one()
+            d = (await s.execute(select(tables.delivery))).scalar_one()
+            attempts = (await s.execute(select(func.count()).select_from(tables.attempt))).scalar_one()
         assert (d.status, d.attempts, attempts) == ("delivered", 1, 1)
         await slow.db.dispose()
         await other.db.dispose()

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from services.common import outbox
 from services.common.db import Database
 from services.common.relay import Relay, backoff
-from services.planning.models import events as T
+from services.planning.models import events as tables
 from tests.support import Receiver, free_port, serve, settings
 
 
@@ -30,13 +30,14 @@ def only_kpi_subscribes(monkeypatch):
 
 async def make_relay(url: str, receiver_url: str, **kw) -> Relay:
     s = settings("planning", url, kpi_url=receiver_url, relay_backoff_base=0.01, relay_backoff_max=0.05, **kw)
-    return Relay(db=Database(url), tables=T, settings=s, tokens=StaticTokens())
+    return Relay(db=Database(url), tables=tables, settings=s, tokens=StaticTokens())
 
 
 async def emit(db: Database, *pairs: tuple[str, int]) -> None:
     async with db.writer() as s:
         for subject, n in pairs:
-            await outbox.record(s, T.outbox, source="planning", type="test.happened", subject=subject, data={"n": n})
+            await outbox.record(s, tables.outbox, source="planning", type="test.happened", subject=subject,
+                                data={"n": n})
         await s.commit()
 
 
@@ -44,10 +45,10 @@ async def drain(*relays: Relay, rounds: int = 200) -> None:
     for _ in range(rounds):
         done = await asyncio.gather(*[r.run_once() for r in relays])
         async with relays[0].db.reader() as s:
-            left = (await s.execute(select(func.count()).select_from(T.delivery)
-                                    .where(T.delivery.status == "pending"))).scalar_one()
-            undispatched = (await s.execute(select(func.count()).select_from(T.outbox)
-                                            .where(T.outbox.status == "pending"))).scalar_one()
+            left = (await s.execute(select(func.count()).select_from(tables.delivery)
+                                    .where(tables.delivery.status == "pending"))).scalar_one()
+            undispatched = (await s.execute(select(func.count()).select_from(tables.outbox)
+                                            .where(tables.outbox.status == "pending"))).scalar_one()
         if not left and not undispatched:
             return
         if not any(done):
@@ -58,13 +59,13 @@ async def drain(*relays: Relay, rounds: int = 200) -> None:
 async def test_an_event_exists_only_if_its_transaction_commits(databases):
     db = Database(await databases.fresh("planning"))
     async with db.writer() as s:
-        await outbox.record(s, T.outbox, source="planning", type="test.rolled_back", subject="1", data={})
+        await outbox.record(s, tables.outbox, source="planning", type="test.rolled_back", subject="1", data={})
         await s.rollback()
     async with db.writer() as s:
-        await outbox.record(s, T.outbox, source="planning", type="test.committed", subject="1", data={})
+        await outbox.record(s, tables.outbox, source="planning", type="test.committed", subject="1", data={})
         await s.commit()
     async with db.reader() as s:
-        types = (await s.execute(select(T.outbox.type))).scalars().all()
+        types = (await s.execute(select(tables.outbox.type))).scalars().all()
     assert types == ["test.committed"]
     await db.dispose()
 
@@ -78,14 +79,16 @@ async def test_a_subscriber_that_was_down_gets_every_event_in_order_per_subject(
         await relay.run_once()
         await asyncio.sleep(0.06)
     async with relay.db.reader() as s:
-        failed = (await s.execute(select(func.count()).select_from(T.attempt).where(T.attempt.ok.is_(False)))).scalar_one()
+        failed = (await s.execute(select(func.count()).select_from(tables.attempt)
+                                  .where(tables.attempt.ok.is_(False)))).scalar_one()
     assert failed >= 2
     receiver = Receiver()
     async with serve(receiver, port=port):
         await emit(relay.db, ("a", 4))
         await drain(relay)
     got = receiver.events()
-    assert sorted((e["subject"], e["data"]["n"]) for e in got) == [("a", 1), ("a", 2), ("a", 3), ("a", 4), ("b", 1), ("b", 2)]
+    assert sorted((e["subject"], e["data"]["n"]) for e in got) == \
+        [("a", 1), ("a", 2), ("a", 3), ("a", 4), ("b", 1), ("b", 2)]
     for subject in ("a", "b"):
         ns = [e["data"]["n"] for e in got if e["subject"] == subject]
         assert ns == sorted(ns), f"subject {subject} arrived out of order: {ns}"
@@ -104,13 +107,13 @@ async def test_failures_back_off_and_then_park_and_a_parked_delivery_can_be_retr
             await relay.run_once()
             await asyncio.sleep(0.03)
         async with relay.db.reader() as s:
-            statuses = (await s.execute(select(T.delivery.status).order_by(T.delivery.id))).scalars().all()
-            attempts = (await s.execute(select(T.attempt))).scalars().all()
+            statuses = (await s.execute(select(tables.delivery.status).order_by(tables.delivery.id))).scalars().all()
+            attempts = (await s.execute(select(tables.attempt))).scalars().all()
         assert statuses == ["parked", "parked"]
         assert {a.status_code for a in attempts} == {500} and all(a.error.startswith("HTTP 500") for a in attempts)
         receiver.fail_with = None
         async with relay.db.writer() as s:  # what the admin retry endpoint does
-            for d in (await s.execute(select(T.delivery))).scalars():
+            for d in (await s.execute(select(tables.delivery))).scalars():
                 d.status, d.attempts = "pending", 0
             await s.commit()
         await drain(relay)

@@ -9,15 +9,15 @@ from sqlalchemy import func, select
 
 from services.common import relay as relay_module
 from services.common.relay import Relay
-from services.planning.models import events as T
+from services.planning.models import events as tables
 from tests.events.test_relay import emit, make_relay, only_kpi_subscribes  # noqa: F401 (autouse: routes test.* to kpi)
 from tests.support import Receiver, serve
 
 
 async def outcome(db) -> tuple[str, int, int]:
     async with db.reader() as s:
-        d = (await s.execute(select(T.delivery))).scalar_one()
-        attempts = (await s.execute(select(func.count()).select_from(T.attempt))).scalar_one()
+        d = (await s.execute(select(tables.delivery))).scalar_one()
+        attempts = (await s.execute(select(func.count()).select_from(tables.attempt))).scalar_one()
     return d.status, d.attempts, attempts
 
 

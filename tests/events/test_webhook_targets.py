@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from services.common import outbox, webhooks
-from services.planning.models import events as T
+from services.planning.models import events as tables
 from tests.events.test_webhooks import ADMIN, planning
 from tests.support import running
 
@@ -70,7 +70,7 @@ async def test_a_name_that_rebinds_to_loopback_after_the_check_still_gets_only_t
         relay.client = httpx.AsyncClient(transport=httpx.MockTransport(
             lambda request: sent.append(request) or httpx.Response(204)))
         async with app.state.db.writer() as s:
-            await outbox.record(s, T.outbox, source="planning", type="planning.plan.issued", subject="7",
+            await outbox.record(s, tables.outbox, source="planning", type="planning.plan.issued", subject="7",
                                 data={"plan_id": 7}, unit_path="/1/")
             await s.commit()
         for _ in range(3):
@@ -82,6 +82,6 @@ async def test_a_name_that_rebinds_to_loopback_after_the_check_still_gets_only_t
         assert sent[0].headers["host"] == "hooks.example.com"
         assert asked == ["hooks.example.com", "hooks.example.com"]
         async with app.state.db.reader() as s:
-            assert (await s.execute(select(T.delivery.status).where(T.delivery.target.startswith("webhook:")))
+            assert (await s.execute(select(tables.delivery.status).where(tables.delivery.target.startswith("webhook:")))
                     ).scalar_one() == "delivered"
         await relay.client.aclose()

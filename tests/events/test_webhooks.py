@@ -7,7 +7,7 @@ import pytest
 from services.common import webhooks
 from services.common.relay import Relay
 from services.planning.app import create_app
-from services.planning.models import events as T
+from services.planning.models import events as tables
 from tests.support import Receiver, bearer, make_token, running, serve, settings, use_test_keys
 
 ADMIN = bearer(make_token(("admin", "/1/", "subtree")))
@@ -30,9 +30,9 @@ async def test_a_subscribed_receiver_gets_a_signed_delivery_it_can_verify(databa
         assert hook["secret"].startswith("whsec_")
         from services.common import outbox
         async with app.state.db.writer() as s:
-            await outbox.record(s, T.outbox, source="planning", type="planning.plan.issued", subject="7",
+            await outbox.record(s, tables.outbox, source="planning", type="planning.plan.issued", subject="7",
                                 data={"plan_id": 7}, unit_path="/1/")
-            await outbox.record(s, T.outbox, source="planning", type="kpi.other", subject="8", data={})
+            await outbox.record(s, tables.outbox, source="planning", type="kpi.other", subject="8", data={})
             await s.commit()
         relay: Relay = app.state.relay
         for _ in range(5):

@@ -121,7 +121,7 @@ async def test_an_edit_hidden_by_recomputing_every_hash_is_found(org_and_plannin
 
 
 async def test_org_refuses_an_anchor_that_contradicts_an_earlier_one(org_and_planning):
-    org, planning, db = org_and_planning
+    org, _planning, _db = org_and_planning
     async with httpx.AsyncClient(timeout=10) as http:
         token = await http.post(f"{org}/api/org/auth/token", data={
             "grant_type": "client_credentials", "client_id": "svc-planning",

@@ -12,7 +12,7 @@ import httpx
 from tests.support import DEMO_IDS
 
 
-async def eventually(probe, *, timeout=8.0):
+async def eventually(probe, *, timeout=8.0):  # noqa: ASYNC109 - a deadline over many probes
     deadline = time.monotonic() + timeout
     while True:
         value = await probe()

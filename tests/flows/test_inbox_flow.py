@@ -82,6 +82,7 @@ async def test_each_person_sees_what_waits_on_them_and_nothing_else(services):
         r = await http.post(f"/api/planning/plans/{plan['id']}/return", headers=ops, json={"comment": "请补充任务"})
         assert r.status_code == 200, r.text
         mine = await box("market_mgr")
-        assert [(p["title"], p["reason"]) for p in mine["plans_to_rework"]] == [("市场部2027年度运营计划", "请补充任务")]
+        assert [(p["title"], p["reason"]) for p in mine["plans_to_rework"]] == \
+            [("市场部2027年度运营计划", "请补充任务")]
         assert mine["pending_approvals"] == []  # listed once, where the reason is
         assert (await box("ops_director"))["pending_approvals"] == []

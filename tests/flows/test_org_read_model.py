@@ -23,7 +23,8 @@ async def test_unit_moves_reach_every_service_read_model_within_five_seconds(ser
             return {name: m.get(code) for name, m in out.items()}
 
         # start-up resync (or the creation events) brought the demo tree everywhere
-        await wait_for(lambda: read_models("MKT-RES"), dict.fromkeys(("planning", "kpi", "risk"), units["MKT-RES"]["path"]))
+        await wait_for(lambda: read_models("MKT-RES"),
+                       dict.fromkeys(("planning", "kpi", "risk"), units["MKT-RES"]["path"]))
         moved = await http.post(f"{org}/api/org/units/{units['MKT']['id']}/move", headers=admin,
                                 json={"parent_id": units["SZ"]["id"]})
         assert moved.status_code == 200
@@ -39,7 +40,7 @@ async def sign_in_http(http, org, username):
     return r.json()
 
 
-async def wait_for(probe, expected, timeout=8.0):
+async def wait_for(probe, expected, timeout=8.0):  # noqa: ASYNC109 - a deadline over many probes
     deadline = time.monotonic() + timeout
     while True:
         got = await probe()

@@ -40,10 +40,11 @@ from sqlalchemy import func, select, update
 
 from services.common.db import Database
 from services.common.settings import service_database_url
-from services.org.units import tree
+from services.org.events import UnitData
 from services.org.journal import emit
 from services.org.models import Unit
 from services.org.models import events as org_events
+from services.org.units import tree
 from services.org.units.schemas import UnitRead
 from tests.support import BACKEND, PG_BASE, _pg, free_port
 from tools.stack import SERVICES, Stack
@@ -102,6 +103,11 @@ def kill(stack: Stack, name: str) -> None:
     proc.wait()
 
 
+def unit_data(unit: dict) -> UnitData:
+    """The payload org's events carry for a unit (its EMITS model)."""
+    return UnitData(**{k: unit[k] for k in UnitData.model_fields})
+
+
 async def write_events(db: Database, rng: random.Random, count: int) -> dict[int, tuple[str, int]]:
     """Org's units and ``count`` events about them in one transaction, as org writes them;
     returns each unit's last name and version (what its events add up to)."""
@@ -112,12 +118,12 @@ async def write_events(db: Database, rng: random.Random, count: int) -> dict[int
         last = {}
         for u in [company, *units]:
             data = UnitRead.model_validate(u).model_dump()
-            await emit(s, "org.unit.created", u.id, data, u.path)
+            await emit(s, "org.unit.created", u.id, unit_data(data), u.path)
             last[u.id] = data
         for n in range(count - UNITS - 1):
             data = dict(last[rng.choice(units).id])  # renames: the company keeps its name
             data["name"], data["version"] = f"部门{data['id']}-第{n}次改名", data["version"] + 1
-            await emit(s, "org.unit.updated", data["id"], data, data["path"])
+            await emit(s, "org.unit.updated", data["id"], unit_data(data), data["path"])
             last[data["id"]] = data
         for uid, data in last.items():
             # the unit ends as its last event says (org bumps the version with every change)
@@ -127,9 +133,9 @@ async def write_events(db: Database, rng: random.Random, count: int) -> dict[int
 
 
 async def delivered(db: Database) -> int:
-    D = org_events.delivery
+    deliveries = org_events.delivery
     async with db.reader() as s:
-        return (await s.execute(select(func.count()).where(D.status == "delivered"))).scalar_one()
+        return (await s.execute(select(func.count()).where(deliveries.status == "delivered"))).scalar_one()
 
 
 async def versions(db: Database, model) -> dict[int, int]:
@@ -156,7 +162,7 @@ async def test_no_event_is_lost_or_applied_twice_when_sender_and_receivers_are_k
     victims = ["org"] * SENDER_KILLS + [rng.choice(RECEIVERS) for _ in range(RECEIVER_KILLS)]
     rng.shuffle(victims)
     points = sorted(rng.uniform(0.05, 0.9) * total for _ in victims)
-    print(f"kills: {list(zip(victims, [int(p) for p in points]))}")
+    print(f"kills: {list(zip(victims, [int(p) for p in points], strict=False))}")
     stack.start("org")
 
     seen: dict[str, dict[int, int]] = {svc: {} for svc in RECEIVERS}
@@ -196,13 +202,14 @@ async def test_no_event_is_lost_or_applied_twice_when_sender_and_receivers_are_k
     elapsed = time.monotonic() - started
 
     # the sender: every delivery delivered, none parked or pending, one success recorded each
-    D, A = org_events.delivery, org_events.attempt
+    deliveries, attempts = org_events.delivery, org_events.attempt
     async with org.reader() as s:
-        statuses = dict((await s.execute(select(D.status, func.count()).group_by(D.status))).all())
-        per_target = dict((await s.execute(select(D.target, func.count()).group_by(D.target))).all())
-        successes = dict((await s.execute(select(A.delivery_id, func.count()).where(A.ok.is_(True))
-                                          .group_by(A.delivery_id))).all())
-        resent = (await s.execute(select(func.count(func.distinct(A.delivery_id))).where(A.ok.is_(False)))).scalar_one()
+        statuses = dict((await s.execute(select(deliveries.status, func.count()).group_by(deliveries.status))).all())
+        per_target = dict((await s.execute(select(deliveries.target, func.count()).group_by(deliveries.target))).all())
+        successes = dict((await s.execute(select(attempts.delivery_id, func.count()).where(attempts.ok.is_(True))
+                                          .group_by(attempts.delivery_id))).all())
+        resent = (await s.execute(select(func.count(func.distinct(attempts.delivery_id)))
+                                  .where(attempts.ok.is_(False)))).scalar_one()
         outbox_pending = (await s.execute(select(func.count()).where(org_events.outbox.status != "dispatched")
                                           )).scalar_one()
     assert statuses == {"delivered": total}, statuses
@@ -215,10 +222,11 @@ async def test_no_event_is_lost_or_applied_twice_when_sender_and_receivers_are_k
     lost, doubled = {}, {}
     for svc in RECEIVERS:
         events, model = consumer_tables(svc)
-        P = events.processed
+        processed = events.processed
         async with stack.dbs[svc].reader() as s:
-            counts = dict((await s.execute(select(P.event_id, func.count()).where(P.type.like("org.unit.%"))
-                                           .group_by(P.event_id))).all())
+            counts = dict((await s.execute(select(processed.event_id, func.count())
+                                           .where(processed.type.like("org.unit.%"))
+                                           .group_by(processed.event_id))).all())
             units = {u.id: (u.name, u.version) for u in (await s.execute(select(model))).scalars() if u.id in expected}
         lost[svc] = len(set(sent) - set(counts))
         doubled[svc] = sum(1 for n in counts.values() if n > 1)

@@ -59,13 +59,15 @@ async def test_a_deleted_clients_token_stops_working(services):
         units = (await http.get(f"{base['org']}/api/org/units", headers=admin)).json()["items"]
         company = next(u for u in units if u["parent_id"] is None)
         created = await http.post(f"{base['org']}/api/org/clients", headers=admin, json={
-            "client_id": "erp", "name": "ERP", "grants": [{"right": "view", "unit_id": company["id"], "mode": "subtree"}]})
+            "client_id": "erp", "name": "ERP",
+            "grants": [{"right": "view", "unit_id": company["id"], "mode": "subtree"}]})
         assert created.status_code == 201, created.text
         token = await http.post(f"{base['org']}/api/org/auth/token", data={
             "grant_type": "client_credentials", "client_id": "erp", "client_secret": created.json()["client_secret"]})
         erp = bearer(token.json()["access_token"])
         assert (await http.get(f"{base['kpi']}/api/kpi/indicators", headers=erp)).status_code == 200
-        assert (await http.delete(f"{base['org']}/api/org/clients/{created.json()['id']}", headers=admin)).status_code == 204
+        deleted = await http.delete(f"{base['org']}/api/org/clients/{created.json()['id']}", headers=admin)
+        assert deleted.status_code == 204
         deadline = time.monotonic() + BOUND
         while (status := (await http.get(f"{base['kpi']}/api/kpi/indicators", headers=erp)).status_code) != 401:
             assert time.monotonic() < deadline, status

@@ -5,7 +5,8 @@ configured); schemathesis loads ``/api/openapi.json`` from the gateway and sends
 could send, signed in as the demo ``admin`` after admin has also been given the general
 manager's position through the API: the admin right (org, webhooks, audit, deliveries) and the
 general manager's plan, veto, dispatch, assess and guide rights over the company in one token, so
-requests get past authorisation into every service's logic. Phases: the documented examples, coverage (the boundary values of every parameter),
+requests get past authorisation into every service's logic. Phases: the documented examples, coverage (the boundary
+values of every parameter),
 property-based fuzzing (valid and invalid data), and stateful sequences (schemathesis infers from
 the document which answers feed which requests: an id a POST returns used in the next GET, PATCH
 or DELETE). Checks on every answer:

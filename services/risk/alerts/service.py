@@ -215,6 +215,9 @@ async def record_crossing(session: AsyncSession, data: ThresholdCrossedView, *, 
     if data.level not in KRI_LEVELS:
         raise Invalid(f"Unknown level '{data.level}' in kpi.threshold.crossed.", field="data.level",
                       zh="指标服务发来的预警事件等级无效。")
+    if data.value is None:
+        log.debug("%s at unit %s lifted without a value: no KRI value to record", data.indicator_code, data.unit_id)
+        return
     kris = (await session.execute(select(Kri).where(Kri.indicator_code == data.indicator_code,
                                                     Kri.unit_id == data.unit_id, Kri.active.is_(True))
                                   .order_by(Kri.id))).scalars().all()
