@@ -32,7 +32,7 @@ def test_the_threshold_consumer_reads_through_its_view():
 async def test_a_level_lifted_without_a_value_is_taken_and_records_no_kri_value(risk):
     """kpi lifts a raised level to normal with value null when the unit loses its thresholds and the period
     has no value (its ThresholdCrossedData allows it): risk takes the event and gives its KRIs nothing."""
-    r, kri = await satisfaction_kri(risk)
+    _risk, kri = await satisfaction_kri(risk)
     await deliver(risk, crossed("customer_satisfaction", U["OPS-CS"], 82.0))
     lifted = crossed("customer_satisfaction", U["OPS-CS"], 0.0, level="normal", previous="warning", threshold=None,
                      direction="better")
