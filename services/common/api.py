@@ -7,7 +7,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Path, Query, Request, Response
+from fastapi import Query, Request, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 from sqlalchemy import Select
@@ -16,7 +16,6 @@ from sqlalchemy.orm import QueryableAttribute
 
 from services.common import periods
 from services.common.db import Session
-from services.common.i18n import field_label
 from services.common.problems import Invalid, NotFound, PreconditionFailed
 
 T = TypeVar("T")
@@ -101,33 +100,32 @@ def set_etag(response: Response, value: str) -> None:
     response.headers["ETag"] = value
 
 
-# load_or_404's English labels in Chinese (else the path parameter's field label)
-_LABELS_ZH = {"risk": "风险", "key risk indicator": "关键风险指标", "alert": "预警", "action": "应对措施",
-              "risk matrix": "评估矩阵", "unit": "组织单元", "role": "角色", "position": "岗位", "user": "用户",
-              "assignment": "任职", "delegation": "委托", "API client": "API 客户端"}
+def load_or_404(model: type[Row], name: str, *, what: str, what_zh: str) -> Callable[..., Awaitable[Row]]:
+    """A dependency loading ``model`` by the path parameter ``name``, or answering 404 naming ``what``.
 
-
-def load_or_404(model: type[Row], name: str, label: str) -> Callable[..., Awaitable[Row]]:
-    """A dependency loading ``model`` by the path parameter ``name``, or answering 404.
-
-    Every route names the parameter the same way (``risk_id``, ``unit_id``…), so these
-    loaders chain: ``ValidRisk = Annotated[Risk, Depends(load_or_404(Risk, "risk_id", "risk"))]``.
+    A service's deps.py declares its loaders with it, and they chain into the permission dependencies:
+    ``load_risk = load_or_404(Risk, "risk_id", what="risk", what_zh="风险")``,
+    ``ValidRisk = Annotated[Risk, Depends(load_risk)]``.
     """
 
-    async def load(session: AsyncSession, **path: int) -> Row:
-        ident = path[name]
+    # FastAPI reads the signature: the path parameter under its real name, then the session. Called
+    # directly, the loader takes the same arguments: ``await load_risk(risk_id, session)``.
+    signature = inspect.Signature([
+        inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=int),
+        inspect.Parameter("session", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Session),
+    ])
+
+    async def load(*args: Any, **kwargs: Any) -> Row:
+        arguments = signature.bind(*args, **kwargs).arguments
+        ident, session = arguments[name], arguments["session"]
         obj = await session.get(model, ident)
         if obj is None:
-            raise NotFound(f"There is no {label} with id {ident}.",
-                           zh=f"没有编号为 {ident} 的{_LABELS_ZH.get(label) or field_label(name)}。")
-        return obj
+            raise NotFound(f"There is no {what} with id {ident}.", zh=f"没有编号为 {ident} 的{what_zh}。")
+        found: Row = obj
+        return found
 
-    # FastAPI reads the signature: expose the path parameter under its real name.
-    load.__dict__["__signature__"] = inspect.Signature([
-        inspect.Parameter("session", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Session),
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[int, Path()]),
-    ])
-    load.__name__ = f"valid_{name}"
+    load.__dict__["__signature__"] = signature
+    load.__name__ = f"load_{name.removesuffix('_id').removesuffix('_pk')}"
     return load
 
 

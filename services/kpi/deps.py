@@ -13,11 +13,11 @@ from typing import Annotated
 from fastapi import Depends
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common.api import load_or_404
 from services.common.audit_api import require_admin
 from services.common.authz import Principal, Right
 from services.common.db import Session
 from services.common.guards import Allowed, Place, allowed
-from services.common.problems import NotFound
 from services.common.security import CurrentPrincipal
 from services.kpi.lookups import indicator_by_code
 from services.kpi.measurements.service import Writer, writer_of
@@ -53,11 +53,7 @@ ValidIndicator = Annotated[Indicator, Depends(load_indicator)]
 
 # --- targets ---------------------------------------------------------------------------------
 
-async def load_target(target_id: int, session: Session) -> Target:
-    t = await session.get(Target, target_id)
-    if t is None:
-        raise NotFound(f"There is no target with id {target_id}.", zh=f"没有编号为 {target_id} 的目标。")
-    return t
+load_target = load_or_404(Target, "target_id", what="target", what_zh="目标")
 
 
 async def target_place(session: AsyncSession, t: Target) -> Place:
@@ -70,11 +66,7 @@ TargetToPlan = Annotated[Allowed[Target], Depends(allowed(load_target, target_pl
 
 # --- thresholds, anomaly rules, benchmarks ---------------------------------------------------
 
-async def load_threshold(threshold_id: int, session: Session) -> ThresholdRule:
-    t = await session.get(ThresholdRule, threshold_id)
-    if t is None:
-        raise NotFound(f"There is no threshold with id {threshold_id}.", zh=f"没有编号为 {threshold_id} 的单元阈值。")
-    return t
+load_threshold = load_or_404(ThresholdRule, "threshold_id", what="threshold", what_zh="单元阈值")
 
 
 async def threshold_place(session: AsyncSession, t: ThresholdRule) -> Place:
@@ -84,21 +76,13 @@ async def threshold_place(session: AsyncSession, t: ThresholdRule) -> Place:
 ThresholdToAdmin = Annotated[Allowed[ThresholdRule], Depends(allowed(load_threshold, threshold_place, Right.admin))]
 
 
-async def load_anomaly_rule(rule_id: int, session: Session) -> AnomalyRule:
-    r = await session.get(AnomalyRule, rule_id)
-    if r is None:
-        raise NotFound(f"There is no anomaly rule with id {rule_id}.", zh=f"没有编号为 {rule_id} 的异常规则。")
-    return r
+load_anomaly_rule = load_or_404(AnomalyRule, "rule_id", what="anomaly rule", what_zh="异常规则")
 
 
 ValidAnomalyRule = Annotated[AnomalyRule, Depends(load_anomaly_rule)]
 
 
-async def load_benchmark(benchmark_id: int, session: Session) -> Benchmark:
-    b = await session.get(Benchmark, benchmark_id)
-    if b is None:
-        raise NotFound(f"There is no benchmark with id {benchmark_id}.", zh=f"没有编号为 {benchmark_id} 的行业标杆。")
-    return b
+load_benchmark = load_or_404(Benchmark, "benchmark_id", what="benchmark", what_zh="行业标杆")
 
 
 ValidBenchmark = Annotated[Benchmark, Depends(load_benchmark)]
@@ -106,11 +90,7 @@ ValidBenchmark = Annotated[Benchmark, Depends(load_benchmark)]
 
 # --- scorecards and assessments --------------------------------------------------------------
 
-async def load_scorecard(scorecard_id: int, session: Session) -> Scorecard:
-    card = await session.get(Scorecard, scorecard_id)
-    if card is None:
-        raise NotFound(f"There is no scorecard with id {scorecard_id}.", zh=f"没有编号为 {scorecard_id} 的考核模板。")
-    return card
+load_scorecard = load_or_404(Scorecard, "scorecard_id", what="scorecard", what_zh="考核模板")
 
 
 async def scorecard_place(session: AsyncSession, card: Scorecard) -> Place:
@@ -121,11 +101,7 @@ ScorecardToView = Annotated[Allowed[Scorecard], Depends(allowed(load_scorecard, 
 ScorecardToAssess = Annotated[Allowed[Scorecard], Depends(allowed(load_scorecard, scorecard_place, Right.assess))]
 
 
-async def load_assessment(assessment_id: int, session: Session) -> Assessment:
-    a = await session.get(Assessment, assessment_id)
-    if a is None:
-        raise NotFound(f"There is no assessment with id {assessment_id}.", zh=f"没有编号为 {assessment_id} 的考核。")
-    return a
+load_assessment = load_or_404(Assessment, "assessment_id", what="assessment", what_zh="考核")
 
 
 async def assessment_place(session: AsyncSession, a: Assessment) -> Place:
@@ -138,12 +114,7 @@ AssessmentToAssess = Annotated[Allowed[Assessment], Depends(allowed(load_assessm
 
 # --- improvement actions ---------------------------------------------------------------------
 
-async def load_action(action_id: int, session: Session) -> ImprovementAction:
-    a = await session.get(ImprovementAction, action_id)
-    if a is None:
-        raise NotFound(f"There is no improvement action with id {action_id}.",
-                       zh=f"没有编号为 {action_id} 的改进措施。")
-    return a
+load_action = load_or_404(ImprovementAction, "action_id", what="improvement action", what_zh="改进措施")
 
 
 async def action_place(session: AsyncSession, a: ImprovementAction) -> Place:

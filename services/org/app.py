@@ -34,8 +34,7 @@ from services.org.users.router import router as users_router
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or settings_for("org")
 
-    async def start(runtime: Runtime) -> None:
-        rt = org_runtime(runtime)
+    async def start(rt: OrgRuntime) -> None:
         passwords = Passwords(time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib,
                               max_concurrent=settings.argon2_max_concurrent,
                               queue_seconds=settings.argon2_queue_seconds)
@@ -90,8 +89,7 @@ async def _revoked_from_db(rt: Runtime) -> list[dict[str, Any]]:
 KEY_RELOAD_SECONDS = 60
 
 
-async def reload_keys(runtime: Runtime) -> None:
-    rt = org_runtime(runtime)
+async def reload_keys(rt: OrgRuntime) -> None:
     async with rt.db.reader() as session:
         await rt.keys.reload(session)
 

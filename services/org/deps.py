@@ -13,6 +13,7 @@ from fastapi import Depends
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common.api import load_or_404
 from services.common.authz import Principal, Right, is_admin
 from services.common.db import Session
 from services.common.guards import Allowed, Place, allowed
@@ -24,53 +25,25 @@ from services.org.models import ApiClient, Assignment, Delegation, Position, Rol
 # --- load-or-404 -------------------------------------------------------------------------------
 
 
-async def load_unit(unit_id: int, session: Session) -> Unit:
-    unit = await session.get(Unit, unit_id)
-    if unit is None:
-        raise NotFound(f"There is no unit with id {unit_id}.", zh=f"没有编号为 {unit_id} 的组织单元。")
-    return unit
+load_unit = load_or_404(Unit, "unit_id", what="unit", what_zh="组织单元")
 
 
-async def load_role(role_id: int, session: Session) -> Role:
-    role = await session.get(Role, role_id)
-    if role is None:
-        raise NotFound(f"There is no role with id {role_id}.", zh=f"没有编号为 {role_id} 的角色。")
-    return role
+load_role = load_or_404(Role, "role_id", what="role", what_zh="角色")
 
 
-async def load_position(position_id: int, session: Session) -> Position:
-    position = await session.get(Position, position_id)
-    if position is None:
-        raise NotFound(f"There is no position with id {position_id}.", zh=f"没有编号为 {position_id} 的岗位。")
-    return position
+load_position = load_or_404(Position, "position_id", what="position", what_zh="岗位")
 
 
-async def load_user(user_id: int, session: Session) -> User:
-    user = await session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"There is no user with id {user_id}.", zh=f"没有编号为 {user_id} 的用户。")
-    return user
+load_user = load_or_404(User, "user_id", what="user", what_zh="用户")
 
 
-async def load_assignment(assignment_id: int, session: Session) -> Assignment:
-    assignment = await session.get(Assignment, assignment_id)
-    if assignment is None:
-        raise NotFound(f"There is no assignment with id {assignment_id}.", zh=f"没有编号为 {assignment_id} 的任职。")
-    return assignment
+load_assignment = load_or_404(Assignment, "assignment_id", what="assignment", what_zh="任职")
 
 
-async def load_delegation(delegation_id: int, session: Session) -> Delegation:
-    delegation = await session.get(Delegation, delegation_id)
-    if delegation is None:
-        raise NotFound(f"There is no delegation with id {delegation_id}.", zh=f"没有编号为 {delegation_id} 的委托。")
-    return delegation
+load_delegation = load_or_404(Delegation, "delegation_id", what="delegation", what_zh="委托")
 
 
-async def load_client(client_pk: int, session: Session) -> ApiClient:
-    client = await session.get(ApiClient, client_pk)
-    if client is None:
-        raise NotFound(f"There is no API client with id {client_pk}.", zh=f"没有编号为 {client_pk} 的API 客户端。")
-    return client
+load_client = load_or_404(ApiClient, "client_pk", what="API client", what_zh="API 客户端")
 
 
 ValidUnit = Annotated[Unit, Depends(load_unit)]

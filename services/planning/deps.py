@@ -13,6 +13,7 @@ from fastapi import Depends
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common.api import load_or_404
 from services.common.audit_api import require_admin
 from services.common.authz import Principal, Right
 from services.common.db import Session
@@ -61,11 +62,7 @@ PlanToPlan = Annotated[Allowed[Plan], Depends(allowed(visible_plan, plan_place, 
 # --- tasks ------------------------------------------------------------------------------------
 
 
-async def load_task(task_id: int, session: Session) -> PlanTask:
-    task = await session.get(PlanTask, task_id)
-    if task is None:
-        raise NotFound(f"There is no task with id {task_id}.", zh=f"没有编号为 {task_id} 的任务。")
-    return task
+load_task = load_or_404(PlanTask, "task_id", what="task", what_zh="任务")
 
 
 ValidTask = Annotated[PlanTask, Depends(load_task)]

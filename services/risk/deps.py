@@ -15,11 +15,11 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from services.common.api import load_or_404
 from services.common.audit_api import require_admin
 from services.common.authz import Principal, Right
 from services.common.db import Session
 from services.common.guards import Allowed
-from services.common.problems import NotFound
 from services.common.security import CurrentPrincipal
 from services.risk.access import (
     OwnerOrAllowed,
@@ -35,39 +35,19 @@ from services.risk.units import risk_and_unit, unit_of
 
 # ---- load or 404
 
-async def load_risk(risk_id: int, session: Session) -> Risk:
-    risk = await session.get(Risk, risk_id)
-    if risk is None:
-        raise NotFound(f"There is no risk with id {risk_id}.", zh=f"没有编号为 {risk_id} 的风险。")
-    return risk
+load_risk = load_or_404(Risk, "risk_id", what="risk", what_zh="风险")
 
 
-async def load_kri(kri_id: int, session: Session) -> Kri:
-    kri = await session.get(Kri, kri_id)
-    if kri is None:
-        raise NotFound(f"There is no key risk indicator with id {kri_id}.", zh=f"没有编号为 {kri_id} 的关键风险指标。")
-    return kri
+load_kri = load_or_404(Kri, "kri_id", what="key risk indicator", what_zh="关键风险指标")
 
 
-async def load_alert(alert_id: int, session: Session) -> Alert:
-    alert = await session.get(Alert, alert_id)
-    if alert is None:
-        raise NotFound(f"There is no alert with id {alert_id}.", zh=f"没有编号为 {alert_id} 的预警。")
-    return alert
+load_alert = load_or_404(Alert, "alert_id", what="alert", what_zh="预警")
 
 
-async def load_action(action_id: int, session: Session) -> RiskAction:
-    action = await session.get(RiskAction, action_id)
-    if action is None:
-        raise NotFound(f"There is no action with id {action_id}.", zh=f"没有编号为 {action_id} 的应对措施。")
-    return action
+load_action = load_or_404(RiskAction, "action_id", what="action", what_zh="应对措施")
 
 
-async def load_matrix(matrix_id: int, session: Session) -> RiskMatrix:
-    matrix = await session.get(RiskMatrix, matrix_id)
-    if matrix is None:
-        raise NotFound(f"There is no risk matrix with id {matrix_id}.", zh=f"没有编号为 {matrix_id} 的评估矩阵。")
-    return matrix
+load_matrix = load_or_404(RiskMatrix, "matrix_id", what="risk matrix", what_zh="评估矩阵")
 
 
 ValidRisk = Annotated[Risk, Depends(load_risk)]
