@@ -72,27 +72,40 @@ def _fields(model: type[EventData]) -> Iterator[tuple[str, str, bool, str]]:
     defs = schema.get("$defs", {})
     required = set(schema.get("required", []))
     for name, prop in schema.get("properties", {}).items():
-        yield name, _type_of(prop, defs), name in required, " ".join(str(prop.get("description", "")).split())
+        meaning = " ".join(str(prop.get("description", "")).split()).replace("|", "\\|")
+        yield name, _type_of(prop, defs), name in required, meaning
 
 
 def _doc(obj: Any) -> str:
     return inspect.cleandoc(obj.__doc__ or "") if obj.__doc__ and obj.__doc__ != EventData.__doc__ else ""
 
 
+# Consumers the kernel runs in every service that keeps the org read-model (services/common/org_units.py).
+KERNEL_READERS = ("planning", "kpi", "risk")
+
+
+def _kernel_consumers(event_type: str) -> list[str]:
+    if not event_type.startswith("org.unit."):
+        return []
+    view = "UnitMovedView" if event_type == "org.unit.moved" else "UnitEventView"
+    reads = "`id`" if event_type == "org.unit.deleted" else f"`{view}`"
+    return [f"{service} (the org read-model, services/common/org_units.py, reads {reads})"
+            for service in KERNEL_READERS]
+
+
 def render() -> str:
     declared = declarations()
-    consumers: dict[str, list[tuple[str, Consumer]]] = {}
-    for d in declared:
-        for event_type in d.emits:
-            consumers[event_type] = [(other.service, c) for other in declared for c in other.consumes
-                                     if c.matches(event_type)]
     out = [INTRO]
     for d in declared:
         out.append(f"## {d.service}\n")
         if not d.emits:
             out.append("Emits no events.\n")
+        # event types that carry the same model are one section: org.role.created|updated|deleted
+        groups: dict[type[EventData], list[str]] = {}
         for event_type, model in sorted(d.emits.items()):
-            out.append(f"### `{event_type}`\n")
+            groups.setdefault(model, []).append(event_type)
+        for model, types in groups.items():
+            out.append("### " + ", ".join(f"`{t}`" for t in types) + "\n")
             out.append(f"Payload model `{model.__name__}` (`services/{d.service}/events.py`).\n")
             doc = _doc(model)
             if doc:
@@ -101,15 +114,13 @@ def render() -> str:
             for name, kind, required, meaning in _fields(model):
                 out.append(f"| `{name}` | {kind} | {'yes' if required else 'no'} | {meaning} |")
             out.append("")
-            readers = consumers.get(event_type, [])
-            if readers:
-                read = "; ".join(
-                    f"{service} (`{c.handler.__name__}`"
-                    + (f", reads {', '.join(f'`{f}`' for f in c.reads.model_fields)}" if c.reads else "")
-                    + ")" for service, c in readers)
-                out.append(f"Consumed by: {read}.\n")
-            else:
-                out.append("Consumed by: no service (webhooks may subscribe).\n")
+            for event_type in types:
+                readers = [f"{other.service} (`{c.handler.__name__}`"
+                           + (f", reads {', '.join(f'`{f}`' for f in c.reads.model_fields)}" if c.reads else "") + ")"
+                           for other in declared for c in other.consumes if c.matches(event_type)]
+                readers += _kernel_consumers(event_type)
+                who = "; ".join(readers) if readers else "no service (webhooks may subscribe)"
+                out.append(f"`{event_type}` is consumed by: {who}.\n")
         if d.consumes:
             out.append(f"### {d.service} consumes\n")
             for c in d.consumes:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.contracts import Consumer, EventData, EventView
@@ -21,19 +21,27 @@ log = logging.getLogger("yunguan.kpi")
 # --- emitted ---------------------------------------------------------------------------------
 
 class ThresholdCrossedData(EventData):
-    """``kpi.threshold.crossed``: the level of an indicator at a unit for a period changed, up or down."""
+    """``kpi.threshold.crossed``: the level of an indicator at a unit for a period changed, up or down.
+
+    Subject ``"<indicator_code>:<unit_id>"``. Emitted once per crossing, both ways, of one period's
+    level: levels are kept per (indicator, unit, period), so a late value raises its own period's
+    crossing and a value for a later period never clears an earlier one's.
+    """
 
     indicator_code: str
     unit_id: int
     unit_path: str
-    period: str
-    value: float | None
-    level: str
-    previous_level: str
-    threshold: float | None
-    direction: str  # worse | better
-    measured_at: str
-    cause: str  # measurement | thresholds_changed | target_changed
+    period: str = Field(description="The period the level belongs to (2026, 2026-Q3, 2026-10, 2026-W42, 2026-10-07)")
+    value: float | None = Field(description="The period's value; null when a raised level is lifted because the "
+                                            "unit no longer has thresholds and the period has no value")
+    level: str = Field(description="normal | warning | critical")
+    previous_level: str = Field(description="That period's level before")
+    threshold: float | None = Field(description="The threshold crossed; null when the crossing is back to normal")
+    direction: str = Field(description="worse | better")
+    measured_at: str = Field(description="When the value was measured; for thresholds_changed and target_changed, "
+                                         "the time of the change")
+    cause: str = Field(description="What moved the level: measurement | thresholds_changed (a unit's or the "
+                                   "indicator's thresholds) | target_changed (thresholds relative to a target)")
 
 
 class ActionData(EventData):
@@ -63,7 +71,14 @@ class ActionData(EventData):
 
 
 class FollowupRequestedData(EventData):
-    """``kpi.followup.requested``: an anomaly rule asks planning to put its follow-up on the meeting agenda."""
+    """``kpi.followup.requested``: an anomaly rule asks planning to put its follow-up on the meeting agenda.
+
+    The follow-up is kpi's improvement action ``action_id``, owned by the unit's head by position (who
+    holds dispatch over the unit in a position of the unit, else of the nearest unit above;
+    ``owner_id`` null when org could not say). Planning puts it on this week's agenda in the live
+    plan of the unit covering ``period``, naming the indicator, the action and its owner, and opens
+    no task of its own.
+    """
 
     kind: str  # meeting
     rule_id: int

@@ -65,7 +65,10 @@ class TargetInForce(EventData):
 
 
 class PlanIssuedData(PlanStep):
-    """The plan's first revision came into force (issued, or published for monthly plans)."""
+    """The plan's first revision came into force (issued, or published for monthly plans).
+
+    Issued and revised plans carry their targets, so kpi keeps its own copy of them (with history).
+    """
 
     version: int = Field(description="The revision now in force")
     targets: list[TargetInForce]
