@@ -1,12 +1,14 @@
-"""Event contracts: what a service emits and what it consumes, declared once in its ``events.py``.
+"""Event contracts: what a service emits and what it consumes.
 
-Each service's ``events.py`` declares
+Each service declares
 
-- ``EMITS``: every event type it records, mapped to the pydantic model of the event's ``data``
-  (its :class:`~services.common.journal.Journal` refuses to record an undeclared type or a
-  payload of another model), and
-- ``CONSUMES``: a :class:`Consumer` per event pattern it handles, with the model of the fields
-  its handler reads.
+- in ``events.py``, ``EMITS``: every event type it records, mapped to the pydantic model of the
+  event's ``data`` (its :class:`~services.common.journal.Journal` refuses to record an undeclared
+  type or a payload of another model), and the views (:class:`EventView`) of the events of others
+  it reads; the service's modules import these models to record events;
+- in ``consumers.py``, ``CONSUMES``: a :class:`Consumer` per event pattern it handles, with its
+  handler and view. The handlers call into the concepts' services, which record through the
+  journal, so they live apart from the models: nothing imports in a circle.
 
 ``tests/events/test_contracts.py`` holds every consumer's model against its producer's, and
 ``docs/events.md`` (the event catalogue) is generated from the declarations

@@ -16,9 +16,9 @@ from services.common.settings import ServiceSettings, settings_for
 from services.kpi.actions.router import router as actions_router
 from services.kpi.actions.service import flag_overdue
 from services.kpi.assessments.router import router as assessments_router
+from services.kpi.consumers import CONSUMES
 from services.kpi.demo import seed_demo
 from services.kpi.evaluation.router import router as evaluation_router
-from services.kpi.events import CONSUMES
 from services.kpi.indicators.catalog import seed_indicators
 from services.kpi.indicators.library import Library
 from services.kpi.indicators.router import router as indicators_router

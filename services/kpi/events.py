@@ -10,10 +10,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from pydantic import Field, ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
+from pydantic import Field
 
-from services.common.contracts import Consumer, EventData, EventView
+from services.common.contracts import EventData, EventView
 
 log = logging.getLogger("yunguan.kpi")
 
@@ -158,37 +157,3 @@ class UnitMovedView(EventView):
 
     old_path: str | None = None
     new_path: str | None = None
-
-
-# The handlers import their concept's service when called: those modules record events through
-# the journal, which is built with EMITS from this module.
-
-async def on_plan_issued(session: AsyncSession, event: dict[str, Any]) -> None:
-    """``planning.plan.issued`` / ``planning.plan.revised`` → targets (history kept)."""
-    from services.kpi.targets.service import apply_plan_event
-
-    try:
-        plan = PlanIssuedView.model_validate(event.get("data") or {})
-    except ValidationError as exc:
-        log.warning("plan event without a usable plan, unit or period", extra={"fields": {"error": str(exc)}})
-        return
-    await apply_plan_event(session, event, plan)
-
-
-async def on_unit_moved(session: AsyncSession, event: dict[str, Any]) -> None:
-    """A unit moved: its points now roll up under new ancestors, so rollups are rebuilt."""
-    from services.kpi.measurements.ingest import move_units
-
-    moved = UnitMovedView.model_validate(event.get("data") or {})
-    if moved.old_path and moved.new_path and moved.old_path != moved.new_path:
-        await move_units(session, moved.old_path, moved.new_path)
-
-
-CONSUMES = [
-    Consumer("planning.plan.issued", on_plan_issued, reads=PlanIssuedView,
-             summary="An issued plan's targets become the unit's kpi targets"),
-    Consumer("planning.plan.revised", on_plan_issued, reads=PlanIssuedView,
-             summary="A revised plan's targets replace the ones of its earlier versions"),
-    Consumer("org.unit.moved", on_unit_moved, reads=UnitMovedView,
-             summary="Points and stored unit paths follow the moved subtree; rollups are rebuilt"),
-]

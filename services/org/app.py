@@ -19,8 +19,8 @@ from services.org.auth.service import revoked_subjects
 from services.org.auth.signin import LocalServiceTokens, provision_service_clients
 from services.org.auth.signing import KeyStore
 from services.org.clients.router import router as clients_router
+from services.org.consumers import CONSUMES
 from services.org.delegations.router import router as delegations_router
-from services.org.events import CONSUMES
 from services.org.models import AuditEntry, events
 from services.org.positions.router import router as positions_router
 from services.org.roles.router import router as roles_router

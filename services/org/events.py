@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from services.common.contracts import Consumer, EventData
+from services.common.contracts import EventData
 
 # --- units -----------------------------------------------------------------------------------
 
@@ -133,5 +133,3 @@ EMITS: dict[str, type[EventData]] = {
     "org.delegation.created": DelegationData,
     "org.delegation.revoked": DelegationRevokedData,
 }
-
-CONSUMES: list[Consumer] = []

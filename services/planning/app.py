@@ -12,7 +12,7 @@ from services.common.settings import ServiceSettings, settings_for
 from services.planning.approvals.router import flows_router
 from services.planning.approvals.router import router as approvals_router
 from services.planning.consolidation.router import router as consolidation_router
-from services.planning.events import CONSUMES
+from services.planning.consumers import CONSUMES
 from services.planning.inbox.router import router as inbox_router
 from services.planning.models import AuditEntry, IdempotencyRecord, OrgUnit, events
 from services.planning.plans.router import router as plans_router

@@ -7,13 +7,9 @@ into its own targets.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.contracts import Consumer, Emits, EventData, EventView
-from services.planning.tracking.followups import put_on_agenda
+from services.common.contracts import Emits, EventData, EventView
 
 # --- what planning emits ----------------------------------------------------------------------
 
@@ -140,13 +136,3 @@ class FollowupRequested(EventView):
     period: str | None = None
     owner_name: str | None = None
     action_id: int | None = None
-
-
-async def on_followup_requested(session: AsyncSession, event: dict[str, Any]) -> None:
-    await put_on_agenda(session, FollowupRequested.model_validate(event["data"]))
-
-
-CONSUMES = [
-    Consumer("kpi.followup.requested", on_followup_requested, reads=FollowupRequested,
-             summary="A KPI anomaly's follow-up goes on this week's meeting agenda, in the live plan that covers it"),
-]

@@ -10,7 +10,7 @@ from services.common.app import create_service_app
 from services.common.runtime import Runtime
 from services.common.settings import ServiceSettings, settings_for
 from services.risk.alerts.router import router as alerts_router
-from services.risk.events import CONSUMES
+from services.risk.consumers import CONSUMES
 from services.risk.exchange.router import router as exchange_router
 from services.risk.inbox.router import router as inbox_router
 from services.risk.matrix import service as matrices

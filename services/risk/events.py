@@ -7,13 +7,8 @@ the risk's or the KRI's unit. The event catalogue (docs/events.md) lists them.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from services.common.contracts import Consumer, EventData, EventView
-from services.common.problems import Invalid
+from services.common.contracts import EventData, EventView
 
 # ---- emitted
 
@@ -121,26 +116,3 @@ class ThresholdCrossedView(EventView):
     level: str
     threshold: float | None = None  # kpi may have no threshold value for a target-relative rule
     measured_at: datetime
-
-
-async def on_threshold_crossed(session: AsyncSession, event: dict[str, Any]) -> None:
-    """``kpi.threshold.crossed``: give the value to every KRI watching that indicator and unit."""
-    try:
-        data = ThresholdCrossedView.model_validate(event["data"])
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise Invalid(f"kpi.threshold.crossed data does not follow the contract: {where}: {first['msg']}",
-                      field=f"data.{where}", zh="指标服务发来的预警事件数据不符合约定格式。") from exc
-    # Imported on use: the alerts service records through the journal, which is bound to EMITS above.
-    from services.risk.alerts import service
-
-    await service.record_crossing(session, data, event_id=event.get("id"),
-                                  recorded_by=f"event:{event.get('source', 'kpi')}")
-
-
-CONSUMES = [
-    Consumer("kpi.threshold.crossed", on_threshold_crossed, reads=ThresholdCrossedView,
-             summary="A kpi indicator of a unit crossed a threshold: the KRIs watching it take the value and "
-                     "raise alerts"),
-]

@@ -1,7 +1,8 @@
 """Every event risk records carries exactly the data its EMITS model declares, and the consumer reads kpi's
 crossing through its view."""
 
-from services.risk.events import CONSUMES, EMITS, ThresholdCrossedView
+from services.risk.consumers import CONSUMES
+from services.risk.events import EMITS, ThresholdCrossedView
 from tests.risk.conftest import CS_DISPATCHER, OPS_DIRECTOR, U, assess, crossed, outbox
 from tests.risk.test_warnings import alerts, deliver, satisfaction_kri
 

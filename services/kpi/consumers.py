@@ -1,0 +1,45 @@
+"""What kpi does on other services' events: CONSUMES (the payload views are in events.py)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.contracts import Consumer
+from services.kpi.events import PlanIssuedView, UnitMovedView
+from services.kpi.measurements.ingest import move_units
+from services.kpi.targets.service import apply_plan_event
+
+log = logging.getLogger("yunguan.kpi")
+
+
+async def on_plan_issued(session: AsyncSession, event: dict[str, Any]) -> None:
+    """``planning.plan.issued`` / ``planning.plan.revised`` → targets (history kept)."""
+
+    try:
+        plan = PlanIssuedView.model_validate(event.get("data") or {})
+    except ValidationError as exc:
+        log.warning("plan event without a usable plan, unit or period", extra={"fields": {"error": str(exc)}})
+        return
+    await apply_plan_event(session, event, plan)
+
+
+async def on_unit_moved(session: AsyncSession, event: dict[str, Any]) -> None:
+    """A unit moved: its points now roll up under new ancestors, so rollups are rebuilt."""
+
+    moved = UnitMovedView.model_validate(event.get("data") or {})
+    if moved.old_path and moved.new_path and moved.old_path != moved.new_path:
+        await move_units(session, moved.old_path, moved.new_path)
+
+
+CONSUMES = [
+    Consumer("planning.plan.issued", on_plan_issued, reads=PlanIssuedView,
+             summary="An issued plan's targets become the unit's kpi targets"),
+    Consumer("planning.plan.revised", on_plan_issued, reads=PlanIssuedView,
+             summary="A revised plan's targets replace the ones of its earlier versions"),
+    Consumer("org.unit.moved", on_unit_moved, reads=UnitMovedView,
+             summary="Points and stored unit paths follow the moved subtree; rollups are rebuilt"),
+]
