@@ -155,3 +155,44 @@ def test_names_explain_themselves(service):
                 for alias in node.names:
                     if alias.asname and alias.name.startswith("services."):
                         raise AssertionError(f"{path.relative_to(ROOT)}:{node.lineno} aliases {alias.name}")
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path, known: set[str]) -> set[str]:
+    """The project modules ``path`` imports, at the top or inside a function alike."""
+    found = set()
+    for node in ast.walk(tree(path)):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("services."):
+            for alias in node.names:
+                sub = f"{node.module}.{alias.name}"
+                found.add(sub if sub in known else node.module)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name in known)
+    return found & known
+
+
+def test_no_module_imports_in_a_circle():
+    """Every import, also one inside a function, points one way: a circle means two modules that
+    cannot be read (or loaded) one without the other."""
+    paths = [p for p in (ROOT / "services").rglob("*.py") if "migrations" not in p.parts]
+    known = {_module_name(p) for p in paths}
+    graph = {_module_name(p): _imports(p, known) - {_module_name(p)} for p in paths}
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(module: str, trail: list[str]) -> None:
+        state[module] = 1
+        for target in sorted(graph.get(module, ())):
+            if state.get(target) == 1:
+                circle = [*trail[trail.index(target):], target] if target in trail else [module, target]
+                raise AssertionError("import circle: " + " → ".join(circle))
+            if target not in state:
+                visit(target, [*trail, target])
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
