@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from services.common.app import create_service_app
 from services.common.runtime import Runtime
 from services.common.settings import ServiceSettings, settings_for
+from services.risk.actions.router import router as actions_router
 from services.risk.alerts.router import router as alerts_router
 from services.risk.consumers import CONSUMES
 from services.risk.exchange.router import router as exchange_router
@@ -57,7 +58,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         settings, title="Yunguan risk 运营风险",
         description="Risk register, likelihood × impact assessment, strategies and contingency plans, "
                     "key risk indicators and early warnings.",
-        routers=[exchange_router, views_router, register_router, matrix_router, alerts_router, inbox_router],
+        routers=[exchange_router, views_router, register_router, actions_router, matrix_router, alerts_router,
+                 inbox_router],
         on_startup=[start], on_org_synced=[seed], periodic=[(SWEEP_SECONDS, sweep_once)],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
         consumes=CONSUMES)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.risk.register.schemas import ActionRead
+from services.risk.actions.schemas import ActionRead
 
 
 class MyActionRead(ActionRead):

@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.authz import Principal
+from services.risk.actions.schemas import ActionRead
 from services.risk.inbox.schemas import MyActionRead
 from services.risk.models import Risk, RiskAction
-from services.risk.register.schemas import ActionRead
 
 OPEN_ACTION = ("open", "in_progress")
 

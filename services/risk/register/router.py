@@ -1,4 +1,4 @@
-"""The risk register: risks, their assessments, response, acceptance sign-off, contingency plan, actions."""
+"""The risk register: risks, their assessments, response, acceptance sign-off, contingency plan."""
 
 from __future__ import annotations
 
@@ -9,25 +9,20 @@ from fastapi import APIRouter, Query, Request, Response
 from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, set_etag
 from services.common.db import Session
 from services.common.security import CurrentPrincipal
+from services.risk.actions.schemas import ActionRead
 from services.risk.deps import (
-    ActionToUpdate,
-    ActionToView,
     RiskToAccept,
     RiskToActivate,
-    RiskToAddMeasures,
     RiskToAssess,
     RiskToChange,
     RiskToDelete,
     RiskToView,
 )
 from services.risk.matrix.schemas import Level
-from services.risk.models import Risk, RiskAction
+from services.risk.models import Risk
 from services.risk.register import service
 from services.risk.register.schemas import (
     AcceptanceCreate,
-    ActionCreate,
-    ActionRead,
-    ActionUpdate,
     ActivationCreate,
     AssessmentCreate,
     AssessmentKind,
@@ -46,10 +41,6 @@ router = APIRouter(tags=["risks"])
 
 def risk_etag(risk: Risk | RiskRead) -> str:
     return etag("risk", risk.id, risk.version)
-
-
-def action_etag(action: RiskAction | ActionRead) -> str:
-    return etag("action", action.id, action.version)
 
 
 @router.get("/risks", response_model=Page[RiskRead], summary="The register: risks you may see, filtered")
@@ -133,37 +124,3 @@ async def sign_acceptance(risk: RiskToAccept, body: AcceptanceCreate, session: S
              summary="Activate the contingency plan: its steps become tracked actions (dispatch or plan)")
 async def activate_contingency(risk: RiskToActivate, body: ActivationCreate, session: Session) -> list[ActionRead]:
     return await service.activate_contingency(session, allowed=risk, body=body)
-
-
-# ---- actions (measures and contingency steps)
-
-@router.get("/risks/{risk_id}/actions", response_model=Page[ActionRead], summary="The risk's tracked actions")
-async def list_actions(risk: RiskToView, session: Session, limit: int = LimitParam,
-                       cursor: str | None = CursorParam, status: str | None = Query(None),
-                       source: str | None = Query(None, pattern="^(measure|contingency)$")) -> Page[ActionRead]:
-    return await service.list_actions(session, risk=risk, status=status, source=source, limit=limit, cursor=cursor)
-
-
-@router.post("/risks/{risk_id}/actions", response_model=ActionRead, status_code=201,
-             summary="Add a response measure (措施) as a tracked action (plan over the unit, or the owner)")
-async def create_action(risk: RiskToAddMeasures, body: ActionCreate, session: Session,
-                        response: Response) -> ActionRead:
-    action = await service.add_measure(session, allowed=risk, body=body)
-    set_etag(response, action_etag(action))
-    return action
-
-
-@router.get("/actions/{action_id}", response_model=ActionRead)
-async def get_action(action: ActionToView, response: Response) -> ActionRead:
-    set_etag(response, action_etag(action))
-    return ActionRead.model_validate(action)
-
-
-@router.patch("/actions/{action_id}", response_model=ActionRead,
-              summary="Update an action: progress, done (its owner, the risk's owner, or plan over the unit)")
-async def update_action(action: ActionToUpdate, body: ActionUpdate, session: Session, request: Request,
-                        response: Response) -> ActionRead:
-    check_if_match(request, action_etag(action.item))
-    updated = await service.update_action(session, allowed=action, body=body)
-    set_etag(response, action_etag(updated))
-    return updated

@@ -53,13 +53,6 @@ class AssessmentKind(str, Enum):
     residual = "residual"
 
 
-class ActionStatus(str, Enum):
-    open = "open"
-    in_progress = "in_progress"
-    done = "done"
-    cancelled = "cancelled"
-
-
 # ---- contingency plan (预案)
 
 class ContingencyStep(RequestBody):
@@ -192,36 +185,3 @@ class AcceptanceCreate(RequestBody):
 class ActivationCreate(RequestBody):
     reason: str = Field("", max_length=2000)
     alert_id: int | None = Field(None, description="The alert that set the plan in motion, if any")
-
-
-# ---- actions
-
-class ActionCreate(RequestBody):
-    title: str = Field(min_length=1, max_length=300)
-    owner_id: int | None = None
-    due: date | None = None
-    note: str = Field("", max_length=5000)
-
-
-class ActionUpdate(RequestBody):
-    title: str | None = Field(None, min_length=1, max_length=300)
-    owner_id: int | None = None
-    due: date | None = None
-    status: ActionStatus | None = None
-    note: str | None = Field(None, max_length=5000)
-
-
-class ActionRead(BaseModel):
-    id: int
-    risk_id: int
-    source: str
-    title: str
-    owner_id: int | None
-    due: date | None
-    status: ActionStatus
-    note: str
-    created_by: str
-    created_at: datetime
-    completed_at: datetime | None
-    version: int
-    model_config = {"from_attributes": True}

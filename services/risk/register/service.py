@@ -1,4 +1,4 @@
-"""The register's rules: lifecycle, assessment, response, acceptance sign-off, contingency activation, actions.
+"""The register's rules: lifecycle, assessment, response, acceptance sign-off, contingency activation.
 
 Plain async functions over a session; they flush, audit and emit, and never commit. Who may act on a
 risk is settled by deps.py before these run (the grant comes in with the risk); checks that depend on
@@ -21,6 +21,7 @@ from services.common.guards import Allowed
 from services.common.i18n import field_label, zh_list
 from services.common.problems import Conflict, Forbidden, Invalid
 from services.risk.access import OwnerOrAllowed, grant_over, risk_visibility
+from services.risk.actions.schemas import ActionRead
 from services.risk.events import RiskAssessedData, RiskLevelChangedData
 from services.risk.journal import journal
 from services.risk.matrix import service as matrices
@@ -29,9 +30,6 @@ from services.risk.register.schemas import (
     CATEGORY_LABELS,
     AcceptanceCreate,
     AcceptanceRead,
-    ActionCreate,
-    ActionRead,
-    ActionUpdate,
     ActivationCreate,
     AssessmentCreate,
     AssessmentKind,
@@ -105,7 +103,8 @@ def snapshot(risk: Risk, unit: OrgUnit | None) -> dict[str, Any]:
     return to_read(risk, unit).model_dump(mode="json")
 
 
-def _value(v: Any) -> Any:
+def plain_value(v: Any) -> Any:
+    """An enum member as its value (what the columns hold); anything else as it is."""
     return v.value if isinstance(v, Enum) else v
 
 
@@ -124,7 +123,7 @@ def register_query(principal: Principal, *, unit: OrgUnit | None = None, categor
         (Risk.plan_id, plan_id), (Risk.strategy, strategy))
     for col, val in filters:
         if val is not None:
-            stmt = stmt.where(col == _value(val))
+            stmt = stmt.where(col == plain_value(val))
     if q:
         stmt = stmt.where(Risk.title.contains(q, autoescape=True))
     if review_before is not None:
@@ -237,7 +236,7 @@ async def change_risk(session: AsyncSession, *, allowed: OwnerOrAllowed[Risk], b
     """A PATCH of a risk: its owner (no grant) changes only the response; a move needs plan over the new unit."""
     risk, principal = allowed.item, allowed.principal
     unit = await unit_of(session, risk.unit_id)
-    changes = {k: _value(v) for k, v in body.model_dump(exclude_unset=True).items()}
+    changes = {k: plain_value(v) for k, v in body.model_dump(exclude_unset=True).items()}
     if allowed.grant is None:
         beyond = sorted(set(changes) - OWNER_FIELDS)
         if beyond:
@@ -452,57 +451,3 @@ async def activate_contingency(session: AsyncSession, *, allowed: Allowed[Risk],
                                             "due": a.due.isoformat() if a.due else None} for a in actions]},
                         note=body.reason)
     return [ActionRead.model_validate(a) for a in actions]
-
-
-# ---- actions (measures and contingency steps)
-
-async def list_actions(session: AsyncSession, *, risk: Risk, status: str | None, source: str | None, limit: int,
-                       cursor: str | None) -> Page[ActionRead]:
-    stmt = select(RiskAction).where(RiskAction.risk_id == risk.id)
-    if status:
-        stmt = stmt.where(RiskAction.status == status)
-    if source:
-        stmt = stmt.where(RiskAction.source == source)
-    rows, nxt = await paginate(session, stmt, RiskAction.id, limit=limit, cursor=cursor)
-    return Page[ActionRead](items=[ActionRead.model_validate(a) for a in rows], next_cursor=nxt)
-
-
-async def add_measure(session: AsyncSession, *, allowed: OwnerOrAllowed[Risk], body: ActionCreate) -> ActionRead:
-    """A response measure (措施) as a tracked action."""
-    risk, principal = allowed.item, allowed.principal
-    unit = await unit_of(session, risk.unit_id)
-    if risk.status == "closed":
-        raise Conflict("The risk is closed.", field="status", zh="此风险已关闭。")
-    action = RiskAction(risk_id=risk.id, source="measure", title=body.title, owner_id=body.owner_id, due=body.due,
-                        note=body.note, status="open", created_by=principal.sub)
-    session.add(action)
-    await session.flush()
-    read = ActionRead.model_validate(action)
-    await journal.audit(session, actor=principal, action="action.created", subject_type="action",
-                        subject_id=action.id, unit_path=unit.path, grant=allowed.grant,
-                        after=read.model_dump(mode="json"))
-    return read
-
-
-async def update_action(session: AsyncSession, *, allowed: OwnerOrAllowed[RiskAction],
-                        body: ActionUpdate) -> ActionRead:
-    """Progress, done or cancelled (completed_at follows), a new owner or due date."""
-    action = allowed.item
-    risk = await session.get(Risk, action.risk_id)
-    unit = await unit_of(session, risk.unit_id) if risk else None
-    changes = body.model_dump(exclude_unset=True)
-    if "title" in changes and changes["title"] is None:
-        raise Invalid("title cannot be emptied.", field="title", zh="风险名称不能清空。")
-    if "status" in changes and changes["status"] is None:
-        raise Invalid("status cannot be emptied.", field="status", zh="状态不能清空。")
-    before = ActionRead.model_validate(action).model_dump(mode="json")
-    for k, v in changes.items():
-        setattr(action, k, _value(v))
-    if "status" in changes:
-        action.completed_at = utcnow() if action.status in ("done", "cancelled") else None
-    await session.flush()
-    read = ActionRead.model_validate(action)
-    await journal.audit(session, actor=allowed.principal, action="action.updated", subject_type="action",
-                        subject_id=action.id, unit_path=unit.path if unit else None, grant=allowed.grant,
-                        before=before, after=read.model_dump(mode="json"))
-    return read
