@@ -9,11 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import Integer, String, delete, select
+from sqlalchemy import CursorResult, Integer, String, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -62,15 +62,15 @@ class UnitMovedView(UnitEventView):
 
 
 async def _upsert(session: AsyncSession, model: type[OrgUnitMixin], unit: UnitEventView) -> None:
-    row = await session.get(model, unit.id)
     version = unit.version or 0
-    if row is None:
-        session.add(model(id=unit.id, version=version, synced_at=utcnow(),
-                          **{k: getattr(unit, k) for k in _FIELDS}))
-    elif version >= row.version:  # never let an older copy overwrite a newer one
-        for k in _FIELDS:
-            setattr(row, k, getattr(unit, k))
-        row.version, row.synced_at = version, utcnow()
+    fields = {k: getattr(unit, k) for k in _FIELDS}
+    # One statement decides, so an older copy never overwrites a newer one: a read-then-write could
+    # read the row before a resync commits org's newer copy and write the older one over it after.
+    changed = cast("CursorResult[Any]", await session.execute(
+        update(model).where(model.id == unit.id, model.version <= version)
+        .values(**fields, version=version, synced_at=utcnow())))
+    if changed.rowcount == 0 and await session.get(model, unit.id) is None:
+        session.add(model(id=unit.id, version=version, synced_at=utcnow(), **fields))
     await session.flush()
 
 
