@@ -13,7 +13,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -264,6 +264,24 @@ async def load_demo_units(app) -> None:
         await s.commit()
 
 
+def stack_databases(env: dict[str, str], tag: str) -> str:
+    """Point a process stack's ``env`` at the run's backend: PostgreSQL databases under a fresh
+    prefix (returned), or SQLite files in the stack's data folder."""
+    prefix = f"{tag}_{uuid.uuid4().hex[:8]}_"
+    if BACKEND == "postgresql":
+        env.update({"YUNGUAN_DATABASE_URL": PG_BASE, "YUNGUAN_DATABASE_PREFIX": prefix})
+    else:
+        os.environ.pop("YUNGUAN_DATABASE_URL", None)
+    return prefix
+
+
+async def drop_stack_databases(prefix: str, services: Iterable[str]) -> None:
+    """Drop the PostgreSQL databases a stack made under ``prefix`` (SQLite files go with tmp_path)."""
+    if BACKEND == "postgresql":
+        for svc in services:
+            await _pg(f'DROP DATABASE IF EXISTS "{prefix}{svc}" WITH (FORCE)')
+
+
 @contextlib.asynccontextmanager
 async def product(tmp_path: Path, **env: str) -> AsyncIterator[Any]:
     """The whole product as processes (tools.stack): free ports, throw-away data, the demo company,
@@ -273,11 +291,7 @@ async def product(tmp_path: Path, **env: str) -> AsyncIterator[Any]:
     ports = {name: free_port() for name in [*SERVICES, "gateway"]}
     env = {"YUNGUAN_DEMO": "1", "YUNGUAN_DATA_DIR": str(tmp_path / "data"), "YUNGUAN_LOG_LEVEL": "WARNING",
            "YUNGUAN_RELAY_INTERVAL": "0.2", "YUNGUAN_UPSTREAM_TIMEOUT": "3", **env}
-    prefix = f"ys_{uuid.uuid4().hex[:8]}_"
-    if BACKEND == "postgresql":
-        env.update({"YUNGUAN_DATABASE_URL": PG_BASE, "YUNGUAN_DATABASE_PREFIX": prefix})
-    else:
-        os.environ.pop("YUNGUAN_DATABASE_URL", None)
+    prefix = stack_databases(env, "ys")
     s = Stack(env=env, ports=ports, log_dir=tmp_path / "logs")
     s.migrate()
     s.start_all()
@@ -286,6 +300,4 @@ async def product(tmp_path: Path, **env: str) -> AsyncIterator[Any]:
         yield s
     finally:
         s.stop_all()
-        if BACKEND == "postgresql":
-            for svc in SERVICES:
-                await _pg(f'DROP DATABASE IF EXISTS "{prefix}{svc}" WITH (FORCE)')
+        await drop_stack_databases(prefix, SERVICES)

@@ -33,7 +33,6 @@ import random
 import secrets
 import signal
 import time
-import uuid
 
 import pytest
 from sqlalchemy import func, select, update
@@ -46,7 +45,7 @@ from services.org.models import Unit
 from services.org.models import events as org_events
 from services.org.units import tree
 from services.org.units.schemas import UnitRead
-from tests.support import BACKEND, PG_BASE, _pg, free_port
+from tests.support import BACKEND, drop_stack_databases, free_port, stack_databases
 from tools.stack import SERVICES, Stack
 
 EVENTS = int(os.environ.get("YUNGUAN_CRASH_EVENTS", "1000"))
@@ -72,11 +71,7 @@ async def stack(tmp_path):
            "YUNGUAN_SERVICE_SECRET": secrets.token_hex(32), "YUNGUAN_RELAY_INTERVAL": "0.2",
            "YUNGUAN_RELAY_BACKOFF_BASE": "0.2", "YUNGUAN_RELAY_BACKOFF_MAX": "2",
            "YUNGUAN_RELAY_MAX_ATTEMPTS": "1000", "YUNGUAN_RELAY_BATCH": "300"}
-    prefix = f"yc_{uuid.uuid4().hex[:8]}_"
-    if BACKEND == "postgresql":
-        env.update({"YUNGUAN_DATABASE_URL": PG_BASE, "YUNGUAN_DATABASE_PREFIX": prefix})
-    else:
-        os.environ.pop("YUNGUAN_DATABASE_URL", None)
+    prefix = stack_databases(env, "yc")
     s = Stack(env=env, ports=ports, log_dir=tmp_path / "logs")
     s.migrate()
     s.dbs = {svc: Database(service_database_url(env.get("YUNGUAN_DATABASE_URL", ""), svc, tmp_path / "data", prefix))
@@ -91,9 +86,7 @@ async def stack(tmp_path):
             s.stop(svc)
         for db in s.dbs.values():
             await db.dispose()
-        if BACKEND == "postgresql":
-            for svc in SERVICES:
-                await _pg(f'DROP DATABASE IF EXISTS "{prefix}{svc}" WITH (FORCE)')
+        await drop_stack_databases(prefix, SERVICES)
 
 
 def kill(stack: Stack, name: str) -> None:
