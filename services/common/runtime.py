@@ -8,7 +8,8 @@ with things of its own (org's key store and password hasher) subclasses it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import httpx
 from fastapi import Depends, FastAPI, Request
@@ -97,3 +98,24 @@ def get_runtime(request: Request) -> Runtime:
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+R = TypeVar("R", bound=Runtime)
+
+
+def narrowed(runtime: Runtime, cls: type[R]) -> R:
+    """The runtime as the subclass the service's app was built with (``runtime_class=cls``)."""
+    if not isinstance(runtime, cls):
+        raise TypeError(f"this service runs with a {cls.__name__}, not a {type(runtime).__name__}")
+    return runtime
+
+
+def runtime_dependency(cls: type[R]) -> Callable[..., R]:
+    """A dependency giving a service its own runtime class:
+    ``OrgRuntimeDep = Annotated[OrgRuntime, Depends(runtime_dependency(OrgRuntime))]``."""
+
+    def get(runtime: RuntimeDep) -> R:
+        return narrowed(runtime, cls)
+
+    get.__name__ = f"get_{cls.__name__}"
+    return get

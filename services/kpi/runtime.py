@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated
 
 from fastapi import Depends
 
 from services.common import generation
-from services.common.runtime import Runtime, RuntimeDep
+from services.common.runtime import Runtime, runtime_dependency
 
 
 class KpiRuntime(Runtime):
@@ -18,9 +18,4 @@ class KpiRuntime(Runtime):
         return cache
 
 
-def get_kpi_runtime(rt: RuntimeDep) -> KpiRuntime:
-    """The app's runtime, which ``create_app`` builds as a :class:`KpiRuntime`."""
-    return cast(KpiRuntime, rt)
-
-
-KpiRuntimeDep = Annotated[KpiRuntime, Depends(get_kpi_runtime)]
+KpiRuntimeDep = Annotated[KpiRuntime, Depends(runtime_dependency(KpiRuntime))]

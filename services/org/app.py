@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from services.common.anchoring import chain_head
 from services.common.app import create_service_app
 from services.common.revocation import Revocations
-from services.common.runtime import Runtime
+from services.common.runtime import Runtime, narrowed
 from services.common.settings import ServiceSettings, settings_for
 from services.common.tokens import JwksCache, KeySet, verify
 from services.org.anchors.router import router as anchors_router
@@ -24,7 +24,7 @@ from services.org.delegations.router import router as delegations_router
 from services.org.models import AuditEntry, events
 from services.org.positions.router import router as positions_router
 from services.org.roles.router import router as roles_router
-from services.org.runtime import OrgRuntime, org_runtime
+from services.org.runtime import OrgRuntime
 from services.org.seed import ensure_roles, seed_demo
 from services.org.units.router import router as units_router
 from services.org.users.passwords import Passwords
@@ -65,7 +65,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 async def _anchor_locally(app: FastAPI, seq: int, hash_: str) -> tuple[int, str] | None:
     # org signs its own chain's head without a round trip; recording it moves the head on, and
     # that new head (the anchor itself) is not anchored again unless something else follows
-    rt = org_runtime(app.state.runtime)
+    rt = narrowed(app.state.runtime, OrgRuntime)
     async with rt.db.writer() as session:
         await record(session, keys=rt.keys, issuer=rt.settings.token_issuer, actor="org", service="org", seq=seq,
                      hash_=hash_)
@@ -75,7 +75,7 @@ async def _anchor_locally(app: FastAPI, seq: int, hash_: str) -> tuple[int, str]
 
 
 async def _anchors_locally(app: FastAPI) -> list[dict[str, Any]]:
-    async with org_runtime(app.state.runtime).db.reader() as session:
+    async with narrowed(app.state.runtime, OrgRuntime).db.reader() as session:
         return await anchors_of(session, "org")
 
 

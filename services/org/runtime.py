@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from services.common.runtime import Runtime, RuntimeDep
+from services.common.runtime import Runtime, runtime_dependency
 from services.org.auth.signing import KeyStore
 from services.org.users.passwords import Passwords
 
@@ -23,15 +23,4 @@ class OrgRuntime(Runtime):
         return passwords
 
 
-def org_runtime(runtime: Runtime) -> OrgRuntime:
-    """The runtime the kernel hands org's hooks and jobs: org's app is built with ``runtime_class=OrgRuntime``."""
-    if not isinstance(runtime, OrgRuntime):
-        raise TypeError(f"org runs with an OrgRuntime, not a {type(runtime).__name__}")
-    return runtime
-
-
-def get_org_runtime(runtime: RuntimeDep) -> OrgRuntime:
-    return org_runtime(runtime)
-
-
-OrgRuntimeDep = Annotated[OrgRuntime, Depends(get_org_runtime)]
+OrgRuntimeDep = Annotated[OrgRuntime, Depends(runtime_dependency(OrgRuntime))]
