@@ -24,14 +24,14 @@ from services.common import i18n, periods
 from services.common.anchoring import anchor_now, fetch_from_org, send_to_org
 from services.common.audit import AuditEntryMixin
 from services.common.audit_api import audit_router
-from services.common.contracts import Consumer, Handler
+from services.common.contracts import Consumer
 from services.common.db import Database
 from services.common.events_api import events_router, webhooks_router
 from services.common.i18n import SERVICES_ZH
 from services.common.idempotency import IdempotencyMiddleware, IdempotencyRecordMixin
 from services.common.migrate import head_revisions, is_current
 from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging, metrics_allowed
-from services.common.org_units import OrgUnitMixin, apply_unit_event, resync_until_done
+from services.common.org_units import OrgUnitMixin, UnitEventView, apply_unit_event, resync_until_done
 from services.common.outbox import EventTables
 from services.common.problems import (
     PROBLEM_RESPONSES,
@@ -101,14 +101,15 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     """
     service = settings.service
     prefix = f"/api/{service}"
-    handlers: list[tuple[str, Handler]] = [(c.pattern, c.handler) for c in consumes]
+    handlers = list(consumes)
     if org_unit_model is not None:
         unit_model = org_unit_model
 
         async def on_unit_event(session: AsyncSession, event: dict[str, Any]) -> None:
             await apply_unit_event(session, unit_model, event)
 
-        handlers.append(("org.unit.*", on_unit_event))
+        handlers.append(Consumer("org.unit.*", on_unit_event, reads=UnitEventView,
+                                 summary="the org read-model follows the org tree"))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

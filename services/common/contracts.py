@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.subscriptions import matches
 
 # A consumer's handler: the session of the inbound-event transaction and the event's envelope
 # (``{"id", "type", "source", "occurred_at", "subject", "unit_path", "data"}``).
@@ -56,7 +57,7 @@ class Consumer:
     summary: str = ""
 
     def matches(self, event_type: str) -> bool:
-        return fnmatchcase(event_type, self.pattern)
+        return matches(self.pattern, event_type)
 
 
 def payload(emits: Emits, event_type: str, data: EventData) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +19,7 @@ from services.common import audit, webhooks
 from services.common.api import CursorParam, LimitParam, Page, RequestBody, check_if_match, etag, paginate, set_etag
 from services.common.audit import AuditEntryMixin
 from services.common.audit_api import require_admin
-from services.common.contracts import Handler
+from services.common.contracts import Consumer
 from services.common.db import Session, utcnow
 from services.common.i18n import InvalidValue, zh_of
 from services.common.observability import current_request_id
@@ -27,7 +28,6 @@ from services.common.outbox import EventTables, WebhookSubscriptionMixin
 from services.common.problems import Conflict, Forbidden, Invalid, NotFound, Unavailable
 from services.common.security import CurrentPrincipal
 from services.common.service_auth import ServicePrincipal, event_signing_secret, service_of
-from services.common.subscriptions import matches
 
 
 class EventEnvelope(RequestBody):
@@ -131,7 +131,7 @@ class WebhookWithSecret(WebhookRead):
 _DELIVERY_STATUS_ZH = {"pending": "待投递", "delivered": "已投递", "parked": "已搁置"}
 
 
-def events_router(t: EventTables, *, service: str, handlers: list[tuple[str, Handler]],
+def events_router(t: EventTables, *, service: str, handlers: Sequence[Consumer],
                   org_unit_model: type[OrgUnitMixin] | None = None) -> APIRouter:
     router = APIRouter(tags=["events"])
 
@@ -160,9 +160,9 @@ def events_router(t: EventTables, *, service: str, handlers: list[tuple[str, Han
             return ReceiveResult(status="duplicate")
         applied = False
         payload = event.model_dump(mode="json")
-        for pattern, handler in handlers:
-            if matches(pattern, event.type):
-                await handler(session, payload)
+        for consumer in handlers:
+            if consumer.matches(event.type):
+                await consumer.handler(session, payload)
                 applied = True
         return ReceiveResult(status="applied" if applied else "ignored")
 
