@@ -81,6 +81,29 @@ class ServiceSettings(BaseSettings):
     # /metrics answers only with "Authorization: Bearer <this>" (Prometheus' bearer_token);
     # unset, it is not served at all.
     metrics_token: str = ""
+    # The company's time zone: "today" for due dates, overdue checks, reminders and digests
+    # (services.common.clock); timestamps are stored in UTC whatever it is.
+    business_timezone: str = "Asia/Shanghai"
+    # Where people open the product: deep links in e-mails and group-robot messages start here.
+    public_url: str = "http://localhost:8000"
+    # Outgoing e-mail (org's notifications). No host: e-mail is not sent (in-app and robots still are).
+    # security: starttls (587), tls (implicit, 465) or none (a relay on a trusted network only).
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "Yunguan 运管 <noreply@localhost>"
+    # A CA bundle to trust for the SMTP server's certificate (a company CA); empty: the system's.
+    smtp_ca_file: str = ""
+    smtp_timeout: float = 15.0
+    # Notifications: how often due reminders, escalations and digests are looked for, and when
+    # digests go out (business time zone).
+    notify_scan_seconds: float = 60.0
+    digest_hour: int = 8
+    # The weekly operations meeting's weekday (0 Monday … 6 Sunday): its agenda goes out the working
+    # day before.
+    weekly_meeting_weekday: int = 0
     # Internal service clients authenticate to org with secrets derived from this one.
     service_secret: str = DEMO_SERVICE_SECRET
 
@@ -147,6 +170,11 @@ def installation_secret(data_dir: Path) -> str:
     if len(value) < 32:
         raise ValueError(f"{path} holds no usable service secret; delete it to have a new one made")
     return value
+
+
+def business_timezone() -> str:
+    """The business time zone's name, from the environment (``YUNGUAN_BUSINESS_TIMEZONE``)."""
+    return os.environ.get("YUNGUAN_BUSINESS_TIMEZONE") or "Asia/Shanghai"
 
 
 def settings_for(service: str, **overrides: Any) -> ServiceSettings:

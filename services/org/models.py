@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.audit import AuditEntryMixin
@@ -210,4 +210,207 @@ class LoginFailure(Base):
     __table_args__ = (NEVER_REUSED,)
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(120), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- notifications ---------------------------------------------------------------------------
+# A notification is made from a domain event for the people it concerns (resolved through the org
+# model), stored for the in-app centre, and carried to e-mail and group robots by outgoing messages
+# written in the same transaction (a notification outbox): at least once, deduplicated per
+# recipient and event, retried with backoff, parked and shown to admins after too many failures.
+
+
+class Notification(Base):
+    """One notice to one person, from one event (or a reminder, escalation, 催办 or digest)."""
+
+    __tablename__ = "notification"
+    __table_args__ = (UniqueConstraint("user_id", "dedupe_key"),
+                      Index("ix_notification_user_unread", "user_id", "read_at", "id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    # approval | task | alert | digest: the kinds people choose channels for
+    kind: Mapped[str] = mapped_column(String(20))
+    # what it says: the event type, or notify.reminder / notify.escalation / notify.urge / notify.digest
+    topic: Mapped[str] = mapped_column(String(80))
+    # the same event (or reminder) never notifies the same person twice
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    event_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # {"zh-CN": {"title", "body"}, "en-US": {"title", "body"}}
+    text: Mapped[dict] = mapped_column(JSON)
+    link: Mapped[str] = mapped_column(String(500), default="")  # the SPA path it opens, e.g. /plans/7
+    subject_type: Mapped[str] = mapped_column(String(40), default="")
+    subject_id: Mapped[str] = mapped_column(String(60), default="")
+    unit_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+
+
+class OutgoingMessage(Base):
+    """One message to one address over one channel (e-mail to a person, a unit's group robot)."""
+
+    __tablename__ = "outgoing_message"
+    __table_args__ = (Index("ix_outgoing_message_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # email | dingtalk | wecom | feishu
+    channel: Mapped[str] = mapped_column(String(20))
+    # the channel's address: an e-mail address, or robot:<id>
+    address: Mapped[str] = mapped_column(String(300))
+    # one message per (channel, address, what it is about): a redelivered event adds none
+    dedupe_key: Mapped[str] = mapped_column(String(300), unique=True)
+    notification_id: Mapped[int | None] = mapped_column(ForeignKey("notification.id", ondelete="SET NULL"),
+                                                        index=True)
+    robot_id: Mapped[int | None] = mapped_column(ForeignKey("robot_channel.id", ondelete="SET NULL"), index=True)
+    # the rendered message: {"subject", "text", "link", "language"}
+    content: Mapped[dict] = mapped_column(JSON)
+    # pending | sent | parked (failed too often) | dropped (no longer sendable: channel removed)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lease_until: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class RobotChannel(Base):
+    """A unit's group robot (DingTalk, WeCom or Feishu): what concerns the unit is posted there."""
+
+    __tablename__ = "robot_channel"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    vendor: Mapped[str] = mapped_column(String(20))  # dingtalk | wecom | feishu
+    name: Mapped[str] = mapped_column(String(100))
+    url: Mapped[str] = mapped_column(String(1000))  # the robot's webhook address (holds its token)
+    secret: Mapped[str] = mapped_column(String(200), default="")  # signing secret (write-only in the API)
+    kinds: Mapped[list] = mapped_column(JSON, default=list)  # which kinds it posts; empty: all
+    include_subunits: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class NotificationPreference(Base):
+    """A person's channels for one kind of notification (without a row: the company default)."""
+
+    __tablename__ = "notification_preference"
+    __table_args__ = (UniqueConstraint("user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    channels: Mapped[list] = mapped_column(JSON, default=list)  # of in_app, email (in_app is always on)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class NotificationDefault(Base):
+    """The company's default channels for one kind, set by admins."""
+
+    __tablename__ = "notification_default"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    channels: Mapped[list] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class NotificationSettings(Base):
+    """A person's quiet hours (business time zone; e-mail waits until they end, in-app does not) and
+    the language their e-mail is written in."""
+
+    __tablename__ = "notification_settings"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    quiet_start: Mapped[str | None] = mapped_column(String(5))  # "22:00"
+    quiet_end: Mapped[str | None] = mapped_column(String(5))    # "07:30" (next morning when before start)
+    language: Mapped[str] = mapped_column(String(10), default="zh-CN")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Watch(Base):
+    """Something waiting on someone, with a time limit: an approval stage, a task, an action.
+
+    Opened and closed by events; the reminder scan reminds the holders before ``due_at`` and tells
+    the next level up after ``escalate_at``, once each."""
+
+    __tablename__ = "watch"
+    __table_args__ = (Index("ix_watch_open", "closed_at", "remind_at", "escalate_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # approval:plan:7:r2:s0, action:12, task:5
+    kind: Mapped[str] = mapped_column(String(20))  # approval | task
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(300))
+    link: Mapped[str] = mapped_column(String(500))
+    unit_id: Mapped[int | None] = mapped_column(Integer)
+    # who it waits on: a right over a unit path (held where), or one person
+    holder_right: Mapped[str | None] = mapped_column(String(20))
+    holder_unit_path: Mapped[str | None] = mapped_column(String(500))
+    holder_held_at: Mapped[str | None] = mapped_column(String(500))
+    holder_user_id: Mapped[int | None] = mapped_column(Integer)
+    # who asked (may 催办 once a day)
+    requester: Mapped[str | None] = mapped_column(String(120))
+    started_at: Mapped[datetime]
+    due_at: Mapped[datetime | None]
+    remind_at: Mapped[datetime | None]
+    escalate_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Urge(Base):
+    """催办: the requester pressed it for a watch; once per person, watch and day."""
+
+    __tablename__ = "urge"
+    __table_args__ = (UniqueConstraint("watch_id", "user_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    watch_id: Mapped[int] = mapped_column(ForeignKey("watch.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SlaPolicy(Base):
+    """Time limits in working days per kind of waiting item (approval stages may set their own)."""
+
+    __tablename__ = "sla_policy"
+
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)  # approval | planning.task | kpi.action
+    limit_days: Mapped[int] = mapped_column(Integer)  # when the item has no due date of its own
+    remind_before_days: Mapped[int] = mapped_column(Integer, default=1)
+    escalate_after_days: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CalendarDay(Base):
+    """The company's override of the working-day calendar for one date (a company holiday, a 调休
+    the library does not know yet)."""
+
+    __tablename__ = "calendar_day"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    workday: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    updated_by: Mapped[str] = mapped_column(String(120), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class DigestRun(Base):
+    """A digest sent (daily or weekly, or the meeting's agenda) for a day: each goes out once."""
+
+    __tablename__ = "digest_run"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)  # daily:2026-12-03, weekly:2026-W49
     at: Mapped[datetime] = mapped_column(default=utcnow)
