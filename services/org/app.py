@@ -22,6 +22,7 @@ from services.org.clients.router import router as clients_router
 from services.org.consumers import CONSUMES
 from services.org.delegations.router import router as delegations_router
 from services.org.models import AuditEntry, events
+from services.org.notifications.router import router as notifications_router
 from services.org.positions.router import router as positions_router
 from services.org.roles.router import router as roles_router
 from services.org.runtime import OrgRuntime
@@ -57,7 +58,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         settings, title="Yunguan org 组织与权限",
         description="Org tree, positions, roles with the six rights, users, sign-in and tokens, audit.",
         routers=[auth_router, units_router, roles_router, positions_router, users_router, delegations_router,
-                 clients_router, anchors_router],
+                 clients_router, anchors_router, notifications_router],
         on_startup=[start], audit_model=AuditEntry, events=events, consumes=CONSUMES,
         periodic=[(KEY_RELOAD_SECONDS, reload_keys)], runtime_class=OrgRuntime)
 

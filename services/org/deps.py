@@ -143,3 +143,19 @@ async def visible_position(position: ValidPosition, session: Session, principal:
 
 VisibleUser = Annotated[User, Depends(visible_user)]
 VisiblePosition = Annotated[Position, Depends(visible_position)]
+
+
+# --- the caller as a person ---------------------------------------------------------------------
+
+
+async def current_user(session: Session, principal: CurrentPrincipal) -> User:
+    """The signed-in person (an API client or a service has no notifications or preferences: 403)."""
+    uid = principal.user_id
+    user = await session.get(User, uid) if uid is not None else None
+    if user is None:
+        raise Forbidden("Only a signed-in person has notifications and preferences.",
+                        zh="只有登录的用户本人才有通知和通知设置。")
+    return user
+
+
+Me = Annotated[User, Depends(current_user)]

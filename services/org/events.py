@@ -1,4 +1,5 @@
-"""Events the org service records (EMITS) and consumes (none: org is the source of the org tree).
+"""Events the org service records (EMITS), and the views of other services' events it reads to notify
+the people they concern (org consumes no event that would change the org tree: org is its source).
 
 Every service keeps a read-model of the org tree from ``org.unit.*`` (``services.common.org_units``),
 so the unit events' fields are a contract: extend them, never rename or drop one.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from services.common.contracts import EventData
+from services.common.contracts import EventData, EventView
 
 # --- units -----------------------------------------------------------------------------------
 
@@ -133,3 +134,88 @@ EMITS: dict[str, type[EventData]] = {
     "org.delegation.created": DelegationData,
     "org.delegation.revoked": DelegationRevokedData,
 }
+
+
+# --- what org reads of other services' events (to notify the people they concern) --------------
+
+
+class WaitingStageView(EventView):
+    """The approval stage a plan waits on: the right it needs, over which unit, held where."""
+
+    index: int
+    key: str
+    name: str
+    right: str
+    unit_path: str
+    held_at: str | None
+    time_limit_days: int | None = None
+    pending_signers: list[str] = []
+
+
+class PlanStepView(EventView):
+    """planning's ``planning.plan.*``: the plan after a step, who took it, and what it waits on now."""
+
+    plan_id: int
+    revision: int
+    unit_id: int
+    unit_path: str
+    period: str
+    title: str
+    status: str
+    actor: str
+    comment: str
+    submitted_by: str | None = None
+    waiting: WaitingStageView | None = None
+
+
+class TaskDispatchedView(EventView):
+    task_id: int
+    plan_id: int
+    owner_id: int | None
+    unit_id: int | None
+    due: str | None
+    comment: str
+    title: str = ""
+
+
+class TaskOverdueView(EventView):
+    task_id: int
+    plan_id: int
+    title: str
+    owner_id: int | None
+    due: str
+    unit_id: int
+
+
+class TaskCompletedView(EventView):
+    task_id: int
+
+
+class ActionView(EventView):
+    """kpi's ``kpi.action.*``: an improvement (整改) action as it is now."""
+
+    id: int
+    title: str
+    unit_id: int
+    unit_path: str
+    owner_id: int | None
+    owner_name: str
+    due: str
+    status: str
+    raised_by: str
+
+
+class AlertRaisedView(EventView):
+    """risk's ``risk.alert.raised``: a key risk indicator crossed to warning or critical."""
+
+    alert_id: int
+    risk_id: int
+    risk_title: str
+    indicator_code: str
+    unit_id: int
+    unit_path: str
+    owner_id: int | None
+    level: str
+    value: float
+    threshold: float
+    period: str

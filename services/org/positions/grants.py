@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.authz import Grant, company_path, parent_path
 from services.common.db import utcnow
-from services.org.models import ApiClient, Assignment, Delegation, Position, Role, Unit
+from services.org.models import ApiClient, Assignment, Delegation, Position, Role, Unit, User
 from services.org.positions.authority import HeldPosition, dedupe, delegated_grants, position_grants
 
 
@@ -86,6 +86,15 @@ async def user_grants(session: AsyncSession, user_id: int, now: datetime | None 
     for active in await incoming_delegations(session, user_id, now):
         grants.extend(active.grants)
     return dedupe(grants)
+
+
+async def right_holders(session: AsyncSession, right: str, unit_path: str, held_at: str | None = None) -> list[User]:
+    """Active users who hold ``right`` over ``unit_path`` now (held in the unit at ``held_at`` when given), through
+    their positions or a delegation to them."""
+    users = (await session.execute(select(User).where(User.active.is_(True)).order_by(User.id))).scalars().all()
+    return [u for u in users
+            if any(g.covers(right, unit_path) and (held_at is None or g.held_at == held_at)
+                   for g in await user_grants(session, u.id))]
 
 
 async def client_grants(session: AsyncSession, client: ApiClient) -> list[Grant]:

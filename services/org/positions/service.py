@@ -17,7 +17,7 @@ from services.org.events import PositionData
 from services.org.journal import journal
 from services.org.models import Assignment, Position, Role, Unit, User
 from services.org.positions.authority import scope_target
-from services.org.positions.grants import held_positions, incoming_delegations, user_grants
+from services.org.positions.grants import held_positions, incoming_delegations, right_holders
 from services.org.positions.schemas import ExplainGrant, ExplainRead, PositionCreate, PositionRead, PositionUpdate
 from services.org.users.schemas import UserRead
 
@@ -165,11 +165,4 @@ async def holders(session: AsyncSession, *, principal: Principal, right: str, un
             raise NotFound(f"There is no unit with id {held_in_unit_id}.", field="held_in_unit_id",
                            zh=f"没有编号为 {held_in_unit_id} 的组织单元（持有单位）。")
         held_in = h.path
-    users = (await session.execute(select(User).where(User.active.is_(True)).order_by(User.id))).scalars().all()
-    out = []
-    for u in users:
-        for g in await user_grants(session, u.id):
-            if g.covers(right, unit.path) and (held_in is None or g.held_at == held_in):
-                out.append(UserRead.model_validate(u))
-                break
-    return out
+    return [UserRead.model_validate(u) for u in await right_holders(session, right, unit.path, held_in)]

@@ -4,17 +4,17 @@ Revision ID: ae8fe41adbeb
 Revises: 5e7a1c9d2b64
 Create Date: 2026-12-03 17:41:00.529957
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import services.common.db
 
-
 revision: str = 'ae8fe41adbeb'
-down_revision: Union[str, None] = '5e7a1c9d2b64'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '5e7a1c9d2b64'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

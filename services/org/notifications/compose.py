@@ -1,0 +1,126 @@
+"""What a notification says: the kinds people choose channels for, the note itself, and the
+zh-CN / en wording of every topic (one table, so a translator finds them in one place)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.common.i18n import EN, ZH
+
+# The kinds a person (and the company's default) chooses channels for.
+KINDS = ("approval", "task", "alert", "digest")
+KIND_NAMES = {"approval": ("审批", "Approvals"), "task": ("任务与整改", "Tasks and actions"),
+              "alert": ("风险预警", "Risk alerts"), "digest": ("待办汇总", "Digests")}
+# Channels a person chooses among; in_app is always on (the notification centre cannot be turned off).
+CHANNELS = ("in_app", "email")
+BUILT_IN_DEFAULTS: dict[str, list[str]] = {"approval": ["in_app", "email"], "task": ["in_app", "email"],
+                                           "alert": ["in_app", "email"], "digest": ["in_app", "email"]}
+
+Text = dict[str, tuple[str, str]]  # language → (title, body)
+
+
+@dataclass(frozen=True)
+class Note:
+    """One notification before it has recipients: what it is, what it says, where it leads."""
+
+    kind: str
+    topic: str
+    dedupe: str  # with the recipient, what makes it once: the event id, or reminder:<watch>
+    text: Text
+    link: str = ""
+    subject_type: str = ""
+    subject_id: str = ""
+    unit_id: int | None = None
+    event_id: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def title(self, language: str) -> str:
+        return self.text.get(language, self.text[ZH])[0]
+
+    def body(self, language: str) -> str:
+        return self.text.get(language, self.text[ZH])[1]
+
+
+# topic → (kind, {language: (title template, body template)}); the templates are str.format templates
+# over the fields each handler passes (missing fields show as empty).
+TEMPLATES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
+    "planning.plan.submitted": ("approval", {
+        ZH: ("待您审批：{unit}《{title}》",
+             "{actor}提交了{unit}的计划《{title}》（{period}），等待“{stage}”环节审批{limit_zh}。"),
+        EN: ("Awaiting your approval: {unit} “{title}”",
+             "{actor} submitted {unit}'s plan “{title}” ({period}); it waits on the stage “{stage}”{limit_en}."),
+    }),
+    "planning.plan.stage_advanced": ("approval", {
+        ZH: ("待您审批：{unit}《{title}》",
+             "计划《{title}》（{period}）已通过上一环节，等待“{stage}”环节审批{limit_zh}。"),
+        EN: ("Awaiting your approval: {unit} “{title}”",
+             "The plan “{title}” ({period}) passed the previous stage and waits on “{stage}”{limit_en}."),
+    }),
+    "planning.plan.approved": ("approval", {
+        ZH: ("已审批通过：《{title}》", "{unit}的计划《{title}》（{period}）已通过全部审批环节，等待下达。"),
+        EN: ("Approved: “{title}”", "{unit}'s plan “{title}” ({period}) passed every stage and waits to be issued."),
+    }),
+    "planning.plan.returned": ("approval", {
+        ZH: ("已退回修改：《{title}》", "{actor}退回了{unit}的计划《{title}》（{period}）：{comment}"),
+        EN: ("Returned for changes: “{title}”", "{actor} returned {unit}'s plan “{title}” ({period}): {comment}"),
+    }),
+    "planning.plan.vetoed": ("approval", {
+        ZH: ("已否决：《{title}》", "{actor}否决了{unit}的计划《{title}》（{period}）：{comment}"),
+        EN: ("Vetoed: “{title}”", "{actor} vetoed {unit}'s plan “{title}” ({period}): {comment}"),
+    }),
+    "planning.plan.revision_vetoed": ("approval", {
+        ZH: ("计划调整被否决：《{title}》", "{actor}否决了《{title}》的调整，原版本继续有效：{comment}"),
+        EN: ("Revision vetoed: “{title}”", "{actor} vetoed the revision of “{title}”; the version in force stays: "
+             "{comment}"),
+    }),
+    "planning.plan.issued": ("approval", {
+        ZH: ("已下达：{unit}《{title}》", "{unit}的计划《{title}》（{period}）已下达执行。"),
+        EN: ("Issued: {unit} “{title}”", "{unit}'s plan “{title}” ({period}) is issued and in force."),
+    }),
+    "planning.task.dispatched": ("task", {
+        ZH: ("任务调度：{title}", "任务“{title}”已调度：负责人{owner}，截止日期 {due}。{comment}"),
+        EN: ("Task dispatched: {title}", "The task “{title}” was dispatched: owner {owner}, due {due}. {comment}"),
+    }),
+    "planning.task.overdue": ("task", {
+        ZH: ("任务已逾期：{title}", "任务“{title}”的截止日期 {due} 已过，尚未完成，请尽快处理并汇报进展。"),
+        EN: ("Task overdue: {title}", "The task “{title}” was due {due} and is not finished: act and report "
+             "progress."),
+    }),
+    "kpi.action.created": ("task", {
+        ZH: ("新的整改措施：{title}", "{unit}的整改措施“{title}”由您负责，截止日期 {due}。"),
+        EN: ("New action: {title}", "You own {unit}'s action “{title}”, due {due}."),
+    }),
+    "kpi.action.overdue": ("task", {
+        ZH: ("整改措施已逾期：{title}", "{unit}的整改措施“{title}”截止日期 {due} 已过，尚未完成。"),
+        EN: ("Action overdue: {title}", "{unit}'s action “{title}” was due {due} and is not finished."),
+    }),
+    "kpi.action.completed": ("task", {
+        ZH: ("整改措施已完成，待验证：{title}", "{owner}完成了{unit}的整改措施“{title}”，请验证效果。"),
+        EN: ("Action done, to verify: {title}", "{owner} finished {unit}'s action “{title}”: verify its effect."),
+    }),
+    "risk.alert.raised": ("alert", {
+        ZH: ("风险预警（{level_zh}）：{risk}", "{unit}：指标 {indicator} 在 {period} 为 {value}，越过{level_zh}阈值 "
+             "{threshold}（风险“{risk}”）。"),
+        EN: ("Risk alert ({level}): {risk}", "{unit}: {indicator} is {value} for {period}, past the {level} "
+             "threshold {threshold} (risk “{risk}”)."),
+    }),
+}
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def render(topic: str, fields: Mapping[str, Any], templates: Mapping[str, tuple[str, Text]] = TEMPLATES) -> Text:
+    """The topic's title and body in every language, filled from ``fields``."""
+    _kind, by_language = templates[topic]
+    values = _Blank(fields)
+    return {lang: (title.format_map(values).strip(), body.format_map(values).strip())
+            for lang, (title, body) in by_language.items()}
+
+
+def kind_of(topic: str) -> str:
+    return TEMPLATES[topic][0]

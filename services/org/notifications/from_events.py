@@ -1,0 +1,164 @@
+"""What other services' events mean for people: who is told what, and which watches open and close.
+
+Each handler runs in the transaction that records the event as processed (services.common.events_api), so a
+redelivered event notifies no one twice; every notification's dedupe key starts with the event's id.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.db import utcnow
+from services.common.i18n import RIGHTS_ZH
+from services.org.events import (
+    ActionView,
+    AlertRaisedView,
+    PlanStepView,
+    TaskCompletedView,
+    TaskDispatchedView,
+    TaskOverdueView,
+)
+from services.org.notifications.compose import Note, kind_of, render
+from services.org.notifications.recipients import display_name, heads_of, holders, unit_names, user_id_of, user_names
+from services.org.notifications.service import notify
+from services.org.reminders.watches import close_watches, open_watch
+
+LEVELS_ZH = {"warning": "预警", "critical": "严重"}
+
+
+def occurred(event: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(event["occurred_at"]).replace(tzinfo=None) if event.get("occurred_at") else utcnow()
+
+
+def _note(event: dict[str, Any], topic: str, fields: dict[str, Any], *, link: str, subject_type: str,
+          subject_id: Any, unit_id: int | None, audience: str = "") -> Note:
+    return Note(kind=kind_of(topic), topic=topic, dedupe=f"{event['id']}{':' + audience if audience else ''}",
+                text=render(topic, fields), link=link, subject_type=subject_type, subject_id=str(subject_id),
+                unit_id=unit_id, event_id=event["id"])
+
+
+def _limit_text(days: int | None) -> tuple[str, str]:
+    if days is None:
+        return "", ""
+    return f"（时限 {days} 个工作日）", f" (limit: {days} working days)"
+
+
+# --- plans ---------------------------------------------------------------------------------------------------
+
+
+async def on_plan_step(session: AsyncSession, event: dict[str, Any]) -> None:
+    """A plan moved in its approval flow: the stage it waits on now opens a watch and its holders are told;
+    a decision tells the submitter; the plan's unit's group robots hear both."""
+    step = PlanStepView.model_validate(event["data"])
+    topic = event["type"]
+    unit = (await unit_names(session, {step.unit_id})).get(step.unit_id, "")
+    link = f"/plans/{step.plan_id}"
+    fields: dict[str, Any] = {"unit": unit, "title": step.title, "period": step.period, "comment": step.comment,
+                              "actor": await display_name(session, step.actor)}
+    await close_watches(session, f"approval:plan:{step.plan_id}:")
+    if step.waiting is not None:
+        w = step.waiting
+        limit_zh, limit_en = _limit_text(w.time_limit_days)
+        fields |= {"stage": w.name, "limit_zh": limit_zh, "limit_en": limit_en,
+                   "right": RIGHTS_ZH.get(w.right, w.right)}
+        await open_watch(
+            session, key=f"approval:plan:{step.plan_id}:r{step.revision}:s{w.index}", kind="approval",
+            policy_kind="approval", subject_type="plan", subject_id=str(step.plan_id),
+            title=f"{unit}《{step.title}》· {w.name}", link=link, unit_id=step.unit_id, started_at=occurred(event),
+            limit_days=w.time_limit_days, holder_right=w.right, holder_unit_path=w.unit_path,
+            holder_held_at=w.held_at, requester=step.submitted_by)
+        waiting_on = ([int(s) for s in w.pending_signers if s.isdigit()] if w.pending_signers
+                      else await holders(session, w.right, w.unit_path, w.held_at))
+        if topic not in ("planning.plan.submitted", "planning.plan.stage_advanced"):
+            topic = "planning.plan.stage_advanced"
+        note = _note(event, topic, fields, link=link, subject_type="plan", subject_id=step.plan_id,
+                     unit_id=step.unit_id)
+        await notify(session, note, waiting_on, robots_for_unit=step.unit_id)
+        return
+    if topic in ("planning.plan.submitted", "planning.plan.stage_advanced"):
+        return  # nothing waits (a flow without stages): nobody to tell
+    submitter = user_id_of(step.submitted_by)
+    note = _note(event, topic, fields, link=link, subject_type="plan", subject_id=step.plan_id, unit_id=step.unit_id)
+    await notify(session, note, [submitter] if submitter else [], robots_for_unit=step.unit_id)
+
+
+# --- tasks ---------------------------------------------------------------------------------------------------
+
+
+async def on_task_dispatched(session: AsyncSession, event: dict[str, Any]) -> None:
+    """调度: the task's owner hears of it, and the task is watched to its due date."""
+    t = TaskDispatchedView.model_validate(event["data"])
+    owner_names = await user_names(session, {t.owner_id} if t.owner_id else set())
+    fields = {"title": t.title or f"#{t.task_id}", "due": t.due or "—", "comment": t.comment,
+              "owner": owner_names.get(t.owner_id or 0, "")}
+    link = "/plans/tasks"
+    if t.owner_id and t.due:
+        await open_watch(session, key=f"task:{t.task_id}", kind="task", policy_kind="planning.task",
+                         subject_type="task", subject_id=str(t.task_id), title=t.title or f"#{t.task_id}", link=link,
+                         unit_id=t.unit_id, started_at=occurred(event), due_on=date.fromisoformat(t.due),
+                         holder_user_id=t.owner_id)
+    note = _note(event, "planning.task.dispatched", fields, link=link, subject_type="task", subject_id=t.task_id,
+                 unit_id=t.unit_id)
+    await notify(session, note, [t.owner_id] if t.owner_id else [])
+
+
+async def on_task_overdue(session: AsyncSession, event: dict[str, Any]) -> None:
+    """The owner is told the task is late; the watch (opened now if the task was never dispatched) escalates."""
+    t = TaskOverdueView.model_validate(event["data"])
+    link = "/plans/tasks"
+    if t.owner_id:
+        await open_watch(session, key=f"task:{t.task_id}", kind="task", policy_kind="planning.task",
+                         subject_type="task", subject_id=str(t.task_id), title=t.title, link=link, unit_id=t.unit_id,
+                         started_at=occurred(event), due_on=date.fromisoformat(t.due), holder_user_id=t.owner_id)
+    note = _note(event, "planning.task.overdue", {"title": t.title, "due": t.due}, link=link, subject_type="task",
+                 subject_id=t.task_id, unit_id=t.unit_id)
+    await notify(session, note, [t.owner_id] if t.owner_id else [])
+
+
+async def on_task_completed(session: AsyncSession, event: dict[str, Any]) -> None:
+    await close_watches(session, f"task:{TaskCompletedView.model_validate(event['data']).task_id}")
+
+
+# --- improvement actions (整改) --------------------------------------------------------------------------------
+
+
+async def on_action(session: AsyncSession, event: dict[str, Any]) -> None:
+    """An action's owner hears of it and it is watched to its due date; done, its raiser is asked to verify;
+    verified, the watch closes."""
+    a = ActionView.model_validate(event["data"])
+    topic = event["type"]
+    unit = (await unit_names(session, {a.unit_id})).get(a.unit_id, "")
+    fields = {"title": a.title, "due": a.due, "unit": unit, "owner": a.owner_name}
+    link = "/kpi/actions"
+    key = f"action:{a.id}"
+    if topic in ("kpi.action.created", "kpi.action.overdue") and a.owner_id:
+        await open_watch(session, key=key, kind="task", policy_kind="kpi.action", subject_type="action",
+                         subject_id=str(a.id), title=a.title, link=link, unit_id=a.unit_id, started_at=occurred(event),
+                         due_on=date.fromisoformat(a.due[:10]), holder_user_id=a.owner_id, requester=a.raised_by)
+    if topic in ("kpi.action.completed", "kpi.action.verified"):
+        await close_watches(session, key)
+    if topic == "kpi.action.verified":
+        return
+    to = user_id_of(a.raised_by) if topic == "kpi.action.completed" else a.owner_id
+    note = _note(event, topic, fields, link=link, subject_type="action", subject_id=a.id, unit_id=a.unit_id)
+    await notify(session, note, [to] if to else [])
+
+
+# --- risk alerts -----------------------------------------------------------------------------------------------
+
+
+async def on_alert_raised(session: AsyncSession, event: dict[str, Any]) -> None:
+    """A KRI alert reaches the responsible unit's heads and the risk's owner, and the unit's group robots."""
+    a = AlertRaisedView.model_validate(event["data"])
+    unit = (await unit_names(session, {a.unit_id})).get(a.unit_id, "")
+    fields = {"risk": a.risk_title, "unit": unit, "indicator": a.indicator_code, "period": a.period,
+              "value": f"{a.value:g}", "threshold": f"{a.threshold:g}", "level": a.level,
+              "level_zh": LEVELS_ZH.get(a.level, a.level)}
+    note = _note(event, "risk.alert.raised", fields, link=f"/risk/{a.risk_id}", subject_type="alert",
+                 subject_id=a.alert_id, unit_id=a.unit_id)
+    people = await heads_of(session, a.unit_id) + ([a.owner_id] if a.owner_id else [])
+    await notify(session, note, people, robots_for_unit=a.unit_id)
+

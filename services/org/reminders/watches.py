@@ -1,0 +1,104 @@
+"""Watches: something waiting on someone with a time limit in working days, opened and closed by events.
+
+A watch's deadline is its own due date (a task's, an action's) or its start plus a limit in working days
+(an approval stage's own limit, else the company's SLA policy for the kind). The holders are reminded on the
+working day ``remind_before_days`` before the deadline (09:00, business time zone) and the next level up is
+told ``escalate_after_days`` working days after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common import clock
+from services.common.db import utcnow
+from services.common.workdays import WorkCalendar
+from services.org.models import CalendarDay, SlaPolicy, Watch
+
+REMIND_AT = time(9, 0)
+
+
+@dataclass(frozen=True)
+class Policy:
+    limit_days: int
+    remind_before_days: int
+    escalate_after_days: int
+
+
+# The company's SLA before an admin sets one: approval stages 3 working days, tasks 5, actions 10.
+DEFAULT_POLICIES = {"approval": Policy(3, 1, 0), "planning.task": Policy(5, 1, 0), "kpi.action": Policy(10, 1, 0)}
+
+
+async def work_calendar(session: AsyncSession) -> WorkCalendar:
+    """The statutory calendar with the company's overrides."""
+    rows = (await session.execute(select(CalendarDay.day, CalendarDay.workday))).all()
+    return WorkCalendar({d: bool(w) for d, w in rows})
+
+
+async def policy(session: AsyncSession, kind: str) -> Policy:
+    row = await session.get(SlaPolicy, kind)
+    if row is None:
+        return DEFAULT_POLICIES[kind]
+    return Policy(row.limit_days, row.remind_before_days, row.escalate_after_days)
+
+
+@dataclass(frozen=True)
+class Timing:
+    due_at: datetime
+    remind_at: datetime | None
+    escalate_at: datetime
+
+
+def timing(cal: WorkCalendar, pol: Policy, *, started_at: datetime, due_on: date | None,
+           limit_days: int | None) -> Timing:
+    """When a watch started at ``started_at`` (UTC) is due, reminded and escalated (UTC, naive)."""
+    if due_on is not None:
+        last_day = due_on
+        due_at = clock.at(due_on + timedelta(days=1), time(0, 0))
+    else:
+        due_at = cal.deadline(started_at, pol.limit_days if limit_days is None else limit_days)
+        last_day = clock.local(due_at).date() - timedelta(days=1)
+    remind_at = None
+    if pol.remind_before_days > 0:
+        remind_at = clock.at(cal.subtract(last_day, pol.remind_before_days), REMIND_AT)
+        if remind_at <= started_at:
+            remind_at = None  # too short a limit to remind before it
+    escalate_at = due_at
+    if pol.escalate_after_days > 0:
+        escalate_at = clock.at(cal.add(last_day, pol.escalate_after_days) + timedelta(days=1), time(0, 0))
+    return Timing(due_at, remind_at, escalate_at)
+
+
+async def open_watch(session: AsyncSession, *, key: str, kind: str, policy_kind: str, subject_type: str,
+                     subject_id: str, title: str, link: str, unit_id: int | None, started_at: datetime,
+                     due_on: date | None = None, limit_days: int | None = None, holder_right: str | None = None,
+                     holder_unit_path: str | None = None, holder_held_at: str | None = None,
+                     holder_user_id: int | None = None, requester: str | None = None) -> Watch:
+    """Open the watch ``key`` (or bring an open one up to date: a new owner or due date starts its reminders
+    afresh)."""
+    t = timing(await work_calendar(session), await policy(session, policy_kind), started_at=started_at,
+               due_on=due_on, limit_days=limit_days)
+    w = (await session.execute(select(Watch).where(Watch.key == key))).scalar_one_or_none()
+    if w is None:
+        w = Watch(key=key, kind=kind, subject_type=subject_type, subject_id=subject_id, started_at=started_at)
+        session.add(w)
+    elif w.due_at != t.due_at or w.holder_user_id != holder_user_id or w.closed_at is not None:
+        w.reminded_at = w.escalated_at = None
+    w.title, w.link, w.unit_id = title[:300], link, unit_id
+    w.holder_right, w.holder_unit_path, w.holder_held_at, w.holder_user_id = (holder_right, holder_unit_path,
+                                                                              holder_held_at, holder_user_id)
+    w.requester = requester
+    w.due_at, w.remind_at, w.escalate_at, w.closed_at = t.due_at, t.remind_at, t.escalate_at, None
+    await session.flush()
+    return w
+
+
+async def close_watches(session: AsyncSession, key_prefix: str) -> None:
+    """Close every open watch whose key starts with ``key_prefix`` (the item was decided or finished)."""
+    await session.execute(update(Watch).where(Watch.key.startswith(key_prefix, autoescape=True),
+                                              Watch.closed_at.is_(None))
+                          .values(closed_at=utcnow(), version=Watch.version + 1))
