@@ -1225,6 +1225,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/org/me/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My channels per kind, quiet hours and e-mail language */
+        get: operations["get_preferences_api_org_me_notification_preferences_get"];
+        /** Set my notification choices */
+        put: operations["put_preferences_api_org_me_notification_preferences_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notifications, newest first */
+        get: operations["list_notifications_api_org_me_notifications_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/me/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all my notifications read */
+        post: operations["mark_all_read_api_org_me_notifications_read_all_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/me/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many I have not read */
+        get: operations["unread_count_api_org_me_notifications_unread_count_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/me/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of my notifications read */
+        post: operations["mark_read_api_org_me_notifications__notification_id__read_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/notification-defaults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's default channels */
+        get: operations["get_defaults_api_org_notification_defaults_get"];
+        /** Set the company's default channels (admin over the company) */
+        put: operations["put_defaults_api_org_notification_defaults_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/positions": {
         parameters: {
             query?: never;
@@ -4689,6 +4793,18 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** DefaultsBody */
+        "org.DefaultsBody": {
+            /** Channels */
+            channels: {
+                [key: string]: ("in_app" | "email")[];
+            };
+        };
+        /** DefaultsRead */
+        "org.DefaultsRead": {
+            /** Kinds */
+            kinds: components["schemas"]["org.KindChoice"][];
+        };
         /** DelegationCreate */
         "org.DelegationCreate": {
             /**
@@ -4987,6 +5103,28 @@ export interface components {
             /** Kid */
             kid: string;
         };
+        /** KindChoice */
+        "org.KindChoice": {
+            /** Channels */
+            channels: ("in_app" | "email")[];
+            /**
+             * Chosen
+             * @description True when the person chose; false when the company default applies
+             */
+            chosen: boolean;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "approval" | "task" | "alert" | "digest";
+            /** Name */
+            name: string;
+        };
+        /** Marked */
+        "org.Marked": {
+            /** Marked */
+            marked: number;
+        };
         /** MeRead */
         "org.MeRead": {
             /** Grants */
@@ -4994,6 +5132,55 @@ export interface components {
             /** Positions */
             positions: components["schemas"]["org.HeldPositionRead"][];
             user: components["schemas"]["org.UserRead"];
+        };
+        /** NotificationPage */
+        "org.NotificationPage": {
+            /** Items */
+            items: components["schemas"]["org.NotificationRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /**
+             * Unread
+             * @description The caller's unread notifications, all of them
+             */
+            unread: number;
+        };
+        /** NotificationRead */
+        "org.NotificationRead": {
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "approval" | "task" | "alert" | "digest";
+            /**
+             * Link
+             * @description The SPA path it opens, e.g. /plans/7
+             */
+            link: string;
+            /** Read At */
+            read_at: string | null;
+            /** Subject Id */
+            subject_id: string;
+            /** Subject Type */
+            subject_type: string;
+            /**
+             * Title
+             * @description In the caller's language
+             */
+            title: string;
+            /** Topic */
+            topic: string;
+            /** Unit Id */
+            unit_id: number | null;
         };
         /** OutboxRead */
         "org.OutboxRead": {
@@ -5157,6 +5344,40 @@ export interface components {
             title?: string | null;
         };
         /**
+         * PreferencesBody
+         * @description What the caller chooses: channels per kind (kinds left out keep the company default), quiet hours
+         *     (null: none) and the language of their e-mail.
+         */
+        "org.PreferencesBody": {
+            /** Channels */
+            channels?: {
+                [key: string]: ("in_app" | "email")[];
+            };
+            /**
+             * Language
+             * @default zh-CN
+             * @enum {string}
+             */
+            language: "zh-CN" | "en";
+            quiet_hours?: components["schemas"]["org.QuietHoursBody"] | null;
+        };
+        /** PreferencesRead */
+        "org.PreferencesRead": {
+            /**
+             * Email
+             * @description Where e-mail goes (the user's address; empty: no e-mail)
+             */
+            email: string;
+            /** Kinds */
+            kinds: components["schemas"]["org.KindChoice"][];
+            /**
+             * Language
+             * @enum {string}
+             */
+            language: "zh-CN" | "en";
+            quiet_hours: components["schemas"]["org.QuietHoursRead"] | null;
+        };
+        /**
          * ProblemDetails
          * @description The body of every 4xx and 5xx answer (RFC 9457); a problem may add members of its own
          *     (``current_etag`` on a 412, ``errors`` on a 422).
@@ -5182,6 +5403,28 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        /** QuietHoursBody */
+        "org.QuietHoursBody": {
+            /**
+             * End
+             * @description HH:MM; earlier than start means the next morning
+             * @example 07:30
+             */
+            end: string;
+            /**
+             * Start
+             * @description HH:MM, business time zone
+             * @example 22:00
+             */
+            start: string;
+        };
+        /** QuietHoursRead */
+        "org.QuietHoursRead": {
+            /** End */
+            end: string;
+            /** Start */
+            start: string;
         };
         /** ReceiveResult */
         "org.ReceiveResult": {
@@ -5334,6 +5577,11 @@ export interface components {
             kind?: ("company" | "branch" | "department" | "section" | "team") | null;
             /** Name */
             name?: string | null;
+        };
+        /** UnreadCount */
+        "org.UnreadCount": {
+            /** Unread */
+            unread: number;
         };
         /** UserCreate */
         "org.UserCreate": {
@@ -11078,6 +11326,255 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.MeRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_preferences_api_org_me_notification_preferences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.PreferencesRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    put_preferences_api_org_me_notification_preferences_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.PreferencesBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.PreferencesRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_notifications_api_org_me_notifications_get: {
+        parameters: {
+            query?: {
+                /** @description Unread only */
+                unread?: boolean;
+                kind?: ("approval" | "task" | "alert" | "digest") | null;
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.NotificationPage"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    mark_all_read_api_org_me_notifications_read_all_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.Marked"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    unread_count_api_org_me_notifications_unread_count_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.UnreadCount"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    mark_read_api_org_me_notifications__notification_id__read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.NotificationRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_defaults_api_org_notification_defaults_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.DefaultsRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    put_defaults_api_org_notification_defaults_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.DefaultsBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.DefaultsRead"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
