@@ -1,19 +1,20 @@
 import { useMemo, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
-import { Avatar, Button, Dropdown, Layout, Menu, Segmented, Space, Spin, Typography, theme } from 'antd';
+import { Avatar, Button, Dropdown, Grid, Layout, Menu, Segmented, Space, Spin, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
 import {
   AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, FundOutlined, HeatMapOutlined, CalendarOutlined, FileTextOutlined, InboxOutlined, LogoutOutlined,
-  MenuFoldOutlined, MenuUnfoldOutlined, SettingOutlined, UserOutlined,
+  MenuFoldOutlined, MenuUnfoldOutlined, NotificationOutlined, SettingOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { MENU, selectedKey, visibleMenu, type MenuNode } from './access';
 import { signOut, useSession } from './session';
 import { LOCALES, useT, type Locale } from '../i18n';
+import { NotificationBell } from '../pages/notifications/NotificationBell';
 
 const ICONS: Record<string, React.ReactNode> = {
   inbox: <InboxOutlined />, plans: <FileTextOutlined />, org: <ApartmentOutlined />, admin: <SettingOutlined />,
   'plans.meeting': <CalendarOutlined />, kpi: <FundOutlined />, risk: <AlertOutlined />,
-  'kpi.dashboard': <DashboardOutlined />, 'risk.heatmap': <HeatMapOutlined />, 'admin.audit': <AuditOutlined />,
+  'kpi.dashboard': <DashboardOutlined />, 'risk.heatmap': <HeatMapOutlined />, 'admin.audit': <AuditOutlined />, 'admin.notifications': <NotificationOutlined />,
 };
 
 export function LocaleSwitch() {
@@ -36,6 +37,8 @@ export function AppLayout() {
   const navigate = useNavigate();
   const [collapsed, setCollapsed] = useState(false);
   const { token } = theme.useToken();
+  // a phone's header has room for the switch, the bell and the avatar, not the name and position
+  const wide = Grid.useBreakpoint().md !== false;
   const menu = useMemo(() => visibleMenu(MENU, access), [access]);
   const toItems = (nodes: MenuNode[]): MenuProps['items'] =>
     nodes.map((n) =>
@@ -54,21 +57,28 @@ export function AppLayout() {
           {collapsed ? t('common.appShort') : t('common.appName')}
         </div>
         <nav aria-label={t('common.mainMenu')}>
-          <Menu key={openKeys.join(',')} theme="dark" mode="inline" selectedKeys={selected ? [selected] : []} defaultOpenKeys={openKeys} items={toItems(menu)} />
+          {/* collapsed (a narrow screen), the groups are popups: opened by default they would all pop up at once
+              over the page, so a collapsed menu starts closed */}
+          <Menu key={`${openKeys.join(',')}:${collapsed}`} theme="dark" mode="inline" selectedKeys={selected ? [selected] : []}
+            defaultOpenKeys={collapsed ? [] : openKeys} items={toItems(menu)} />
         </nav>
       </Layout.Sider>
       <Layout>
         <Layout.Header style={{ position: 'sticky', top: 0, zIndex: 10, background: token.colorBgContainer, height: 48, lineHeight: '48px', padding: '0 16px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: `1px solid ${token.colorBorderSecondary}` }}>
           <Button type="text" aria-label={collapsed ? t('common.expandMenu') : t('common.collapseMenu')} icon={collapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />} onClick={() => setCollapsed(!collapsed)} />
-          <Space size="middle">
+          <Space size={wide ? 'middle' : 4}>
             <LocaleSwitch />
+            <NotificationBell />
             <Dropdown
               trigger={['click']}
               menu={{
                 items: [
+                  { key: 'notification-settings', icon: <NotificationOutlined />, label: t('notifications.settings.menu') },
+                  { type: 'divider' },
                   { key: 'signout', icon: <LogoutOutlined />, label: t('common.signOut') },
                 ],
                 onClick: async ({ key }) => {
+                  if (key === 'notification-settings') navigate('/settings/notifications');
                   if (key === 'signout') {
                     await signOut();
                     navigate('/login', { replace: true });
@@ -76,11 +86,11 @@ export function AppLayout() {
                 },
               }}
             >
-              <Button type="text" data-testid="user-menu" aria-label={t('common.account')}>
+              <Button type="text" data-testid="user-menu" aria-label={t('common.account')} title={wide ? undefined : me?.user.display_name}>
                 <Space size={6}>
                   <Avatar size="small" icon={<UserOutlined />} />
-                  <span>{me?.user.display_name ?? ''}</span>
-                  {position && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{position.unit_name} · {position.title}</Typography.Text>}
+                  {wide && <span>{me?.user.display_name ?? ''}</span>}
+                  {wide && position && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{position.unit_name} · {position.title}</Typography.Text>}
                 </Space>
               </Button>
             </Dropdown>

@@ -38,6 +38,9 @@ const UsersPage = lazy(() => import('../pages/admin/UsersPage'));
 const ExplainPage = lazy(() => import('../pages/admin/ExplainPage'));
 const AuditPage = lazy(() => import('../pages/admin/AuditPage'));
 const WebhooksPage = lazy(() => import('../pages/admin/WebhooksPage'));
+const NotificationsAdminPage = lazy(() => import('../pages/admin/NotificationsAdminPage'));
+const NotificationCenterPage = lazy(() => import('../pages/notifications/NotificationCenterPage'));
+const NotificationSettingsPage = lazy(() => import('../pages/notifications/NotificationSettingsPage'));
 
 function RequireSignIn({ children }: { children: ReactNode }) {
   const { signedIn } = useSession();
@@ -65,6 +68,8 @@ export function AppRoutes() {
       <Route element={<RequireSignIn><AppLayout /></RequireSignIn>}>
         <Route index element={<Navigate to="/inbox" replace />} />
         <Route path="/inbox" element={<Guard rule="signedIn"><InboxPage /></Guard>} />
+        <Route path="/notifications" element={<Guard rule="signedIn"><NotificationCenterPage /></Guard>} />
+        <Route path="/settings/notifications" element={<Guard rule="signedIn"><NotificationSettingsPage /></Guard>} />
         <Route path="/plans" element={<Guard rule="anyGrant"><PlanListPage /></Guard>} />
         <Route path="/plans/new" element={<Guard rule={{ right: 'plan' }}><PlanEditorPage /></Guard>} />
         <Route path="/plans/consolidation" element={<Guard rule={{ anyOf: ['plan', 'view'] }}><ConsolidationPage /></Guard>} />
@@ -97,6 +102,7 @@ export function AppRoutes() {
         <Route path="/admin/explain" element={<Guard rule={{ right: 'admin' }}><ExplainPage /></Guard>} />
         <Route path="/admin/audit" element={<Guard rule={{ right: 'admin' }}><AuditPage /></Guard>} />
         <Route path="/admin/webhooks" element={<Guard rule={{ right: 'admin' }}><WebhooksPage /></Guard>} />
+        <Route path="/admin/notifications" element={<Guard rule={{ right: 'admin' }}><NotificationsAdminPage /></Guard>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>
