@@ -55,7 +55,7 @@ class Timing:
 
 def timing(cal: WorkCalendar, pol: Policy, *, started_at: datetime, due_on: date | None,
            limit_days: int | None) -> Timing:
-    """When a watch started at ``started_at`` (UTC) is due, reminded and escalated (UTC, naive)."""
+    """When a watch started at ``started_at`` is due, reminded and escalated (aware, UTC)."""
     if due_on is not None:
         last_day = due_on
         due_at = clock.at(due_on + timedelta(days=1), time(0, 0))
