@@ -84,7 +84,8 @@ async def test_a_submitted_plan_tells_the_holders_of_the_stage_s_right_once_and_
     assert mine["unread"] == 1
     [n] = mine["items"]
     assert n["title"] == "待您审批：市场部《2027年市场部年度运营计划》"
-    assert "张市场部经理提交了市场部的计划" in n["body"] and "运营管理部汇总审核" in n["body"] and "3 个工作日" in n["body"]
+    assert n["body"] == ("张市场部经理提交了市场部的计划《2027年市场部年度运营计划》（2027），"
+                         "等待“运营管理部汇总审核”环节审批（时限 3 个工作日）。")
     assert (n["kind"], n["link"], n["subject_type"], n["subject_id"]) == ("approval", "/plans/7", "plan", "7")
     # the general manager holds plan over the company too, but not in 运营管理部: not this stage's signer
     for other in ("gm", "market_mgr", "analyst"):
