@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common import clock
 from services.common.api import Page, etag, paginate
 from services.common.authz import Principal, Right
 from services.common.db import utcnow
@@ -63,7 +64,7 @@ def task_etag(task: PlanTask) -> str:
 
 def task_read(t: PlanTask, today: date | None = None, plan: Plan | tuple[str, int] | None = None) -> TaskRead:
     """The task with its overdue flags and, when given, its plan's title and unit."""
-    late, late_ms = overdue(t, today or date.today())
+    late, late_ms = overdue(t, today or clock.today())
     update: dict[str, Any] = {"overdue": late, "overdue_milestones": late_ms}
     if plan is not None:
         update["plan_title"], update["plan_unit_id"] = (plan.title, plan.unit_id) if isinstance(plan, Plan) else plan
@@ -140,7 +141,7 @@ async def agenda(session: AsyncSession, principal: Principal, week: str, *, unit
         items.append({"unit_id": unit.id, "unit_name": unit.name, "plan_id": plan.id, "plan_title": plan.title,
                       "report": ReportRead.model_validate(report).model_dump(mode="json"),
                       "problems": [i for i in report.items if i.get("problems") or i.get("help_needed")]})
-    today = date.today()
+    today = clock.today()
     visible_plans = select(Plan.id).join(OrgUnit, OrgUnit.id == Plan.unit_id).where(
         visible_clause(principal), Plan.status.in_(LIVE_PLAN))
     late = (await session.execute(select(PlanTask).where(PlanTask.plan_id.in_(visible_plans), PlanTask.due < today,
@@ -168,7 +169,7 @@ async def add_decision(session: AsyncSession, principal: Principal, week: str, b
     require_visible(principal, plan, path)
     grant = authorize(principal, Place(path, what=units.by_id[plan.unit_id].name), Right.dispatch)
     task = PlanTask(plan_id=plan.id, title=body.text[:300], measures=body.text, owner_id=body.owner_id,
-                    owner_name=body.owner_name, unit_id=plan.unit_id, start=date.today(), due=body.due,
+                    owner_name=body.owner_name, unit_id=plan.unit_id, start=clock.today(), due=body.due,
                     milestones=[], source="meeting")
     session.add(task)
     await session.flush()
@@ -194,7 +195,7 @@ async def list_tasks(session: AsyncSession, principal: Principal, *, limit: int,
     if plan_id is not None:
         stmt = stmt.where(PlanTask.plan_id == plan_id)
     if overdue is not None:
-        late = (PlanTask.due < date.today()) & PlanTask.status.not_in(FINISHED_TASK)
+        late = (PlanTask.due < clock.today()) & PlanTask.status.not_in(FINISHED_TASK)
         stmt = stmt.where(late if overdue else ~late)
     rows, nxt = await paginate(session, stmt, PlanTask.id, limit=limit, cursor=cursor)
     plans = await _plan_refs(session, rows)
@@ -294,7 +295,7 @@ async def dispatch(session: AsyncSession, task: Allowed[PlanTask], body: Dispatc
 
 async def flag_overdue(session: AsyncSession) -> int:
     """Emit planning.task.overdue once per task that passed its due date unfinished."""
-    today = date.today()
+    today = clock.today()
     rows = (await session.execute(select(PlanTask, Plan).join(Plan, Plan.id == PlanTask.plan_id).where(
         PlanTask.due < today, PlanTask.status.not_in(FINISHED_TASK), PlanTask.overdue_notified_at.is_(None),
         Plan.status.in_(LIVE_PLAN)))).all()
