@@ -100,6 +100,11 @@ async def test_stage_time_limits_are_whole_working_days_up_to_sixty(company):
                                          json={"stages": [{**stage, "time_limit_days": bad}]})
         assert r.status_code == 422, r.text
         assert "办理时限应为 0 到 60 个工作日的整数" in r.text
+    for bad in (True, 2.5, "3"):  # a number of days, not a yes or a text
+        r = await company.planning.patch("/api/planning/flows/monthly",
+                                         headers={**admin, "If-Match": flow.headers["etag"]},
+                                         json={"stages": [{**stage, "time_limit_days": bad}]})
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "stages.0.time_limit_days", r.text
     r = await company.planning.patch("/api/planning/flows/monthly", headers={**admin, "If-Match": flow.headers["etag"]},
                                      json={"stages": [{**stage, "time_limit_days": None}]})
     assert r.status_code == 200 and r.json()["stages"][0]["time_limit_days"] is None  # the company's default

@@ -67,8 +67,10 @@ class FlowStage(RequestBody):
     over: Literal["unit", "parent", "company"] = "unit"
     held_in: str | None = Field(None, max_length=60, description="null, 'company', or a unit code such as OPS")
     signers: Literal["any", "all"] = "any"
+    # strict: a JSON true is not one working day
     time_limit_days: int | None = Field(
-        None, description="Working days the stage's holders have to act (0..60); null: the company's default SLA")
+        None, strict=True,
+        description="Working days the stage's holders have to act (0..60); null: the company's default SLA")
 
 
 class FlowUpdate(RequestBody):
