@@ -117,6 +117,7 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "response": "答复",
     "accepted": "是否采纳",
     "signers": "签署方式",
+    "time_limit_days": "办理时限（工作日）",
     "stages": "审批环节",
     "final_action": "最终环节",
     "week": "周",

@@ -5963,6 +5963,11 @@ export interface components {
              * @enum {string}
              */
             signers: "any" | "all";
+            /**
+             * Time Limit Days
+             * @description Working days the stage's holders have to act (0..60); null: the company's default SLA
+             */
+            time_limit_days?: number | null;
         };
         /** FlowUpdate */
         "planning.FlowUpdate": {
