@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common import clock
 from services.common.db import utcnow
 from services.common.workdays import WorkCalendar
-from services.org.models import CalendarDay, SlaPolicy, Watch
+from services.org.models import CalendarDay, SlaPolicy, Unit, Watch
+from services.org.notifications.recipients import holders
 
 REMIND_AT = time(9, 0)
 
@@ -102,3 +103,62 @@ async def close_watches(session: AsyncSession, key_prefix: str) -> None:
     await session.execute(update(Watch).where(Watch.key.startswith(key_prefix, autoescape=True),
                                               Watch.closed_at.is_(None))
                           .values(closed_at=utcnow(), version=Watch.version + 1))
+
+
+# --- who a watch waits on, and how long it has left ---------------------------------------------------------
+
+
+async def holders_of(session: AsyncSession, w: Watch) -> list[int]:
+    """The people the watch waits on now: its one person, or whoever holds its right over its unit."""
+    if w.holder_user_id is not None:
+        return [w.holder_user_id]
+    if w.holder_right and w.holder_unit_path:
+        return await holders(session, w.holder_right, w.holder_unit_path, w.holder_held_at)
+    return []
+
+
+async def responsible_path(session: AsyncSession, w: Watch) -> str | None:
+    """The unit whose line of heads answers for the watch: where the needed right is held, else (a person's
+    watch) the watch's own unit, else the unit the right is over."""
+    if w.holder_held_at:
+        return w.holder_held_at
+    if w.holder_user_id is not None and w.unit_id is not None:
+        path = (await session.execute(select(Unit.path).where(Unit.id == w.unit_id))).scalar_one_or_none()
+        if path:
+            return path
+    return w.holder_unit_path
+
+
+def last_day(w: Watch) -> date | None:
+    """The last working day of the watch's limit (local): the day before its deadline's midnight."""
+    if w.due_at is None:
+        return None
+    due = clock.local(w.due_at)
+    return due.date() - timedelta(days=1) if due.time() == time(0, 0) else due.date()
+
+
+def days_left(cal: WorkCalendar, w: Watch, today: date) -> int | None:
+    """Working days after ``today`` up to the last day of the limit (0: due today; negative: overdue)."""
+    end = last_day(w)
+    return None if end is None else cal.between(today, end)
+
+
+def deadline_text(w: Watch) -> tuple[str, str]:
+    """The deadline as people read it, in the business time zone (zh, en)."""
+    if w.due_at is None:
+        return "", ""
+    due = clock.local(w.due_at)
+    if due.time() == time(0, 0):
+        end = due.date() - timedelta(days=1)
+        return f"{end.isoformat()} 日终", f"the end of {end.isoformat()}"
+    return due.strftime("%Y-%m-%d %H:%M"), due.strftime("%Y-%m-%d %H:%M")
+
+
+def left_text(left: int | None) -> tuple[str, str]:
+    if left is None:
+        return "", ""
+    if left > 0:
+        return f"还剩 {left} 个工作日", f"{left} working day{'s' if left != 1 else ''} left"
+    if left == 0:
+        return "今天到期", "due today"
+    return f"已逾期 {-left} 个工作日", f"{-left} working day{'s' if left != -1 else ''} overdue"
