@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import clock
+from services.common.db import as_utc
 from services.common.settings import ServiceSettings
 from services.common.workdays import WorkCalendar
 from services.org.models import Assignment, DigestRun, Position, User, Watch
@@ -27,6 +28,7 @@ from services.org.notifications.service import notify
 from services.org.reminders.watches import days_left, deadline_text, holders_of, work_calendar
 
 WEEKDAYS_ZH = "一二三四五六日"
+NEVER = datetime.max.replace(tzinfo=UTC)
 # How many items a digest lists by name (the rest are counted).
 LISTED = 20
 
@@ -66,11 +68,11 @@ async def waiting_by_person(session: AsyncSession, cal: WorkCalendar, now: datet
         triple = (w.holder_user_id, w.holder_right, w.holder_unit_path, w.holder_held_at)
         if triple not in by_holders:  # one look-up per right and place, not per watch
             by_holders[triple] = await holders_of(session, w)
-        item = _Item(w, days_left(cal, w, today), w.due_at is not None and w.due_at <= now)
+        item = _Item(w, days_left(cal, w, today), w.due_at is not None and as_utc(w.due_at) <= now)
         for uid in by_holders[triple]:
             mine[uid].append(item)
     for items in mine.values():
-        items.sort(key=lambda i: (not i.overdue, i.watch.due_at or datetime.max, i.watch.id))
+        items.sort(key=lambda i: (not i.overdue, as_utc(i.watch.due_at or NEVER), i.watch.id))
     return mine
 
 
@@ -127,8 +129,8 @@ def next_meeting(today: date, weekday: int) -> date:
 
 
 async def run_digests(session: AsyncSession, settings: ServiceSettings, now: datetime) -> list[str]:
-    """Send the digests due at ``now`` (UTC, naive) that have not gone out; returns their keys. The caller
-    commits."""
+    """Send the digests due at ``now`` (UTC) that have not gone out; returns their keys. The caller commits."""
+    now = as_utc(now)
     local = clock.local(now)
     today = local.date()
     cal = await work_calendar(session)

@@ -17,6 +17,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import clock
+from services.common.db import as_utc
 from services.common.workdays import WorkCalendar
 from services.org.models import Watch
 from services.org.notifications.compose import Note, render
@@ -92,7 +93,8 @@ async def _escalate(session: AsyncSession, cal: WorkCalendar, w: Watch, now: dat
 
 
 async def scan(session: AsyncSession, now: datetime) -> ScanResult:
-    """Remind and escalate the watches due at ``now`` (UTC, naive), once each. The caller commits."""
+    """Remind and escalate the watches due at ``now`` (UTC), once each. The caller commits."""
+    now = as_utc(now)
     due = (await session.execute(
         select(Watch).where(Watch.closed_at.is_(None), or_(
             and_(Watch.remind_at <= now, Watch.reminded_at.is_(None), Watch.due_at > now),
@@ -103,7 +105,7 @@ async def scan(session: AsyncSession, now: datetime) -> ScanResult:
         return result
     cal = await work_calendar(session)
     for w in due:
-        escalate = w.escalate_at is not None and w.escalate_at <= now and w.escalated_at is None
+        escalate = w.escalate_at is not None and as_utc(w.escalate_at) <= now and w.escalated_at is None
         if escalate:
             if await _claim(session, w, "escalated_at", now):
                 result.escalated += 1

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import clock
 from services.common.authz import Grant, Principal, Right
-from services.common.db import utcnow
+from services.common.db import as_utc, utcnow
 from services.common.i18n import ZH, language
 from services.common.problems import Conflict
 from services.common.workdays import WorkCalendar
@@ -95,7 +95,8 @@ def _read(w: Watch, cal: WorkCalendar, now: datetime, today: date, waiting_on: l
     mine = w.requester is not None and w.requester == principal.sub
     return WatchRead(id=w.id, kind=w.kind, subject_type=w.subject_type, subject_id=w.subject_id, title=w.title,
                      link=w.link, unit_id=w.unit_id, started_at=w.started_at, due_at=w.due_at,
-                     overdue=w.due_at is not None and w.due_at <= now, working_days_left=days_left(cal, w, today),
+                     overdue=w.due_at is not None and as_utc(w.due_at) <= now,
+                     working_days_left=days_left(cal, w, today),
                      waiting_on=waiting_on, reminded_at=w.reminded_at, escalated_at=w.escalated_at,
                      can_urge=mine and w.closed_at is None and not urged_today, urged_today=urged_today)
 

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import clock
-from services.common.db import utcnow
+from services.common.db import as_utc, utcnow
 from services.common.workdays import WorkCalendar
 from services.org.models import CalendarDay, SlaPolicy, Unit, Watch
 from services.org.notifications.recipients import holders
@@ -66,7 +66,7 @@ def timing(cal: WorkCalendar, pol: Policy, *, started_at: datetime, due_on: date
     remind_at = None
     if pol.remind_before_days > 0:
         remind_at = clock.at(cal.subtract(last_day, pol.remind_before_days), REMIND_AT)
-        if remind_at <= started_at:
+        if as_utc(remind_at) <= as_utc(started_at):
             remind_at = None  # too short a limit to remind before it
     escalate_at = due_at
     if pol.escalate_after_days > 0:
@@ -87,7 +87,9 @@ async def open_watch(session: AsyncSession, *, key: str, kind: str, policy_kind:
     if w is None:
         w = Watch(key=key, kind=kind, subject_type=subject_type, subject_id=subject_id, started_at=started_at)
         session.add(w)
-    elif w.due_at != t.due_at or w.holder_user_id != holder_user_id or w.closed_at is not None:
+    elif (w.due_at is None or as_utc(w.due_at) != as_utc(t.due_at) or w.holder_user_id != holder_user_id
+          or w.closed_at is not None):
+        # (the database gives times back zoned, the calendar works in naive UTC: compare them as UTC)
         w.reminded_at = w.escalated_at = None
     w.title, w.link, w.unit_id = title[:300], link, unit_id
     w.holder_right, w.holder_unit_path, w.holder_held_at, w.holder_user_id = (holder_right, holder_unit_path,
