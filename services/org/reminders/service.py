@@ -109,7 +109,7 @@ async def watches_on(session: AsyncSession, principal: Principal, *, subject_typ
         Watch.subject_type == subject_type, Watch.subject_id == subject_id, Watch.closed_at.is_(None))
         .order_by(Watch.id))).scalars().all()
     unit_ids = {w.unit_id for w in watches if w.unit_id is not None}
-    paths = dict((await session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(unit_ids)))).all()
+    paths = dict((await session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(sorted(unit_ids))))).all()
                  ) if unit_ids else {}
     grants = list(principal.grants)
     visible = [w for w in watches
