@@ -20,7 +20,7 @@ from services.common.guards import Allowed, Place, allowed
 from services.common.problems import Forbidden, NotFound
 from services.common.scoping import visible_to
 from services.common.security import CurrentPrincipal
-from services.org.models import ApiClient, Assignment, Delegation, Position, Role, Unit, User
+from services.org.models import ApiClient, Assignment, Delegation, Position, Role, Unit, User, Watch
 
 # --- load-or-404 -------------------------------------------------------------------------------
 
@@ -46,6 +46,9 @@ load_delegation = load_or_404(Delegation, "delegation_id", what="delegation", wh
 load_client = load_or_404(ApiClient, "client_pk", what="API client", what_zh="API 客户端")
 
 
+load_watch = load_or_404(Watch, "watch_id", what="waiting item", what_zh="待办事项")
+
+
 ValidUnit = Annotated[Unit, Depends(load_unit)]
 ValidRole = Annotated[Role, Depends(load_role)]
 ValidPosition = Annotated[Position, Depends(load_position)]
@@ -53,6 +56,7 @@ ValidUser = Annotated[User, Depends(load_user)]
 ValidAssignment = Annotated[Assignment, Depends(load_assignment)]
 ValidDelegation = Annotated[Delegation, Depends(load_delegation)]
 ValidClient = Annotated[ApiClient, Depends(load_client)]
+ValidWatch = Annotated[Watch, Depends(load_watch)]
 
 
 # --- where a resource sits, and who may administer it ------------------------------------------
@@ -159,3 +163,17 @@ async def current_user(session: Session, principal: CurrentPrincipal) -> User:
 
 
 Me = Annotated[User, Depends(current_user)]
+
+
+# --- 催办 -----------------------------------------------------------------------------------------------------
+
+
+async def watch_to_urge(watch: ValidWatch, principal: CurrentPrincipal) -> Watch:
+    """The watch, when the caller is the one who asked for it (only the requester may 催办)."""
+    if watch.requester is None or watch.requester != principal.sub:
+        raise Forbidden("Only the person who asked for this item may chase it.",
+                        zh="只有发起人才能催办该事项。")
+    return watch
+
+
+WatchToUrge = Annotated[Watch, Depends(watch_to_urge)]
