@@ -2,7 +2,7 @@
 overrides over them, Monday to Friday beyond the library's years, and limits that end at the close
 of a working day in the business time zone."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -58,15 +58,15 @@ def test_beyond_the_librarys_years_weekdays_work_unless_the_company_says_otherwi
 def test_a_limit_ends_at_the_close_of_the_working_day_in_shanghai_expressed_in_utc(monkeypatch):
     monkeypatch.delenv("YUNGUAN_BUSINESS_TIMEZONE", raising=False)
     # submitted Thursday 2026-12-03 at 09:00 in Shanghai (01:00 UTC): a 0-day limit ends that night
-    assert CALENDAR.deadline(datetime(2026, 12, 3, 1, 0), 0) == datetime(2026, 12, 3, 16, 0)
+    assert CALENDAR.deadline(datetime(2026, 12, 3, 1, 0, tzinfo=UTC), 0) == datetime(2026, 12, 3, 16, 0, tzinfo=UTC)
     # submitted at 01:00 on Friday 12-04 in Shanghai (still Thursday in UTC): counted from Friday
-    assert CALENDAR.deadline(datetime(2026, 12, 3, 17, 0), 1) == datetime(2026, 12, 7, 16, 0)
+    assert CALENDAR.deadline(datetime(2026, 12, 3, 17, 0, tzinfo=UTC), 1) == datetime(2026, 12, 7, 16, 0, tzinfo=UTC)
     # three working days from the eve of National Day skip the holiday week
-    assert CALENDAR.deadline(datetime(2026, 9, 30, 2, 0), 3) == datetime(2026, 10, 10, 16, 0)
+    assert CALENDAR.deadline(datetime(2026, 9, 30, 2, 0, tzinfo=UTC), 3) == datetime(2026, 10, 10, 16, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("zone,end", [("UTC", datetime(2026, 12, 4, 0, 0)),
-                                      ("Asia/Shanghai", datetime(2026, 12, 3, 16, 0))])
+@pytest.mark.parametrize("zone,end", [("UTC", datetime(2026, 12, 4, 0, 0, tzinfo=UTC)),
+                                      ("Asia/Shanghai", datetime(2026, 12, 3, 16, 0, tzinfo=UTC))])
 def test_the_close_of_day_follows_the_business_time_zone(monkeypatch, zone, end):
     monkeypatch.setenv("YUNGUAN_BUSINESS_TIMEZONE", zone)
-    assert CALENDAR.deadline(datetime(2026, 12, 3, 1, 0), 0) == end
+    assert CALENDAR.deadline(datetime(2026, 12, 3, 1, 0, tzinfo=UTC), 0) == end

@@ -1001,6 +1001,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/org/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A year's holidays, 调休 workdays and the company's overrides */
+        get: operations["get_year_api_org_calendar_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/calendar/days/{day}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Make a date a working day or a day off for the company (admin over the company) */
+        put: operations["set_day_api_org_calendar_days__day__put"];
+        post?: never;
+        /** Drop the company's override of a date (admin over the company) */
+        delete: operations["remove_day_api_org_calendar_days__day__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/clients": {
         parameters: {
             query?: never;
@@ -1225,6 +1260,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/org/me/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My channels per kind, quiet hours and e-mail language */
+        get: operations["get_preferences_api_org_me_notification_preferences_get"];
+        /** Set my notification choices */
+        put: operations["put_preferences_api_org_me_notification_preferences_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notifications, newest first */
+        get: operations["list_notifications_api_org_me_notifications_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/me/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all my notifications read */
+        post: operations["mark_all_read_api_org_me_notifications_read_all_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/me/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many I have not read */
+        get: operations["unread_count_api_org_me_notifications_unread_count_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/me/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of my notifications read */
+        post: operations["mark_read_api_org_me_notifications__notification_id__read_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/me/watches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What waits on me, and what I asked for that waits */
+        get: operations["my_watches_api_org_me_watches_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/notification-defaults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's default channels */
+        get: operations["get_defaults_api_org_notification_defaults_get"];
+        /** Set the company's default channels (admin over the company) */
+        put: operations["put_defaults_api_org_notification_defaults_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/positions": {
         parameters: {
             query?: never;
@@ -1297,6 +1453,40 @@ export interface paths {
         head?: never;
         /** Edit a role's name or rights (admin) */
         patch: operations["update_role_api_org_roles__role_id__patch"];
+        trace?: never;
+    };
+    "/api/org/sla-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Time limits in working days per kind of item */
+        get: operations["list_policies_api_org_sla_policies_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/sla-policies/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a kind's time limits (admin over the company; open items keep theirs) */
+        put: operations["put_policy_api_org_sla_policies__kind__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/org/units": {
@@ -1417,6 +1607,40 @@ export interface paths {
         put?: never;
         /** Change a password (yourself, or admin) */
         post: operations["change_password_api_org_users__user_id__password_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/watches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The open waiting items on a subject the caller may see (with whether they may 催办) */
+        get: operations["list_watches_api_org_watches_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/watches/{watch_id}/urge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 催办: chase the people an item waits on (its requester, once per business day) */
+        post: operations["urge_api_org_watches__watch_id__urge_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4620,6 +4844,76 @@ export interface components {
             /** Username */
             username?: string | null;
         };
+        /** CalendarDayBody */
+        "org.CalendarDayBody": {
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /** Workday */
+            workday: boolean;
+        };
+        /** CalendarDayRead */
+        "org.CalendarDayRead": {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /**
+             * Name
+             * @description The public holiday it belongs to (调休 workdays too), in Chinese
+             * @default
+             */
+            name: string;
+            /**
+             * Name En
+             * @default
+             */
+            name_en: string;
+            /**
+             * Note
+             * @description The company's note on its override
+             * @default
+             */
+            note: string;
+            /**
+             * Source
+             * @description company: the company's override; statutory: the State Council's holidays and 调休
+             * @enum {string}
+             */
+            source: "company" | "statutory";
+            /**
+             * Statutory Workday
+             * @description What the statutory calendar says (null: the library has no data for the year)
+             */
+            statutory_workday?: boolean | null;
+            /** Updated At */
+            updated_at?: string | null;
+            /**
+             * Updated By
+             * @default
+             */
+            updated_by: string;
+            /** Workday */
+            workday: boolean;
+        };
+        /** CalendarYear */
+        "org.CalendarYear": {
+            /**
+             * Days
+             * @description Only the days that differ from Monday–Friday, and every override
+             */
+            days: components["schemas"]["org.CalendarDayRead"][];
+            /**
+             * Statutory Covered
+             * @description Whether the statutory data covers the year; when not, only Monday–Friday and the company's overrides count
+             */
+            statutory_covered: boolean;
+            /** Year */
+            year: number;
+        };
         /** ClientCreate */
         "org.ClientCreate": {
             /** Client Id */
@@ -4688,6 +4982,18 @@ export interface components {
             name: string;
             /** Version */
             version: number;
+        };
+        /** DefaultsBody */
+        "org.DefaultsBody": {
+            /** Channels */
+            channels: {
+                [key: string]: ("in_app" | "email")[];
+            };
+        };
+        /** DefaultsRead */
+        "org.DefaultsRead": {
+            /** Kinds */
+            kinds: components["schemas"]["org.KindChoice"][];
         };
         /** DelegationCreate */
         "org.DelegationCreate": {
@@ -4987,6 +5293,28 @@ export interface components {
             /** Kid */
             kid: string;
         };
+        /** KindChoice */
+        "org.KindChoice": {
+            /** Channels */
+            channels: ("in_app" | "email")[];
+            /**
+             * Chosen
+             * @description True when the person chose; false when the company default applies
+             */
+            chosen: boolean;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "approval" | "task" | "alert" | "digest";
+            /** Name */
+            name: string;
+        };
+        /** Marked */
+        "org.Marked": {
+            /** Marked */
+            marked: number;
+        };
         /** MeRead */
         "org.MeRead": {
             /** Grants */
@@ -4994,6 +5322,62 @@ export interface components {
             /** Positions */
             positions: components["schemas"]["org.HeldPositionRead"][];
             user: components["schemas"]["org.UserRead"];
+        };
+        /** MyWatches */
+        "org.MyWatches": {
+            /** Asked By Me */
+            asked_by_me: components["schemas"]["org.WatchRead"][];
+            /** Waiting On Me */
+            waiting_on_me: components["schemas"]["org.WatchRead"][];
+        };
+        /** NotificationPage */
+        "org.NotificationPage": {
+            /** Items */
+            items: components["schemas"]["org.NotificationRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /**
+             * Unread
+             * @description The caller's unread notifications, all of them
+             */
+            unread: number;
+        };
+        /** NotificationRead */
+        "org.NotificationRead": {
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "approval" | "task" | "alert" | "digest";
+            /**
+             * Link
+             * @description The SPA path it opens, e.g. /plans/7
+             */
+            link: string;
+            /** Read At */
+            read_at: string | null;
+            /** Subject Id */
+            subject_id: string;
+            /** Subject Type */
+            subject_type: string;
+            /**
+             * Title
+             * @description In the caller's language
+             */
+            title: string;
+            /** Topic */
+            topic: string;
+            /** Unit Id */
+            unit_id: number | null;
         };
         /** OutboxRead */
         "org.OutboxRead": {
@@ -5108,6 +5492,50 @@ export interface components {
             /** New Password */
             new_password: string;
         };
+        /** PolicyBody */
+        "org.PolicyBody": {
+            /**
+             * Escalate After Days
+             * @description Tell the next level up this many working days after the deadline (0: at the deadline)
+             */
+            escalate_after_days: number;
+            /**
+             * Limit Days
+             * @description Working days an item without its own due date may wait
+             */
+            limit_days: number;
+            /**
+             * Remind Before Days
+             * @description Remind the holders this many working days before the last day (0: no reminder)
+             */
+            remind_before_days: number;
+        };
+        /** PolicyList */
+        "org.PolicyList": {
+            /** Items */
+            items: components["schemas"]["org.PolicyRead"][];
+        };
+        /** PolicyRead */
+        "org.PolicyRead": {
+            /**
+             * Chosen
+             * @description True when the company set it; false for the built-in default
+             */
+            chosen: boolean;
+            /** Escalate After Days */
+            escalate_after_days: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "approval" | "planning.task" | "kpi.action";
+            /** Limit Days */
+            limit_days: number;
+            /** Name */
+            name: string;
+            /** Remind Before Days */
+            remind_before_days: number;
+        };
         /** PositionCreate */
         "org.PositionCreate": {
             /**
@@ -5157,6 +5585,40 @@ export interface components {
             title?: string | null;
         };
         /**
+         * PreferencesBody
+         * @description What the caller chooses: channels per kind (kinds left out keep the company default), quiet hours
+         *     (null: none) and the language of their e-mail.
+         */
+        "org.PreferencesBody": {
+            /** Channels */
+            channels?: {
+                [key: string]: ("in_app" | "email")[];
+            };
+            /**
+             * Language
+             * @default zh-CN
+             * @enum {string}
+             */
+            language: "zh-CN" | "en";
+            quiet_hours?: components["schemas"]["org.QuietHoursBody"] | null;
+        };
+        /** PreferencesRead */
+        "org.PreferencesRead": {
+            /**
+             * Email
+             * @description Where e-mail goes (the user's address; empty: no e-mail)
+             */
+            email: string;
+            /** Kinds */
+            kinds: components["schemas"]["org.KindChoice"][];
+            /**
+             * Language
+             * @enum {string}
+             */
+            language: "zh-CN" | "en";
+            quiet_hours: components["schemas"]["org.QuietHoursRead"] | null;
+        };
+        /**
          * ProblemDetails
          * @description The body of every 4xx and 5xx answer (RFC 9457); a problem may add members of its own
          *     (``current_etag`` on a 412, ``errors`` on a 422).
@@ -5182,6 +5644,28 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        /** QuietHoursBody */
+        "org.QuietHoursBody": {
+            /**
+             * End
+             * @description HH:MM; earlier than start means the next morning
+             * @example 07:30
+             */
+            end: string;
+            /**
+             * Start
+             * @description HH:MM, business time zone
+             * @example 22:00
+             */
+            start: string;
+        };
+        /** QuietHoursRead */
+        "org.QuietHoursRead": {
+            /** End */
+            end: string;
+            /** Start */
+            start: string;
         };
         /** ReceiveResult */
         "org.ReceiveResult": {
@@ -5335,6 +5819,38 @@ export interface components {
             /** Name */
             name?: string | null;
         };
+        /** UnreadCount */
+        "org.UnreadCount": {
+            /** Unread */
+            unread: number;
+        };
+        /** UrgeBody */
+        "org.UrgeBody": {
+            /**
+             * Comment
+             * @description A word for the people it waits on
+             * @default
+             */
+            comment: string;
+        };
+        /** UrgeRead */
+        "org.UrgeRead": {
+            /**
+             * Day
+             * @description The business day of the 催办 (one per person, watch and day)
+             */
+            day: string;
+            /** Id */
+            id: number;
+            /**
+             * Notified
+             * @description How many people were told
+             */
+            notified: number;
+            watch: components["schemas"]["org.WatchRead"];
+            /** Watch Id */
+            watch_id: number;
+        };
         /** UserCreate */
         "org.UserCreate": {
             /** Display Name */
@@ -5372,6 +5888,67 @@ export interface components {
             display_name?: string | null;
             /** Email */
             email?: string | null;
+        };
+        /** WatchList */
+        "org.WatchList": {
+            /** Items */
+            items: components["schemas"]["org.WatchRead"][];
+        };
+        /** WatchRead */
+        "org.WatchRead": {
+            /**
+             * Can Urge
+             * @description The caller asked for it and has not 催办 it today
+             */
+            can_urge: boolean;
+            /**
+             * Due At
+             * @description The deadline (UTC): the end of the limit's last working day
+             */
+            due_at: string | null;
+            /** Escalated At */
+            escalated_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @description approval | task
+             */
+            kind: string;
+            /**
+             * Link
+             * @description The SPA path it opens
+             */
+            link: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Reminded At */
+            reminded_at: string | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Subject Id */
+            subject_id: string;
+            /** Subject Type */
+            subject_type: string;
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number | null;
+            /** Urged Today */
+            urged_today: boolean;
+            /**
+             * Waiting On
+             * @description The names of the people it waits on
+             */
+            waiting_on: string[];
+            /**
+             * Working Days Left
+             * @description Working days after today up to the deadline's day; 0 due today, negative overdue
+             */
+            working_days_left: number | null;
         };
         /** WebhookCreate */
         "org.WebhookCreate": {
@@ -10583,6 +11160,102 @@ export interface operations {
             };
         };
     };
+    get_year_api_org_calendar_get: {
+        parameters: {
+            query?: {
+                /** @description Default: this year */
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.CalendarYear"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    set_day_api_org_calendar_days__day__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                day: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.CalendarDayBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.CalendarDayRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    remove_day_api_org_calendar_days__day__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                day: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
     list_clients_api_org_clients_get: {
         parameters: {
             query?: {
@@ -11096,6 +11769,284 @@ export interface operations {
             };
         };
     };
+    get_preferences_api_org_me_notification_preferences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.PreferencesRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    put_preferences_api_org_me_notification_preferences_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.PreferencesBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.PreferencesRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_notifications_api_org_me_notifications_get: {
+        parameters: {
+            query?: {
+                /** @description Unread only */
+                unread?: boolean;
+                kind?: ("approval" | "task" | "alert" | "digest") | null;
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.NotificationPage"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    mark_all_read_api_org_me_notifications_read_all_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.Marked"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    unread_count_api_org_me_notifications_unread_count_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.UnreadCount"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    mark_read_api_org_me_notifications__notification_id__read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.NotificationRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    my_watches_api_org_me_watches_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.MyWatches"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_defaults_api_org_notification_defaults_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.DefaultsRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    put_defaults_api_org_notification_defaults_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.DefaultsBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.DefaultsRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
     list_positions_api_org_positions_get: {
         parameters: {
             query?: {
@@ -11408,6 +12359,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.RoleRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_policies_api_org_sla_policies_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.PolicyList"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    put_policy_api_org_sla_policies__kind__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "approval" | "planning.task" | "kpi.action";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.PolicyBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.PolicyRead"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
@@ -11807,6 +12822,73 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_watches_api_org_watches_get: {
+        parameters: {
+            query: {
+                subject_type: string;
+                subject_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.WatchList"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    urge_api_org_watches__watch_id__urge_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                watch_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["org.UrgeBody"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.UrgeRead"];
+                };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
             "4XX": {

@@ -55,6 +55,8 @@ async def on_plan_step(session: AsyncSession, event: dict[str, Any]) -> None:
     a decision tells the submitter; the plan's unit's group robots hear both."""
     step = PlanStepView.model_validate(event["data"])
     topic = event["type"]
+    if topic == "planning.plan.countersigned":
+        return  # one 会签 signature: the stage still waits, on fewer people (each was told when it opened)
     unit = (await unit_names(session, {step.unit_id})).get(step.unit_id, "")
     link = f"/plans/{step.plan_id}"
     fields: dict[str, Any] = {"unit": unit, "title": step.title, "period": step.period, "comment": step.comment,
