@@ -1,0 +1,191 @@
+"""The dispatcher: sends org's outgoing messages (e-mail, group robots) at least once.
+
+Notifying writes an ``OutgoingMessage`` row in the same transaction as the notification (an outbox of
+messages); the dispatcher claims due rows with a lease (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
+replicas share the work; SQLite's writers serialise), sends them concurrently, and records each
+attempt. Failures back off as the relay's do (:func:`services.common.relay.backoff`) and park after
+``relay_max_attempts`` until an admin retries them. A robot whose channel was deleted or turned off is
+not sent to: its messages are dropped.
+
+A send is cut off well inside its lease, so no other round can claim a message while it is being
+sent. A crash between a send and its record sends that message again after the lease: e-mail carries a
+stable Message-ID so mail clients fold the repeat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import or_, select, update
+
+from services.common.db import Database, utcnow
+from services.common.relay import LEASE, backoff
+from services.common.settings import ServiceSettings
+from services.org.channels import mail, robots
+from services.org.channels.sending import SendFailed
+from services.org.models import OutgoingMessage, RobotChannel
+
+log = logging.getLogger("yunguan.org.dispatcher")
+
+# How often an idle dispatcher looks for due messages (a retried or deferred one waits at most this).
+IDLE_SECONDS = 1.0
+# Sends in flight at once.
+CONCURRENCY = 10
+
+
+@dataclass(frozen=True)
+class Job:
+    """A claimed message and what sending it needs, read while it was claimed."""
+
+    id: int
+    channel: str
+    address: str
+    dedupe_key: str
+    content: dict[str, Any]
+    lease: datetime
+    robot: tuple[str, str, str] | None = None  # vendor, url, secret
+
+
+def due(now: datetime) -> Any:
+    """Messages a round may claim: pending, due, and not leased to a round under way."""
+    return (OutgoingMessage.status == "pending", OutgoingMessage.next_attempt_at <= now,
+            or_(OutgoingMessage.lease_until.is_(None), OutgoingMessage.lease_until < now))
+
+
+class Dispatcher:
+    def __init__(self, *, db: Database, settings: ServiceSettings, client: httpx.AsyncClient):
+        self.db = db
+        self.settings = settings
+        self.client = client
+        self.wake = asyncio.Event()
+        self.postgres = not db.sqlite
+        # The longest a send may take: it ends (cancelled if need be) a full LEASE before its claim does.
+        self.send_limit = max(settings.relay_timeout, settings.smtp_timeout) + 5.0
+        self.lease = LEASE + timedelta(seconds=self.send_limit)
+
+    async def _claim(self) -> tuple[list[Job], int]:
+        """Lease due messages; drop robot messages whose channel is gone or off. (jobs, dropped)."""
+        now = utcnow()
+        async with self.db.reader() as s:  # an idle round never takes SQLite's write lock
+            if (await s.execute(select(OutgoingMessage.id).where(*due(now)).limit(1))).first() is None:
+                return [], 0
+        async with self.db.writer() as s:
+            stmt = (select(OutgoingMessage).where(*due(now))
+                    .order_by(OutgoingMessage.next_attempt_at, OutgoingMessage.id).limit(self.settings.relay_batch))
+            if self.postgres:
+                stmt = stmt.with_for_update(skip_locked=True)
+            rows = (await s.execute(stmt)).scalars().all()
+            robot_ids = {r.robot_id for r in rows if r.robot_id is not None}
+            channels = {c.id: c for c in (await s.execute(
+                select(RobotChannel).where(RobotChannel.id.in_(robot_ids)))).scalars()} if robot_ids else {}
+            lease = now + self.lease
+            jobs: list[Job] = []
+            dropped = 0
+            for row in rows:
+                robot = None
+                if row.channel != "email":
+                    channel = channels.get(row.robot_id) if row.robot_id is not None else None
+                    if channel is None or not channel.active:
+                        row.status, row.lease_until = "dropped", None
+                        row.last_error = ("The robot channel was deactivated." if channel is not None
+                                          else "The robot channel was deleted.")
+                        dropped += 1
+                        continue
+                    robot = (channel.vendor, channel.url, channel.secret)
+                row.lease_until = lease
+                jobs.append(Job(id=row.id, channel=row.channel, address=row.address, dedupe_key=row.dedupe_key,
+                                content=dict(row.content or {}), lease=lease, robot=robot))
+            await s.commit()
+        return jobs, dropped
+
+    async def _send(self, job: Job) -> str:
+        """Send one message: "" when it went, else why not."""
+        try:
+            if job.robot is None:
+                message = mail.compose(self.settings, to=job.address, content=job.content, dedupe_key=job.dedupe_key)
+                await asyncio.wait_for(mail.send(self.settings, message), self.send_limit)
+            else:
+                vendor, url, secret = job.robot
+                await asyncio.wait_for(robots.send(self.client, self.settings, vendor=vendor, url=url, secret=secret,
+                                                   content=job.content), self.send_limit)
+            return ""
+        except SendFailed as exc:
+            return str(exc) or type(exc).__name__
+        except TimeoutError:
+            return f"No answer within {self.send_limit:.0f} seconds."
+        except Exception as exc:  # a bug or an odd failure must not stop the round's other sends
+            log.exception("sending outgoing message %s failed", job.id)
+            return f"{type(exc).__name__}: {exc}"[:500]
+
+    async def _record(self, jobs: list[Job], errors: list[str]) -> None:
+        now = utcnow()
+        recovered: set[str] = set()
+        async with self.db.writer() as s:
+            for job, error in zip(jobs, errors, strict=True):
+                row = await s.get(OutgoingMessage, job.id, with_for_update=self.postgres)
+                if row is None or row.status != "pending" or row.lease_until is None or \
+                        abs((row.lease_until - job.lease).total_seconds()) >= 1.0:
+                    # the lease ran out and another round took the message over: its result counts
+                    log.warning("outgoing message lease lost", extra={"fields": {"message": job.id}})
+                    continue
+                row.attempts += 1
+                row.lease_until = None
+                if not error:
+                    row.status, row.sent_at, row.last_error = "sent", now, ""
+                    if job.robot is not None:
+                        recovered.add(job.address)
+                    continue
+                row.last_error = error
+                if row.attempts >= self.settings.relay_max_attempts:
+                    row.status = "parked"
+                    log.warning("outgoing message parked", extra={"fields": {
+                        "message": job.id, "channel": job.channel, "error": error}})
+                else:
+                    row.next_attempt_at = now + timedelta(seconds=backoff(
+                        row.attempts, base=self.settings.relay_backoff_base, cap=self.settings.relay_backoff_max))
+            if recovered:
+                # A robot that just took a message is back: what waits for it in backoff goes now. Only
+                # messages that failed before (attempts > 0): one deferred on purpose keeps its time.
+                await s.execute(update(OutgoingMessage).where(
+                    OutgoingMessage.address.in_(recovered), OutgoingMessage.status == "pending",
+                    OutgoingMessage.attempts > 0, OutgoingMessage.next_attempt_at > now).values(next_attempt_at=now))
+            await s.commit()
+
+    async def run_once(self) -> int:
+        """One round: claim what is due, send it, record the outcomes. How many messages it handled
+        (sent, failed or dropped)."""
+        jobs, dropped = await self._claim()
+        if not jobs:
+            return dropped
+        limit = asyncio.Semaphore(CONCURRENCY)
+
+        async def one(job: Job) -> str:
+            async with limit:
+                return await self._send(job)
+
+        errors = await asyncio.gather(*[one(job) for job in jobs])
+        await self._record(jobs, list(errors))
+        return len(jobs) + dropped
+
+    async def run_forever(self) -> None:
+        """Rounds until cancelled: straight on while there is work, else every second (or when woken)."""
+        while True:
+            try:
+                busy = await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("dispatch round failed")
+                busy = 0
+            if busy:
+                continue
+            self.wake.clear()
+            try:
+                await asyncio.wait_for(self.wake.wait(), IDLE_SECONDS)
+            except TimeoutError:
+                pass
