@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import httpx
@@ -56,10 +55,12 @@ def _audit_data(robot: RobotChannel) -> dict[str, Any]:
     return robot_read(robot).model_dump(mode="json", exclude={"created_at", "updated_at"})
 
 
-async def _check_url(settings: ServiceSettings, url: str) -> None:
-    """422 for an address the SSRF guard refuses (not http(s), credentials in it, loopback or private)."""
+def _check_url(settings: ServiceSettings, url: str) -> None:
+    """422 for an address the SSRF guard refuses: not http(s), credentials in it, this machine or a
+    loopback or private address written out. A name is not resolved here (the API's host may not see
+    the company's DNS, or the vendor's, at that moment): every send resolves it and checks each address."""
     try:
-        await asyncio.to_thread(webhooks.check_target, url, allow_private=settings.webhook_allow_private_targets)
+        webhooks.check_target(url, allow_private=settings.webhook_allow_private_targets, resolve=False)
     except webhooks.UnsafeTarget as exc:
         raise Invalid(f"The robot's address cannot be used: {exc}", field="url",
                       zh=f"机器人地址不可用：{exc.zh or exc}") from exc
@@ -74,7 +75,7 @@ async def list_robots(session: AsyncSession, *, unit: Unit, limit: int, cursor: 
 async def create_robot(session: AsyncSession, *, unit: Allowed[Unit], body: RobotCreate,
                        settings: ServiceSettings) -> RobotRead:
     url = body.url.strip()
-    await _check_url(settings, url)
+    _check_url(settings, url)
     robot = RobotChannel(unit_id=unit.item.id, vendor=body.vendor, name=body.name, url=url, secret=body.secret,
                          kinds=list(dict.fromkeys(body.kinds)), include_subunits=body.include_subunits,
                          active=body.active)
@@ -97,7 +98,7 @@ async def update_robot(session: AsyncSession, *, robot: Allowed[RobotChannel], b
     # the masked address a client read back means "keep it"
     if url is not None and url.strip() != robots.masked_url(item.url):
         item.url = url.strip()
-        await _check_url(settings, item.url)
+        _check_url(settings, item.url)
     secret = changes.pop("secret", None)
     if secret is not None:
         item.secret = secret
@@ -164,9 +165,9 @@ async def send_email_test(session: AsyncSession, *, principal: Principal, body: 
 
 
 async def channels_status(session: AsyncSession, *, settings: ServiceSettings) -> ChannelsStatus:
-    counts = dict((await session.execute(
+    counts: dict[str, int] = dict((await session.execute(
         select(OutgoingMessage.status, func.count()).where(OutgoingMessage.status.in_(["pending", "parked"]))
-        .group_by(OutgoingMessage.status))).tuples().all())
+        .group_by(OutgoingMessage.status))).all())
     robots_count = (await session.execute(select(func.count()).select_from(RobotChannel))).scalar_one()
     return ChannelsStatus(
         email=EmailStatus(configured=mail.configured(settings), host=settings.smtp_host, port=settings.smtp_port,
