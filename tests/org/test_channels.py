@@ -135,6 +135,33 @@ async def test_a_message_reaches_each_vendors_robot_signed_as_the_vendor_checks(
         assert row.sent_at is not None
 
 
+async def test_robots_without_signing_and_a_wecom_key_given_as_the_secret_are_accepted(env):
+    admin = await auth(env.client, "admin")
+    unsigned = env.robots.add("dingtalk", secret="")
+    wecom = env.robots.add("wecom")
+    plain = await add_robot(env, admin, vendor="dingtalk", url=unsigned.url, secret="")
+    # the WeCom key kept as the secret, the address without it
+    keyed = await add_robot(env, admin, vendor="wecom", url=wecom.url.split("?")[0], secret=wecom.token)
+    assert keyed["has_secret"] is True and plain["has_secret"] is False
+    for robot in (plain, keyed):
+        await queue(env, channel=robot["vendor"], address=f"robot:{robot['id']}", robot_id=robot["id"])
+    assert await env.dispatcher.run_once() == 2
+    posts = {p.vendor: p for p in await env.robots.wait_for(2, timeout=10)}
+    assert "sign" not in posts["dingtalk"].query and posts["wecom"].query["key"] == wecom.token
+
+
+async def test_a_long_message_is_cut_to_what_wecom_takes_and_keeps_its_link(env):
+    admin = await auth(env.client, "admin")
+    hook = env.robots.add("wecom")
+    robot = await add_robot(env, admin, vendor="wecom", url=hook.url, secret="")
+    await queue(env, channel="wecom", address=f"robot:{robot['id']}", robot_id=robot["id"],
+                body=content(text="超时整改事项。" * 1000))
+    assert await env.dispatcher.run_once() == 1
+    [post] = await env.robots.wait_for(1, timeout=10)
+    text = post.body["markdown"]["content"]
+    assert len(text.encode()) <= 4096 and text.endswith(f"[打开]({PUBLIC_URL}/plans/7)")
+
+
 async def test_a_wrong_secret_is_refused_backs_off_parks_and_goes_after_the_admin_fixes_it_and_retries(env):
     admin = await auth(env.client, "admin")
     hook = env.robots.add("dingtalk")
