@@ -86,6 +86,14 @@ async def message(env: Env, message_id: int) -> OutgoingMessage:
         return row
 
 
+async def recorded(env: Env, message_id: int, status: str, timeout: float = 10.0) -> None:  # noqa: ASYNC109 - a deadline
+    """Wait until the message has ``status`` (the dispatcher records each outcome as it comes)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while (current := (await message(env, message_id)).status) != status:
+        assert asyncio.get_running_loop().time() < deadline, f"message {message_id} is still {current}"
+        await asyncio.sleep(0.02)  # a probe interval, not a guess: the deadline decides
+
+
 async def make_due(env: Env, *ids: int) -> None:
     """As if the backoff had run out (rather than waiting for it)."""
     async with env.db.writer() as s:
@@ -356,6 +364,37 @@ async def test_the_background_dispatcher_sends_without_help_and_stops_at_shutdow
             loops = [t for t in asyncio.all_tasks() if t.get_name() == "org-dispatch_messages"]
             assert len(loops) == 1 and not loops[0].done()
         assert loops[0].done()  # cancelled with the app, not left running
+
+
+async def test_a_shutdown_mid_round_records_what_went_so_a_restart_does_not_send_it_again(org_url):
+    async with MailServer() as mail, RobotReceiver() as robots:
+        app = create_app(channel_settings(org_url, notify_dispatch_enabled=True, **mail.settings()))
+        async with running(app, base_url="http://org") as client:
+            admin = await auth(client, "admin")
+            hook = robots.add("dingtalk")
+            unit_id = (await unit_by_code(client, admin, "MKT"))["id"]
+            robot = (await client.post(f"/api/org/units/{unit_id}/robots", headers=admin,
+                                       json={"vendor": "dingtalk", "name": "市场部群", "url": hook.url,
+                                             "secret": hook.secret})).json()
+            robots.hold()  # DingTalk takes the post but hangs before answering
+            env = Env(client, app, mail, robots)
+            mail_id = await queue(env, channel="email", address="gm@example.com")
+            robot_msg = await queue(env, channel="dingtalk", address=f"robot:{robot['id']}", robot_id=robot["id"])
+            await mail.wait_for(1, timeout=15)
+            await robots.wait_for(1, timeout=15)
+            await recorded(env, mail_id, "sent")  # while the robot's send is still under way
+        # shut down in the middle of the round: the robot's answer never came
+        async with app.state.db.reader() as s:
+            sent, unknown = await s.get(OutgoingMessage, mail_id), await s.get(OutgoingMessage, robot_msg)
+        assert (sent.status, sent.attempts) == ("sent", 1)
+        assert (unknown.status, unknown.attempts, unknown.lease_until) == ("pending", 0, None)
+
+        robots.release()
+        again = create_app(channel_settings(org_url, **mail.settings()))
+        async with running(again, base_url="http://org"):
+            assert await narrowed(again.state.runtime, OrgRuntime).dispatcher.run_once() == 1
+            await robots.wait_for(2, timeout=10)  # at least once: the unanswered post goes again
+        assert len(mail.received) == 1  # the recorded e-mail does not
 
 
 async def test_test_sends_answer_with_the_channels_own_result(env):

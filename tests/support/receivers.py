@@ -14,6 +14,7 @@ on, never slept on::
         ...
         [post] = await robots.wait_for(1, timeout=10)  # Post(vendor, token, query, body)
         await robots.wait_for(1, rejected=True)        # a refused post: Post.code, Post.message say why
+        robots.hold(); ...; robots.release()           # posts are recorded but answered only after release
 
 The robot receiver checks each vendor's documented request exactly (services/org/channels/robots.py
 describes them) and answers as the vendor does: HTTP 200 with ``errcode``/``code`` 0, or the vendor's
@@ -276,7 +277,16 @@ class RobotReceiver:
         self.accepted: list[Post] = []
         self.rejected: list[Post] = []
         self._changed = asyncio.Event()
+        self._answering = asyncio.Event()
+        self._answering.set()
         self._runner: web.AppRunner | None = None
+
+    def hold(self) -> None:
+        """Keep checking and recording posts but answer none until :meth:`release` (a vendor that hangs)."""
+        self._answering.clear()
+
+    def release(self) -> None:
+        self._answering.set()
 
     def add(self, vendor: str, *, secret: str | None = None) -> Hook:
         """A new robot of ``vendor``. DingTalk and Feishu get a signing secret unless ``secret=""`` (then
@@ -410,6 +420,7 @@ class RobotReceiver:
             post.code, post.message = refusal.code, refusal.message
             self.rejected.append(post)
         self._changed.set()
+        await self._answering.wait()
         if vendor == "feishu":
             answer: dict[str, Any] = {"code": post.code, "msg": "success" if post.code == 0 else post.message,
                                       "data": {}}
@@ -443,5 +454,6 @@ class RobotReceiver:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        self.release()  # a held answer would keep the server's shutdown waiting
         if self._runner is not None:
             await self._runner.cleanup()

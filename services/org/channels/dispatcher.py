@@ -8,14 +8,17 @@ attempt. Failures back off as the relay's do (:func:`services.common.relay.backo
 not sent to: its messages are dropped.
 
 A send is cut off well inside its lease, so no other round can claim a message while it is being
-sent. A crash between a send and its record sends that message again after the lease: e-mail carries a
-stable Message-ID so mail clients fold the repeat.
+sent, and each outcome is recorded as soon as it is known (not when the round's slowest send ends). On
+shutdown the round stops: what went is recorded, what was under way is released to go again at the
+next start. Only a crash between a send and its record sends a message twice: e-mail carries a stable
+Message-ID so mail clients fold the repeat.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -122,24 +125,27 @@ class Dispatcher:
             log.exception("sending outgoing message %s failed", job.id)
             return f"{type(exc).__name__}: {exc}"[:500]
 
-    async def _record(self, jobs: list[Job], errors: list[str]) -> None:
+    async def _record(self, job: Job, error: str) -> None:
+        """The outcome of one send, as soon as it is known."""
         now = utcnow()
-        recovered: set[str] = set()
         async with self.db.writer() as s:
-            for job, error in zip(jobs, errors, strict=True):
-                row = await s.get(OutgoingMessage, job.id, with_for_update=self.postgres)
-                if row is None or row.status != "pending" or row.lease_until is None or \
-                        abs((row.lease_until - job.lease).total_seconds()) >= 1.0:
-                    # the lease ran out and another round took the message over: its result counts
-                    log.warning("outgoing message lease lost", extra={"fields": {"message": job.id}})
-                    continue
-                row.attempts += 1
-                row.lease_until = None
-                if not error:
-                    row.status, row.sent_at, row.last_error = "sent", now, ""
-                    if job.robot is not None:
-                        recovered.add(job.address)
-                    continue
+            row = await s.get(OutgoingMessage, job.id, with_for_update=self.postgres)
+            if row is None or not self._holds(row, job):
+                # the lease ran out and another round took the message over: its result counts
+                log.warning("outgoing message lease lost", extra={"fields": {"message": job.id}})
+                return
+            row.attempts += 1
+            row.lease_until = None
+            if not error:
+                row.status, row.sent_at, row.last_error = "sent", now, ""
+                if job.robot is not None:
+                    # A robot that just took a message is back: what waits for it in backoff goes now. Only
+                    # messages that failed before (attempts > 0): one deferred on purpose keeps its time.
+                    await s.execute(update(OutgoingMessage).where(
+                        OutgoingMessage.address == job.address, OutgoingMessage.status == "pending",
+                        OutgoingMessage.attempts > 0, OutgoingMessage.next_attempt_at > now)
+                        .values(next_attempt_at=now))
+            else:
                 row.last_error = error
                 if row.attempts >= self.settings.relay_max_attempts:
                     row.status = "parked"
@@ -148,28 +154,59 @@ class Dispatcher:
                 else:
                     row.next_attempt_at = now + timedelta(seconds=backoff(
                         row.attempts, base=self.settings.relay_backoff_base, cap=self.settings.relay_backoff_max))
-            if recovered:
-                # A robot that just took a message is back: what waits for it in backoff goes now. Only
-                # messages that failed before (attempts > 0): one deferred on purpose keeps its time.
-                await s.execute(update(OutgoingMessage).where(
-                    OutgoingMessage.address.in_(recovered), OutgoingMessage.status == "pending",
-                    OutgoingMessage.attempts > 0, OutgoingMessage.next_attempt_at > now).values(next_attempt_at=now))
             await s.commit()
 
+    async def _release(self, jobs: Sequence[Job]) -> None:
+        """Give up this round's leases on messages whose outcome is unknown (stopping mid-send): they go
+        again at the next round rather than a lease later."""
+        async with self.db.writer() as s:
+            for job in jobs:
+                row = await s.get(OutgoingMessage, job.id, with_for_update=self.postgres)
+                if row is not None and self._holds(row, job):
+                    row.lease_until = None
+            await s.commit()
+
+    @staticmethod
+    def _holds(row: OutgoingMessage, job: Job) -> bool:
+        """The round that claimed ``job`` still holds its lease (a later claim is at least LEASE later)."""
+        return row.status == "pending" and row.lease_until is not None and \
+            abs((row.lease_until - job.lease).total_seconds()) < 1.0
+
     async def run_once(self) -> int:
-        """One round: claim what is due, send it, record the outcomes. How many messages it handled
-        (sent, failed or dropped)."""
+        """One round: claim what is due, send it concurrently, record each outcome as it comes. How many
+        messages it handled (sent, failed or dropped)."""
         jobs, dropped = await self._claim()
         if not jobs:
             return dropped
         limit = asyncio.Semaphore(CONCURRENCY)
+        recorded: set[int] = set()
 
-        async def one(job: Job) -> str:
+        async def one(job: Job) -> None:
             async with limit:
-                return await self._send(job)
+                error = await self._send(job)
+            # recorded at once, and finished even when shutdown comes meanwhile: a message that went is
+            # never sent again because a slower one in its round was still under way
+            recording = asyncio.ensure_future(self._record(job, error))
+            try:
+                await asyncio.shield(recording)
+            except asyncio.CancelledError:
+                await recording
+                recorded.add(job.id)
+                raise
+            recorded.add(job.id)
 
-        errors = await asyncio.gather(*[one(job) for job in jobs])
-        await self._record(jobs, list(errors))
+        sends = [asyncio.create_task(one(job)) for job in jobs]
+        try:
+            outcomes = await asyncio.gather(*sends, return_exceptions=True)
+        except asyncio.CancelledError:
+            # Stopping mid-round: the sends under way are cut off; whether they arrived is unknown, so
+            # they go again at the next start (at least once) instead of waiting out the lease.
+            await asyncio.wait(sends)
+            await self._release([job for job in jobs if job.id not in recorded])
+            raise
+        for job, outcome in zip(jobs, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                log.error("recording outgoing message %s failed", job.id, exc_info=outcome)
         return len(jobs) + dropped
 
     async def run_forever(self) -> None:
