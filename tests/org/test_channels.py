@@ -321,7 +321,7 @@ async def test_two_dispatchers_running_rounds_at_once_never_send_a_message_twice
     hook = env.robots.add("wecom")
     robot = await add_robot(env, admin, vendor="wecom", url=hook.url, secret="")
     robot_ids = [await queue(env, channel="wecom", address=f"robot:{robot['id']}", robot_id=robot["id"],
-                             body=content(subject=f"消息 {i}")) for i in range(12)]
+                             body=content(subject=f"消息 {i}")) for i in range(26)]  # more than a round takes
     mail_ids = [await queue(env, channel="email", address=f"user{i}@example.com") for i in range(4)]
     # a second replica: its own engine on the same database
     other_db = Database(env.app.state.settings.db_url)
@@ -340,7 +340,7 @@ async def test_two_dispatchers_running_rounds_at_once_never_send_a_message_twice
     posts = await env.robots.wait_for(len(robot_ids), timeout=10)
     subjects = sorted(p.body["markdown"]["content"].split("\n")[0] for p in env.robots.accepted)
     assert len(env.robots.accepted) == len(robot_ids) == len(posts)
-    assert subjects == sorted(f"**消息 {i}**" for i in range(12))
+    assert subjects == sorted(f"**消息 {i}**" for i in range(26))
     await env.mail.wait_for(len(mail_ids), timeout=10)
     assert sorted(m.rcpt_tos[0] for m in env.mail.received) == sorted(f"user{i}@example.com" for i in range(4))
     async with env.db.reader() as s:

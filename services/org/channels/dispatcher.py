@@ -37,8 +37,8 @@ log = logging.getLogger("yunguan.org.dispatcher")
 
 # How often an idle dispatcher looks for due messages (a retried or deferred one waits at most this).
 IDLE_SECONDS = 1.0
-# Sends in flight at once.
-CONCURRENCY = 10
+# Messages a round claims, all sent at once: none waits for a turn, so none can outlast its lease.
+ROUND_SIZE = 20
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,8 @@ class Dispatcher:
                 return [], 0
         async with self.db.writer() as s:
             stmt = (select(OutgoingMessage).where(*due(now))
-                    .order_by(OutgoingMessage.next_attempt_at, OutgoingMessage.id).limit(self.settings.relay_batch))
+                    .order_by(OutgoingMessage.next_attempt_at, OutgoingMessage.id)
+                    .limit(min(self.settings.relay_batch, ROUND_SIZE)))
             if self.postgres:
                 stmt = stmt.with_for_update(skip_locked=True)
             rows = (await s.execute(stmt)).scalars().all()
@@ -178,12 +179,10 @@ class Dispatcher:
         jobs, dropped = await self._claim()
         if not jobs:
             return dropped
-        limit = asyncio.Semaphore(CONCURRENCY)
         recorded: set[int] = set()
 
         async def one(job: Job) -> None:
-            async with limit:
-                error = await self._send(job)
+            error = await self._send(job)
             # recorded at once, and finished even when shutdown comes meanwhile: a message that went is
             # never sent again because a slower one in its round was still under way
             recording = asyncio.ensure_future(self._record(job, error))
