@@ -527,3 +527,29 @@ async def test_the_delivery_log_is_newest_first_filtered_and_paged(env):
     assert [m["id"] for m in emails] == ids[::-1]
     r = await env.client.get("/api/org/outgoing-messages", headers=admin, params={"status": "lost"})
     assert r.status_code == 422
+
+
+@pytest.mark.parametrize("security", ["tls", "none"])
+async def test_email_also_goes_over_implicit_tls_and_a_plain_trusted_relay(org_url, security):
+    async with MailServer(security=security) as mail:
+        app = create_app(channel_settings(org_url, **mail.settings()))
+        async with running(app, base_url="http://org") as client:
+            env = Env(client, app, mail, None)  # type: ignore[arg-type]
+            message_id = await queue(env, channel="email", address="gm@example.com")
+            assert await env.dispatcher.run_once() == 1
+            [got] = await mail.wait_for(1, timeout=10)
+            assert got["Subject"] == "计划待审批：2027 年市场部年度计划"
+            assert mail.received[0].tls is (security == "tls")
+            assert (await message(env, message_id)).status == "sent"
+
+
+async def test_an_smtp_server_with_an_untrusted_certificate_is_a_failure_the_log_shows(org_url):
+    async with MailServer() as mail:
+        app = create_app(channel_settings(org_url, **{**mail.settings(), "smtp_ca_file": ""}))
+        async with running(app, base_url="http://org") as client:
+            env = Env(client, app, mail, None)  # type: ignore[arg-type]
+            message_id = await queue(env, channel="email", address="gm@example.com")
+            assert await env.dispatcher.run_once() == 1
+            row = await message(env, message_id)
+            assert row.status == "pending" and row.attempts == 1 and "CERTIFICATE_VERIFY_FAILED" in row.last_error
+            assert mail.received == []

@@ -5,6 +5,7 @@ on, never slept on::
 
     async with MailServer(auth=("mailer", "pw")) as mail:           # STARTTLS, self-signed CA
         app = create_app(settings("org", url, **mail.settings()))   # smtp_host/port/security/ca_file/…
+        # (or mail.env(): YUNGUAN_SMTP_* for a process stack)
         ...
         [message] = await mail.wait_for(1, timeout=10)             # email.message.EmailMessage
         message["Subject"], message.get_body(("plain",)).get_content()
@@ -150,6 +151,10 @@ class MailServer:
                 "smtp_ca_file": self.ca_file, "smtp_username": user, "smtp_password": password,
                 "smtp_timeout": 10.0}
 
+    def env(self) -> dict[str, str]:
+        """The same as environment variables, for a service started as a process (tools.stack)."""
+        return {f"YUNGUAN_{name.upper()}": str(value) for name, value in self.settings().items()}
+
     async def wait_for(self, n: int, timeout: float = 10.0) -> list[EmailMessage]:  # noqa: ASYNC109 - a deadline
         """The first ``n`` messages, once that many have arrived; TimeoutError naming what came otherwise."""
         assert self._arrived is not None, "use the server as `async with MailServer() as mail:`"
@@ -267,8 +272,8 @@ class RobotReceiver:
 
     Paths as the vendors' own: ``/robot/send?access_token=`` (DingTalk), ``/cgi-bin/webhook/send?key=``
     (WeCom), ``/open-apis/bot/v2/hook/<token>`` (Feishu). :meth:`add` registers a robot and gives what
-    an admin would configure; ``accepted`` and ``rejected`` list the posts in arrival order. Tests need
-    ``webhook_allow_private_targets=True`` to post to 127.0.0.1.
+    an admin would configure; ``accepted`` and ``rejected`` list the posts in arrival order. Org needs
+    ``webhook_allow_private_targets=True`` (``YUNGUAN_WEBHOOK_ALLOW_PRIVATE_TARGETS=1``) to post to 127.0.0.1.
     """
 
     def __init__(self) -> None:
