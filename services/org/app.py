@@ -20,6 +20,8 @@ from services.org.auth.service import revoked_subjects
 from services.org.auth.signin import LocalServiceTokens, provision_service_clients
 from services.org.auth.signing import KeyStore
 from services.org.calendar.router import router as calendar_router
+from services.org.channels.dispatcher import Dispatcher
+from services.org.channels.router import router as channels_router
 from services.org.clients.router import router as clients_router
 from services.org.consumers import CONSUMES
 from services.org.delegations.router import router as delegations_router
@@ -63,10 +65,21 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         settings, title="Yunguan org 组织与权限",
         description="Org tree, positions, roles with the six rights, users, sign-in and tokens, audit.",
         routers=[auth_router, units_router, roles_router, positions_router, users_router, delegations_router,
-                 clients_router, anchors_router, notifications_router, reminders_router, calendar_router],
-        on_startup=[start], audit_model=AuditEntry, events=events, consumes=CONSUMES,
+                 clients_router, anchors_router, notifications_router, reminders_router, calendar_router,
+                 channels_router],
+        on_startup=[start, start_dispatcher], audit_model=AuditEntry, events=events, consumes=CONSUMES,
         periodic=[(KEY_RELOAD_SECONDS, reload_keys), (settings.notify_scan_seconds, remind_and_digest)],
-        runtime_class=OrgRuntime)
+        background=[dispatch_messages], runtime_class=OrgRuntime)
+
+
+async def start_dispatcher(rt: OrgRuntime) -> None:
+    rt.provide(dispatcher=Dispatcher(db=rt.db, settings=rt.settings, client=rt.http))
+
+
+async def dispatch_messages(rt: OrgRuntime) -> None:
+    """Send due e-mail and robot messages until shutdown (tests turn it off and run rounds by hand)."""
+    if rt.settings.notify_dispatch_enabled:
+        await rt.dispatcher.run_forever()
 
 
 async def _anchor_locally(app: FastAPI, seq: int, hash_: str) -> tuple[int, str] | None:

@@ -236,7 +236,7 @@ class Notification(Base):
     # the same event (or reminder) never notifies the same person twice
     dedupe_key: Mapped[str] = mapped_column(String(200))
     event_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    # {"zh-CN": {"title", "body"}, "en-US": {"title", "body"}}
+    # {"zh-CN": {"title", "body"}, "en": {"title", "body"}}
     text: Mapped[dict] = mapped_column(JSON)
     link: Mapped[str] = mapped_column(String(500), default="")  # the SPA path it opens, e.g. /plans/7
     subject_type: Mapped[str] = mapped_column(String(40), default="")

@@ -1036,6 +1036,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/org/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** E-mail settings, robots and messages waiting (admin) */
+        get: operations["channels_status_api_org_channels_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/channels/email/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test e-mail now (admin; 409 when e-mail is not configured) */
+        post: operations["test_email_api_org_channels_email_test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/clients": {
         parameters: {
             query?: never;
@@ -1381,6 +1415,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/org/outgoing-messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log of e-mail and robot messages, newest first (admin) */
+        get: operations["list_outgoing_messages_api_org_outgoing_messages_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/outgoing-messages/{message_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a parked or dropped message again (admin) */
+        post: operations["retry_outgoing_message_api_org_outgoing_messages__message_id__retry_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/positions": {
         parameters: {
             query?: never;
@@ -1416,6 +1484,41 @@ export interface paths {
         head?: never;
         /** Edit a position (admin over the unit) */
         patch: operations["update_position_api_org_positions__position_id__patch"];
+        trace?: never;
+    };
+    "/api/org/robots/{robot_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a group robot (admin) */
+        delete: operations["delete_robot_api_org_robots__robot_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change a group robot (admin) */
+        patch: operations["update_robot_api_org_robots__robot_id__patch"];
+        trace?: never;
+    };
+    "/api/org/robots/{robot_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Post a test message to a group robot now; the vendor's answer (admin) */
+        post: operations["test_robot_api_org_robots__robot_id__test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/org/roles": {
@@ -1554,6 +1657,24 @@ export interface paths {
         put?: never;
         /** Move a unit under another parent */
         post: operations["move_unit_api_org_units__unit_id__move_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/units/{unit_id}/robots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A unit's group robots (admin) */
+        get: operations["list_robots_api_org_units__unit_id__robots_get"];
+        put?: never;
+        /** Add a DingTalk, WeCom or Feishu group robot to a unit (admin) */
+        post: operations["create_robot_api_org_units__unit_id__robots_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4914,6 +5035,16 @@ export interface components {
             /** Year */
             year: number;
         };
+        /** ChannelsStatus */
+        "org.ChannelsStatus": {
+            email: components["schemas"]["org.EmailStatus"];
+            /** Parked */
+            parked: number;
+            /** Pending */
+            pending: number;
+            /** Robots Count */
+            robots_count: number;
+        };
         /** ClientCreate */
         "org.ClientCreate": {
             /** Client Id */
@@ -5121,6 +5252,24 @@ export interface components {
             target: string;
             /** Url */
             url: string;
+        };
+        /** EmailStatus */
+        "org.EmailStatus": {
+            /** Configured */
+            configured: boolean;
+            /** From */
+            from: string;
+            /** Host */
+            host: string;
+            /** Port */
+            port: number;
+            /** Security */
+            security: string;
+        };
+        /** EmailTest */
+        "org.EmailTest": {
+            /** To */
+            to: string;
         };
         /** EventEnvelope */
         "org.EventEnvelope": {
@@ -5405,6 +5554,37 @@ export interface components {
             /** Unit Path */
             unit_path: string | null;
         };
+        /** OutgoingMessageRead */
+        "org.OutgoingMessageRead": {
+            /** Address */
+            address: string;
+            /** Attempts */
+            attempts: number;
+            /** Channel */
+            channel: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Last Error */
+            last_error: string;
+            /**
+             * Next Attempt At
+             * Format: date-time
+             */
+            next_attempt_at: string;
+            /** Robot Id */
+            robot_id: number | null;
+            /** Sent At */
+            sent_at: string | null;
+            /** Status */
+            status: string;
+            /** Subject */
+            subject: string;
+        };
         /** Page[AssignmentRead] */
         "org.Page_AssignmentRead_": {
             /** Items */
@@ -5447,10 +5627,24 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[OutgoingMessageRead] */
+        "org.Page_OutgoingMessageRead_": {
+            /** Items */
+            items: components["schemas"]["org.OutgoingMessageRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[PositionRead] */
         "org.Page_PositionRead_": {
             /** Items */
             items: components["schemas"]["org.PositionRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[RobotRead] */
+        "org.Page_RobotRead_": {
+            /** Items */
+            items: components["schemas"]["org.RobotRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -5685,6 +5879,99 @@ export interface components {
              */
             scope: "self" | "subordinates" | "subtree" | "superior" | "company";
         };
+        /** RobotCreate */
+        "org.RobotCreate": {
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+            /**
+             * Include Subunits
+             * @default false
+             */
+            include_subunits: boolean;
+            /**
+             * Kinds
+             * @description Kinds it posts; empty: every kind
+             */
+            kinds?: ("approval" | "task" | "alert" | "digest")[];
+            /** Name */
+            name: string;
+            /**
+             * Secret
+             * @description The signing secret (DingTalk, Feishu) or WeCom's key; write-only
+             * @default
+             */
+            secret: string;
+            /**
+             * Url
+             * @description The robot's webhook address (with its token)
+             */
+            url: string;
+            /**
+             * Vendor
+             * @enum {string}
+             */
+            vendor: "dingtalk" | "wecom" | "feishu";
+        };
+        /** RobotRead */
+        "org.RobotRead": {
+            /** Active */
+            active: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Has Secret */
+            has_secret: boolean;
+            /** Id */
+            id: number;
+            /** Include Subunits */
+            include_subunits: boolean;
+            /** Kinds */
+            kinds: string[];
+            /** Name */
+            name: string;
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Url
+             * @description The address with its token masked (…abcd)
+             */
+            url: string;
+            /** Vendor */
+            vendor: string;
+            /** Version */
+            version: number;
+        };
+        /** RobotUpdate */
+        "org.RobotUpdate": {
+            /** Active */
+            active?: boolean | null;
+            /** Include Subunits */
+            include_subunits?: boolean | null;
+            /** Kinds */
+            kinds?: ("approval" | "task" | "alert" | "digest")[] | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Secret
+             * @description A new secret; empty removes it
+             */
+            secret?: string | null;
+            /**
+             * Url
+             * @description A new address; the masked one the API shows keeps the current one
+             */
+            url?: string | null;
+        };
         /** RoleCreate */
         "org.RoleCreate": {
             /**
@@ -5731,6 +6018,17 @@ export interface components {
             name_en?: string | null;
             /** Rights */
             rights?: components["schemas"]["org.RightScope"][] | null;
+        };
+        /** SendResult */
+        "org.SendResult": {
+            /**
+             * Error
+             * @description Why the channel refused the message (the vendor's own reason), or empty
+             * @default
+             */
+            error: string;
+            /** Ok */
+            ok: boolean;
         };
         /** TokenResponse */
         "org.TokenResponse": {
@@ -11256,6 +11554,68 @@ export interface operations {
             };
         };
     };
+    channels_status_api_org_channels_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.ChannelsStatus"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    test_email_api_org_channels_email_test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.EmailTest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.SendResult"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
     list_clients_api_org_clients_get: {
         parameters: {
             query?: {
@@ -12047,6 +12407,73 @@ export interface operations {
             };
         };
     };
+    list_outgoing_messages_api_org_outgoing_messages_get: {
+        parameters: {
+            query?: {
+                status?: ("pending" | "sent" | "parked" | "dropped") | null;
+                channel?: ("email" | "dingtalk" | "wecom" | "feishu") | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.Page_OutgoingMessageRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    retry_outgoing_message_api_org_outgoing_messages__message_id__retry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.OutgoingMessageRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
     list_positions_api_org_positions_get: {
         parameters: {
             query?: {
@@ -12197,6 +12624,101 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.PositionRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    delete_robot_api_org_robots__robot_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                robot_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    update_robot_api_org_robots__robot_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                robot_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.RobotUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.RobotRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    test_robot_api_org_robots__robot_id__test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                robot_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.SendResult"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
@@ -12652,6 +13174,77 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.UnitRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_robots_api_org_units__unit_id__robots_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.Page_RobotRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    create_robot_api_org_units__unit_id__robots_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.RobotCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.RobotRead"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
