@@ -65,6 +65,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                        org_unit_model: type[OrgUnitMixin] | None = None, on_org_synced: Sequence[Hook[Runtime]] = (),
                        idempotency_model: type[IdempotencyRecordMixin] | None = None,
                        periodic: Sequence[tuple[float, Job[Runtime]]] = (),
+                       background: Sequence[Hook[Runtime]] = (),
                        runtime_class: None = None) -> FastAPI: ...
 
 
@@ -77,6 +78,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                        org_unit_model: type[OrgUnitMixin] | None = None, on_org_synced: Sequence[Hook[R]] = (),
                        idempotency_model: type[IdempotencyRecordMixin] | None = None,
                        periodic: Sequence[tuple[float, Job[R]]] = (),
+                       background: Sequence[Hook[R]] = (),
                        runtime_class: type[R]) -> FastAPI: ...
 
 
@@ -88,6 +90,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                        org_unit_model: type[OrgUnitMixin] | None = None, on_org_synced: Sequence[Hook[Any]] = (),
                        idempotency_model: type[IdempotencyRecordMixin] | None = None,
                        periodic: Sequence[tuple[float, Job[Any]]] = (),
+                       background: Sequence[Hook[Any]] = (),
                        runtime_class: type[Runtime] | None = None) -> FastAPI:
     """Build a service's FastAPI app; nothing touches the database until start-up.
 
@@ -95,9 +98,11 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     admin and webhooks; with ``org_unit_model`` it keeps a read-model of the org tree, and
     runs ``on_org_synced`` hooks (e.g. demo seeding) once the first resync has succeeded.
     ``periodic`` jobs ``(seconds, job)`` run in the background with the relay (a job that
-    returns something truthy has recorded events, so the relay is woken). Hooks and jobs get the
-    service's :class:`Runtime` (``runtime_class``, a subclass for a service with parts of its own; the
-    hooks and jobs are then typed with it).
+    returns something truthy has recorded events, so the relay is woken). ``background`` loops
+    (``async def loop(runtime)`` that run until cancelled, e.g. org's notification dispatcher) start
+    after the start-up hooks and are cancelled at shutdown, before the shut-down hooks run. Hooks,
+    jobs and loops get the service's :class:`Runtime` (``runtime_class``, a subclass for a service
+    with parts of its own; they are then typed with it).
     """
     service = settings.service
     prefix = f"/api/{service}"
@@ -130,6 +135,8 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                     settings.service_url("org") + REVOKED_PATH, app.state.http,
                     refresh_seconds=settings.revocation_refresh_seconds)
             tasks.append(asyncio.create_task(app.state.revocations.run_forever(), name=f"{service}-revocations"))
+            for loop in background:
+                tasks.append(asyncio.create_task(_until_cancelled(runtime, loop), name=f"{service}-{loop.__name__}"))
             if events is not None:
                 app.state.relay = Relay(db=app.state.db, tables=events, settings=settings,
                                         tokens=app.state.service_tokens, client=app.state.http)
@@ -269,6 +276,10 @@ class _RequestContext:
         finally:
             periods.window.reset(tokens[0])
             i18n.language.reset(tokens[1])
+
+
+async def _until_cancelled(runtime: R, loop: Hook[R]) -> None:
+    await loop(runtime)
 
 
 async def _every(runtime: R, seconds: float, job: Job[R]) -> None:

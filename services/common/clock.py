@@ -38,11 +38,12 @@ def today() -> date:
 
 
 def local(moment: datetime) -> datetime:
-    """``moment`` (aware, or naive UTC as the database stores it) in the business time zone."""
+    """``moment`` (aware; a naive one is taken as UTC) in the business time zone."""
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return aware.astimezone(business_zone())
 
 
 def at(day: date, clock_time: time) -> datetime:
-    """The UTC instant (naive, as stored) of ``clock_time`` on ``day`` in the business time zone."""
-    return datetime.combine(day, clock_time, tzinfo=business_zone()).astimezone(UTC).replace(tzinfo=None)
+    """The instant (aware, in UTC, as the database gives them back) of ``clock_time`` on ``day`` in the
+    business time zone."""
+    return datetime.combine(day, clock_time, tzinfo=business_zone()).astimezone(UTC)

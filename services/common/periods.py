@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from enum import Enum
+
+from services.common import clock
 
 
 class PeriodKind(str, Enum):
@@ -249,7 +251,7 @@ class Window:
     years_ahead: int = 2
 
     def years(self, today: date | None = None) -> tuple[int, int]:
-        year = (today or datetime.now(UTC).date()).year
+        year = (today or clock.today()).year
         return year - self.years_back, year + self.years_ahead
 
 

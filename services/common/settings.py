@@ -100,6 +100,9 @@ class ServiceSettings(BaseSettings):
     # Notifications: how often due reminders, escalations and digests are looked for, and when
     # digests go out (business time zone).
     notify_scan_seconds: float = 60.0
+    # Org's dispatcher of outgoing e-mail and robot messages runs in the background (polling every
+    # second when idle); tests turn it off and run its rounds by hand.
+    notify_dispatch_enabled: bool = True
     digest_hour: int = 8
     # The weekly operations meeting's weekday (0 Monday … 6 Sunday): its agenda goes out the working
     # day before.

@@ -20,6 +20,11 @@ INTERNAL_SUBSCRIPTIONS: dict[str, list[str]] = {
     "kpi.threshold.crossed": ["risk"],
     # anomaly rules ask for weekly-meeting items
     "kpi.followup.requested": ["planning"],
+    # org tells people what waits on them, reminds and escalates (notifications, issue 17)
+    "planning.plan.*": ["org"],
+    "planning.task.*": ["org"],
+    "kpi.action.*": ["org"],
+    "risk.alert.*": ["org"],
 }
 
 

@@ -79,7 +79,7 @@ class WorkCalendar:
         return sum(1 for n in range(1, (end - start).days + 1) if self.is_workday(start + timedelta(days=n)))
 
     def deadline(self, started: datetime, days: int) -> datetime:
-        """A limit of ``days`` working days from ``started`` (UTC, naive, as stored): the end of the
-        ``days``-th working day after the day it started, in the business time zone, as UTC."""
+        """A limit of ``days`` working days from ``started``: the end of the ``days``-th working day after the
+        day it started, in the business time zone (returned aware, in UTC)."""
         day = self.add(clock.local(started).date(), days)
         return clock.at(day + timedelta(days=1), time(0, 0))

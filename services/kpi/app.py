@@ -10,17 +10,15 @@ from sqlalchemy import Table, select
 
 from services.common import generation
 from services.common.app import create_service_app
-from services.common.db import utcnow
 from services.common.runtime import Runtime
 from services.common.settings import ServiceSettings, settings_for
 from services.kpi.actions.router import router as actions_router
-from services.kpi.actions.service import flag_overdue
+from services.kpi.actions.service import scan_overdue
 from services.kpi.assessments.router import router as assessments_router
 from services.kpi.consumers import CONSUMES
 from services.kpi.demo import seed_demo
 from services.kpi.evaluation.router import router as evaluation_router
 from services.kpi.indicators.catalog import seed_indicators
-from services.kpi.indicators.library import Library
 from services.kpi.indicators.router import router as indicators_router
 from services.kpi.measurements.ingest import ConcurrentWrite, rebuild_rollups
 from services.kpi.measurements.router import router as measurements_router
@@ -81,7 +79,7 @@ async def _ensure_rollups(rt: Runtime) -> None:
 
 async def overdue_scan(rt: Runtime) -> int:
     async with rt.db.writer() as s:
-        flagged = await flag_overdue(s, today=utcnow().date(), lib=await Library.load(s))
+        flagged = await scan_overdue(s)
         await s.commit()
     return flagged
 

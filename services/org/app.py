@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from services.common.anchoring import chain_head
 from services.common.app import create_service_app
+from services.common.db import utcnow
 from services.common.revocation import Revocations
 from services.common.runtime import Runtime, narrowed
 from services.common.settings import ServiceSettings, settings_for
@@ -18,12 +19,18 @@ from services.org.auth.router import router as auth_router
 from services.org.auth.service import revoked_subjects
 from services.org.auth.signin import LocalServiceTokens, provision_service_clients
 from services.org.auth.signing import KeyStore
+from services.org.calendar.router import router as calendar_router
+from services.org.channels.dispatcher import Dispatcher
+from services.org.channels.router import router as channels_router
 from services.org.clients.router import router as clients_router
 from services.org.consumers import CONSUMES
 from services.org.delegations.router import router as delegations_router
 from services.org.models import AuditEntry, events
 from services.org.notifications.router import router as notifications_router
 from services.org.positions.router import router as positions_router
+from services.org.reminders.digests import run_digests
+from services.org.reminders.router import router as reminders_router
+from services.org.reminders.scan import scan
 from services.org.roles.router import router as roles_router
 from services.org.runtime import OrgRuntime
 from services.org.seed import ensure_roles, seed_demo
@@ -58,9 +65,21 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         settings, title="Yunguan org 组织与权限",
         description="Org tree, positions, roles with the six rights, users, sign-in and tokens, audit.",
         routers=[auth_router, units_router, roles_router, positions_router, users_router, delegations_router,
-                 clients_router, anchors_router, notifications_router],
-        on_startup=[start], audit_model=AuditEntry, events=events, consumes=CONSUMES,
-        periodic=[(KEY_RELOAD_SECONDS, reload_keys)], runtime_class=OrgRuntime)
+                 clients_router, anchors_router, notifications_router, reminders_router, calendar_router,
+                 channels_router],
+        on_startup=[start, start_dispatcher], audit_model=AuditEntry, events=events, consumes=CONSUMES,
+        periodic=[(KEY_RELOAD_SECONDS, reload_keys), (settings.notify_scan_seconds, remind_and_digest)],
+        background=[dispatch_messages], runtime_class=OrgRuntime)
+
+
+async def start_dispatcher(rt: OrgRuntime) -> None:
+    rt.provide(dispatcher=Dispatcher(db=rt.db, settings=rt.settings, client=rt.http))
+
+
+async def dispatch_messages(rt: OrgRuntime) -> None:
+    """Send due e-mail and robot messages until shutdown (tests turn it off and run rounds by hand)."""
+    if rt.settings.notify_dispatch_enabled:
+        await rt.dispatcher.run_forever()
 
 
 async def _anchor_locally(app: FastAPI, seq: int, hash_: str) -> tuple[int, str] | None:
@@ -93,6 +112,17 @@ KEY_RELOAD_SECONDS = 60
 async def reload_keys(rt: OrgRuntime) -> None:
     async with rt.db.reader() as session:
         await rt.keys.reload(session)
+
+
+async def remind_and_digest(rt: OrgRuntime) -> None:
+    """The reminder scan (remind before the limit, escalate after it), then the digests that are due; each in
+    its own transaction, so a failing digest does not hold back the reminders."""
+    async with rt.db.writer() as session:
+        await scan(session, now=utcnow())
+        await session.commit()
+    async with rt.db.writer() as session:
+        await run_digests(session, rt.settings, now=utcnow())
+        await session.commit()
 
 
 class _LocalJwks(JwksCache):

@@ -11,10 +11,10 @@ import argparse
 import asyncio
 import os
 import sys
-from datetime import date
 
 from sqlalchemy import func, select
 
+from services.common import clock
 from services.common.db import Database
 from services.common.migrate import upgrade
 from services.common.settings import settings_for
@@ -41,7 +41,7 @@ async def bootstrap(*, company: str, code: str, username: str, password: str) ->
                            responsibilities=["维护组织架构、角色权限与用户"], requirements={})
             s.add_all([user, pos])
             await s.flush()
-            s.add(Assignment(user_id=user.id, position_id=pos.id, start_date=date.today()))
+            s.add(Assignment(user_id=user.id, position_id=pos.id, start_date=clock.today()))
             await journal.audit(s, actor="system", action="org.bootstrapped", subject_type="unit", subject_id=unit.id,
                                unit_path=unit.path, after={"company": company, "admin": username})
             await s.commit()

@@ -20,7 +20,18 @@ from services.common.guards import Allowed, Place, allowed
 from services.common.problems import Forbidden, NotFound
 from services.common.scoping import visible_to
 from services.common.security import CurrentPrincipal
-from services.org.models import ApiClient, Assignment, Delegation, Position, Role, Unit, User
+from services.org.models import (
+    ApiClient,
+    Assignment,
+    Delegation,
+    OutgoingMessage,
+    Position,
+    RobotChannel,
+    Role,
+    Unit,
+    User,
+    Watch,
+)
 
 # --- load-or-404 -------------------------------------------------------------------------------
 
@@ -46,6 +57,15 @@ load_delegation = load_or_404(Delegation, "delegation_id", what="delegation", wh
 load_client = load_or_404(ApiClient, "client_pk", what="API client", what_zh="API 客户端")
 
 
+load_watch = load_or_404(Watch, "watch_id", what="waiting item", what_zh="待办事项")
+
+
+load_robot = load_or_404(RobotChannel, "robot_id", what="robot channel", what_zh="群机器人")
+
+
+load_outgoing_message = load_or_404(OutgoingMessage, "message_id", what="outgoing message", what_zh="外发消息")
+
+
 ValidUnit = Annotated[Unit, Depends(load_unit)]
 ValidRole = Annotated[Role, Depends(load_role)]
 ValidPosition = Annotated[Position, Depends(load_position)]
@@ -53,6 +73,8 @@ ValidUser = Annotated[User, Depends(load_user)]
 ValidAssignment = Annotated[Assignment, Depends(load_assignment)]
 ValidDelegation = Annotated[Delegation, Depends(load_delegation)]
 ValidClient = Annotated[ApiClient, Depends(load_client)]
+ValidWatch = Annotated[Watch, Depends(load_watch)]
+ValidOutgoingMessage = Annotated[OutgoingMessage, Depends(load_outgoing_message)]
 
 
 # --- where a resource sits, and who may administer it ------------------------------------------
@@ -90,7 +112,20 @@ async def assignment_place(session: AsyncSession, assignment: Assignment) -> Pla
     return await position_place(session, await assignment_position(session, assignment))
 
 
+async def robot_unit(session: AsyncSession, robot: RobotChannel) -> Unit:
+    unit = await session.get(Unit, robot.unit_id)
+    if unit is None:  # a unit's robots go with it (ON DELETE CASCADE)
+        raise NotFound(f"There is no unit with id {robot.unit_id}.", field="unit_id",
+                       zh=f"没有编号为 {robot.unit_id} 的组织单元。")
+    return unit
+
+
+async def robot_place(session: AsyncSession, robot: RobotChannel) -> Place:
+    return unit_place_of(await robot_unit(session, robot))
+
+
 UnitToAdmin = Annotated[Allowed[Unit], Depends(allowed(load_unit, unit_place, Right.admin))]
+RobotToAdmin = Annotated[Allowed[RobotChannel], Depends(allowed(load_robot, robot_place, Right.admin))]
 PositionToAdmin = Annotated[Allowed[Position], Depends(allowed(load_position, position_place, Right.admin))]
 AssignmentToAdmin = Annotated[Allowed[Assignment], Depends(allowed(load_assignment, assignment_place, Right.admin))]
 
@@ -159,3 +194,17 @@ async def current_user(session: Session, principal: CurrentPrincipal) -> User:
 
 
 Me = Annotated[User, Depends(current_user)]
+
+
+# --- 催办 -----------------------------------------------------------------------------------------------------
+
+
+async def watch_to_urge(watch: ValidWatch, principal: CurrentPrincipal) -> Watch:
+    """The watch, when the caller is the one who asked for it (only the requester may 催办)."""
+    if watch.requester is None or watch.requester != principal.sub:
+        raise Forbidden("Only the person who asked for this item may chase it.",
+                        zh="只有发起人才能催办该事项。")
+    return watch
+
+
+WatchToUrge = Annotated[Watch, Depends(watch_to_urge)]

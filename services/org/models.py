@@ -236,7 +236,7 @@ class Notification(Base):
     # the same event (or reminder) never notifies the same person twice
     dedupe_key: Mapped[str] = mapped_column(String(200))
     event_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    # {"zh-CN": {"title", "body"}, "en-US": {"title", "body"}}
+    # {"zh-CN": {"title", "body"}, "en": {"title", "body"}}
     text: Mapped[dict] = mapped_column(JSON)
     link: Mapped[str] = mapped_column(String(500), default="")  # the SPA path it opens, e.g. /plans/7
     subject_type: Mapped[str] = mapped_column(String(40), default="")
@@ -414,3 +414,68 @@ class DigestRun(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)  # daily:2026-12-03, weekly:2026-W49
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- company identity (issue 18) ---------------------------------------------------------------
+# Yunguan joins the company's identity landscape; its own authority model (positions → rights over
+# units) stays the source of what people may do: a person signing in through a provider is linked to a
+# Yunguan user (or created just in time, holding no position and so no right).
+
+
+class IdentityProvider(Base):
+    """A sign-in provider: an OpenID Connect issuer, or DingTalk, WeCom or Feishu (their OAuth 2.0 web
+    flows and in-app free login), also the source of a directory sync."""
+
+    __tablename__ = "identity_provider"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)  # in URLs: /auth/sso/<key>/start
+    kind: Mapped[str] = mapped_column(String(20))  # oidc | dingtalk | wecom | feishu
+    name: Mapped[str] = mapped_column(String(100))  # what the sign-in page shows: 使用企业微信登录
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # OIDC: the issuer (discovery at <issuer>/.well-known/openid-configuration); vendors: their API base,
+    # empty for the vendor's public host (a company proxy or a private deployment sets it)
+    issuer: Mapped[str] = mapped_column(String(500), default="")
+    client_id: Mapped[str] = mapped_column(String(200))  # OIDC client id; DingTalk AppKey; WeCom corpid; Feishu app_id
+    client_secret: Mapped[str] = mapped_column(String(500), default="")  # write-only in the API
+    agent_id: Mapped[str] = mapped_column(String(60), default="")  # WeCom's agentid
+    scopes: Mapped[list] = mapped_column(JSON, default=list)
+    # which claim links a provider's account to a Yunguan user: email | preferred_username | sub | mobile | userid
+    link_claim: Mapped[str] = mapped_column(String(60), default="email")
+    # create a user on first sign-in when none links (with no position: no rights until an admin assigns one)
+    jit: Mapped[bool] = mapped_column(Boolean, default=True)
+    # the vendor's contacts (departments, users, leaders) may be synchronised into the org
+    sync_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    config: Mapped[dict] = mapped_column(JSON, default=dict)  # anything else a kind needs
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ExternalIdentity(Base):
+    """A provider's account linked to a Yunguan user (one per provider and subject)."""
+
+    __tablename__ = "external_identity"
+    __table_args__ = (UniqueConstraint("provider_id", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("identity_provider.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(255))  # OIDC sub; DingTalk unionid/userid; WeCom userid; Feishu open_id
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    claims: Mapped[dict] = mapped_column(JSON, default=dict)  # as last seen (no tokens)
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+
+class CompanySetting(Base):
+    """Company-wide switches, by key (``require_sso``: password sign-in only for break-glass admins)."""
+
+    __tablename__ = "company_setting"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}

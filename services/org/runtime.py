@@ -1,4 +1,5 @@
-"""Org's runtime: the kernel's, plus the signing key store and the password hasher org alone has."""
+"""Org's runtime: the kernel's, plus the signing key store, the password hasher and the dispatcher of
+outgoing messages org alone has."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from fastapi import Depends
 
 from services.common.runtime import Runtime, runtime_dependency
 from services.org.auth.signing import KeyStore
+from services.org.channels.dispatcher import Dispatcher
 from services.org.users.passwords import Passwords
 
 
@@ -21,6 +23,11 @@ class OrgRuntime(Runtime):
     def passwords(self) -> Passwords:
         passwords: Passwords = self._state.passwords
         return passwords
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        dispatcher: Dispatcher = self._state.dispatcher
+        return dispatcher
 
 
 OrgRuntimeDep = Annotated[OrgRuntime, Depends(runtime_dependency(OrgRuntime))]

@@ -123,7 +123,9 @@ async def seed_demo(session: AsyncSession, passwords: Passwords) -> bool:
                                     path=unit.path, version=unit.version), unit.path)
     password_hash = passwords.hash(DEMO_PASSWORD)
     for username, display, unit_code, role_key, title, duties, reqs in DEMO_USERS:
-        user = User(username=username, display_name=display, password_hash=password_hash)
+        # e-mail at the reserved .example domain: nothing leaves a demo, and notifications show where it would go
+        user = User(username=username, display_name=display, email=f"{username}@hdgas.example",
+                    password_hash=password_hash)
         pos = Position(unit_id=units[unit_code].id, role_id=roles[role_key].id, title=title,
                        heads_unit=username in DEMO_HEADS,
                        responsibilities=duties, requirements=reqs)

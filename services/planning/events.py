@@ -1,11 +1,14 @@
 """The events planning records (EMITS) and the ones it handles (CONSUMES).
 
-Every ``planning.plan.*`` event carries the plan as it stands after the action (:class:`PlanStep`);
+Every ``planning.plan.*`` event carries the plan as it stands after the action (:class:`PlanStep`),
+with who submitted it and the stage it now waits on (so the stage's holders can be told and chased);
 the events that bring a version into force (issued, revised) add its targets, which kpi turns
 into its own targets.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import Field
 
@@ -14,8 +17,25 @@ from services.common.contracts import Emits, EventData, EventView
 # --- what planning emits ----------------------------------------------------------------------
 
 
+class WaitingStage(EventData):
+    """The approval stage a plan waits on: who may sign it (holders of ``right`` over ``unit_path``,
+    held at ``held_at`` when set) and how long they have."""
+
+    index: int = Field(description="The stage's position in the flow, from 0")
+    key: str
+    name: str
+    right: str = Field(description="The right a signer holds over unit_path")
+    unit_path: str = Field(description="The unit the right must cover (the plan's unit, its parent or the company)")
+    held_at: str | None = Field(description="Where the grant must be held (a unit path), or null for anywhere")
+    signers: Literal["any", "all"] = Field(description="any: one holder signs (或签); all: every holder (会签)")
+    time_limit_days: int | None = Field(description="Working days the signers have; null: the company's default")
+    pending_signers: list[str] = Field(
+        description="For all (会签): user ids (as text) who have still to sign; empty for any")
+
+
 class PlanStep(EventData):
-    """A step of a plan's approval flow: the plan after it, who took it and their comment."""
+    """A step of a plan's approval flow: the plan after it, who took it and their comment, who submitted
+    the revision and the stage the plan now waits on."""
 
     plan_id: int
     revision: int = Field(description="The revision the step belongs to")
@@ -27,10 +47,25 @@ class PlanStep(EventData):
     status: str = Field(description="The plan's status after the step")
     actor: str = Field(description="Who took the step (token subject)")
     comment: str
+    submitted_by: str | None = Field(
+        description="Who submitted the revision (token subject); null for a revision never submitted")
+    waiting: WaitingStage | None = Field(
+        description="The stage the plan now waits on: {index, key, name, right, unit_path, held_at, signers "
+                    "(any|all), time_limit_days (working days, null: the company's default), pending_signers (user "
+                    "ids as text, for all)}; null when it waits on none (approved and waiting to be issued, "
+                    "returned, vetoed, issued)")
 
 
 class PlanSubmittedData(PlanStep):
     """A draft or returned plan went into review."""
+
+
+class PlanStageAdvancedData(PlanStep):
+    """A stage other than the last approved the plan: it moves on to the next stage (``waiting``)."""
+
+
+class PlanCountersignedData(PlanStep):
+    """One signer of a stage every holder signs (会签) signed; ``waiting.pending_signers`` are those left."""
 
 
 class PlanApprovedData(PlanStep):
@@ -95,6 +130,21 @@ class TaskDispatchedData(EventData):
     unit_id: int | None
     due: str | None = Field(description="ISO date")
     comment: str
+    title: str
+    unit_path: str = Field(description="The path of the task's unit (its plan's unit when it has none of its own)")
+
+
+class TaskCompletedData(EventData):
+    """A task became finished (done, or cancelled): said once each time it moves from unfinished to finished."""
+
+    task_id: int
+    plan_id: int
+    title: str
+    owner_id: int | None
+    unit_id: int = Field(description="The task's unit (its plan's unit when it has none of its own)")
+    unit_path: str
+    status: Literal["done", "cancelled"]
+    completed_at: str = Field(description="When it was finished (ISO time, UTC)")
 
 
 class TaskOverdueData(EventData):
@@ -111,6 +161,8 @@ class TaskOverdueData(EventData):
 
 EMITS: Emits = {
     "planning.plan.submitted": PlanSubmittedData,
+    "planning.plan.stage_advanced": PlanStageAdvancedData,
+    "planning.plan.countersigned": PlanCountersignedData,
     "planning.plan.approved": PlanApprovedData,
     "planning.plan.returned": PlanReturnedData,
     "planning.plan.vetoed": PlanVetoedData,
@@ -119,6 +171,7 @@ EMITS: Emits = {
     "planning.plan.revised": PlanRevisedData,
     "planning.task.dispatched": TaskDispatchedData,
     "planning.task.overdue": TaskOverdueData,
+    "planning.task.completed": TaskCompletedData,
 }
 
 

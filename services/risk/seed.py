@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common import clock
 from services.risk.alerts.service import record_value
 from services.risk.matrix import service as matrices
 from services.risk.models import Kri, OrgUnit, Risk, RiskAction
@@ -65,7 +66,7 @@ async def seed_demo(session: AsyncSession) -> bool:
         log.info("demo seed skipped: the demo org tree is not in the read-model")
         return False
     await matrices.in_force(session)
-    today = register.today()
+    today = clock.today()
     risks: dict[str, Risk] = {}
     for n, (key, title, desc, cat, code, owner, inherent, residual, strategy, status, plan) in enumerate(DEMO_RISKS):
         unit = units[code]

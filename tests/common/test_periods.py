@@ -2,6 +2,7 @@
 
 import pytest
 
+from services.common import clock
 from services.common.periods import PeriodError, PeriodKind, period
 
 
@@ -155,7 +156,7 @@ async def _dated(body: _Dated):
 
 
 async def test_every_service_s_period_fields_refuse_periods_outside_its_configured_window(databases):
-    this_year = date.today().year
+    this_year = clock.today().year
     app = create_service_app(settings("planning", await databases.fresh("planning"), period_years_ahead=5,
                                       period_years_back=1), title="t", routers=[_router])
     async with running(app) as c:

@@ -1,10 +1,10 @@
 """An anomaly rule's follow-up, over real HTTP: kpi asks org who heads the unit and the follow-up is
 theirs, for the measured period."""
 
-from datetime import date
 
 import httpx
 
+from services.common import clock
 from tests.flows.test_chains import eventually
 from tests.support import DEMO_IDS
 
@@ -28,7 +28,7 @@ async def test_an_order_delay_over_five_days_opens_one_follow_up_owned_by_the_un
             "indicator_code": "order_delay_days", "operator": "gt", "value": 5, "follow_up": "meeting",
             "title": "订单延期超过5天（{period}）"})
         assert rule.status_code == 201, rule.text
-        month = date.today().strftime("%Y-%m")
+        month = clock.today().strftime("%Y-%m")
         r = await http.post(f"{base['kpi']}/api/kpi/measurements/batch", headers=ops, json=[
             {"indicator_code": "order_delay_days", "unit_id": DEMO_IDS["OPS-CS"], "period": month, "value": 7,
              "source": "erp"}])

@@ -2,12 +2,13 @@
 nothing that waits on someone else; items name their plan, risk and indicator."""
 
 import contextlib
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 
 from gateway.app import create_app as gateway_app
 from gateway.settings import GatewaySettings
+from services.common import clock
 from tests.flows.test_chains import eventually
 from tests.support import DEMO_IDS, serve
 
@@ -60,7 +61,7 @@ async def test_each_person_sees_what_waits_on_them_and_nothing_else(services):
         assert r.status_code == 201, r.text
         r = await http.post("/api/kpi/actions", headers=mgr, json={
             "title": "回访不满意客户", "unit_id": DEMO_IDS["MKT-RES"], "indicator_code": "customer_satisfaction",
-            "owner_id": analyst_id, "owner_name": "刘", "due": (date.today() + timedelta(days=10)).isoformat()})
+            "owner_id": analyst_id, "owner_name": "刘", "due": (clock.today() + timedelta(days=10)).isoformat()})
         assert r.status_code == 201, r.text
 
         mine = await box("market_mgr")

@@ -1,7 +1,8 @@
 """Improvement actions: raised with a deadline and owner, completed with evidence, verified by the raiser."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from services.common import clock
 from tests.kpi.conftest import ADMIN, MKT, MKT_MANAGER, MKT_VIEWER, OPS_PLANNER, outbox
 from tests.support import DEMO_PATHS, bearer, make_token
 
@@ -13,7 +14,7 @@ OTHER_PLANNER = bearer(make_token(("plan", DEMO_PATHS["MKT"], "subtree"), ("view
 def body(**kw):
     return {"title": "提升满意度", "unit_id": MKT, "indicator_code": "sales", "period": "2026-10",
             "origin": "evaluation", "owner_id": 42, "owner_name": "张三",
-            "due": (date.today() + timedelta(days=14)).isoformat(), **kw}
+            "due": (clock.today() + timedelta(days=14)).isoformat(), **kw}
 
 
 async def test_an_action_goes_from_raised_to_completed_to_verified_by_its_raiser(kpi):
@@ -56,7 +57,7 @@ async def test_raising_needs_plan_or_assess_over_the_unit(kpi):
 
 async def test_overdue_actions_are_flagged_and_announced_once(kpi):
     late = (await kpi.post("/api/kpi/actions", headers=MKT_MANAGER,
-                           json=body(due=(date.today() - timedelta(days=1)).isoformat()))).json()
+                           json=body(due=(clock.today() - timedelta(days=1)).isoformat()))).json()
     await kpi.post("/api/kpi/actions", json=body(title="未到期"), headers=MKT_MANAGER)
     assert (await kpi.post("/api/kpi/actions/overdue-scan", headers=MKT_MANAGER)).status_code == 403
     assert (await kpi.post("/api/kpi/actions/overdue-scan", headers=ADMIN)).json() == {"flagged": 1}

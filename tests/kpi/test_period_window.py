@@ -1,13 +1,13 @@
 """Data is recorded for periods near today: 2451 is a typing error, refused with 422 wherever a
 period is written (measurements one by one, in batches and imports, targets, benchmarks)."""
 
-from datetime import date
 
+from services.common import clock
 from tests.kpi.conftest import ADMIN, MKT, MKT_MANAGER, batch, evaluation, point
 from tests.kpi.test_import import stored, upload
 
 FAR = "2451"
-THIS_YEAR = date.today().year
+THIS_YEAR = clock.today().year
 WINDOW = f"years {THIS_YEAR - 10} to {THIS_YEAR + 2}"
 WINDOW_ZH = f"（{THIS_YEAR - 10} 年至 {THIS_YEAR + 2} 年）"
 ZH = {"accept-language": "zh-CN"}

@@ -1,7 +1,8 @@
 """我的待办's planning parts: suggestions to answer, plans to rework, overdue tasks — each for whom it waits on."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from services.common import clock
 from tests.planning.conftest import annual
 from tests.planning.test_tracking import issued_monthly
 from tests.support import DEMO_IDS
@@ -86,14 +87,14 @@ async def test_an_overdue_task_waits_on_its_owner_and_on_who_dispatches_its_unit
 
     r = await company.planning.post(f"/api/planning/tasks/{task['id']}/dispatch", headers={
         **await company.as_("market_mgr"), "If-Match": f'"task-{task["id"]}-v{task["version"]}"'},
-        json={"due": (date.today() + timedelta(days=7)).isoformat(), "comment": "延期一周"})
+        json={"due": (clock.today() + timedelta(days=7)).isoformat(), "comment": "延期一周"})
     assert r.status_code == 200, r.text
     assert await waiting(company, "analyst", "overdue-tasks") == []
     assert await waiting(company, "market_mgr", "overdue-tasks") == []
 
 
 async def test_a_task_due_in_a_draft_plan_is_not_overdue_work(company):
-    past = (date.today() - timedelta(days=3)).isoformat()
+    past = (clock.today() - timedelta(days=3)).isoformat()
     await company.create("market_mgr", **annual("MKT", "草稿计划", tasks=[
         {"title": "走访", "owner_id": await company.user_id("analyst"), "due": past}]))
     assert await waiting(company, "market_mgr", "overdue-tasks") == []

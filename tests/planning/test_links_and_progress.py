@@ -1,7 +1,8 @@
 """Linked risks on plans, dispatch with a deadline, the owner's progress updates, declared response schemas."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from services.common import clock
 from tests.planning.conftest import annual
 from tests.planning.test_tracking import issued_monthly
 from tests.support import DEMO_IDS
@@ -32,7 +33,7 @@ async def test_a_dispatcher_sets_a_new_owner_and_deadline_and_the_owner_reports_
     plan = await issued_monthly(company, due_offset_days=10)
     task = plan["tasks"][0]
     assert task["plan_title"] == plan["title"] and task["plan_unit_id"] == DEMO_IDS["MKT"]
-    new_due = (date.today() + timedelta(days=30)).isoformat()
+    new_due = (clock.today() + timedelta(days=30)).isoformat()
     supply = await company.user_id("supply_head")
     r = await company.planning.post(f"/api/planning/tasks/{task['id']}/dispatch",
                                     headers=await company.as_("market_mgr"),
@@ -66,7 +67,7 @@ async def test_only_dispatchers_change_deadlines(company):
     plan = await issued_monthly(company, due_offset_days=10)
     task = plan["tasks"][0]
     r = await company.planning.post(f"/api/planning/tasks/{task['id']}/dispatch", headers=await company.as_("analyst"),
-                                    json={"due": date.today().isoformat()})
+                                    json={"due": clock.today().isoformat()})
     assert r.status_code == 403
     empty = await company.planning.post(f"/api/planning/tasks/{task['id']}/dispatch",
                                         headers=await company.as_("market_mgr"), json={"comment": "x"})

@@ -1,10 +1,11 @@
 """Tracking: weekly reports, the meeting agenda and its decisions, overdue flags, dispatch."""
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from services.common import clock
 from services.common.periods import of_date
 from services.common.service_auth import secret_for
 from services.common.settings import DEMO_SERVICE_SECRET
@@ -15,10 +16,10 @@ from tests.support import DEMO_IDS, bearer
 
 
 async def issued_monthly(company, due_offset_days=-3):
-    due = (date.today() + timedelta(days=due_offset_days)).isoformat()
-    start = (date.today() - timedelta(days=20)).isoformat()
+    due = (clock.today() + timedelta(days=due_offset_days)).isoformat()
+    start = (clock.today() - timedelta(days=20)).isoformat()
     plan = await company.create("market_mgr", **annual(
-        "MKT", "市场部月度计划", period=date.today().strftime("%Y-%m"),
+        "MKT", "市场部月度计划", period=clock.today().strftime("%Y-%m"),
         tasks=[{"title": "客户走访", "owner_id": await company.user_id("analyst"), "owner_name": "刘", "start": start,
                 "due": due, "milestones": [{"title": "名单确定", "due": start}]}]))
     await company.act("market_mgr", plan, "submit")
@@ -123,16 +124,16 @@ async def test_a_kpi_followup_request_lands_on_this_weeks_agenda(company):
              "occurred_at": datetime.now(UTC).isoformat(), "subject": "rule:1",
              "unit_path": "/1/7/8/", "data": {"kind": "meeting", "rule_id": 1, "action_id": 5,
                                               "indicator_code": "order_delay_days", "unit_id": DEMO_IDS["MKT-RES"],
-                                              "unit_path": "/1/7/8/", "period": date.today().strftime("%Y-%m"),
+                                              "unit_path": "/1/7/8/", "period": clock.today().strftime("%Y-%m"),
                                               "value": 7, "title": "订单延误超过5天", "owner_id": 5,
-                                              "owner_name": "张市场部经理", "due": date.today().isoformat()}}
+                                              "owner_name": "张市场部经理", "due": clock.today().isoformat()}}
     # kpi delivers with its own service token, from org's client-credentials grant
     tok = await company.org.post("/api/org/auth/token", data={
         "grant_type": "client_credentials", "client_id": "svc-kpi",
         "client_secret": secret_for(DEMO_SERVICE_SECRET, "kpi")})
     r = await company.planning.post("/api/planning/events", json=event, headers=bearer(tok.json()["access_token"]))
     assert r.json() == {"status": "applied"}
-    week = of_date(date.today(), "week").text
+    week = of_date(clock.today(), "week").text
     agenda = (await company.planning.get(f"/api/planning/meetings/{week}/agenda",
                                          headers=await company.as_("ops_director"))).json()
     assert [d["plan_id"] for d in agenda["decisions"]] == [plan["id"]]
@@ -149,13 +150,13 @@ async def test_a_kpi_followup_goes_to_the_plan_of_its_own_period(company):
     month = await issued_monthly(company, due_offset_days=10)
     from tests.planning.test_structure import issue
     year = await issue(company, await company.create("market_mgr", **annual(
-        "MKT", "市场部年度计划", period=date.today().strftime("%Y"))))
+        "MKT", "市场部年度计划", period=clock.today().strftime("%Y"))))
     assert year["id"] > month["id"]  # the newest live plan is the year's
     tok = await company.org.post("/api/org/auth/token", data={
         "grant_type": "client_credentials", "client_id": "svc-kpi",
         "client_secret": secret_for(DEMO_SERVICE_SECRET, "kpi")})
-    other = f"{date.today().year}-{'02' if date.today().month == 1 else '01'}-15"  # in the year, not this month
-    for per in (date.today().strftime("%Y-%m"), other):
+    other = f"{clock.today().year}-{'02' if clock.today().month == 1 else '01'}-15"  # in the year, not this month
+    for per in (clock.today().strftime("%Y-%m"), other):
         event = {"id": str(uuid.uuid4()), "type": "kpi.followup.requested", "source": "kpi",
                  "occurred_at": datetime.now(UTC).isoformat(), "subject": "rule:1", "unit_path": "/1/7/8/",
                  "data": {"kind": "meeting", "rule_id": 1, "action_id": 9, "indicator_code": "order_delay_days",
@@ -163,12 +164,12 @@ async def test_a_kpi_followup_goes_to_the_plan_of_its_own_period(company):
                           "title": f"订单延误 {per}", "owner_id": 5, "owner_name": "张市场部经理"}}
         r = await company.planning.post("/api/planning/events", json=event, headers=bearer(tok.json()["access_token"]))
         assert r.json() == {"status": "applied"}
-    week = of_date(date.today(), "week").text
+    week = of_date(clock.today(), "week").text
     agenda = (await company.planning.get(f"/api/planning/meetings/{week}/agenda",
                                          headers=await company.as_("ops_director"))).json()
     # this month's delay goes to the month's plan; another month's to the year's (no plan of its own is live)
     assert [(d["plan_id"], d["text"].split("（")[0]) for d in agenda["decisions"]] == [
-        (month["id"], f"订单延误 {date.today().strftime('%Y-%m')}"), (year["id"], f"订单延误 {other}")]
+        (month["id"], f"订单延误 {clock.today().strftime('%Y-%m')}"), (year["id"], f"订单延误 {other}")]
 
 
 async def test_a_followup_task_names_the_indicator_not_its_code(company):
@@ -177,10 +178,10 @@ async def test_a_followup_task_names_the_indicator_not_its_code(company):
         "grant_type": "client_credentials", "client_id": "svc-kpi",
         "client_secret": secret_for(DEMO_SERVICE_SECRET, "kpi")})
     r = await company.planning.post("/api/planning/events", json=followup_event(indicator_name="订单延期天数",
-                                                                        period=date.today().strftime("%Y-%m")),
+                                                                        period=clock.today().strftime("%Y-%m")),
                                     headers=bearer(tok.json()["access_token"]))
     assert r.json() == {"status": "applied"}
-    week = of_date(date.today(), "week").text
+    week = of_date(clock.today(), "week").text
     agenda = (await company.planning.get(f"/api/planning/meetings/{week}/agenda",
                                          headers=await company.as_("ops_director"))).json()
     [decision] = agenda["decisions"]

@@ -1,7 +1,8 @@
 """Response: strategies, contingency plans for severe risks, signed-off acceptance, tracked actions."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from services.common import clock
 from services.risk.app import sweep_once
 from services.risk.models import Risk
 from tests.risk.conftest import (
@@ -58,7 +59,7 @@ async def test_accepting_a_high_risk_needs_a_sign_off_by_a_veto_or_plan_holder(r
     url = f"/api/risk/risks/{r['id']}"
     plain = await risk.patch(url, headers=OPS_DIRECTOR, json={"strategy": "accept"})
     assert plain.status_code == 409 and "acceptance" in plain.json()["detail"]
-    expires = (date.today() + timedelta(days=90)).isoformat()
+    expires = (clock.today() + timedelta(days=90)).isoformat()
     owner = person("20", "责任人", ("view", "/1/2/3/", "subtree"))
     assert (await risk.post(f"{url}/acceptance", headers=owner, json={"expires_on": expires})).status_code == 403
     assert (await risk.post(f"{url}/acceptance", headers=MARKET_MGR, json={"expires_on": expires})).status_code == 403
@@ -82,18 +83,18 @@ async def test_an_expired_acceptance_returns_the_risk_to_review(risk):
     r = await new_risk(risk)
     await assess(risk, r["id"], 4, 4)
     url = f"/api/risk/risks/{r['id']}"
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = clock.today() + timedelta(days=1)
     await risk.post(f"{url}/acceptance", headers=OPS_DIRECTOR, json={"expires_on": tomorrow.isoformat()})
     assert await sweep_once(risk.app.state.runtime) == []  # not yet
     async with risk.app.state.db.writer() as s:  # two days pass
         row = await s.get(Risk, r["id"])
-        row.acceptance_expires_on = date.today() - timedelta(days=1)
+        row.acceptance_expires_on = clock.today() - timedelta(days=1)
         await s.commit()
     assert await sweep_once(risk.app.state.runtime) == [r["id"]]
     assert await sweep_once(risk.app.state.runtime) == []
     got = (await risk.get(url, headers=OPS_DIRECTOR)).json()
     assert got["status"] == "assessed" and got["acceptance"]["expired"] is True
-    assert got["next_review_date"] == date.today().isoformat()
+    assert got["next_review_date"] == clock.today().isoformat()
     due = (await risk.get("/api/risk/reviews/due", headers=OPS_DIRECTOR)).json()["items"]
     assert [(d["risk"]["id"], d["reason"]) for d in due] == [(r["id"], "acceptance_expired")]
     # going back to monitoring under the lapsed acceptance is refused until someone signs again
@@ -102,7 +103,7 @@ async def test_an_expired_acceptance_returns_the_risk_to_review(risk):
     entry = [e for e in await audit_actions(risk) if e.action == "risk.acceptance.expired"]
     assert len(entry) == 1 and entry[0].actor == "system"
     signed = await risk.post(f"{url}/acceptance", headers=OPS_DIRECTOR,
-                             json={"expires_on": (date.today() + timedelta(days=30)).isoformat()})
+                             json={"expires_on": (clock.today() + timedelta(days=30)).isoformat()})
     assert signed.json()["status"] == "monitoring" and signed.json()["acceptance"]["expired"] is False
 
 
@@ -121,7 +122,7 @@ async def test_activating_the_contingency_plan_turns_its_steps_into_tracked_acti
     actions = act.json()
     assert [(a["title"], a["owner_id"], a["source"], a["status"]) for a in actions] == [
         ("启动供应商B备选采购", 6, "contingency", "open"), ("调整调度计划", 3, "contingency", "open")]
-    assert actions[1]["due"] == (date.today() + timedelta(days=2)).isoformat()
+    assert actions[1]["due"] == (clock.today() + timedelta(days=2)).isoformat()
     assert (await risk.get(url, headers=OPS_DIRECTOR)).json()["status"] == "treating"
     twice = await risk.post(f"{url}/contingency/activate", headers=SUPPLY_HEAD, json={})
     assert twice.status_code == 409

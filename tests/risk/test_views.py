@@ -1,8 +1,9 @@
 """Views: the heat map over a subtree, reviews due."""
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
+from services.common import clock
 from tests.risk.conftest import ANALYST, MARKET_MGR, OPS_DIRECTOR, SUPPLY_HEAD, P, U, assess, new_risk
 
 
@@ -68,7 +69,7 @@ async def test_the_heat_map_needs_view_over_the_unit(risk):
 
 
 async def test_reviews_due_lists_open_risks_whose_review_date_has_come(risk):
-    today = date.today()
+    today = clock.today()
     late = await new_risk(risk, title="逾期复核", next_review_date=(today - timedelta(days=3)).isoformat())
     await new_risk(risk, title="下月复核", next_review_date=(today + timedelta(days=30)).isoformat())
     await new_risk(risk, title="未定")

@@ -1001,6 +1001,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/org/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A year's holidays, 调休 workdays and the company's overrides */
+        get: operations["get_year_api_org_calendar_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/calendar/days/{day}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Make a date a working day or a day off for the company (admin over the company) */
+        put: operations["set_day_api_org_calendar_days__day__put"];
+        post?: never;
+        /** Drop the company's override of a date (admin over the company) */
+        delete: operations["remove_day_api_org_calendar_days__day__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** E-mail settings, robots and messages waiting (admin) */
+        get: operations["channels_status_api_org_channels_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/channels/email/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test e-mail now (admin; 409 when e-mail is not configured) */
+        post: operations["test_email_api_org_channels_email_test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/clients": {
         parameters: {
             query?: never;
@@ -1311,6 +1380,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/org/me/watches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What waits on me, and what I asked for that waits */
+        get: operations["my_watches_api_org_me_watches_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/notification-defaults": {
         parameters: {
             query?: never;
@@ -1323,6 +1409,40 @@ export interface paths {
         /** Set the company's default channels (admin over the company) */
         put: operations["put_defaults_api_org_notification_defaults_put"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/outgoing-messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log of e-mail and robot messages, newest first (admin) */
+        get: operations["list_outgoing_messages_api_org_outgoing_messages_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/outgoing-messages/{message_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a parked or dropped message again (admin) */
+        post: operations["retry_outgoing_message_api_org_outgoing_messages__message_id__retry_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1366,6 +1486,41 @@ export interface paths {
         patch: operations["update_position_api_org_positions__position_id__patch"];
         trace?: never;
     };
+    "/api/org/robots/{robot_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a group robot (admin) */
+        delete: operations["delete_robot_api_org_robots__robot_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change a group robot (admin) */
+        patch: operations["update_robot_api_org_robots__robot_id__patch"];
+        trace?: never;
+    };
+    "/api/org/robots/{robot_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Post a test message to a group robot now; the vendor's answer (admin) */
+        post: operations["test_robot_api_org_robots__robot_id__test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/roles": {
         parameters: {
             query?: never;
@@ -1401,6 +1556,40 @@ export interface paths {
         head?: never;
         /** Edit a role's name or rights (admin) */
         patch: operations["update_role_api_org_roles__role_id__patch"];
+        trace?: never;
+    };
+    "/api/org/sla-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Time limits in working days per kind of item */
+        get: operations["list_policies_api_org_sla_policies_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/sla-policies/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a kind's time limits (admin over the company; open items keep theirs) */
+        put: operations["put_policy_api_org_sla_policies__kind__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/org/units": {
@@ -1474,6 +1663,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/org/units/{unit_id}/robots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A unit's group robots (admin) */
+        get: operations["list_robots_api_org_units__unit_id__robots_get"];
+        put?: never;
+        /** Add a DingTalk, WeCom or Feishu group robot to a unit (admin) */
+        post: operations["create_robot_api_org_units__unit_id__robots_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/users": {
         parameters: {
             query?: never;
@@ -1521,6 +1728,40 @@ export interface paths {
         put?: never;
         /** Change a password (yourself, or admin) */
         post: operations["change_password_api_org_users__user_id__password_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/watches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The open waiting items on a subject the caller may see (with whether they may 催办) */
+        get: operations["list_watches_api_org_watches_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/watches/{watch_id}/urge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 催办: chase the people an item waits on (its requester, once per business day) */
+        post: operations["urge_api_org_watches__watch_id__urge_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4724,6 +4965,86 @@ export interface components {
             /** Username */
             username?: string | null;
         };
+        /** CalendarDayBody */
+        "org.CalendarDayBody": {
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /** Workday */
+            workday: boolean;
+        };
+        /** CalendarDayRead */
+        "org.CalendarDayRead": {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /**
+             * Name
+             * @description The public holiday it belongs to (调休 workdays too), in Chinese
+             * @default
+             */
+            name: string;
+            /**
+             * Name En
+             * @default
+             */
+            name_en: string;
+            /**
+             * Note
+             * @description The company's note on its override
+             * @default
+             */
+            note: string;
+            /**
+             * Source
+             * @description company: the company's override; statutory: the State Council's holidays and 调休
+             * @enum {string}
+             */
+            source: "company" | "statutory";
+            /**
+             * Statutory Workday
+             * @description What the statutory calendar says (null: the library has no data for the year)
+             */
+            statutory_workday?: boolean | null;
+            /** Updated At */
+            updated_at?: string | null;
+            /**
+             * Updated By
+             * @default
+             */
+            updated_by: string;
+            /** Workday */
+            workday: boolean;
+        };
+        /** CalendarYear */
+        "org.CalendarYear": {
+            /**
+             * Days
+             * @description Only the days that differ from Monday–Friday, and every override
+             */
+            days: components["schemas"]["org.CalendarDayRead"][];
+            /**
+             * Statutory Covered
+             * @description Whether the statutory data covers the year; when not, only Monday–Friday and the company's overrides count
+             */
+            statutory_covered: boolean;
+            /** Year */
+            year: number;
+        };
+        /** ChannelsStatus */
+        "org.ChannelsStatus": {
+            email: components["schemas"]["org.EmailStatus"];
+            /** Parked */
+            parked: number;
+            /** Pending */
+            pending: number;
+            /** Robots Count */
+            robots_count: number;
+        };
         /** ClientCreate */
         "org.ClientCreate": {
             /** Client Id */
@@ -4932,6 +5253,24 @@ export interface components {
             /** Url */
             url: string;
         };
+        /** EmailStatus */
+        "org.EmailStatus": {
+            /** Configured */
+            configured: boolean;
+            /** From */
+            from: string;
+            /** Host */
+            host: string;
+            /** Port */
+            port: number;
+            /** Security */
+            security: string;
+        };
+        /** EmailTest */
+        "org.EmailTest": {
+            /** To */
+            to: string;
+        };
         /** EventEnvelope */
         "org.EventEnvelope": {
             /** Data */
@@ -5133,6 +5472,13 @@ export interface components {
             positions: components["schemas"]["org.HeldPositionRead"][];
             user: components["schemas"]["org.UserRead"];
         };
+        /** MyWatches */
+        "org.MyWatches": {
+            /** Asked By Me */
+            asked_by_me: components["schemas"]["org.WatchRead"][];
+            /** Waiting On Me */
+            waiting_on_me: components["schemas"]["org.WatchRead"][];
+        };
         /** NotificationPage */
         "org.NotificationPage": {
             /** Items */
@@ -5208,6 +5554,37 @@ export interface components {
             /** Unit Path */
             unit_path: string | null;
         };
+        /** OutgoingMessageRead */
+        "org.OutgoingMessageRead": {
+            /** Address */
+            address: string;
+            /** Attempts */
+            attempts: number;
+            /** Channel */
+            channel: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Last Error */
+            last_error: string;
+            /**
+             * Next Attempt At
+             * Format: date-time
+             */
+            next_attempt_at: string;
+            /** Robot Id */
+            robot_id: number | null;
+            /** Sent At */
+            sent_at: string | null;
+            /** Status */
+            status: string;
+            /** Subject */
+            subject: string;
+        };
         /** Page[AssignmentRead] */
         "org.Page_AssignmentRead_": {
             /** Items */
@@ -5250,10 +5627,24 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[OutgoingMessageRead] */
+        "org.Page_OutgoingMessageRead_": {
+            /** Items */
+            items: components["schemas"]["org.OutgoingMessageRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[PositionRead] */
         "org.Page_PositionRead_": {
             /** Items */
             items: components["schemas"]["org.PositionRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[RobotRead] */
+        "org.Page_RobotRead_": {
+            /** Items */
+            items: components["schemas"]["org.RobotRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -5294,6 +5685,50 @@ export interface components {
             current_password?: string | null;
             /** New Password */
             new_password: string;
+        };
+        /** PolicyBody */
+        "org.PolicyBody": {
+            /**
+             * Escalate After Days
+             * @description Tell the next level up this many working days after the deadline (0: at the deadline)
+             */
+            escalate_after_days: number;
+            /**
+             * Limit Days
+             * @description Working days an item without its own due date may wait
+             */
+            limit_days: number;
+            /**
+             * Remind Before Days
+             * @description Remind the holders this many working days before the last day (0: no reminder)
+             */
+            remind_before_days: number;
+        };
+        /** PolicyList */
+        "org.PolicyList": {
+            /** Items */
+            items: components["schemas"]["org.PolicyRead"][];
+        };
+        /** PolicyRead */
+        "org.PolicyRead": {
+            /**
+             * Chosen
+             * @description True when the company set it; false for the built-in default
+             */
+            chosen: boolean;
+            /** Escalate After Days */
+            escalate_after_days: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "approval" | "planning.task" | "kpi.action";
+            /** Limit Days */
+            limit_days: number;
+            /** Name */
+            name: string;
+            /** Remind Before Days */
+            remind_before_days: number;
         };
         /** PositionCreate */
         "org.PositionCreate": {
@@ -5444,6 +5879,99 @@ export interface components {
              */
             scope: "self" | "subordinates" | "subtree" | "superior" | "company";
         };
+        /** RobotCreate */
+        "org.RobotCreate": {
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+            /**
+             * Include Subunits
+             * @default false
+             */
+            include_subunits: boolean;
+            /**
+             * Kinds
+             * @description Kinds it posts; empty: every kind
+             */
+            kinds?: ("approval" | "task" | "alert" | "digest")[];
+            /** Name */
+            name: string;
+            /**
+             * Secret
+             * @description The signing secret (DingTalk, Feishu) or WeCom's key; write-only
+             * @default
+             */
+            secret: string;
+            /**
+             * Url
+             * @description The robot's webhook address (with its token)
+             */
+            url: string;
+            /**
+             * Vendor
+             * @enum {string}
+             */
+            vendor: "dingtalk" | "wecom" | "feishu";
+        };
+        /** RobotRead */
+        "org.RobotRead": {
+            /** Active */
+            active: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Has Secret */
+            has_secret: boolean;
+            /** Id */
+            id: number;
+            /** Include Subunits */
+            include_subunits: boolean;
+            /** Kinds */
+            kinds: string[];
+            /** Name */
+            name: string;
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Url
+             * @description The address with its token masked (…abcd)
+             */
+            url: string;
+            /** Vendor */
+            vendor: string;
+            /** Version */
+            version: number;
+        };
+        /** RobotUpdate */
+        "org.RobotUpdate": {
+            /** Active */
+            active?: boolean | null;
+            /** Include Subunits */
+            include_subunits?: boolean | null;
+            /** Kinds */
+            kinds?: ("approval" | "task" | "alert" | "digest")[] | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Secret
+             * @description A new secret; empty removes it
+             */
+            secret?: string | null;
+            /**
+             * Url
+             * @description A new address; the masked one the API shows keeps the current one
+             */
+            url?: string | null;
+        };
         /** RoleCreate */
         "org.RoleCreate": {
             /**
@@ -5490,6 +6018,17 @@ export interface components {
             name_en?: string | null;
             /** Rights */
             rights?: components["schemas"]["org.RightScope"][] | null;
+        };
+        /** SendResult */
+        "org.SendResult": {
+            /**
+             * Error
+             * @description Why the channel refused the message (the vendor's own reason), or empty
+             * @default
+             */
+            error: string;
+            /** Ok */
+            ok: boolean;
         };
         /** TokenResponse */
         "org.TokenResponse": {
@@ -5583,6 +6122,33 @@ export interface components {
             /** Unread */
             unread: number;
         };
+        /** UrgeBody */
+        "org.UrgeBody": {
+            /**
+             * Comment
+             * @description A word for the people it waits on
+             * @default
+             */
+            comment: string;
+        };
+        /** UrgeRead */
+        "org.UrgeRead": {
+            /**
+             * Day
+             * @description The business day of the 催办 (one per person, watch and day)
+             */
+            day: string;
+            /** Id */
+            id: number;
+            /**
+             * Notified
+             * @description How many people were told
+             */
+            notified: number;
+            watch: components["schemas"]["org.WatchRead"];
+            /** Watch Id */
+            watch_id: number;
+        };
         /** UserCreate */
         "org.UserCreate": {
             /** Display Name */
@@ -5620,6 +6186,67 @@ export interface components {
             display_name?: string | null;
             /** Email */
             email?: string | null;
+        };
+        /** WatchList */
+        "org.WatchList": {
+            /** Items */
+            items: components["schemas"]["org.WatchRead"][];
+        };
+        /** WatchRead */
+        "org.WatchRead": {
+            /**
+             * Can Urge
+             * @description The caller asked for it and has not 催办 it today
+             */
+            can_urge: boolean;
+            /**
+             * Due At
+             * @description The deadline (UTC): the end of the limit's last working day
+             */
+            due_at: string | null;
+            /** Escalated At */
+            escalated_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @description approval | task
+             */
+            kind: string;
+            /**
+             * Link
+             * @description The SPA path it opens
+             */
+            link: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Reminded At */
+            reminded_at: string | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Subject Id */
+            subject_id: string;
+            /** Subject Type */
+            subject_type: string;
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number | null;
+            /** Urged Today */
+            urged_today: boolean;
+            /**
+             * Waiting On
+             * @description The names of the people it waits on
+             */
+            waiting_on: string[];
+            /**
+             * Working Days Left
+             * @description Working days after today up to the deadline's day; 0 due today, negative overdue
+             */
+            working_days_left: number | null;
         };
         /** WebhookCreate */
         "org.WebhookCreate": {
@@ -6211,6 +6838,11 @@ export interface components {
              * @enum {string}
              */
             signers: "any" | "all";
+            /**
+             * Time Limit Days
+             * @description Working days the stage's holders have to act (0..60); null: the company's default SLA
+             */
+            time_limit_days?: number | null;
         };
         /** FlowUpdate */
         "planning.FlowUpdate": {
@@ -10826,6 +11458,164 @@ export interface operations {
             };
         };
     };
+    get_year_api_org_calendar_get: {
+        parameters: {
+            query?: {
+                /** @description Default: this year */
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.CalendarYear"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    set_day_api_org_calendar_days__day__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                day: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.CalendarDayBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.CalendarDayRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    remove_day_api_org_calendar_days__day__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                day: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    channels_status_api_org_channels_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.ChannelsStatus"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    test_email_api_org_channels_email_test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.EmailTest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.SendResult"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
     list_clients_api_org_clients_get: {
         parameters: {
             query?: {
@@ -11526,6 +12316,35 @@ export interface operations {
             };
         };
     };
+    my_watches_api_org_me_watches_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.MyWatches"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
     get_defaults_api_org_notification_defaults_get: {
         parameters: {
             query?: never;
@@ -11575,6 +12394,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.DefaultsRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_outgoing_messages_api_org_outgoing_messages_get: {
+        parameters: {
+            query?: {
+                status?: ("pending" | "sent" | "parked" | "dropped") | null;
+                channel?: ("email" | "dingtalk" | "wecom" | "feishu") | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.Page_OutgoingMessageRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    retry_outgoing_message_api_org_outgoing_messages__message_id__retry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.OutgoingMessageRead"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
@@ -11751,6 +12637,101 @@ export interface operations {
             };
         };
     };
+    delete_robot_api_org_robots__robot_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                robot_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    update_robot_api_org_robots__robot_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                robot_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.RobotUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.RobotRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    test_robot_api_org_robots__robot_id__test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                robot_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.SendResult"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
     list_roles_api_org_roles_get: {
         parameters: {
             query?: {
@@ -11900,6 +12881,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.RoleRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_policies_api_org_sla_policies_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.PolicyList"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    put_policy_api_org_sla_policies__kind__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "approval" | "planning.task" | "kpi.action";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.PolicyBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.PolicyRead"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
@@ -12142,6 +13187,77 @@ export interface operations {
             };
         };
     };
+    list_robots_api_org_units__unit_id__robots_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.Page_RobotRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    create_robot_api_org_units__unit_id__robots_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.RobotCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.RobotRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
     list_users_api_org_users_get: {
         parameters: {
             query?: {
@@ -12299,6 +13415,73 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_watches_api_org_watches_get: {
+        parameters: {
+            query: {
+                subject_type: string;
+                subject_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.WatchList"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    urge_api_org_watches__watch_id__urge_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                watch_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["org.UrgeBody"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.UrgeRead"];
+                };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
             "4XX": {

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common import org_api
-from services.common.db import utcnow
+from services.common import clock, org_api
 from services.common.runtime import Runtime
 from services.kpi.actions.service import action_data
 from services.kpi.events import ActionData, FollowupRequestedData
@@ -98,7 +97,7 @@ async def apply_anomaly_rules(session: AsyncSession, batch: Batch, *, lib: Libra
             action = ImprovementAction(title=title, unit_id=unit_id, unit_path=unit_path, indicator_id=ind_id,
                                        period=per, origin="rule", origin_ref=ref, owner_id=owner_id,
                                        owner_name=owner_name,
-                                       due=(utcnow() + timedelta(days=rule.due_days)).date(), raised_by="system",
+                                       due=clock.today() + timedelta(days=rule.due_days), raised_by="system",
                                        description=f"{ind.name} = {value} ({rule.operator} {rule.value})")
             session.add(action)
             await session.flush()

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common import clock
 from services.common.api import paginate
 from services.common.authz import Grant, Principal, Right
 from services.common.db import utcnow
@@ -69,7 +70,7 @@ async def flag_overdue(session: AsyncSession, *, today: date, lib: Library | Non
 
 
 async def scan_overdue(session: AsyncSession) -> int:
-    return await flag_overdue(session, today=utcnow().date(), lib=await Library.load(session))
+    return await flag_overdue(session, today=clock.today(), lib=await Library.load(session))
 
 
 async def action_read(session: AsyncSession, a: ImprovementAction) -> ActionRead:
@@ -140,7 +141,7 @@ async def update_action(session: AsyncSession, *, action: Allowed[ImprovementAct
         if k in ("title", "due") and v is None:
             continue
         setattr(a, k, v)
-    if "due" in changes and a.due >= utcnow().date():
+    if "due" in changes and a.due >= clock.today():
         a.overdue = False
     await session.flush()
     out = await action_read(session, a)

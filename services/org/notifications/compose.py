@@ -106,6 +106,43 @@ TEMPLATES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         EN: ("Risk alert ({level}): {risk}", "{unit}: {indicator} is {value} for {period}, past the {level} "
              "threshold {threshold} (risk “{risk}”)."),
     }),
+    # Reminders, escalation and 催办 (services.org.reminders): the note's kind is the watch's (approval or task),
+    # the kind given here is only the usual one.
+    "notify.reminder": ("approval", {
+        ZH: ("即将到期：{title}", "“{title}”将于 {deadline_zh} 到期（{left_zh}），请及时处理。"),
+        EN: ("Due soon: {title}", "“{title}” is due by {deadline_en} ({left_en}): please act on it."),
+    }),
+    "notify.escalation": ("approval", {
+        ZH: ("已超时，请督办：{title}", "“{title}”自 {since} 起等待{waiting_on}处理，已超过时限（{deadline_zh}），"
+             "请督促办理。"),
+        EN: ("Overdue, please follow up: {title}", "“{title}” has waited on {waiting_on_en} since {since} and is "
+             "past its deadline ({deadline_en}): please follow it up."),
+    }),
+    "notify.overdue": ("approval", {
+        ZH: ("已超时：{title}", "“{title}”已超过时限（{deadline_zh}），已告知{escalated_to}。请尽快处理。"),
+        EN: ("Overdue: {title}", "“{title}” is past its deadline ({deadline_en}); {escalated_to_en} has been told. "
+             "Please act on it now."),
+    }),
+    "notify.urge": ("approval", {
+        ZH: ("催办：{title}", "{actor}催办“{title}”（时限 {deadline_zh}，{left_zh}）。{comment}"),
+        EN: ("{actor} is chasing: {title}", "{actor} asks you to act on “{title}” (due by {deadline_en}, "
+             "{left_en}). {comment}"),
+    }),
+    # Digests (services.org.reminders.digests): the bodies are built line by line there.
+    "notify.digest": ("digest", {
+        ZH: ("我的待办（{day}）：{count} 项{overdue_zh}", "{lines_zh}"),
+        EN: ("My to-dos ({day}): {count}{overdue_en}", "{lines_en}"),
+    }),
+    "notify.digest.weekly": ("digest", {
+        ZH: ("本周待办（{week}）：{count} 项{overdue_zh}", "{lines_zh}"),
+        EN: ("This week's to-dos ({week}): {count}{overdue_en}", "{lines_en}"),
+    }),
+    "notify.digest.meeting": ("digest", {
+        ZH: ("运营例会议程（{week}）",
+             "每周运营工作例会将于 {meeting_day}（{weekday_zh}）召开，请提前查看议程并准备本单位的汇报。"),
+        EN: ("Weekly meeting agenda ({week})", "The weekly operations meeting is on {meeting_day}: review the agenda "
+             "and prepare your unit's report."),
+    }),
 }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.db import utcnow
+from services.common.db import as_utc, utcnow
 from services.common.i18n import RIGHTS_ZH
 from services.org.events import (
     ActionView,
@@ -30,7 +30,8 @@ LEVELS_ZH = {"warning": "预警", "critical": "严重"}
 
 
 def occurred(event: dict[str, Any]) -> datetime:
-    return datetime.fromisoformat(event["occurred_at"]).replace(tzinfo=None) if event.get("occurred_at") else utcnow()
+    """When the event happened (aware; the envelope's time is UTC)."""
+    return as_utc(datetime.fromisoformat(event["occurred_at"])) if event.get("occurred_at") else utcnow()
 
 
 def _note(event: dict[str, Any], topic: str, fields: dict[str, Any], *, link: str, subject_type: str,
@@ -54,6 +55,8 @@ async def on_plan_step(session: AsyncSession, event: dict[str, Any]) -> None:
     a decision tells the submitter; the plan's unit's group robots hear both."""
     step = PlanStepView.model_validate(event["data"])
     topic = event["type"]
+    if topic == "planning.plan.countersigned":
+        return  # one 会签 signature: the stage still waits, on fewer people (each was told when it opened)
     unit = (await unit_names(session, {step.unit_id})).get(step.unit_id, "")
     link = f"/plans/{step.plan_id}"
     fields: dict[str, Any] = {"unit": unit, "title": step.title, "period": step.period, "comment": step.comment,

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common import clock
 from services.common.authz import Grant, company_path, parent_path
 from services.common.db import utcnow
 from services.org.models import ApiClient, Assignment, Delegation, Position, Role, Unit, User
@@ -29,7 +30,7 @@ async def _kinds_by_path(session: AsyncSession, paths: list[str]) -> dict[str, s
 async def held_positions(session: AsyncSession, user_id: int, now: datetime | None = None, *,
                          for_good: bool = False) -> list[HeldPosition]:
     """The positions a user holds today (``for_good``: and with no end date), with what grant resolution needs."""
-    today = (now or utcnow()).date()
+    today = clock.local(now).date() if now else clock.today()  # the company's day
     ends = (Assignment.end_date.is_(None) if for_good
             else (Assignment.end_date.is_(None)) | (Assignment.end_date >= today))
     rows = (await session.execute(

@@ -15,9 +15,10 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import clock
-from services.common.db import utcnow
+from services.common.db import as_utc, utcnow
 from services.common.workdays import WorkCalendar
-from services.org.models import CalendarDay, SlaPolicy, Watch
+from services.org.models import CalendarDay, SlaPolicy, Unit, Watch
+from services.org.notifications.recipients import holders
 
 REMIND_AT = time(9, 0)
 
@@ -55,7 +56,7 @@ class Timing:
 
 def timing(cal: WorkCalendar, pol: Policy, *, started_at: datetime, due_on: date | None,
            limit_days: int | None) -> Timing:
-    """When a watch started at ``started_at`` (UTC) is due, reminded and escalated (UTC, naive)."""
+    """When a watch started at ``started_at`` is due, reminded and escalated (aware, UTC)."""
     if due_on is not None:
         last_day = due_on
         due_at = clock.at(due_on + timedelta(days=1), time(0, 0))
@@ -65,7 +66,7 @@ def timing(cal: WorkCalendar, pol: Policy, *, started_at: datetime, due_on: date
     remind_at = None
     if pol.remind_before_days > 0:
         remind_at = clock.at(cal.subtract(last_day, pol.remind_before_days), REMIND_AT)
-        if remind_at <= started_at:
+        if as_utc(remind_at) <= as_utc(started_at):
             remind_at = None  # too short a limit to remind before it
     escalate_at = due_at
     if pol.escalate_after_days > 0:
@@ -86,7 +87,9 @@ async def open_watch(session: AsyncSession, *, key: str, kind: str, policy_kind:
     if w is None:
         w = Watch(key=key, kind=kind, subject_type=subject_type, subject_id=subject_id, started_at=started_at)
         session.add(w)
-    elif w.due_at != t.due_at or w.holder_user_id != holder_user_id or w.closed_at is not None:
+    elif (w.due_at is None or as_utc(w.due_at) != as_utc(t.due_at) or w.holder_user_id != holder_user_id
+          or w.closed_at is not None):
+        # (the database gives times back zoned, the calendar works in naive UTC: compare them as UTC)
         w.reminded_at = w.escalated_at = None
     w.title, w.link, w.unit_id = title[:300], link, unit_id
     w.holder_right, w.holder_unit_path, w.holder_held_at, w.holder_user_id = (holder_right, holder_unit_path,
@@ -102,3 +105,62 @@ async def close_watches(session: AsyncSession, key_prefix: str) -> None:
     await session.execute(update(Watch).where(Watch.key.startswith(key_prefix, autoescape=True),
                                               Watch.closed_at.is_(None))
                           .values(closed_at=utcnow(), version=Watch.version + 1))
+
+
+# --- who a watch waits on, and how long it has left ---------------------------------------------------------
+
+
+async def holders_of(session: AsyncSession, w: Watch) -> list[int]:
+    """The people the watch waits on now: its one person, or whoever holds its right over its unit."""
+    if w.holder_user_id is not None:
+        return [w.holder_user_id]
+    if w.holder_right and w.holder_unit_path:
+        return await holders(session, w.holder_right, w.holder_unit_path, w.holder_held_at)
+    return []
+
+
+async def responsible_path(session: AsyncSession, w: Watch) -> str | None:
+    """The unit whose line of heads answers for the watch: where the needed right is held, else (a person's
+    watch) the watch's own unit, else the unit the right is over."""
+    if w.holder_held_at:
+        return w.holder_held_at
+    if w.holder_user_id is not None and w.unit_id is not None:
+        path = (await session.execute(select(Unit.path).where(Unit.id == w.unit_id))).scalar_one_or_none()
+        if path:
+            return path
+    return w.holder_unit_path
+
+
+def last_day(w: Watch) -> date | None:
+    """The last working day of the watch's limit (local): the day before its deadline's midnight."""
+    if w.due_at is None:
+        return None
+    due = clock.local(w.due_at)
+    return due.date() - timedelta(days=1) if due.time() == time(0, 0) else due.date()
+
+
+def days_left(cal: WorkCalendar, w: Watch, today: date) -> int | None:
+    """Working days after ``today`` up to the last day of the limit (0: due today; negative: overdue)."""
+    end = last_day(w)
+    return None if end is None else cal.between(today, end)
+
+
+def deadline_text(w: Watch) -> tuple[str, str]:
+    """The deadline as people read it, in the business time zone (zh, en)."""
+    if w.due_at is None:
+        return "", ""
+    due = clock.local(w.due_at)
+    if due.time() == time(0, 0):
+        end = due.date() - timedelta(days=1)
+        return f"{end.isoformat()} 日终", f"the end of {end.isoformat()}"
+    return due.strftime("%Y-%m-%d %H:%M"), due.strftime("%Y-%m-%d %H:%M")
+
+
+def left_text(left: int | None) -> tuple[str, str]:
+    if left is None:
+        return "", ""
+    if left > 0:
+        return f"还剩 {left} 个工作日", f"{left} working day{'s' if left != 1 else ''} left"
+    if left == 0:
+        return "今天到期", "due today"
+    return f"已逾期 {-left} 个工作日", f"{-left} working day{'s' if left != -1 else ''} overdue"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common import clock
 from services.common.api import Page, paginate
 from services.common.authz import Principal, Right, is_admin
 from services.common.db import utcnow
@@ -46,7 +47,7 @@ async def list_users(session: AsyncSession, *, principal: Principal, q: str | No
         if unit is None:
             raise NotFound(f"There is no org unit with id {unit_id}.", field="unit_id",
                            zh=f"没有编号为 {unit_id} 的组织单元。")
-        today = utcnow().date()  # people who hold the position now
+        today = clock.today()  # people who hold the position now (the company's day)
         in_unit = (select(Assignment.user_id).join(Position, Position.id == Assignment.position_id)
                    .join(Unit, Unit.id == Position.unit_id)
                    .where(Unit.path.startswith(unit.path, autoescape=True), Assignment.start_date <= today,

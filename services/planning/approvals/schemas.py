@@ -67,6 +67,10 @@ class FlowStage(RequestBody):
     over: Literal["unit", "parent", "company"] = "unit"
     held_in: str | None = Field(None, max_length=60, description="null, 'company', or a unit code such as OPS")
     signers: Literal["any", "all"] = "any"
+    # strict: a JSON true is not one working day
+    time_limit_days: int | None = Field(
+        None, strict=True,
+        description="Working days the stage's holders have to act (0..60); null: the company's default SLA")
 
 
 class FlowUpdate(RequestBody):
@@ -91,3 +95,9 @@ class FlowRead(BaseModel):
     stages: list[dict[str, Any]]
     final_action: str
     version: int
+
+    @field_validator("stages")
+    @classmethod
+    def _time_limits(cls, v: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        # flows stored before stages had time limits read as "the company's default"
+        return [{**s, "time_limit_days": s.get("time_limit_days")} for s in v]

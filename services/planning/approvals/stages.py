@@ -3,7 +3,8 @@
 A stage names the right it needs, the unit it must cover (the plan's unit, its
 parent, or the whole company), optionally where the grant must be held (the company
 itself, or a unit by code, e.g. ``OPS`` for 运营管理部), and whether any one holder
-(或签) or every holder (会签) must sign.
+(或签) or every holder (会签) must sign, and optionally within how many working days
+(``time_limit_days``, 0 to 60; absent or null: the company's default SLA for approvals).
 """
 
 from __future__ import annotations
@@ -14,18 +15,21 @@ from typing import Any
 from services.common.authz import RIGHTS, Principal, company_path, parent_path
 from services.common.i18n import RIGHTS_ZH, InvalidValue
 
+MAX_TIME_LIMIT_DAYS = 60
+
 OPS_REVIEW = {"key": "ops_review", "name": "运营管理部汇总审核", "name_en": "Operations review and consolidation",
-              "right": "plan", "over": "company", "held_in": "OPS", "signers": "any"}
+              "right": "plan", "over": "company", "held_in": "OPS", "signers": "any",
+              "time_limit_days": 3}
 
 SEED_FLOWS = [
     {"kind": "annual", "name": "年度运营计划审批", "final_action": "issue", "stages": [
         OPS_REVIEW,
         {"key": "leadership", "name": "公司高层审批", "name_en": "Leadership approval", "right": "plan",
-         "over": "company", "held_in": "company", "signers": "any"}]},
+         "over": "company", "held_in": "company", "signers": "any", "time_limit_days": 5}]},
     {"kind": "quarterly", "name": "季度运营计划审批", "final_action": "issue", "stages": [
         OPS_REVIEW,
         {"key": "management", "name": "管理层审批", "name_en": "Management approval", "right": "plan",
-         "over": "company", "held_in": "company", "signers": "any"}]},
+         "over": "company", "held_in": "company", "signers": "any", "time_limit_days": 5}]},
     {"kind": "monthly", "name": "月度运营计划审核与公示", "final_action": "publish", "stages": [OPS_REVIEW]},
 ]
 
@@ -40,6 +44,8 @@ class Requirement:
     signers: str
     key: str
     name: str
+    # working days the stage's holders have before they are chased (None: the company's default)
+    time_limit_days: int | None = None
 
     def met_by(self, principal: Principal) -> bool:
         return principal.can(self.right, self.unit_path, held_in=self.held_at)
@@ -66,7 +72,7 @@ def requirement(stage: dict[str, Any], *, unit_path: str, kinds_by_path: dict[st
     else:
         held_at = paths_by_code.get(held_in, f"<unknown unit {held_in}>")
     return Requirement(right=stage["right"], unit_path=over, held_at=held_at, signers=stage.get("signers", "any"),
-                       key=stage["key"], name=stage["name"])
+                       key=stage["key"], name=stage["name"], time_limit_days=stage.get("time_limit_days"))
 
 
 def validate_stages(stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -83,6 +89,13 @@ def validate_stages(stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if s.get("signers", "any") not in ("any", "all"):
             raise InvalidValue(f"stage '{s.get('key')}': signers must be any (或签) or all (会签)",
                              f"环节“{s.get('name') or s.get('key')}”：签署方式应为任一人签署或全部会签")
+        limit = s.get("time_limit_days")
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)
+                                  or not 0 <= limit <= MAX_TIME_LIMIT_DAYS):
+            raise InvalidValue(f"stage '{s.get('key')}': time_limit_days must be a whole number of working days "
+                               f"from 0 to {MAX_TIME_LIMIT_DAYS}, or null for the company's default",
+                               f"环节“{s.get('name') or s.get('key')}”：办理时限应为 0 到 {MAX_TIME_LIMIT_DAYS} 个"
+                               "工作日的整数，留空则按公司默认时限")
         if s["key"] in keys:
             raise InvalidValue(f"stage key '{s['key']}' is used twice", f"环节“{s.get('name') or s['key']}”重复了")
         keys.add(s["key"])

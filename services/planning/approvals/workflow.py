@@ -20,13 +20,16 @@ from services.common.runtime import Runtime
 from services.planning.approvals.stages import Requirement, requirement
 from services.planning.events import (
     PlanApprovedData,
+    PlanCountersignedData,
     PlanIssuedData,
     PlanReturnedData,
     PlanRevisedData,
     PlanRevisionVetoedData,
+    PlanStageAdvancedData,
     PlanStep,
     PlanSubmittedData,
     PlanVetoedData,
+    WaitingStage,
 )
 from services.planning.journal import journal
 from services.planning.models import (
@@ -46,7 +49,8 @@ from services.planning.vocabulary import ACTION_ZH, KIND_ZH, STATUS_ZH, SUGGESTI
 
 # The event each step others care about records (planning.plan.<step>), with its payload's model.
 STEP_EVENTS: dict[str, type[PlanStep]] = {
-    "submitted": PlanSubmittedData, "approved": PlanApprovedData, "returned": PlanReturnedData,
+    "submitted": PlanSubmittedData, "stage_advanced": PlanStageAdvancedData, "countersigned": PlanCountersignedData,
+    "approved": PlanApprovedData, "returned": PlanReturnedData,
     "vetoed": PlanVetoedData, "revision_vetoed": PlanRevisionVetoedData, "issued": PlanIssuedData,
     "revised": PlanRevisedData,
 }
@@ -112,6 +116,18 @@ def holders_lookup(rt: Runtime) -> HoldersLookup:
     return lookup
 
 
+def waiting_stage(ctx: PlanContext) -> WaitingStage | None:
+    """The stage the plan waits on now, as the approval check sees it (None unless it is in review)."""
+    p = ctx.plan
+    if p.status != "submitted" or p.stage_index is None:
+        return None
+    req = ctx.stage(p.stage_index)
+    return WaitingStage(index=p.stage_index, key=req.key, name=req.name, right=req.right, unit_path=req.unit_path,
+                        held_at=req.held_at, signers="all" if req.signers == "all" else "any",
+                        time_limit_days=req.time_limit_days,
+                        pending_signers=list(p.pending_signers or []) if req.signers == "all" else [])
+
+
 def _require_status(plan: Plan, *allowed: str, action: str) -> None:
     if plan.status not in allowed:
         raise Conflict(f"Cannot {action} a plan that is {plan.status}; it must be {' or '.join(allowed)}.",
@@ -143,7 +159,8 @@ async def _record(ctx: PlanContext, action: str, *, from_status: str, comment: s
     if event:
         data = STEP_EVENTS[event](plan_id=p.id, revision=revision, unit_id=p.unit_id, unit_path=ctx.unit_path,
                                   period=p.period, kind=p.kind, title=p.title, status=p.status, actor=pr.sub,
-                                  comment=comment, **(extra or {}))
+                                  comment=comment, submitted_by=p.submitted_by, waiting=waiting_stage(ctx),
+                                  **(extra or {}))
         await journal.emit(ctx.session, f"planning.plan.{event}", p.id, data, ctx.unit_path)
 
 
@@ -229,12 +246,15 @@ async def approve(ctx: PlanContext, *, comment: str, holders: HoldersLookup | No
         p.pending_signers = [s for s in p.pending_signers if s != ctx.principal.sub]
         if p.pending_signers:
             p.updated_at = utcnow()  # bumps the version: countersignatures serialise too
-            await _record(ctx, "countersign", from_status=p.status, comment=comment, grant=grant, stage_key=req.key)
+            await _record(ctx, "countersign", from_status=p.status, comment=comment, grant=grant, stage_key=req.key,
+                          event="countersigned")
             return
     if index < ctx.last_stage:
         await _enter_stage(ctx, index + 1, holders)
         p.updated_at = utcnow()
-        await _record(ctx, "approve", from_status=p.status, comment=comment, grant=grant, stage_key=req.key)
+        # the next stage's holders are told through this event; planning.plan.approved is the last stage's
+        await _record(ctx, "approve", from_status=p.status, comment=comment, grant=grant, stage_key=req.key,
+                      event="stage_advanced")
         return
     open_ = (await ctx.session.execute(select(func.count()).where(
         Suggestion.plan_id == p.id, Suggestion.revision == p.revision, Suggestion.status == "open"))).scalar_one()

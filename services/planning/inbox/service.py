@@ -18,6 +18,7 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from services.common import clock
 from services.common.authz import Principal
 from services.common.scoping import visible_to
 from services.planning.approvals.schemas import SuggestionRead
@@ -71,7 +72,7 @@ async def plans_to_rework(session: AsyncSession, *, principal: Principal, limit:
 
 async def overdue_tasks(session: AsyncSession, *, principal: Principal, limit: int,
                         today: date | None = None) -> list[TaskRead]:
-    today = today or date.today()
+    today = today or clock.today()
     mine = PlanTask.owner_id == principal.user_id if principal.user_id is not None else None
     dispatched = visible_to(principal, "dispatch", OrgUnit.path)
     stmt = (select(PlanTask, Plan).join(Plan, Plan.id == PlanTask.plan_id).join(OrgUnit, OrgUnit.id == Plan.unit_id)

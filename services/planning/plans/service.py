@@ -3,13 +3,13 @@ a draft, looking back over revisions, the decomposition into child plans, and th
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common import clock
 from services.common.api import Page, etag, paginate
 from services.common.authz import Principal, Right
 from services.common.db import utcnow
@@ -93,7 +93,7 @@ async def read_plan(ctx: workflow.PlanContext) -> PlanRead:
     session, plan = ctx.session, ctx.plan
     await session.refresh(plan)
     targets, tasks, resources = await content.content(session, plan.id)
-    today = date.today()
+    today = clock.today()
     task_reads = []
     for t in tasks:
         late, late_ms = content.overdue(t, today)

@@ -6,12 +6,12 @@ its events here, and the service module records events through that contract its
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common import clock
 from services.common.periods import PeriodError, of_date, period
 from services.planning.models import MeetingDecision, OrgUnit, Plan
 
@@ -50,6 +50,6 @@ async def put_on_agenda(session: AsyncSession, followup: FollowupRequested) -> N
     name = followup.indicator_name or followup.indicator_code
     text = f"{followup.title or name}（{name} = {followup.value}，" \
            f"{followup.period or ''}{owner}；KPI改进措施 #{followup.action_id}）"
-    session.add(MeetingDecision(week=of_date(date.today(), "week").text, plan_id=plan.id, text=text, task_id=None,
+    session.add(MeetingDecision(week=of_date(clock.today(), "week").text, plan_id=plan.id, text=text, task_id=None,
                                 author="kpi"))
     await session.flush()

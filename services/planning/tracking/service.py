@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common import clock
 from services.common.api import Page, etag, paginate
 from services.common.authz import Principal, Right
 from services.common.db import utcnow
@@ -17,7 +18,7 @@ from services.common.guards import Allowed, Place, authorize
 from services.common.i18n import zh_of
 from services.common.periods import PeriodError, PeriodKind, period
 from services.common.problems import Forbidden, Invalid, NotFound
-from services.planning.events import TaskDispatchedData, TaskOverdueData
+from services.planning.events import TaskCompletedData, TaskDispatchedData, TaskOverdueData
 from services.planning.journal import journal
 from services.planning.models import MeetingDecision, OrgUnit, Plan, PlanTask, ProgressReport, TaskProgress
 from services.planning.plans.content import overdue
@@ -63,7 +64,7 @@ def task_etag(task: PlanTask) -> str:
 
 def task_read(t: PlanTask, today: date | None = None, plan: Plan | tuple[str, int] | None = None) -> TaskRead:
     """The task with its overdue flags and, when given, its plan's title and unit."""
-    late, late_ms = overdue(t, today or date.today())
+    late, late_ms = overdue(t, today or clock.today())
     update: dict[str, Any] = {"overdue": late, "overdue_milestones": late_ms}
     if plan is not None:
         update["plan_title"], update["plan_unit_id"] = (plan.title, plan.unit_id) if isinstance(plan, Plan) else plan
@@ -94,6 +95,7 @@ async def put_report(session: AsyncSession, plan: Allowed[Plan], week: str, body
         raise Invalid("Progress is reported on issued or published plans.", field="plan_id",
                       zh="只有已下达或已公示的计划才能填报进度。")
     tasks = {t.id: t for t in (await session.execute(select(PlanTask).where(PlanTask.plan_id == item.id))).scalars()}
+    was = {t.id: t.status for t in tasks.values()}
     for i, line in enumerate(body.items):
         if line.task_id not in tasks:
             raise Invalid(f"Task {line.task_id} is not part of this plan.", field=f"items.{i}.task_id",
@@ -111,9 +113,12 @@ async def put_report(session: AsyncSession, plan: Allowed[Plan], week: str, body
         t = tasks[line.task_id]
         t.progress, t.status = line.progress, line.status
     await session.flush()
+    path = await unit_path(session, item.unit_id)
     await journal.audit(session, actor=principal, action="plan.reported", subject_type="plan",
-                        subject_id=item.id, unit_path=await unit_path(session, item.unit_id), grant=plan.grant,
-                        after={"week": week})
+                        subject_id=item.id, unit_path=path, grant=plan.grant, after={"week": week})
+    units = await load_units(session)
+    for t in tasks.values():
+        await _say_if_finished(session, t, item, units, was=was[t.id])
     return report
 
 
@@ -140,7 +145,7 @@ async def agenda(session: AsyncSession, principal: Principal, week: str, *, unit
         items.append({"unit_id": unit.id, "unit_name": unit.name, "plan_id": plan.id, "plan_title": plan.title,
                       "report": ReportRead.model_validate(report).model_dump(mode="json"),
                       "problems": [i for i in report.items if i.get("problems") or i.get("help_needed")]})
-    today = date.today()
+    today = clock.today()
     visible_plans = select(Plan.id).join(OrgUnit, OrgUnit.id == Plan.unit_id).where(
         visible_clause(principal), Plan.status.in_(LIVE_PLAN))
     late = (await session.execute(select(PlanTask).where(PlanTask.plan_id.in_(visible_plans), PlanTask.due < today,
@@ -168,7 +173,7 @@ async def add_decision(session: AsyncSession, principal: Principal, week: str, b
     require_visible(principal, plan, path)
     grant = authorize(principal, Place(path, what=units.by_id[plan.unit_id].name), Right.dispatch)
     task = PlanTask(plan_id=plan.id, title=body.text[:300], measures=body.text, owner_id=body.owner_id,
-                    owner_name=body.owner_name, unit_id=plan.unit_id, start=date.today(), due=body.due,
+                    owner_name=body.owner_name, unit_id=plan.unit_id, start=clock.today(), due=body.due,
                     milestones=[], source="meeting")
     session.add(task)
     await session.flush()
@@ -194,11 +199,30 @@ async def list_tasks(session: AsyncSession, principal: Principal, *, limit: int,
     if plan_id is not None:
         stmt = stmt.where(PlanTask.plan_id == plan_id)
     if overdue is not None:
-        late = (PlanTask.due < date.today()) & PlanTask.status.not_in(FINISHED_TASK)
+        late = (PlanTask.due < clock.today()) & PlanTask.status.not_in(FINISHED_TASK)
         stmt = stmt.where(late if overdue else ~late)
     rows, nxt = await paginate(session, stmt, PlanTask.id, limit=limit, cursor=cursor)
     plans = await _plan_refs(session, rows)
     return Page[TaskRead](items=[task_read(t, plan=plans.get(t.plan_id)) for t in rows], next_cursor=nxt)
+
+
+def _task_unit(task: PlanTask, plan: Plan, units: Units) -> tuple[int, str]:
+    """The task's unit and its path: its own, or its plan's when it has none (or one this service does not know)."""
+    if task.unit_id is not None and task.unit_id in units.by_id:
+        return task.unit_id, units.by_id[task.unit_id].path
+    return plan.unit_id, units.path(plan.unit_id)
+
+
+async def _say_if_finished(session: AsyncSession, task: PlanTask, plan: Plan, units: Units, *, was: str) -> None:
+    """Emit planning.task.completed when ``task`` just moved from unfinished to finished (done or cancelled):
+    a report or update that leaves a finished task finished says nothing again."""
+    if was in FINISHED_TASK or task.status not in FINISHED_TASK:
+        return
+    unit_id, path = _task_unit(task, plan, units)
+    await journal.emit(session, "planning.task.completed", task.id,
+                       TaskCompletedData(task_id=task.id, plan_id=plan.id, title=task.title, owner_id=task.owner_id,
+                                         unit_id=unit_id, unit_path=path, status=task.status,
+                                         completed_at=utcnow().isoformat()), path)
 
 
 async def _plan_of(session: AsyncSession, task: PlanTask) -> tuple[Plan, Units, str]:
@@ -218,26 +242,29 @@ def _require_owner_or_planner(principal: Principal, task: PlanTask, path: str, *
 async def update_task(session: AsyncSession, task: Allowed[PlanTask], body: TaskUpdate) -> TaskRead:
     """Change a task's status, progress or milestones (its owner, or a planner of its unit)."""
     item, principal = task.item, task.principal
-    plan, _, path = await _plan_of(session, item)
+    plan, units, path = await _plan_of(session, item)
     _require_owner_or_planner(principal, item, path, doing="update it", doing_zh="修改此任务")
+    was = item.status
     changes = body.model_dump(exclude_unset=True, exclude_none=True, mode="json")
     for k, v in changes.items():
         setattr(item, k, v)
     await session.flush()
+    await _say_if_finished(session, item, plan, units, was=was)
     return task_read(item, plan=plan)
 
 
 async def report_progress(session: AsyncSession, task: Allowed[PlanTask], body: ProgressIn) -> TaskRead:
     """The owner's progress update (percent, note, evidence), kept as the task's progress log."""
     item, principal = task.item, task.principal
-    plan, _, path = await _plan_of(session, item)
+    plan, units, path = await _plan_of(session, item)
     _require_owner_or_planner(principal, item, path, doing="report its progress", doing_zh="报告进度")
     if plan.status not in LIVE_PLAN:
         raise Invalid("Progress is reported on tasks of issued or published plans.", field="task_id",
                       zh="只有已下达或已公示计划中的任务才能报告进度。")
     if item.status == "cancelled":
         raise Invalid("This task was cancelled.", field="task_id", zh="此任务已取消。")
-    before = {"progress": item.progress, "status": item.status}
+    was = item.status
+    before = {"progress": item.progress, "status": was}
     item.progress = body.progress
     if body.status is not None:
         item.status = body.status
@@ -250,6 +277,7 @@ async def report_progress(session: AsyncSession, task: Allowed[PlanTask], body: 
                         unit_path=path, before=before,
                         after={"progress": item.progress, "status": item.status, "evidence": body.evidence},
                         note=body.note)
+    await _say_if_finished(session, item, plan, units, was=was)
     return task_read(item, plan=plan)
 
 
@@ -284,7 +312,8 @@ async def dispatch(session: AsyncSession, task: Allowed[PlanTask], body: Dispatc
     await journal.emit(session, "planning.task.dispatched", item.id,
                        TaskDispatchedData(task_id=item.id, plan_id=plan.id, owner_id=item.owner_id,
                                           owner_name=item.owner_name, unit_id=item.unit_id,
-                                          due=item.due.isoformat() if item.due else None, comment=body.comment),
+                                          due=item.due.isoformat() if item.due else None, comment=body.comment,
+                                          title=item.title, unit_path=_task_unit(item, plan, units)[1]),
                        path)
     return task_read(item, plan=plan)
 
@@ -294,7 +323,7 @@ async def dispatch(session: AsyncSession, task: Allowed[PlanTask], body: Dispatc
 
 async def flag_overdue(session: AsyncSession) -> int:
     """Emit planning.task.overdue once per task that passed its due date unfinished."""
-    today = date.today()
+    today = clock.today()
     rows = (await session.execute(select(PlanTask, Plan).join(Plan, Plan.id == PlanTask.plan_id).where(
         PlanTask.due < today, PlanTask.status.not_in(FINISHED_TASK), PlanTask.overdue_notified_at.is_(None),
         Plan.status.in_(LIVE_PLAN)))).all()

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common import periods
+from services.common import clock, periods
 from services.common.api import Page, paginate
 from services.common.authz import Principal, Right
 from services.common.db import as_utc, utcnow
@@ -112,7 +112,7 @@ def period_of(kri: Kri, period: str, measured_at: datetime) -> str:
     if period or not kri.last_period:
         return period
     try:
-        return str(periods.of_date(as_utc(measured_at).date(), periods.period(kri.last_period).kind))
+        return str(periods.of_date(clock.local(measured_at).date(), periods.period(kri.last_period).kind))
     except periods.PeriodError:
         return ""
 

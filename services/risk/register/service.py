@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common import clock
 from services.common.api import Page, paginate
 from services.common.authz import Grant, Principal, Right
 from services.common.db import utcnow
@@ -63,10 +64,6 @@ TRANSITIONS: dict[str, set[str]] = {
 OWNER_FIELDS = {"description", "status", "strategy", "strategy_note", "next_review_date", "contingency_plan"}
 
 
-def today() -> date:
-    return utcnow().date()
-
-
 def _score(likelihood: int | None, impact: int | None, score: int | None, level: str | None) -> ScoreRead | None:
     if likelihood is None or impact is None or score is None or level is None:
         return None
@@ -75,7 +72,7 @@ def _score(likelihood: int | None, impact: int | None, score: int | None, level:
 
 def acceptance_valid(risk: Risk, on: date | None = None) -> bool:
     return bool(risk.acceptance_signed_by and risk.acceptance_expires_on
-                and risk.acceptance_expires_on >= (on or today()))
+                and risk.acceptance_expires_on >= (on or clock.today()))
 
 
 def to_read(risk: Risk, unit: OrgUnit | None) -> RiskRead:
@@ -318,7 +315,7 @@ async def assess(session: AsyncSession, *, risk: Risk, unit: OrgUnit, actor: Pri
     elif (risk.strategy == "accept" and a.level in matrices.SEVERE and not acceptance_valid(risk)
           and risk.status in ("treating", "monitoring")):
         # Accepted while it was lower; now high or critical, it needs a sign-off: back to review.
-        risk.status, risk.next_review_date = "assessed", today()
+        risk.status, risk.next_review_date = "assessed", clock.today()
     await session.flush()
     data = RiskAssessedData(
         risk_id=risk.id, assessment_id=a.id, title=risk.title, category=risk.category, unit_id=unit.id,
@@ -368,7 +365,7 @@ async def sign_acceptance(session: AsyncSession, *, allowed: Allowed[Risk], body
     if risk.status == "closed":
         raise Conflict("The risk is closed.", field="status", zh="此风险已关闭。")
     expires_on = body.expires_on
-    if expires_on <= today():
+    if expires_on <= clock.today():
         raise Invalid("The acceptance must expire after today.", field="expires_on", zh="风险接受的有效期须晚于今天。")
     before = snapshot(risk, unit)
     risk.strategy = "accept"
@@ -388,7 +385,7 @@ async def sign_acceptance(session: AsyncSession, *, allowed: Allowed[Risk], body
 
 async def expire_acceptances(session: AsyncSession, *, on: date | None = None) -> list[int]:
     """Acceptances past their expiry return the risk to review (status assessed, review due now)."""
-    on = on or today()
+    on = on or clock.today()
     rows = (await session.execute(select(Risk).where(
         Risk.strategy == "accept", Risk.acceptance_expires_on < on,
         Risk.status.in_(("monitoring", "treating"))))).scalars().all()
@@ -430,7 +427,7 @@ async def activate_contingency(session: AsyncSession, *, allowed: Allowed[Risk],
         raise Conflict("The contingency plan is already active: its actions are still open.",
                        zh="应急预案已在执行中：其措施尚未全部完成。")
     plan = ContingencyPlan.model_validate(risk.contingency_plan)
-    start = today()
+    start = clock.today()
     actions = []
     for step in plan.steps:
         action = RiskAction(risk_id=risk.id, source="contingency", title=step.title,

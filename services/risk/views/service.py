@@ -8,13 +8,14 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common import clock
 from services.common.api import Page, paginate
 from services.common.authz import Principal, Right
 from services.common.guards import Place, authorize
 from services.risk.access import alert_visibility, risk_visibility
 from services.risk.matrix import service as matrices
 from services.risk.models import Alert, OrgUnit, Risk
-from services.risk.register.service import to_read, today
+from services.risk.register.service import to_read
 from services.risk.units import given_unit, units_by_id
 from services.risk.views.schemas import HeatmapCell, HeatmapRead, ReviewDue, UnitAlerts
 
@@ -61,7 +62,7 @@ async def heatmap(session: AsyncSession, *, principal: Principal, unit_id: int, 
 async def reviews_due(session: AsyncSession, *, principal: Principal, on: date | None, unit_id: int | None,
                       limit: int, cursor: str | None) -> Page[ReviewDue]:
     """Risks whose review is due by a date (today by default), or whose signed-off acceptance has lapsed."""
-    on = on or today()
+    on = on or clock.today()
     lapsed = (Risk.strategy == "accept") & (Risk.acceptance_expires_on < on)
     stmt = (select(Risk).join(OrgUnit, OrgUnit.id == Risk.unit_id)
             .where(risk_visibility(principal), Risk.status != "closed",
