@@ -120,3 +120,26 @@ export type RiskAssessmentCreate = S['risk.AssessmentCreate'];
 export type RiskAssessmentResult = S['risk.AssessmentResult'];
 export type RiskActionRead = S['risk.ActionRead'];
 export type AlertStatus = S['risk.AlertStatus'];
+
+/** org's outgoing channels (admins): group robots per unit, test sends, status, the delivery log. */
+export type RobotRead = S['org.RobotRead'];
+export type RobotCreate = S['org.RobotCreate'];
+export type RobotUpdate = S['org.RobotUpdate'];
+export type RobotVendor = RobotCreate['vendor'];
+export type SendResult = S['org.SendResult'];
+export type ChannelsStatus = S['org.ChannelsStatus'];
+export type OutgoingMessageRead = S['org.OutgoingMessageRead'];
+export type OutgoingStatus = NonNullable<NonNullable<Paths['/api/org/outgoing-messages']['get']['parameters']['query']>['status']>;
+
+/** org's reminders: what waits on whom (催办), SLA policies, the company's working-day calendar. */
+export type WatchRead = S['org.WatchRead'];
+export type WatchList = S['org.WatchList'];
+export type UrgeBody = S['org.UrgeBody'];
+export type UrgeRead = S['org.UrgeRead'];
+export type PolicyRead = S['org.PolicyRead'];
+export type PolicyList = S['org.PolicyList'];
+export type PolicyBody = S['org.PolicyBody'];
+export type PolicyKind = PolicyRead['kind'];
+export type CalendarYear = S['org.CalendarYear'];
+export type CalendarDayRead = S['org.CalendarDayRead'];
+export type CalendarDayBody = S['org.CalendarDayBody'];

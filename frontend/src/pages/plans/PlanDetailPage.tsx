@@ -16,6 +16,7 @@ import { useApiFeedback } from '../../app/feedback';
 import { useSession } from '../../app/session';
 import { useT } from '../../i18n';
 import { ActionBar } from './ActionBar';
+import { UrgeButton } from './UrgeButton';
 import { ExportButton } from './ExportButton';
 import { LinkedRisksCard } from './LinkedRisks';
 import { TaskTable } from './TaskTable';
@@ -210,6 +211,7 @@ export default function PlanDetailPage() {
               </div>
               <Space wrap>
                 <ActionBar plan={p} />
+                <UrgeButton plan={p} />
                 {['draft', 'returned'].includes(p.status) && access.rights.has('plan') && (
                   <Link to={`/plans/${p.id}/edit`}><Button icon={<EditOutlined />}>{t('common.edit')}</Button></Link>
                 )}
