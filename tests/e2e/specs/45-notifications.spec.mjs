@@ -1,7 +1,7 @@
 // Notifications: a plan market_mgr submits for 市场部 waits on the 运营总监 (ops_director), whose bell
 // counts it, whose 通知中心 lists "待您审批" and opens the plan; the same on a phone (390×844) with nothing
 // wider than the screen. Test names start with "notifications" (YUNGUAN_E2E_ONLY=notifications).
-import { test, expect, shot, stamp, remember, recall } from '../support.mjs';
+import { test, expect, shot, dialogButton, stamp, remember, recall } from '../support.mjs';
 
 const TITLE = `市场部2027年第四季度计划（通知测试 ${stamp}）`;
 
@@ -110,4 +110,29 @@ test('notifications: on a phone (390×844) the bell opens its list inside the sc
   await page.waitForURL(new RegExp(`/plans/${planId}$`));
   await page.getByTestId('plan-title').getByText(TITLE).waitFor();
   await s.close();
+});
+
+test('notifications: market_mgr 催办 the waiting plan once a day, and the 运营总监 is told', async ({ session }) => {
+  const planId = recall('notificationsPlanId');
+  expect(planId, 'needs the plan of the first test').toBeTruthy();
+  const mgr = await session('market_mgr');
+  await mgr.page.goto(`/plans/${planId}`);
+  const urge = mgr.page.locator('[data-action="urge"]');
+  await expect(urge).toHaveAttribute('aria-description', /^等待 李运营总监 审批/);
+  await urge.click();
+  await mgr.page.getByRole('dialog').getByLabel('附言（可选）').fill('项目下周启动，请尽快审批');
+  await (await dialogButton(mgr.page, /催\s*办/)).click();
+  await mgr.page.getByText(/已催办，已通知 1 人/).waitFor();
+  // once a day: the button stays, disabled, and says so
+  await expect(mgr.page.locator('[data-action="urge"]')).toBeDisabled();
+  await expect(mgr.page.locator('[data-action="urge"]')).toHaveText(/今日已催办/);
+  await shot(mgr.page, '74-notifications-urged');
+  await mgr.close();
+
+  const ops = await session('ops_director');
+  await ops.page.goto('/notifications');
+  const item = ops.page.getByTestId('notification-item').filter({ hasText: '催办：' }).filter({ hasText: TITLE });
+  await item.getByText('项目下周启动，请尽快审批', { exact: false }).waitFor();
+  await expect(item).toHaveAttribute('data-unread', 'true');
+  await ops.close();
 });
