@@ -53,7 +53,7 @@ export function NotificationBell() {
   const notes = latest.data?.items ?? [];
 
   const noteItems: NonNullable<MenuProps['items']> = latest.isPending
-    ? [{ key: 'loading', disabled: true, label: <Spin size="small" /> }]
+    ? [{ key: 'loading', disabled: true, label: <div style={{ width: ITEM_WIDTH, textAlign: 'center' }}><Spin size="small" /></div> }]
     : notes.length === 0
       ? [{ key: 'none', disabled: true, label: <Typography.Text type="secondary" style={{ display: 'block', width: ITEM_WIDTH }}>{t('notifications.noUnread')}</Typography.Text> }]
       : notes.map((n) => ({
