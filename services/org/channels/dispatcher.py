@@ -28,6 +28,7 @@ from sqlalchemy import or_, select, update
 
 from services.common.db import Database, utcnow
 from services.common.relay import LEASE, backoff
+from services.common.rounds import run_rounds
 from services.common.settings import ServiceSettings
 from services.org.channels import mail, robots
 from services.org.channels.sending import SendFailed
@@ -210,18 +211,4 @@ class Dispatcher:
 
     async def run_forever(self) -> None:
         """Rounds until cancelled: straight on while there is work, else every second (or when woken)."""
-        while True:
-            try:
-                busy = await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("dispatch round failed")
-                busy = 0
-            if busy:
-                continue
-            self.wake.clear()
-            try:
-                await asyncio.wait_for(self.wake.wait(), IDLE_SECONDS)
-            except TimeoutError:
-                pass
+        await run_rounds(self.run_once, wake=self.wake, idle_seconds=IDLE_SECONDS, log=log, what="dispatch")
