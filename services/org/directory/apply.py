@@ -36,7 +36,9 @@ class _Applier:
         self.unit_ids: dict[str, int] = {}  # "ext:<department>" → the unit created for it
         self.user_ids: dict[str, int] = {}  # "new:<subject>" → the user created
         self.positions: dict[tuple[int, str], int] = {k: p.id for k, p in cur.positions.items()}
-        self.roles: dict[str, int] = {}
+        self.roles: dict[str, Role] = {}
+        # what this run made, held here so the session's identity map (weak) answers for it without a query
+        self.made: list[Any] = []
 
     def unit_id(self, key: int | str) -> int:
         return key if isinstance(key, int) else self.unit_ids[key]
@@ -54,8 +56,8 @@ class _Applier:
 
     async def role_id(self, key: str) -> int:
         if key not in self.roles:
-            self.roles[key] = (await self.session.execute(select(Role.id).where(Role.key == key))).scalar_one()
-        return self.roles[key]
+            self.roles[key] = (await self.session.execute(select(Role).where(Role.key == key))).scalar_one()
+        return self.roles[key].id
 
     # --- one method per op ---------------------------------------------------------------------
 
@@ -64,6 +66,7 @@ class _Applier:
                                        body=UnitCreate(parent_id=self.unit_id(c["parent"]), name=c["name"],
                                                        code=c["code"], kind=c["kind"]))
         self.unit_ids[f"ext:{c['external_id']}"] = unit.id
+        self.made.append(unit)
         self.session.add(ExternalUnit(provider_id=self.provider.id, external_id=c["external_id"], unit_id=unit.id))
 
     async def unit_rename(self, c: dict[str, Any]) -> None:
@@ -85,6 +88,7 @@ class _Applier:
         pos = await positions.create_position(self.session, principal=self.principal, body=PositionCreate(
             unit_id=unit_id, role_id=await self.role_id(c["role"]), title=c["title"], heads_unit=c["heads_unit"]))
         self.positions[(unit_id, c["title"])] = pos.id
+        self.made.append(pos)
 
     async def user_create(self, c: dict[str, Any]) -> None:
         # as users.service.create_user, but with no password: a synced person signs in through the provider
@@ -92,6 +96,7 @@ class _Applier:
         self.session.add(user)
         await self.session.flush()
         self.user_ids[f"new:{c['subject']}"] = user.id
+        self.made.append(user)
         self.session.add(ExternalIdentity(provider_id=self.provider.id, subject=c["subject"], user_id=user.id))
         data = users.user_data(user)
         await journal.audit(self.session, actor=self.principal, action="user.created", subject_type="user",
