@@ -12,8 +12,6 @@ import pytest
 from sqlalchemy import func, select
 
 from services.common import clock
-from services.org.app import create_app
-from services.org.identity.vendors import forget_tokens
 from services.org.models import (
     Assignment,
     AuditEntry,
@@ -27,24 +25,15 @@ from services.org.models import (
     User,
 )
 from tests.org.conftest import auth
-from tests.support import running, settings
 from tests.support.vendors import ROOT, VendorDirectory, VendorServer
 
 ZH = {"Accept-Language": "zh-CN"}
 
 
-@pytest.fixture
-async def org_app(org_url):
-    forget_tokens()
-    app = create_app(settings("org", org_url, demo=True))
-    async with running(app, base_url="http://org") as client:
-        yield client
-
-
 async def add_provider(org, vendors: VendorServer, kind: str, **kw) -> int:
     async with org.app.state.db.writer() as s:
-        p = IdentityProvider(key=f"{kind}-corp", kind=kind, name=f"{kind} 登录", sync_enabled=True, jit=False,
-                             **{**vendors.provider_fields(kind), **kw})
+        p = IdentityProvider(**{"key": f"{kind}-corp", "kind": kind, "name": f"{kind} 登录", "sync_enabled": True,
+                                "jit": False, **vendors.provider_fields(kind), **kw})
         s.add(p)
         await s.commit()
         return p.id
@@ -90,8 +79,7 @@ def big_directory() -> tuple[VendorDirectory, dict[str, str]]:
     return people, parent_of
 
 
-async def test_a_2000_person_directory_is_planned_then_applied_once_with_one_audit_entry_per_change(org_app):
-    org = org_app
+async def test_a_2000_person_directory_is_planned_then_applied_once_with_one_audit_entry_per_change(org):
     admin = await auth(org, "admin")
     people, parent_of = big_directory()
     async with VendorServer(people) as vendors:
@@ -172,8 +160,7 @@ def small_directory() -> VendorDirectory:
 
 
 @pytest.mark.parametrize("kind", ["dingtalk", "wecom", "feishu"])
-async def test_renames_moves_leavers_and_removed_departments_are_planned_and_kept_units_reported(org_app, kind):
-    org = org_app
+async def test_renames_moves_leavers_and_removed_departments_are_planned_and_kept_units_reported(org, kind):
     admin = await auth(org, "admin")
     people = small_directory()
     async with VendorServer(people) as vendors:
@@ -236,8 +223,7 @@ async def test_renames_moves_leavers_and_removed_departments_are_planned_and_kep
         assert {k["name"] for k in final["kept"]} == {"旧项目部", "临时组"}
 
 
-async def test_a_vendor_error_half_way_through_the_contacts_changes_nothing(org_app):
-    org = org_app
+async def test_a_vendor_error_half_way_through_the_contacts_changes_nothing(org):
     admin = await auth(org, "admin")
     async with VendorServer(small_directory()) as vendors:
         pid = await add_provider(org, vendors, "wecom")
@@ -251,10 +237,9 @@ async def test_a_vendor_error_half_way_through_the_contacts_changes_nothing(org_
             assert (await s.execute(select(func.count()).select_from(SyncRun))).scalar_one() == 0
 
 
-async def test_a_change_refused_half_way_through_applying_changes_nothing(org_app):
+async def test_a_change_refused_half_way_through_applying_changes_nothing(org):
     """The company's only administrator is linked by e-mail, then leaves the directory while new departments
     and people arrive: deactivating them (the plan's last change) is refused, and so is everything before it."""
-    org = org_app
     admin = await auth(org, "admin")
     people = small_directory()
     people.user("it-admin", "系统管理员", departments=["3"], email="admin@hdgas.example")
@@ -275,8 +260,7 @@ async def test_a_change_refused_half_way_through_applying_changes_nothing(org_ap
         assert await counts(org) == before
 
 
-async def test_only_a_company_administrator_may_sync(org_app):
-    org = org_app
+async def test_only_a_company_administrator_may_sync(org):
     async with VendorServer(small_directory()) as vendors:
         pid = await add_provider(org, vendors, "dingtalk")
         r = await org.post(f"/api/org/directory/{pid}/sync", headers=await auth(org, "market_mgr"))
