@@ -5,6 +5,7 @@ a department gone) plans exactly those changes; a vendor error or a refused chan
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 
@@ -267,3 +268,21 @@ async def test_only_a_company_administrator_may_sync(org):
         assert r.status_code == 403
         r = await org.get(f"/api/org/directory/{pid}/runs", headers=await auth(org, "gm"))
         assert r.status_code == 403
+
+
+async def test_the_apps_secret_stays_out_of_logs_runs_and_errors(org, caplog):
+    admin = await auth(org, "admin")
+    async with VendorServer(small_directory()) as vendors:
+        pid = await add_provider(org, vendors, "wecom")
+        secret = vendors.apps["wecom"][1]
+        with caplog.at_level(logging.INFO, logger="httpx"):
+            run = await sync(org, admin, pid, dry_run=True)
+            vendors.expire_tokens()
+            vendors.fail("/cgi-bin/department/list")
+            refused = await org.post(f"/api/org/directory/{pid}/sync", headers=admin)
+        logged = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+        assert any("corpsecret=redacted" in line for line in logged)  # the calls are logged, masked
+        assert any("access_token=redacted" in line for line in logged)
+        issued = list(vendors.tokens)
+        for text in [*logged, str(run), refused.text]:
+            assert secret not in text and not any(token in text for token in issued)

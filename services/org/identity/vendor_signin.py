@@ -34,9 +34,10 @@ class FreeLogin(RequestBody):
                                   "Feishu tt.requestAccess)")
 
 
-def authorize_url(provider: IdentityProvider, state: str, redirect_uri: str) -> str:
-    """The vendor's web (QR code) authorization page for ``provider``, coming back to ``redirect_uri``."""
-    return client_for(provider).authorize_url(state, redirect_uri)
+def authorize_url(provider: IdentityProvider, state: str, redirect_uri: str, *, in_app: bool = False) -> str:
+    """The vendor's web (QR code) authorization page for ``provider``, coming back to ``redirect_uri``
+    (``in_app``: WeCom's in-app OAuth page, for a page opened inside WeCom)."""
+    return client_for(provider).authorize_url(state, redirect_uri, in_app=in_app)
 
 
 async def identify(provider: IdentityProvider, code: str, http: httpx.AsyncClient, *,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,28 @@ VENDOR_ZH = {"dingtalk": "钉钉", "wecom": "企业微信", "feishu": "飞书"}
 TOKEN_MARGIN_SECONDS = 300
 # Parallel requests to a vendor while reading its contacts (they rate-limit per app).
 FETCH_CONCURRENCY = 8
+
+
+# WeCom's gettoken takes the secret in the query, and the vendors' server APIs the access token: httpx logs
+# each request's URL (INFO), so those parameters are masked in its log records.
+SECRET_PARAMS = frozenset({"appsecret", "corpsecret", "app_secret", "access_token", "code"})
+
+
+def _masked(arg: object) -> object:
+    if isinstance(arg, httpx.URL) and any(k in SECRET_PARAMS for k in arg.params):
+        return arg.copy_with(params=[(k, "redacted" if k in SECRET_PARAMS else v) for k, v in arg.params.multi_items()])
+    return arg
+
+
+class _MaskSecrets(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_masked(a) for a in record.args)
+        return True
+
+
+if not any(isinstance(f, _MaskSecrets) for f in logging.getLogger("httpx").filters):
+    logging.getLogger("httpx").addFilter(_MaskSecrets())
 
 
 class VendorError(Problem):
@@ -137,7 +160,8 @@ class VendorClient:
             return await self.http.request(method, f"{self.base}{path}", params=params, json=json, headers=headers,
                                            timeout=15)
         except httpx.HTTPError as exc:
-            raise VendorError(self.kind, call, type(exc).__name__, str(exc) or "unreachable") from exc
+            # the exception's text may hold the URL (and so a secret): its kind only
+            raise VendorError(self.kind, call, type(exc).__name__, "unreachable") from exc
 
     async def _app_call(self, method: str, path: str, *, params: dict[str, Any] | None = None,
                         json: Any = None) -> dict[str, Any]:
@@ -193,7 +217,7 @@ class VendorClient:
 
     # --- sign-in --------------------------------------------------------------------------------
 
-    def authorize_url(self, state: str, redirect_uri: str) -> str:
+    def authorize_url(self, state: str, redirect_uri: str, *, in_app: bool = False) -> str:
         raise NotImplementedError
 
     async def identify(self, code: str, *, in_app: bool = False) -> VendorIdentity:
@@ -266,7 +290,8 @@ class DingTalk(VendorClient):
                 return out
             cursor = int(result.get("next_cursor") or 0)
 
-    def authorize_url(self, state: str, redirect_uri: str) -> str:
+    def authorize_url(self, state: str, redirect_uri: str, *, in_app: bool = False) -> str:
+        # in DingTalk's app the page gets its code from dd.getAuthCode (free login) instead
         query = httpx.QueryParams({"redirect_uri": redirect_uri, "response_type": "code",
                                    "client_id": self.provider.client_id, "scope": "openid", "state": state,
                                    "prompt": "consent"})
@@ -360,7 +385,12 @@ class WeCom(VendorClient):
                               active=u.get("status", 1) == 1))
         return out
 
-    def authorize_url(self, state: str, redirect_uri: str) -> str:
+    def authorize_url(self, state: str, redirect_uri: str, *, in_app: bool = False) -> str:
+        if in_app:  # inside WeCom: its OAuth page answers at once with a code for the person using the app
+            query = httpx.QueryParams({"appid": self.provider.client_id, "redirect_uri": redirect_uri,
+                                       "response_type": "code", "scope": "snsapi_base", "state": state,
+                                       "agentid": self.provider.agent_id})
+            return f"https://open.weixin.qq.com/connect/oauth2/authorize?{query}#wechat_redirect"
         query = httpx.QueryParams({"appid": self.provider.client_id, "agentid": self.provider.agent_id,
                                    "redirect_uri": redirect_uri, "state": state})
         login = self.provider.config.get("login_url", "https://open.work.weixin.qq.com/wwopen/sso/qrConnect")
@@ -451,7 +481,8 @@ class Feishu(VendorClient):
                               active=not (status.get("is_resigned") or status.get("is_frozen"))))
         return out
 
-    def authorize_url(self, state: str, redirect_uri: str) -> str:
+    def authorize_url(self, state: str, redirect_uri: str, *, in_app: bool = False) -> str:
+        # in Feishu's app the page gets its code from tt.requestAccess (free login) instead
         query = httpx.QueryParams({"app_id": self.provider.client_id, "redirect_uri": redirect_uri, "state": state})
         login = self.provider.config.get("login_url", f"{self.base}/open-apis/authen/v1/authorize")
         return f"{login}?{query}"
