@@ -1,8 +1,9 @@
 """What a directory sync would change: the vendor's contacts against what Yunguan holds for that provider.
 
-Pure: the vendor's :class:`Directory` and a :class:`Current` snapshot in, an ordered list of changes out
-(the order :mod:`services.org.directory.apply` follows), plus what Yunguan keeps although the directory
-no longer has it. Each change is one plain dict (JSON in the sync run), ``op`` first:
+No I/O: the vendor's :class:`Directory` and a :class:`Current` snapshot in (it takes the usernames and unit
+codes it hands out from the snapshot's sets), an ordered list of changes out (the order
+:mod:`services.org.directory.apply` follows), plus what Yunguan keeps although the directory no longer has it.
+Each change is one plain dict (JSON in the sync run), ``op`` first:
 
 - ``unit.create`` / ``unit.rename`` / ``unit.move`` (with the kind its new depth needs) / ``unit.kind``
 - ``position.create`` (a unit's 负责人 or 成员 position, made when someone is first placed there)
@@ -173,11 +174,11 @@ def make_plan(directory: Directory, cur: Current) -> Plan:
                 user_changes.append({"op": "user.update", "user_id": uid, "subject": sid,
                                      "before": {k: getattr(user, k) for k in diff}, "changes": diff})
             continue
-        match = None
+        match = None  # an existing user links once: the first person naming them takes them
         if cur.link_claim == "email" and m.email:
-            match = cur.by_email.get(m.email.lower())
+            match = cur.by_email.pop(m.email.lower(), None)
         elif cur.link_claim in ("userid", "preferred_username", "sub"):
-            match = cur.by_username.get(sid)
+            match = cur.by_username.pop(sid, None)
         if match is not None:
             user_of[sid] = match
             user_changes.append({"op": "user.link", "user_id": match, "subject": sid, "by": cur.link_claim})
