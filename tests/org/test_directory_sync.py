@@ -286,3 +286,14 @@ async def test_the_apps_secret_stays_out_of_logs_runs_and_errors(org, caplog):
         issued = list(vendors.tokens)
         for text in [*logged, str(run), refused.text]:
             assert secret not in text and not any(token in text for token in issued)
+
+
+async def test_a_provider_without_directory_sync_is_refused_in_chinese(org):
+    admin = await auth(org, "admin")
+    async with VendorServer(small_directory()) as vendors:
+        pid = await add_provider(org, vendors, "feishu", sync_enabled=False)
+        r = await org.post(f"/api/org/directory/{pid}/sync", headers=admin | ZH)
+        assert r.status_code == 409 and "未开启通讯录同步" in r.json()["detail"]
+        assert vendors.calls == Counter()  # the vendor is not even asked
+        r = await org.post("/api/org/directory/9999/sync", headers=admin | ZH)
+        assert r.status_code == 404 and "身份源" in r.json()["detail"]

@@ -104,6 +104,8 @@ async def sync(session: AsyncSession, *, http: httpx.AsyncClient, principal: Pri
                        zh=f"身份源“{provider.name}”未开启通讯录同步。")
     started = utcnow()
     directory = await client_for(provider, http).directory()
+    if not dry_run:  # one apply per provider at a time (PostgreSQL; SQLite's writers queue anyway)
+        await session.execute(select(IdentityProvider.id).where(IdentityProvider.id == provider.id).with_for_update())
     cur = await current_state(session, provider)
     plan = make_plan(directory, cur)
     if not dry_run:
