@@ -54,15 +54,17 @@ if not any(isinstance(f, _MaskSecrets) for f in logging.getLogger("httpx").filte
 
 
 class VendorError(Problem):
+    """The vendor refused a call (or could not be reached): a 502 naming the vendor's code and message."""
+
     status = 502
     slug = "vendor-error"
     title = "The identity provider answered with an error"
 
-    def __init__(self, kind: str, call: str, code: Any, message: str):
-        name = VENDOR_ZH.get(kind, kind)
-        super().__init__(f"{kind} answered {call} with error {code}: {message}",
-                         zh=f"{name}接口 {call} 返回错误 {code}：{message}", vendor=kind, vendor_code=str(code))
-        self.code = code
+
+def vendor_error(kind: str, call: str, code: Any, message: str) -> VendorError:
+    name = VENDOR_ZH.get(kind, kind)
+    return VendorError(f"{kind} answered {call} with error {code}: {message}",
+                       zh=f"{name}接口 {call} 返回错误 {code}：{message}", vendor=kind, vendor_code=str(code))
 
 
 @dataclass
@@ -149,9 +151,9 @@ class VendorClient:
         try:
             body = response.json()
         except ValueError:
-            raise VendorError(self.kind, call, response.status_code, response.text[:200]) from None
+            raise vendor_error(self.kind, call, response.status_code, response.text[:200]) from None
         if not isinstance(body, dict):
-            raise VendorError(self.kind, call, response.status_code, "not a JSON object")
+            raise vendor_error(self.kind, call, response.status_code, "not a JSON object")
         return body
 
     async def _request(self, method: str, path: str, *, call: str, params: dict[str, Any] | None = None,
@@ -161,7 +163,7 @@ class VendorClient:
                                            timeout=15)
         except httpx.HTTPError as exc:
             # the exception's text may hold the URL (and so a secret): its kind only
-            raise VendorError(self.kind, call, type(exc).__name__, "unreachable") from exc
+            raise vendor_error(self.kind, call, type(exc).__name__, "unreachable") from exc
 
     async def _app_call(self, method: str, path: str, *, params: dict[str, Any] | None = None,
                         json: Any = None) -> dict[str, Any]:
@@ -173,7 +175,7 @@ class VendorClient:
             if code in self.stale_token_codes and attempt == 0:
                 continue
             if code not in (0, None):
-                raise VendorError(self.kind, path, code, self._error_message(body))
+                raise vendor_error(self.kind, path, code, self._error_message(body))
             return body
         raise AssertionError("unreachable")
 
@@ -255,7 +257,7 @@ class DingTalk(VendorClient):
                                 params={"appkey": self.provider.client_id, "appsecret": self.provider.client_secret})
         body = await self._json("gettoken", r)
         if body.get("errcode", 0) != 0 or not body.get("access_token"):
-            raise VendorError(self.kind, "gettoken", body.get("errcode"), str(body.get("errmsg", "")))
+            raise vendor_error(self.kind, "gettoken", body.get("errcode"), str(body.get("errmsg", "")))
         return str(body["access_token"]), float(body.get("expires_in", 7200))
 
     async def directory(self) -> Directory:
@@ -305,7 +307,7 @@ class DingTalk(VendorClient):
             result = body.get("result") or {}
             userid = str(result.get("userid") or "")
             if not userid:
-                raise VendorError(self.kind, "getuserinfo", body.get("errcode"), "no userid")
+                raise vendor_error(self.kind, "getuserinfo", body.get("errcode"), "no userid")
             return await self._user_by_id(userid, {"unionid": result.get("unionid", "")})
         # web: the user's access token (new API), their profile (unionId), then the unionId's userid
         r = await self.http.post(f"{self.api_base}/v1.0/oauth2/userAccessToken", timeout=15,
@@ -319,14 +321,14 @@ class DingTalk(VendorClient):
         body = await self._app_call("POST", "/topapi/user/getbyunionid", json={"unionid": me.get("unionId", "")})
         userid = str((body.get("result") or {}).get("userid") or "")
         if not userid:
-            raise VendorError(self.kind, "getbyunionid", body.get("errcode"), "no userid for this unionId")
+            raise vendor_error(self.kind, "getbyunionid", body.get("errcode"), "no userid for this unionId")
         return await self._user_by_id(userid, {"unionid": me.get("unionId", ""), "nick": me.get("nick", ""),
                                                "email": me.get("email", ""), "mobile": me.get("mobile", "")})
 
     async def _new_api(self, call: str, r: httpx.Response) -> dict[str, Any]:
         body = await self._json(call, r)
         if r.status_code >= 400 or ("code" in body and "message" in body):
-            raise VendorError(self.kind, call, body.get("code", r.status_code), str(body.get("message", "")))
+            raise vendor_error(self.kind, call, body.get("code", r.status_code), str(body.get("message", "")))
         return body
 
     async def _user_by_id(self, userid: str, seen: dict[str, Any]) -> VendorIdentity:
@@ -356,7 +358,7 @@ class WeCom(VendorClient):
                                 params={"corpid": self.provider.client_id, "corpsecret": self.provider.client_secret})
         body = await self._json("gettoken", r)
         if body.get("errcode", 0) != 0 or not body.get("access_token"):
-            raise VendorError(self.kind, "gettoken", body.get("errcode"), str(body.get("errmsg", "")))
+            raise vendor_error(self.kind, "gettoken", body.get("errcode"), str(body.get("errmsg", "")))
         return str(body["access_token"]), float(body.get("expires_in", 7200))
 
     async def directory(self) -> Directory:
@@ -401,7 +403,7 @@ class WeCom(VendorClient):
         body = await self._app_call("GET", "/cgi-bin/auth/getuserinfo", params={"code": code})
         userid = str(body.get("userid") or body.get("UserId") or "")
         if not userid:  # an openid only: a person outside the company
-            raise VendorError(self.kind, "auth/getuserinfo", body.get("errcode"), "not a member of this company")
+            raise vendor_error(self.kind, "auth/getuserinfo", body.get("errcode"), "not a member of this company")
         u = await self._app_call("GET", "/cgi-bin/user/get", params={"userid": userid})
         email = str(u.get("email") or u.get("biz_mail") or "")
         claims = {"userid": userid, "name": u.get("name", ""), "email": email, "mobile": str(u.get("mobile") or "")}
@@ -426,7 +428,7 @@ class Feishu(VendorClient):
                                 json={"app_id": self.provider.client_id, "app_secret": self.provider.client_secret})
         body = await self._json("tenant_access_token", r)
         if body.get("code", 0) != 0 or not body.get("tenant_access_token"):
-            raise VendorError(self.kind, "tenant_access_token", body.get("code"), str(body.get("msg", "")))
+            raise vendor_error(self.kind, "tenant_access_token", body.get("code"), str(body.get("msg", "")))
         return str(body["tenant_access_token"]), float(body.get("expire", 7200))
 
     async def _with_token(self, method: str, path: str, token: str, *, params: dict[str, Any] | None,
@@ -494,13 +496,13 @@ class Feishu(VendorClient):
                                       "client_secret": self.provider.client_secret, "code": code})
         body = await self._json("oauth/token", r)
         if body.get("code", 0) != 0 or not body.get("access_token"):
-            raise VendorError(self.kind, "oauth/token", body.get("code"),
+            raise vendor_error(self.kind, "oauth/token", body.get("code"),
                               str(body.get("error_description") or body.get("msg") or body.get("error") or ""))
         r = await self._request("GET", "/open-apis/authen/v1/user_info", call="user_info",
                                 headers={"Authorization": f"Bearer {body['access_token']}"})
         info = await self._json("user_info", r)
         if info.get("code", 0) != 0:
-            raise VendorError(self.kind, "user_info", info.get("code"), str(info.get("msg", "")))
+            raise vendor_error(self.kind, "user_info", info.get("code"), str(info.get("msg", "")))
         data = info.get("data") or {}
         email = str(data.get("enterprise_email") or data.get("email") or "")
         claims = {k: data.get(k, "") for k in ("open_id", "union_id", "user_id", "name", "en_name", "mobile",
