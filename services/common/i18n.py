@@ -62,6 +62,7 @@ TITLES_ZH: dict[str, str] = {
     "precondition-failed": "数据已被他人修改，请刷新后重试",
     "precondition-required": "缺少版本号（If-Match）",
     "service-unavailable": "服务暂不可用",
+    "vendor-error": "身份源接口返回错误",
     "validation-error": "输入有误",
     "internal-error": "服务器内部错误",
     "not-ready": "服务尚未就绪",
@@ -291,6 +292,9 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "occurred_at": "发生时间",
     "unit_path": "组织单元",
     "token_type_hint": "令牌类型",
+    # directory sync (DingTalk, WeCom, Feishu contacts)
+    "provider_id": "身份源",
+    "dry_run": "仅预演",
     # audit anchors (services → org)
     "service": "服务",
     "seq": "序号",

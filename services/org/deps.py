@@ -24,6 +24,7 @@ from services.org.models import (
     ApiClient,
     Assignment,
     Delegation,
+    IdentityProvider,
     OutgoingMessage,
     Position,
     RobotChannel,
@@ -66,6 +67,9 @@ load_robot = load_or_404(RobotChannel, "robot_id", what="robot channel", what_zh
 load_outgoing_message = load_or_404(OutgoingMessage, "message_id", what="outgoing message", what_zh="外发消息")
 
 
+load_provider = load_or_404(IdentityProvider, "provider_id", what="identity provider", what_zh="身份源")
+
+
 ValidUnit = Annotated[Unit, Depends(load_unit)]
 ValidRole = Annotated[Role, Depends(load_role)]
 ValidPosition = Annotated[Position, Depends(load_position)]
@@ -75,6 +79,7 @@ ValidDelegation = Annotated[Delegation, Depends(load_delegation)]
 ValidClient = Annotated[ApiClient, Depends(load_client)]
 ValidWatch = Annotated[Watch, Depends(load_watch)]
 ValidOutgoingMessage = Annotated[OutgoingMessage, Depends(load_outgoing_message)]
+ValidProvider = Annotated[IdentityProvider, Depends(load_provider)]
 
 
 # --- where a resource sits, and who may administer it ------------------------------------------

@@ -479,3 +479,39 @@ class CompanySetting(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
+
+
+# --- directory sync (issue 18) -----------------------------------------------------------------
+# DingTalk, WeCom and Feishu contacts synchronised into the org: their departments become units under the
+# company (this table remembers which), their people users (linked by ExternalIdentity), their leaders the
+# holders of each unit's 负责人 position. Every run, dry or applied, is kept with the plan it made.
+
+
+class ExternalUnit(Base):
+    """A provider's department mapped to a unit (the root department maps to the company)."""
+
+    __tablename__ = "external_unit"
+    __table_args__ = (UniqueConstraint("provider_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("identity_provider.id", ondelete="CASCADE"), index=True)
+    external_id: Mapped[str] = mapped_column(String(255))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SyncRun(Base):
+    """One directory sync: what it found to change (the plan) and whether it applied it."""
+
+    __tablename__ = "sync_run"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("identity_provider.id", ondelete="CASCADE"), index=True)
+    dry_run: Mapped[bool] = mapped_column(Boolean)
+    actor: Mapped[str] = mapped_column(String(120), default="")
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)  # {"unit.create": 199, "user.create": 2000, …}
+    plan: Mapped[list] = mapped_column(JSON, default=list)  # the changes, in the order they are applied
+    kept: Mapped[list] = mapped_column(JSON, default=list)  # what the directory no longer has but Yunguan keeps
