@@ -8,16 +8,15 @@ import pytest
 from scim2_client.engines.asgi import ASGISCIMClient
 from scim2_models import (
     Email,
-    Error,
     Group,
     ListResponse,
     Name,
     PatchOp,
     PatchOperation,
     ResourceType,
+    Schema,
     SCIMException,
     ScimProvider,
-    Schema,
     SearchRequest,
     ServiceProviderConfig,
     User,
@@ -121,11 +120,14 @@ async def test_a_provider_creates_finds_updates_and_deactivates_a_user(org, scim
         PatchOperation[User](op="replace", path='emails[type eq "work"].value', value="wei@hdgas.example"),
     ]))
     assert patched.display_name == "周伟 Wei" and patched.emails[0].value == "wei@hdgas.example"
+    renamed = await scim.modify(User, created.id, PatchOp[User](operations=[
+        PatchOperation[User](op="replace", path="name.formatted", value="周伟（运营部）")]))
+    assert renamed.display_name == "周伟（运营部）" and renamed.name.formatted == "周伟（运营部）"
     off = await scim.modify(User, created.id, PatchOp[User](operations=[
         PatchOperation[User](op="replace", value={"active": False})]))
     assert off.active is False
     mine = (await org.get(f"/api/org/users/{created.id}", headers=admin)).json()
-    assert mine["display_name"] == "周伟 Wei" and mine["email"] == "wei@hdgas.example" and mine["active"] is False
+    assert mine["display_name"] == "周伟（运营部）" and mine["email"] == "wei@hdgas.example" and mine["active"] is False
     listed = await scim.query(User, query_parameters=SearchRequest(filter="active eq false"))
     assert [u.id for u in listed.resources] == [created.id]
 
@@ -133,7 +135,7 @@ async def test_a_provider_creates_finds_updates_and_deactivates_a_user(org, scim
     audit = (await org.get("/api/org/audit", headers=admin, params={"subject_type": "user",
                                                                     "subject_id": created.id})).json()
     actions = [e["action"] for e in (audit["items"] if isinstance(audit, dict) else audit)]
-    assert "user.created" in actions and actions.count("user.updated") >= 3
+    assert "user.created" in actions and actions.count("user.updated") >= 4
 
 
 async def test_delete_deactivates_and_the_user_can_no_longer_sign_in(org, scim):
@@ -211,10 +213,11 @@ async def test_the_admin_positions_members_are_not_changed_over_scim(org, scim):
 
 
 async def test_discovery_describes_users_and_groups(scim):
-    assert isinstance(scim.service_provider_config, ServiceProviderConfig)
-    assert scim.service_provider_config.patch.supported and scim.service_provider_config.filter.supported
-    assert scim.service_provider_config.etag.supported and not scim.service_provider_config.bulk.supported
-    assert {rt.name for rt in scim.resource_types} == {"User", "Group"}
+    config = scim.provider.config
+    assert isinstance(config, ServiceProviderConfig)
+    assert config.patch.supported and config.filter.supported and config.etag.supported
+    assert not config.bulk.supported and config.authentication_schemes[0].type == "oauthbearertoken"
+    assert {rt.name for rt in scim.provider.resource_types} == {"User", "Group"}
     schemas = await scim.query(Schema)
     assert {s.id for s in schemas.resources} == {"urn:ietf:params:scim:schemas:core:2.0:User",
                                                  "urn:ietf:params:scim:schemas:core:2.0:Group"}
@@ -321,3 +324,44 @@ async def test_a_token_naming_a_provider_links_provisioned_users_to_its_accounts
     unit = await unit_by_code(org, admin, "HDGAS")
     assert unit["name"]
     _ = bearer
+
+
+# What scim2-tester flags on purpose (each answered with a SCIM error saying why):
+#  - search_with_attributes: POST /.search at the root (across resource types) is not offered; /Users/.search
+#    and /Groups/.search are.
+#  - check_remove_attribute displayName / active: a Yunguan user always has a name to be shown by and is
+#    active or not (400 mutability: deactivate with active false).
+KNOWN = {("search_with_attributes", None), ("check_remove_attribute", "displayName"),
+         ("check_remove_attribute", "active")}
+
+
+async def test_scim2_tester_finds_users_and_discovery_compliant_on_a_served_org(org_url):
+    """scim2-tester's checks (discovery, users' create, read, replace, patch, delete) over real HTTP against
+    a served org. Groups are left out: the tester starts each group check by creating a group, which
+    Yunguan refuses by design (403 mutability: groups are positions, created in Yunguan)."""
+    import asyncio
+
+    import httpx
+    from httpx2 import Client
+    from scim2_client.engines.httpx2 import SyncSCIMClient
+    from scim2_tester import check_server
+    from scim2_tester.utils import Status
+
+    from services.org.app import create_app
+    from tests.support import serve, settings
+
+    async with serve(create_app(settings("org", org_url, demo=True))) as url:
+        async with httpx.AsyncClient(base_url=url) as org:
+            _, token = await new_token(org)
+
+        def check():
+            with Client(base_url=f"{url}{BASE}", headers={"Authorization": f"Bearer {token}"}) as http:
+                return check_server(SyncSCIMClient(http), resource_types=["User"])
+
+        results = await asyncio.to_thread(check)
+    bad = [r for r in results if r.status in (Status.ERROR, Status.CRITICAL)]
+    unexpected = [(r.title, r.reason) for r in bad
+                  if (r.title, None) not in KNOWN
+                  and not any(r.title == t and a and f"'{a}'" in (r.reason or "") for t, a in KNOWN)]
+    assert not unexpected, unexpected
+    assert sum(r.status == Status.SUCCESS for r in results) > 50

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from scim2_models import Context, Email, Group, GroupMember, Meta, Name, ScimPolicy, User
+from scim2_models import Context, Email, Group, GroupMember, GroupMembership, Meta, Name, ScimPolicy, User
 from scim2_models.path import (
     AttrPath,
     CompareOperator,
@@ -87,20 +87,17 @@ def user_resource(user: UserRow, extra: ScimUser | None, groups: list[tuple[Posi
     }
     if emails:
         payload["emails"] = emails
-    name = payload.get("name") or {}
-    if not name.get("formatted"):
-        payload["name"] = {**name, "formatted": user.display_name}
-    resource = User.model_validate({k: v for k, v in payload.items() if v is not None},
+    if payload.get("name"):  # the name a provider gave, its formatted form Yunguan's display name
+        payload["name"] = {**payload["name"], "formatted": user.display_name}
+    resource: User[Any] = User.model_validate({k: v for k, v in payload.items() if v is not None},
                                    scim_ctx=Context.RESOURCE_QUERY_RESPONSE, scim_policy=POLICY)
     resource.groups = [_membership(p, u, base) for p, u in groups] or None
     return resource
 
 
-def _membership(position: Position, unit: Unit, base: str) -> Any:
-    from scim2_models import GroupMembership
-
-    return GroupMembership.model_construct(value=str(position.id), display=group_name(position, unit),
-                                           ref=f"{base}/Groups/{position.id}", type="direct")
+def _membership(position: Position, unit: Unit, base: str) -> GroupMembership:
+    return GroupMembership.model_validate({"value": str(position.id), "display": group_name(position, unit),
+                                           "$ref": f"{base}/Groups/{position.id}", "type": "direct"})
 
 
 def group_name(position: Position, unit: Unit) -> str:
@@ -116,19 +113,26 @@ def group_resource(position: Position, unit: Unit, members: list[UserRow], *, ba
                            version=group_version(position, [m.id for m in members])))
 
 
-def wanted_state(resource: User[Any]) -> dict[str, Any]:
-    """What a SCIM User asks of Yunguan: its columns, the externalId, and the attributes kept as sent."""
+def wanted_state(resource: User[Any], *, current: str | None = None, active: bool = True) -> dict[str, Any]:
+    """What a SCIM User asks of Yunguan: its columns, the externalId, and the attributes kept as sent.
+
+    ``current`` is the display name a PATCH started from: it changes by ``displayName`` or by
+    ``name.formatted``, whichever the provider changed. A user sent without ``active`` keeps ``active``
+    (a new one is active)."""
     dumped = resource.model_dump(scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST)
     name = resource.name or Name()
-    display = (resource.display_name or name.formatted
-               or " ".join(p for p in (name.given_name, name.family_name) if p) or resource.user_name or "")
+    given = " ".join(p for p in (name.given_name, name.family_name) if p)
+    if current is not None and resource.display_name == current and name.formatted and name.formatted != current:
+        display = name.formatted
+    else:
+        display = resource.display_name or name.formatted or given or resource.user_name or ""
     emails = resource.emails or []
     primary = next((e for e in emails if e.primary), emails[0] if emails else Email())
     kept = {k: v for k, v in dumped.items() if k not in MAPPED}
     if emails:
         kept["emails"] = dumped.get("emails")
     return {"username": resource.user_name or "", "display_name": display.strip()[:100],
-            "email": str(primary.value or ""), "active": True if resource.active is None else resource.active,
+            "email": str(primary.value or ""), "active": active if resource.active is None else resource.active,
             "external_id": resource.external_id, "attributes": kept}
 
 
@@ -229,12 +233,12 @@ class UserFilter(FilterVisitor[ColumnElement[bool]]):
 
     def visit_comparison(self, node: Comparison) -> ColumnElement[bool]:
         key, op, value = self._key(node.attr_path), node.op, node.value
-        if self.in_emails and key in ("value",) or key in ("emails", "emails.value"):
+        if (self.in_emails and key in ("value",)) or key in ("emails", "emails.value"):
             return _like(UserRow.email, op, str(value))
-        if self.in_emails and key == "type" or key == "emails.type":
+        if (self.in_emails and key == "type") or key == "emails.type":
             # the one address Yunguan keeps is the work address
             return (UserRow.email != "") & (true() if _matches("work", op, str(value)) else false())
-        if self.in_emails and key == "primary" or key == "emails.primary":
+        if (self.in_emails and key == "primary") or key == "emails.primary":
             return (UserRow.email != "") & (true() if _matches(True, op, value) else false())
         if key == "username":
             return _like(UserRow.username, op, str(value))

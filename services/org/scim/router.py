@@ -148,22 +148,29 @@ async def schema(ident: str, caller: ScimCallerDep, request: Request):
 # --- users -------------------------------------------------------------------------------------------------
 
 
-@router.get(SCIM_BASE + "/Users", summary="SCIM: users (filter, startIndex, count)")
-async def list_users(caller: ScimCallerDep, session: Session, request: Request,
-                     filter_: str | None = Query(None, alias="filter", max_length=2000),
-                     start_index: int = Query(1, alias="startIndex"),
-                     count: int = Query(100, alias="count"),
-                     attributes: str | None = Query(None, max_length=2000),
-                     excluded_attributes: str | None = Query(None, alias="excludedAttributes", max_length=2000)):
-    return _reply(await service.list_users(session, caller=caller, base=_base(request), filter_=filter_,
-                                           start_index=start_index, count=count))
+def _query(request: Request) -> dict[str, Any]:
+    """A list's query parameters as a SCIM search request (validated by the service, as a POST .search)."""
+    names = ("filter", "startIndex", "count", "attributes", "excludedAttributes", "sortBy", "sortOrder")
+    return {name: request.query_params.get(name) for name in names}
+
+
+@router.get(SCIM_BASE + "/Users", summary="SCIM: users (filter, startIndex, count, attributes)")
+async def list_users(caller: ScimCallerDep, session: Session, request: Request):
+    return _reply(await service.list_users(session, caller=caller, base=_base(request), query=_query(request)))
+
+
+@router.post(SCIM_BASE + "/Users/.search", summary="SCIM: search users (the query in the body)")
+async def search_users(caller: ScimCallerDep, session: Session, request: Request):
+    body = await request.json()
+    return _reply(await service.list_users(session, caller=caller, base=_base(request), query=body))
 
 
 @router.get(SCIM_BASE + "/Users/{ident}", summary="SCIM: a user")
 async def get_user(ident: str, caller: ScimCallerDep, session: Session, request: Request,
                    attributes: str | None = Query(None, max_length=2000),
                    excluded_attributes: str | None = Query(None, alias="excludedAttributes", max_length=2000)):
-    return _reply(await service.get_user(session, caller=caller, ident=ident, base=_base(request)))
+    return _reply(await service.get_user(session, caller=caller, ident=ident, base=_base(request),
+                                         attributes=attributes, excluded=excluded_attributes))
 
 
 @router.post(SCIM_BASE + "/Users", status_code=201, summary="SCIM: provision a user")
@@ -197,21 +204,22 @@ async def delete_user(ident: str, caller: ScimCallerDep, session: Session, reque
 
 
 @router.get(SCIM_BASE + "/Groups", summary="SCIM: the company's positions as groups")
-async def list_groups(caller: ScimCallerDep, session: Session, request: Request,
-                      filter_: str | None = Query(None, alias="filter", max_length=2000),
-                      start_index: int = Query(1, alias="startIndex"),
-                      count: int = Query(100, alias="count"),
-                      attributes: str | None = Query(None, max_length=2000),
-                      excluded_attributes: str | None = Query(None, alias="excludedAttributes", max_length=2000)):
-    return _reply(await service.list_groups(session, caller=caller, base=_base(request), filter_=filter_,
-                                            start_index=start_index, count=count))
+async def list_groups(caller: ScimCallerDep, session: Session, request: Request):
+    return _reply(await service.list_groups(session, caller=caller, base=_base(request), query=_query(request)))
+
+
+@router.post(SCIM_BASE + "/Groups/.search", summary="SCIM: search groups (the query in the body)")
+async def search_groups(caller: ScimCallerDep, session: Session, request: Request):
+    body = await request.json()
+    return _reply(await service.list_groups(session, caller=caller, base=_base(request), query=body))
 
 
 @router.get(SCIM_BASE + "/Groups/{ident}", summary="SCIM: a position as a group")
 async def get_group(ident: str, caller: ScimCallerDep, session: Session, request: Request,
                     attributes: str | None = Query(None, max_length=2000),
                     excluded_attributes: str | None = Query(None, alias="excludedAttributes", max_length=2000)):
-    return _reply(await service.get_group(session, caller=caller, ident=ident, base=_base(request)))
+    return _reply(await service.get_group(session, caller=caller, ident=ident, base=_base(request),
+                                          attributes=attributes, excluded=excluded_attributes))
 
 
 @router.patch(SCIM_BASE + "/Groups/{ident}", summary="SCIM: add or remove members (assign or end assignments)")
@@ -241,5 +249,5 @@ async def delete_group(ident: str, caller: ScimCallerDep):
 
 @router.api_route(SCIM_BASE + "/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                   include_in_schema=False)
-async def unknown_endpoint(rest: str, caller: ScimCallerDep):
-    return _reply(service.no_such_endpoint(rest))
+async def unknown_endpoint(rest: str, caller: ScimCallerDep, request: Request):
+    return _reply(service.no_such_endpoint(rest, request.method))

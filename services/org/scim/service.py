@@ -25,8 +25,9 @@ from scim2_models import (
     Patch,
     PatchOp,
     ResourceType,
+    ResponseParameters,
     SCIMException,
-    ScimFilter,
+    SearchRequest,
     ServiceProviderConfig,
     Sort,
     User,
@@ -137,9 +138,34 @@ def from_library(exc: SCIMException | ValidationError) -> ScimProblem:
                        zh=f"SCIM 请求无效：{exc.detail}")
 
 
-def _dump(resource: Any, ctx: Context) -> dict[str, Any]:
-    dumped: dict[str, Any] = resource.model_dump(scim_ctx=ctx, scim_policy=POLICY, mode="json")
+def _dump(resource: Any, ctx: Context, params: ResponseParameters[Any] | None = None) -> dict[str, Any]:
+    dumped: dict[str, Any] = resource.model_dump(scim_ctx=ctx, scim_policy=POLICY, response_parameters=params,
+                                                 mode="json")
     return dumped
+
+
+def _search(model: Any, query: dict[str, Any]) -> SearchRequest[Any]:
+    """The query parameters of a list, or the body of a POST .search (RFC 7644 §3.4.2, §3.4.3)."""
+    try:
+        search: SearchRequest[Any] = SearchRequest[model].model_validate(  # type: ignore[valid-type]
+            {k: v for k, v in query.items() if v is not None}, scim_ctx=Context.SEARCH_REQUEST, scim_policy=POLICY)
+    except (ValidationError, SCIMException) as exc:
+        raise from_library(exc) from exc
+    if search.sort_by is not None:
+        raise ScimProblem("Yunguan does not sort SCIM results (sort.supported is false).", scim_type="invalidValue",
+                          zh="运管不支持对 SCIM 结果排序。")
+    return search
+
+
+def _response_parameters(model: Any, attributes: str | None, excluded: str | None) -> ResponseParameters[Any] | None:
+    if not attributes and not excluded:
+        return None
+    try:
+        params: ResponseParameters[Any] = ResponseParameters[model].model_validate(  # type: ignore[valid-type]
+            {"attributes": attributes, "excludedAttributes": excluded})
+    except (ValidationError, SCIMException) as exc:
+        raise from_library(exc) from exc
+    return params
 
 
 def service_provider_config(*, base: str) -> ScimReply:
@@ -172,6 +198,8 @@ def _schemas(base: str) -> list[dict[str, Any]]:
     out = []
     for model in (User, Group):
         schema = model.to_schema()
+        # Yunguan takes no passwords over SCIM (people provisioned by a provider sign in through it)
+        schema.attributes = [a for a in schema.attributes or [] if a.name != "password"]
         body = _dump(schema, Context.RESOURCE_QUERY_RESPONSE)
         body["meta"] = {"resourceType": "Schema", "location": f"{base}/Schemas/{schema.id}"}
         out.append(body)
@@ -230,10 +258,10 @@ async def _held(session: AsyncSession, company: Unit, user_ids: list[int]) -> di
 
 
 async def _user_reply(session: AsyncSession, caller: ScimCaller, user: UserRow, extra: ScimUser | None, *,
-                      base: str, status: int = 200) -> ScimReply:
+                      base: str, status: int = 200, params: ResponseParameters[Any] | None = None) -> ScimReply:
     held = await _held(session, caller.company, [user.id])
     resource = user_resource(user, extra, held.get(user.id, []), base=base)
-    return ScimReply(_dump(resource, Context.RESOURCE_QUERY_RESPONSE), status=status,
+    return ScimReply(_dump(resource, Context.RESOURCE_QUERY_RESPONSE, params), status=status,
                      etag=version_of(user, extra), location=f"{base}/Users/{user.id}")
 
 
@@ -260,33 +288,32 @@ def _parse_user(body: Any, ctx: Context) -> User[Any]:
     return resource
 
 
-async def list_users(session: AsyncSession, *, caller: ScimCaller, base: str, filter_: str | None,
-                     start_index: int, count: int) -> ScimReply:
+async def list_users(session: AsyncSession, *, caller: ScimCaller, base: str, query: dict[str, Any]) -> ScimReply:
+    """Users by a filter (userName, externalId, the work e-mail, active... with and, or, not), a page of them
+    (startIndex from 1, count up to 200), with the attributes asked for."""
+    search = _search(User, query)
     stmt = select(UserRow, ScimUser).outerjoin(ScimUser, ScimUser.user_id == UserRow.id).where(
         ScimUser.deleted_at.is_(None))
-    if filter_:
-        try:
-            parsed = ScimFilter[User](filter_)  # type: ignore[misc]
-        except (ValidationError, SCIMException) as exc:
-            raise from_library(exc) from exc
-        except ValueError as exc:
-            raise ScimProblem(str(exc), scim_type="invalidFilter", zh=f"筛选条件无效：{exc}") from exc
-        stmt = stmt.where(UserFilter().visit(parsed.ast))
+    if search.filter is not None:
+        stmt = stmt.where(UserFilter().visit(search.filter.ast))
     total = (await session.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
-    start, count = max(start_index, 1), max(min(count, MAX_COUNT), 0)
+    start = max(search.start_index or 1, 1)
+    count = max(min(MAX_COUNT if search.count is None else search.count, MAX_COUNT), 0)
     rows = (await session.execute(stmt.order_by(UserRow.id).offset(start - 1).limit(count))).all() if count else []
     held = await _held(session, caller.company, [u.id for u, _ in rows])
     resources = [user_resource(u, x, held.get(u.id, []), base=base) for u, x in rows]
-    listing = ListResponse[User](total_results=total, start_index=start,  # type: ignore[misc]
+    listing = ListResponse[User](total_results=total, start_index=start,
                                  items_per_page=len(resources), resources=resources or None)
-    body = _dump(listing, Context.SEARCH_RESPONSE)
+    body = _dump(listing, Context.SEARCH_RESPONSE, search)
     body.setdefault("Resources", [])
     return ScimReply(body)
 
 
-async def get_user(session: AsyncSession, *, caller: ScimCaller, ident: str, base: str) -> ScimReply:
+async def get_user(session: AsyncSession, *, caller: ScimCaller, ident: str, base: str, attributes: str | None,
+                   excluded: str | None) -> ScimReply:
+    params = _response_parameters(User, attributes, excluded)
     user, extra = await _load_user(session, ident)
-    return await _user_reply(session, caller, user, extra, base=base)
+    return await _user_reply(session, caller, user, extra, base=base, params=params)
 
 
 async def _username_taken(session: AsyncSession, username: str, *, besides: int | None) -> UserRow | None:
@@ -389,7 +416,7 @@ async def replace_user(session: AsyncSession, *, caller: ScimCaller, ident: str,
     user, extra = await _load_user(session, ident)
     _check_version(if_match, version_of(user, extra))
     resource = _parse_user(body, Context.RESOURCE_REPLACEMENT_REQUEST)
-    extra = await _apply(session, caller, user, extra, wanted_state(resource))
+    extra = await _apply(session, caller, user, extra, wanted_state(resource, active=user.active))
     return await _user_reply(session, caller, user, extra, base=base)
 
 
@@ -399,7 +426,7 @@ async def patch_user(session: AsyncSession, *, caller: ScimCaller, ident: str, b
     _check_version(if_match, version_of(user, extra))
     current = user_resource(user, extra, [], base=base)
     try:
-        patch = PatchOp[User].model_validate(body, scim_ctx=Context.RESOURCE_PATCH_REQUEST,  # type: ignore[misc]
+        patch = PatchOp[User].model_validate(body, scim_ctx=Context.RESOURCE_PATCH_REQUEST,
                                              scim_policy=POLICY)
         patch.patch(current, scim_policy=POLICY)
     except (ValidationError, SCIMException) as exc:
@@ -407,7 +434,12 @@ async def patch_user(session: AsyncSession, *, caller: ScimCaller, ident: str, b
     if current.password is not None:
         raise ScimProblem("Yunguan takes no passwords over SCIM.", scim_type="invalidValue",
                           zh="运管不通过 SCIM 接收密码。")
-    extra = await _apply(session, caller, user, extra, wanted_state(current))
+    if current.active is None or not current.display_name:
+        # a Yunguan user is always active or not, and always has a name to be shown by
+        raise ScimProblem("active and displayName cannot be removed: set active to false to deactivate, "
+                          "or replace the displayName.", scim_type="mutability",
+                          zh="active 和 displayName 不能删除：停用请将 active 设为 false，或替换 displayName。")
+    extra = await _apply(session, caller, user, extra, wanted_state(current, current=user.display_name))
     return await _user_reply(session, caller, user, extra, base=base)
 
 
@@ -462,37 +494,39 @@ async def _group(session: AsyncSession, caller: ScimCaller, ident: str, base: st
     return position, unit, group_resource(position, unit, members, base=base)
 
 
-def _group_reply(group: Group, status: int = 200) -> ScimReply:
+def _group_reply(group: Group, status: int = 200, params: ResponseParameters[Any] | None = None) -> ScimReply:
     meta = group.meta
-    return ScimReply(_dump(group, Context.RESOURCE_QUERY_RESPONSE), status=status,
+    return ScimReply(_dump(group, Context.RESOURCE_QUERY_RESPONSE, params), status=status,
                      etag=meta.version if meta else None, location=meta.location if meta else None)
 
 
-async def list_groups(session: AsyncSession, *, caller: ScimCaller, base: str, filter_: str | None,
-                      start_index: int, count: int) -> ScimReply:
+async def list_groups(session: AsyncSession, *, caller: ScimCaller, base: str, query: dict[str, Any]) -> ScimReply:
+    """The company's positions as groups (a company has tens or hundreds: filtered in memory by the filter's
+    own evaluation), a page of them."""
+    search = _search(Group, query)
     found = await _positions(session, caller.company)
     members = await _members(session, [p.id for p, _ in found])
     groups = [group_resource(p, u, members.get(p.id, []), base=base) for p, u in found]
-    if filter_:
+    if search.filter is not None:
         try:
-            parsed = ScimFilter[Group](filter_)  # type: ignore[misc]
-            groups = [g for g in groups if parsed.match(g)]
+            groups = [g for g in groups if search.filter.match(g)]
         except (ValidationError, SCIMException) as exc:
             raise from_library(exc) from exc
-        except ValueError as exc:
-            raise ScimProblem(str(exc), scim_type="invalidFilter", zh=f"筛选条件无效：{exc}") from exc
-    start, count = max(start_index, 1), max(min(count, MAX_COUNT), 0)
+    start = max(search.start_index or 1, 1)
+    count = max(min(MAX_COUNT if search.count is None else search.count, MAX_COUNT), 0)
     page = groups[start - 1:start - 1 + count]
-    listing = ListResponse[Group](total_results=len(groups), start_index=start,  # type: ignore[misc]
+    listing = ListResponse[Group](total_results=len(groups), start_index=start,
                                   items_per_page=len(page), resources=page or None)
-    body = _dump(listing, Context.SEARCH_RESPONSE)
+    body = _dump(listing, Context.SEARCH_RESPONSE, search)
     body.setdefault("Resources", [])
     return ScimReply(body)
 
 
-async def get_group(session: AsyncSession, *, caller: ScimCaller, ident: str, base: str) -> ScimReply:
+async def get_group(session: AsyncSession, *, caller: ScimCaller, ident: str, base: str, attributes: str | None,
+                    excluded: str | None) -> ScimReply:
+    params = _response_parameters(Group, attributes, excluded)
     _, _, group = await _group(session, caller, ident, base)
-    return _group_reply(group)
+    return _group_reply(group, params=params)
 
 
 def refuse_group_change(kind: str) -> ScimReply:
@@ -502,7 +536,15 @@ def refuse_group_change(kind: str) -> ScimReply:
                       zh="SCIM 中的组即运管中的岗位：请在运管中创建、修改或删除岗位（SCIM 只能调整其成员）。")
 
 
-def no_such_endpoint(path: str) -> ScimReply:
+ENDPOINTS = ("ServiceProviderConfig", "ResourceTypes", "Schemas", "Users", "Groups")
+
+
+def no_such_endpoint(path: str, method: str) -> ScimReply:
+    """404 for a path SCIM does not have; 405 for a method an endpoint does not take (the discovery
+    endpoints are read-only; Users and Groups are created at the collection, changed at a resource)."""
+    if path.split("/", 1)[0] in ENDPOINTS:
+        raise ScimProblem(f"{method} is not allowed on /{path}.", status=405,
+                          zh=f"/{path} 不支持 {method} 操作。")
     raise ScimProblem(f"There is no SCIM endpoint '{path}'.", status=404, zh=f"没有 SCIM 接口“{path}”。")
 
 
@@ -550,7 +592,7 @@ async def patch_group(session: AsyncSession, *, caller: ScimCaller, ident: str, 
     _check_version(if_match, group.meta.version if group.meta and group.meta.version else "")
     changed = group.model_copy(deep=True)
     try:
-        patch = PatchOp[Group].model_validate(body, scim_ctx=Context.RESOURCE_PATCH_REQUEST,  # type: ignore[misc]
+        patch = PatchOp[Group].model_validate(body, scim_ctx=Context.RESOURCE_PATCH_REQUEST,
                                               scim_policy=POLICY)
         patch.patch(changed, scim_policy=POLICY)
     except (ValidationError, SCIMException) as exc:

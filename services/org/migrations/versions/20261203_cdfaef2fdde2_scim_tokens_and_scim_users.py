@@ -4,17 +4,17 @@ Revision ID: cdfaef2fdde2
 Revises: 38a49ba5d39c
 Create Date: 2026-12-03 18:16:51.473194
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import services.common.db
 
-
 revision: str = 'cdfaef2fdde2'
-down_revision: Union[str, None] = '38a49ba5d39c'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '38a49ba5d39c'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
