@@ -291,6 +291,9 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "occurred_at": "发生时间",
     "unit_path": "组织单元",
     "token_type_hint": "令牌类型",
+    # SCIM provisioning (org)
+    "provider_key": "身份提供方",
+    "token_id": "SCIM 令牌",
     # audit anchors (services → org)
     "service": "服务",
     "seq": "序号",

@@ -185,8 +185,7 @@ def _unfilterable(path: str) -> ScimProblem:
     return ScimProblem(f"Yunguan cannot filter users by '{path}': filter by userName, externalId, "
                        "displayName, name.formatted, emails (the work e-mail), active, id or meta.lastModified.",
                        scim_type="invalidFilter",
-                       zh=f"无法按“{path}”筛选用户：可按 userName、externalId、displayName、name.formatted、"
-                          "emails（工作邮箱）、active、id 或 meta.lastModified 筛选。")
+                       zh=f"无法按“{path}”筛选用户：可按用户名、外部编号、显示名称、工作邮箱、是否在职、编号或修改时间筛选。")
 
 
 class UserFilter(FilterVisitor[ColumnElement[bool]]):

@@ -57,7 +57,15 @@ def _error_response(request: Request, exc: Exception) -> Response:
 
 
 class ScimRoute(APIRoute):
-    """Answers the SCIM endpoints' refusals (from dependencies and validation too) in SCIM's error shape."""
+    """Answers the SCIM endpoints' refusals (from dependencies and validation too) in SCIM's error shape.
+
+    The SCIM endpoints stay out of the OpenAPI document: they describe themselves the SCIM way
+    (/ServiceProviderConfig, /ResourceTypes, /Schemas), and no Yunguan client but a provider calls them."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if SCIM_BASE in path:
+            kwargs["include_in_schema"] = False
+        super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()

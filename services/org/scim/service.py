@@ -147,7 +147,7 @@ def _dump(resource: Any, ctx: Context, params: ResponseParameters[Any] | None = 
 def _search(model: Any, query: dict[str, Any]) -> SearchRequest[Any]:
     """The query parameters of a list, or the body of a POST .search (RFC 7644 §3.4.2, §3.4.3)."""
     try:
-        search: SearchRequest[Any] = SearchRequest[model].model_validate(  # type: ignore[valid-type]
+        search: SearchRequest[Any] = SearchRequest[model].model_validate(
             {k: v for k, v in query.items() if v is not None}, scim_ctx=Context.SEARCH_REQUEST, scim_policy=POLICY)
     except (ValidationError, SCIMException) as exc:
         raise from_library(exc) from exc
@@ -161,7 +161,7 @@ def _response_parameters(model: Any, attributes: str | None, excluded: str | Non
     if not attributes and not excluded:
         return None
     try:
-        params: ResponseParameters[Any] = ResponseParameters[model].model_validate(  # type: ignore[valid-type]
+        params: ResponseParameters[Any] = ResponseParameters[model].model_validate(
             {"attributes": attributes, "excludedAttributes": excluded})
     except (ValidationError, SCIMException) as exc:
         raise from_library(exc) from exc
@@ -334,7 +334,7 @@ def _check_wanted(want: dict[str, Any]) -> None:
                           zh="userName 须为 2 至 60 个字母、数字或 . _ @ + - 字符。")
     if not want["display_name"]:
         raise ScimProblem("The user needs a displayName or a name.", scim_type="invalidValue",
-                          zh="用户须有显示名称（displayName 或 name）。")
+                          zh="用户须有显示名称（displayName）或姓名。")
     if len(want["email"]) > 200:
         raise ScimProblem("The e-mail address is too long (at most 200 characters).", scim_type="invalidValue",
                           zh="邮箱地址过长（最多 200 个字符）。")
