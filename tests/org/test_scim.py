@@ -8,6 +8,7 @@ import pytest
 from scim2_client.engines.asgi import ASGISCIMClient
 from scim2_models import (
     Email,
+    EnterpriseUser,
     Group,
     ListResponse,
     Name,
@@ -22,8 +23,7 @@ from scim2_models import (
     User,
 )
 
-from tests.org.conftest import auth, sign_in, unit_by_code
-from tests.support import bearer
+from tests.org.conftest import auth, sign_in
 
 BASE = "/api/org/scim/v2"
 SCIM_JSON = "application/scim+json"
@@ -40,7 +40,7 @@ async def new_token(org, name: str = "Entra ID") -> tuple[dict, str]:
 
 def scim_client(org, token: str) -> ASGISCIMClient:
     client = ASGISCIMClient(org.app, base_url=f"http://org{BASE}", headers={"Authorization": f"Bearer {token}"},
-                            provider=ScimProvider(models=[User, Group]))
+                            provider=ScimProvider(models=[User, EnterpriseUser, Group]))
     return client
 
 
@@ -220,9 +220,12 @@ async def test_discovery_describes_users_and_groups(scim):
     assert {rt.name for rt in scim.provider.resource_types} == {"User", "Group"}
     schemas = await scim.query(Schema)
     assert {s.id for s in schemas.resources} == {"urn:ietf:params:scim:schemas:core:2.0:User",
+                                                 "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
                                                  "urn:ietf:params:scim:schemas:core:2.0:Group"}
+    user_schema = next(s for s in schemas.resources if s.id.endswith("core:2.0:User"))
+    assert "password" not in {a.name for a in user_schema.attributes}
     rt = await scim.query(ResourceType, "User")
-    assert rt.endpoint == "/Users"
+    assert rt.endpoint == "/Users" and rt.schema_extensions[0].required is False
 
 
 async def test_only_a_live_scim_token_is_taken(org):
@@ -321,9 +324,49 @@ async def test_a_token_naming_a_provider_links_provisioned_users_to_its_accounts
     async with org.app.state.db.reader() as session:
         links = (await session.execute(select(ExternalIdentity))).scalars().all()
     assert [(link.subject, link.user_id) for link in links] == [("oid-42", int(created.id))]
-    unit = await unit_by_code(org, admin, "HDGAS")
-    assert unit["name"]
-    _ = bearer
+
+
+async def test_entra_ids_own_requests_provision_and_deactivate(org, scim):
+    """The requests Microsoft Entra ID sends with its default mappings: the enterprise extension, PATCH ops
+    in capitals, booleans as strings, a work e-mail replaced by a filtered path."""
+    token = scim_token_of(scim)
+    r = await org.get(f"{BASE}/Users", headers=headers(token),
+                      params={"filter": 'userName eq "a1b2c3d4-0000-4000-8000-000000000001@hdgas.example"'})
+    assert r.status_code == 200 and r.json()["totalResults"] == 0 and r.json()["Resources"] == []
+    r = await org.post(f"{BASE}/Users", headers=headers(token), json={
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User",
+                    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+        "externalId": "e1", "userName": "sun.li@hdgas.example", "active": True, "displayName": "孙丽",
+        "emails": [{"primary": True, "type": "work", "value": "sun.li@hdgas.example"}],
+        "name": {"formatted": "孙丽", "familyName": "孙", "givenName": "丽"},
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"employeeNumber": "701984",
+                                                                       "department": "市场部"}})
+    assert r.status_code == 201, r.text
+    assert r.headers["location"].endswith(f"{BASE}/Users/{r.json()['id']}") and r.headers["etag"].startswith('W/"')
+    user = r.json()
+    assert user["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["employeeNumber"] == "701984"
+    r = await org.patch(f"{BASE}/Users/{user['id']}", headers=headers(token), json={
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "Replace", "path": 'emails[type eq "work"].value', "value": "li.sun@hdgas.example"},
+                       {"op": "Add", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department",
+                        "value": "运营部"},
+                       {"op": "Replace", "path": "active", "value": "False"}]})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["active"] is False and body["emails"][0]["value"] == "li.sun@hdgas.example"
+    assert body["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["department"] == "运营部"
+
+
+async def test_a_patch_is_all_or_nothing(org, scim):
+    token = scim_token_of(scim)
+    analyst = (await scim.query(User, query_parameters=SearchRequest(filter='userName eq "analyst"'))).resources[0]
+    r = await org.patch(f"{BASE}/Users/{analyst.id}", headers=headers(token), json={
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "replace", "path": "displayName", "value": "改了"},
+                       {"op": "replace", "path": "userName", "value": "gm"}]})
+    scim_error(r, 409, "uniqueness")
+    again = await scim.query(User, analyst.id)
+    assert again.display_name == analyst.display_name and again.meta.version == analyst.meta.version
 
 
 # What scim2-tester flags on purpose (each answered with a SCIM error saying why):

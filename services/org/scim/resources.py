@@ -11,7 +11,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from scim2_models import Context, Email, Group, GroupMember, GroupMembership, Meta, Name, ScimPolicy, User
+from scim2_models import (
+    Context,
+    Email,
+    EnterpriseUser,
+    Group,
+    GroupMember,
+    GroupMembership,
+    Meta,
+    Name,
+    ScimPolicy,
+    User,
+)
 from scim2_models.path import (
     AttrPath,
     CompareOperator,
@@ -30,6 +41,10 @@ from services.org.models import Position, ScimUser, Unit
 from services.org.models import User as UserRow
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
+ENTERPRISE_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+# The core User with the enterprise extension (employeeNumber, department, manager...), which Entra ID's
+# default attribute mappings send; Yunguan keeps those as sent and uses none of them.
+UserModel = User[EnterpriseUser]
 SCIM_JSON = "application/scim+json"
 
 # What Yunguan tolerates from identity providers, beyond the strict reading of RFC 7644: Microsoft Entra
@@ -65,7 +80,7 @@ def _last_modified(user: UserRow, extra: ScimUser | None) -> datetime:
 
 
 def user_resource(user: UserRow, extra: ScimUser | None, groups: list[tuple[Position, Unit]], *,
-                  base: str) -> User[Any]:
+                  base: str) -> Any:
     """The SCIM User for a Yunguan user."""
     kept = dict(extra.attributes) if extra else {}
     emails = kept.pop("emails", None)
@@ -79,7 +94,8 @@ def user_resource(user: UserRow, extra: ScimUser | None, groups: list[tuple[Posi
     else:
         emails = None
     payload: dict[str, Any] = {
-        **kept, "schemas": [USER_SCHEMA], "id": str(user.id), "userName": user.username,
+        **kept, "schemas": [USER_SCHEMA, *([ENTERPRISE_SCHEMA] if ENTERPRISE_SCHEMA in kept else [])],
+        "id": str(user.id), "userName": user.username,
         "displayName": user.display_name, "active": user.active,
         "externalId": extra.external_id if extra else None,
         "meta": {"resourceType": "User", "created": user.created_at, "lastModified": _last_modified(user, extra),
@@ -89,7 +105,7 @@ def user_resource(user: UserRow, extra: ScimUser | None, groups: list[tuple[Posi
         payload["emails"] = emails
     if payload.get("name"):  # the name a provider gave, its formatted form Yunguan's display name
         payload["name"] = {**payload["name"], "formatted": user.display_name}
-    resource: User[Any] = User.model_validate({k: v for k, v in payload.items() if v is not None},
+    resource = UserModel.model_validate({k: v for k, v in payload.items() if v is not None},
                                    scim_ctx=Context.RESOURCE_QUERY_RESPONSE, scim_policy=POLICY)
     resource.groups = [_membership(p, u, base) for p, u in groups] or None
     return resource
@@ -113,7 +129,7 @@ def group_resource(position: Position, unit: Unit, members: list[UserRow], *, ba
                            version=group_version(position, [m.id for m in members])))
 
 
-def wanted_state(resource: User[Any], *, current: str | None = None, active: bool = True) -> dict[str, Any]:
+def wanted_state(resource: Any, *, current: str | None = None, active: bool = True) -> dict[str, Any]:
     """What a SCIM User asks of Yunguan: its columns, the externalId, and the attributes kept as sent.
 
     ``current`` is the display name a PATCH started from: it changes by ``displayName`` or by

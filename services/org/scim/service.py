@@ -17,6 +17,7 @@ from scim2_models import (
     Bulk,
     ChangePassword,
     Context,
+    EnterpriseUser,
     Error,
     ETag,
     Filter,
@@ -60,6 +61,7 @@ from services.org.scim.resources import (
     POLICY,
     ScimProblem,
     UserFilter,
+    UserModel,
     group_resource,
     user_resource,
     version_of,
@@ -185,7 +187,7 @@ def service_provider_config(*, base: str) -> ScimReply:
 
 def _resource_types(base: str) -> list[dict[str, Any]]:
     out = []
-    for model, description in ((User, "Yunguan users"), (Group, "Yunguan positions (members: who holds them)")):
+    for model, description in ((UserModel, "Yunguan users"), (Group, "Yunguan positions (members: who holds them)")):
         rt = ResourceType.from_resource(model)
         rt.description = description
         body = _dump(rt, Context.RESOURCE_QUERY_RESPONSE)
@@ -196,7 +198,7 @@ def _resource_types(base: str) -> list[dict[str, Any]]:
 
 def _schemas(base: str) -> list[dict[str, Any]]:
     out = []
-    for model in (User, Group):
+    for model in (User, EnterpriseUser, Group):
         schema = model.to_schema()
         # Yunguan takes no passwords over SCIM (people provisioned by a provider sign in through it)
         schema.attributes = [a for a in schema.attributes or [] if a.name != "password"]
@@ -276,9 +278,9 @@ def _check_version(if_match: str | None, current: str) -> None:
                       zh="该资源在您读取后已被修改（If-Match 与当前版本不符）。")
 
 
-def _parse_user(body: Any, ctx: Context) -> User[Any]:
+def _parse_user(body: Any, ctx: Context) -> Any:
     try:
-        resource: User[Any] = User.model_validate(body, scim_ctx=ctx, scim_policy=POLICY)
+        resource = UserModel.model_validate(body, scim_ctx=ctx, scim_policy=POLICY)
     except (ValidationError, SCIMException) as exc:
         raise from_library(exc) from exc
     if resource.password is not None:
@@ -291,7 +293,7 @@ def _parse_user(body: Any, ctx: Context) -> User[Any]:
 async def list_users(session: AsyncSession, *, caller: ScimCaller, base: str, query: dict[str, Any]) -> ScimReply:
     """Users by a filter (userName, externalId, the work e-mail, active... with and, or, not), a page of them
     (startIndex from 1, count up to 200), with the attributes asked for."""
-    search = _search(User, query)
+    search = _search(UserModel, query)
     stmt = select(UserRow, ScimUser).outerjoin(ScimUser, ScimUser.user_id == UserRow.id).where(
         ScimUser.deleted_at.is_(None))
     if search.filter is not None:
@@ -302,7 +304,7 @@ async def list_users(session: AsyncSession, *, caller: ScimCaller, base: str, qu
     rows = (await session.execute(stmt.order_by(UserRow.id).offset(start - 1).limit(count))).all() if count else []
     held = await _held(session, caller.company, [u.id for u, _ in rows])
     resources = [user_resource(u, x, held.get(u.id, []), base=base) for u, x in rows]
-    listing = ListResponse[User](total_results=total, start_index=start,
+    listing = ListResponse[UserModel](total_results=total, start_index=start,
                                  items_per_page=len(resources), resources=resources or None)
     body = _dump(listing, Context.SEARCH_RESPONSE, search)
     body.setdefault("Resources", [])
@@ -311,7 +313,7 @@ async def list_users(session: AsyncSession, *, caller: ScimCaller, base: str, qu
 
 async def get_user(session: AsyncSession, *, caller: ScimCaller, ident: str, base: str, attributes: str | None,
                    excluded: str | None) -> ScimReply:
-    params = _response_parameters(User, attributes, excluded)
+    params = _response_parameters(UserModel, attributes, excluded)
     user, extra = await _load_user(session, ident)
     return await _user_reply(session, caller, user, extra, base=base, params=params)
 
@@ -426,7 +428,7 @@ async def patch_user(session: AsyncSession, *, caller: ScimCaller, ident: str, b
     _check_version(if_match, version_of(user, extra))
     current = user_resource(user, extra, [], base=base)
     try:
-        patch = PatchOp[User].model_validate(body, scim_ctx=Context.RESOURCE_PATCH_REQUEST,
+        patch = PatchOp[UserModel].model_validate(body, scim_ctx=Context.RESOURCE_PATCH_REQUEST,
                                              scim_policy=POLICY)
         patch.patch(current, scim_policy=POLICY)
     except (ValidationError, SCIMException) as exc:
