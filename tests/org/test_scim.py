@@ -4,8 +4,13 @@ through a group's members; every refusal is RFC 7644's error with its scimType."
 
 from __future__ import annotations
 
+import asyncio
+
+import httpx
 import pytest
+from httpx2 import Client
 from scim2_client.engines.asgi import ASGISCIMClient
+from scim2_client.engines.httpx2 import SyncSCIMClient
 from scim2_models import (
     Email,
     EnterpriseUser,
@@ -22,8 +27,14 @@ from scim2_models import (
     ServiceProviderConfig,
     User,
 )
+from scim2_tester import check_server
+from scim2_tester.utils import Status
+from sqlalchemy import select
 
+from services.org.app import create_app
+from services.org.models import ExternalIdentity, IdentityProvider
 from tests.org.conftest import auth, sign_in
+from tests.support import serve, settings
 
 BASE = "/api/org/scim/v2"
 SCIM_JSON = "application/scim+json"
@@ -307,8 +318,6 @@ async def test_deactivating_the_last_administrator_is_refused(org, scim):
 
 async def test_a_token_naming_a_provider_links_provisioned_users_to_its_accounts(org):
     admin = await auth(org, "admin")
-    from services.org.models import IdentityProvider
-
     async with org.app.state.db.writer() as session:
         session.add(IdentityProvider(key="entra", kind="oidc", name="Entra ID", client_id="c"))
         await session.commit()
@@ -317,10 +326,6 @@ async def test_a_token_naming_a_provider_links_provisioned_users_to_its_accounts
     scim = scim_client(org, r.json()["token"])
     await scim.discover()
     created = await scim.create(User(user_name="gao.yan", display_name="高燕", external_id="oid-42", active=True))
-    from sqlalchemy import select
-
-    from services.org.models import ExternalIdentity
-
     async with org.app.state.db.reader() as session:
         links = (await session.execute(select(ExternalIdentity))).scalars().all()
     assert [(link.subject, link.user_id) for link in links] == [("oid-42", int(created.id))]
@@ -356,6 +361,14 @@ async def test_entra_ids_own_requests_provision_and_deactivate(org, scim):
     assert body["active"] is False and body["emails"][0]["value"] == "li.sun@hdgas.example"
     assert body["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["department"] == "运营部"
 
+    # the provider renames the account (a new UPN): Yunguan's username follows
+    r = await org.patch(f"{BASE}/Users/{user['id']}", headers=headers(token), json={
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "Replace", "path": "userName", "value": "li.sun@hdgas.example"}]})
+    assert r.status_code == 200 and r.json()["userName"] == "li.sun@hdgas.example"
+    admin = await auth(org, "admin")
+    assert (await org.get(f"/api/org/users/{user['id']}", headers=admin)).json()["username"] == "li.sun@hdgas.example"
+
 
 async def test_a_patch_is_all_or_nothing(org, scim):
     token = scim_token_of(scim)
@@ -382,17 +395,6 @@ async def test_scim2_tester_finds_users_and_discovery_compliant_on_a_served_org(
     """scim2-tester's checks (discovery, users' create, read, replace, patch, delete) over real HTTP against
     a served org. Groups are left out: the tester starts each group check by creating a group, which
     Yunguan refuses by design (403 mutability: groups are positions, created in Yunguan)."""
-    import asyncio
-
-    import httpx
-    from httpx2 import Client
-    from scim2_client.engines.httpx2 import SyncSCIMClient
-    from scim2_tester import check_server
-    from scim2_tester.utils import Status
-
-    from services.org.app import create_app
-    from tests.support import serve, settings
-
     async with serve(create_app(settings("org", org_url, demo=True))) as url:
         async with httpx.AsyncClient(base_url=url) as org:
             _, token = await new_token(org)

@@ -8,6 +8,7 @@ company, ``displayName`` "<unit name> / <position title>", its members the peopl
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -72,7 +73,9 @@ def version_of(user: UserRow, extra: ScimUser | None) -> str:
 
 
 def group_version(position: Position, holders: list[int]) -> str:
-    return f'W/"{position.version}-{len(holders)}-{sum(holders) % 100000}"'
+    # the position's own version and who holds it (a membership change is a new version)
+    held = hashlib.sha256(",".join(str(h) for h in sorted(holders)).encode()).hexdigest()[:12]
+    return f'W/"{position.version}-{held}"'
 
 
 def _last_modified(user: UserRow, extra: ScimUser | None) -> datetime:

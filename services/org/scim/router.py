@@ -95,7 +95,7 @@ def _base(request: Request) -> str:
 
 
 def _reply(reply: ScimReply) -> Response:
-    headers = dict(reply.extra)
+    headers: dict[str, str] = {}
     if reply.etag:
         headers["ETag"] = reply.etag
     if reply.location and reply.status == 201:

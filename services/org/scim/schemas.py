@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -42,4 +42,3 @@ class ScimReply:
     status: int = 200
     etag: str | None = None
     location: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)

@@ -43,7 +43,6 @@ from services.common.guards import Allowed
 from services.common.problems import Forbidden, NotFound
 from services.org.auth.signin import hash_client_secret, new_client_secret
 from services.org.deps import ScimCaller
-from services.org.events import UserData
 from services.org.identity.linking import NO_PASSWORD
 from services.org.journal import journal
 from services.org.models import (
@@ -69,7 +68,7 @@ from services.org.scim.resources import (
 )
 from services.org.scim.schemas import ScimReply, ScimTokenCreate, ScimTokenRead, ScimTokenWithSecret
 from services.org.users import service as users
-from services.org.users.schemas import AssignmentCreate, AssignmentUpdate, UserRead, UserUpdate
+from services.org.users.schemas import AssignmentCreate, AssignmentUpdate, UserUpdate
 
 MAX_COUNT = 200
 USERNAME = re.compile(r"^[A-Za-z0-9_.@+-]{2,60}$")
@@ -355,6 +354,7 @@ async def _apply(session: AsyncSession, caller: ScimCaller, user: UserRow, extra
         await journal.audit(session, actor=caller.principal, action="user.renamed", subject_type="user",
                             subject_id=user.id, before={"username": before}, after={"username": user.username},
                             note="scim")
+        await journal.emit(session, "org.user.updated", user.id, users.user_data(user))
     changes = {k: want[k] for k in ("display_name", "email", "active") if want[k] != getattr(user, k)}
     if changes:
         await users.update_user(session, principal=caller.principal, user=user, body=UserUpdate(**changes))
@@ -405,7 +405,7 @@ async def create_user(session: AsyncSession, *, caller: ScimCaller, body: Any, b
     session.add(user)
     await session.flush()
     # as org's user service records a new user (its create_user sets a password; a provisioned user has none)
-    data = UserData(**UserRead.model_validate(user).model_dump())
+    data = users.user_data(user)
     await journal.audit(session, actor=caller.principal, action="user.created", subject_type="user",
                         subject_id=user.id, after=data.model_dump(mode="json"), note="scim")
     await journal.emit(session, "org.user.created", user.id, data)
