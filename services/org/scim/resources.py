@@ -270,7 +270,10 @@ class UserFilter(FilterVisitor[ColumnElement[bool]]):
                                   zh="active 只能用 eq 或 ne 与 true、false 比较。")
             return UserRow.active.is_(value) if op == CompareOperator.eq else UserRow.active.is_not(value)
         if key == "id":
-            ident = int(value) if isinstance(value, str) and value.isdigit() else -1
+            if op not in (CompareOperator.eq, CompareOperator.ne):
+                raise ScimProblem("id compares with eq or ne.", scim_type="invalidFilter",
+                                  zh="编号只能用 eq 或 ne 比较。")
+            ident = int(value) if isinstance(value, str) and value.isdigit() and len(value) < 18 else -1
             return _exact(UserRow.id, op, ident)
         if key in ("meta.lastmodified", "meta.created"):
             column = UserRow.updated_at if key == "meta.lastmodified" else UserRow.created_at

@@ -293,11 +293,12 @@ async def list_users(session: AsyncSession, *, caller: ScimCaller, base: str, qu
     """Users by a filter (userName, externalId, the work e-mail, active... with and, or, not), a page of them
     (startIndex from 1, count up to 200), with the attributes asked for."""
     search = _search(UserModel, query)
-    stmt = select(UserRow, ScimUser).outerjoin(ScimUser, ScimUser.user_id == UserRow.id).where(
-        ScimUser.deleted_at.is_(None))
+    where = [ScimUser.deleted_at.is_(None)]
     if search.filter is not None:
-        stmt = stmt.where(UserFilter().visit(search.filter.ast))
-    total = (await session.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
+        where.append(UserFilter().visit(search.filter.ast))
+    stmt = select(UserRow, ScimUser).outerjoin(ScimUser, ScimUser.user_id == UserRow.id).where(*where)
+    total = (await session.execute(select(func.count(UserRow.id)).select_from(UserRow).outerjoin(
+        ScimUser, ScimUser.user_id == UserRow.id).where(*where))).scalar_one()
     start = max(search.start_index or 1, 1)
     count = max(min(MAX_COUNT if search.count is None else search.count, MAX_COUNT), 0)
     rows = (await session.execute(stmt.order_by(UserRow.id).offset(start - 1).limit(count))).all() if count else []
