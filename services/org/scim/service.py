@@ -33,7 +33,7 @@ from scim2_models import (
     Sort,
     User,
 )
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import clock
@@ -293,7 +293,7 @@ async def list_users(session: AsyncSession, *, caller: ScimCaller, base: str, qu
     """Users by a filter (userName, externalId, the work e-mail, active... with and, or, not), a page of them
     (startIndex from 1, count up to 200), with the attributes asked for."""
     search = _search(UserModel, query)
-    where = [ScimUser.deleted_at.is_(None)]
+    where: list[ColumnElement[bool]] = [ScimUser.deleted_at.is_(None)]
     if search.filter is not None:
         where.append(UserFilter().visit(search.filter.ast))
     stmt = select(UserRow, ScimUser).outerjoin(ScimUser, ScimUser.user_id == UserRow.id).where(*where)
