@@ -295,6 +295,9 @@ FIELD_LABELS_ZH: dict[str, str] = {
     # directory sync (DingTalk, WeCom, Feishu contacts)
     "provider_id": "身份源",
     "dry_run": "仅预演",
+    # SCIM provisioning (org)
+    "provider_key": "身份提供方",
+    "token_id": "SCIM 令牌",
     # audit anchors (services → org)
     "service": "服务",
     "seq": "序号",

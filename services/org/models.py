@@ -515,3 +515,45 @@ class SyncRun(Base):
     counts: Mapped[dict] = mapped_column(JSON, default=dict)  # {"unit.create": 199, "user.create": 2000, …}
     plan: Mapped[list] = mapped_column(JSON, default=list)  # the changes, in the order they are applied
     kept: Mapped[list] = mapped_column(JSON, default=list)  # what the directory no longer has but Yunguan keeps
+
+
+# --- SCIM provisioning (issue 18) ----------------------------------------------------------------
+# An identity provider pushes users over SCIM 2.0 with a bearer token an administrator created for it.
+
+
+class ScimToken(Base):
+    """A bearer token an identity provider uses on the SCIM endpoints (and nowhere else); only its
+    SHA-256 is kept (256 random bits: no dictionary to attack), the token is shown once."""
+
+    __tablename__ = "scim_token"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # the company (a root unit) the token provisions for: its groups are that company's positions
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    # optional: users it provisions are linked to this provider's accounts by their externalId
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("identity_provider.id", ondelete="SET NULL"))
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class ScimUser(Base):
+    """What SCIM knows of a user beyond Yunguan's own columns: the provider's externalId and the SCIM
+    attributes Yunguan does not use (phone numbers, title, ...), kept as sent and returned as they are."""
+
+    __tablename__ = "scim_user"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    attributes: Mapped[dict] = mapped_column(JSON, default=dict)
+    # DELETE over SCIM deactivates the user (their audit history stays) and hides them from SCIM (404,
+    # RFC 7644 §3.6) until the provider creates the same userName again, which brings them back
+    deleted_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
