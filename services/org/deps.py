@@ -24,6 +24,7 @@ from services.org.models import (
     ApiClient,
     Assignment,
     Delegation,
+    OrgImport,
     OutgoingMessage,
     Position,
     RobotChannel,
@@ -66,6 +67,9 @@ load_robot = load_or_404(RobotChannel, "robot_id", what="robot channel", what_zh
 load_outgoing_message = load_or_404(OutgoingMessage, "message_id", what="outgoing message", what_zh="外发消息")
 
 
+load_org_import = load_or_404(OrgImport, "import_id", what="org import", what_zh="组织架构导入")
+
+
 ValidUnit = Annotated[Unit, Depends(load_unit)]
 ValidRole = Annotated[Role, Depends(load_role)]
 ValidPosition = Annotated[Position, Depends(load_position)]
@@ -75,6 +79,7 @@ ValidDelegation = Annotated[Delegation, Depends(load_delegation)]
 ValidClient = Annotated[ApiClient, Depends(load_client)]
 ValidWatch = Annotated[Watch, Depends(load_watch)]
 ValidOutgoingMessage = Annotated[OutgoingMessage, Depends(load_outgoing_message)]
+ValidOrgImport = Annotated[OrgImport, Depends(load_org_import)]
 
 
 # --- where a resource sits, and who may administer it ------------------------------------------
