@@ -560,6 +560,10 @@ def build(parsed: Parsed, org: Org) -> Plan:
     b.positions()
     b.people()
     b.counts()
+    first: dict[tuple[str, int, str], RowError] = {}
+    for e in b.plan.errors:  # one error per cell: the first found (a formula cell is not also "required")
+        first.setdefault((e.sheet, e.row, e.column), e)
+    b.plan.errors = list(first.values())
     b.plan.errors.sort(key=lambda e: (list(SHEET_BY_KEY).index(e.sheet) if e.sheet in SHEET_BY_KEY else -1,
                                       e.row, e.column))
     return b.plan
