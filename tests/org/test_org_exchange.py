@@ -66,7 +66,8 @@ async def test_the_export_has_three_sheets_with_chinese_headers_frozen_and_lists
     units, positions, people = (wb[n] for n in ("组织单元", "岗位", "人员"))
     assert [c.value for c in units[1]] == ["编码", "名称", "类型", "上级编码"]
     assert [c.value for c in positions[1]] == ["单位编码", "岗位名称", "角色", "是否负责人", "职责"]
-    assert [c.value for c in people[1]] == ["用户名", "姓名", "邮箱", "状态", "单位编码", "岗位名称", "任职开始", "任职结束"]
+    assert [c.value for c in people[1]] == ["用户名", "姓名", "邮箱", "状态", "单位编码", "岗位名称", "任职开始",
+                                            "任职结束"]
     assert units.freeze_panes == "A2" and people.freeze_panes == "A2"
     assert units.column_dimensions["B"].width == 28
     lists = [dv.formula1 for dv in units.data_validations.dataValidation]
@@ -75,8 +76,8 @@ async def test_the_export_has_three_sheets_with_chinese_headers_frozen_and_lists
     rows = {r[0]: r for r in sheets_of(content)["组织单元"][1:]}
     assert rows["MKT-RES"] == ["MKT-RES", "市场调研组", "组", "MKT"]
     assert rows["HDGAS"][3] is None
-    english = wb_titles = openpyxl.load_workbook(io.BytesIO(await export(org, await auth(org, "admin") | EN)))
-    assert wb_titles.sheetnames[:3] == ["Units", "Positions", "People"]
+    english = openpyxl.load_workbook(io.BytesIO(await export(org, await auth(org, "admin") | EN)))
+    assert english.sheetnames[:3] == ["Units", "Positions", "People"]
     assert [c.value for c in english["People"][1]][:4] == ["Username", "Name", "E-mail", "Status"]
 
 
@@ -100,7 +101,8 @@ def with_new_department(content: bytes) -> bytes:
     sheets = sheets_of(content)
     sheets["组织单元"].append(["MKT-DIG", "数字营销组", "组", "MKT"])
     sheets["岗位"].append(["MKT-DIG", "数字营销专员", "专员", "否", "运营线上渠道\n分析投放效果"])
-    sheets["人员"].append(["zhou", "周数字", "zhou@hdgas.example", "在职", "MKT-DIG", "数字营销专员", "2026-12-01", None])
+    sheets["人员"].append(["zhou", "周数字", "zhou@hdgas.example", "在职", "MKT-DIG", "数字营销专员", "2026-12-01",
+                         None])
     sheets["人员"].append(["wu", "吴数字", "", "在职", "MKT-DIG", "数字营销专员", "2026-12-01", "2027-06-30"])
     return workbook_of(sheets)
 
@@ -119,7 +121,8 @@ async def test_a_file_adding_a_department_a_position_and_two_people_previews_the
     assert body["counts"]["assignments"] == {"create": 2, "update": 0}
     unit_change = body["changes"][0]
     assert (unit_change["sheet_label"], unit_change["row"]) == ("组织单元", 15)
-    assert {f["label"]: f["after"] for f in unit_change["fields"]} == {"名称": "数字营销组", "类型": "组", "上级编码": "MKT"}
+    assert {f["label"]: f["after"] for f in unit_change["fields"]} == {"名称": "数字营销组", "类型": "组",
+                                                                        "上级编码": "MKT"}
     assert body["can_apply"] is True
     # nothing has changed yet
     async with org.app.state.db.reader() as s:
@@ -167,7 +170,8 @@ async def test_a_file_with_one_bad_row_changes_nothing_and_names_sheet_row_and_c
     assert body["can_apply"] is False
     en = (await org.get(f"{IMPORTS}/{body['id']}", headers=english)).json()
     assert en["errors"][0]["text"] == "People row 8, 'Unit code': there is no unit with the code XYZ"
-    refused = await org.post(f"{IMPORTS}/{body['id']}/apply", headers=admin | {"If-Match": f'"org-import-{body["id"]}-v1"'})
+    version = {"If-Match": f'"org-import-{body["id"]}-v1"'}
+    refused = await org.post(f"{IMPORTS}/{body['id']}/apply", headers=admin | version)
     assert refused.status_code == 409 and refused.json()["reason"] == "has_errors"
     assert "人员 第 8 行「单位编码」" in refused.json()["errors"][0]["text"]
     assert await counts(org) == before
