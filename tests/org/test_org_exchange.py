@@ -295,3 +295,39 @@ async def test_a_department_head_exports_only_their_subtree(org):
     assert {r[0] for r in sheets["人员"][1:]} == {"market_mgr", "analyst"}
     ops = await unit_by_code(org, manager, "OPS")
     assert (await org.get(EXPORT, headers=manager, params={"unit_id": ops["id"]})).status_code == 403
+
+
+async def test_moves_role_changes_renames_ended_posts_and_deactivations_apply_through_the_org_rules(org):
+    admin = await auth(org, "admin") | ZH
+    sheets = sheets_of(await export(org, admin))
+    for row in sheets["组织单元"]:
+        if row[0] == "MKT-PLN":
+            row[3] = "OPS"
+    for row in sheets["岗位"]:
+        if row[1] == "市场调研专员":
+            row[2], row[3] = "主管", "是"
+    for row in sheets["人员"]:
+        if row[0] == "analyst":
+            row[1], row[3], row[7] = "刘调研", "停用", "2026-12-31"
+    body = (await upload(org, admin, workbook_of(sheets))).json()
+    assert body["errors"] == []
+    assert sorted((c["op"], c["key"]) for c in body["changes"]) == [
+        ("assignment.update", "analyst @ MKT-RES / 市场调研专员"), ("position.update", "MKT-RES / 市场调研专员"),
+        ("unit.move", "MKT-PLN"), ("user.update", "analyst")]
+    person = next(c for c in body["changes"] if c["op"] == "user.update")
+    assert {f["label"]: (f["before"], f["after"]) for f in person["fields"]} == {
+        "姓名": ("刘市场调研专员", "刘调研"), "状态": ("在职", "停用")}
+    audits, _ = await counts(org)
+    r = await org.post(f"{IMPORTS}/{body['id']}/apply", headers=admin | {"If-Match": f'"org-import-{body["id"]}-v1"'})
+    assert r.status_code == 200, r.text
+    async with org.app.state.db.reader() as s:
+        actions = (await s.execute(select(AuditEntry.action).where(AuditEntry.seq > audits)
+                                   .order_by(AuditEntry.seq))).scalars().all()
+        analyst = (await s.execute(select(User).where(User.username == "analyst"))).scalar_one()
+    assert actions == ["unit.moved", "position.updated", "assignment.updated", "user.updated", "org_import.applied"]
+    assert (analyst.display_name, analyst.active) == ("刘调研", False)
+    moved = await unit_by_code(org, admin, "MKT-PLN")
+    assert moved["parent_id"] == (await unit_by_code(org, admin, "OPS"))["id"]
+    # the same file again: nothing left to change
+    again = (await upload(org, admin, workbook_of(sheets))).json()
+    assert again["changes"] == [] and again["errors"] == []

@@ -202,6 +202,14 @@ async def stale(session: AsyncSession, changes: list[dict[str, Any]]) -> list[Ro
                                           Position.title == v["title"]))).first():
             changed(change, f"the position {change['key']} was created after the preview",
                     f"岗位 {change['key']} 在预览后已被创建")
+        elif op == "assignment.create" and (await session.execute(
+                select(Assignment.id).join(User, User.id == Assignment.user_id)
+                .join(Position, Position.id == Assignment.position_id)
+                .where(User.username == v["username"], Position.unit_id == units_by_code.get(v["unit_code"], -1),
+                       Position.title == v["title"],
+                       Assignment.start_date == date.fromisoformat(v["start_date"])))).first():
+            changed(change, f"the assignment {change['key']} was made after the preview",
+                    f"任职 {change['key']} 在预览后已被创建")
         elif op == "user.create" and (await session.execute(
                 select(User.id).where(User.username == v["username"]))).first():
             changed(change, f"the username {v['username']} was taken after the preview",

@@ -107,7 +107,7 @@ function Preview({ preview }: { preview: OrgImportRead }) {
         <>
           <Typography.Title level={5}>{t('org.exchange.errorsTitle')}</Typography.Title>
           <Table<OrgImportError> size="small" rowKey={(e) => `${e.sheet}:${e.row}:${e.column}`} dataSource={preview.errors}
-            pagination={{ pageSize: 10, hideOnSinglePage: true }} scroll={{ x: true }} style={{ marginBottom: 12 }}
+            pagination={{ pageSize: 10, hideOnSinglePage: true }} scroll={{ x: 560 }} style={{ marginBottom: 12 }}
             columns={[
               { title: t('org.exchange.sheet'), dataIndex: 'sheet_label', width: 90 },
               { title: t('org.exchange.row'), dataIndex: 'row', width: 60 },
@@ -120,13 +120,13 @@ function Preview({ preview }: { preview: OrgImportRead }) {
         <>
           <Typography.Title level={5}>{t('org.exchange.changesTitle')}</Typography.Title>
           <Table<OrgImportChange> size="small" rowKey={(c) => `${c.op}:${c.row}:${c.key}`} dataSource={preview.changes}
-            pagination={{ pageSize: 10, hideOnSinglePage: true }} scroll={{ x: true }}
+            pagination={{ pageSize: 10, hideOnSinglePage: true }} scroll={{ x: 760 }}
             columns={[
               { title: t('org.exchange.sheet'), dataIndex: 'sheet_label', width: 90 },
               { title: t('org.exchange.row'), dataIndex: 'row', width: 60 },
               { title: t('org.exchange.action'), dataIndex: 'op', width: 110,
                 render: (op: string) => <Tag color={op.endsWith('create') ? 'green' : 'blue'}>{t(`org.exchange.ops.${op.replace('.', '_')}`)}</Tag> },
-              { title: t('org.exchange.object'), dataIndex: 'key' },
+              { title: t('org.exchange.object'), dataIndex: 'key', width: 180 },
               { title: t('org.exchange.what'), key: 'fields',
                 render: (_: unknown, c: OrgImportChange) => changeText(c).map((line) => <div key={line}>{line}</div>) },
             ]} />
