@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Modal, Space, Table, Tag, Typography, Upload } from 'antd';
+import { Alert, Button, Grid, List, Modal, Space, Table, Tag, Typography, Upload } from 'antd';
 import { DownloadOutlined, InboxOutlined, UploadOutlined } from '@ant-design/icons';
 import { orgExportUrl, useApplyOrgImport, useDiscardOrgImport, useStageOrgImport } from '../../api/org';
 import { downloadWithToken } from '../../api/download';
@@ -81,6 +81,8 @@ export default function OrgExchange({ isAdmin, unitId, unitName }: { isAdmin: bo
 function Preview({ preview }: { preview: OrgImportRead }) {
   const { t } = useT();
   const stage = importStage(preview);
+  const narrow = !Grid.useBreakpoint().md; // a phone: sentences, not tables wider than the screen
+  const opTag = (op: string) => <Tag color={op.endsWith('create') ? 'green' : 'blue'}>{t(`org.exchange.ops.${op.replace('.', '_')}`)}</Tag>;
   return (
     <div>
       <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
@@ -106,30 +108,50 @@ function Preview({ preview }: { preview: OrgImportRead }) {
       {preview.errors.length > 0 && (
         <>
           <Typography.Title level={5}>{t('org.exchange.errorsTitle')}</Typography.Title>
-          <Table<OrgImportError> size="small" rowKey={(e) => `${e.sheet}:${e.row}:${e.column}`} dataSource={preview.errors}
-            pagination={{ pageSize: 10, hideOnSinglePage: true }} scroll={{ x: 560 }} style={{ marginBottom: 12 }}
-            columns={[
-              { title: t('org.exchange.sheet'), dataIndex: 'sheet_label', width: 90 },
-              { title: t('org.exchange.row'), dataIndex: 'row', width: 60 },
-              { title: t('org.exchange.column'), dataIndex: 'column_label', width: 110 },
-              { title: t('org.exchange.problem'), dataIndex: 'message' },
-            ]} />
+          {narrow ? (
+            <List<OrgImportError> size="small" dataSource={preview.errors} style={{ marginBottom: 12 }}
+              pagination={preview.errors.length > 10 ? { pageSize: 10, size: 'small' } : false}
+              renderItem={(e) => <List.Item><Typography.Text type="danger">{e.text}</Typography.Text></List.Item>} />
+          ) : (
+            <Table<OrgImportError> size="small" rowKey={(e) => `${e.sheet}:${e.row}:${e.column}`} dataSource={preview.errors}
+              pagination={{ pageSize: 10, hideOnSinglePage: true }} scroll={{ x: 560 }} style={{ marginBottom: 12 }}
+              columns={[
+                { title: t('org.exchange.sheet'), dataIndex: 'sheet_label', width: 90 },
+                { title: t('org.exchange.row'), dataIndex: 'row', width: 60 },
+                { title: t('org.exchange.column'), dataIndex: 'column_label', width: 110 },
+                { title: t('org.exchange.problem'), dataIndex: 'message' },
+              ]} />
+          )}
         </>
       )}
       {preview.changes.length > 0 && (
         <>
           <Typography.Title level={5}>{t('org.exchange.changesTitle')}</Typography.Title>
-          <Table<OrgImportChange> size="small" rowKey={(c) => `${c.op}:${c.row}:${c.key}`} dataSource={preview.changes}
-            pagination={{ pageSize: 10, hideOnSinglePage: true }} scroll={{ x: 760 }}
-            columns={[
-              { title: t('org.exchange.sheet'), dataIndex: 'sheet_label', width: 90 },
-              { title: t('org.exchange.row'), dataIndex: 'row', width: 60 },
-              { title: t('org.exchange.action'), dataIndex: 'op', width: 110,
-                render: (op: string) => <Tag color={op.endsWith('create') ? 'green' : 'blue'}>{t(`org.exchange.ops.${op.replace('.', '_')}`)}</Tag> },
-              { title: t('org.exchange.object'), dataIndex: 'key', width: 180 },
-              { title: t('org.exchange.what'), key: 'fields',
-                render: (_: unknown, c: OrgImportChange) => changeText(c).map((line) => <div key={line}>{line}</div>) },
-            ]} />
+          {narrow ? (
+            <List<OrgImportChange> size="small" dataSource={preview.changes}
+              pagination={preview.changes.length > 10 ? { pageSize: 10, size: 'small' } : false}
+              renderItem={(c) => (
+                <List.Item>
+                  <div>
+                    <div>{opTag(c.op)} <Typography.Text strong>{c.key}</Typography.Text>{' '}
+                      <Typography.Text type="secondary">{t('org.exchange.where', { sheet: c.sheet_label, row: c.row })}</Typography.Text></div>
+                    {changeText(c).map((line) => <div key={line}>{line}</div>)}
+                  </div>
+                </List.Item>
+              )} />
+          ) : (
+            <Table<OrgImportChange> size="small" rowKey={(c) => `${c.op}:${c.row}:${c.key}`} dataSource={preview.changes}
+              pagination={{ pageSize: 10, hideOnSinglePage: true }} scroll={{ x: 760 }}
+              columns={[
+                { title: t('org.exchange.sheet'), dataIndex: 'sheet_label', width: 90 },
+                { title: t('org.exchange.row'), dataIndex: 'row', width: 60 },
+                { title: t('org.exchange.action'), dataIndex: 'op', width: 110,
+                  render: (op: string) => opTag(op) },
+                { title: t('org.exchange.object'), dataIndex: 'key', width: 180 },
+                { title: t('org.exchange.what'), key: 'fields',
+                  render: (_: unknown, c: OrgImportChange) => changeText(c).map((line) => <div key={line}>{line}</div>) },
+              ]} />
+          )}
         </>
       )}
     </div>
