@@ -68,6 +68,11 @@ class _Builder:
         self.units_by_code = {u.code: u for u in org.units}
         self.units_by_id = {u.id: u for u in org.units}
         self.roles_by_id = {r.id: r for r in org.roles}
+        # the oldest position of a title in a unit is the one the file names (titles are not unique in the table)
+        self.stored_positions = {(p.unit_id, p.title): p for p in sorted(org.positions, key=lambda p: -p.id)}
+        self.held: dict[tuple[int, int], list[Assignment]] = defaultdict(list)
+        for a in org.assignments:
+            self.held[(a.user_id, a.position_id)].append(a)
 
     # --- errors ------------------------------------------------------------------------------
 
@@ -254,7 +259,7 @@ class _Builder:
     def positions(self) -> None:
         present = self.parsed.present.get("positions", set())
         self.file_positions: dict[tuple[str, str], dict[str, Any]] = {}
-        stored = {(p.unit_id, p.title): p for p in sorted(self.org.positions, key=lambda p: -p.id)}
+        stored = self.stored_positions
         for raw in self.parsed.rows.get("positions", []):
             n = raw["_row"]
             unit_code, title, role_text = (cell_text(raw.get(k)) for k in ("unit_code", "title", "role"))
@@ -334,14 +339,14 @@ class _Builder:
         if f is not None:
             return True if f["ok"] else None
         unit = self.units_by_code.get(unit_code)
-        return unit is not None and any(p.unit_id == unit.id and p.title == title for p in self.org.positions)
+        return unit is not None and (unit.id, title) in self.stored_positions
 
     # --- people ------------------------------------------------------------------------------
 
     def people(self) -> None:
         present = self.parsed.present.get("people", set())
         users = {u.username: u for u in self.org.users}
-        positions = {(p.unit_id, p.title): p for p in sorted(self.org.positions, key=lambda p: -p.id)}
+        positions = self.stored_positions
         first: dict[str, dict[str, Any]] = {}
         seen_assignments: dict[tuple[str, str, str, str], int] = {}
         person_changes: list[tuple[int, str, dict[str, Any]]] = []
@@ -492,7 +497,7 @@ class _Builder:
             refs = {"user": a["username"], "position": [a["unit_code"], a["title"]]}
             match = None
             if user is not None and pos is not None:
-                held = [x for x in self.org.assignments if x.user_id == user.id and x.position_id == pos.id]
+                held = self.held[(user.id, pos.id)]
                 if a["start"] is not None:
                     match = next((x for x in held if x.start_date == a["start"]), None)
                 else:
