@@ -149,14 +149,32 @@ def _provides(change: dict[str, Any]) -> tuple[str, str] | None:
             "user.create": lambda: ("user", v["username"])}.get(change["op"], lambda: None)()
 
 
-async def run(session: AsyncSession, *, principal: Principal, changes: list[dict[str, Any]]) -> list[RowError]:
-    """Make the changes, each under its own savepoint; the refusals as row errors (a change that needs an
-    object whose creation was refused is skipped: that row already says why)."""
+# Changes that could take an administrator's rights away: the rule is judged on the whole sequence.
+SENSITIVE = {"unit.move", "position.update", "user.update", "assignment.update"}
+# Changes no rule can refuse once the plan has checked them (a free username, a known post), for an
+# importer holding admin over every company: a preview need not make them to judge them.
+PLAIN = frozenset({"user.create", "assignment.create"})
+
+
+async def run(session: AsyncSession, *, principal: Principal, changes: list[dict[str, Any]], trial: bool = True,
+              skip: frozenset[str] = frozenset()) -> list[RowError]:
+    """Make the changes; the refusals as row errors. On ``trial`` (the preview) each change runs under its own
+    savepoint, so every refusal is found (a change needing an object whose creation was refused is skipped:
+    that row already says why); otherwise (the apply, which is refused whole) the first refusal ends it.
+    Changes whose op is in ``skip`` are not made."""
     ids = _Ids()
     await ids.load(session)
     failed: set[tuple[str, str]] = set()
     errors: list[RowError] = []
     for change in ordered(changes):
+        if change["op"] in skip:
+            continue
+        if not trial:
+            try:
+                await _carry_out(session, principal, change, ids)
+            except Problem as problem:
+                return [_refusal(change, problem)]
+            continue
         if any(n in failed for n in _needs(change)):
             provided = _provides(change)
             if provided:

@@ -132,9 +132,13 @@ async def stage(session: AsyncSession, *, principal: Principal, content: bytes, 
         raise Invalid(exc.message, field="file", zh=exc.zh) from exc
     built = plan.build(parsed, await _org(session))
     if not built.errors and built.changes:
+        roots = (await session.execute(select(Unit.path).where(Unit.parent_id.is_(None)))).scalars().all()
+        plain = (not any(c["op"] in applying.SENSITIVE for c in built.changes)
+                 and all(principal.can(Right.admin, path) for path in roots))
         trial = await session.begin_nested()
         try:
-            built.errors += await applying.run(session, principal=principal, changes=built.changes)
+            built.errors += await applying.run(session, principal=principal, changes=built.changes,
+                                               skip=applying.PLAIN if plain else frozenset())
         finally:
             await trial.rollback()
             session.expire_all()
@@ -158,7 +162,7 @@ async def apply(session: AsyncSession, *, principal: Principal, item: OrgImport)
     changes = list(item.plan.get("changes", []))
     conflicts = await applying.stale(session, changes)
     if not conflicts:
-        conflicts = await applying.run(session, principal=principal, changes=changes)
+        conflicts = await applying.run(session, principal=principal, changes=changes, trial=False)
     if conflicts:
         first = _render(conflicts[0])
         raise Conflict(f"The org has changed since the preview; nothing was imported: {first.text}",
