@@ -246,6 +246,7 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "position_id": "岗位",
     "role_id": "角色",
     "assignment_id": "任职",
+    "import_id": "导入记录",
     "delegation_id": "委托",
     "right": "权力",
     "rights": "权力",

@@ -27,6 +27,7 @@ from services.org.models import (
     Assignment,
     Delegation,
     IdentityProvider,
+    OrgImport,
     OutgoingMessage,
     Position,
     RobotChannel,
@@ -76,6 +77,9 @@ load_outgoing_message = load_or_404(OutgoingMessage, "message_id", what="outgoin
 load_provider = load_or_404(IdentityProvider, "provider_id", what="identity provider", what_zh="身份源")
 
 
+load_org_import = load_or_404(OrgImport, "import_id", what="org import", what_zh="组织架构导入")
+
+
 ValidUnit = Annotated[Unit, Depends(load_unit)]
 ValidRole = Annotated[Role, Depends(load_role)]
 ValidPosition = Annotated[Position, Depends(load_position)]
@@ -87,6 +91,7 @@ ValidWatch = Annotated[Watch, Depends(load_watch)]
 ValidOutgoingMessage = Annotated[OutgoingMessage, Depends(load_outgoing_message)]
 ValidProvider = Annotated[IdentityProvider, Depends(load_provider)]
 ValidScimToken = Annotated[ScimToken, Depends(load_scim_token)]
+ValidOrgImport = Annotated[OrgImport, Depends(load_org_import)]
 
 
 # --- where a resource sits, and who may administer it ------------------------------------------

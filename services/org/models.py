@@ -557,3 +557,28 @@ class ScimUser(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
+
+
+# --- the org's Excel round trip (issue 18) -----------------------------------------------------------
+# An uploaded workbook becomes a stored preview (what would be created or changed, and every row's
+# errors); an administrator applies it whole, or discards it. The file itself is not kept.
+
+
+class OrgImport(Base):
+    """A staged import of the org workbook: its plan (the changes, with the versions they were judged
+    against), its row-level errors, and whether it was applied or discarded."""
+
+    __tablename__ = "org_import"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_by: Mapped[str] = mapped_column(String(120))  # the principal's sub
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    status: Mapped[str] = mapped_column(String(20), default="staged")  # staged | applied | discarded
+    plan: Mapped[dict] = mapped_column(JSON, default=dict)  # {"changes": [...], "counts": {...}}
+    errors: Mapped[list] = mapped_column(JSON, default=list)  # [{sheet, row, column, en, zh}]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str] = mapped_column(String(120), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}

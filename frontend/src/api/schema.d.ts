@@ -1158,6 +1158,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/org/directory/{provider_id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The provider's directory sync runs, oldest first (admin) */
+        get: operations["list_runs_api_org_directory__provider_id__runs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/directory/{provider_id}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sync the provider's contacts into the org: a plan (dry run, the default) or the plan applied */
+        post: operations["sync_api_org_directory__provider_id__sync_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/events": {
         parameters: {
             query?: never;
@@ -1235,6 +1269,75 @@ export interface paths {
         };
         /** Events this service emitted (admin) */
         get: operations["list_outbox_api_org_events_outbox_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/exchange/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload an org workbook: stored as a preview of what it would change, with every row error (administrators) */
+        post: operations["stage_import_api_org_exchange_imports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/exchange/imports/{import_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A staged (or decided) import's preview */
+        get: operations["get_import_api_org_exchange_imports__import_id__get"];
+        put?: never;
+        post?: never;
+        /** Discard a staged import */
+        delete: operations["discard_import_api_org_exchange_imports__import_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/exchange/imports/{import_id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply a preview whole (If-Match its version); 409 when it has errors or the org changed */
+        post: operations["apply_import_api_org_exchange_imports__import_id__apply_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/exchange/org.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The org as an Excel workbook (组织单元, 岗位, 人员): the company for administrators, or the subtree of a unit you may view */
+        get: operations["export_org_api_org_exchange_org_xlsx_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1556,6 +1659,41 @@ export interface paths {
         head?: never;
         /** Edit a role's name or rights (admin) */
         patch: operations["update_role_api_org_roles__role_id__patch"];
+        trace?: never;
+    };
+    "/api/org/scim-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SCIM tokens (admin; never the tokens) */
+        get: operations["list_tokens_api_org_scim_tokens_get"];
+        put?: never;
+        /** Create a SCIM token for an identity provider (admin; the token is shown once) */
+        post: operations["create_token_api_org_scim_tokens_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/scim-tokens/{token_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a SCIM token (admin) */
+        delete: operations["revoke_token_api_org_scim_tokens__token_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/org/sla-policies": {
@@ -4823,6 +4961,19 @@ export interface components {
             /** Service */
             service: string;
         };
+        /** AssignmentCounts */
+        "org.AssignmentCounts": {
+            /**
+             * Create
+             * @default 0
+             */
+            create: number;
+            /**
+             * Update
+             * @default 0
+             */
+            update: number;
+        };
         /** AssignmentCreate */
         "org.AssignmentCreate": {
             /** End Date */
@@ -4948,6 +5099,14 @@ export interface components {
             /** Token Type Hint */
             token_type_hint?: string | null;
         };
+        /** Body_stage_import_api_org_exchange_imports_post */
+        "org.Body_stage_import_api_org_exchange_imports_post": {
+            /**
+             * File
+             * @description An .xlsx in the export's layout (at most 5 MB)
+             */
+            file: string;
+        };
         /** Body_token_api_org_auth_token_post */
         "org.Body_token_api_org_auth_token_post": {
             /** Client Id */
@@ -5034,6 +5193,32 @@ export interface components {
             statutory_covered: boolean;
             /** Year */
             year: number;
+        };
+        /** ChangeRead */
+        "org.ChangeRead": {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "create" | "update" | "move";
+            /** Fields */
+            fields: components["schemas"]["org.FieldChangeRead"][];
+            /**
+             * Key
+             * @description What it is about: a unit's code, 'unit code / title', a username, …
+             */
+            key: string;
+            /**
+             * Op
+             * @description unit.create, unit.update, unit.move, position.create, position.update, user.create, user.update, assignment.create, assignment.update
+             */
+            op: string;
+            /** Row */
+            row: number;
+            /** Sheet */
+            sheet: string;
+            /** Sheet Label */
+            sheet_label: string;
         };
         /** ChannelsStatus */
         "org.ChannelsStatus": {
@@ -5349,6 +5534,17 @@ export interface components {
             /** User Id */
             user_id: number;
         };
+        /** FieldChangeRead */
+        "org.FieldChangeRead": {
+            /** After */
+            after: string | null;
+            /** Before */
+            before: string | null;
+            /** Field */
+            field: string;
+            /** Label */
+            label: string;
+        };
         /**
          * FieldProblem
          * @description One field a 422 names: ``field`` as a dotted path (``targets.0.value``), ``message`` to show.
@@ -5402,6 +5598,51 @@ export interface components {
             unit_name: string;
             /** Unit Path */
             unit_path: string;
+        };
+        /** ImportCounts */
+        "org.ImportCounts": {
+            assignments: components["schemas"]["org.AssignmentCounts"];
+            people: components["schemas"]["org.SheetCounts"];
+            positions: components["schemas"]["org.SheetCounts"];
+            units: components["schemas"]["org.SheetCounts"];
+        };
+        /** ImportErrorRead */
+        "org.ImportErrorRead": {
+            /**
+             * Column
+             * @description The column's key (code, unit_code, …), empty for a whole row
+             */
+            column: string;
+            /**
+             * Column Label
+             * @description The column's header in the caller's language: 单位编码, …
+             */
+            column_label: string;
+            /**
+             * Message
+             * @description What is wrong with the cell
+             */
+            message: string;
+            /**
+             * Row
+             * @description The row as the spreadsheet shows it (the header is row 1)
+             */
+            row: number;
+            /**
+             * Sheet
+             * @description units | positions | people (file: the file as a whole)
+             */
+            sheet: string;
+            /**
+             * Sheet Label
+             * @description The sheet's name in the caller's language: 组织单元, 岗位, 人员
+             */
+            sheet_label: string;
+            /**
+             * Text
+             * @description The whole sentence: 人员 第 7 行「单位编码」：没有编码为 XYZ 的组织单元
+             */
+            text: string;
         };
         /**
          * JobRequirements
@@ -5528,6 +5769,46 @@ export interface components {
             /** Unit Id */
             unit_id: number | null;
         };
+        /** OrgImportRead */
+        "org.OrgImportRead": {
+            /**
+             * Can Apply
+             * @description Staged, with no errors and something to change
+             */
+            can_apply: boolean;
+            /** Changes */
+            changes: components["schemas"]["org.ChangeRead"][];
+            counts: components["schemas"]["org.ImportCounts"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By */
+            decided_by: string;
+            /** Errors */
+            errors: components["schemas"]["org.ImportErrorRead"][];
+            /** Filename */
+            filename: string;
+            /** Id */
+            id: number;
+            /**
+             * Note
+             * @description 文件中没有的单元、岗位和人员保持不变 (an import never deletes)
+             */
+            note: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "staged" | "applied" | "discarded";
+            /** Version */
+            version: number;
+        };
         /** OutboxRead */
         "org.OutboxRead": {
             /** Data */
@@ -5652,6 +5933,13 @@ export interface components {
         "org.Page_RoleRead_": {
             /** Items */
             items: components["schemas"]["org.RoleRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[SyncRunSummary] */
+        "org.Page_SyncRunSummary_": {
+            /** Items */
+            items: components["schemas"]["org.SyncRunSummary"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -6019,6 +6307,68 @@ export interface components {
             /** Rights */
             rights?: components["schemas"]["org.RightScope"][] | null;
         };
+        /** ScimTokenCreate */
+        "org.ScimTokenCreate": {
+            /**
+             * Name
+             * @description Who uses it, e.g. 'Entra ID 生产租户'
+             */
+            name: string;
+            /**
+             * Provider Key
+             * @description An identity provider whose accounts the provisioned users are linked to by their externalId (optional)
+             */
+            provider_key?: string | null;
+        };
+        /** ScimTokenRead */
+        "org.ScimTokenRead": {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Id */
+            id: number;
+            /** Last Used At */
+            last_used_at: string | null;
+            /** Name */
+            name: string;
+            /** Provider Id */
+            provider_id: number | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Unit Id */
+            unit_id: number;
+        };
+        /** ScimTokenWithSecret */
+        "org.ScimTokenWithSecret": {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Id */
+            id: number;
+            /** Last Used At */
+            last_used_at: string | null;
+            /** Name */
+            name: string;
+            /** Provider Id */
+            provider_id: number | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /**
+             * Token
+             * @description Shown this once: give it to the identity provider as its SCIM bearer token
+             */
+            token: string;
+            /** Unit Id */
+            unit_id: number;
+        };
         /** SendResult */
         "org.SendResult": {
             /**
@@ -6029,6 +6379,111 @@ export interface components {
             error: string;
             /** Ok */
             ok: boolean;
+        };
+        /** SheetCounts */
+        "org.SheetCounts": {
+            /**
+             * Create
+             * @default 0
+             */
+            create: number;
+            /**
+             * Errors
+             * @default 0
+             */
+            errors: number;
+            /**
+             * Rows
+             * @default 0
+             */
+            rows: number;
+            /**
+             * Unchanged
+             * @default 0
+             */
+            unchanged: number;
+            /**
+             * Update
+             * @default 0
+             */
+            update: number;
+        };
+        /** SyncRunRead */
+        "org.SyncRunRead": {
+            /** Actor */
+            actor: string;
+            /**
+             * Counts
+             * @description Changes by kind: unit.create, user.create, head.assign, …
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /**
+             * Dry Run
+             * @description True: only reported what it would change
+             */
+            dry_run: boolean;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Kept
+             * @description Departments the directory no longer has (or Yunguan cannot place) that Yunguan keeps, each with its reason
+             */
+            kept: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Plan
+             * @description The changes, in the order they are (or would be) applied
+             */
+            plan: {
+                [key: string]: unknown;
+            }[];
+            /** Provider Id */
+            provider_id: number;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+        };
+        /** SyncRunSummary */
+        "org.SyncRunSummary": {
+            /** Actor */
+            actor: string;
+            /**
+             * Counts
+             * @description Changes by kind: unit.create, user.create, head.assign, …
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /**
+             * Dry Run
+             * @description True: only reported what it would change
+             */
+            dry_run: boolean;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Kept
+             * @description Departments the directory no longer has (or Yunguan cannot place) that Yunguan keeps, each with its reason
+             */
+            kept: {
+                [key: string]: unknown;
+            }[];
+            /** Provider Id */
+            provider_id: number;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
         };
         /** TokenResponse */
         "org.TokenResponse": {
@@ -11876,6 +12331,76 @@ export interface operations {
             };
         };
     };
+    list_runs_api_org_directory__provider_id__runs_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                provider_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.Page_SyncRunSummary_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    sync_api_org_directory__provider_id__sync_post: {
+        parameters: {
+            query?: {
+                /** @description Only report what would change */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path: {
+                provider_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.SyncRunRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
     receive_api_org_events_post: {
         parameters: {
             query?: never;
@@ -12029,6 +12554,162 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.Page_OutboxRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    stage_import_api_org_exchange_imports_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["org.Body_stage_import_api_org_exchange_imports_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.OrgImportRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_import_api_org_exchange_imports__import_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.OrgImportRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    discard_import_api_org_exchange_imports__import_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    apply_import_api_org_exchange_imports__import_id__apply_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.OrgImportRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    export_org_api_org_exchange_org_xlsx_get: {
+        parameters: {
+            query?: {
+                /** @description Only this unit's subtree (view over it) */
+                unit_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
@@ -12882,6 +13563,97 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["org.RoleRead"];
                 };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_tokens_api_org_scim_tokens_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.ScimTokenRead"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    create_token_api_org_scim_tokens_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.ScimTokenCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.ScimTokenWithSecret"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    revoke_token_api_org_scim_tokens__token_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
             "4XX": {
