@@ -24,6 +24,7 @@ from services.org.models import (
     ApiClient,
     Assignment,
     Delegation,
+    IdentityProvider,
     OutgoingMessage,
     Position,
     RobotChannel,
@@ -63,6 +64,9 @@ load_watch = load_or_404(Watch, "watch_id", what="waiting item", what_zh="待办
 load_robot = load_or_404(RobotChannel, "robot_id", what="robot channel", what_zh="群机器人")
 
 
+load_identity_provider = load_or_404(IdentityProvider, "provider_id", what="identity provider", what_zh="身份源")
+
+
 load_outgoing_message = load_or_404(OutgoingMessage, "message_id", what="outgoing message", what_zh="外发消息")
 
 
@@ -75,6 +79,7 @@ ValidDelegation = Annotated[Delegation, Depends(load_delegation)]
 ValidClient = Annotated[ApiClient, Depends(load_client)]
 ValidWatch = Annotated[Watch, Depends(load_watch)]
 ValidOutgoingMessage = Annotated[OutgoingMessage, Depends(load_outgoing_message)]
+ValidIdentityProvider = Annotated[IdentityProvider, Depends(load_identity_provider)]
 
 
 # --- where a resource sits, and who may administer it ------------------------------------------
