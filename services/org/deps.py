@@ -7,9 +7,10 @@ assignments are administered by whoever holds ``admin`` over their unit.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -213,3 +214,23 @@ async def watch_to_urge(watch: ValidWatch, principal: CurrentPrincipal) -> Watch
 
 
 WatchToUrge = Annotated[Watch, Depends(watch_to_urge)]
+
+
+# --- single sign-on's browser round trip ---------------------------------------------------------------------
+
+
+async def writer_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A write session for a GET that must write: single sign-on's start (it keeps the state, nonce and PKCE
+    verifier) and callback (it spends the state, links the user, hands off). ``Session`` gives a GET a read
+    session, and on SQLite a read transaction that later writes can be refused as locked."""
+    async with request.app.state.db.writer() as session:
+        try:
+            yield session
+            if session.in_transaction():
+                await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+WriterSession = Annotated[AsyncSession, Depends(writer_session, scope="function")]

@@ -263,6 +263,11 @@ async def test_an_absolute_redirect_is_refused_at_the_start(sso):
         assert r.status_code == 422, (bad, r.text)
 
 
+async def test_an_unknown_or_unreachable_provider_sends_the_browser_back_with_the_reason(sso):
+    r = await sso.org.get("/api/org/auth/sso/nobody/start")
+    assert r.status_code == 302 and "没有已启用的单点登录身份源" in params(r.headers["location"])["error"]
+
+
 class LocalKeys:
     """An RSA key published as a JWKS (seeded in the validator's cache) to sign test tokens with."""
 

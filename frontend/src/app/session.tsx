@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, onUnauthorized, request } from '../api/client';
 import { clearTokens, getAccessToken, getRefreshToken, onTokensChange, setTokens } from '../api/tokens';
@@ -48,8 +48,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => onTokensChange(() => setToken(getAccessToken())), []);
   const signedIn = !!token;
   useEffect(() => onUnauthorized(() => qc.clear()), [qc]);
+  // forget what the last user saw when they sign out (not on a first visit signed out: clearing then would
+  // also drop the sign-in page's own query, started in the same commit, before it has fetched)
+  const wasSignedIn = useRef(signedIn);
   useEffect(() => {
-    if (!signedIn) qc.clear();
+    if (wasSignedIn.current && !signedIn) qc.clear();
+    wasSignedIn.current = signedIn;
   }, [signedIn, qc]);
   const me = useQuery({
     queryKey: ['org', 'me', {}],

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 
 from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, set_etag
 from services.common.db import Session
-from services.org.deps import AdminPrincipal, ValidIdentityProvider
+from services.org.deps import AdminPrincipal, ValidIdentityProvider, WriterSession
 from services.org.identity import service
 from services.org.identity.schemas import (
     LogoutRequest,
@@ -73,14 +73,14 @@ async def sign_in_options(session: Session):
 
 @router.get("/auth/sso/{key}/start", status_code=302, response_class=RedirectResponse,
             summary="Start signing in at an OpenID Connect provider (302 to it)")
-async def sso_start(key: str, session: Session, rt: OrgRuntimeDep, redirect: str = "/"):
+async def sso_start(key: str, session: WriterSession, rt: OrgRuntimeDep, redirect: str = "/"):
     url = await service.start(session, public_url=rt.settings.public_url, key=key, redirect=redirect)
     return RedirectResponse(url, status_code=302, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/auth/sso/{key}/callback", status_code=302, response_class=RedirectResponse,
             summary="The provider's redirect back (302 to the SPA's /login/sso with a one-time code or an error)")
-async def sso_callback(key: str, session: Session, rt: OrgRuntimeDep, code: str | None = None,
+async def sso_callback(key: str, session: WriterSession, rt: OrgRuntimeDep, code: str | None = None,
                        state: str | None = None, error: str | None = None, error_description: str | None = None):
     url = await service.callback(session, public_url=rt.settings.public_url, key=key, code=code, state=state,
                                  error=error, error_description=error_description)

@@ -167,10 +167,14 @@ async def start(session: AsyncSession, *, public_url: str, key: str, redirect: s
     """Where to send the browser to sign in at provider ``key``; the state, nonce and PKCE verifier stay
     here (single use, ten minutes)."""
     target = safe_redirect(redirect)
-    provider = await _enabled_provider(session, key)
-    state, nonce, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(24), secrets.token_urlsafe(48)
-    url = await oidc.authorization_url(provider, redirect_uri=callback_url(public_url, key), state=state,
-                                       nonce=nonce, code_verifier=verifier)
+    try:
+        provider = await _enabled_provider(session, key)
+        state, nonce, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(24), secrets.token_urlsafe(48)
+        url = await oidc.authorization_url(provider, redirect_uri=callback_url(public_url, key), state=state,
+                                           nonce=nonce, code_verifier=verifier)
+    except (NotFound, oidc.SsoFailed) as exc:
+        # the browser came from the sign-in page: it goes back to the SPA with the reason, not to a JSON page
+        return landing(public_url, error=exc.zh or exc.detail)
     now = utcnow()
     session.add(SsoLogin(state_hash=token_hash(state), provider_id=provider.id, nonce=nonce, code_verifier=verifier,
                          redirect=target, expires_at=now + timedelta(seconds=LOGIN_SECONDS)))
