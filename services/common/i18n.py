@@ -306,6 +306,8 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "require_sso": "要求单点登录",
     "logout_token": "登出令牌",
     "post_logout_redirect_uri": "退出后跳转地址",
+    "error": "错误代码",
+    "error_description": "错误说明",
     # audit anchors (services → org)
     "service": "服务",
     "seq": "序号",
