@@ -9,7 +9,7 @@ import uuid
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import utcnow
@@ -44,6 +44,8 @@ async def hand_off(session: AsyncSession, *, user: User, public_url: str, redire
     /login/sso with a one-time code (one use, 60 s). ``family_id`` names the refresh family the exchange
     starts, when the caller already bound an IdP session to it."""
     code = secrets.token_urlsafe(32)
+    # keep the table small: a code a day past its minute tells nothing
+    await session.execute(delete(SsoHandoff).where(SsoHandoff.expires_at < utcnow() - timedelta(days=1)))
     session.add(SsoHandoff(code_hash=token_hash(code), user_id=user.id, family_id=family_id or str(uuid.uuid4()),
                            redirect=safe_redirect(redirect), via=via,
                            expires_at=utcnow() + timedelta(seconds=HANDOFF_SECONDS)))
