@@ -299,6 +299,22 @@ FIELD_LABELS_ZH: dict[str, str] = {
     # SCIM provisioning (org)
     "provider_key": "身份提供方",
     "token_id": "SCIM 令牌",
+    # identity providers and single sign-on (issue 18)
+    "issuer": "签发者地址",
+    "agent_id": "应用 AgentId",
+    "scopes": "授权范围",
+    "link_claim": "关联字段",
+    "jit": "首次登录自动创建用户",
+    "sync_enabled": "同步通讯录",
+    "config": "其他配置",
+    "enabled": "启用",
+    "redirect": "登录后跳转地址",
+    "state": "登录状态参数",
+    "require_sso": "要求单点登录",
+    "logout_token": "登出令牌",
+    "post_logout_redirect_uri": "退出后跳转地址",
+    "error": "错误代码",
+    "error_description": "错误说明",
     # audit anchors (services → org)
     "service": "服务",
     "seq": "序号",

@@ -7,6 +7,7 @@ assignments are administered by whoever holds ``admin`` over their unit.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -267,3 +268,21 @@ async def scim_caller(request: Request, session: Session) -> ScimCaller:
 
 
 ScimCallerDep = Annotated[ScimCaller, Depends(scim_caller)]
+# --- single sign-on's browser round trip ---------------------------------------------------------------------
+
+
+async def writer_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A write session for a GET that must write: single sign-on's start (it keeps the state, nonce and PKCE
+    verifier) and callback (it spends the state, links the user, hands off). ``Session`` gives a GET a read
+    session, and on SQLite a read transaction that later writes can be refused as locked."""
+    async with request.app.state.db.writer() as session:
+        try:
+            yield session
+            if session.in_transaction():
+                await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+WriterSession = Annotated[AsyncSession, Depends(writer_session, scope="function")]

@@ -582,3 +582,58 @@ class OrgImport(Base):
     decided_by: Mapped[str] = mapped_column(String(120), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
+
+
+# --- OpenID Connect sign-in and the SSO hand-off (issue 18, helper "oidc") ------------------------------------
+
+
+class SsoLogin(Base):
+    """A sign-in started at a provider: its state (hashed), nonce and PKCE verifier, kept here rather than in
+    the browser; used once, within ten minutes."""
+
+    __tablename__ = "sso_login"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("identity_provider.id", ondelete="CASCADE"), index=True)
+    nonce: Mapped[str] = mapped_column(String(100))
+    code_verifier: Mapped[str] = mapped_column(String(200))
+    redirect: Mapped[str] = mapped_column(String(500), default="/")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class SsoHandoff(Base):
+    """The one-time code the SPA exchanges for tokens after any provider's sign-in (hashed; one use, 60 s).
+    ``family_id`` is the refresh family the exchange starts (an IdP session may already be bound to it)."""
+
+    __tablename__ = "sso_handoff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    family_id: Mapped[str] = mapped_column(String(36))
+    redirect: Mapped[str] = mapped_column(String(500), default="/")
+    via: Mapped[str] = mapped_column(String(40), default="")  # the provider's key, for the audit chain
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class SsoSession(Base):
+    """A Yunguan refresh family started through an OIDC provider: the provider's refresh token (refreshed
+    there before every Yunguan refresh, so an account disabled there is out within one access-token
+    lifetime), its ID token (the hint for RP-initiated logout) and session id (for back-channel logout)."""
+
+    __tablename__ = "sso_session"
+
+    family_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("identity_provider.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(255))
+    sid: Mapped[str] = mapped_column(String(255), default="", index=True)
+    idp_refresh_token: Mapped[str] = mapped_column(Text, default="")
+    id_token: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]

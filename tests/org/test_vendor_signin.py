@@ -88,3 +88,42 @@ async def test_the_authorization_page_is_the_vendors_with_the_app_callback_and_s
     assert query["state"] == "st-123"
     assert query["redirect_uri"] == "https://yunguan.example/api/org/auth/sso/x/callback"
     assert expected.items() <= query.items()
+
+
+@pytest.mark.parametrize("kind", ["dingtalk", "wecom", "feishu"])
+async def test_the_browser_round_trip_and_in_app_free_login_land_signed_in_as_the_synced_user(org, kind):
+    """Through org's own routes, as a browser and a page inside the vendor's app would go: /start sends the
+    browser to the vendor with a state, /callback takes the vendor's code back to the SPA's /login/sso with a
+    one-time code, and that code buys the synced user's tokens; free login does the same from an in-app code."""
+    from urllib.parse import parse_qs, urlsplit
+
+    admin = await auth(org, "admin")
+    async with VendorServer(small_directory()) as vendors:
+        pid = await add_provider(org, vendors, kind)
+        await sync(org, admin, pid, dry_run=False)
+        key = f"{kind}-corp"
+        r = await org.get(f"/api/org/auth/sso/{key}/start", params={"redirect": "/plans"})
+        assert r.status_code == 302, r.text
+        state = parse_qs(urlsplit(r.headers["location"]).query)["state"][0]
+        r = await org.get(f"/api/org/auth/sso/{key}/callback",
+                          params={"code": vendors.code_for(kind, "m4"), "state": state})
+        assert r.status_code == 302
+        landing = parse_qs(urlsplit(r.headers["location"]).query)
+        assert "error" not in landing, landing
+        token = await org.post("/api/org/auth/token", data={"grant_type": "urn:yunguan:sso-code",
+                                                            "code": landing["code"][0]})
+        assert token.status_code == 200, token.text
+        me = (await org.get("/api/org/me", headers={"Authorization": f"Bearer {token.json()['access_token']}"})).json()
+        assert me["user"]["display_name"] == "调研员"
+        # the same state again: refused, back to the SPA with the reason
+        again = await org.get(f"/api/org/auth/sso/{key}/callback",
+                              params={"code": vendors.code_for(kind, "m4"), "state": state})
+        assert "error" in parse_qs(urlsplit(again.headers["location"]).query)
+
+        r = await org.post(f"/api/org/auth/sso/{key}/free-login", json={"code": vendors.code_for(kind, "m4")})
+        assert r.status_code == 200, r.text
+        code = parse_qs(urlsplit(r.json()["location"]).query)["code"][0]
+        token = await org.post("/api/org/auth/token", data={"grant_type": "urn:yunguan:sso-code", "code": code})
+        assert token.status_code == 200
+        r = await org.post(f"/api/org/auth/sso/{key}/free-login", json={"code": "x", "extra": 1})
+        assert r.status_code == 422

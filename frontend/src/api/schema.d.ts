@@ -916,6 +916,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/org/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out: revoke the refresh family; the provider's logout URL for an SSO session */
+        post: operations["logout_api_org_auth_logout_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/auth/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the sign-in page offers: enabled providers and whether SSO is required (public) */
+        get: operations["sign_in_options_api_org_auth_providers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/auth/revoke": {
         parameters: {
             query?: never;
@@ -950,6 +984,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/org/auth/sso/{key}/backchannel-logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** OIDC back-channel logout (the provider calls it) */
+        post: operations["backchannel_logout_api_org_auth_sso__key__backchannel_logout_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/auth/sso/{key}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The provider's redirect back (302 to the SPA's /login/sso with a one-time code or an error) */
+        get: operations["sso_callback_api_org_auth_sso__key__callback_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/auth/sso/{key}/free-login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 免登: sign in with an in-app code from DingTalk, WeCom or Feishu's JS API */
+        post: operations["free_login_api_org_auth_sso__key__free_login_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/auth/sso/{key}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Start signing in at a provider: OpenID Connect, DingTalk, WeCom or Feishu (302 to it) */
+        get: operations["sso_start_api_org_auth_sso__key__start_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/auth/token": {
         parameters: {
             query?: never;
@@ -959,7 +1061,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Get an access token (password, refresh_token or client_credentials grant) */
+        /** Get an access token (password, refresh_token, client_credentials or urn:yunguan:sso-code grant) */
         post: operations["token_api_org_auth_token_post"];
         delete?: never;
         options?: never;
@@ -1117,6 +1219,23 @@ export interface paths {
         put?: never;
         /** Issue a new secret (admin) */
         post: operations["rotate_secret_api_org_clients__client_pk__secret_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/company-settings/require-sso": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Require single sign-on for everyone but break-glass administrators (admin) */
+        put: operations["put_require_sso_api_org_company_settings_require_sso_put"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1344,6 +1463,42 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/org/identity-providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Identity providers (admin) */
+        get: operations["list_providers_api_org_identity_providers_get"];
+        put?: never;
+        /** Add an identity provider (admin; the secret is write-only) */
+        post: operations["create_provider_api_org_identity_providers_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/identity-providers/{provider_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an identity provider and its links (admin; If-Match) */
+        delete: operations["delete_provider_api_org_identity_providers__provider_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change an identity provider (admin; If-Match) */
+        patch: operations["update_provider_api_org_identity_providers__provider_id__patch"];
         trace?: never;
     };
     "/api/org/keys": {
@@ -5092,6 +5247,11 @@ export interface components {
             /** Reason */
             reason?: string | null;
         };
+        /** Body_backchannel_logout_api_org_auth_sso__key__backchannel_logout_post */
+        "org.Body_backchannel_logout_api_org_auth_sso__key__backchannel_logout_post": {
+            /** Logout Token */
+            logout_token: string;
+        };
         /** Body_revoke_api_org_auth_revoke_post */
         "org.Body_revoke_api_org_auth_revoke_post": {
             /** Token */
@@ -5113,6 +5273,8 @@ export interface components {
             client_id?: string | null;
             /** Client Secret */
             client_secret?: string | null;
+            /** Code */
+            code?: string | null;
             /** Grant Type */
             grant_type: string;
             /** Password */
@@ -5567,6 +5729,25 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * FreeLogin
+         * @description The body of ``POST /api/org/auth/sso/{key}/free-login``.
+         */
+        "org.FreeLogin": {
+            /**
+             * Code
+             * @description The in-app code from the vendor's JS API (dd.getAuthCode, WeCom OAuth in-app, Feishu tt.requestAccess)
+             */
+            code: string;
+        };
+        /** FreeLoginRead */
+        "org.FreeLoginRead": {
+            /**
+             * Location
+             * @description The SPA's /login/sso with a one-time code: where the page goes next
+             */
+            location: string;
+        };
         /** GrantRead */
         "org.GrantRead": {
             /** Delegated By */
@@ -5699,6 +5880,24 @@ export interface components {
             kind: "approval" | "task" | "alert" | "digest";
             /** Name */
             name: string;
+        };
+        /** LogoutRequest */
+        "org.LogoutRequest": {
+            /**
+             * Post Logout Redirect Uri
+             * @description Where the provider returns the browser (default /login)
+             */
+            post_logout_redirect_uri?: string | null;
+            /** Refresh Token */
+            refresh_token: string;
+        };
+        /** LogoutResponse */
+        "org.LogoutResponse": {
+            /**
+             * End Session Url
+             * @description RP-initiated logout at the provider, when it has one
+             */
+            end_session_url?: string | null;
         };
         /** Marked */
         "org.Marked": {
@@ -5922,6 +6121,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[ProviderRead] */
+        "org.Page_ProviderRead_": {
+            /** Items */
+            items: components["schemas"]["org.ProviderRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[RobotRead] */
         "org.Page_RobotRead_": {
             /** Items */
@@ -6127,6 +6333,144 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** ProviderCreate */
+        "org.ProviderCreate": {
+            /**
+             * Agent Id
+             * @default
+             */
+            agent_id: string;
+            /** Client Id */
+            client_id: string;
+            /**
+             * Client Secret
+             * @description Write-only: responses say has_secret
+             * @default
+             */
+            client_secret: string;
+            /** Config */
+            config?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /**
+             * Issuer
+             * @default
+             */
+            issuer: string;
+            /**
+             * Jit
+             * @default true
+             */
+            jit: boolean;
+            /**
+             * Key
+             * @description In URLs: /api/org/auth/sso/<key>/start
+             */
+            key: string;
+            /**
+             * Kind
+             * @default oidc
+             * @enum {string}
+             */
+            kind: "oidc" | "dingtalk" | "wecom" | "feishu";
+            /**
+             * Link Claim
+             * @default email
+             * @enum {string}
+             */
+            link_claim: "email" | "preferred_username" | "sub" | "mobile" | "userid";
+            /**
+             * Name
+             * @description What the sign-in page shows
+             */
+            name: string;
+            /** Scopes */
+            scopes?: string[];
+            /**
+             * Sync Enabled
+             * @default false
+             */
+            sync_enabled: boolean;
+        };
+        /** ProviderRead */
+        "org.ProviderRead": {
+            /** Agent Id */
+            agent_id: string;
+            /** Client Id */
+            client_id: string;
+            /** Config */
+            config: {
+                [key: string]: unknown;
+            };
+            /** Enabled */
+            enabled: boolean;
+            /** Has Secret */
+            has_secret: boolean;
+            /** Id */
+            id: number;
+            /** Issuer */
+            issuer: string;
+            /** Jit */
+            jit: boolean;
+            /** Key */
+            key: string;
+            /** Kind */
+            kind: string;
+            /** Link Claim */
+            link_claim: string;
+            /** Name */
+            name: string;
+            /** Scopes */
+            scopes: string[];
+            /** Sync Enabled */
+            sync_enabled: boolean;
+            /** Version */
+            version: number;
+        };
+        /** ProviderUpdate */
+        "org.ProviderUpdate": {
+            /** Agent Id */
+            agent_id?: string | null;
+            /** Client Id */
+            client_id?: string | null;
+            /**
+             * Client Secret
+             * @description Write-only; send to replace it
+             */
+            client_secret?: string | null;
+            /** Config */
+            config?: {
+                [key: string]: unknown;
+            } | null;
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Issuer */
+            issuer?: string | null;
+            /** Jit */
+            jit?: boolean | null;
+            /** Link Claim */
+            link_claim?: ("email" | "preferred_username" | "sub" | "mobile" | "userid") | null;
+            /** Name */
+            name?: string | null;
+            /** Scopes */
+            scopes?: string[] | null;
+            /** Sync Enabled */
+            sync_enabled?: boolean | null;
+        };
+        /** PublicProvider */
+        "org.PublicProvider": {
+            /** Key */
+            key: string;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+        };
         /** QuietHoursBody */
         "org.QuietHoursBody": {
             /**
@@ -6153,6 +6497,16 @@ export interface components {
         "org.ReceiveResult": {
             /** Status */
             status: string;
+        };
+        /** RequireSso */
+        "org.RequireSso": {
+            /** Require Sso */
+            require_sso: boolean;
+        };
+        /** RequireSsoRead */
+        "org.RequireSsoRead": {
+            /** Require Sso */
+            require_sso: boolean;
         };
         /** RightScope */
         "org.RightScope": {
@@ -6407,6 +6761,13 @@ export interface components {
              * @default 0
              */
             update: number;
+        };
+        /** SignInOptions */
+        "org.SignInOptions": {
+            /** Providers */
+            providers: components["schemas"]["org.PublicProvider"][];
+            /** Require Sso */
+            require_sso: boolean;
         };
         /** SyncRunRead */
         "org.SyncRunRead": {
@@ -11751,6 +12112,68 @@ export interface operations {
             };
         };
     };
+    logout_api_org_auth_logout_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.LogoutRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.LogoutResponse"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    sign_in_options_api_org_auth_providers_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.SignInOptions"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
     revoke_api_org_auth_revoke_post: {
         parameters: {
             query?: never;
@@ -11801,6 +12224,145 @@ export interface operations {
                 content: {
                     "application/json": unknown;
                 };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    backchannel_logout_api_org_auth_sso__key__backchannel_logout_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["org.Body_backchannel_logout_api_org_auth_sso__key__backchannel_logout_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    sso_callback_api_org_auth_sso__key__callback_get: {
+        parameters: {
+            query?: {
+                code?: string | null;
+                state?: string | null;
+                error?: string | null;
+                error_description?: string | null;
+            };
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    free_login_api_org_auth_sso__key__free_login_post: {
+        parameters: {
+            query?: {
+                redirect?: string;
+            };
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.FreeLogin"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.FreeLoginRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    sso_start_api_org_auth_sso__key__start_get: {
+        parameters: {
+            query?: {
+                redirect?: string;
+                /** @description WeCom: the in-app OAuth page (a page opened in WeCom) */
+                in_app?: boolean;
+            };
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
             "4XX": {
@@ -12220,6 +12782,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.ClientWithSecret"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    put_require_sso_api_org_company_settings_require_sso_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.RequireSso"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.RequireSsoRead"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
@@ -12710,6 +13305,137 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_providers_api_org_identity_providers_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.Page_ProviderRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    create_provider_api_org_identity_providers_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.ProviderCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.ProviderRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    delete_provider_api_org_identity_providers__provider_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    update_provider_api_org_identity_providers__provider_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.ProviderUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.ProviderRead"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */

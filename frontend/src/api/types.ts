@@ -33,6 +33,11 @@ export type WebhookRead = S['org.WebhookRead'];
 export type WebhookCreate = S['org.WebhookCreate'];
 export type WebhookWithSecret = S['org.WebhookWithSecret'];
 export type DeliveryRead = S['org.DeliveryRead'];
+export type ProviderRead = S['org.ProviderRead'];
+export type ProviderCreate = S['org.ProviderCreate'];
+export type ProviderUpdate = S['org.ProviderUpdate'];
+export type SignInOptions = S['org.SignInOptions'];
+export type LogoutResponse = S['org.LogoutResponse'];
 
 export type PlanSummary = S['planning.PlanSummary'];
 export type PlanRead = S['planning.PlanRead'];

@@ -106,6 +106,7 @@ export const MENU: MenuNode[] = [
       { key: 'admin.explain', labelKey: 'menu.explain', path: '/admin/explain', access: { right: 'admin' } },
       { key: 'admin.audit', labelKey: 'menu.audit', path: '/admin/audit', access: { right: 'admin' } },
       { key: 'admin.webhooks', labelKey: 'menu.webhooks', path: '/admin/webhooks', access: { right: 'admin' } },
+      { key: 'admin.identity', labelKey: 'menu.identity', path: '/admin/identity', access: { right: 'admin' } },
     ],
   },
 ];

@@ -15,23 +15,13 @@ call these for a vendor kind:
 from __future__ import annotations
 
 import httpx
-from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.api import RequestBody
 from services.org.identity.linking import link_or_create
 from services.org.identity.vendors import VendorIdentity, client_for
 from services.org.models import IdentityProvider, User
 
-__all__ = ["FreeLogin", "VendorIdentity", "authorize_url", "identify", "sign_in"]
-
-
-class FreeLogin(RequestBody):
-    """The body of ``POST /api/org/auth/sso/{key}/free-login``."""
-
-    code: str = Field(min_length=1, max_length=512,
-                      description="The in-app code from the vendor's JS API (dd.getAuthCode, WeCom OAuth in-app, "
-                                  "Feishu tt.requestAccess)")
+__all__ = ["VendorIdentity", "authorize_url", "identify", "sign_in"]
 
 
 def authorize_url(provider: IdentityProvider, state: str, redirect_uri: str, *, in_app: bool = False) -> str:
