@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 FRONTEND := frontend
 
-.PHONY: run test lint test-python test-frontend test-e2e install spa migrate bench clean
+.PHONY: run test lint test-python test-frontend test-e2e test-oidc-provider install spa migrate bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +45,15 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(PY) -m tools.event_catalogue --check
 
-test-python: $(STAMP)
+test-python: $(STAMP) test-oidc-provider
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# The OpenID Connect provider the SSO tests sign in through (npm oidc-provider, run by node from tests/oidc);
+# `npm ci`: it has no platform-specific optional packages, so its lock installs as written.
+OIDC := tests/oidc
+test-oidc-provider:
+	@if [ ! -d $(OIDC)/node_modules ] || [ $(OIDC)/package-lock.json -nt $(OIDC)/node_modules ]; then \
+	  npm ci --prefix $(OIDC) --no-audit --no-fund && touch $(OIDC)/node_modules; fi
 
 test-frontend:
 	@if [ -f $(FRONTEND)/package.json ]; then \
@@ -56,7 +63,7 @@ test-frontend:
 	fi
 
 # Browser tests in Debian's Chromium (as root: apt-get install -y chromium fonts-noto-cjk); .ci/run installs it.
-test-e2e: $(STAMP)
+test-e2e: $(STAMP) test-oidc-provider
 	@if [ -f $(FRONTEND)/package.json ]; then \
 	  if [ -x /usr/bin/chromium ]; then (cd $(FRONTEND) && npm run e2e); \
 	  else echo "browser tests not run: /usr/bin/chromium is missing (apt-get install -y chromium fonts-noto-cjk)"; fi; \

@@ -21,7 +21,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -145,6 +145,17 @@ async def send_problem(send: Send, status: int, slug: str, title: str, detail: s
     await send({"type": "http.response.body", "body": body})
 
 
+def public_path_matcher(paths: frozenset[str]) -> Callable[[str], bool]:
+    """Whether a request path needs no token at the edge: an exact entry, a templated one (``{key}``: one
+    segment), or a tree its service authenticates itself (``/**``: SCIM, with its own tokens)."""
+    exact = {p for p in paths if "{" not in p and not p.endswith("/**")}
+    trees = tuple(p[:-2] for p in paths if p.endswith("/**"))
+    segment = "[A-Za-z0-9_-]+"
+    templates = [re.compile(re.sub(r"\\\{[^/]*?\\\}", segment, re.escape(p))) for p in paths if "{" in p]
+    return lambda path: (path in exact or any(t.fullmatch(path) for t in templates)
+                         or (path.startswith(trees) and "/../" not in path and not path.endswith("/..")))
+
+
 class Proxy:
     """Checks, limits and forwards one request to its upstream."""
 
@@ -155,6 +166,7 @@ class Proxy:
         self.addresses = addresses or ClientAddress([])
         self.signin = signin
         self.public_paths = public_paths
+        self.is_public = public_path_matcher(public_paths)
         self.metrics = metrics
         self.errors: dict[str, int] = {}
 
@@ -229,7 +241,7 @@ class Proxy:
 
         subject = None
         refused = None
-        if path not in self.public_paths:
+        if not self.is_public(path):
             try:
                 subject = await self.auth.subject(authorization)
             except AuthRefused as exc:

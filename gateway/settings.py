@@ -26,12 +26,24 @@ _DEFAULT_JWKS = f"{_local('org')}/api/org/.well-known/jwks.json"
 # Paths a request may reach without a bearer token. Only proxied paths need listing:
 # the gateway's own pages (/healthz, /readyz, /metrics, /api/docs, /api/openapi.json,
 # the SPA) never ask for one. Exact matches only, so a public prefix can never
-# swallow a protected path below it.
+# swallow a protected path below it. A ``{name}`` stands for exactly one path segment of letters, digits, - and _
+# (single sign-on's endpoints carry the provider's key), as the OpenAPI documents spell those paths. A ``/**``
+# entry hands a whole tree to a service that authenticates every request there itself: SCIM 2.0, whose
+# identity providers carry org's SCIM tokens, not Yunguan access tokens (org refuses anything else with 401).
 DEFAULT_PUBLIC_PATHS: list[str] = [
     "/api/org/auth/token",
     "/api/org/auth/revoke",
+    # single sign-on (issue 18): the sign-in page's providers, the browser's round trip through the provider,
+    # the provider's back-channel logout, and signing out (which revokes by refresh token, like /auth/revoke)
+    "/api/org/auth/providers",
+    "/api/org/auth/logout",
+    "/api/org/auth/sso/{key}/start",
+    "/api/org/auth/sso/{key}/callback",
+    "/api/org/auth/sso/{key}/backchannel-logout",
+    "/api/org/auth/sso/{key}/free-login",
     "/api/org/.well-known/jwks.json",
     "/api/org/auth/revoked",
+    "/api/org/scim/v2/**",
     *[f"/api/{s}/{p}" for s in UPSTREAMS for p in ("openapi.json", "docs", "healthz", "readyz")],
 ]
 

@@ -37,6 +37,7 @@ from services.common.outbox import (
     WebhookSubscriptionMixin,
     envelope,
 )
+from services.common.rounds import run_rounds
 from services.common.service_auth import event_signing_secret
 from services.common.settings import ServiceSettings
 from services.common.subscriptions import consumers_of, matches_any
@@ -257,18 +258,5 @@ class Relay:
         return await self.dispatch_once() + await self.deliver_once()
 
     async def run_forever(self) -> None:
-        while True:
-            try:
-                busy = await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("relay round failed")
-                busy = 0
-            if busy:
-                continue
-            self.wake.clear()
-            try:
-                await asyncio.wait_for(self.wake.wait(), self.settings.relay_interval)
-            except TimeoutError:
-                pass
+        await run_rounds(self.run_once, wake=self.wake, idle_seconds=self.settings.relay_interval, log=log,
+                         what="relay")

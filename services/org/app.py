@@ -25,6 +25,9 @@ from services.org.channels.router import router as channels_router
 from services.org.clients.router import router as clients_router
 from services.org.consumers import CONSUMES
 from services.org.delegations.router import router as delegations_router
+from services.org.directory.router import router as directory_router
+from services.org.exchange.router import router as exchange_router
+from services.org.identity.router import router as identity_router
 from services.org.models import AuditEntry, events
 from services.org.notifications.router import router as notifications_router
 from services.org.positions.router import router as positions_router
@@ -33,6 +36,7 @@ from services.org.reminders.router import router as reminders_router
 from services.org.reminders.scan import scan
 from services.org.roles.router import router as roles_router
 from services.org.runtime import OrgRuntime
+from services.org.scim.router import router as scim_router
 from services.org.seed import ensure_roles, seed_demo
 from services.org.units.router import router as units_router
 from services.org.users.passwords import Passwords
@@ -66,7 +70,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         description="Org tree, positions, roles with the six rights, users, sign-in and tokens, audit.",
         routers=[auth_router, units_router, roles_router, positions_router, users_router, delegations_router,
                  clients_router, anchors_router, notifications_router, reminders_router, calendar_router,
-                 channels_router],
+                 channels_router, directory_router, scim_router, exchange_router, identity_router],
         on_startup=[start, start_dispatcher], audit_model=AuditEntry, events=events, consumes=CONSUMES,
         periodic=[(KEY_RELOAD_SECONDS, reload_keys), (settings.notify_scan_seconds, remind_and_digest)],
         background=[dispatch_messages], runtime_class=OrgRuntime)

@@ -7,27 +7,33 @@ assignments are administered by whoever holds ``admin`` over their unit.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.api import load_or_404
-from services.common.authz import Principal, Right, is_admin
-from services.common.db import Session
+from services.common.authz import Grant, Mode, Principal, Right, is_admin
+from services.common.db import Session, utcnow
 from services.common.guards import Allowed, Place, allowed
-from services.common.problems import Forbidden, NotFound
+from services.common.problems import Forbidden, NotFound, Unauthorized
 from services.common.scoping import visible_to
 from services.common.security import CurrentPrincipal
+from services.org.auth.signin import hash_client_secret
 from services.org.models import (
     ApiClient,
     Assignment,
     Delegation,
+    IdentityProvider,
+    OrgImport,
     OutgoingMessage,
     Position,
     RobotChannel,
     Role,
+    ScimToken,
     Unit,
     User,
     Watch,
@@ -63,7 +69,16 @@ load_watch = load_or_404(Watch, "watch_id", what="waiting item", what_zh="待办
 load_robot = load_or_404(RobotChannel, "robot_id", what="robot channel", what_zh="群机器人")
 
 
+load_scim_token = load_or_404(ScimToken, "token_id", what="SCIM token", what_zh="SCIM 令牌")
+
+
 load_outgoing_message = load_or_404(OutgoingMessage, "message_id", what="outgoing message", what_zh="外发消息")
+
+
+load_provider = load_or_404(IdentityProvider, "provider_id", what="identity provider", what_zh="身份源")
+
+
+load_org_import = load_or_404(OrgImport, "import_id", what="org import", what_zh="组织架构导入")
 
 
 ValidUnit = Annotated[Unit, Depends(load_unit)]
@@ -75,6 +90,9 @@ ValidDelegation = Annotated[Delegation, Depends(load_delegation)]
 ValidClient = Annotated[ApiClient, Depends(load_client)]
 ValidWatch = Annotated[Watch, Depends(load_watch)]
 ValidOutgoingMessage = Annotated[OutgoingMessage, Depends(load_outgoing_message)]
+ValidProvider = Annotated[IdentityProvider, Depends(load_provider)]
+ValidScimToken = Annotated[ScimToken, Depends(load_scim_token)]
+ValidOrgImport = Annotated[OrgImport, Depends(load_org_import)]
 
 
 # --- where a resource sits, and who may administer it ------------------------------------------
@@ -208,3 +226,63 @@ async def watch_to_urge(watch: ValidWatch, principal: CurrentPrincipal) -> Watch
 
 
 WatchToUrge = Annotated[Watch, Depends(watch_to_urge)]
+
+
+# --- SCIM: an identity provider with its SCIM token ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScimCaller:
+    """An identity provider calling the SCIM endpoints: its token, the company it provisions for, and the
+    principal it acts as (the ``admin`` right over that company, usable on the SCIM endpoints only: these
+    are the only endpoints that accept a SCIM token)."""
+
+    token: ScimToken
+    company: Unit
+    principal: Principal
+
+
+async def scim_caller(request: Request, session: Session) -> ScimCaller:
+    """The SCIM token of the request (401 otherwise: no token, an unknown or revoked one, or a user's
+    access token, which SCIM endpoints do not take)."""
+    scheme, _, raw = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        raise Unauthorized("Send the SCIM token: 'Authorization: Bearer <SCIM token>'.",
+                           zh="请提供 SCIM 令牌：Authorization: Bearer <SCIM 令牌>。")
+    token = (await session.execute(select(ScimToken).where(
+        ScimToken.token_hash == hash_client_secret(raw.strip())))).scalar_one_or_none()
+    if token is None or token.revoked_at is not None:
+        raise Unauthorized("The SCIM token was refused: it is unknown or revoked (SCIM takes only SCIM tokens).",
+                           zh="SCIM 令牌被拒绝：令牌无效或已吊销（SCIM 接口只接受 SCIM 令牌）。")
+    company = await session.get(Unit, token.unit_id)
+    if company is None:  # a company unit is never deleted while it has positions; as for a revoked token
+        raise Unauthorized("The SCIM token's company no longer exists.", zh="该 SCIM 令牌所属的公司已不存在。")
+    if request.method not in ("GET", "HEAD"):
+        token.last_used_at = utcnow()
+    # the SCIM router answers refusals itself (in SCIM's shape), so it rolls this session back itself
+    request.state.scim_session = session
+    principal = Principal(sub=f"scim:{token.id}", name=f"SCIM {token.name}", kind="client",
+                          grants=(Grant(Right.admin.value, company.path, Mode.subtree.value,
+                                        via=f"scim-token:{token.id}"),))
+    return ScimCaller(token=token, company=company, principal=principal)
+
+
+ScimCallerDep = Annotated[ScimCaller, Depends(scim_caller)]
+# --- single sign-on's browser round trip ---------------------------------------------------------------------
+
+
+async def writer_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A write session for a GET that must write: single sign-on's start (it keeps the state, nonce and PKCE
+    verifier) and callback (it spends the state, links the user, hands off). ``Session`` gives a GET a read
+    session, and on SQLite a read transaction that later writes can be refused as locked."""
+    async with request.app.state.db.writer() as session:
+        try:
+            yield session
+            if session.in_transaction():
+                await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+WriterSession = Annotated[AsyncSession, Depends(writer_session, scope="function")]

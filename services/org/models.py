@@ -479,3 +479,161 @@ class CompanySetting(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
+
+
+# --- directory sync (issue 18) -----------------------------------------------------------------
+# DingTalk, WeCom and Feishu contacts synchronised into the org: their departments become units under the
+# company (this table remembers which), their people users (linked by ExternalIdentity), their leaders the
+# holders of each unit's 负责人 position. Every run, dry or applied, is kept with the plan it made.
+
+
+class ExternalUnit(Base):
+    """A provider's department mapped to a unit (the root department maps to the company)."""
+
+    __tablename__ = "external_unit"
+    __table_args__ = (UniqueConstraint("provider_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("identity_provider.id", ondelete="CASCADE"), index=True)
+    external_id: Mapped[str] = mapped_column(String(255))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SyncRun(Base):
+    """One directory sync: what it found to change (the plan) and whether it applied it."""
+
+    __tablename__ = "sync_run"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("identity_provider.id", ondelete="CASCADE"), index=True)
+    dry_run: Mapped[bool] = mapped_column(Boolean)
+    actor: Mapped[str] = mapped_column(String(120), default="")
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)  # {"unit.create": 199, "user.create": 2000, …}
+    plan: Mapped[list] = mapped_column(JSON, default=list)  # the changes, in the order they are applied
+    kept: Mapped[list] = mapped_column(JSON, default=list)  # what the directory no longer has but Yunguan keeps
+
+
+# --- SCIM provisioning (issue 18) ----------------------------------------------------------------
+# An identity provider pushes users over SCIM 2.0 with a bearer token an administrator created for it.
+
+
+class ScimToken(Base):
+    """A bearer token an identity provider uses on the SCIM endpoints (and nowhere else); only its
+    SHA-256 is kept (256 random bits: no dictionary to attack), the token is shown once."""
+
+    __tablename__ = "scim_token"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # the company (a root unit) the token provisions for: its groups are that company's positions
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    # optional: users it provisions are linked to this provider's accounts by their externalId
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("identity_provider.id", ondelete="SET NULL"))
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class ScimUser(Base):
+    """What SCIM knows of a user beyond Yunguan's own columns: the provider's externalId and the SCIM
+    attributes Yunguan does not use (phone numbers, title, ...), kept as sent and returned as they are."""
+
+    __tablename__ = "scim_user"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    attributes: Mapped[dict] = mapped_column(JSON, default=dict)
+    # DELETE over SCIM deactivates the user (their audit history stays) and hides them from SCIM (404,
+    # RFC 7644 §3.6) until the provider creates the same userName again, which brings them back
+    deleted_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+# --- the org's Excel round trip (issue 18) -----------------------------------------------------------
+# An uploaded workbook becomes a stored preview (what would be created or changed, and every row's
+# errors); an administrator applies it whole, or discards it. The file itself is not kept.
+
+
+class OrgImport(Base):
+    """A staged import of the org workbook: its plan (the changes, with the versions they were judged
+    against), its row-level errors, and whether it was applied or discarded."""
+
+    __tablename__ = "org_import"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_by: Mapped[str] = mapped_column(String(120))  # the principal's sub
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    status: Mapped[str] = mapped_column(String(20), default="staged")  # staged | applied | discarded
+    plan: Mapped[dict] = mapped_column(JSON, default=dict)  # {"changes": [...], "counts": {...}}
+    errors: Mapped[list] = mapped_column(JSON, default=list)  # [{sheet, row, column, en, zh}]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str] = mapped_column(String(120), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+# --- OpenID Connect sign-in and the SSO hand-off (issue 18, helper "oidc") ------------------------------------
+
+
+class SsoLogin(Base):
+    """A sign-in started at a provider: its state (hashed), nonce and PKCE verifier, kept here rather than in
+    the browser; used once, within ten minutes."""
+
+    __tablename__ = "sso_login"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("identity_provider.id", ondelete="CASCADE"), index=True)
+    nonce: Mapped[str] = mapped_column(String(100))
+    code_verifier: Mapped[str] = mapped_column(String(200))
+    redirect: Mapped[str] = mapped_column(String(500), default="/")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class SsoHandoff(Base):
+    """The one-time code the SPA exchanges for tokens after any provider's sign-in (hashed; one use, 60 s).
+    ``family_id`` is the refresh family the exchange starts (an IdP session may already be bound to it)."""
+
+    __tablename__ = "sso_handoff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    family_id: Mapped[str] = mapped_column(String(36))
+    redirect: Mapped[str] = mapped_column(String(500), default="/")
+    via: Mapped[str] = mapped_column(String(40), default="")  # the provider's key, for the audit chain
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class SsoSession(Base):
+    """A Yunguan refresh family started through an OIDC provider: the provider's refresh token (refreshed
+    there before every Yunguan refresh, so an account disabled there is out within one access-token
+    lifetime), its ID token (the hint for RP-initiated logout) and session id (for back-channel logout)."""
+
+    __tablename__ = "sso_session"
+
+    family_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("identity_provider.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(255))
+    sid: Mapped[str] = mapped_column(String(255), default="", index=True)
+    idp_refresh_token: Mapped[str] = mapped_column(Text, default="")
+    id_token: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]

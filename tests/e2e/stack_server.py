@@ -35,7 +35,10 @@ def main() -> int:
     data = Path(os.environ.get("YUNGUAN_E2E_DATA_DIR") or tempfile.mkdtemp(prefix="yunguan-e2e-"))
     ports = {name: free_port() for name in [*SERVICES, "gateway"]}
     log_dir = Path(os.environ.get("YUNGUAN_E2E_LOG_DIR", data / "logs"))
-    stack = Stack(env={"YUNGUAN_DEMO": "1", "YUNGUAN_DATA_DIR": str(data)}, ports=ports, log_dir=log_dir)
+    # public_url: where the browser opens the product (the gateway); single sign-on's redirect URI and the
+    # SPA's /login/sso landing are built from it
+    stack = Stack(env={"YUNGUAN_DEMO": "1", "YUNGUAN_DATA_DIR": str(data),
+                       "YUNGUAN_PUBLIC_URL": f"http://127.0.0.1:{ports['gateway']}"}, ports=ports, log_dir=log_dir)
     stop = threading.Event()
 
     def on_signal(_signum, _frame):

@@ -113,7 +113,8 @@ async function signIn(page, username) {
   await page.goto('/login');
   await page.getByLabel(/用户名|Username/).fill(username);
   await page.getByLabel(/密码|Password/).fill(PASSWORD);
-  await page.getByRole('button', { name: /登\s*录|Sign in/ }).click();
+  // exact: the sign-in page may also offer 使用「…」登录 buttons (single sign-on)
+  await page.getByRole('button', { name: /^(登\s*录|Sign in)$/ }).click();
   await page.waitForURL(/\/inbox$/);
   await page.getByText(/我的待办|My work/).first().waitFor();
 }

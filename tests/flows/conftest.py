@@ -10,6 +10,21 @@ from services.planning.app import create_app as planning_app
 from services.risk.app import create_app as risk_app
 from tests.org.conftest import seeded
 from tests.support import free_port, serve, settings
+from tests.support.receivers import MailServer, RobotReceiver
+
+
+@pytest.fixture
+async def mail():
+    """A real SMTP server (STARTTLS, a throw-away CA) collecting what it is sent."""
+    async with MailServer() as server:
+        yield server
+
+
+@pytest.fixture
+async def robots():
+    """A receiver for DingTalk, WeCom and Feishu group robots that checks their signatures."""
+    async with RobotReceiver() as receiver:
+        yield receiver
 
 
 @pytest.fixture

@@ -21,13 +21,11 @@ import pytest
 from sqlalchemy import func, select
 
 from services.common.db import Database
-from services.common.settings import service_database_url
 from services.org.models import Notification, OutgoingMessage, RobotChannel, Unit, User
 from services.planning.events import PlanSubmittedData, WaitingStage
 from services.planning.journal import journal as planning_journal
 from tests.flows.test_outbox_crash import kill
-from tests.support import BACKEND, drop_stack_databases, free_port, stack_databases
-from tests.support.receivers import MailServer, RobotReceiver
+from tests.support import BACKEND, service_processes
 from tools.stack import SERVICES, Stack
 
 pytestmark = pytest.mark.slow
@@ -38,40 +36,12 @@ DEADLINE = 120 + EVENTS * 0.5
 
 
 @pytest.fixture
-async def mail():
-    async with MailServer() as server:
-        yield server
-
-
-@pytest.fixture
-async def robots():
-    async with RobotReceiver() as receiver:
-        yield receiver
-
-
-@pytest.fixture
 async def stack(tmp_path, mail):
-    ports = {name: free_port() for name in SERVICES}
-    env = {"YUNGUAN_DEMO": "1", "YUNGUAN_DATA_DIR": str(tmp_path / "data"), "YUNGUAN_LOG_LEVEL": "WARNING",
-           "YUNGUAN_RELAY_INTERVAL": "0.2", "YUNGUAN_RELAY_BACKOFF_BASE": "0.2", "YUNGUAN_RELAY_BACKOFF_MAX": "2",
-           "YUNGUAN_RELAY_MAX_ATTEMPTS": "1000", "YUNGUAN_WEBHOOK_ALLOW_PRIVATE_TARGETS": "1", **mail.env()}
-    prefix = stack_databases(env, "yn")
-    s = Stack(env=env, ports=ports, log_dir=tmp_path / "logs")
-    s.migrate()
-    s.dbs = {svc: Database(service_database_url(env.get("YUNGUAN_DATABASE_URL", ""), svc, tmp_path / "data", prefix))
-             for svc in SERVICES}
-    for svc in SERVICES:
-        s.start(svc)
-    try:
-        await s.wait_ready(SERVICES, timeout=90)
+    env = {"YUNGUAN_DEMO": "1", "YUNGUAN_RELAY_INTERVAL": "0.2", "YUNGUAN_RELAY_BACKOFF_BASE": "0.2",
+           "YUNGUAN_RELAY_BACKOFF_MAX": "2", "YUNGUAN_RELAY_MAX_ATTEMPTS": "1000",
+           "YUNGUAN_WEBHOOK_ALLOW_PRIVATE_TARGETS": "1", **mail.env()}
+    async with service_processes(tmp_path, env, tag="yn") as s:
         yield s
-    finally:
-        for svc in SERVICES[::-1]:
-            if svc in s.procs:
-                s.stop(svc)
-        for db in s.dbs.values():
-            await db.dispose()
-        await drop_stack_databases(prefix, SERVICES)
 
 
 async def org_paths(org: Database) -> dict[str, str]:

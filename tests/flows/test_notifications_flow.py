@@ -23,19 +23,6 @@ from services.risk.app import create_app as risk_app
 from tests.flows.test_chains import eventually
 from tests.org.conftest import seeded
 from tests.support import DEMO_IDS, free_port, serve, settings
-from tests.support.receivers import MailServer, RobotReceiver
-
-
-@pytest.fixture
-async def mail():
-    async with MailServer() as server:
-        yield server
-
-
-@pytest.fixture
-async def robots():
-    async with RobotReceiver() as receiver:
-        yield receiver
 
 
 @pytest.fixture

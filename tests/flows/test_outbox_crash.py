@@ -38,15 +38,14 @@ import pytest
 from sqlalchemy import func, select, update
 
 from services.common.db import Database
-from services.common.settings import service_database_url
 from services.org.events import UnitData
 from services.org.journal import emit
 from services.org.models import Unit
 from services.org.models import events as org_events
 from services.org.units import tree
 from services.org.units.schemas import UnitRead
-from tests.support import BACKEND, drop_stack_databases, free_port, stack_databases
-from tools.stack import SERVICES, Stack
+from tests.support import BACKEND, service_processes
+from tools.stack import Stack
 
 EVENTS = int(os.environ.get("YUNGUAN_CRASH_EVENTS", "1000"))
 UNITS = 100  # subjects: the relay keeps order per unit, so the work spreads over this many queues
@@ -63,30 +62,14 @@ def consumer_tables(svc: str):
 
 @pytest.fixture
 async def stack(tmp_path):
-    ports = {name: free_port() for name in SERVICES}
     # Not demo mode: nothing but the test's events flows. Retries are kept short so a receiver
     # that was down is retried within seconds, and a delivery is never parked for the seconds
     # a killed service takes to start again (parking is not what this test is about).
-    env = {"YUNGUAN_DATA_DIR": str(tmp_path / "data"), "YUNGUAN_LOG_LEVEL": "WARNING",
-           "YUNGUAN_SERVICE_SECRET": secrets.token_hex(32), "YUNGUAN_RELAY_INTERVAL": "0.2",
+    env = {"YUNGUAN_SERVICE_SECRET": secrets.token_hex(32), "YUNGUAN_RELAY_INTERVAL": "0.2",
            "YUNGUAN_RELAY_BACKOFF_BASE": "0.2", "YUNGUAN_RELAY_BACKOFF_MAX": "2",
            "YUNGUAN_RELAY_MAX_ATTEMPTS": "1000", "YUNGUAN_RELAY_BATCH": "300"}
-    prefix = stack_databases(env, "yc")
-    s = Stack(env=env, ports=ports, log_dir=tmp_path / "logs")
-    s.migrate()
-    s.dbs = {svc: Database(service_database_url(env.get("YUNGUAN_DATABASE_URL", ""), svc, tmp_path / "data", prefix))
-             for svc in SERVICES}
-    for svc in SERVICES:
-        s.start(svc)
-    try:
-        await s.wait_ready(SERVICES, timeout=90)
+    async with service_processes(tmp_path, env, tag="yc") as s:
         yield s
-    finally:
-        for svc in SERVICES[::-1]:
-            s.stop(svc)
-        for db in s.dbs.values():
-            await db.dispose()
-        await drop_stack_databases(prefix, SERVICES)
 
 
 def kill(stack: Stack, name: str) -> None:

@@ -85,6 +85,11 @@ async def test_valid_token_passes_and_reaches_the_service(start_gateway, client,
     ("GET", "/api/kpi/docs"), ("GET", "/api/org/healthz"),
     ("GET", "/healthz"), ("GET", "/api/openapi.json"), ("GET", "/api/docs"),
     ("GET", "/"), ("GET", "/plans/42"),
+    # SCIM 2.0: org checks its own SCIM tokens on the whole tree
+    ("GET", "/api/org/scim/v2/Users"), ("PATCH", "/api/org/scim/v2/Users/7"),
+    ("POST", "/api/org/scim/v2/Users/.search"),
+    ("GET", "/api/org/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User"),
+    ("GET", "/api/org/auth/sso/corp-idp/start"),
 ])
 async def test_public_paths_need_no_token(method, path, start_gateway, client):
     gw = await start_gateway()
@@ -95,7 +100,8 @@ async def test_public_paths_need_no_token(method, path, start_gateway, client):
 async def test_protected_path_below_a_public_one_still_needs_a_token(start_gateway, client):
     gw = await start_gateway()
     for path in ("/api/org/auth/token/extra", "/api/org/auth/tokens", "/api/planning/openapi.json/../audit",
-                 "/api/org/auth/token%2F..%2F..%2Fusers"):
+                 "/api/org/auth/token%2F..%2F..%2Fusers", "/api/org/scim/v2", "/api/org/scim/v2x/Users",
+                 "/api/org/scim/v2/../users", "/api/org/auth/sso/a/b/start"):
         assert (await client.get(f"{gw}{path}")).status_code == 401, path
 
 

@@ -553,3 +553,16 @@ async def test_an_smtp_server_with_an_untrusted_certificate_is_a_failure_the_log
             row = await message(env, message_id)
             assert row.status == "pending" and row.attempts == 1 and "CERTIFICATE_VERIFY_FAILED" in row.last_error
             assert mail.received == []
+
+
+async def test_e_mail_without_an_smtp_server_configured_is_dropped_at_once_with_the_reason(org_url):
+    """A company without e-mail (the demo) does not retry every notice's e-mail for hours: it is dropped, and the
+    log says why (an admin who configures e-mail may retry it)."""
+    app = create_app(channel_settings(org_url))
+    async with running(app, base_url="http://org") as client:
+        env = Env(client, app, None, None)
+        message_id = await queue(env, channel="email", address="market_mgr@example.com")
+        assert await env.dispatcher.run_once() == 1
+        row = await message(env, message_id)
+        assert (row.status, row.attempts) == ("dropped", 0)
+        assert "not configured" in row.last_error

@@ -283,6 +283,36 @@ async def drop_stack_databases(prefix: str, services: Iterable[str]) -> None:
 
 
 @contextlib.asynccontextmanager
+async def service_processes(tmp_path: Path, env: dict[str, str], *, tag: str) -> AsyncIterator[Any]:
+    """The four services as processes (tools.stack) on free ports and throw-away data, with ``env``; the
+    stack's ``dbs`` open each service's database for the test. Stopped, and PostgreSQL databases dropped,
+    afterwards."""
+    from services.common.db import Database
+    from services.common.settings import service_database_url
+    from tools.stack import SERVICES, Stack
+
+    ports = {name: free_port() for name in SERVICES}
+    env = {"YUNGUAN_DATA_DIR": str(tmp_path / "data"), "YUNGUAN_LOG_LEVEL": "WARNING", **env}
+    prefix = stack_databases(env, tag)
+    s = Stack(env=env, ports=ports, log_dir=tmp_path / "logs")
+    s.migrate()
+    s.dbs = {svc: Database(service_database_url(env.get("YUNGUAN_DATABASE_URL", ""), svc, tmp_path / "data", prefix))
+             for svc in SERVICES}
+    for svc in SERVICES:
+        s.start(svc)
+    try:
+        await s.wait_ready(SERVICES, timeout=90)
+        yield s
+    finally:
+        for svc in SERVICES[::-1]:
+            if svc in s.procs:
+                s.stop(svc)
+        for db in s.dbs.values():
+            await db.dispose()
+        await drop_stack_databases(prefix, SERVICES)
+
+
+@contextlib.asynccontextmanager
 async def product(tmp_path: Path, **env: str) -> AsyncIterator[Any]:
     """The whole product as processes (tools.stack): free ports, throw-away data, the demo company,
     SQLite files or PostgreSQL databases (dropped afterwards) as the test run is configured."""

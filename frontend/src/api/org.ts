@@ -1,9 +1,9 @@
 /** TanStack Query hooks for the org service; keys are ['org', resource, params]. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from './client';
+import { api, request } from './client';
 import type {
-  AssignmentCreate, AssignmentRead, DelegationCreate, DelegationRead, ExplainRead, Page, PositionRead, RoleRead,
-  RoleUpdate, UnitRead, UnitTree, UserCreate, UserRead,
+  AssignmentCreate, AssignmentRead, DelegationCreate, DelegationRead, ExplainRead, OrgImportRead, Page, PositionRead,
+  RoleRead, RoleUpdate, UnitRead, UnitTree, UserCreate, UserRead,
 } from './types';
 
 const O = '/api/org';
@@ -106,4 +106,39 @@ export function useCreateDelegation() {
 export function useRevokeDelegation() {
   const done = useOrgInvalidate();
   return useMutation({ mutationFn: (id: number) => api.delete<void>(`${O}/delegations/${id}`), onSuccess: done });
+}
+
+// --- the org in and out of Excel ------------------------------------------------------------
+
+/** The org workbook: the whole company (administrators), or a unit's subtree (view over it). */
+export const orgExportUrl = (unitId?: number) =>
+  unitId === undefined ? `${O}/exchange/org.xlsx` : `${O}/exchange/org.xlsx?unit_id=${unitId}`;
+
+/** Upload a workbook: the answer is the stored preview (nothing changes yet). */
+export function useStageOrgImport() {
+  return useMutation({
+    mutationFn: (file: File) => {
+      const body = new FormData();
+      body.append('file', file);
+      return request<OrgImportRead>(`${O}/exchange/imports`, { method: 'POST', multipart: body });
+    },
+  });
+}
+
+/** Apply a preview whole, at the version shown (If-Match); the org's pages reload after it. */
+export function useApplyOrgImport() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (item: Pick<OrgImportRead, 'id' | 'version'>) =>
+      request<OrgImportRead>(`${O}/exchange/imports/${item.id}/apply`, {
+        method: 'POST', etag: `"org-import-${item.id}-v${item.version}"`,
+      }),
+    onSuccess: () => { void qc.invalidateQueries({ queryKey: ['org'] }); },
+  });
+}
+
+export function useDiscardOrgImport() {
+  return useMutation({
+    mutationFn: (id: number) => request<void>(`${O}/exchange/imports/${id}`, { method: 'DELETE' }),
+  });
 }

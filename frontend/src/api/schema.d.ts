@@ -916,6 +916,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/org/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out: revoke the refresh family; the provider's logout URL for an SSO session */
+        post: operations["logout_api_org_auth_logout_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/auth/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the sign-in page offers: enabled providers and whether SSO is required (public) */
+        get: operations["sign_in_options_api_org_auth_providers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/auth/revoke": {
         parameters: {
             query?: never;
@@ -950,6 +984,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/org/auth/sso/{key}/backchannel-logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** OIDC back-channel logout (the provider calls it) */
+        post: operations["backchannel_logout_api_org_auth_sso__key__backchannel_logout_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/auth/sso/{key}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The provider's redirect back (302 to the SPA's /login/sso with a one-time code or an error) */
+        get: operations["sso_callback_api_org_auth_sso__key__callback_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/auth/sso/{key}/free-login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 免登: sign in with an in-app code from DingTalk, WeCom or Feishu's JS API */
+        post: operations["free_login_api_org_auth_sso__key__free_login_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/auth/sso/{key}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Start signing in at a provider: OpenID Connect, DingTalk, WeCom or Feishu (302 to it) */
+        get: operations["sso_start_api_org_auth_sso__key__start_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/auth/token": {
         parameters: {
             query?: never;
@@ -959,7 +1061,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Get an access token (password, refresh_token or client_credentials grant) */
+        /** Get an access token (password, refresh_token, client_credentials or urn:yunguan:sso-code grant) */
         post: operations["token_api_org_auth_token_post"];
         delete?: never;
         options?: never;
@@ -1123,6 +1225,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/org/company-settings/require-sso": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Require single sign-on for everyone but break-glass administrators (admin) */
+        put: operations["put_require_sso_api_org_company_settings_require_sso_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/delegations": {
         parameters: {
             query?: never;
@@ -1153,6 +1272,40 @@ export interface paths {
         post?: never;
         /** Revoke a delegation (delegator, delegate or admin) */
         delete: operations["revoke_delegation_api_org_delegations__delegation_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/directory/{provider_id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The provider's directory sync runs, oldest first (admin) */
+        get: operations["list_runs_api_org_directory__provider_id__runs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/directory/{provider_id}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sync the provider's contacts into the org: a plan (dry run, the default) or the plan applied */
+        post: operations["sync_api_org_directory__provider_id__sync_post"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1241,6 +1394,111 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/org/exchange/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload an org workbook: stored as a preview of what it would change, with every row error (administrators) */
+        post: operations["stage_import_api_org_exchange_imports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/exchange/imports/{import_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A staged (or decided) import's preview */
+        get: operations["get_import_api_org_exchange_imports__import_id__get"];
+        put?: never;
+        post?: never;
+        /** Discard a staged import */
+        delete: operations["discard_import_api_org_exchange_imports__import_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/exchange/imports/{import_id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply a preview whole (If-Match its version); 409 when it has errors or the org changed */
+        post: operations["apply_import_api_org_exchange_imports__import_id__apply_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/exchange/org.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The org as an Excel workbook (组织单元, 岗位, 人员): the company for administrators, or the subtree of a unit you may view */
+        get: operations["export_org_api_org_exchange_org_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/identity-providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Identity providers (admin) */
+        get: operations["list_providers_api_org_identity_providers_get"];
+        put?: never;
+        /** Add an identity provider (admin; the secret is write-only) */
+        post: operations["create_provider_api_org_identity_providers_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/identity-providers/{provider_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an identity provider and its links (admin; If-Match) */
+        delete: operations["delete_provider_api_org_identity_providers__provider_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change an identity provider (admin; If-Match) */
+        patch: operations["update_provider_api_org_identity_providers__provider_id__patch"];
         trace?: never;
     };
     "/api/org/keys": {
@@ -1556,6 +1814,41 @@ export interface paths {
         head?: never;
         /** Edit a role's name or rights (admin) */
         patch: operations["update_role_api_org_roles__role_id__patch"];
+        trace?: never;
+    };
+    "/api/org/scim-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SCIM tokens (admin; never the tokens) */
+        get: operations["list_tokens_api_org_scim_tokens_get"];
+        put?: never;
+        /** Create a SCIM token for an identity provider (admin; the token is shown once) */
+        post: operations["create_token_api_org_scim_tokens_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/scim-tokens/{token_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a SCIM token (admin) */
+        delete: operations["revoke_token_api_org_scim_tokens__token_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/org/sla-policies": {
@@ -4823,6 +5116,19 @@ export interface components {
             /** Service */
             service: string;
         };
+        /** AssignmentCounts */
+        "org.AssignmentCounts": {
+            /**
+             * Create
+             * @default 0
+             */
+            create: number;
+            /**
+             * Update
+             * @default 0
+             */
+            update: number;
+        };
         /** AssignmentCreate */
         "org.AssignmentCreate": {
             /** End Date */
@@ -4941,6 +5247,11 @@ export interface components {
             /** Reason */
             reason?: string | null;
         };
+        /** Body_backchannel_logout_api_org_auth_sso__key__backchannel_logout_post */
+        "org.Body_backchannel_logout_api_org_auth_sso__key__backchannel_logout_post": {
+            /** Logout Token */
+            logout_token: string;
+        };
         /** Body_revoke_api_org_auth_revoke_post */
         "org.Body_revoke_api_org_auth_revoke_post": {
             /** Token */
@@ -4948,12 +5259,22 @@ export interface components {
             /** Token Type Hint */
             token_type_hint?: string | null;
         };
+        /** Body_stage_import_api_org_exchange_imports_post */
+        "org.Body_stage_import_api_org_exchange_imports_post": {
+            /**
+             * File
+             * @description An .xlsx in the export's layout (at most 5 MB)
+             */
+            file: string;
+        };
         /** Body_token_api_org_auth_token_post */
         "org.Body_token_api_org_auth_token_post": {
             /** Client Id */
             client_id?: string | null;
             /** Client Secret */
             client_secret?: string | null;
+            /** Code */
+            code?: string | null;
             /** Grant Type */
             grant_type: string;
             /** Password */
@@ -5034,6 +5355,32 @@ export interface components {
             statutory_covered: boolean;
             /** Year */
             year: number;
+        };
+        /** ChangeRead */
+        "org.ChangeRead": {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "create" | "update" | "move";
+            /** Fields */
+            fields: components["schemas"]["org.FieldChangeRead"][];
+            /**
+             * Key
+             * @description What it is about: a unit's code, 'unit code / title', a username, …
+             */
+            key: string;
+            /**
+             * Op
+             * @description unit.create, unit.update, unit.move, position.create, position.update, user.create, user.update, assignment.create, assignment.update
+             */
+            op: string;
+            /** Row */
+            row: number;
+            /** Sheet */
+            sheet: string;
+            /** Sheet Label */
+            sheet_label: string;
         };
         /** ChannelsStatus */
         "org.ChannelsStatus": {
@@ -5349,6 +5696,17 @@ export interface components {
             /** User Id */
             user_id: number;
         };
+        /** FieldChangeRead */
+        "org.FieldChangeRead": {
+            /** After */
+            after: string | null;
+            /** Before */
+            before: string | null;
+            /** Field */
+            field: string;
+            /** Label */
+            label: string;
+        };
         /**
          * FieldProblem
          * @description One field a 422 names: ``field`` as a dotted path (``targets.0.value``), ``message`` to show.
@@ -5370,6 +5728,25 @@ export interface components {
             message: string;
         } & {
             [key: string]: unknown;
+        };
+        /**
+         * FreeLogin
+         * @description The body of ``POST /api/org/auth/sso/{key}/free-login``.
+         */
+        "org.FreeLogin": {
+            /**
+             * Code
+             * @description The in-app code from the vendor's JS API (dd.getAuthCode, WeCom OAuth in-app, Feishu tt.requestAccess)
+             */
+            code: string;
+        };
+        /** FreeLoginRead */
+        "org.FreeLoginRead": {
+            /**
+             * Location
+             * @description The SPA's /login/sso with a one-time code: where the page goes next
+             */
+            location: string;
         };
         /** GrantRead */
         "org.GrantRead": {
@@ -5402,6 +5779,51 @@ export interface components {
             unit_name: string;
             /** Unit Path */
             unit_path: string;
+        };
+        /** ImportCounts */
+        "org.ImportCounts": {
+            assignments: components["schemas"]["org.AssignmentCounts"];
+            people: components["schemas"]["org.SheetCounts"];
+            positions: components["schemas"]["org.SheetCounts"];
+            units: components["schemas"]["org.SheetCounts"];
+        };
+        /** ImportErrorRead */
+        "org.ImportErrorRead": {
+            /**
+             * Column
+             * @description The column's key (code, unit_code, …), empty for a whole row
+             */
+            column: string;
+            /**
+             * Column Label
+             * @description The column's header in the caller's language: 单位编码, …
+             */
+            column_label: string;
+            /**
+             * Message
+             * @description What is wrong with the cell
+             */
+            message: string;
+            /**
+             * Row
+             * @description The row as the spreadsheet shows it (the header is row 1)
+             */
+            row: number;
+            /**
+             * Sheet
+             * @description units | positions | people (file: the file as a whole)
+             */
+            sheet: string;
+            /**
+             * Sheet Label
+             * @description The sheet's name in the caller's language: 组织单元, 岗位, 人员
+             */
+            sheet_label: string;
+            /**
+             * Text
+             * @description The whole sentence: 人员 第 7 行「单位编码」：没有编码为 XYZ 的组织单元
+             */
+            text: string;
         };
         /**
          * JobRequirements
@@ -5458,6 +5880,24 @@ export interface components {
             kind: "approval" | "task" | "alert" | "digest";
             /** Name */
             name: string;
+        };
+        /** LogoutRequest */
+        "org.LogoutRequest": {
+            /**
+             * Post Logout Redirect Uri
+             * @description Where the provider returns the browser (default /login)
+             */
+            post_logout_redirect_uri?: string | null;
+            /** Refresh Token */
+            refresh_token: string;
+        };
+        /** LogoutResponse */
+        "org.LogoutResponse": {
+            /**
+             * End Session Url
+             * @description RP-initiated logout at the provider, when it has one
+             */
+            end_session_url?: string | null;
         };
         /** Marked */
         "org.Marked": {
@@ -5527,6 +5967,46 @@ export interface components {
             topic: string;
             /** Unit Id */
             unit_id: number | null;
+        };
+        /** OrgImportRead */
+        "org.OrgImportRead": {
+            /**
+             * Can Apply
+             * @description Staged, with no errors and something to change
+             */
+            can_apply: boolean;
+            /** Changes */
+            changes: components["schemas"]["org.ChangeRead"][];
+            counts: components["schemas"]["org.ImportCounts"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By */
+            decided_by: string;
+            /** Errors */
+            errors: components["schemas"]["org.ImportErrorRead"][];
+            /** Filename */
+            filename: string;
+            /** Id */
+            id: number;
+            /**
+             * Note
+             * @description 文件中没有的单元、岗位和人员保持不变 (an import never deletes)
+             */
+            note: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "staged" | "applied" | "discarded";
+            /** Version */
+            version: number;
         };
         /** OutboxRead */
         "org.OutboxRead": {
@@ -5641,6 +6121,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[ProviderRead] */
+        "org.Page_ProviderRead_": {
+            /** Items */
+            items: components["schemas"]["org.ProviderRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[RobotRead] */
         "org.Page_RobotRead_": {
             /** Items */
@@ -5652,6 +6139,13 @@ export interface components {
         "org.Page_RoleRead_": {
             /** Items */
             items: components["schemas"]["org.RoleRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[SyncRunSummary] */
+        "org.Page_SyncRunSummary_": {
+            /** Items */
+            items: components["schemas"]["org.SyncRunSummary"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -5839,6 +6333,144 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** ProviderCreate */
+        "org.ProviderCreate": {
+            /**
+             * Agent Id
+             * @default
+             */
+            agent_id: string;
+            /** Client Id */
+            client_id: string;
+            /**
+             * Client Secret
+             * @description Write-only: responses say has_secret
+             * @default
+             */
+            client_secret: string;
+            /** Config */
+            config?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /**
+             * Issuer
+             * @default
+             */
+            issuer: string;
+            /**
+             * Jit
+             * @default true
+             */
+            jit: boolean;
+            /**
+             * Key
+             * @description In URLs: /api/org/auth/sso/<key>/start
+             */
+            key: string;
+            /**
+             * Kind
+             * @default oidc
+             * @enum {string}
+             */
+            kind: "oidc" | "dingtalk" | "wecom" | "feishu";
+            /**
+             * Link Claim
+             * @default email
+             * @enum {string}
+             */
+            link_claim: "email" | "preferred_username" | "sub" | "mobile" | "userid";
+            /**
+             * Name
+             * @description What the sign-in page shows
+             */
+            name: string;
+            /** Scopes */
+            scopes?: string[];
+            /**
+             * Sync Enabled
+             * @default false
+             */
+            sync_enabled: boolean;
+        };
+        /** ProviderRead */
+        "org.ProviderRead": {
+            /** Agent Id */
+            agent_id: string;
+            /** Client Id */
+            client_id: string;
+            /** Config */
+            config: {
+                [key: string]: unknown;
+            };
+            /** Enabled */
+            enabled: boolean;
+            /** Has Secret */
+            has_secret: boolean;
+            /** Id */
+            id: number;
+            /** Issuer */
+            issuer: string;
+            /** Jit */
+            jit: boolean;
+            /** Key */
+            key: string;
+            /** Kind */
+            kind: string;
+            /** Link Claim */
+            link_claim: string;
+            /** Name */
+            name: string;
+            /** Scopes */
+            scopes: string[];
+            /** Sync Enabled */
+            sync_enabled: boolean;
+            /** Version */
+            version: number;
+        };
+        /** ProviderUpdate */
+        "org.ProviderUpdate": {
+            /** Agent Id */
+            agent_id?: string | null;
+            /** Client Id */
+            client_id?: string | null;
+            /**
+             * Client Secret
+             * @description Write-only; send to replace it
+             */
+            client_secret?: string | null;
+            /** Config */
+            config?: {
+                [key: string]: unknown;
+            } | null;
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Issuer */
+            issuer?: string | null;
+            /** Jit */
+            jit?: boolean | null;
+            /** Link Claim */
+            link_claim?: ("email" | "preferred_username" | "sub" | "mobile" | "userid") | null;
+            /** Name */
+            name?: string | null;
+            /** Scopes */
+            scopes?: string[] | null;
+            /** Sync Enabled */
+            sync_enabled?: boolean | null;
+        };
+        /** PublicProvider */
+        "org.PublicProvider": {
+            /** Key */
+            key: string;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+        };
         /** QuietHoursBody */
         "org.QuietHoursBody": {
             /**
@@ -5865,6 +6497,16 @@ export interface components {
         "org.ReceiveResult": {
             /** Status */
             status: string;
+        };
+        /** RequireSso */
+        "org.RequireSso": {
+            /** Require Sso */
+            require_sso: boolean;
+        };
+        /** RequireSsoRead */
+        "org.RequireSsoRead": {
+            /** Require Sso */
+            require_sso: boolean;
         };
         /** RightScope */
         "org.RightScope": {
@@ -6019,6 +6661,68 @@ export interface components {
             /** Rights */
             rights?: components["schemas"]["org.RightScope"][] | null;
         };
+        /** ScimTokenCreate */
+        "org.ScimTokenCreate": {
+            /**
+             * Name
+             * @description Who uses it, e.g. 'Entra ID 生产租户'
+             */
+            name: string;
+            /**
+             * Provider Key
+             * @description An identity provider whose accounts the provisioned users are linked to by their externalId (optional)
+             */
+            provider_key?: string | null;
+        };
+        /** ScimTokenRead */
+        "org.ScimTokenRead": {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Id */
+            id: number;
+            /** Last Used At */
+            last_used_at: string | null;
+            /** Name */
+            name: string;
+            /** Provider Id */
+            provider_id: number | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Unit Id */
+            unit_id: number;
+        };
+        /** ScimTokenWithSecret */
+        "org.ScimTokenWithSecret": {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Id */
+            id: number;
+            /** Last Used At */
+            last_used_at: string | null;
+            /** Name */
+            name: string;
+            /** Provider Id */
+            provider_id: number | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /**
+             * Token
+             * @description Shown this once: give it to the identity provider as its SCIM bearer token
+             */
+            token: string;
+            /** Unit Id */
+            unit_id: number;
+        };
         /** SendResult */
         "org.SendResult": {
             /**
@@ -6029,6 +6733,118 @@ export interface components {
             error: string;
             /** Ok */
             ok: boolean;
+        };
+        /** SheetCounts */
+        "org.SheetCounts": {
+            /**
+             * Create
+             * @default 0
+             */
+            create: number;
+            /**
+             * Errors
+             * @default 0
+             */
+            errors: number;
+            /**
+             * Rows
+             * @default 0
+             */
+            rows: number;
+            /**
+             * Unchanged
+             * @default 0
+             */
+            unchanged: number;
+            /**
+             * Update
+             * @default 0
+             */
+            update: number;
+        };
+        /** SignInOptions */
+        "org.SignInOptions": {
+            /** Providers */
+            providers: components["schemas"]["org.PublicProvider"][];
+            /** Require Sso */
+            require_sso: boolean;
+        };
+        /** SyncRunRead */
+        "org.SyncRunRead": {
+            /** Actor */
+            actor: string;
+            /**
+             * Counts
+             * @description Changes by kind: unit.create, user.create, head.assign, …
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /**
+             * Dry Run
+             * @description True: only reported what it would change
+             */
+            dry_run: boolean;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Kept
+             * @description Departments the directory no longer has (or Yunguan cannot place) that Yunguan keeps, each with its reason
+             */
+            kept: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Plan
+             * @description The changes, in the order they are (or would be) applied
+             */
+            plan: {
+                [key: string]: unknown;
+            }[];
+            /** Provider Id */
+            provider_id: number;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+        };
+        /** SyncRunSummary */
+        "org.SyncRunSummary": {
+            /** Actor */
+            actor: string;
+            /**
+             * Counts
+             * @description Changes by kind: unit.create, user.create, head.assign, …
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /**
+             * Dry Run
+             * @description True: only reported what it would change
+             */
+            dry_run: boolean;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Kept
+             * @description Departments the directory no longer has (or Yunguan cannot place) that Yunguan keeps, each with its reason
+             */
+            kept: {
+                [key: string]: unknown;
+            }[];
+            /** Provider Id */
+            provider_id: number;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
         };
         /** TokenResponse */
         "org.TokenResponse": {
@@ -11296,6 +12112,68 @@ export interface operations {
             };
         };
     };
+    logout_api_org_auth_logout_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.LogoutRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.LogoutResponse"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    sign_in_options_api_org_auth_providers_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.SignInOptions"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
     revoke_api_org_auth_revoke_post: {
         parameters: {
             query?: never;
@@ -11346,6 +12224,145 @@ export interface operations {
                 content: {
                     "application/json": unknown;
                 };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    backchannel_logout_api_org_auth_sso__key__backchannel_logout_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["org.Body_backchannel_logout_api_org_auth_sso__key__backchannel_logout_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    sso_callback_api_org_auth_sso__key__callback_get: {
+        parameters: {
+            query?: {
+                code?: string | null;
+                state?: string | null;
+                error?: string | null;
+                error_description?: string | null;
+            };
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    free_login_api_org_auth_sso__key__free_login_post: {
+        parameters: {
+            query?: {
+                redirect?: string;
+            };
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.FreeLogin"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.FreeLoginRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    sso_start_api_org_auth_sso__key__start_get: {
+        parameters: {
+            query?: {
+                redirect?: string;
+                /** @description WeCom: the in-app OAuth page (a page opened in WeCom) */
+                in_app?: boolean;
+            };
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
             "4XX": {
@@ -11778,6 +12795,39 @@ export interface operations {
             };
         };
     };
+    put_require_sso_api_org_company_settings_require_sso_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.RequireSso"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.RequireSsoRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
     list_delegations_api_org_delegations_get: {
         parameters: {
             query?: {
@@ -11864,6 +12914,76 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_runs_api_org_directory__provider_id__runs_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                provider_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.Page_SyncRunSummary_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    sync_api_org_directory__provider_id__sync_post: {
+        parameters: {
+            query?: {
+                /** @description Only report what would change */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path: {
+                provider_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.SyncRunRead"];
+                };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
             "4XX": {
@@ -12029,6 +13149,293 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.Page_OutboxRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    stage_import_api_org_exchange_imports_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["org.Body_stage_import_api_org_exchange_imports_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.OrgImportRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_import_api_org_exchange_imports__import_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.OrgImportRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    discard_import_api_org_exchange_imports__import_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    apply_import_api_org_exchange_imports__import_id__apply_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.OrgImportRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    export_org_api_org_exchange_org_xlsx_get: {
+        parameters: {
+            query?: {
+                /** @description Only this unit's subtree (view over it) */
+                unit_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_providers_api_org_identity_providers_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.Page_ProviderRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    create_provider_api_org_identity_providers_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.ProviderCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.ProviderRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    delete_provider_api_org_identity_providers__provider_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    update_provider_api_org_identity_providers__provider_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.ProviderUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.ProviderRead"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
@@ -12882,6 +14289,97 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["org.RoleRead"];
                 };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_tokens_api_org_scim_tokens_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.ScimTokenRead"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    create_token_api_org_scim_tokens_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.ScimTokenCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.ScimTokenWithSecret"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    revoke_token_api_org_scim_tokens__token_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
             "4XX": {

@@ -80,8 +80,10 @@ export function AppLayout() {
                 onClick: async ({ key }) => {
                   if (key === 'notification-settings') navigate('/settings/notifications');
                   if (key === 'signout') {
-                    await signOut();
-                    navigate('/login', { replace: true });
+                    const providerLogout = await signOut();
+                    // a session from the company's identity provider ends there too
+                    if (providerLogout) window.location.assign(providerLogout);
+                    else navigate('/login', { replace: true });
                   }
                 },
               }}

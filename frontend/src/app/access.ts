@@ -107,6 +107,7 @@ export const MENU: MenuNode[] = [
       { key: 'admin.audit', labelKey: 'menu.audit', path: '/admin/audit', access: { right: 'admin' } },
       { key: 'admin.webhooks', labelKey: 'menu.webhooks', path: '/admin/webhooks', access: { right: 'admin' } },
       { key: 'admin.notifications', labelKey: 'menu.notifications', path: '/admin/notifications', access: { right: 'admin' } },
+      { key: 'admin.identity', labelKey: 'menu.identity', path: '/admin/identity', access: { right: 'admin' } },
     ],
   },
 ];

@@ -6,6 +6,7 @@ import { allows, type AccessRule } from './access';
 import { useSession } from './session';
 import { useT } from '../i18n';
 import SignInPage from '../pages/auth/SignInPage';
+import SsoLandingPage from '../pages/auth/SsoLandingPage';
 
 const InboxPage = lazy(() => import('../pages/inbox/InboxPage'));
 const PlanListPage = lazy(() => import('../pages/plans/PlanListPage'));
@@ -41,6 +42,7 @@ const WebhooksPage = lazy(() => import('../pages/admin/WebhooksPage'));
 const NotificationsAdminPage = lazy(() => import('../pages/admin/NotificationsAdminPage'));
 const NotificationCenterPage = lazy(() => import('../pages/notifications/NotificationCenterPage'));
 const NotificationSettingsPage = lazy(() => import('../pages/notifications/NotificationSettingsPage'));
+const IdentityPage = lazy(() => import('../pages/admin/IdentityPage'));
 
 function RequireSignIn({ children }: { children: ReactNode }) {
   const { signedIn } = useSession();
@@ -65,6 +67,7 @@ export function AppRoutes() {
   return (
     <Routes>
       <Route path="/login" element={<SignInPage />} />
+      <Route path="/login/sso" element={<SsoLandingPage />} />
       <Route element={<RequireSignIn><AppLayout /></RequireSignIn>}>
         <Route index element={<Navigate to="/inbox" replace />} />
         <Route path="/inbox" element={<Guard rule="signedIn"><InboxPage /></Guard>} />
@@ -103,6 +106,7 @@ export function AppRoutes() {
         <Route path="/admin/audit" element={<Guard rule={{ right: 'admin' }}><AuditPage /></Guard>} />
         <Route path="/admin/webhooks" element={<Guard rule={{ right: 'admin' }}><WebhooksPage /></Guard>} />
         <Route path="/admin/notifications" element={<Guard rule={{ right: 'admin' }}><NotificationsAdminPage /></Guard>} />
+        <Route path="/admin/identity" element={<Guard rule={{ right: 'admin' }}><IdentityPage /></Guard>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

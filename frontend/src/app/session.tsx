@@ -1,8 +1,8 @@
-import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, onUnauthorized, request } from '../api/client';
 import { clearTokens, getAccessToken, getRefreshToken, onTokensChange, setTokens } from '../api/tokens';
-import type { MeRead, TokenResponse } from '../api/types';
+import type { LogoutResponse, MeRead, TokenResponse } from '../api/types';
 import { accessOf, type Access } from './access';
 
 export async function signIn(username: string, password: string): Promise<void> {
@@ -14,10 +14,26 @@ export async function signIn(username: string, password: string): Promise<void> 
   setTokens(body.access_token, body.refresh_token);
 }
 
-export async function signOut(): Promise<void> {
+/** The SPA's half of the SSO hand-off: the one-time code from /login/sso for the usual tokens. */
+export async function exchangeSsoCode(code: string): Promise<void> {
+  const body = await request<TokenResponse>('/api/org/auth/token', {
+    method: 'POST',
+    form: { grant_type: 'urn:yunguan:sso-code', code },
+    noAuth: true,
+  });
+  setTokens(body.access_token, body.refresh_token);
+}
+
+/** Sign out here; for a session from an OpenID Connect provider, the URL that signs out there too
+ * (RP-initiated logout), which the caller navigates to. */
+export async function signOut(): Promise<string | null> {
   const refresh = getRefreshToken();
   try {
-    if (refresh) await request('/api/org/auth/revoke', { method: 'POST', form: { token: refresh, token_type_hint: 'refresh_token' }, noAuth: true });
+    if (!refresh) return null;
+    const out = await request<LogoutResponse>('/api/org/auth/logout', { method: 'POST', json: { refresh_token: refresh }, noAuth: true });
+    return out.end_session_url ?? null;
+  } catch {
+    return null;
   } finally {
     clearTokens();
   }
@@ -32,8 +48,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => onTokensChange(() => setToken(getAccessToken())), []);
   const signedIn = !!token;
   useEffect(() => onUnauthorized(() => qc.clear()), [qc]);
+  // forget what the last user saw when they sign out (not on a first visit signed out: clearing then would
+  // also drop the sign-in page's own query, started in the same commit, before it has fetched)
+  const wasSignedIn = useRef(signedIn);
   useEffect(() => {
-    if (!signedIn) qc.clear();
+    if (wasSignedIn.current && !signedIn) qc.clear();
+    wasSignedIn.current = signedIn;
   }, [signedIn, qc]);
   const me = useQuery({
     queryKey: ['org', 'me', {}],

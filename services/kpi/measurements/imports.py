@@ -13,7 +13,7 @@ from typing import Any
 
 from services.common.i18n import say
 from services.common.periods import PeriodError, recordable
-from services.common.sheets import UploadRejected, cell_value, csv_bytes, read_xlsx, workbook_bytes
+from services.common.sheets import UploadRejected, cell_value, csv_bytes, is_blank, read_xlsx, workbook_bytes
 from services.kpi.measurements.ingest import MAX_BATCH, PointIn
 
 COLUMNS = ["indicator_code", "unit_code", "unit_id", "period", "value", "source"]
@@ -54,10 +54,6 @@ def read_rows(content: bytes, filename: str, content_type: str | None) -> list[l
     return rows
 
 
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
-
-
 def parse_rows(rows: list[list[Any]], *, indicators: dict[str, Any], units_by_code: dict[str, Any],
                units_by_id: dict[int, Any], can_write: Callable[[str], bool],
                ) -> tuple[list[PointIn], list[dict[str, Any]], list[dict[str, Any]]]:
@@ -74,7 +70,7 @@ def parse_rows(rows: list[list[Any]], *, indicators: dict[str, Any], units_by_co
         errors.append({"row": 1, "column": "unit_code", "message": "the header needs 'unit_code' or 'unit_id'"})
     if errors:
         return [], errors, []
-    data = [(n, r) for n, r in enumerate(rows[1:], start=2) if not all(_blank(c) for c in r)]
+    data = [(n, r) for n, r in enumerate(rows[1:], start=2) if not all(is_blank(c) for c in r)]
     if len(data) > MAX_BATCH:
         return [], [{"row": MAX_BATCH + 2, "column": "", "message": f"at most {MAX_BATCH} rows per file"}], []
 
@@ -95,9 +91,9 @@ def parse_rows(rows: list[list[Any]], *, indicators: dict[str, Any], units_by_co
             row_errors.append(("indicator_code", f"there is no indicator '{code}'"))
         elif ind.formula:
             row_errors.append(("indicator_code", f"'{code}' is computed from its formula; import its inputs"))
-        unit, unit_col = None, "unit_code" if "unit_code" in col and not _blank(cell(r, "unit_code")) else "unit_id"
+        unit, unit_col = None, "unit_code" if "unit_code" in col and not is_blank(cell(r, "unit_code")) else "unit_id"
         raw_unit = cell(r, unit_col)
-        if _blank(raw_unit):
+        if is_blank(raw_unit):
             row_errors.append((unit_col, "empty"))
         elif unit_col == "unit_code":
             unit = units_by_code.get(str(raw_unit).strip())
@@ -114,7 +110,7 @@ def parse_rows(rows: list[list[Any]], *, indicators: dict[str, Any], units_by_co
             row_errors.append((unit_col, f"you need the 'plan' right over {unit.name} ({unit.path})"))
         raw_period = cell(r, "period")
         per = None
-        if _blank(raw_period):
+        if is_blank(raw_period):
             row_errors.append(("period", "empty"))
         else:
             text = raw_period.strftime("%Y-%m-%d") if hasattr(raw_period, "strftime") else str(raw_period).strip()
@@ -126,7 +122,7 @@ def parse_rows(rows: list[list[Any]], *, indicators: dict[str, Any], units_by_co
                 row_errors.append(("period", say(str(exc), exc.zh)))
         raw_value = cell(r, "value")
         value = None
-        if _blank(raw_value):
+        if is_blank(raw_value):
             row_errors.append(("value", "empty"))
         else:
             try:
@@ -136,7 +132,7 @@ def parse_rows(rows: list[list[Any]], *, indicators: dict[str, Any], units_by_co
             except ValueError:
                 row_errors.append(("value", f"'{raw_value}' is not a number"))
         source = cell(r, "source")
-        source = "import" if _blank(source) else str(source).strip()[:60]
+        source = "import" if is_blank(source) else str(source).strip()[:60]
         if row_errors or unit is None or per is None or value is None:
             errors.extend({"row": n, "column": c, "message": m} for c, m in row_errors)
             continue

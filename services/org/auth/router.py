@@ -30,7 +30,7 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
 
 
 @router.post("/auth/token", response_model=TokenResponse, response_model_exclude_none=True,
-             summary="Get an access token (password, refresh_token or client_credentials grant)")
+             summary="Get an access token (password, refresh_token, client_credentials or urn:yunguan:sso-code grant)")
 async def token(request: Request, response: Response, session: Session, rt: OrgRuntimeDep,
                 grant_type: Annotated[str, Form()],
                 username: Annotated[str | None, Form()] = None,
@@ -38,13 +38,15 @@ async def token(request: Request, response: Response, session: Session, rt: OrgR
                 refresh_token: Annotated[str | None, Form()] = None,
                 client_id: Annotated[str | None, Form()] = None,
                 client_secret: Annotated[str | None, Form()] = None,
-                scope: Annotated[str | None, Form()] = None):
+                scope: Annotated[str | None, Form()] = None,
+                code: Annotated[str | None, Form()] = None):
     response.headers["Cache-Control"] = "no-store"
     # client_credentials: HTTP Basic (RFC 6749 §2.3.1) wins over the form's client_id and client_secret
     basic = _basic_credentials(request) if grant_type == "client_credentials" else None
     cid, secret = basic if basic else (client_id, client_secret)
     return await service.issue_token(session, rt, grant_type=grant_type, username=username, password=password,
-                                     refresh_token=refresh_token, client_id=cid, client_secret=secret)
+                                     refresh_token=refresh_token, client_id=cid, client_secret=secret,
+                                     code=code)
 
 
 @router.post("/auth/revoke", status_code=200, summary="Revoke a refresh token (and its family)")

@@ -14,6 +14,8 @@ from services.common.problems import NotFound
 from services.common.settings import ServiceSettings
 from services.org.auth import signin
 from services.org.auth.schemas import KeyRead, MeRead, TokenResponse
+from services.org.identity import service as identity
+from services.org.identity.handoff import SSO_CODE_GRANT
 from services.org.journal import journal
 from services.org.models import ApiClient, AuditEntry, SigningKeyRecord, Unit, User
 from services.org.positions.grants import held_positions, user_grants
@@ -24,9 +26,10 @@ from services.org.users.schemas import UserRead
 
 async def issue_token(session: AsyncSession, rt: OrgRuntime, *, grant_type: str, username: str | None,
                       password: str | None, refresh_token: str | None, client_id: str | None,
-                      client_secret: str | None) -> TokenResponse:
-    """One of the three grants: ``password``, ``refresh_token`` or ``client_credentials`` (the client's
-    id and secret from the form or from HTTP Basic, as the router found them)."""
+                      client_secret: str | None, code: str | None = None) -> TokenResponse:
+    """One of the grants: ``password``, ``refresh_token``, ``client_credentials`` (the client's id and
+    secret from the form or from HTTP Basic, as the router found them) or ``urn:yunguan:sso-code`` (the
+    one-time code of the SSO hand-off)."""
     settings = rt.settings
     key = rt.keys.active
     if grant_type == "password":
@@ -44,12 +47,23 @@ async def issue_token(session: AsyncSession, rt: OrgRuntime, *, grant_type: str,
             await session.commit()
             raise signin.OAuthError("invalid_grant", "The username or password is not correct.",
                                     zh="用户名或密码不正确。")
+        # the company may require SSO: then only break-glass administrators use a password
+        await identity.check_password_allowed(session, user)
         issued = await signin.issue_for_user(session, settings=settings, key=key, user=user)
         await journal.audit(session, actor=str(user.id), action="auth.signed_in", subject_type="user",
                             subject_id=user.id, note="password")
+    elif grant_type == SSO_CODE_GRANT:
+        # the SPA's half of the SSO hand-off: the one-time code from /login/sso?code=…
+        user, handoff = await identity.redeem_sso_code(session, code)
+        issued = await signin.issue_for_user(session, settings=settings, key=key, user=user,
+                                             family_id=handoff.family_id)
+        await journal.audit(session, actor=str(user.id), action="auth.signed_in", subject_type="user",
+                            subject_id=user.id, note=f"sso:{handoff.via}" if handoff.via else "sso")
     elif grant_type == "refresh_token":
         if not refresh_token:
             raise signin.OAuthError("invalid_request", "Send the refresh_token.", zh="缺少刷新令牌，请重新登录。")
+        # a session from an OIDC provider lives only as long as the provider keeps refreshing it
+        await identity.check_idp_session(session, refresh_token)
         issued = await signin.rotate_refresh(session, settings=settings, key=key, refresh_token=refresh_token)
     elif grant_type == "client_credentials":
         if not client_id or not client_secret:
@@ -61,8 +75,10 @@ async def issue_token(session: AsyncSession, rt: OrgRuntime, *, grant_type: str,
                             subject_id=client.id)
     else:
         raise signin.OAuthError("unsupported_grant_type",
-                                "grant_type must be password, refresh_token or client_credentials.",
-                                zh="不支持此授权方式；应为 password、refresh_token 或 client_credentials。")
+                                "grant_type must be password, refresh_token, client_credentials or "
+                                f"{SSO_CODE_GRANT}.",
+                                zh="不支持此授权方式；应为 password、refresh_token、client_credentials 或 "
+                                   f"{SSO_CODE_GRANT}。")
     return TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in,
                          refresh_token=issued.refresh_token)
 

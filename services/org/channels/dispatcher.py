@@ -28,6 +28,7 @@ from sqlalchemy import or_, select, update
 
 from services.common.db import Database, utcnow
 from services.common.relay import LEASE, backoff
+from services.common.rounds import run_rounds
 from services.common.settings import ServiceSettings
 from services.org.channels import mail, robots
 from services.org.channels.sending import SendFailed
@@ -72,7 +73,8 @@ class Dispatcher:
         self.lease = LEASE + timedelta(seconds=self.send_limit)
 
     async def _claim(self) -> tuple[list[Job], int]:
-        """Lease due messages; drop robot messages whose channel is gone or off. (jobs, dropped)."""
+        """Lease due messages; drop robot messages whose channel is gone or off, and e-mail while e-mail is not
+        configured. (jobs, dropped)."""
         now = utcnow()
         async with self.db.reader() as s:  # an idle round never takes SQLite's write lock
             if (await s.execute(select(OutgoingMessage.id).where(*due(now)).limit(1))).first() is None:
@@ -92,6 +94,12 @@ class Dispatcher:
             dropped = 0
             for row in rows:
                 robot = None
+                if row.channel == "email" and not mail.configured(self.settings):
+                    # nowhere to send it: kept for the log (an admin who configures e-mail may retry it)
+                    row.status, row.lease_until = "dropped", None
+                    row.last_error = "E-mail is not configured (YUNGUAN_SMTP_HOST is empty)."
+                    dropped += 1
+                    continue
                 if row.channel != "email":
                     channel = channels.get(row.robot_id) if row.robot_id is not None else None
                     if channel is None or not channel.active:
@@ -210,18 +218,4 @@ class Dispatcher:
 
     async def run_forever(self) -> None:
         """Rounds until cancelled: straight on while there is work, else every second (or when woken)."""
-        while True:
-            try:
-                busy = await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("dispatch round failed")
-                busy = 0
-            if busy:
-                continue
-            self.wake.clear()
-            try:
-                await asyncio.wait_for(self.wake.wait(), IDLE_SECONDS)
-            except TimeoutError:
-                pass
+        await run_rounds(self.run_once, wake=self.wake, idle_seconds=IDLE_SECONDS, log=log, what="dispatch")

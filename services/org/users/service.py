@@ -65,11 +65,19 @@ async def create_user(session: AsyncSession, rt: OrgRuntime, *, principal: Princ
     weak = check_strength(body.password)
     if weak:
         raise Invalid(f"Choose a stronger password: {weak}.", field="password", zh=f"请设置更强的密码：{zh_of(weak)}。")
-    if (await session.execute(select(User.id).where(User.username == body.username))).first():
-        raise Conflict(f"The username '{body.username}' is taken.", field="username",
-                       zh=f"用户名“{body.username}”已被占用。")
-    user = User(username=body.username, display_name=body.display_name, email=body.email,
-                password_hash=await rt.passwords.hash_async(body.password))
+    return await add_user(session, principal=principal, username=body.username, display_name=body.display_name,
+                          email=body.email, password_hash=await rt.passwords.hash_async(body.password))
+
+
+async def add_user(session: AsyncSession, *, principal: Principal, username: str, display_name: str, email: str,
+                   password_hash: str, active: bool = True) -> User:
+    """A new user with a password hash already made (or a marker no password matches: people who sign in
+    through a provider, or whom an administrator gives a password later), audited and announced."""
+    if (await session.execute(select(User.id).where(User.username == username))).first():
+        raise Conflict(f"The username '{username}' is taken.", field="username",
+                       zh=f"用户名“{username}”已被占用。")
+    user = User(username=username, display_name=display_name, email=email, password_hash=password_hash,
+                active=active)
     session.add(user)
     await session.flush()
     data = user_data(user)

@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
-import { Alert, Button, Card, Form, Input, Typography } from 'antd';
-import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Divider, Form, Input, Space, Typography } from 'antd';
+import { LockOutlined, LoginOutlined, UserOutlined } from '@ant-design/icons';
 import { ApiError } from '../../api/errors';
+import { useSignInOptions } from '../../api/identity';
 import { signIn, useSession } from '../../app/session';
 import { LocaleSwitch } from '../../app/Layout';
 import { useT } from '../../i18n';
+import { safePath, ssoStartUrl } from './sso';
 
 type Values = { username: string; password: string };
 
@@ -18,6 +20,8 @@ export default function SignInPage() {
   const [error, setError] = useState<string | null>(null);
   const [wait, setWait] = useState(0);
   const [busy, setBusy] = useState(false);
+  const options = useSignInOptions();
+  const [adminPassword, setAdminPassword] = useState(false);
 
   useEffect(() => {
     if (wait <= 0) return undefined;
@@ -25,7 +29,10 @@ export default function SignInPage() {
     return () => window.clearTimeout(id);
   }, [wait]);
 
-  const from = (location.state as { from?: string } | null)?.from ?? '/inbox';
+  const from = safePath((location.state as { from?: string } | null)?.from);
+  const providers = options.data?.providers ?? [];
+  const requireSso = !!options.data?.require_sso && providers.length > 0;
+  const showPassword = !requireSso || adminPassword;
   if (signedIn) return <Navigate to={from} replace />;
 
   const onFinish = async (values: Values) => {
@@ -39,6 +46,7 @@ export default function SignInPage() {
         setWait(err.retryAfter ?? 60);
         setError(err.detail);
       } else if (err instanceof ApiError) {
+        // 403: the company requires single sign-on (the server says so in the user's language)
         setError(err.status === 400 || err.status === 401 ? t('auth.badCredentials') : err.detail);
       } else {
         setError(t('common.networkError'));
@@ -50,7 +58,7 @@ export default function SignInPage() {
 
   return (
     <main style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', background: 'linear-gradient(135deg,#001529 0%,#003a70 100%)' }}>
-      <Card style={{ width: 380 }} title={<span>{t('common.appName')} · {t('auth.title')}</span>} extra={<LocaleSwitch />}>
+      <Card style={{ width: 380, maxWidth: 'calc(100vw - 24px)' }} title={<span>{t('common.appName')} · {t('auth.title')}</span>} extra={<LocaleSwitch />}>
         <Typography.Paragraph type="secondary">{t('auth.subtitle')}</Typography.Paragraph>
         {error && (
           <Alert
@@ -62,17 +70,35 @@ export default function SignInPage() {
             description={wait > 0 ? t('auth.retryIn', { seconds: wait }) : undefined}
           />
         )}
-        <Form form={form} layout="vertical" onFinish={onFinish} requiredMark={false}>
-          <Form.Item name="username" label={t('auth.username')} rules={[{ required: true, message: t('auth.usernameRequired') }]}>
-            <Input prefix={<UserOutlined />} autoComplete="username" autoFocus />
-          </Form.Item>
-          <Form.Item name="password" label={t('auth.password')} rules={[{ required: true, message: t('auth.passwordRequired') }]}>
-            <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
-          </Form.Item>
-          <Button type="primary" htmlType="submit" block loading={busy} disabled={wait > 0}>
-            {wait > 0 ? t('auth.waitSeconds', { seconds: wait }) : t('auth.submit')}
-          </Button>
-        </Form>
+        {providers.length > 0 && (
+          <Space direction="vertical" style={{ width: '100%' }} data-testid="sso-providers">
+            {providers.map((p) => (
+              <Button key={p.key} block size="large" icon={<LoginOutlined />} href={ssoStartUrl(p.key, from)}>
+                {t('identity.signInWith', { name: p.name })}
+              </Button>
+            ))}
+          </Space>
+        )}
+        {requireSso && !adminPassword && (
+          <>
+            <Typography.Paragraph type="secondary" style={{ marginTop: 16, marginBottom: 4 }}>{t('identity.ssoRequired')}</Typography.Paragraph>
+            <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setAdminPassword(true)}>{t('identity.adminPassword')}</Button>
+          </>
+        )}
+        {providers.length > 0 && showPassword && <Divider plain style={{ fontSize: 12 }}>{t('identity.or')}</Divider>}
+        {showPassword && (
+          <Form form={form} layout="vertical" onFinish={onFinish} requiredMark={false}>
+            <Form.Item name="username" label={t('auth.username')} rules={[{ required: true, message: t('auth.usernameRequired') }]}>
+              <Input prefix={<UserOutlined />} autoComplete="username" autoFocus />
+            </Form.Item>
+            <Form.Item name="password" label={t('auth.password')} rules={[{ required: true, message: t('auth.passwordRequired') }]}>
+              <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
+            </Form.Item>
+            <Button type="primary" htmlType="submit" block loading={busy} disabled={wait > 0}>
+              {wait > 0 ? t('auth.waitSeconds', { seconds: wait }) : t('auth.submit')}
+            </Button>
+          </Form>
+        )}
       </Card>
     </main>
   );

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Alert, Card, Col, Descriptions, Row, Tag, Tree, Typography } from 'antd';
+import { Alert, Card, Col, Descriptions, Row, Space, Tag, Tree, Typography } from 'antd';
 import type { TreeProps } from 'antd';
 import { useMoveUnit, usePositions, useUnitTree } from '../../api/org';
 import type { UnitTree } from '../../api/types';
@@ -7,6 +7,8 @@ import { QueryState, flattenTree } from '../../components/common';
 import { useApiFeedback } from '../../app/feedback';
 import { useSession } from '../../app/session';
 import { useT } from '../../i18n';
+import OrgExchange from './OrgExchange';
+import { isCompanyAdmin } from './orgImport';
 
 type Node = { key: number; title: React.ReactNode; children?: Node[] };
 
@@ -16,7 +18,7 @@ export default function OrgTreePage() {
   const positions = usePositions();
   const move = useMoveUnit();
   const feedback = useApiFeedback();
-  const { access } = useSession();
+  const { access, me } = useSession();
   const canMove = access.rights.has('admin');
   const [selected, setSelected] = useState<number | undefined>();
   const byId = useMemo(() => (tree.data ? flattenTree(tree.data) : new Map<number, UnitTree>()), [tree.data]);
@@ -42,7 +44,10 @@ export default function OrgTreePage() {
   const unitPositions = (positions.data?.items ?? []).filter((p) => p.unit_id === selected);
   return (
     <div>
-      <Typography.Title level={4} style={{ marginTop: 0 }}>{t('org.treeTitle')}</Typography.Title>
+      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }} wrap>
+        <Typography.Title level={4} style={{ margin: 0 }}>{t('org.treeTitle')}</Typography.Title>
+        <OrgExchange isAdmin={isCompanyAdmin(me?.grants)} unitId={selected} unitName={selected !== undefined ? byId.get(selected)?.name : undefined} />
+      </Space>
       {canMove && <Alert type="info" showIcon message={t('org.dragHint')} style={{ marginBottom: 12 }} />}
       <QueryState loading={tree.isPending} error={tree.error} empty={(tree.data ?? []).length === 0}>
         <Row gutter={12}>

@@ -1,0 +1,28 @@
+"""Work done in rounds until cancelled: the relay's deliveries, org's outgoing messages."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+
+async def run_rounds(round_once: Callable[[], Awaitable[int]], *, wake: asyncio.Event, idle_seconds: float,
+                     log: logging.Logger, what: str) -> None:
+    """Call ``round_once`` straight on while it finds work (returns more than 0); idle, wait for ``wake``
+    or ``idle_seconds``. A failing round is logged and the loop goes on; cancelling stops it."""
+    while True:
+        try:
+            busy = await round_once()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("%s round failed", what)
+            busy = 0
+        if busy:
+            continue
+        wake.clear()
+        try:
+            await asyncio.wait_for(wake.wait(), idle_seconds)
+        except TimeoutError:
+            pass
