@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { translate } from '../../i18n/messages';
-import { countRows, describeChange, keptReason, namesFor, totalChanges, type SyncChange } from './directorySync';
+import { countRows, describeChange, keptReason, namesFor, syncProviders, totalChanges, type SyncChange } from './directorySync';
 
 const zh = (key: string, vars?: Record<string, string | number | null | undefined>) => translate('zh-CN', key, vars);
 const en = (key: string, vars?: Record<string, string | number | null | undefined>) => translate('en-US', key, vars);
@@ -54,5 +54,15 @@ describe('directory sync plan in words', () => {
     expect(keptReason(kept, zh, 'zh-CN')).toBe('仍有 2 人在该单元任职，保留');
     expect(keptReason(kept, en, 'en-US')).toBe('People still hold positions there; kept');
     expect(keptReason({ reason: 'new_reason', reason_zh: '新原因' }, en, 'en-US')).toBe('新原因');
+  });
+});
+
+describe('which providers sync', () => {
+  it('keeps only DingTalk, WeCom and Feishu providers with sync enabled', () => {
+    const ps = [
+      { id: 1, kind: 'oidc', sync_enabled: true }, { id: 2, kind: 'dingtalk', sync_enabled: true },
+      { id: 3, kind: 'wecom', sync_enabled: false }, { id: 4, kind: 'feishu', sync_enabled: true },
+    ];
+    expect(syncProviders(ps).map((p) => p.id)).toEqual([2, 4]);
   });
 });

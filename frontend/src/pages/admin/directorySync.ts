@@ -108,3 +108,10 @@ export function keptReason(k: KeptUnit, t: Translate, locale: string): string {
   if (locale === 'zh-CN' && k.reason_zh) return str(k.reason_zh);
   return labelOr(t, `identity.sync.kept.${str(k.reason)}`, str(k.reason_zh) || str(k.reason));
 }
+
+export const SYNC_KINDS = ['dingtalk', 'wecom', 'feishu'] as const;
+
+/** The providers a directory sync can run for: DingTalk, WeCom or Feishu with sync enabled. */
+export function syncProviders<P extends { kind: string; sync_enabled: boolean }>(providers: P[]): P[] {
+  return providers.filter((p) => (SYNC_KINDS as readonly string[]).includes(p.kind) && p.sync_enabled);
+}
