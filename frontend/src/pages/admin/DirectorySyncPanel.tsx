@@ -8,7 +8,7 @@ import type { SyncRunRead, SyncRunSummary } from '../../api/types';
 import { ErrorAlert } from '../../components/common';
 import { useApiFeedback } from '../../app/feedback';
 import { useT } from '../../i18n';
-import { countRows, describeChange, keptReason, namesFor, syncProviders, totalChanges, type KeptUnit, type SyncChange } from './directorySync';
+import { countRows, describeChange, keptReason, namesFor, syncProviders, totalChanges, whoName, type KeptUnit, type SyncChange } from './directorySync';
 
 const when = (v: string | null | undefined) => (v ? dayjs(v).format('YYYY-MM-DD HH:mm') : '');
 
@@ -60,7 +60,7 @@ export default function DirectorySyncPanel() {
         <Typography.Text>{t('identity.sync.provider')}</Typography.Text>
         <Select style={{ minWidth: 200 }} value={providerId} loading={providers.isPending}
           onChange={(v) => { setProviderId(v); setResult(null); setError(null); }}
-          options={candidates.map((p) => ({ value: p.id, label: `${p.name}（${t(`identity.kindName.${p.kind}`)}）` }))} />
+          options={candidates.map((p) => ({ value: p.id, label: p.name === t(`identity.kindName.${p.kind}`) ? p.name : `${p.name}（${t(`identity.kindName.${p.kind}`)}）` }))} />
         <Button onClick={() => void run(true)} loading={sync.isPending && sync.variables?.dryRun} disabled={providerId === undefined}>{t('identity.sync.dryRun')}</Button>
         <Popconfirm title={t('identity.sync.applyConfirm')} onConfirm={() => run(false)} disabled={providerId === undefined}>
           <Button type="primary" loading={sync.isPending && !sync.variables?.dryRun} disabled={providerId === undefined}>{t('identity.sync.apply')}</Button>
@@ -98,7 +98,7 @@ export default function DirectorySyncPanel() {
           columns={[
             { title: t('identity.sync.startedAt'), dataIndex: 'started_at', width: 140, render: when },
             { title: t('identity.sync.mode'), dataIndex: 'dry_run', width: 80, render: (d: boolean) => (d ? <Tag>{t('identity.sync.modeDry')}</Tag> : <Tag color="blue">{t('identity.sync.modeApply')}</Tag>) },
-            { title: t('identity.sync.actor'), dataIndex: 'actor', width: 110 },
+            { title: t('identity.sync.actor'), dataIndex: 'actor', width: 110, render: (a: string) => whoName(a, users.data?.items) },
             { title: t('identity.sync.finishedAt'), dataIndex: 'finished_at', width: 140, render: (v: string | null) => (v ? when(v) : <Tag color="orange">{t('identity.sync.unfinished')}</Tag>) },
             { title: t('identity.sync.counts'), dataIndex: 'counts', render: (c: Record<string, number>) => <Counts counts={c} /> },
           ]} />

@@ -2,10 +2,12 @@ import { useState } from 'react';
 import { Alert, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useCreateScimToken, useProviders, useRevokeScimToken, useScimTokens } from '../../api/identity';
+import { useUsers } from '../../api/org';
 import type { ScimTokenRead, ScimTokenWithSecret } from '../../api/types';
 import { ErrorAlert } from '../../components/common';
 import { useApiFeedback } from '../../app/feedback';
 import { useT } from '../../i18n';
+import { whoName } from './directorySync';
 
 const when = (v: string | null | undefined) => (v ? dayjs(v).format('YYYY-MM-DD HH:mm') : '');
 
@@ -14,6 +16,7 @@ export default function ScimTokensPanel() {
   const { t } = useT();
   const tokens = useScimTokens();
   const providers = useProviders();
+  const users = useUsers();
   const create = useCreateScimToken();
   const revoke = useRevokeScimToken();
   const feedback = useApiFeedback();
@@ -41,7 +44,7 @@ export default function ScimTokensPanel() {
           { title: t('identity.scim.name'), dataIndex: 'name', render: (n: string, tk) => (
             <Space size={4} wrap>{n}{tk.provider_id !== null && <Tag>{providerName(tk.provider_id) ?? `#${tk.provider_id}`}</Tag>}</Space>
           ) },
-          { title: t('identity.scim.createdBy'), dataIndex: 'created_by', width: 120 },
+          { title: t('identity.scim.createdBy'), dataIndex: 'created_by', width: 120, render: (by: string) => whoName(by, users.data?.items) },
           { title: t('identity.scim.createdAt'), dataIndex: 'created_at', width: 140, render: when },
           { title: t('identity.scim.lastUsed'), dataIndex: 'last_used_at', width: 140, render: (v: string | null) => (v ? when(v) : <Typography.Text type="secondary">{t('identity.scim.never')}</Typography.Text>) },
           { title: t('identity.scim.state'), dataIndex: 'revoked_at', width: 150, render: (v: string | null) => (v ? <Tag>{`${t('identity.scim.revoked')} ${when(v)}`}</Tag> : <Tag color="green">{t('identity.scim.active')}</Tag>) },
@@ -52,7 +55,7 @@ export default function ScimTokensPanel() {
           )) },
         ]} />
       <Modal open={adding} title={t('identity.scim.add')} onCancel={() => setAdding(false)} onOk={() => form.submit()} okButtonProps={{ loading: create.isPending }} destroyOnHidden>
-        <Form form={form} layout="vertical" requiredMark={false} onFinish={async (v) => {
+        <Form form={form} name="scimToken" layout="vertical" requiredMark={false} onFinish={async (v) => {
           try {
             const tk = await create.mutateAsync({ name: v.name.trim(), provider_key: v.provider_key || null });
             setAdding(false);

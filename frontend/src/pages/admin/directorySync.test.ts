@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { translate } from '../../i18n/messages';
-import { countRows, describeChange, keptReason, namesFor, syncProviders, totalChanges, type SyncChange } from './directorySync';
+import { countRows, describeChange, keptReason, namesFor, syncProviders, totalChanges, whoName, type SyncChange } from './directorySync';
 
 const zh = (key: string, vars?: Record<string, string | number | null | undefined>) => translate('zh-CN', key, vars);
 const en = (key: string, vars?: Record<string, string | number | null | undefined>) => translate('en-US', key, vars);
@@ -64,5 +64,14 @@ describe('which providers sync', () => {
       { id: 3, kind: 'wecom', sync_enabled: false }, { id: 4, kind: 'feishu', sync_enabled: true },
     ];
     expect(syncProviders(ps).map((p) => p.id)).toEqual([2, 4]);
+  });
+});
+
+describe('who did it', () => {
+  it('names the user behind a subject, or shows the subject', () => {
+    const users = [{ id: 1, display_name: '系统管理员' }];
+    expect(whoName('1', users)).toBe('系统管理员');
+    expect(whoName('scim:7', users)).toBe('scim:7');
+    expect(whoName('1', undefined)).toBe('1');
   });
 });

@@ -70,7 +70,7 @@ export function describeChange(c: SyncChange, names: Names, t: Translate): strin
       return t('identity.sync.op.userUpdate', { name: userName(c.user_id, names, c.subject), fields: fields.join(t('identity.sync.listSep')) });
     }
     case 'user.deactivate':
-      return t('identity.sync.op.userDeactivate', { name: userName(c.user_id, names, c.name) });
+      return t('identity.sync.op.userDeactivate', { name: str(c.name) || userName(c.user_id, names) });
     case 'head.assign':
     case 'member.assign':
       return t(op === 'head.assign' ? 'identity.sync.op.headAssign' : 'identity.sync.op.memberAssign',
@@ -114,4 +114,9 @@ export const SYNC_KINDS = ['dingtalk', 'wecom', 'feishu'] as const;
 /** The providers a directory sync can run for: DingTalk, WeCom or Feishu with sync enabled. */
 export function syncProviders<P extends { kind: string; sync_enabled: boolean }>(providers: P[]): P[] {
   return providers.filter((p) => (SYNC_KINDS as readonly string[]).includes(p.kind) && p.sync_enabled);
+}
+
+/** Who did it: created_by / actor hold the principal's subject (a user id as text); its name when known. */
+export function whoName(sub: string, users: { id: number; display_name: string }[] | undefined): string {
+  return users?.find((u) => String(u.id) === sub)?.display_name ?? sub;
 }
