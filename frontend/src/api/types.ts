@@ -50,6 +50,11 @@ export type ProviderRead = S['org.ProviderRead'];
 export type ProviderCreate = S['org.ProviderCreate'];
 export type ProviderUpdate = S['org.ProviderUpdate'];
 export type SignInOptions = S['org.SignInOptions'];
+export type ScimTokenRead = S['org.ScimTokenRead'];
+export type ScimTokenCreate = S['org.ScimTokenCreate'];
+export type ScimTokenWithSecret = S['org.ScimTokenWithSecret'];
+export type SyncRunSummary = S['org.SyncRunSummary'];
+export type SyncRunRead = S['org.SyncRunRead'];
 export type LogoutResponse = S['org.LogoutResponse'];
 
 export type PlanSummary = S['planning.PlanSummary'];

@@ -1,16 +1,18 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
 import { useDeleteProvider, useProviders, useSaveProvider, useSetRequireSso, useSignInOptions } from '../../api/identity';
 import type { ProviderRead } from '../../api/types';
 import { ErrorAlert } from '../../components/common';
 import { useApiFeedback } from '../../app/feedback';
 import { useT } from '../../i18n';
+import DirectorySyncPanel from './DirectorySyncPanel';
+import ScimTokensPanel from './ScimTokensPanel';
 import { DEFAULT_SCOPES, createBody, formValuesOf, updateBody, type ProviderFormValues } from './identityForm';
 
 const KINDS = ['oidc', 'dingtalk', 'wecom', 'feishu'] as const;
 const LINK_CLAIMS = ['email', 'preferred_username', 'sub', 'mobile', 'userid'] as const;
 
-/** /admin/identity (身份源): the company's identity providers and the require-SSO switch. */
+/** /admin/identity (身份源): the company's identity providers and the require-SSO switch; SCIM tokens; directory sync. */
 export default function IdentityPage() {
   const { t } = useT();
   const providers = useProviders();
@@ -39,13 +41,12 @@ export default function IdentityPage() {
     }
   };
 
-  return (
+  const providersTab = (
     <div>
-      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }} wrap>
-        <Typography.Title level={4} style={{ margin: 0 }}>{t('identity.title')}</Typography.Title>
+      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }} wrap align="start">
+        <Typography.Text type="secondary">{t('identity.intro')}</Typography.Text>
         <Button type="primary" onClick={() => open('new')}>{t('identity.add')}</Button>
       </Space>
-      <Typography.Paragraph type="secondary">{t('identity.intro')}</Typography.Paragraph>
       <Card size="small" style={{ marginBottom: 12 }}>
         <Space wrap>
           <Switch
@@ -78,6 +79,17 @@ export default function IdentityPage() {
             </Space>
           ) },
         ]} />
+    </div>
+  );
+
+  return (
+    <div>
+      <Typography.Title level={4} style={{ margin: 0 }}>{t('identity.title')}</Typography.Title>
+      <Tabs destroyOnHidden items={[
+        { key: 'providers', label: t('identity.tabProviders'), children: providersTab },
+        { key: 'scim', label: t('identity.tabScim'), children: <ScimTokensPanel /> },
+        { key: 'sync', label: t('identity.tabSync'), children: <DirectorySyncPanel /> },
+      ]} />
       <Modal open={editing !== null} title={current ? t('identity.edit') : t('identity.add')} onCancel={() => setEditing(null)} onOk={() => form.submit()}
         okButtonProps={{ loading: save.isPending }} destroyOnHidden forceRender>
         <Form form={form} layout="vertical" onFinish={submit} requiredMark={false}>
@@ -111,6 +123,9 @@ export default function IdentityPage() {
           </Form.Item>
           <Form.Item name="jit" label={t('identity.jit')} extra={t('identity.jitHelp')} valuePropName="checked"><Switch /></Form.Item>
           <Form.Item name="enabled" label={t('identity.enabled')} valuePropName="checked"><Switch /></Form.Item>
+          {kind && kind !== 'oidc' && (
+            <Form.Item name="sync_enabled" label={t('identity.syncEnabled')} extra={t('identity.syncEnabledHelp')} valuePropName="checked"><Switch /></Form.Item>
+          )}
           {current && (
             <Alert type="info" showIcon message={t('identity.callback')}
               description={<Typography.Text code copyable>{`${window.location.origin}/api/org/auth/sso/${current.key}/callback`}</Typography.Text>} />

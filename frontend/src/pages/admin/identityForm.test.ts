@@ -23,4 +23,12 @@ describe('identity provider form', () => {
     const body = createBody({ ...formValuesOf(), key: ' corp ', name: '集团', issuer: 'https://sso.example/ ', client_id: 'y' });
     expect(body).toMatchObject({ key: 'corp', issuer: 'https://sso.example/', scopes: ['openid', 'email', 'profile'], jit: true });
   });
+
+  it('turns directory sync on for a DingTalk provider, never for OpenID Connect', () => {
+    const dingtalk: ProviderRead = { ...stored, kind: 'dingtalk', issuer: '' };
+    expect(updateBody(dingtalk, { ...formValuesOf(dingtalk), sync_enabled: true })).toEqual({ sync_enabled: true });
+    expect(updateBody(stored, { ...formValuesOf(stored), sync_enabled: true })).toEqual({});
+    expect(createBody({ ...formValuesOf(), kind: 'oidc', key: 'c', name: 'c', client_id: 'y', sync_enabled: true }).sync_enabled).toBe(false);
+    expect(createBody({ ...formValuesOf(), kind: 'wecom', key: 'w', name: 'w', client_id: 'y', sync_enabled: true }).sync_enabled).toBe(true);
+  });
 });
