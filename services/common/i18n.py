@@ -120,6 +120,7 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "signers": "签署方式",
     "time_limit_days": "办理时限（工作日）",
     "channels": "通知渠道",
+    "in_app": "在企业微信内打开",
     "channel": "渠道",
     "vendor": "平台",
     "kinds": "推送类别",
