@@ -166,7 +166,9 @@ async def test_a_person_s_channel_choice_and_quiet_hours_decide_their_e_mail(org
                       json={"channels": {"approval": ["in_app"]}})
     assert r.status_code == 200, r.text
     kinds = {k["kind"]: k for k in r.json()["kinds"]}
-    assert kinds["approval"] == {"kind": "approval", "name": "审批", "channels": ["in_app"], "chosen": True}
+    assert kinds["approval"] == {"kind": "approval", "name": "审批", "channels": ["in_app"], "chosen": True,
+                                 "default_channels": ["in_app", "email"]}
+    assert r.json()["email_enabled"] is False  # this org has no SMTP server
     assert kinds["alert"]["chosen"] is False and kinds["alert"]["channels"] == ["in_app", "email"]
     await deliver(org, "planning", "planning.plan.submitted", submitted(13, ids["market_mgr"]))
     assert (await inbox(org, "ops_director"))["unread"] == 1  # in-app still

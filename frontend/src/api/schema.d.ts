@@ -5874,6 +5874,11 @@ export interface components {
              */
             chosen: boolean;
             /**
+             * Default Channels
+             * @description The company's default for the kind (what applies without a choice of one's own)
+             */
+            default_channels: ("in_app" | "email")[];
+            /**
              * Kind
              * @enum {string}
              */
@@ -6297,6 +6302,11 @@ export interface components {
              * @description Where e-mail goes (the user's address; empty: no e-mail)
              */
             email: string;
+            /**
+             * Email Enabled
+             * @description Whether the company sends e-mail at all (an SMTP server is set up)
+             */
+            email_enabled: boolean;
             /** Kinds */
             kinds: components["schemas"]["org.KindChoice"][];
             /**

@@ -6,6 +6,8 @@ from fastapi import APIRouter, Path, Query
 
 from services.common.api import CursorParam
 from services.common.db import Session
+from services.common.runtime import RuntimeDep
+from services.org.channels import mail
 from services.org.deps import AdminPrincipal, Me
 from services.org.notifications import service
 from services.org.notifications.schemas import (
@@ -48,13 +50,13 @@ async def mark_read(session: Session, me: Me, notification_id: int = Path(ge=1))
 
 @router.get("/me/notification-preferences", response_model=PreferencesRead,
             summary="My channels per kind, quiet hours and e-mail language")
-async def get_preferences(session: Session, me: Me):
-    return await service.get_preferences(session, me)
+async def get_preferences(session: Session, me: Me, rt: RuntimeDep):
+    return await service.get_preferences(session, me, email_enabled=mail.configured(rt.settings))
 
 
 @router.put("/me/notification-preferences", response_model=PreferencesRead, summary="Set my notification choices")
-async def put_preferences(body: PreferencesBody, session: Session, me: Me):
-    return await service.put_preferences(session, me, body)
+async def put_preferences(body: PreferencesBody, session: Session, me: Me, rt: RuntimeDep):
+    return await service.put_preferences(session, me, body, email_enabled=mail.configured(rt.settings))
 
 
 @router.get("/notification-defaults", response_model=DefaultsRead, summary="The company's default channels")

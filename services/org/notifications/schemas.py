@@ -95,6 +95,8 @@ class KindChoice(BaseModel):
     name: str
     channels: list[Channel]
     chosen: bool = Field(description="True when the person chose; false when the company default applies")
+    default_channels: list[Channel] = Field(description="The company's default for the kind (what applies "
+                                                        "without a choice of one's own)")
 
 
 class PreferencesRead(BaseModel):
@@ -102,6 +104,7 @@ class PreferencesRead(BaseModel):
     quiet_hours: QuietHoursRead | None
     language: Language
     email: str = Field(description="Where e-mail goes (the user's address; empty: no e-mail)")
+    email_enabled: bool = Field(description="Whether the company sends e-mail at all (an SMTP server is set up)")
 
 
 class DefaultsBody(RequestBody):

@@ -132,7 +132,7 @@ async def _company_defaults(session: AsyncSession) -> dict[str, list[str]]:
     return {**BUILT_IN_DEFAULTS, **{d.kind: list(d.channels) for d in rows}}
 
 
-async def get_preferences(session: AsyncSession, user: User) -> PreferencesRead:
+async def get_preferences(session: AsyncSession, user: User, *, email_enabled: bool) -> PreferencesRead:
     defaults = await _company_defaults(session)
     own = {p.kind: list(p.channels) for p in (await session.execute(
         select(NotificationPreference).where(NotificationPreference.user_id == user.id))).scalars()}
@@ -140,12 +140,14 @@ async def get_preferences(session: AsyncSession, user: User) -> PreferencesRead:
     quiet = (QuietHoursRead(start=settings.quiet_start, end=settings.quiet_end)
              if settings and settings.quiet_start and settings.quiet_end else None)
     return PreferencesRead(
-        kinds=[KindChoice(kind=k, name=_kind_name(k), channels=own.get(k, defaults[k]), chosen=k in own)
-               for k in KINDS],
-        quiet_hours=quiet, language=settings.language if settings else ZH, email=user.email)
+        kinds=[KindChoice(kind=k, name=_kind_name(k), channels=own.get(k, defaults[k]), chosen=k in own,
+                          default_channels=defaults[k]) for k in KINDS],
+        quiet_hours=quiet, language=settings.language if settings else ZH, email=user.email,
+        email_enabled=email_enabled)
 
 
-async def put_preferences(session: AsyncSession, user: User, body: PreferencesBody) -> PreferencesRead:
+async def put_preferences(session: AsyncSession, user: User, body: PreferencesBody, *,
+                          email_enabled: bool) -> PreferencesRead:
     """Replace the caller's choices: kinds not named go back to the company default."""
     existing = {p.kind: p for p in (await session.execute(
         select(NotificationPreference).where(NotificationPreference.user_id == user.id))).scalars()}
@@ -165,14 +167,14 @@ async def put_preferences(session: AsyncSession, user: User, body: PreferencesBo
     settings.quiet_end = body.quiet_hours.end if body.quiet_hours else None
     settings.language = body.language
     await session.flush()
-    return await get_preferences(session, user)
+    return await get_preferences(session, user, email_enabled=email_enabled)
 
 
 async def get_defaults(session: AsyncSession) -> DefaultsRead:
     defaults = await _company_defaults(session)
     chosen = set((await session.execute(select(NotificationDefault.kind))).scalars())
-    return DefaultsRead(kinds=[KindChoice(kind=k, name=_kind_name(k), channels=defaults[k], chosen=k in chosen)
-                               for k in KINDS])
+    return DefaultsRead(kinds=[KindChoice(kind=k, name=_kind_name(k), channels=defaults[k], chosen=k in chosen,
+                                          default_channels=defaults[k]) for k in KINDS])
 
 
 async def put_defaults(session: AsyncSession, principal: Principal, body: DefaultsBody) -> DefaultsRead:

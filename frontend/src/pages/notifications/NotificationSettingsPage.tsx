@@ -25,6 +25,8 @@ function SettingsForm({ data }: { data: PreferencesRead }) {
   const [choices, setChoices] = useState<Choices>(() => choicesOf(data.kinds));
   useEffect(() => setChoices(choicesOf(data.kinds)), [data]);
   const quietOn = Form.useWatch('quietOn', form);
+  const defaultNames = (k: string) => (data.kinds.find((x) => x.kind === k)?.default_channels ?? [])
+    .map((c) => t(`notifications.settings.channel.${c}`)).join('、');
   const start = hhmm(Form.useWatch('quietStart', form));
   const end = hhmm(Form.useWatch('quietEnd', form));
   const onFinish = async (v: Values) => {
@@ -50,7 +52,9 @@ function SettingsForm({ data }: { data: PreferencesRead }) {
       }}>
       <Card size="small" title={t('notifications.settings.channels')} style={{ marginBottom: 12 }}>
         <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>{t('notifications.settings.channelsHelp')}</Typography.Paragraph>
-        {data.email
+        {!data.email_enabled
+          ? <Alert type="info" showIcon style={{ marginBottom: 4 }} message={<span data-testid="email-address">{t('notifications.settings.emailOff')}</span>} />
+          : data.email
           ? <Alert type="info" showIcon style={{ marginBottom: 4 }} message={<span data-testid="email-address">{t('notifications.settings.emailTo', { email: data.email })}</span>} />
           : <Alert type="warning" showIcon style={{ marginBottom: 4 }} message={<span data-testid="email-address">{t('notifications.settings.noEmail')}</span>} description={t('notifications.settings.noEmailHelp')} />}
         <ChannelRows choices={choices}
@@ -58,7 +62,9 @@ function SettingsForm({ data }: { data: PreferencesRead }) {
           status={(k) => (
             <>
               {choices[k].chosen ? <Tag color="blue">{t('notifications.settings.ownChoice')}</Tag>
-                : <Tag>{data.kinds.find((x) => x.kind === k)?.chosen ? t('notifications.settings.willUseDefault') : t('notifications.settings.companyDefault')}</Tag>}
+                : <Tag>{data.kinds.find((x) => x.kind === k)?.chosen
+                  ? t('notifications.settings.willUseDefault', { channels: defaultNames(k) })
+                  : t('notifications.settings.companyDefault')}</Tag>}
               {choices[k].chosen && (
                 <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setChoices((c) => ({ ...c, [k]: { ...c[k], chosen: false } }))}>
                   {t('notifications.settings.useDefault')}

@@ -87,10 +87,10 @@ describe('quiet hours', () => {
 
 describe('channel choices', () => {
   const kinds: KindChoice[] = [
-    { kind: 'approval', name: '审批', channels: ['in_app', 'email'], chosen: true },
-    { kind: 'task', name: '任务与整改', channels: ['in_app'], chosen: false },
-    { kind: 'alert', name: '风险预警', channels: ['in_app', 'email'], chosen: false },
-    { kind: 'digest', name: '待办汇总', channels: ['in_app'], chosen: true },
+    { kind: 'approval', name: '审批', channels: ['in_app', 'email'], chosen: true, default_channels: ['in_app', 'email'] },
+    { kind: 'task', name: '任务与整改', channels: ['in_app'], chosen: false, default_channels: ['in_app', 'email'] },
+    { kind: 'alert', name: '风险预警', channels: ['in_app', 'email'], chosen: false, default_channels: ['in_app', 'email'] },
+    { kind: 'digest', name: '待办汇总', channels: ['in_app'], chosen: true, default_channels: ['in_app', 'email'] },
   ];
 
   it('send only the kinds the person chose, always with in_app', () => {
