@@ -15,7 +15,8 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -199,19 +200,37 @@ def refuse_macros(content: bytes, filename: str = "") -> None:
                              "不接受含宏的工作簿；请另存为 .xlsx 后再上传。")
 
 
+def _unreadable(exc: Exception) -> UploadRejected:
+    return UploadRejected(f"The file is not a readable .xlsx workbook ({type(exc).__name__}).",
+                          "文件不是可读取的 .xlsx 工作簿。")
+
+
+@contextmanager
+def _workbook(content: bytes, *, data_only: bool) -> Iterator[Workbook]:
+    """An uploaded workbook opened read-only (its archive checked first, the XML read through defusedxml),
+    closed afterwards; anything openpyxl raises while opening or reading it (lazily) is a 422 upload."""
+    check_xlsx_archive(content)
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=data_only)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise _unreadable(exc) from exc
+    try:
+        yield wb
+    except UploadRejected:
+        raise
+    except Exception as exc:  # the sheet's XML is read lazily, while iterating
+        raise _unreadable(exc) from exc
+    finally:
+        wb.close()
+
+
 def read_xlsx_sheets(content: bytes, *, max_rows: int, sheets: Sequence[Sequence[str]],
                      ) -> list[SheetRows | None]:
     """The rows of several sheets of an uploaded workbook, each found by any of its names (None when
     the workbook has none of them), with the cells holding formulas (as formulas, not their cached
     values). The same limits and defences as :func:`read_xlsx`; call it off the event loop."""
-    check_xlsx_archive(content)
-    try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise UploadRejected(f"The file is not a readable .xlsx workbook ({type(exc).__name__}).",
-                             "文件不是可读取的 .xlsx 工作簿。") from exc
     out: list[SheetRows | None] = []
-    try:
+    with _workbook(content, data_only=False) as wb:
         for names in sheets:
             title = next((n for n in names if n in wb.sheetnames), None)
             if title is None:
@@ -237,13 +256,6 @@ def read_xlsx_sheets(content: bytes, *, max_rows: int, sheets: Sequence[Sequence
                     raise too_many
             out.append(SheetRows(title, rows, formulas))
         return out
-    except UploadRejected:
-        raise
-    except Exception as exc:  # the sheet's XML is read lazily, while iterating
-        raise UploadRejected(f"The file is not a readable .xlsx workbook ({type(exc).__name__}).",
-                             "文件不是可读取的 .xlsx 工作簿。") from exc
-    finally:
-        wb.close()
 
 
 def read_xlsx(content: bytes, *, max_rows: int, sheet: str | None = None) -> list[tuple[Any, ...]]:
@@ -253,15 +265,9 @@ def read_xlsx(content: bytes, *, max_rows: int, sheet: str | None = None) -> lis
     empty rows is refused after ``max_rows + 1`` of them, not walked to the end. The XML is read
     through defusedxml (openpyxl uses it when installed). Call it off the event loop.
     """
-    check_xlsx_archive(content)
-    try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise UploadRejected(f"The file is not a readable .xlsx workbook ({type(exc).__name__}).",
-                             "文件不是可读取的 .xlsx 工作簿。") from exc
     too_many = UploadRejected(f"The sheet has more than {max_rows} rows (empty rows count too).",
                               f"工作表超过 {max_rows} 行（空行也计算在内）。")
-    try:
+    with _workbook(content, data_only=True) as wb:
         ws = wb[sheet] if sheet and sheet in wb.sheetnames else wb.worksheets[0]
         declared = ws.max_row if ws.max_row is not None else 0
         if declared > max_rows + 1:
@@ -272,10 +278,3 @@ def read_xlsx(content: bytes, *, max_rows: int, sheet: str | None = None) -> lis
             if len(rows) > max_rows + 1:  # + the header
                 raise too_many
         return rows
-    except UploadRejected:
-        raise
-    except Exception as exc:  # the sheet's XML is read lazily, while iterating
-        raise UploadRejected(f"The file is not a readable .xlsx workbook ({type(exc).__name__}).",
-                             "文件不是可读取的 .xlsx 工作簿。") from exc
-    finally:
-        wb.close()

@@ -14,6 +14,7 @@ import asyncio
 import hashlib
 import logging
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,7 +111,10 @@ def forget_tokens() -> None:
     _tokens.clear()
 
 
-class VendorClient:
+class VendorClient(ABC):
+    """What DingTalk, WeCom and Feishu have in common: the app token (cached, refreshed when stale), calls and
+    their errors; each vendor fills in its token, contacts and sign-in calls."""
+
     kind = ""
     public_base = ""
     root_id = ""
@@ -144,8 +148,9 @@ class VendorClient:
         _tokens[key] = (token, time.monotonic() + expires_in - margin)
         return token
 
+    @abstractmethod
     async def _fetch_token(self) -> tuple[str, float]:
-        raise NotImplementedError
+        """Each vendor's own."""
 
     async def _json(self, call: str, response: httpx.Response) -> dict[str, Any]:
         try:
@@ -193,8 +198,9 @@ class VendorClient:
 
     # --- contacts -------------------------------------------------------------------------------
 
+    @abstractmethod
     async def directory(self) -> Directory:
-        raise NotImplementedError
+        """Each vendor's own."""
 
     async def _members_of(self, department_ids: list[str]) -> dict[str, Member]:
         gate = asyncio.Semaphore(FETCH_CONCURRENCY)
@@ -214,16 +220,19 @@ class VendorClient:
                 seen.leader_of = list(dict.fromkeys(seen.leader_of + m.leader_of))
         return members
 
+    @abstractmethod
     async def _department_members(self, dept: str) -> list[Member]:
-        raise NotImplementedError
+        """Each vendor's own."""
 
     # --- sign-in --------------------------------------------------------------------------------
 
+    @abstractmethod
     def authorize_url(self, state: str, redirect_uri: str, *, in_app: bool = False) -> str:
-        raise NotImplementedError
+        """Each vendor's own."""
 
+    @abstractmethod
     async def identify(self, code: str, *, in_app: bool = False) -> VendorIdentity:
-        raise NotImplementedError
+        """Each vendor's own."""
 
 
 def _leaders_from(members: dict[str, Member], departments: dict[str, Department]) -> None:
