@@ -320,6 +320,23 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "service": "服务",
     "seq": "序号",
     "hash": "哈希值",
+    # special audits (kpi audits)
+    "topic": "审计事项",
+    "unit_ids": "被审计单位",
+    "period_start": "审计期间开始",
+    "period_end": "审计期间结束",
+    "leader": "审计组长",
+    "members": "审计组员",
+    "planned_start": "计划开始日期",
+    "planned_end": "计划结束日期",
+    "notice_text": "审计通知内容",
+    "response_due": "反馈截止日期",
+    "report": "审计报告",
+    "responses": "被审计单位意见",
+    "verdict": "意见",
+    "resolutions": "异议处理",
+    "decision": "处理决定",
+    "reasoning": "处理理由",
 }
 
 RIGHTS_ZH: dict[str, str] = {

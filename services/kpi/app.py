@@ -15,6 +15,7 @@ from services.common.settings import ServiceSettings, settings_for
 from services.kpi.actions.router import router as actions_router
 from services.kpi.actions.service import scan_overdue
 from services.kpi.assessments.router import router as assessments_router
+from services.kpi.audits.router import router as audits_router
 from services.kpi.consumers import CONSUMES
 from services.kpi.demo import seed_demo
 from services.kpi.evaluation.router import router as evaluation_router
@@ -94,7 +95,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         settings or settings_for("kpi"), title="Yunguan KPI 运营监控与评估",
         description="Indicators, targets, measurements, evaluations, thresholds, assessments, improvement actions.",
         routers=[indicators_router, targets_router, measurements_router, evaluation_router, benchmark_router,
-                 thresholds_router, assessments_router, actions_router],
+                 thresholds_router, assessments_router, actions_router,
+                 audits_router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
         consumes=CONSUMES, on_startup=[_watch_generation, _seed_library, _ensure_rollups], on_org_synced=[_demo],
         periodic=[(OVERDUE_SCAN_SECONDS, overdue_scan)], runtime_class=KpiRuntime)

@@ -24,9 +24,11 @@ from services.kpi.measurements.service import Writer, writer_of
 from services.kpi.models import (
     AnomalyRule,
     Assessment,
+    Audit,
     Benchmark,
     ImprovementAction,
     Indicator,
+    OrgUnit,
     Scorecard,
     Target,
     ThresholdRule,
@@ -125,6 +127,22 @@ async def action_place(session: AsyncSession, a: ImprovementAction) -> Place:
 ValidAction = Annotated[ImprovementAction, Depends(load_action)]
 ActionToRaise = Annotated[Allowed[ImprovementAction],
                           Depends(allowed(load_action, action_place, Right.plan, Right.assess))]
+
+
+# --- special audits --------------------------------------------------------------------------
+
+load_audit = load_or_404(Audit, "audit_id", what="audit", what_zh="专项审计")
+
+
+async def audit_place(session: AsyncSession, a: Audit) -> Place:
+    unit = await session.get(OrgUnit, a.unit_id)
+    return Place(a.unit_path, unit.name if unit is not None else "the audited unit")
+
+
+# The team's steps are allowed by membership (the service checks it); the response by plan over the
+# first audited unit.
+ValidAudit = Annotated[Audit, Depends(load_audit)]
+AuditToRespond = Annotated[Allowed[Audit], Depends(allowed(load_audit, audit_place, Right.plan))]
 
 
 # --- measurements ----------------------------------------------------------------------------

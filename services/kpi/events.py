@@ -121,6 +121,35 @@ class AssessmentFinalizedData(EventData):
     version: int
 
 
+class AuditData(EventData):
+    """``kpi.audit.created|noticed|fieldwork_started|draft_issued|responded|finalised``: a special audit
+    (专项审计) after the step, as ``GET /audits/{id}`` shows it without its findings and files.
+
+    ``status`` is the stage reached: noticed (审计通知 issued, ``response_due`` set), fieldwork, draft_report
+    (征求意见稿 to the audited unit), responded (被审计单位意见: ``responses`` per finding, accept/dispute),
+    final (终稿: ``resolutions`` keep/withdraw of each disputed finding).
+    """
+
+    id: int
+    title: str
+    topic: str
+    unit_id: int = Field(description="The first audited unit (who responds to the draft report)")
+    unit_path: str
+    unit_ids: list[int]
+    period_start: str
+    period_end: str
+    leader_id: int
+    leader_name: str
+    member_ids: list[int]
+    planned_start: str
+    planned_end: str
+    status: str
+    response_due: str | None
+    responses: list[dict[str, Any]]
+    resolutions: list[dict[str, Any]]
+    version: int
+
+
 EMITS: dict[str, type[EventData]] = {
     "kpi.threshold.crossed": ThresholdCrossedData,
     "kpi.action.created": ActionData,
@@ -129,6 +158,13 @@ EMITS: dict[str, type[EventData]] = {
     "kpi.action.overdue": ActionData,
     "kpi.followup.requested": FollowupRequestedData,
     "kpi.assessment.finalized": AssessmentFinalizedData,
+    # special audits
+    "kpi.audit.created": AuditData,
+    "kpi.audit.noticed": AuditData,
+    "kpi.audit.fieldwork_started": AuditData,
+    "kpi.audit.draft_issued": AuditData,
+    "kpi.audit.responded": AuditData,
+    "kpi.audit.finalised": AuditData,
 }
 
 

@@ -377,3 +377,66 @@ class ImprovementAction(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (UniqueConstraint("origin", "origin_ref"),)
+
+
+# --- special audits (专项审计) ------------------------------------------------------------------
+
+class Audit(Base):
+    """A special audit (专项审计): scope units and period, a team, and its life
+    draft 立项 → noticed 审计通知 → fieldwork 现场审计 → draft_report 征求意见稿 → responded 被审计单位意见 → final 终稿.
+
+    ``unit_id``/``unit_path`` are the first audited unit's (who responds to the draft report);
+    every audited unit is a row of ``kpi_audit_scope``. Findings are ``kpi_finding`` rows with
+    source "audit"; ``responses`` and ``resolutions`` hold, per finding, the unit's accept/dispute
+    and the leader's keep/withdraw.
+    """
+
+    __tablename__ = "kpi_audit"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(Text, default="")
+    unit_id: Mapped[int] = mapped_column(Integer)
+    unit_path: Mapped[str] = mapped_column(String(500), index=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    leader_id: Mapped[int] = mapped_column(Integer, index=True)
+    leader_name: Mapped[str] = mapped_column(String(100), default="")
+    members: Mapped[list] = mapped_column(JSON, default=list)  # [{"user_id": 12, "name": "李审"}]
+    team: Mapped[str] = mapped_column(String(800), default="")  # ",<leader id>,<member id>,…," (who is on it)
+    planned_start: Mapped[date] = mapped_column(Date)
+    planned_end: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    notice_text: Mapped[str] = mapped_column(Text, default="")
+    response_due: Mapped[date | None] = mapped_column(Date)
+    noticed_at: Mapped[datetime | None]
+    noticed_by: Mapped[str | None] = mapped_column(String(120))
+    fieldwork_at: Mapped[datetime | None]
+    draft_report: Mapped[str] = mapped_column(Text, default="")
+    draft_at: Mapped[datetime | None]
+    responses: Mapped[list] = mapped_column(JSON, default=list)  # [{"finding_id", "verdict", "reason"}]
+    response_note: Mapped[str] = mapped_column(Text, default="")
+    responded_by: Mapped[str | None] = mapped_column(String(120))
+    responded_at: Mapped[datetime | None]
+    final_report: Mapped[str] = mapped_column(Text, default="")
+    resolutions: Mapped[list] = mapped_column(JSON, default=list)  # [{"finding_id", "decision", "reasoning"}]
+    finalised_at: Mapped[datetime | None]
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AuditScope(Base):
+    """One audited unit of an audit (who may see it: view over any of them)."""
+
+    __tablename__ = "kpi_audit_scope"
+    __table_args__ = (UniqueConstraint("audit_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("kpi_audit.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    unit_path: Mapped[str] = mapped_column(String(500), index=True)

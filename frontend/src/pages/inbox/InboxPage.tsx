@@ -120,6 +120,15 @@ export default function InboxPage() {
         <Tag>{t(`inbox.actionStatus.${a.status}`)}</Tag>
       </Space>,
     })),
+    audit_steps: list('audit_steps').map((a) => ({
+      key: a.id, title: <Space>{a.title}{a.response_overdue && <Tag color="red">{t('audits.responseOverdue')}</Tag>}</Space>,
+      href: links.audit_steps(a), action: t(`audits.nextSteps.${a.next_step ?? 'final'}`),
+      description: <Space size={8} wrap>
+        <Tag>{t(`audits.stages.${a.status}`)}</Tag>
+        <span>{a.units.map((u) => u.unit_name).join('、')}</span>
+        {a.response_due && <span>{t('audits.responseDue')}: {a.response_due}</span>}
+      </Space>,
+    })),
     open_alerts: list('open_alerts').map((a) => ({
       key: a.id,
       title: <Space>{a.risk_title ?? indicator(a)}<Tag color={a.level === 'critical' ? 'red' : 'orange'}>{t(`inbox.alertLevel.${a.level}`)}</Tag><StatusTag status={a.status} ns="inbox.alertStatus" /></Space>,
@@ -133,7 +142,7 @@ export default function InboxPage() {
     })),
   };
   const order: InboxPart[] = ['pending_approvals', 'suggestions_to_answer', 'plans_to_rework', 'overdue_tasks',
-    'my_tasks', 'risk_actions', 'my_actions', 'open_alerts'];
+    'my_tasks', 'risk_actions', 'my_actions', 'audit_steps', 'open_alerts'];
   const total = order.reduce((n, part) => n + rows[part].length, 0);
   return (
     <div>

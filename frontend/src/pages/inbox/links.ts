@@ -18,4 +18,6 @@ export const links = {
   /** contingency steps and measures are updated on their risk */
   risk_actions: (a: Item<'risk_actions'>) => `/risk/${a.risk_id}`,
   my_actions: () => '/kpi/actions',
+  /** every step of a special audit is taken on its page */
+  audit_steps: (a: Item<'audit_steps'>) => `/kpi/audits/${a.id}`,
 };
