@@ -18,6 +18,7 @@ from services.common.periods import Period
 from services.common.runtime import Runtime
 from services.kpi.actions.followups import org_holders
 from services.kpi.assessments.service import assessment_data, compute
+from services.kpi.audits.demo import seed_audits
 from services.kpi.events import AssessmentFinalizedData
 from services.kpi.indicators.library import Library
 from services.kpi.journal import journal
@@ -178,7 +179,8 @@ async def seed_demo(rt: Runtime) -> bool:
         s.add(a)
         await s.flush()
         await journal.emit(s, "kpi.assessment.finalized", a.id, AssessmentFinalizedData(**assessment_data(a)), mkt.path)
+        audits = await seed_audits(s, rt, units)  # special audits: one finalised, one awaiting the response
         await s.commit()
     rt.wake_relay()
-    log.info("demo KPI data seeded", extra={"fields": {"crossings": crossings}})
+    log.info("demo KPI data seeded", extra={"fields": {"crossings": crossings, "audits": audits}})
     return True

@@ -254,7 +254,7 @@ def _in_status(a: Audit, *statuses: str, doing: str, doing_zh: str) -> None:
     if a.status not in statuses:
         need = "、".join(STATUS_ZH[s] for s in statuses)
         raise Conflict(f"The audit is {a.status}; {doing} only when it is {' or '.join(statuses)}.",
-                       status=a.status, zh=f"该审计处于“{STATUS_ZH.get(a.status, a.status)}”阶段；"
+                       stage=a.status, zh=f"该审计处于“{STATUS_ZH.get(a.status, a.status)}”阶段；"
                                            f"只有在“{need}”阶段才能{doing_zh}。")
 
 
