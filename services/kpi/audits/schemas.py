@@ -8,6 +8,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from services.common.api import RequestBody
+from services.kpi.files.schemas import FileRead
+from services.kpi.findings.schemas import FindingRead, FindingRisk
 
 AuditStatus = Literal["draft", "noticed", "fieldwork", "draft_report", "responded", "final"]
 
@@ -81,6 +83,7 @@ class AuditFindingCreate(RequestBody):
     owner_id: int | None = None
     owner_name: str | None = Field(None, max_length=100)
     due: date
+    risk: FindingRisk | None = Field(None, description="Ask the risk register to raise a risk or re-assess one")
 
 
 class ScopeUnit(BaseModel):
@@ -131,5 +134,5 @@ class AuditRead(BaseModel):
 
 
 class AuditDetail(AuditRead):
-    findings: list[dict[str, Any]] = Field(default_factory=list, description="The audit's findings (FindingRead)")
-    files: list[dict[str, Any]] = Field(default_factory=list, description="Working papers (FileRead)")
+    findings: list[FindingRead] = Field(description="The audit's findings, each with its 整改 action's state")
+    files: list[FileRead] = Field(description="Working papers (审计底稿)")

@@ -23,7 +23,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import UploadFile
 from openpyxl import Workbook
@@ -34,6 +33,7 @@ from services.common import clock
 from services.common.api import paginate
 from services.common.authz import Grant, Principal, Right
 from services.common.db import utcnow
+from services.common.files import content_disposition
 from services.common.guards import Allowed, Place, authorize
 from services.common.problems import Conflict, Forbidden, Invalid
 from services.common.runtime import Runtime
@@ -54,12 +54,13 @@ from services.kpi.audits.schemas import (
     TeamMember,
 )
 from services.kpi.events import AuditData
+from services.kpi.files.schemas import FileRead
 from services.kpi.files.service import files_of, store_upload
 from services.kpi.findings.schemas import FindingRead
 from services.kpi.findings.service import default_owner, findings_of, record_finding, withdraw_finding
 from services.kpi.journal import journal
 from services.kpi.lookups import unit_or_404, unit_or_422
-from services.kpi.models import Audit, AuditScope, OrgUnit
+from services.kpi.models import Audit, AuditScope, Finding, OrgUnit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS_ZH = {"draft": "立项", "noticed": "已发审计通知", "fieldwork": "现场审计", "draft_report": "征求意见",
@@ -82,7 +83,7 @@ class Spreadsheet:
 
     @property
     def content_disposition(self) -> str:
-        return f"attachment; filename*=UTF-8''{quote(self.filename)}"
+        return content_disposition(self.filename, fallback="audits")
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -191,8 +192,7 @@ async def get_audit(session: AsyncSession, *, principal: Principal, a: Audit) ->
     units = await _require_visible(session, principal, a)
     findings = await findings_of(session, "audit", a.id)
     files = await files_of(session, FILE_OWNER, a.id)
-    return AuditDetail(**_read(a, units).model_dump(), findings=[f.model_dump(mode="json") for f in findings],
-                       files=[f.model_dump(mode="json") for f in files])
+    return AuditDetail(**_read(a, units).model_dump(), findings=findings, files=files)
 
 
 async def awaiting_me(session: AsyncSession, *, principal: Principal) -> list[AuditRead]:
@@ -377,11 +377,12 @@ async def record_audit_finding(session: AsyncSession, rt: Runtime, *, principal:
         owner_id, owner_name = await default_owner(rt, unit)
     return await record_finding(session, principal=principal, grant=None, source="audit", source_id=a.id,
                                 source_ref=None, unit=unit, title=body.title, description=body.description,
-                                severity=body.severity, owner_id=owner_id, owner_name=owner_name, due=body.due)
+                                severity=body.severity, owner_id=owner_id, owner_name=owner_name, due=body.due,
+                                risk=body.risk)
 
 
 async def upload_paper(session: AsyncSession, rt: Runtime, *, principal: Principal, a: Audit,
-                       upload: UploadFile) -> Any:
+                       upload: UploadFile) -> FileRead:
     """A working paper (审计底稿) or other file of the team, from the notice until the final report."""
     _team_member(principal, a)
     _in_status(a, "noticed", "fieldwork", "draft_report", "responded", doing="working papers are added",
@@ -463,8 +464,9 @@ async def finalise(session: AsyncSession, *, principal: Principal, a: Audit, bod
     before = (await audit_read(session, a)).model_dump(mode="json")
     for r in body.resolutions:
         if r.decision == "withdraw":
-            await withdraw_finding(session, principal=principal, grant=None, finding_id=r.finding_id,
-                                   reason=r.reasoning)
+            finding = await session.get(Finding, r.finding_id)
+            assert finding is not None  # it is one of this audit's (disputed ones were checked above)
+            await withdraw_finding(session, principal=principal, grant=None, finding=finding, reason=r.reasoning)
     a.resolutions = [r.model_dump() for r in body.resolutions]
     a.final_report, a.status, a.finalised_at = body.report, "final", utcnow()
     return await _record(session, principal, a, None, "audit.finalised", "kpi.audit.finalised", before=before)

@@ -1,7 +1,7 @@
 """special audits
 
 Revision ID: 67ef582dbe4c
-Revises: d4e2f1a8c712
+Revises: 4c4c6f2519e8
 Create Date: 2026-12-03 21:33:00.483370
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import services.common.db
 
 
 revision: str = '67ef582dbe4c'
-down_revision: Union[str, None] = 'd4e2f1a8c712'
+down_revision: Union[str, None] = '4c4c6f2519e8'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
