@@ -420,8 +420,8 @@ class KpiFile(StoredFileMixin, Base):
 # --- special audits (专项审计) ------------------------------------------------------------------
 
 class Audit(Base):
-    """A special audit (专项审计): scope units and period, a team, and its life
-    draft 立项 → noticed 审计通知 → fieldwork 现场审计 → draft_report 征求意见稿 → responded 被审计单位意见 → final 终稿.
+    """A special audit (专项审计): scope units and period, a team, and its life draft 立项 → noticed 审计通知 →
+    fieldwork 现场审计 → draft_report 征求意见稿 → responded 被审计单位意见 → final 终稿.
 
     ``unit_id``/``unit_path`` are the first audited unit's (who responds to the draft report);
     every audited unit is a row of ``kpi_audit_scope``. Findings are ``kpi_finding`` rows with

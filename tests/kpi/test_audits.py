@@ -254,7 +254,7 @@ async def test_the_response_is_the_audited_units_and_answers_every_finding(kpi):
 
 
 async def test_the_final_report_waits_for_the_response_or_its_deadline(kpi):
-    a, (f1,) = await at_draft_report(kpi, findings=1)
+    a, _ = await at_draft_report(kpi, findings=1)
     url = f"/api/kpi/audits/{a['id']}"
     final = {"report": "终稿"}
     early = await kpi.post(url + "/final", json=final, headers={**LEADER, "Accept-Language": "zh-CN"})

@@ -1,10 +1,13 @@
 """The demo company's special audits: one finalised with findings (one withdrawn), one waiting for the
 audited unit's response, each made through the audit service by the people org names."""
 
+from sqlalchemy import select
+
 from services.common import org_api
 from services.kpi.app import create_app
 from services.kpi.audits.demo import seed_audits
 from services.kpi.demo import seed_demo
+from services.kpi.models import OrgUnit
 from tests.support import DEMO_IDS, bearer, load_demo_units, make_token, running, settings, use_test_keys
 
 # who org names for (right, unit, held in): the demo's operations director, general manager, 供应科主管,
@@ -44,8 +47,6 @@ async def test_without_orgs_people_the_demo_has_no_audits_rather_than_half_made_
     use_test_keys(app)
     async with running(app):
         await load_demo_units(app)
-        from services.kpi.models import OrgUnit
-        from sqlalchemy import select
         async with app.state.db.writer() as s:
             units = {u.code: u for u in (await s.execute(select(OrgUnit))).scalars()}
             assert await seed_audits(s, app.state.runtime, units) == 0

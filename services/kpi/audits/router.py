@@ -61,7 +61,8 @@ async def awaiting_me(session: Session, principal: CurrentPrincipal):
 @router.get("/export.xlsx", summary="The audit register (审计台账) as an Excel workbook",
             responses={200: {"content": {service.XLSX: {}}}})
 async def export_register(session: Session, principal: CurrentPrincipal, status: AuditStatus | None = Query(None),
-                          year: int | None = Query(None, ge=2000, le=2100), q: str | None = Query(None, max_length=100)):
+                          year: int | None = Query(None, ge=2000, le=2100),
+                          q: str | None = Query(None, max_length=100)):
     sheet = await service.export_register(session, principal=principal, status=status, year=year, q=q)
     return Response(sheet.content, media_type=service.XLSX,
                     headers={"Content-Disposition": sheet.content_disposition})

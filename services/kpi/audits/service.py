@@ -107,7 +107,7 @@ def _read(a: Audit, units: list[ScopeUnit]) -> AuditRead:
         id=a.id, title=a.title, topic=a.topic, units=units, unit_id=a.unit_id, unit_path=a.unit_path,
         period_start=a.period_start, period_end=a.period_end, leader=Member(user_id=a.leader_id, name=a.leader_name),
         members=[Member(user_id=m["user_id"], name=m["name"]) for m in a.members or []],
-        planned_start=a.planned_start, planned_end=a.planned_end, status=a.status,  # type: ignore[arg-type]
+        planned_start=a.planned_start, planned_end=a.planned_end, status=a.status,
         next_step=NEXT_STEP.get(a.status), notice_text=a.notice_text, response_due=a.response_due,
         response_overdue=overdue, noticed_at=a.noticed_at, noticed_by=a.noticed_by, fieldwork_at=a.fieldwork_at,
         draft_report=a.draft_report, draft_at=a.draft_at, responses=list(a.responses or []),
@@ -371,9 +371,9 @@ async def record_audit_finding(session: AsyncSession, rt: Runtime, *, principal:
     if body.due < clock.today():
         raise Invalid("The rectification deadline is in the past.", field="due", zh="整改期限不能早于今天。")
     unit = await unit_or_422(session, unit_id)
-    if body.owner_id is not None:
-        owner_id, owner_name = body.owner_id, body.owner_name or ""
-    else:
+    owner_id: int | None = body.owner_id
+    owner_name = body.owner_name or ""
+    if owner_id is None:
         owner_id, owner_name = await default_owner(rt, unit)
     return await record_finding(session, principal=principal, grant=None, source="audit", source_id=a.id,
                                 source_ref=None, unit=unit, title=body.title, description=body.description,
