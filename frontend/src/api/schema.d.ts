@@ -263,6 +263,195 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/kpi/audits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit register (view over an audited unit, the team, or its creator) */
+        get: operations["list_audits_api_kpi_audits_get"];
+        put?: never;
+        /** 立项: open a special audit (assess over every audited unit) */
+        post: operations["create_audit_api_kpi_audits_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/audits/awaiting-me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audits whose next step is the caller's */
+        get: operations["awaiting_me_api_kpi_audits_awaiting_me_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/audits/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit register (审计台账) as an Excel workbook */
+        get: operations["export_register_api_kpi_audits_export_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/audits/{audit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An audit with its findings and working papers */
+        get: operations["get_audit_api_kpi_audits__audit_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a draft audit (assess over every audited unit; If-Match) */
+        patch: operations["update_audit_api_kpi_audits__audit_id__patch"];
+        trace?: never;
+    };
+    "/api/kpi/audits/{audit_id}/draft-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue the draft report 征求意见稿 to the audited unit (the team leader; If-Match) */
+        post: operations["issue_draft_api_kpi_audits__audit_id__draft_report_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/audits/{audit_id}/fieldwork": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start fieldwork 现场审计 (the audit team; If-Match) */
+        post: operations["start_fieldwork_api_kpi_audits__audit_id__fieldwork_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/audits/{audit_id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a working paper 审计底稿 (the audit team; multipart field `file`) */
+        post: operations["upload_paper_api_kpi_audits__audit_id__files_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/audits/{audit_id}/final": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue the final report 终稿, keeping or withdrawing disputed findings (the team leader; If-Match) */
+        post: operations["finalise_api_kpi_audits__audit_id__final_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/audits/{audit_id}/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a finding during fieldwork; it becomes a 整改 action (the audit team) */
+        post: operations["record_finding_api_kpi_audits__audit_id__findings_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/audits/{audit_id}/notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue the audit notice 审计通知 (assess over every audited unit; If-Match) */
+        post: operations["issue_notice_api_kpi_audits__audit_id__notice_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/audits/{audit_id}/response": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The audited unit's response 被审计单位意见, per finding (plan over the first audited unit; If-Match) */
+        post: operations["respond_api_kpi_audits__audit_id__response_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/kpi/benchmarks": {
         parameters: {
             query?: never;
@@ -3595,6 +3784,8 @@ export interface components {
          * @description 我的待办: what waits for the caller, one list per part, and what could not be fetched.
          */
         "gateway.InboxRead": {
+            /** Audit Steps */
+            audit_steps: components["schemas"]["kpi.AuditRead"][];
             /**
              * Counts
              * @description Part → number of items
@@ -4018,6 +4209,153 @@ export interface components {
             /** Status Code */
             status_code: number | null;
         };
+        /** AuditCreate */
+        "kpi.AuditCreate": {
+            leader: components["schemas"]["kpi.TeamMember"];
+            /** Members */
+            members?: components["schemas"]["kpi.TeamMember"][];
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Planned End
+             * Format: date
+             */
+            planned_end: string;
+            /**
+             * Planned Start
+             * Format: date
+             */
+            planned_start: string;
+            /** Title */
+            title: string;
+            /**
+             * Topic
+             * @default
+             */
+            topic: string;
+            /**
+             * Unit Ids
+             * @description The audited units; the first responds
+             */
+            unit_ids: number[];
+        };
+        /** AuditDetail */
+        "kpi.AuditDetail": {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Draft At */
+            draft_at: string | null;
+            /** Draft Report */
+            draft_report: string;
+            /** Fieldwork At */
+            fieldwork_at: string | null;
+            /**
+             * Files
+             * @description Working papers (审计底稿)
+             */
+            files: components["schemas"]["kpi.FileRead"][];
+            /** Final Report */
+            final_report: string;
+            /** Finalised At */
+            finalised_at: string | null;
+            /**
+             * Findings
+             * @description The audit's findings, each with its 整改 action's state
+             */
+            findings: components["schemas"]["kpi.FindingRead"][];
+            /** Id */
+            id: number;
+            leader: components["schemas"]["kpi.Member"];
+            /** Members */
+            members: components["schemas"]["kpi.Member"][];
+            /**
+             * Next Step
+             * @description notice | fieldwork | draft_report | response | final, or null when final
+             */
+            next_step: string | null;
+            /** Notice Text */
+            notice_text: string;
+            /** Noticed At */
+            noticed_at: string | null;
+            /** Noticed By */
+            noticed_by: string | null;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Planned End
+             * Format: date
+             */
+            planned_end: string;
+            /**
+             * Planned Start
+             * Format: date
+             */
+            planned_start: string;
+            /** Resolutions */
+            resolutions: {
+                [key: string]: unknown;
+            }[];
+            /** Responded At */
+            responded_at: string | null;
+            /** Responded By */
+            responded_by: string | null;
+            /** Response Due */
+            response_due: string | null;
+            /** Response Note */
+            response_note: string;
+            /**
+             * Response Overdue
+             * @description The draft report waits past the response deadline
+             */
+            response_overdue: boolean;
+            /** Responses */
+            responses: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "noticed" | "fieldwork" | "draft_report" | "responded" | "final";
+            /** Title */
+            title: string;
+            /** Topic */
+            topic: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Path */
+            unit_path: string;
+            /** Units */
+            units: components["schemas"]["kpi.ScopeUnit"][];
+            /** Version */
+            version: number;
+        };
+        /** AuditDraftReport */
+        "kpi.AuditDraftReport": {
+            /** Report */
+            report: string;
+        };
         /** AuditEntryRead */
         "kpi.AuditEntryRead": {
             /** Action */
@@ -4053,6 +4391,180 @@ export interface components {
             subject_type: string;
             /** Unit Path */
             unit_path: string | null;
+        };
+        /** AuditFinal */
+        "kpi.AuditFinal": {
+            /** Report */
+            report: string;
+            /** Resolutions */
+            resolutions?: components["schemas"]["kpi.FindingResolution"][];
+        };
+        /** AuditFindingCreate */
+        "kpi.AuditFindingCreate": {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Due
+             * Format: date
+             */
+            due: string;
+            /** Owner Id */
+            owner_id?: number | null;
+            /** Owner Name */
+            owner_name?: string | null;
+            /** @description Ask the risk register to raise a risk or re-assess one */
+            risk?: components["schemas"]["kpi.FindingRisk"] | null;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "minor" | "major" | "critical";
+            /** Title */
+            title: string;
+            /**
+             * Unit Id
+             * @description The audited unit it concerns (default: the first)
+             */
+            unit_id?: number | null;
+        };
+        /** AuditNotice */
+        "kpi.AuditNotice": {
+            /** Notice Text */
+            notice_text: string;
+            /**
+             * Response Due
+             * Format: date
+             * @description By when the audited unit answers the draft report
+             */
+            response_due: string;
+        };
+        /** AuditRead */
+        "kpi.AuditRead": {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Draft At */
+            draft_at: string | null;
+            /** Draft Report */
+            draft_report: string;
+            /** Fieldwork At */
+            fieldwork_at: string | null;
+            /** Final Report */
+            final_report: string;
+            /** Finalised At */
+            finalised_at: string | null;
+            /** Id */
+            id: number;
+            leader: components["schemas"]["kpi.Member"];
+            /** Members */
+            members: components["schemas"]["kpi.Member"][];
+            /**
+             * Next Step
+             * @description notice | fieldwork | draft_report | response | final, or null when final
+             */
+            next_step: string | null;
+            /** Notice Text */
+            notice_text: string;
+            /** Noticed At */
+            noticed_at: string | null;
+            /** Noticed By */
+            noticed_by: string | null;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Planned End
+             * Format: date
+             */
+            planned_end: string;
+            /**
+             * Planned Start
+             * Format: date
+             */
+            planned_start: string;
+            /** Resolutions */
+            resolutions: {
+                [key: string]: unknown;
+            }[];
+            /** Responded At */
+            responded_at: string | null;
+            /** Responded By */
+            responded_by: string | null;
+            /** Response Due */
+            response_due: string | null;
+            /** Response Note */
+            response_note: string;
+            /**
+             * Response Overdue
+             * @description The draft report waits past the response deadline
+             */
+            response_overdue: boolean;
+            /** Responses */
+            responses: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "noticed" | "fieldwork" | "draft_report" | "responded" | "final";
+            /** Title */
+            title: string;
+            /** Topic */
+            topic: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Path */
+            unit_path: string;
+            /** Units */
+            units: components["schemas"]["kpi.ScopeUnit"][];
+            /** Version */
+            version: number;
+        };
+        /** AuditResponse */
+        "kpi.AuditResponse": {
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /** Responses */
+            responses: components["schemas"]["kpi.FindingResponse"][];
+        };
+        /**
+         * AuditUpdate
+         * @description Changes to an audit still in draft (立项).
+         */
+        "kpi.AuditUpdate": {
+            leader?: components["schemas"]["kpi.TeamMember"] | null;
+            /** Members */
+            members?: components["schemas"]["kpi.TeamMember"][] | null;
+            /** Period End */
+            period_end?: string | null;
+            /** Period Start */
+            period_start?: string | null;
+            /** Planned End */
+            planned_end?: string | null;
+            /** Planned Start */
+            planned_start?: string | null;
+            /** Title */
+            title?: string | null;
+            /** Topic */
+            topic?: string | null;
         };
         /** AuditVerifyRead */
         "kpi.AuditVerifyRead": {
@@ -4163,6 +4675,11 @@ export interface components {
         };
         /** Body_import_file_api_kpi_measurements_import_post */
         "kpi.Body_import_file_api_kpi_measurements_import_post": {
+            /** File */
+            file: string;
+        };
+        /** Body_upload_paper_api_kpi_audits__audit_id__files_post */
+        "kpi.Body_upload_paper_api_kpi_audits__audit_id__files_post": {
             /** File */
             file: string;
         };
@@ -4367,6 +4884,38 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** FileRead */
+        "kpi.FileRead": {
+            /** Content Type */
+            content_type: string;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Owner Id */
+            owner_id: number;
+            /** Owner Kind */
+            owner_kind: string;
+            /**
+             * Size
+             * @description bytes
+             */
+            size: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /** Uploaded By */
+            uploaded_by: string;
+            /** Uploaded By Name */
+            uploaded_by_name: string;
+            /**
+             * Url
+             * @description Where to fetch it (with the bearer token); add ?inline=1 to show an image or PDF
+             */
+            url: string;
+        };
         /** FinalizeBody */
         "kpi.FinalizeBody": {
             /**
@@ -4446,6 +4995,48 @@ export interface components {
             version: number;
             /** Withdrawn Reason */
             withdrawn_reason: string;
+        };
+        /** FindingResolution */
+        "kpi.FindingResolution": {
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "keep" | "withdraw";
+            /** Finding Id */
+            finding_id: number;
+            /** Reasoning */
+            reasoning: string;
+        };
+        /** FindingResponse */
+        "kpi.FindingResponse": {
+            /** Finding Id */
+            finding_id: number;
+            /**
+             * Reason
+             * @description Required when disputing
+             * @default
+             */
+            reason: string;
+            /**
+             * Verdict
+             * @enum {string}
+             */
+            verdict: "accept" | "dispute";
+        };
+        /**
+         * FindingRisk
+         * @description Raise a risk for the unit (``category``) or re-assess a risk of the register (``risk_id``).
+         */
+        "kpi.FindingRisk": {
+            /** Category */
+            category?: ("market" | "policy" | "technology" | "personnel" | "supply_chain" | "equipment" | "safety" | "finance" | "compliance" | "other") | null;
+            /** Impact */
+            impact: number;
+            /** Likelihood */
+            likelihood: number;
+            /** Risk Id */
+            risk_id?: number | null;
         };
         /** GradeBand */
         "kpi.GradeBand": {
@@ -4666,6 +5257,13 @@ export interface components {
             /** Weight */
             weight: number;
         };
+        /** Member */
+        "kpi.Member": {
+            /** Name */
+            name: string;
+            /** User Id */
+            user_id: number;
+        };
         /** MissingUnit */
         "kpi.MissingUnit": {
             /** Name */
@@ -4744,6 +5342,13 @@ export interface components {
         "kpi.Page_AuditEntryRead_": {
             /** Items */
             items: components["schemas"]["kpi.AuditEntryRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[AuditRead] */
+        "kpi.Page_AuditRead_": {
+            /** Items */
+            items: components["schemas"]["kpi.AuditRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -4880,6 +5485,15 @@ export interface components {
         "kpi.ReceiveResult": {
             /** Status */
             status: string;
+        };
+        /** ScopeUnit */
+        "kpi.ScopeUnit": {
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /** Unit Path */
+            unit_path: string;
         };
         /** ScorecardCreate */
         "kpi.ScorecardCreate": {
@@ -5116,6 +5730,13 @@ export interface components {
             note: string;
             /** Value */
             value: number;
+        };
+        /** TeamMember */
+        "kpi.TeamMember": {
+            /** Name */
+            name: string;
+            /** User Id */
+            user_id: number;
         };
         /** ThresholdCreate */
         "kpi.ThresholdCreate": {
@@ -10510,6 +11131,447 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["kpi.AuditVerifyRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_audits_api_kpi_audits_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+                status?: ("draft" | "noticed" | "fieldwork" | "draft_report" | "responded" | "final") | null;
+                unit_id?: number | null;
+                year?: number | null;
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.Page_AuditRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    create_audit_api_kpi_audits_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.AuditCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.AuditRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    awaiting_me_api_kpi_audits_awaiting_me_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.AuditRead"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    export_register_api_kpi_audits_export_xlsx_get: {
+        parameters: {
+            query?: {
+                status?: ("draft" | "noticed" | "fieldwork" | "draft_report" | "responded" | "final") | null;
+                year?: number | null;
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_audit_api_kpi_audits__audit_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                audit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.AuditDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    update_audit_api_kpi_audits__audit_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                audit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.AuditUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.AuditRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    issue_draft_api_kpi_audits__audit_id__draft_report_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                audit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.AuditDraftReport"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.AuditRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    start_fieldwork_api_kpi_audits__audit_id__fieldwork_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                audit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.AuditRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    upload_paper_api_kpi_audits__audit_id__files_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                audit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["kpi.Body_upload_paper_api_kpi_audits__audit_id__files_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.FileRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    finalise_api_kpi_audits__audit_id__final_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                audit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.AuditFinal"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.AuditRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    record_finding_api_kpi_audits__audit_id__findings_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                audit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.AuditFindingCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.FindingRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    issue_notice_api_kpi_audits__audit_id__notice_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                audit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.AuditNotice"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.AuditRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    respond_api_kpi_audits__audit_id__response_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                audit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.AuditResponse"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.AuditRead"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */

@@ -18,13 +18,8 @@ import { QueryState } from '../../../components/common';
 import { useT } from '../../../i18n';
 import { allowedSteps, disputedIds, responsesById, SEVERITY_COLOR, STAGES, stageIndex, STATUS_COLOR, timelineStatus } from './auditView';
 
-/** A finding as GET /audits/{id} lists it (kpi FindingRead). */
-type Finding = {
-  id: number; title: string; description: string; severity: string; status: string; unit_id: number;
-  action_id: number; action_status?: string | null; action_overdue?: boolean | null; action_due?: string | null;
-  owner_name?: string | null;
-};
-type Paper = { id: number; name: string; size: number; url: string; uploaded_by?: string };
+type Finding = AuditDetail['findings'][number];
+type Paper = AuditDetail['files'][number];
 type Line = { finding_id: number; verdict: string; reason?: string };
 type Resolution = { finding_id: number; decision: string; reasoning: string };
 
@@ -48,8 +43,8 @@ function AuditView({ audit }: { audit: AuditDetail }) {
   const { me } = useSession();
   const feedback = useApiFeedback();
   const steps = allowedSteps(audit, me?.user.id, me?.grants);
-  const findings = audit.findings as unknown as Finding[];
-  const papers = audit.files as unknown as Paper[];
+  const findings = audit.findings;
+  const papers: Paper[] = audit.files;
   const responses = responsesById(audit.responses as unknown as Line[]);
   const resolutions = responsesById(audit.resolutions as unknown as Resolution[]);
   const unitName = useMemo(() => new Map(audit.units.map((u) => [u.unit_id, u.unit_name])), [audit.units]);
@@ -113,13 +108,13 @@ function AuditView({ audit }: { audit: AuditDetail }) {
           expandable={{ rowExpandable: (f) => !!f.description, expandedRowRender: (f) => <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{f.description}</Typography.Paragraph> }}
           columns={[
             { title: t('audits.findingTitle'), dataIndex: 'title' },
-            { title: t('audits.unit'), dataIndex: 'unit_id', width: 120, render: (u: number) => unitName.get(u) ?? u },
+            { title: t('audits.unit'), dataIndex: 'unit_id', width: 120, render: (u: number, f) => f.unit_name || unitName.get(u) || u },
             { title: t('audits.severity'), dataIndex: 'severity', width: 80, render: (s: string) => <Tag color={SEVERITY_COLOR[s]}>{t(`audits.severities.${s}`)}</Tag> },
-            { title: t('audits.owner'), dataIndex: 'owner_name', width: 100, render: (n?: string | null) => n || '—' },
+            { title: t('audits.owner'), dataIndex: 'owner_name', width: 100, render: (n: string) => n || '—' },
             { title: t('audits.rectification'), width: 170, render: (_: unknown, f) => (
               <Space size={2} wrap>
                 {f.status === 'withdrawn' ? <Tag>{t('audits.withdrawn')}</Tag>
-                  : <Tag color={ACTION_COLOR[f.action_status ?? ''] ?? 'default'}>{t(`audits.actionStatuses.${f.action_status ?? 'open'}`)}</Tag>}
+                  : <Tag color={ACTION_COLOR[f.action_status] ?? 'default'}>{t(`audits.actionStatuses.${f.action_status}`)}</Tag>}
                 {f.action_overdue && f.status !== 'withdrawn' && <Tag color="red">{t('audits.overdue')}</Tag>}
                 {f.action_due && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{f.action_due}</Typography.Text>}
               </Space>
