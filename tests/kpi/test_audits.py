@@ -218,7 +218,13 @@ async def test_fieldwork_findings_and_papers_are_the_teams_alone(kpi):
     paper = ("底稿.txt", BytesIO("抽查凭证 20 笔".encode()), "text/plain")
     up = await kpi.post(url + "/files", files={"file": paper}, headers=MEMBER)
     assert up.status_code == 201, up.text
-    assert [f["name"] for f in (await state(kpi, a["id"]))["files"]] == ["底稿.txt"]
+    [listed] = (await state(kpi, a["id"]))["files"]
+    assert listed["name"] == "底稿.txt" and listed["url"] == f"{url}/files/{listed['id']}"
+    # the other team member fetches it though neither uploaded it nor holds view over the unit
+    got = await kpi.get(listed["url"], headers=LEADER)
+    assert got.status_code == 200 and got.content == "抽查凭证 20 笔".encode()
+    assert (await kpi.get(listed["url"], headers=OPS_PLANNER)).status_code == 403
+    assert (await kpi.get(f"{url}/files/{listed['id'] + 100}", headers=LEADER)).status_code == 404
 
 
 async def test_only_the_leader_issues_the_draft_report_and_only_during_fieldwork(kpi):

@@ -119,6 +119,13 @@ async def upload_paper(audit: ValidAudit, principal: CurrentPrincipal, rt: Runti
     return await service.upload_paper(session, rt, principal=principal, a=audit, upload=file)
 
 
+@router.get("/{audit_id}/files/{file_id}", summary="A working paper (whoever may see the audit; ?inline=1 for "
+                                                  "images and PDF)", response_class=Response)
+async def get_paper(audit: ValidAudit, file_id: int, principal: CurrentPrincipal, rt: RuntimeDep, session: Session,
+                    inline: bool = Query(False)):
+    return await service.paper(session, rt, principal=principal, a=audit, file_id=file_id, inline=inline)
+
+
 @router.post("/{audit_id}/draft-report", response_model=AuditRead,
              summary="Issue the draft report 征求意见稿 to the audited unit (the team leader; If-Match)")
 async def issue_draft(audit: ValidAudit, body: AuditDraftReport, principal: CurrentPrincipal, request: Request,

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from fastapi import UploadFile
+from fastapi import Response, UploadFile
 from openpyxl import Workbook
 from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,9 +33,9 @@ from services.common import clock
 from services.common.api import paginate
 from services.common.authz import Grant, Principal, Right
 from services.common.db import utcnow
-from services.common.files import content_disposition
+from services.common.files import FileStore, content_disposition, file_response
 from services.common.guards import Allowed, Place, authorize
-from services.common.problems import Conflict, Forbidden, Invalid
+from services.common.problems import Conflict, Forbidden, Invalid, NotFound
 from services.common.runtime import Runtime
 from services.common.scoping import visible_to
 from services.common.sheets import Column, add_table, workbook_bytes
@@ -60,7 +60,7 @@ from services.kpi.findings.schemas import FindingRead
 from services.kpi.findings.service import default_owner, findings_of, record_finding, withdraw_finding
 from services.kpi.journal import journal
 from services.kpi.lookups import unit_or_404, unit_or_422
-from services.kpi.models import Audit, AuditScope, Finding, OrgUnit
+from services.kpi.models import Audit, AuditScope, Finding, KpiFile, OrgUnit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS_ZH = {"draft": "立项", "noticed": "已发审计通知", "fieldwork": "现场审计", "draft_report": "征求意见",
@@ -191,8 +191,20 @@ async def get_audit(session: AsyncSession, *, principal: Principal, a: Audit) ->
     audited unit, its team and whoever created it."""
     units = await _require_visible(session, principal, a)
     findings = await findings_of(session, "audit", a.id)
-    files = await files_of(session, FILE_OWNER, a.id)
+    # working papers are fetched through the audit (the team may lack view over the unit)
+    files = [f.model_copy(update={"url": f"/api/kpi/audits/{a.id}/files/{f.id}"})
+             for f in await files_of(session, FILE_OWNER, a.id)]
     return AuditDetail(**_read(a, units).model_dump(), findings=findings, files=files)
+
+
+async def paper(session: AsyncSession, rt: Runtime, *, principal: Principal, a: Audit, file_id: int,
+                inline: bool) -> Response:
+    """A working paper's bytes, to whoever may see the audit (its team included)."""
+    await _require_visible(session, principal, a)
+    f = await session.get(KpiFile, file_id)
+    if f is None or f.owner_kind != FILE_OWNER or f.owner_id != a.id:
+        raise NotFound("This audit has no such working paper.", zh="本次审计没有这份底稿。")
+    return file_response(FileStore.for_settings(rt.settings), f, inline=inline)
 
 
 async def awaiting_me(session: AsyncSession, *, principal: Principal) -> list[AuditRead]:
