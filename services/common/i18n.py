@@ -344,7 +344,8 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "resolutions": "异议处理",
     "decision": "处理决定",
     "reasoning": "处理理由",
-    "finding_id": "审计发现",
+    "audit_id": "专项审计",
+    "risk": "风险登记",
 }
 
 RIGHTS_ZH: dict[str, str] = {

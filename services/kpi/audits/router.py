@@ -7,6 +7,7 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 
 from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, set_etag
 from services.common.db import Session
+from services.common.files import XLSX
 from services.common.runtime import RuntimeDep
 from services.common.security import CurrentPrincipal
 from services.kpi.audits import service
@@ -59,13 +60,11 @@ async def awaiting_me(session: Session, principal: CurrentPrincipal):
 
 
 @router.get("/export.xlsx", summary="The audit register (审计台账) as an Excel workbook",
-            responses={200: {"content": {service.XLSX: {}}}})
+            responses={200: {"content": {XLSX: {}}}})
 async def export_register(session: Session, principal: CurrentPrincipal, status: AuditStatus | None = Query(None),
                           year: int | None = Query(None, ge=2000, le=2100),
                           q: str | None = Query(None, max_length=100)):
-    sheet = await service.export_register(session, principal=principal, status=status, year=year, q=q)
-    return Response(sheet.content, media_type=service.XLSX,
-                    headers={"Content-Disposition": sheet.content_disposition})
+    return await service.export_register(session, principal=principal, status=status, year=year, q=q)
 
 
 @router.post("", response_model=AuditRead, status_code=201,

@@ -20,7 +20,6 @@ is what allows them) and is announced as ``kpi.audit.<step>``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -33,7 +32,7 @@ from services.common import clock
 from services.common.api import paginate
 from services.common.authz import Grant, Principal, Right
 from services.common.db import utcnow
-from services.common.files import FileStore, content_disposition, file_response
+from services.common.files import FileStore, download_response, file_response
 from services.common.guards import Allowed, Place, authorize
 from services.common.problems import Conflict, Forbidden, Invalid, NotFound
 from services.common.runtime import Runtime
@@ -62,7 +61,6 @@ from services.kpi.journal import journal
 from services.kpi.lookups import unit_or_404, unit_or_422
 from services.kpi.models import Audit, AuditScope, Finding, KpiFile, OrgUnit
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS_ZH = {"draft": "立项", "noticed": "已发审计通知", "fieldwork": "现场审计", "draft_report": "征求意见",
              "responded": "已反馈意见", "final": "已出终稿"}
 SEVERITY_ZH = {"minor": "一般", "major": "较重", "critical": "严重"}
@@ -74,16 +72,6 @@ FILE_OWNER = "audit"  # working papers are kpi files owned by ("audit", audit id
 
 # Checks the caller's If-Match against the audit's current version (the router reads the header).
 VersionCheck = Callable[[Audit], None]
-
-
-@dataclass(frozen=True)
-class Spreadsheet:
-    content: bytes
-    filename: str
-
-    @property
-    def content_disposition(self) -> str:
-        return content_disposition(self.filename, fallback="audits")
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -222,7 +210,7 @@ def _waits_on(principal: Principal, a: Audit, units: list[ScopeUnit]) -> bool:
     if a.status == "draft":
         return bool(units) and all(principal.can("assess", u.unit_path) for u in units)
     if a.status in ("noticed", "fieldwork"):
-        return on_team(principal, a) if a.status == "noticed" or uid != a.leader_id else True
+        return on_team(principal, a)
     if a.status == "draft_report":
         return principal.can("plan", a.unit_path) or (uid == a.leader_id and _response_overdue(a))
     if a.status == "responded":
@@ -497,7 +485,7 @@ async def _record(session: AsyncSession, principal: Principal, a: Audit, grant: 
 # --- the register as a workbook --------------------------------------------------------------
 
 async def export_register(session: AsyncSession, *, principal: Principal, status: str | None, year: int | None,
-                          q: str | None) -> Spreadsheet:
+                          q: str | None) -> Response:
     """审计台账: every audit the caller may see, with its findings counted by severity and 整改 status."""
     rows = (await session.execute(_filtered(principal, status=status, year=year, q=q).order_by(Audit.id))) \
         .scalars().all()
@@ -525,5 +513,5 @@ async def export_register(session: AsyncSession, *, principal: Principal, status
         Column("计划结束", 12), Column("阶段", 12), Column("反馈截止", 12), Column("发现数", 8),
         Column("按严重程度", 20), Column("未关闭整改", 10), Column("有异议", 8), Column("已撤销", 8),
         Column("终稿日期", 12)], lines, first=True)
-    return Spreadsheet(workbook_bytes(wb), f"审计台账-{clock.today().isoformat()}.xlsx")
+    return download_response(workbook_bytes(wb), f"审计台账-{clock.today().isoformat()}.xlsx", fallback="audits")
 
