@@ -255,6 +255,10 @@ async def test_the_response_is_the_audited_units_and_answers_every_finding(kpi):
     odd = [{**both[0], "verdict": "maybe"}, both[1]]
     assert (await kpi.post(url + "/response", json={"responses": odd}, headers=zh)).status_code == 422
     assert (await state(kpi, a["id"]))["status"] == "draft_report"
+    # plan over the unit is not enough for a member of the audit team: the auditors never answer for the audited
+    auditor = bearer(make_token(("plan", DEMO_PATHS["MKT"], "subtree"), sub="22", name="审计员"))
+    assert (await kpi.post(url + "/response", json={"responses": both}, headers=auditor)).status_code == 403
+    assert (await state(kpi, a["id"]))["status"] == "draft_report"
     assert (await kpi.post(url + "/response", json={"responses": both}, headers=RES_HEAD)).status_code == 200
     assert (await kpi.post(url + "/response", json={"responses": both}, headers=RES_HEAD)).status_code == 409
 

@@ -7,7 +7,8 @@ Authority (docs/supervision.md "Special audits"):
 - 立项 (create, edit the draft) and issuing the notice: **assess** (考核权) over every audited unit;
 - fieldwork (start it, record findings, upload working papers): the audit team (leader and members, by
   user id); the draft report and the final report: the team leader;
-- the audited unit's response: a holder of **plan** (计划权) over the first audited unit;
+- the audited unit's response: a holder of **plan** (计划权) over the first audited unit who is not on the
+  audit team (the auditors never answer for the audited);
 - the final report comes after the response, or once the response deadline has passed without one;
   each disputed finding is then kept (with the leader's reasoning) or withdrawn (its 整改 is closed
   through the action mechanism: ``findings.service.withdraw_finding``).
@@ -212,7 +213,8 @@ def _waits_on(principal: Principal, a: Audit, units: list[ScopeUnit]) -> bool:
     if a.status in ("noticed", "fieldwork"):
         return on_team(principal, a)
     if a.status == "draft_report":
-        return principal.can("plan", a.unit_path) or (uid == a.leader_id and _response_overdue(a))
+        return (principal.can("plan", a.unit_path) and not on_team(principal, a)) or \
+            (uid == a.leader_id and _response_overdue(a))
     if a.status == "responded":
         return uid == a.leader_id
     return False
@@ -411,6 +413,9 @@ async def respond(session: AsyncSession, *, audit: Allowed[Audit], body: AuditRe
                   check_version: VersionCheck) -> AuditRead:
     """被审计单位意见: accept or dispute (with a reason) each finding, once (plan over the first audited unit)."""
     a, principal = audit.item, audit.principal
+    if on_team(principal, a):  # the audited answer the auditors, never the auditors themselves
+        raise Forbidden("The audit team cannot answer its own draft report for the audited unit.",
+                        zh="审计组成员不能代被审计单位反馈意见。")
     check_version(a)
     _in_status(a, "draft_report", doing="the audited unit responds", doing_zh="反馈被审计单位意见")
     findings = {f.id for f in await findings_of(session, "audit", a.id)}

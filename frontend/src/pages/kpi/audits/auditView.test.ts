@@ -42,6 +42,7 @@ describe('who may take which step', () => {
     expect(allowedSteps(audit('draft_report'), 30, [grant('plan', RES)]).respond).toBe(true);
     expect(allowedSteps(audit('draft_report'), 31, [grant('plan', PLN)]).respond).toBe(false);
     expect(allowedSteps(audit('responded'), 30, [grant('plan', RES)]).respond).toBe(false);
+    expect(allowedSteps(audit('draft_report'), 21, [grant('plan', MKT)]).respond).toBe(false); // the leader
   });
 
   it('lets the leader finalise after the response, or once its deadline passed', () => {

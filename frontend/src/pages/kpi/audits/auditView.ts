@@ -40,7 +40,7 @@ export type Steps = {
   finding: boolean;     // 记录审计发现: the team, during fieldwork
   upload: boolean;      // 上传底稿: the team, from the notice until the final report
   draft: boolean;       // 出具征求意见稿: the leader, during fieldwork
-  respond: boolean;     // 反馈意见: plan over the first audited unit, on the draft report
+  respond: boolean;     // 反馈意见: plan over the first audited unit (not the team), on the draft report
   finalise: boolean;    // 出具终稿: the leader, after the response or its deadline
 };
 
@@ -54,7 +54,7 @@ export function allowedSteps(a: AuditLike, userId: number | undefined, grants: G
     finding: a.status === 'fieldwork' && team,
     upload: ['noticed', 'fieldwork', 'draft_report', 'responded'].includes(a.status) && team,
     draft: a.status === 'fieldwork' && leader,
-    respond: a.status === 'draft_report' && canOver(grants, 'plan', a.unit_path),
+    respond: a.status === 'draft_report' && canOver(grants, 'plan', a.unit_path) && !team, // auditors never answer for the audited
     finalise: leader && (a.status === 'responded' || (a.status === 'draft_report' && !!a.response_overdue)),
   };
 }
