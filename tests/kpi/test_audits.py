@@ -153,7 +153,12 @@ async def test_creating_and_notifying_need_assess_over_every_audited_unit(kpi):
     notice = {"notice_text": "审计通知", "response_due": today(10)}
     for who in (LEADER, MEMBER, RES_HEAD, OPS_ASSESSOR):
         assert (await kpi.post(url + "/notice", json=notice, headers=who)).status_code == 403
+        assert (await kpi.patch(url, json={"title": "改名"}, headers=who)).status_code == 403
     assert (await state(kpi, a["id"]))["status"] == "draft"
+    assert (await kpi.post(url + "/notice", json=notice, headers=MKT_MANAGER)).status_code == 200
+    assert (await kpi.patch(url, json={"title": "改名"}, headers=MKT_MANAGER)).status_code == 409  # no longer a draft
+    assert (await kpi.post(url + "/notice", json=notice, headers=MKT_MANAGER)).status_code == 409
+    assert (await state(kpi, a["id"]))["title"] == audit_body()["title"]
 
 
 async def test_unknown_fields_and_bad_values_are_refused_in_chinese(kpi):

@@ -56,7 +56,7 @@ from services.kpi.audits.schemas import (
 from services.kpi.events import AuditData
 from services.kpi.files.schemas import FileRead
 from services.kpi.files.service import files_of, store_upload
-from services.kpi.findings.schemas import FindingRead
+from services.kpi.findings.schemas import SEVERITY_ZH, FindingRead
 from services.kpi.findings.service import default_owner, findings_of, record_finding, withdraw_finding
 from services.kpi.journal import journal
 from services.kpi.lookups import unit_or_404, unit_or_422
@@ -64,9 +64,6 @@ from services.kpi.models import Audit, AuditScope, Finding, KpiFile, OrgUnit
 
 STATUS_ZH = {"draft": "立项", "noticed": "已发审计通知", "fieldwork": "现场审计", "draft_report": "征求意见",
              "responded": "已反馈意见", "final": "已出终稿"}
-SEVERITY_ZH = {"minor": "一般", "major": "较重", "critical": "严重"}
-VERDICT_ZH = {"accept": "认可", "dispute": "有异议"}
-DECISION_ZH = {"keep": "维持", "withdraw": "撤销"}
 NEXT_STEP = {"draft": "notice", "noticed": "fieldwork", "fieldwork": "draft_report", "draft_report": "response",
              "responded": "final"}
 FILE_OWNER = "audit"  # working papers are kpi files owned by ("audit", audit id)
@@ -91,7 +88,7 @@ async def _scope(session: AsyncSession, audit_ids: Sequence[int]) -> dict[int, l
 
 
 def _read(a: Audit, units: list[ScopeUnit]) -> AuditRead:
-    overdue = a.status == "draft_report" and a.response_due is not None and a.response_due < clock.today()
+    overdue = a.status == "draft_report" and _response_overdue(a)
     return AuditRead(
         id=a.id, title=a.title, topic=a.topic, units=units, unit_id=a.unit_id, unit_path=a.unit_path,
         period_start=a.period_start, period_end=a.period_end, leader=Member(user_id=a.leader_id, name=a.leader_name),
