@@ -13,6 +13,7 @@ from services.planning.approvals.router import flows_router
 from services.planning.approvals.router import router as approvals_router
 from services.planning.consolidation.router import router as consolidation_router
 from services.planning.consumers import CONSUMES
+from services.planning.improvement.demo import seed_improvement_demo
 from services.planning.improvement.router import router as improvement_router
 from services.planning.improvement.service import flag_reviews_due
 from services.planning.inbox.router import router as inbox_router
@@ -39,6 +40,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     async def demo(rt: Runtime) -> None:
         if settings.demo:
             await seed_demo(rt)
+            await seed_improvement_demo(rt)
 
     return create_service_app(
         settings, title="Yunguan planning 运营计划",
@@ -67,3 +69,4 @@ async def scan_reviews_due(rt: Runtime) -> int:
         flagged = await flag_reviews_due(session)
         await session.commit()
     return flagged
+

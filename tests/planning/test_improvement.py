@@ -13,8 +13,10 @@ from tests.support import DEMO_IDS
 BASE = "/api/planning/improvement/projects"
 
 
-async def call(company, user: str, method: str, url: str, *, etag: str | None = None, **kw):
+async def call(company, user: str, method: str, url: str, *, etag: str | None = None, zh: bool = False, **kw):
     headers = await company.as_(user)
+    if zh:
+        headers = {**headers, "Accept-Language": "zh-CN"}
     if etag is not None:
         headers = {**headers, "If-Match": etag}
     return await company.planning.request(method, url, headers=headers, **kw)
@@ -100,3 +102,25 @@ async def test_start_project_is_called_by_the_proposals_flow_with_its_link(compa
                                    description="来自合理化建议")
         await s.commit()
     assert (read.origin, read.stage, read.links[0].target_id, read.unit_name) == ("proposal", "research", 7, "市场部")
+
+
+async def test_a_review_that_reopens_the_project_starts_a_new_cycle_and_keeps_the_old_documents(company):
+    p = await start(company)
+    pid = p["id"]
+    for stage in ("research", "diagnosis", "proposal"):
+        await document_and_advance(company, pid, "analyst", stage)
+    await document_and_advance(company, pid, "analyst", "evaluation", advancer="gm")
+    p = await document_and_advance(company, pid, "analyst", "implementation")  # no date: three months on
+    assert p["next_review"] == (clock.today() + timedelta(days=90)).isoformat()
+    _, tag = await fetch(company, "analyst", pid)
+    no_note = await call(company, "analyst", "POST", f"{BASE}/{pid}/reviews", etag=tag, json={"outcome": "reopen"})
+    assert no_note.status_code == 422 and no_note.json()["errors"][0]["field"] == "note"
+    r = await call(company, "analyst", "POST", f"{BASE}/{pid}/reviews", etag=tag,
+                   json={"outcome": "reopen", "note": "投诉量回升，需重新诊断"})
+    assert r.status_code == 201, r.text
+    p = r.json()
+    assert (p["stage"], p["cycle"], p["next_review"]) == ("research", 2, None)
+    assert len(p["documents"]) == 5 and {d["cycle"] for d in p["documents"]} == {1}
+    # the new cycle needs its own research document before moving on
+    r = await call(company, "analyst", "POST", f"{BASE}/{pid}/advance", etag=r.headers["ETag"], json={}, zh=True)
+    assert r.status_code == 409 and r.json()["detail"] == "请先记录调研阶段的文档，再进入下一阶段。"

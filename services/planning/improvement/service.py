@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from openpyxl import Workbook
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import clock
@@ -127,7 +127,8 @@ def project_read(p: ImprovementProject, unit_name: str = "", today: date | None 
 async def _unit_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict((await session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(ids)))).tuples().all())
+    rows = await session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(ids)))
+    return {row.id: row.name for row in rows}
 
 
 def _permissions(a: ProjectAccess) -> Permissions:
@@ -230,10 +231,11 @@ async def export_projects(session: AsyncSession, principal: Principal, *, unit_i
     milestones: dict[int, tuple[int, int]] = {}
     if rows:
         counts = await session.execute(
-            select(ImprovementMilestone.project_id, func.count(), func.sum(ImprovementMilestone.done.cast(int)))
+            select(ImprovementMilestone.project_id, func.count(),
+                   func.sum(case((ImprovementMilestone.done, 1), else_=0)))
             .where(ImprovementMilestone.project_id.in_([p.id for p in rows]))
             .group_by(ImprovementMilestone.project_id))
-        milestones = {pid: (int(total), int(done or 0)) for pid, total, done in counts.tuples()}
+        milestones = {pid: (int(total), int(done or 0)) for pid, total, done in counts}
     columns = [Column("编号", 8), Column("项目名称", 36), Column("单位", 18), Column("负责人", 12),
                Column("来源", 14), Column("关联", 36), Column("当前阶段", 12), Column("轮次", 6),
                Column("里程碑（完成/总数）", 18), Column("下次评审日期", 14), Column("立项人", 12),
