@@ -25,8 +25,10 @@ from services.kpi.models import (
     AnomalyRule,
     Assessment,
     Benchmark,
+    Finding,
     ImprovementAction,
     Indicator,
+    KpiFile,
     Scorecard,
     Target,
     ThresholdRule,
@@ -135,3 +137,12 @@ async def measurement_writer(principal: CurrentPrincipal) -> Writer:
 
 
 MeasurementWriter = Annotated[Writer, Depends(measurement_writer)]
+
+
+# --- supervision: findings and evidence files -------------------------------------------------
+
+load_finding = load_or_404(Finding, "finding_id", what="finding", what_zh="发现问题")
+ValidFinding = Annotated[Finding, Depends(load_finding)]
+
+load_file = load_or_404(KpiFile, "file_id", what="file", what_zh="文件")
+ValidFile = Annotated[KpiFile, Depends(load_file)]
