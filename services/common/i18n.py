@@ -327,8 +327,7 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "seq": "序号",
     "hash": "哈希值",
     # process optimisation projects (planning, issue 19)
-    "finding_id": "检查/审计发现",
-    "finding_title": "发现标题",
+    "finding_title": "发现问题标题",
     "links": "关联",
     "ref": "关联对象",
     "next_review": "下次评审日期",

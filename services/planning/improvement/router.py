@@ -3,12 +3,11 @@ reviews, the Excel register and the inbox part."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, Query, Request, Response
 
 from services.common.api import CursorParam, LimitParam, Page, check_if_match, set_etag
 from services.common.db import Session
+from services.common.files import XLSX, download_response
 from services.common.security import CurrentPrincipal
 from services.planning.deps import ProjectToView
 from services.planning.improvement import service
@@ -30,7 +29,6 @@ from services.planning.improvement.schemas import (
 
 router = APIRouter(tags=["improvement"])
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UnitFilter = Query(None, description="Only this unit's subtree")
 ReviewDueFilter = Query(None, description="true: only projects whose review date has come; false: the others")
 TitleFilter = Query(None, max_length=100, description="Title contains")
@@ -58,8 +56,7 @@ async def export_projects(session: Session, principal: CurrentPrincipal, unit_id
                           review_due: bool | None = ReviewDueFilter, q: str | None = TitleFilter) -> Response:
     content = await service.export_projects(session, principal, unit_id=unit_id, stage=stage, origin=origin,
                                             mine=mine, review_due=review_due, q=q)
-    disposition = f"attachment; filename=improvement-projects.xlsx; filename*=UTF-8''{quote('流程优化项目台账.xlsx')}"
-    return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})
+    return download_response(content, "流程优化项目台账.xlsx", fallback="improvement-projects")
 
 
 @router.post("/improvement/projects", response_model=ProjectRead, status_code=201,
