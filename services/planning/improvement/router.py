@@ -12,19 +12,19 @@ from services.common.security import CurrentPrincipal
 from services.planning.deps import ProjectToView
 from services.planning.improvement import service
 from services.planning.improvement.schemas import (
-    AdvanceIn,
-    DocumentIn,
     DocumentStage,
     ImprovementStepWaiting,
-    MilestoneIn,
-    MilestoneUpdate,
     Origin,
+    ProjectAdvanceIn,
     ProjectCreate,
     ProjectDetail,
+    ProjectMilestoneIn,
+    ProjectMilestoneUpdate,
     ProjectRead,
+    ProjectReviewIn,
     ProjectUpdate,
-    ReviewIn,
     Stage,
+    StageDocumentIn,
 )
 
 router = APIRouter(tags=["improvement"])
@@ -81,7 +81,7 @@ async def update_project(project: ProjectToView, body: ProjectUpdate, session: S
 
 @router.put("/improvement/projects/{project_id}/documents/{stage}", response_model=ProjectDetail,
             summary="Record the current stage's document (summary and body)")
-async def record_document(project: ProjectToView, stage: DocumentStage, body: DocumentIn, session: Session,
+async def record_document(project: ProjectToView, stage: DocumentStage, body: StageDocumentIn, session: Session,
                           request: Request, response: Response):
     check_if_match(request, service.project_etag(project.item))
     return _answer(response, await service.record_document(session, project, stage, body))
@@ -89,14 +89,15 @@ async def record_document(project: ProjectToView, stage: DocumentStage, body: Do
 
 @router.post("/improvement/projects/{project_id}/advance", response_model=ProjectDetail,
              summary="Move to the next stage (evaluation needs 'assess' over the unit); after implementation: review")
-async def advance(project: ProjectToView, body: AdvanceIn, session: Session, request: Request, response: Response):
+async def advance(project: ProjectToView, body: ProjectAdvanceIn, session: Session, request: Request,
+                  response: Response):
     check_if_match(request, service.project_etag(project.item))
     return _answer(response, await service.advance(session, project, body))
 
 
 @router.post("/improvement/projects/{project_id}/milestones", response_model=ProjectDetail, status_code=201,
              summary="Add an implementation milestone")
-async def add_milestone(project: ProjectToView, body: MilestoneIn, session: Session, request: Request,
+async def add_milestone(project: ProjectToView, body: ProjectMilestoneIn, session: Session, request: Request,
                         response: Response):
     check_if_match(request, service.project_etag(project.item))
     return _answer(response, await service.add_milestone(session, project, body))
@@ -104,7 +105,7 @@ async def add_milestone(project: ProjectToView, body: MilestoneIn, session: Sess
 
 @router.patch("/improvement/projects/{project_id}/milestones/{milestone_id}", response_model=ProjectDetail,
               summary="Change a milestone's title or due date, or mark it done")
-async def update_milestone(project: ProjectToView, milestone_id: int, body: MilestoneUpdate, session: Session,
+async def update_milestone(project: ProjectToView, milestone_id: int, body: ProjectMilestoneUpdate, session: Session,
                            request: Request, response: Response):
     check_if_match(request, service.project_etag(project.item))
     return _answer(response, await service.update_milestone(session, project, milestone_id, body))
@@ -120,7 +121,7 @@ async def delete_milestone(project: ProjectToView, milestone_id: int, session: S
 
 @router.post("/improvement/projects/{project_id}/reviews", response_model=ProjectDetail, status_code=201,
              summary="Record a periodic review: effective / needs adjustment (next date) or reopen (with a note)")
-async def record_review(project: ProjectToView, body: ReviewIn, session: Session, request: Request,
+async def record_review(project: ProjectToView, body: ProjectReviewIn, session: Session, request: Request,
                         response: Response):
     check_if_match(request, service.project_etag(project.item))
     return _answer(response, await service.record_review(session, project, body))

@@ -15,7 +15,7 @@ Outcome = Literal["effective", "needs_adjustment", "reopen"]
 Origin = Literal["proposal", "finding", "manual"]
 
 
-class LinkIn(RequestBody):
+class ProjectLinkIn(RequestBody):
     """What a project links to: "planning:proposal:<id>", "kpi:finding:<id>", or anything else (a manual
     reference, e.g. a document number or a URL)."""
 
@@ -23,7 +23,7 @@ class LinkIn(RequestBody):
     title: str = Field("", max_length=300)
 
 
-class LinkRead(BaseModel):
+class ProjectLinkRead(BaseModel):
     ref: str
     kind: Origin = Field(description="proposal | finding | manual (read from the ref)")
     title: str = ""
@@ -40,7 +40,7 @@ class ProjectCreate(RequestBody):
     owner_name: str = Field("", max_length=100)
     finding_id: int | None = Field(None, description="The kpi finding the project answers (linked as kpi:finding:<id>)")
     finding_title: str = Field("", max_length=300)
-    links: list[LinkIn] = Field(default_factory=list, max_length=20)
+    links: list[ProjectLinkIn] = Field(default_factory=list, max_length=20)
 
 
 class ProjectUpdate(RequestBody):
@@ -50,17 +50,17 @@ class ProjectUpdate(RequestBody):
     description: str | None = Field(None, max_length=20000)
     owner_id: int | None = None
     owner_name: str | None = Field(None, max_length=100)
-    links: list[LinkIn] | None = Field(None, max_length=20)
+    links: list[ProjectLinkIn] | None = Field(None, max_length=20)
 
 
-class DocumentIn(RequestBody):
+class StageDocumentIn(RequestBody):
     """The current stage's document: a summary and a body."""
 
     summary: str = Field(min_length=1, max_length=2000)
     body: str = Field("", max_length=100000)
 
 
-class AdvanceIn(RequestBody):
+class ProjectAdvanceIn(RequestBody):
     """Move the project to the next stage. From implementation it enters periodic review: ``next_review``
     is the first review date (three months from today when left out)."""
 
@@ -68,18 +68,18 @@ class AdvanceIn(RequestBody):
     next_review: date | None = None
 
 
-class MilestoneIn(RequestBody):
+class ProjectMilestoneIn(RequestBody):
     title: str = Field(min_length=1, max_length=300)
     due: date
 
 
-class MilestoneUpdate(RequestBody):
+class ProjectMilestoneUpdate(RequestBody):
     title: str | None = Field(None, min_length=1, max_length=300)
     due: date | None = None
     done: bool | None = None
 
 
-class ReviewIn(RequestBody):
+class ProjectReviewIn(RequestBody):
     """A periodic review: effective 有效 / needs adjustment 需调整 (both set the next review date) or reopen
     重新开启 (the project goes back to 调研 research for a new cycle; the note says why)."""
 
@@ -88,7 +88,7 @@ class ReviewIn(RequestBody):
     next_review: date | None = None
 
 
-class DocumentRead(BaseModel):
+class StageDocumentRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -101,7 +101,7 @@ class DocumentRead(BaseModel):
     updated_at: datetime
 
 
-class MilestoneRead(BaseModel):
+class ProjectMilestoneRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -112,7 +112,7 @@ class MilestoneRead(BaseModel):
     overdue: bool = False
 
 
-class ReviewRead(BaseModel):
+class ProjectReviewRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -125,7 +125,7 @@ class ReviewRead(BaseModel):
     at: datetime
 
 
-class StepRead(BaseModel):
+class ProjectStepRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -151,7 +151,7 @@ class ProjectRead(BaseModel):
     owner_id: int | None
     owner_name: str
     origin: Origin
-    links: list[LinkRead]
+    links: list[ProjectLinkRead]
     stage: Stage
     cycle: int
     next_review: date | None
@@ -163,7 +163,7 @@ class ProjectRead(BaseModel):
     version: int
 
 
-class Permissions(BaseModel):
+class ProjectPermissions(BaseModel):
     """What the caller may do on the project now (the SPA shows the buttons by it)."""
 
     edit: bool = False
@@ -177,11 +177,11 @@ class Permissions(BaseModel):
 class ProjectDetail(ProjectRead):
     """A project with its documents (every cycle), milestones, reviews and history."""
 
-    documents: list[DocumentRead] = []
-    milestones: list[MilestoneRead] = []
-    reviews: list[ReviewRead] = []
-    steps: list[StepRead] = []
-    can: Permissions = Permissions()
+    documents: list[StageDocumentRead] = []
+    milestones: list[ProjectMilestoneRead] = []
+    reviews: list[ProjectReviewRead] = []
+    steps: list[ProjectStepRead] = []
+    can: ProjectPermissions = ProjectPermissions()
 
 
 class ImprovementStepWaiting(BaseModel):

@@ -38,22 +38,22 @@ from services.planning.events import (
 from services.planning.improvement import access
 from services.planning.improvement.access import ProjectAccess
 from services.planning.improvement.schemas import (
-    AdvanceIn,
-    DocumentIn,
-    DocumentRead,
     ImprovementStepWaiting,
-    LinkIn,
-    MilestoneIn,
-    MilestoneRead,
-    MilestoneUpdate,
-    Permissions,
+    ProjectAdvanceIn,
     ProjectCreate,
     ProjectDetail,
+    ProjectLinkIn,
+    ProjectMilestoneIn,
+    ProjectMilestoneRead,
+    ProjectMilestoneUpdate,
+    ProjectPermissions,
     ProjectRead,
+    ProjectReviewIn,
+    ProjectReviewRead,
+    ProjectStepRead,
     ProjectUpdate,
-    ReviewIn,
-    ReviewRead,
-    StepRead,
+    StageDocumentIn,
+    StageDocumentRead,
 )
 from services.planning.journal import journal
 from services.planning.models import (
@@ -99,10 +99,10 @@ def link_of(ref: str, title: str = "") -> dict[str, Any]:
     return {"ref": ref, "kind": "manual", "title": title, "target_id": None}
 
 
-def _links(raw: Sequence[dict[str, Any] | LinkIn]) -> list[dict[str, Any]]:
+def _links(raw: Sequence[dict[str, Any] | ProjectLinkIn]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for item in raw:
-        d = item.model_dump() if isinstance(item, LinkIn) else item
+        d = item.model_dump() if isinstance(item, ProjectLinkIn) else item
         link = link_of(str(d.get("ref", "")), str(d.get("title", "") or ""))
         if link["ref"] not in {x["ref"] for x in out}:
             out.append(link)
@@ -131,7 +131,7 @@ async def _unit_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
     return {row.id: row.name for row in rows}
 
 
-def _permissions(a: ProjectAccess) -> Permissions:
+def _permissions(a: ProjectAccess) -> ProjectPermissions:
     def ok(check: Any) -> bool:
         try:
             check()
@@ -143,7 +143,7 @@ def _permissions(a: ProjectAccess) -> Permissions:
     in_stages = p.stage in STAGES
     advance = in_stages and (ok(lambda: access.assessor(a, doing="", doing_zh="")) if p.stage == "evaluation"
                              else ok(lambda: access.owner_or_planner(a, doing="", doing_zh="")))
-    return Permissions(
+    return ProjectPermissions(
         edit=ok(lambda: access.owner_or_planner(a, doing="", doing_zh="")),
         record_document=in_stages and ok(lambda: access.document_writer(a)),
         advance=advance,
@@ -167,11 +167,11 @@ async def get_project(session: AsyncSession, project: ProjectAccess) -> ProjectD
     base = project_read(p, project.unit_name, today)
     return ProjectDetail(
         **base.model_dump(),
-        documents=[DocumentRead.model_validate(d) for d in docs],
-        milestones=[MilestoneRead.model_validate(m).model_copy(update={"overdue": not m.done and m.due < today})
+        documents=[StageDocumentRead.model_validate(d) for d in docs],
+        milestones=[ProjectMilestoneRead.model_validate(m).model_copy(update={"overdue": not m.done and m.due < today})
                     for m in milestones],
-        reviews=[ReviewRead.model_validate(r) for r in reviews],
-        steps=[StepRead.model_validate(s) for s in steps],
+        reviews=[ProjectReviewRead.model_validate(r) for r in reviews],
+        steps=[ProjectStepRead.model_validate(s) for s in steps],
         can=_permissions(project))
 
 
@@ -359,7 +359,7 @@ async def update_project(session: AsyncSession, project: ProjectAccess, body: Pr
 
 
 async def record_document(session: AsyncSession, project: ProjectAccess, stage: str,
-                          body: DocumentIn) -> ProjectDetail:
+                          body: StageDocumentIn) -> ProjectDetail:
     """The current stage's document (written again while the stage is current)."""
     p, principal = project.item, project.principal
     if p.stage not in STAGES:
@@ -389,7 +389,7 @@ async def record_document(session: AsyncSession, project: ProjectAccess, stage: 
     return await get_project(session, project)
 
 
-async def advance(session: AsyncSession, project: ProjectAccess, body: AdvanceIn) -> ProjectDetail:
+async def advance(session: AsyncSession, project: ProjectAccess, body: ProjectAdvanceIn) -> ProjectDetail:
     """To the next stage once the current one's document is recorded; evaluation is passed by a holder of
     ``assess``; implementation, once its milestones are done, enters periodic review."""
     p, principal = project.item, project.principal
@@ -451,7 +451,7 @@ def _milestones_open(p: ImprovementProject) -> None:
         raise Conflict("Implementation is over: milestones are closed.", zh="实施阶段已结束，里程碑不能再修改。")
 
 
-async def add_milestone(session: AsyncSession, project: ProjectAccess, body: MilestoneIn) -> ProjectDetail:
+async def add_milestone(session: AsyncSession, project: ProjectAccess, body: ProjectMilestoneIn) -> ProjectDetail:
     p, principal = project.item, project.principal
     grant = access.owner_or_planner(project, doing="plan milestones", doing_zh="安排里程碑")
     _milestones_open(p)
@@ -467,7 +467,7 @@ async def add_milestone(session: AsyncSession, project: ProjectAccess, body: Mil
 
 
 async def update_milestone(session: AsyncSession, project: ProjectAccess, milestone_id: int,
-                           body: MilestoneUpdate) -> ProjectDetail:
+                           body: ProjectMilestoneUpdate) -> ProjectDetail:
     p, principal = project.item, project.principal
     grant = access.owner_or_planner(project, doing="update milestones", doing_zh="修改里程碑")
     _milestones_open(p)
@@ -506,7 +506,7 @@ async def delete_milestone(session: AsyncSession, project: ProjectAccess, milest
     return await get_project(session, project)
 
 
-async def record_review(session: AsyncSession, project: ProjectAccess, body: ReviewIn) -> ProjectDetail:
+async def record_review(session: AsyncSession, project: ProjectAccess, body: ProjectReviewIn) -> ProjectDetail:
     """定期评审: effective / needs adjustment set the next review date; reopen (with a note) sends the
     project back to research for a new cycle."""
     p, principal = project.item, project.principal
