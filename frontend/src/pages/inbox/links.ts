@@ -18,4 +18,6 @@ export const links = {
   /** contingency steps and measures are updated on their risk */
   risk_actions: (a: Item<'risk_actions'>) => `/risk/${a.risk_id}`,
   my_actions: () => '/kpi/actions',
+  /** a process optimisation project's stage, evaluation or review is done on its page */
+  improvement_steps: (s: Item<'improvement_steps'>) => `/improvement/projects/${s.project_id}`,
 };
