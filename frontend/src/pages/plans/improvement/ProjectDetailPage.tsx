@@ -48,7 +48,7 @@ export default function ProjectDetailPage() {
             <Space wrap align="center">
               <Typography.Title level={4} style={{ margin: 0 }} data-testid="project-title">{p.title}</Typography.Title>
               <StageTag project={p} />
-              <ReviewTag project={p} />
+              {p.stage === 'review' && <ReviewTag project={p} />}
             </Space>
             <Space wrap>
               <Link to="/improvement/projects">{t('improvement.detail.back')}</Link>

@@ -94,7 +94,7 @@ export default function ProjectRegisterPage() {
       </Space>
       <ErrorAlert error={projects.error} />
       <Table<ProjectRead> size="small" rowKey="id" loading={projects.isPending} dataSource={projects.data?.items ?? []}
-        pagination={false} scroll={{ x: 900 }} locale={{ emptyText: t('improvement.noProjects') }}
+        pagination={false} scroll={{ x: 950 }} locale={{ emptyText: t('improvement.noProjects') }}
         onRow={(p) => ({ onDoubleClick: () => navigate(`/improvement/projects/${p.id}`) })}
         columns={[
           { title: t('improvement.columns.title'), dataIndex: 'title', render: (v: string, p) => <Link to={`/improvement/projects/${p.id}`}>{v}</Link> },
@@ -102,7 +102,7 @@ export default function ProjectRegisterPage() {
           { title: t('improvement.columns.owner'), dataIndex: 'owner_name', width: 120, render: (v: string) => v || '—' },
           { title: t('improvement.columns.origin'), dataIndex: 'origin', width: 130, render: (o: string) => <Tag>{t(`improvement.origin.${o}`)}</Tag> },
           { title: t('improvement.columns.stage'), dataIndex: 'stage', width: 110, render: (_: string, p) => <StageTag project={p} /> },
-          { title: t('improvement.columns.nextReview'), dataIndex: 'next_review', width: 170, render: (_: string, p) => <ReviewTag project={p} /> },
+          { title: t('improvement.columns.nextReview'), dataIndex: 'next_review', width: 220, render: (_: string, p) => <ReviewTag project={p} /> },
         ]} />
       <Space style={{ marginTop: 8 }}>
         <Button size="small" disabled={!cursor} onClick={() => setCursor(undefined)}>{t('common.previous')}</Button>

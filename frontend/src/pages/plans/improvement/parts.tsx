@@ -26,8 +26,8 @@ export function ReviewTag({ project }: { project: Pick<ProjectRead, 'next_review
   const label = days < 0 ? t('improvement.detail.reviewLate', { n: -days }) : days === 0 ? t('improvement.detail.reviewToday')
     : t('improvement.detail.reviewIn', { n: days });
   return (
-    <Space size={4}>
-      <span>{project.next_review}</span>
+    <Space size={4} wrap={false}>
+      <span style={{ whiteSpace: 'nowrap' }}>{project.next_review}</span>
       <Tag color={project.review_due ? 'red' : days <= 14 ? 'orange' : 'default'}>{label}</Tag>
     </Space>
   );
