@@ -333,6 +333,9 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "next_review": "下次评审日期",
     "outcome": "评审结论",
     "stage": "阶段",
+    "project_id": "流程优化项目",
+    "milestone_id": "里程碑",
+    "review_due": "评审到期",
 }
 
 RIGHTS_ZH: dict[str, str] = {
