@@ -163,14 +163,13 @@ async def test_passing_evaluation_needs_assess_and_implementation_needs_its_mile
     await unchanged(company, pid, before)
 
 
-async def in_review(company, next_review: str | None = None) -> dict:
-    p = await start(company)
+async def in_review(company, owner: str = "analyst") -> dict:
+    p = await start(company, owner_id=await company.user_id(owner), owner_name=owner)
     pid = p["id"]
     for stage in ("research", "diagnosis", "proposal"):
-        await document_and_advance(company, pid, "analyst", stage)
-    await document_and_advance(company, pid, "analyst", "evaluation", advancer="gm")
-    extra = {"next_review": next_review} if next_review else {}
-    return await document_and_advance(company, pid, "analyst", "implementation", **extra)
+        await document_and_advance(company, pid, owner, stage)
+    await document_and_advance(company, pid, owner, "evaluation", advancer="gm")
+    return await document_and_advance(company, pid, owner, "implementation")
 
 
 async def test_reviews_are_recorded_by_the_owner_planners_and_assessors_with_a_future_date(company):
@@ -229,3 +228,20 @@ async def test_a_passed_review_date_is_flagged_once_per_date(company):
                                   .order_by(OutboxEvent.seq))).scalars().all()
     assert [(e.data["project_id"], e.data["due"]) for e in events] == [
         (pid, (clock.today() - timedelta(days=1)).isoformat()), (pid, clock.today().isoformat())]
+
+
+async def test_a_review_is_refused_to_someone_who_only_sees_the_project(company):
+    p = await in_review(company, owner="market_mgr")
+    pid = p["id"]
+    before, tag = await fetch(company, "analyst", pid)  # 建议权 over 市场部: sees it, may not review it
+    assert before["can"]["review"] is False
+    r = await call(company, "analyst", "POST", f"{BASE}/{pid}/reviews", etag=tag, zh=True,
+                   json={"outcome": "effective", "next_review": "2030-01-01"})
+    assert r.status_code == 403 and "考核权" in r.json()["detail"]
+    await unchanged(company, pid, before)
+    # nor may they remove a milestone or write the project's title
+    for method, url, body in [("DELETE", f"{BASE}/{pid}/milestones/1", None),
+                              ("PATCH", f"{BASE}/{pid}", {"title": "x"})]:
+        r = await call(company, "analyst", method, url, etag=tag, **({"json": body} if body else {}))
+        assert r.status_code == 403, (url, r.text)
+    await unchanged(company, pid, before)
