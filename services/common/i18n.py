@@ -220,6 +220,7 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "risk_id": "风险",
     "severity": "严重程度",
     "source_ref": "来源项",
+    "budget_item": "预算科目",
     "source_id": "来源编号",
     "finding_id": "发现问题",
     "file_id": "文件",
