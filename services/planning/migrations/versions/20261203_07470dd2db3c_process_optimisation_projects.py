@@ -1,7 +1,7 @@
 """process optimisation projects
 
 Revision ID: 07470dd2db3c
-Revises: d4e2f1a8c711
+Revises: d38ee72001aa
 Create Date: 2026-12-03 21:25:49.857930
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import services.common.db
 
 revision: str = '07470dd2db3c'
-down_revision: str | None = 'd4e2f1a8c711'
+down_revision: str | None = 'd38ee72001aa'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
