@@ -32,6 +32,8 @@ PARTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "risk_actions": ("risk", "/api/risk/inbox/actions", {"limit": "100"}),
     "my_actions": ("kpi", "/api/kpi/actions", {"owner_id": "{sub}", "limit": "100"}),
     "audit_steps": ("kpi", "/api/kpi/audits/awaiting-me", {}),
+    # process optimisation projects: my projects' stage, evaluations I may pass, reviews due
+    "improvement_steps": ("planning", "/api/planning/inbox/improvement-steps", {"limit": "100"}),
 }
 
 # part → the component (in the merged OpenAPI document) that describes one of its items
@@ -45,6 +47,7 @@ PART_ITEMS: dict[str, str] = {
     "risk_actions": "risk.MyActionRead",
     "my_actions": "kpi.ActionRead",
     "audit_steps": "kpi.AuditRead",
+    "improvement_steps": "planning.ImprovementStepWaiting",
 }
 
 # parts whose items name an indicator by code: the gateway adds its names
@@ -74,6 +77,7 @@ class InboxRead(BaseModel):
     risk_actions: list[dict[str, Any]] = _items_of("risk_actions")
     my_actions: list[dict[str, Any]] = _items_of("my_actions")
     audit_steps: list[dict[str, Any]] = _items_of("audit_steps")
+    improvement_steps: list[dict[str, Any]] = _items_of("improvement_steps")
     errors: dict[str, str] = Field(default_factory=dict,
                                    description="Part → why it is empty (service down, slow, refused)")
     counts: dict[str, int] = Field(default_factory=dict, description="Part → number of items")

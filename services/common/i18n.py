@@ -346,6 +346,16 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "reasoning": "处理理由",
     "audit_id": "专项审计",
     "risk": "风险登记",
+    # process optimisation projects (planning, issue 19)
+    "finding_title": "发现问题标题",
+    "links": "关联",
+    "ref": "关联对象",
+    "next_review": "下次评审日期",
+    "outcome": "评审结论",
+    "stage": "阶段",
+    "project_id": "流程优化项目",
+    "milestone_id": "里程碑",
+    "review_due": "评审到期",
 }
 
 RIGHTS_ZH: dict[str, str] = {

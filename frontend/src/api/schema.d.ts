@@ -2645,6 +2645,162 @@ export interface paths {
         patch: operations["update_flow_api_planning_flows__kind__patch"];
         trace?: never;
     };
+    "/api/planning/improvement/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The register of process optimisation projects the caller may see */
+        get: operations["list_projects_api_planning_improvement_projects_get"];
+        put?: never;
+        /** Start a project by hand or from a finding (a holder of 'plan' over the unit) */
+        post: operations["create_project_api_planning_improvement_projects_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/improvement/projects/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 流程优化项目台账: the register as an Excel sheet (the register's filters) */
+        get: operations["export_projects_api_planning_improvement_projects_export_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/improvement/projects/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project with its documents, milestones, reviews, history and what the caller may do */
+        get: operations["get_project_api_planning_improvement_projects__project_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit the title, description or links (owner or planner); change the owner (planner) */
+        patch: operations["update_project_api_planning_improvement_projects__project_id__patch"];
+        trace?: never;
+    };
+    "/api/planning/improvement/projects/{project_id}/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move to the next stage (evaluation needs 'assess' over the unit); after implementation: review */
+        post: operations["advance_api_planning_improvement_projects__project_id__advance_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/improvement/projects/{project_id}/documents/{stage}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Record the current stage's document (summary and body) */
+        put: operations["record_document_api_planning_improvement_projects__project_id__documents__stage__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/improvement/projects/{project_id}/milestones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an implementation milestone */
+        post: operations["add_milestone_api_planning_improvement_projects__project_id__milestones_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/improvement/projects/{project_id}/milestones/{milestone_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a milestone */
+        delete: operations["delete_milestone_api_planning_improvement_projects__project_id__milestones__milestone_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change a milestone's title or due date, or mark it done */
+        patch: operations["update_milestone_api_planning_improvement_projects__project_id__milestones__milestone_id__patch"];
+        trace?: never;
+    };
+    "/api/planning/improvement/projects/{project_id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a periodic review: effective / needs adjustment (next date) or reopen (with a note) */
+        post: operations["record_review_api_planning_improvement_projects__project_id__reviews_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/inbox/improvement-steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Projects waiting on the caller: their current stage, evaluations to pass, reviews due */
+        get: operations["improvement_steps_api_planning_inbox_improvement_steps_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/planning/inbox/overdue-tasks": {
         parameters: {
             query?: never;
@@ -3817,6 +3973,8 @@ export interface components {
             errors: {
                 [key: string]: string;
             };
+            /** Improvement Steps */
+            improvement_steps: components["schemas"]["planning.ImprovementStepWaiting"][];
             /** My Actions */
             my_actions: (components["schemas"]["kpi.ActionRead"] & {
                 /** @description The indicator's name */
@@ -8486,6 +8644,40 @@ export interface components {
             versions: components["schemas"]["planning.VersionRead"][];
         };
         /**
+         * ImprovementStepWaiting
+         * @description An inbox item: a project waiting on the caller, and for what.
+         */
+        "planning.ImprovementStepWaiting": {
+            /** Next Review */
+            next_review: string | null;
+            /** Owner Name */
+            owner_name: string;
+            /** Project Id */
+            project_id: number;
+            /**
+             * Reason
+             * @description stage: my project's current stage; evaluation: an evaluation I may pass; review_due: a periodic review whose date has come
+             * @enum {string}
+             */
+            reason: "stage" | "evaluation" | "review_due";
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "research" | "diagnosis" | "proposal" | "evaluation" | "implementation" | "review";
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
          * InForceRead
          * @description The version in force while the plan shows a newer revision being worked on.
          */
@@ -8574,6 +8766,13 @@ export interface components {
         "planning.Page_PlanSummary_": {
             /** Items */
             items: components["schemas"]["planning.PlanSummary"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[ProjectRead] */
+        "planning.Page_ProjectRead_": {
+            /** Items */
+            items: components["schemas"]["planning.ProjectRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -8939,6 +9138,400 @@ export interface components {
             /** Task Id */
             task_id: number;
         };
+        /**
+         * ProjectAdvanceIn
+         * @description Move the project to the next stage. From implementation it enters periodic review: ``next_review``
+         *     is the first review date (three months from today when left out).
+         */
+        "planning.ProjectAdvanceIn": {
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+            /** Next Review */
+            next_review?: string | null;
+        };
+        /**
+         * ProjectCreate
+         * @description A project started by hand (a holder of 'plan' over the unit), or from a finding (``finding_id``).
+         */
+        "planning.ProjectCreate": {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Finding Id
+             * @description The kpi finding the project answers (linked as kpi:finding:<id>)
+             */
+            finding_id?: number | null;
+            /**
+             * Finding Title
+             * @default
+             */
+            finding_title: string;
+            /** Links */
+            links?: components["schemas"]["planning.ProjectLinkIn"][];
+            /** Owner Id */
+            owner_id?: number | null;
+            /**
+             * Owner Name
+             * @default
+             */
+            owner_name: string;
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
+        };
+        /**
+         * ProjectDetail
+         * @description A project with its documents (every cycle), milestones, reviews and history.
+         */
+        "planning.ProjectDetail": {
+            /**
+             * @default {
+             *       "advance": false,
+             *       "edit": false,
+             *       "milestones": false,
+             *       "reassign": false,
+             *       "record_document": false,
+             *       "review": false
+             *     }
+             */
+            can: components["schemas"]["planning.ProjectPermissions"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Created By Name */
+            created_by_name: string;
+            /** Cycle */
+            cycle: number;
+            /** Description */
+            description: string;
+            /**
+             * Documents
+             * @default []
+             */
+            documents: components["schemas"]["planning.StageDocumentRead"][];
+            /** Id */
+            id: number;
+            /** Links */
+            links: components["schemas"]["planning.ProjectLinkRead"][];
+            /**
+             * Milestones
+             * @default []
+             */
+            milestones: components["schemas"]["planning.ProjectMilestoneRead"][];
+            /** Next Review */
+            next_review: string | null;
+            /**
+             * Origin
+             * @enum {string}
+             */
+            origin: "proposal" | "finding" | "manual";
+            /** Owner Id */
+            owner_id: number | null;
+            /** Owner Name */
+            owner_name: string;
+            /**
+             * Review Due
+             * @description In periodic review and the review date has come
+             * @default false
+             */
+            review_due: boolean;
+            /**
+             * Reviews
+             * @default []
+             */
+            reviews: components["schemas"]["planning.ProjectReviewRead"][];
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "research" | "diagnosis" | "proposal" | "evaluation" | "implementation" | "review";
+            /**
+             * Steps
+             * @default []
+             */
+            steps: components["schemas"]["planning.ProjectStepRead"][];
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Unit Name
+             * @default
+             */
+            unit_name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * ProjectLinkIn
+         * @description What a project links to: "planning:proposal:<id>", "kpi:finding:<id>", or anything else (a manual
+         *     reference, e.g. a document number or a URL).
+         */
+        "planning.ProjectLinkIn": {
+            /** Ref */
+            ref: string;
+            /**
+             * Title
+             * @default
+             */
+            title: string;
+        };
+        /** ProjectLinkRead */
+        "planning.ProjectLinkRead": {
+            /**
+             * Kind
+             * @description proposal | finding | manual (read from the ref)
+             * @enum {string}
+             */
+            kind: "proposal" | "finding" | "manual";
+            /** Ref */
+            ref: string;
+            /**
+             * Target Id
+             * @description The proposal's or finding's id; null for a manual link
+             */
+            target_id?: number | null;
+            /**
+             * Title
+             * @default
+             */
+            title: string;
+        };
+        /** ProjectMilestoneIn */
+        "planning.ProjectMilestoneIn": {
+            /**
+             * Due
+             * Format: date
+             */
+            due: string;
+            /** Title */
+            title: string;
+        };
+        /** ProjectMilestoneRead */
+        "planning.ProjectMilestoneRead": {
+            /** Done */
+            done: boolean;
+            /** Done At */
+            done_at?: string | null;
+            /**
+             * Due
+             * Format: date
+             */
+            due: string;
+            /** Id */
+            id: number;
+            /**
+             * Overdue
+             * @default false
+             */
+            overdue: boolean;
+            /** Title */
+            title: string;
+        };
+        /** ProjectMilestoneUpdate */
+        "planning.ProjectMilestoneUpdate": {
+            /** Done */
+            done?: boolean | null;
+            /** Due */
+            due?: string | null;
+            /** Title */
+            title?: string | null;
+        };
+        /**
+         * ProjectPermissions
+         * @description What the caller may do on the project now (the SPA shows the buttons by it).
+         */
+        "planning.ProjectPermissions": {
+            /**
+             * Advance
+             * @default false
+             */
+            advance: boolean;
+            /**
+             * Edit
+             * @default false
+             */
+            edit: boolean;
+            /**
+             * Milestones
+             * @default false
+             */
+            milestones: boolean;
+            /**
+             * Reassign
+             * @default false
+             */
+            reassign: boolean;
+            /**
+             * Record Document
+             * @default false
+             */
+            record_document: boolean;
+            /**
+             * Review
+             * @default false
+             */
+            review: boolean;
+        };
+        /**
+         * ProjectRead
+         * @description A project as listed: where it stands, whose it is, what started it.
+         */
+        "planning.ProjectRead": {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Created By Name */
+            created_by_name: string;
+            /** Cycle */
+            cycle: number;
+            /** Description */
+            description: string;
+            /** Id */
+            id: number;
+            /** Links */
+            links: components["schemas"]["planning.ProjectLinkRead"][];
+            /** Next Review */
+            next_review: string | null;
+            /**
+             * Origin
+             * @enum {string}
+             */
+            origin: "proposal" | "finding" | "manual";
+            /** Owner Id */
+            owner_id: number | null;
+            /** Owner Name */
+            owner_name: string;
+            /**
+             * Review Due
+             * @description In periodic review and the review date has come
+             * @default false
+             */
+            review_due: boolean;
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "research" | "diagnosis" | "proposal" | "evaluation" | "implementation" | "review";
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Unit Name
+             * @default
+             */
+            unit_name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * ProjectReviewIn
+         * @description A periodic review: effective 有效 / needs adjustment 需调整 (both set the next review date) or reopen
+         *     重新开启 (the project goes back to 调研 research for a new cycle; the note says why).
+         */
+        "planning.ProjectReviewIn": {
+            /** Next Review */
+            next_review?: string | null;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "effective" | "needs_adjustment" | "reopen";
+        };
+        /** ProjectReviewRead */
+        "planning.ProjectReviewRead": {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Due */
+            due: string | null;
+            /** Id */
+            id: number;
+            /** Next Review */
+            next_review: string | null;
+            /** Note */
+            note: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "effective" | "needs_adjustment" | "reopen";
+            /** Reviewer */
+            reviewer: string;
+            /** Reviewer Name */
+            reviewer_name: string;
+        };
+        /** ProjectStepRead */
+        "planning.ProjectStepRead": {
+            /** Action */
+            action: string;
+            /** Actor */
+            actor: string;
+            /** Actor Name */
+            actor_name: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Comment */
+            comment: string;
+            /** From Stage */
+            from_stage: string | null;
+            /** Id */
+            id: number;
+            /** To Stage */
+            to_stage: string;
+        };
+        /**
+         * ProjectUpdate
+         * @description Title and description by the owner or a planner; a new owner only by a holder of 'plan'.
+         */
+        "planning.ProjectUpdate": {
+            /** Description */
+            description?: string | null;
+            /** Links */
+            links?: components["schemas"]["planning.ProjectLinkIn"][] | null;
+            /** Owner Id */
+            owner_id?: number | null;
+            /** Owner Name */
+            owner_name?: string | null;
+            /** Title */
+            title?: string | null;
+        };
         /** ReceiveResult */
         "planning.ReceiveResult": {
             /** Status */
@@ -9102,6 +9695,44 @@ export interface components {
             quantity: number | null;
             /** Unit */
             unit: string;
+        };
+        /**
+         * StageDocumentIn
+         * @description The current stage's document: a summary and a body.
+         */
+        "planning.StageDocumentIn": {
+            /**
+             * Body
+             * @default
+             */
+            body: string;
+            /** Summary */
+            summary: string;
+        };
+        /** StageDocumentRead */
+        "planning.StageDocumentRead": {
+            /** Author */
+            author: string;
+            /** Author Name */
+            author_name: string;
+            /** Body */
+            body: string;
+            /** Cycle */
+            cycle: number;
+            /** Id */
+            id: number;
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "research" | "diagnosis" | "proposal" | "evaluation" | "implementation";
+            /** Summary */
+            summary: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /** StageRead */
         "planning.StageRead": {
@@ -17099,6 +17730,427 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["planning.FlowRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_projects_api_planning_improvement_projects_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description Only this unit's subtree */
+                unit_id?: number | null;
+                stage?: ("research" | "diagnosis" | "proposal" | "evaluation" | "implementation" | "review") | null;
+                origin?: ("proposal" | "finding" | "manual") | null;
+                mine?: boolean;
+                /** @description true: only projects whose review date has come; false: the others */
+                review_due?: boolean | null;
+                /** @description Title contains */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.Page_ProjectRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    create_project_api_planning_improvement_projects_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.ProjectCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProjectRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    export_projects_api_planning_improvement_projects_export_xlsx_get: {
+        parameters: {
+            query?: {
+                /** @description Only this unit's subtree */
+                unit_id?: number | null;
+                stage?: ("research" | "diagnosis" | "proposal" | "evaluation" | "implementation" | "review") | null;
+                origin?: ("proposal" | "finding" | "manual") | null;
+                mine?: boolean;
+                /** @description true: only projects whose review date has come; false: the others */
+                review_due?: boolean | null;
+                /** @description Title contains */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_project_api_planning_improvement_projects__project_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProjectDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    update_project_api_planning_improvement_projects__project_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.ProjectUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProjectDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    advance_api_planning_improvement_projects__project_id__advance_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.ProjectAdvanceIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProjectDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    record_document_api_planning_improvement_projects__project_id__documents__stage__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stage: "research" | "diagnosis" | "proposal" | "evaluation" | "implementation";
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.StageDocumentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProjectDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    add_milestone_api_planning_improvement_projects__project_id__milestones_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.ProjectMilestoneIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProjectDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    delete_milestone_api_planning_improvement_projects__project_id__milestones__milestone_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                milestone_id: number;
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProjectDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    update_milestone_api_planning_improvement_projects__project_id__milestones__milestone_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                milestone_id: number;
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.ProjectMilestoneUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProjectDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    record_review_api_planning_improvement_projects__project_id__reviews_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.ProjectReviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProjectDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    improvement_steps_api_planning_inbox_improvement_steps_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ImprovementStepWaiting"][];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */

@@ -157,3 +157,21 @@ export type PolicyKind = PolicyRead['kind'];
 export type CalendarYear = S['org.CalendarYear'];
 export type CalendarDayRead = S['org.CalendarDayRead'];
 export type CalendarDayBody = S['org.CalendarDayBody'];
+
+/** planning's process optimisation projects (流程优化项目). */
+export type ProjectRead = S['planning.ProjectRead'];
+export type ProjectDetail = S['planning.ProjectDetail'];
+export type ProjectCreate = S['planning.ProjectCreate'];
+export type ProjectUpdate = S['planning.ProjectUpdate'];
+export type ProjectLinkRead = S['planning.ProjectLinkRead'];
+export type ProjectStage = ProjectRead['stage'];
+export type ProjectOrigin = ProjectRead['origin'];
+export type StageDocumentIn = S['planning.StageDocumentIn'];
+export type StageDocumentRead = S['planning.StageDocumentRead'];
+export type DocumentStage = StageDocumentRead['stage'];
+export type ProjectAdvanceIn = S['planning.ProjectAdvanceIn'];
+export type ProjectMilestoneIn = S['planning.ProjectMilestoneIn'];
+export type ProjectMilestoneUpdate = S['planning.ProjectMilestoneUpdate'];
+export type ProjectReviewIn = S['planning.ProjectReviewIn'];
+export type ReviewOutcome = ProjectReviewIn['outcome'];
+export type ImprovementStepWaiting = S['planning.ImprovementStepWaiting'];

@@ -59,6 +59,7 @@ export const MENU: MenuNode[] = [
       { key: 'plans.consolidation', labelKey: 'menu.consolidation', path: '/plans/consolidation', access: { anyOf: ['plan', 'view'] } },
       { key: 'plans.meeting', labelKey: 'menu.meeting', path: '/plans/meeting', access: 'anyGrant' },
       { key: 'plans.tasks', labelKey: 'menu.tasks', path: '/plans/tasks', access: 'anyGrant' },
+      { key: 'plans.improvement', labelKey: 'menu.improvement', path: '/improvement/projects', access: 'anyGrant' },
     ],
   },
   {

@@ -45,6 +45,8 @@ const NotificationsAdminPage = lazy(() => import('../pages/admin/NotificationsAd
 const NotificationCenterPage = lazy(() => import('../pages/notifications/NotificationCenterPage'));
 const NotificationSettingsPage = lazy(() => import('../pages/notifications/NotificationSettingsPage'));
 const IdentityPage = lazy(() => import('../pages/admin/IdentityPage'));
+const ProjectRegisterPage = lazy(() => import('../pages/plans/improvement/ProjectRegisterPage'));
+const ProjectDetailPage = lazy(() => import('../pages/plans/improvement/ProjectDetailPage'));
 
 function RequireSignIn({ children }: { children: ReactNode }) {
   const { signedIn } = useSession();
@@ -83,6 +85,8 @@ export function AppRoutes() {
         <Route path="/plans/:id" element={<Guard rule="anyGrant"><PlanDetailPage /></Guard>} />
         <Route path="/plans/:id/edit" element={<Guard rule={{ right: 'plan' }}><PlanEditorPage /></Guard>} />
         <Route path="/plans/:id/report" element={<Guard rule="anyGrant"><WeeklyReportPage /></Guard>} />
+        <Route path="/improvement/projects" element={<Guard rule="anyGrant"><ProjectRegisterPage /></Guard>} />
+        <Route path="/improvement/projects/:id" element={<Guard rule="anyGrant"><ProjectDetailPage /></Guard>} />
         <Route path="/kpi" element={<Guard rule="anyGrant"><KpiDashboardPage /></Guard>} />
         <Route path="/kpi/indicators" element={<Guard rule="anyGrant"><IndicatorsPage /></Guard>} />
         <Route path="/kpi/import" element={<Guard rule={{ right: 'plan' }}><ImportPage /></Guard>} />

@@ -129,6 +129,17 @@ export default function InboxPage() {
         {a.response_due && <span>{t('audits.responseDue')}: {a.response_due}</span>}
       </Space>,
     })),
+    improvement_steps: list('improvement_steps').map((s) => ({
+      key: s.project_id, title: s.title, href: links.improvement_steps(s), action: t('inbox.go.improvement_steps'),
+      description: <Space size={8} wrap>
+        <Tag color={s.reason === 'stage' ? 'blue' : s.reason === 'evaluation' ? 'purple' : 'red'}>
+          {s.reason === 'stage' ? t('improvement.inbox.stage', { stage: t(`improvement.stage.${s.stage}`) }) : t(`improvement.inbox.${s.reason}`)}
+        </Tag>
+        <span>{s.unit_name}</span>
+        {s.reason !== 'stage' && s.owner_name && <span>{t('inbox.owner', { name: s.owner_name })}</span>}
+        {s.next_review && <span>{t('improvement.detail.nextReview')}: {s.next_review}</span>}
+      </Space>,
+    })),
     open_alerts: list('open_alerts').map((a) => ({
       key: a.id,
       title: <Space>{a.risk_title ?? indicator(a)}<Tag color={a.level === 'critical' ? 'red' : 'orange'}>{t(`inbox.alertLevel.${a.level}`)}</Tag><StatusTag status={a.status} ns="inbox.alertStatus" /></Space>,
@@ -142,7 +153,7 @@ export default function InboxPage() {
     })),
   };
   const order: InboxPart[] = ['pending_approvals', 'suggestions_to_answer', 'plans_to_rework', 'overdue_tasks',
-    'my_tasks', 'risk_actions', 'my_actions', 'audit_steps', 'open_alerts'];
+    'my_tasks', 'risk_actions', 'my_actions', 'audit_steps', 'improvement_steps', 'open_alerts'];
   const total = order.reduce((n, part) => n + rows[part].length, 0);
   return (
     <div>

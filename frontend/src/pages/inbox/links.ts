@@ -20,4 +20,6 @@ export const links = {
   my_actions: () => '/kpi/actions',
   /** every step of a special audit is taken on its page */
   audit_steps: (a: Item<'audit_steps'>) => `/kpi/audits/${a.id}`,
+  /** a process optimisation project's stage, evaluation or review is done on its page */
+  improvement_steps: (s: Item<'improvement_steps'>) => `/improvement/projects/${s.project_id}`,
 };
