@@ -16,6 +16,7 @@ from services.planning.consumers import CONSUMES
 from services.planning.inbox.router import router as inbox_router
 from services.planning.models import AuditEntry, IdempotencyRecord, OrgUnit, events
 from services.planning.plans.router import router as plans_router
+from services.planning.proposals.router import router as proposals_router
 from services.planning.seed import ensure_flows, seed_demo
 from services.planning.tracking.router import router as tracking_router
 from services.planning.tracking.service import flag_overdue
@@ -42,7 +43,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         description="Annual, quarterly and monthly operation plans: approval flows under the authority model, "
                     "consolidation, adjustments and tracking.",
         # approvals before plans: /plans/awaiting-me must match before /plans/{plan_id}
-        routers=[approvals_router, plans_router, flows_router, consolidation_router, tracking_router, inbox_router],
+        routers=[approvals_router, plans_router, flows_router, consolidation_router, tracking_router, inbox_router,
+                 proposals_router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
         consumes=CONSUMES,
         on_startup=[start], on_org_synced=[demo], periodic=[(OVERDUE_SCAN_SECONDS, scan_overdue)])
