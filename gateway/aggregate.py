@@ -31,6 +31,8 @@ PARTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "open_alerts": ("risk", "/api/risk/alerts", {"mine": "true", "limit": "100"}),
     "risk_actions": ("risk", "/api/risk/inbox/actions", {"limit": "100"}),
     "my_actions": ("kpi", "/api/kpi/actions", {"owner_id": "{sub}", "limit": "100"}),
+    "proposals_to_review": ("planning", "/api/planning/inbox/proposals-to-review", {"limit": "100"}),
+    "rewards_to_grant": ("planning", "/api/planning/inbox/rewards-to-grant", {"limit": "100"}),
 }
 
 # part → the component (in the merged OpenAPI document) that describes one of its items
@@ -43,6 +45,8 @@ PART_ITEMS: dict[str, str] = {
     "open_alerts": "risk.AlertRead",
     "risk_actions": "risk.MyActionRead",
     "my_actions": "kpi.ActionRead",
+    "proposals_to_review": "planning.ProposalRead",
+    "rewards_to_grant": "planning.ProposalRead",
 }
 
 # parts whose items name an indicator by code: the gateway adds its names
@@ -71,6 +75,8 @@ class InboxRead(BaseModel):
     open_alerts: list[dict[str, Any]] = _items_of("open_alerts")
     risk_actions: list[dict[str, Any]] = _items_of("risk_actions")
     my_actions: list[dict[str, Any]] = _items_of("my_actions")
+    proposals_to_review: list[dict[str, Any]] = _items_of("proposals_to_review")
+    rewards_to_grant: list[dict[str, Any]] = _items_of("rewards_to_grant")
     errors: dict[str, str] = Field(default_factory=dict,
                                    description="Part → why it is empty (service down, slow, refused)")
     counts: dict[str, int] = Field(default_factory=dict, description="Part → number of items")
