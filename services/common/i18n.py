@@ -320,6 +320,14 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "service": "服务",
     "seq": "序号",
     "hash": "哈希值",
+    # process optimisation projects (planning, issue 19)
+    "finding_id": "检查/审计发现",
+    "finding_title": "发现标题",
+    "links": "关联",
+    "ref": "关联对象",
+    "next_review": "下次评审日期",
+    "outcome": "评审结论",
+    "stage": "阶段",
     # improvement proposals (合理化建议)
     "problem": "存在问题",
     "suggestion": "改进建议",

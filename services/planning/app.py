@@ -13,6 +13,8 @@ from services.planning.approvals.router import flows_router
 from services.planning.approvals.router import router as approvals_router
 from services.planning.consolidation.router import router as consolidation_router
 from services.planning.consumers import CONSUMES
+from services.planning.improvement.router import router as improvement_router
+from services.planning.improvement.service import flag_reviews_due
 from services.planning.inbox.router import router as inbox_router
 from services.planning.models import AuditEntry, IdempotencyRecord, OrgUnit, events
 from services.planning.plans.router import router as plans_router
@@ -24,6 +26,7 @@ from services.planning.tracking.service import flag_overdue
 log = logging.getLogger("yunguan.planning")
 
 OVERDUE_SCAN_SECONDS = 300
+REVIEW_SCAN_SECONDS = 900  # process optimisation projects' periodic review dates
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -44,15 +47,24 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                     "consolidation, adjustments and tracking.",
         # approvals before plans: /plans/awaiting-me must match before /plans/{plan_id}
         routers=[approvals_router, plans_router, flows_router, consolidation_router, tracking_router, inbox_router,
-                 proposals_router],
+                 improvement_router, proposals_router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
         consumes=CONSUMES,
-        on_startup=[start], on_org_synced=[demo], periodic=[(OVERDUE_SCAN_SECONDS, scan_overdue)])
+        on_startup=[start], on_org_synced=[demo],
+        periodic=[(OVERDUE_SCAN_SECONDS, scan_overdue), (REVIEW_SCAN_SECONDS, scan_reviews_due)])
 
 
 async def scan_overdue(rt: Runtime) -> int:
     """The periodic job: say (once) of every task that fell overdue."""
     async with rt.db.writer() as session:
         flagged = await flag_overdue(session)
+        await session.commit()
+    return flagged
+
+
+async def scan_reviews_due(rt: Runtime) -> int:
+    """The periodic job: say (once) of every process optimisation project whose review date has come."""
+    async with rt.db.writer() as session:
+        flagged = await flag_reviews_due(session)
         await session.commit()
     return flagged

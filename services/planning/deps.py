@@ -20,7 +20,8 @@ from services.common.db import Session
 from services.common.guards import Allowed, Place, allowed
 from services.common.problems import NotFound
 from services.common.security import CurrentPrincipal
-from services.planning.models import Flow, OrgUnit, Plan, PlanTask, Proposal
+from services.planning.improvement.access import ProjectAccess, seeing_grant
+from services.planning.models import Flow, ImprovementProject, OrgUnit, Plan, PlanTask, Proposal
 from services.planning.plans.visibility import plan_not_found, require_visible
 from services.planning.units import unit_path
 
@@ -113,6 +114,27 @@ async def load_flow(kind: str, session: Session) -> Flow:
 
 
 ValidFlow = Annotated[Flow, Depends(load_flow)]
+
+
+# --- process optimisation projects (improvement) ---------------------------------------------
+
+
+load_project = load_or_404(ImprovementProject, "project_id", what="process optimisation project",
+                           what_zh="流程优化项目")
+
+
+async def project_to_view(principal: CurrentPrincipal, project: Annotated[ImprovementProject, Depends(load_project)],
+                          session: Session) -> ProjectAccess:
+    """The project, when the caller may see it (a right over its unit, or its owner); 404 otherwise.
+    What they may do on it is decided by the step (services/planning/improvement/access.py)."""
+    unit = await session.get(OrgUnit, project.unit_id)
+    path = unit.path if unit is not None else await unit_path(session, project.unit_id)
+    grant = seeing_grant(principal, project, path)
+    return ProjectAccess(item=project, principal=principal, unit_path=path, unit_name=unit.name if unit else "",
+                         grant=grant)
+
+
+ProjectToView = Annotated[ProjectAccess, Depends(project_to_view)]
 
 
 # --- improvement proposals (合理化建议) ------------------------------------------------------------

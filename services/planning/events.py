@@ -159,6 +159,53 @@ class TaskOverdueData(EventData):
     unit_path: str | None
 
 
+# --- process optimisation projects (流程优化项目) -------------------------------------------------
+
+
+class ImprovementProjectData(EventData):
+    """A process optimisation project as it stands after the step."""
+
+    project_id: int
+    unit_id: int
+    unit_path: str
+    title: str
+    owner_id: int | None
+    owner_name: str
+    origin: Literal["proposal", "finding", "manual"] = Field(description="What started it")
+    links: list[str] = Field(description='What it links to: "planning:proposal:<id>", "kpi:finding:<id>", or a '
+                                         'manual reference')
+    stage: str = Field(description="research | diagnosis | proposal | evaluation | implementation | review")
+    cycle: int = Field(description="1 at the start; a review that reopens the project starts the next cycle")
+    next_review: str | None = Field(description="ISO date of the next periodic review (in review only)")
+    actor: str = Field(description="Who took the step (token subject); the scan's steps say 'system'")
+
+
+class ImprovementStartedData(ImprovementProjectData):
+    """A project was started: from an adopted proposal, from a finding, or by hand."""
+
+
+class ImprovementStageAdvancedData(ImprovementProjectData):
+    """The project moved to its next stage (``stage``); from implementation it enters periodic review."""
+
+    from_stage: str
+    comment: str
+
+
+class ImprovementReviewedData(ImprovementProjectData):
+    """A periodic review was recorded: effective or needs_adjustment set the next review date; reopen sends
+    the project back to research for a new cycle."""
+
+    outcome: Literal["effective", "needs_adjustment", "reopen"]
+    note: str
+
+
+class ImprovementReviewDueData(ImprovementProjectData):
+    """A project's periodic review date came without a review (said once per review date)."""
+
+    due: str = Field(description="ISO date the review was due")
+
+
+
 # --- improvement proposals (合理化建议) --------------------------------------------------------
 
 
@@ -201,7 +248,6 @@ class ProposalRewardedData(ProposalState):
     points: int | None
     amount: float | None = Field(description="Money, in 元")
 
-
 EMITS: Emits = {
     "planning.plan.submitted": PlanSubmittedData,
     "planning.plan.stage_advanced": PlanStageAdvancedData,
@@ -215,6 +261,11 @@ EMITS: Emits = {
     "planning.task.dispatched": TaskDispatchedData,
     "planning.task.overdue": TaskOverdueData,
     "planning.task.completed": TaskCompletedData,
+    # process optimisation projects
+    "planning.improvement.started": ImprovementStartedData,
+    "planning.improvement.stage_advanced": ImprovementStageAdvancedData,
+    "planning.improvement.reviewed": ImprovementReviewedData,
+    "planning.improvement.review_due": ImprovementReviewDueData,
     # improvement proposals
     "planning.proposal.submitted": ProposalSubmittedData,
     "planning.proposal.decided": ProposalDecidedData,

@@ -330,6 +330,103 @@ class MeetingDecision(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+# --- process optimisation projects (流程优化项目, services/planning/improvement) ----------------------
+
+
+class ImprovementProject(Base):
+    """A process optimisation project: five stages (调研 → 诊断 → 方案 → 评估 → 实施), each with its document,
+    then periodic review (定期评审) with a next review date. Started from an adopted proposal, from a
+    finding, or by hand; ``links`` name what started it ("planning:proposal:<id>", "kpi:finding:<id>")."""
+
+    __tablename__ = "improvement_project"
+    __table_args__ = (Index("ix_improvement_project_review", "stage", "next_review"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer, index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    owner_name: Mapped[str] = mapped_column(String(100), default="")
+    origin: Mapped[str] = mapped_column(String(20), default="manual")  # proposal | finding | manual
+    links: Mapped[list] = mapped_column(JSON, default=list)  # [{"ref", "kind", "title"}]
+    # research | diagnosis | proposal | evaluation | implementation | review (定期评审)
+    stage: Mapped[str] = mapped_column(String(20), default="research", index=True)
+    cycle: Mapped[int] = mapped_column(Integer, default=1)  # a reopened project starts a new cycle of stages
+    next_review: Mapped[date | None] = mapped_column(Date)
+    review_flagged_at: Mapped[datetime | None]  # when the passed review date was said (once per date)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_by_name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ImprovementDocument(Base):
+    """A stage's document (调研报告, 诊断报告, 优化方案, 评估意见, 实施总结): a summary and a body, one per
+    stage and cycle, rewritten while the stage is current."""
+
+    __tablename__ = "improvement_document"
+    __table_args__ = (UniqueConstraint("project_id", "cycle", "stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("improvement_project.id", ondelete="CASCADE"), index=True)
+    cycle: Mapped[int] = mapped_column(Integer, default=1)
+    stage: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(120))
+    author_name: Mapped[str] = mapped_column(String(100), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ImprovementMilestone(Base):
+    """An implementation milestone (实施节点): title, due date, done."""
+
+    __tablename__ = "improvement_milestone"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("improvement_project.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    due: Mapped[date] = mapped_column(Date)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    done_at: Mapped[datetime | None]
+
+
+class ImprovementReview(Base):
+    """A periodic review (定期评审): effective | needs_adjustment | reopen, with a note and the next date."""
+
+    __tablename__ = "improvement_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("improvement_project.id", ondelete="CASCADE"), index=True)
+    outcome: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    due: Mapped[date | None] = mapped_column(Date)  # the review date it answered
+    next_review: Mapped[date | None] = mapped_column(Date)
+    reviewer: Mapped[str] = mapped_column(String(120))
+    reviewer_name: Mapped[str] = mapped_column(String(100), default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ImprovementStep(Base):
+    """The project's history: every step with who, which grant and the comment."""
+
+    __tablename__ = "improvement_step"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("improvement_project.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(30))
+    from_stage: Mapped[str | None] = mapped_column(String(20))
+    to_stage: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(120))
+    actor_name: Mapped[str] = mapped_column(String(100), default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    grant: Mapped[dict | None] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 # --- improvement proposals (合理化建议) ----------------------------------------------------------
 
 

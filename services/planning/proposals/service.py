@@ -27,8 +27,9 @@ from services.common.scoping import visible_to
 from services.common.sheets import Column, add_table, workbook_bytes
 from services.planning.approvals.stages import Requirement, requirement
 from services.planning.events import ProposalDecidedData, ProposalRewardedData, ProposalSubmittedData, WaitingStage
+from services.planning.improvement.service import start_project
 from services.planning.journal import journal
-from services.planning.models import OrgUnit, Proposal, ProposalSettings, ProposalStep
+from services.planning.models import ImprovementProject, OrgUnit, Proposal, ProposalSettings, ProposalStep
 from services.planning.proposals.schemas import (
     BenefitBody,
     DecisionBody,
@@ -190,8 +191,6 @@ def require_visible(proposal: Proposal, principal: Principal, units: Units) -> N
 async def _project_owner(session: AsyncSession, proposal: Proposal) -> int | None:
     if proposal.project_id is None:
         return None
-    from services.planning.models import ImprovementProject  # written by the improvement concept
-
     project = await session.get(ImprovementProject, proposal.project_id)
     return project.owner_id if project is not None else None
 
@@ -352,8 +351,6 @@ def _not_own(proposal: Proposal, principal: Principal, doing_zh: str) -> None:
 async def _start_project(session: AsyncSession, *, principal: Principal, grant: Grant, proposal: Proposal,
                          units: Units, body: DecisionBody) -> int:
     """The process optimisation project an adopted proposal starts (owned by the decider unless named)."""
-    from services.planning.improvement.service import start_project
-
     unit = units.by_id[proposal.unit_id]
     owner_id = body.project_owner_id if body.project_owner_id is not None else principal.user_id
     owner_name = body.project_owner_name if body.project_owner_id is not None else principal.name
@@ -361,8 +358,8 @@ async def _start_project(session: AsyncSession, *, principal: Principal, grant: 
         session, principal=principal, grant=grant, unit=unit, title=proposal.title,
         description=f"存在问题：{proposal.problem}\n改进建议：{proposal.suggestion}"
                     + (f"\n评审意见：{body.reason}" if body.reason else ""),
-        owner_id=owner_id, owner_name=owner_name or "", origin="proposal",
-        links=[{"ref": f"planning:proposal:{proposal.id}", "title": proposal.title}])
+        owner_id=owner_id, owner_name=owner_name or "",
+        origin_links=[{"ref": f"planning:proposal:{proposal.id}", "title": proposal.title}])
     return int(project.id)
 
 

@@ -1,7 +1,7 @@
 """improvement proposals
 
 Revision ID: fed9e404592c
-Revises: d4e2f1a8c711
+Revises: 07470dd2db3c
 Create Date: 2026-12-03 21:26:05.646034
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import services.common.db
 
 
 revision: str = 'fed9e404592c'
-down_revision: Union[str, None] = 'd4e2f1a8c711'
+down_revision: Union[str, None] = '07470dd2db3c'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
