@@ -63,7 +63,8 @@ async def submit(session: Session, principal: CurrentPrincipal, body: ProposalCr
 async def list_proposals(session: Session, principal: CurrentPrincipal, limit: int = LimitParam,
                          cursor: str | None = CursorParam, mine: bool = Query(False),
                          status: StatusFilter | None = Query(None), unit_id: int | None = Query(None),
-                         category: str | None = Query(None, max_length=60), q: str | None = Query(None, max_length=100)):
+                         category: str | None = Query(None, max_length=60),
+                         q: str | None = Query(None, max_length=100)):
     return await service.list_proposals(session, principal=principal, mine=mine, status=status, unit_id=unit_id,
                                         category=category, q=q, limit=limit, cursor=cursor)
 

@@ -4,17 +4,17 @@ Revision ID: fed9e404592c
 Revises: 07470dd2db3c
 Create Date: 2026-12-03 21:26:05.646034
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import services.common.db
 
-
 revision: str = 'fed9e404592c'
-down_revision: Union[str, None] = '07470dd2db3c'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '07470dd2db3c'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
