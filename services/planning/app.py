@@ -18,6 +18,7 @@ from services.planning.improvement.service import flag_reviews_due
 from services.planning.inbox.router import router as inbox_router
 from services.planning.models import AuditEntry, IdempotencyRecord, OrgUnit, events
 from services.planning.plans.router import router as plans_router
+from services.planning.proposals.demo import seed_demo_proposals
 from services.planning.proposals.router import router as proposals_router
 from services.planning.seed import ensure_flows, seed_demo
 from services.planning.tracking.router import router as tracking_router
@@ -40,6 +41,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     async def demo(rt: Runtime) -> None:
         if settings.demo:
             await seed_demo(rt)
+            await seed_demo_proposals(rt)
 
     return create_service_app(
         settings, title="Yunguan planning 运营计划",

@@ -243,3 +243,19 @@ async def test_the_register_filters_and_exports_what_the_caller_may_see(company)
     rows = list(load_workbook(io.BytesIO(sheet.content)).active.values)
     assert rows[0][:3] == ("编号", "标题", "责任单位") and len(rows) == 3
     assert rows[1][6] == "评审中"
+
+
+async def test_the_demo_company_has_a_proposal_in_each_state(company):
+    from services.planning.proposals.demo import seed_demo_proposals
+
+    c = company
+    assert await seed_demo_proposals(c.planning.app.state.runtime) is True
+    assert await seed_demo_proposals(c.planning.app.state.runtime) is False  # only once
+    items = (await c.planning.get(P, headers=await c.as_("gm"))).json()["items"]
+    assert sorted(i["status"] for i in items) == ["adopted", "in_review", "rewarded"]
+    rewarded = next(i for i in items if i["status"] == "rewarded")
+    assert rewarded["project_id"] and rewarded["reward_amount"] == 800.0
+    mine = (await c.planning.get(P, params={"mine": "true"}, headers=await c.as_("analyst"))).json()["items"]
+    assert {m["status"] for m in mine} == {"in_review", "rewarded"}
+    waiting = (await c.planning.get(TO_REVIEW, headers=await c.as_("market_mgr"))).json()
+    assert [w["status"] for w in waiting] == ["in_review"]
