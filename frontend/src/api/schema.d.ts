@@ -2371,6 +2371,162 @@ export interface paths {
         patch: operations["update_flow_api_planning_flows__kind__patch"];
         trace?: never;
     };
+    "/api/planning/improvement/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The register of process optimisation projects the caller may see */
+        get: operations["list_projects_api_planning_improvement_projects_get"];
+        put?: never;
+        /** Start a project by hand or from a finding (a holder of 'plan' over the unit) */
+        post: operations["create_project_api_planning_improvement_projects_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/improvement/projects/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 流程优化项目台账: the register as an Excel sheet (the register's filters) */
+        get: operations["export_projects_api_planning_improvement_projects_export_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/improvement/projects/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project with its documents, milestones, reviews, history and what the caller may do */
+        get: operations["get_project_api_planning_improvement_projects__project_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit the title, description or links (owner or planner); change the owner (planner) */
+        patch: operations["update_project_api_planning_improvement_projects__project_id__patch"];
+        trace?: never;
+    };
+    "/api/planning/improvement/projects/{project_id}/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move to the next stage (evaluation needs 'assess' over the unit); after implementation: review */
+        post: operations["advance_api_planning_improvement_projects__project_id__advance_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/improvement/projects/{project_id}/documents/{stage}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Record the current stage's document (summary and body) */
+        put: operations["record_document_api_planning_improvement_projects__project_id__documents__stage__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/improvement/projects/{project_id}/milestones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an implementation milestone */
+        post: operations["add_milestone_api_planning_improvement_projects__project_id__milestones_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/improvement/projects/{project_id}/milestones/{milestone_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a milestone */
+        delete: operations["delete_milestone_api_planning_improvement_projects__project_id__milestones__milestone_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change a milestone's title or due date, or mark it done */
+        patch: operations["update_milestone_api_planning_improvement_projects__project_id__milestones__milestone_id__patch"];
+        trace?: never;
+    };
+    "/api/planning/improvement/projects/{project_id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a periodic review: effective / needs adjustment (next date) or reopen (with a note) */
+        post: operations["record_review_api_planning_improvement_projects__project_id__reviews_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/inbox/improvement-steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Projects waiting on the caller: their current stage, evaluations to pass, reviews due */
+        get: operations["improvement_steps_api_planning_inbox_improvement_steps_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/planning/inbox/overdue-tasks": {
         parameters: {
             query?: never;
@@ -2397,6 +2553,40 @@ export interface paths {
         };
         /** Returned plans, and vetoed ones not yet replaced, that the caller submitted or plans for */
         get: operations["plans_to_rework_api_planning_inbox_plans_to_rework_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/inbox/proposals-to-review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Proposals whose current review stage the caller may decide */
+        get: operations["proposals_to_review_api_planning_inbox_proposals_to_review_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/inbox/rewards-to-grant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Implemented proposals in units the caller assesses, waiting for a reward */
+        get: operations["rewards_to_grant_api_planning_inbox_rewards_to_grant_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2690,6 +2880,127 @@ export interface paths {
         put?: never;
         /** Act on a plan: submit, approve, return, veto, issue, publish, revise, suggest, guide */
         post: operations["act_api_planning_plans__plan_id___action__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Proposals the caller may see: their own (mine=true: only those) and those of units they view */
+        get: operations["list_proposals_api_planning_proposals_get"];
+        put?: never;
+        /** Submit an improvement proposal (合理化建议) to the unit owning the process */
+        post: operations["submit_api_planning_proposals_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/proposals/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The proposal register (合理化建议台账) as an Excel sheet */
+        get: operations["export_register_api_planning_proposals_export_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/proposals/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's proposal settings: anonymous allowed, review stages, reward scale, categories */
+        get: operations["get_settings_api_planning_proposals_settings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the proposal settings (admin over the company); proposals in review keep their stages */
+        patch: operations["update_settings_api_planning_proposals_settings_patch"];
+        trace?: never;
+    };
+    "/api/planning/proposals/{proposal_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A proposal with its review stages and steps (its proposer, and holders of view over its unit) */
+        get: operations["get_proposal_api_planning_proposals__proposal_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/proposals/{proposal_id}/benefit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the actual benefit after implementation (the project's owner or 'plan' over the unit) */
+        post: operations["record_benefit_api_planning_proposals__proposal_id__benefit_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/proposals/{proposal_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide at the current review stage: adopt, partly (部分采纳) or decline (reason required) */
+        post: operations["decide_api_planning_proposals__proposal_id__decision_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/proposals/{proposal_id}/reward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Grant a reward by the company's scale ('assess' over the unit) */
+        post: operations["grant_reward_api_planning_proposals__proposal_id__reward_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3563,6 +3874,10 @@ export interface components {
             pending_approvals: components["schemas"]["planning.PlanRead"][];
             /** Plans To Rework */
             plans_to_rework: components["schemas"]["planning.PlanToRework"][];
+            /** Proposals To Review */
+            proposals_to_review: components["schemas"]["planning.ProposalRead"][];
+            /** Rewards To Grant */
+            rewards_to_grant: components["schemas"]["planning.ProposalRead"][];
             /** Risk Actions */
             risk_actions: components["schemas"]["risk.MyActionRead"][];
             /** Suggestions To Answer */
@@ -7254,6 +7569,20 @@ export interface components {
             value: number;
         };
         /**
+         * AdvanceIn
+         * @description Move the project to the next stage. From implementation it enters periodic review: ``next_review``
+         *     is the first review date (three months from today when left out).
+         */
+        "planning.AdvanceIn": {
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+            /** Next Review */
+            next_review?: string | null;
+        };
+        /**
          * AgendaProblem
          * @description A report line that names a problem or asks for help.
          */
@@ -7381,6 +7710,19 @@ export interface components {
             /** Reason */
             reason?: string | null;
         };
+        /** BenefitBody */
+        "planning.BenefitBody": {
+            /**
+             * Benefit
+             * @description The actual benefit after implementation
+             */
+            benefit: string;
+            /**
+             * Benefit Amount
+             * @description In 元
+             */
+            benefit_amount?: number | null;
+        };
         /**
          * ConsolidationLine
          * @description One indicator: the reference (top-down) value against the children combined (bottom-up).
@@ -7438,6 +7780,27 @@ export interface components {
             plan_id: number | null;
             /** Value */
             value: number;
+        };
+        /** DecisionBody */
+        "planning.DecisionBody": {
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "adopt" | "partly" | "decline";
+            /**
+             * Project Owner Id
+             * @description Who owns the project it starts (default: the decider)
+             */
+            project_owner_id?: number | null;
+            /** Project Owner Name */
+            project_owner_name?: string | null;
+            /**
+             * Reason
+             * @description Required to decide partly or decline
+             * @default
+             */
+            reason: string;
         };
         /** DecisionIn */
         "planning.DecisionIn": {
@@ -7572,6 +7935,44 @@ export interface components {
             owner_name?: string | null;
             /** Unit Id */
             unit_id?: number | null;
+        };
+        /**
+         * DocumentIn
+         * @description The current stage's document: a summary and a body.
+         */
+        "planning.DocumentIn": {
+            /**
+             * Body
+             * @default
+             */
+            body: string;
+            /** Summary */
+            summary: string;
+        };
+        /** DocumentRead */
+        "planning.DocumentRead": {
+            /** Author */
+            author: string;
+            /** Author Name */
+            author_name: string;
+            /** Body */
+            body: string;
+            /** Cycle */
+            cycle: number;
+            /** Id */
+            id: number;
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "research" | "diagnosis" | "proposal" | "evaluation" | "implementation";
+            /** Summary */
+            summary: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /** EventEnvelope */
         "planning.EventEnvelope": {
@@ -7712,6 +8113,40 @@ export interface components {
             versions: components["schemas"]["planning.VersionRead"][];
         };
         /**
+         * ImprovementStepWaiting
+         * @description An inbox item: a project waiting on the caller, and for what.
+         */
+        "planning.ImprovementStepWaiting": {
+            /** Next Review */
+            next_review: string | null;
+            /** Owner Name */
+            owner_name: string;
+            /** Project Id */
+            project_id: number;
+            /**
+             * Reason
+             * @description stage: my project's current stage; evaluation: an evaluation I may pass; review_due: a periodic review whose date has come
+             * @enum {string}
+             */
+            reason: "stage" | "evaluation" | "review_due";
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "research" | "diagnosis" | "proposal" | "evaluation" | "implementation" | "review";
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
          * InForceRead
          * @description The version in force while the plan shows a newer revision being worked on.
          */
@@ -7727,6 +8162,41 @@ export interface components {
             /** Status */
             status: string;
         };
+        /**
+         * LinkIn
+         * @description What a project links to: "planning:proposal:<id>", "kpi:finding:<id>", or anything else (a manual
+         *     reference, e.g. a document number or a URL).
+         */
+        "planning.LinkIn": {
+            /** Ref */
+            ref: string;
+            /**
+             * Title
+             * @default
+             */
+            title: string;
+        };
+        /** LinkRead */
+        "planning.LinkRead": {
+            /**
+             * Kind
+             * @description proposal | finding | manual (read from the ref)
+             * @enum {string}
+             */
+            kind: "proposal" | "finding" | "manual";
+            /** Ref */
+            ref: string;
+            /**
+             * Target Id
+             * @description The proposal's or finding's id; null for a manual link
+             */
+            target_id?: number | null;
+            /**
+             * Title
+             * @default
+             */
+            title: string;
+        };
         /** Milestone */
         "planning.Milestone": {
             /**
@@ -7741,6 +8211,46 @@ export interface components {
             due: string;
             /** Title */
             title: string;
+        };
+        /** MilestoneIn */
+        "planning.MilestoneIn": {
+            /**
+             * Due
+             * Format: date
+             */
+            due: string;
+            /** Title */
+            title: string;
+        };
+        /** MilestoneRead */
+        "planning.MilestoneRead": {
+            /** Done */
+            done: boolean;
+            /** Done At */
+            done_at?: string | null;
+            /**
+             * Due
+             * Format: date
+             */
+            due: string;
+            /** Id */
+            id: number;
+            /**
+             * Overdue
+             * @default false
+             */
+            overdue: boolean;
+            /** Title */
+            title: string;
+        };
+        /** MilestoneUpdate */
+        "planning.MilestoneUpdate": {
+            /** Done */
+            done?: boolean | null;
+            /** Due */
+            due?: string | null;
+            /** Title */
+            title?: string | null;
         };
         /** MissingUnit */
         "planning.MissingUnit": {
@@ -7803,6 +8313,20 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[ProjectRead] */
+        "planning.Page_ProjectRead_": {
+            /** Items */
+            items: components["schemas"]["planning.ProjectRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[ProposalRead] */
+        "planning.Page_ProposalRead_": {
+            /** Items */
+            items: components["schemas"]["planning.ProposalRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[TaskRead] */
         "planning.Page_TaskRead_": {
             /** Items */
@@ -7816,6 +8340,42 @@ export interface components {
             items: components["schemas"]["planning.WebhookRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
+        };
+        /**
+         * Permissions
+         * @description What the caller may do on the project now (the SPA shows the buttons by it).
+         */
+        "planning.Permissions": {
+            /**
+             * Advance
+             * @default false
+             */
+            advance: boolean;
+            /**
+             * Edit
+             * @default false
+             */
+            edit: boolean;
+            /**
+             * Milestones
+             * @default false
+             */
+            milestones: boolean;
+            /**
+             * Reassign
+             * @default false
+             */
+            reassign: boolean;
+            /**
+             * Record Document
+             * @default false
+             */
+            record_document: boolean;
+            /**
+             * Review
+             * @default false
+             */
+            review: boolean;
         };
         /** PlanCreate */
         "planning.PlanCreate": {
@@ -8165,6 +8725,495 @@ export interface components {
             /** Task Id */
             task_id: number;
         };
+        /**
+         * ProjectCreate
+         * @description A project started by hand (a holder of 'plan' over the unit), or from a finding (``finding_id``).
+         */
+        "planning.ProjectCreate": {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Finding Id
+             * @description The kpi finding the project answers (linked as kpi:finding:<id>)
+             */
+            finding_id?: number | null;
+            /**
+             * Finding Title
+             * @default
+             */
+            finding_title: string;
+            /** Links */
+            links?: components["schemas"]["planning.LinkIn"][];
+            /** Owner Id */
+            owner_id?: number | null;
+            /**
+             * Owner Name
+             * @default
+             */
+            owner_name: string;
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
+        };
+        /**
+         * ProjectDetail
+         * @description A project with its documents (every cycle), milestones, reviews and history.
+         */
+        "planning.ProjectDetail": {
+            /**
+             * @default {
+             *       "advance": false,
+             *       "edit": false,
+             *       "milestones": false,
+             *       "reassign": false,
+             *       "record_document": false,
+             *       "review": false
+             *     }
+             */
+            can: components["schemas"]["planning.Permissions"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Created By Name */
+            created_by_name: string;
+            /** Cycle */
+            cycle: number;
+            /** Description */
+            description: string;
+            /**
+             * Documents
+             * @default []
+             */
+            documents: components["schemas"]["planning.DocumentRead"][];
+            /** Id */
+            id: number;
+            /** Links */
+            links: components["schemas"]["planning.LinkRead"][];
+            /**
+             * Milestones
+             * @default []
+             */
+            milestones: components["schemas"]["planning.MilestoneRead"][];
+            /** Next Review */
+            next_review: string | null;
+            /**
+             * Origin
+             * @enum {string}
+             */
+            origin: "proposal" | "finding" | "manual";
+            /** Owner Id */
+            owner_id: number | null;
+            /** Owner Name */
+            owner_name: string;
+            /**
+             * Review Due
+             * @description In periodic review and the review date has come
+             * @default false
+             */
+            review_due: boolean;
+            /**
+             * Reviews
+             * @default []
+             */
+            reviews: components["schemas"]["planning.ReviewRead"][];
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "research" | "diagnosis" | "proposal" | "evaluation" | "implementation" | "review";
+            /**
+             * Steps
+             * @default []
+             */
+            steps: components["schemas"]["planning.StepRead"][];
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Unit Name
+             * @default
+             */
+            unit_name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * ProjectRead
+         * @description A project as listed: where it stands, whose it is, what started it.
+         */
+        "planning.ProjectRead": {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Created By Name */
+            created_by_name: string;
+            /** Cycle */
+            cycle: number;
+            /** Description */
+            description: string;
+            /** Id */
+            id: number;
+            /** Links */
+            links: components["schemas"]["planning.LinkRead"][];
+            /** Next Review */
+            next_review: string | null;
+            /**
+             * Origin
+             * @enum {string}
+             */
+            origin: "proposal" | "finding" | "manual";
+            /** Owner Id */
+            owner_id: number | null;
+            /** Owner Name */
+            owner_name: string;
+            /**
+             * Review Due
+             * @description In periodic review and the review date has come
+             * @default false
+             */
+            review_due: boolean;
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "research" | "diagnosis" | "proposal" | "evaluation" | "implementation" | "review";
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Unit Name
+             * @default
+             */
+            unit_name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * ProjectUpdate
+         * @description Title and description by the owner or a planner; a new owner only by a holder of 'plan'.
+         */
+        "planning.ProjectUpdate": {
+            /** Description */
+            description?: string | null;
+            /** Links */
+            links?: components["schemas"]["planning.LinkIn"][] | null;
+            /** Owner Id */
+            owner_id?: number | null;
+            /** Owner Name */
+            owner_name?: string | null;
+            /** Title */
+            title?: string | null;
+        };
+        /** ProposalCreate */
+        "planning.ProposalCreate": {
+            /**
+             * Anonymous
+             * @description Hide the proposer from everyone else (when the company allows)
+             * @default false
+             */
+            anonymous: boolean;
+            /** Category */
+            category?: string | null;
+            /**
+             * Expected Benefit
+             * @description What it should bring (预期效益)
+             * @default
+             */
+            expected_benefit: string;
+            /**
+             * Problem
+             * @description The problem seen (存在问题)
+             */
+            problem: string;
+            /**
+             * Suggestion
+             * @description The suggested improvement (改进建议)
+             */
+            suggestion: string;
+            /** Title */
+            title: string;
+            /**
+             * Unit Id
+             * @description The unit owning the process; it reviews the proposal
+             */
+            unit_id: number;
+        };
+        /** ProposalDetail */
+        "planning.ProposalDetail": {
+            /** Anonymous */
+            anonymous: boolean;
+            /** Benefit */
+            benefit: string;
+            /** Benefit Amount */
+            benefit_amount: number | null;
+            /** Benefit At */
+            benefit_at: string | null;
+            /** Benefit By Name */
+            benefit_by_name: string;
+            /**
+             * Can
+             * @description What the caller may do with it now
+             */
+            can: ("decide" | "record_benefit" | "reward")[];
+            /** Category */
+            category: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By Name */
+            decided_by_name: string;
+            /** Decision */
+            decision: ("adopt" | "partly" | "decline") | null;
+            /** Decision Reason */
+            decision_reason: string;
+            /** Expected Benefit */
+            expected_benefit: string;
+            /** Id */
+            id: number;
+            /**
+             * Mine
+             * @default false
+             */
+            mine: boolean;
+            /** Problem */
+            problem: string;
+            /** Project Id */
+            project_id: number | null;
+            /** Proposer */
+            proposer: string | null;
+            /** Proposer Name */
+            proposer_name: string;
+            /** Reward Amount */
+            reward_amount: number | null;
+            /** Reward Level */
+            reward_level: string | null;
+            /** Reward Name */
+            reward_name: string;
+            /** Reward Note */
+            reward_note: string;
+            /** Reward Points */
+            reward_points: number | null;
+            /** Rewarded At */
+            rewarded_at: string | null;
+            /** Rewarded By Name */
+            rewarded_by_name: string;
+            /** Stage Index */
+            stage_index: number | null;
+            /** Stages */
+            stages: components["schemas"]["planning.ProposalStageRead"][];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "in_review" | "adopted" | "partly" | "declined" | "implemented" | "rewarded";
+            /** Steps */
+            steps: components["schemas"]["planning.ProposalStepRead"][];
+            /** Suggestion */
+            suggestion: string;
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Unit Name
+             * @default
+             */
+            unit_name: string;
+            /** Version */
+            version: number;
+            waiting: components["schemas"]["planning.ProposalStageRead"] | null;
+        };
+        /**
+         * ProposalRead
+         * @description A proposal as the caller may see it: an anonymous one names its proposer only to the proposer.
+         */
+        "planning.ProposalRead": {
+            /** Anonymous */
+            anonymous: boolean;
+            /** Benefit */
+            benefit: string;
+            /** Benefit Amount */
+            benefit_amount: number | null;
+            /** Benefit At */
+            benefit_at: string | null;
+            /** Benefit By Name */
+            benefit_by_name: string;
+            /**
+             * Can
+             * @description What the caller may do with it now
+             */
+            can: ("decide" | "record_benefit" | "reward")[];
+            /** Category */
+            category: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By Name */
+            decided_by_name: string;
+            /** Decision */
+            decision: ("adopt" | "partly" | "decline") | null;
+            /** Decision Reason */
+            decision_reason: string;
+            /** Expected Benefit */
+            expected_benefit: string;
+            /** Id */
+            id: number;
+            /**
+             * Mine
+             * @default false
+             */
+            mine: boolean;
+            /** Problem */
+            problem: string;
+            /** Project Id */
+            project_id: number | null;
+            /** Proposer */
+            proposer: string | null;
+            /** Proposer Name */
+            proposer_name: string;
+            /** Reward Amount */
+            reward_amount: number | null;
+            /** Reward Level */
+            reward_level: string | null;
+            /** Reward Name */
+            reward_name: string;
+            /** Reward Note */
+            reward_note: string;
+            /** Reward Points */
+            reward_points: number | null;
+            /** Rewarded At */
+            rewarded_at: string | null;
+            /** Rewarded By Name */
+            rewarded_by_name: string;
+            /** Stage Index */
+            stage_index: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "in_review" | "adopted" | "partly" | "declined" | "implemented" | "rewarded";
+            /** Suggestion */
+            suggestion: string;
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Unit Name
+             * @default
+             */
+            unit_name: string;
+            /** Version */
+            version: number;
+            waiting: components["schemas"]["planning.ProposalStageRead"] | null;
+        };
+        /** ProposalSettingsRead */
+        "planning.ProposalSettingsRead": {
+            /** Allow Anonymous */
+            allow_anonymous: boolean;
+            /** Categories */
+            categories: string[];
+            /** Reward Levels */
+            reward_levels: components["schemas"]["planning.RewardLevel"][];
+            /** Stages */
+            stages: components["schemas"]["planning.ReviewStage"][];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * ProposalSettingsUpdate
+         * @description Change the settings (admin); what is left out stays as it is.
+         */
+        "planning.ProposalSettingsUpdate": {
+            /** Allow Anonymous */
+            allow_anonymous?: boolean | null;
+            /** Categories */
+            categories?: string[] | null;
+            /** Reward Levels */
+            reward_levels?: components["schemas"]["planning.RewardLevel"][] | null;
+            /** Stages */
+            stages?: components["schemas"]["planning.ReviewStage"][] | null;
+        };
+        /** ProposalStageRead */
+        "planning.ProposalStageRead": {
+            /** Index */
+            index: number;
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Over */
+            over: string;
+            /** Right */
+            right: string;
+            /**
+             * Unit Path
+             * @description The unit the right must cover for this proposal
+             */
+            unit_path: string;
+        };
+        /** ProposalStepRead */
+        "planning.ProposalStepRead": {
+            /** Action */
+            action: string;
+            /**
+             * Actor Name
+             * @description Empty for an anonymous proposer's own steps, to anyone but them
+             */
+            actor_name: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Comment */
+            comment: string;
+            /** Id */
+            id: number;
+            /** Stage Key */
+            stage_key: string | null;
+            /** Stage Name */
+            stage_name: string;
+        };
         /** ReceiveResult */
         "planning.ReceiveResult": {
             /** Status */
@@ -8322,6 +9371,101 @@ export interface components {
             /** Unit */
             unit: string;
         };
+        /**
+         * ReviewIn
+         * @description A periodic review: effective 有效 / needs adjustment 需调整 (both set the next review date) or reopen
+         *     重新开启 (the project goes back to 调研 research for a new cycle; the note says why).
+         */
+        "planning.ReviewIn": {
+            /** Next Review */
+            next_review?: string | null;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "effective" | "needs_adjustment" | "reopen";
+        };
+        /** ReviewRead */
+        "planning.ReviewRead": {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Due */
+            due: string | null;
+            /** Id */
+            id: number;
+            /** Next Review */
+            next_review: string | null;
+            /** Note */
+            note: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "effective" | "needs_adjustment" | "reopen";
+            /** Reviewer */
+            reviewer: string;
+            /** Reviewer Name */
+            reviewer_name: string;
+        };
+        /**
+         * ReviewStage
+         * @description A review stage: the holders of ``right`` over the proposal's unit, its parent or the company.
+         */
+        "planning.ReviewStage": {
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /**
+             * Over
+             * @default unit
+             * @enum {string}
+             */
+            over: "unit" | "parent" | "company";
+            /**
+             * Right
+             * @enum {string}
+             */
+            right: "plan" | "suggest" | "veto" | "dispatch" | "assess" | "guide" | "view" | "admin";
+        };
+        /** RewardBody */
+        "planning.RewardBody": {
+            /**
+             * Level
+             * @description The key of a level of the company's scale
+             */
+            level: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
+        /**
+         * RewardLevel
+         * @description A level of the reward scale: points, money in 元, or both.
+         */
+        "planning.RewardLevel": {
+            /**
+             * Amount
+             * @description Money, in 元
+             */
+            amount?: number | null;
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Points */
+            points?: number | null;
+        };
         /** StageRead */
         "planning.StageRead": {
             /** Index */
@@ -8349,6 +9493,28 @@ export interface components {
              * @enum {string}
              */
             state: "done" | "current" | "waiting";
+        };
+        /** StepRead */
+        "planning.StepRead": {
+            /** Action */
+            action: string;
+            /** Actor */
+            actor: string;
+            /** Actor Name */
+            actor_name: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Comment */
+            comment: string;
+            /** From Stage */
+            from_stage: string | null;
+            /** Id */
+            id: number;
+            /** To Stage */
+            to_stage: string;
         };
         /** SuggestionAnswer */
         "planning.SuggestionAnswer": {
@@ -15718,6 +16884,427 @@ export interface operations {
             };
         };
     };
+    list_projects_api_planning_improvement_projects_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description Only this unit's subtree */
+                unit_id?: number | null;
+                stage?: ("research" | "diagnosis" | "proposal" | "evaluation" | "implementation" | "review") | null;
+                origin?: ("proposal" | "finding" | "manual") | null;
+                mine?: boolean;
+                /** @description true: only projects whose review date has come; false: the others */
+                review_due?: boolean | null;
+                /** @description Title contains */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.Page_ProjectRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    create_project_api_planning_improvement_projects_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.ProjectCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProjectRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    export_projects_api_planning_improvement_projects_export_xlsx_get: {
+        parameters: {
+            query?: {
+                /** @description Only this unit's subtree */
+                unit_id?: number | null;
+                stage?: ("research" | "diagnosis" | "proposal" | "evaluation" | "implementation" | "review") | null;
+                origin?: ("proposal" | "finding" | "manual") | null;
+                mine?: boolean;
+                /** @description true: only projects whose review date has come; false: the others */
+                review_due?: boolean | null;
+                /** @description Title contains */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_project_api_planning_improvement_projects__project_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProjectDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    update_project_api_planning_improvement_projects__project_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.ProjectUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProjectDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    advance_api_planning_improvement_projects__project_id__advance_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.AdvanceIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProjectDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    record_document_api_planning_improvement_projects__project_id__documents__stage__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stage: "research" | "diagnosis" | "proposal" | "evaluation" | "implementation";
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.DocumentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProjectDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    add_milestone_api_planning_improvement_projects__project_id__milestones_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.MilestoneIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProjectDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    delete_milestone_api_planning_improvement_projects__project_id__milestones__milestone_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                milestone_id: number;
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProjectDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    update_milestone_api_planning_improvement_projects__project_id__milestones__milestone_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                milestone_id: number;
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.MilestoneUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProjectDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    record_review_api_planning_improvement_projects__project_id__reviews_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.ReviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProjectDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    improvement_steps_api_planning_inbox_improvement_steps_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ImprovementStepWaiting"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
     overdue_tasks_api_planning_inbox_overdue_tasks_get: {
         parameters: {
             query?: {
@@ -15769,6 +17356,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["planning.PlanToRework"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    proposals_to_review_api_planning_inbox_proposals_to_review_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProposalRead"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    rewards_to_grant_api_planning_inbox_rewards_to_grant_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProposalRead"][];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
@@ -16393,6 +18042,310 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["planning.PlanRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_proposals_api_planning_proposals_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+                mine?: boolean;
+                status?: ("in_review" | "adopted" | "partly" | "declined" | "implemented" | "rewarded") | null;
+                unit_id?: number | null;
+                category?: string | null;
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.Page_ProposalRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    submit_api_planning_proposals_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.ProposalCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProposalDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    export_register_api_planning_proposals_export_xlsx_get: {
+        parameters: {
+            query?: {
+                status?: ("in_review" | "adopted" | "partly" | "declined" | "implemented" | "rewarded") | null;
+                unit_id?: number | null;
+                category?: string | null;
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_settings_api_planning_proposals_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProposalSettingsRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    update_settings_api_planning_proposals_settings_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.ProposalSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProposalSettingsRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_proposal_api_planning_proposals__proposal_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProposalDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    record_benefit_api_planning_proposals__proposal_id__benefit_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.BenefitBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProposalDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    decide_api_planning_proposals__proposal_id__decision_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.DecisionBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProposalDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    grant_reward_api_planning_proposals__proposal_id__reward_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.RewardBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProposalDetail"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */

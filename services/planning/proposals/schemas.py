@@ -87,7 +87,7 @@ class RewardBody(RequestBody):
     note: str = Field("", max_length=2000)
 
 
-class StageRead(BaseModel):
+class ProposalStageRead(BaseModel):
     index: int
     key: str
     name: str
@@ -111,7 +111,7 @@ class ProposalStepRead(BaseModel):
 class ProposalRead(BaseModel):
     """A proposal as the caller may see it: an anonymous one names its proposer only to the proposer."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, json_schema_serialization_defaults_required=True)
 
     id: int
     title: str
@@ -127,7 +127,7 @@ class ProposalRead(BaseModel):
     mine: bool = False
     status: Status
     stage_index: int | None
-    waiting: StageRead | None = None
+    waiting: ProposalStageRead | None = None
     decision: Decision | None
     decision_reason: str
     decided_by_name: str
@@ -152,4 +152,4 @@ class ProposalRead(BaseModel):
 
 class ProposalDetail(ProposalRead):
     steps: list[ProposalStepRead]
-    stages: list[StageRead]
+    stages: list[ProposalStageRead]

@@ -37,9 +37,9 @@ from services.planning.proposals.schemas import (
     ProposalDetail,
     ProposalRead,
     ProposalSettingsUpdate,
+    ProposalStageRead,
     ProposalStepRead,
     RewardBody,
-    StageRead,
 )
 from services.planning.units import Units, load_units, unknown_unit
 
@@ -134,9 +134,9 @@ def _stage_requirement(proposal: Proposal, index: int, units: Units) -> Requirem
                        kinds_by_path=units.kinds_by_path, paths_by_code=units.paths_by_code)
 
 
-def _stage_read(proposal: Proposal, index: int, units: Units) -> StageRead:
+def _stage_read(proposal: Proposal, index: int, units: Units) -> ProposalStageRead:
     stage, req = proposal.stages[index], _stage_requirement(proposal, index, units)
-    return StageRead(index=index, key=stage["key"], name=stage["name"], right=stage["right"],
+    return ProposalStageRead(index=index, key=stage["key"], name=stage["name"], right=stage["right"],
                      over=stage.get("over", "unit"), unit_path=req.unit_path)
 
 

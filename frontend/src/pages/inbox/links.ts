@@ -18,4 +18,7 @@ export const links = {
   /** contingency steps and measures are updated on their risk */
   risk_actions: (a: Item<'risk_actions'>) => `/risk/${a.risk_id}`,
   my_actions: () => '/kpi/actions',
+  /** a proposal is decided, and its reward granted, on its own page */
+  proposals_to_review: (p: Item<'proposals_to_review'>) => `/proposals/${p.id}`,
+  rewards_to_grant: (p: Item<'rewards_to_grant'>) => `/proposals/${p.id}`,
 };
