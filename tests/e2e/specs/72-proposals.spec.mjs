@@ -53,6 +53,8 @@ test('proposals: the department manager adopts it, records the benefit and grant
   const { page, close } = await session('market_mgr');
   // 我的待办 lists it under 待评审的合理化建议
   const part = page.getByTestId('inbox-proposals_to_review');
+  await part.getByRole('link', { name: TITLE }).first().scrollIntoViewIfNeeded();
+  await shot(page, '72-proposal-inbox');
   await part.getByRole('link', { name: TITLE }).first().click();
   await page.waitForURL(url);
   const decision = page.getByTestId('proposal-decision');
@@ -73,7 +75,7 @@ test('proposals: the department manager adopts it, records the benefit and grant
   await benefit.getByRole('button', { name: /登记效益/ }).click();
   await page.getByText('实施效益已登记').waitFor();
   await page.getByText('已实施', { exact: true }).first().waitFor();
-  await benefit.getByText('42,000 元').waitFor();
+  await benefit.getByTestId('proposal-benefit-amount').getByText('效益金额：42,000 元').waitFor();
 
   const reward = page.getByTestId('proposal-reward');
   await pick(page, reward, '奖励等级', '二等奖');
@@ -116,7 +118,9 @@ test('proposals: the proposer sees the decision and the reward under 我的建�
     .toBeLessThanOrEqual(390);
   await shot(page, '72-proposal-phone-detail');
   await page.goto('/proposals/mine');
-  await page.getByText(TITLE).first().waitFor();
+  // on a phone each proposal is a card: its status and reward in sight without scrolling sideways
+  const card = page.getByTestId('proposal-card').filter({ hasText: TITLE });
+  await card.getByText('二等奖 · 50 积分 · 800 元').waitFor();
   await shot(page, '72-proposal-phone-mine');
   await close();
 });

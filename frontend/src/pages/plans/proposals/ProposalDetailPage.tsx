@@ -61,11 +61,11 @@ function BenefitCard({ p }: { p: ProposalDetail }) {
   return (
     <Card size="small" title={t('proposals.benefitTitle')} data-testid="proposal-benefit">
       {p.benefit_at ? (
-        <Descriptions size="small" column={1}>
-          <Descriptions.Item label={t('proposals.benefit')}>{p.benefit}</Descriptions.Item>
-          <Descriptions.Item label={t('proposals.benefitAmount')}>{yuan(p.benefit_amount, t)}</Descriptions.Item>
-          <Descriptions.Item label="">{t('proposals.benefitBy', { name: p.benefit_by_name, at: when(p.benefit_at) })}</Descriptions.Item>
-        </Descriptions>
+        <Space direction="vertical" size={2} style={{ marginBottom: may && p.status !== 'rewarded' ? 12 : 0 }}>
+          <Typography.Text style={{ whiteSpace: 'pre-wrap' }}>{p.benefit}</Typography.Text>
+          <Typography.Text strong data-testid="proposal-benefit-amount">{t('proposals.benefitAmountShort')}{t('common.colon')}{yuan(p.benefit_amount, t)}</Typography.Text>
+          <Typography.Text type="secondary">{t('proposals.benefitBy', { name: p.benefit_by_name, at: when(p.benefit_at) })}</Typography.Text>
+        </Space>
       ) : <Typography.Paragraph type="secondary">{t('proposals.noBenefit')}</Typography.Paragraph>}
       {may && p.status !== 'rewarded' && (
         <Form form={form} layout="vertical" initialValues={{ benefit: p.benefit, benefit_amount: p.benefit_amount }}
