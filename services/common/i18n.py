@@ -342,6 +342,7 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "reward_levels": "奖励标准",
     "categories": "建议类别",
     "points": "积分",
+    "proposal_id": "合理化建议",
 }
 
 RIGHTS_ZH: dict[str, str] = {

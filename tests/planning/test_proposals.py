@@ -259,3 +259,23 @@ async def test_the_demo_company_has_a_proposal_in_each_state(company):
     assert {m["status"] for m in mine} == {"in_review", "rewarded"}
     waiting = (await c.planning.get(TO_REVIEW, headers=await c.as_("market_mgr"))).json()
     assert [w["status"] for w in waiting] == ["in_review"]
+
+
+async def test_the_project_owner_records_the_benefit_without_the_plan_right(company):
+    c = company
+    p = await submit(c, "analyst")
+    owner_id = await c.user_id("supply_head")  # 供应科: no right over 市场部 at all
+    assert (await c.planning.get(f"{P}/{p['id']}", headers=await c.as_("supply_head"))).status_code == 404
+    r = await post(c, "market_mgr", p["id"], "decision", {"decision": "adopt", "project_owner_id": owner_id,
+                                                          "project_owner_name": "赵供应科主管"})
+    assert r.status_code == 200, r.text
+    project = await c.planning.get(f"/api/planning/improvement/projects/{r.json()['project_id']}",
+                                   headers=await c.as_("supply_head"))
+    assert project.json()["owner_id"] == owner_id
+    seen = await c.planning.get(f"{P}/{p['id']}", headers=await c.as_("supply_head"))
+    assert seen.status_code == 200 and seen.json()["can"] == ["record_benefit"]
+    assert [i["id"] for i in (await c.planning.get(P, headers=await c.as_("supply_head"))).json()["items"]] == [p["id"]]
+    r = await post(c, "supply_head", p["id"], "benefit", {"benefit": "已上线", "benefit_amount": 1200})
+    assert r.status_code == 200 and r.json()["benefit_by_name"] == "赵供应科主管"
+    # but rewarding still needs assess over the unit
+    assert (await post(c, "supply_head", p["id"], "reward", {"level": "third"})).status_code == 403

@@ -182,9 +182,13 @@ def proposal_not_found(proposal_id: int) -> NotFound:
     return NotFound(f"There is no proposal with id {proposal_id}.", zh=f"没有编号为 {proposal_id} 的合理化建议。")
 
 
-def require_visible(proposal: Proposal, principal: Principal, units: Units) -> None:
-    """Its proposer, and holders of 'view' over its unit, see a proposal; others are told there is none."""
-    if not _is_mine(proposal, principal) and not principal.can(Right.view, units.path(proposal.unit_id)):
+async def require_visible(session: AsyncSession, proposal: Proposal, principal: Principal, units: Units) -> None:
+    """Its proposer, holders of 'view' over its unit and the owner of the project it started see a
+    proposal; others are told there is none."""
+    if _is_mine(proposal, principal) or principal.can(Right.view, units.path(proposal.unit_id)):
+        return
+    owner = await _project_owner(session, proposal)
+    if owner is None or owner != principal.user_id:
         raise proposal_not_found(proposal.id)
 
 
@@ -197,7 +201,7 @@ async def _project_owner(session: AsyncSession, proposal: Proposal) -> int | Non
 
 async def get_proposal(session: AsyncSession, *, principal: Principal, proposal: Proposal) -> ProposalDetail:
     units = await load_units(session)
-    require_visible(proposal, principal, units)
+    await require_visible(session, proposal, principal, units)
     return await _detail(session, proposal, principal, units)
 
 
@@ -218,7 +222,10 @@ def _list_query(principal: Principal, *, mine: bool, status: str | None, unit_id
     if mine:
         stmt = stmt.where(Proposal.proposer == principal.sub)
     else:
-        stmt = stmt.where(or_(Proposal.proposer == principal.sub, visible_to(principal, "view", OrgUnit.path)))
+        owned = select(ImprovementProject.id).where(ImprovementProject.owner_id == principal.user_id) \
+            if principal.user_id is not None else None
+        stmt = stmt.where(or_(Proposal.proposer == principal.sub, visible_to(principal, "view", OrgUnit.path),
+                              *([Proposal.project_id.in_(owned)] if owned is not None else [])))
     if status is not None:
         stmt = stmt.where(Proposal.status == status)
     if category is not None:
@@ -368,7 +375,7 @@ async def decide(session: AsyncSession, *, principal: Principal, proposal: Propo
     """The stage's decision. Adopt or partly at a stage before the last passes the proposal on; at the
     last stage it is the decision and starts a project; decline ends it at any stage."""
     units = await load_units(session)
-    require_visible(proposal, principal, units)
+    await require_visible(session, proposal, principal, units)
     _in_state(proposal, ("in_review",), "decided", "评审")
     assert proposal.stage_index is not None
     req = _stage_requirement(proposal, proposal.stage_index, units)
@@ -416,7 +423,7 @@ async def record_benefit(session: AsyncSession, *, principal: Principal, proposa
     """The actual benefit after implementation: by the project's owner or a holder of 'plan' over the unit
     (again, to correct it, until the reward is granted)."""
     units = await load_units(session)
-    require_visible(proposal, principal, units)
+    await require_visible(session, proposal, principal, units)
     path = units.path(proposal.unit_id)
     owner = await _project_owner(session, proposal)
     grant: Grant | None = None
@@ -441,7 +448,7 @@ async def grant_reward(session: AsyncSession, *, principal: Principal, proposal:
                        body: RewardBody) -> ProposalDetail:
     """A reward by the company's scale, granted by a holder of 'assess' (考核权) over the unit."""
     units = await load_units(session)
-    require_visible(proposal, principal, units)
+    await require_visible(session, proposal, principal, units)
     path = units.path(proposal.unit_id)
     grant = authorize(principal, Place(path, what=units.by_id[proposal.unit_id].name), Right.assess)
     _not_own(proposal, principal, "奖励")
