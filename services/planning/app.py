@@ -20,6 +20,7 @@ from services.planning.models import AuditEntry, IdempotencyRecord, OrgUnit, eve
 from services.planning.plans.router import router as plans_router
 from services.planning.proposals.demo import seed_demo_proposals
 from services.planning.proposals.router import router as proposals_router
+from services.planning.proposals.service import company_settings
 from services.planning.seed import ensure_flows, seed_demo
 from services.planning.tracking.router import router as tracking_router
 from services.planning.tracking.service import flag_overdue
@@ -36,6 +37,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     async def start(rt: Runtime) -> None:
         async with rt.db.writer() as session:
             await ensure_flows(session)
+            await company_settings(session)  # the proposals' defaults, written once
             await session.commit()
 
     async def demo(rt: Runtime) -> None:
