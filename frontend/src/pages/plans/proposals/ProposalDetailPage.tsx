@@ -2,7 +2,7 @@
  * the benefit after implementation and the reward (money in 元), and its history. */
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { Alert, Button, Card, Col, Descriptions, Form, Input, InputNumber, Radio, Row, Select, Space, Steps, Tag, Timeline, Typography } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Form, Grid, Input, InputNumber, Radio, Row, Select, Space, Steps, Tag, Timeline, Typography } from 'antd';
 import { useProposal, useProposalSettings, useProposalStep } from '../../../api/proposals';
 import { useUsers } from '../../../api/org';
 import type { ProposalDecision, ProposalDetail } from '../../../api/types';
@@ -126,6 +126,8 @@ export default function ProposalDetailPage() {
   const id = Number(useParams().id);
   const proposal = useProposal(id);
   const p = proposal.data;
+  // on a phone the labels go above their text, which then has the screen's width
+  const narrow = Grid.useBreakpoint().md === false;
   return (
     <QueryState loading={proposal.isPending} error={proposal.error}>
       {p && (
@@ -139,7 +141,7 @@ export default function ProposalDetailPage() {
             <Col xs={24} lg={14}>
               <Space direction="vertical" size={12} style={{ width: '100%' }}>
                 <Card size="small">
-                  <Descriptions size="small" column={1} labelStyle={{ width: 110 }}>
+                  <Descriptions size="small" column={1} layout={narrow ? 'vertical' : 'horizontal'} labelStyle={narrow ? undefined : { width: 110 }}>
                     <Descriptions.Item label={t('proposals.unit')}>{p.unit_name}</Descriptions.Item>
                     <Descriptions.Item label={t('proposals.proposer')}>
                       {p.anonymous && !p.mine ? <Tag>{t('proposals.anonymousName')}</Tag> : <>{p.proposer_name}{p.anonymous && <Tag style={{ marginLeft: 8 }}>{t('proposals.anonymousName')}</Tag>}</>}
