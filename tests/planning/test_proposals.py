@@ -217,6 +217,9 @@ async def test_settings_are_changed_by_admins_only_with_known_fields_and_a_fresh
 
 async def test_unknown_fields_and_a_stale_if_match_are_refused(company):
     c = company
+    assert (await c.planning.post(P, json=proposal())).status_code == 401  # signed in only
+    r = await c.planning.post(P, json={**proposal(), "unit_id": 99999}, headers=await c.as_("analyst"))
+    assert r.status_code == 404
     r = await c.planning.post(P, json={**proposal(), "reward": 100}, headers=await c.as_("analyst"))
     assert r.status_code == 422 and "reward" in r.text
     p = await submit(c, "analyst")

@@ -10,7 +10,7 @@ written into events or the audit entries' data; they still see their own as thei
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -94,7 +94,7 @@ def _unique(keys: Sequence[str], what: str, what_zh: str) -> None:
 
 
 async def update_settings(session: AsyncSession, *, principal: Principal, body: ProposalSettingsUpdate,
-                          precondition: Any) -> ProposalSettings:
+                          precondition: Callable[[str], None]) -> ProposalSettings:
     """Change the settings (admin over the company); proposals in review keep the stages they started with."""
     require_admin(principal)
     row = await company_settings(session)
