@@ -34,6 +34,8 @@ PARTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "audit_steps": ("kpi", "/api/kpi/audits/awaiting-me", {}),
     # process optimisation projects: my projects' stage, evaluations I may pass, reviews due
     "improvement_steps": ("planning", "/api/planning/inbox/improvement-steps", {"limit": "100"}),
+    "proposals_to_review": ("planning", "/api/planning/inbox/proposals-to-review", {"limit": "100"}),
+    "rewards_to_grant": ("planning", "/api/planning/inbox/rewards-to-grant", {"limit": "100"}),
 }
 
 # part → the component (in the merged OpenAPI document) that describes one of its items
@@ -48,6 +50,8 @@ PART_ITEMS: dict[str, str] = {
     "my_actions": "kpi.ActionRead",
     "audit_steps": "kpi.AuditRead",
     "improvement_steps": "planning.ImprovementStepWaiting",
+    "proposals_to_review": "planning.ProposalRead",
+    "rewards_to_grant": "planning.ProposalRead",
 }
 
 # parts whose items name an indicator by code: the gateway adds its names
@@ -78,6 +82,8 @@ class InboxRead(BaseModel):
     my_actions: list[dict[str, Any]] = _items_of("my_actions")
     audit_steps: list[dict[str, Any]] = _items_of("audit_steps")
     improvement_steps: list[dict[str, Any]] = _items_of("improvement_steps")
+    proposals_to_review: list[dict[str, Any]] = _items_of("proposals_to_review")
+    rewards_to_grant: list[dict[str, Any]] = _items_of("rewards_to_grant")
     errors: dict[str, str] = Field(default_factory=dict,
                                    description="Part → why it is empty (service down, slow, refused)")
     counts: dict[str, int] = Field(default_factory=dict, description="Part → number of items")

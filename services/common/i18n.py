@@ -356,6 +356,21 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "project_id": "流程优化项目",
     "milestone_id": "里程碑",
     "review_due": "评审到期",
+    # improvement proposals (合理化建议)
+    "problem": "存在问题",
+    "suggestion": "改进建议",
+    "expected_benefit": "预期效益",
+    "anonymous": "匿名",
+    "decision": "评审结论",
+    "project_owner_id": "项目负责人",
+    "project_owner_name": "项目负责人姓名",
+    "benefit": "实际效益",
+    "benefit_amount": "效益金额（元）",
+    "allow_anonymous": "允许匿名建议",
+    "reward_levels": "奖励标准",
+    "categories": "建议类别",
+    "points": "积分",
+    "proposal_id": "合理化建议",
 }
 
 RIGHTS_ZH: dict[str, str] = {

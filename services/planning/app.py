@@ -19,6 +19,9 @@ from services.planning.improvement.service import flag_reviews_due
 from services.planning.inbox.router import router as inbox_router
 from services.planning.models import AuditEntry, IdempotencyRecord, OrgUnit, events
 from services.planning.plans.router import router as plans_router
+from services.planning.proposals.demo import seed_demo_proposals
+from services.planning.proposals.router import router as proposals_router
+from services.planning.proposals.service import company_settings
 from services.planning.seed import ensure_flows, seed_demo
 from services.planning.tracking.router import router as tracking_router
 from services.planning.tracking.service import flag_overdue
@@ -35,12 +38,14 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     async def start(rt: Runtime) -> None:
         async with rt.db.writer() as session:
             await ensure_flows(session)
+            await company_settings(session)  # the proposals' defaults, written once
             await session.commit()
 
     async def demo(rt: Runtime) -> None:
         if settings.demo:
             await seed_demo(rt)
             await seed_improvement_demo(rt)
+            await seed_demo_proposals(rt)
 
     return create_service_app(
         settings, title="Yunguan planning 运营计划",
@@ -48,7 +53,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                     "consolidation, adjustments and tracking.",
         # approvals before plans: /plans/awaiting-me must match before /plans/{plan_id}
         routers=[approvals_router, plans_router, flows_router, consolidation_router, tracking_router, inbox_router,
-                 improvement_router],
+                 improvement_router, proposals_router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
         consumes=CONSUMES,
         on_startup=[start], on_org_synced=[demo],

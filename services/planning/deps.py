@@ -21,7 +21,7 @@ from services.common.guards import Allowed, Place, allowed
 from services.common.problems import NotFound
 from services.common.security import CurrentPrincipal
 from services.planning.improvement.access import ProjectAccess, seeing_grant
-from services.planning.models import Flow, ImprovementProject, OrgUnit, Plan, PlanTask
+from services.planning.models import Flow, ImprovementProject, OrgUnit, Plan, PlanTask, Proposal
 from services.planning.plans.visibility import plan_not_found, require_visible
 from services.planning.units import unit_path
 
@@ -135,3 +135,13 @@ async def project_to_view(principal: CurrentPrincipal, project: Annotated[Improv
 
 
 ProjectToView = Annotated[ProjectAccess, Depends(project_to_view)]
+
+
+# --- improvement proposals (合理化建议) ------------------------------------------------------------
+# Loaded or 404 here; who may see one (its proposer, 'view' over its unit) and who may act on it (the
+# stage's right, 'plan' or the project's owner for the benefit, 'assess' for the reward) is decided in
+# services/planning/proposals/service.py, since the stage's right depends on the proposal's state.
+
+load_proposal = load_or_404(Proposal, "proposal_id", what="proposal", what_zh="合理化建议")
+
+ValidProposal = Annotated[Proposal, Depends(load_proposal)]

@@ -218,6 +218,49 @@ class ImprovementReviewDueData(ImprovementProjectData):
     due: str = Field(description="ISO date the review was due")
 
 
+
+# --- improvement proposals (合理化建议) --------------------------------------------------------
+
+
+class ProposalState(EventData):
+    """An improvement proposal after a step. ``proposer`` is null for an anonymous proposal: its
+    proposer is never told to anyone else, events included."""
+
+    proposal_id: int
+    title: str
+    unit_id: int
+    unit_path: str
+    category: str | None
+    anonymous: bool
+    proposer: str | None = Field(description="Who proposed it (token subject); null when anonymous")
+    status: str = Field(description="in_review | adopted | partly | declined | implemented | rewarded")
+    actor: str | None = Field(description="Who took the step (token subject); null for an anonymous submission")
+    waiting: WaitingStage | None = Field(
+        description="The review stage it now waits on (signers any; no time limit: null); null once decided")
+
+
+class ProposalSubmittedData(ProposalState):
+    """A proposal was submitted to the unit owning the process; it waits on the first review stage."""
+
+
+class ProposalDecidedData(ProposalState):
+    """A review stage decided: adopt or partly (采纳 / 部分采纳) at a stage before the last moves it on
+    (``waiting``); at the last stage, or decline at any, it is the decision."""
+
+    decision: Literal["adopt", "partly", "decline"]
+    reason: str
+    final: bool = Field(description="True when this is the proposal's decision (no stage left to wait on)")
+    project_id: int | None = Field(description="The process optimisation project it started (adopt or partly)")
+
+
+class ProposalRewardedData(ProposalState):
+    """A reward by the company's scale was granted to the proposer."""
+
+    level: str = Field(description="The reward level's key")
+    level_name: str
+    points: int | None
+    amount: float | None = Field(description="Money, in 元")
+
 EMITS: Emits = {
     "planning.plan.submitted": PlanSubmittedData,
     "planning.plan.stage_advanced": PlanStageAdvancedData,
@@ -236,6 +279,10 @@ EMITS: Emits = {
     "planning.improvement.stage_advanced": ImprovementStageAdvancedData,
     "planning.improvement.reviewed": ImprovementReviewedData,
     "planning.improvement.review_due": ImprovementReviewDueData,
+    # improvement proposals
+    "planning.proposal.submitted": ProposalSubmittedData,
+    "planning.proposal.decided": ProposalDecidedData,
+    "planning.proposal.rewarded": ProposalRewardedData,
 }
 
 

@@ -427,3 +427,88 @@ class ImprovementStep(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     grant: Mapped[dict | None] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- improvement proposals (合理化建议) ----------------------------------------------------------
+
+
+class ProposalSettings(Base):
+    """The company's settings for improvement proposals (one row): whether anonymous proposals are
+    allowed, the review flow's ordered stages and the reward scale."""
+
+    __tablename__ = "proposal_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    allow_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    # [{"key", "name", "right", "over": unit|parent|company}]
+    stages: Mapped[list] = mapped_column(JSON, default=list)
+    # [{"key", "name", "points": int|null, "amount": 元|null}]
+    reward_levels: Mapped[list] = mapped_column(JSON, default=list)
+    categories: Mapped[list] = mapped_column(JSON, default=list)
+    updated_by: Mapped[str] = mapped_column(String(120), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Proposal(Base):
+    """An improvement proposal (合理化建议) to the unit owning the process: reviewed stage by stage,
+    decided (adopt, partly, decline), implemented as a process optimisation project, its benefit
+    recorded and its proposer rewarded by the company's scale."""
+
+    __tablename__ = "proposal"
+    __table_args__ = (Index("ix_proposal_status_unit", "status", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    problem: Mapped[str] = mapped_column(Text)
+    suggestion: Mapped[str] = mapped_column(Text)
+    expected_benefit: Mapped[str] = mapped_column(Text, default="")
+    unit_id: Mapped[int] = mapped_column(Integer, index=True)
+    category: Mapped[str | None] = mapped_column(String(60))
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    proposer: Mapped[str] = mapped_column(String(120), index=True)
+    proposer_name: Mapped[str] = mapped_column(String(100), default="")
+    # in_review | adopted | partly | declined | implemented (benefit recorded) | rewarded
+    status: Mapped[str] = mapped_column(String(20), default="in_review", index=True)
+    # The flow's stages as they were when the proposal was submitted; the one it waits on.
+    stages: Mapped[list] = mapped_column(JSON, default=list)
+    stage_index: Mapped[int | None] = mapped_column(Integer)
+    decision: Mapped[str | None] = mapped_column(String(20))  # adopt | partly | decline
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_by_name: Mapped[str] = mapped_column(String(100), default="")
+    decided_at: Mapped[datetime | None]
+    project_id: Mapped[int | None] = mapped_column(Integer)
+    benefit: Mapped[str] = mapped_column(Text, default="")
+    benefit_amount: Mapped[float | None] = mapped_column(Float)  # 元
+    benefit_by_name: Mapped[str] = mapped_column(String(100), default="")
+    benefit_at: Mapped[datetime | None]
+    reward_level: Mapped[str | None] = mapped_column(String(60))  # the level's key
+    reward_name: Mapped[str] = mapped_column(String(100), default="")
+    reward_points: Mapped[int | None] = mapped_column(Integer)
+    reward_amount: Mapped[float | None] = mapped_column(Float)  # 元
+    reward_note: Mapped[str] = mapped_column(Text, default="")
+    rewarded_by_name: Mapped[str] = mapped_column(String(100), default="")
+    rewarded_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ProposalStep(Base):
+    """A proposal's history: submission, each stage's opinion, the decision, the benefit, the reward."""
+
+    __tablename__ = "proposal_step"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(20))  # submit | adopt | partly | decline | benefit | reward
+    stage_key: Mapped[str | None] = mapped_column(String(60))
+    stage_name: Mapped[str] = mapped_column(String(100), default="")
+    actor: Mapped[str] = mapped_column(String(120))
+    actor_name: Mapped[str] = mapped_column(String(100), default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    grant: Mapped[dict | None] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -15,7 +15,8 @@ from tests.support import DEMO_IDS, serve
 EMPTY = {"pending_approvals": [], "suggestions_to_answer": [], "plans_to_rework": [], "my_tasks": [],
          "overdue_tasks": [], "open_alerts": [], "risk_actions": [], "my_actions": [],
          "audit_steps": [],
-         "improvement_steps": []}
+         "improvement_steps": [],
+         "proposals_to_review": [], "rewards_to_grant": []}
 
 
 async def test_each_person_sees_what_waits_on_them_and_nothing_else(services):

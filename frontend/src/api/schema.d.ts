@@ -2835,6 +2835,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/planning/inbox/proposals-to-review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Proposals whose current review stage the caller may decide */
+        get: operations["proposals_to_review_api_planning_inbox_proposals_to_review_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/inbox/rewards-to-grant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Implemented proposals in units the caller assesses, waiting for a reward */
+        get: operations["rewards_to_grant_api_planning_inbox_rewards_to_grant_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/planning/inbox/suggestions": {
         parameters: {
             query?: never;
@@ -3120,6 +3154,127 @@ export interface paths {
         put?: never;
         /** Act on a plan: submit, approve, return, veto, issue, publish, revise, suggest, guide */
         post: operations["act_api_planning_plans__plan_id___action__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Proposals the caller may see: their own (mine=true: only those) and those of units they view */
+        get: operations["list_proposals_api_planning_proposals_get"];
+        put?: never;
+        /** Submit an improvement proposal (合理化建议) to the unit owning the process */
+        post: operations["submit_api_planning_proposals_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/proposals/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The proposal register (合理化建议台账) as an Excel sheet */
+        get: operations["export_register_api_planning_proposals_export_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/proposals/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's proposal settings: anonymous allowed, review stages, reward scale, categories */
+        get: operations["get_settings_api_planning_proposals_settings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the proposal settings (admin over the company); proposals in review keep their stages */
+        patch: operations["update_settings_api_planning_proposals_settings_patch"];
+        trace?: never;
+    };
+    "/api/planning/proposals/{proposal_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A proposal with its review stages and steps (its proposer, and holders of view over its unit) */
+        get: operations["get_proposal_api_planning_proposals__proposal_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/proposals/{proposal_id}/benefit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the actual benefit after implementation (the project's owner or 'plan' over the unit) */
+        post: operations["record_benefit_api_planning_proposals__proposal_id__benefit_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/proposals/{proposal_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide at the current review stage: adopt, partly (部分采纳) or decline (reason required) */
+        post: operations["decide_api_planning_proposals__proposal_id__decision_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/proposals/{proposal_id}/reward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Grant a reward by the company's scale ('assess' over the unit) */
+        post: operations["grant_reward_api_planning_proposals__proposal_id__reward_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3997,6 +4152,10 @@ export interface components {
             pending_approvals: components["schemas"]["planning.PlanRead"][];
             /** Plans To Rework */
             plans_to_rework: components["schemas"]["planning.PlanToRework"][];
+            /** Proposals To Review */
+            proposals_to_review: components["schemas"]["planning.ProposalRead"][];
+            /** Rewards To Grant */
+            rewards_to_grant: components["schemas"]["planning.ProposalRead"][];
             /** Risk Actions */
             risk_actions: components["schemas"]["risk.MyActionRead"][];
             /** Suggestions To Answer */
@@ -8313,6 +8472,19 @@ export interface components {
             /** Reason */
             reason?: string | null;
         };
+        /** BenefitBody */
+        "planning.BenefitBody": {
+            /**
+             * Benefit
+             * @description The actual benefit after implementation
+             */
+            benefit: string;
+            /**
+             * Benefit Amount
+             * @description In 元
+             */
+            benefit_amount?: number | null;
+        };
         /**
          * ConsolidationLine
          * @description One indicator: the reference (top-down) value against the children combined (bottom-up).
@@ -8370,6 +8542,27 @@ export interface components {
             plan_id: number | null;
             /** Value */
             value: number;
+        };
+        /** DecisionBody */
+        "planning.DecisionBody": {
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "adopt" | "partly" | "decline";
+            /**
+             * Project Owner Id
+             * @description Who owns the project it starts (default: the decider)
+             */
+            project_owner_id?: number | null;
+            /** Project Owner Name */
+            project_owner_name?: string | null;
+            /**
+             * Reason
+             * @description Required to decide partly or decline
+             * @default
+             */
+            reason: string;
         };
         /** DecisionIn */
         "planning.DecisionIn": {
@@ -8773,6 +8966,13 @@ export interface components {
         "planning.Page_ProjectRead_": {
             /** Items */
             items: components["schemas"]["planning.ProjectRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[ProposalRead] */
+        "planning.Page_ProposalRead_": {
+            /** Items */
+            items: components["schemas"]["planning.ProposalRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -9532,6 +9732,292 @@ export interface components {
             /** Title */
             title?: string | null;
         };
+        /** ProposalCreate */
+        "planning.ProposalCreate": {
+            /**
+             * Anonymous
+             * @description Hide the proposer from everyone else (when the company allows)
+             * @default false
+             */
+            anonymous: boolean;
+            /** Category */
+            category?: string | null;
+            /**
+             * Expected Benefit
+             * @description What it should bring (预期效益)
+             * @default
+             */
+            expected_benefit: string;
+            /**
+             * Problem
+             * @description The problem seen (存在问题)
+             */
+            problem: string;
+            /**
+             * Suggestion
+             * @description The suggested improvement (改进建议)
+             */
+            suggestion: string;
+            /** Title */
+            title: string;
+            /**
+             * Unit Id
+             * @description The unit owning the process; it reviews the proposal
+             */
+            unit_id: number;
+        };
+        /** ProposalDetail */
+        "planning.ProposalDetail": {
+            /** Anonymous */
+            anonymous: boolean;
+            /** Benefit */
+            benefit: string;
+            /** Benefit Amount */
+            benefit_amount: number | null;
+            /** Benefit At */
+            benefit_at: string | null;
+            /** Benefit By Name */
+            benefit_by_name: string;
+            /**
+             * Can
+             * @description What the caller may do with it now
+             */
+            can: ("decide" | "record_benefit" | "reward")[];
+            /** Category */
+            category: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By Name */
+            decided_by_name: string;
+            /** Decision */
+            decision: ("adopt" | "partly" | "decline") | null;
+            /** Decision Reason */
+            decision_reason: string;
+            /** Expected Benefit */
+            expected_benefit: string;
+            /** Id */
+            id: number;
+            /**
+             * Mine
+             * @default false
+             */
+            mine: boolean;
+            /** Problem */
+            problem: string;
+            /** Project Id */
+            project_id: number | null;
+            /** Proposer */
+            proposer: string | null;
+            /** Proposer Name */
+            proposer_name: string;
+            /** Reward Amount */
+            reward_amount: number | null;
+            /** Reward Level */
+            reward_level: string | null;
+            /** Reward Name */
+            reward_name: string;
+            /** Reward Note */
+            reward_note: string;
+            /** Reward Points */
+            reward_points: number | null;
+            /** Rewarded At */
+            rewarded_at: string | null;
+            /** Rewarded By Name */
+            rewarded_by_name: string;
+            /** Stage Index */
+            stage_index: number | null;
+            /** Stages */
+            stages: components["schemas"]["planning.ProposalStageRead"][];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "in_review" | "adopted" | "partly" | "declined" | "implemented" | "rewarded";
+            /** Steps */
+            steps: components["schemas"]["planning.ProposalStepRead"][];
+            /** Suggestion */
+            suggestion: string;
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Unit Name
+             * @default
+             */
+            unit_name: string;
+            /** Version */
+            version: number;
+            waiting: components["schemas"]["planning.ProposalStageRead"] | null;
+        };
+        /**
+         * ProposalRead
+         * @description A proposal as the caller may see it: an anonymous one names its proposer only to the proposer.
+         */
+        "planning.ProposalRead": {
+            /** Anonymous */
+            anonymous: boolean;
+            /** Benefit */
+            benefit: string;
+            /** Benefit Amount */
+            benefit_amount: number | null;
+            /** Benefit At */
+            benefit_at: string | null;
+            /** Benefit By Name */
+            benefit_by_name: string;
+            /**
+             * Can
+             * @description What the caller may do with it now
+             */
+            can: ("decide" | "record_benefit" | "reward")[];
+            /** Category */
+            category: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By Name */
+            decided_by_name: string;
+            /** Decision */
+            decision: ("adopt" | "partly" | "decline") | null;
+            /** Decision Reason */
+            decision_reason: string;
+            /** Expected Benefit */
+            expected_benefit: string;
+            /** Id */
+            id: number;
+            /**
+             * Mine
+             * @default false
+             */
+            mine: boolean;
+            /** Problem */
+            problem: string;
+            /** Project Id */
+            project_id: number | null;
+            /** Proposer */
+            proposer: string | null;
+            /** Proposer Name */
+            proposer_name: string;
+            /** Reward Amount */
+            reward_amount: number | null;
+            /** Reward Level */
+            reward_level: string | null;
+            /** Reward Name */
+            reward_name: string;
+            /** Reward Note */
+            reward_note: string;
+            /** Reward Points */
+            reward_points: number | null;
+            /** Rewarded At */
+            rewarded_at: string | null;
+            /** Rewarded By Name */
+            rewarded_by_name: string;
+            /** Stage Index */
+            stage_index: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "in_review" | "adopted" | "partly" | "declined" | "implemented" | "rewarded";
+            /** Suggestion */
+            suggestion: string;
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Unit Name
+             * @default
+             */
+            unit_name: string;
+            /** Version */
+            version: number;
+            waiting: components["schemas"]["planning.ProposalStageRead"] | null;
+        };
+        /** ProposalSettingsRead */
+        "planning.ProposalSettingsRead": {
+            /** Allow Anonymous */
+            allow_anonymous: boolean;
+            /** Categories */
+            categories: string[];
+            /** Reward Levels */
+            reward_levels: components["schemas"]["planning.RewardLevel"][];
+            /** Stages */
+            stages: components["schemas"]["planning.ReviewStage"][];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * ProposalSettingsUpdate
+         * @description Change the settings (admin); what is left out stays as it is.
+         */
+        "planning.ProposalSettingsUpdate": {
+            /** Allow Anonymous */
+            allow_anonymous?: boolean | null;
+            /** Categories */
+            categories?: string[] | null;
+            /** Reward Levels */
+            reward_levels?: components["schemas"]["planning.RewardLevel"][] | null;
+            /** Stages */
+            stages?: components["schemas"]["planning.ReviewStage"][] | null;
+        };
+        /** ProposalStageRead */
+        "planning.ProposalStageRead": {
+            /** Index */
+            index: number;
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Over */
+            over: string;
+            /** Right */
+            right: string;
+            /**
+             * Unit Path
+             * @description The unit the right must cover for this proposal
+             */
+            unit_path: string;
+        };
+        /** ProposalStepRead */
+        "planning.ProposalStepRead": {
+            /** Action */
+            action: string;
+            /**
+             * Actor Name
+             * @description Empty for an anonymous proposer's own steps, to anyone but them
+             */
+            actor_name: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Comment */
+            comment: string;
+            /** Id */
+            id: number;
+            /** Stage Key */
+            stage_key: string | null;
+            /** Stage Name */
+            stage_name: string;
+        };
         /** ReceiveResult */
         "planning.ReceiveResult": {
             /** Status */
@@ -9695,6 +10181,57 @@ export interface components {
             quantity: number | null;
             /** Unit */
             unit: string;
+        };
+        /**
+         * ReviewStage
+         * @description A review stage: the holders of ``right`` over the proposal's unit, its parent or the company.
+         */
+        "planning.ReviewStage": {
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /**
+             * Over
+             * @default unit
+             * @enum {string}
+             */
+            over: "unit" | "parent" | "company";
+            /**
+             * Right
+             * @enum {string}
+             */
+            right: "plan" | "suggest" | "veto" | "dispatch" | "assess" | "guide" | "view" | "admin";
+        };
+        /** RewardBody */
+        "planning.RewardBody": {
+            /**
+             * Level
+             * @description The key of a level of the company's scale
+             */
+            level: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
+        /**
+         * RewardLevel
+         * @description A level of the reward scale: points, money in 元, or both.
+         */
+        "planning.RewardLevel": {
+            /**
+             * Amount
+             * @description Money, in 元
+             */
+            amount?: number | null;
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Points */
+            points?: number | null;
         };
         /**
          * StageDocumentIn
@@ -18228,6 +18765,68 @@ export interface operations {
             };
         };
     };
+    proposals_to_review_api_planning_inbox_proposals_to_review_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProposalRead"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    rewards_to_grant_api_planning_inbox_rewards_to_grant_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProposalRead"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
     suggestions_to_answer_api_planning_inbox_suggestions_get: {
         parameters: {
             query?: {
@@ -18839,6 +19438,310 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["planning.PlanRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_proposals_api_planning_proposals_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+                mine?: boolean;
+                status?: ("in_review" | "adopted" | "partly" | "declined" | "implemented" | "rewarded") | null;
+                unit_id?: number | null;
+                category?: string | null;
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.Page_ProposalRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    submit_api_planning_proposals_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.ProposalCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProposalDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    export_register_api_planning_proposals_export_xlsx_get: {
+        parameters: {
+            query?: {
+                status?: ("in_review" | "adopted" | "partly" | "declined" | "implemented" | "rewarded") | null;
+                unit_id?: number | null;
+                category?: string | null;
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_settings_api_planning_proposals_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProposalSettingsRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    update_settings_api_planning_proposals_settings_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.ProposalSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProposalSettingsRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_proposal_api_planning_proposals__proposal_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProposalDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    record_benefit_api_planning_proposals__proposal_id__benefit_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.BenefitBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProposalDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    decide_api_planning_proposals__proposal_id__decision_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.DecisionBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProposalDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    grant_reward_api_planning_proposals__proposal_id__reward_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.RewardBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.ProposalDetail"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */

@@ -175,3 +175,17 @@ export type ProjectMilestoneUpdate = S['planning.ProjectMilestoneUpdate'];
 export type ProjectReviewIn = S['planning.ProjectReviewIn'];
 export type ReviewOutcome = ProjectReviewIn['outcome'];
 export type ImprovementStepWaiting = S['planning.ImprovementStepWaiting'];
+/** planning's improvement proposals (合理化建议): settings, proposals, review, benefit, reward. */
+export type ProposalRead = S['planning.ProposalRead'];
+export type ProposalDetail = S['planning.ProposalDetail'];
+export type ProposalCreate = S['planning.ProposalCreate'];
+export type ProposalStepRead = S['planning.ProposalStepRead'];
+export type ProposalStatus = ProposalRead['status'];
+export type ProposalDecision = NonNullable<ProposalRead['decision']>;
+export type ProposalSettingsRead = S['planning.ProposalSettingsRead'];
+export type ProposalSettingsUpdate = S['planning.ProposalSettingsUpdate'];
+export type ReviewStage = S['planning.ReviewStage'];
+export type RewardLevel = S['planning.RewardLevel'];
+export type ProposalDecisionBody = S['planning.DecisionBody'];
+export type ProposalBenefitBody = S['planning.BenefitBody'];
+export type ProposalRewardBody = S['planning.RewardBody'];

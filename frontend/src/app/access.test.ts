@@ -4,8 +4,14 @@ const keys = (nodes: MenuNode[]): string[] => nodes.flatMap((n) => [n.key, ...(n
 const g = (...rights: string[]) => rights.map((right) => ({ right }));
 
 describe('menu by grants', () => {
-  it('shows only My work to a user without grants', () => {
-    expect(keys(visibleMenu(MENU, accessOf([])))).toEqual(['inbox']);
+  it('shows only My work and proposing an improvement to a user without grants', () => {
+    expect(keys(visibleMenu(MENU, accessOf([])))).toEqual(['inbox', 'proposals', 'proposals.new', 'proposals.mine']);
+  });
+
+  it('shows the proposal register to those who view units, and keeps a proposal under it', () => {
+    expect(keys(visibleMenu(MENU, accessOf(g('view'))))).toContain('proposals.register');
+    expect(selectedKey(MENU, '/proposals/12')).toBe('proposals.register');
+    expect(selectedKey(MENU, '/proposals/new')).toBe('proposals.new');
   });
 
   it('shows plans and org but no admin to a department manager', () => {

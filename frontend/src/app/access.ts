@@ -89,6 +89,16 @@ export const MENU: MenuNode[] = [
     ],
   },
   {
+    key: 'proposals',
+    labelKey: 'menu.proposals',
+    access: 'signedIn',
+    children: [
+      { key: 'proposals.new', labelKey: 'menu.proposalNew', path: '/proposals/new', access: 'signedIn' },
+      { key: 'proposals.mine', labelKey: 'menu.proposalMine', path: '/proposals/mine', access: 'signedIn' },
+      { key: 'proposals.register', labelKey: 'menu.proposalRegister', path: '/proposals', access: { anyOf: ['view', 'admin'] } },
+    ],
+  },
+  {
     key: 'org',
     labelKey: 'menu.org',
     access: 'anyGrant',

@@ -47,6 +47,10 @@ const NotificationSettingsPage = lazy(() => import('../pages/notifications/Notif
 const IdentityPage = lazy(() => import('../pages/admin/IdentityPage'));
 const ProjectRegisterPage = lazy(() => import('../pages/plans/improvement/ProjectRegisterPage'));
 const ProjectDetailPage = lazy(() => import('../pages/plans/improvement/ProjectDetailPage'));
+const SubmitProposalPage = lazy(() => import('../pages/plans/proposals/SubmitProposalPage'));
+const MyProposalsPage = lazy(() => import('../pages/plans/proposals/MyProposalsPage'));
+const ProposalRegisterPage = lazy(() => import('../pages/plans/proposals/ProposalRegisterPage'));
+const ProposalDetailPage = lazy(() => import('../pages/plans/proposals/ProposalDetailPage'));
 
 function RequireSignIn({ children }: { children: ReactNode }) {
   const { signedIn } = useSession();
@@ -115,6 +119,10 @@ export function AppRoutes() {
         <Route path="/admin/webhooks" element={<Guard rule={{ right: 'admin' }}><WebhooksPage /></Guard>} />
         <Route path="/admin/notifications" element={<Guard rule={{ right: 'admin' }}><NotificationsAdminPage /></Guard>} />
         <Route path="/admin/identity" element={<Guard rule={{ right: 'admin' }}><IdentityPage /></Guard>} />
+        <Route path="/proposals" element={<Guard rule={{ anyOf: ['view', 'admin'] }}><ProposalRegisterPage /></Guard>} />
+        <Route path="/proposals/new" element={<Guard rule="signedIn"><SubmitProposalPage /></Guard>} />
+        <Route path="/proposals/mine" element={<Guard rule="signedIn"><MyProposalsPage /></Guard>} />
+        <Route path="/proposals/:id" element={<Guard rule="signedIn"><ProposalDetailPage /></Guard>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

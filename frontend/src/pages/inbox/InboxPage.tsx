@@ -151,9 +151,27 @@ export default function InboxPage() {
         <span>{when(a.raised_at)}</span>
       </Space>,
     })),
+    proposals_to_review: list('proposals_to_review').map((p) => ({
+      key: p.id, title: p.title, href: links.proposals_to_review(p), action: t('inbox.go.proposals_to_review'),
+      description: <Space size={8} wrap>
+        <span>{p.unit_name}</span>
+        {p.waiting && <Tag color="processing">{p.waiting.name}</Tag>}
+        <span>{p.anonymous && !p.mine ? t('proposals.anonymousName') : p.proposer_name}</span>
+        <span>{when(p.created_at)}</span>
+      </Space>,
+    })),
+    rewards_to_grant: list('rewards_to_grant').map((p) => ({
+      key: p.id, title: p.title, href: links.rewards_to_grant(p), action: t('inbox.go.rewards_to_grant'),
+      description: <Space size={8} wrap>
+        <span>{p.unit_name}</span>
+        <span>{t('proposals.benefit')}: {p.benefit}</span>
+        {p.benefit_amount != null && <span>{t('proposals.yuan', { amount: p.benefit_amount.toLocaleString('zh-CN') })}</span>}
+      </Space>,
+    })),
   };
   const order: InboxPart[] = ['pending_approvals', 'suggestions_to_answer', 'plans_to_rework', 'overdue_tasks',
-    'my_tasks', 'risk_actions', 'my_actions', 'audit_steps', 'improvement_steps', 'open_alerts'];
+    'my_tasks', 'risk_actions', 'my_actions', 'audit_steps', 'improvement_steps', 'proposals_to_review',
+    'rewards_to_grant', 'open_alerts'];
   const total = order.reduce((n, part) => n + rows[part].length, 0);
   return (
     <div>

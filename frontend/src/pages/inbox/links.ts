@@ -22,4 +22,7 @@ export const links = {
   audit_steps: (a: Item<'audit_steps'>) => `/kpi/audits/${a.id}`,
   /** a process optimisation project's stage, evaluation or review is done on its page */
   improvement_steps: (s: Item<'improvement_steps'>) => `/improvement/projects/${s.project_id}`,
+  /** a proposal is decided, and its reward granted, on its own page */
+  proposals_to_review: (p: Item<'proposals_to_review'>) => `/proposals/${p.id}`,
+  rewards_to_grant: (p: Item<'rewards_to_grant'>) => `/proposals/${p.id}`,
 };
