@@ -320,6 +320,21 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "service": "服务",
     "seq": "序号",
     "hash": "哈希值",
+    # inspections (kpi 实地检查)
+    "unit_kind": "适用单位类型",
+    "criterion": "检查标准",
+    "pass_score": "合格分",
+    "severity": "严重程度",
+    "template_id": "检查表",
+    "inspector_position_id": "检查岗位",
+    "inspector_title": "检查岗位名称",
+    "outcome": "检查结果",
+    "results": "检查结果",
+    "finding_due": "整改期限",
+    "inspection_id": "检查",
+    "schedule_id": "检查计划",
+    "due_before": "截止日期不晚于",
+    "open": "未完成",
 }
 
 RIGHTS_ZH: dict[str, str] = {

@@ -20,6 +20,7 @@ from services.kpi.demo import seed_demo
 from services.kpi.evaluation.router import router as evaluation_router
 from services.kpi.indicators.catalog import ensure_fed_indicators, seed_indicators
 from services.kpi.indicators.router import router as indicators_router
+from services.kpi.inspections.demo import seed_inspections
 from services.kpi.inspections.router import router as inspections_router
 from services.kpi.inspections.service import generate_due
 from services.kpi.measurements.ingest import ConcurrentWrite, rebuild_rollups
@@ -107,6 +108,7 @@ async def inspection_schedules(rt: Runtime) -> int:
 async def _demo(rt: Runtime) -> None:
     if rt.settings.demo:
         await seed_demo(rt)
+        await seed_inspections(rt)
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -116,6 +118,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         routers=[indicators_router, targets_router, measurements_router, evaluation_router, benchmark_router,
                  thresholds_router, assessments_router, actions_router, inspections_router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
-        consumes=CONSUMES, on_startup=[_watch_generation, _seed_library, _fed_indicators, _ensure_rollups], on_org_synced=[_demo],
+        consumes=CONSUMES, on_startup=[_watch_generation, _seed_library, _fed_indicators, _ensure_rollups],
+        on_org_synced=[_demo],
         periodic=[(OVERDUE_SCAN_SECONDS, overdue_scan), (INSPECTION_SCHEDULE_SECONDS, inspection_schedules)],
         runtime_class=KpiRuntime)

@@ -65,8 +65,8 @@ async def results(kpi, inspection_id: int, rows: list[dict], headers=INSPECTOR, 
                           headers={**headers, **extra})
 
 
-FAILING = [{"key": "leak", "outcome": "fail", "note": "3号加气机接头有气味"}, {"key": "extinguisher", "outcome": "pass"},
-           {"key": "training", "score": 8}]
+FAILING = [{"key": "leak", "outcome": "fail", "note": "3号加气机接头有气味"},
+           {"key": "extinguisher", "outcome": "pass"}, {"key": "training", "score": 8}]
 
 
 # --- templates -------------------------------------------------------------------------------
@@ -279,3 +279,32 @@ async def test_the_register_exports_to_excel_with_chinese_headers(kpi):
     assert rows[0][:3] == ("编号", "被检查单位", "检查表") and rows[1][1] == "安全科" and rows[1][7] == "待检查"
     assert len(list(load_workbook(BytesIO((await kpi.get("/api/kpi/inspections/export.xlsx",
                                                          headers=MARKETING)).content)).active.iter_rows())) == 1
+
+
+async def test_the_demo_company_has_a_gas_station_checklist_and_a_submitted_inspection_with_a_finding(databases):
+    from services.kpi.app import create_app
+    from services.kpi.inspections.demo import Inspector, seed_inspections
+    from tests.support import load_demo_units, running, settings, use_test_keys
+
+    app = create_app(settings("kpi", await databases.fresh("kpi"), demo=True))
+    use_test_keys(app)
+
+    async def director(unit):
+        return Inspector(position_id=3, user_id=3, name="李运营总监")
+
+    async with running(app) as kpi:
+        rt = app.state.runtime
+        assert await seed_inspections(rt, inspector=director) is False  # no org read-model yet
+        await load_demo_units(app)
+        assert await seed_inspections(rt, inspector=director) is True
+        assert await seed_inspections(rt, inspector=director) is False  # never twice
+        [t] = [x for x in (await kpi.get("/api/kpi/inspection-templates", headers=DIRECTOR)).json()["items"]
+               if x["name"] == "加气站安全检查表"]
+        assert t["unit_kind"] == "section" and len(t["items"]) == 8
+        register = (await kpi.get("/api/kpi/inspections", headers=ADMIN)).json()["items"]
+        assert sorted((i["unit_name"], i["status"]) for i in register) == [
+            ("供应科", "scheduled"), ("供应科", "submitted"), ("调度科", "scheduled")]
+        [done] = [i for i in register if i["status"] == "submitted"]
+        detail = (await kpi.get(f"/api/kpi/inspections/{done['id']}", headers=ADMIN)).json()
+        assert [f["source_ref"] for f in detail["findings"]] == ["extinguisher"]
+        assert 80 < detail["score"] < 100

@@ -124,7 +124,7 @@ async def _used(session: AsyncSession, template_ids: list[int]) -> dict[int, int
         return {}
     rows = await session.execute(select(Inspection.template_id, func.count()).where(
         Inspection.template_id.in_(template_ids)).group_by(Inspection.template_id))
-    return {tid: n for tid, n in rows.all()}
+    return {k: v for k, v in rows.all()}  # noqa: C416 (rows, not pairs)
 
 
 async def _template_reads(session: AsyncSession, rows: list[ChecklistTemplate]) -> list[TemplateRead]:
@@ -241,21 +241,20 @@ def inspection_data(i: Inspection) -> dict[str, Any]:
             "submitted_by": i.submitted_by, "cancel_reason": i.cancel_reason or None, "version": i.version}
 
 
-def _read(i: Inspection, *, principal: Principal, unit: OrgUnit | None, frequency: str) -> dict[str, Any]:
+def _read(i: Inspection, *, principal: Principal, unit: OrgUnit | None, frequency: str) -> InspectionRead:
     summary = scoring.summarise(list(i.items or []), dict(i.results or {}))
-    return dict(id=i.id, template_id=i.template_id, template_name=i.template_name,
-                template_revision=i.template_revision, unit_id=i.unit_id, unit_path=i.unit_path,
-                unit_name=unit.name if unit else "", inspector_position_id=i.inspector_position_id,
-                inspector_title=i.inspector_title, due=i.due, overdue=i.status in OPEN and i.due < clock.today(),
-                schedule_id=i.schedule_id, frequency=frequency, status=i.status,
-                score=i.score if i.status == "submitted" else summary.score,
-                passed_items=summary.passed, failed_items=summary.failed, scored_items=summary.scored,
-                answered_items=summary.answered, total_items=len(i.items or []), note=i.note,
-                scheduled_by=i.scheduled_by, started_at=i.started_at, submitted_at=i.submitted_at,
-                submitted_by=i.submitted_by, submitted_by_name=i.submitted_by_name, cancelled_at=i.cancelled_at,
-                cancel_reason=i.cancel_reason, is_inspector=position_grant(principal, i.inspector_position_id)
-                is not None, can_manage=principal.can(Right.assess, i.unit_path), created_at=i.created_at,
-                version=i.version)
+    held = position_grant(principal, i.inspector_position_id) is not None
+    return InspectionRead(
+        id=i.id, template_id=i.template_id, template_name=i.template_name, template_revision=i.template_revision,
+        unit_id=i.unit_id, unit_path=i.unit_path, unit_name=unit.name if unit else "",
+        inspector_position_id=i.inspector_position_id, inspector_title=i.inspector_title, due=i.due,
+        overdue=i.status in OPEN and i.due < clock.today(), schedule_id=i.schedule_id, frequency=frequency,
+        status=i.status, score=i.score if i.status == "submitted" else summary.score, passed_items=summary.passed,
+        failed_items=summary.failed, scored_items=summary.scored, answered_items=summary.answered,
+        total_items=len(i.items or []), note=i.note, scheduled_by=i.scheduled_by, started_at=i.started_at,
+        submitted_at=i.submitted_at, submitted_by=i.submitted_by, submitted_by_name=i.submitted_by_name,
+        cancelled_at=i.cancelled_at, cancel_reason=i.cancel_reason, is_inspector=held,
+        can_manage=principal.can(Right.assess, i.unit_path), created_at=i.created_at, version=i.version)
 
 
 async def _frequencies(session: AsyncSession, schedule_ids: set[int]) -> dict[int, str]:
@@ -263,14 +262,14 @@ async def _frequencies(session: AsyncSession, schedule_ids: set[int]) -> dict[in
         return {}
     rows = await session.execute(select(InspectionSchedule.id, InspectionSchedule.frequency).where(
         InspectionSchedule.id.in_(sorted(schedule_ids))))
-    return {sid: f for sid, f in rows.all()}
+    return {k: v for k, v in rows.all()}  # noqa: C416 (rows, not pairs)
 
 
 async def _reads(session: AsyncSession, principal: Principal, rows: list[Inspection]) -> list[InspectionRead]:
     units = await _unit_names(session, {i.unit_id for i in rows})
     freq = await _frequencies(session, {i.schedule_id for i in rows if i.schedule_id})
-    return [InspectionRead(**_read(i, principal=principal, unit=units.get(i.unit_id),
-                                   frequency=freq.get(i.schedule_id or 0, "once"))) for i in rows]
+    return [_read(i, principal=principal, unit=units.get(i.unit_id), frequency=freq.get(i.schedule_id or 0, "once"))
+            for i in rows]
 
 
 def _file_brief(f: Any) -> FileBrief:
@@ -352,8 +351,8 @@ def _fits(t: ChecklistTemplate, unit: OrgUnit, field: str = "unit_id") -> None:
                       field=field, zh=f"检查表“{t.name}”适用于{want}；{unit.name}是{kind}。")
 
 
-async def _new_inspection(session: AsyncSession, *, t: ChecklistTemplate, unit: OrgUnit, position_id: int,
-                          title: str, due: date, schedule_id: int | None, by: str, note: str = "") -> Inspection:
+async def new_inspection(session: AsyncSession, *, t: ChecklistTemplate, unit: OrgUnit, position_id: int,
+                         title: str, due: date, schedule_id: int | None, by: str, note: str = "") -> Inspection:
     i = Inspection(template_id=t.id, template_name=t.name, template_revision=t.revision, items=list(t.items or []),
                    unit_id=unit.id, unit_path=unit.path, inspector_position_id=position_id, inspector_title=title,
                    due=due, schedule_id=schedule_id, status="scheduled", results={}, note=note, scheduled_by=by)
@@ -378,8 +377,8 @@ async def generate_next(session: AsyncSession, s: InspectionSchedule) -> Inspect
         log.info("schedule has no active template or unit", extra={"fields": {"schedule_id": s.id}})
         return None
     due = s.next_due
-    i = await _new_inspection(session, t=t, unit=unit, position_id=s.inspector_position_id, title=s.inspector_title,
-                              due=due, schedule_id=s.id, by="system")
+    i = await new_inspection(session, t=t, unit=unit, position_id=s.inspector_position_id, title=s.inspector_title,
+                             due=due, schedule_id=s.id, by="system")
     s.next_due = scoring.next_due(due, s.frequency, s.first_due)
     await session.flush()
     return i
@@ -390,7 +389,7 @@ async def schedule_inspection(session: AsyncSession, *, principal: Principal,
     unit = await unit_or_422(session, body.unit_id)
     grant = authorize(principal, Place(unit.path, unit.name), Right.assess)
     t = await session.get(ChecklistTemplate, body.template_id)
-    if t is None or not _can_read_template(principal, t) and not principal.can(Right.view, t.unit_path):
+    if t is None or (not _can_read_template(principal, t) and not principal.can(Right.view, t.unit_path)):
         raise Invalid(f"There is no checklist template with id {body.template_id}.", field="template_id",
                       zh=f"没有编号为 {body.template_id} 的检查表。")
     if t.status != "active":
@@ -413,9 +412,9 @@ async def schedule_inspection(session: AsyncSession, *, principal: Principal,
             i.note = body.note
             await session.flush()
     else:
-        i = await _new_inspection(session, t=t, unit=unit, position_id=body.inspector_position_id,
-                                  title=body.inspector_title, due=body.due, schedule_id=None, by=principal.sub,
-                                  note=body.note)
+        i = await new_inspection(session, t=t, unit=unit, position_id=body.inspector_position_id,
+                                 title=body.inspector_title, due=body.due, schedule_id=None, by=principal.sub,
+                                 note=body.note)
     i.scheduled_by = principal.sub
     await session.flush()
     out = await detail(session, principal=principal, i=i)

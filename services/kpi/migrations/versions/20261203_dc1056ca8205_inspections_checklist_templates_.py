@@ -2,19 +2,19 @@
 
 Revision ID: dc1056ca8205
 Revises: d4e2f1a8c712
-Create Date: 2026-12-03 21:30:07.960876
+Create Date: 2026-12-03 21:30:07
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import services.common.db
 
-
 revision: str = 'dc1056ca8205'
-down_revision: Union[str, None] = 'd4e2f1a8c712'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = 'd4e2f1a8c712'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
