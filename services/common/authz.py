@@ -122,6 +122,12 @@ class Principal:
         return sorted({g.unit_path for g in self.grants if g.right == right})
 
 
+def holds_position(principal: Principal, position_id: int) -> bool:
+    """The caller holds the position now (in person: its grants came through it; a delegate does not)."""
+    via = f"position:{position_id}"
+    return any(g.via == via for g in principal.grants)
+
+
 def is_root_path(path: str) -> bool:
     """A top-level unit's path (``/1/``): a grant there covers the whole company."""
     return path.count("/") == 2

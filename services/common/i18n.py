@@ -218,6 +218,8 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "due_in_days": "完成天数",
     "expires_on": "接受有效期",
     "risk_id": "风险",
+    "severity": "严重程度",
+    "source_ref": "来源项",
     "risk_ids": "风险",
     "kri_id": "关键风险指标",
     "alert_id": "预警",

@@ -80,6 +80,9 @@ def add_table(wb: Workbook, title: str, columns: Sequence[Column], rows: Iterabl
     for row in rows:
         ws.append([cell_value(v) for v in row])
         n += 1
+        for cell in ws[n]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text a person typed, never a formula the workbook would run
     ws.freeze_panes = "A2"
     last = max(n, 1000)  # room to add rows below the exported ones, with the same lists
     for i, c in enumerate(columns, start=1):

@@ -18,6 +18,8 @@ INTERNAL_SUBSCRIPTIONS: dict[str, list[str]] = {
     "planning.plan.revised": ["kpi"],
     # KPIs crossing warning values raise risk alerts
     "kpi.threshold.crossed": ["risk"],
+    # inspection and audit findings may raise or re-assess a risk
+    "kpi.finding.raised": ["risk"],
     # anomaly rules ask for weekly-meeting items
     "kpi.followup.requested": ["planning"],
     # org tells people what waits on them, reminds and escalates (notifications, issue 17)

@@ -18,6 +18,8 @@ from services.kpi.assessments.router import router as assessments_router
 from services.kpi.consumers import CONSUMES
 from services.kpi.demo import seed_demo
 from services.kpi.evaluation.router import router as evaluation_router
+from services.kpi.files.router import router as files_router
+from services.kpi.findings.router import router as findings_router
 from services.kpi.indicators.catalog import ensure_fed_indicators, seed_indicators
 from services.kpi.indicators.router import router as indicators_router
 from services.kpi.inspections.demo import seed_inspections
@@ -114,9 +116,13 @@ async def _demo(rt: Runtime) -> None:
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     return create_service_app(
         settings or settings_for("kpi"), title="Yunguan KPI 运营监控与评估",
-        description="Indicators, targets, measurements, evaluations, thresholds, assessments, improvement actions.",
+        description="Indicators, targets, measurements, evaluations, thresholds, assessments, improvement actions; "
+                    "on-site inspections, special audits and their findings.",
         routers=[indicators_router, targets_router, measurements_router, evaluation_router, benchmark_router,
-                 thresholds_router, assessments_router, actions_router, inspections_router],
+                 thresholds_router, assessments_router, actions_router,
+                 # supervision: what inspections and audits find, and the files kept as evidence
+                 findings_router, files_router,
+                 inspections_router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
         consumes=CONSUMES, on_startup=[_watch_generation, _seed_library, _fed_indicators, _ensure_rollups],
         on_org_synced=[_demo],

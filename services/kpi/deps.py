@@ -26,10 +26,12 @@ from services.kpi.models import (
     Assessment,
     Benchmark,
     ChecklistTemplate,
+    Finding,
     ImprovementAction,
     Indicator,
     Inspection,
     InspectionSchedule,
+    KpiFile,
     Scorecard,
     Target,
     ThresholdRule,
@@ -138,6 +140,15 @@ async def measurement_writer(principal: CurrentPrincipal) -> Writer:
 
 
 MeasurementWriter = Annotated[Writer, Depends(measurement_writer)]
+
+
+# --- supervision: findings and evidence files -------------------------------------------------
+
+load_finding = load_or_404(Finding, "finding_id", what="finding", what_zh="发现问题")
+ValidFinding = Annotated[Finding, Depends(load_finding)]
+
+load_file = load_or_404(KpiFile, "file_id", what="file", what_zh="文件")
+ValidFile = Annotated[KpiFile, Depends(load_file)]
 
 
 # --- inspections (实地检查) --------------------------------------------------------------------

@@ -44,7 +44,7 @@ class ThresholdCrossedData(EventData):
 
 
 class ActionData(EventData):
-    """``kpi.action.created|completed|verified|overdue``: the action as ``GET /actions/{id}`` shows it."""
+    """``kpi.action.created|completed|verified|overdue|cancelled``: the action as ``GET /actions/{id}`` shows it."""
 
     id: int
     title: str
@@ -121,6 +121,39 @@ class AssessmentFinalizedData(EventData):
     version: int
 
 
+class FindingRiskData(EventData):
+    """What a finding asks of the risk register: raise a new risk (``category``) or re-assess ``risk_id``."""
+
+    category: str | None = None
+    risk_id: int | None = None
+    likelihood: int
+    impact: int
+
+
+class FindingData(EventData):
+    """``kpi.finding.raised|closed|withdrawn``: a finding of an inspection or special audit, as
+    ``GET /findings/{id}`` shows it. ``risk`` (on ``raised``) asks the risk register to raise a risk for the
+    unit or to re-assess one; the risk service does it."""
+
+    id: int
+    source: str = Field(description="inspection | audit")
+    source_id: int
+    source_ref: str | None
+    unit_id: int
+    unit_path: str
+    title: str
+    description: str
+    severity: str = Field(description="minor 一般 | major 较重 | critical 严重")
+    status: str = Field(description="open | closed | withdrawn")
+    action_id: int
+    risk: FindingRiskData | None
+    raised_by: str
+    raised_by_name: str
+    created_at: str
+    closed_at: str | None
+    version: int
+
+
 class InspectionData(EventData):
     """``kpi.inspection.scheduled|submitted|cancelled``: an on-site inspection (实地检查) of a unit.
 
@@ -158,6 +191,10 @@ EMITS: dict[str, type[EventData]] = {
     "kpi.action.overdue": ActionData,
     "kpi.followup.requested": FollowupRequestedData,
     "kpi.assessment.finalized": AssessmentFinalizedData,
+    "kpi.action.cancelled": ActionData,
+    "kpi.finding.raised": FindingData,
+    "kpi.finding.closed": FindingData,
+    "kpi.finding.withdrawn": FindingData,
     # inspections (实地检查)
     "kpi.inspection.scheduled": InspectionData,
     "kpi.inspection.submitted": InspectionData,

@@ -29,6 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.audit import AuditEntryMixin
 from services.common.db import TYPE_ANNOTATION_MAP, service_metadata, utcnow
+from services.common.files import StoredFileMixin
 from services.common.idempotency import IdempotencyRecordMixin
 from services.common.org_units import OrgUnitMixin
 from services.common.outbox import (
@@ -364,7 +365,7 @@ class ImprovementAction(Base):
     owner_id: Mapped[int | None] = mapped_column(Integer)
     owner_name: Mapped[str] = mapped_column(String(100), default="")
     due: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20), default="open")  # open | done | verified
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | done | verified | cancelled
     progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # percent, owner-reported
     evidence: Mapped[list] = mapped_column(JSON, default=list)
     raised_by: Mapped[str] = mapped_column(String(120), default="")
@@ -377,6 +378,43 @@ class ImprovementAction(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (UniqueConstraint("origin", "origin_ref"),)
+
+
+# --- supervision: findings of inspections and audits, and the files kept as evidence ----------
+
+class Finding(Base):
+    """What an inspection or a special audit found to fix: it becomes one improvement action (整改) and is
+    closed when that action is verified."""
+
+    __tablename__ = "kpi_finding"
+    __table_args__ = (UniqueConstraint("source", "source_id", "source_ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))  # inspection | audit
+    source_id: Mapped[int] = mapped_column(Integer)
+    source_ref: Mapped[str | None] = mapped_column(String(120))  # e.g. the checklist item's key (NULLs never clash)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    unit_path: Mapped[str] = mapped_column(String(500), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    severity: Mapped[str] = mapped_column(String(20))  # minor | major | critical
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | closed | withdrawn
+    action_id: Mapped[int] = mapped_column(ForeignKey("kpi_action.id"), index=True)
+    # {"category", "likelihood", "impact"} to raise a risk, or {"risk_id", "likelihood", "impact"} to re-assess one
+    risk_request: Mapped[dict | None] = mapped_column(JSON)
+    raised_by: Mapped[str] = mapped_column(String(120))
+    raised_by_name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class KpiFile(StoredFileMixin, Base):
+    """A file uploaded as evidence (a photo of a failed check item, an audit's working paper)."""
+
+    __tablename__ = "kpi_file"
 
 
 # --- inspections (实地检查): checklist templates, schedules, inspections -----------------------

@@ -116,3 +116,24 @@ class ThresholdCrossedView(EventView):
     level: str
     threshold: float | None = None  # kpi may have no threshold value for a target-relative rule
     measured_at: datetime
+
+
+class FindingRiskView(EventView):
+    category: str | None = None
+    risk_id: int | None = None
+    likelihood: int
+    impact: int
+
+
+class FindingRaisedView(EventView):
+    """What risk reads of ``kpi.finding.raised``: the finding, and what it asks of the register (if anything)."""
+
+    id: int
+    source: str
+    unit_id: int
+    unit_path: str
+    title: str
+    description: str
+    raised_by: str
+    raised_by_name: str = ""
+    risk: FindingRiskView | None = None

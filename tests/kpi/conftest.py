@@ -24,8 +24,9 @@ ORG_SERVICE = bearer(make_token(sub="client:svc-org", client_id="svc-org", name=
 
 
 @pytest.fixture
-async def kpi(databases):
-    app = create_app(settings("kpi", await databases.fresh("kpi")))
+async def kpi(databases, tmp_path):
+    # uploaded evidence files go to the test's own directory
+    app = create_app(settings("kpi", await databases.fresh("kpi"), data_dir=tmp_path))
     use_test_keys(app)
     async with running(app) as client:
         await load_demo_units(app)

@@ -217,10 +217,16 @@ async def test_submitting_fixes_the_score_and_raises_a_finding_for_each_failed_i
     assert (s["status"], s["score"], s["passed_items"], s["failed_items"]) == ("submitted", 36.0, 2, 1)
     assert s["submitted_by_name"] == "孙安全员"
     [leak] = [x for x in s["items"] if x["key"] == "leak"]
-    assert leak["finding_id"] is not None
-    assert [f["source_ref"] for f in s["findings"]] == ["leak"]
+    [finding] = s["findings"]
+    assert (leak["finding_id"], finding["source_ref"], finding["severity"]) == (finding["id"], "leak", "major")
+    # the finding is an ordinary 整改 action, raised by the inspector, who verifies it
+    action = (await kpi.get(f"/api/kpi/actions/{finding['action_id']}", headers=DIRECTOR)).json()
+    assert (action["origin"], action["origin_ref"], action["raised_by"], action["status"]) == \
+        ("inspection", f"finding:{finding['id']}", "31", "open")
+    assert "3号加气机接头有气味" in action["description"]
     [e] = await outbox(kpi, "kpi.inspection.submitted")
     assert (e.data["score"], e.data["failed_items"]) == (36.0, 1)
+    assert [f.data["source_ref"] for f in await outbox(kpi, "kpi.finding.raised")] == ["leak"]
     assert (await kpi.post(url, headers=INSPECTOR)).status_code == 409
     assert (await results(kpi, i["id"], FAILING)).status_code == 409
 
@@ -308,3 +314,58 @@ async def test_the_demo_company_has_a_gas_station_checklist_and_a_submitted_insp
         detail = (await kpi.get(f"/api/kpi/inspections/{done['id']}", headers=ADMIN)).json()
         assert [f["source_ref"] for f in detail["findings"]] == ["extinguisher"]
         assert 80 < detail["score"] < 100
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+async def test_evidence_photos_are_kept_per_item_for_the_inspector_only(kpi):
+    t = await make_template(kpi)
+    i = await schedule(kpi, t["id"])
+    url = f"/api/kpi/inspections/{i['id']}/items/leak/evidence"
+
+    def photo(content=PNG, name="现场.png"):
+        return {"file": (name, content, "image/png")}
+
+    assert (await kpi.post(url, files=photo(), headers=COLLEAGUE)).status_code == 403
+    assert (await kpi.post(url, files=photo(), headers=DIRECTOR)).status_code == 403
+    bad = await kpi.post(url, files=photo(b"<html><script>alert(1)</script>", "x.png"), headers=INSPECTOR)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "file"
+    big = await kpi.post(url, files=photo(PNG + b"\x00" * (10 * 1024 * 1024)), headers=INSPECTOR)
+    assert big.status_code == 422
+    nokey = await kpi.post(f"/api/kpi/inspections/{i['id']}/items/nope/evidence", files=photo(), headers=INSPECTOR)
+    assert nokey.status_code == 422
+    stale = await kpi.post(url, files=photo(), headers={**INSPECTOR, "If-Match": f'"inspection-{i["id"]}-v9"'})
+    assert stale.status_code == 412
+    same = (await kpi.get(f"/api/kpi/inspections/{i['id']}", headers=INSPECTOR)).json()
+    assert (same["version"], same["status"], same["items"][0]["files"]) == (i["version"], "scheduled", [])
+    r = await kpi.post(url, files=photo(), headers=INSPECTOR)
+    assert r.status_code == 201, r.text
+    [f] = r.json()["items"][0]["files"]
+    assert (f["name"], f["content_type"], r.json()["status"]) == ("现场.png", "image/png", "in_progress")
+    got = await kpi.get(f["url"], params={"inline": 1}, headers=DIRECTOR)  # view over the unit
+    assert got.status_code == 200 and got.content == PNG
+    assert (await kpi.get(f["url"], headers=MARKETING)).status_code == 403
+    await results(kpi, i["id"], FAILING)
+    await kpi.post(f"/api/kpi/inspections/{i['id']}/submit", headers=INSPECTOR)
+    assert (await kpi.post(url, files=photo(), headers=INSPECTOR)).status_code == 409
+
+
+async def test_the_inspector_records_a_finding_by_hand_with_a_risk_to_raise(kpi):
+    t = await make_template(kpi)
+    i = await schedule(kpi, t["id"])
+    url = f"/api/kpi/inspections/{i['id']}/findings"
+    body = {"title": "LNG 卸车区未设围堰", "description": "现场发现", "severity": "critical", "due": due(5),
+            "risk": {"category": "safety", "likelihood": 3, "impact": 5}}
+    assert (await kpi.post(url, json=body, headers=DIRECTOR)).status_code == 403
+    assert (await kpi.post(url, json={**body, "severity": "grave"}, headers=INSPECTOR)).status_code == 422
+    assert (await kpi.post(url, json={**body, "source_ref": "nope"}, headers=INSPECTOR)).status_code == 422
+    r = await kpi.post(url, json={**body, "source_ref": "leak"}, headers=INSPECTOR)
+    assert r.status_code == 201, r.text
+    assert (r.json()["severity"], r.json()["source_ref"]) == ("critical", "leak")
+    [raised] = await outbox(kpi, "kpi.finding.raised")
+    assert raised.data["risk"]["category"] == "safety"
+    # the failed item already has its finding: submitting raises none more for it
+    await results(kpi, i["id"], FAILING)
+    s = (await kpi.post(f"/api/kpi/inspections/{i['id']}/submit", headers=INSPECTOR)).json()
+    assert [f["title"] for f in s["findings"]] == ["LNG 卸车区未设围堰"]

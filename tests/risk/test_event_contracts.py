@@ -24,7 +24,7 @@ async def test_recorded_events_are_the_declared_models_json(risk):
 
 
 def test_the_threshold_consumer_reads_through_its_view():
-    (consumer,) = CONSUMES
+    consumer = CONSUMES[0]
     assert consumer.pattern == "kpi.threshold.crossed" and consumer.reads is ThresholdCrossedView
     data = crossed("customer_satisfaction", U["OPS-CS"], 82.0)["data"]
     assert set(ThresholdCrossedView.model_validate(data).model_dump()) <= set(data)

@@ -400,6 +400,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/kpi/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An evidence file's bytes (view over its unit, or its uploader) */
+        get: operations["get_file_api_kpi_files__file_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Findings under the units the caller may see */
+        get: operations["list_findings_api_kpi_findings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/findings/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 整改台账: the findings the caller may see, as a workbook */
+        get: operations["export_findings_api_kpi_findings_export_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/findings/{finding_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A finding and its rectification's state */
+        get: operations["get_finding_api_kpi_findings__finding_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/kpi/indicators": {
         parameters: {
             query?: never;
@@ -4318,6 +4386,67 @@ export interface components {
              */
             outcomes?: components["schemas"]["kpi.Outcome"][] | null;
         };
+        /** FindingRead */
+        "kpi.FindingRead": {
+            /**
+             * Action Due
+             * Format: date
+             */
+            action_due: string;
+            /** Action Id */
+            action_id: number;
+            /** Action Overdue */
+            action_overdue: boolean;
+            /** Action Progress */
+            action_progress: number;
+            /** Action Status */
+            action_status: string;
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Id */
+            id: number;
+            /** Owner Id */
+            owner_id: number | null;
+            /** Owner Name */
+            owner_name: string;
+            /** Raised By */
+            raised_by: string;
+            /** Raised By Name */
+            raised_by_name: string;
+            /** Risk */
+            risk: {
+                [key: string]: unknown;
+            } | null;
+            /** Severity */
+            severity: string;
+            /** Source */
+            source: string;
+            /** Source Id */
+            source_id: number;
+            /** Source Ref */
+            source_ref: string | null;
+            /** Status */
+            status: string;
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /** Unit Path */
+            unit_path: string;
+            /** Version */
+            version: number;
+            /** Withdrawn Reason */
+            withdrawn_reason: string;
+        };
         /** GradeBand */
         "kpi.GradeBand": {
             /** Grade */
@@ -4629,6 +4758,13 @@ export interface components {
         "kpi.Page_DeliveryRead_": {
             /** Items */
             items: components["schemas"]["kpi.DeliveryRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[FindingRead] */
+        "kpi.Page_FindingRead_": {
+            /** Items */
+            items: components["schemas"]["kpi.FindingRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -10672,6 +10808,146 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["kpi.Page_OutboxRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_file_api_kpi_files__file_id__get: {
+        parameters: {
+            query?: {
+                /** @description Show an image or PDF in the page instead of downloading */
+                inline?: boolean;
+            };
+            header?: never;
+            path: {
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_findings_api_kpi_findings_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+                unit_id?: number | null;
+                source?: string | null;
+                source_id?: number | null;
+                status?: string | null;
+                severity?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.Page_FindingRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    export_findings_api_kpi_findings_export_xlsx_get: {
+        parameters: {
+            query?: {
+                unit_id?: number | null;
+                source?: string | null;
+                status?: string | null;
+                severity?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_finding_api_kpi_findings__finding_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                finding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.FindingRead"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */

@@ -31,13 +31,15 @@ from services.kpi.actions.schemas import (
     ActionVerify,
 )
 from services.kpi.events import ActionData
+from services.kpi.findings.closing import close_findings_of
 from services.kpi.indicators.library import Library
 from services.kpi.journal import journal
 from services.kpi.lookups import indicator_by_code, unit_or_404, unit_or_422
-from services.kpi.models import ImprovementAction
+from services.kpi.models import ImprovementAction, OrgUnit
 
 RAISE_RIGHTS = (Right.plan, Right.assess)
-ACTION_STATUS_ZH = {"open": "进行中", "done": "待验证", "verified": "已验证"}  # as the SPA shows them
+# as the SPA shows them
+ACTION_STATUS_ZH = {"open": "进行中", "done": "待验证", "verified": "已验证", "cancelled": "已撤销"}
 
 # Checks the caller's If-Match against the action's current version (the router reads the header).
 VersionCheck = Callable[[ImprovementAction], None]
@@ -110,31 +112,59 @@ async def create_action(session: AsyncSession, *, principal: Principal, body: Ac
     unit = await unit_or_422(session, body.unit_id)
     grant = authorize(principal, Place(unit.path, unit.name), *RAISE_RIGHTS)
     ind = await indicator_by_code(session, body.indicator_code) if body.indicator_code else None
-    if body.origin_ref:
+    a = await open_action(session, principal=principal, grant=grant, unit=unit, title=body.title,
+                          description=body.description, origin=body.origin, origin_ref=body.origin_ref,
+                          owner_id=body.owner_id, owner_name=body.owner_name, due=body.due,
+                          indicator_id=ind.id if ind else None, period=body.period, code=body.indicator_code)
+    return await action_read(session, a)
+
+
+async def open_action(session: AsyncSession, *, principal: Principal, grant: Grant | None, unit: OrgUnit,
+                      title: str, description: str, origin: str, origin_ref: str | None, owner_id: int | None,
+                      owner_name: str, due: date, indicator_id: int | None = None, period: str | None = None,
+                      code: str | None = None) -> ImprovementAction:
+    """Raise an action (after the caller's right to was checked): stored, journalled, ``kpi.action.created``.
+    Every 整改 starts here, whatever raised it (a person, an anomaly rule's follow-up, a finding)."""
+    if origin_ref:
         dup = (await session.execute(select(ImprovementAction.id).where(
-            ImprovementAction.origin == body.origin, ImprovementAction.origin_ref == body.origin_ref))).first()
+            ImprovementAction.origin == origin, ImprovementAction.origin_ref == origin_ref))).first()
         if dup:
-            raise Conflict(f"An action for {body.origin} {body.origin_ref} exists already (id {dup[0]}).",
+            raise Conflict(f"An action for {origin} {origin_ref} exists already (id {dup[0]}).",
                            action_id=dup[0], zh=f"该来源已有改进措施（编号 {dup[0]}）。")
-    a = ImprovementAction(title=body.title, description=body.description, unit_id=unit.id, unit_path=unit.path,
-                          indicator_id=ind.id if ind else None, period=body.period, origin=body.origin,
-                          origin_ref=body.origin_ref, owner_id=body.owner_id, owner_name=body.owner_name,
-                          due=body.due, raised_by=principal.sub, evidence=[])
+    a = ImprovementAction(title=title, description=description, unit_id=unit.id, unit_path=unit.path,
+                          indicator_id=indicator_id, period=period, origin=origin, origin_ref=origin_ref,
+                          owner_id=owner_id, owner_name=owner_name, due=due, raised_by=principal.sub, evidence=[])
     session.add(a)
     await session.flush()
-    out = await action_read(session, a)
-    data = out.model_dump(mode="json")
+    data = action_data(a, code=code) if code is not None else action_data(a, await Library.load(session))
     await journal.audit(session, actor=principal, action="action.created", subject_type="action", subject_id=a.id,
                         unit_path=unit.path, grant=grant, after=data)
     await journal.emit(session, "kpi.action.created", a.id, ActionData(**data), unit.path)
-    return out
+    return a
+
+
+async def cancel_action(session: AsyncSession, *, principal: Principal, grant: Grant | None, a: ImprovementAction,
+                        reason: str) -> None:
+    """Close an action that is no longer needed (its finding was withdrawn): ``cancelled``, with the reason in
+    its evidence; a verified action stays as it is."""
+    if a.status in ("verified", "cancelled"):
+        return
+    before = action_data(a)
+    a.evidence = [*list(a.evidence or []), {"kind": "cancelled", "note": reason, "by": principal.sub,
+                                            "at": utcnow().isoformat()}]
+    a.status, a.overdue = "cancelled", False
+    await session.flush()
+    data = action_data(a, await Library.load(session))
+    await journal.audit(session, actor=principal, action="action.cancelled", subject_type="action", subject_id=a.id,
+                        unit_path=a.unit_path, grant=grant, before=before, after=data)
+    await journal.emit(session, "kpi.action.cancelled", a.id, ActionData(**data), a.unit_path)
 
 
 async def update_action(session: AsyncSession, *, action: Allowed[ImprovementAction], body: ActionUpdate) -> ActionRead:
     a = action.item
-    if a.status == "verified":
-        raise Conflict("A verified action is closed; raise a new one.",
-                       zh="已验证的措施已关闭；请另行发起新的改进措施。")
+    if a.status in ("verified", "cancelled"):
+        raise Conflict(f"A {a.status} action is closed; raise a new one.",
+                       zh=f"{ACTION_STATUS_ZH[a.status]}的措施已关闭；请另行发起新的改进措施。")
     before = action_data(a)
     changes = body.model_dump(exclude_unset=True)
     for k, v in changes.items():
@@ -222,4 +252,5 @@ async def verify_action(session: AsyncSession, *, principal: Principal, a: Impro
                         after=data)
     if body.accepted:
         await journal.emit(session, "kpi.action.verified", a.id, ActionData(**data), a.unit_path)
+        await close_findings_of(session, principal=principal, grant=grant, action=a)
     return out

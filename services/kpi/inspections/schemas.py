@@ -8,12 +8,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, model_validator
 
 from services.common.api import RequestBody
+from services.kpi.files.schemas import FileRead
+from services.kpi.findings.schemas import FindingRead, Severity
 
 UnitKind = Literal["company", "branch", "department", "section", "team"]
 ItemKind = Literal["pass_fail", "score"]
 Frequency = Literal["once", "weekly", "monthly", "quarterly"]
 Outcome = Literal["pass", "fail", "na"]
-Severity = Literal["minor", "major", "critical"]
 ItemKey = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
 
 
@@ -134,16 +135,6 @@ class InspectionSubmit(RequestBody):
                                                        "items (default: 14 days from today)")
 
 
-class FileBrief(BaseModel):
-    id: int
-    name: str
-    content_type: str
-    size: int
-    url: str
-    uploaded_by: str
-    uploaded_at: datetime | None = None
-
-
 class InspectionItemRead(BaseModel):
     key: str
     text: str
@@ -157,7 +148,7 @@ class InspectionItemRead(BaseModel):
     score: float | None
     note: str
     passed: bool | None = Field(description="Whether the item passed; null while not answered or not applicable")
-    files: list[FileBrief]
+    files: list[FileRead]
     finding_id: int | None = None
 
 
@@ -198,7 +189,7 @@ class InspectionRead(BaseModel):
 
 class InspectionDetail(InspectionRead):
     items: list[InspectionItemRead]
-    findings: list[dict[str, Any]] = Field(default_factory=list)
+    findings: list[FindingRead] = Field(default_factory=list)
 
 
 class ScheduleRead(BaseModel):

@@ -36,11 +36,10 @@ from services.kpi.actions.followups import org_holders
 from services.kpi.events import InspectionData
 from services.kpi.files.service import files_of, store_upload
 from services.kpi.findings.schemas import FindingCreate, FindingRead
-from services.kpi.findings.service import default_owner, findings_of, record_finding
+from services.kpi.findings.service import default_owner, findings_of, record_finding, record_from_body
 from services.kpi.indicators.library import Library
 from services.kpi.inspections import scoring
 from services.kpi.inspections.schemas import (
-    FileBrief,
     InspectionCancel,
     InspectionCreate,
     InspectionDetail,
@@ -272,13 +271,6 @@ async def _reads(session: AsyncSession, principal: Principal, rows: list[Inspect
             for i in rows]
 
 
-def _file_brief(f: Any) -> FileBrief:
-    data = f.model_dump() if hasattr(f, "model_dump") else dict(f)
-    return FileBrief(id=data["id"], name=data["name"], content_type=data["content_type"], size=data["size"],
-                     url=data["url"], uploaded_by=data.get("uploaded_by", ""),
-                     uploaded_at=data.get("uploaded_at") or data.get("at"))
-
-
 async def detail(session: AsyncSession, *, principal: Principal, i: Inspection) -> InspectionDetail:
     base = (await _reads(session, principal, [i]))[0]
     files = {f.id: f for f in await files_of(session, EVIDENCE_KIND, i.id)}
@@ -294,10 +286,9 @@ async def detail(session: AsyncSession, *, principal: Principal, i: Inspection) 
             max_score=item.get("max_score"), pass_score=item.get("pass_score"),
             severity=item.get("severity", "minor"), outcome=r.get("outcome"), score=r.get("score"),
             note=r.get("note", ""), passed=scoring.item_passed(item, r),
-            files=[_file_brief(files[fid]) for fid in r.get("files", []) if fid in files],
+            files=[files[fid] for fid in r.get("files", []) if fid in files],
             finding_id=by_ref.get(item["key"])))
-    return InspectionDetail(**base.model_dump(), items=items,
-                            findings=[f.model_dump(mode="json") for f in findings])
+    return InspectionDetail(**base.model_dump(), items=items, findings=findings)
 
 
 def _may_see(principal: Principal, i: Inspection) -> bool:
@@ -590,24 +581,20 @@ async def _finding_owner(rt: Runtime | None, unit: OrgUnit) -> tuple[int | None,
     return await default_owner(rt, unit)
 
 
-async def add_finding(session: AsyncSession, rt: Runtime | None, *, principal: Principal, i: Inspection,
+async def add_finding(session: AsyncSession, rt: Runtime, *, principal: Principal, i: Inspection,
                       body: FindingCreate) -> FindingRead:
-    """A finding the inspector records by hand (severity, optionally a risk to raise or re-assess)."""
+    """A finding the inspector records by hand (severity, owner or the unit's head, optionally a risk to raise or
+    re-assess); it becomes a 整改 action like every finding."""
     grant = _inspector(principal, i)
     if i.status == "cancelled":
-        raise Conflict("A cancelled inspection takes no findings.", zh="已取消的检查不能记录问题。")
+        raise Conflict("A cancelled inspection takes no findings.", zh="已取消的检查不能记录发现问题。")
     if body.source_ref is not None:
         _item(i, body.source_ref, field="source_ref")
     unit = await session.get(OrgUnit, i.unit_id)
     if unit is None:
         raise Conflict("The inspected unit is no longer in the org tree.", zh="被检查单位已不在组织架构中。")
-    owner_id, owner_name = body.owner_id, body.owner_name or ""
-    if owner_id is None and not owner_name:
-        owner_id, owner_name = await _finding_owner(rt, unit)
-    return await record_finding(session, principal=principal, grant=grant, source="inspection", source_id=i.id,
-                                source_ref=body.source_ref, unit=unit, title=body.title,
-                                description=body.description, severity=body.severity, owner_id=owner_id,
-                                owner_name=owner_name, due=body.due, risk=body.risk)
+    return await record_from_body(session, rt, principal=principal, grant=grant, source="inspection",
+                                  source_id=i.id, unit=unit, body=body)
 
 
 async def submit(session: AsyncSession, rt: Runtime | None, *, principal: Principal, i: Inspection,

@@ -1,7 +1,7 @@
 """inspections: checklist templates, schedules, inspections
 
 Revision ID: dc1056ca8205
-Revises: d4e2f1a8c712
+Revises: 4c4c6f2519e8
 Create Date: 2026-12-03 21:30:07
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import services.common.db
 
 revision: str = 'dc1056ca8205'
-down_revision: str | None = 'd4e2f1a8c712'
+down_revision: str | None = '4c4c6f2519e8'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

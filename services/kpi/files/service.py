@@ -1,0 +1,58 @@
+"""Evidence files of inspections and audits: stored by the kernel's file store, described by ``kpi_file`` and
+served only to who may see the unit they belong to (and to whoever uploaded them)."""
+
+from __future__ import annotations
+
+from fastapi import Response, UploadFile
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.authz import Principal, Right
+from services.common.files import MAX_FILE_BYTES, FileStore, clean_name, file_response, sniff
+from services.common.guards import Place, authorize
+from services.common.problems import Invalid
+from services.common.runtime import Runtime
+from services.common.sheets import UploadRejected
+from services.kpi.files.schemas import FileRead
+from services.kpi.models import KpiFile
+
+PREFIX = "/api/kpi/files"
+
+
+def file_read(f: KpiFile) -> FileRead:
+    return FileRead(id=f.id, name=f.name, content_type=f.content_type, size=f.size, url=f"{PREFIX}/{f.id}",
+                    owner_kind=f.owner_kind, owner_id=f.owner_id, uploaded_by=f.uploaded_by,
+                    uploaded_by_name=f.uploaded_by_name, uploaded_at=f.uploaded_at)
+
+
+async def store_upload(session: AsyncSession, rt: Runtime, *, principal: Principal, upload: UploadFile,
+                       owner_kind: str, owner_id: int, unit_path: str) -> FileRead:
+    """Keep an uploaded file for ``owner_kind``/``owner_id`` (the caller's concept has authorised it): its type is
+    read from the bytes; anything not accepted, empty or too large is refused whole (422) and nothing is kept."""
+    content = await upload.read(MAX_FILE_BYTES + 1)
+    name = clean_name(upload.filename or "")
+    try:
+        kind = sniff(content, name)
+    except UploadRejected as exc:
+        raise Invalid(exc.message, field="file", zh=exc.zh) from exc
+    key = FileStore.for_settings(rt.settings).put(content)
+    row = KpiFile(key=key, name=name, content_type=kind, size=len(content), owner_kind=owner_kind,
+                  owner_id=owner_id, unit_path=unit_path, uploaded_by=principal.sub,
+                  uploaded_by_name=principal.name)
+    session.add(row)
+    await session.flush()
+    return file_read(row)
+
+
+async def files_of(session: AsyncSession, owner_kind: str, owner_id: int) -> list[FileRead]:
+    rows = (await session.execute(select(KpiFile).where(KpiFile.owner_kind == owner_kind,
+                                                        KpiFile.owner_id == owner_id)
+                                  .order_by(KpiFile.id))).scalars().all()
+    return [file_read(f) for f in rows]
+
+
+async def download(rt: Runtime, *, principal: Principal, f: KpiFile, inline: bool) -> Response:
+    """The file's bytes, to holders of view over its unit and to whoever uploaded it."""
+    if principal.sub != f.uploaded_by:
+        authorize(principal, Place(f.unit_path, "this file's unit"), Right.view)
+    return file_response(FileStore.for_settings(rt.settings), f, inline=inline)
