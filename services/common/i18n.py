@@ -326,7 +326,6 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "unit_kind": "适用单位类型",
     "criterion": "检查标准",
     "pass_score": "合格分",
-    "severity": "严重程度",
     "template_id": "检查表",
     "inspector_position_id": "检查岗位",
     "inspector_title": "检查岗位名称",

@@ -34,8 +34,9 @@ GAS_STATION_ITEMS: list[dict[str, Any]] = [
      "weight": 3, "kind": "pass_fail", "max_score": None, "pass_score": None, "severity": "critical"},
     {"key": "alarm", "text": "可燃气体报警装置完好", "criterion": "现场测试报警正常，检定证书在有效期内", "weight": 2,
      "kind": "pass_fail", "max_score": None, "pass_score": None, "severity": "major"},
-    {"key": "extinguisher", "text": "灭火器配置齐全、在有效期内", "criterion": "每台加气机 2 具 8kg 干粉灭火器，压力表指针在绿区",
-     "weight": 1, "kind": "pass_fail", "max_score": None, "pass_score": None, "severity": "major"},
+    {"key": "extinguisher", "text": "灭火器配置齐全、在有效期内",
+     "criterion": "每台加气机 2 具 8kg 干粉灭火器，压力表指针在绿区", "weight": 1, "kind": "pass_fail",
+     "max_score": None, "pass_score": None, "severity": "major"},
     {"key": "esd", "text": "紧急切断装置（ESD）可靠", "criterion": "按下急停按钮 3 秒内切断气源", "weight": 2,
      "kind": "pass_fail", "max_score": None, "pass_score": None, "severity": "critical"},
     {"key": "grounding", "text": "静电接地完好", "criterion": "接地电阻 ≤ 10Ω，卸车接地夹完好", "weight": 1,
@@ -111,8 +112,9 @@ async def seed_inspections(rt: Runtime, *, inspector: InspectorLookup | None = N
         if who is None:
             return False
         safety = units["OPS-SAF"]
-        gas = ChecklistTemplate(name="加气站安全检查表", description="加气站（CNG/LNG）月度安全检查，依据《汽车加油加气加氢站"
-                                "技术标准》与公司安全管理制度。", unit_kind="section", unit_id=safety.id,
+        gas = ChecklistTemplate(name="加气站安全检查表",
+                                description="加气站（CNG/LNG）月度安全检查，依据《汽车加油加气加氢站技术标准》与公司安全管理制度。",
+                                unit_kind="section", unit_id=safety.id,
                                 unit_path=safety.path, items=GAS_STATION_ITEMS, status="active", created_by="demo")
         hall = ChecklistTemplate(name="营业厅服务规范检查表", description="客户服务现场检查。", unit_kind=None,
                                  unit_id=units["OPS"].id, unit_path=units["OPS"].path, items=SERVICE_HALL_ITEMS,
