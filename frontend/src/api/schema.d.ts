@@ -5873,9 +5873,7 @@ export interface components {
             /** Id */
             id: number;
             /** Items */
-            items: {
-                [key: string]: unknown;
-            }[];
+            items: components["schemas"]["kpi.ChecklistItem"][];
             /** Name */
             name: string;
             /** Revision */

@@ -74,6 +74,8 @@ export const MENU: MenuNode[] = [
       { key: 'kpi.actions', labelKey: 'menu.kpiActions', path: '/kpi/actions', access: 'anyGrant' },
       { key: 'kpi.scorecards', labelKey: 'menu.kpiScorecards', path: '/kpi/scorecards', access: 'anyGrant' },
       { key: 'kpi.assessments', labelKey: 'menu.kpiAssessments', path: '/kpi/assessments', access: 'anyGrant' },
+      { key: 'kpi.inspections', labelKey: 'menu.kpiInspections', path: '/kpi/inspections', access: 'anyGrant' },
+      { key: 'kpi.inspectionTemplates', labelKey: 'menu.kpiInspectionTemplates', path: '/kpi/inspection-templates', access: 'anyGrant' },
     ],
   },
   {

@@ -27,6 +27,9 @@ const ScorecardEditorPage = lazy(() => import('../pages/kpi/ScorecardEditorPage'
 const AssessmentsPage = lazy(() => import('../pages/kpi/AssessmentsPage'));
 const AssessmentDetailPage = lazy(() => import('../pages/kpi/AssessmentDetailPage'));
 const MeasurementEntryPage = lazy(() => import('../pages/kpi/MeasurementEntryPage'));
+const InspectionsPage = lazy(() => import('../pages/kpi/inspections/InspectionsPage'));
+const InspectionPage = lazy(() => import('../pages/kpi/inspections/InspectionPage'));
+const InspectionTemplatesPage = lazy(() => import('../pages/kpi/inspections/TemplatesPage'));
 const RiskRegisterPage = lazy(() => import('../pages/risk/RiskRegisterPage'));
 const HeatmapPage = lazy(() => import('../pages/risk/HeatmapPage'));
 const RiskDetailPage = lazy(() => import('../pages/risk/RiskDetailPage'));
@@ -93,6 +96,9 @@ export function AppRoutes() {
         <Route path="/kpi/scorecards/:id/edit" element={<Guard rule={{ right: 'assess' }}><ScorecardEditorPage /></Guard>} />
         <Route path="/kpi/assessments" element={<Guard rule="anyGrant"><AssessmentsPage /></Guard>} />
         <Route path="/kpi/assessments/:id" element={<Guard rule="anyGrant"><AssessmentDetailPage /></Guard>} />
+        <Route path="/kpi/inspections" element={<Guard rule="anyGrant"><InspectionsPage /></Guard>} />
+        <Route path="/kpi/inspections/:id" element={<Guard rule="anyGrant"><InspectionPage /></Guard>} />
+        <Route path="/kpi/inspection-templates" element={<Guard rule="anyGrant"><InspectionTemplatesPage /></Guard>} />
         <Route path="/risk" element={<Guard rule="anyGrant"><RiskRegisterPage /></Guard>} />
         <Route path="/risk/heatmap" element={<Guard rule="anyGrant"><HeatmapPage /></Guard>} />
         <Route path="/risk/alerts" element={<Guard rule="anyGrant"><AlertsPage /></Guard>} />

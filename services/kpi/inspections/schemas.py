@@ -86,7 +86,7 @@ class TemplateRead(BaseModel):
     unit_id: int
     unit_path: str
     unit_name: str
-    items: list[dict[str, Any]]
+    items: list[ChecklistItem]
     status: str
     used: int = Field(description="How many inspections were scheduled with this revision")
     created_by: str

@@ -18,4 +18,6 @@ export const links = {
   /** contingency steps and measures are updated on their risk */
   risk_actions: (a: Item<'risk_actions'>) => `/risk/${a.risk_id}`,
   my_actions: () => '/kpi/actions',
+  /** results, photos and submission: the inspection's own page */
+  inspections_to_do: (i: Item<'inspections_to_do'>) => `/kpi/inspections/${i.id}`,
 };
