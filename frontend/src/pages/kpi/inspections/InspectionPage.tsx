@@ -47,7 +47,7 @@ function ItemCard({ n, item, draft, editable, onChange, inspection }: {
       title={<Typography.Text strong style={{ whiteSpace: 'normal' }}>{n}. {item.text}</Typography.Text>}
       extra={<Space size={2} wrap><Tag>{t(`inspections.kinds.${item.kind}`)}</Tag><Tag>{t('inspections.weight')} {item.weight}</Tag></Space>}>
       <Space direction="vertical" style={{ width: '100%' }} size={8}>
-        {item.criterion && <Typography.Text type="secondary">{t('inspections.criterion')}：{item.criterion}</Typography.Text>}
+        {item.criterion ? <Typography.Text type="secondary">{t('inspections.criterion')}：{item.criterion}</Typography.Text> : null}
         {editable ? (
           item.kind === 'score' ? (
             <Space wrap>
@@ -68,8 +68,8 @@ function ItemCard({ n, item, draft, editable, onChange, inspection }: {
         {editable ? (
           <Input.TextArea rows={2} placeholder={t('inspections.notes')} aria-label={`${t('inspections.notes')} ${item.text}`} value={draft.note}
             onChange={(e) => onChange({ ...draft, note: e.target.value })} maxLength={2000} />
-        ) : item.note && <Typography.Paragraph style={{ margin: 0 }}>{item.note}</Typography.Paragraph>}
-        <Space wrap align="center">
+        ) : item.note ? <Typography.Paragraph style={{ margin: 0 }}>{item.note}</Typography.Paragraph> : null}
+        {(editable || item.files.length > 0 || item.finding_id) && <Space wrap align="center">
           <EvidenceFiles files={item.files} />
           {editable && (
             <Upload accept="image/*,application/pdf" showUploadList={false} capture="environment"
@@ -84,7 +84,7 @@ function ItemCard({ n, item, draft, editable, onChange, inspection }: {
             </Upload>
           )}
           {item.finding_id && <Tag color="red">{t('inspections.findings')} #{item.finding_id}</Tag>}
-        </Space>
+        </Space>}
       </Space>
     </Card>
   );
@@ -108,7 +108,7 @@ function Findings({ inspection, canRecord }: { inspection: InspectionDetail; can
                 <span>{t('inspections.action')}：<Tag color={f.action_status === 'verified' ? 'success' : f.action_overdue ? 'red' : 'processing'}>{t(`inspections.actionStatuses.${f.action_status}`)}</Tag></span>
                 <span>{t('inspections.owner')}：{f.owner_name || '—'}</span>
                 <span>{t('inspections.findingDue')}：{f.action_due}</span>
-                <Tag>{t(`inspections.findingStatuses.${f.status}`)}</Tag>
+                {f.status !== 'open' && <Tag color={f.status === 'closed' ? 'success' : 'default'}>{t(`inspections.findingStatuses.${f.status}`)}</Tag>}
               </Space>} />
           </List.Item>
         )} />

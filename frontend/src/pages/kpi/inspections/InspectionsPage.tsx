@@ -32,7 +32,7 @@ function ScheduleModal({ open, onClose }: { open: boolean; onClose: () => void }
     value: p.id, label: `${p.title}（${units.get(p.unit_id)?.name ?? p.unit_id}）`, title: p.title,
   })), [positions.data, units]);
   return (
-    <Modal open={open} title={t('inspections.scheduleTitle')} onCancel={onClose} onOk={() => form.submit()} okButtonProps={{ loading: schedule.isPending }} destroyOnHidden>
+    <Modal open={open} title={t('inspections.scheduleTitle')} onCancel={onClose} onOk={() => form.submit()} okText={t('inspections.schedule')} okButtonProps={{ loading: schedule.isPending }} destroyOnHidden>
       <Form form={form} layout="vertical" initialValues={{ frequency: 'once', due: dayjs().add(7, 'day') }} onFinish={async (v) => {
         const position = positionOptions.find((p) => p.value === v.inspector_position_id);
         try {

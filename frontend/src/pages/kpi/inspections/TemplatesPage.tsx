@@ -57,10 +57,14 @@ function Editor({ template, open, onClose }: { template: TemplateRead | null; op
             </Form.Item>
           </Col>
           <Col xs={24} sm={12}>
-            <Form.Item name="unit_id" label={t('inspections.owningUnit')} extra={t('inspections.owningUnitHint')}
-              rules={[{ required: true, message: t('inspections.required') }, unitRightRule(me?.grants, units, 'guide', t('inspections.needGuide'))]}>
-              {template ? <Input disabled value={template.unit_name} /> : <UnitSelect />}
-            </Form.Item>
+            {template ? (
+              <Form.Item label={t('inspections.owningUnit')} extra={t('inspections.owningUnitHint')}><Input disabled value={template.unit_name} /></Form.Item>
+            ) : (
+              <Form.Item name="unit_id" label={t('inspections.owningUnit')} extra={t('inspections.owningUnitHint')}
+                rules={[{ required: true, message: t('inspections.required') }, unitRightRule(me?.grants, units, 'guide', t('inspections.needGuide'))]}>
+                <UnitSelect />
+              </Form.Item>
+            )}
           </Col>
         </Row>
         <Typography.Title level={5}>{t('inspections.items')}</Typography.Title>
