@@ -245,6 +245,9 @@ async def test_the_monthly_pass_rate_is_measured_for_the_unit(kpi):
     [point] = [p for p in r.json()["items"] if p["source"] == "inspection"]
     # 2 of 3 passed, then 1 of 2 (the na item counts nowhere): 3 of 5
     assert (point["value"], point["period"]) == (60.0, month)
+    # an ordinary measurement: below the indicator's critical value (80%) it crosses, as any indicator does
+    crossed = [e.data for e in await outbox(kpi) if e.data["indicator_code"] == "inspection_pass_rate"]
+    assert [(c["unit_id"], c["period"], c["level"]) for c in crossed][-1] == (SAF, month, "critical")
 
 
 async def test_a_recurring_inspection_generates_the_next_once(kpi):

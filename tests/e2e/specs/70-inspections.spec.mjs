@@ -37,6 +37,7 @@ test('inspections: the general manager schedules a gas-station inspection for th
   await shot(page, '71-inspections-schedule');
   await (await dialogButton(page, '安排检查')).click();
   await page.waitForURL(/\/kpi\/inspections\/\d+$/);
+  await page.getByTestId('inspection-status').waitFor(); // the page's chunk and the inspection load
   await expect(page.getByTestId('inspection-status')).toHaveText('待检查');
   await page.getByText('只有检查岗位（运营总监）的在岗人员才能填写结果').waitFor();
   remember('inspectionUrl', new URL(page.url()).pathname);
@@ -49,11 +50,12 @@ test('inspections: the operations director performs it on a phone with a photo a
   const s = await session('ops_director');
   const { page } = s;
   const todo = page.getByTestId('inbox-inspections_to_do');
-  await expect(todo).toContainText('加气站安全检查表');
+  await todo.getByText('加气站安全检查表').first().waitFor();
   await expect(todo).toContainText('供应科');
 
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(url);
+  await page.getByTestId('inspection-status').waitFor();
   await expect(page.getByTestId('inspection-status')).toHaveText('待检查');
   for (const key of ['leak', 'alarm', 'esd', 'grounding', 'signs', 'records']) {
     await answer(page.getByTestId(`item-${key}`), '合格');
@@ -92,10 +94,10 @@ test('inspections: the operations director performs it on a phone with a photo a
 test('inspections: the finding is a 整改 action waiting on the head of 供应科', async ({ session }) => {
   const s = await session('supply_head');
   const { page } = s;
-  const mine = page.getByTestId('inbox-my_actions');
-  await expect(mine).toContainText(FAILED);
+  await page.getByTestId('inbox-my_actions').getByText(FAILED).first().waitFor();
   await page.goto('/kpi/actions');
   const row = page.locator('.ant-table-row').filter({ hasText: '浏览器测试' }).first();
+  await row.waitFor();
   await expect(row).toContainText(FAILED);
   await shot(page, '75-inspections-rectification');
   await s.close();
