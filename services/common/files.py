@@ -150,6 +150,13 @@ def content_disposition(filename: str, *, inline: bool = False, fallback: str = 
     return f"{'inline' if inline else 'attachment'}; filename={ascii_name}; filename*=UTF-8''{quote(filename)}"
 
 
+def download_response(content: bytes, filename: str, *, media_type: str = XLSX,
+                      fallback: str = "download") -> Response:
+    """A file to download (an export, a template) under its own name, Chinese included."""
+    return Response(content, media_type=media_type,
+                    headers={"Content-Disposition": content_disposition(filename, fallback=fallback)})
+
+
 def file_response(store: FileStore, row: StoredFileMixin, *, inline: bool = False) -> Response:
     """The stored bytes of ``row``; shown in the page only when asked and the type is an image or PDF."""
     show = inline and row.content_type in INLINE_TYPES

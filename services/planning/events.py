@@ -95,14 +95,27 @@ class TargetInForce(EventData):
     aggregation: str = Field(description="How child units' values combine: sum | avg")
 
 
+class ResourceInForce(EventData):
+    id: int
+    kind: str = Field(description="people 人力 | material 物力 | budget 财力")
+    description: str
+    quantity: float | None
+    unit: str = Field(description="The quantity's unit (人, 台 …)")
+    amount: float | None = Field(description="Money, in amount_unit")
+    amount_unit: str = Field(description="元 | 万元")
+    budget_item: str | None = Field(description="A budget line's item code in the company's chart; null: other")
+
+
 class PlanIssuedData(PlanStep):
     """The plan's first revision came into force (issued, or published for monthly plans).
 
-    Issued and revised plans carry their targets, so kpi keeps its own copy of them (with history).
+    Issued and revised plans carry their targets, so kpi keeps its own copy of them (with history), and their
+    resource lines (people, material, budget) as they are in force.
     """
 
     version: int = Field(description="The revision now in force")
     targets: list[TargetInForce]
+    resources: list[ResourceInForce] = Field(default_factory=list)
 
 
 class BalancedTarget(EventData):

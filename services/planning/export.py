@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from services.common.sheets import cell_value, workbook_bytes
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -21,11 +18,6 @@ class Spreadsheet:
 
     content: bytes
     filename: str
-
-    @property
-    def content_disposition(self) -> str:
-        """The header that names the download (any characters, RFC 5987)."""
-        return f"attachment; filename*=UTF-8''{quote(self.filename)}"
 
 
 THIN = Side(style="thin", color="999999")

@@ -187,6 +187,8 @@ class PlanResource(Base):
     unit: Mapped[str] = mapped_column(String(30), default="")
     amount: Mapped[float | None] = mapped_column(Float)  # money, in amount_unit
     amount_unit: Mapped[str] = mapped_column(String(4), default="元", server_default="元")  # 元 | 万元
+    # a budget line's item in the company's chart of budget items (kpi's budgets); null: 其他 other
+    budget_item: Mapped[str | None] = mapped_column(String(40))
 
 
 class PlanAction(Base):

@@ -265,3 +265,20 @@ async def test_an_action_s_owner_is_told_and_its_raiser_is_asked_to_verify_when_
     await deliver(org, "kpi", "kpi.action.completed", action | {"status": "done", "version": 2})
     [n] = (await inbox(org, "market_mgr"))["items"]
     assert n["title"] == "整改措施已完成，待验证：提升客户回访率"
+
+
+async def test_a_cancelled_action_s_owner_is_told_and_nothing_more_is_watched(org):
+    """An audit withdrew the finding behind an action: the owner hears it is cancelled, and no reminder follows."""
+    ids = await user_ids(org)
+    action = {"id": 5, "title": "更换过期灭火器", "description": "", "unit_id": U["MKT"], "unit_path": path_of("MKT"),
+              "indicator_code": None, "period": None, "origin": "audit", "origin_ref": "finding:3",
+              "owner_id": ids["analyst"], "owner_name": "刘市场调研专员", "due": "2026-12-20", "status": "open",
+              "progress": 0, "evidence": [], "raised_by": str(ids["market_mgr"]), "overdue": False,
+              "completed_at": None, "verified_at": None, "verified_by": None, "version": 1}
+    await deliver(org, "kpi", "kpi.action.created", action)
+    await deliver(org, "kpi", "kpi.action.cancelled", action | {"status": "cancelled", "version": 2})
+    titles = [n["title"] for n in (await inbox(org, "analyst"))["items"]]
+    assert "整改措施已撤销：更换过期灭火器" in titles
+    async with org.app.state.db.reader() as s:
+        watches = (await s.execute(select(Watch).where(Watch.key == "action:5"))).scalars().all()
+    assert watches and all(w.closed_at is not None for w in watches)

@@ -26,7 +26,9 @@ async def test_the_annual_cycle_runs_end_to_end(company):
                                                          "start": "2027-01-04", "due": "2027-04-30",
                                                          "milestones": [{"title": "问卷定稿", "due": "2027-02-15"}]}],
                                                  resources=[{"kind": "budget", "description": "调研费用",
-                                                             "amount": 180000}]))
+                                                             "amount": 180000, "budget_item": "marketing"},
+                                                            {"kind": "people", "description": "调研专员",
+                                                             "quantity": 3, "unit": "人"}]))
     assert plan["status"] == "draft" and plan["kind"] == "annual"
     assert plan["inherited_guidance"][0]["guidance"] == guidance
     assert plan["budget_total"] == 180000
@@ -63,6 +65,9 @@ async def test_the_annual_cycle_runs_end_to_end(company):
     issued = await outbox(c, "planning.plan.issued")
     assert issued[-1]["plan_id"] == plan["id"] and issued[-1]["targets"][0] == \
         {"indicator_code": "sales", "value": 30000.0, "unit": "", "aggregation": "sum"}
+    # the resource lines in force travel with it (kpi's budgets, org's planned headcount)
+    assert [(r["kind"], r["amount"], r["quantity"], r["budget_item"]) for r in issued[-1]["resources"]] == \
+        [("budget", 180000.0, None, "marketing"), ("people", None, 3.0, None)]
     assert [e["plan_id"] for e in await outbox(c, "planning.plan.submitted")] == [plan["id"]]
 
     history = (await c.planning.get(f"/api/planning/plans/{plan['id']}/history",

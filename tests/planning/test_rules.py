@@ -176,3 +176,17 @@ async def test_a_suggest_grant_over_a_unit_reaches_its_plans_in_draft_and_review
     assert (await company.act("branch_gm", top, "suggest", "建议分公司销售目标按管网覆盖分解")).status_code == 200
     ops = await company.create("ops_director", **annual("OPS", "运营管理部2027"))
     assert (await company.get("branch_gm", ops)).status_code == 404
+
+
+async def test_only_a_budget_line_names_a_budget_item_and_a_refused_plan_is_not_kept(company):
+    body = annual("MKT", "市场部2027年度运营计划", resources=[
+        {"kind": "people", "description": "调研专员", "quantity": 3, "budget_item": "labor"}])
+    r = await company.planning.post("/api/planning/plans", json=body,
+                                    headers={**await company.as_("market_mgr"), "Accept-Language": "zh-CN"})
+    assert r.status_code == 422 and "只有预算类资源才填写预算科目" in r.text
+    bad_code = annual("MKT", "市场部2027年度运营计划", resources=[
+        {"kind": "budget", "description": "调研费用", "amount": 5, "budget_item": "调研费"}])
+    assert (await company.planning.post("/api/planning/plans", json=bad_code,
+                                        headers=await company.as_("market_mgr"))).status_code == 422
+    listed = await company.planning.get("/api/planning/plans", headers=await company.as_("market_mgr"))
+    assert listed.json()["items"] == []

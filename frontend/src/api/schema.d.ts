@@ -9208,6 +9208,11 @@ export interface components {
              * @enum {string}
              */
             amount_unit: "元" | "万元";
+            /**
+             * Budget Item
+             * @description For a budget line: the code of its item in the company's chart of budget items (人工成本, 材料费 …); left out, it counts as other
+             */
+            budget_item?: string | null;
             /** Description */
             description: string;
             /**
@@ -9242,6 +9247,8 @@ export interface components {
              * @description The same amount in 元
              */
             amount_yuan?: number | null;
+            /** Budget Item */
+            budget_item?: string | null;
             /** Description */
             description: string;
             /** Id */

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Response
 
 from services.common.api import CursorParam, LimitParam, Page, etag, set_etag
 from services.common.db import Session
-from services.common.files import content_disposition
+from services.common.files import XLSX, download_response
 from services.common.security import CurrentPrincipal
 from services.kpi.deps import ValidFinding
 from services.kpi.findings import service
@@ -14,7 +14,6 @@ from services.kpi.findings.schemas import FindingRead
 
 router = APIRouter(prefix="/findings", tags=["findings"])
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("", response_model=Page[FindingRead], summary="Findings under the units the caller may see")
@@ -38,8 +37,7 @@ async def export_findings(session: Session, principal: CurrentPrincipal, unit_id
                           severity: str | None = Query(None, pattern="^(minor|major|critical)$")):
     content = await service.export_findings(session, principal=principal, unit_id=unit_id, source=source,
                                             status=status, severity=severity)
-    return Response(content, media_type=XLSX,
-                    headers={"Content-Disposition": content_disposition("整改台账.xlsx", fallback="findings")})
+    return download_response(content, "整改台账.xlsx", fallback="findings")
 
 
 @router.get("/{finding_id}", response_model=FindingRead, summary="A finding and its rectification's state")

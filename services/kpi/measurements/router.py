@@ -8,6 +8,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from services.common.api import CursorParam, LimitParam, Page
 from services.common.db import Session
+from services.common.files import download_response
 from services.common.problems import Invalid
 from services.common.runtime import RuntimeDep
 from services.common.security import CurrentPrincipal
@@ -76,5 +77,4 @@ async def import_file(session: Session, writer: MeasurementWriter, rt: RuntimeDe
                                                        "spreadsheetml.sheet": {}}}})
 async def template(session: Session, principal: CurrentPrincipal, format: str = Query("csv", pattern="^(csv|xlsx)$")):
     out = await service.template(session, format=format)
-    return Response(out.content, media_type=out.media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{out.filename}"'})
+    return download_response(out.content, out.filename, media_type=out.media_type, fallback="template")

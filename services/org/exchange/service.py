@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common import clock
 from services.common.authz import Principal, Right, is_admin
 from services.common.db import utcnow
+from services.common.files import XLSX, content_disposition
 from services.common.guards import authorize
 from services.common.i18n import EN, ZH, language
 from services.common.problems import Conflict, Forbidden, Invalid, NotFound
@@ -32,7 +32,6 @@ from services.org.exchange.sheet import KIND_LABELS, SHEET_BY_KEY, STATUS_LABELS
 from services.org.journal import journal
 from services.org.models import Assignment, OrgImport, Position, Role, Unit, User
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOTE = ("Units, positions and people absent from the file stay as they are: an import never deletes.",
         "文件中没有的单元、岗位和人员保持不变（导入不会删除任何数据）。")
 
@@ -45,7 +44,7 @@ class Download:
 
     @property
     def disposition(self) -> str:
-        return f"attachment; filename=org.xlsx; filename*=UTF-8''{quote(self.filename)}"
+        return content_disposition(self.filename, fallback="org")
 
 
 # --- export ----------------------------------------------------------------------------------

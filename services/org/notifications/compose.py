@@ -100,6 +100,10 @@ TEMPLATES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         ZH: ("整改措施已完成，待验证：{title}", "{owner}完成了{unit}的整改措施“{title}”，请验证效果。"),
         EN: ("Action done, to verify: {title}", "{owner} finished {unit}'s action “{title}”: verify its effect."),
     }),
+    "kpi.action.cancelled": ("task", {
+        ZH: ("整改措施已撤销：{title}", "{unit}的整改措施“{title}”已撤销，无需再办理。"),
+        EN: ("Action cancelled: {title}", "{unit}'s action “{title}” was cancelled: nothing more to do."),
+    }),
     "risk.alert.raised": ("alert", {
         ZH: ("风险预警（{level_zh}）：{risk}", "{unit}：指标 {indicator} 在 {period} 为 {value}，越过{level_zh}阈值 "
              "{threshold}（风险“{risk}”）。"),

@@ -130,7 +130,7 @@ async def on_task_completed(session: AsyncSession, event: dict[str, Any]) -> Non
 
 async def on_action(session: AsyncSession, event: dict[str, Any]) -> None:
     """An action's owner hears of it and it is watched to its due date; done, its raiser is asked to verify;
-    verified, the watch closes."""
+    verified, the watch closes; cancelled (its finding withdrawn), the watch closes and the owner is told."""
     a = ActionView.model_validate(event["data"])
     topic = event["type"]
     unit = (await unit_names(session, {a.unit_id})).get(a.unit_id, "")
@@ -141,7 +141,7 @@ async def on_action(session: AsyncSession, event: dict[str, Any]) -> None:
         await open_watch(session, key=key, kind="task", policy_kind="kpi.action", subject_type="action",
                          subject_id=str(a.id), title=a.title, link=link, unit_id=a.unit_id, started_at=occurred(event),
                          due_on=date.fromisoformat(a.due[:10]), holder_user_id=a.owner_id, requester=a.raised_by)
-    if topic in ("kpi.action.completed", "kpi.action.verified"):
+    if topic in ("kpi.action.completed", "kpi.action.verified", "kpi.action.cancelled"):
         await close_watches(session, key)
     if topic == "kpi.action.verified":
         return

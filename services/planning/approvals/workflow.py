@@ -37,6 +37,7 @@ from services.planning.models import (
     GuidanceNote,
     Plan,
     PlanAction,
+    PlanResource,
     PlanTarget,
     PlanTask,
     PlanVersion,
@@ -334,16 +335,22 @@ async def issue(ctx: PlanContext, *, action: str, comment: str) -> None:
     p.in_force_revision = p.revision
     await _save_version(ctx)
     await _record(ctx, action, from_status=before, comment=comment, grant=grant,
-                  event="issued" if p.revision == 1 else "revised", extra=await _in_force_targets(ctx))
+                  event="issued" if p.revision == 1 else "revised", extra=await _in_force(ctx))
 
 
-async def _in_force_targets(ctx: PlanContext) -> dict[str, Any]:
-    """What kpi turns into targets when a version comes into force."""
+async def _in_force(ctx: PlanContext) -> dict[str, Any]:
+    """What comes into force with a version: the targets kpi turns into its targets, and the resource lines
+    (budgets in kpi, planned headcount in org)."""
     targets = (await ctx.session.execute(select(PlanTarget).where(PlanTarget.plan_id == ctx.plan.id)
                                          .order_by(PlanTarget.id))).scalars().all()
-    return {"version": ctx.plan.revision, "targets": [{"indicator_code": t.indicator_code, "value": t.value,
-                                                       "unit": t.unit, "aggregation": t.aggregation}
-                                                      for t in targets]}
+    resources = (await ctx.session.execute(select(PlanResource).where(PlanResource.plan_id == ctx.plan.id)
+                                           .order_by(PlanResource.id))).scalars().all()
+    return {"version": ctx.plan.revision,
+            "targets": [{"indicator_code": t.indicator_code, "value": t.value, "unit": t.unit,
+                         "aggregation": t.aggregation} for t in targets],
+            "resources": [{"id": r.id, "kind": r.kind, "description": r.description, "quantity": r.quantity,
+                           "unit": r.unit, "amount": r.amount, "amount_unit": r.amount_unit,
+                           "budget_item": r.budget_item} for r in resources]}
 
 
 async def balance(ctx: PlanContext, *, target: PlanTarget, value: float, reason: str, grant: Grant) -> None:
@@ -374,7 +381,7 @@ async def balance(ctx: PlanContext, *, target: PlanTarget, value: float, reason:
             row.snapshot = await snapshot(ctx.session, p)
     await _record(ctx, "balance", from_status=p.status, comment=comment, grant=grant,
                   event="revised" if in_force else None,
-                  extra={**(await _in_force_targets(ctx)), "balanced": {"indicator_code": target.indicator_code,
+                  extra={**(await _in_force(ctx)), "balanced": {"indicator_code": target.indicator_code,
                                                                         "before": before, "after": value}})
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 
 from services.common.db import Session
+from services.common.files import download_response
 from services.common.security import CurrentPrincipal
 from services.planning.consolidation import service
 from services.planning.consolidation.schemas import AdjustmentIn, AdjustmentRead, ConsolidationRead
-from services.planning.export import XLSX
 
 router = APIRouter(tags=["consolidation"])
 
@@ -37,4 +37,4 @@ async def apply_adjustment(adjustment_id: int, session: Session, principal: Curr
 async def export_consolidation(session: Session, principal: CurrentPrincipal, unit_id: int = Query(...),
                                period: str = Query(...)):
     workbook = await service.export_consolidation(session, principal, unit_id, period)
-    return Response(workbook.content, media_type=XLSX, headers={"Content-Disposition": workbook.content_disposition})
+    return download_response(workbook.content, workbook.filename, fallback="plan")

@@ -69,7 +69,8 @@ async def snapshot(session: AsyncSession, plan: Plan) -> dict[str, Any]:
                    "due": t.due.isoformat() if t.due else None,
                    "milestones": t.milestones, "status": t.status} for t in tasks],
         "resources": [{"kind": r.kind, "description": r.description, "quantity": r.quantity, "unit": r.unit,
-                       "amount": r.amount, "amount_unit": r.amount_unit} for r in resources],
+                       "amount": r.amount, "amount_unit": r.amount_unit, "budget_item": r.budget_item}
+                      for r in resources],
     }
 
 

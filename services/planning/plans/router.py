@@ -6,10 +6,10 @@ from fastapi import APIRouter, Query, Request, Response
 
 from services.common.api import CursorParam, LimitParam, Page, check_if_match, set_etag
 from services.common.db import Session
+from services.common.files import download_response
 from services.common.runtime import RuntimeDep
 from services.common.security import CurrentPrincipal
 from services.planning.deps import PlanToPlan, PlanToView
-from services.planning.export import XLSX
 from services.planning.plans import service
 from services.planning.plans.schemas import (
     DecompositionRead,
@@ -73,4 +73,4 @@ async def decomposition(plan: PlanToView, session: Session):
 @router.get("/plans/{plan_id}/export.xlsx", summary="The plan as an Excel workbook", response_class=Response)
 async def export_plan(plan: PlanToView, session: Session):
     workbook = await service.export_plan(session, plan)
-    return Response(workbook.content, media_type=XLSX, headers={"Content-Disposition": workbook.content_disposition})
+    return download_response(workbook.content, workbook.filename, fallback="plan")

@@ -66,6 +66,15 @@ class ResourceIn(RequestBody):
     unit: str = Field("", max_length=30, description="The quantity's unit (人, 台 …); money goes in amount")
     amount: float | None = Field(None, ge=0, description="Money, in amount_unit")
     amount_unit: MoneyUnit = Field("元", description="元 or 万元 (ten thousand 元): 120 万元 is 1,200,000 元")
+    budget_item: str | None = Field(None, min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$",
+                                    description="For a budget line: the code of its item in the company's chart of "
+                                                "budget items (人工成本, 材料费 …); left out, it counts as other")
+
+    @model_validator(mode="after")
+    def _item_only_for_budget(self) -> ResourceIn:
+        if self.budget_item is not None and self.kind != "budget":
+            raise InvalidValue("budget_item is for budget lines only", "只有预算类资源才填写预算科目")
+        return self
 
 
 def _risk_ids(ids: list[int] | None) -> list[int] | None:
@@ -155,6 +164,7 @@ class ResourceRead(ORM):
     amount: float | None = Field(description="Money, in amount_unit, as entered")
     amount_unit: MoneyUnit = "元"
     amount_yuan: float | None = Field(None, description="The same amount in 元")
+    budget_item: str | None = None
 
     @model_validator(mode="after")
     def _yuan(self) -> ResourceRead:

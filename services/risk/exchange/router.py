@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, File, Query, Response, UploadFile
 
 from services.common.db import Session
+from services.common.files import XLSX, download_response
 from services.common.security import CurrentPrincipal
 from services.risk.deps import Planner
 from services.risk.exchange import service
@@ -15,7 +14,6 @@ from services.risk.register.schemas import Category, Status
 
 router = APIRouter(tags=["import and export"])
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/risks/export", summary="The register as an Excel sheet (the risks you may see)",
@@ -25,9 +23,7 @@ async def export_register(session: Session, principal: CurrentPrincipal,
                           category: Category | None = None, status: Status | None = None) -> Response:
     content = await service.export_register(session, principal=principal, unit_id=unit_id, category=category,
                                             status=status)
-    name = quote("风险登记表.xlsx")
-    disposition = f"attachment; filename=risk-register.xlsx; filename*=UTF-8''{name}"
-    return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})
+    return download_response(content, "风险登记表.xlsx", fallback="risk-register")
 
 
 @router.post("/risks/import", response_model=ImportResult,
