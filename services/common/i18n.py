@@ -341,6 +341,7 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "schedule_id": "检查计划",
     "due_before": "截止日期不晚于",
     "open": "未完成",
+    "risk": "登记风险",
 }
 
 RIGHTS_ZH: dict[str, str] = {

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
 
 from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, set_etag
 from services.common.db import Session
+from services.common.files import XLSX, download_response
 from services.common.runtime import RuntimeDep
 from services.common.security import CurrentPrincipal
 from services.kpi.deps import (
@@ -40,7 +40,6 @@ from services.kpi.inspections.schemas import (
 
 router = APIRouter(tags=["inspections"])
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Status = Literal["scheduled", "in_progress", "submitted", "cancelled"]
 
 
@@ -146,8 +145,7 @@ async def export_register(session: Session, principal: CurrentPrincipal, unit_id
                           status: Status | None = Query(None), template_id: int | None = Query(None)) -> Response:
     content = await service.export_register(session, principal=principal, unit_id=unit_id, status=status,
                                             template_id=template_id)
-    disposition = f"attachment; filename=inspections.xlsx; filename*=UTF-8''{quote('检查台账.xlsx')}"
-    return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})
+    return download_response(content, "检查台账.xlsx", fallback="inspections")
 
 
 @router.post("/inspections", response_model=InspectionDetail, status_code=201,

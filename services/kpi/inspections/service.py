@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import clock
 from services.common.api import paginate
-from services.common.authz import Grant, Principal, Right, path_matches
+from services.common.authz import Grant, Principal, Right, holds_position, path_matches
 from services.common.db import utcnow
 from services.common.guards import Allowed, Place, authorize
 from services.common.problems import Conflict, Forbidden, Invalid
@@ -74,7 +74,8 @@ VersionCheck = Callable[[Any], None]
 # --- who is who ------------------------------------------------------------------------------
 
 def position_grant(principal: Principal, position_id: int) -> Grant | None:
-    """The first grant the caller holds through the position (its holder's token carries them)."""
+    """The first grant the caller holds through the position (``authz.holds_position``; it goes to the audit
+    chain as what allowed the step)."""
     via = f"position:{position_id}"
     return next((g for g in principal.grants if g.via == via), None)
 
@@ -242,7 +243,7 @@ def inspection_data(i: Inspection) -> dict[str, Any]:
 
 def _read(i: Inspection, *, principal: Principal, unit: OrgUnit | None, frequency: str) -> InspectionRead:
     summary = scoring.summarise(list(i.items or []), dict(i.results or {}))
-    held = position_grant(principal, i.inspector_position_id) is not None
+    held = holds_position(principal, i.inspector_position_id)
     return InspectionRead(
         id=i.id, template_id=i.template_id, template_name=i.template_name, template_revision=i.template_revision,
         unit_id=i.unit_id, unit_path=i.unit_path, unit_name=unit.name if unit else "",
@@ -292,7 +293,7 @@ async def detail(session: AsyncSession, *, principal: Principal, i: Inspection) 
 
 
 def _may_see(principal: Principal, i: Inspection) -> bool:
-    return principal.can(Right.view, i.unit_path) or position_grant(principal, i.inspector_position_id) is not None
+    return principal.can(Right.view, i.unit_path) or holds_position(principal, i.inspector_position_id)
 
 
 async def get_inspection(session: AsyncSession, *, principal: Principal, i: Inspection) -> InspectionDetail:
