@@ -372,3 +372,33 @@ async def test_the_inspector_records_a_finding_by_hand_with_a_risk_to_raise(kpi)
     await results(kpi, i["id"], FAILING)
     s = (await kpi.post(f"/api/kpi/inspections/{i['id']}/submit", headers=INSPECTOR)).json()
     assert [f["title"] for f in s["findings"]] == ["LNG 卸车区未设围堰"]
+
+
+async def test_a_failed_item_is_rectified_overdue_flagged_completed_and_verified_by_the_inspector_closing_it(kpi):
+    from services.kpi.actions.service import flag_overdue
+
+    t = await make_template(kpi)
+    i = await schedule(kpi, t["id"])
+    await results(kpi, i["id"], FAILING)
+    s = (await kpi.post(f"/api/kpi/inspections/{i['id']}/submit", headers=INSPECTOR,
+                        json={"finding_due": due(3)})).json()
+    [finding] = s["findings"]
+    action_url = f"/api/kpi/actions/{finding['action_id']}"
+    # past its deadline the overdue scan flags it, as every 整改
+    async with kpi.app.state.db.writer() as session:
+        assert await flag_overdue(session, today=clock.today() + timedelta(days=4)) == 1
+        await session.commit()
+    assert (await kpi.get(action_url, headers=DIRECTOR)).json()["overdue"] is True
+    [overdue] = await outbox(kpi, "kpi.action.overdue")
+    assert overdue.data["origin_ref"] == f"finding:{finding['id']}"
+    # the section's planner completes it; only the inspector who raised it verifies, which closes the finding
+    planner = _token(("plan", DEMO_PATHS["OPS-SAF"], "subtree"), ("view", DEMO_PATHS["OPS-SAF"], "subtree"),
+                     sub="33", name="安全科主管", position=33)
+    done = await kpi.post(action_url + "/complete", json={"evidence": [{"note": "已更换 2 具灭火器"}]}, headers=planner)
+    assert done.status_code == 200, done.text
+    assert (await kpi.post(action_url + "/verify", json={"accepted": True}, headers=DIRECTOR)).status_code == 403
+    ok = await kpi.post(action_url + "/verify", json={"accepted": True, "note": "现场复查合格"}, headers=INSPECTOR)
+    assert ok.status_code == 200, ok.text
+    closed = (await kpi.get(f"/api/kpi/inspections/{i['id']}", headers=DIRECTOR)).json()["findings"][0]
+    assert (closed["status"], closed["action_status"]) == ("closed", "verified")
+    assert [e.data["id"] for e in await outbox(kpi, "kpi.finding.closed")] == [finding["id"]]
