@@ -2,7 +2,7 @@
 // 运营总监 position; the operations director finds it in 我的待办, fills it in on a phone — one item failed,
 // with a photo taken there — and submits it; the failed item is a finding whose 整改 action waits on the head
 // of 供应科.
-import { test, expect, shot, dialogButton, remember, recall } from '../support.mjs';
+import { test, expect, shot, dialogButton, remember, recall, stamp } from '../support.mjs';
 
 // a 1×1 PNG, as a phone camera's photo stands in the test
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
@@ -20,6 +20,21 @@ test('inspections: the general manager schedules a gas-station inspection for th
   await expect(page.locator('nav .ant-menu-root')).toContainText('实地检查');
   await page.goto('/kpi/inspection-templates');
   await page.getByText('加气站安全检查表').first().waitFor();
+  // a checklist of its own: guide (指导权) over the owning unit writes it
+  await page.getByRole('button', { name: '新建检查表' }).click();
+  const drawer = page.locator('.ant-drawer-content');
+  await drawer.getByLabel('名称').fill(`LNG 卸车区检查表 ${stamp}`);
+  await drawer.getByRole('combobox', { name: '组织单元' }).click();
+  await page.keyboard.type('安全科');
+  await page.locator('.ant-select-tree-node-content-wrapper[title="安全科"]').click();
+  await drawer.getByLabel('检查内容').fill('卸车软管无破损');
+  await drawer.getByLabel('标准').fill('目视检查，无裂纹、鼓包');
+  await drawer.getByRole('button', { name: '添加检查项' }).click();
+  await drawer.getByLabel('检查内容').nth(1).fill('卸车区围堰完好');
+  await shot(page, '69-inspections-template-editor');
+  await drawer.getByRole('button', { name: /^保\s*存$/ }).click();
+  await page.getByText('检查表已保存').first().waitFor();
+  await page.locator('.ant-table-row').filter({ hasText: `LNG 卸车区检查表 ${stamp}` }).getByText('2 项').waitFor();
   await shot(page, '70-inspections-templates');
   await page.goto('/kpi/inspections');
   await page.getByTestId('inspection-register').getByText('加气站安全检查表').first().waitFor(); // the demo's
