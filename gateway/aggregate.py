@@ -36,6 +36,8 @@ PARTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "improvement_steps": ("planning", "/api/planning/inbox/improvement-steps", {"limit": "100"}),
     "proposals_to_review": ("planning", "/api/planning/inbox/proposals-to-review", {"limit": "100"}),
     "rewards_to_grant": ("planning", "/api/planning/inbox/rewards-to-grant", {"limit": "100"}),
+    # inspections assigned to a position I hold, not yet submitted
+    "inspections_to_do": ("kpi", "/api/kpi/inspections", {"mine": "true", "open": "true", "limit": "100"}),
 }
 
 # part → the component (in the merged OpenAPI document) that describes one of its items
@@ -52,6 +54,7 @@ PART_ITEMS: dict[str, str] = {
     "improvement_steps": "planning.ImprovementStepWaiting",
     "proposals_to_review": "planning.ProposalRead",
     "rewards_to_grant": "planning.ProposalRead",
+    "inspections_to_do": "kpi.InspectionRead",
 }
 
 # parts whose items name an indicator by code: the gateway adds its names
@@ -84,6 +87,7 @@ class InboxRead(BaseModel):
     improvement_steps: list[dict[str, Any]] = _items_of("improvement_steps")
     proposals_to_review: list[dict[str, Any]] = _items_of("proposals_to_review")
     rewards_to_grant: list[dict[str, Any]] = _items_of("rewards_to_grant")
+    inspections_to_do: list[dict[str, Any]] = _items_of("inspections_to_do")
     errors: dict[str, str] = Field(default_factory=dict,
                                    description="Part → why it is empty (service down, slow, refused)")
     counts: dict[str, int] = Field(default_factory=dict, description="Part → number of items")

@@ -351,7 +351,7 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "links": "关联",
     "ref": "关联对象",
     "next_review": "下次评审日期",
-    "outcome": "评审结论",
+    "outcome": "结果",
     "stage": "阶段",
     "project_id": "流程优化项目",
     "milestone_id": "里程碑",
@@ -370,6 +370,19 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "categories": "建议类别",
     "points": "积分",
     "proposal_id": "合理化建议",
+    # inspections (kpi 实地检查)
+    "unit_kind": "适用单位类型",
+    "criterion": "检查标准",
+    "pass_score": "合格分",
+    "template_id": "检查表",
+    "inspector_position_id": "检查岗位",
+    "inspector_title": "检查岗位名称",
+    "results": "检查结果",
+    "finding_due": "整改期限",
+    "inspection_id": "检查",
+    "schedule_id": "检查计划",
+    "due_before": "截止日期不晚于",
+    "open": "未完成",
 }
 
 RIGHTS_ZH: dict[str, str] = {

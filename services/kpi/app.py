@@ -21,8 +21,11 @@ from services.kpi.demo import seed_demo
 from services.kpi.evaluation.router import router as evaluation_router
 from services.kpi.files.router import router as files_router
 from services.kpi.findings.router import router as findings_router
-from services.kpi.indicators.catalog import seed_indicators
+from services.kpi.indicators.catalog import ensure_fed_indicators, seed_indicators
 from services.kpi.indicators.router import router as indicators_router
+from services.kpi.inspections.demo import seed_inspections
+from services.kpi.inspections.router import router as inspections_router
+from services.kpi.inspections.service import generate_due
 from services.kpi.measurements.ingest import ConcurrentWrite, rebuild_rollups
 from services.kpi.measurements.router import router as measurements_router
 from services.kpi.models import (
@@ -46,6 +49,7 @@ from services.kpi.thresholds.router import router as thresholds_router
 log = logging.getLogger("yunguan.kpi")
 
 OVERDUE_SCAN_SECONDS = 600
+INSPECTION_SCHEDULE_SECONDS = 3600
 
 
 # Everything an evaluation reads: a change to any of them moves the data generation.
@@ -64,6 +68,13 @@ async def _seed_library(rt: Runtime) -> None:
         await s.commit()
     if added:
         log.info("indicator library seeded", extra={"fields": {"indicators": added}})
+
+
+async def _fed_indicators(rt: Runtime) -> None:
+    """A library seeded before inspections existed gets ``inspection_pass_rate``."""
+    async with rt.db.writer() as s:
+        await ensure_fed_indicators(s)
+        await s.commit()
 
 
 async def _ensure_rollups(rt: Runtime) -> None:
@@ -87,9 +98,20 @@ async def overdue_scan(rt: Runtime) -> int:
     return flagged
 
 
+async def inspection_schedules(rt: Runtime) -> int:
+    """Every recurring inspection without an open one gets its next (normally made on submit or cancel)."""
+    async with rt.db.writer() as s:
+        made = await generate_due(s)
+        await s.commit()
+    if made:
+        rt.wake_relay()
+    return made
+
+
 async def _demo(rt: Runtime) -> None:
     if rt.settings.demo:
         await seed_demo(rt)
+        await seed_inspections(rt)
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -101,7 +123,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                  thresholds_router, assessments_router, actions_router,
                  # supervision: what inspections and audits find, and the files kept as evidence
                  findings_router, files_router,
-                 audits_router],
+                 audits_router, inspections_router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
-        consumes=CONSUMES, on_startup=[_watch_generation, _seed_library, _ensure_rollups], on_org_synced=[_demo],
-        periodic=[(OVERDUE_SCAN_SECONDS, overdue_scan)], runtime_class=KpiRuntime)
+        consumes=CONSUMES, on_startup=[_watch_generation, _seed_library, _fed_indicators, _ensure_rollups],
+        on_org_synced=[_demo],
+        periodic=[(OVERDUE_SCAN_SECONDS, overdue_scan), (INSPECTION_SCHEDULE_SECONDS, inspection_schedules)],
+        runtime_class=KpiRuntime)

@@ -26,9 +26,12 @@ from services.kpi.models import (
     Assessment,
     Audit,
     Benchmark,
+    ChecklistTemplate,
     Finding,
     ImprovementAction,
     Indicator,
+    Inspection,
+    InspectionSchedule,
     KpiFile,
     OrgUnit,
     Scorecard,
@@ -164,3 +167,43 @@ ValidFinding = Annotated[Finding, Depends(load_finding)]
 
 load_file = load_or_404(KpiFile, "file_id", what="file", what_zh="文件")
 ValidFile = Annotated[KpiFile, Depends(load_file)]
+
+
+# --- inspections (实地检查) --------------------------------------------------------------------
+
+load_inspection_template = load_or_404(ChecklistTemplate, "template_id", what="checklist template", what_zh="检查表")
+
+
+async def inspection_template_place(session: AsyncSession, t: ChecklistTemplate) -> Place:
+    return Place(t.unit_path, "this template's owning unit")
+
+
+# Templates are guidance: guide (指导权) over the owning unit changes them.
+ValidInspectionTemplate = Annotated[ChecklistTemplate, Depends(load_inspection_template)]
+InspectionTemplateToGuide = Annotated[Allowed[ChecklistTemplate],
+                                      Depends(allowed(load_inspection_template, inspection_template_place,
+                                                      Right.guide))]
+
+load_inspection = load_or_404(Inspection, "inspection_id", what="inspection", what_zh="检查")
+
+
+async def inspection_place(session: AsyncSession, i: Inspection) -> Place:
+    return Place(i.unit_path, "the inspected unit")
+
+
+# The scheduler (assess over the inspected unit) reassigns and cancels; the inspector position's holder
+# performs (checked in the service: it is a position, not a right).
+ValidInspection = Annotated[Inspection, Depends(load_inspection)]
+InspectionToAssess = Annotated[Allowed[Inspection], Depends(allowed(load_inspection, inspection_place, Right.assess))]
+
+load_inspection_schedule = load_or_404(InspectionSchedule, "schedule_id", what="inspection schedule",
+                                       what_zh="检查计划")
+
+
+async def inspection_schedule_place(session: AsyncSession, s: InspectionSchedule) -> Place:
+    return Place(s.unit_path, "the inspected unit")
+
+
+InspectionScheduleToAssess = Annotated[Allowed[InspectionSchedule],
+                                       Depends(allowed(load_inspection_schedule, inspection_schedule_place,
+                                                       Right.assess))]

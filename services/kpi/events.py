@@ -180,6 +180,32 @@ class AuditData(EventData):
     response_due: str | None
     responses: list[dict[str, Any]]
     resolutions: list[dict[str, Any]]
+class InspectionData(EventData):
+    """``kpi.inspection.scheduled|submitted|cancelled``: an on-site inspection (实地检查) of a unit.
+
+    ``score`` (0–100, weighted) and the item counts are final once submitted; ``period`` is the month
+    its results count in (``inspection_pass_rate``). The findings a submission raises follow as
+    ``kpi.finding.raised``."""
+
+    id: int
+    template_id: int
+    template_name: str
+    template_revision: int
+    unit_id: int
+    unit_path: str
+    inspector_position_id: int
+    inspector_title: str
+    due: str
+    schedule_id: int | None
+    status: str = Field(description="scheduled | in_progress | submitted | cancelled")
+    score: float | None
+    passed_items: int
+    failed_items: int
+    scored_items: int
+    period: str | None
+    submitted_at: str | None
+    submitted_by: str | None
+    cancel_reason: str | None
     version: int
 
 
@@ -202,6 +228,10 @@ EMITS: dict[str, type[EventData]] = {
     "kpi.audit.draft_issued": AuditData,
     "kpi.audit.responded": AuditData,
     "kpi.audit.finalised": AuditData,
+    # inspections (实地检查)
+    "kpi.inspection.scheduled": InspectionData,
+    "kpi.inspection.submitted": InspectionData,
+    "kpi.inspection.cancelled": InspectionData,
 }
 
 

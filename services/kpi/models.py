@@ -478,3 +478,96 @@ class AuditScope(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     unit_id: Mapped[int] = mapped_column(Integer)
     unit_path: Mapped[str] = mapped_column(String(500), index=True)
+
+
+# --- inspections (实地检查): checklist templates, schedules, inspections -----------------------
+
+class ChecklistTemplate(Base):
+    """A checklist template (检查表): weighted items with criteria, for units of one kind.
+
+    ``family_id`` is the first revision's id; a template that inspections have used is never
+    changed in place: an edit writes a new revision (the old one becomes ``superseded``), so an
+    inspection keeps the items it was done with (it also holds its own copy)."""
+
+    __tablename__ = "kpi_checklist_template"
+    __table_args__ = (UniqueConstraint("family_id", "revision"), NEVER_REUSED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    unit_kind: Mapped[str | None] = mapped_column(String(20))  # the org unit kind it applies to; null: any
+    unit_id: Mapped[int] = mapped_column(Integer)              # the owning unit (guide over it edits)
+    unit_path: Mapped[str] = mapped_column(String(500), index=True)
+    items: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active | superseded | retired
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class InspectionSchedule(Base):
+    """A recurring inspection: keeps one open inspection of the unit, the next generated when it closes."""
+
+    __tablename__ = "kpi_inspection_schedule"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_family_id: Mapped[int] = mapped_column(Integer)  # the latest active revision is used
+    unit_id: Mapped[int] = mapped_column(Integer)
+    unit_path: Mapped[str] = mapped_column(String(500), index=True)
+    inspector_position_id: Mapped[int] = mapped_column(Integer)
+    inspector_title: Mapped[str] = mapped_column(String(120))
+    frequency: Mapped[str] = mapped_column(String(20))  # weekly | monthly | quarterly
+    first_due: Mapped[date] = mapped_column(Date)       # its day of the month is kept (31st → 28 Feb → 31 Mar)
+    next_due: Mapped[date] = mapped_column(Date)        # the due date of the next inspection to generate
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    stopped_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Inspection(Base):
+    """One on-site inspection (实地检查) of a unit by whoever holds the inspector position.
+
+    ``items`` is the template's items as they were when it was scheduled; ``results`` maps an
+    item key to {outcome: pass|fail|na, score, note, files: [file ids], by, at}."""
+
+    __tablename__ = "kpi_inspection"
+    __table_args__ = (UniqueConstraint("schedule_id", "due"), NEVER_REUSED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("kpi_checklist_template.id"), index=True)
+    template_name: Mapped[str] = mapped_column(String(200))
+    template_revision: Mapped[int] = mapped_column(Integer, default=1)
+    items: Mapped[list] = mapped_column(JSON, default=list)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    unit_path: Mapped[str] = mapped_column(String(500), index=True)
+    inspector_position_id: Mapped[int] = mapped_column(Integer, index=True)
+    inspector_title: Mapped[str] = mapped_column(String(120))
+    due: Mapped[date] = mapped_column(Date)
+    schedule_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="scheduled")  # scheduled|in_progress|submitted|cancelled
+    results: Mapped[dict] = mapped_column(JSON, default=dict)
+    score: Mapped[float | None] = mapped_column(Float)
+    passed_items: Mapped[int] = mapped_column(Integer, default=0)
+    failed_items: Mapped[int] = mapped_column(Integer, default=0)
+    scored_items: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+    scheduled_by: Mapped[str] = mapped_column(String(120), default="")
+    started_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    period: Mapped[str | None] = mapped_column(String(7), index=True)  # the month (business time) it counts in
+    submitted_by: Mapped[str | None] = mapped_column(String(120))
+    submitted_by_name: Mapped[str] = mapped_column(String(100), default="")
+    cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}

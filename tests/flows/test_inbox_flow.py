@@ -16,7 +16,8 @@ EMPTY = {"pending_approvals": [], "suggestions_to_answer": [], "plans_to_rework"
          "overdue_tasks": [], "open_alerts": [], "risk_actions": [], "my_actions": [],
          "audit_steps": [],
          "improvement_steps": [],
-         "proposals_to_review": [], "rewards_to_grant": []}
+         "proposals_to_review": [], "rewards_to_grant": [],
+         "inspections_to_do": []}
 
 
 async def test_each_person_sees_what_waits_on_them_and_nothing_else(services):

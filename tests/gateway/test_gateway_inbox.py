@@ -78,7 +78,8 @@ async def test_a_returned_plan_is_to_rework_not_to_approve_and_an_overdue_task_i
                              "my_tasks": 1, "overdue_tasks": 2, "open_alerts": 0, "risk_actions": 0, "my_actions": 0,
                              "audit_steps": 0,
                              "improvement_steps": 0,
-                             "proposals_to_review": 0, "rewards_to_grant": 0}
+                             "proposals_to_review": 0, "rewards_to_grant": 0,
+                             "inspections_to_do": 0}
 
 
 async def test_alerts_and_improvement_actions_name_their_indicator():

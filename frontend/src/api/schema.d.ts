@@ -710,6 +710,248 @@ export interface paths {
         patch: operations["update_indicator_api_kpi_indicators__code__patch"];
         trace?: never;
     };
+    "/api/kpi/inspection-schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recurring inspections (view over the inspected unit) */
+        get: operations["list_schedules_api_kpi_inspection_schedules_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/inspection-schedules/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Generate the next inspection of every schedule without an open one (admin; also periodic) */
+        post: operations["generate_api_kpi_inspection_schedules_generate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/inspection-schedules/{schedule_id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop a recurring inspection (assess over the unit; If-Match); its open inspection stays */
+        post: operations["stop_schedule_api_kpi_inspection_schedules__schedule_id__stop_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/inspection-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Checklist templates of your company (active ones unless a status is asked) */
+        get: operations["list_templates_api_kpi_inspection_templates_get"];
+        put?: never;
+        /** Create a checklist template (guide over its owning unit) */
+        post: operations["create_template_api_kpi_inspection_templates_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/inspection-templates/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Template */
+        get: operations["get_template_api_kpi_inspection_templates__template_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit a template (guide over its owning unit; If-Match). Once inspections used it, the edit is a new revision with a new id and this one is superseded */
+        patch: operations["update_template_api_kpi_inspection_templates__template_id__patch"];
+        trace?: never;
+    };
+    "/api/kpi/inspection-templates/{template_id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire a template: no new inspections with it (guide over its owning unit; If-Match) */
+        post: operations["retire_template_api_kpi_inspection_templates__template_id__retire_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The inspection register: inspections of units you view, and those your positions perform */
+        get: operations["list_inspections_api_kpi_inspections_get"];
+        put?: never;
+        /** Schedule an inspection, one-off or recurring (assess over the inspected unit) */
+        post: operations["schedule_inspection_api_kpi_inspections_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/inspections/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The inspection register (检查台账) as an Excel workbook */
+        get: operations["export_register_api_kpi_inspections_export_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/inspections/{inspection_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An inspection with its items, results, evidence and findings (view over the unit, or the inspector position) */
+        get: operations["get_inspection_api_kpi_inspections__inspection_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Reassign or move an open inspection (assess over the unit; If-Match) */
+        patch: operations["update_inspection_api_kpi_inspections__inspection_id__patch"];
+        trace?: never;
+    };
+    "/api/kpi/inspections/{inspection_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an open inspection, with a reason (assess over the unit; If-Match) */
+        post: operations["cancel_inspection_api_kpi_inspections__inspection_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/inspections/{inspection_id}/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a finding by hand: it becomes a 整改 action (the inspector position's holder) */
+        post: operations["add_finding_api_kpi_inspections__inspection_id__findings_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/inspections/{inspection_id}/items/{key}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a photo or file for one item (the inspector position's holder; multipart field 'file'; If-Match) */
+        post: operations["add_evidence_api_kpi_inspections__inspection_id__items__key__evidence_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/inspections/{inspection_id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record results of some or all items (the inspector position's holder; If-Match) */
+        post: operations["record_results_api_kpi_inspections__inspection_id__results_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/inspections/{inspection_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit: the score is fixed, every failed item raises a finding and its 整改 action, the unit's inspection pass rate is measured (the inspector position's holder; If-Match) */
+        post: operations["submit_api_kpi_inspections__inspection_id__submit_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/kpi/measurements": {
         parameters: {
             query?: never;
@@ -4130,6 +4372,8 @@ export interface components {
             };
             /** Improvement Steps */
             improvement_steps: components["schemas"]["planning.ImprovementStepWaiting"][];
+            /** Inspections To Do */
+            inspections_to_do: components["schemas"]["kpi.InspectionRead"][];
             /** My Actions */
             my_actions: (components["schemas"]["kpi.ActionRead"] & {
                 /** @description The indicator's name */
@@ -5007,6 +5251,14 @@ export interface components {
             /** Value */
             value: number;
         };
+        /** Body_add_evidence_api_kpi_inspections__inspection_id__items__key__evidence_post */
+        "kpi.Body_add_evidence_api_kpi_inspections__inspection_id__items__key__evidence_post": {
+            /**
+             * File
+             * @description A photo or file
+             */
+            file: string;
+        };
         /** Body_import_file_api_kpi_measurements_import_post */
         "kpi.Body_import_file_api_kpi_measurements_import_post": {
             /** File */
@@ -5016,6 +5268,49 @@ export interface components {
         "kpi.Body_upload_paper_api_kpi_audits__audit_id__files_post": {
             /** File */
             file: string;
+        };
+        /**
+         * ChecklistItem
+         * @description One line of a checklist: what to check, the criterion (标准) it is judged by, its weight.
+         */
+        "kpi.ChecklistItem": {
+            /**
+             * Criterion
+             * @default
+             */
+            criterion: string;
+            /** Key */
+            key: string;
+            /**
+             * Kind
+             * @default pass_fail
+             * @enum {string}
+             */
+            kind: "pass_fail" | "score";
+            /**
+             * Max Score
+             * @description score items: the highest score
+             */
+            max_score?: number | null;
+            /**
+             * Pass Score
+             * @description score items: the lowest passing score (default 60% of max_score)
+             */
+            pass_score?: number | null;
+            /**
+             * Severity
+             * @description the severity of the finding a failure of this item raises
+             * @default minor
+             * @enum {string}
+             */
+            severity: "minor" | "major" | "critical";
+            /** Text */
+            text: string;
+            /**
+             * Weight
+             * @default 1
+             */
+            weight: number;
         };
         /**
          * Completeness
@@ -5268,6 +5563,43 @@ export interface components {
              * @description overrides the scorecard's outcome for the grade
              */
             outcomes?: components["schemas"]["kpi.Outcome"][] | null;
+        };
+        /** FindingCreate */
+        "kpi.FindingCreate": {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Due
+             * Format: date
+             * @description The rectification's deadline
+             */
+            due: string;
+            /**
+             * Owner Id
+             * @description Who rectifies it; the unit's head when left out
+             */
+            owner_id?: number | null;
+            /**
+             * Owner Name
+             * @default
+             */
+            owner_name: string;
+            risk?: components["schemas"]["kpi.FindingRisk"] | null;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "minor" | "major" | "critical";
+            /**
+             * Source Ref
+             * @description e.g. the checklist item's key
+             */
+            source_ref?: string | null;
+            /** Title */
+            title: string;
         };
         /** FindingRead */
         "kpi.FindingRead": {
@@ -5551,6 +5883,287 @@ export interface components {
             /** Warning */
             warning?: number | null;
         };
+        /** InspectionCancel */
+        "kpi.InspectionCancel": {
+            /** Reason */
+            reason: string;
+        };
+        /** InspectionCreate */
+        "kpi.InspectionCreate": {
+            /**
+             * Due
+             * Format: date
+             * @description The (first) due date
+             */
+            due: string;
+            /**
+             * Frequency
+             * @description once, or a schedule that generates the next inspection when one is submitted or cancelled
+             * @default once
+             * @enum {string}
+             */
+            frequency: "once" | "weekly" | "monthly" | "quarterly";
+            /**
+             * Inspector Position Id
+             * @description The org position whose holder performs the inspection
+             */
+            inspector_position_id: number;
+            /** Inspector Title */
+            inspector_title: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /** Template Id */
+            template_id: number;
+            /**
+             * Unit Id
+             * @description The inspected unit: assess (考核权) over it schedules
+             */
+            unit_id: number;
+        };
+        /** InspectionDetail */
+        "kpi.InspectionDetail": {
+            /** Answered Items */
+            answered_items: number;
+            /**
+             * Can Manage
+             * @description Whether the caller holds assess over the unit (cancel, reassign)
+             */
+            can_manage: boolean;
+            /** Cancel Reason */
+            cancel_reason: string;
+            /** Cancelled At */
+            cancelled_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Due
+             * Format: date
+             */
+            due: string;
+            /** Failed Items */
+            failed_items: number;
+            /** Findings */
+            findings?: components["schemas"]["kpi.FindingRead"][];
+            /** Frequency */
+            frequency: string;
+            /** Id */
+            id: number;
+            /** Inspector Position Id */
+            inspector_position_id: number;
+            /** Inspector Title */
+            inspector_title: string;
+            /**
+             * Is Inspector
+             * @description Whether the caller holds the inspector position
+             */
+            is_inspector: boolean;
+            /** Items */
+            items: components["schemas"]["kpi.InspectionItemRead"][];
+            /** Note */
+            note: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Passed Items */
+            passed_items: number;
+            /** Schedule Id */
+            schedule_id: number | null;
+            /** Scheduled By */
+            scheduled_by: string;
+            /** Score */
+            score: number | null;
+            /** Scored Items */
+            scored_items: number;
+            /** Started At */
+            started_at: string | null;
+            /** Status */
+            status: string;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Submitted By */
+            submitted_by: string | null;
+            /** Submitted By Name */
+            submitted_by_name: string;
+            /** Template Id */
+            template_id: number;
+            /** Template Name */
+            template_name: string;
+            /** Template Revision */
+            template_revision: number;
+            /** Total Items */
+            total_items: number;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /** Unit Path */
+            unit_path: string;
+            /** Version */
+            version: number;
+        };
+        /** InspectionItemRead */
+        "kpi.InspectionItemRead": {
+            /** Criterion */
+            criterion: string;
+            /** Files */
+            files: components["schemas"]["kpi.FileRead"][];
+            /** Finding Id */
+            finding_id?: number | null;
+            /** Key */
+            key: string;
+            /** Kind */
+            kind: string;
+            /** Max Score */
+            max_score: number | null;
+            /** Note */
+            note: string;
+            /**
+             * Outcome
+             * @description pass | fail | na, null while not answered
+             */
+            outcome: string | null;
+            /** Pass Score */
+            pass_score: number | null;
+            /**
+             * Passed
+             * @description Whether the item passed; null while not answered or not applicable
+             */
+            passed: boolean | null;
+            /** Score */
+            score: number | null;
+            /** Severity */
+            severity: string;
+            /** Text */
+            text: string;
+            /** Weight */
+            weight: number;
+        };
+        /** InspectionRead */
+        "kpi.InspectionRead": {
+            /** Answered Items */
+            answered_items: number;
+            /**
+             * Can Manage
+             * @description Whether the caller holds assess over the unit (cancel, reassign)
+             */
+            can_manage: boolean;
+            /** Cancel Reason */
+            cancel_reason: string;
+            /** Cancelled At */
+            cancelled_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Due
+             * Format: date
+             */
+            due: string;
+            /** Failed Items */
+            failed_items: number;
+            /** Frequency */
+            frequency: string;
+            /** Id */
+            id: number;
+            /** Inspector Position Id */
+            inspector_position_id: number;
+            /** Inspector Title */
+            inspector_title: string;
+            /**
+             * Is Inspector
+             * @description Whether the caller holds the inspector position
+             */
+            is_inspector: boolean;
+            /** Note */
+            note: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Passed Items */
+            passed_items: number;
+            /** Schedule Id */
+            schedule_id: number | null;
+            /** Scheduled By */
+            scheduled_by: string;
+            /** Score */
+            score: number | null;
+            /** Scored Items */
+            scored_items: number;
+            /** Started At */
+            started_at: string | null;
+            /** Status */
+            status: string;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Submitted By */
+            submitted_by: string | null;
+            /** Submitted By Name */
+            submitted_by_name: string;
+            /** Template Id */
+            template_id: number;
+            /** Template Name */
+            template_name: string;
+            /** Template Revision */
+            template_revision: number;
+            /** Total Items */
+            total_items: number;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /** Unit Path */
+            unit_path: string;
+            /** Version */
+            version: number;
+        };
+        /** InspectionSubmit */
+        "kpi.InspectionSubmit": {
+            /**
+             * Finding Due
+             * @description The deadline of the rectifications raised for failed items (default: 14 days from today)
+             */
+            finding_due?: string | null;
+        };
+        /**
+         * InspectionUpdate
+         * @description Reassign or move an open inspection (the scheduler: assess over the unit).
+         */
+        "kpi.InspectionUpdate": {
+            /** Due */
+            due?: string | null;
+            /** Inspector Position Id */
+            inspector_position_id?: number | null;
+            /** Inspector Title */
+            inspector_title?: string | null;
+            /** Note */
+            note?: string | null;
+        };
+        /** ItemResult */
+        "kpi.ItemResult": {
+            /** Key */
+            key: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Outcome
+             * @description pass_fail items: pass | fail | na
+             */
+            outcome?: ("pass" | "fail" | "na") | null;
+            /**
+             * Score
+             * @description score items: 0..max_score (or outcome na)
+             */
+            score?: number | null;
+        };
         /** ItemResultRead */
         "kpi.ItemResultRead": {
             /**
@@ -5714,6 +6327,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[InspectionRead] */
+        "kpi.Page_InspectionRead_": {
+            /** Items */
+            items: components["schemas"]["kpi.InspectionRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[MeasurementRead] */
         "kpi.Page_MeasurementRead_": {
             /** Items */
@@ -5725,6 +6345,13 @@ export interface components {
         "kpi.Page_OutboxRead_": {
             /** Items */
             items: components["schemas"]["kpi.OutboxRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[ScheduleRead] */
+        "kpi.Page_ScheduleRead_": {
+            /** Items */
+            items: components["schemas"]["kpi.ScheduleRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -5746,6 +6373,13 @@ export interface components {
         "kpi.Page_TargetRead_": {
             /** Items */
             items: components["schemas"]["kpi.TargetRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[TemplateRead] */
+        "kpi.Page_TemplateRead_": {
+            /** Items */
+            items: components["schemas"]["kpi.TemplateRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -5819,6 +6453,44 @@ export interface components {
         "kpi.ReceiveResult": {
             /** Status */
             status: string;
+        };
+        /** ResultsUpdate */
+        "kpi.ResultsUpdate": {
+            /** Results */
+            results: components["schemas"]["kpi.ItemResult"][];
+        };
+        /** ScheduleRead */
+        "kpi.ScheduleRead": {
+            /** Active */
+            active: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Frequency */
+            frequency: string;
+            /** Id */
+            id: number;
+            /** Inspector Position Id */
+            inspector_position_id: number;
+            /** Inspector Title */
+            inspector_title: string;
+            /**
+             * Next Due
+             * Format: date
+             */
+            next_due: string;
+            /** Template Family Id */
+            template_family_id: number;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Path */
+            unit_path: string;
+            /** Version */
+            version: number;
         };
         /** ScopeUnit */
         "kpi.ScopeUnit": {
@@ -6071,6 +6743,83 @@ export interface components {
             name: string;
             /** User Id */
             user_id: number;
+        };
+        /** TemplateCreate */
+        "kpi.TemplateCreate": {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Items */
+            items: components["schemas"]["kpi.ChecklistItem"][];
+            /** Name */
+            name: string;
+            /**
+             * Unit Id
+             * @description The owning unit: guide (指导权) over it creates and edits the template
+             */
+            unit_id: number;
+            /**
+             * Unit Kind
+             * @description The kind of unit it applies to; null: any kind
+             */
+            unit_kind?: ("company" | "branch" | "department" | "section" | "team") | null;
+        };
+        /** TemplateRead */
+        "kpi.TemplateRead": {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Description */
+            description: string;
+            /** Family Id */
+            family_id: number;
+            /** Id */
+            id: number;
+            /** Items */
+            items: components["schemas"]["kpi.ChecklistItem"][];
+            /** Name */
+            name: string;
+            /** Revision */
+            revision: number;
+            /** Status */
+            status: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Kind */
+            unit_kind: string | null;
+            /** Unit Name */
+            unit_name: string;
+            /** Unit Path */
+            unit_path: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Used
+             * @description How many inspections were scheduled with this revision
+             */
+            used: number;
+            /** Version */
+            version: number;
+        };
+        /** TemplateUpdate */
+        "kpi.TemplateUpdate": {
+            /** Description */
+            description?: string | null;
+            /** Items */
+            items?: components["schemas"]["kpi.ChecklistItem"][] | null;
+            /** Name */
+            name?: string | null;
+            /** Unit Kind */
+            unit_kind?: ("company" | "branch" | "department" | "section" | "team") | null;
         };
         /** ThresholdCreate */
         "kpi.ThresholdCreate": {
@@ -13369,6 +14118,617 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["kpi.IndicatorRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_schedules_api_kpi_inspection_schedules_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.Page_ScheduleRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    generate_api_kpi_inspection_schedules_generate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    stop_schedule_api_kpi_inspection_schedules__schedule_id__stop_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.ScheduleRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_templates_api_kpi_inspection_templates_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+                unit_kind?: ("company" | "branch" | "department" | "section" | "team") | null;
+                status?: ("active" | "superseded" | "retired") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.Page_TemplateRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    create_template_api_kpi_inspection_templates_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.TemplateCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.TemplateRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_template_api_kpi_inspection_templates__template_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.TemplateRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    update_template_api_kpi_inspection_templates__template_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.TemplateUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.TemplateRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    retire_template_api_kpi_inspection_templates__template_id__retire_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.TemplateRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_inspections_api_kpi_inspections_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description Only this unit's subtree */
+                unit_id?: number | null;
+                status?: ("scheduled" | "in_progress" | "submitted" | "cancelled") | null;
+                template_id?: number | null;
+                /** @description Only those a position you hold performs */
+                mine?: boolean;
+                /** @description Only scheduled or ongoing ones */
+                open?: boolean;
+                due_before?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.Page_InspectionRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    schedule_inspection_api_kpi_inspections_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.InspectionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.InspectionDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    export_register_api_kpi_inspections_export_xlsx_get: {
+        parameters: {
+            query?: {
+                unit_id?: number | null;
+                status?: ("scheduled" | "in_progress" | "submitted" | "cancelled") | null;
+                template_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_inspection_api_kpi_inspections__inspection_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inspection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.InspectionDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    update_inspection_api_kpi_inspections__inspection_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inspection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.InspectionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.InspectionDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    cancel_inspection_api_kpi_inspections__inspection_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inspection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.InspectionCancel"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.InspectionDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    add_finding_api_kpi_inspections__inspection_id__findings_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inspection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.FindingCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.FindingRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    add_evidence_api_kpi_inspections__inspection_id__items__key__evidence_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                inspection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["kpi.Body_add_evidence_api_kpi_inspections__inspection_id__items__key__evidence_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.InspectionDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    record_results_api_kpi_inspections__inspection_id__results_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inspection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.ResultsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.InspectionDetail"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    submit_api_kpi_inspections__inspection_id__submit_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inspection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["kpi.InspectionSubmit"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.InspectionDetail"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */

@@ -76,6 +76,8 @@ export const MENU: MenuNode[] = [
       { key: 'kpi.scorecards', labelKey: 'menu.kpiScorecards', path: '/kpi/scorecards', access: 'anyGrant' },
       { key: 'kpi.assessments', labelKey: 'menu.kpiAssessments', path: '/kpi/assessments', access: 'anyGrant' },
       { key: 'kpi.audits', labelKey: 'menu.kpiAudits', path: '/kpi/audits', access: 'anyGrant' },
+      { key: 'kpi.inspections', labelKey: 'menu.kpiInspections', path: '/kpi/inspections', access: 'anyGrant' },
+      { key: 'kpi.inspectionTemplates', labelKey: 'menu.kpiInspectionTemplates', path: '/kpi/inspection-templates', access: 'anyGrant' },
     ],
   },
   {

@@ -29,6 +29,9 @@ const AssessmentDetailPage = lazy(() => import('../pages/kpi/AssessmentDetailPag
 const AuditsPage = lazy(() => import('../pages/kpi/audits/AuditsPage'));
 const AuditDetailPage = lazy(() => import('../pages/kpi/audits/AuditDetailPage'));
 const MeasurementEntryPage = lazy(() => import('../pages/kpi/MeasurementEntryPage'));
+const InspectionsPage = lazy(() => import('../pages/kpi/inspections/InspectionsPage'));
+const InspectionPage = lazy(() => import('../pages/kpi/inspections/InspectionPage'));
+const InspectionTemplatesPage = lazy(() => import('../pages/kpi/inspections/TemplatesPage'));
 const RiskRegisterPage = lazy(() => import('../pages/risk/RiskRegisterPage'));
 const HeatmapPage = lazy(() => import('../pages/risk/HeatmapPage'));
 const RiskDetailPage = lazy(() => import('../pages/risk/RiskDetailPage'));
@@ -105,6 +108,9 @@ export function AppRoutes() {
         <Route path="/kpi/assessments/:id" element={<Guard rule="anyGrant"><AssessmentDetailPage /></Guard>} />
         <Route path="/kpi/audits" element={<Guard rule="signedIn"><AuditsPage /></Guard>} />
         <Route path="/kpi/audits/:id" element={<Guard rule="signedIn"><AuditDetailPage /></Guard>} />
+        <Route path="/kpi/inspections" element={<Guard rule="anyGrant"><InspectionsPage /></Guard>} />
+        <Route path="/kpi/inspections/:id" element={<Guard rule="anyGrant"><InspectionPage /></Guard>} />
+        <Route path="/kpi/inspection-templates" element={<Guard rule="anyGrant"><InspectionTemplatesPage /></Guard>} />
         <Route path="/risk" element={<Guard rule="anyGrant"><RiskRegisterPage /></Guard>} />
         <Route path="/risk/heatmap" element={<Guard rule="anyGrant"><HeatmapPage /></Guard>} />
         <Route path="/risk/alerts" element={<Guard rule="anyGrant"><AlertsPage /></Guard>} />

@@ -51,6 +51,9 @@ SEED: list[tuple] = [
      None, 90.0, 80.0, ""),
     ("policy_compliance", "制度执行率", "Policy compliance", "internal", "%", "higher_better", "avg",
      None, 95.0, 90.0, ""),
+    # fed by on-site inspections (services/kpi/inspections): each point is weighted by its scored items
+    ("inspection_pass_rate", "检查合格率", "Inspection pass rate", "internal", "%", "higher_better", "weighted_avg",
+     None, 90.0, 80.0, "合格检查项 ÷ 评定检查项，按月汇总本单位已提交的实地检查"),
 ]
 
 
@@ -65,3 +68,23 @@ async def seed_indicators(session: AsyncSession) -> int:
                               frequency="month"))
     await session.flush()
     return len(SEED)
+
+
+# Indicators other kpi concepts write points of: a library seeded before they existed gets them added.
+FED = ("inspection_pass_rate",)
+
+
+async def ensure_fed_indicators(session: AsyncSession) -> int:
+    """Add the FED indicators a non-empty library lacks (an empty one is seeded whole)."""
+    have = set((await session.execute(select(Indicator.code))).scalars())
+    if not have:
+        return 0
+    added = 0
+    for code, name, name_en, category, unit, direction, aggregation, formula, warning, critical, desc in SEED:
+        if code in FED and code not in have:
+            session.add(Indicator(code=code, name=name, name_en=name_en, category=category, unit=unit,
+                                  direction=direction, aggregation=aggregation, formula=formula, warning=warning,
+                                  critical=critical, threshold_mode="absolute", description=desc, frequency="month"))
+            added += 1
+    await session.flush()
+    return added

@@ -140,6 +140,16 @@ export default function InboxPage() {
         {s.next_review && <span>{t('improvement.detail.nextReview')}: {s.next_review}</span>}
       </Space>,
     })),
+    inspections_to_do: list('inspections_to_do').map((i) => ({
+      key: i.id, title: <Space>{i.template_name}{i.overdue && <Tag color="red">{t('plans.overdue')}</Tag>}</Space>,
+      href: links.inspections_to_do(i), action: t('inbox.go.inspections_to_do'),
+      description: <Space size={8} wrap>
+        <span>{i.unit_name}</span>
+        <span>{i.inspector_title}</span>
+        <span>{t('plans.due')}: {i.due}</span>
+        <span>{t('inspections.progress', { done: i.answered_items, total: i.total_items })}</span>
+      </Space>,
+    })),
     open_alerts: list('open_alerts').map((a) => ({
       key: a.id,
       title: <Space>{a.risk_title ?? indicator(a)}<Tag color={a.level === 'critical' ? 'red' : 'orange'}>{t(`inbox.alertLevel.${a.level}`)}</Tag><StatusTag status={a.status} ns="inbox.alertStatus" /></Space>,
@@ -170,8 +180,8 @@ export default function InboxPage() {
     })),
   };
   const order: InboxPart[] = ['pending_approvals', 'suggestions_to_answer', 'plans_to_rework', 'overdue_tasks',
-    'my_tasks', 'risk_actions', 'my_actions', 'audit_steps', 'improvement_steps', 'proposals_to_review',
-    'rewards_to_grant', 'open_alerts'];
+    'my_tasks', 'risk_actions', 'my_actions', 'inspections_to_do', 'audit_steps', 'improvement_steps',
+    'proposals_to_review', 'rewards_to_grant', 'open_alerts'];
   const total = order.reduce((n, part) => n + rows[part].length, 0);
   return (
     <div>

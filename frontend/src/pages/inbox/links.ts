@@ -25,4 +25,6 @@ export const links = {
   /** a proposal is decided, and its reward granted, on its own page */
   proposals_to_review: (p: Item<'proposals_to_review'>) => `/proposals/${p.id}`,
   rewards_to_grant: (p: Item<'rewards_to_grant'>) => `/proposals/${p.id}`,
+  /** results, photos and submission: the inspection's own page */
+  inspections_to_do: (i: Item<'inspections_to_do'>) => `/kpi/inspections/${i.id}`,
 };
