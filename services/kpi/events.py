@@ -180,6 +180,9 @@ class AuditData(EventData):
     response_due: str | None
     responses: list[dict[str, Any]]
     resolutions: list[dict[str, Any]]
+    version: int
+
+
 class InspectionData(EventData):
     """``kpi.inspection.scheduled|submitted|cancelled``: an on-site inspection (实地检查) of a unit.
 

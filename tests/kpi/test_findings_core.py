@@ -132,3 +132,27 @@ async def _key(kpi, file_id: int) -> str:
     from services.kpi.models import KpiFile
     async with kpi.app.state.db.reader() as s:
         return (await s.execute(select(KpiFile.key).where(KpiFile.id == file_id))).scalar_one()
+
+
+async def test_findings_follow_their_unit_when_it_moves_and_the_audit_chain_keeps_its_paths(kpi):
+    from services.kpi.models import AuditEntry, ImprovementAction
+    from tests.kpi.conftest import ORG_SERVICE, event
+
+    async with kpi.app.state.db.writer() as s:
+        team = await s.get(OrgUnit, 9)  # 市场策划组, /1/7/9/
+        f = await record_finding(s, principal=INSPECTOR, grant=INSPECTOR.grants[0], source="inspection",
+                                 source_id=8, source_ref="item-9", unit=team, title="台账缺失", description="",
+                                 severity="minor", owner_id=42, owner_name="owner",
+                                 due=clock.today() + timedelta(days=7))
+        await s.commit()
+    moved = event("org.unit.moved", {"id": 9, "parent_id": 2, "name": "市场策划组", "code": "MKT-PLN",
+                                     "kind": "team", "path": "/1/2/9/", "version": 2, "old_path": "/1/7/9/",
+                                     "new_path": "/1/2/9/", "units_moved": 1}, subject="9")
+    assert (await kpi.post("/api/kpi/events", json=moved, headers=ORG_SERVICE)).json() == {"status": "applied"}
+    async with kpi.app.state.db.reader() as s:
+        assert (await s.get(Finding, f.id)).unit_path == "/1/2/9/"
+        assert (await s.get(ImprovementAction, f.action_id)).unit_path == "/1/2/9/"
+        raised = (await s.execute(select(AuditEntry).where(AuditEntry.action == "finding.raised"))).scalars().all()
+        assert [e.unit_path for e in raised] == ["/1/7/9/"]
+    # the marketing department's viewer no longer sees it; who sees 运营管理部 does
+    assert (await kpi.get(f"/api/kpi/findings/{f.id}", headers=MKT_VIEWER)).status_code == 403

@@ -26,14 +26,11 @@ from services.kpi.indicators.library import Library
 from services.kpi.measurements import rollups
 from services.kpi.measurements.staging import Batch, ConcurrentWrite, Leaf, judge, store, unit_paths
 from services.kpi.models import (
-    AnomalyRule,
-    Assessment,
-    ImprovementAction,
+    AuditEntry,
+    Base,
     Measurement,
+    OutboxEvent,
     Rollup,
-    Scorecard,
-    Target,
-    ThresholdRule,
 )
 
 __all__ = ["MAX_BATCH", "BatchResult", "ConcurrentWrite", "PointIn", "ingest", "ingest_items",
@@ -144,9 +141,14 @@ async def rebuild_rollups(session: AsyncSession) -> int:
 
 
 async def move_units(session: AsyncSession, old_path: str, new_path: str) -> None:
-    """Follow an org move: re-path everything stored below ``old_path`` and rebuild the rollups."""
-    for model in (Measurement, Target, ThresholdRule, AnomalyRule, Scorecard, Assessment, ImprovementAction):
-        table = cast(Table, model.__table__)
+    """Follow an org move: re-path everything stored below ``old_path`` and rebuild the rollups.
+
+    Every table with a ``unit_path`` follows (a new concept's table is not forgotten), except the records of
+    what happened: the audit chain and the outbox keep the paths they were written with."""
+    history = {cast(Table, AuditEntry.__table__).name, cast(Table, OutboxEvent.__table__).name}
+    for table in Base.metadata.sorted_tables:
+        if "unit_path" not in table.c or table.name in history:
+            continue
         col = table.c.unit_path
         await session.execute(update(table).where(col.startswith(old_path, autoescape=True))
                               .values(unit_path=literal(new_path) + func.substr(col, len(old_path) + 1)))
