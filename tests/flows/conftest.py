@@ -2,8 +2,11 @@
 
 import contextlib
 
+import httpx
 import pytest
 
+from gateway.app import create_app as gateway_app
+from gateway.settings import GatewaySettings
 from services.kpi.app import create_app as kpi_app
 from services.org.app import create_app as org_app
 from services.planning.app import create_app as planning_app
@@ -42,3 +45,38 @@ async def services(databases):
         for name in ("planning", "kpi", "risk", "org"):
             await stack.enter_async_context(serve(apps[name], port=ports[name]))
         yield {s: urls[f"{s}_url"] for s in ports}
+
+
+@pytest.fixture
+async def product(databases, mail):
+    """The four services (org sending e-mail to the test's SMTP server, robots allowed on loopback) and the
+    gateway, as real servers on free ports."""
+    ports = {s: free_port() for s in ("org", "planning", "kpi", "risk")}
+    urls = {f"{s}_url": f"http://127.0.0.1:{p}" for s, p in ports.items()}
+    common = {**urls, "relay_enabled": True, "relay_interval": 0.1,
+              "jwks_url": f"{urls['org_url']}/api/org/.well-known/jwks.json"}
+    apps = {"org": org_app(settings("org", await databases.fresh("org", seeded), demo=True, **common,
+                                    **mail.settings(), webhook_allow_private_targets=True))}
+    for name, factory in (("planning", planning_app), ("kpi", kpi_app), ("risk", risk_app)):
+        apps[name] = factory(settings(name, await databases.fresh(name), **common))
+    gateway = gateway_app(GatewaySettings(**urls, log_level="WARNING", rate_limit_rps=1000.0, rate_limit_burst=1000))
+    async with contextlib.AsyncExitStack() as stack:
+        for name in ("planning", "kpi", "risk", "org"):
+            await stack.enter_async_context(serve(apps[name], port=ports[name]))
+        gw = await stack.enter_async_context(serve(gateway))
+        http = await stack.enter_async_context(httpx.AsyncClient(base_url=gw, timeout=10))
+        http.apps = apps
+        yield http
+
+
+async def sign_in(http, user: str) -> dict[str, str]:
+    r = await http.post("/api/org/auth/token", data={"grant_type": "password", "username": user,
+                                                      "password": "Demo@2026"})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}", "Accept-Language": "zh-CN"}
+
+
+async def notifications(http, who: dict[str, str]) -> list[dict]:
+    r = await http.get("/api/org/me/notifications", headers=who)
+    assert r.status_code == 200, r.text
+    return r.json()["items"]
