@@ -15,6 +15,8 @@ from services.common.settings import ServiceSettings, settings_for
 from services.kpi.actions.router import router as actions_router
 from services.kpi.actions.service import scan_overdue
 from services.kpi.assessments.router import router as assessments_router
+from services.kpi.budgets.router import router as budgets_router
+from services.kpi.budgets.service import seed_budget_items
 from services.kpi.consumers import CONSUMES
 from services.kpi.demo import seed_demo
 from services.kpi.evaluation.router import router as evaluation_router
@@ -65,6 +67,15 @@ async def _seed_library(rt: Runtime) -> None:
         log.info("indicator library seeded", extra={"fields": {"indicators": added}})
 
 
+async def _seed_budgets(rt: Runtime) -> None:
+    """The default chart of budget items and the budget indicators, where they are missing."""
+    async with rt.db.writer() as s:
+        added = await seed_budget_items(s)
+        await s.commit()
+    if added:
+        log.info("budget items and indicators seeded", extra={"fields": {"added": added}})
+
+
 async def _ensure_rollups(rt: Runtime) -> None:
     """Points without any rollup (a migration emptied them): rebuild the rollups from the points."""
     async with rt.db.writer() as s:
@@ -99,7 +110,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         routers=[indicators_router, targets_router, measurements_router, evaluation_router, benchmark_router,
                  thresholds_router, assessments_router, actions_router,
                  # supervision: what inspections and audits find, and the files kept as evidence
-                 findings_router, files_router],
+                 findings_router, files_router,
+                 # budgets against actuals
+                 budgets_router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
-        consumes=CONSUMES, on_startup=[_watch_generation, _seed_library, _ensure_rollups], on_org_synced=[_demo],
+        consumes=CONSUMES, on_startup=[_watch_generation, _seed_library, _seed_budgets, _ensure_rollups], on_org_synced=[_demo],
         periodic=[(OVERDUE_SCAN_SECONDS, overdue_scan)], runtime_class=KpiRuntime)
