@@ -327,6 +327,12 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "service": "服务",
     "seq": "序号",
     "hash": "哈希值",
+    # budgets (kpi)
+    "item_code": "预算科目",
+    "parent_code": "上级科目",
+    "ref": "凭证号",
+    "sort": "排序",
+    "history": "含历史",
 }
 
 RIGHTS_ZH: dict[str, str] = {

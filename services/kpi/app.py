@@ -114,5 +114,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                  # budgets against actuals
                  budgets_router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
-        consumes=CONSUMES, on_startup=[_watch_generation, _seed_library, _seed_budgets, _ensure_rollups], on_org_synced=[_demo],
+        consumes=CONSUMES, on_startup=[_watch_generation, _seed_library, _seed_budgets, _ensure_rollups],
+        on_org_synced=[_demo],
         periodic=[(OVERDUE_SCAN_SECONDS, overdue_scan)], runtime_class=KpiRuntime)

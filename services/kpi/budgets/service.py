@@ -26,7 +26,7 @@ from services.common.problems import Conflict, Invalid, NotFound
 from services.common.runtime import Runtime
 from services.kpi.actions.followups import org_holders
 from services.kpi.budgets import feed, workbooks
-from services.kpi.budgets.allocation import elapsed_share, months_of, monthly, rate, subtree_budget
+from services.kpi.budgets.allocation import elapsed_share, monthly, months_of, rate, subtree_budget
 from services.kpi.budgets.schemas import (
     ActualBatchResult,
     ActualImportReport,
@@ -107,7 +107,8 @@ async def _check_parent(session: AsyncSession, code: str, parent: str | None) ->
     if parent is None:
         return
     items = await chart(session)
-    seen, at = {code}, parent
+    seen: set[str] = {code}
+    at: str | None = parent
     while at is not None:
         if at not in items:
             raise Invalid(f"There is no budget item '{at}'.", field="parent_code", zh=f"没有预算科目“{at}”。")

@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from services.common.i18n import say
 from services.common.sheets import Column, UploadRejected, add_table, cell_text, is_blank, read_xlsx, workbook_bytes
 from services.kpi.budgets.schemas import ActualIn, ExecutionRead
-from services.kpi.models import BudgetItem
 from services.kpi.measurements import imports as measurement_files
+from services.kpi.models import BudgetItem
 
 MAX_ROWS = 10_000
 SHEET = "实际支出"
@@ -66,7 +66,8 @@ def parse_rows(rows: list[list[Any]], *, units_by_code: dict[str, Any], units_by
     errors = [_err(1, c, f"the header has no '{c}' column", f"表头缺少“{c}”列")
               for c in ("period", "item_code", "amount") if c not in col]
     if "unit_code" not in col and "unit_id" not in col:
-        errors.append(_err(1, "unit_code", "the header needs 'unit_code' or 'unit_id'", "表头需要“单位编码”或“单位编号”列"))
+        errors.append(_err(1, "unit_code", "the header needs 'unit_code' or 'unit_id'",
+                           "表头需要“单位编码”或“单位编号”列"))
     if errors:
         return [], errors
     data = [(n, r) for n, r in enumerate(rows[1:], start=2) if not all(is_blank(c) for c in r)]

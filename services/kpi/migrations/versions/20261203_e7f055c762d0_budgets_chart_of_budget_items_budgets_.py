@@ -4,17 +4,17 @@ Revision ID: e7f055c762d0
 Revises: 4c4c6f2519e8
 Create Date: 2026-12-03 21:43:02.975461
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import services.common.db
 
-
 revision: str = 'e7f055c762d0'
-down_revision: Union[str, None] = '4c4c6f2519e8'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '4c4c6f2519e8'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
