@@ -18,7 +18,7 @@ from services.kpi.assessments.router import router as assessments_router
 from services.kpi.budgets.router import router as budgets_router
 from services.kpi.budgets.service import seed_budget_items
 from services.kpi.consumers import CONSUMES
-from services.kpi.demo import seed_demo
+from services.kpi.demo import seed_demo, seed_demo_budgets
 from services.kpi.evaluation.router import router as evaluation_router
 from services.kpi.files.router import router as files_router
 from services.kpi.findings.router import router as findings_router
@@ -100,6 +100,7 @@ async def overdue_scan(rt: Runtime) -> int:
 async def _demo(rt: Runtime) -> None:
     if rt.settings.demo:
         await seed_demo(rt)
+        await seed_demo_budgets(rt)
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
