@@ -74,6 +74,8 @@ export const MENU: MenuNode[] = [
       { key: 'kpi.actions', labelKey: 'menu.kpiActions', path: '/kpi/actions', access: 'anyGrant' },
       { key: 'kpi.scorecards', labelKey: 'menu.kpiScorecards', path: '/kpi/scorecards', access: 'anyGrant' },
       { key: 'kpi.assessments', labelKey: 'menu.kpiAssessments', path: '/kpi/assessments', access: 'anyGrant' },
+      { key: 'kpi.budgets', labelKey: 'menu.kpiBudgets', path: '/kpi/budgets', access: 'anyGrant' },
+      { key: 'kpi.budgetsImport', labelKey: 'menu.kpiBudgetsImport', path: '/kpi/budgets/import', access: { right: 'plan' } },
     ],
   },
   {

@@ -27,6 +27,8 @@ const ScorecardEditorPage = lazy(() => import('../pages/kpi/ScorecardEditorPage'
 const AssessmentsPage = lazy(() => import('../pages/kpi/AssessmentsPage'));
 const AssessmentDetailPage = lazy(() => import('../pages/kpi/AssessmentDetailPage'));
 const MeasurementEntryPage = lazy(() => import('../pages/kpi/MeasurementEntryPage'));
+const BudgetsPage = lazy(() => import('../pages/kpi/budgets/BudgetsPage'));
+const ActualsImportPage = lazy(() => import('../pages/kpi/budgets/ActualsImportPage'));
 const RiskRegisterPage = lazy(() => import('../pages/risk/RiskRegisterPage'));
 const HeatmapPage = lazy(() => import('../pages/risk/HeatmapPage'));
 const RiskDetailPage = lazy(() => import('../pages/risk/RiskDetailPage'));
@@ -93,6 +95,8 @@ export function AppRoutes() {
         <Route path="/kpi/scorecards/:id/edit" element={<Guard rule={{ right: 'assess' }}><ScorecardEditorPage /></Guard>} />
         <Route path="/kpi/assessments" element={<Guard rule="anyGrant"><AssessmentsPage /></Guard>} />
         <Route path="/kpi/assessments/:id" element={<Guard rule="anyGrant"><AssessmentDetailPage /></Guard>} />
+        <Route path="/kpi/budgets" element={<Guard rule="anyGrant"><BudgetsPage /></Guard>} />
+        <Route path="/kpi/budgets/import" element={<Guard rule={{ right: 'plan' }}><ActualsImportPage /></Guard>} />
         <Route path="/risk" element={<Guard rule="anyGrant"><RiskRegisterPage /></Guard>} />
         <Route path="/risk/heatmap" element={<Guard rule="anyGrant"><HeatmapPage /></Guard>} />
         <Route path="/risk/alerts" element={<Guard rule="anyGrant"><AlertsPage /></Guard>} />
