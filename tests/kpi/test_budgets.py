@@ -141,7 +141,7 @@ async def test_refused_spend_is_named_per_item_and_the_rest_is_stored(kpi):
                             spend(MKT_RES, "2026-03", "no_such_item", 1000),
                             spend(MKT_RES, "2026-Q1", "marketing", 1000),       # not a month
                             spend(MKT_RES, "2026-13", "marketing", 1000),
-                            spend(MKT_RES, "2026-03", "marketing", -5, "bank"),
+                            spend(MKT_RES, "2026-03", "marketing", -5, "bank"),  # nor above 1e12 元 (sums stay finite)
                             spend(999, "2026-03", "marketing", 1),
                             spend(MKT_RES, "2026-03", "marketing", 2000)])      # repeats item 0's key
     assert (r["created"], r["rejected"]) == (1, 7)

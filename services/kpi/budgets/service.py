@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -53,6 +52,8 @@ log = logging.getLogger("yunguan.kpi.budgets")
 
 OTHER = "other"
 MAX_BATCH = 10_000
+# 元: beyond any budget line or booking (and far below where sums stop being exact or finite)
+MAX_AMOUNT = 1e12
 # code, name, name_en: the chart a new company starts with (its admin changes it)
 DEFAULT_ITEMS = [("labor", "人工成本", "Labour"), ("materials", "材料费", "Materials"),
                  ("maintenance", "维修费", "Maintenance"), ("safety", "安全生产费", "Work safety"),
@@ -180,8 +181,8 @@ async def apply_plan_event(session: AsyncSession, event: dict[str, Any], plan: P
     items = await chart(session)
     new: list[tuple[str, float, float, str, str, int | None]] = []
     for r in plan.resources or []:
-        if r.kind != "budget" or r.amount is None or not math.isfinite(r.amount) or r.amount <= 0:
-            continue
+        if r.kind != "budget" or r.amount is None or not 0 < _yuan(r.amount, r.amount_unit) <= MAX_AMOUNT:
+            continue  # not money, or not an amount any budget could be (planning keeps it as text)
         code = r.budget_item if r.budget_item in items else OTHER
         if r.budget_item and code != r.budget_item:
             log.info("budget line with an item not in the chart counted as other",
@@ -287,9 +288,9 @@ async def judge(session: AsyncSession, items: Sequence[ActualIn], *, writer: Wri
         elif not item.active:
             errors.append(_error("item_code", f"the budget item '{it.item_code}' is retired",
                                  f"预算科目“{item.name}”已停用"))
-        if not math.isfinite(it.amount) or it.amount < 0:
-            errors.append(_error("amount", "the amount must be a finite number of 元, not below 0",
-                                 "金额须为不小于 0 的有限数（元）"))
+        if not 0 <= it.amount <= MAX_AMOUNT:  # NaN fails both comparisons
+            errors.append(_error("amount", f"the amount must be a number of 元 from 0 to {MAX_AMOUNT:.0e}",
+                                 f"金额须在 0 到 {MAX_AMOUNT:.0e} 元之间"))
         if not errors and month is not None and path is not None:
             key = (it.unit_id, month, it.item_code, it.source)
             if key in first:
