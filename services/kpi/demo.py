@@ -209,7 +209,7 @@ DEMO_BUDGETS: dict[tuple[str, str, str], list[tuple[str, str, float, str]]] = {
 # 95 % of each department's monthly budget, except 市场部 in November (the 工商户开发专项行动 and the winter
 # visits), which passes its budget: the execution rate's warning, and what the 预算执行 page shows.
 DEMO_SPEND: dict[str, dict[str, float]] = {
-    "MKT": {"labor": 49_500, "office": 6_100},
+    "MKT": {"labor": 47_500, "office": 6_100},
     "MKT-RES": {"marketing": 36_000, "travel": 9_200},
     "MKT-PLN": {"marketing": 42_000},
     "OPS": {"labor": 94_000, "training": 9_400, "office": 6_300},

@@ -38,15 +38,16 @@ test('budgets: market_mgr sees 市场部 budget vs actual for the year and Novem
   await s.close();
 });
 
-test('budgets: the company admin keeps the chart of budget items, and the import page offers its template', async ({ session }) => {
-  const s = await session('admin');
-  const { page } = s;
-  await page.goto('/kpi/budgets?tab=items');
-  await page.getByRole('button', { name: '新增科目' }).waitFor();
-  await shot(page, '74-budgets-items-admin');
-  await page.goto('/kpi/budgets/import');
-  await page.getByRole('button', { name: '下载导入模板' }).waitFor();
-  await shot(page, '74-budgets-import');
+test('budgets: the company admin keeps the chart of budget items; a plan holder imports spend', async ({ session }) => {
+  const admin = await session('admin');
+  await admin.page.goto('/kpi/budgets?tab=items');
+  await admin.page.getByRole('button', { name: '新增科目' }).waitFor();
+  await shot(admin.page, '74-budgets-items-admin');
+  await admin.close();
+  const s = await session('market_mgr');
+  await s.page.goto('/kpi/budgets/import');
+  await s.page.getByRole('button', { name: '下载导入模板' }).waitFor();
+  await shot(s.page, '74-budgets-import');
   await s.close();
 });
 

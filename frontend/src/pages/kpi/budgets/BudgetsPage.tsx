@@ -24,6 +24,13 @@ function RateCell({ row, elapsed }: { row: ExecutionRow; elapsed: number }) {
   );
 }
 
+/** Every cell of an over-budget row tinted (the fixed first column too: it paints its own background), the
+ * total in bold. */
+function cellStyle(r: ExecutionRow): React.HTMLAttributes<HTMLElement> {
+  if (r.over_budget) return { style: { background: '#fff1f0', fontWeight: r.item_code === 'total' ? 600 : undefined } };
+  return r.item_code === 'total' ? { style: { background: '#fafafa', fontWeight: 600 } } : {};
+}
+
 function ExecutionTab() {
   const { t } = useT();
   const { me } = useSession();
@@ -81,14 +88,13 @@ function ExecutionTab() {
             {data.budget_holders.length === 0 && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('budgets.noBudget')} />}
             <Table<ExecutionRow> size="small" rowKey="item_code" dataSource={rows} pagination={false} scroll={{ x: 720 }}
               data-testid="budgets-table"
-              onRow={(r) => ({ style: r.over_budget ? { background: '#fff1f0' } : r.item_code === 'total' ? { fontWeight: 600, background: '#fafafa' } : undefined,
-                'data-over': r.over_budget ? 'true' : undefined } as React.HTMLAttributes<HTMLElement>)}
+              onRow={(r) => ({ 'data-over': r.over_budget ? 'true' : undefined } as React.HTMLAttributes<HTMLElement>)}
               columns={[
-                { title: t('budgets.item'), dataIndex: 'item_name', fixed: 'left', width: 110 },
-                { title: t('budgets.budgetYuan'), dataIndex: 'budget', align: 'right', render: (v: number) => fmtYuan(v) },
-                { title: t('budgets.actualYuan'), dataIndex: 'actual', align: 'right', render: (v: number) => fmtYuan(v) },
-                { title: t('budgets.rate'), key: 'rate', render: (_: unknown, r) => <RateCell row={r} elapsed={elapsed} /> },
-                { title: t('budgets.remainingYuan'), dataIndex: 'remaining', align: 'right',
+                { title: t('budgets.item'), dataIndex: 'item_name', fixed: 'left', width: 110, onCell: cellStyle },
+                { title: t('budgets.budgetYuan'), dataIndex: 'budget', align: 'right', render: (v: number) => fmtYuan(v), onCell: cellStyle },
+                { title: t('budgets.actualYuan'), dataIndex: 'actual', align: 'right', render: (v: number) => fmtYuan(v), onCell: cellStyle },
+                { title: t('budgets.rate'), key: 'rate', render: (_: unknown, r) => <RateCell row={r} elapsed={elapsed} />, onCell: cellStyle },
+                { title: t('budgets.remainingYuan'), dataIndex: 'remaining', align: 'right', onCell: cellStyle,
                   render: (v: number) => <span style={{ color: v < 0 ? TONE_COLOR.over : undefined }}>{fmtYuan(v)}</span> },
               ]} />
             {data.months.length > 1 && (
