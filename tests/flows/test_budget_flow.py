@@ -29,6 +29,7 @@ async def test_an_issued_budget_line_and_spend_past_it_end_in_a_warning_and_a_ri
         plans = f"{base['planning']}/api/planning/plans"
         plan = await http.post(plans, headers=mgr, json={
             "unit_id": mkt, "period": "2027", "title": "市场部2027年度运营计划",
+            "targets": [{"indicator_code": "sales", "value": 31000, "unit": "万元"}],
             "resources": [{"kind": "budget", "description": "市场推广", "amount": 120, "amount_unit": "万元",
                            "budget_item": "marketing"}]})
         assert plan.status_code == 201, plan.text
