@@ -131,6 +131,10 @@ async def test_a_revision_replaces_the_plans_budgets_keeps_history_and_stale_ver
     assert [(c.data["previous_total"], c.data["total"]) for c in changed] == [(0.0, 1_200_000.0),
                                                                              (1_200_000.0, 1_000_000.0)]
     assert (await execution(kpi, MKT, "2026"))["total"]["budget"] == pytest.approx(1_000_000)
+    async with kpi.app.state.db.reader() as s:
+        audited = (await s.execute(select(AuditEntry).where(AuditEntry.action == "budget.from_plan"))).scalars().all()
+    assert [(a.actor, a.after["total"]) for a in audited] == [("planning:planning.plan.issued", 1_200_000.0),
+                                                              ("planning:planning.plan.revised", 1_000_000.0)]
 
 
 # --- actual spend: refusals -----------------------------------------------------------------------
@@ -174,6 +178,12 @@ async def test_spend_needs_the_plan_right_and_an_api_client_may_hold_it(kpi):
     assert (await actuals(kpi, item, headers=FINANCE_CLIENT))["created"] == 1
     again = await actuals(kpi, [{**item[0], "amount": 1}], headers=FINANCE_CLIENT)
     assert again["unchanged"] == 1 and await stored_actuals(kpi) == 1
+    async with kpi.app.state.db.reader() as s:
+        audited = (await s.execute(select(AuditEntry).where(AuditEntry.action == "budget.actuals.batch"))
+                   ).scalars().all()
+    # one entry for the one write, by the finance system, with the grant that allowed it over the unit
+    assert [(a.actor, a.unit_path, a.after) for a in audited] == [("client:erp", DEMO_PATHS["MKT-RES"], {"created": 1})]
+    assert audited[0].grant and audited[0].grant["right"] == "plan"
 
 
 # --- the sequence: plan → budget → actuals → execution rate → warning ------------------------------
