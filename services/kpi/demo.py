@@ -248,17 +248,17 @@ async def seed_demo_budgets(rt: Runtime) -> bool:
         keys = set()
         for month in months:
             for code, items in DEMO_SPEND.items():
-                unit = units.get(code)
-                if unit is None:
+                spender = units.get(code)
+                if spender is None:
                     continue
                 for item, base in items.items():
                     amount = OVERSPEND.get((code, month, item)) or base * (1 + rnd.uniform(-0.03, 0.03))
                     if item == "training" and month[5:] in ("03", "09"):
                         amount *= 1.6  # the spring and autumn training sessions
-                    s.add(BudgetActual(unit_id=unit.id, unit_path=unit.path, period=month, item_code=item,
+                    s.add(BudgetActual(unit_id=spender.id, unit_path=spender.path, period=month, item_code=item,
                                        amount=round(amount, 2), source="erp", ref=f"PZ-{month}-{code}-{item}",
                                        recorded_by="demo"))
-                    keys.add((unit.id, month))
+                    keys.add((spender.id, month))
         await s.flush()
         overruns = await feed.refresh(s, budget_months=months_of("2026"), actual_keys=keys, holders=org_holders(rt))
         await s.commit()

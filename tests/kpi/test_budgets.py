@@ -362,3 +362,15 @@ async def test_budgets_are_kept_per_unit_and_period_in_the_database(kpi):
         rows = (await s.execute(select(Budget))).scalars().all()
     assert [(b.unit_id, b.period, b.item_code, b.amount) for b in rows] == [(MKT, "2026-Q4", "other", 100_000.0)]
     assert (await execution(kpi, MKT, "2026-11"))["total"]["budget"] == pytest.approx(100_000 / 3)
+
+
+async def test_spend_follows_a_team_moved_to_another_department(kpi):
+    from tests.kpi.conftest import ORG_SERVICE
+
+    await actuals(kpi, [spend(MKT_PLN, "2026-01", "marketing", 500), spend(MKT_RES, "2026-01", "marketing", 300)])
+    moved = event("org.unit.moved", {"id": MKT_PLN, "parent_id": OPS, "name": "市场策划组", "code": "MKT-PLN",
+                                     "kind": "team", "path": "/1/2/9/", "version": 2, "old_path": "/1/7/9/",
+                                     "new_path": "/1/2/9/", "units_moved": 1}, subject=str(MKT_PLN))
+    assert (await kpi.post("/api/kpi/events", json=moved, headers=ORG_SERVICE)).json() == {"status": "applied"}
+    assert (await execution(kpi, MKT, "2026-01"))["total"]["actual"] == pytest.approx(300)
+    assert (await execution(kpi, OPS, "2026-01", headers=ADMIN))["total"]["actual"] == pytest.approx(500)
