@@ -349,7 +349,7 @@ FIELD_LABELS_ZH: dict[str, str] = {
     # process optimisation projects (planning, issue 19)
     "finding_title": "发现问题标题",
     "links": "关联",
-    "ref": "关联对象",
+    "ref": "参考编号",
     "next_review": "下次评审日期",
     "outcome": "结果",
     "stage": "阶段",
@@ -383,6 +383,11 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "schedule_id": "检查计划",
     "due_before": "截止日期不晚于",
     "open": "未完成",
+    # budgets (kpi)
+    "item_code": "预算科目",
+    "parent_code": "上级科目",
+    "sort": "排序",
+    "history": "含历史",
 }
 
 RIGHTS_ZH: dict[str, str] = {

@@ -16,8 +16,10 @@ from services.kpi.actions.router import router as actions_router
 from services.kpi.actions.service import scan_overdue
 from services.kpi.assessments.router import router as assessments_router
 from services.kpi.audits.router import router as audits_router
+from services.kpi.budgets.router import router as budgets_router
+from services.kpi.budgets.service import seed_budget_items
 from services.kpi.consumers import CONSUMES
-from services.kpi.demo import seed_demo
+from services.kpi.demo import seed_demo, seed_demo_budgets
 from services.kpi.evaluation.router import router as evaluation_router
 from services.kpi.files.router import router as files_router
 from services.kpi.findings.router import router as findings_router
@@ -75,6 +77,13 @@ async def _fed_indicators(rt: Runtime) -> None:
     async with rt.db.writer() as s:
         await ensure_fed_indicators(s)
         await s.commit()
+async def _seed_budgets(rt: Runtime) -> None:
+    """The default chart of budget items and the budget indicators, where they are missing."""
+    async with rt.db.writer() as s:
+        added = await seed_budget_items(s)
+        await s.commit()
+    if added:
+        log.info("budget items and indicators seeded", extra={"fields": {"added": added}})
 
 
 async def _ensure_rollups(rt: Runtime) -> None:
@@ -112,20 +121,24 @@ async def _demo(rt: Runtime) -> None:
     if rt.settings.demo:
         await seed_demo(rt)
         await seed_inspections(rt)
+        await seed_demo_budgets(rt)
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     return create_service_app(
         settings or settings_for("kpi"), title="Yunguan KPI 运营监控与评估",
         description="Indicators, targets, measurements, evaluations, thresholds, assessments, improvement actions; "
-                    "on-site inspections, special audits and their findings.",
+                    "on-site inspections, special audits and their findings; budgets against actual spend.",
         routers=[indicators_router, targets_router, measurements_router, evaluation_router, benchmark_router,
                  thresholds_router, assessments_router, actions_router,
                  # supervision: what inspections and audits find, and the files kept as evidence
                  findings_router, files_router,
-                 audits_router, inspections_router],
+                 audits_router, inspections_router,
+                 # budgets against actuals
+                 budgets_router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
-        consumes=CONSUMES, on_startup=[_watch_generation, _seed_library, _fed_indicators, _ensure_rollups],
+        consumes=CONSUMES, on_startup=[_watch_generation, _seed_library, _fed_indicators, _seed_budgets,
+                                        _ensure_rollups],
         on_org_synced=[_demo],
         periodic=[(OVERDUE_SCAN_SECONDS, overdue_scan), (INSPECTION_SCHEDULE_SECONDS, inspection_schedules)],
         runtime_class=KpiRuntime)

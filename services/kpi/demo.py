@@ -184,3 +184,86 @@ async def seed_demo(rt: Runtime) -> bool:
     rt.wake_relay()
     log.info("demo KPI data seeded", extra={"fields": {"crossings": crossings, "audits": audits}})
     return True
+
+
+# --- budgets: the demo plans' budget lines and the months' actual spend -------------------------
+
+# The planning service's demo plans carry these budget lines (its seed issues them without an event), so the
+# budgets here repeat them: (unit code, plan period, plan title) → [(item, description, amount, 元 | 万元)].
+DEMO_BUDGETS: dict[tuple[str, str, str], list[tuple[str, str, float, str]]] = {
+    ("HDGAS", "2026", "华东燃气有限公司2026年度运营计划"): [
+        ("labor", "人工成本", 4_200_000, "元"), ("materials", "管材及材料", 1_500_000, "元"),
+        ("maintenance", "管网维修", 1_200_000, "元"), ("safety", "安全生产投入", 900_000, "元"),
+        ("marketing", "市场营销", 600_000, "元"), ("travel", "差旅", 200_000, "元"), ("office", "办公", 200_000, "元"),
+        ("training", "培训", 200_000, "元")],
+    ("OPS", "2026", "运营管理部2026年度运营计划"): [
+        ("labor", "人工成本", 1_200_000, "元"), ("maintenance", "设备维修", 600_000, "元"),
+        ("safety", "安全生产投入", 400_000, "元"), ("training", "岗位培训", 120_000, "元"),
+        ("office", "办公", 80_000, "元")],
+    ("MKT", "2026", "市场部2026年度运营计划"): [
+        ("marketing", "市场推广与工商户开发", 100, "万元"), ("labor", "人工成本", 60, "万元"),
+        ("travel", "调研差旅", 12, "万元"), ("office", "办公", 8, "万元")],
+    ("SZ", "2026", "苏州分公司2026年度运营计划"): [
+        ("labor", "人工成本", 800_000, "元"), ("maintenance", "管网维修", 300_000, "元"),
+        ("safety", "安全生产投入", 250_000, "元"), ("marketing", "市场营销", 150_000, "元")],
+}
+# unit code → item → monthly spend (元), booked by finance (source "erp") at the unit that spent it; about
+# 95 % of each department's monthly budget, except 市场部 in November (the 工商户开发专项行动 and the winter
+# visits), which passes its budget: the execution rate's warning, and what the 预算执行 page shows.
+DEMO_SPEND: dict[str, dict[str, float]] = {
+    "MKT": {"labor": 47_500, "office": 6_100},
+    "MKT-RES": {"marketing": 36_000, "travel": 9_200},
+    "MKT-PLN": {"marketing": 42_000},
+    "OPS": {"labor": 94_000, "training": 9_400, "office": 6_300},
+    "OPS-SUP": {"maintenance": 46_000},
+    "OPS-SAF": {"safety": 31_500},
+    "SZ": {"labor": 64_000},
+    "SZ-SALES": {"marketing": 11_800},
+    "SZ-CS": {"maintenance": 23_500, "safety": 19_800},
+    "FIN": {"office": 8_000, "travel": 5_500},
+}
+OVERSPEND = {("MKT-PLN", "2026-11", "marketing"): 71_000, ("MKT-RES", "2026-11", "marketing"): 33_500}
+
+
+async def seed_demo_budgets(rt: Runtime) -> bool:
+    """The demo plans' budgets and 2026's actual spend up to last month, if there are no budgets yet."""
+    from services.common.clock import today
+    from services.kpi.budgets import feed
+    from services.kpi.budgets.allocation import months_of
+    from services.kpi.models import Budget, BudgetActual
+
+    async with rt.db.writer() as s:
+        if (await s.execute(select(func.count()).select_from(Budget))).scalar_one():
+            return False
+        units = {u.code: u for u in (await s.execute(select(OrgUnit))).scalars()}
+        if not all(code in units for code, _, _ in DEMO_BUDGETS):
+            return False
+        for (code, per, title), lines in DEMO_BUDGETS.items():
+            unit = units[code]
+            for item, description, amount, amount_unit in lines:
+                s.add(Budget(unit_id=unit.id, unit_path=unit.path, period=per, item_code=item,
+                             amount=amount * (10_000 if amount_unit == "万元" else 1), entered_amount=amount,
+                             entered_unit=amount_unit, description=description, plan_title=title))
+        rnd = random.Random(2027)
+        current = today().strftime("%Y-%m")
+        months = [m for m in months_of("2026") if m < current]
+        keys = set()
+        for month in months:
+            for code, items in DEMO_SPEND.items():
+                spender = units.get(code)
+                if spender is None:
+                    continue
+                for item, base in items.items():
+                    amount = OVERSPEND.get((code, month, item)) or base * (1 + rnd.uniform(-0.03, 0.03))
+                    if item == "training" and month[5:] in ("03", "09"):
+                        amount *= 1.6  # the spring and autumn training sessions
+                    s.add(BudgetActual(unit_id=spender.id, unit_path=spender.path, period=month, item_code=item,
+                                       amount=round(amount, 2), source="erp", ref=f"PZ-{month}-{code}-{item}",
+                                       recorded_by="demo"))
+                    keys.add((spender.id, month))
+        await s.flush()
+        overruns = await feed.refresh(s, budget_months=months_of("2026"), actual_keys=keys, holders=org_holders(rt))
+        await s.commit()
+    rt.wake_relay()
+    log.info("demo budgets seeded", extra={"fields": {"overruns": overruns}})
+    return True

@@ -18,6 +18,7 @@ from services.common.audit_api import require_admin
 from services.common.authz import Principal, Right
 from services.common.db import Session
 from services.common.guards import Allowed, Place, allowed
+from services.common.problems import Forbidden
 from services.common.security import CurrentPrincipal
 from services.kpi.lookups import indicator_by_code
 from services.kpi.measurements.service import Writer, writer_of
@@ -207,3 +208,15 @@ async def inspection_schedule_place(session: AsyncSession, s: InspectionSchedule
 InspectionScheduleToAssess = Annotated[Allowed[InspectionSchedule],
                                        Depends(allowed(load_inspection_schedule, inspection_schedule_place,
                                                        Right.assess))]
+# --- budgets ---------------------------------------------------------------------------------
+
+async def budget_writer(principal: CurrentPrincipal) -> Writer:
+    """Who may report actual spend: a holder of ``plan`` somewhere, or an API client granted it (each item is
+    then checked against its unit)."""
+    if not any(g.right == "plan" for g in principal.grants):
+        raise Forbidden("Reporting actual spend needs the 'plan' right over the units (or an API client granted it).",
+                        right="plan", zh="报送实际支出需要对相关单位有计划权（或 API 客户端获得了该授权）。")
+    return Writer(principal)
+
+
+BudgetWriter = Annotated[Writer, Depends(budget_writer)]

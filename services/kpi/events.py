@@ -210,6 +210,38 @@ class InspectionData(EventData):
     submitted_by: str | None
     cancel_reason: str | None
     version: int
+# --- budgets ---------------------------------------------------------------------------------
+
+class BudgetLineData(EventData):
+    item_code: str
+    amount: float = Field(description="元")
+    description: str
+
+
+class BudgetChangedData(EventData):
+    """``kpi.budget.changed``: the budgets of a unit and plan period changed, because a plan was issued or revised
+    (history kept). Subject ``"<unit_id>:<period>"``."""
+
+    unit_id: int
+    unit_path: str
+    period: str = Field(description="The plan's period (2026, 2026-Q4, 2026-11)")
+    plan_id: int | None
+    plan_version: int | None
+    total: float = Field(description="The budgets now in force, in 元")
+    previous_total: float = Field(description="The budgets in force before, in 元")
+    lines: list[BudgetLineData]
+
+
+class BudgetOverrunData(EventData):
+    """``kpi.budget.overrun``: a unit's budget execution rate crossed to warning or critical for a month (its spend
+    passed its budget). Subject ``"<unit_id>:<period>"``."""
+
+    unit_id: int
+    unit_path: str
+    period: str
+    rate: float | None = Field(description="Actual ÷ budget × 100")
+    level: str = Field(description="warning | critical")
+    threshold: float | None
 
 
 EMITS: dict[str, type[EventData]] = {
@@ -235,6 +267,8 @@ EMITS: dict[str, type[EventData]] = {
     "kpi.inspection.scheduled": InspectionData,
     "kpi.inspection.submitted": InspectionData,
     "kpi.inspection.cancelled": InspectionData,
+    "kpi.budget.changed": BudgetChangedData,
+    "kpi.budget.overrun": BudgetOverrunData,
 }
 
 
@@ -263,3 +297,24 @@ class UnitMovedView(EventView):
 
     old_path: str | None = None
     new_path: str | None = None
+
+
+class PlanResourceView(EventView):
+    kind: str | None = None
+    description: str | None = None
+    amount: float | None = None
+    amount_unit: str | None = None
+    budget_item: str | None = None
+    id: int | None = None
+
+
+class PlanBudgetView(EventView):
+    """What budgets read of ``planning.plan.issued`` / ``.revised``: the plan's unit, period and resource lines."""
+
+    plan_id: int
+    version: int | None = None
+    unit_id: int
+    unit_path: str | None = None
+    period: str
+    title: str | None = None
+    resources: list[PlanResourceView] | None = None

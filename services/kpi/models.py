@@ -567,6 +567,68 @@ class Inspection(Base):
     submitted_by_name: Mapped[str] = mapped_column(String(100), default="")
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
+# --- budgets: the chart of budget items, budgets from plans, actual spend ----------------------
+
+class BudgetItem(Base):
+    """An item of the company's chart of budget items (预算科目), managed by the company admin."""
+
+    __tablename__ = "kpi_budget_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100), default="")
+    parent_code: Mapped[str | None] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Budget(Base):
+    """One budget line of the plan in force for a unit and period (amount in 元). A revision of the plan
+    replaces its unit-and-period's lines: the replaced rows stay, with ``replaced_at``, as history."""
+
+    __tablename__ = "kpi_budget"
+    __table_args__ = (Index("ix_kpi_budget_in_force", "unit_id", "period", "replaced_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    unit_path: Mapped[str] = mapped_column(String(500), index=True)
+    period: Mapped[str] = mapped_column(String(10))           # the plan's period: 2026, 2026-Q4 or 2026-11
+    item_code: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[float] = mapped_column(Float)              # 元
+    entered_amount: Mapped[float] = mapped_column(Float)      # as the plan says it, in entered_unit
+    entered_unit: Mapped[str] = mapped_column(String(4), default="元")  # 元 | 万元
+    description: Mapped[str] = mapped_column(Text, default="")
+    plan_id: Mapped[int | None] = mapped_column(Integer)
+    plan_version: Mapped[int | None] = mapped_column(Integer)
+    plan_title: Mapped[str] = mapped_column(String(200), default="")
+    line_id: Mapped[int | None] = mapped_column(Integer)      # the plan's resource line
+    event_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    replaced_at: Mapped[datetime | None]
+    replaced_by_version: Mapped[int | None] = mapped_column(Integer)
+
+
+class BudgetActual(Base):
+    """Actual spend (元) of a unit in a month on a budget item, as one source reported it; upserted on
+    (unit, period, item, source)."""
+
+    __tablename__ = "kpi_budget_actual"
+    __table_args__ = (UniqueConstraint("unit_id", "period", "item_code", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    unit_path: Mapped[str] = mapped_column(String(500), index=True)
+    period: Mapped[str] = mapped_column(String(7))  # a month
+    item_code: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(60))
+    ref: Mapped[str | None] = mapped_column(String(120))
+    recorded_by: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -57,6 +57,23 @@ DEMO_PLANS = {
 }
 
 
+# unit code → budget lines (item in the company's chart of budget items, description, amount, 元 | 万元); the
+# company's 9,000,000 元 covers its departments' budgets (kpi's demo mirrors these as its budgets)
+DEMO_BUDGETS: dict[str, list[tuple[str, str, float, str]]] = {
+    "HDGAS": [("labor", "人工成本", 4_200_000, "元"), ("materials", "管材及材料", 1_500_000, "元"),
+              ("maintenance", "管网维修", 1_200_000, "元"), ("safety", "安全生产投入", 900_000, "元"),
+              ("marketing", "市场营销", 600_000, "元"), ("travel", "差旅", 200_000, "元"),
+              ("office", "办公", 200_000, "元"), ("training", "培训", 200_000, "元")],
+    "OPS": [("labor", "人工成本", 1_200_000, "元"), ("maintenance", "设备维修", 600_000, "元"),
+            ("safety", "安全生产投入", 400_000, "元"), ("training", "岗位培训", 120_000, "元"),
+            ("office", "办公", 80_000, "元")],
+    "MKT": [("marketing", "市场推广与工商户开发", 100, "万元"), ("labor", "人工成本", 60, "万元"),
+            ("travel", "调研差旅", 12, "万元"), ("office", "办公", 8, "万元")],
+    "SZ": [("labor", "人工成本", 800_000, "元"), ("maintenance", "管网维修", 300_000, "元"),
+           ("safety", "安全生产投入", 250_000, "元"), ("marketing", "市场营销", 150_000, "元")],
+}
+
+
 async def _user_ids(rt: Runtime) -> dict[str, tuple[int, str]]:
     resp = await rt.call("org", "GET", "/api/org/users", params={"limit": 500})
     resp.raise_for_status()
@@ -99,8 +116,9 @@ async def seed_demo(rt: Runtime) -> bool:
                                      milestones=[{"title": "方案确定", "due": (due_d - timedelta(days=45)).isoformat(),
                                                   "done": True}],
                                      status="in_progress", progress=60.0))
-            session.add(PlanResource(plan_id=plan.id, kind="budget", description="年度运营预算", amount=
-                                     {"HDGAS": 9_000_000, "OPS": 2_400_000, "MKT": 1_800_000, "SZ": 1_500_000}[code]))
+            for item, description, amount, amount_unit in DEMO_BUDGETS[code]:
+                session.add(PlanResource(plan_id=plan.id, kind="budget", description=description, amount=amount,
+                                         amount_unit=amount_unit, budget_item=item))
             session.add(PlanResource(plan_id=plan.id, kind="people", description="专职人员", quantity=
                                      {"HDGAS": 420, "OPS": 36, "MKT": 18, "SZ": 65}[code], unit="人"))
             await session.flush()

@@ -504,6 +504,169 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/kpi/budgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A unit's own budgets from its plans (view over the unit) */
+        get: operations["list_budgets_api_kpi_budgets_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/budgets/actuals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Actual spend under a unit (view over the unit) */
+        get: operations["list_actuals_api_kpi_budgets_actuals_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/budgets/actuals/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Store up to 10,000 actual spends
+         * @description A JSON array of `{unit_id, period (a month), item_code, amount (元), source, ref?}`. Upserts on (unit, period, item, source). A malformed item (unknown field, wrong type) rejects the whole request (422 naming the item's index); an item that breaks a rule (unknown unit or item, no plan right over the unit, a period that is not a month, a repeated key) is refused on its own and the others are stored. The budget execution rate follows.
+         */
+        post: operations["post_actuals_api_kpi_budgets_actuals_batch_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/budgets/actuals/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import actual spend from .xlsx (preview=true checks it and writes nothing)
+         * @description Columns unit_code (or unit_id), period, item_code (or the item's name), amount (元), source, ref. Imported whole or not at all: any bad cell rejects the file (422) with every error's row and column, and nothing is stored.
+         */
+        post: operations["import_actuals_api_kpi_budgets_actuals_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/budgets/actuals/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The actual-spend import template (.xlsx) */
+        get: operations["actuals_template_api_kpi_budgets_actuals_template_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/budgets/execution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Budget vs actual of a unit's subtree
+         * @description For a year, quarter or month: per item and in total, budget and actual in 元, the execution rate, the share of the period gone by, and over-budget flags.
+         */
+        get: operations["get_execution_api_kpi_budgets_execution_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/budgets/execution/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 预算执行表 (.xlsx, 元) */
+        get: operations["export_execution_api_kpi_budgets_execution_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/budgets/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's chart of budget items */
+        get: operations["list_items_api_kpi_budgets_items_get"];
+        put?: never;
+        /** Add a budget item (company admin) */
+        post: operations["create_item_api_kpi_budgets_items_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/budgets/items/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change or retire a budget item (company admin) */
+        patch: operations["update_item_api_kpi_budgets_items__code__patch"];
+        trace?: never;
+    };
     "/api/kpi/evaluations": {
         parameters: {
             query?: never;
@@ -4561,6 +4724,109 @@ export interface components {
              */
             note: string;
         };
+        /** ActualBatchResult */
+        "kpi.ActualBatchResult": {
+            /** Created */
+            created: number;
+            /**
+             * Overruns
+             * @description Units whose budget execution rate crossed to warning or worse
+             */
+            overruns: number;
+            /** Received */
+            received: number;
+            /** Rejected */
+            rejected: number;
+            /** Results */
+            results: components["schemas"]["kpi.ActualItemResult"][];
+            /** Unchanged */
+            unchanged: number;
+            /** Updated */
+            updated: number;
+        };
+        /** ActualImportError */
+        "kpi.ActualImportError": {
+            /** Column */
+            column: string;
+            /** Message */
+            message: string;
+            /** Row */
+            row: number;
+        };
+        /** ActualImportReport */
+        "kpi.ActualImportReport": {
+            /**
+             * Created
+             * @default 0
+             */
+            created: number;
+            /** Errors */
+            errors: components["schemas"]["kpi.ActualImportError"][];
+            /** Preview */
+            preview: {
+                [key: string]: unknown;
+            }[];
+            /** Rows */
+            rows: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "preview" | "imported";
+            /**
+             * Unchanged
+             * @default 0
+             */
+            unchanged: number;
+            /**
+             * Updated
+             * @default 0
+             */
+            updated: number;
+        };
+        /** ActualItemResult */
+        "kpi.ActualItemResult": {
+            /**
+             * Errors
+             * @default []
+             */
+            errors: {
+                [key: string]: string;
+            }[];
+            /** Index */
+            index: number;
+            /**
+             * Status
+             * @description created | updated | unchanged | rejected
+             */
+            status: string;
+        };
+        /** ActualRead */
+        "kpi.ActualRead": {
+            /** Amount */
+            amount: number;
+            /** Id */
+            id: number;
+            /** Item Code */
+            item_code: string;
+            /** Period */
+            period: string;
+            /** Recorded By */
+            recorded_by: string;
+            /** Ref */
+            ref: string | null;
+            /** Source */
+            source: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Path */
+            unit_path: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** AnomalyRuleCreate */
         "kpi.AnomalyRuleCreate": {
             /**
@@ -5259,6 +5525,11 @@ export interface components {
              */
             file: string;
         };
+        /** Body_import_actuals_api_kpi_budgets_actuals_import_post */
+        "kpi.Body_import_actuals_api_kpi_budgets_actuals_import_post": {
+            /** File */
+            file: string;
+        };
         /** Body_import_file_api_kpi_measurements_import_post */
         "kpi.Body_import_file_api_kpi_measurements_import_post": {
             /** File */
@@ -5268,6 +5539,102 @@ export interface components {
         "kpi.Body_upload_paper_api_kpi_audits__audit_id__files_post": {
             /** File */
             file: string;
+        };
+        /** BudgetItemCreate */
+        "kpi.BudgetItemCreate": {
+            /**
+             * Code
+             * @description The item's code in the company's chart of budget items
+             */
+            code: string;
+            /**
+             * Name
+             * @description The item's Chinese name (人工成本 …)
+             */
+            name: string;
+            /**
+             * Name En
+             * @default
+             */
+            name_en: string;
+            /** Parent Code */
+            parent_code?: string | null;
+            /**
+             * Sort
+             * @default 0
+             */
+            sort: number;
+        };
+        /** BudgetItemRead */
+        "kpi.BudgetItemRead": {
+            /** Active */
+            active: boolean;
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
+            /** Parent Code */
+            parent_code: string | null;
+            /** Sort */
+            sort: number;
+            /** Version */
+            version: number;
+        };
+        /** BudgetItemUpdate */
+        "kpi.BudgetItemUpdate": {
+            /** Active */
+            active?: boolean | null;
+            /** Name */
+            name?: string | null;
+            /** Name En */
+            name_en?: string | null;
+            /** Parent Code */
+            parent_code?: string | null;
+            /** Sort */
+            sort?: number | null;
+        };
+        /** BudgetRead */
+        "kpi.BudgetRead": {
+            /**
+             * Amount
+             * @description 元
+             */
+            amount: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Entered Amount */
+            entered_amount: number;
+            /** Entered Unit */
+            entered_unit: string;
+            /** Id */
+            id: number;
+            /** Item Code */
+            item_code: string;
+            /** Item Name */
+            item_name: string;
+            /** Period */
+            period: string;
+            /** Plan Id */
+            plan_id: number | null;
+            /** Plan Title */
+            plan_title: string;
+            /** Plan Version */
+            plan_version: number | null;
+            /** Replaced At */
+            replaced_at: string | null;
+            /** Replaced By Version */
+            replaced_by_version: number | null;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Path */
+            unit_path: string;
         };
         /**
          * ChecklistItem
@@ -5490,6 +5857,66 @@ export interface components {
             note: string;
             /** Url */
             url?: string | null;
+        };
+        /** ExecutionRead */
+        "kpi.ExecutionRead": {
+            /**
+             * Budget Holders
+             * @description The units whose budgets make this one: {unit_id, unit_name}
+             */
+            budget_holders: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Elapsed
+             * @description The share of the period gone by today, 0–1
+             */
+            elapsed: number;
+            /** Items */
+            items: components["schemas"]["kpi.ExecutionRow"][];
+            /**
+             * Months
+             * @description Per month: {period, budget, actual, rate}
+             */
+            months: {
+                [key: string]: unknown;
+            }[];
+            /** Period */
+            period: string;
+            total: components["schemas"]["kpi.ExecutionRow"];
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+        };
+        /** ExecutionRow */
+        "kpi.ExecutionRow": {
+            /**
+             * Actual
+             * @description 元
+             */
+            actual: number;
+            /**
+             * Budget
+             * @description 元
+             */
+            budget: number;
+            /** Item Code */
+            item_code: string;
+            /** Item Name */
+            item_name: string;
+            /** Over Budget */
+            over_budget: boolean;
+            /**
+             * Rate
+             * @description Actual ÷ budget × 100; null without a budget
+             */
+            rate: number | null;
+            /**
+             * Remaining
+             * @description Budget − actual, 元
+             */
+            remaining: number;
         };
         /**
          * FieldProblem
@@ -13644,6 +14071,364 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_budgets_api_kpi_budgets_get: {
+        parameters: {
+            query: {
+                unit_id: number;
+                /** @description Any period of the year wanted */
+                period?: string | null;
+                /** @description Also the budgets later revisions replaced */
+                history?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.BudgetRead"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_actuals_api_kpi_budgets_actuals_get: {
+        parameters: {
+            query: {
+                unit_id: number;
+                period?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.ActualRead"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    post_actuals_api_kpi_budgets_actuals_batch_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Amount
+                     * @description 元 (judged per item: a finite number, not below 0)
+                     */
+                    amount: number;
+                    /**
+                     * Item Code
+                     * @description The budget item's code (judged per item)
+                     */
+                    item_code: string;
+                    /**
+                     * Period
+                     * @description A month: 2026-11 (judged per item)
+                     */
+                    period: string;
+                    /**
+                     * Ref
+                     * @description The source's own reference (a voucher number)
+                     */
+                    ref?: string | null;
+                    /**
+                     * Source
+                     * @description Who reports it (erp, import …)
+                     * @default manual
+                     */
+                    source?: string;
+                    /** Unit Id */
+                    unit_id: number;
+                }[];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.ActualBatchResult"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    import_actuals_api_kpi_budgets_actuals_import_post: {
+        parameters: {
+            query?: {
+                preview?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["kpi.Body_import_actuals_api_kpi_budgets_actuals_import_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.ActualImportReport"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    actuals_template_api_kpi_budgets_actuals_template_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_execution_api_kpi_budgets_execution_get: {
+        parameters: {
+            query: {
+                unit_id: number;
+                period: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.ExecutionRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    export_execution_api_kpi_budgets_execution_export_get: {
+        parameters: {
+            query: {
+                unit_id: number;
+                period: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_items_api_kpi_budgets_items_get: {
+        parameters: {
+            query?: {
+                active?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.BudgetItemRead"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    create_item_api_kpi_budgets_items_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.BudgetItemCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.BudgetItemRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    update_item_api_kpi_budgets_items__code__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.BudgetItemUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.BudgetItemRead"];
+                };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
             "4XX": {

@@ -78,6 +78,8 @@ export const MENU: MenuNode[] = [
       { key: 'kpi.audits', labelKey: 'menu.kpiAudits', path: '/kpi/audits', access: 'anyGrant' },
       { key: 'kpi.inspections', labelKey: 'menu.kpiInspections', path: '/kpi/inspections', access: 'anyGrant' },
       { key: 'kpi.inspectionTemplates', labelKey: 'menu.kpiInspectionTemplates', path: '/kpi/inspection-templates', access: 'anyGrant' },
+      { key: 'kpi.budgets', labelKey: 'menu.kpiBudgets', path: '/kpi/budgets', access: 'anyGrant' },
+      { key: 'kpi.budgetsImport', labelKey: 'menu.kpiBudgetsImport', path: '/kpi/budgets/import', access: { right: 'plan' } },
     ],
   },
   {

@@ -32,6 +32,8 @@ const MeasurementEntryPage = lazy(() => import('../pages/kpi/MeasurementEntryPag
 const InspectionsPage = lazy(() => import('../pages/kpi/inspections/InspectionsPage'));
 const InspectionPage = lazy(() => import('../pages/kpi/inspections/InspectionPage'));
 const InspectionTemplatesPage = lazy(() => import('../pages/kpi/inspections/TemplatesPage'));
+const BudgetsPage = lazy(() => import('../pages/kpi/budgets/BudgetsPage'));
+const ActualsImportPage = lazy(() => import('../pages/kpi/budgets/ActualsImportPage'));
 const RiskRegisterPage = lazy(() => import('../pages/risk/RiskRegisterPage'));
 const HeatmapPage = lazy(() => import('../pages/risk/HeatmapPage'));
 const RiskDetailPage = lazy(() => import('../pages/risk/RiskDetailPage'));
@@ -111,6 +113,8 @@ export function AppRoutes() {
         <Route path="/kpi/inspections" element={<Guard rule="anyGrant"><InspectionsPage /></Guard>} />
         <Route path="/kpi/inspections/:id" element={<Guard rule="anyGrant"><InspectionPage /></Guard>} />
         <Route path="/kpi/inspection-templates" element={<Guard rule="anyGrant"><InspectionTemplatesPage /></Guard>} />
+        <Route path="/kpi/budgets" element={<Guard rule="anyGrant"><BudgetsPage /></Guard>} />
+        <Route path="/kpi/budgets/import" element={<Guard rule={{ right: 'plan' }}><ActualsImportPage /></Guard>} />
         <Route path="/risk" element={<Guard rule="anyGrant"><RiskRegisterPage /></Guard>} />
         <Route path="/risk/heatmap" element={<Guard rule="anyGrant"><HeatmapPage /></Guard>} />
         <Route path="/risk/alerts" element={<Guard rule="anyGrant"><AlertsPage /></Guard>} />

@@ -12,6 +12,18 @@ DIRECTIONS = ("higher_better", "lower_better", "band")
 AGGREGATIONS = ("sum", "avg", "weighted_avg", "last", "min", "max")
 FREQUENCIES = ("day", "week", "month", "quarter", "year")
 
+# budgets (services/kpi/budgets): fed from budgets and actual spend (source "budget"), never typed
+BUDGET_SEED: list[tuple] = [
+    ("budget_amount", "预算额", "Budget", "financial", "元", "higher_better", "sum", None, None, None,
+     "from issued plans' budget lines, spread over their months; a unit's points are the part of its budget "
+     "not handed down to budget-holding units below, so every level sums to its own budget"),
+    ("budget_actual", "实际支出", "Actual spend", "financial", "元", "lower_better", "sum", None, None, None,
+     "actual spend reported by finance systems and imports"),
+    ("budget_execution_rate", "预算执行率", "Budget execution rate", "financial", "%", "lower_better", "avg",
+     "budget_actual / budget_amount * 100", 100.0, 120.0,
+     "实际支出 ÷ 预算额; above 100 % the spend has passed its budget (warning)"),
+]
+
 # code, name, name_en, category, unit, direction, aggregation, formula, warning, critical, description
 SEED: list[tuple] = [
     ("sales", "销售额", "Sales", "financial", "万元", "higher_better", "sum", None, None, None, ""),
@@ -54,6 +66,7 @@ SEED: list[tuple] = [
     # fed by on-site inspections (services/kpi/inspections): each point is weighted by its scored items
     ("inspection_pass_rate", "检查合格率", "Inspection pass rate", "internal", "%", "higher_better", "weighted_avg",
      None, 90.0, 80.0, "合格检查项 ÷ 评定检查项，按月汇总本单位已提交的实地检查"),
+    *BUDGET_SEED,
 ]
 
 

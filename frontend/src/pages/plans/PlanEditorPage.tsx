@@ -15,11 +15,12 @@ import { useIndicatorOptions } from '../../components/Indicator';
 import { PERIOD_RE } from './PlanListPage';
 import { RiskPicker } from './LinkedRisks';
 import { MONEY_UNITS } from './money';
+import { useBudgetItems } from '../../api/budgets';
 
 type MilestoneV = { title: string; due?: Dayjs | null; done?: boolean };
 type TaskV = { title: string; measures?: string; owner_id?: number | null; owner_name?: string; unit_id?: number | null; start?: Dayjs | null; due?: Dayjs | null; milestones?: MilestoneV[] };
 type TargetV = { indicator_code: string; value: number; unit?: string; aggregation?: 'sum' | 'avg'; note?: string };
-type ResourceV = { kind: ResourceKind; description: string; quantity?: number | null; unit?: string; amount?: number | null; amount_unit?: MoneyUnit };
+type ResourceV = { kind: ResourceKind; description: string; quantity?: number | null; unit?: string; amount?: number | null; amount_unit?: MoneyUnit; budget_item?: string | null };
 export type EditorValues = {
   unit_id: number; period: string; title: string; parent_plan_id?: number | null; guidance?: string; risk_notes?: string;
   targets?: TargetV[]; tasks?: TaskV[]; resources?: ResourceV[]; linked_risks?: number[];
@@ -42,7 +43,8 @@ export function toPlanBody(v: EditorValues): PlanCreate {
       unit_id: x.unit_id ?? null, start: day(x.start), due: day(x.due),
       milestones: (x.milestones ?? []).map((m) => ({ title: m.title.trim(), due: day(m.due) ?? '', done: m.done ?? false })),
     })),
-    resources: (v.resources ?? []).map((x) => ({ kind: x.kind, description: x.description, quantity: x.quantity ?? null, unit: x.unit ?? '', amount: x.amount ?? null, amount_unit: x.amount_unit ?? '元' })),
+    resources: (v.resources ?? []).map((x) => ({ kind: x.kind, description: x.description, quantity: x.quantity ?? null, unit: x.unit ?? '', amount: x.amount ?? null, amount_unit: x.amount_unit ?? '元',
+      budget_item: x.kind === 'budget' ? x.budget_item ?? null : null })),
     linked_risks: v.linked_risks ?? [],
   };
 }
@@ -56,7 +58,7 @@ function fromPlan(p: PlanRead): EditorValues {
       title: x.title, measures: x.measures, owner_id: x.owner_id, owner_name: x.owner_name, unit_id: x.unit_id, start: d(x.start), due: d(x.due),
       milestones: (x.milestones as { title: string; due: string; done?: boolean }[]).map((m) => ({ title: m.title, due: d(m.due), done: m.done })),
     })),
-    resources: (p.resources ?? []).map((x) => ({ kind: x.kind as ResourceKind, description: x.description, quantity: x.quantity, unit: x.unit, amount: x.amount, amount_unit: x.amount_unit })),
+    resources: (p.resources ?? []).map((x) => ({ kind: x.kind as ResourceKind, description: x.description, quantity: x.quantity, unit: x.unit, amount: x.amount, amount_unit: x.amount_unit, budget_item: x.budget_item ?? null })),
     linked_risks: p.linked_risks ?? [],
   };
 }
@@ -68,6 +70,7 @@ export default function PlanEditorPage() {
   const navigate = useNavigate();
   const feedback = useApiFeedback();
   const { me } = useSession();
+  const budgetItems = useBudgetItems();
   const [form] = Form.useForm<EditorValues>();
   const existing = usePlan(editId);
   const create = useCreatePlan();
@@ -257,6 +260,14 @@ export default function PlanEditorPage() {
                         <Select aria-label={t('plans.amountUnit')} style={{ width: 76 }} options={MONEY_UNITS.map((u) => ({ value: u, label: t(`plans.moneyUnit.${u === '元' ? 'yuan' : 'wan'}`) }))} />
                       </Form.Item>
                     } />
+                  </Form.Item>
+                  <Form.Item noStyle shouldUpdate={(a: EditorValues, b: EditorValues) => a.resources?.[f.name]?.kind !== b.resources?.[f.name]?.kind}>
+                    {({ getFieldValue }) => getFieldValue(['resources', f.name, 'kind']) === 'budget' && (
+                      <Form.Item name={[f.name, 'budget_item']} label={t('budgets.budgetItem')}>
+                        <Select allowClear style={{ width: 130 }} placeholder={t('budgets.budgetItemPlaceholder')}
+                          options={(budgetItems.data ?? []).filter((i) => i.active).map((i) => ({ value: i.code, label: i.name }))} />
+                      </Form.Item>
+                    )}
                   </Form.Item>
                   <Form.Item label=" "><Button aria-label={t('common.remove')} icon={<DeleteOutlined />} onClick={() => remove(f.name)} /></Form.Item>
                 </Space>
