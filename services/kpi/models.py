@@ -567,6 +567,12 @@ class Inspection(Base):
     submitted_by_name: Mapped[str] = mapped_column(String(100), default="")
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
 # --- budgets: the chart of budget items, budgets from plans, actual spend ----------------------
 
 class BudgetItem(Base):
