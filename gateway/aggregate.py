@@ -31,6 +31,7 @@ PARTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "open_alerts": ("risk", "/api/risk/alerts", {"mine": "true", "limit": "100"}),
     "risk_actions": ("risk", "/api/risk/inbox/actions", {"limit": "100"}),
     "my_actions": ("kpi", "/api/kpi/actions", {"owner_id": "{sub}", "limit": "100"}),
+    "sanctions_to_confirm": ("kpi", "/api/kpi/sanctions/to-confirm", {"limit": "100"}),
 }
 
 # part → the component (in the merged OpenAPI document) that describes one of its items
@@ -43,6 +44,7 @@ PART_ITEMS: dict[str, str] = {
     "open_alerts": "risk.AlertRead",
     "risk_actions": "risk.MyActionRead",
     "my_actions": "kpi.ActionRead",
+    "sanctions_to_confirm": "kpi.SanctionRead",
 }
 
 # parts whose items name an indicator by code: the gateway adds its names
@@ -71,6 +73,7 @@ class InboxRead(BaseModel):
     open_alerts: list[dict[str, Any]] = _items_of("open_alerts")
     risk_actions: list[dict[str, Any]] = _items_of("risk_actions")
     my_actions: list[dict[str, Any]] = _items_of("my_actions")
+    sanctions_to_confirm: list[dict[str, Any]] = _items_of("sanctions_to_confirm")
     errors: dict[str, str] = Field(default_factory=dict,
                                    description="Part → why it is empty (service down, slow, refused)")
     counts: dict[str, int] = Field(default_factory=dict, description="Part → number of items")

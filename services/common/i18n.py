@@ -327,6 +327,11 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "service": "服务",
     "seq": "序号",
     "hash": "哈希值",
+    # rewards and penalties (奖惩, issue 20)
+    "routine_weight": "日常考核权重",
+    "lines": "奖惩标准",
+    "proposal_id": "合理化建议",
+    "sanction_id": "奖惩记录",
 }
 
 RIGHTS_ZH: dict[str, str] = {

@@ -38,6 +38,7 @@ from services.kpi.models import (
     events,
 )
 from services.kpi.runtime import KpiRuntime
+from services.kpi.sanctions.router import router as sanctions_router
 from services.kpi.targets.router import router as targets_router
 from services.kpi.thresholds.router import benchmark_router
 from services.kpi.thresholds.router import router as thresholds_router
@@ -99,7 +100,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         routers=[indicators_router, targets_router, measurements_router, evaluation_router, benchmark_router,
                  thresholds_router, assessments_router, actions_router,
                  # supervision: what inspections and audits find, and the files kept as evidence
-                 findings_router, files_router],
+                 findings_router, files_router,
+                 # rewards and penalties (奖惩) that follow assessments
+                 sanctions_router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
         consumes=CONSUMES, on_startup=[_watch_generation, _seed_library, _ensure_rollups], on_org_synced=[_demo],
         periodic=[(OVERDUE_SCAN_SECONDS, overdue_scan)], runtime_class=KpiRuntime)
