@@ -3770,6 +3770,8 @@ export interface components {
             plans_to_rework: components["schemas"]["planning.PlanToRework"][];
             /** Risk Actions */
             risk_actions: components["schemas"]["risk.MyActionRead"][];
+            /** Sanctions To Confirm */
+            sanctions_to_confirm: components["schemas"]["kpi.SanctionRead"][];
             /** Suggestions To Answer */
             suggestions_to_answer: components["schemas"]["planning.SuggestionToAnswer"][];
         };

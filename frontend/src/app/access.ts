@@ -74,6 +74,7 @@ export const MENU: MenuNode[] = [
       { key: 'kpi.actions', labelKey: 'menu.kpiActions', path: '/kpi/actions', access: 'anyGrant' },
       { key: 'kpi.scorecards', labelKey: 'menu.kpiScorecards', path: '/kpi/scorecards', access: 'anyGrant' },
       { key: 'kpi.assessments', labelKey: 'menu.kpiAssessments', path: '/kpi/assessments', access: 'anyGrant' },
+      { key: 'kpi.sanctions', labelKey: 'menu.kpiSanctions', path: '/kpi/sanctions', access: 'anyGrant' },
     ],
   },
   {

@@ -26,6 +26,7 @@ const ScorecardsPage = lazy(() => import('../pages/kpi/ScorecardsPage'));
 const ScorecardEditorPage = lazy(() => import('../pages/kpi/ScorecardEditorPage'));
 const AssessmentsPage = lazy(() => import('../pages/kpi/AssessmentsPage'));
 const AssessmentDetailPage = lazy(() => import('../pages/kpi/AssessmentDetailPage'));
+const SanctionsPage = lazy(() => import('../pages/kpi/sanctions/SanctionsPage'));
 const MeasurementEntryPage = lazy(() => import('../pages/kpi/MeasurementEntryPage'));
 const RiskRegisterPage = lazy(() => import('../pages/risk/RiskRegisterPage'));
 const HeatmapPage = lazy(() => import('../pages/risk/HeatmapPage'));
@@ -93,6 +94,7 @@ export function AppRoutes() {
         <Route path="/kpi/scorecards/:id/edit" element={<Guard rule={{ right: 'assess' }}><ScorecardEditorPage /></Guard>} />
         <Route path="/kpi/assessments" element={<Guard rule="anyGrant"><AssessmentsPage /></Guard>} />
         <Route path="/kpi/assessments/:id" element={<Guard rule="anyGrant"><AssessmentDetailPage /></Guard>} />
+        <Route path="/kpi/sanctions" element={<Guard rule="anyGrant"><SanctionsPage /></Guard>} />
         <Route path="/risk" element={<Guard rule="anyGrant"><RiskRegisterPage /></Guard>} />
         <Route path="/risk/heatmap" element={<Guard rule="anyGrant"><HeatmapPage /></Guard>} />
         <Route path="/risk/alerts" element={<Guard rule="anyGrant"><AlertsPage /></Guard>} />

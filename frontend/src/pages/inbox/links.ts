@@ -18,4 +18,6 @@ export const links = {
   /** contingency steps and measures are updated on their risk */
   risk_actions: (a: Item<'risk_actions'>) => `/risk/${a.risk_id}`,
   my_actions: () => '/kpi/actions',
+  /** confirm, change or dismiss: the register, filtered to what waits for confirmation */
+  sanctions_to_confirm: (l: Item<'sanctions_to_confirm'>) => `/kpi/sanctions?status=proposed&focus=${l.id}`,
 };

@@ -16,6 +16,7 @@ import { ActionFormModal, RAISE_RIGHTS } from './ActionFormModal';
 import { ASSESSMENT_STATUS_COLOR, contribution, countedWeight, GRADE_COLORS, maxScore, outcomesForGrade, ruleText, unscored } from './assessmentView';
 import { canOver } from '../../app/grants';
 import { OutcomeTags } from './OutcomeTags';
+import { RoutinePartCard } from './sanctions/RoutinePart';
 import { useWhoName } from './people';
 
 type Scores = Record<string, { score?: number | null; note?: string }>;
@@ -102,6 +103,7 @@ export default function AssessmentDetailPage() {
             </Space>
             <Space wrap>
               <Link to="/kpi/assessments"><Button>{t('kpi.backToResults')}</Button></Link>
+              {!draft && <Link to="/kpi/sanctions"><Button>{t('sanctions.toRegister')}</Button></Link>}
               {canRaise && <Button onClick={() => setRaising(Date.now())}>{t('kpi.raiseAction')}</Button>}
               {editable && <Button icon={<ReloadOutlined />} loading={recompute.isPending} onClick={() => void recompute.mutateAsync(a.id).then(() => feedback.ok(t('kpi.recomputed')), (e) => feedback.fail(e))}>{t('kpi.recompute')}</Button>}
               {editable && qualitative.length > 0 && <Button loading={score.isPending} onClick={() => void saveScores().then((ok) => ok && feedback.ok(t('kpi.scoresSaved')))}>{t('kpi.saveScores')}</Button>}
@@ -177,6 +179,7 @@ export default function AssessmentDetailPage() {
                 { title: t('kpi.contribution'), width: 80, align: 'right', render: (_, l) => fmtNum(contribution(l, weightSum), 1) },
               ]} />
           </Form>
+          {a.routine && <RoutinePartCard part={a.routine} total={a.total} finalized={!draft} />}
           <Modal open={finalizing} title={t('kpi.finalizeTitle')} onCancel={() => setFinalizing(false)} okText={t('kpi.finalize')} okButtonProps={{ loading: finalize.isPending, disabled: missing.length > 0 || (a.incomplete && !incompleteReason.trim()) }} destroyOnHidden
             onOk={async () => {
               try {
