@@ -2,7 +2,7 @@
  * export, innovation rewards) and the company scale (奖惩标准, kept by the company admin). */
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { Button, Card, Col, Input, Row, Select, Space, Statistic, Switch, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { Button, Card, Col, Grid, Input, List, Row, Select, Space, Statistic, Switch, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import { DownloadOutlined, TrophyOutlined } from '@ant-design/icons';
 import { useSession } from '../../../app/session';
 import { useApiFeedback } from '../../../app/feedback';
@@ -34,6 +34,7 @@ function Register() {
   const [granting, setGranting] = useState(false);
   const [exporting, setExporting] = useState(false);
   const focus = Number(search.get('focus')) || undefined;
+  const wide = Grid.useBreakpoint().md ?? true;
   const list = useSanctions({ unit_id: unit, period, status, kind, source, mine, cursor });
   const assessor = access.rights.has('assess');
   const periodOk = !periodText || isPeriod(periodText);
@@ -45,6 +46,15 @@ function Register() {
     if (l.person_id != null) return who(String(l.person_id));
     return l.subject_kind === 'person' ? t('sanctions.anonymous') : l.unit_name;
   };
+  // who decided, by name; a bare id the reader may not look up is left out
+  const decider = (l: SanctionRead) => {
+    const n = l.decided_by ? who(l.decided_by) : '';
+    return n && n !== l.decided_by && l.status !== 'proposed' ? t('sanctions.decidedBy') + '：' + n : '';
+  };
+  const kindTag = (l: SanctionRead) => <Tag color={l.kind === 'reward' ? 'green' : 'red'}>{t(`sanctions.kinds.${l.kind}`)}·{t(`kpi.outcomeTypes.${l.type}`)}</Tag>;
+  const basis = (l: SanctionRead) => (l.assessment_id ? <Link to={`/kpi/assessments/${l.assessment_id}`}>{l.basis}</Link> : <span>{l.basis}</span>);
+  const decide = (l: SanctionRead) => (l.can_decide
+    ? <Button size="small" type="primary" onClick={() => setDeciding(l)} data-testid={`sanctions-decide-${l.id}`}>{t('sanctions.decide')}</Button> : null);
   return (
     <div>
       <Space wrap style={{ marginBottom: 12 }}>
@@ -77,31 +87,55 @@ function Register() {
         <Col xs={12} md={6}><Card size="small"><Statistic title={t('sanctions.totals.proposed')} value={fmtYuan(totals?.proposed ?? 0)} valueStyle={{ color: '#d48806', fontSize: 20 }} /></Card></Col>
         <Col xs={12} md={6}><Card size="small"><Statistic title={t('sanctions.totals.count')} value={totals?.count ?? 0} valueStyle={{ fontSize: 20 }} /></Card></Col>
       </Row>
+      <div data-testid="sanctions-register">
+      {wide ? (
       <Table<SanctionRead> size="small" rowKey="id" loading={list.isPending} dataSource={list.data?.items ?? []} pagination={false} scroll={{ x: 1100 }}
-        data-testid="sanctions-register" locale={{ emptyText: t('sanctions.empty') }}
+        locale={{ emptyText: t('sanctions.empty') }}
         rowClassName={(l) => (l.id === focus ? 'ant-table-row-selected' : '')}
+        onRow={() => ({ 'data-testid': 'sanction-line' } as React.HTMLAttributes<HTMLElement>)}
         columns={[
           { title: t('sanctions.subject'), width: 150, render: (_, l) => <Space direction="vertical" size={0}><span>{name(l)}</span><Typography.Text type="secondary" style={{ fontSize: 12 }}>{t(`sanctions.sources.${l.source}`)}</Typography.Text></Space> },
           { title: t('sanctions.unit'), dataIndex: 'unit_name', width: 120 },
-          { title: t('sanctions.kindType'), width: 120, render: (_, l) => <Tag color={l.kind === 'reward' ? 'green' : 'red'}>{t(`sanctions.kinds.${l.kind}`)}·{t(`kpi.outcomeTypes.${l.type}`)}</Tag> },
+          { title: t('sanctions.kindType'), width: 120, render: (_, l) => kindTag(l) },
           { title: t('sanctions.amount'), dataIndex: 'amount', width: 110, align: 'right', render: (v: number | null, l) => fmtYuan(v, { signed: true, kind: l.kind }) },
           { title: t('sanctions.period'), dataIndex: 'period', width: 80 },
           { title: t('sanctions.basis'), render: (_, l) => (
             <Space direction="vertical" size={0}>
-              {l.assessment_id ? <Link to={`/kpi/assessments/${l.assessment_id}`}>{l.basis}</Link> : <span>{l.basis}</span>}
+              {basis(l)}
               {l.note && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{l.note}</Typography.Text>}
               {l.reason && l.source === 'assessment' && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('sanctions.reason')}：{l.reason}</Typography.Text>}
             </Space>
           ) },
-          { title: t('sanctions.status'), dataIndex: 'status', width: 150, render: (s: string, l) => (
+          { title: t('sanctions.status'), dataIndex: 'status', width: 150, render: (st: string, l) => (
             <Space direction="vertical" size={0}>
-              <Tag color={STATUS_COLOR[s]}>{t(`sanctions.statuses.${s}`)}</Tag>
-              {l.decided_by && s !== 'proposed' && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('sanctions.decidedBy')}：{who(l.decided_by)}</Typography.Text>}
+              <Tag color={STATUS_COLOR[st]}>{t(`sanctions.statuses.${st}`)}</Tag>
+              {decider(l) && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{decider(l)}</Typography.Text>}
             </Space>
           ) },
-          { title: '', width: 90, fixed: 'right', render: (_, l) => (l.can_decide
-            ? <Button size="small" type="primary" onClick={() => setDeciding(l)} data-testid={`sanctions-decide-${l.id}`}>{t('sanctions.decide')}</Button> : null) },
+          { title: '', width: 90, fixed: 'right', render: (_, l) => decide(l) },
         ]} />
+      ) : (
+        <List<SanctionRead> loading={list.isPending} dataSource={list.data?.items ?? []} locale={{ emptyText: t('sanctions.empty') }}
+          renderItem={(l) => (
+            <List.Item data-testid="sanction-line" style={{ display: 'block' }}>
+              <Space style={{ width: '100%', justifyContent: 'space-between' }}>
+                <Typography.Text strong>{name(l)}</Typography.Text>
+                <Tag color={STATUS_COLOR[l.status]}>{t(`sanctions.statuses.${l.status}`)}</Tag>
+              </Space>
+              <Space size={6} wrap style={{ marginTop: 4 }}>
+                {kindTag(l)}<span>{fmtYuan(l.amount, { signed: true, kind: l.kind })}</span><span>{l.period}</span><Typography.Text type="secondary">{l.unit_name}</Typography.Text>
+              </Space>
+              <div style={{ marginTop: 4, fontSize: 13 }}>{basis(l)}{l.note ? <Typography.Text type="secondary">（{l.note}）</Typography.Text> : null}</div>
+              {(decider(l) || l.can_decide) && (
+                <Space style={{ width: '100%', justifyContent: 'space-between', marginTop: 4 }}>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>{decider(l)}</Typography.Text>
+                  {decide(l)}
+                </Space>
+              )}
+            </List.Item>
+          )} />
+      )}
+      </div>
       <Space style={{ marginTop: 8 }}>
         <Button size="small" disabled={!cursor} onClick={() => setCursor(undefined)}>{t('common.previous')}</Button>
         <Button size="small" disabled={!list.data?.next_cursor} onClick={() => setCursor(list.data?.next_cursor ?? undefined)}>{t('common.next')}</Button>
