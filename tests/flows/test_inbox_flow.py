@@ -13,7 +13,7 @@ from tests.flows.test_chains import eventually
 from tests.support import DEMO_IDS, serve
 
 EMPTY = {"pending_approvals": [], "suggestions_to_answer": [], "plans_to_rework": [], "my_tasks": [],
-         "overdue_tasks": [], "open_alerts": [], "risk_actions": [], "my_actions": []}
+         "overdue_tasks": [], "open_alerts": [], "risk_actions": [], "my_actions": [], "sanctions_to_confirm": []}
 
 
 async def test_each_person_sees_what_waits_on_them_and_nothing_else(services):

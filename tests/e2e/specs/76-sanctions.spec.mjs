@@ -50,6 +50,13 @@ test('sanctions: the general manager confirms a proposed department bonus and it
   await routine.scrollIntoViewIfNeeded();
   await shot(page, '76-sanctions-assessment-routine');
 
+  // the register on a phone: one card per line, the open proposal still decidable
+  await page.goto('/kpi/sanctions');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(register.getByTestId('sanction-line').filter({ hasText: '待确认' }).getByRole('button', { name: /处\s*理/ })).toHaveCount(1);
+  await shot(page, '76-sanctions-phone-assessor');
+  await page.setViewportSize({ width: 1366, height: 768 });
+
   // the scale, read by whoever is not the company admin
   await page.goto('/kpi/sanctions');
   await page.getByRole('tab', { name: '奖惩标准' }).click();

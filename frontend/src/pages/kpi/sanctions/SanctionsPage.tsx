@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Button, Card, Col, Grid, Input, List, Row, Select, Space, Statistic, Switch, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import { DownloadOutlined, TrophyOutlined } from '@ant-design/icons';
+import { useUsers } from '../../../api/org';
 import { useSession } from '../../../app/session';
 import { useApiFeedback } from '../../../app/feedback';
 import { ErrorAlert, UnitSelect } from '../../../components/common';
@@ -29,14 +30,16 @@ function Register() {
   const [kind, setKind] = useState<string | undefined>();
   const [source, setSource] = useState<string | undefined>();
   const [mine, setMine] = useState(false);
+  const [person, setPerson] = useState<number | undefined>();
   const [cursor, setCursor] = useState<string | undefined>();
   const [deciding, setDeciding] = useState<SanctionRead | undefined>();
   const [granting, setGranting] = useState(false);
   const [exporting, setExporting] = useState(false);
   const focus = Number(search.get('focus')) || undefined;
   const wide = Grid.useBreakpoint().md ?? true;
-  const list = useSanctions({ unit_id: unit, period, status, kind, source, mine, cursor });
+  const list = useSanctions({ unit_id: unit, person_id: person, period, status, kind, source, mine, cursor });
   const assessor = access.rights.has('assess');
+  const users = useUsers();
   const periodOk = !periodText || isPeriod(periodText);
   const reset = () => setCursor(undefined);
   const payrollPeriod = exportPeriod(period);
@@ -59,6 +62,10 @@ function Register() {
     <div>
       <Space wrap style={{ marginBottom: 12 }}>
         <UnitSelect allowClear value={unit} onChange={(v) => { setUnit(v); reset(); }} style={{ width: 200 }} />
+        {assessor && (
+          <Select allowClear showSearch optionFilterProp="label" placeholder={t('sanctions.personFilter')} aria-label={t('sanctions.personFilter')} value={person} style={{ width: 150 }}
+            onChange={(v) => { setPerson(v); reset(); }} options={(users.data?.items ?? []).map((u) => ({ value: u.id, label: u.display_name }))} />
+        )}
         <Input.Search allowClear aria-label={t('sanctions.period')} placeholder={t('sanctions.period')} value={periodText} status={periodOk ? undefined : 'error'} style={{ width: 140 }}
           onChange={(e) => setPeriodText(e.target.value)} onSearch={(v) => { if (!v || isPeriod(v)) { setPeriod(v.trim() || undefined); reset(); } }} />
         <Select allowClear placeholder={t('sanctions.status')} aria-label={t('sanctions.status')} value={status} style={{ width: 110 }}
