@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Alert, Button, Card, Col, Descriptions, Form, Input, InputNumber, Modal, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
-import { useAssessment, useFinalizeAssessment, useRecomputeAssessment, useScoreAssessment, useScorecard, type AssessmentItemRead } from '../../api/kpi';
+import { useAssessment, useFinalizeAssessment, useRecomputeAssessment, useScoreAssessment, useScorecard, type AssessmentItemRead, type AssessmentOutcome } from '../../api/kpi';
 import { useApiFeedback } from '../../app/feedback';
 import { useSession } from '../../app/session';
 import { QueryState } from '../../components/common';
@@ -17,6 +17,8 @@ import { ASSESSMENT_STATUS_COLOR, contribution, countedWeight, GRADE_COLORS, max
 import { canOver } from '../../app/grants';
 import { OutcomeTags } from './OutcomeTags';
 import { RoutinePartCard } from './sanctions/RoutinePart';
+import { useScale } from './sanctions/hooks';
+import { pendingOutcomes as pendingByScale } from './sanctions/sanctionView';
 import { useWhoName } from './people';
 
 type Scores = Record<string, { score?: number | null; note?: string }>;
@@ -90,7 +92,9 @@ export default function AssessmentDetailPage() {
   const seed = useMemo(() => (a && raising !== null
     ? { unit_id: a.unit_id, period: a.period, origin: 'assessment' as const, origin_ref: `assessment:${a.id}:${raising}`, title: t('kpi.assessmentActionTitle', { title }) }
     : undefined), [a, raising, title, t]);
-  const pendingOutcomes = a ? outcomesForGrade(card.data?.outcomes, a.grade) : [];
+  const scale = useScale();
+  // the scorecard's outcomes for the grade, else (annual) the company scale's: what finalising will propose
+  const pendingOutcomes = (a ? pendingByScale(outcomesForGrade(card.data?.outcomes, a.grade), scale.data?.lines, a) : []) as AssessmentOutcome[];
   return (
     <QueryState loading={query.isPending} error={query.error}>
       {a && (

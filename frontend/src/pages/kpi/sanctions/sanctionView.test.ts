@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byGrade, decisionRequest, exportPeriod, fmtYuan, isChanged, needsAmount } from './sanctionView';
+import { byGrade, decisionRequest, exportPeriod, fmtYuan, isChanged, needsAmount, pendingOutcomes } from './sanctionView';
 
 const bonus = { kind: 'reward', type: 'bonus', amount: 20000 };
 
@@ -44,5 +44,19 @@ describe('sanction formatting', () => {
   });
   it('groups the scale by grade in order', () => {
     expect(byGrade([{ grade: 'A', n: 1 }, { grade: 'B', n: 2 }, { grade: 'A', n: 3 }]).map(([g, l]) => [g, l.length])).toEqual([['A', 2], ['B', 1]]);
+  });
+});
+
+describe('what finalising proposes', () => {
+  const scale = [{ grade: 'B', subject_kind: 'person', kind: 'reward', type: 'bonus', amount: 2000, note: '良好' },
+    { grade: 'D', subject_kind: 'any', kind: 'penalty', type: 'warning', amount: null, note: '' }];
+  it('takes the scorecard outcomes first, then the scale for annual assessments only', () => {
+    const card = [{ kind: 'reward', type: 'certificate', amount: null, note: '表彰' }];
+    expect(pendingOutcomes(card, scale, { grade: 'B', kind: 'annual', subject_kind: 'person' })).toBe(card);
+    expect(pendingOutcomes([], scale, { grade: 'B', kind: 'annual', subject_kind: 'person' })).toEqual([
+      { kind: 'reward', type: 'bonus', amount: 2000, note: '良好' }]);
+    expect(pendingOutcomes([], scale, { grade: 'B', kind: 'annual', subject_kind: 'unit' })).toEqual([]);
+    expect(pendingOutcomes([], scale, { grade: 'D', kind: 'annual', subject_kind: 'unit' })).toHaveLength(1);
+    expect(pendingOutcomes([], scale, { grade: 'B', kind: 'routine', subject_kind: 'person' })).toEqual([]);
   });
 });

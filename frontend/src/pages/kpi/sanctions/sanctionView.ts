@@ -61,3 +61,15 @@ export function byGrade<T extends { grade: string }>(lines: T[]): [string, T[]][
   for (const l of lines) out.set(l.grade, [...(out.get(l.grade) ?? []), l]);
   return [...out.entries()];
 }
+
+type ScaleLineLike = { grade: string; subject_kind: string; kind: string; type: string; amount?: number | null; note?: string };
+type OutcomeLike = { kind: string; type: string; amount?: number | null; note?: string };
+
+/** What finalising a draft will propose: the scorecard's outcomes for the grade, else (annual assessments
+ * only) the company scale's for the grade and the subject, as the server decides it. */
+export function pendingOutcomes<O extends OutcomeLike>(cardOutcomes: O[], scale: ScaleLineLike[] | undefined,
+  a: { grade: string | null; kind: string; subject_kind: string }): OutcomeLike[] {
+  if (cardOutcomes.length || !a.grade || a.kind !== 'annual') return cardOutcomes;
+  return (scale ?? []).filter((l) => l.grade === a.grade && (l.subject_kind === a.subject_kind || l.subject_kind === 'any'))
+    .map(({ kind, type, amount, note }) => ({ kind, type, amount: amount ?? null, note: note ?? '' }));
+}
