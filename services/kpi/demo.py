@@ -173,15 +173,16 @@ async def seed_demo(rt: Runtime) -> bool:
         await s.flush()
         mkt = units["MKT"]
         # the department's quarterly routine assessments of 2025 roll into its annual one by 30 %
-        await _routine(s, units["HDGAS"] if "HDGAS" in units else mkt, mkt, "unit", None, "", ROUTINE_UNIT, lib=lib)
         a = Assessment(scorecard_id=card.id, unit_id=mkt.id, unit_path=mkt.path, subject_kind="unit", period="2025",
-                       kind="annual", status="draft",
+                       kind="annual", status="draft", person_name="",
                        qualitative={"team": {"score": 88, "note": "团队稳定", "by": "demo"}},
                        outcomes=[], created_by="demo")
+        s.add(a)
+        await s.flush()  # the annual one first: the results list shows it before its routine quarters
+        await _routine(s, units["HDGAS"] if "HDGAS" in units else mkt, mkt, "unit", None, "", ROUTINE_UNIT, lib=lib)
         await compute(s, a, card, mkt, lib=lib)
         a.outcomes = list((card.outcomes or {}).get(a.grade, []))
         a.status, a.finalized_by, a.finalized_at = "finalized", "demo", utcnow()
-        s.add(a)
         await s.flush()
         await journal.emit(s, "kpi.assessment.finalized", a.id, AssessmentFinalizedData(**assessment_data(a)), mkt.path)
         # its bonus and certificate wait for 王总经理 (assess over the company) to confirm
