@@ -38,6 +38,7 @@ PARTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "rewards_to_grant": ("planning", "/api/planning/inbox/rewards-to-grant", {"limit": "100"}),
     # inspections assigned to a position I hold, not yet submitted
     "inspections_to_do": ("kpi", "/api/kpi/inspections", {"mine": "true", "open": "true", "limit": "100"}),
+    "sanctions_to_confirm": ("kpi", "/api/kpi/sanctions/to-confirm", {"limit": "100"}),
 }
 
 # part → the component (in the merged OpenAPI document) that describes one of its items
@@ -55,6 +56,7 @@ PART_ITEMS: dict[str, str] = {
     "proposals_to_review": "planning.ProposalRead",
     "rewards_to_grant": "planning.ProposalRead",
     "inspections_to_do": "kpi.InspectionRead",
+    "sanctions_to_confirm": "kpi.SanctionRead",
 }
 
 # parts whose items name an indicator by code: the gateway adds its names
@@ -88,6 +90,7 @@ class InboxRead(BaseModel):
     proposals_to_review: list[dict[str, Any]] = _items_of("proposals_to_review")
     rewards_to_grant: list[dict[str, Any]] = _items_of("rewards_to_grant")
     inspections_to_do: list[dict[str, Any]] = _items_of("inspections_to_do")
+    sanctions_to_confirm: list[dict[str, Any]] = _items_of("sanctions_to_confirm")
     errors: dict[str, str] = Field(default_factory=dict,
                                    description="Part → why it is empty (service down, slow, refused)")
     counts: dict[str, int] = Field(default_factory=dict, description="Part → number of items")

@@ -388,6 +388,10 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "parent_code": "上级科目",
     "sort": "排序",
     "history": "含历史",
+    # rewards and penalties (奖惩, issue 20)
+    "routine_weight": "日常考核权重",
+    "lines": "奖惩标准",
+    "sanction_id": "奖惩记录",
 }
 
 RIGHTS_ZH: dict[str, str] = {

@@ -20,6 +20,8 @@ INTERNAL_SUBSCRIPTIONS: dict[str, list[str]] = {
     "kpi.threshold.crossed": ["risk"],
     # inspection and audit findings may raise or re-assess a risk
     "kpi.finding.raised": ["risk"],
+    # proposal rewards granted in planning join kpi's register of rewards and penalties (奖惩)
+    "planning.proposal.rewarded": ["kpi"],
     # anomaly rules ask for weekly-meeting items
     "kpi.followup.requested": ["planning"],
     # org tells people what waits on them, reminds and escalates (notifications, issue 17)

@@ -44,6 +44,7 @@ from services.kpi.models import (
     events,
 )
 from services.kpi.runtime import KpiRuntime
+from services.kpi.sanctions.router import router as sanctions_router
 from services.kpi.targets.router import router as targets_router
 from services.kpi.thresholds.router import benchmark_router
 from services.kpi.thresholds.router import router as thresholds_router
@@ -128,14 +129,17 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     return create_service_app(
         settings or settings_for("kpi"), title="Yunguan KPI 运营监控与评估",
         description="Indicators, targets, measurements, evaluations, thresholds, assessments, improvement actions; "
-                    "on-site inspections, special audits and their findings; budgets against actual spend.",
+                    "on-site inspections, special audits and their findings; budgets against actual spend; rewards and "
+                    "penalties (奖惩).",
         routers=[indicators_router, targets_router, measurements_router, evaluation_router, benchmark_router,
                  thresholds_router, assessments_router, actions_router,
                  # supervision: what inspections and audits find, and the files kept as evidence
                  findings_router, files_router,
                  audits_router, inspections_router,
                  # budgets against actuals
-                 budgets_router],
+                 budgets_router,
+                 # rewards and penalties (奖惩) that follow assessments
+                 sanctions_router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
         consumes=CONSUMES, on_startup=[_watch_generation, _seed_library, _fed_indicators, _seed_budgets,
                                         _ensure_rollups],

@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common.contracts import Consumer
 from services.kpi.budgets.service import apply_plan_event as apply_plan_budgets
 from services.kpi.budgets.service import move_units as move_budgets
-from services.kpi.events import PlanBudgetView, PlanIssuedView, UnitMovedView
+from services.kpi.events import PlanBudgetView, PlanIssuedView, ProposalRewardedView, UnitMovedView
 from services.kpi.measurements.ingest import move_units
+from services.kpi.sanctions.service import record_proposal_reward
 from services.kpi.targets.service import apply_plan_event
 
 log = logging.getLogger("yunguan.kpi")
@@ -56,6 +57,17 @@ async def on_unit_moved_budgets(session: AsyncSession, event: dict[str, Any]) ->
         await move_budgets(session, moved.old_path, moved.new_path)
 
 
+async def on_proposal_rewarded(session: AsyncSession, event: dict[str, Any]) -> None:
+    """``planning.proposal.rewarded`` → a line of the register of rewards (创新奖励), naming only whom it names."""
+
+    try:
+        reward = ProposalRewardedView.model_validate(event.get("data") or {})
+    except ValidationError as exc:
+        log.warning("proposal reward without a usable proposal or unit", extra={"fields": {"error": str(exc)}})
+        return
+    await record_proposal_reward(session, event, reward)
+
+
 CONSUMES = [
     Consumer("planning.plan.issued", on_plan_issued, reads=PlanIssuedView,
              summary="An issued plan's targets become the unit's kpi targets"),
@@ -69,4 +81,6 @@ CONSUMES = [
              summary="Points and stored unit paths follow the moved subtree; rollups are rebuilt"),
     Consumer("org.unit.moved", on_unit_moved_budgets, reads=UnitMovedView,
              summary="Budgets and actual spend follow the moved subtree"),
+    Consumer("planning.proposal.rewarded", on_proposal_rewarded, reads=ProposalRewardedView,
+             summary="A proposal reward granted in planning is recorded in the register as an innovation reward"),
 ]

@@ -12,18 +12,21 @@ import random
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common.authz import Principal
 from services.common.db import utcnow
 from services.common.periods import Period
 from services.common.runtime import Runtime
 from services.kpi.actions.followups import org_holders
 from services.kpi.assessments.service import assessment_data, compute
 from services.kpi.audits.demo import seed_audits
-from services.kpi.events import AssessmentFinalizedData
+from services.kpi.events import AssessmentFinalizedData, SanctionData
 from services.kpi.indicators.library import Library
 from services.kpi.journal import journal
 from services.kpi.measurements.ingest import PointIn, ingest
-from services.kpi.models import AnomalyRule, Assessment, Benchmark, Measurement, OrgUnit, Scorecard
+from services.kpi.models import AnomalyRule, Assessment, Benchmark, Measurement, OrgUnit, Sanction, Scorecard
+from services.kpi.sanctions.service import propose_from_assessment, sanction_data, scale_outcomes
 from services.kpi.targets.service import set_target
 
 log = logging.getLogger("yunguan.kpi.demo")
@@ -162,24 +165,31 @@ async def seed_demo(rt: Runtime) -> bool:
                                 {"key": "team", "kind": "qualitative", "name": "团队管理", "weight": 20,
                                  "max_score": 100}],
                          grades=[{"grade": "A", "min": 90}, {"grade": "B", "min": 80}, {"grade": "C", "min": 60},
-                                 {"grade": "D", "min": 0}],
+                                 {"grade": "D", "min": 0}], routine_weight=30.0,
                          outcomes={"A": [{"kind": "reward", "type": "bonus", "amount": 50000, "note": "年度绩效奖金"}],
-                                   "B": [{"kind": "reward", "type": "certificate", "amount": None, "note": "表彰"}],
+                                   "B": [{"kind": "reward", "type": "bonus", "amount": 20000, "note": "部门绩效奖金"},
+                                         {"kind": "reward", "type": "certificate", "amount": None, "note": "表彰"}],
                                    "D": [{"kind": "penalty", "type": "warning", "amount": None, "note": "警告"}]})
         s.add(card)
         await s.flush()
         mkt = units["MKT"]
+        # the department's quarterly routine assessments of 2025 roll into its annual one by 30 %
         a = Assessment(scorecard_id=card.id, unit_id=mkt.id, unit_path=mkt.path, subject_kind="unit", period="2025",
-                       kind="annual", status="draft",
+                       kind="annual", status="draft", person_name="",
                        qualitative={"team": {"score": 88, "note": "团队稳定", "by": "demo"}},
                        outcomes=[], created_by="demo")
+        s.add(a)
+        await s.flush()  # the annual one first: the results list shows it before its routine quarters
+        await _routine(s, units["HDGAS"] if "HDGAS" in units else mkt, mkt, "unit", None, "", ROUTINE_UNIT, lib=lib)
         await compute(s, a, card, mkt, lib=lib)
         a.outcomes = list((card.outcomes or {}).get(a.grade, []))
         a.status, a.finalized_by, a.finalized_at = "finalized", "demo", utcnow()
-        s.add(a)
         await s.flush()
         await journal.emit(s, "kpi.assessment.finalized", a.id, AssessmentFinalizedData(**assessment_data(a)), mkt.path)
         audits = await seed_audits(s, rt, units)  # special audits: one finalised, one awaiting the response
+        # its bonus and certificate wait for 王总经理 (assess over the company) to confirm
+        await propose_from_assessment(s, a=a, principal=DEMO, grant=None)
+        await _sanctions(s, rt, units, lib=lib)
         await s.commit()
     rt.wake_relay()
     log.info("demo KPI data seeded", extra={"fields": {"crossings": crossings, "audits": audits}})
@@ -267,3 +277,99 @@ async def seed_demo_budgets(rt: Runtime) -> bool:
     rt.wake_relay()
     log.info("demo budgets seeded", extra={"fields": {"overruns": overruns}})
     return True
+
+
+# --- rewards and penalties (奖惩) and routine assessments ------------------------------------------
+
+DEMO = Principal(sub="demo", name="演示数据")
+ROUTINE_ITEMS = [{"key": "quality", "kind": "qualitative", "name": "工作质量", "weight": 50, "max_score": 100},
+                 {"key": "execution", "kind": "qualitative", "name": "执行力", "weight": 50, "max_score": 100}]
+# period → (工作质量, 执行力): the quarters of 2025 as the routine assessments scored them
+ROUTINE_UNIT = {"2025-Q1": (86, 90), "2025-Q2": (88, 84), "2025-Q3": (78, 82), "2025-Q4": (92, 90)}
+ROUTINE_PERSON = {"2025-Q1": (82, 86), "2025-Q2": (85, 88), "2025-Q3": (88, 84), "2025-Q4": (90, 92)}
+
+
+async def _routine(s: AsyncSession, card_unit: OrgUnit, unit: OrgUnit, subject_kind: str, person_id: int | None,
+                   person_name: str, scores: dict[str, tuple[int, int]], *, lib: Library) -> None:
+    """Finalised quarterly routine assessments (日常考核) of a unit or a person."""
+    name = "部门季度日常考核表" if subject_kind == "unit" else "员工季度日常考核表"
+    card = (await s.execute(select(Scorecard).where(Scorecard.name == name))).scalar_one_or_none()
+    if card is None:
+        card = Scorecard(name=name, unit_id=card_unit.id, unit_path=card_unit.path, subject_kind=subject_kind,
+                         items=ROUTINE_ITEMS, grades=[{"grade": "A", "min": 90}, {"grade": "B", "min": 80},
+                                                      {"grade": "C", "min": 60}, {"grade": "D", "min": 0}],
+                         outcomes={}, created_by="demo")
+        s.add(card)
+        await s.flush()
+    for per, (quality, execution) in scores.items():
+        r = Assessment(scorecard_id=card.id, unit_id=unit.id, unit_path=unit.path, subject_kind=subject_kind,
+                       person_id=person_id, person_name=person_name, period=per, kind="routine", status="draft",
+                       qualitative={"quality": {"score": quality, "note": "", "by": "demo"},
+                                    "execution": {"score": execution, "note": "", "by": "demo"}},
+                       outcomes=[], created_by="demo")
+        await compute(s, r, card, unit, lib=lib)
+        r.status, r.finalized_by, r.finalized_at = "finalized", "demo", utcnow()
+        s.add(r)
+        await s.flush()
+
+
+async def _demo_users(rt: Runtime) -> dict[str, tuple[int, str]]:
+    """The demo company's people by username (empty when org cannot say: the lines then carry names only)."""
+    try:
+        resp = await rt.call("org", "GET", "/api/org/users", params={"limit": 500})
+        resp.raise_for_status()
+        return {u["username"]: (u["id"], u["display_name"]) for u in resp.json()["items"]}
+    except Exception as exc:
+        log.info("demo sanctions without org's user ids", extra={"fields": {"error": repr(exc)}})
+        return {}
+
+
+async def _sanctions(s: AsyncSession, rt: Runtime, units: dict[str, OrgUnit], *, lib: Library) -> None:
+    """刘市场调研专员's annual assessment (routine quarters rolled in) with the company scale's bonus confirmed by
+    张市场部经理, and 李运营总监's special innovation reward to 赵供应科主管."""
+    users = await _demo_users(rt)
+    analyst_id, analyst = users.get("analyst", (None, "刘市场调研专员"))
+    manager_id, _ = users.get("market_mgr", (None, ""))
+    director_id, _ = users.get("ops_director", (None, ""))
+    supply_id, supply = users.get("supply_head", (None, "赵供应科主管"))
+    res, mkt = units.get("MKT-RES"), units["MKT"]
+    if res is not None:
+        card = Scorecard(name="员工年度考核表", unit_id=mkt.id, unit_path=mkt.path, subject_kind="person",
+                         created_by="demo", routine_weight=30.0,
+                         items=[{"key": "results", "kind": "qualitative", "name": "工作业绩", "weight": 60,
+                                 "max_score": 100},
+                                {"key": "attitude", "kind": "qualitative", "name": "工作态度", "weight": 40,
+                                 "max_score": 100}],
+                         grades=[{"grade": "A", "min": 90}, {"grade": "B", "min": 80}, {"grade": "C", "min": 60},
+                                 {"grade": "D", "min": 0}], outcomes={})
+        s.add(card)
+        await s.flush()
+        await _routine(s, mkt, res, "person", analyst_id, analyst, ROUTINE_PERSON, lib=lib)
+        a = Assessment(scorecard_id=card.id, unit_id=res.id, unit_path=res.path, subject_kind="person",
+                       person_id=analyst_id, person_name=analyst, period="2025", kind="annual", status="draft",
+                       qualitative={"results": {"score": 84, "note": "调研报告按期完成", "by": "demo"},
+                                    "attitude": {"score": 88, "note": "", "by": "demo"}},
+                       outcomes=[], created_by="demo")
+        await compute(s, a, card, res, lib=lib)
+        a.outcomes = await scale_outcomes(s, grade=a.grade, subject_kind="person")
+        a.status, a.finalized_by, a.finalized_at = "finalized", str(manager_id or "demo"), utcnow()
+        s.add(a)
+        await s.flush()
+        await journal.emit(s, "kpi.assessment.finalized", a.id, AssessmentFinalizedData(**assessment_data(a)),
+                           res.path)
+        for line in await propose_from_assessment(s, a=a, principal=DEMO, grant=None):
+            line.status, line.decided_by, line.decided_at = "confirmed", str(manager_id or "demo"), utcnow()
+            await s.flush()
+            await journal.emit(s, "kpi.sanction.confirmed", line.id, SanctionData(**sanction_data(line)),
+                               line.unit_path)
+    sup = units.get("OPS-SUP")
+    if sup is not None:
+        reason = "提出供气调度优化方案，高峰期调度时间缩短 30%，年节约成本约 12 万元"
+        line = Sanction(source="innovation", unit_id=sup.id, unit_path=sup.path, subject_kind="person",
+                        person_id=supply_id, person_name=supply, kind="reward", type="bonus", amount=5000.0,
+                        period="2026-11", basis=f"创新奖励：{reason}", note="", status="confirmed", reason=reason,
+                        created_by=str(director_id or "demo"), decided_by=str(director_id or "demo"),
+                        decided_at=utcnow())
+        s.add(line)
+        await s.flush()
+        await journal.emit(s, "kpi.sanction.confirmed", line.id, SanctionData(**sanction_data(line)), line.unit_path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.api import load_or_404
@@ -35,6 +36,8 @@ from services.kpi.models import (
     InspectionSchedule,
     KpiFile,
     OrgUnit,
+    Sanction,
+    SanctionScale,
     Scorecard,
     Target,
     ThresholdRule,
@@ -220,3 +223,23 @@ async def budget_writer(principal: CurrentPrincipal) -> Writer:
 
 
 BudgetWriter = Annotated[Writer, Depends(budget_writer)]
+# --- sanctions (奖惩) ----------------------------------------------------------------------------
+
+load_sanction = load_or_404(Sanction, "sanction_id", what="reward or penalty", what_zh="奖惩记录")
+ValidSanction = Annotated[Sanction, Depends(load_sanction)]
+
+
+async def sanction_place(session: AsyncSession, s: Sanction) -> Place:
+    return Place(s.unit_path, "this line's unit")
+
+
+# Who confirms, changes or dismisses a proposed line: a holder of assess over its unit (a person's: their unit).
+SanctionToAssess = Annotated[Allowed[Sanction], Depends(allowed(load_sanction, sanction_place, Right.assess))]
+
+
+async def load_scale(session: Session) -> SanctionScale | None:
+    """The company scale's row (None while the default stands)."""
+    return (await session.execute(select(SanctionScale).order_by(SanctionScale.id).limit(1))).scalar_one_or_none()
+
+
+CurrentScale = Annotated[SanctionScale | None, Depends(load_scale)]

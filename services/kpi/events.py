@@ -119,6 +119,9 @@ class AssessmentFinalizedData(EventData):
     finalized_by: str | None
     finalized_at: str | None
     version: int
+    routine: dict[str, Any] | None = Field(None, description="An annual assessment's routine part: the weight (%), "
+                                                             "the year's finalised routine results, their average "
+                                                             "and the scorecard's own total")
 
 
 class FindingRiskData(EventData):
@@ -242,6 +245,32 @@ class BudgetOverrunData(EventData):
     rate: float | None = Field(description="Actual ÷ budget × 100")
     level: str = Field(description="warning | critical")
     threshold: float | None
+class SanctionData(EventData):
+    """``kpi.sanction.proposed|confirmed|dismissed``: a line of the register of rewards and penalties (奖惩), as
+    ``GET /sanctions/{id}`` shows it. Proposed from a finalised assessment's outcome by the company scale;
+    confirmed (possibly changed, with ``reason``) or dismissed by a holder of assess over ``unit_path``; innovation
+    and proposal rewards are recorded confirmed."""
+
+    id: int
+    source: str = Field(description="assessment | innovation | proposal")
+    assessment_id: int | None
+    proposal_id: int | None
+    unit_id: int
+    unit_path: str
+    subject_kind: str = Field(description="unit | person")
+    person_id: int | None
+    person_name: str
+    kind: str = Field(description="reward | penalty")
+    type: str = Field(description="bonus | certificate | promotion | warning | fine | demotion")
+    amount: float | None = Field(description="Money, in 元")
+    period: str
+    basis: str
+    status: str = Field(description="proposed | confirmed | dismissed")
+    proposed: dict[str, Any] | None = Field(description="What the scale proposed, when the assessor changed it")
+    reason: str
+    decided_by: str | None
+    decided_at: str | None
+    version: int
 
 
 EMITS: dict[str, type[EventData]] = {
@@ -269,6 +298,10 @@ EMITS: dict[str, type[EventData]] = {
     "kpi.inspection.cancelled": InspectionData,
     "kpi.budget.changed": BudgetChangedData,
     "kpi.budget.overrun": BudgetOverrunData,
+    # sanctions (奖惩)
+    "kpi.sanction.proposed": SanctionData,
+    "kpi.sanction.confirmed": SanctionData,
+    "kpi.sanction.dismissed": SanctionData,
 }
 
 
@@ -318,3 +351,16 @@ class PlanBudgetView(EventView):
     period: str
     title: str | None = None
     resources: list[PlanResourceView] | None = None
+class ProposalRewardedView(EventView):
+    """What kpi reads of ``planning.proposal.rewarded``: a proposal reward, recorded as an innovation reward.
+    ``proposer`` is null for an anonymous proposal: the register then names nobody."""
+
+    proposal_id: int
+    title: str
+    unit_id: int
+    unit_path: str
+    anonymous: bool
+    proposer: str | None = None
+    actor: str | None = None
+    level_name: str
+    amount: float | None = None

@@ -308,6 +308,8 @@ class Scorecard(Base):
     items: Mapped[list] = mapped_column(JSON, default=list)
     grades: Mapped[list] = mapped_column(JSON, default=list)    # [{"grade": "A", "min": 90}, ...]
     outcomes: Mapped[dict] = mapped_column(JSON, default=dict)  # grade -> [{"kind": "reward", "type": "bonus"}]
+    # sanctions: the share (%) of an annual assessment's total taken from the year's finalised routine ones
+    routine_weight: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     created_by: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -338,6 +340,8 @@ class Assessment(Base):
     outcomes: Mapped[list] = mapped_column(JSON, default=list)
     # why it was finalised although some indicator items had no data (the assessor's words)
     incomplete_reason: Mapped[str | None] = mapped_column(Text)
+    # sanctions: an annual assessment's routine part as computed (weight, the routine results, own total)
+    routine: Mapped[dict | None] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(120), default="")
     finalized_by: Mapped[str | None] = mapped_column(String(120))
     finalized_at: Mapped[datetime | None]
@@ -637,5 +641,56 @@ class BudgetActual(Base):
     recorded_by: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+# --- sanctions: rewards and penalties (奖惩) -----------------------------------------------------
+
+class SanctionScale(Base):
+    """The company's scale (奖惩标准): grade (and subject kind) → rewards / penalties; one row."""
+
+    __tablename__ = "kpi_sanction_scale"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # [{"grade": "A", "subject_kind": "person"|"unit"|"any", "kind", "type", "amount", "note"}]
+    lines: Mapped[list] = mapped_column(JSON, default=list)
+    updated_by: Mapped[str] = mapped_column(String(120), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Sanction(Base):
+    """One line of the register of rewards and penalties: proposed from an assessment and confirmed, changed
+    or dismissed by a holder of assess; or granted (innovation, proposal rewards) as confirmed."""
+
+    __tablename__ = "kpi_sanction"
+    __table_args__ = (UniqueConstraint("origin_ref"), NEVER_REUSED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))  # assessment | innovation | proposal
+    # one line per cause: "assessment:<id>:<n>", "proposal:<event id>" (NULL for innovation grants)
+    origin_ref: Mapped[str | None] = mapped_column(String(120))
+    assessment_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    proposal_id: Mapped[int | None] = mapped_column(Integer)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    unit_path: Mapped[str] = mapped_column(String(500), index=True)
+    subject_kind: Mapped[str] = mapped_column(String(20), default="unit")  # unit | person
+    person_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    person_name: Mapped[str] = mapped_column(String(100), default="")
+    kind: Mapped[str] = mapped_column(String(20))  # reward | penalty
+    type: Mapped[str] = mapped_column(String(20))  # bonus|certificate|promotion|warning|fine|demotion
+    amount: Mapped[float | None] = mapped_column(Float)  # 元
+    period: Mapped[str] = mapped_column(String(10))
+    basis: Mapped[str] = mapped_column(String(500), default="")  # 依据
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="proposed")  # proposed | confirmed | dismissed
+    proposed: Mapped[dict | None] = mapped_column(JSON)  # what the scale proposed, when it was changed
+    reason: Mapped[str] = mapped_column(Text, default="")  # why changed, dismissed or granted
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}

@@ -18,12 +18,19 @@ async def test_demo_data_is_seeded_once_with_misses_crossings_and_a_finalised_as
         assert await seed_demo(app.state.runtime) is False  # never twice
         async with app.state.db.reader() as s:
             points = (await s.execute(select(func.count()).select_from(Measurement))).scalar_one()
-            [a] = (await s.execute(select(Assessment))).scalars().all()
+            [a] = (await s.execute(select(Assessment).where(Assessment.kind == "annual",
+                                                            Assessment.subject_kind == "unit"))).scalars().all()
             crossings = (await s.execute(select(func.count()).select_from(OutboxEvent).where(
                 OutboxEvent.type == "kpi.threshold.crossed"))).scalar_one()
         assert points > 1000
         assert a.status == "finalized" and a.grade and a.unit_id == MKT and a.period == "2025"
         assert crossings >= 2
+        # the department's routine quarters rolled into its annual assessment, whose bonus waits for confirmation
+        assert [r["period"] for r in a.routine["assessments"]] == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
+        register = (await kpi.get("/api/kpi/sanctions", headers=ADMIN)).json()
+        by_status = sorted((s["source"], s["type"], s["status"]) for s in register["items"])
+        assert ("assessment", "bonus", "proposed") in by_status and ("assessment", "bonus", "confirmed") in by_status
+        assert ("innovation", "bonus", "confirmed") in by_status
         rows = await evaluation(kpi, MKT, "2026-Q3", headers=ADMIN)
         sales = rows["sales"]
         assert sales["actual"] and sales["target"] and sales["last_year"] and sales["previous"]

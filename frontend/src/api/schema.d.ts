@@ -1223,6 +1223,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/kpi/sanctions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The register (奖惩登记): lines under the caller's assess right and their own, with totals in 元 */
+        get: operations["list_sanctions_api_kpi_sanctions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/sanctions/innovation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Grant a special reward for innovation (创新奖励; assess over the unit), with a reason */
+        post: operations["grant_innovation_api_kpi_sanctions_innovation_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/sanctions/payroll.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payroll export (姓名, 单位, 类型, 金额（元）, 期间, 依据) of the confirmed lines of a period (assess over the unit) */
+        get: operations["export_payroll_api_kpi_sanctions_payroll_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/sanctions/scale": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company scale (奖惩标准): grade → rewards / penalties */
+        get: operations["get_scale_api_kpi_sanctions_scale_get"];
+        /** Set the company scale (company admin; If-Match). Finalised assessments keep their lines */
+        put: operations["put_scale_api_kpi_sanctions_scale_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/sanctions/to-confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Proposed lines waiting on the caller (assess over their unit): the inbox part */
+        get: operations["to_confirm_api_kpi_sanctions_to_confirm_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/sanctions/{sanction_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A line (assess over its unit, or the person it names) */
+        get: operations["get_sanction_api_kpi_sanctions__sanction_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/sanctions/{sanction_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a proposed line, or change its kind, type or amount with a reason (assess; If-Match) */
+        post: operations["confirm_api_kpi_sanctions__sanction_id__confirm_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/sanctions/{sanction_id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismiss a proposed line with a reason (assess over its unit; If-Match) */
+        post: operations["dismiss_api_kpi_sanctions__sanction_id__dismiss_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/kpi/scorecards": {
         parameters: {
             query?: never;
@@ -4565,6 +4702,8 @@ export interface components {
             rewards_to_grant: components["schemas"]["planning.ProposalRead"][];
             /** Risk Actions */
             risk_actions: components["schemas"]["risk.MyActionRead"][];
+            /** Sanctions To Confirm */
+            sanctions_to_confirm: components["schemas"]["kpi.SanctionRead"][];
             /** Suggestions To Answer */
             suggestions_to_answer: components["schemas"]["planning.SuggestionToAnswer"][];
         };
@@ -5002,6 +5141,8 @@ export interface components {
             qualitative: {
                 [key: string]: components["schemas"]["kpi.QualitativeRead"];
             };
+            /** @description Annual assessments of a scorecard with a routine weight */
+            routine?: components["schemas"]["kpi.RoutinePart"] | null;
             /** Scorecard Id */
             scorecard_id: number;
             /**
@@ -6310,6 +6451,44 @@ export interface components {
             /** Warning */
             warning?: number | null;
         };
+        /**
+         * InnovationReward
+         * @description A special reward for innovation (创新奖励), granted by a holder of assess over the unit.
+         */
+        "kpi.InnovationReward": {
+            /**
+             * Amount
+             * @description 元 (bonus)
+             */
+            amount?: number | null;
+            /**
+             * Period
+             * @description The payroll period; this month when not given
+             */
+            period?: string | null;
+            /** Person Id */
+            person_id?: number | null;
+            /**
+             * Person Name
+             * @default
+             */
+            person_name: string;
+            /**
+             * Proposal Id
+             * @description The adopted improvement proposal it rewards, if any
+             */
+            proposal_id?: number | null;
+            /** Reason */
+            reason: string;
+            /**
+             * Type
+             * @default bonus
+             * @enum {string}
+             */
+            type: "bonus" | "certificate" | "promotion";
+            /** Unit Id */
+            unit_id: number;
+        };
         /** InspectionCancel */
         "kpi.InspectionCancel": {
             /** Reason */
@@ -6886,6 +7065,228 @@ export interface components {
             /** Results */
             results: components["schemas"]["kpi.ItemResult"][];
         };
+        /**
+         * RoutinePart
+         * @description How an annual assessment's total takes in the year's routine (daily / periodic) results.
+         */
+        "kpi.RoutinePart": {
+            /** Assessments */
+            assessments: components["schemas"]["kpi.RoutineResult"][];
+            /**
+             * Average
+             * @description The routine results' average; null when there are none
+             */
+            average: number | null;
+            /**
+             * Own Total
+             * @description The scorecard's own total, before the routine part
+             */
+            own_total: number | null;
+            /**
+             * Weight
+             * @description The share (%) of the total taken from the routine results
+             */
+            weight: number;
+            /** Year */
+            year: string;
+        };
+        /**
+         * RoutineResult
+         * @description One finalised routine assessment rolled into an annual one.
+         */
+        "kpi.RoutineResult": {
+            /** Grade */
+            grade: string | null;
+            /** Id */
+            id: number;
+            /** Period */
+            period: string;
+            /**
+             * Scorecard Name
+             * @default
+             */
+            scorecard_name: string;
+            /** Total */
+            total: number | null;
+        };
+        /**
+         * SanctionConfirm
+         * @description Confirm as proposed, or changed (any of kind, type, amount) with a reason.
+         */
+        "kpi.SanctionConfirm": {
+            /**
+             * Amount
+             * @description 元
+             */
+            amount?: number | null;
+            /** Kind */
+            kind?: ("reward" | "penalty") | null;
+            /**
+             * Reason
+             * @description Required when anything is changed
+             * @default
+             */
+            reason: string;
+            /** Type */
+            type?: ("bonus" | "certificate" | "promotion" | "warning" | "fine" | "demotion") | null;
+        };
+        /** SanctionDismiss */
+        "kpi.SanctionDismiss": {
+            /** Reason */
+            reason: string;
+        };
+        /** SanctionList */
+        "kpi.SanctionList": {
+            /** Items */
+            items: components["schemas"]["kpi.SanctionRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            totals: components["schemas"]["kpi.SanctionTotals"];
+        };
+        /** SanctionRead */
+        "kpi.SanctionRead": {
+            /** Amount */
+            amount: number | null;
+            /** Assessment Id */
+            assessment_id: number | null;
+            /** Basis */
+            basis: string;
+            /**
+             * Can Decide
+             * @description The caller may confirm, change or dismiss it (assess over the unit, still proposed)
+             * @default false
+             */
+            can_decide: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By */
+            decided_by: string | null;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Note */
+            note: string;
+            /** Period */
+            period: string;
+            /** Person Id */
+            person_id: number | null;
+            /** Person Name */
+            person_name: string;
+            /** Proposal Id */
+            proposal_id: number | null;
+            /** Proposed */
+            proposed: {
+                [key: string]: unknown;
+            } | null;
+            /** Reason */
+            reason: string;
+            /** Source */
+            source: string;
+            /** Status */
+            status: string;
+            /** Subject Kind */
+            subject_kind: string;
+            /** Type */
+            type: string;
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Unit Name
+             * @default
+             */
+            unit_name: string;
+            /** Unit Path */
+            unit_path: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * SanctionTotals
+         * @description Over every line the filter selects (not only this page), in 元.
+         */
+        "kpi.SanctionTotals": {
+            /** Count */
+            count: number;
+            /**
+             * Penalties
+             * @description Confirmed fines (元)
+             */
+            penalties: number;
+            /**
+             * Proposed
+             * @description Money of the lines still waiting for confirmation (元)
+             */
+            proposed: number;
+            /**
+             * Rewards
+             * @description Confirmed rewards' money (元)
+             */
+            rewards: number;
+        };
+        /**
+         * ScaleLine
+         * @description One line of the company scale: what a grade brings a person or a unit.
+         */
+        "kpi.ScaleLine": {
+            /**
+             * Amount
+             * @description 元 (bonus, fine)
+             */
+            amount?: number | null;
+            /** Grade */
+            grade: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "reward" | "penalty";
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Subject Kind
+             * @default any
+             * @enum {string}
+             */
+            subject_kind: "unit" | "person" | "any";
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "bonus" | "certificate" | "promotion" | "warning" | "fine" | "demotion";
+        };
+        /**
+         * ScaleRead
+         * @description The company scale (奖惩标准); version 0 until the company admin first changes the default.
+         */
+        "kpi.ScaleRead": {
+            /** Lines */
+            lines: components["schemas"]["kpi.ScaleLine"][];
+            /** Updated At */
+            updated_at?: string | null;
+            /**
+             * Updated By
+             * @default
+             */
+            updated_by: string;
+            /** Version */
+            version: number;
+        };
+        /** ScaleUpdate */
+        "kpi.ScaleUpdate": {
+            /** Lines */
+            lines: components["schemas"]["kpi.ScaleLine"][];
+        };
         /** ScheduleRead */
         "kpi.ScheduleRead": {
             /** Active */
@@ -6941,6 +7342,12 @@ export interface components {
                 [key: string]: components["schemas"]["kpi.Outcome"][];
             };
             /**
+             * Routine Weight
+             * @description Annual assessments: the share (%) of the total taken from the year's finalised routine assessments of the same subject
+             * @default 0
+             */
+            routine_weight: number;
+            /**
              * Subject Kind
              * @default unit
              * @enum {string}
@@ -6990,6 +7397,11 @@ export interface components {
             outcomes: {
                 [key: string]: components["schemas"]["kpi.Outcome"][];
             };
+            /**
+             * Routine Weight
+             * @default 0
+             */
+            routine_weight: number;
             /** Subject Kind */
             subject_kind: string;
             /** Unit Id */
@@ -7014,6 +7426,11 @@ export interface components {
             outcomes?: {
                 [key: string]: components["schemas"]["kpi.Outcome"][];
             } | null;
+            /**
+             * Routine Weight
+             * @description Changes draft annual assessments; finalised ones keep theirs
+             */
+            routine_weight?: number | null;
         };
         /** ScoresUpdate */
         "kpi.ScoresUpdate": {
@@ -15736,6 +16153,310 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_sanctions_api_kpi_sanctions_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+                unit_id?: number | null;
+                person_id?: number | null;
+                period?: string | null;
+                status?: ("proposed" | "confirmed" | "dismissed") | null;
+                kind?: ("reward" | "penalty") | null;
+                source?: ("assessment" | "innovation" | "proposal") | null;
+                /** @description Only the caller's own lines */
+                mine?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.SanctionList"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    grant_innovation_api_kpi_sanctions_innovation_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.InnovationReward"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.SanctionRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    export_payroll_api_kpi_sanctions_payroll_xlsx_get: {
+        parameters: {
+            query: {
+                /** @description 2026, 2026-Q4 or 2026-12 */
+                period: string;
+                unit_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_scale_api_kpi_sanctions_scale_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.ScaleRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    put_scale_api_kpi_sanctions_scale_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.ScaleUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.ScaleRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    to_confirm_api_kpi_sanctions_to_confirm_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.SanctionRead"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_sanction_api_kpi_sanctions__sanction_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sanction_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.SanctionRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    confirm_api_kpi_sanctions__sanction_id__confirm_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sanction_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.SanctionConfirm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.SanctionRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    dismiss_api_kpi_sanctions__sanction_id__dismiss_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sanction_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.SanctionDismiss"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.SanctionRead"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */

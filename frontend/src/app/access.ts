@@ -80,6 +80,7 @@ export const MENU: MenuNode[] = [
       { key: 'kpi.inspectionTemplates', labelKey: 'menu.kpiInspectionTemplates', path: '/kpi/inspection-templates', access: 'anyGrant' },
       { key: 'kpi.budgets', labelKey: 'menu.kpiBudgets', path: '/kpi/budgets', access: 'anyGrant' },
       { key: 'kpi.budgetsImport', labelKey: 'menu.kpiBudgetsImport', path: '/kpi/budgets/import', access: { right: 'plan' } },
+      { key: 'kpi.sanctions', labelKey: 'menu.kpiSanctions', path: '/kpi/sanctions', access: 'anyGrant' },
     ],
   },
   {

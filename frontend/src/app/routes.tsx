@@ -28,6 +28,7 @@ const AssessmentsPage = lazy(() => import('../pages/kpi/AssessmentsPage'));
 const AssessmentDetailPage = lazy(() => import('../pages/kpi/AssessmentDetailPage'));
 const AuditsPage = lazy(() => import('../pages/kpi/audits/AuditsPage'));
 const AuditDetailPage = lazy(() => import('../pages/kpi/audits/AuditDetailPage'));
+const SanctionsPage = lazy(() => import('../pages/kpi/sanctions/SanctionsPage'));
 const MeasurementEntryPage = lazy(() => import('../pages/kpi/MeasurementEntryPage'));
 const InspectionsPage = lazy(() => import('../pages/kpi/inspections/InspectionsPage'));
 const InspectionPage = lazy(() => import('../pages/kpi/inspections/InspectionPage'));
@@ -115,6 +116,7 @@ export function AppRoutes() {
         <Route path="/kpi/inspection-templates" element={<Guard rule="anyGrant"><InspectionTemplatesPage /></Guard>} />
         <Route path="/kpi/budgets" element={<Guard rule="anyGrant"><BudgetsPage /></Guard>} />
         <Route path="/kpi/budgets/import" element={<Guard rule={{ right: 'plan' }}><ActualsImportPage /></Guard>} />
+        <Route path="/kpi/sanctions" element={<Guard rule="anyGrant"><SanctionsPage /></Guard>} />
         <Route path="/risk" element={<Guard rule="anyGrant"><RiskRegisterPage /></Guard>} />
         <Route path="/risk/heatmap" element={<Guard rule="anyGrant"><HeatmapPage /></Guard>} />
         <Route path="/risk/alerts" element={<Guard rule="anyGrant"><AlertsPage /></Guard>} />

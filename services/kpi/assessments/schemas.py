@@ -60,6 +60,9 @@ class ScorecardCreate(RequestBody):
         GradeBand(grade="A", min=90), GradeBand(grade="B", min=80), GradeBand(grade="C", min=60),
         GradeBand(grade="D", min=0)])
     outcomes: dict[str, list[Outcome]] = Field(default_factory=dict)
+    routine_weight: float = Field(0, ge=0, le=100, allow_inf_nan=False,
+                                  description="Annual assessments: the share (%) of the total taken from the "
+                                              "year's finalised routine assessments of the same subject")
 
 
 class ScorecardUpdate(RequestBody):
@@ -69,6 +72,8 @@ class ScorecardUpdate(RequestBody):
     items: list[ScorecardItem] | None = Field(None, min_length=1, max_length=50)
     grades: list[GradeBand] | None = None
     outcomes: dict[str, list[Outcome]] | None = None
+    routine_weight: float | None = Field(None, ge=0, le=100, allow_inf_nan=False,
+                                         description="Changes draft annual assessments; finalised ones keep theirs")
 
 
 class ScorecardRead(OrmRead):
@@ -80,6 +85,7 @@ class ScorecardRead(OrmRead):
     items: list[ScorecardItem]
     grades: list[GradeBand]
     outcomes: dict[str, list[Outcome]]
+    routine_weight: float = 0.0
     created_by: str
     version: int
 
@@ -142,6 +148,26 @@ class QualitativeRead(BaseModel):
     by: str = ""
 
 
+class RoutineResult(BaseModel):
+    """One finalised routine assessment rolled into an annual one."""
+
+    id: int
+    period: str
+    scorecard_name: str = ""
+    total: float | None
+    grade: str | None
+
+
+class RoutinePart(BaseModel):
+    """How an annual assessment's total takes in the year's routine (daily / periodic) results."""
+
+    weight: float = Field(description="The share (%) of the total taken from the routine results")
+    year: str
+    assessments: list[RoutineResult]
+    average: float | None = Field(description="The routine results' average; null when there are none")
+    own_total: float | None = Field(description="The scorecard's own total, before the routine part")
+
+
 class AssessmentRead(OrmRead):
     id: int
     scorecard_id: int
@@ -166,6 +192,7 @@ class AssessmentRead(OrmRead):
     weight_counted: float = Field(100.0, description="The share of the weight (%) the total was taken over")
     incomplete_reason: str | None = None
     outcomes: list[Outcome]
+    routine: RoutinePart | None = Field(None, description="Annual assessments of a scorecard with a routine weight")
     created_by: str
     finalized_by: str | None
     finalized_at: datetime | None

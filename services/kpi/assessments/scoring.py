@@ -88,3 +88,15 @@ def total_of(items: list[dict[str, Any]], qualitative: dict[str, dict[str, Any]]
     if vetoed:
         return Total(0.0, True, missing, weight_sum)
     return Total(round(acc / weight_sum, 4) if weight_sum else None, False, missing, weight_sum)
+
+
+def with_routine(own_total: float | None, vetoed: bool, weight: float,
+                 routine_totals: list[float]) -> tuple[float | None, float | None]:
+    """(total, routine average) of an annual assessment into which the year's routine results roll by
+    ``weight`` (%): total = own × (1 − w) + average × w. Without routine results, or vetoed (一票否决 stays
+    0), or not yet totalled, the own total stands."""
+    average = round(sum(routine_totals) / len(routine_totals), 4) if routine_totals else None
+    if own_total is None or vetoed or average is None or weight <= 0:
+        return own_total, average
+    w = weight / 100.0
+    return round(own_total * (1 - w) + average * w, 4), average

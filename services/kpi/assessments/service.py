@@ -28,13 +28,14 @@ from services.kpi.assessments.schemas import (
     ScorecardUpdate,
     ScoresUpdate,
 )
-from services.kpi.assessments.scoring import grade_of, lowest_grade, no_data, score_item, total_of
+from services.kpi.assessments.scoring import grade_of, lowest_grade, no_data, score_item, total_of, with_routine
 from services.kpi.evaluation.service import evaluate
 from services.kpi.events import AssessmentFinalizedData
 from services.kpi.indicators.library import Library
 from services.kpi.journal import journal
 from services.kpi.lookups import unit_or_422
 from services.kpi.models import Assessment, OrgUnit, Scorecard
+from services.kpi.sanctions.service import propose_from_assessment, scale_outcomes
 
 
 async def compute(session: AsyncSession, a: Assessment, card: Scorecard, unit: OrgUnit, *, lib: Library) -> None:
@@ -58,11 +59,41 @@ async def compute(session: AsyncSession, a: Assessment, card: Scorecard, unit: O
         items.append(out)
     a.items = items
     t = total_of(items, a.qualitative or {})
-    a.total, a.vetoed = t.total, t.vetoed
-    if t.total is None:
+    a.routine = await routine_part(session, a, card, own_total=t.total)
+    total = t.total
+    if a.routine is not None:
+        total, _ = with_routine(t.total, t.vetoed, a.routine["weight"],
+                                [r["total"] for r in a.routine["assessments"] if r["total"] is not None])
+    a.total, a.vetoed = total, t.vetoed
+    if total is None:
         a.grade = None
     else:
-        a.grade = lowest_grade(card.grades) if t.vetoed else grade_of(t.total, card.grades)
+        a.grade = lowest_grade(card.grades) if t.vetoed else grade_of(total, card.grades)
+
+
+async def routine_part(session: AsyncSession, a: Assessment, card: Scorecard, *,
+                       own_total: float | None) -> dict[str, Any] | None:
+    """An annual assessment's routine part (document 003): the finalised routine assessments of the same
+    subject in its year, rolled in by the scorecard's weight. Computed with the draft; a finalised
+    assessment keeps what it was finalised with, whatever the weight becomes."""
+    weight = float(card.routine_weight or 0)
+    if a.kind != "annual" or weight <= 0:
+        return None
+    year = a.period[:4]
+    person = (Assessment.person_id.is_(None) & (Assessment.person_name == (a.person_name or ""))
+              if a.person_id is None else Assessment.person_id == a.person_id)
+    stmt = (select(Assessment, Scorecard.name).join(Scorecard, Scorecard.id == Assessment.scorecard_id)
+            .where(Assessment.kind == "routine", Assessment.status == "finalized",
+                   Assessment.unit_id == a.unit_id, Assessment.subject_kind == a.subject_kind,
+                   Assessment.period.startswith(year), person)
+            .order_by(Assessment.period, Assessment.id))
+    if a.id is not None:
+        stmt = stmt.where(Assessment.id != a.id)
+    rows = (await session.execute(stmt)).all()
+    results: list[dict[str, Any]] = [{"id": r.id, "period": r.period, "scorecard_name": name, "total": r.total,
+                                      "grade": r.grade} for r, name in rows]
+    _, average = with_routine(own_total, False, weight, [r.total for r, _ in rows if r.total is not None])
+    return {"weight": weight, "year": year, "assessments": results, "average": average, "own_total": own_total}
 
 
 def completeness(a: Assessment) -> dict[str, Any]:
@@ -82,7 +113,8 @@ def assessment_data(a: Assessment) -> dict[str, Any]:
             "period": a.period, "kind": a.kind, "status": a.status, "total": a.total, "grade": a.grade,
             "vetoed": a.vetoed, **completeness(a), "outcomes": a.outcomes or [], "items": a.items or [],
             "finalized_by": a.finalized_by,
-            "finalized_at": a.finalized_at.isoformat() if a.finalized_at else None, "version": a.version}
+            "finalized_at": a.finalized_at.isoformat() if a.finalized_at else None, "version": a.version,
+            "routine": a.routine}
 
 
 # --- scorecards ------------------------------------------------------------------------------
@@ -129,7 +161,8 @@ async def create_scorecard(session: AsyncSession, *, principal: Principal, body:
     grant = authorize(principal, Place(unit.path, unit.name), Right.assess)
     items, grades, outcomes = _checked(await Library.load(session), body.items, body.grades, body.outcomes)
     card = Scorecard(name=body.name, unit_id=unit.id, unit_path=unit.path, subject_kind=body.subject_kind,
-                     items=items, grades=grades, outcomes=outcomes, created_by=principal.sub)
+                     items=items, grades=grades, outcomes=outcomes, routine_weight=body.routine_weight,
+                     created_by=principal.sub)
     session.add(card)
     await session.flush()
     out = ScorecardRead.model_validate(card)
@@ -150,6 +183,8 @@ async def update_scorecard(session: AsyncSession, *, scorecard: Allowed[Scorecar
     card.items, card.grades, card.outcomes = items, grades, outcomes
     if body.name is not None:
         card.name = body.name
+    if body.routine_weight is not None:
+        card.routine_weight = body.routine_weight
     drafts = (await session.execute(select(Assessment).where(Assessment.scorecard_id == card.id,
                                                              Assessment.status == "draft"))).scalars().all()
     for a in drafts:
@@ -308,7 +343,9 @@ async def finalize(session: AsyncSession, *, assessment: Allowed[Assessment], bo
                       field="incomplete_reason", missing=gaps["missing"])
     before = assessment_data(a)
     outcomes = ([o.model_dump() for o in body.outcomes] if body.outcomes is not None
-                else list((card.outcomes or {}).get(a.grade or "", [])))
+                else list((card.outcomes or {}).get(a.grade or "", []))
+                or (await scale_outcomes(session, grade=a.grade, subject_kind=a.subject_kind)
+                    if a.kind == "annual" else []))
     a.outcomes = outcomes
     a.incomplete_reason = reason if gaps["incomplete"] else None
     a.status, a.finalized_by, a.finalized_at = "finalized", principal.sub, utcnow()
@@ -319,4 +356,6 @@ async def finalize(session: AsyncSession, *, assessment: Allowed[Assessment], bo
                         subject_id=a.id, unit_path=a.unit_path, grant=assessment.grant, before=before, after=data,
                         note=body.note)
     await journal.emit(session, "kpi.assessment.finalized", a.id, AssessmentFinalizedData(**data), a.unit_path)
+    # its outcomes become proposed rewards / penalties, for a holder of assess to confirm
+    await propose_from_assessment(session, a=a, principal=principal, grant=assessment.grant)
     return out

@@ -150,6 +150,11 @@ export default function InboxPage() {
         <span>{t('inspections.progress', { done: i.answered_items, total: i.total_items })}</span>
       </Space>,
     })),
+    sanctions_to_confirm: list('sanctions_to_confirm').map((l) => ({
+      key: l.id, title: <Space>{l.person_name || unitName(l.unit_id)}<Tag color={l.kind === 'reward' ? 'green' : 'red'}>{t(`kpi.outcomeTypes.${l.type}`)}{l.amount ? ` ${l.amount.toLocaleString('zh-CN')} 元` : ''}</Tag></Space>,
+      href: links.sanctions_to_confirm(l), action: t('inbox.go.sanctions_to_confirm'),
+      description: <Space size={8} wrap><span>{unitName(l.unit_id)}</span><span>{l.basis}</span></Space>,
+    })),
     open_alerts: list('open_alerts').map((a) => ({
       key: a.id,
       title: <Space>{a.risk_title ?? indicator(a)}<Tag color={a.level === 'critical' ? 'red' : 'orange'}>{t(`inbox.alertLevel.${a.level}`)}</Tag><StatusTag status={a.status} ns="inbox.alertStatus" /></Space>,
@@ -181,7 +186,7 @@ export default function InboxPage() {
   };
   const order: InboxPart[] = ['pending_approvals', 'suggestions_to_answer', 'plans_to_rework', 'overdue_tasks',
     'my_tasks', 'risk_actions', 'my_actions', 'inspections_to_do', 'audit_steps', 'improvement_steps',
-    'proposals_to_review', 'rewards_to_grant', 'open_alerts'];
+    'proposals_to_review', 'rewards_to_grant', 'sanctions_to_confirm', 'open_alerts'];
   const total = order.reduce((n, part) => n + rows[part].length, 0);
   return (
     <div>

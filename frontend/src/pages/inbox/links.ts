@@ -27,4 +27,6 @@ export const links = {
   rewards_to_grant: (p: Item<'rewards_to_grant'>) => `/proposals/${p.id}`,
   /** results, photos and submission: the inspection's own page */
   inspections_to_do: (i: Item<'inspections_to_do'>) => `/kpi/inspections/${i.id}`,
+  /** confirm, change or dismiss: the register, filtered to what waits for confirmation */
+  sanctions_to_confirm: (l: Item<'sanctions_to_confirm'>) => `/kpi/sanctions?status=proposed&focus=${l.id}`,
 };

@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Alert, Button, Card, Col, Descriptions, Form, Input, InputNumber, Modal, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
-import { useAssessment, useFinalizeAssessment, useRecomputeAssessment, useScoreAssessment, useScorecard, type AssessmentItemRead } from '../../api/kpi';
+import { useAssessment, useFinalizeAssessment, useRecomputeAssessment, useScoreAssessment, useScorecard, type AssessmentItemRead, type AssessmentOutcome } from '../../api/kpi';
 import { useApiFeedback } from '../../app/feedback';
 import { useSession } from '../../app/session';
 import { QueryState } from '../../components/common';
@@ -16,6 +16,9 @@ import { ActionFormModal, RAISE_RIGHTS } from './ActionFormModal';
 import { ASSESSMENT_STATUS_COLOR, contribution, countedWeight, GRADE_COLORS, maxScore, outcomesForGrade, ruleText, unscored } from './assessmentView';
 import { canOver } from '../../app/grants';
 import { OutcomeTags } from './OutcomeTags';
+import { RoutinePartCard } from './sanctions/RoutinePart';
+import { useScale } from './sanctions/hooks';
+import { pendingOutcomes as pendingByScale } from './sanctions/sanctionView';
 import { useWhoName } from './people';
 
 type Scores = Record<string, { score?: number | null; note?: string }>;
@@ -89,7 +92,9 @@ export default function AssessmentDetailPage() {
   const seed = useMemo(() => (a && raising !== null
     ? { unit_id: a.unit_id, period: a.period, origin: 'assessment' as const, origin_ref: `assessment:${a.id}:${raising}`, title: t('kpi.assessmentActionTitle', { title }) }
     : undefined), [a, raising, title, t]);
-  const pendingOutcomes = a ? outcomesForGrade(card.data?.outcomes, a.grade) : [];
+  const scale = useScale();
+  // the scorecard's outcomes for the grade, else (annual) the company scale's: what finalising will propose
+  const pendingOutcomes = (a ? pendingByScale(outcomesForGrade(card.data?.outcomes, a.grade), scale.data?.lines, a) : []) as AssessmentOutcome[];
   return (
     <QueryState loading={query.isPending} error={query.error}>
       {a && (
@@ -102,6 +107,7 @@ export default function AssessmentDetailPage() {
             </Space>
             <Space wrap>
               <Link to="/kpi/assessments"><Button>{t('kpi.backToResults')}</Button></Link>
+              {!draft && <Link to="/kpi/sanctions"><Button>{t('sanctions.toRegister')}</Button></Link>}
               {canRaise && <Button onClick={() => setRaising(Date.now())}>{t('kpi.raiseAction')}</Button>}
               {editable && <Button icon={<ReloadOutlined />} loading={recompute.isPending} onClick={() => void recompute.mutateAsync(a.id).then(() => feedback.ok(t('kpi.recomputed')), (e) => feedback.fail(e))}>{t('kpi.recompute')}</Button>}
               {editable && qualitative.length > 0 && <Button loading={score.isPending} onClick={() => void saveScores().then((ok) => ok && feedback.ok(t('kpi.scoresSaved')))}>{t('kpi.saveScores')}</Button>}
@@ -177,6 +183,7 @@ export default function AssessmentDetailPage() {
                 { title: t('kpi.contribution'), width: 80, align: 'right', render: (_, l) => fmtNum(contribution(l, weightSum), 1) },
               ]} />
           </Form>
+          {a.routine && <RoutinePartCard part={a.routine} total={a.total} finalized={!draft} />}
           <Modal open={finalizing} title={t('kpi.finalizeTitle')} onCancel={() => setFinalizing(false)} okText={t('kpi.finalize')} okButtonProps={{ loading: finalize.isPending, disabled: missing.length > 0 || (a.incomplete && !incompleteReason.trim()) }} destroyOnHidden
             onOk={async () => {
               try {

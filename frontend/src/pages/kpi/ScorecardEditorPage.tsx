@@ -193,6 +193,12 @@ export default function ScorecardEditorPage() {
                 <Radio.Group disabled={editing} options={(['unit', 'person'] as const).map((k) => ({ value: k, label: t(`kpi.subjectKinds.${k}`) }))} />
               </Form.Item>
             </Col>
+            <Col xs={24} md={10}>
+              <Form.Item name="routine_weight" label={t('sanctions.routineWeight')} extra={t('sanctions.routineWeightHelp')}
+                rules={[{ type: 'number', min: 0, max: 100, message: t('sanctions.routineWeightRange') }]}>
+                <InputNumber min={0} max={100} suffix="%" style={{ width: 140 }} aria-label={t('sanctions.routineWeight')} />
+              </Form.Item>
+            </Col>
           </Row>
         </Card>
         <Card size="small" style={{ marginBottom: 12 }}

@@ -76,7 +76,7 @@ describe('scorecard form', () => {
 
   it('round-trips a stored template into the form', () => {
     const card: ScorecardRead = {
-      id: 1, name: '部门年度考核表', unit_id: 1, unit_path: '/1/', subject_kind: 'unit', created_by: 'demo', version: 1,
+      id: 1, name: '部门年度考核表', unit_id: 1, unit_path: '/1/', subject_kind: 'unit', created_by: 'demo', version: 1, routine_weight: 0,
       items: items.map(({ key, kind, name, weight, indicator_code, rule: r, max_score }) => ({ key, kind, name, weight, indicator_code, rule: r, max_score: max_score ?? 100 })),
       grades: [{ grade: 'A', min: 90 }],
       outcomes: { A: [{ kind: 'reward', type: 'bonus', amount: 50000, note: '奖金' }] },
@@ -91,7 +91,7 @@ describe('scorecard form', () => {
 
   it('changes a template in place: keeps the item keys, leaves out unit and subject kind', () => {
     const card: ScorecardRead = {
-      id: 2, name: '月度考核', unit_id: 6, unit_path: '/1/6/', subject_kind: 'unit', created_by: '3', version: 4,
+      id: 2, name: '月度考核', unit_id: 6, unit_path: '/1/6/', subject_kind: 'unit', created_by: '3', version: 4, routine_weight: 0,
       items: [
         { key: 'turnover', kind: 'indicator', name: '', weight: 50, indicator_code: 'inventory_turnover', rule: rule({}), max_score: 100 },
         { key: 'item_2', kind: 'qualitative', name: '团队管理', weight: 50, max_score: 100 },
@@ -103,7 +103,7 @@ describe('scorecard form', () => {
     v.items[1] = { ...v.items[1], name: '团队建设', weight: 40 };
     v.items[0] = { ...v.items[0], weight: 60 };
     const body = toScorecardUpdate(v);
-    expect(Object.keys(body).sort()).toEqual(['grades', 'items', 'name', 'outcomes']);
+    expect(Object.keys(body).sort()).toEqual(['grades', 'items', 'name', 'outcomes', 'routine_weight']);
     expect(body.items?.map((i) => [i.key, i.weight, i.name])).toEqual([['turnover', 60, ''], ['item_2', 40, '团队建设']]);
   });
 });

@@ -31,6 +31,8 @@ export type ScorecardValues = {
   items: ItemValue[];
   grades: { grade?: string; min?: number }[];
   outcomes: OutcomeValue[];
+  /** annual assessments: the share (%) of the total taken from the year's finalised routine ones */
+  routine_weight?: number | null;
 };
 
 /** The API's defaults (schemas.ScoringRule), as the form shows them. */
@@ -48,6 +50,7 @@ export function emptyScorecard(): ScorecardValues {
     items: [newItem('indicator'), newItem('qualitative')],
     grades: [{ grade: 'A', min: 90 }, { grade: 'B', min: 80 }, { grade: 'C', min: 60 }, { grade: 'D', min: 0 }],
     outcomes: [],
+    routine_weight: 0,
   };
 }
 
@@ -108,13 +111,14 @@ export function toScorecardCreate(v: ScorecardValues): ScorecardCreate {
     })),
     grades: (v.grades ?? []).filter((g) => g?.grade).map((g): GradeBand => ({ grade: (g.grade as string).trim(), min: Number(g.min) || 0 })),
     outcomes,
+    routine_weight: Number(v.routine_weight) || 0,
   };
 }
 
 /** The parts of a template that can change in place (its unit and subject kind cannot). */
 export function toScorecardUpdate(v: ScorecardValues): ScorecardUpdate {
-  const { name, items, grades, outcomes } = toScorecardCreate(v);
-  return { name, items, grades, outcomes };
+  const { name, items, grades, outcomes, routine_weight } = toScorecardCreate(v);
+  return { name, items, grades, outcomes, routine_weight };
 }
 
 const pct = (ratio: number): number => Math.round(ratio * 100 * 1e6) / 1e6;
@@ -142,5 +146,6 @@ export function fromScorecard(card: ScorecardRead): ScorecardValues {
     items,
     grades: card.grades.map((g) => ({ grade: g.grade, min: g.min })),
     outcomes,
+    routine_weight: card.routine_weight ?? 0,
   };
 }
