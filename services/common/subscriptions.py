@@ -29,6 +29,14 @@ INTERNAL_SUBSCRIPTIONS: dict[str, list[str]] = {
     "planning.task.*": ["org"],
     "kpi.action.*": ["org"],
     "risk.alert.*": ["org"],
+    # ... and when a supervision or improvement step waits on them (issue 19)
+    "kpi.inspection.*": ["org"],
+    "kpi.audit.noticed": ["org"],
+    "kpi.audit.draft_issued": ["org"],
+    "kpi.audit.responded": ["org"],
+    "kpi.audit.finalised": ["org"],
+    "planning.proposal.*": ["org"],
+    "planning.improvement.review_due": ["org"],
 }
 
 

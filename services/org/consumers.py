@@ -7,7 +7,13 @@ from services.common.contracts import Consumer
 from services.org.events import (
     ActionView,
     AlertRaisedView,
+    AuditView,
+    ImprovementReviewDueView,
+    InspectionView,
     PlanStepView,
+    ProposalDecidedView,
+    ProposalRewardedView,
+    ProposalView,
     TaskCompletedView,
     TaskDispatchedView,
     TaskOverdueView,
@@ -27,4 +33,25 @@ CONSUMES: list[Consumer] = [
              summary="An action's owner is told and it is watched; done, its raiser is asked to verify"),
     Consumer("risk.alert.raised", from_events.on_alert_raised, reads=AlertRaisedView,
              summary="A KRI alert reaches the unit's heads, the risk's owner and the unit's group robots"),
+    # supervision and improvement (issue 19)
+    *(Consumer(f"kpi.inspection.{step}", from_events.on_inspection, reads=InspectionView, summary=summary)
+      for step, summary in (
+          ("scheduled", "The inspector position's holders are told; each is watched to the due date"),
+          ("submitted", "A submitted inspection is no longer watched"),
+          ("cancelled", "A cancelled inspection is no longer watched"))),
+    *(Consumer(f"kpi.audit.{step}", from_events.on_audit, reads=AuditView, summary=summary)
+      for step, summary in (
+          ("noticed", "The heads of every audited unit hear of the audit"),
+          ("draft_issued", "The first audited unit's planners are asked to respond, watched to response_due"),
+          ("responded", "The response is in: its watch closes"),
+          ("finalised", "The response watch closes; the first audited unit's planners hear the final report is out"))),
+    Consumer("planning.proposal.submitted", from_events.on_proposal_submitted, reads=ProposalView,
+             summary="The holders of the first review stage's right are told"),
+    Consumer("planning.proposal.decided", from_events.on_proposal_decided, reads=ProposalDecidedView,
+             summary="Moved on: the next stage's holders are told; decided: the named proposer (never an "
+                     "anonymous one)"),
+    Consumer("planning.proposal.rewarded", from_events.on_proposal_rewarded, reads=ProposalRewardedView,
+             summary="The named proposer hears of the reward (an anonymous one is told nothing)"),
+    Consumer("planning.improvement.review_due", from_events.on_improvement_review_due,
+             reads=ImprovementReviewDueView, summary="The project's owner hears its periodic review is due"),
 ]

@@ -219,3 +219,75 @@ class AlertRaisedView(EventView):
     value: float
     threshold: float
     period: str
+
+
+# --- supervision and improvement (issue 19): what org reads to tell whom a step waits on ----------
+
+
+class InspectionView(EventView):
+    """kpi's ``kpi.inspection.scheduled|submitted|cancelled``: an on-site inspection and its inspector position."""
+
+    id: int
+    template_name: str
+    unit_id: int
+    unit_path: str
+    inspector_position_id: int
+    inspector_title: str
+    due: str
+    status: str
+
+
+class AuditView(EventView):
+    """kpi's ``kpi.audit.*``: a special audit after a step (the first of ``unit_ids`` responds)."""
+
+    id: int
+    title: str
+    topic: str
+    unit_id: int
+    unit_path: str
+    unit_ids: list[int]
+    period_start: str
+    period_end: str
+    leader_id: int
+    leader_name: str
+    member_ids: list[int]
+    planned_start: str
+    planned_end: str
+    status: str
+    response_due: str | None
+
+
+class ProposalView(EventView):
+    """planning's ``planning.proposal.*``: a proposal after a step; ``proposer`` null when anonymous."""
+
+    proposal_id: int
+    title: str
+    unit_id: int
+    unit_path: str
+    anonymous: bool
+    proposer: str | None
+    status: str
+    actor: str | None
+    waiting: WaitingStageView | None
+
+
+class ProposalDecidedView(ProposalView):
+    decision: str
+    reason: str
+    final: bool
+
+
+class ProposalRewardedView(ProposalView):
+    level_name: str
+    points: int | None
+    amount: float | None
+
+
+class ImprovementReviewDueView(EventView):
+    """planning's ``planning.improvement.review_due``: a project's periodic review date came without a review."""
+
+    project_id: int
+    unit_id: int
+    title: str
+    owner_id: int | None
+    due: str

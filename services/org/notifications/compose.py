@@ -110,6 +110,56 @@ TEMPLATES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         EN: ("Risk alert ({level}): {risk}", "{unit}: {indicator} is {value} for {period}, past the {level} "
              "threshold {threshold} (risk “{risk}”)."),
     }),
+    # Supervision and improvement (issue 19): inspections, special audits, proposals, process optimisation.
+    "kpi.inspection.scheduled": ("task", {
+        ZH: ("待您检查：{unit}·{template}",
+             "您任职的“{position}”岗位须于 {due} 前完成对{unit}的实地检查（{template}）。"),
+        EN: ("Inspection for you: {unit} · {template}", "As “{position}” you are to inspect {unit} ({template}) by "
+             "{due}."),
+    }),
+    "kpi.audit.noticed": ("task", {
+        ZH: ("审计通知：{title}", "专项审计“{title}”（{topic}，审计期间 {period_start} 至 {period_end}）将于 "
+             "{planned_start} 至 {planned_end} 对{units}开展，审计组长{leader}。请做好配合准备。"),
+        EN: ("Audit notice: {title}", "The special audit “{title}” ({topic}, covering {period_start} to {period_end}) "
+             "will examine {units} from {planned_start} to {planned_end}, led by {leader}. Please prepare."),
+    }),
+    "kpi.audit.draft_issued": ("task", {
+        ZH: ("待您反馈审计意见：{title}", "专项审计“{title}”的审计报告征求意见稿已出具，请{unit}{due_zh}对每项审计发现"
+             "逐项反馈意见（认可或提出异议）。"),
+        EN: ("Your response is awaited: {title}", "The draft report of the special audit “{title}” is out: {unit} is "
+             "asked to accept or dispute each finding{due_en}."),
+    }),
+    "kpi.audit.finalised": ("task", {
+        ZH: ("审计报告终稿已出具：{title}",
+             "专项审计“{title}”的审计报告终稿已出具，请{unit}按终稿认定的审计发现落实整改。"),
+        EN: ("Final audit report out: {title}", "The final report of the special audit “{title}” is out: {unit} is to "
+             "rectify the findings it keeps."),
+    }),
+    "planning.proposal.submitted": ("approval", {
+        ZH: ("待您评审合理化建议：{title}", "{proposer}向{unit}提出合理化建议“{title}”，等待“{stage}”环节评审。"),
+        EN: ("Proposal to review: {title}", "{proposer_en} proposed “{title}” to {unit}; it waits on the review stage "
+             "“{stage}”."),
+    }),
+    # planning.proposal.decided at a stage before the last: the proposal moved on to the next stage
+    "planning.proposal.advanced": ("approval", {
+        ZH: ("待您评审合理化建议：{title}", "合理化建议“{title}”（{unit}）已通过上一环节评审，等待“{stage}”环节评审。"),
+        EN: ("Proposal to review: {title}", "The proposal “{title}” ({unit}) passed the previous review stage and "
+             "waits on “{stage}”."),
+    }),
+    "planning.proposal.decided": ("approval", {
+        ZH: ("合理化建议评审结果：{title}", "您提出的合理化建议“{title}”评审结果：{decision_zh}。{reason}"),
+        EN: ("Your proposal was decided: {title}", "Your proposal “{title}”: {decision_en}. {reason}"),
+    }),
+    "planning.proposal.rewarded": ("approval", {
+        ZH: ("合理化建议获奖：{title}", "您提出的合理化建议“{title}”获评{level}{reward_zh}。"),
+        EN: ("Your proposal was rewarded: {title}", "Your proposal “{title}” was granted “{level}”{reward_en}."),
+    }),
+    "planning.improvement.review_due": ("task", {
+        ZH: ("流程优化项目待评审：{title}",
+             "{unit}的流程优化项目“{title}”定期评审日期 {due} 已到，请组织评审并记录结论。"),
+        EN: ("Project review due: {title}", "{unit}'s process optimisation project “{title}” was due for its periodic "
+             "review on {due}: review it and record the outcome."),
+    }),
     # Reminders, escalation and 催办 (services.org.reminders): the note's kind is the watch's (approval or task),
     # the kind given here is only the usual one.
     "notify.reminder": ("approval", {

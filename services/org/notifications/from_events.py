@@ -16,13 +16,27 @@ from services.common.i18n import RIGHTS_ZH
 from services.org.events import (
     ActionView,
     AlertRaisedView,
+    AuditView,
+    ImprovementReviewDueView,
+    InspectionView,
     PlanStepView,
+    ProposalDecidedView,
+    ProposalRewardedView,
+    ProposalView,
     TaskCompletedView,
     TaskDispatchedView,
     TaskOverdueView,
 )
 from services.org.notifications.compose import Note, kind_of, render
-from services.org.notifications.recipients import display_name, heads_of, holders, unit_names, user_id_of, user_names
+from services.org.notifications.recipients import (
+    display_name,
+    heads_of,
+    holders,
+    position_holders,
+    unit_names,
+    user_id_of,
+    user_names,
+)
 from services.org.notifications.service import notify
 from services.org.reminders.watches import close_watches, open_watch
 
@@ -165,3 +179,146 @@ async def on_alert_raised(session: AsyncSession, event: dict[str, Any]) -> None:
     people = await heads_of(session, a.unit_id) + ([a.owner_id] if a.owner_id else [])
     await notify(session, note, people, robots_for_unit=a.unit_id)
 
+
+
+# --- supervision and improvement (issue 19) --------------------------------------------------------------------
+# Inspections and audits wait on people with a due date (watched like an action, under its SLA policy for the
+# reminder and escalation days); proposals and project reviews are told, not watched (they carry no limit).
+
+SUPERVISION_POLICY = "kpi.action"
+DECISIONS = {"adopt": ("采纳", "adopted"), "partly": ("部分采纳", "partly adopted"), "decline": ("不采纳", "declined")}
+
+
+async def on_inspection(session: AsyncSession, event: dict[str, Any]) -> None:
+    """Scheduled: whoever holds the inspector position today is told, and each is watched to the due date (a
+    vacant position is watched with nobody on it, so its unit's heads hear when it is late); submitted or
+    cancelled: the watches close."""
+    i = InspectionView.model_validate(event["data"])
+    prefix = f"inspection:{i.id}:"
+    await close_watches(session, prefix)
+    if event["type"] != "kpi.inspection.scheduled":
+        return
+    people, position_path = await position_holders(session, i.inspector_position_id)
+    unit = (await unit_names(session, {i.unit_id})).get(i.unit_id, "")
+    link = f"/kpi/inspections/{i.id}"
+    title = f"{unit}·{i.template_name}"
+    on_watch: list[int | None] = list(people) or [None]
+    for holder in on_watch:
+        await open_watch(session, key=f"{prefix}{'u' + str(holder) if holder else 'vacant'}", kind="task",
+                         policy_kind=SUPERVISION_POLICY, subject_type="inspection", subject_id=str(i.id), title=title,
+                         link=link, unit_id=i.unit_id, started_at=occurred(event),
+                         due_on=date.fromisoformat(i.due[:10]), holder_user_id=holder, holder_held_at=position_path)
+    fields = {"unit": unit, "template": i.template_name, "position": i.inspector_title, "due": i.due[:10]}
+    note = _note(event, "kpi.inspection.scheduled", fields, link=link, subject_type="inspection", subject_id=i.id,
+                 unit_id=i.unit_id)
+    await notify(session, note, people)
+
+
+async def _audited_responders(session: AsyncSession, a: AuditView) -> list[int]:
+    """Who answers a draft report: holders of plan over the first audited unit, never the audit team."""
+    team = {a.leader_id, *a.member_ids}
+    return [u for u in await holders(session, "plan", a.unit_path) if u not in team]
+
+
+async def on_audit(session: AsyncSession, event: dict[str, Any]) -> None:
+    """Noticed: the heads of every audited unit hear of it. Draft issued: the first audited unit's planners are
+    asked to respond, watched to ``response_due``. Responded or finalised: that watch closes; finalised, the
+    same planners hear the final report is out."""
+    a = AuditView.model_validate(event["data"])
+    topic = event["type"]
+    names = await unit_names(session, set(a.unit_ids) | {a.unit_id})
+    fields: dict[str, Any] = {
+        "title": a.title, "topic": a.topic, "unit": names.get(a.unit_id, ""), "leader": a.leader_name,
+        "units": "、".join(names.get(u, "") for u in a.unit_ids), "period_start": a.period_start[:10],
+        "period_end": a.period_end[:10], "planned_start": a.planned_start[:10], "planned_end": a.planned_end[:10],
+        "due_zh": f"于 {a.response_due[:10]} 前" if a.response_due else "尽快",
+        "due_en": f" by {a.response_due[:10]}" if a.response_due else ""}
+    link = f"/kpi/audits/{a.id}"
+    key = f"audit:{a.id}:response"
+    if topic in ("kpi.audit.responded", "kpi.audit.finalised"):
+        await close_watches(session, key)
+    if topic == "kpi.audit.noticed":
+        people = []
+        for unit_id in a.unit_ids:
+            people += [u for u in await heads_of(session, unit_id) if u not in people]
+    elif topic in ("kpi.audit.draft_issued", "kpi.audit.finalised"):
+        people = await _audited_responders(session, a)
+    else:
+        return
+    if topic == "kpi.audit.draft_issued" and a.response_due:
+        await open_watch(session, key=key, kind="task", policy_kind=SUPERVISION_POLICY, subject_type="audit",
+                         subject_id=str(a.id), title=f"{a.title} · 审计意见反馈", link=link, unit_id=a.unit_id,
+                         started_at=occurred(event), due_on=date.fromisoformat(a.response_due[:10]),
+                         holder_right="plan", holder_unit_path=a.unit_path, requester=str(a.leader_id))
+    note = _note(event, topic, fields, link=link, subject_type="audit", subject_id=a.id, unit_id=a.unit_id)
+    await notify(session, note, people)
+
+
+async def _proposal_fields(session: AsyncSession, p: ProposalView) -> dict[str, Any]:
+    unit = (await unit_names(session, {p.unit_id})).get(p.unit_id, "")
+    proposer = await display_name(session, p.proposer) if p.proposer else ""
+    return {"title": p.title, "unit": unit, "proposer": proposer or "匿名员工", "proposer_en": proposer or "Someone",
+            "stage": p.waiting.name if p.waiting else ""}
+
+
+async def _tell_reviewers(session: AsyncSession, event: dict[str, Any], p: ProposalView, topic: str) -> None:
+    """The holders of the waiting stage's right over its unit (never the named proposer: nobody reviews their
+    own proposal)."""
+    if p.waiting is None:
+        return
+    w = p.waiting
+    proposer = user_id_of(p.proposer)
+    people = [u for u in await holders(session, w.right, w.unit_path, w.held_at) if u != proposer]
+    note = _note(event, topic, await _proposal_fields(session, p), link=f"/proposals/{p.proposal_id}",
+                 subject_type="proposal", subject_id=p.proposal_id, unit_id=p.unit_id)
+    await notify(session, note, people)
+
+
+async def _tell_proposer(session: AsyncSession, event: dict[str, Any], p: ProposalView, topic: str,
+                         extra: dict[str, Any]) -> None:
+    """The proposer, when the event names one: an anonymous proposal names nobody, and nobody is told."""
+    proposer = user_id_of(p.proposer)
+    if proposer is None:
+        return
+    note = _note(event, topic, await _proposal_fields(session, p) | extra, link=f"/proposals/{p.proposal_id}",
+                 subject_type="proposal", subject_id=p.proposal_id, unit_id=p.unit_id)
+    await notify(session, note, [proposer])
+
+
+async def on_proposal_submitted(session: AsyncSession, event: dict[str, Any]) -> None:
+    """A proposal waits on its first review stage: that stage's holders are told."""
+    await _tell_reviewers(session, event, ProposalView.model_validate(event["data"]), "planning.proposal.submitted")
+
+
+async def on_proposal_decided(session: AsyncSession, event: dict[str, Any]) -> None:
+    """Passed on to another stage: its holders are told; decided for good: the proposer (when named) is told."""
+    p = ProposalDecidedView.model_validate(event["data"])
+    if not p.final:
+        await _tell_reviewers(session, event, p, "planning.proposal.advanced")
+        return
+    zh, en = DECISIONS.get(p.decision, (p.decision, p.decision))
+    await _tell_proposer(session, event, p, "planning.proposal.decided",
+                         {"decision_zh": zh, "decision_en": en, "reason": p.reason})
+
+
+async def on_proposal_rewarded(session: AsyncSession, event: dict[str, Any]) -> None:
+    """The proposer (when named) hears of the reward."""
+    p = ProposalRewardedView.model_validate(event["data"])
+    parts_zh = [f"{p.points} 分"] if p.points else []
+    parts_en = [f"{p.points} points"] if p.points else []
+    if p.amount:
+        parts_zh.append(f"奖金 {p.amount:g} 元")
+        parts_en.append(f"{p.amount:g} yuan")
+    await _tell_proposer(session, event, p, "planning.proposal.rewarded", {
+        "level": p.level_name, "reward_zh": f"（{'，'.join(parts_zh)}）" if parts_zh else "",
+        "reward_en": f" ({', '.join(parts_en)})" if parts_en else ""})
+
+
+async def on_improvement_review_due(session: AsyncSession, event: dict[str, Any]) -> None:
+    """A project's periodic review date came without a review: its owner is told."""
+    r = ImprovementReviewDueView.model_validate(event["data"])
+    unit = (await unit_names(session, {r.unit_id})).get(r.unit_id, "")
+    note = _note(event, "planning.improvement.review_due", {"title": r.title, "unit": unit, "due": r.due[:10]},
+                 link=f"/improvement/projects/{r.project_id}", subject_type="improvement_project",
+                 subject_id=r.project_id, unit_id=r.unit_id)
+    await notify(session, note, [r.owner_id] if r.owner_id else [])

@@ -33,6 +33,22 @@ async def heads_of(session: AsyncSession, unit_id: int) -> list[int]:
     return list(dict.fromkeys(rows.scalars()))
 
 
+async def position_holders(session: AsyncSession, position_id: int) -> tuple[list[int], str | None]:
+    """The active people holding the position today (by assignment: a delegate does not hold a position), and
+    the path of the position's unit (None when there is no such position)."""
+    unit_path = (await session.execute(select(Unit.path).join(Position, Position.unit_id == Unit.id)
+                                       .where(Position.id == position_id))).scalar_one_or_none()
+    if unit_path is None:
+        return [], None
+    today = clock.today()
+    rows = await session.execute(
+        select(Assignment.user_id).join(User, User.id == Assignment.user_id)
+        .where(Assignment.position_id == position_id, User.active.is_(True), Assignment.start_date <= today,
+               (Assignment.end_date.is_(None)) | (Assignment.end_date >= today))
+        .order_by(Assignment.user_id))
+    return list(dict.fromkeys(rows.scalars())), unit_path
+
+
 async def next_level_up(session: AsyncSession, unit_path: str, exclude: set[int]) -> list[int]:
     """The next level up (by position) from the people in ``exclude`` for ``unit_path``: the unit's heads
     other than them, else the parent unit's heads, and so on to the top (empty above the top)."""
