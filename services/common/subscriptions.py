@@ -27,6 +27,8 @@ INTERNAL_SUBSCRIPTIONS: dict[str, list[str]] = {
     "planning.task.*": ["org"],
     "kpi.action.*": ["org"],
     "risk.alert.*": ["org"],
+    # people against plan (人员编制, issue 20): the spare-staff ratio becomes a KPI
+    "org.staffing.measured": ["kpi"],
 }
 
 

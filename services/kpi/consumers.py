@@ -6,11 +6,15 @@ import logging
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.contracts import Consumer
-from services.kpi.events import PlanIssuedView, UnitMovedView
-from services.kpi.measurements.ingest import move_units
+from services.kpi.events import PlanIssuedView, StaffingMeasuredView, UnitMovedView
+from services.kpi.indicators.catalog import SEED
+from services.kpi.indicators.library import Library
+from services.kpi.measurements.ingest import PointIn, ingest, move_units
+from services.kpi.models import Indicator
 from services.kpi.targets.service import apply_plan_event
 
 log = logging.getLogger("yunguan.kpi")
@@ -35,6 +39,40 @@ async def on_unit_moved(session: AsyncSession, event: dict[str, Any]) -> None:
         await move_units(session, moved.old_path, moved.new_path)
 
 
+SPARE_STAFF_RATIO = "spare_staff_ratio"
+
+
+async def on_staffing_measured(session: AsyncSession, event: dict[str, Any]) -> None:
+    """``org.staffing.measured`` → the unit's spare-staff ratio (备员率) for the month, through the normal ingest
+    (rollups, thresholds, crossings follow) with source "org"; a unit without a planned headcount has none."""
+
+    measured = StaffingMeasuredView.model_validate(event.get("data") or {})
+    if measured.spare_ratio is None:
+        return
+    await _ensure_indicator(session, SPARE_STAFF_RATIO)
+    lib = await Library.load(session)
+    result = await ingest(session, [PointIn(SPARE_STAFF_RATIO, measured.unit_id, measured.period,
+                                            measured.spare_ratio, source="org")],
+                          lib=lib, can_write=lambda path: True, recorded_by="org")
+    if result.rejected:
+        log.warning("spare-staff ratio refused", extra={"fields": {"unit_id": measured.unit_id,
+                                                                  "errors": result.rejected}})
+
+
+async def _ensure_indicator(session: AsyncSession, code: str) -> None:
+    """A library seeded before the indicator was catalogued gets it from the catalogue on first use."""
+    if (await session.execute(select(Indicator.id).where(Indicator.code == code))).scalar() is not None:
+        return
+    for row in SEED:
+        if row[0] == code:
+            _, name, name_en, category, unit, direction, aggregation, formula, warning, critical, desc = row
+            session.add(Indicator(code=code, name=name, name_en=name_en, category=category, unit=unit,
+                                  direction=direction, aggregation=aggregation, formula=formula, warning=warning,
+                                  critical=critical, threshold_mode="absolute", description=desc, frequency="month"))
+            await session.flush()
+            return
+
+
 CONSUMES = [
     Consumer("planning.plan.issued", on_plan_issued, reads=PlanIssuedView,
              summary="An issued plan's targets become the unit's kpi targets"),
@@ -42,4 +80,7 @@ CONSUMES = [
              summary="A revised plan's targets replace the ones of its earlier versions"),
     Consumer("org.unit.moved", on_unit_moved, reads=UnitMovedView,
              summary="Points and stored unit paths follow the moved subtree; rollups are rebuilt"),
+    # staffing (issue 20)
+    Consumer("org.staffing.measured", on_staffing_measured, reads=StaffingMeasuredView,
+             summary="A unit's spare-staff ratio (备员率) measured by org is ingested as spare_staff_ratio"),
 ]

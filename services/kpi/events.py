@@ -194,3 +194,11 @@ class UnitMovedView(EventView):
 
     old_path: str | None = None
     new_path: str | None = None
+
+
+class StaffingMeasuredView(EventView):
+    """What kpi reads of org's ``org.staffing.measured``: the unit, the month and its spare-staff ratio (备员率)."""
+
+    unit_id: int
+    period: str
+    spare_ratio: float | None = None

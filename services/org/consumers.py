@@ -7,12 +7,14 @@ from services.common.contracts import Consumer
 from services.org.events import (
     ActionView,
     AlertRaisedView,
+    PlanResourcesView,
     PlanStepView,
     TaskCompletedView,
     TaskDispatchedView,
     TaskOverdueView,
 )
 from services.org.notifications import from_events
+from services.org.staffing import from_plans
 
 CONSUMES: list[Consumer] = [
     Consumer("planning.plan.*", from_events.on_plan_step, reads=PlanStepView,
@@ -27,4 +29,9 @@ CONSUMES: list[Consumer] = [
              summary="An action's owner is told and it is watched; done, its raiser is asked to verify"),
     Consumer("risk.alert.raised", from_events.on_alert_raised, reads=AlertRaisedView,
              summary="A KRI alert reaches the unit's heads, the risk's owner and the unit's group robots"),
+    # staffing (issue 20): the people lines of plans in force are the units' planned headcount
+    Consumer("planning.plan.issued", from_plans.on_plan_in_force, reads=PlanResourcesView,
+             summary="An issued plan's people (人力) lines become its unit's planned headcount for the period"),
+    Consumer("planning.plan.revised", from_plans.on_plan_in_force, reads=PlanResourcesView,
+             summary="A revised plan's people lines replace the planned headcount of its earlier revisions"),
 ]

@@ -51,6 +51,9 @@ SEED: list[tuple] = [
      None, 90.0, 80.0, ""),
     ("policy_compliance", "制度执行率", "Policy compliance", "internal", "%", "higher_better", "avg",
      None, 95.0, 90.0, ""),
+    # staffing (issue 20): measured by org from positions, assignments and plans' people lines
+    ("spare_staff_ratio", "备员率", "Spare-staff ratio", "internal", "%", "higher_better", "avg",
+     None, 10.0, 0.0, "(实有人数 − 计划编制) ÷ 计划编制, measured by org; the documents ask 10 %"),
 ]
 
 
