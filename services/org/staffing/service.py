@@ -26,7 +26,7 @@ from services.org.deps import unit_place_of
 from services.org.events import StaffingMeasuredData
 from services.org.journal import journal
 from services.org.models import Position, StaffingMeasure, Unit
-from services.org.staffing.numbers import TARGET_RATIO, Staffing, covering, load
+from services.org.staffing.headcount import TARGET_RATIO, Staffing, covering, load
 from services.org.staffing.schemas import MeasureCreate, MeasureRead, StaffingRead, StaffingRow, VacancyRead
 
 
