@@ -58,8 +58,10 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             await keys.load(session)
             await ensure_roles(session)
             await provision_service_clients(session, settings.service_secret)
-            if settings.demo and await seed_demo(session, passwords):
-                await seed_staffing(session)  # staffing (issue 20): people and plans' headcount for the demo
+            if settings.demo and await seed_demo(session, passwords) and settings.relay_enabled:
+                # staffing (issue 20): the demo's staff and its plans' headcount, where the demo runs whole (as
+                # kpi's demo, only with the relay; tests build on the bare demo company)
+                await seed_staffing(session)
             await session.commit()
         # Org verifies and issues its own tokens from memory: no HTTP round trip to itself.
         revocations = Revocations(lambda: _revoked_from_db(rt), refresh_seconds=settings.revocation_refresh_seconds)

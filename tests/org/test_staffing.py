@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from services.common import clock
 from services.org.models import OutboxEvent
+from services.org.staffing.demo import seed_staffing
 from tests.org.conftest import auth
 from tests.org.test_notifications import deliver, path_of
 from tests.support import DEMO_IDS
@@ -25,6 +26,14 @@ async def db(org_url):
     engine = create_async_engine(org_url)
     yield async_sessionmaker(engine, expire_on_commit=False)
     await engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+async def staffed(org, db):
+    """The demo's staff, vacant posts and plans' headcount (a running demo seeds them at start-up)."""
+    async with db() as s:
+        assert await seed_staffing(s) is True
+        await s.commit()
 
 
 async def staffing(org, username: str, code: str, period: str = "2026-12") -> dict[str, dict]:

@@ -46,7 +46,8 @@ def _name(i: int) -> str:
 async def seed_staffing(session: AsyncSession) -> bool:
     """Staff, vacant posts and the demo plans' planned headcount, on the freshly seeded demo company."""
     units = {u.code: u for u in (await session.execute(select(Unit))).scalars()}
-    if not all(code in units for code in DEMO_STAFF):
+    if not all(code in units for code in DEMO_STAFF) or \
+            (await session.execute(select(PlannedHeadcount.id).limit(1))).scalar() is not None:
         return False
     roles = {r.key: r for r in (await session.execute(select(Role))).scalars()}
     n = 0
