@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { exportUrl, gap, neededForTarget, periodText, ratioText, staffingStatus, toTree, type StaffingRow } from './staffing';
+
+function row(unit_id: number, depth: number, planned: number | null, actual: number, spare_ratio: number | null): StaffingRow {
+  return { unit_id, unit_name: `u${unit_id}`, unit_code: `U${unit_id}`, unit_kind: 'department', parent_id: null, depth,
+    planned, plan_period: planned === null ? null : '2026', actual, vacancies: 0, spare_ratio };
+}
+
+describe('staffing', () => {
+  it('names the period the API takes for each cadence', () => {
+    expect(periodText('month', { year: 2026, month: 3 })).toBe('2026-03');
+    expect(periodText('quarter', { year: 2026, month: 12 })).toBe('2026-Q4');
+    expect(periodText('quarter', { year: 2026, month: 1 })).toBe('2026-Q1');
+    expect(periodText('year', { year: 2026, month: 7 })).toBe('2026');
+  });
+
+  it('judges a unit against the 10 % spare-staff ratio', () => {
+    expect(staffingStatus(row(1, 0, 36, 40, 11.1), 10)).toBe('ok');
+    expect(staffingStatus(row(1, 0, 20, 22, 10), 10)).toBe('ok');
+    expect(staffingStatus(row(1, 0, 18, 19, 5.6), 10)).toBe('short');
+    expect(staffingStatus(row(1, 0, 65, 62, -4.6), 10)).toBe('understaffed');
+    expect(staffingStatus(row(1, 0, null, 8, null), 10)).toBe('noPlan');
+  });
+
+  it('counts the gap and the people still needed for the target', () => {
+    expect(gap(row(1, 0, 18, 19, 5.6))).toBe(1);
+    expect(gap(row(1, 0, null, 8, null))).toBeNull();
+    expect(neededForTarget(row(1, 0, 18, 19, 5.6), 10)).toBe(1); // 18 × 1.1 = 19.8 → 20
+    expect(neededForTarget(row(1, 0, 36, 40, 11.1), 10)).toBe(0);
+    expect(neededForTarget(row(1, 0, 20, 22, 10), 10)).toBe(0);
+    expect(neededForTarget(row(1, 0, 65, 62, -4.6), 10)).toBe(10); // 71.5 → 72
+  });
+
+  it('builds the unit tree from the depth-first rows, even with units left out', () => {
+    const tree = toTree([row(1, 0, 420, 138, -67), row(2, 1, 36, 40, 11.1), row(3, 2, null, 9, null), row(4, 1, 18, 19, 5.6),
+      row(6, 3, null, 2, null)]);
+    expect(tree.map((n) => n.unit_id)).toEqual([1]);
+    expect(tree[0].children?.map((n) => n.unit_id)).toEqual([2, 4]);
+    expect(tree[0].children?.[0].children?.map((n) => n.unit_id)).toEqual([3]);
+    // 6 sits two levels below 4 (its parent is not visible): it hangs under 4
+    expect(tree[0].children?.[1].children?.map((n) => n.unit_id)).toEqual([6]);
+  });
+
+  it('writes ratios with their sign and links the export', () => {
+    expect(ratioText(11.1)).toBe('+11.1%');
+    expect(ratioText(-4.6)).toBe('−4.6%');
+    expect(ratioText(0)).toBe('0.0%');
+    expect(ratioText(null)).toBe('—');
+    expect(exportUrl(7, '2026-Q4')).toBe('/api/org/staffing/export.xlsx?unit_id=7&period=2026-Q4');
+  });
+});
