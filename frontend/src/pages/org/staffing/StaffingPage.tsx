@@ -11,10 +11,11 @@ import { useUnitTree } from '../../../api/org';
 import { downloadWithToken } from '../../../api/download';
 import { QueryState, UnitSelect } from '../../../components/common';
 import { useApiFeedback } from '../../../app/feedback';
+import { useSession } from '../../../app/session';
 import { useT } from '../../../i18n';
 import { useStaffing, useVacancies } from './queries';
 import {
-  STATUS_COLOR, exportUrl, gap, neededForTarget, periodText, ratioText, staffingStatus, toTree,
+  STATUS_COLOR, defaultUnit, exportUrl, gap, neededForTarget, periodText, ratioText, staffingStatus, toTree,
   type Cadence, type StaffingNode, type VacancyRead,
 } from './staffing';
 
@@ -27,7 +28,8 @@ export default function StaffingPage() {
   const [day, setDay] = useState<Dayjs>(dayjs());
   const [exporting, setExporting] = useState(false);
   const fromUrl = Number(params.get('unit'));
-  const unitId = fromUrl > 0 ? fromUrl : tree.data?.[0]?.id;
+  const { me } = useSession();
+  const unitId = fromUrl > 0 ? fromUrl : defaultUnit(tree.data, me?.grants);
   const period = periodText(cadence, { year: day.year(), month: day.month() + 1 });
   const staffing = useStaffing(unitId, period);
   const vacancies = useVacancies(unitId);

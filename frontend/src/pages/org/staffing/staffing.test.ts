@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exportUrl, gap, neededForTarget, periodText, ratioText, staffingStatus, toTree, type StaffingRow } from './staffing';
+import { defaultUnit, exportUrl, gap, neededForTarget, periodText, ratioText, staffingStatus, toTree, type StaffingRow } from './staffing';
 
 function row(unit_id: number, depth: number, planned: number | null, actual: number, spare_ratio: number | null): StaffingRow {
   return { unit_id, unit_name: `u${unit_id}`, unit_code: `U${unit_id}`, unit_kind: 'department', parent_id: null, depth,
@@ -39,6 +39,17 @@ describe('staffing', () => {
     expect(tree[0].children?.[0].children?.map((n) => n.unit_id)).toEqual([3]);
     // 6 sits two levels below 4 (its parent is not visible): it hangs under 4
     expect(tree[0].children?.[1].children?.map((n) => n.unit_id)).toEqual([6]);
+  });
+
+  it('opens on the first unit, top down, the user may view', () => {
+    const tree = [{ id: 1, name: 'HDGAS', code: 'HDGAS', kind: 'company', path: '/1/', parent_id: null, children: [
+      { id: 7, name: 'MKT', code: 'MKT', kind: 'department', path: '/1/7/', parent_id: 1, children: [
+        { id: 8, name: 'MKT-RES', code: 'MKT-RES', kind: 'team', path: '/1/7/8/', parent_id: 7, children: [] }] }] }];
+    const grant = (path: string, mode = 'subtree') => ({ right: 'view', unit_path: path, mode });
+    expect(defaultUnit(tree as never, [grant('/1/')] as never)).toBe(1);
+    expect(defaultUnit(tree as never, [grant('/1/7/8/', 'exact')] as never)).toBe(8);
+    expect(defaultUnit(tree as never, [{ right: 'plan', unit_path: '/1/', mode: 'subtree' }] as never)).toBeUndefined();
+    expect(defaultUnit(undefined, [grant('/1/')] as never)).toBeUndefined();
   });
 
   it('writes ratios with their sign and links the export', () => {

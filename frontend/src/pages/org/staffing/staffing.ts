@@ -2,6 +2,8 @@
  * the period asked for). The numbers themselves come from the API: planned headcount from plans, actual from
  * positions and assignments. */
 import type { components } from '../../../api/schema';
+import type { GrantRead, UnitTree } from '../../../api/types';
+import { canOver } from '../../../app/grants';
 
 export type StaffingRead = components['schemas']['org.StaffingRead'];
 export type StaffingRow = components['schemas']['org.StaffingRow'];
@@ -67,4 +69,18 @@ export function ratioText(ratio: number | null | undefined): string {
 
 export function exportUrl(unitId: number, period: string): string {
   return `/api/org/staffing/export.xlsx?${new URLSearchParams({ unit_id: String(unitId), period })}`;
+}
+
+type GrantLike = Pick<GrantRead, 'right' | 'unit_path' | 'mode'>;
+
+/** The unit the page opens on: the first unit, top down, the user may view (the company for its leaders, their own
+ * team for a specialist). */
+export function defaultUnit(tree: UnitTree[] | undefined, grants: readonly GrantLike[] | undefined): number | undefined {
+  const queue = [...(tree ?? [])];
+  while (queue.length) {
+    const unit = queue.shift() as UnitTree;
+    if (canOver(grants, 'view', unit.path)) return unit.id;
+    queue.push(...(unit.children ?? []));
+  }
+  return undefined;
 }
