@@ -119,7 +119,8 @@ async def export_staffing(session: AsyncSession, *, unit: Allowed[Unit], period_
 
 async def measure(session: AsyncSession, *, unit_ids: set[int] | None = None, today: date | None = None) -> MeasureRead:
     """Measure this month's numbers of ``unit_ids`` and every unit above them (all units when None); each unit
-    whose numbers differ from what was last sent gets one ``org.staffing.measured``. Idempotent."""
+    with a planned headcount whose numbers differ from what was last sent gets one ``org.staffing.measured`` (and a
+    unit whose plan no longer covers it, once). Idempotent."""
     today = today or clock.today()
     month = of_date(today, PeriodKind.month)
     org = await load(session, as_of=today, periods=covering(month))
@@ -135,6 +136,8 @@ async def measure(session: AsyncSession, *, unit_ids: set[int] | None = None, to
         numbers = (n.planned, n.actual, n.vacancies, n.spare_ratio)
         if before is not None and (before.planned, before.actual, before.vacancies, before.spare_ratio) == numbers:
             continue
+        if n.planned is None and (before is None or before.planned is None):
+            continue  # no plan covers the unit (nor did one when last sent): nothing to measure against
         if before is None:
             before = StaffingMeasure(unit_id=uid, period=month.text)
             session.add(before)
