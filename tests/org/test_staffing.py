@@ -65,6 +65,8 @@ async def test_demo_units_show_planned_actual_vacancies_and_the_spare_staff_rati
     assert numbers(rows["FIN"]) == (None, 8, 1, None)
     # sections are inside their department's plan: no number of their own
     assert rows["OPS-SUP"]["planned"] is None and rows["OPS-SUP"]["actual"] == 9
+    assert rows["OPS-SUP"]["covered_by"] == U["OPS"] and rows["FIN"]["covered_by"] == U["HDGAS"]
+    assert rows["OPS"]["covered_by"] is None  # it has its own plan
     assert rows["HDGAS"]["actual"] == sum(rows[c]["actual"] for c in ("OPS", "MKT", "SZ", "FIN")) + 7
     vac = await org.get("/api/org/staffing/vacancies", params={"unit_id": U["SZ"]}, headers=await auth(org, "gm"))
     assert [(v["unit_name"], v["title"], v["vacant_since"]) for v in vac.json()["items"]] == [
@@ -207,4 +209,5 @@ async def test_the_staffing_table_exports_as_a_workbook(org):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("单位", "单位类型", "编制期间", "计划编制（人）")
     assert rows[1][:9] == ("市场部", "部门", "2026", 18, 19, 1, 5.6, 10, "备员不足")
+    assert rows[2][0] == "　市场调研组" and rows[2][8] == "计入上级编制"
     assert [r[1] for r in wb["空缺岗位"].iter_rows(values_only=True)][1:] == ["品牌策划主管"]

@@ -7050,6 +7050,11 @@ export interface components {
              */
             actual: number;
             /**
+             * Covered By
+             * @description The nearest unit above whose own plan covers this unit (its people count there), or null
+             */
+            covered_by: number | null;
+            /**
              * Depth
              * @description 0 for the unit asked about, 1 for its sub-units, …
              */

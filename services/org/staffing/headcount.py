@@ -55,7 +55,7 @@ class Staffing:
     children: dict[int | None, list[int]] = field(default_factory=lambda: defaultdict(list))
 
     def __post_init__(self) -> None:
-        for unit in sorted(self.units.values(), key=lambda u: (u.name, u.id)):
+        for unit in sorted(self.units.values(), key=lambda u: u.id):  # as the org tree shows them
             self.children[unit.parent_id if unit.parent_id in self.units else None].append(unit.id)
 
     def subtree(self, unit_id: int) -> list[int]:
@@ -95,6 +95,13 @@ class Staffing:
                        spare_ratio=spare_ratio(planned, len(people)),
                        plan_period=own.period if own is not None else None,
                        plan_id=own.plan_id if own is not None else None)
+
+    def covered_by(self, unit_id: int, period: Period) -> int | None:
+        """The nearest unit above whose own plan covers this unit (its people count in that plan's headcount)."""
+        for above in self.ancestors(unit_id)[1:]:
+            if self._own_plan(above, period) is not None:
+                return above
+        return None
 
     def _own_plan(self, unit_id: int, period: Period) -> PlannedHeadcount | None:
         for text in covering(period):

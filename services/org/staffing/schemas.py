@@ -21,6 +21,8 @@ class StaffingRow(BaseModel):
     planned: float | None = Field(description="Planned headcount (人) from plans in force; null: no plan covers it")
     plan_period: str | None = Field(description="The period of the unit's own plan the number comes from; null "
                                                 "when it is the sum of its sub-units' plans, or there is none")
+    covered_by: int | None = Field(description="The nearest unit above whose own plan covers this unit (its people "
+                                               "count there), or null")
     actual: int = Field(description="People holding a position in the unit or below it")
     vacancies: int = Field(description="Positions in the unit or below it nobody holds")
     spare_ratio: float | None = Field(description="备员率 (actual − planned) ÷ planned, in percent")

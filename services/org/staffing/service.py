@@ -71,7 +71,8 @@ def _rows(org: Staffing, unit: Allowed[Unit], p: Period) -> list[StaffingRow]:
         n = org.numbers(uid, p)
         rows.append(StaffingRow(unit_id=uid, unit_name=u.name, unit_code=u.code, unit_kind=u.kind,
                                 parent_id=None if uid == root.id else u.parent_id, depth=depth_of[uid],
-                                planned=n.planned, plan_period=n.plan_period, actual=n.actual,
+                                planned=n.planned, plan_period=n.plan_period,
+                                covered_by=org.covered_by(uid, p) if n.planned is None else None, actual=n.actual,
                                 vacancies=n.vacancies, spare_ratio=n.spare_ratio))
     return rows
 
@@ -92,9 +93,9 @@ STAFFING_COLUMNS = [Column("单位", 24), Column("单位类型", 10), Column("�
 VACANCY_COLUMNS = [Column("单位", 24), Column("岗位", 24), Column("角色", 16), Column("空缺起始日", 14)]
 
 
-def status_zh(planned: float | None, actual: int, ratio: float | None) -> str:
+def status_zh(planned: float | None, actual: int, ratio: float | None, covered: bool = False) -> str:
     if planned is None or ratio is None:
-        return "无编制计划"
+        return "计入上级编制" if covered else "无编制计划"
     if actual < planned:
         return "缺编"
     return "备员不足" if ratio < TARGET_RATIO else "达标"
@@ -108,7 +109,7 @@ async def export_staffing(session: AsyncSession, *, unit: Allowed[Unit], period_
     add_table(wb, "人员编制表", STAFFING_COLUMNS, first=True, rows=[
         ("　" * r.depth + r.unit_name, UNIT_KINDS_ZH.get(r.unit_kind, r.unit_kind), r.plan_period or read.period,
          r.planned, r.actual, r.vacancies, r.spare_ratio, read.target_ratio,
-         status_zh(r.planned, r.actual, r.spare_ratio)) for r in read.rows])
+         status_zh(r.planned, r.actual, r.spare_ratio, r.covered_by is not None)) for r in read.rows])
     add_table(wb, "空缺岗位", VACANCY_COLUMNS, rows=[
         (v.unit_name, v.title, v.role_name, v.vacant_since) for v in vacancies.items])
     return workbook_bytes(wb)

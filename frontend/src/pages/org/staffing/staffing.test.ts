@@ -3,7 +3,7 @@ import { defaultUnit, exportUrl, gap, neededForTarget, periodText, ratioText, st
 
 function row(unit_id: number, depth: number, planned: number | null, actual: number, spare_ratio: number | null): StaffingRow {
   return { unit_id, unit_name: `u${unit_id}`, unit_code: `U${unit_id}`, unit_kind: 'department', parent_id: null, depth,
-    planned, plan_period: planned === null ? null : '2026', actual, vacancies: 0, spare_ratio };
+    planned, plan_period: planned === null ? null : '2026', covered_by: null, actual, vacancies: 0, spare_ratio };
 }
 
 describe('staffing', () => {
@@ -20,6 +20,7 @@ describe('staffing', () => {
     expect(staffingStatus(row(1, 0, 18, 19, 5.6), 10)).toBe('short');
     expect(staffingStatus(row(1, 0, 65, 62, -4.6), 10)).toBe('understaffed');
     expect(staffingStatus(row(1, 0, null, 8, null), 10)).toBe('noPlan');
+    expect(staffingStatus({ ...row(3, 1, null, 9, null), covered_by: 2 }, 10)).toBe('withinParent');
   });
 
   it('counts the gap and the people still needed for the target', () => {

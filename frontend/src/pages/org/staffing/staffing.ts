@@ -18,17 +18,22 @@ export function periodText(cadence: Cadence, day: { year: number; month: number 
   return `${day.year}-${String(day.month).padStart(2, '0')}`;
 }
 
-/** noPlan: nothing planned; understaffed 缺编: fewer people than planned; short 备员不足: spare staff below the
- * target ratio; ok 达标: at or above it. */
-export type StaffingStatus = 'noPlan' | 'understaffed' | 'short' | 'ok';
+/** noPlan: nothing planned; withinParent 计入上级编制: a plan above covers the unit; understaffed 缺编: fewer people
+ * than planned; short 备员不足: spare staff below the target ratio; ok 达标: at or above it. */
+export type StaffingStatus = 'noPlan' | 'withinParent' | 'understaffed' | 'short' | 'ok';
 
-export function staffingStatus(row: Pick<StaffingRow, 'planned' | 'actual' | 'spare_ratio'>, target: number): StaffingStatus {
-  if (row.planned === null || row.planned === undefined || row.spare_ratio === null || row.spare_ratio === undefined) return 'noPlan';
+export function staffingStatus(row: Pick<StaffingRow, 'planned' | 'actual' | 'spare_ratio'> & { covered_by?: number | null },
+  target: number): StaffingStatus {
+  if (row.planned === null || row.planned === undefined || row.spare_ratio === null || row.spare_ratio === undefined) {
+    return row.covered_by !== null && row.covered_by !== undefined ? 'withinParent' : 'noPlan';
+  }
   if (row.actual < row.planned) return 'understaffed';
   return row.spare_ratio < target ? 'short' : 'ok';
 }
 
-export const STATUS_COLOR: Record<StaffingStatus, string> = { noPlan: 'default', understaffed: 'red', short: 'orange', ok: 'green' };
+export const STATUS_COLOR: Record<StaffingStatus, string> = {
+  noPlan: 'default', withinParent: 'default', understaffed: 'red', short: 'orange', ok: 'green',
+};
 
 /** People above (+) or below (−) the planned headcount; null without a plan. */
 export function gap(row: Pick<StaffingRow, 'planned' | 'actual'>): number | null {
