@@ -10,11 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.contracts import Consumer
+from services.common.problems import Unavailable
 from services.kpi.events import PlanIssuedView, StaffingMeasuredView, UnitMovedView
 from services.kpi.indicators.catalog import SEED
 from services.kpi.indicators.library import Library
 from services.kpi.measurements.ingest import PointIn, ingest, move_units
-from services.kpi.models import Indicator
+from services.kpi.models import Indicator, OrgUnit
 from services.kpi.targets.service import apply_plan_event
 
 log = logging.getLogger("yunguan.kpi")
@@ -49,6 +50,12 @@ async def on_staffing_measured(session: AsyncSession, event: dict[str, Any]) -> 
     measured = StaffingMeasuredView.model_validate(event.get("data") or {})
     if measured.spare_ratio is None:
         return
+    if await session.get(OrgUnit, measured.unit_id) is None:
+        # org measures at its start, possibly before kpi's copy of the org tree has the unit: refused for now, the
+        # relay delivers it again (and parks it, for an admin, if the unit never comes)
+        raise Unavailable(f"Unit {measured.unit_id} is not in kpi's copy of the org tree yet.",
+                          headers={"Retry-After": "5"},
+                          zh=f"KPI 服务的组织树中暂时还没有单元 {measured.unit_id}，请稍后重投。")
     await _ensure_indicator(session, SPARE_STAFF_RATIO)
     lib = await Library.load(session)
     result = await ingest(session, [PointIn(SPARE_STAFF_RATIO, measured.unit_id, measured.period,

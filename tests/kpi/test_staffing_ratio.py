@@ -51,3 +51,11 @@ async def test_a_library_seeded_before_the_indicator_existed_gets_it_on_first_us
 async def test_only_org_may_send_staffing_measurements(kpi):
     r = await kpi.post("/api/kpi/events", json=measured(MKT, "2026-12", 5.6), headers=SERVICE)
     assert r.status_code in (401, 403)
+
+
+async def test_a_measurement_for_a_unit_kpi_does_not_know_yet_is_refused_for_redelivery(kpi):
+    e = measured(999, "2026-12", 5.6)
+    r = await kpi.post("/api/kpi/events", json=e, headers=ORG_SERVICE)
+    assert r.status_code == 503 and r.headers["retry-after"] == "5"
+    # not recorded as processed (no "duplicate"): the same event delivered again is judged again
+    assert (await kpi.post("/api/kpi/events", json=e, headers=ORG_SERVICE)).status_code == 503
