@@ -37,6 +37,8 @@ INTERNAL_SUBSCRIPTIONS: dict[str, list[str]] = {
     "kpi.audit.finalised": ["org"],
     "planning.proposal.*": ["org"],
     "planning.improvement.review_due": ["org"],
+    # people against plan (人员编制, issue 20): the spare-staff ratio becomes a KPI
+    "org.staffing.measured": ["kpi"],
 }
 
 

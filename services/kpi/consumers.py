@@ -6,13 +6,24 @@ import logging
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.contracts import Consumer
+from services.common.problems import Unavailable
 from services.kpi.budgets.service import apply_plan_event as apply_plan_budgets
 from services.kpi.budgets.service import move_units as move_budgets
-from services.kpi.events import PlanBudgetView, PlanIssuedView, ProposalRewardedView, UnitMovedView
-from services.kpi.measurements.ingest import move_units
+from services.kpi.events import (
+    PlanBudgetView,
+    PlanIssuedView,
+    ProposalRewardedView,
+    StaffingMeasuredView,
+    UnitMovedView,
+)
+from services.kpi.indicators.catalog import SEED
+from services.kpi.indicators.library import Library
+from services.kpi.measurements.ingest import PointIn, ingest, move_units
+from services.kpi.models import Indicator, OrgUnit
 from services.kpi.sanctions.service import record_proposal_reward
 from services.kpi.targets.service import apply_plan_event
 
@@ -68,6 +79,46 @@ async def on_proposal_rewarded(session: AsyncSession, event: dict[str, Any]) -> 
     await record_proposal_reward(session, event, reward)
 
 
+SPARE_STAFF_RATIO = "spare_staff_ratio"
+
+
+async def on_staffing_measured(session: AsyncSession, event: dict[str, Any]) -> None:
+    """``org.staffing.measured`` → the unit's spare-staff ratio (备员率) for the month, through the normal ingest
+    (rollups, thresholds, crossings follow) with source "org"; a unit without a planned headcount has none."""
+
+    measured = StaffingMeasuredView.model_validate(event.get("data") or {})
+    if measured.spare_ratio is None:
+        return
+    if await session.get(OrgUnit, measured.unit_id) is None:
+        # org measures at its start, possibly before kpi's copy of the org tree has the unit: refused for now, the
+        # relay delivers it again (and parks it, for an admin, if the unit never comes)
+        raise Unavailable(f"Unit {measured.unit_id} is not in kpi's copy of the org tree yet.",
+                          headers={"Retry-After": "5"},
+                          zh=f"KPI 服务的组织树中暂时还没有单元 {measured.unit_id}，请稍后重投。")
+    await _ensure_indicator(session, SPARE_STAFF_RATIO)
+    lib = await Library.load(session)
+    result = await ingest(session, [PointIn(SPARE_STAFF_RATIO, measured.unit_id, measured.period,
+                                            measured.spare_ratio, source="org")],
+                          lib=lib, can_write=lambda path: True, recorded_by="org")
+    if result.rejected:
+        log.warning("spare-staff ratio refused", extra={"fields": {"unit_id": measured.unit_id,
+                                                                  "errors": result.rejected}})
+
+
+async def _ensure_indicator(session: AsyncSession, code: str) -> None:
+    """A library seeded before the indicator was catalogued gets it from the catalogue on first use."""
+    if (await session.execute(select(Indicator.id).where(Indicator.code == code))).scalar() is not None:
+        return
+    for row in SEED:
+        if row[0] == code:
+            _, name, name_en, category, unit, direction, aggregation, formula, warning, critical, desc = row
+            session.add(Indicator(code=code, name=name, name_en=name_en, category=category, unit=unit,
+                                  direction=direction, aggregation=aggregation, formula=formula, warning=warning,
+                                  critical=critical, threshold_mode="absolute", description=desc, frequency="month"))
+            await session.flush()
+            return
+
+
 CONSUMES = [
     Consumer("planning.plan.issued", on_plan_issued, reads=PlanIssuedView,
              summary="An issued plan's targets become the unit's kpi targets"),
@@ -83,4 +134,7 @@ CONSUMES = [
              summary="Budgets and actual spend follow the moved subtree"),
     Consumer("planning.proposal.rewarded", on_proposal_rewarded, reads=ProposalRewardedView,
              summary="A proposal reward granted in planning is recorded in the register as an innovation reward"),
+    # staffing (issue 20)
+    Consumer("org.staffing.measured", on_staffing_measured, reads=StaffingMeasuredView,
+             summary="A unit's spare-staff ratio (备员率) measured by org is ingested as spare_staff_ratio"),
 ]

@@ -351,6 +351,8 @@ class PlanBudgetView(EventView):
     period: str
     title: str | None = None
     resources: list[PlanResourceView] | None = None
+
+
 class ProposalRewardedView(EventView):
     """What kpi reads of ``planning.proposal.rewarded``: a proposal reward, recorded as an innovation reward.
     ``proposer`` is null for an anonymous proposal: the register then names nobody."""
@@ -364,3 +366,11 @@ class ProposalRewardedView(EventView):
     actor: str | None = None
     level_name: str
     amount: float | None = None
+
+
+class StaffingMeasuredView(EventView):
+    """What kpi reads of org's ``org.staffing.measured``: the unit, the month and its spare-staff ratio (备员率)."""
+
+    unit_id: int
+    period: str
+    spare_ratio: float | None = None

@@ -38,6 +38,9 @@ from services.org.roles.router import router as roles_router
 from services.org.runtime import OrgRuntime
 from services.org.scim.router import router as scim_router
 from services.org.seed import ensure_roles, seed_demo
+from services.org.staffing.demo import seed_staffing
+from services.org.staffing.router import router as staffing_router
+from services.org.staffing.service import measure
 from services.org.units.router import router as units_router
 from services.org.users.passwords import Passwords
 from services.org.users.router import router as users_router
@@ -55,8 +58,10 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             await keys.load(session)
             await ensure_roles(session)
             await provision_service_clients(session, settings.service_secret)
-            if settings.demo:
-                await seed_demo(session, passwords)
+            if settings.demo and await seed_demo(session, passwords) and settings.relay_enabled:
+                # staffing (issue 20): the demo's staff and its plans' headcount, where the demo runs whole (as
+                # kpi's demo, only with the relay; tests build on the bare demo company)
+                await seed_staffing(session)
             await session.commit()
         # Org verifies and issues its own tokens from memory: no HTTP round trip to itself.
         revocations = Revocations(lambda: _revoked_from_db(rt), refresh_seconds=settings.revocation_refresh_seconds)
@@ -70,9 +75,11 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         description="Org tree, positions, roles with the six rights, users, sign-in and tokens, audit.",
         routers=[auth_router, units_router, roles_router, positions_router, users_router, delegations_router,
                  clients_router, anchors_router, notifications_router, reminders_router, calendar_router,
-                 channels_router, directory_router, scim_router, exchange_router, identity_router],
+                 channels_router, directory_router, scim_router, exchange_router, identity_router,
+                 staffing_router],
         on_startup=[start, start_dispatcher], audit_model=AuditEntry, events=events, consumes=CONSUMES,
-        periodic=[(KEY_RELOAD_SECONDS, reload_keys), (settings.notify_scan_seconds, remind_and_digest)],
+        periodic=[(KEY_RELOAD_SECONDS, reload_keys), (settings.notify_scan_seconds, remind_and_digest),
+                  (STAFFING_MEASURE_SECONDS, measure_staffing)],
         background=[dispatch_messages], runtime_class=OrgRuntime)
 
 
@@ -127,6 +134,18 @@ async def remind_and_digest(rt: OrgRuntime) -> None:
     async with rt.db.writer() as session:
         await run_digests(session, rt.settings, now=utcnow())
         await session.commit()
+
+
+# staffing (issue 20): people join and leave on their assignments' dates, a new month starts, and bulk changes (a
+# directory sync) are measured after the fact: every few minutes (one read of the org; only changed numbers are sent).
+STAFFING_MEASURE_SECONDS = 300
+
+
+async def measure_staffing(rt: OrgRuntime) -> int:
+    async with rt.db.writer() as session:
+        out = await measure(session)
+        await session.commit()
+    return out.changed
 
 
 class _LocalJwks(JwksCache):

@@ -10,6 +10,7 @@ from services.org.events import (
     AuditView,
     ImprovementReviewDueView,
     InspectionView,
+    PlanResourcesView,
     PlanStepView,
     ProposalDecidedView,
     ProposalRewardedView,
@@ -19,6 +20,7 @@ from services.org.events import (
     TaskOverdueView,
 )
 from services.org.notifications import from_events
+from services.org.staffing import from_plans
 
 CONSUMES: list[Consumer] = [
     Consumer("planning.plan.*", from_events.on_plan_step, reads=PlanStepView,
@@ -54,4 +56,9 @@ CONSUMES: list[Consumer] = [
              summary="The named proposer hears of the reward (an anonymous one is told nothing)"),
     Consumer("planning.improvement.review_due", from_events.on_improvement_review_due,
              reads=ImprovementReviewDueView, summary="The project's owner hears its periodic review is due"),
+    # staffing (issue 20): the people lines of plans in force are the units' planned headcount
+    Consumer("planning.plan.issued", from_plans.on_plan_in_force, reads=PlanResourcesView,
+             summary="An issued plan's people (人力) lines become its unit's planned headcount for the period"),
+    Consumer("planning.plan.revised", from_plans.on_plan_in_force, reads=PlanResourcesView,
+             summary="A revised plan's people lines replace the planned headcount of its earlier revisions"),
 ]

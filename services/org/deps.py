@@ -146,6 +146,8 @@ UnitToAdmin = Annotated[Allowed[Unit], Depends(allowed(load_unit, unit_place, Ri
 RobotToAdmin = Annotated[Allowed[RobotChannel], Depends(allowed(load_robot, robot_place, Right.admin))]
 PositionToAdmin = Annotated[Allowed[Position], Depends(allowed(load_position, position_place, Right.admin))]
 AssignmentToAdmin = Annotated[Allowed[Assignment], Depends(allowed(load_assignment, assignment_place, Right.admin))]
+# staffing (issue 20): a unit named by ``unit_id`` (path or query) whose people against plan the caller may read
+UnitToView = Annotated[Allowed[Unit], Depends(allowed(load_unit, unit_place, Right.view))]
 
 
 async def require_company_admin(principal: CurrentPrincipal) -> Principal:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from pydantic import Field
+
 from services.common.contracts import EventData, EventView
 
 # --- units -----------------------------------------------------------------------------------
@@ -115,6 +117,25 @@ class DelegationRevokedData(EventData):
     id: int
 
 
+# --- staffing (人员编制, issue 20) ------------------------------------------------------------------
+
+
+class StaffingMeasuredData(EventData):
+    """A unit's people against plan for a month, sent when a number changed: planned headcount from its plan in
+    force (or its sub-units' plans), people holding positions in the unit and below it, positions nobody holds,
+    and the spare-staff ratio 备员率 = (actual − planned) ÷ planned in percent (the documents ask 10 %)."""
+
+    unit_id: int
+    unit_path: str
+    unit_name: str
+    period: str = Field(description="The month measured (2026-12)")
+    planned: float | None = Field(description="Planned headcount (人); null when no plan covers the unit")
+    actual: int = Field(description="People holding a position in the unit or below it")
+    vacancies: int = Field(description="Positions in the unit or below it nobody holds")
+    spare_ratio: float | None = Field(description="备员率 in percent; null without a planned headcount")
+    target_ratio: float = Field(description="The spare-staff ratio the documents ask, in percent (10)")
+
+
 EMITS: dict[str, type[EventData]] = {
     "org.unit.created": UnitData,
     "org.unit.updated": UnitData,
@@ -133,6 +154,8 @@ EMITS: dict[str, type[EventData]] = {
     "org.assignment.deleted": AssignmentData,
     "org.delegation.created": DelegationData,
     "org.delegation.revoked": DelegationRevokedData,
+    # staffing (issue 20)
+    "org.staffing.measured": StaffingMeasuredData,
 }
 
 
@@ -291,3 +314,23 @@ class ImprovementReviewDueView(EventView):
     title: str
     owner_id: int | None
     due: str
+# --- staffing (issue 20): the people lines of plans in force ----------------------------------------
+
+
+class PlanResourceView(EventView):
+    kind: str
+    description: str = ""
+    quantity: float | None = None
+    unit: str = ""
+    id: int | None = None
+
+
+class PlanResourcesView(EventView):
+    """What staffing reads of ``planning.plan.issued`` / ``.revised``: the plan's unit, period, the revision now
+    in force and its resource lines (the people 人力 lines are the planned headcount)."""
+
+    plan_id: int
+    version: int
+    unit_id: int
+    period: str
+    resources: list[PlanResourceView] = []

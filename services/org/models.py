@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.audit import AuditEntryMixin
@@ -637,3 +637,40 @@ class SsoSession(Base):
     id_token: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
+
+
+# --- staffing: people against plan (人员编制, issue 20, helper "staff") ---------------------------------------
+# Planned headcount comes only from plans in force (their people 人力 lines, kept per unit and plan period; a
+# revision replaces them); actual headcount, vacancies and the spare-staff ratio (备员率) are computed from
+# positions and assignments whenever they are asked for. What was last measured per unit and month is kept, so
+# ``org.staffing.measured`` goes out only when a number changed.
+
+
+class PlannedHeadcount(Base):
+    """A unit's planned headcount for a plan period: the sum of the people lines of its plan in force."""
+
+    __tablename__ = "planned_headcount"
+    __table_args__ = (UniqueConstraint("unit_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(10))  # the plan's period: 2026, 2026-Q4, 2026-11
+    plan_id: Mapped[int | None] = mapped_column(Integer)  # null: demo data mirroring planning's demo plans
+    plan_version: Mapped[int | None] = mapped_column(Integer)
+    quantity: Mapped[float] = mapped_column(Float)
+    lines: Mapped[list] = mapped_column(JSON, default=list)  # [{"id", "description", "quantity", "unit"}]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class StaffingMeasure(Base):
+    """The numbers last measured (and sent as ``org.staffing.measured``) for a unit and month."""
+
+    __tablename__ = "staffing_measure"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)  # a month: 2026-12
+    planned: Mapped[float | None] = mapped_column(Float)
+    actual: Mapped[int] = mapped_column(Integer)
+    vacancies: Mapped[int] = mapped_column(Integer)
+    spare_ratio: Mapped[float | None] = mapped_column(Float)  # percent; null without a plan
+    measured_at: Mapped[datetime] = mapped_column(default=utcnow)

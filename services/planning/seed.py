@@ -120,7 +120,7 @@ async def seed_demo(rt: Runtime) -> bool:
                 session.add(PlanResource(plan_id=plan.id, kind="budget", description=description, amount=amount,
                                          amount_unit=amount_unit, budget_item=item))
             session.add(PlanResource(plan_id=plan.id, kind="people", description="专职人员", quantity=
-                                     {"HDGAS": 420, "OPS": 36, "MKT": 18, "SZ": 65}[code], unit="人"))
+                                     {"HDGAS": 120, "OPS": 36, "MKT": 18, "SZ": 65}[code], unit="人"))
             await session.flush()
             for i, _stage in enumerate(flows["annual"].stages):
                 session.add(StageSignature(plan_id=plan.id, revision=1, stage_index=i, signer=f"seed-{i}"))

@@ -2701,6 +2701,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/org/staffing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** People against plan for a unit and the units below it: planned headcount (from plans), actual headcount, vacancies and the spare-staff ratio 备员率 (view over the unit) */
+        get: operations["get_staffing_api_org_staffing_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/staffing/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 人员编制表: the people against plan and the vacant positions as a workbook (view over the unit) */
+        get: operations["export_staffing_api_org_staffing_export_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/staffing/measurements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Measure the unit's people against plan now: org.staffing.measured for every unit whose numbers changed (plan over the unit) */
+        post: operations["measure_staffing_api_org_staffing_measurements_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/staffing/vacancies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Positions in the unit and below it nobody holds today (view over the unit) */
+        get: operations["list_vacancies_api_org_staffing_vacancies_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/units": {
         parameters: {
             query?: never;
@@ -8601,6 +8669,32 @@ export interface components {
             positions: components["schemas"]["org.HeldPositionRead"][];
             user: components["schemas"]["org.UserRead"];
         };
+        /** MeasureCreate */
+        "org.MeasureCreate": {
+            /**
+             * Unit Id
+             * @description Measure this unit and every unit below it (and the units above it) now
+             */
+            unit_id: number;
+        };
+        /** MeasureRead */
+        "org.MeasureRead": {
+            /**
+             * Changed
+             * @description Units whose numbers changed: one org.staffing.measured each
+             */
+            changed: number;
+            /**
+             * Period
+             * @description The month measured
+             */
+            period: string;
+            /**
+             * Units
+             * @description Units measured
+             */
+            units: number;
+        };
         /** MyWatches */
         "org.MyWatches": {
             /** Asked By Me */
@@ -8849,6 +8943,13 @@ export interface components {
         "org.Page_UserRead_": {
             /** Items */
             items: components["schemas"]["org.UserRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[VacancyRead] */
+        "org.Page_VacancyRead_": {
+            /** Items */
+            items: components["schemas"]["org.VacancyRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -9463,6 +9564,83 @@ export interface components {
             /** Require Sso */
             require_sso: boolean;
         };
+        /** StaffingRead */
+        "org.StaffingRead": {
+            /**
+             * As Of
+             * Format: date
+             * @description The day whose holders are counted (today, or the period's last day if past)
+             */
+            as_of: string;
+            /** Period */
+            period: string;
+            /**
+             * Rows
+             * @description The unit first, then its sub-units depth first
+             */
+            rows: components["schemas"]["org.StaffingRow"][];
+            /**
+             * Target Ratio
+             * @description The spare-staff ratio the documents ask, in percent
+             */
+            target_ratio: number;
+            /** Unit Id */
+            unit_id: number;
+        };
+        /**
+         * StaffingRow
+         * @description One unit's people against plan (its numbers cover the unit and every unit below it).
+         */
+        "org.StaffingRow": {
+            /**
+             * Actual
+             * @description People holding a position in the unit or below it
+             */
+            actual: number;
+            /**
+             * Covered By
+             * @description The nearest unit above whose own plan covers this unit (its people count there), or null
+             */
+            covered_by: number | null;
+            /**
+             * Depth
+             * @description 0 for the unit asked about, 1 for its sub-units, …
+             */
+            depth: number;
+            /**
+             * Parent Id
+             * @description The parent unit, null for the unit asked about
+             */
+            parent_id: number | null;
+            /**
+             * Plan Period
+             * @description The period of the unit's own plan the number comes from; null when it is the sum of its sub-units' plans, or there is none
+             */
+            plan_period: string | null;
+            /**
+             * Planned
+             * @description Planned headcount (人) from plans in force; null: no plan covers it
+             */
+            planned: number | null;
+            /**
+             * Spare Ratio
+             * @description 备员率 (actual − planned) ÷ planned, in percent
+             */
+            spare_ratio: number | null;
+            /** Unit Code */
+            unit_code: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Kind */
+            unit_kind: string;
+            /** Unit Name */
+            unit_name: string;
+            /**
+             * Vacancies
+             * @description Positions in the unit or below it nobody holds
+             */
+            vacancies: number;
+        };
         /** SyncRunRead */
         "org.SyncRunRead": {
             /** Actor */
@@ -9696,6 +9874,24 @@ export interface components {
             display_name?: string | null;
             /** Email */
             email?: string | null;
+        };
+        /** VacancyRead */
+        "org.VacancyRead": {
+            /** Position Id */
+            position_id: number;
+            /** Role Name */
+            role_name: string;
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /**
+             * Vacant Since
+             * @description The day after its last holder left; null: never held
+             */
+            vacant_since: string | null;
         };
         /** WatchList */
         "org.WatchList": {
@@ -19881,6 +20077,136 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.PolicyRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_staffing_api_org_staffing_get: {
+        parameters: {
+            query: {
+                /** @description A year, quarter or month (2026, 2026-Q4, 2026-12); this month when not given */
+                period?: string | null;
+                unit_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.StaffingRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    export_staffing_api_org_staffing_export_xlsx_get: {
+        parameters: {
+            query: {
+                /** @description A year, quarter or month (2026, 2026-Q4, 2026-12); this month when not given */
+                period?: string | null;
+                unit_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    measure_staffing_api_org_staffing_measurements_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.MeasureCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.MeasureRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_vacancies_api_org_staffing_vacancies_get: {
+        parameters: {
+            query: {
+                unit_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.Page_VacancyRead_"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */

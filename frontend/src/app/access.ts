@@ -111,6 +111,7 @@ export const MENU: MenuNode[] = [
       { key: 'org.tree', labelKey: 'menu.orgTree', path: '/org/tree', access: 'anyGrant' },
       { key: 'org.positions', labelKey: 'menu.positions', path: '/org/positions', access: 'anyGrant' },
       { key: 'org.delegations', labelKey: 'menu.delegations', path: '/org/delegations', access: 'anyGrant' },
+      { key: 'org.staffing', labelKey: 'staffing.menu', path: '/org/staffing', access: { right: 'view' } },
     ],
   },
   {

@@ -42,6 +42,7 @@ const AlertsPage = lazy(() => import('../pages/risk/AlertsPage'));
 const OrgTreePage = lazy(() => import('../pages/org/OrgTreePage'));
 const PositionsPage = lazy(() => import('../pages/org/PositionsPage'));
 const DelegationsPage = lazy(() => import('../pages/org/DelegationsPage'));
+const StaffingPage = lazy(() => import('../pages/org/staffing/StaffingPage'));
 const RolesPage = lazy(() => import('../pages/admin/RolesPage'));
 const UsersPage = lazy(() => import('../pages/admin/UsersPage'));
 const ExplainPage = lazy(() => import('../pages/admin/ExplainPage'));
@@ -124,6 +125,7 @@ export function AppRoutes() {
         <Route path="/org/tree" element={<Guard rule="anyGrant"><OrgTreePage /></Guard>} />
         <Route path="/org/positions" element={<Guard rule="anyGrant"><PositionsPage /></Guard>} />
         <Route path="/org/delegations" element={<Guard rule="anyGrant"><DelegationsPage /></Guard>} />
+        <Route path="/org/staffing" element={<Guard rule={{ right: 'view' }}><StaffingPage /></Guard>} />
         <Route path="/admin/roles" element={<Guard rule={{ right: 'admin' }}><RolesPage /></Guard>} />
         <Route path="/admin/users" element={<Guard rule={{ right: 'admin' }}><UsersPage /></Guard>} />
         <Route path="/admin/explain" element={<Guard rule={{ right: 'admin' }}><ExplainPage /></Guard>} />

@@ -67,6 +67,9 @@ SEED: list[tuple] = [
     ("inspection_pass_rate", "检查合格率", "Inspection pass rate", "internal", "%", "higher_better", "weighted_avg",
      None, 90.0, 80.0, "合格检查项 ÷ 评定检查项，按月汇总本单位已提交的实地检查"),
     *BUDGET_SEED,
+    # staffing (issue 20): measured by org from positions, assignments and plans' people lines
+    ("spare_staff_ratio", "备员率", "Spare-staff ratio", "internal", "%", "higher_better", "avg",
+     None, 10.0, 0.0, "(实有人数 − 计划编制) ÷ 计划编制, measured by org; the documents ask 10 %"),
 ]
 
 

@@ -79,6 +79,11 @@ TEMPLATES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         ZH: ("已下达：{unit}《{title}》", "{unit}的计划《{title}》（{period}）已下达执行。"),
         EN: ("Issued: {unit} “{title}”", "{unit}'s plan “{title}” ({period}) is issued and in force."),
     }),
+    # a revision (计划调整) in force: without a template here every planning.plan.revised failed in org (issue 20)
+    "planning.plan.revised": ("approval", {
+        ZH: ("调整已生效：{unit}《{title}》", "{unit}的计划《{title}》（{period}）的调整已下达执行。"),
+        EN: ("Revision in force: {unit} “{title}”", "The revision of {unit}'s plan “{title}” ({period}) is in force."),
+    }),
     "planning.task.dispatched": ("task", {
         ZH: ("任务调度：{title}", "任务“{title}”已调度：负责人{owner}，截止日期 {due}。{comment}"),
         EN: ("Task dispatched: {title}", "The task “{title}” was dispatched: owner {owner}, due {due}. {comment}"),

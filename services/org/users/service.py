@@ -19,6 +19,7 @@ from services.org.events import AssignmentData, UserData
 from services.org.journal import journal
 from services.org.models import Assignment, Position, RefreshToken, Unit, User
 from services.org.runtime import OrgRuntime
+from services.org.staffing import service as staffing
 from services.org.users.passwords import check_strength
 from services.org.users.schemas import (
     AssignmentCreate,
@@ -162,6 +163,7 @@ async def create_assignment(session: AsyncSession, *, principal: Principal, body
     await journal.audit(session, actor=principal, action="assignment.created", subject_type="assignment",
                         subject_id=a.id, unit_path=unit.path, grant=grant, after=data.model_dump(mode="json"))
     await journal.emit(session, "org.assignment.created", a.id, data, unit.path)
+    await staffing.position_changed(session, position_id=a.position_id)  # people against plan (issue 20)
     return a
 
 
@@ -183,6 +185,7 @@ async def update_assignment(session: AsyncSession, *, assignment: Allowed[Assign
                         subject_id=item.id, unit_path=unit.path, grant=assignment.grant,
                         before=before.model_dump(mode="json"), after=after.model_dump(mode="json"))
     await journal.emit(session, "org.assignment.updated", item.id, after, unit.path)
+    await staffing.position_changed(session, position_id=item.position_id)  # people against plan (issue 20)
     return item
 
 
@@ -196,3 +199,4 @@ async def delete_assignment(session: AsyncSession, *, assignment: Allowed[Assign
                         subject_id=before.id, unit_path=unit.path, grant=assignment.grant,
                         before=before.model_dump(mode="json"))
     await journal.emit(session, "org.assignment.deleted", before.id, before, unit.path)
+    await staffing.position_changed(session, position_id=before.position_id)  # people against plan (issue 20)

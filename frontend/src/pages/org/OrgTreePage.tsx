@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { Alert, Card, Col, Descriptions, Row, Space, Tag, Tree, Typography } from 'antd';
+import { Link } from 'react-router-dom';
 import type { TreeProps } from 'antd';
 import { useMoveUnit, usePositions, useUnitTree } from '../../api/org';
 import type { UnitTree } from '../../api/types';
@@ -58,7 +59,8 @@ export default function OrgTreePage() {
             </Card>
           </Col>
           <Col xs={24} lg={14}>
-            <Card size="small" title={unit ? unit.name : t('org.selectUnit')}>
+            <Card size="small" title={unit ? unit.name : t('org.selectUnit')}
+              extra={access.rights.has('view') && <Link to={unit ? `/org/staffing?unit=${unit.id}` : '/org/staffing'}>{t('staffing.link')}</Link>}>
               {unit && (
                 <>
                   <Descriptions size="small" column={2} items={[
