@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.contracts import Consumer
@@ -20,10 +19,10 @@ from services.kpi.events import (
     StaffingMeasuredView,
     UnitMovedView,
 )
-from services.kpi.indicators.catalog import SEED
+from services.kpi.indicators.catalog import ensure_indicators
 from services.kpi.indicators.library import Library
 from services.kpi.measurements.ingest import PointIn, ingest, move_units
-from services.kpi.models import Indicator, OrgUnit
+from services.kpi.models import OrgUnit
 from services.kpi.sanctions.service import record_proposal_reward
 from services.kpi.targets.service import apply_plan_event
 
@@ -95,7 +94,7 @@ async def on_staffing_measured(session: AsyncSession, event: dict[str, Any]) -> 
         raise Unavailable(f"Unit {measured.unit_id} is not in kpi's copy of the org tree yet.",
                           headers={"Retry-After": "5"},
                           zh=f"KPI 服务的组织树中暂时还没有单元 {measured.unit_id}，请稍后重投。")
-    await _ensure_indicator(session, SPARE_STAFF_RATIO)
+    await ensure_indicators(session, (SPARE_STAFF_RATIO,))
     lib = await Library.load(session)
     result = await ingest(session, [PointIn(SPARE_STAFF_RATIO, measured.unit_id, measured.period,
                                             measured.spare_ratio, source="org")],
@@ -104,19 +103,6 @@ async def on_staffing_measured(session: AsyncSession, event: dict[str, Any]) -> 
         log.warning("spare-staff ratio refused", extra={"fields": {"unit_id": measured.unit_id,
                                                                   "errors": result.rejected}})
 
-
-async def _ensure_indicator(session: AsyncSession, code: str) -> None:
-    """A library seeded before the indicator was catalogued gets it from the catalogue on first use."""
-    if (await session.execute(select(Indicator.id).where(Indicator.code == code))).scalar() is not None:
-        return
-    for row in SEED:
-        if row[0] == code:
-            _, name, name_en, category, unit, direction, aggregation, formula, warning, critical, desc = row
-            session.add(Indicator(code=code, name=name, name_en=name_en, category=category, unit=unit,
-                                  direction=direction, aggregation=aggregation, formula=formula, warning=warning,
-                                  critical=critical, threshold_mode="absolute", description=desc, frequency="month"))
-            await session.flush()
-            return
 
 
 CONSUMES = [

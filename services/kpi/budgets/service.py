@@ -40,13 +40,13 @@ from services.kpi.budgets.schemas import (
     ExecutionRow,
 )
 from services.kpi.events import BudgetChangedData, BudgetLineData, PlanBudgetView
-from services.kpi.indicators.catalog import BUDGET_SEED
+from services.kpi.indicators.catalog import BUDGET_SEED, ensure_indicators
 from services.kpi.journal import journal
 from services.kpi.lookups import parse_period_param, unit_or_404
 from services.kpi.measurements.ingest import ConcurrentWrite
 from services.kpi.measurements.service import Writer
 from services.kpi.measurements.staging import unit_paths
-from services.kpi.models import Budget, BudgetActual, BudgetItem, Indicator, OrgUnit
+from services.kpi.models import Budget, BudgetActual, BudgetItem, OrgUnit
 
 log = logging.getLogger("yunguan.kpi.budgets")
 
@@ -70,13 +70,7 @@ async def seed_budget_items(session: AsyncSession) -> int:
         for n, (code, name, name_en) in enumerate(DEFAULT_ITEMS):
             session.add(BudgetItem(code=code, name=name, name_en=name_en, sort=(n + 1) * 10))
             added += 1
-    have = set((await session.execute(select(Indicator.code))).scalars())
-    for code, name, name_en, category, unit, direction, aggregation, formula, warning, critical, desc in BUDGET_SEED:
-        if code not in have:
-            session.add(Indicator(code=code, name=name, name_en=name_en, category=category, unit=unit,
-                                  direction=direction, aggregation=aggregation, formula=formula, warning=warning,
-                                  critical=critical, threshold_mode="absolute", description=desc, frequency="month"))
-            added += 1
+    added += await ensure_indicators(session, (row[0] for row in BUDGET_SEED))
     await session.flush()
     return added
 

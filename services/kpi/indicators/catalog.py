@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -90,17 +92,24 @@ async def seed_indicators(session: AsyncSession) -> int:
 FED = ("inspection_pass_rate",)
 
 
-async def ensure_fed_indicators(session: AsyncSession) -> int:
-    """Add the FED indicators a non-empty library lacks (an empty one is seeded whole)."""
-    have = set((await session.execute(select(Indicator.code))).scalars())
-    if not have:
-        return 0
+async def ensure_indicators(session: AsyncSession, codes: Iterable[str]) -> int:
+    """Add those of ``codes`` the library lacks, as the catalogue defines them (a library seeded before they were
+    catalogued); how many were added."""
+    wanted = set(codes)
+    have = set((await session.execute(select(Indicator.code).where(Indicator.code.in_(wanted)))).scalars())
     added = 0
     for code, name, name_en, category, unit, direction, aggregation, formula, warning, critical, desc in SEED:
-        if code in FED and code not in have:
+        if code in wanted and code not in have:
             session.add(Indicator(code=code, name=name, name_en=name_en, category=category, unit=unit,
                                   direction=direction, aggregation=aggregation, formula=formula, warning=warning,
                                   critical=critical, threshold_mode="absolute", description=desc, frequency="month"))
             added += 1
     await session.flush()
     return added
+
+
+async def ensure_fed_indicators(session: AsyncSession) -> int:
+    """Add the FED indicators a non-empty library lacks (an empty one is seeded whole)."""
+    if (await session.execute(select(Indicator.id).limit(1))).first() is None:
+        return 0
+    return await ensure_indicators(session, FED)
