@@ -31,6 +31,9 @@ PARTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "open_alerts": ("risk", "/api/risk/alerts", {"mine": "true", "limit": "100"}),
     "risk_actions": ("risk", "/api/risk/inbox/actions", {"limit": "100"}),
     "my_actions": ("kpi", "/api/kpi/actions", {"owner_id": "{sub}", "limit": "100"}),
+    # training (issue 20): plans waiting on the caller's guide right; certificates of theirs or their units expiring
+    "training_to_approve": ("org", "/api/org/training/plans", {"awaiting_me": "true"}),
+    "certifications_expiring": ("org", "/api/org/training/certifications", {"expiring": "true"}),
 }
 
 # part → the component (in the merged OpenAPI document) that describes one of its items
@@ -43,6 +46,8 @@ PART_ITEMS: dict[str, str] = {
     "open_alerts": "risk.AlertRead",
     "risk_actions": "risk.MyActionRead",
     "my_actions": "kpi.ActionRead",
+    "training_to_approve": "org.TrainingPlanRead",
+    "certifications_expiring": "org.CertificationRead",
 }
 
 # parts whose items name an indicator by code: the gateway adds its names
@@ -71,6 +76,8 @@ class InboxRead(BaseModel):
     open_alerts: list[dict[str, Any]] = _items_of("open_alerts")
     risk_actions: list[dict[str, Any]] = _items_of("risk_actions")
     my_actions: list[dict[str, Any]] = _items_of("my_actions")
+    training_to_approve: list[dict[str, Any]] = _items_of("training_to_approve")
+    certifications_expiring: list[dict[str, Any]] = _items_of("certifications_expiring")
     errors: dict[str, str] = Field(default_factory=dict,
                                    description="Part → why it is empty (service down, slow, refused)")
     counts: dict[str, int] = Field(default_factory=dict, description="Part → number of items")

@@ -27,6 +27,9 @@ INTERNAL_SUBSCRIPTIONS: dict[str, list[str]] = {
     "planning.task.*": ["org"],
     "kpi.action.*": ["org"],
     "risk.alert.*": ["org"],
+    # training (issue 20): completion rates become kpi's training_completion; low assessment results training needs
+    "org.training.measured": ["kpi"],
+    "kpi.assessment.finalized": ["org"],
 }
 
 

@@ -9,8 +9,9 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.contracts import Consumer
-from services.kpi.events import PlanIssuedView, UnitMovedView
-from services.kpi.measurements.ingest import move_units
+from services.kpi.events import PlanIssuedView, TrainingMeasuredView, UnitMovedView
+from services.kpi.indicators.library import Library
+from services.kpi.measurements.ingest import PointIn, ingest, move_units
 from services.kpi.targets.service import apply_plan_event
 
 log = logging.getLogger("yunguan.kpi")
@@ -35,6 +36,18 @@ async def on_unit_moved(session: AsyncSession, event: dict[str, Any]) -> None:
         await move_units(session, moved.old_path, moved.new_path)
 
 
+async def on_training_measured(session: AsyncSession, event: dict[str, Any]) -> None:
+    """org's training completion rate (培训完成率, from its records) → the unit's ``training_completion`` point,
+    source org, through the normal ingest (rollups, thresholds, crossings follow); nobody types it."""
+    measured = TrainingMeasuredView.model_validate(event.get("data") or {})
+    result = await ingest(session, [PointIn(indicator_code="training_completion", unit_id=measured.unit_id,
+                                            period=measured.period, value=measured.rate, source="org",
+                                            weight=float(max(measured.required, 1)))],
+                          lib=await Library.load(session), can_write=lambda _path: True, recorded_by="org")
+    if result.rejected:
+        log.warning("training completion refused", extra={"fields": {"errors": result.rejected}})
+
+
 CONSUMES = [
     Consumer("planning.plan.issued", on_plan_issued, reads=PlanIssuedView,
              summary="An issued plan's targets become the unit's kpi targets"),
@@ -42,4 +55,6 @@ CONSUMES = [
              summary="A revised plan's targets replace the ones of its earlier versions"),
     Consumer("org.unit.moved", on_unit_moved, reads=UnitMovedView,
              summary="Points and stored unit paths follow the moved subtree; rollups are rebuilt"),
+    Consumer("org.training.measured", on_training_measured, reads=TrainingMeasuredView,
+             summary="org's training completion rate becomes the unit's training_completion point (source org)"),
 ]

@@ -38,6 +38,9 @@ from services.org.roles.router import router as roles_router
 from services.org.runtime import OrgRuntime
 from services.org.scim.router import router as scim_router
 from services.org.seed import ensure_roles, seed_demo
+from services.org.training.demo import seed_training_demo
+from services.org.training.router import router as training_router
+from services.org.training.service import remind_certifications
 from services.org.units.router import router as units_router
 from services.org.users.passwords import Passwords
 from services.org.users.router import router as users_router
@@ -57,6 +60,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             await provision_service_clients(session, settings.service_secret)
             if settings.demo:
                 await seed_demo(session, passwords)
+                await seed_training_demo(session)
             await session.commit()
         # Org verifies and issues its own tokens from memory: no HTTP round trip to itself.
         revocations = Revocations(lambda: _revoked_from_db(rt), refresh_seconds=settings.revocation_refresh_seconds)
@@ -70,7 +74,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         description="Org tree, positions, roles with the six rights, users, sign-in and tokens, audit.",
         routers=[auth_router, units_router, roles_router, positions_router, users_router, delegations_router,
                  clients_router, anchors_router, notifications_router, reminders_router, calendar_router,
-                 channels_router, directory_router, scim_router, exchange_router, identity_router],
+                 channels_router, directory_router, scim_router, exchange_router, identity_router,
+                 training_router],
         on_startup=[start, start_dispatcher], audit_model=AuditEntry, events=events, consumes=CONSUMES,
         periodic=[(KEY_RELOAD_SECONDS, reload_keys), (settings.notify_scan_seconds, remind_and_digest)],
         background=[dispatch_messages], runtime_class=OrgRuntime)
@@ -126,6 +131,9 @@ async def remind_and_digest(rt: OrgRuntime) -> None:
         await session.commit()
     async with rt.db.writer() as session:
         await run_digests(session, rt.settings, now=utcnow())
+        await session.commit()
+    async with rt.db.writer() as session:  # certificates expiring soon or expired (training, issue 20)
+        await remind_certifications(session)
         await session.commit()
 
 

@@ -13,7 +13,7 @@ from test_gateway_ops import _refs, _resolve
 from gateway.aggregate import PARTS, InboxRead, inbox
 from gateway.openapi import merge_documents
 
-UPSTREAMS = {n: f"http://{n}" for n in ("planning", "risk", "kpi")}
+UPSTREAMS = {n: f"http://{n}" for n in ("planning", "risk", "kpi", "org")}
 LIBRARY = [{"code": "customer_satisfaction", "name": "客户满意度", "name_en": "Customer satisfaction"},
            {"code": "sales", "name": "销售额", "name_en": ""}]
 
@@ -44,6 +44,8 @@ async def test_every_part_is_asked_of_its_service_with_the_callers_token_and_use
     assert asked[("kpi", "/api/kpi/actions")].url.params["owner_id"] == "4"
     assert asked[("planning", "/api/planning/tasks")].url.params["mine"] == "true"
     assert asked[("risk", "/api/risk/alerts")].url.params["mine"] == "true"
+    assert asked[("org", "/api/org/training/plans")].url.params["awaiting_me"] == "true"
+    assert asked[("org", "/api/org/training/certifications")].url.params["expiring"] == "true"
     # the indicator library for names, with the same token (never a service's own)
     assert asked[("kpi", "/api/kpi/indicators")].headers["authorization"] == "Bearer caller-token"
 
@@ -75,7 +77,8 @@ async def test_a_returned_plan_is_to_rework_not_to_approve_and_an_overdue_task_i
     assert [t["id"] for t in box["my_tasks"]] == [5]
     assert [t["id"] for t in box["overdue_tasks"]] == [6, 8]
     assert box["counts"] == {"pending_approvals": 1, "suggestions_to_answer": 0, "plans_to_rework": 1,
-                             "my_tasks": 1, "overdue_tasks": 2, "open_alerts": 0, "risk_actions": 0, "my_actions": 0}
+                             "my_tasks": 1, "overdue_tasks": 2, "open_alerts": 0, "risk_actions": 0, "my_actions": 0,
+                             "training_to_approve": 0, "certifications_expiring": 0}
 
 
 async def test_alerts_and_improvement_actions_name_their_indicator():
