@@ -157,3 +157,21 @@ export type PolicyKind = PolicyRead['kind'];
 export type CalendarYear = S['org.CalendarYear'];
 export type CalendarDayRead = S['org.CalendarDayRead'];
 export type CalendarDayBody = S['org.CalendarDayBody'];
+
+// training (培训管理, issue 20)
+export type TrainingNeedRead = S['org.NeedRead'];
+export type TrainingNeedCreate = S['org.NeedCreate'];
+export type TrainingPlanRead = S['org.TrainingPlanRead'];
+export type TrainingPlanCreate = S['org.TrainingPlanCreate'];
+export type TrainingPlanUpdate = S['org.TrainingPlanUpdate'];
+export type TrainingCourseIn = S['org.CourseIn'];
+export type TrainingCourseRead = S['org.CourseRead'];
+export type TrainingPlanDecision = S['org.PlanDecision'];
+export type TrainingSessionRead = S['org.SessionRead'];
+export type TrainingSessionCreate = S['org.SessionCreate'];
+export type TrainingAttendeeRead = S['org.AttendeeRead'];
+export type TrainingAttendanceIn = S['org.AttendanceIn'];
+export type TrainingRecordRead = S['org.RecordRead'];
+export type TrainingCompletionRead = S['org.CompletionRead'];
+export type CertificationRead = S['org.CertificationRead'];
+export type CertificationCreate = S['org.CertificationCreate'];

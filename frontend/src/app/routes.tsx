@@ -43,6 +43,11 @@ const NotificationsAdminPage = lazy(() => import('../pages/admin/NotificationsAd
 const NotificationCenterPage = lazy(() => import('../pages/notifications/NotificationCenterPage'));
 const NotificationSettingsPage = lazy(() => import('../pages/notifications/NotificationSettingsPage'));
 const IdentityPage = lazy(() => import('../pages/admin/IdentityPage'));
+// training (培训管理, issue 20)
+const TrainingPlansPage = lazy(() => import('../pages/org/training/TrainingPlansPage'));
+const TrainingSessionsPage = lazy(() => import('../pages/org/training/TrainingSessionsPage'));
+const MyTrainingPage = lazy(() => import('../pages/org/training/MyTrainingPage'));
+const CertificationsPage = lazy(() => import('../pages/org/training/CertificationsPage'));
 
 function RequireSignIn({ children }: { children: ReactNode }) {
   const { signedIn } = useSession();
@@ -100,6 +105,11 @@ export function AppRoutes() {
         <Route path="/org/tree" element={<Guard rule="anyGrant"><OrgTreePage /></Guard>} />
         <Route path="/org/positions" element={<Guard rule="anyGrant"><PositionsPage /></Guard>} />
         <Route path="/org/delegations" element={<Guard rule="anyGrant"><DelegationsPage /></Guard>} />
+        <Route path="/org/training/plans" element={<Guard rule={{ anyOf: ['plan', 'guide', 'view'] }}><TrainingPlansPage /></Guard>} />
+        <Route path="/org/training/plans/:id" element={<Guard rule={{ anyOf: ['plan', 'guide', 'view'] }}><TrainingPlansPage /></Guard>} />
+        <Route path="/org/training/sessions" element={<Guard rule="anyGrant"><TrainingSessionsPage /></Guard>} />
+        <Route path="/org/training/mine" element={<Guard rule="anyGrant"><MyTrainingPage /></Guard>} />
+        <Route path="/org/training/certifications" element={<Guard rule="anyGrant"><CertificationsPage /></Guard>} />
         <Route path="/admin/roles" element={<Guard rule={{ right: 'admin' }}><RolesPage /></Guard>} />
         <Route path="/admin/users" element={<Guard rule={{ right: 'admin' }}><UsersPage /></Guard>} />
         <Route path="/admin/explain" element={<Guard rule={{ right: 'admin' }}><ExplainPage /></Guard>} />

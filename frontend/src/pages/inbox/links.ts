@@ -18,4 +18,7 @@ export const links = {
   /** contingency steps and measures are updated on their risk */
   risk_actions: (a: Item<'risk_actions'>) => `/risk/${a.risk_id}`,
   my_actions: () => '/kpi/actions',
+  /** training (issue 20): a plan is approved or returned on the plans page; certificates are renewed there */
+  training_to_approve: () => '/org/training/plans',
+  certifications_expiring: () => '/org/training/certifications',
 };
