@@ -128,7 +128,7 @@ async def test_a_plan_is_drafted_by_plan_holders_approved_by_guide_holders_and_i
     assert (await org.put(f"/api/org/training/sessions/{held['id']}/attendance", json=sheet,
                           headers=await auth(org, "market_mgr"))).status_code == 403
     trainer = await auth(org, "analyst")
-    stale = {**trainer, "If-Match": '"training-session-%d-v0"' % held["id"]}
+    stale = {**trainer, "If-Match": f'"training-session-{held["id"]}-v0"'}
     assert (await org.put(f"/api/org/training/sessions/{held['id']}/attendance", json=sheet,
                           headers=stale)).status_code == 412
     r = await org.put(f"/api/org/training/sessions/{held['id']}/attendance", json=sheet, headers=trainer)
@@ -227,7 +227,7 @@ async def test_a_certificate_is_reminded_once_before_it_expires_and_once_when_it
     assert statuses == ["expiring", "expired"]
 
     # renewed (stale If-Match refused first), it is reminded again before its new date
-    stale = {**manager, "If-Match": '"certification-%d-v1"' % cert["id"]}
+    stale = {**manager, "If-Match": f'"certification-{cert["id"]}-v1"'}
     renewal = {"expires_on": (today + timedelta(days=20)).isoformat()}
     assert (await org.patch(f"/api/org/training/certifications/{cert['id']}", json=renewal,
                             headers=stale)).status_code == 412
