@@ -9,9 +9,11 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.contracts import Consumer
+from services.common.problems import Unavailable
 from services.kpi.events import PlanIssuedView, TrainingMeasuredView, UnitMovedView
 from services.kpi.indicators.library import Library
 from services.kpi.measurements.ingest import PointIn, ingest, move_units
+from services.kpi.measurements.staging import unit_paths
 from services.kpi.targets.service import apply_plan_event
 
 log = logging.getLogger("yunguan.kpi")
@@ -40,6 +42,10 @@ async def on_training_measured(session: AsyncSession, event: dict[str, Any]) -> 
     """org's training completion rate (培训完成率, from its records) → the unit's ``training_completion`` point,
     source org, through the normal ingest (rollups, thresholds, crossings follow); nobody types it."""
     measured = TrainingMeasuredView.model_validate(event.get("data") or {})
+    if not await unit_paths(session, [measured.unit_id]):
+        # org's unit events have not reached this read-model yet: refused for now, the relay delivers it again
+        raise Unavailable(f"The unit {measured.unit_id} is not known here yet; deliver the event again later.",
+                          zh=f"本服务尚未同步编号为 {measured.unit_id} 的组织单元，请稍后重新投递。")
     result = await ingest(session, [PointIn(indicator_code="training_completion", unit_id=measured.unit_id,
                                             period=measured.period, value=measured.rate, source="org",
                                             weight=float(max(measured.required, 1)))],

@@ -34,3 +34,10 @@ async def test_only_org_delivers_training_completion(kpi):
     e = event("org.training.measured", measured(OPS, "2026-11", 4, 3))
     assert (await kpi.post("/api/kpi/events", json=e, headers=SERVICE)).status_code == 403
     assert (await kpi.post("/api/kpi/events", json=e, headers=MKT_MANAGER)).status_code == 403
+
+
+async def test_a_rate_for_a_unit_kpi_does_not_know_yet_is_refused_for_redelivery_not_lost(kpi):
+    e = event("org.training.measured", measured(999, "2026-11", 4, 3))
+    assert (await kpi.post("/api/kpi/events", json=e, headers=ORG_SERVICE)).status_code == 503
+    # not recorded as processed: once the unit is known, the same event applies
+    assert (await kpi.post("/api/kpi/events", json=e, headers=ORG_SERVICE)).status_code == 503

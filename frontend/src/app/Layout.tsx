@@ -5,6 +5,7 @@ import type { MenuProps } from 'antd';
 import {
   AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, FundOutlined, HeatMapOutlined, CalendarOutlined, FileTextOutlined, InboxOutlined, LogoutOutlined,
   MenuFoldOutlined, MenuUnfoldOutlined, NotificationOutlined, SettingOutlined, UserOutlined,
+  ReadOutlined,
 } from '@ant-design/icons';
 import { MENU, selectedKey, visibleMenu, type MenuNode } from './access';
 import { signOut, useSession } from './session';
@@ -15,6 +16,7 @@ const ICONS: Record<string, React.ReactNode> = {
   inbox: <InboxOutlined />, plans: <FileTextOutlined />, org: <ApartmentOutlined />, admin: <SettingOutlined />,
   'plans.meeting': <CalendarOutlined />, kpi: <FundOutlined />, risk: <AlertOutlined />,
   'kpi.dashboard': <DashboardOutlined />, 'risk.heatmap': <HeatMapOutlined />, 'admin.audit': <AuditOutlined />, 'admin.notifications': <NotificationOutlined />,
+  training: <ReadOutlined />,
 };
 
 export function LocaleSwitch() {

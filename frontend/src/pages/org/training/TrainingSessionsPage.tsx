@@ -17,7 +17,7 @@ import { canOver } from '../../../app/grants';
 import { useSession } from '../../../app/session';
 import { ErrorAlert, useUnitNames } from '../../../components/common';
 import { useT } from '../../../i18n';
-import { attendanceBody, percent, periodsOf, sheetOf, sheetSummary, updateRow, type Result, type SheetRow } from './training';
+import { attendanceBody, defaultPlan, percent, periodsOf, sheetOf, sheetSummary, updateRow, type Result, type SheetRow } from './training';
 
 function AttendanceSheet({ session, onClose }: { session: TrainingSessionRead; onClose: () => void }) {
   const { t } = useT();
@@ -143,7 +143,7 @@ export default function TrainingSessionsPage() {
   const approved = useMemo(() => (plans.data?.items ?? []).filter((p) => p.status === 'approved'), [plans.data]);
   const [view, setView] = useState<'plan' | 'mine'>('plan');
   const [planId, setPlanId] = useState<number>();
-  useEffect(() => { if (planId === undefined && approved.length) setPlanId(approved[0].id); }, [approved, planId]);
+  useEffect(() => { if (planId === undefined) setPlanId(defaultPlan(approved, new Date().getFullYear())?.id); }, [approved, planId]);
   const plan = approved.find((p) => p.id === planId);
   const sessions = useTrainingSessions(view === 'mine' ? { mine: true } : { plan_id: planId }, view === 'mine' || planId !== undefined);
   const [open, setOpen] = useState<TrainingSessionRead>();
@@ -154,14 +154,13 @@ export default function TrainingSessionsPage() {
   return (
     <div>
       <Typography.Title level={4} style={{ marginTop: 0 }}>{t('training.sessionsTitle')}</Typography.Title>
-      <Space wrap style={{ marginBottom: 12 }}>
-        <Radio.Group value={view} onChange={(e) => setView(e.target.value)} optionType="button"
-          options={[{ value: 'plan', label: t('training.choosePlan') }, { value: 'mine', label: t('training.sessionsMine') }]} />
-        {view === 'plan' && (
-          <Select style={{ width: 'min(320px, 90vw)' }} value={planId} onChange={setPlanId} placeholder={t('training.choosePlan')}
-            loading={plans.isPending} options={approved.map((p) => ({ value: p.id, label: `${p.unit_name} · ${p.title}` }))} />
-        )}
-      </Space>
+      <Radio.Group value={view} onChange={(e) => setView(e.target.value)} optionType="button" style={{ marginBottom: 8 }}
+        options={[{ value: 'plan', label: t('training.choosePlan') }, { value: 'mine', label: t('training.sessionsMine') }]} />
+      {view === 'plan' && (
+        <Select style={{ width: '100%', maxWidth: 420, display: 'block', marginBottom: 12 }} value={planId} onChange={setPlanId}
+          placeholder={t('training.choosePlan')} aria-label={t('training.choosePlan')} loading={plans.isPending}
+          options={approved.map((p) => ({ value: p.id, label: `${p.unit_name} · ${p.title}` }))} />
+      )}
       <ErrorAlert error={plans.error ?? sessions.error} />
       {view === 'plan' && plan && (
         <Card size="small" style={{ marginBottom: 12 }}
@@ -169,7 +168,6 @@ export default function TrainingSessionsPage() {
           <Completion unitId={plan.unit_id} day={shownDay.toDate()} />
         </Card>
       )}
-      {view === 'plan' && plan && canPlan && <NewSession plan={plan} />}
       {(sessions.data?.items ?? []).length === 0 && !sessions.isPending
         ? <Empty description={t('training.noSessions')} />
         : (
@@ -180,6 +178,7 @@ export default function TrainingSessionsPage() {
             ))}
           </Space>
         )}
+      {view === 'plan' && plan && canPlan && <div style={{ marginTop: 12 }}><NewSession plan={plan} /></div>}
       {open && <AttendanceSheet session={open} onClose={() => setOpen(undefined)} />}
     </div>
   );

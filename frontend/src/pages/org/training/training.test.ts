@@ -1,4 +1,4 @@
-import { attendanceBody, certificateColor, percent, periodsOf, planActions, sheetOf, sheetSummary, updateRow } from './training';
+import { attendanceBody, certificateColor, defaultPlan, percent, periodsOf, planActions, sheetOf, sheetSummary, updateRow } from './training';
 
 const session = {
   attendees: [
@@ -59,5 +59,14 @@ describe('reading rates and certificates', () => {
   it('names the month and quarter of a day', () => {
     expect(periodsOf(new Date(2026, 10, 20))).toEqual({ month: '2026-11', quarter: '2026-Q4' });
     expect(periodsOf(new Date(2026, 0, 1))).toEqual({ month: '2026-01', quarter: '2026-Q1' });
+  });
+});
+
+describe('the plan the sessions page opens on', () => {
+  it('is this year\'s approved plan rather than next year\'s', () => {
+    const plans = [{ id: 3, year: 2027, status: 'approved' }, { id: 1, year: 2026, status: 'approved' }, { id: 2, year: 2026, status: 'submitted' }];
+    expect(defaultPlan(plans, 2026)?.id).toBe(1);
+    expect(defaultPlan(plans.slice(0, 1), 2026)?.id).toBe(3);
+    expect(defaultPlan([], 2026)).toBeUndefined();
   });
 });

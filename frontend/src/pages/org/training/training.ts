@@ -80,3 +80,11 @@ export function periodsOf(day: Date): { month: string; quarter: string } {
   const m = day.getMonth() + 1;
   return { month: `${y}-${String(m).padStart(2, '0')}`, quarter: `${y}-Q${Math.ceil(m / 3)}` };
 }
+
+/** The plan a sessions page opens on: the newest approved plan of this year or earlier (the one sessions are held
+ * for now), else the first approved one. */
+export function defaultPlan<P extends Pick<TrainingPlanRead, 'id' | 'year' | 'status'>>(plans: readonly P[], year: number): P | undefined {
+  const approved = plans.filter((p) => p.status === 'approved');
+  const current = approved.filter((p) => p.year <= year).sort((a, b) => b.year - a.year || a.id - b.id);
+  return current[0] ?? approved[0];
+}
