@@ -64,7 +64,7 @@ export default function MyTrainingPage() {
             dataSource={needs.data?.items ?? []} pagination={false} locale={{ emptyText: t('training.noNeeds') }} scroll={{ x: 'max-content' }}
             columns={[
               { title: t('training.course'), dataIndex: 'course' },
-              { title: t('training.courseKind'), dataIndex: 'source', render: (s: string) => t(`training.needSource.${s}`) },
+              { title: t('training.needSourceLabel'), dataIndex: 'source', render: (s: string) => t(`training.needSource.${s}`) },
               { title: t('training.reason'), dataIndex: 'reason' },
               { title: '', dataIndex: 'met', render: (m: boolean) => (m ? <Tag color="green">{t('training.met')}</Tag> : <Tag color="orange">{t('training.unmet')}</Tag>) },
             ]} />
