@@ -534,7 +534,8 @@ async def record_attendance(session: AsyncSession, *, training_session: Allowed[
             raise Invalid("An absent person has no result.", field="result", zh="缺勤人员不能登记考核结果。")
     existing = {r.user_id: r for r in (await session.execute(
         select(TrainingRecord).where(TrainingRecord.session_id == s.id))).scalars()}
-    before = {u: {"attended": r.attended, "result": r.result, "score": r.score} for u, r in existing.items()}
+    # JSON object keys are text: the audit entry reads back as it was hashed
+    before = {str(u): {"attended": r.attended, "result": r.result, "score": r.score} for u, r in existing.items()}
     for a in body.attendance:
         row = existing.get(a.user_id)
         if row is None:
@@ -548,7 +549,7 @@ async def record_attendance(session: AsyncSession, *, training_session: Allowed[
     await journal.audit(session, actor=training_session.principal, action="training.attendance.recorded",
                         subject_type="training_session", subject_id=s.id, unit_path=unit.path,
                         grant=training_session.grant, before=before or None,
-                        after={a.user_id: {"attended": a.attended, "result": a.result, "score": a.score}
+                        after={str(a.user_id): {"attended": a.attended, "result": a.result, "score": a.score}
                                for a in body.attendance})
     records = list((await session.execute(select(TrainingRecord).where(TrainingRecord.session_id == s.id))).scalars())
     course = await session.get(TrainingCourse, s.course_id)

@@ -1,6 +1,7 @@
 /** 年度培训计划: units' annual training plans, drafted by plan holders and approved or returned (with a reason)
  * by guide holders over the unit; the plans awaiting the reader on their own tab. */
 import { useState } from 'react';
+import { useParams } from 'react-router-dom';
 import {
   Button, Card, Drawer, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tabs, Tag, Typography,
 } from 'antd';
@@ -124,7 +125,7 @@ function DecideModal({ plan, decision, onClose }: { plan: TrainingPlanRead; deci
   );
 }
 
-function PlanTable({ awaitingMe }: { awaitingMe: boolean }) {
+function PlanTable({ awaitingMe, focus }: { awaitingMe: boolean; focus?: number }) {
   const { t } = useT();
   const { me } = useSession();
   const units = useUnitNames();
@@ -138,7 +139,8 @@ function PlanTable({ awaitingMe }: { awaitingMe: boolean }) {
       <ErrorAlert error={plans.error} />
       <Table<TrainingPlanRead> size="small" rowKey="id" loading={plans.isPending} dataSource={plans.data?.items ?? []}
         locale={{ emptyText: t('training.noPlans') }} pagination={false} scroll={{ x: 'max-content' }}
-        expandable={{ expandedRowRender: (p) => <Courses courses={p.courses} /> }}
+        expandable={{ expandedRowRender: (p) => <Courses courses={p.courses} />, defaultExpandedRowKeys: focus ? [focus] : [] }}
+        rowClassName={(p) => (p.id === focus ? 'ant-table-row-selected' : '')}
         columns={[
           { title: t('training.unit'), dataIndex: 'unit_name' },
           { title: t('training.year'), dataIndex: 'year' },
@@ -175,6 +177,8 @@ export default function TrainingPlansPage() {
   const { t } = useT();
   const { access } = useSession();
   const [drafting, setDrafting] = useState(false);
+  // a notification's link (/org/training/plans/7) opens the plan's courses
+  const focus = Number(useParams().id) || undefined;
   return (
     <div>
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 8 }} wrap>
@@ -182,8 +186,8 @@ export default function TrainingPlansPage() {
         {access.rights.has('plan') && <Button type="primary" onClick={() => setDrafting(true)}>{t('training.newPlan')}</Button>}
       </Space>
       <Tabs items={[
-        { key: 'all', label: t('training.allPlans'), children: <PlanTable awaitingMe={false} /> },
-        { key: 'mine', label: t('training.awaitingMe'), children: <PlanTable awaitingMe /> },
+        { key: 'all', label: t('training.allPlans'), children: <PlanTable awaitingMe={false} focus={focus} /> },
+        { key: 'mine', label: t('training.awaitingMe'), children: <PlanTable awaitingMe focus={focus} /> },
       ]} />
       <NewPlanDrawer open={drafting} onClose={() => setDrafting(false)} />
     </div>
