@@ -39,6 +39,9 @@ PARTS: dict[str, tuple[str, str, dict[str, str]]] = {
     # inspections assigned to a position I hold, not yet submitted
     "inspections_to_do": ("kpi", "/api/kpi/inspections", {"mine": "true", "open": "true", "limit": "100"}),
     "sanctions_to_confirm": ("kpi", "/api/kpi/sanctions/to-confirm", {"limit": "100"}),
+    # training (issue 20): plans waiting on the caller's guide right; certificates of theirs or their units expiring
+    "training_to_approve": ("org", "/api/org/training/plans", {"awaiting_me": "true"}),
+    "certifications_expiring": ("org", "/api/org/training/certifications", {"expiring": "true"}),
 }
 
 # part → the component (in the merged OpenAPI document) that describes one of its items
@@ -57,6 +60,8 @@ PART_ITEMS: dict[str, str] = {
     "rewards_to_grant": "planning.ProposalRead",
     "inspections_to_do": "kpi.InspectionRead",
     "sanctions_to_confirm": "kpi.SanctionRead",
+    "training_to_approve": "org.TrainingPlanRead",
+    "certifications_expiring": "org.CertificationRead",
 }
 
 # parts whose items name an indicator by code: the gateway adds its names
@@ -91,6 +96,8 @@ class InboxRead(BaseModel):
     rewards_to_grant: list[dict[str, Any]] = _items_of("rewards_to_grant")
     inspections_to_do: list[dict[str, Any]] = _items_of("inspections_to_do")
     sanctions_to_confirm: list[dict[str, Any]] = _items_of("sanctions_to_confirm")
+    training_to_approve: list[dict[str, Any]] = _items_of("training_to_approve")
+    certifications_expiring: list[dict[str, Any]] = _items_of("certifications_expiring")
     errors: dict[str, str] = Field(default_factory=dict,
                                    description="Part → why it is empty (service down, slow, refused)")
     counts: dict[str, int] = Field(default_factory=dict, description="Part → number of items")

@@ -39,6 +39,9 @@ INTERNAL_SUBSCRIPTIONS: dict[str, list[str]] = {
     "planning.improvement.review_due": ["org"],
     # people against plan (人员编制, issue 20): the spare-staff ratio becomes a KPI
     "org.staffing.measured": ["kpi"],
+    # training (issue 20): completion rates become kpi's training_completion; low assessment results training needs
+    "org.training.measured": ["kpi"],
+    "kpi.assessment.finalized": ["org"],
 }
 
 

@@ -17,11 +17,13 @@ from services.kpi.events import (
     PlanIssuedView,
     ProposalRewardedView,
     StaffingMeasuredView,
+    TrainingMeasuredView,
     UnitMovedView,
 )
 from services.kpi.indicators.catalog import ensure_indicators
 from services.kpi.indicators.library import Library
 from services.kpi.measurements.ingest import PointIn, ingest, move_units
+from services.kpi.measurements.staging import unit_paths
 from services.kpi.models import OrgUnit
 from services.kpi.sanctions.service import record_proposal_reward
 from services.kpi.targets.service import apply_plan_event
@@ -104,6 +106,21 @@ async def on_staffing_measured(session: AsyncSession, event: dict[str, Any]) -> 
                                                                   "errors": result.rejected}})
 
 
+async def on_training_measured(session: AsyncSession, event: dict[str, Any]) -> None:
+    """org's training completion rate (培训完成率, from its records) → the unit's ``training_completion`` point,
+    source org, through the normal ingest (rollups, thresholds, crossings follow); nobody types it."""
+    measured = TrainingMeasuredView.model_validate(event.get("data") or {})
+    if not await unit_paths(session, [measured.unit_id]):
+        # org's unit events have not reached this read-model yet: refused for now, the relay delivers it again
+        raise Unavailable(f"The unit {measured.unit_id} is not known here yet; deliver the event again later.",
+                          zh=f"本服务尚未同步编号为 {measured.unit_id} 的组织单元，请稍后重新投递。")
+    result = await ingest(session, [PointIn(indicator_code="training_completion", unit_id=measured.unit_id,
+                                            period=measured.period, value=measured.rate, source="org",
+                                            weight=float(max(measured.required, 1)))],
+                          lib=await Library.load(session), can_write=lambda _path: True, recorded_by="org")
+    if result.rejected:
+        log.warning("training completion refused", extra={"fields": {"errors": result.rejected}})
+
 
 CONSUMES = [
     Consumer("planning.plan.issued", on_plan_issued, reads=PlanIssuedView,
@@ -123,4 +140,6 @@ CONSUMES = [
     # staffing (issue 20)
     Consumer("org.staffing.measured", on_staffing_measured, reads=StaffingMeasuredView,
              summary="A unit's spare-staff ratio (备员率) measured by org is ingested as spare_staff_ratio"),
+    Consumer("org.training.measured", on_training_measured, reads=TrainingMeasuredView,
+             summary="org's training completion rate becomes the unit's training_completion point (source org)"),
 ]

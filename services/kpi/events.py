@@ -374,3 +374,11 @@ class StaffingMeasuredView(EventView):
     unit_id: int
     period: str
     spare_ratio: float | None = None
+class TrainingMeasuredView(EventView):
+    """What kpi reads of org's ``org.training.measured``: a unit's training completion rate for a month, computed
+    by org from its training records (ingested as ``training_completion``, source org)."""
+
+    unit_id: int
+    period: str
+    required: int
+    rate: float

@@ -41,6 +41,9 @@ from services.org.seed import ensure_roles, seed_demo
 from services.org.staffing.demo import seed_staffing
 from services.org.staffing.router import router as staffing_router
 from services.org.staffing.service import measure
+from services.org.training.demo import seed_training_demo
+from services.org.training.router import router as training_router
+from services.org.training.service import remind_certifications
 from services.org.units.router import router as units_router
 from services.org.users.passwords import Passwords
 from services.org.users.router import router as users_router
@@ -58,10 +61,13 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             await keys.load(session)
             await ensure_roles(session)
             await provision_service_clients(session, settings.service_secret)
-            if settings.demo and await seed_demo(session, passwords) and settings.relay_enabled:
-                # staffing (issue 20): the demo's staff and its plans' headcount, where the demo runs whole (as
-                # kpi's demo, only with the relay; tests build on the bare demo company)
-                await seed_staffing(session)
+            if settings.demo:
+                seeded = await seed_demo(session, passwords)
+                await seed_training_demo(session)
+                if seeded and settings.relay_enabled:
+                    # staffing (issue 20): the demo's staff and its plans' headcount, where the demo runs
+                    # whole (as kpi's demo, only with the relay; tests build on the bare demo company)
+                    await seed_staffing(session)
             await session.commit()
         # Org verifies and issues its own tokens from memory: no HTTP round trip to itself.
         revocations = Revocations(lambda: _revoked_from_db(rt), refresh_seconds=settings.revocation_refresh_seconds)
@@ -76,7 +82,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         routers=[auth_router, units_router, roles_router, positions_router, users_router, delegations_router,
                  clients_router, anchors_router, notifications_router, reminders_router, calendar_router,
                  channels_router, directory_router, scim_router, exchange_router, identity_router,
-                 staffing_router],
+                 staffing_router, training_router],
         on_startup=[start, start_dispatcher], audit_model=AuditEntry, events=events, consumes=CONSUMES,
         periodic=[(KEY_RELOAD_SECONDS, reload_keys), (settings.notify_scan_seconds, remind_and_digest),
                   (STAFFING_MEASURE_SECONDS, measure_staffing)],
@@ -133,6 +139,9 @@ async def remind_and_digest(rt: OrgRuntime) -> None:
         await session.commit()
     async with rt.db.writer() as session:
         await run_digests(session, rt.settings, now=utcnow())
+        await session.commit()
+    async with rt.db.writer() as session:  # certificates expiring soon or expired (training, issue 20)
+        await remind_certifications(session)
         await session.commit()
 
 

@@ -3,10 +3,15 @@ would change the org tree: every other service follows org)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from services.common.contracts import Consumer
 from services.org.events import (
     ActionView,
     AlertRaisedView,
+    AssessmentFinalizedView,
     AuditView,
     ImprovementReviewDueView,
     InspectionView,
@@ -21,6 +26,16 @@ from services.org.events import (
 )
 from services.org.notifications import from_events
 from services.org.staffing import from_plans
+from services.org.training.service import need_from_assessment
+
+
+async def on_assessment_finalized(session: AsyncSession, event: dict[str, Any]) -> None:
+    """A person's finalised assessment with a low result becomes their training need (培训需求)."""
+    a = AssessmentFinalizedView.model_validate(event["data"])
+    if a.subject_kind == "person":
+        await need_from_assessment(session, assessment_id=a.id, person_id=a.person_id, unit_id=a.unit_id,
+                                   period=a.period, total=a.total, grade=a.grade, vetoed=a.vetoed)
+
 
 CONSUMES: list[Consumer] = [
     Consumer("planning.plan.*", from_events.on_plan_step, reads=PlanStepView,
@@ -61,4 +76,7 @@ CONSUMES: list[Consumer] = [
              summary="An issued plan's people (人力) lines become its unit's planned headcount for the period"),
     Consumer("planning.plan.revised", from_plans.on_plan_in_force, reads=PlanResourcesView,
              summary="A revised plan's people lines replace the planned headcount of its earlier revisions"),
+    # training (issue 20)
+    Consumer("kpi.assessment.finalized", on_assessment_finalized, reads=AssessmentFinalizedView,
+             summary="A person's low assessment result (vetoed or below 60) becomes a training need"),
 ]

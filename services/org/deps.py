@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common.api import load_or_404
 from services.common.authz import Grant, Mode, Principal, Right, is_admin
 from services.common.db import Session, utcnow
-from services.common.guards import Allowed, Place, allowed
+from services.common.guards import Allowed, Place, allowed, authorize
 from services.common.problems import Forbidden, NotFound, Unauthorized
 from services.common.scoping import visible_to
 from services.common.security import CurrentPrincipal
@@ -26,6 +26,7 @@ from services.org.auth.signin import hash_client_secret
 from services.org.models import (
     ApiClient,
     Assignment,
+    Certification,
     Delegation,
     IdentityProvider,
     OrgImport,
@@ -34,6 +35,8 @@ from services.org.models import (
     RobotChannel,
     Role,
     ScimToken,
+    TrainingPlan,
+    TrainingSession,
     Unit,
     User,
     Watch,
@@ -288,3 +291,67 @@ async def writer_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 WriterSession = Annotated[AsyncSession, Depends(writer_session, scope="function")]
+
+
+# --- training (培训管理, issue 20) ------------------------------------------------------------------------------
+# Plans are drafted by holders of plan over their unit and decided by holders of guide over it; sessions are
+# recorded by plan holders; attendance and results by the session's trainer or plan holders.
+
+
+load_training_plan = load_or_404(TrainingPlan, "plan_id", what="training plan", what_zh="培训计划")
+load_training_session = load_or_404(TrainingSession, "session_id", what="training session", what_zh="培训场次")
+
+
+async def _unit_place_by_id(session: AsyncSession, unit_id: int) -> Place:
+    unit = await session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound(f"There is no unit with id {unit_id}.", field="unit_id", zh=f"没有编号为 {unit_id} 的组织单元。")
+    return unit_place_of(unit)
+
+
+async def training_plan_place(session: AsyncSession, plan: TrainingPlan) -> Place:
+    return await _unit_place_by_id(session, plan.unit_id)
+
+
+async def training_session_place(session: AsyncSession, training_session: TrainingSession) -> Place:
+    return await _unit_place_by_id(session, training_session.unit_id)
+
+
+ValidTrainingPlan = Annotated[TrainingPlan, Depends(load_training_plan)]
+TrainingPlanToView = Annotated[Allowed[TrainingPlan], Depends(allowed(load_training_plan, training_plan_place,
+                                                                      Right.view, Right.plan, Right.guide))]
+TrainingPlanToPlan = Annotated[Allowed[TrainingPlan], Depends(allowed(load_training_plan, training_plan_place,
+                                                                      Right.plan))]
+TrainingPlanToGuide = Annotated[Allowed[TrainingPlan], Depends(allowed(load_training_plan, training_plan_place,
+                                                                       Right.guide))]
+
+
+def _trainer_or(*rights: Right):
+    async def dependency(principal: CurrentPrincipal, session: Session,
+                         training_session: Annotated[TrainingSession, Depends(load_training_session)],
+                         ) -> Allowed[TrainingSession]:
+        place = await training_session_place(session, training_session)
+        if training_session.trainer_id is not None and training_session.trainer_id == principal.user_id:
+            trainer = Grant("trainer", place.unit_path, Mode.exact.value, via=f"training-session:{training_session.id}")
+            return Allowed(item=training_session, principal=principal, grant=trainer)
+        return Allowed(item=training_session, principal=principal, grant=authorize(principal, place, *rights))
+
+    dependency.__name__ = "training_session_to_" + "_or_".join(["trainer", *(r.value for r in rights)])
+    return dependency
+
+
+# The session's trainer, or a holder of plan over its unit, records attendance and results (403 otherwise).
+TrainingSessionToRecord = Annotated[Allowed[TrainingSession], Depends(_trainer_or(Right.plan))]
+TrainingSessionToRead = Annotated[Allowed[TrainingSession], Depends(_trainer_or(Right.view, Right.plan,
+                                                                                   Right.guide))]
+
+
+load_certification = load_or_404(Certification, "certification_id", what="certification", what_zh="证书")
+
+
+async def certification_place(session: AsyncSession, certification: Certification) -> Place:
+    return await _unit_place_by_id(session, certification.unit_id)
+
+
+CertificationToPlan = Annotated[Allowed[Certification], Depends(allowed(load_certification, certification_place,
+                                                                        Right.plan))]

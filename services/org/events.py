@@ -134,6 +134,85 @@ class StaffingMeasuredData(EventData):
     vacancies: int = Field(description="Positions in the unit or below it nobody holds")
     spare_ratio: float | None = Field(description="备员率 in percent; null without a planned headcount")
     target_ratio: float = Field(description="The spare-staff ratio the documents ask, in percent (10)")
+# --- training (培训管理, issue 20) ------------------------------------------------------------------------------
+
+
+class TrainingCourseData(EventData):
+    id: int
+    title: str
+    kind: str = Field(description="new_hire 新员工 | quarterly 季度 | special 专项")
+    required: bool
+    audience_position_ids: list[int]
+    audience_user_ids: list[int]
+    planned_sessions: int
+    hours: float
+
+
+class TrainingPlanData(EventData):
+    """``org.training.planned``: a unit's annual training plan approved by a holder of guide over the unit
+    (``org.training.plan_returned``: sent back to its drafter with the reason)."""
+
+    id: int
+    unit_id: int
+    unit_path: str
+    year: int
+    title: str
+    status: str
+    drafted_by: str
+    decided_by: str | None
+    decision_reason: str
+    courses: list[TrainingCourseData]
+    version: int
+
+
+class TrainingSessionData(EventData):
+    """``org.training.session_recorded``: a session held, with how many attended and passed."""
+
+    id: int
+    plan_id: int
+    course_id: int
+    course_title: str
+    unit_id: int
+    unit_path: str
+    held_on: date
+    trainer_id: int | None
+    trainer_name: str
+    location: str
+    hours: float
+    attended: int
+    absent: int
+    passed: int
+    failed: int
+    version: int
+
+
+class TrainingMeasuredData(EventData):
+    """``org.training.measured``: a unit's training completion rate (培训完成率) for a month, computed from the
+    records: required trainings completed ÷ required (kpi ingests it as ``training_completion``, source org)."""
+
+    unit_id: int
+    unit_path: str
+    period: str
+    required: int
+    completed: int
+    rate: float = Field(description="completed ÷ required × 100, in %")
+
+
+class CertificationData(EventData):
+    """``org.certification.expiring``: a person's certificate expires within its reminder days
+    (``status`` expiring) or has expired (``status`` expired)."""
+
+    id: int
+    user_id: int
+    user_name: str
+    unit_id: int
+    unit_path: str
+    name: str
+    number: str
+    issued_on: date
+    expires_on: date | None
+    status: str
+    days_left: int | None
 
 
 EMITS: dict[str, type[EventData]] = {
@@ -156,6 +235,12 @@ EMITS: dict[str, type[EventData]] = {
     "org.delegation.revoked": DelegationRevokedData,
     # staffing (issue 20)
     "org.staffing.measured": StaffingMeasuredData,
+    # training (issue 20)
+    "org.training.planned": TrainingPlanData,
+    "org.training.plan_returned": TrainingPlanData,
+    "org.training.session_recorded": TrainingSessionData,
+    "org.training.measured": TrainingMeasuredData,
+    "org.certification.expiring": CertificationData,
 }
 
 
@@ -226,6 +311,20 @@ class ActionView(EventView):
     due: str
     status: str
     raised_by: str
+
+
+class AssessmentFinalizedView(EventView):
+    """kpi's ``kpi.assessment.finalized``: a person's low result becomes a training need (培训需求)."""
+
+    id: int
+    unit_id: int
+    subject_kind: str
+    person_id: int | None
+    person_name: str
+    period: str
+    total: float | None
+    grade: str | None
+    vetoed: bool
 
 
 class AlertRaisedView(EventView):

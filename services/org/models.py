@@ -674,3 +674,126 @@ class StaffingMeasure(Base):
     vacancies: Mapped[int] = mapped_column(Integer)
     spare_ratio: Mapped[float | None] = mapped_column(Float)  # percent; null without a plan
     measured_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- training (培训管理, issue 20) ----------------------------------------------------------------------------
+# Needs come from positions' job requirements (任职要求, derived when read), finalised assessments with low results
+# (kpi.assessment.finalized) and by hand; a unit's annual training plan (its courses) is drafted by holders of plan
+# over the unit and approved by holders of guide (指导权) over it; sessions of its courses record attendance and
+# results per person (the training records); certifications are reminded before they expire. The completion rate
+# (required trainings completed ÷ required) goes to kpi as ``org.training.measured``.
+
+
+class TrainingNeed(Base):
+    """A person's need for a course, from an assessment (``source`` = assessment) or entered by hand (manual)."""
+
+    __tablename__ = "training_need"
+    __table_args__ = (UniqueConstraint("user_id", "course", "source", "source_ref"), NEVER_REUSED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    course: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(20))  # assessment | manual
+    source_ref: Mapped[str] = mapped_column(String(60), default="")  # the assessment's id
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TrainingPlan(Base):
+    """A unit's annual training plan: drafted (plan), submitted, approved or returned (guide)."""
+
+    __tablename__ = "training_plan"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft | submitted | approved | returned
+    drafted_by: Mapped[str] = mapped_column(String(120))
+    submitted_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[datetime | None]
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class TrainingCourse(Base):
+    """A course of a training plan: its kind, its audience (positions' holders and named people), sessions and hours."""
+
+    __tablename__ = "training_course"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("training_plan.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # new_hire 新员工 | quarterly 季度 | special 专项
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+    audience_position_ids: Mapped[list] = mapped_column(JSON, default=list)
+    audience_user_ids: Mapped[list] = mapped_column(JSON, default=list)
+    planned_sessions: Mapped[int] = mapped_column(Integer, default=1)
+    hours: Mapped[float] = mapped_column(default=0.0)
+
+
+class TrainingSession(Base):
+    """One session of a course: when, who trains, where."""
+
+    __tablename__ = "training_session"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("training_course.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("training_plan.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    trainer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    trainer_name: Mapped[str] = mapped_column(String(100), default="")
+    location: Mapped[str] = mapped_column(String(200), default="")
+    hours: Mapped[float] = mapped_column(default=0.0)
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class TrainingRecord(Base):
+    """A person at a session: attended or absent, and the result (pass / fail, or a score)."""
+
+    __tablename__ = "training_record"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_session.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    attended: Mapped[bool] = mapped_column(Boolean, default=False)
+    result: Mapped[str | None] = mapped_column(String(10))  # pass | fail | null (not assessed)
+    score: Mapped[float | None]
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Certification(Base):
+    """A person's certificate (证书): reminded ``remind_days`` before it expires, and when it has expired."""
+
+    __tablename__ = "certification"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    number: Mapped[str] = mapped_column(String(100), default="")
+    issued_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date, index=True)
+    remind_days: Mapped[int] = mapped_column(Integer, default=30)
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    warned_at: Mapped[datetime | None]
+    expired_notified_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}

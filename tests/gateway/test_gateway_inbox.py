@@ -13,7 +13,7 @@ from test_gateway_ops import _refs, _resolve
 from gateway.aggregate import PARTS, InboxRead, inbox
 from gateway.openapi import merge_documents
 
-UPSTREAMS = {n: f"http://{n}" for n in ("planning", "risk", "kpi")}
+UPSTREAMS = {n: f"http://{n}" for n in ("planning", "risk", "kpi", "org")}
 LIBRARY = [{"code": "customer_satisfaction", "name": "客户满意度", "name_en": "Customer satisfaction"},
            {"code": "sales", "name": "销售额", "name_en": ""}]
 
@@ -44,6 +44,8 @@ async def test_every_part_is_asked_of_its_service_with_the_callers_token_and_use
     assert asked[("kpi", "/api/kpi/actions")].url.params["owner_id"] == "4"
     assert asked[("planning", "/api/planning/tasks")].url.params["mine"] == "true"
     assert asked[("risk", "/api/risk/alerts")].url.params["mine"] == "true"
+    assert asked[("org", "/api/org/training/plans")].url.params["awaiting_me"] == "true"
+    assert asked[("org", "/api/org/training/certifications")].url.params["expiring"] == "true"
     # the indicator library for names, with the same token (never a service's own)
     assert asked[("kpi", "/api/kpi/indicators")].headers["authorization"] == "Bearer caller-token"
 

@@ -2769,6 +2769,248 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/org/training/certifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Certificates: your own, a person's or a unit's; expiring: yours and your units' that expire soon or have */
+        get: operations["list_certifications_api_org_training_certifications_get"];
+        put?: never;
+        /** Record a person's certificate (plan over their unit) */
+        post: operations["create_certification_api_org_training_certifications_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/training/certifications/{certification_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change or renew a certificate (plan over its unit; If-Match) */
+        patch: operations["update_certification_api_org_training_certifications__certification_id__patch"];
+        trace?: never;
+    };
+    "/api/org/training/completion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 培训完成率 of a unit for a month or quarter: required trainings completed ÷ required */
+        get: operations["completion_api_org_training_completion_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/training/needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 培训需求: from positions' job requirements, low assessment results and by hand (a unit's: plan, guide or assess over it; without a unit, your own) */
+        get: operations["list_needs_api_org_training_needs_get"];
+        put?: never;
+        /** Record a person's training need by hand (plan over their unit) */
+        post: operations["create_need_api_org_training_needs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/training/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Annual training plans of the units you may view, plan or guide (awaiting_me: yours to approve) */
+        get: operations["list_plans_api_org_training_plans_get"];
+        put?: never;
+        /** Draft a unit's annual training plan with its courses (plan over the unit) */
+        post: operations["create_plan_api_org_training_plans_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/training/plans/{plan_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A training plan (view, plan or guide) */
+        get: operations["get_plan_api_org_training_plans__plan_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a draft or returned plan: title, courses (plan over the unit; If-Match) */
+        patch: operations["update_plan_api_org_training_plans__plan_id__patch"];
+        trace?: never;
+    };
+    "/api/org/training/plans/{plan_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or return a submitted plan with a reason (guide over the unit, not its drafter; If-Match) */
+        post: operations["decide_plan_api_org_training_plans__plan_id__decision_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/training/plans/{plan_id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a session of an approved plan's course (plan over the unit) */
+        post: operations["create_session_api_org_training_plans__plan_id__sessions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/training/plans/{plan_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit a plan to the holders of guide over its unit (plan over the unit; If-Match) */
+        post: operations["submit_plan_api_org_training_plans__plan_id__submit_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/training/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Training records: your own, a person's or a unit's (plan, guide or assess over it) */
+        get: operations["list_records_api_org_training_records_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/training/records/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 培训记录 as a workbook (the same rows as the list) */
+        get: operations["export_records_api_org_training_records_export_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/training/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sessions of the units you may view, plan or guide, and the ones you train (mine) */
+        get: operations["list_sessions_api_org_training_sessions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/training/sessions/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A session with its attendance sheet (its trainer, or view, plan or guide over the unit) */
+        get: operations["get_session_api_org_training_sessions__session_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/training/sessions/{session_id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** The attendance sheet: attended or absent, and results (the trainer, or plan over the unit; If-Match); the unit's completion rate follows */
+        put: operations["record_attendance_api_org_training_sessions__session_id__attendance_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/units": {
         parameters: {
             query?: never;
@@ -4724,6 +4966,8 @@ export interface components {
         "gateway.InboxRead": {
             /** Audit Steps */
             audit_steps: components["schemas"]["kpi.AuditRead"][];
+            /** Certifications Expiring */
+            certifications_expiring: components["schemas"]["org.CertificationRead"][];
             /**
              * Counts
              * @description Part → number of items
@@ -4774,6 +5018,8 @@ export interface components {
             sanctions_to_confirm: components["schemas"]["kpi.SanctionRead"][];
             /** Suggestions To Answer */
             suggestions_to_answer: components["schemas"]["planning.SuggestionToAnswer"][];
+            /** Training To Approve */
+            training_to_approve: components["schemas"]["org.TrainingPlanRead"][];
         };
         /**
          * ProblemDetails
@@ -7936,6 +8182,43 @@ export interface components {
             /** Status Code */
             status_code: number | null;
         };
+        /** AttendanceIn */
+        "org.AttendanceIn": {
+            /** Attended */
+            attended: boolean;
+            /** Result */
+            result?: ("pass" | "fail") | null;
+            /** Score */
+            score?: number | null;
+            /** User Id */
+            user_id: number;
+        };
+        /** AttendanceSheet */
+        "org.AttendanceSheet": {
+            /** Attendance */
+            attendance: components["schemas"]["org.AttendanceIn"][];
+        };
+        /** AttendeeRead */
+        "org.AttendeeRead": {
+            /**
+             * Attended
+             * @description null until recorded
+             */
+            attended?: boolean | null;
+            /**
+             * Expected
+             * @description In the course's audience
+             */
+            expected: boolean;
+            /** Result */
+            result: string | null;
+            /** Score */
+            score: number | null;
+            /** User Id */
+            user_id: number;
+            /** User Name */
+            user_name: string;
+        };
         /** AuditEntryRead */
         "org.AuditEntryRead": {
             /** Action */
@@ -8108,6 +8391,78 @@ export interface components {
             /** Year */
             year: number;
         };
+        /** CertificationCreate */
+        "org.CertificationCreate": {
+            /** Expires On */
+            expires_on?: string | null;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /** Name */
+            name: string;
+            /**
+             * Number
+             * @default
+             */
+            number: string;
+            /**
+             * Remind Days
+             * @default 30
+             */
+            remind_days: number;
+            /** User Id */
+            user_id: number;
+        };
+        /** CertificationRead */
+        "org.CertificationRead": {
+            /** Days Left */
+            days_left: number | null;
+            /** Expires On */
+            expires_on: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /** Name */
+            name: string;
+            /** Number */
+            number: string;
+            /** Remind Days */
+            remind_days: number;
+            /**
+             * Status
+             * @description valid | expiring (within its reminder days) | expired
+             */
+            status: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /** User Id */
+            user_id: number;
+            /** User Name */
+            user_name: string;
+            /** Version */
+            version: number;
+        };
+        /** CertificationUpdate */
+        "org.CertificationUpdate": {
+            /** Expires On */
+            expires_on?: string | null;
+            /** Issued On */
+            issued_on?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Number */
+            number?: string | null;
+            /** Remind Days */
+            remind_days?: number | null;
+        };
         /** ChangeRead */
         "org.ChangeRead": {
             /**
@@ -8212,6 +8567,75 @@ export interface components {
             name: string;
             /** Version */
             version: number;
+        };
+        /** CompletionRead */
+        "org.CompletionRead": {
+            /** Completed */
+            completed: number;
+            /** Period */
+            period: string;
+            /**
+             * Rate
+             * @description %; null when nothing was required
+             */
+            rate: number | null;
+            /** Required */
+            required: number;
+            /** Unit Id */
+            unit_id: number;
+        };
+        /** CourseIn */
+        "org.CourseIn": {
+            /** Audience Position Ids */
+            audience_position_ids?: number[];
+            /** Audience User Ids */
+            audience_user_ids?: number[];
+            /**
+             * Hours
+             * @default 0
+             */
+            hours: number;
+            /**
+             * Kind
+             * @default special
+             * @enum {string}
+             */
+            kind: "new_hire" | "quarterly" | "special";
+            /**
+             * Planned Sessions
+             * @default 1
+             */
+            planned_sessions: number;
+            /**
+             * Required
+             * @default true
+             */
+            required: boolean;
+            /** Title */
+            title: string;
+        };
+        /** CourseRead */
+        "org.CourseRead": {
+            /** Audience Position Ids */
+            audience_position_ids: number[];
+            /** Audience Size */
+            audience_size: number;
+            /** Audience User Ids */
+            audience_user_ids: number[];
+            /** Held Sessions */
+            held_sessions: number;
+            /** Hours */
+            hours: number;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Planned Sessions */
+            planned_sessions: number;
+            /** Required */
+            required: boolean;
+            /** Title */
+            title: string;
         };
         /** DefaultsBody */
         "org.DefaultsBody": {
@@ -8702,6 +9126,48 @@ export interface components {
             /** Waiting On Me */
             waiting_on_me: components["schemas"]["org.WatchRead"][];
         };
+        /** NeedCreate */
+        "org.NeedCreate": {
+            /** Course */
+            course: string;
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
+            /** User Id */
+            user_id: number;
+        };
+        /** NeedRead */
+        "org.NeedRead": {
+            /** Course */
+            course: string;
+            /**
+             * Id
+             * @description null for a need derived from the position's job requirements
+             */
+            id?: number | null;
+            /**
+             * Met
+             * @description A passed training record of the course, or a valid certificate of that name
+             */
+            met: boolean;
+            /** Reason */
+            reason: string;
+            /**
+             * Source
+             * @description position 任职要求 | assessment 考核结果 | manual 手工
+             */
+            source: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /** User Id */
+            user_id: number;
+            /** User Name */
+            user_name: string;
+        };
         /** NotificationPage */
         "org.NotificationPage": {
             /** Items */
@@ -8862,6 +9328,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[CertificationRead] */
+        "org.Page_CertificationRead_": {
+            /** Items */
+            items: components["schemas"]["org.CertificationRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[ClientRead] */
         "org.Page_ClientRead_": {
             /** Items */
@@ -8880,6 +9353,13 @@ export interface components {
         "org.Page_DeliveryRead_": {
             /** Items */
             items: components["schemas"]["org.DeliveryRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[NeedRead] */
+        "org.Page_NeedRead_": {
+            /** Items */
+            items: components["schemas"]["org.NeedRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -8911,6 +9391,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[RecordRead] */
+        "org.Page_RecordRead_": {
+            /** Items */
+            items: components["schemas"]["org.RecordRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[RobotRead] */
         "org.Page_RobotRead_": {
             /** Items */
@@ -8925,10 +9412,24 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[SessionRead] */
+        "org.Page_SessionRead_": {
+            /** Items */
+            items: components["schemas"]["org.SessionRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[SyncRunSummary] */
         "org.Page_SyncRunSummary_": {
             /** Items */
             items: components["schemas"]["org.SyncRunSummary"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[TrainingPlanRead] */
+        "org.Page_TrainingPlanRead_": {
+            /** Items */
+            items: components["schemas"]["org.TrainingPlanRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -8969,6 +9470,16 @@ export interface components {
             current_password?: string | null;
             /** New Password */
             new_password: string;
+        };
+        /** PlanDecision */
+        "org.PlanDecision": {
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "approve" | "return";
+            /** Reason */
+            reason: string;
         };
         /** PolicyBody */
         "org.PolicyBody": {
@@ -9293,6 +9804,43 @@ export interface components {
             /** Status */
             status: string;
         };
+        /**
+         * RecordRead
+         * @description A training record: a person at a session.
+         */
+        "org.RecordRead": {
+            /** Attended */
+            attended: boolean;
+            /** Course Kind */
+            course_kind: string;
+            /** Course Title */
+            course_title: string;
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /** Hours */
+            hours: number;
+            /** Id */
+            id: number;
+            /** Plan Id */
+            plan_id: number;
+            /** Result */
+            result: string | null;
+            /** Score */
+            score: number | null;
+            /** Session Id */
+            session_id: number;
+            /** Trainer Name */
+            trainer_name: string;
+            /** Unit Name */
+            unit_name: string;
+            /** User Id */
+            user_id: number;
+            /** User Name */
+            user_name: string;
+        };
         /** RequireSso */
         "org.RequireSso": {
             /** Require Sso */
@@ -9529,6 +10077,64 @@ export interface components {
             /** Ok */
             ok: boolean;
         };
+        /** SessionCreate */
+        "org.SessionCreate": {
+            /** Course Id */
+            course_id: number;
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /** Hours */
+            hours?: number | null;
+            /**
+             * Location
+             * @default
+             */
+            location: string;
+            /** Trainer Id */
+            trainer_id?: number | null;
+            /**
+             * Trainer Name
+             * @default
+             */
+            trainer_name: string;
+        };
+        /** SessionRead */
+        "org.SessionRead": {
+            /** Attendees */
+            attendees: components["schemas"]["org.AttendeeRead"][];
+            /** Course Id */
+            course_id: number;
+            /** Course Kind */
+            course_kind: string;
+            /** Course Title */
+            course_title: string;
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /** Hours */
+            hours: number;
+            /** Id */
+            id: number;
+            /** Location */
+            location: string;
+            /** Plan Id */
+            plan_id: number;
+            /** Trainer Id */
+            trainer_id: number | null;
+            /** Trainer Name */
+            trainer_name: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /** Version */
+            version: number;
+        };
         /** SheetCounts */
         "org.SheetCounts": {
             /**
@@ -9734,6 +10340,57 @@ export interface components {
              * @constant
              */
             token_type: "bearer";
+        };
+        /** TrainingPlanCreate */
+        "org.TrainingPlanCreate": {
+            /** Courses */
+            courses?: components["schemas"]["org.CourseIn"][];
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Year */
+            year: number;
+        };
+        /** TrainingPlanRead */
+        "org.TrainingPlanRead": {
+            /** Courses */
+            courses: components["schemas"]["org.CourseRead"][];
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By */
+            decided_by: string | null;
+            /** Decided By Name */
+            decided_by_name: string | null;
+            /** Decision Reason */
+            decision_reason: string;
+            /** Drafted By */
+            drafted_by: string;
+            /** Drafted By Name */
+            drafted_by_name: string;
+            /** Id */
+            id: number;
+            /** Status */
+            status: string;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /** Version */
+            version: number;
+            /** Year */
+            year: number;
+        };
+        /** TrainingPlanUpdate */
+        "org.TrainingPlanUpdate": {
+            /** Courses */
+            courses?: components["schemas"]["org.CourseIn"][] | null;
+            /** Title */
+            title?: string | null;
         };
         /** UnitCreate */
         "org.UnitCreate": {
@@ -20207,6 +20864,602 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.Page_VacancyRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_certifications_api_org_training_certifications_get: {
+        parameters: {
+            query?: {
+                user_id?: number | null;
+                unit_id?: number | null;
+                expiring?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.Page_CertificationRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    create_certification_api_org_training_certifications_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.CertificationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.CertificationRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    update_certification_api_org_training_certifications__certification_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certification_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.CertificationUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.CertificationRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    completion_api_org_training_completion_get: {
+        parameters: {
+            query: {
+                unit_id: number;
+                /** @description 2026-03 or 2026-Q1 */
+                period: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.CompletionRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_needs_api_org_training_needs_get: {
+        parameters: {
+            query?: {
+                unit_id?: number | null;
+                user_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.Page_NeedRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    create_need_api_org_training_needs_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.NeedCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.NeedRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_plans_api_org_training_plans_get: {
+        parameters: {
+            query?: {
+                unit_id?: number | null;
+                year?: number | null;
+                status?: string | null;
+                awaiting_me?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.Page_TrainingPlanRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    create_plan_api_org_training_plans_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.TrainingPlanCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.TrainingPlanRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_plan_api_org_training_plans__plan_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.TrainingPlanRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    update_plan_api_org_training_plans__plan_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.TrainingPlanUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.TrainingPlanRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    decide_plan_api_org_training_plans__plan_id__decision_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.PlanDecision"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.TrainingPlanRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    create_session_api_org_training_plans__plan_id__sessions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.SessionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.SessionRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    submit_plan_api_org_training_plans__plan_id__submit_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.TrainingPlanRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_records_api_org_training_records_get: {
+        parameters: {
+            query?: {
+                user_id?: number | null;
+                unit_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.Page_RecordRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    export_records_api_org_training_records_export_xlsx_get: {
+        parameters: {
+            query?: {
+                user_id?: number | null;
+                unit_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_sessions_api_org_training_sessions_get: {
+        parameters: {
+            query?: {
+                plan_id?: number | null;
+                unit_id?: number | null;
+                mine?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.Page_SessionRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_session_api_org_training_sessions__session_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.SessionRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    record_attendance_api_org_training_sessions__session_id__attendance_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["org.AttendanceSheet"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.SessionRead"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */

@@ -6,6 +6,7 @@ import {
   AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, FundOutlined, HeatMapOutlined, CalendarOutlined, FileTextOutlined, InboxOutlined, LogoutOutlined,
   MenuFoldOutlined, MenuUnfoldOutlined, NotificationOutlined, SettingOutlined, UserOutlined,
   BulbOutlined,
+  ReadOutlined,
 } from '@ant-design/icons';
 import { MENU, selectedKey, visibleMenu, type MenuNode } from './access';
 import { signOut, useSession } from './session';
@@ -17,6 +18,7 @@ const ICONS: Record<string, React.ReactNode> = {
   'plans.meeting': <CalendarOutlined />, kpi: <FundOutlined />, risk: <AlertOutlined />,
   'kpi.dashboard': <DashboardOutlined />, 'risk.heatmap': <HeatMapOutlined />, 'admin.audit': <AuditOutlined />, 'admin.notifications': <NotificationOutlined />,
   proposals: <BulbOutlined />,
+  training: <ReadOutlined />,
 };
 
 export function LocaleSwitch() {

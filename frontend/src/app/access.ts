@@ -115,6 +115,17 @@ export const MENU: MenuNode[] = [
     ],
   },
   {
+    key: 'training',
+    labelKey: 'menu.training',
+    access: 'anyGrant',
+    children: [
+      { key: 'training.plans', labelKey: 'menu.trainingPlans', path: '/org/training/plans', access: { anyOf: ['plan', 'guide', 'view'] } },
+      { key: 'training.sessions', labelKey: 'menu.trainingSessions', path: '/org/training/sessions', access: 'anyGrant' },
+      { key: 'training.mine', labelKey: 'menu.trainingMine', path: '/org/training/mine', access: 'anyGrant' },
+      { key: 'training.certifications', labelKey: 'menu.trainingCertifications', path: '/org/training/certifications', access: 'anyGrant' },
+    ],
+  },
+  {
     key: 'admin',
     labelKey: 'menu.admin',
     access: { right: 'admin' },

@@ -58,6 +58,11 @@ const SubmitProposalPage = lazy(() => import('../pages/plans/proposals/SubmitPro
 const MyProposalsPage = lazy(() => import('../pages/plans/proposals/MyProposalsPage'));
 const ProposalRegisterPage = lazy(() => import('../pages/plans/proposals/ProposalRegisterPage'));
 const ProposalDetailPage = lazy(() => import('../pages/plans/proposals/ProposalDetailPage'));
+// training (培训管理, issue 20)
+const TrainingPlansPage = lazy(() => import('../pages/org/training/TrainingPlansPage'));
+const TrainingSessionsPage = lazy(() => import('../pages/org/training/TrainingSessionsPage'));
+const MyTrainingPage = lazy(() => import('../pages/org/training/MyTrainingPage'));
+const CertificationsPage = lazy(() => import('../pages/org/training/CertificationsPage'));
 
 function RequireSignIn({ children }: { children: ReactNode }) {
   const { signedIn } = useSession();
@@ -126,6 +131,11 @@ export function AppRoutes() {
         <Route path="/org/positions" element={<Guard rule="anyGrant"><PositionsPage /></Guard>} />
         <Route path="/org/delegations" element={<Guard rule="anyGrant"><DelegationsPage /></Guard>} />
         <Route path="/org/staffing" element={<Guard rule={{ right: 'view' }}><StaffingPage /></Guard>} />
+        <Route path="/org/training/plans" element={<Guard rule={{ anyOf: ['plan', 'guide', 'view'] }}><TrainingPlansPage /></Guard>} />
+        <Route path="/org/training/plans/:id" element={<Guard rule={{ anyOf: ['plan', 'guide', 'view'] }}><TrainingPlansPage /></Guard>} />
+        <Route path="/org/training/sessions" element={<Guard rule="anyGrant"><TrainingSessionsPage /></Guard>} />
+        <Route path="/org/training/mine" element={<Guard rule="anyGrant"><MyTrainingPage /></Guard>} />
+        <Route path="/org/training/certifications" element={<Guard rule="anyGrant"><CertificationsPage /></Guard>} />
         <Route path="/admin/roles" element={<Guard rule={{ right: 'admin' }}><RolesPage /></Guard>} />
         <Route path="/admin/users" element={<Guard rule={{ right: 'admin' }}><UsersPage /></Guard>} />
         <Route path="/admin/explain" element={<Guard rule={{ right: 'admin' }}><ExplainPage /></Guard>} />

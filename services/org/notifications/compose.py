@@ -202,6 +202,34 @@ TEMPLATES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         EN: ("Weekly meeting agenda ({week})", "The weekly operations meeting is on {meeting_day}: review the agenda "
              "and prepare your unit's report."),
     }),
+    # Training (services.org.training, issue 20): told directly by org, which owns the plans and certificates.
+    "org.training.submitted": ("approval", {
+        ZH: ("待您审批：{unit}{year}年度培训计划",
+             "{actor}提交了{unit}的培训计划《{title}》，请审批（批准或退回并说明理由）。"),
+        EN: ("Awaiting your approval: {unit}'s {year} training plan", "{actor} submitted {unit}'s training plan "
+             "“{title}”: approve it or return it with a reason."),
+    }),
+    "org.training.planned": ("approval", {
+        ZH: ("培训计划已批准：《{title}》", "{actor}批准了{unit}的培训计划《{title}》：{reason}"),
+        EN: ("Training plan approved: “{title}”", "{actor} approved {unit}'s training plan “{title}”: {reason}"),
+    }),
+    "org.training.plan_returned": ("approval", {
+        ZH: ("培训计划已退回：《{title}》", "{actor}退回了{unit}的培训计划《{title}》：{reason}"),
+        EN: ("Training plan returned: “{title}”", "{actor} returned {unit}'s training plan “{title}”: {reason}"),
+    }),
+    "org.certification.expiring": ("task", {
+        ZH: ("证书即将到期：{person}《{name}》",
+             "{unit}{person}的证书《{name}》（编号 {number}）将于 {expires_on} 到期，"
+             "还剩 {days} 天，请及时安排复训或换证。"),
+        EN: ("Certificate expiring: {person}'s “{name}”", "{person} ({unit}): the certificate “{name}” (no. {number}) "
+             "expires on {expires_on}, in {days} days; arrange its renewal."),
+    }),
+    "org.certification.expired": ("task", {
+        ZH: ("证书已过期：{person}《{name}》", "{unit}{person}的证书《{name}》（编号 {number}）已于 {expires_on} 到期，"
+             "请尽快复训或换证。"),
+        EN: ("Certificate expired: {person}'s “{name}”", "{person} ({unit}): the certificate “{name}” (no. {number}) "
+             "expired on {expires_on}; renew it now."),
+    }),
 }
 
 

@@ -183,10 +183,23 @@ export default function InboxPage() {
         {p.benefit_amount != null && <span>{t('proposals.yuan', { amount: p.benefit_amount.toLocaleString('zh-CN') })}</span>}
       </Space>,
     })),
+    // training (issue 20)
+    training_to_approve: list('training_to_approve').map((p) => ({
+      key: p.id, title: p.title, href: links.training_to_approve(), action: t('inbox.go.training_to_approve'),
+      description: <Space size={8} wrap><span>{p.unit_name}</span><span>{p.year}</span><span>{p.drafted_by_name}</span></Space>,
+    })),
+    certifications_expiring: list('certifications_expiring').map((c) => ({
+      key: c.id, title: `${c.user_name}《${c.name}》`, href: links.certifications_expiring(), action: t('inbox.go.certifications_expiring'),
+      description: <Space size={8} wrap>
+        <Tag color={c.status === 'expired' ? 'red' : 'orange'}>{t(`training.certStatus.${c.status}`)}</Tag>
+        <span>{c.unit_name}</span><span>{c.expires_on}</span>
+      </Space>,
+    })),
   };
   const order: InboxPart[] = ['pending_approvals', 'suggestions_to_answer', 'plans_to_rework', 'overdue_tasks',
     'my_tasks', 'risk_actions', 'my_actions', 'inspections_to_do', 'audit_steps', 'improvement_steps',
-    'proposals_to_review', 'rewards_to_grant', 'sanctions_to_confirm', 'open_alerts'];
+    'proposals_to_review', 'rewards_to_grant', 'sanctions_to_confirm', 'training_to_approve',
+    'certifications_expiring', 'open_alerts'];
   const total = order.reduce((n, part) => n + rows[part].length, 0);
   return (
     <div>

@@ -29,4 +29,7 @@ export const links = {
   inspections_to_do: (i: Item<'inspections_to_do'>) => `/kpi/inspections/${i.id}`,
   /** confirm, change or dismiss: the register, filtered to what waits for confirmation */
   sanctions_to_confirm: (l: Item<'sanctions_to_confirm'>) => `/kpi/sanctions?status=proposed&focus=${l.id}`,
+  /** training (issue 20): a plan is approved or returned on the plans page; certificates are renewed there */
+  training_to_approve: () => '/org/training/plans',
+  certifications_expiring: () => '/org/training/certifications',
 };
