@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import clock
 from services.common.db import utcnow
+from services.common.periods import Period
 from services.org.journal import journal
 from services.org.models import (
     Assignment,
@@ -23,6 +24,7 @@ from services.org.models import (
     Unit,
     User,
 )
+from services.org.training.service import measure
 
 SAFETY, DISPATCH = "安全生产与燃气泄漏应急处置", "调度系统操作培训"
 
@@ -71,8 +73,8 @@ async def seed_training_demo(session: AsyncSession) -> bool:
                                         score=score, recorded_by=str(director.id))
                          for person, attended, result, score in sheet])
     await session.flush()
-    # No org.training.measured here: kpi seeds its own demo only into an empty measurement table, and an event
-    # from org arriving first would stop it. The rate reaches kpi when an attendance sheet is next saved.
+    for month in ("2026-09", "2026-11"):  # the completion rate, from these records, reaches kpi
+        await measure(session, unit=units["OPS"], period=Period(month))
 
     draft = TrainingPlan(unit_id=units["OPS-SUP"].id, year=2027, title="供应科2027年度培训计划", status="submitted",
                          drafted_by=str(supply.id), submitted_at=now)
