@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.contracts import Consumer
+from services.common.contracts import Consumer, EventView
 from services.common.problems import Unavailable
 from services.kpi.budgets.service import apply_plan_event as apply_plan_budgets
-from services.kpi.budgets.service import move_units as move_budgets
 from services.kpi.events import (
     PlanBudgetView,
     PlanIssuedView,
@@ -24,22 +23,20 @@ from services.kpi.indicators.catalog import ensure_indicators
 from services.kpi.indicators.library import Library
 from services.kpi.measurements.ingest import PointIn, ingest, move_units
 from services.kpi.measurements.staging import unit_paths
-from services.kpi.models import OrgUnit
 from services.kpi.sanctions.service import record_proposal_reward
 from services.kpi.targets.service import apply_plan_event
 
 log = logging.getLogger("yunguan.kpi")
 
+V = TypeVar("V", bound=EventView)
+
 
 async def on_plan_issued(session: AsyncSession, event: dict[str, Any]) -> None:
     """``planning.plan.issued`` / ``planning.plan.revised`` → targets (history kept)."""
 
-    try:
-        plan = PlanIssuedView.model_validate(event.get("data") or {})
-    except ValidationError as exc:
-        log.warning("plan event without a usable plan, unit or period", extra={"fields": {"error": str(exc)}})
-        return
-    await apply_plan_event(session, event, plan)
+    plan = _usable(PlanIssuedView, event, "plan event without a usable plan, unit or period")
+    if plan is not None:
+        await apply_plan_event(session, event, plan)
 
 
 async def on_unit_moved(session: AsyncSession, event: dict[str, Any]) -> None:
@@ -53,31 +50,17 @@ async def on_unit_moved(session: AsyncSession, event: dict[str, Any]) -> None:
 async def on_plan_budgets(session: AsyncSession, event: dict[str, Any]) -> None:
     """``planning.plan.issued`` / ``planning.plan.revised`` → the plan's budget lines become budgets (history kept)."""
 
-    try:
-        plan = PlanBudgetView.model_validate(event.get("data") or {})
-    except ValidationError as exc:
-        log.warning("plan event without a usable plan, unit or period", extra={"fields": {"error": str(exc)}})
-        return
-    await apply_plan_budgets(session, event, plan)
-
-
-async def on_unit_moved_budgets(session: AsyncSession, event: dict[str, Any]) -> None:
-    """A unit moved: its budgets and spend follow it (their KPI points move with the other points)."""
-
-    moved = UnitMovedView.model_validate(event.get("data") or {})
-    if moved.old_path and moved.new_path and moved.old_path != moved.new_path:
-        await move_budgets(session, moved.old_path, moved.new_path)
+    plan = _usable(PlanBudgetView, event, "plan event without a usable plan, unit or period")
+    if plan is not None:
+        await apply_plan_budgets(session, event, plan)
 
 
 async def on_proposal_rewarded(session: AsyncSession, event: dict[str, Any]) -> None:
     """``planning.proposal.rewarded`` → a line of the register of rewards (创新奖励), naming only whom it names."""
 
-    try:
-        reward = ProposalRewardedView.model_validate(event.get("data") or {})
-    except ValidationError as exc:
-        log.warning("proposal reward without a usable proposal or unit", extra={"fields": {"error": str(exc)}})
-        return
-    await record_proposal_reward(session, event, reward)
+    reward = _usable(ProposalRewardedView, event, "proposal reward without a usable proposal or unit")
+    if reward is not None:
+        await record_proposal_reward(session, event, reward)
 
 
 SPARE_STAFF_RATIO = "spare_staff_ratio"
@@ -90,36 +73,42 @@ async def on_staffing_measured(session: AsyncSession, event: dict[str, Any]) -> 
     measured = StaffingMeasuredView.model_validate(event.get("data") or {})
     if measured.spare_ratio is None:
         return
-    if await session.get(OrgUnit, measured.unit_id) is None:
-        # org measures at its start, possibly before kpi's copy of the org tree has the unit: refused for now, the
-        # relay delivers it again (and parks it, for an admin, if the unit never comes)
-        raise Unavailable(f"Unit {measured.unit_id} is not in kpi's copy of the org tree yet.",
-                          headers={"Retry-After": "5"},
-                          zh=f"KPI 服务的组织树中暂时还没有单元 {measured.unit_id}，请稍后重投。")
     await ensure_indicators(session, (SPARE_STAFF_RATIO,))
-    lib = await Library.load(session)
-    result = await ingest(session, [PointIn(SPARE_STAFF_RATIO, measured.unit_id, measured.period,
-                                            measured.spare_ratio, source="org")],
-                          lib=lib, can_write=lambda path: True, recorded_by="org")
-    if result.rejected:
-        log.warning("spare-staff ratio refused", extra={"fields": {"unit_id": measured.unit_id,
-                                                                  "errors": result.rejected}})
+    await _ingest_from_org(session, PointIn(SPARE_STAFF_RATIO, measured.unit_id, measured.period,
+                                            measured.spare_ratio, source="org"))
 
 
 async def on_training_measured(session: AsyncSession, event: dict[str, Any]) -> None:
     """org's training completion rate (培训完成率, from its records) → the unit's ``training_completion`` point,
     source org, through the normal ingest (rollups, thresholds, crossings follow); nobody types it."""
     measured = TrainingMeasuredView.model_validate(event.get("data") or {})
-    if not await unit_paths(session, [measured.unit_id]):
-        # org's unit events have not reached this read-model yet: refused for now, the relay delivers it again
-        raise Unavailable(f"The unit {measured.unit_id} is not known here yet; deliver the event again later.",
-                          zh=f"本服务尚未同步编号为 {measured.unit_id} 的组织单元，请稍后重新投递。")
-    result = await ingest(session, [PointIn(indicator_code="training_completion", unit_id=measured.unit_id,
+    await _ingest_from_org(session, PointIn(indicator_code="training_completion", unit_id=measured.unit_id,
                                             period=measured.period, value=measured.rate, source="org",
-                                            weight=float(max(measured.required, 1)))],
-                          lib=await Library.load(session), can_write=lambda _path: True, recorded_by="org")
+                                            weight=float(max(measured.required, 1))))
+
+
+async def _ingest_from_org(session: AsyncSession, point: PointIn) -> None:
+    """A rate org measured, through the normal ingest (rollups, thresholds, crossings follow). A unit this
+    read-model has not heard of yet (org measures at its start) is refused for now: the relay delivers the event
+    again, and parks it for an admin if the unit never comes."""
+    if not await unit_paths(session, [point.unit_id]):
+        raise Unavailable(f"The unit {point.unit_id} is not known here yet; deliver the event again later.",
+                          headers={"Retry-After": "5"},
+                          zh=f"本服务尚未同步编号为 {point.unit_id} 的组织单元，请稍后重新投递。")
+    result = await ingest(session, [point], lib=await Library.load(session), can_write=lambda _path: True,
+                          recorded_by="org")
     if result.rejected:
-        log.warning("training completion refused", extra={"fields": {"errors": result.rejected}})
+        log.warning("a rate measured by org was refused", extra={"fields": {"indicator": point.indicator_code,
+                                                                            "errors": result.rejected}})
+
+
+def _usable(view: type[V], event: dict[str, Any], what: str) -> V | None:
+    """The event's data as ``view`` reads it, or None (logged) when it cannot be used."""
+    try:
+        return view.model_validate(event.get("data") or {})
+    except ValidationError as exc:
+        log.warning(what, extra={"fields": {"error": str(exc)}})
+        return None
 
 
 CONSUMES = [
@@ -133,8 +122,6 @@ CONSUMES = [
              summary="A revised plan's budget lines replace its unit's budgets for the period (history kept)"),
     Consumer("org.unit.moved", on_unit_moved, reads=UnitMovedView,
              summary="Points and stored unit paths follow the moved subtree; rollups are rebuilt"),
-    Consumer("org.unit.moved", on_unit_moved_budgets, reads=UnitMovedView,
-             summary="Budgets and actual spend follow the moved subtree"),
     Consumer("planning.proposal.rewarded", on_proposal_rewarded, reads=ProposalRewardedView,
              summary="A proposal reward granted in planning is recorded in the register as an innovation reward"),
     # staffing (issue 20)

@@ -8,9 +8,9 @@ import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, func, literal, select, tuple_, update
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -212,14 +212,6 @@ async def apply_plan_event(session: AsyncSession, event: dict[str, Any], plan: P
         lines=[BudgetLineData(item_code=c[0], amount=c[1], description=c[4]) for c in new]), unit_path)
     await feed.refresh(session, budget_months=months_of(per.text))
     return len(new)
-
-
-async def move_units(session: AsyncSession, old_path: str, new_path: str) -> None:
-    """Follow an org move: budgets and spend stored below ``old_path`` now sit below ``new_path``."""
-    for model in (Budget, BudgetActual):
-        col = cast(Table, model.__table__).c.unit_path
-        await session.execute(update(model).where(col.startswith(old_path, autoescape=True))
-                              .values(unit_path=literal(new_path) + func.substr(col, len(old_path) + 1)))
 
 
 def budget_read(b: Budget, items: dict[str, BudgetItem]) -> BudgetRead:
