@@ -17,7 +17,8 @@ EMPTY = {"pending_approvals": [], "suggestions_to_answer": [], "plans_to_rework"
          "audit_steps": [],
          "improvement_steps": [],
          "proposals_to_review": [], "rewards_to_grant": [],
-         "inspections_to_do": [], "sanctions_to_confirm": []}
+         "inspections_to_do": [], "sanctions_to_confirm": [],
+         "training_to_approve": [], "certifications_expiring": []}
 
 
 async def test_each_person_sees_what_waits_on_them_and_nothing_else(services):
