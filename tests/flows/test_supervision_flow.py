@@ -35,9 +35,10 @@ async def audit_actions(http, service: str, admin: dict[str, str], subject_type:
     return [e["action"] for e in r.json()["items"]]
 
 
-async def synced(http, who) -> None:
+async def synced(http, who, service: str = "kpi") -> None:
+    """The service's copy of the org tree has the demo company (org's unit events have arrived)."""
     async def ready():
-        r = await http.get("/api/kpi/org-units", headers=who)
+        r = await http.get(f"/api/{service}/org-units", headers=who)
         return r.status_code == 200 and len(r.json()["items"]) >= 13
 
     await eventually(ready, timeout=20)
@@ -164,6 +165,7 @@ async def test_a_special_audit_goes_from_notice_to_final_report_by_the_demo_peop
 async def test_a_proposal_goes_from_submission_through_adoption_to_a_granted_reward(product):
     http = product
     admin, mgr, analyst, supply = [await sign_in(http, u) for u in ("admin", "market_mgr", "analyst", "supply_head")]
+    await synced(http, mgr, "planning")
     p = await http.post("/api/planning/proposals", headers=analyst, json={
         "title": "客户回访改为线上问卷", "problem": "电话回访耗时长，覆盖率不足三成。",
         "suggestion": "改用小程序问卷，结果自动汇总。", "expected_benefit": "每月节省约 40 工时。", "unit_id": MKT})

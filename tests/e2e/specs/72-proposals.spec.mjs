@@ -32,9 +32,15 @@ test('proposals: a specialist submits an improvement proposal to the unit owning
   await page.getByLabel('建议标题').fill(TITLE);
   await chooseUnit(page, 'unit_id', '市场部');
   await pick(page, page, '类别', '客户服务');
-  await page.getByLabel('存在问题').fill('抄表数据异常靠人工月底核对，发现晚，客户投诉多。');
-  await page.getByLabel('改进建议').fill('抄表系统每日比对用量，偏离三倍以上自动提醒客服回访。');
-  await page.getByLabel('预期效益').fill('异常发现提前约20天，相关投诉减少一半。');
+  // each text is checked where it landed (a field filled while the form still settles is filled again)
+  for (const [label, text] of [['存在问题', '抄表数据异常靠人工月底核对，发现晚，客户投诉多。'],
+    ['改进建议', '抄表系统每日比对用量，偏离三倍以上自动提醒客服回访。'], ['预期效益', '异常发现提前约20天，相关投诉减少一半。']]) {
+    await expect(async () => {
+      const field = page.getByLabel(label);
+      if ((await field.inputValue()) !== text) await field.fill(text);
+      await expect(field).toHaveValue(text, { timeout: 1000 });
+    }).toPass({ timeout: 10_000 });
+  }
   await shot(page, '72-proposal-submit');
   await page.getByRole('button', { name: /提交建议/ }).click();
   await page.waitForURL(/\/proposals\/\d+$/);

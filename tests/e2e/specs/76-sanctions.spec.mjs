@@ -14,7 +14,7 @@ test('sanctions: the general manager confirms a proposed department bonus and it
   const proposed = register.getByTestId('sanction-line').filter({ hasText: '市场部' }).filter({ hasText: '待确认' })
     .filter({ hasText: '奖金' });
   await expect(proposed).toHaveCount(1);
-  await expect(proposed).toContainText('20,000 元');
+  await expect(proposed).toContainText('50,000 元');
   await expect(proposed).toContainText('2025 年度考核');
   await expect(page.getByTestId('sanctions-totals')).toContainText('待确认金额');
   await shot(page, '76-sanctions-register-before');
@@ -33,7 +33,7 @@ test('sanctions: the general manager confirms a proposed department bonus and it
   await (await dialogButton(page, /^确\s*认$/)).click();
   await expect(dialog).toHaveCount(0);
 
-  const confirmed = register.getByTestId('sanction-line').filter({ hasText: '市场部' }).filter({ hasText: '20,000 元' });
+  const confirmed = register.getByTestId('sanction-line').filter({ hasText: '市场部' }).filter({ hasText: '50,000 元' });
   await expect(confirmed).toContainText('已确认');
   await expect(confirmed).toContainText('处理人：王总经理');
   await expect(confirmed.getByRole('button', { name: /处\s*理/ })).toHaveCount(0);
