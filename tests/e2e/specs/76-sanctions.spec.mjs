@@ -50,10 +50,12 @@ test('sanctions: the general manager confirms a proposed department bonus and it
   await routine.scrollIntoViewIfNeeded();
   await shot(page, '76-sanctions-assessment-routine');
 
-  // the register on a phone: one card per line, the open proposal still decidable
+  // the register on a phone: one card per line; the confirmed bonus says so and offers no decision
   await page.goto('/kpi/sanctions');
   await page.setViewportSize({ width: 390, height: 844 });
-  await expect(register.getByTestId('sanction-line').filter({ hasText: '待确认' }).getByRole('button', { name: /处\s*理/ })).toHaveCount(1);
+  const card = register.getByTestId('sanction-line').filter({ hasText: '市场部' }).filter({ hasText: '50,000 元' });
+  await expect(card).toContainText('已确认');
+  await expect(card.getByRole('button', { name: /处\s*理/ })).toHaveCount(0);
   await shot(page, '76-sanctions-phone-assessor');
   await page.setViewportSize({ width: 1366, height: 768 });
 
