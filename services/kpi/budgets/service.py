@@ -299,8 +299,15 @@ async def judge(session: AsyncSession, items: Sequence[ActualIn], *, writer: Wri
 
 
 async def _upsert(session: AsyncSession, judged: Judged, *, by: str) -> tuple[dict[int, str], set[tuple[int, str]]]:
-    """Write the accepted items; their statuses, and the (unit, month) whose totals changed."""
+    """Write the accepted items; their statuses, and the (unit, month) whose totals changed.
+
+    Batches touching the same units take turns (a row lock on each unit of kpi's org read-model, in id order):
+    the totals fed to the KPI afterwards are then summed from every committed batch, never from a snapshot
+    that misses another one written at the same moment (PostgreSQL; SQLite writes one transaction at a time)."""
     keys = [k for _, k, _, _ in judged.accepted]
+    units = sorted({k[0] for k in keys})
+    if units:
+        await session.execute(select(OrgUnit.id).where(OrgUnit.id.in_(units)).order_by(OrgUnit.id).with_for_update())
     stored: dict[tuple[int, str, str, str], BudgetActual] = {}
     a = BudgetActual
     for i in range(0, len(keys), 500):
