@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +26,15 @@ async def unit_or_422(session: AsyncSession, unit_id: int, *, field: str = "unit
     if unit is None:
         raise Invalid(f"There is no org unit with id {unit_id}.", field=field, zh=f"没有编号为 {unit_id} 的组织单元。")
     return unit
+
+
+async def take_turns_on(session: AsyncSession, unit_ids: Iterable[int]) -> None:
+    """Writers of a total derived from several rows of the same units (a month's spend, an inspection pass rate)
+    take turns: a row lock on each unit of the org read-model, in id order, until the transaction ends. The total
+    summed afterwards includes every committed writer's rows (PostgreSQL; SQLite writes one at a time)."""
+    ids = sorted(set(unit_ids))
+    if ids:
+        await session.execute(select(OrgUnit.id).where(OrgUnit.id.in_(ids)).order_by(OrgUnit.id).with_for_update())
 
 
 def ancestor_ids(path: str) -> list[int]:

@@ -42,7 +42,7 @@ from services.kpi.budgets.schemas import (
 from services.kpi.events import BudgetChangedData, BudgetLineData, PlanBudgetView
 from services.kpi.indicators.catalog import BUDGET_SEED, ensure_indicators
 from services.kpi.journal import journal
-from services.kpi.lookups import parse_period_param, unit_or_404
+from services.kpi.lookups import parse_period_param, take_turns_on, unit_or_404
 from services.kpi.measurements.ingest import ConcurrentWrite
 from services.kpi.measurements.service import Writer
 from services.kpi.measurements.staging import unit_paths
@@ -299,15 +299,10 @@ async def judge(session: AsyncSession, items: Sequence[ActualIn], *, writer: Wri
 
 
 async def _upsert(session: AsyncSession, judged: Judged, *, by: str) -> tuple[dict[int, str], set[tuple[int, str]]]:
-    """Write the accepted items; their statuses, and the (unit, month) whose totals changed.
-
-    Batches touching the same units take turns (a row lock on each unit of kpi's org read-model, in id order):
-    the totals fed to the KPI afterwards are then summed from every committed batch, never from a snapshot
-    that misses another one written at the same moment (PostgreSQL; SQLite writes one transaction at a time)."""
+    """Write the accepted items; their statuses, and the (unit, month) whose totals changed. Batches touching the
+    same units take turns, so the totals fed to the KPI count every committed batch."""
     keys = [k for _, k, _, _ in judged.accepted]
-    units = sorted({k[0] for k in keys})
-    if units:
-        await session.execute(select(OrgUnit.id).where(OrgUnit.id.in_(units)).order_by(OrgUnit.id).with_for_update())
+    await take_turns_on(session, (k[0] for k in keys))
     stored: dict[tuple[int, str, str, str], BudgetActual] = {}
     a = BudgetActual
     for i in range(0, len(keys), 500):

@@ -54,7 +54,7 @@ from services.kpi.inspections.schemas import (
     TemplateUpdate,
 )
 from services.kpi.journal import journal
-from services.kpi.lookups import unit_or_404, unit_or_422
+from services.kpi.lookups import take_turns_on, unit_or_404, unit_or_422
 from services.kpi.measurements.ingest import PointIn, ingest
 from services.kpi.models import ChecklistTemplate, Inspection, InspectionSchedule, OrgUnit
 
@@ -666,7 +666,9 @@ async def pass_rate(session: AsyncSession, *, unit_id: int, period: str) -> tupl
 
 async def feed_pass_rate(session: AsyncSession, rt: Runtime | None, *, unit: OrgUnit, period: str) -> None:
     """Write the unit's monthly ``inspection_pass_rate`` (source "inspection", weighted by the scored
-    items so a parent's rollup is the pass rate of all its items) through the normal ingest."""
+    items so a parent's rollup is the pass rate of all its items) through the normal ingest. Submissions for the
+    same unit take turns, so the rate counts every committed inspection."""
+    await take_turns_on(session, (unit.id,))
     rate = await pass_rate(session, unit_id=unit.id, period=period)
     lib = await Library.load(session)
     if rate is None or PASS_RATE not in lib.by_code:
