@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Protocol, TypeVar
 
 from fastapi import Query, Request, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -98,6 +98,28 @@ def check_if_match(request: Request, current: str) -> None:
 
 def set_etag(response: Response, value: str) -> None:
     response.headers["ETag"] = value
+
+
+class Versioned(Protocol):
+    id: Any
+    version: int
+
+
+V = TypeVar("V", bound=Versioned)
+
+
+def version_check(request: Request, kind: str) -> Callable[[Any], None]:
+    """What a service calls to check the caller's If-Match against a row's current ``etag(kind, id, version)``."""
+    def check(row: Any) -> None:
+        check_if_match(request, etag(kind, row.id, row.version))
+
+    return check
+
+
+def tagged(response: Response, kind: str, out: V) -> V:
+    """``out``, with its ETag set on the response."""
+    set_etag(response, etag(kind, out.id, out.version))
+    return out
 
 
 def load_or_404(model: type[Row], name: str, *, what: str, what_zh: str) -> Callable[..., Awaitable[Row]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request, Response
 
-from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, set_etag
+from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, tagged, version_check
 from services.common.db import Session
 from services.common.security import CurrentPrincipal
 from services.kpi.actions import service
@@ -18,21 +18,10 @@ from services.kpi.actions.schemas import (
     ActionVerify,
 )
 from services.kpi.deps import ActionToRaise, CompanyAdmin, ValidAction
-from services.kpi.models import ImprovementAction
 
 router = APIRouter(prefix="/actions", tags=["improvement actions"])
 
 
-def _version_check(request: Request) -> service.VersionCheck:
-    def check(a: ImprovementAction) -> None:
-        check_if_match(request, etag("action", a.id, a.version))
-
-    return check
-
-
-def _tagged(response: Response, out: ActionRead) -> ActionRead:
-    set_etag(response, etag("action", out.id, out.version))
-    return out
 
 
 @router.get("", response_model=Page[ActionRead], summary="Improvement actions (view over their unit)")
@@ -47,19 +36,19 @@ async def list_actions(session: Session, principal: CurrentPrincipal, limit: int
 
 @router.get("/{action_id}", response_model=ActionRead)
 async def get_action(principal: CurrentPrincipal, action: ValidAction, session: Session, response: Response):
-    return _tagged(response, await service.get_action(session, principal=principal, a=action))
+    return tagged(response, "action", await service.get_action(session, principal=principal, a=action))
 
 
 @router.post("", response_model=ActionRead, status_code=201, summary="Raise an action (plan or assess over the unit)")
 async def create_action(body: ActionCreate, response: Response, session: Session, principal: CurrentPrincipal):
-    return _tagged(response, await service.create_action(session, principal=principal, body=body))
+    return tagged(response, "action", await service.create_action(session, principal=principal, body=body))
 
 
 @router.patch("/{action_id}", response_model=ActionRead, summary="Change title, owner or deadline (If-Match)")
 async def update_action(body: ActionUpdate, request: Request, response: Response, session: Session,
                         action: ActionToRaise):
     check_if_match(request, etag("action", action.item.id, action.item.version))
-    return _tagged(response, await service.update_action(session, action=action, body=body))
+    return tagged(response, "action", await service.update_action(session, action=action, body=body))
 
 
 @router.post("/{action_id}/progress", response_model=ActionRead,
@@ -67,24 +56,24 @@ async def update_action(body: ActionUpdate, request: Request, response: Response
                      "over the unit; If-Match)")
 async def report_progress(principal: CurrentPrincipal, action: ValidAction, body: ActionProgress, request: Request,
                           response: Response, session: Session):
-    return _tagged(response, await service.report_progress(session, principal=principal, a=action, body=body,
-                                                           check_version=_version_check(request)))
+    return tagged(response, "action", await service.report_progress(session, principal=principal, a=action, body=body,
+                                                           check_version=version_check(request, "action")))
 
 
 @router.post("/{action_id}/complete", response_model=ActionRead,
              summary="Report the action done, with evidence (its owner, or plan over the unit)")
 async def complete_action(principal: CurrentPrincipal, action: ValidAction, body: ActionComplete, request: Request,
                           response: Response, session: Session):
-    return _tagged(response, await service.complete_action(session, principal=principal, a=action, body=body,
-                                                           check_version=_version_check(request)))
+    return tagged(response, "action", await service.complete_action(session, principal=principal, a=action, body=body,
+                                                           check_version=version_check(request, "action")))
 
 
 @router.post("/{action_id}/verify", response_model=ActionRead,
              summary="Accept or send back a completed action (only whoever raised it)")
 async def verify_action(principal: CurrentPrincipal, action: ValidAction, body: ActionVerify, request: Request,
                         response: Response, session: Session):
-    return _tagged(response, await service.verify_action(session, principal=principal, a=action, body=body,
-                                                         check_version=_version_check(request)))
+    return tagged(response, "action", await service.verify_action(session, principal=principal, a=action, body=body,
+                                                         check_version=version_check(request, "action")))
 
 
 @router.post("/overdue-scan", summary="Flag overdue actions now (admin; also runs periodically)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 
-from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, set_etag
+from services.common.api import CursorParam, LimitParam, Page, etag, set_etag, tagged, version_check
 from services.common.db import Session
 from services.common.files import XLSX
 from services.common.runtime import RuntimeDep
@@ -26,21 +26,10 @@ from services.kpi.audits.schemas import (
 from services.kpi.deps import AuditToRespond, ValidAudit
 from services.kpi.files.schemas import FileRead
 from services.kpi.findings.schemas import FindingRead
-from services.kpi.models import Audit
 
 router = APIRouter(prefix="/audits", tags=["special audits"])
 
 
-def _version_check(request: Request) -> service.VersionCheck:
-    def check(a: Audit) -> None:
-        check_if_match(request, etag("audit", a.id, a.version))
-
-    return check
-
-
-def _tagged(response: Response, out: AuditRead) -> AuditRead:
-    set_etag(response, etag("audit", out.id, out.version))
-    return out
 
 
 @router.get("", response_model=Page[AuditRead],
@@ -70,7 +59,7 @@ async def export_register(session: Session, principal: CurrentPrincipal, status:
 @router.post("", response_model=AuditRead, status_code=201,
              summary="立项: open a special audit (assess over every audited unit)")
 async def create_audit(body: AuditCreate, response: Response, session: Session, principal: CurrentPrincipal):
-    return _tagged(response, await service.create_audit(session, principal=principal, body=body))
+    return tagged(response, "audit", await service.create_audit(session, principal=principal, body=body))
 
 
 @router.get("/{audit_id}", response_model=AuditDetail, summary="An audit with its findings and working papers")
@@ -84,24 +73,24 @@ async def get_audit(audit: ValidAudit, principal: CurrentPrincipal, session: Ses
               summary="Change a draft audit (assess over every audited unit; If-Match)")
 async def update_audit(audit: ValidAudit, body: AuditUpdate, principal: CurrentPrincipal, request: Request,
                        response: Response, session: Session):
-    return _tagged(response, await service.update_audit(session, principal=principal, a=audit, body=body,
-                                                        check_version=_version_check(request)))
+    return tagged(response, "audit", await service.update_audit(session, principal=principal, a=audit, body=body,
+                                                        check_version=version_check(request, "audit")))
 
 
 @router.post("/{audit_id}/notice", response_model=AuditRead,
              summary="Issue the audit notice 审计通知 (assess over every audited unit; If-Match)")
 async def issue_notice(audit: ValidAudit, body: AuditNotice, principal: CurrentPrincipal, request: Request,
                        response: Response, session: Session):
-    return _tagged(response, await service.issue_notice(session, principal=principal, a=audit, body=body,
-                                                        check_version=_version_check(request)))
+    return tagged(response, "audit", await service.issue_notice(session, principal=principal, a=audit, body=body,
+                                                        check_version=version_check(request, "audit")))
 
 
 @router.post("/{audit_id}/fieldwork", response_model=AuditRead,
              summary="Start fieldwork 现场审计 (the audit team; If-Match)")
 async def start_fieldwork(audit: ValidAudit, principal: CurrentPrincipal, request: Request, response: Response,
                           session: Session):
-    return _tagged(response, await service.start_fieldwork(session, principal=principal, a=audit,
-                                                           check_version=_version_check(request)))
+    return tagged(response, "audit", await service.start_fieldwork(session, principal=principal, a=audit,
+                                                           check_version=version_check(request, "audit")))
 
 
 @router.post("/{audit_id}/findings", response_model=FindingRead, status_code=201,
@@ -129,8 +118,8 @@ async def get_paper(audit: ValidAudit, file_id: int, principal: CurrentPrincipal
              summary="Issue the draft report 征求意见稿 to the audited unit (the team leader; If-Match)")
 async def issue_draft(audit: ValidAudit, body: AuditDraftReport, principal: CurrentPrincipal, request: Request,
                       response: Response, session: Session):
-    return _tagged(response, await service.issue_draft(session, principal=principal, a=audit, body=body,
-                                                       check_version=_version_check(request)))
+    return tagged(response, "audit", await service.issue_draft(session, principal=principal, a=audit, body=body,
+                                                       check_version=version_check(request, "audit")))
 
 
 @router.post("/{audit_id}/response", response_model=AuditRead,
@@ -138,8 +127,8 @@ async def issue_draft(audit: ValidAudit, body: AuditDraftReport, principal: Curr
                      "If-Match)")
 async def respond(audit: AuditToRespond, body: AuditResponse, request: Request, response: Response,
                   session: Session):
-    return _tagged(response, await service.respond(session, audit=audit, body=body,
-                                                   check_version=_version_check(request)))
+    return tagged(response, "audit", await service.respond(session, audit=audit, body=body,
+                                                   check_version=version_check(request, "audit")))
 
 
 @router.post("/{audit_id}/final", response_model=AuditRead,
@@ -147,5 +136,5 @@ async def respond(audit: AuditToRespond, body: AuditResponse, request: Request, 
                      "If-Match)")
 async def finalise(audit: ValidAudit, body: AuditFinal, principal: CurrentPrincipal, request: Request,
                    response: Response, session: Session):
-    return _tagged(response, await service.finalise(session, principal=principal, a=audit, body=body,
-                                                    check_version=_version_check(request)))
+    return tagged(response, "audit", await service.finalise(session, principal=principal, a=audit, body=body,
+                                                    check_version=version_check(request, "audit")))

@@ -4,11 +4,11 @@ the inspected unit), performing and submitting (the holder of the inspector posi
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
 
-from services.common.api import CursorParam, LimitParam, Page, check_if_match, etag, set_etag
+from services.common.api import CursorParam, LimitParam, Page, tagged, version_check
 from services.common.db import Session
 from services.common.files import XLSX, download_response
 from services.common.runtime import RuntimeDep
@@ -43,16 +43,6 @@ router = APIRouter(tags=["inspections"])
 Status = Literal["scheduled", "in_progress", "submitted", "cancelled"]
 
 
-def _version_check(request: Request, kind: str) -> service.VersionCheck:
-    def check(row: Any) -> None:
-        check_if_match(request, etag(kind, row.id, row.version))
-
-    return check
-
-
-def _tagged(response: Response, kind: str, out: Any) -> Any:
-    set_etag(response, etag(kind, out.id, out.version))
-    return out
 
 
 # --- checklist templates ---------------------------------------------------------------------
@@ -70,14 +60,14 @@ async def list_templates(session: Session, principal: CurrentPrincipal, limit: i
 @router.post("/inspection-templates", response_model=TemplateRead, status_code=201,
              summary="Create a checklist template (guide over its owning unit)")
 async def create_template(body: TemplateCreate, response: Response, session: Session, principal: CurrentPrincipal):
-    return _tagged(response, "inspection-template",
+    return tagged(response, "inspection-template",
                    await service.create_template(session, principal=principal, body=body))
 
 
 @router.get("/inspection-templates/{template_id}", response_model=TemplateRead)
 async def get_template(template: ValidInspectionTemplate, response: Response, session: Session,
                        principal: CurrentPrincipal):
-    return _tagged(response, "inspection-template",
+    return tagged(response, "inspection-template",
                    await service.get_template(session, principal=principal, t=template))
 
 
@@ -86,16 +76,16 @@ async def get_template(template: ValidInspectionTemplate, response: Response, se
                       "is a new revision with a new id and this one is superseded")
 async def update_template(template: InspectionTemplateToGuide, body: TemplateUpdate, request: Request,
                           response: Response, session: Session):
-    return _tagged(response, "inspection-template", await service.update_template(
-        session, template=template, body=body, check_version=_version_check(request, "inspection-template")))
+    return tagged(response, "inspection-template", await service.update_template(
+        session, template=template, body=body, check_version=version_check(request, "inspection-template")))
 
 
 @router.post("/inspection-templates/{template_id}/retire", response_model=TemplateRead,
              summary="Retire a template: no new inspections with it (guide over its owning unit; If-Match)")
 async def retire_template(template: InspectionTemplateToGuide, request: Request, response: Response,
                           session: Session):
-    return _tagged(response, "inspection-template", await service.retire_template(
-        session, template=template, check_version=_version_check(request, "inspection-template")))
+    return tagged(response, "inspection-template", await service.retire_template(
+        session, template=template, check_version=version_check(request, "inspection-template")))
 
 
 # --- schedules -------------------------------------------------------------------------------
@@ -112,8 +102,8 @@ async def list_schedules(session: Session, principal: CurrentPrincipal, limit: i
              summary="Stop a recurring inspection (assess over the unit; If-Match); its open inspection stays")
 async def stop_schedule(schedule: InspectionScheduleToAssess, request: Request, response: Response,
                         session: Session):
-    return _tagged(response, "inspection-schedule", await service.stop_schedule(
-        session, schedule=schedule, check_version=_version_check(request, "inspection-schedule")))
+    return tagged(response, "inspection-schedule", await service.stop_schedule(
+        session, schedule=schedule, check_version=version_check(request, "inspection-schedule")))
 
 
 @router.post("/inspection-schedules/generate",
@@ -152,7 +142,7 @@ async def export_register(session: Session, principal: CurrentPrincipal, unit_id
              summary="Schedule an inspection, one-off or recurring (assess over the inspected unit)")
 async def schedule_inspection(body: InspectionCreate, response: Response, session: Session,
                               principal: CurrentPrincipal):
-    return _tagged(response, "inspection",
+    return tagged(response, "inspection",
                    await service.schedule_inspection(session, principal=principal, body=body))
 
 
@@ -161,31 +151,31 @@ async def schedule_inspection(body: InspectionCreate, response: Response, sessio
                     "inspector position)")
 async def get_inspection(inspection: ValidInspection, response: Response, session: Session,
                          principal: CurrentPrincipal):
-    return _tagged(response, "inspection", await service.get_inspection(session, principal=principal, i=inspection))
+    return tagged(response, "inspection", await service.get_inspection(session, principal=principal, i=inspection))
 
 
 @router.patch("/inspections/{inspection_id}", response_model=InspectionDetail,
               summary="Reassign or move an open inspection (assess over the unit; If-Match)")
 async def update_inspection(inspection: InspectionToAssess, body: InspectionUpdate, request: Request,
                             response: Response, session: Session):
-    return _tagged(response, "inspection", await service.update_inspection(
-        session, inspection=inspection, body=body, check_version=_version_check(request, "inspection")))
+    return tagged(response, "inspection", await service.update_inspection(
+        session, inspection=inspection, body=body, check_version=version_check(request, "inspection")))
 
 
 @router.post("/inspections/{inspection_id}/cancel", response_model=InspectionDetail,
              summary="Cancel an open inspection, with a reason (assess over the unit; If-Match)")
 async def cancel_inspection(inspection: InspectionToAssess, body: InspectionCancel, request: Request,
                             response: Response, session: Session):
-    return _tagged(response, "inspection", await service.cancel_inspection(
-        session, inspection=inspection, body=body, check_version=_version_check(request, "inspection")))
+    return tagged(response, "inspection", await service.cancel_inspection(
+        session, inspection=inspection, body=body, check_version=version_check(request, "inspection")))
 
 
 @router.post("/inspections/{inspection_id}/results", response_model=InspectionDetail,
              summary="Record results of some or all items (the inspector position's holder; If-Match)")
 async def record_results(inspection: ValidInspection, body: ResultsUpdate, request: Request, response: Response,
                          session: Session, principal: CurrentPrincipal):
-    return _tagged(response, "inspection", await service.record_results(
-        session, principal=principal, i=inspection, body=body, check_version=_version_check(request, "inspection")))
+    return tagged(response, "inspection", await service.record_results(
+        session, principal=principal, i=inspection, body=body, check_version=version_check(request, "inspection")))
 
 
 @router.post("/inspections/{inspection_id}/items/{key}/evidence", response_model=InspectionDetail,
@@ -194,9 +184,9 @@ async def record_results(inspection: ValidInspection, body: ResultsUpdate, reque
 async def add_evidence(inspection: ValidInspection, request: Request, response: Response, session: Session,
                        principal: CurrentPrincipal, rt: RuntimeDep,
                        key: str = Path(max_length=40), file: UploadFile = File(description="A photo or file")):
-    return _tagged(response, "inspection", await service.add_evidence(
+    return tagged(response, "inspection", await service.add_evidence(
         session, rt, principal=principal, i=inspection, key=key, upload=file,
-        check_version=_version_check(request, "inspection")))
+        check_version=version_check(request, "inspection")))
 
 
 @router.post("/inspections/{inspection_id}/findings", response_model=FindingRead, status_code=201,
@@ -211,6 +201,6 @@ async def add_finding(inspection: ValidInspection, body: FindingCreate, session:
                      "unit's inspection pass rate is measured (the inspector position's holder; If-Match)")
 async def submit(inspection: ValidInspection, request: Request, response: Response, session: Session,
                  principal: CurrentPrincipal, rt: RuntimeDep, body: InspectionSubmit | None = None):
-    return _tagged(response, "inspection", await service.submit(
+    return tagged(response, "inspection", await service.submit(
         session, rt, principal=principal, i=inspection, body=body or InspectionSubmit(),
-        check_version=_version_check(request, "inspection")))
+        check_version=version_check(request, "inspection")))
