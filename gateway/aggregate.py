@@ -107,24 +107,38 @@ def _items(body: Any) -> list[Any]:
     return body["items"] if isinstance(body, dict) and "items" in body else body if isinstance(body, list) else []
 
 
-async def _part(http: httpx.AsyncClient, base: str, path: str, params: dict[str, str],
-                headers: dict[str, str]) -> tuple[list[Any], str | None]:
+def headers_for(authorization: str, request_id: str = "") -> dict[str, str]:
+    """The headers a fan-out forwards: the caller's bearer token, and the request id when there is one."""
+    return {"authorization": authorization, "x-request-id": request_id} if request_id else \
+        {"authorization": authorization}
+
+
+async def ask(http: httpx.AsyncClient, base: str, path: str, params: dict[str, str],
+              headers: dict[str, str], *, seconds: float = PART_TIMEOUT) -> tuple[Any, str | None]:
+    """One part of a fan-out: the service's JSON answer, or ``None`` and why not (down, slow, refused) — a part
+    that fails never fails the whole answer."""
     try:
-        resp = await http.get(base + path, params=params, headers=headers, timeout=PART_TIMEOUT)
+        resp = await http.get(base + path, params=params, headers=headers, timeout=seconds)
     except httpx.TimeoutException:
-        return [], "did not answer in time"
+        return None, "did not answer in time"
     except httpx.HTTPError as exc:
-        return [], f"unreachable ({type(exc).__name__})"
+        return None, f"unreachable ({type(exc).__name__})"
     if resp.status_code != 200:
         try:
             detail = resp.json().get("detail") or resp.reason_phrase
         except (ValueError, AttributeError):
             detail = resp.reason_phrase
-        return [], f"HTTP {resp.status_code}: {detail}"
+        return None, f"HTTP {resp.status_code}: {detail}"
     try:
-        return _items(resp.json()), None
+        return resp.json(), None
     except ValueError:
-        return [], "answered something that is not JSON"
+        return None, "answered something that is not JSON"
+
+
+async def _part(http: httpx.AsyncClient, base: str, path: str, params: dict[str, str],
+                headers: dict[str, str]) -> tuple[list[Any], str | None]:
+    body, error = await ask(http, base, path, params, headers)
+    return ([], error) if error else (_items(body), None)
 
 
 def _keep(part: str, out: dict[str, Any]) -> Callable[[Item], bool]:
@@ -147,8 +161,7 @@ def _name_indicators(items: list[Item], library: dict[Any, Item]) -> list[Item]:
 
 async def inbox(http: httpx.AsyncClient, upstreams: dict[str, str], *, authorization: str, sub: str,
                 request_id: str = "") -> dict[str, Any]:
-    headers = {"authorization": authorization, "x-request-id": request_id} if request_id else \
-        {"authorization": authorization}
+    headers = headers_for(authorization, request_id)
     names = list(PARTS)
     asks = [(PARTS[n][0], PARTS[n][1], {k: v.replace("{sub}", sub) for k, v in PARTS[n][2].items()}) for n in names]
     results = await asyncio.gather(*[_part(http, upstreams[svc], path, params, headers)

@@ -253,18 +253,20 @@ class Gateway:
                                        swagger_ui_parameters={"persistAuthorization": True}, **urls)
         return docs
 
-    async def me_inbox(self, request: Request) -> Response:
-        """我的待办: what waits on the caller, from every service (gateway.aggregate)."""
+    async def me_caller(self, request: Request) -> tuple[str, str] | Response:
+        """The preamble of every ``/api/me/...`` aggregation: the caller's bearer header and user id (``-1`` for an
+        API client), or the answer that refuses them (401, keys unavailable, 429 from the caller's own bucket)."""
         if self.proxy is None:
             raise RuntimeError(NOT_STARTED)
+        instance = request.url.path
         header = request.headers.get("authorization", "")
         try:
             sub = await self.proxy.auth.subject(header.encode("latin-1") if header else None)
         except AuthRefused as exc:
             if exc.status != 401:  # keys unavailable: the same answer the proxy gives
                 return problem_response(exc.status, "auth-unavailable", "Sign-in unavailable", exc.detail,
-                                        zh=exc.zh, language=request_language(request), instance="/api/me/inbox")
-            return problem_response(exc.status, "unauthorized", "Unauthorized", exc.detail, instance="/api/me/inbox",
+                                        zh=exc.zh, language=request_language(request), instance=instance)
+            return problem_response(exc.status, "unauthorized", "Unauthorized", exc.detail, instance=instance,
                                     headers={"WWW-Authenticate": 'Bearer realm="yunguan"'},
                                     zh=exc.zh, language=request_language(request))
         wait = self.limiter.check(subject_key(sub))  # the same bucket as its proxied requests
@@ -272,9 +274,18 @@ class Gateway:
             return problem_response(429, "too-many-requests", "Too many requests", "Slow down and try again.",
                                     headers={"Retry-After": str(max(1, int(wait + 0.999)))},
                                     zh="请求过于频繁，请稍后再试。", language=request_language(request))
-        owner = sub if sub.isdigit() else "-1"
-        return JSONResponse(await inbox(self.client, {u.name: u.base_url for u in self.upstreams},
-                                        authorization=header, sub=owner,
+        return header, (sub if sub.isdigit() else "-1")
+
+    def upstream_urls(self) -> dict[str, str]:
+        return {u.name: u.base_url for u in self.upstreams}
+
+    async def me_inbox(self, request: Request) -> Response:
+        """我的待办: what waits on the caller, from every service (gateway.aggregate)."""
+        caller = await self.me_caller(request)
+        if isinstance(caller, Response):
+            return caller
+        header, owner = caller
+        return JSONResponse(await inbox(self.client, self.upstream_urls(), authorization=header, sub=owner,
                                         request_id=request.headers.get("x-request-id", "")))
 
     async def no_such_api(self, request: Request) -> Response:
