@@ -322,7 +322,7 @@ def run(backend: str, pg_base: str, n_points: int, eval_runs: int, raw_runs: int
                "YUNGUAN_LOG_LEVEL": "WARNING"}
         logs = work / "logs"
         logs.mkdir()
-        kpi_env = {**env, "YUNGUAN_DATABASE_URL": url, "YUNGUAN_PORT": str(kpi_port),
+        kpi_env = {**env, "YUNGUAN_KPI_DATABASE_URL": url, "YUNGUAN_PORT": str(kpi_port),
                    "YUNGUAN_RELAY_ENABLED": "false", "YUNGUAN_DEMO": "false"}
         procs.append(subprocess.Popen([PY, "-m", "services.common.run", "kpi"], env=kpi_env, cwd=ROOT,
                                       stdout=subprocess.DEVNULL, stderr=open(logs / "kpi.log", "w")))

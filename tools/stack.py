@@ -49,6 +49,8 @@ class Stack:
             key = f"YUNGUAN_{svc.upper()}_URL"
             env.setdefault(key, f"http://127.0.0.1:{self.ports[svc]}")
         env["YUNGUAN_JWKS_URL"] = f"http://127.0.0.1:{self.ports['org']}/api/org/.well-known/jwks.json"
+        # the stack migrates every service before it starts them (migrate), so they need not
+        env.setdefault("YUNGUAN_RUN_MIGRATIONS", "false")
         return env
 
     def migrate(self) -> None:

@@ -118,7 +118,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.db = Database(settings.db_url)
+        app.state.db = Database(settings.db_url, **settings.pool_options())
         app.state.http = httpx.AsyncClient(timeout=10.0)
         if getattr(app.state, "jwks", None) is None:
             app.state.jwks = JwksCache.from_url(settings.jwks_url, app.state.http, ttl=settings.jwks_cache_seconds)

@@ -74,14 +74,22 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+# A process's pool on PostgreSQL unless configured (YUNGUAN_DB_POOL_SIZE, _MAX_OVERFLOW, _POOL_TIMEOUT): small,
+# because every replica of every service has one and together they must fit the server's max_connections.
+POOL_DEFAULTS: dict[str, Any] = {"pool_size": 5, "max_overflow": 5, "pool_timeout": 30.0}
+
+
 def create_engine(url: str, **kw: Any) -> AsyncEngine:
-    """Create the async engine; on SQLite, WAL, foreign keys and serialised writers."""
+    """Create the async engine; on SQLite, WAL, foreign keys and serialised writers (pool options
+    are for PostgreSQL and ignored there)."""
     if is_sqlite(url):
+        for option in POOL_DEFAULTS:
+            kw.pop(option, None)
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kw)
         _configure_sqlite(engine)
         return engine
-    kw.setdefault("pool_size", 10)
-    kw.setdefault("max_overflow", 20)
+    for option, default in POOL_DEFAULTS.items():
+        kw.setdefault(option, default)
     kw.setdefault("pool_pre_ping", True)
     return create_async_engine(url, **kw)
 

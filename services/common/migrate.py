@@ -3,6 +3,10 @@
 ``upgrade(service, url)`` creates the database when it is missing (a SQLite
 file under ``data/`` or ``yunguan_<service>`` on PostgreSQL) and migrates it to
 head over one async connection, which the service's ``env.py`` picks up.
+
+Several starters at once (replicas, each pod's init container) take turns: on PostgreSQL the
+upgrade runs under a transaction-scoped advisory lock of the service's database, so the first
+migrates and the others, let in after its commit, find the database at head and do nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import pool
+from sqlalchemy import pool, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -31,8 +35,36 @@ def alembic_config(service: str, url: str) -> Config:
     return cfg
 
 
+# The advisory lock every migrator of a service's database takes (one database per service, so
+# one key serves all; chosen not to collide with anything else the application locks).
+MIGRATION_LOCK = 0x59_75_6E_47_75_61_6E  # "YunGuan"
+
+
+class DatabaseMissing(RuntimeError):
+    """The service's database does not exist and this account may not create it."""
+
+
+async def asyncpg_connect(url: str, *, database: str | None = None) -> Any:
+    """A plain asyncpg connection to ``url`` (or to another ``database`` on its server), with the
+    URL's connection options (``?ssl=require``…) applied as SQLAlchemy's asyncpg dialect applies them."""
+    import asyncpg
+    from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
+
+    u = make_url(url)
+    if database is not None:
+        u = u.set(database=database)
+    _args, params = PGDialect_asyncpg().create_connect_args(u)
+    params.pop("prepared_statement_cache_size", None)
+    params.pop("async_fallback", None)
+    return await asyncpg.connect(**params)
+
+
 async def ensure_database(url: str) -> None:
-    """Create the target database (or SQLite folder) when it does not exist yet."""
+    """Create the target database (or SQLite folder) when it does not exist yet.
+
+    A database that exists is left alone without touching the ``postgres`` database, so an account
+    without CREATEDB is fine once its database was made for it; one that is missing and cannot be
+    created stops the start with what to do."""
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
         if u.database and u.database != ":memory:":
@@ -40,15 +72,30 @@ async def ensure_database(url: str) -> None:
         return
     import asyncpg
 
-    name = u.database
-    conn = await asyncpg.connect(user=u.username, password=u.password, host=u.host or "localhost",
-                                 port=u.port or 5432, database="postgres")
+    name = u.database or ""
     try:
-        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
-        if not exists:
-            await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
+        conn = await asyncpg_connect(url)
+    except asyncpg.InvalidCatalogNameError:
+        pass  # missing: create it below
+    else:
         await conn.close()
+        return
+    try:
+        conn = await asyncpg_connect(url, database="postgres")
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+    except (asyncpg.DuplicateDatabaseError, asyncpg.UniqueViolationError):
+        return  # another starter made it a moment ago
+    except (asyncpg.InsufficientPrivilegeError, asyncpg.InvalidCatalogNameError,
+            asyncpg.InvalidAuthorizationSpecificationError) as exc:
+        raise DatabaseMissing(
+            f"数据库“{name}”不存在，且用户“{u.username}”无法创建它（{type(exc).__name__}: {exc}）。请由数据库管理员创建："
+            f"CREATE DATABASE \"{name}\" OWNER \"{u.username}\"；或授予该用户 CREATEDB 权限。 / "
+            f"The database \"{name}\" does not exist and the user \"{u.username}\" cannot create it "
+            f"({type(exc).__name__}: {exc}). Have a database administrator create it: "
+            f"CREATE DATABASE \"{name}\" OWNER \"{u.username}\"; or grant the user CREATEDB.") from exc
 
 
 def _upgrade_sync(connection: Connection, cfg: Config, revision: str) -> None:
@@ -62,11 +109,14 @@ def _check_sync(connection: Connection, cfg: Config) -> None:
 
 
 async def upgrade(service: str, url: str, revision: str = "head") -> None:
-    """Create the service's database if needed and migrate it to ``revision``."""
+    """Create the service's database if needed and migrate it to ``revision``; on PostgreSQL under
+    the database's migration lock, held until the upgrade commits (concurrent starters queue)."""
     await ensure_database(url)
     engine = create_async_engine(url, poolclass=pool.NullPool)
     try:
         async with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             await conn.run_sync(_upgrade_sync, alembic_config(service, url), revision)
     finally:
         await engine.dispose()

@@ -1,19 +1,29 @@
-"""Start one service with uvicorn (uvloop + httptools): ``python -m services.common.run org``."""
+"""Start one service with uvicorn (uvloop + httptools): ``python -m services.common.run org``.
+
+A service migrates its database first unless ``YUNGUAN_RUN_MIGRATIONS=false`` (a one-shot job
+runs ``python -m services.common.migrate upgrade <service>`` instead); replicas starting at once
+take turns under the migration lock (services.common.migrate), so only the first has work to do.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import importlib
 import sys
 
 import uvicorn
 
-from services.common.settings import settings_for
+from services.common.settings import DATABASE_SERVICES, settings_for
 
 
 def main() -> None:
     service = sys.argv[1]
     settings = settings_for(service)
+    if settings.run_migrations and service in DATABASE_SERVICES:
+        from services.common.migrate import upgrade
+
+        asyncio.run(upgrade(service, settings.db_url))
     module = importlib.import_module("gateway.app" if service == "gateway" else f"services.{service}.app")
     app = module.create_app()
     # Everything imported so far (frameworks, models, routes) lives as long as the process: out

@@ -1,8 +1,11 @@
 """Settings shared by every service, read from the environment.
 
-One variable, ``YUNGUAN_DATABASE_URL``, switches every service at once: a
-``postgresql+asyncpg://user:pw@host/`` base gets one database per service
-(``yunguan_<service>``), while the default keeps SQLite files under ``data/``.
+One variable, ``YUNGUAN_DATABASE_URL``, switches every service at once: a base naming a server,
+``postgresql+asyncpg://user:pw@host:5432/?ssl=require``, gives each service its own database
+``yunguan_<service>`` on it (the query options kept), while the default keeps SQLite files under
+``data/``. ``YUNGUAN_<SERVICE>_DATABASE_URL`` (``YUNGUAN_KPI_DATABASE_URL``…) names one service's
+database whole and wins over the base. A base that names a database is refused: every service would
+share it, and with it one ``alembic_version`` table for four migration histories.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,9 +35,26 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="YUNGUAN_", extra="ignore")
 
     service: str = "org"
+    # A server (no database in it): each service gets <prefix><service> there.
     database_url: str = ""
     # Database names on a server are <prefix><service> (yunguan_org, yunguan_planning, ...).
     database_prefix: str = "yunguan_"
+    # One service's own database, whole (wins over database_url).
+    org_database_url: str = ""
+    planning_database_url: str = ""
+    kpi_database_url: str = ""
+    risk_database_url: str = ""
+    # Each process's connection pool (PostgreSQL): replicas × services × (size + overflow) must stay
+    # below the server's max_connections less its reserve (docs/operations.md).
+    db_pool_size: int = 5
+    db_max_overflow: int = 5
+    db_pool_timeout: float = 30.0
+    # Migrate the database at start (the embedded `make run`); off where a one-shot job runs
+    # `python -m services.common.migrate upgrade <service>` before the replicas start (Kubernetes).
+    run_migrations: bool = True
+    # A new signing key is published (JWKS) this long before org signs with it, so every verifier's
+    # cached JWKS holds it first: longer than jwks_cache_seconds plus org's key reload (60 s).
+    key_activation_seconds: float = 600.0
     data_dir: Path = ROOT / "data"
     host: str = "127.0.0.1"
     port: int = 0
@@ -137,19 +158,61 @@ class ServiceSettings(BaseSettings):
             self.jwks_url = f"http://127.0.0.1:{SERVICE_PORTS['org']}/api/org/.well-known/jwks.json"
         return self
 
+    @model_validator(mode="after")
+    def _refuse_shared_database(self) -> ServiceSettings:
+        if self.service in DATABASE_SERVICES and not getattr(self, f"{self.service}_database_url"):
+            check_base_url(self.database_url)
+        return self
+
     @property
     def db_url(self) -> str:
         """The SQLAlchemy URL of this service's own database."""
-        return service_database_url(self.database_url, self.service, self.data_dir, self.database_prefix)
+        own: str = getattr(self, f"{self.service}_database_url", "")
+        return own or service_database_url(self.database_url, self.service, self.data_dir, self.database_prefix)
+
+    def pool_options(self) -> dict[str, Any]:
+        """The engine's pool settings (PostgreSQL; SQLite ignores them)."""
+        return {"pool_size": self.db_pool_size, "max_overflow": self.db_max_overflow,
+                "pool_timeout": self.db_pool_timeout}
+
+
+# The services that own a database (the gateway has none).
+DATABASE_SERVICES = ("org", "planning", "kpi", "risk")
+
+
+class SharedDatabaseURL(ValueError):
+    """YUNGUAN_DATABASE_URL names a database: every service would share it."""
+
+
+def check_base_url(base: str) -> None:
+    """Refuse a base URL that names a database (the services would share it and one alembic_version)."""
+    if not base:
+        return
+    try:
+        url = make_url(base)
+    except Exception as exc:
+        raise SharedDatabaseURL(
+            f"YUNGUAN_DATABASE_URL 不是有效的数据库地址：{exc} / YUNGUAN_DATABASE_URL is not a database URL: {exc}"
+        ) from exc
+    if url.database:
+        raise SharedDatabaseURL(
+            f"YUNGUAN_DATABASE_URL 只能指明数据库服务器，不能指明数据库（此处为“{url.database}”）：各服务会共用一个数据库"
+            f"和一张 alembic_version 表。请去掉数据库名（如 postgresql+asyncpg://用户:密码@主机:5432/），每个服务将使用"
+            f"自己的数据库 yunguan_<服务>；或用 YUNGUAN_<服务>_DATABASE_URL 分别指定。 / "
+            f"YUNGUAN_DATABASE_URL must name a database server, not a database (it names \"{url.database}\"): every "
+            f"service would share it and one alembic_version table. Leave the name out "
+            f"(postgresql+asyncpg://user:pw@host:5432/) so each service uses its own yunguan_<service>, or name each "
+            f"one with YUNGUAN_<SERVICE>_DATABASE_URL.")
 
 
 def service_database_url(base: str, service: str, data_dir: Path, prefix: str = "yunguan_") -> str:
-    """Derive one service's database URL from the deployment-wide base URL."""
-    if not base:
+    """Derive one service's database URL from the deployment-wide base URL (a server): its database
+    ``<prefix><service>`` there, with the base's query options (``?ssl=require``…) kept."""
+    if not base or make_url(base).get_backend_name() == "sqlite":
+        check_base_url(base)
         return f"sqlite+aiosqlite:///{Path(data_dir) / (service + '.db')}"
-    if base.startswith("postgresql") and base.endswith("/"):
-        return f"{base}{prefix}{service}"
-    return base
+    check_base_url(base)
+    return make_url(base).set(database=f"{prefix}{service}").render_as_string(hide_password=False)
 
 
 def installation_secret(data_dir: Path) -> str:

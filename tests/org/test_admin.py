@@ -141,7 +141,7 @@ async def test_bootstrap_creates_the_company_and_an_admin_once(databases, monkey
     from tests.support import running, settings
 
     url = await databases.fresh("org")
-    monkeypatch.setenv("YUNGUAN_DATABASE_URL", url)
+    monkeypatch.setenv("YUNGUAN_ORG_DATABASE_URL", url)
     assert "Created" in await bootstrap(company="测试公司", code="TEST", username="root", password="Root#2026x")
     assert "not empty" in await bootstrap(company="X", code="X", username="x", password="Root#2026x")
     app = create_app(settings("org", url))
