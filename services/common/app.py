@@ -29,6 +29,7 @@ from services.common.db import Database
 from services.common.events_api import events_router, webhooks_router
 from services.common.i18n import SERVICES_ZH
 from services.common.idempotency import IdempotencyMiddleware, IdempotencyRecordMixin
+from services.common.leases import JobLeaseMixin, Leases, tick
 from services.common.migrate import head_revisions, is_current
 from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging, metrics_allowed
 from services.common.org_units import OrgUnitMixin, UnitEventView, apply_unit_event, resync_until_done
@@ -66,6 +67,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                        idempotency_model: type[IdempotencyRecordMixin] | None = None,
                        periodic: Sequence[tuple[float, Job[Runtime]]] = (),
                        background: Sequence[Hook[Runtime]] = (),
+                       lease_model: type[JobLeaseMixin] | None = None,
                        runtime_class: None = None) -> FastAPI: ...
 
 
@@ -79,6 +81,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                        idempotency_model: type[IdempotencyRecordMixin] | None = None,
                        periodic: Sequence[tuple[float, Job[R]]] = (),
                        background: Sequence[Hook[R]] = (),
+                       lease_model: type[JobLeaseMixin] | None = None,
                        runtime_class: type[R]) -> FastAPI: ...
 
 
@@ -91,6 +94,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                        idempotency_model: type[IdempotencyRecordMixin] | None = None,
                        periodic: Sequence[tuple[float, Job[Any]]] = (),
                        background: Sequence[Hook[Any]] = (),
+                       lease_model: type[JobLeaseMixin] | None = None,
                        runtime_class: type[Runtime] | None = None) -> FastAPI:
     """Build a service's FastAPI app; nothing touches the database until start-up.
 
@@ -102,7 +106,9 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     (``async def loop(runtime)`` that run until cancelled, e.g. org's notification dispatcher) start
     after the start-up hooks and are cancelled at shutdown, before the shut-down hooks run. Hooks,
     jobs and loops get the service's :class:`Runtime` (``runtime_class``, a subclass for a service
-    with parts of its own; they are then typed with it).
+    with parts of its own; they are then typed with it). With ``lease_model`` (the service's ``job_lease``
+    table) each periodic job runs in the one replica holding its lease, unless marked
+    :func:`~services.common.leases.every_replica` (services.common.leases).
     """
     service = settings.service
     prefix = f"/api/{service}"
@@ -156,8 +162,11 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                         return await anchor_now(app)
 
                     jobs.append((settings.audit_anchor_seconds, anchor_chain))
+                leases = Leases(app.state.db, lease_model) if lease_model is not None else None
+                app.state.leases = leases
                 for seconds, job in jobs:
-                    tasks.append(asyncio.create_task(_every(runtime, seconds, job), name=f"{service}-{job.__name__}"))
+                    tasks.append(asyncio.create_task(_every(runtime, seconds, job, leases),
+                                                     name=f"{service}-{job.__name__}"))
             yield
         finally:
             for task in tasks:
@@ -168,6 +177,9 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
             for hook in on_shutdown:
                 with contextlib.suppress(Exception):
                     await hook(runtime)
+            if getattr(app.state, "leases", None) is not None:
+                with contextlib.suppress(Exception):  # unreturned, they run out by themselves
+                    await app.state.leases.release_all()
             await app.state.http.aclose()
             await app.state.db.dispose()
 
@@ -181,6 +193,8 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     app.state.jwks = None
     app.state.service_tokens = None
     app.state.relay = None
+    app.state.leases = None
+    app.state.lease_model = lease_model
     app.state.revocations = None
     app.state.org_unit_model = org_unit_model
     app.state.audit_model = audit_model
@@ -282,12 +296,13 @@ async def _until_cancelled(runtime: R, loop: Hook[R]) -> None:
     await loop(runtime)
 
 
-async def _every(runtime: R, seconds: float, job: Job[R]) -> None:
-    """Run ``job`` now and then every ``seconds``; a failed run is logged and retried next time."""
+async def _every(runtime: R, seconds: float, job: Job[R], leases: Leases | None) -> None:
+    """Run ``job`` now and then every ``seconds`` (in the replica holding its lease, with ``leases``);
+    a failed run is logged and retried next time."""
     log = logging.getLogger(f"yunguan.{runtime.service}")
     while True:
         try:
-            if await job(runtime):
+            if await tick(job, runtime, seconds=seconds, leases=leases):
                 runtime.wake_relay()
         except asyncio.CancelledError:
             raise

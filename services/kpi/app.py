@@ -36,6 +36,7 @@ from services.kpi.models import (
     DataGeneration,
     IdempotencyRecord,
     Indicator,
+    JobLease,
     Measurement,
     OrgUnit,
     Rollup,
@@ -145,4 +146,4 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                                         _ensure_rollups],
         on_org_synced=[_demo],
         periodic=[(OVERDUE_SCAN_SECONDS, overdue_scan), (INSPECTION_SCHEDULE_SECONDS, inspection_schedules)],
-        runtime_class=KpiRuntime)
+        lease_model=JobLease, runtime_class=KpiRuntime)

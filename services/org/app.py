@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from services.common.anchoring import chain_head
 from services.common.app import create_service_app
 from services.common.db import utcnow
+from services.common.leases import every_replica
 from services.common.revocation import Revocations
 from services.common.runtime import Runtime, narrowed
 from services.common.settings import ServiceSettings, settings_for
@@ -28,7 +29,7 @@ from services.org.delegations.router import router as delegations_router
 from services.org.directory.router import router as directory_router
 from services.org.exchange.router import router as exchange_router
 from services.org.identity.router import router as identity_router
-from services.org.models import AuditEntry, events
+from services.org.models import AuditEntry, JobLease, events
 from services.org.notifications.router import router as notifications_router
 from services.org.positions.router import router as positions_router
 from services.org.reminders.digests import run_digests
@@ -86,7 +87,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         on_startup=[start, start_dispatcher], audit_model=AuditEntry, events=events, consumes=CONSUMES,
         periodic=[(KEY_RELOAD_SECONDS, reload_keys), (settings.notify_scan_seconds, remind_and_digest),
                   (STAFFING_MEASURE_SECONDS, measure_staffing)],
-        background=[dispatch_messages], runtime_class=OrgRuntime)
+        background=[dispatch_messages], lease_model=JobLease, runtime_class=OrgRuntime)
 
 
 async def start_dispatcher(rt: OrgRuntime) -> None:
@@ -126,6 +127,7 @@ async def _revoked_from_db(rt: Runtime) -> list[dict[str, Any]]:
 KEY_RELOAD_SECONDS = 60
 
 
+@every_replica  # each replica signs and verifies from its own copy of the keys
 async def reload_keys(rt: OrgRuntime) -> None:
     async with rt.db.reader() as session:
         await rt.keys.reload(session)

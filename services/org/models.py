@@ -9,6 +9,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.audit import AuditEntryMixin
 from services.common.db import TYPE_ANNOTATION_MAP, service_metadata, utcnow
+from services.common.leases import JobLeaseMixin
 from services.common.outbox import (
     DeliveryAttemptMixin,
     DeliveryMixin,
@@ -57,6 +58,10 @@ class ProcessedEvent(ProcessedEventMixin, Base):
 
 events = EventTables(outbox=OutboxEvent, delivery=Delivery, attempt=DeliveryAttempt, webhook=WebhookSubscription,
                      processed=ProcessedEvent)
+
+
+class JobLease(JobLeaseMixin, Base):
+    """Which replica runs each periodic job (services.common.leases)."""
 
 
 

@@ -17,7 +17,7 @@ from services.planning.improvement.demo import seed_improvement_demo
 from services.planning.improvement.router import router as improvement_router
 from services.planning.improvement.service import flag_reviews_due
 from services.planning.inbox.router import router as inbox_router
-from services.planning.models import AuditEntry, IdempotencyRecord, OrgUnit, events
+from services.planning.models import AuditEntry, IdempotencyRecord, JobLease, OrgUnit, events
 from services.planning.plans.router import router as plans_router
 from services.planning.proposals.demo import seed_demo_proposals
 from services.planning.proposals.router import router as proposals_router
@@ -57,7 +57,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
         consumes=CONSUMES,
         on_startup=[start], on_org_synced=[demo],
-        periodic=[(OVERDUE_SCAN_SECONDS, scan_overdue), (REVIEW_SCAN_SECONDS, scan_reviews_due)])
+        periodic=[(OVERDUE_SCAN_SECONDS, scan_overdue), (REVIEW_SCAN_SECONDS, scan_reviews_due)], lease_model=JobLease)
 
 
 async def scan_overdue(rt: Runtime) -> int:

@@ -16,7 +16,7 @@ from services.risk.exchange.router import router as exchange_router
 from services.risk.inbox.router import router as inbox_router
 from services.risk.matrix import service as matrices
 from services.risk.matrix.router import router as matrix_router
-from services.risk.models import AuditEntry, IdempotencyRecord, OrgUnit, events
+from services.risk.models import AuditEntry, IdempotencyRecord, JobLease, OrgUnit, events
 from services.risk.register import service as register
 from services.risk.register.router import router as register_router
 from services.risk.seed import seed_demo
@@ -62,4 +62,4 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                  inbox_router],
         on_startup=[start], on_org_synced=[seed], periodic=[(SWEEP_SECONDS, sweep_once)],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
-        consumes=CONSUMES)
+        consumes=CONSUMES, lease_model=JobLease)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from services.common.audit import AuditEntryMixin
 from services.common.db import TYPE_ANNOTATION_MAP, service_metadata, utcnow
 from services.common.idempotency import IdempotencyRecordMixin
+from services.common.leases import JobLeaseMixin
 from services.common.org_units import OrgUnitMixin
 from services.common.outbox import (
     DeliveryAttemptMixin,
@@ -61,6 +62,10 @@ class ProcessedEvent(ProcessedEventMixin, Base):
 
 events = EventTables(outbox=OutboxEvent, delivery=Delivery, attempt=DeliveryAttempt, webhook=WebhookSubscription,
                      processed=ProcessedEvent)
+
+
+class JobLease(JobLeaseMixin, Base):
+    """Which replica runs each periodic job (services.common.leases)."""
 
 
 class OrgUnit(OrgUnitMixin, Base):
