@@ -94,6 +94,21 @@ def create_engine(url: str, **kw: Any) -> AsyncEngine:
     return create_async_engine(url, **kw)
 
 
+async def asyncpg_connect(url: str, *, database: str | None = None) -> Any:
+    """A plain asyncpg connection to ``url`` (or to another ``database`` on its server), with the
+    URL's connection options (``?ssl=require``…) applied as SQLAlchemy's asyncpg dialect applies them."""
+    import asyncpg
+    from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
+
+    u = make_url(url)
+    if database is not None:
+        u = u.set(database=database)
+    _args, params = PGDialect_asyncpg().create_connect_args(u)
+    params.pop("prepared_statement_cache_size", None)
+    params.pop("async_fallback", None)
+    return await asyncpg.connect(**params)
+
+
 def _configure_sqlite(engine: AsyncEngine) -> None:
     sync_engine = engine.sync_engine
 

@@ -23,6 +23,8 @@ from sqlalchemy import pool, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from services.common.db import asyncpg_connect
+
 SERVICES_DIR = Path(__file__).resolve().parents[1]
 
 
@@ -42,21 +44,6 @@ MIGRATION_LOCK = 0x59_75_6E_47_75_61_6E  # "YunGuan"
 
 class DatabaseMissing(RuntimeError):
     """The service's database does not exist and this account may not create it."""
-
-
-async def asyncpg_connect(url: str, *, database: str | None = None) -> Any:
-    """A plain asyncpg connection to ``url`` (or to another ``database`` on its server), with the
-    URL's connection options (``?ssl=require``…) applied as SQLAlchemy's asyncpg dialect applies them."""
-    import asyncpg
-    from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
-
-    u = make_url(url)
-    if database is not None:
-        u = u.set(database=database)
-    _args, params = PGDialect_asyncpg().create_connect_args(u)
-    params.pop("prepared_statement_cache_size", None)
-    params.pop("async_fallback", None)
-    return await asyncpg.connect(**params)
 
 
 async def ensure_database(url: str) -> None:

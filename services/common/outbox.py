@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
@@ -149,4 +149,22 @@ async def record(session: AsyncSession, model: type[Event], *, source: str, type
     session.add(event)
     # Tells the session dependency to wake the relay once this transaction commits.
     session.info["events_recorded"] = True
+    await notify_relays(session, source)
     return event
+
+
+def outbox_channel(service: str) -> str:
+    """The PostgreSQL channel on which ``service``'s relays hear of new outbox rows."""
+    return f"yunguan_outbox_{service}"
+
+
+async def notify_relays(session: AsyncSession, service: str) -> None:
+    """On PostgreSQL, wake every replica's relay when this transaction commits (``pg_notify`` is
+    transactional: delivered at commit, dropped at rollback); once per transaction is enough."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    transaction = session.get_transaction()
+    if transaction is None or session.info.get("relays_notified") is transaction:
+        return
+    await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": outbox_channel(service)})
+    session.info["relays_notified"] = transaction

@@ -12,11 +12,16 @@
   a lost node) holds up its deliveries, and the later events of their subjects, for
   seconds, not for a minute after it comes back.
 - Every attempt is logged (status code, latency, error).
+- On PostgreSQL each replica's relay LISTENs on its service's outbox channel: the transaction
+  writing an event notifies it (outbox.notify_relays), so whichever replica wrote the event, every
+  relay wakes at its commit instead of at its next poll; polling stays as the fallback (a lost
+  listening connection is made again, and the relay looks for work once it is back).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
@@ -29,13 +34,14 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
 from services.common import webhooks
-from services.common.db import Database, utcnow
+from services.common.db import Database, asyncpg_connect, utcnow
 from services.common.outbox import (
     DeliveryMixin,
     EventTables,
     OutboxEventMixin,
     WebhookSubscriptionMixin,
     envelope,
+    outbox_channel,
 )
 from services.common.rounds import run_rounds
 from services.common.service_auth import event_signing_secret
@@ -76,6 +82,7 @@ class Relay:
         self.postgres = not db.sqlite
         self.event_secret = event_signing_secret(settings.service_secret, settings.service)
         self._leases: dict[int, datetime] = {}  # delivery id → the lease this relay holds on it
+        self.listening = asyncio.Event()  # set while the LISTEN connection is up (PostgreSQL)
 
     # --- fan-out ---------------------------------------------------------------------------
 
@@ -258,5 +265,41 @@ class Relay:
         return await self.dispatch_once() + await self.deliver_once()
 
     async def run_forever(self) -> None:
-        await run_rounds(self.run_once, wake=self.wake, idle_seconds=self.settings.relay_interval, log=log,
-                         what="relay")
+        listener = asyncio.create_task(self.listen_forever(), name=f"{self.service}-relay-listen") \
+            if self.postgres else None
+        try:
+            await run_rounds(self.run_once, wake=self.wake, idle_seconds=self.settings.relay_interval, log=log,
+                             what="relay")
+        finally:
+            if listener is not None:
+                listener.cancel()
+                with contextlib.suppress(BaseException):
+                    await listener
+
+    async def listen_forever(self) -> None:
+        """PostgreSQL: wake this relay whenever an outbox row of its service is committed (by any replica),
+        over a connection of its own that is made again, with backoff, when lost."""
+        delay = 1.0
+        while True:
+            conn = None
+            try:
+                conn = await asyncpg_connect(self.db.url)
+                lost = asyncio.Event()
+                conn.add_termination_listener(lambda _conn: lost.set())
+                await conn.add_listener(outbox_channel(self.service), lambda *_args: self.wake.set())
+                self.listening.set()
+                self.wake.set()  # anything committed while nobody listened
+                delay = 1.0
+                await lost.wait()
+                log.warning("the relay's LISTEN connection was lost; polling until it is back")
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("the relay cannot LISTEN (%s: %s); polling until it can", type(exc).__name__, exc)
+            finally:
+                self.listening.clear()
+                if conn is not None and not conn.is_closed():
+                    with contextlib.suppress(Exception):
+                        await conn.close(timeout=2)
+            await asyncio.sleep(delay)
+            delay = min(30.0, delay * 2)

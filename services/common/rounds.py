@@ -12,6 +12,9 @@ async def run_rounds(round_once: Callable[[], Awaitable[int]], *, wake: asyncio.
     """Call ``round_once`` straight on while it finds work (returns more than 0); idle, wait for ``wake``
     or ``idle_seconds``. A failing round is logged and the loop goes on; cancelling stops it."""
     while True:
+        # cleared before the round, not after: a wake-up arriving while it runs (work committed after the
+        # round looked) is kept, and the loop goes round again at once instead of sleeping through it
+        wake.clear()
         try:
             busy = await round_once()
         except asyncio.CancelledError:
@@ -21,7 +24,6 @@ async def run_rounds(round_once: Callable[[], Awaitable[int]], *, wake: asyncio.
             busy = 0
         if busy:
             continue
-        wake.clear()
         try:
             await asyncio.wait_for(wake.wait(), idle_seconds)
         except TimeoutError:
