@@ -31,7 +31,7 @@ from gateway.aggregate import inbox
 from gateway.auth import AuthRefused, EdgeAuth, TokenCache
 from gateway.openapi import OpenApiMerger, swagger_ui_assets
 from gateway.proxy import API_POLICY, Proxy, Upstream
-from gateway.ratelimit import ClientAddress, RateLimiter, SigninGuard, subject_key
+from gateway.ratelimit import ClientAddress, LimitStore, RateLimiter, SigninGuard, subject_key
 from gateway.settings import GatewaySettings
 from gateway.spa import Spa
 from services.common.i18n import SERVICES_ZH, TITLES_ZH
@@ -58,7 +58,9 @@ class Gateway:
         self.state.revocations = None  # likewise a static revocation list
         self._revocation_task: asyncio.Task[None] | None = None
         self.metrics = Metrics("gateway")
-        self.limiter = RateLimiter(settings.rate_limit_rps, settings.rate_limit_burst)
+        # one store for every limit: this process's memory, or a store every replica shares (redis://)
+        self.limit_store = LimitStore(settings.rate_limit_storage)
+        self.limiter = RateLimiter(settings.rate_limit_rps, settings.rate_limit_burst, store=self.limit_store)
         self.token_cache = TokenCache(settings.token_cache_size)
         self.public_paths = frozenset(settings.public_paths)
         self.upstreams = [Upstream(name, url, timeout=settings.timeout_for(name))
@@ -71,7 +73,7 @@ class Gateway:
         self.signin = SigninGuard(address_rate=settings.signin_rate_per_address,
                                   address_burst=settings.signin_burst_per_address,
                                   failure_rate=settings.signin_failures_per_minute / 60.0,
-                                  failure_burst=settings.signin_failure_burst)
+                                  failure_burst=settings.signin_failure_burst, store=self.limit_store)
         self.site = ObservabilityMiddleware(SecurityHeaders(self._build_site()), metrics=self.metrics,
                                             logger_name="yunguan.gateway")
 
@@ -229,6 +231,7 @@ class Gateway:
         g["yunguan_gateway_token_cache_hits"] = self.token_cache.hits
         g["yunguan_gateway_token_cache_misses"] = self.token_cache.misses
         g["yunguan_gateway_rate_limit_clients"] = len(self.limiter)
+        g["yunguan_gateway_rate_limit_store_errors"] = self.limit_store.errors
         if self.proxy is not None:
             for what, n in self.proxy.errors.items():
                 g[f"yunguan_gateway_{what}"] = n
@@ -269,7 +272,7 @@ class Gateway:
             return problem_response(exc.status, "unauthorized", "Unauthorized", exc.detail, instance=instance,
                                     headers={"WWW-Authenticate": 'Bearer realm="yunguan"'},
                                     zh=exc.zh, language=request_language(request))
-        wait = self.limiter.check(subject_key(sub))  # the same bucket as its proxied requests
+        wait = await self.limiter.check(subject_key(sub))  # the same bucket as its proxied requests
         if wait:
             return problem_response(429, "too-many-requests", "Too many requests", "Slow down and try again.",
                                     headers={"Retry-After": str(max(1, int(wait + 0.999)))},

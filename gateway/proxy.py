@@ -229,7 +229,7 @@ class Proxy:
             if grant == "password":
                 signin_user = (form.get("username") or [""])[0][:200] or None
             if grant in ("password", "client_credentials"):
-                wait = self.signin.before(client_ip, signin_user)
+                wait = await self.signin.before(client_ip, signin_user)
                 if wait:
                     self._count("signin_limited")
                     await send_problem(send, 429, "too-many-requests", "Too many requests",
@@ -247,7 +247,7 @@ class Proxy:
             except AuthRefused as exc:
                 refused = exc
         # Limit before answering a refusal too, so guessing tokens is throttled per IP.
-        wait = self.limiter.check(subject_key(subject) if subject is not None else address_key(client_ip))
+        wait = await self.limiter.check(subject_key(subject) if subject is not None else address_key(client_ip))
         if wait:
             self._count("rate_limited")
             await send_problem(send, 429, "too-many-requests", "Too many requests",
@@ -310,7 +310,7 @@ class Proxy:
                 return 499
             return await self._upstream_failed(send, upstream, exc, request_id, path, scope)
         if self.signin is not None and signin_user is not None and resp.status in (400, 401):
-            self.signin.failed(signin_user)
+            await self.signin.failed(signin_user)
 
         try:
             headers = [(k.lower(), v) for k, v in resp.raw_headers if k.lower() not in _RESPONSE_DROP]

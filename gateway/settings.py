@@ -64,9 +64,13 @@ class GatewaySettings(ServiceSettings):
     # Connections kept per upstream; large enough that 64+ concurrent clients never queue.
     upstream_connections: int = 256
 
-    # Token bucket per client (token subject, else client IP). rps <= 0 disables it.
+    # Per client (token subject, else client IP): up to burst requests in any burst/rps seconds
+    # (gateway.ratelimit). rps <= 0 disables it.
     rate_limit_rps: float = 50.0
     rate_limit_burst: int = 100
+    # Where the counts live: memory:// (per gateway process) or redis://host:6379/0 (one budget
+    # shared by every gateway replica; if it is down, requests pass and a warning is logged).
+    rate_limit_storage: str = "memory://"
 
     # The token endpoint's own limits: attempts per client address, failed password attempts
     # per username (each costs org a deliberately slow hash).
