@@ -57,7 +57,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         passwords = Passwords(time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib,
                               max_concurrent=settings.argon2_max_concurrent,
                               queue_seconds=settings.argon2_queue_seconds)
-        keys = KeyStore()
+        keys = KeyStore(activation_seconds=settings.key_activation_seconds)
         async with rt.db.writer() as session:
             await keys.load(session)
             await ensure_roles(session)

@@ -40,6 +40,8 @@ FAST_HASH = {"argon2_time_cost": 1, "argon2_memory_kib": 1024}
 def settings(service: str, url: str, **kw: Any) -> ServiceSettings:
     base = {"service": service, f"{service}_database_url": url, "log_json": True, "log_level": "WARNING",
             "allow_demo_secret": True, "relay_enabled": False, **FAST_HASH,
+            # a rotated signing key signs at once (tests of the activation window set their own)
+            "key_activation_seconds": 0,
             # Nothing listens on the discard port: a test never reaches a stack running on 8001-8004.
             **{f"{s}_url": "http://127.0.0.1:9" for s in ("org", "planning", "kpi", "risk")},
             "jwks_url": "http://127.0.0.1:9/jwks.json"}

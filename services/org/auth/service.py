@@ -128,7 +128,8 @@ async def rotate_keys(session: AsyncSession, rt: OrgRuntime, *, principal: Princ
     key = await rt.keys.rotate(session, keep_previous_for=timedelta(minutes=rt.settings.access_token_minutes + 1))
     await journal.audit(session, actor=principal, action="keys.rotated", subject_type="signing_key",
                         subject_id=key.kid)
-    return KeyRead(kid=key.kid, created_at=utcnow(), active=True)
+    # published now; it signs from rt.keys.activates_at(kid) (YUNGUAN_KEY_ACTIVATION_SECONDS later)
+    return KeyRead(kid=key.kid, created_at=rt.keys.made[key.kid], active=rt.keys.active.kid == key.kid)
 
 
 async def me(session: AsyncSession, *, principal: Principal) -> MeRead:
