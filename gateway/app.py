@@ -47,6 +47,10 @@ READY_TIMEOUT = 2.0
 NOT_STARTED = "the gateway has not been started (run its lifespan)"
 
 
+# The gateway's own readiness checks, as the Chinese message names them.
+GATEWAY_CHECKS_ZH = {"started": "尚未启动完成", "keys": "未能取得令牌签名公钥（组织服务不可达？）"}
+
+
 class Gateway:
     """The gateway as an ASGI app with its own lifespan (pools open at start-up)."""
 
@@ -166,6 +170,7 @@ class Gateway:
         routes: list[BaseRoute] = [
             Route("/healthz", self.healthz),
             Route("/readyz", self.readyz),
+            Route("/readyz/upstreams", self.upstreams_ready),
             Route("/metrics", self.metrics_page),
             Route("/api/openapi.json", self.openapi_document),
             Route("/api/docs", self.docs_page(assets)),
@@ -186,17 +191,35 @@ class Gateway:
         return JSONResponse({"status": "ok", "service": "gateway"})
 
     async def readyz(self, request: Request) -> Response:
-        """Ready when every upstream says it is ready; each one's state is listed either way."""
-        results = await asyncio.gather(*(self._upstream_ready(u) for u in self.upstreams))
-        upstreams = dict(results)
-        if all(r["status"] == "ready" for r in upstreams.values()):
-            return JSONResponse({"status": "ready", "service": "gateway", "upstreams": upstreams})
-        down = sorted(name for name, r in upstreams.items() if r["status"] != "ready")
-        return problem_response(503, "not-ready", "Not ready",
-                                f"Not every service is ready: {', '.join(down)}.",
-                                zh=f"尚有服务未就绪：{'、'.join(SERVICES_ZH.get(d, d) for d in down)}。",
+        """Ready when the gateway itself can serve: started (settings read, pools open) and holding the signing
+        keys (fetched from org now if it has none yet). The services' own states are /readyz/upstreams: one
+        service down must not take every gateway replica out of the load balancer."""
+        checks = {"started": "ok" if self.proxy is not None else "no", "keys": await self._keys_state()}
+        if all(v == "ok" for v in checks.values()):
+            return JSONResponse({"status": "ready", "service": "gateway", "checks": checks})
+        return problem_response(503, "not-ready", "Not ready", f"The gateway is not ready: {checks}.",
+                                zh=f"网关尚未就绪：{'、'.join(GATEWAY_CHECKS_ZH[k] for k, v in checks.items() if v != 'ok')}。",
                                 language=request_language(request), instance="/readyz", service="gateway",
-                                upstreams=upstreams)
+                                checks=checks)
+
+    async def _keys_state(self) -> str:
+        jwks = self.state.jwks
+        if jwks is None:
+            return "no"
+        if jwks.keys.kids():
+            return "ok"
+        try:
+            keys = await asyncio.wait_for(jwks.refresh(), READY_TIMEOUT)
+        except Exception as exc:  # org unreachable or its answer unusable: not ready until it is
+            return f"unavailable: {type(exc).__name__}"
+        return "ok" if keys.kids() else "no"
+
+    async def upstreams_ready(self, request: Request) -> Response:
+        """Each service's readiness as the gateway sees it (200 whatever they say: this is a report)."""
+        upstreams = dict(await asyncio.gather(*(self._upstream_ready(u) for u in self.upstreams)))
+        down = sorted(name for name, r in upstreams.items() if r["status"] != "ready")
+        return JSONResponse({"status": "degraded" if down else "ready", "service": "gateway", "down": down,
+                             "upstreams": upstreams})
 
     @property
     def client(self) -> httpx.AsyncClient:

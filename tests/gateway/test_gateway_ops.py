@@ -15,25 +15,41 @@ async def test_healthz_says_the_gateway_is_alive_even_with_services_down(start_g
     assert r.status_code == 200 and r.json() == {"status": "ok", "service": "gateway"}
 
 
-async def test_readyz_is_503_and_names_the_upstream_that_is_down(start_gateway, client):
+async def test_readyz_is_the_gateways_own_state_not_its_upstreams(start_gateway, client):
     gw = await start_gateway(risk_down=True)
     r = await client.get(f"{gw}/readyz")
+    assert r.status_code == 200, r.text
+    assert r.json() == {"status": "ready", "service": "gateway", "checks": {"started": "ok", "keys": "ok"}}
+
+
+async def test_readyz_is_503_while_the_gateway_holds_no_signing_keys(start_gateway, client, refused_port):
+    gw = await start_gateway(jwks=None, jwks_url=f"http://127.0.0.1:{refused_port}/jwks.json")
+    r = await client.get(f"{gw}/readyz", headers={"Accept-Language": "zh-CN"})
     assert r.status_code == 503
     assert r.headers["content-type"] == "application/problem+json"
     body = r.json()
-    assert "risk" in body["detail"]
+    assert body["checks"]["started"] == "ok" and body["checks"]["keys"].startswith("unavailable")
+    assert "签名公钥" in body["detail"]
+
+
+async def test_readyz_upstreams_reports_each_service_and_names_the_one_that_is_down(start_gateway, client):
+    gw = await start_gateway(risk_down=True)
+    r = await client.get(f"{gw}/readyz/upstreams")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "degraded" and body["down"] == ["risk"]
     ups = body["upstreams"]
     assert ups["risk"]["status"] == "unreachable"
     assert {ups[n]["status"] for n in ("org", "planning", "kpi")} == {"ready"}
     assert ups["planning"]["checks"] == {"database": "ok", "migrations": "ok"}
 
 
-async def test_readyz_is_200_when_every_upstream_is_ready(start_gateway, client):
+async def test_readyz_upstreams_is_ready_when_every_upstream_is(start_gateway, client):
     gw = await start_gateway(risk_down=False)
-    r = await client.get(f"{gw}/readyz")
+    r = await client.get(f"{gw}/readyz/upstreams")
     assert r.status_code == 200
     body = r.json()
-    assert body["status"] == "ready"
+    assert body["status"] == "ready" and body["down"] == []
     assert sorted(body["upstreams"]) == ["kpi", "org", "planning", "risk"]
 
 
