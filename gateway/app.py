@@ -34,7 +34,7 @@ from gateway.proxy import API_POLICY, Proxy, Upstream
 from gateway.ratelimit import ClientAddress, LimitStore, RateLimiter, SigninGuard, subject_key
 from gateway.settings import GatewaySettings
 from gateway.spa import Spa
-from services.common.i18n import SERVICES_ZH, TITLES_ZH
+from services.common.i18n import TITLES_ZH
 from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging, metrics_allowed
 from services.common.problems import HTTP_ZH, problem_response, request_language
 from services.common.revocation import REVOKED_PATH, Revocations
@@ -197,8 +197,9 @@ class Gateway:
         checks = {"started": "ok" if self.proxy is not None else "no", "keys": await self._keys_state()}
         if all(v == "ok" for v in checks.values()):
             return JSONResponse({"status": "ready", "service": "gateway", "checks": checks})
+        failing = "、".join(GATEWAY_CHECKS_ZH[k] for k, v in checks.items() if v != "ok")
         return problem_response(503, "not-ready", "Not ready", f"The gateway is not ready: {checks}.",
-                                zh=f"网关尚未就绪：{'、'.join(GATEWAY_CHECKS_ZH[k] for k, v in checks.items() if v != 'ok')}。",
+                                zh=f"网关尚未就绪：{failing}。",
                                 language=request_language(request), instance="/readyz", service="gateway",
                                 checks=checks)
 

@@ -103,7 +103,7 @@ async def asyncpg_connect(url: str, *, database: str | None = None) -> Any:
     u = make_url(url)
     if database is not None:
         u = u.set(database=database)
-    _args, params = PGDialect_asyncpg().create_connect_args(u)
+    _args, params = PGDialect_asyncpg().create_connect_args(u)  # type: ignore[no-untyped-call]
     params.pop("prepared_statement_cache_size", None)
     params.pop("async_fallback", None)
     return await asyncpg.connect(**params)

@@ -82,7 +82,7 @@ class Leases:
             taken = await s.execute(
                 update(m).where(m.name == name, or_(m.expires_at < now, m.holder == self.holder))
                 .values(holder=self.holder, expires_at=now + ttl).execution_options(synchronize_session=False))
-            got = taken.rowcount == 1  # type: ignore[attr-defined]
+            got: bool = taken.rowcount == 1  # type: ignore[attr-defined]
             if not got:
                 insert = sqlite_insert if self.db.sqlite else pg_insert
                 made = await s.execute(insert(m).values(name=name, holder=self.holder, expires_at=now + ttl)

@@ -78,7 +78,8 @@ async def ensure_database(url: str) -> None:
     except (asyncpg.InsufficientPrivilegeError, asyncpg.InvalidCatalogNameError,
             asyncpg.InvalidAuthorizationSpecificationError) as exc:
         raise DatabaseMissing(
-            f"数据库“{name}”不存在，且用户“{u.username}”无法创建它（{type(exc).__name__}: {exc}）。请由数据库管理员创建："
+            f"数据库“{name}”不存在，且用户“{u.username}”无法创建它（{type(exc).__name__}: {exc}）。"
+            f"请由数据库管理员创建："
             f"CREATE DATABASE \"{name}\" OWNER \"{u.username}\"；或授予该用户 CREATEDB 权限。 / "
             f"The database \"{name}\" does not exist and the user \"{u.username}\" cannot create it "
             f"({type(exc).__name__}: {exc}). Have a database administrator create it: "

@@ -285,7 +285,7 @@ class Relay:
             try:
                 conn = await asyncpg_connect(self.db.url)
                 lost = asyncio.Event()
-                conn.add_termination_listener(lambda _conn: lost.set())
+                conn.add_termination_listener(lambda _conn, lost=lost: lost.set())
                 await conn.add_listener(outbox_channel(self.service), lambda *_args: self.wake.set())
                 self.listening.set()
                 self.wake.set()  # anything committed while nobody listened

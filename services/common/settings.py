@@ -196,8 +196,8 @@ def check_base_url(base: str) -> None:
         ) from exc
     if url.database:
         raise SharedDatabaseURL(
-            f"YUNGUAN_DATABASE_URL 只能指明数据库服务器，不能指明数据库（此处为“{url.database}”）：各服务会共用一个数据库"
-            f"和一张 alembic_version 表。请去掉数据库名（如 postgresql+asyncpg://用户:密码@主机:5432/），每个服务将使用"
+            f"YUNGUAN_DATABASE_URL 只能指明数据库服务器，不能指明数据库（此处为“{url.database}”）："
+            f"各服务会共用一个数据库和一张 alembic_version 表。请去掉数据库名（如 postgresql+asyncpg://用户:密码@主机:5432/），每个服务将使用"
             f"自己的数据库 yunguan_<服务>；或用 YUNGUAN_<服务>_DATABASE_URL 分别指定。 / "
             f"YUNGUAN_DATABASE_URL must name a database server, not a database (it names \"{url.database}\"): every "
             f"service would share it and one alembic_version table. Leave the name out "

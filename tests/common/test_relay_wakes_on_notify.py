@@ -34,11 +34,11 @@ def only_kpi_subscribes(monkeypatch):
     monkeypatch.setenv("YUNGUAN_SUBSCRIPTIONS", json.dumps({"test.*": ["kpi"]}))
 
 
-async def _until(condition, *, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
+async def _until(condition, *, within: float, what: str) -> None:
+    deadline = time.monotonic() + within
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout} s: {what}")
+            raise AssertionError(f"not within {within} s: {what}")
         await asyncio.sleep(0.02)
 
 
@@ -61,7 +61,7 @@ async def test_an_event_written_in_replica_a_is_delivered_by_replica_b_without_w
                                         data={"n": n})
                     await s.commit()
                 await _until(lambda n=n: [e["data"]["n"] for e in receiver.events()] == list(range(1, n + 1)),
-                             timeout=BOUNDED_WAIT, what=f"event {n} delivered by replica B")
+                             within=BOUNDED_WAIT, what=f"event {n} delivered by replica B")
         finally:
             running.cancel()
             with contextlib.suppress(BaseException):

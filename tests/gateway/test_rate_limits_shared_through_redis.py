@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import subprocess
 import time
 
 import pytest
@@ -19,9 +18,9 @@ pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="re
 async def redis_url(tmp_path):
     """A real redis-server on a free port, for this test only."""
     port = free_port()
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(tmp_path)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = await asyncio.create_subprocess_exec(
+        "redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+        "--dir", str(tmp_path), stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.asyncio.from_url(url)
     deadline = time.monotonic() + 15
@@ -31,14 +30,14 @@ async def redis_url(tmp_path):
                 if await client.ping():
                     break
             except redis.exceptions.ConnectionError:
-                if proc.poll() is not None or time.monotonic() > deadline:
+                if proc.returncode is not None or time.monotonic() > deadline:
                     raise
                 await asyncio.sleep(0.05)
         yield url
     finally:
         await client.aclose()
         proc.terminate()
-        proc.wait(timeout=10)
+        await proc.wait()
 
 
 async def test_two_gateways_sharing_redis_give_a_client_one_budget(start_gateway, client, make_token, redis_url):
