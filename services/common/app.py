@@ -48,7 +48,7 @@ from services.common.service_auth import ServiceTokens
 from services.common.settings import ServiceSettings
 from services.common.text_guard import ControlCharacterGuard
 from services.common.tokens import JwksCache
-from services.common.tracing import setup_tracing
+from services.common.tracing import setup_tracing, untraced
 
 # The Runtime a service's hooks and jobs receive: Runtime itself, or the service's subclass (runtime_class).
 R = TypeVar("R", bound=Runtime)
@@ -135,8 +135,9 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                 token_url=f"{settings.service_url('org')}/api/org/auth/token")
         tasks: list[asyncio.Task[None]] = []
         try:
-            for hook in on_startup:
-                await hook(runtime)
+            with untraced(tracing):  # seeding and checks at start-up are no request's
+                for hook in on_startup:
+                    await hook(runtime)
             if getattr(app.state, "revocations", None) is None:
                 app.state.revocations = Revocations.from_url(
                     settings.service_url("org") + REVOKED_PATH, app.state.http,

@@ -212,3 +212,12 @@ def process_span(tracing: Tracing | None, *, event_type: str, event_id: str,
         attributes={"messaging.system": "yunguan.outbox", "messaging.operation.type": "process",
                     "messaging.message.id": event_id, "messaging.source.name": source,
                     "yunguan.event.type": event_type})
+
+
+def untraced(tracing: Tracing | None) -> contextlib.AbstractContextManager[object]:
+    """A block whose work no instrumentation records (start-up hooks); nothing to do when tracing is off."""
+    if tracing is None:
+        return contextlib.nullcontext()
+    from opentelemetry.instrumentation.utils import suppress_instrumentation
+
+    return suppress_instrumentation()
