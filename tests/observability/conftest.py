@@ -75,5 +75,5 @@ async def stack(databases) -> AsyncIterator[Stack]:
         for name in ("planning", "kpi", "risk", "org"):
             await exits.enter_async_context(serve(apps[name], port=ports[name]))
         gw = await exits.enter_async_context(serve(apps["gateway"]))
-        http = await exits.enter_async_context(httpx.AsyncClient(base_url=gw, timeout=10))
+        http = await exits.enter_async_context(httpx.AsyncClient(base_url=gw, timeout=30))
         yield Stack(http=http, urls={**{s: urls[f"{s}_url"] for s in SERVICES}, "gateway": gw}, apps=apps)
