@@ -17,6 +17,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from opentelemetry import trace
 from prometheus_client import (
     CollectorRegistry,
     Counter,
@@ -202,9 +203,12 @@ class ObservabilityMiddleware:
                 route = self.prefix + route
             self.metrics.observe(scope["method"], route, status_holder[0], elapsed)
             if self.log.isEnabledFor(logging.INFO):
-                self.log.info("request", extra={"fields": {
-                    "request_id": rid, "method": scope["method"], "path": scope["path"],
-                    "route": route, "status": status_holder[0], "ms": round(elapsed * 1000, 2)}})
+                fields = {"request_id": rid, "method": scope["method"], "path": scope["path"],
+                          "route": route, "status": status_holder[0], "ms": round(elapsed * 1000, 2)}
+                span = trace.get_current_span().get_span_context()
+                if span.is_valid:  # traced: the log line finds its trace, and the trace its log line
+                    fields["trace_id"] = format(span.trace_id, "032x")
+                self.log.info("request", extra={"fields": fields})
             request_id.reset(rid_token)
 
 

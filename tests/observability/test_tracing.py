@@ -217,3 +217,23 @@ def test_service_name_is_yunguan_service_whatever_otel_service_name_says(service
     attributes = configured.provider.resource.attributes
     assert attributes["service.name"] == f"yunguan-{service}"
     assert attributes["deployment.environment"] == "staging"
+
+
+def test_a_delivery_continues_the_stored_trace_and_forwards_it_as_is_when_off(spans):
+    stored = {"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "tracestate": "vendor=kept"}
+    with tracing.delivery_span(None, event_type="planning.plan.issued", event_id="e1", target="service:kpi",
+                               stored=stored) as headers:
+        assert headers == stored  # untraced here: a consumer that traces still continues the producer's trace
+    with tracing.delivery_span(None, event_type="t", event_id="e2", target="service:kpi",
+                               stored={"traceparent": None, "tracestate": None}) as headers:
+        assert headers == {}
+    configured = tracing.setup_tracing("planning")
+    assert configured is not None
+    with tracing.delivery_span(configured, event_type="planning.plan.issued", event_id="e1", target="service:kpi",
+                               stored=stored) as headers:
+        pass
+    deliver = one([x for x in spans.get_finished_spans() if x.name == "deliver planning.plan.issued"], "delivery")
+    assert deliver.context.trace_id == 0x0AF7651916CD43DD8448EB211C80319C
+    assert deliver.parent.span_id == 0xB7AD6B7169203331 and deliver.parent.is_remote
+    assert headers["traceparent"] == f"00-{deliver.context.trace_id:032x}-{deliver.context.span_id:016x}-01"
+    assert headers["tracestate"] == "vendor=kept"
