@@ -87,7 +87,10 @@ async def test_a_plan_issued_at_the_gateway_is_one_trace_to_kpis_handling_of_its
             return [x for x in spans.get_finished_spans() if x.context.trace_id == trace_id]
 
         async def consumed():
-            return any(x.name == "process planning.plan.issued" for x in in_trace())
+            # a server span ends once its response is sent, so the client may hear back before it is exported
+            names = {(service_of(x), x.name) for x in in_trace()}
+            return {("yunguan-kpi", "process planning.plan.issued"), ("yunguan-kpi", "POST /api/kpi/events"),
+                    ("yunguan-gateway", "POST /api/planning")} <= names
 
         await eventually(consumed)
     trace = in_trace()
@@ -149,10 +152,14 @@ async def test_the_outbox_keeps_the_trace_context_of_the_request_that_recorded_t
         async with s.apps["planning"].state.db.reader() as session:
             issued = (await session.execute(select(OutboxEvent).where(
                 OutboxEvent.type == "planning.plan.issued", OutboxEvent.subject == str(plan_id)))).scalar_one()
-    version, stored_trace, stored_span, flags = issued.traceparent.split("-")
-    assert (version, int(stored_trace, 16), flags) == ("00", trace_id, "01")
-    planning = one([x for x in spans.get_finished_spans() if x.context.trace_id == trace_id
-                    and service_of(x) == "yunguan-planning" and x.kind == SpanKind.SERVER], "planning server span")
+        version, stored_trace, stored_span, flags = issued.traceparent.split("-")
+        assert (version, int(stored_trace, 16), flags) == ("00", trace_id, "01")
+
+        async def planning_spans():  # exported once the response has gone out, maybe after the client heard it
+            return [x for x in spans.get_finished_spans() if x.context.trace_id == trace_id
+                    and service_of(x) == "yunguan-planning" and x.kind == SpanKind.SERVER]
+
+        planning = one(await eventually(planning_spans), "planning server span")
     assert int(stored_span, 16) == planning.context.span_id
     assert issued.tracestate == "vendor=kept"
 
