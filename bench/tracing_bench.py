@@ -13,7 +13,9 @@ Then it measures ``GET /api/planning/audit?limit=1`` with an admin token (the ga
 check, the aiohttp hop, planning's token check and two SQL statements: gateway server and client
 spans, planning's server span, SQL spans) in alternating rounds, off then on then off…, the order
 swapped every round so warm-up and drift hit both alike: per round, sequential latency (one request
-at a time, median and p95) and throughput with 8 concurrent clients. It prints the medians over
+at a time, median and p95), the process CPU time per request over the sequential requests (everything
+runs in this process, so this is the figure other processes' load disturbs least) and throughput with
+8 concurrent clients. It prints the medians over
 the rounds and the on/off ratio of each round, all measured in the same run.
 """
 
@@ -91,7 +93,7 @@ async def pair(db_url: str, key: object, *, traced: Discard | None) -> AsyncIter
                uvicorn.Server(uvicorn.Config(gateway, host="127.0.0.1", port=free_port(), log_config=None,
                                              access_log=False, lifespan="on"))]
     tasks = [asyncio.create_task(s.serve()) for s in servers]
-    while not all(s.started for s in servers):
+    while not all(s.started for s in servers):  # noqa: ASYNC110 - uvicorn says so with a flag, not an event
         await asyncio.sleep(0.01)
     try:
         yield f"http://127.0.0.1:{servers[1].config.port}"
@@ -155,15 +157,19 @@ async def main(rounds: int, requests: int) -> None:
             for url in urls.values():  # warm both: connections, caches, first-call imports
                 await sequential(client, url, 50, headers)
                 await concurrent(client, url, 100, headers)
-            results: dict[str, dict[str, list[float]]] = {m: {"p50": [], "p95": [], "rps": []} for m in urls}
-            ratios: dict[str, list[float]] = {"p50": [], "p95": [], "rps": []}
+            results: dict[str, dict[str, list[float]]] = {m: {"p50": [], "p95": [], "rps": [], "cpu": []}
+                                                        for m in urls}
+            ratios: dict[str, list[float]] = {"p50": [], "p95": [], "rps": [], "cpu": []}
             for r in range(rounds):
                 order = ("off", "on") if r % 2 == 0 else ("on", "off")
                 this: dict[str, dict[str, float]] = {}
                 for mode in order:
+                    cpu = time.process_time()
                     times = await sequential(client, urls[mode], requests, headers)
+                    cpu = (time.process_time() - cpu) / requests
                     rps = await concurrent(client, urls[mode], requests, headers)
-                    this[mode] = {"p50": statistics.median(times) * 1000, "p95": p95(times) * 1000, "rps": rps}
+                    this[mode] = {"p50": statistics.median(times) * 1000, "p95": p95(times) * 1000, "rps": rps,
+                                  "cpu": cpu * 1000}
                     for k, v in this[mode].items():
                         results[mode][k].append(v)
                 for k in ratios:
@@ -175,7 +181,8 @@ async def main(rounds: int, requests: int) -> None:
           f"{exported.spans} spans recorded while on")
     print("| | tracing off | tracing on (recording) | on/off (median of rounds; rounds) |")
     print("|---|---:|---:|---|")
-    for k, label, unit in (("p50", "sequential p50", "ms"), ("p95", "sequential p95", "ms"),
+    for k, label, unit in (("cpu", "CPU per request (client, gateway, planning)", "ms"),
+                           ("p50", "sequential p50", "ms"), ("p95", "sequential p95", "ms"),
                            ("rps", "8 clients", "req/s")):
         off_v, on_v = statistics.median(results["off"][k]), statistics.median(results["on"][k])
         fmt = "{:.0f}" if k == "rps" else "{:.2f}"
