@@ -22,7 +22,7 @@ from starlette.applications import Starlette
 from starlette.datastructures import State
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -39,6 +39,7 @@ from services.common.observability import Metrics, ObservabilityMiddleware, conf
 from services.common.problems import HTTP_ZH, problem_response, request_language
 from services.common.revocation import REVOKED_PATH, Revocations
 from services.common.tokens import JwksCache
+from services.common.tracing import setup_tracing
 
 log = logging.getLogger("yunguan.gateway")
 
@@ -80,19 +81,14 @@ class Gateway:
                                   failure_burst=settings.signin_failure_burst, store=self.limit_store)
         self.site = ObservabilityMiddleware(SecurityHeaders(self._build_site()), metrics=self.metrics,
                                             logger_name="yunguan.gateway")
+        # None unless an exporter is configured (services.common.tracing): then requests go straight in.
+        self.tracing = setup_tracing("gateway", otlp=settings.otlp_endpoint)
+        self._http: ASGIApp = self._route if self.tracing is None else self.tracing.wrap_asgi(self._route)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http":
-            path = scope["path"]
-            if path.startswith("/api/"):
-                for prefix, upstream in self._routes:
-                    if path.startswith(prefix):
-                        if self.proxy is None:
-                            raise RuntimeError(NOT_STARTED)
-                        await self.proxy.handle(scope, receive, send, upstream)
-                        return
-            await self.site(scope, receive, send)
+            await self._http(scope, receive, send)
             return
         if kind == "lifespan":
             await self._lifespan_protocol(receive, send)
@@ -101,20 +97,36 @@ class Gateway:
             await receive()
             await send({"type": "websocket.close", "code": 1008})
 
+    async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope["path"]
+        if path.startswith("/api/"):
+            for prefix, upstream in self._routes:
+                if path.startswith(prefix):
+                    if self.proxy is None:
+                        raise RuntimeError(NOT_STARTED)
+                    await self.proxy.handle(scope, receive, send, upstream)
+                    return
+        await self.site(scope, receive, send)
+
     # --- lifecycle -------------------------------------------------------------------
 
     async def startup(self) -> None:
         s = self.settings
         self.http = httpx.AsyncClient(timeout=5.0)
+        if self.tracing is not None:
+            self.tracing.instrument_httpx(self.http)
         if self.state.jwks is None:
             # Keys are fetched on the first token, not here: org may start after the gateway.
             self.state.jwks = JwksCache.from_url(s.jwks_url, self.http, ttl=s.jwks_cache_seconds)
         for upstream in self.upstreams:
-            upstream.open(connections=s.upstream_connections, connect_timeout=s.upstream_connect_timeout)
+            upstream.open(connections=s.upstream_connections, connect_timeout=s.upstream_connect_timeout,
+                          trace_configs=self.tracing.aiohttp_trace_configs() if self.tracing is not None else None)
         if self.state.revocations is None:
             self.state.revocations = Revocations.from_url(s.org_url.rstrip("/") + REVOKED_PATH, self.http,
                                                           refresh_seconds=s.revocation_refresh_seconds)
-        self._revocation_task = asyncio.create_task(self.state.revocations.run_forever(), name="gateway-revocations")
+        self._revocation_task = asyncio.create_task(  # untraced, like a service's background loops
+            self.state.revocations.run_forever(), name="gateway-revocations",
+            context=self.tracing.background if self.tracing is not None else None)
         auth = EdgeAuth(self.state.jwks, issuer=s.token_issuer, audience=s.token_audience,
                         cache=self.token_cache, revocations=self.state.revocations)
         self.proxy = Proxy(auth=auth, limiter=self.limiter, public_paths=self.public_paths,
@@ -138,6 +150,8 @@ class Gateway:
         if self.http is not None:
             await self.http.aclose()
             self.http = None
+        if self.tracing is not None:
+            self.tracing.flush()
 
     @contextlib.asynccontextmanager
     async def lifespan(self) -> AsyncIterator[Gateway]:
@@ -259,7 +273,8 @@ class Gateway:
         if self.proxy is not None:
             for what, n in self.proxy.errors.items():
                 g[f"yunguan_gateway_{what}"] = n
-        return PlainTextResponse(self.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
+        body, content_type = self.metrics.render(request.headers.get("accept"))
+        return Response(body, media_type=content_type)
 
     async def openapi_document(self, request: Request) -> Response:
         if self.openapi is None:

@@ -89,7 +89,8 @@ class Upstream:
         self.timeout = timeout
         self.session: aiohttp.ClientSession | None = None
 
-    def open(self, *, connections: int, connect_timeout: float) -> None:
+    def open(self, *, connections: int, connect_timeout: float,
+             trace_configs: list[aiohttp.TraceConfig] | None = None) -> None:
         connector = aiohttp.TCPConnector(
             limit=connections, limit_per_host=0,
             # Below uvicorn's 5 s keep-alive so we drop an idle connection before the
@@ -106,7 +107,7 @@ class Upstream:
             cookie_jar=aiohttp.DummyCookieJar(),
             # Pass the client's headers as they came, without aiohttp's defaults.
             skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
-            raise_for_status=False)
+            raise_for_status=False, trace_configs=trace_configs)
 
     async def close(self) -> None:
         if self.session is not None:

@@ -31,6 +31,9 @@ the events a service handles, with the view of the fields each handler reads).
 file against the code. Do not edit it by hand.
 
 Envelope: `{id, type, source, occurred_at, subject, unit_path, data}` (see `docs/integration.md`).
+The trace context of the request that recorded an event travels beside it, not in it: the outbox row
+keeps `traceparent`/`tracestate` (W3C) and every delivery sends them as headers of those names, so the
+consumer's handling is part of the producer's trace (`services/common/tracing.py`).
 Extend `data`, never rename or drop a field a consumer reads.
 """
 

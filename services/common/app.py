@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, TypeVar, overload
@@ -48,6 +49,7 @@ from services.common.service_auth import ServiceTokens
 from services.common.settings import ServiceSettings
 from services.common.text_guard import ControlCharacterGuard
 from services.common.tokens import JwksCache
+from services.common.tracing import setup_tracing, untraced
 
 # The Runtime a service's hooks and jobs receive: Runtime itself, or the service's subclass (runtime_class).
 R = TypeVar("R", bound=Runtime)
@@ -126,6 +128,11 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = Database(settings.db_url, **settings.pool_options())
         app.state.http = httpx.AsyncClient(timeout=10.0)
+        if tracing is not None:
+            tracing.instrument_engine(app.state.db.engine)
+            tracing.instrument_httpx(app.state.http)
+        # Background loops start untraced (services.common.tracing); otherwise as asyncio would.
+        spawn = functools.partial(asyncio.create_task, context=tracing.background if tracing is not None else None)
         if getattr(app.state, "jwks", None) is None:
             app.state.jwks = JwksCache.from_url(settings.jwks_url, app.state.http, ttl=settings.jwks_cache_seconds)
         if getattr(app.state, "service_tokens", None) is None:
@@ -134,27 +141,28 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                 token_url=f"{settings.service_url('org')}/api/org/auth/token")
         tasks: list[asyncio.Task[None]] = []
         try:
-            for hook in on_startup:
-                await hook(runtime)
+            with untraced(tracing):  # seeding and checks at start-up are no request's
+                for hook in on_startup:
+                    await hook(runtime)
             if getattr(app.state, "revocations", None) is None:
                 app.state.revocations = Revocations.from_url(
                     settings.service_url("org") + REVOKED_PATH, app.state.http,
                     refresh_seconds=settings.revocation_refresh_seconds)
-            tasks.append(asyncio.create_task(app.state.revocations.run_forever(), name=f"{service}-revocations"))
+            tasks.append(spawn(app.state.revocations.run_forever(), name=f"{service}-revocations"))
             for loop in background:
-                tasks.append(asyncio.create_task(_until_cancelled(runtime, loop), name=f"{service}-{loop.__name__}"))
+                tasks.append(spawn(_until_cancelled(runtime, loop), name=f"{service}-{loop.__name__}"))
             if events is not None:
                 app.state.relay = Relay(db=app.state.db, tables=events, settings=settings,
-                                        tokens=app.state.service_tokens, client=app.state.http)
+                                        tokens=app.state.service_tokens, client=app.state.http, tracing=tracing)
                 if settings.relay_enabled:
-                    tasks.append(asyncio.create_task(app.state.relay.run_forever(), name=f"{service}-relay"))
+                    tasks.append(spawn(app.state.relay.run_forever(), name=f"{service}-relay"))
             if org_unit_model is not None and settings.relay_enabled:
                 async def sync_then_hooks() -> None:
                     await resync_until_done(app)
                     for hook in on_org_synced:
                         await hook(runtime)
 
-                tasks.append(asyncio.create_task(sync_then_hooks(), name=f"{service}-org-sync"))
+                tasks.append(spawn(sync_then_hooks(), name=f"{service}-org-sync"))
             if settings.relay_enabled:
                 jobs = list(periodic)
                 if audit_model is not None and settings.audit_anchor_seconds > 0:
@@ -165,8 +173,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                 leases = Leases(app.state.db, lease_model) if lease_model is not None else None
                 app.state.leases = leases
                 for seconds, job in jobs:
-                    tasks.append(asyncio.create_task(_every(runtime, seconds, job, leases),
-                                                     name=f"{service}-{job.__name__}"))
+                    tasks.append(spawn(_every(runtime, seconds, job, leases), name=f"{service}-{job.__name__}"))
             yield
         finally:
             for task in tasks:
@@ -182,6 +189,8 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                     await app.state.leases.release_all()
             await app.state.http.aclose()
             await app.state.db.dispose()
+            if tracing is not None:
+                tracing.flush()
 
     if settings.log_json is not None:
         configure_logging(settings.log_level, settings.log_json)
@@ -189,6 +198,10 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                   openapi_url=f"{prefix}/openapi.json", docs_url=f"{prefix}/docs", redoc_url=None)
     app.state.settings = settings
     app.state.service = service
+    # None unless an exporter is configured (or a test adds span processors): then nothing is instrumented.
+    tracing = app.state.tracing = setup_tracing(service, otlp=settings.otlp_endpoint)
+    if tracing is not None:
+        tracing.instrument_fastapi(app)
     runtime = app.state.runtime = (runtime_class or Runtime)(app)
     app.state.jwks = None
     app.state.service_tokens = None
@@ -240,8 +253,8 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
         if not metrics_allowed(settings.metrics_token, request.headers.get("authorization")):
             return problem_response(404, "not-found", "Not found", "Not found.", zh="没有这个地址。",
                                     language=request_language(request))
-        return PlainTextResponse(request.app.state.metrics.render(),
-                                 media_type="text/plain; version=0.0.4; charset=utf-8")
+        body, content_type = request.app.state.metrics.render(request.headers.get("accept"))
+        return Response(body, media_type=content_type)
 
     app.include_router(ops)
     app.include_router(ops, prefix=prefix, include_in_schema=False)

@@ -28,6 +28,7 @@ from services.common.outbox import EventTables, WebhookSubscriptionMixin
 from services.common.problems import Conflict, Forbidden, Invalid, NotFound, Unavailable
 from services.common.security import CurrentPrincipal
 from services.common.service_auth import ServicePrincipal, event_signing_secret, service_of
+from services.common.tracing import process_span
 
 
 class EventEnvelope(RequestBody):
@@ -160,10 +161,11 @@ def events_router(t: EventTables, *, service: str, handlers: Sequence[Consumer],
             return ReceiveResult(status="duplicate")
         applied = False
         payload = event.model_dump(mode="json")
-        for consumer in handlers:
-            if consumer.matches(event.type):
-                await consumer.handler(session, payload)
-                applied = True
+        with process_span(request.app.state.tracing, event_type=event.type, event_id=event.id, source=sender):
+            for consumer in handlers:
+                if consumer.matches(event.type):
+                    await consumer.handler(session, payload)
+                    applied = True
         return ReceiveResult(status="applied" if applied else "ignored")
 
     @router.get("/events/outbox", response_model=Page[OutboxRead], summary="Events this service emitted (admin)")

@@ -1,4 +1,4 @@
-"""Request ids, JSON logs and Prometheus metrics, as one pure ASGI middleware.
+"""Request ids, JSON logs and Prometheus metrics (prometheus_client), as one pure ASGI middleware.
 
 Pure ASGI (not BaseHTTPMiddleware) keeps streaming intact and costs little per request.
 """
@@ -12,11 +12,24 @@ import re
 import sys
 import time
 import uuid
-from collections import defaultdict
+from collections.abc import Iterator
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from opentelemetry import trace
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+)
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.exposition import choose_encoder
+from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.i18n import scope_language
@@ -59,47 +72,62 @@ def configure_logging(level: str = "INFO", json_logs: bool = True) -> None:
 
 
 class Metrics:
-    """Request counters and latency histograms in Prometheus text format."""
+    """One app's Prometheus metrics (prometheus_client): requests by route and status, latency
+    histograms, requests in flight, scrape-time gauges, and the process's own figures (CPU, memory,
+    open files, GC, Python version).
+
+    Each app has a registry of its own: the tests run several apps in one process, and each must
+    expose only its own requests (the process collectors read the same process, which is true).
+    """
 
     def __init__(self, service: str):
         self.service = service
-        self.requests: dict[tuple[str, str, int], int] = defaultdict(int)
-        self.latency: dict[tuple[str, str], list[float]] = {}
-        self.in_flight = 0
+        self.registry = CollectorRegistry(auto_describe=True)
+        ProcessCollector(registry=self.registry)
+        PlatformCollector(registry=self.registry)
+        GCCollector(registry=self.registry)
+        self._requests = Counter("yunguan_http_requests", "HTTP requests handled.",
+                                 ["service", "method", "route", "status"], registry=self.registry)
+        self._latency = Histogram("yunguan_http_request_duration_seconds", "Request latency.",
+                                  ["service", "method", "route"], buckets=BUCKETS, registry=self.registry)
+        self.in_flight = Gauge("yunguan_http_requests_in_flight", "Requests being handled now.", ["service"],
+                               registry=self.registry).labels(service)
+        # name → value, read at every scrape (the gateway fills it with its caches' and limiters' figures)
         self.gauges: dict[str, float] = {}
+        self.registry.register(_ScrapeGauges(service, self.gauges))
+        # the label children per (method, route, status): .labels() takes a lock and builds keys each time
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        self.requests[(method, route, status)] += 1
-        hist = self.latency.get((method, route))
-        if hist is None:
-            hist = self.latency[(method, route)] = [0.0] * (len(BUCKETS) + 2)  # buckets, +Inf, sum
-        for i, b in enumerate(BUCKETS):
-            if seconds <= b:
-                hist[i] += 1
-        hist[len(BUCKETS)] += 1
-        hist[-1] += seconds
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            children = self._children[key] = (self._requests.labels(self.service, method, route, str(status)),
+                                               self._latency.labels(self.service, method, route))
+        children[0].inc()
+        children[1].observe(seconds)
 
-    def render(self) -> str:
-        s = self.service
-        out = ["# HELP yunguan_http_requests_total HTTP requests handled.",
-               "# TYPE yunguan_http_requests_total counter"]
-        for (m, r, st), n in sorted(self.requests.items()):
-            out.append(f'yunguan_http_requests_total{{service="{s}",method="{m}",route="{r}",status="{st}"}} {n}')
-        out += ["# HELP yunguan_http_request_duration_seconds Request latency.",
-                "# TYPE yunguan_http_request_duration_seconds histogram"]
-        for (m, r), h in sorted(self.latency.items()):
-            labels = f'service="{s}",method="{m}",route="{r}"'
-            for i, b in enumerate(BUCKETS):
-                out.append(f'yunguan_http_request_duration_seconds_bucket{{{labels},le="{b}"}} {int(h[i])}')
-            out.append(f'yunguan_http_request_duration_seconds_bucket{{{labels},le="+Inf"}} {int(h[len(BUCKETS)])}')
-            out.append(f"yunguan_http_request_duration_seconds_sum{{{labels}}} {h[-1]:.6f}")
-            out.append(f"yunguan_http_request_duration_seconds_count{{{labels}}} {int(h[len(BUCKETS)])}")
-        out += ["# HELP yunguan_http_requests_in_flight Requests being handled now.",
-                "# TYPE yunguan_http_requests_in_flight gauge",
-                f'yunguan_http_requests_in_flight{{service="{s}"}} {self.in_flight}']
-        for name, value in sorted(self.gauges.items()):
-            out += [f"# TYPE {name} gauge", f'{name}{{service="{s}"}} {value}']
-        return "\n".join(out) + "\n"
+    def render(self, accept: str | None = None) -> tuple[bytes, str]:
+        """The exposition the scraper asked for (``Accept``: OpenMetrics or the Prometheus text format)
+        and its content type."""
+        encoder, content_type = choose_encoder(accept or "")
+        return encoder(self.registry), content_type
+
+
+class _ScrapeGauges(Collector):
+    """Gauges whose values are whatever the dict holds when scraped."""
+
+    def __init__(self, service: str, values: dict[str, float]):
+        self.service, self.values = service, values
+
+    def collect(self) -> Iterator[Metric]:
+        for name, value in sorted(self.values.items()):
+            family = GaugeMetricFamily(name, name.removeprefix("yunguan_").replace("_", " "), labels=["service"])
+            family.add_metric([self.service], value)
+            yield family
+
+    def describe(self) -> Iterator[Metric]:
+        return iter(())  # the names are known only when scraped
 
 
 def request_id_of(scope: Scope) -> str:
@@ -134,7 +162,7 @@ class ObservabilityMiddleware:
         rid_token = request_id.set(rid)
         status_holder = [500]
         start = time.perf_counter()
-        self.metrics.in_flight += 1
+        self.metrics.in_flight.inc()
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -165,7 +193,7 @@ class ObservabilityMiddleware:
                                                 (b"content-length", str(len(body)).encode())]})
                 await send_wrapper({"type": "http.response.body", "body": body})
         finally:
-            self.metrics.in_flight -= 1
+            self.metrics.in_flight.dec()
             elapsed = time.perf_counter() - start
             route = getattr(scope.get("route"), "path", None)
             if route is None:
@@ -175,9 +203,12 @@ class ObservabilityMiddleware:
                 route = self.prefix + route
             self.metrics.observe(scope["method"], route, status_holder[0], elapsed)
             if self.log.isEnabledFor(logging.INFO):
-                self.log.info("request", extra={"fields": {
-                    "request_id": rid, "method": scope["method"], "path": scope["path"],
-                    "route": route, "status": status_holder[0], "ms": round(elapsed * 1000, 2)}})
+                fields = {"request_id": rid, "method": scope["method"], "path": scope["path"],
+                          "route": route, "status": status_holder[0], "ms": round(elapsed * 1000, 2)}
+                span = trace.get_current_span().get_span_context()
+                if span.is_valid:  # traced: the log line finds its trace, and the trace its log line
+                    fields["trace_id"] = format(span.trace_id, "032x")
+                self.log.info("request", extra={"fields": fields})
             request_id.reset(rid_token)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from services.common.db import TableMixin, utcnow
+from services.common.tracing import current_trace_fields
 
 _BIGINT = BigInteger().with_variant(Integer, "sqlite")
 
@@ -43,6 +44,10 @@ class OutboxEventMixin(TableMixin):
     status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     dispatched_at: Mapped[datetime | None]
+    # The W3C trace context of the request that recorded the event (None when tracing is off): its
+    # deliveries, and the consumers' handling of it, continue that trace (services.common.tracing).
+    traceparent: Mapped[str | None] = mapped_column(String(55))
+    tracestate: Mapped[str | None] = mapped_column(String(512))
 
 
 class WebhookSubscriptionMixin(TableMixin):
@@ -145,7 +150,8 @@ async def record(session: AsyncSession, model: type[Event], *, source: str, type
                  data: dict[str, Any], unit_path: str | None = None) -> Event:
     """Add an event to the outbox inside the caller's transaction."""
     event = model(id=str(uuid.uuid4()), type=type, source=source, occurred_at=utcnow(),
-                  subject=str(subject), unit_path=unit_path, data=data, status="pending", attempts=0)
+                  subject=str(subject), unit_path=unit_path, data=data, status="pending", attempts=0,
+                  **current_trace_fields())
     session.add(event)
     # Tells the session dependency to wake the relay once this transaction commits.
     session.info["events_recorded"] = True

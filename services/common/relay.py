@@ -47,6 +47,7 @@ from services.common.rounds import run_rounds
 from services.common.service_auth import event_signing_secret
 from services.common.settings import ServiceSettings
 from services.common.subscriptions import consumers_of, matches_any
+from services.common.tracing import Tracing, delivery_span, mark_failed
 
 log = logging.getLogger("yunguan.relay")
 
@@ -71,13 +72,14 @@ Claimed = tuple[DeliveryMixin, OutboxEventMixin, WebhookSubscriptionMixin | None
 
 class Relay:
     def __init__(self, *, db: Database, tables: EventTables, settings: ServiceSettings, tokens: TokenSource | None,
-                 client: httpx.AsyncClient | None = None):
+                 client: httpx.AsyncClient | None = None, tracing: Tracing | None = None):
         self.db = db
         self.t = tables
         self.settings = settings
         self.service = settings.service
         self.tokens = tokens
         self.client = client or httpx.AsyncClient()
+        self.tracing = tracing
         self.wake = asyncio.Event()
         self.postgres = not db.sqlite
         self.event_secret = event_signing_secret(settings.service_secret, settings.service)
@@ -146,8 +148,18 @@ class Relay:
             return [(d, events[d.event_seq], hooks.get(d.webhook_id) if d.webhook_id is not None else None)
                     for d in claimed]
 
-    async def _send(self, delivery: DeliveryMixin, event: OutboxEventMixin,
-                    hook: WebhookSubscriptionMixin | None) -> tuple[bool, int | None, float, str]:
+    async def _traced_send(self, delivery: DeliveryMixin, event: OutboxEventMixin,
+                           hook: WebhookSubscriptionMixin | None) -> tuple[bool, int | None, float, str]:
+        """One send, continuing the trace of the request that recorded the event (services.common.tracing)."""
+        with delivery_span(self.tracing, event_type=event.type, event_id=event.id, target=delivery.target,
+                           stored={"traceparent": event.traceparent, "tracestate": event.tracestate}) as trace:
+            result = await self._send(delivery, event, hook, trace)
+            if not result[0] and self.tracing is not None:
+                mark_failed(result[3])
+            return result
+
+    async def _send(self, delivery: DeliveryMixin, event: OutboxEventMixin, hook: WebhookSubscriptionMixin | None,
+                    trace: dict[str, str] | None = None) -> tuple[bool, int | None, float, str]:
         body = json.dumps(envelope(event), ensure_ascii=False, separators=(",", ":")).encode()
         start = time.perf_counter()
         try:
@@ -160,13 +172,13 @@ class Relay:
                 options = target.request_options()
                 resp = await self.client.post(target.url, content=body, timeout=self.settings.relay_timeout,
                                               headers={**webhooks.headers(hook.secret, event.id, body),
-                                                       **options.get("headers", {})},
+                                                       **options.get("headers", {}), **(trace or {})},
                                               extensions=options.get("extensions"))
             else:
                 if self.tokens is None:
                     return False, None, 0.0, "this service has no token to call other services with"
                 headers = {**webhooks.headers(self.event_secret, event.id, body),
-                           "authorization": f"Bearer {await self.tokens.token()}"}
+                           "authorization": f"Bearer {await self.tokens.token()}", **(trace or {})}
                 resp = await self.client.post(delivery.url, content=body, headers=headers,
                                               timeout=self.settings.relay_timeout)
             latency = (time.perf_counter() - start) * 1000
@@ -188,7 +200,7 @@ class Relay:
         ids = [d.id for d, _e, _h in claimed]
         renewing = asyncio.create_task(self._renew_leases(ids, sent))
         try:
-            results = await asyncio.gather(*[self._send(d, e, h) for d, e, h in claimed])
+            results = await asyncio.gather(*[self._traced_send(d, e, h) for d, e, h in claimed])
         finally:
             # let a renewal under way finish: cancelled mid-commit, it would leave a lease this
             # relay no longer recognises as its own, and the results would go unrecorded

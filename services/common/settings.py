@@ -102,6 +102,9 @@ class ServiceSettings(BaseSettings):
     # /metrics answers only with "Authorization: Bearer <this>" (Prometheus' bearer_token);
     # unset, it is not served at all.
     metrics_token: str = ""
+    # OpenTelemetry traces go to this OTLP/HTTP endpoint (a base URL, /v1/traces is added), unless the OTel
+    # environment (OTEL_EXPORTER_OTLP_ENDPOINT…) says otherwise; neither set: tracing is off entirely.
+    otlp_endpoint: str = ""
     # The company's time zone: "today" for due dates, overdue checks, reminders and digests
     # (services.common.clock); timestamps are stored in UTC whatever it is.
     business_timezone: str = "Asia/Shanghai"

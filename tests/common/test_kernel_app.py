@@ -10,7 +10,7 @@ from services.common.app import create_service_app
 from services.common.db import Session
 from services.common.problems import Conflict
 from services.planning.models import Plan
-from tests.support import BACKEND, running, settings
+from tests.support import BACKEND, metrics, running, settings
 
 router = APIRouter()
 
@@ -105,9 +105,12 @@ async def test_health_readiness_and_metrics(databases):
             assert (await c.get("/metrics", headers=refused)).status_code == 404
         assert (await c.get("/api/planning/metrics")).status_code == 404
         m = await c.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
-        assert m.headers["content-type"].startswith("text/plain")
-        assert ('yunguan_http_requests_total{service="planning",method="GET",route="/api/planning/needs",'
-                'status="200"} 1') in m.text
+        assert m.headers["content-type"].startswith("text/plain; version=")
+        assert metrics.value(m.text, "yunguan_http_requests_total", service="planning", method="GET",
+                             route="/api/planning/needs", status="200") == 1
+        assert metrics.value(m.text, "yunguan_http_request_duration_seconds_count", service="planning",
+                             method="GET", route="/api/planning/needs") == 1
+        assert metrics.value(m.text, "process_resident_memory_bytes") > 0
 
 
 async def test_readiness_fails_when_migrations_are_behind(databases, tmp_path):

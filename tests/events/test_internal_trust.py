@@ -105,14 +105,14 @@ async def test_a_relay_whose_lease_ran_out_records_nothing_over_the_relay_that_t
         await slow.dispatch_once()
         real_send = Relay._send
 
-        async def send_after_losing_the_lease(self, delivery, event, hook):
+        async def send_after_losing_the_lease(self, delivery, event, hook, trace=None):
             # while this send hangs, its lease runs out and the other relay delivers the event
             async with self.db.writer() as s:
                 row = await s.get(tables.delivery, delivery.id)
                 row.lease_until = row.lease_until.replace(year=2000)
                 await s.commit()
             assert await other.deliver_once() == 1
-            return await real_send(self, delivery, event, hook)
+            return await real_send(self, delivery, event, hook, trace)
 
         slow._send = send_after_losing_the_lease.__get__(slow)
         await slow.deliver_once()

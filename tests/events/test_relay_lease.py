@@ -53,12 +53,12 @@ async def test_a_send_that_outlasts_the_lease_keeps_its_delivery_from_other_rela
         real_send = Relay._send
         others_took = []
 
-        async def send_slowly(self, delivery, event, hook):
+        async def send_slowly(self, delivery, event, hook, trace=None):
             # twice the lease passes while this send hangs; the other relay tries all along
             for _ in range(5):
                 await asyncio.sleep(0.5)
                 others_took.append(await other.deliver_once())
-            return await real_send(self, delivery, event, hook)
+            return await real_send(self, delivery, event, hook, trace)
 
         slow._send = send_slowly.__get__(slow)
         assert await slow.deliver_once() == 1

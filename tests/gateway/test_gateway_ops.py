@@ -7,6 +7,7 @@ from typing import Any
 from gateway_support import openapi_doc
 
 from gateway.openapi import merge_documents, swagger_ui_assets
+from tests.support import metrics
 
 
 async def test_healthz_says_the_gateway_is_alive_even_with_services_down(start_gateway, client):
@@ -137,6 +138,8 @@ async def test_metrics_count_proxied_requests_per_service(start_gateway, client,
     assert (await client.get(f"{gw}/metrics")).status_code == 404
     assert (await client.get(f"{gw}/metrics", headers={"Authorization": f"Bearer {make_token()}"})).status_code == 404
     text = (await client.get(f"{gw}/metrics", headers={"Authorization": "Bearer scraper-secret"})).text
-    assert 'route="/api/kpi",status="200"' in text
-    assert 'route="/api/kpi",status="401"' in text
-    assert "yunguan_gateway_token_cache_entries" in text
+    for status in ("200", "401"):
+        assert metrics.value(text, "yunguan_http_requests_total", service="gateway", method="GET", route="/api/kpi",
+                             status=status) == 1
+    assert metrics.value(text, "yunguan_gateway_token_cache_entries", service="gateway") == 1
+    assert metrics.value(text, "process_cpu_seconds_total") > 0
