@@ -13,7 +13,7 @@ import pytest
 
 from tests.support.manifests import (
     K8S,
-    KUBERNETES_VERSION,
+    KUBERNETES_VERSIONS,
     OVERLAYS,
     kubectl_kustomize,
     kustomize_subset,
@@ -41,13 +41,18 @@ def by_key(objs: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
     return {(o["kind"], o["metadata"]["name"]): o for o in objs}
 
 
-def test_every_object_of_each_overlay_is_valid_against_the_kubernetes_schemas(overlay):
+def kubernetes(version: str) -> str:
+    return kubernetes_validate.latest_version() if version == "latest" else version
+
+
+@pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
+def test_every_object_of_each_overlay_is_valid_against_the_kubernetes_schemas(overlay, version):
     _, objs = overlay
     for obj in objs:
         try:
-            kubernetes_validate.validate(obj, KUBERNETES_VERSION, strict=True)
+            kubernetes_validate.validate(obj, kubernetes(version), strict=True)
         except kubernetes_validate.ValidationError as exc:  # pragma: no cover - the failure message
-            pytest.fail(f"{obj['kind']}/{obj['metadata']['name']}: {exc.message} at {list(exc.path)}")
+            pytest.fail(f"{obj['kind']}/{obj['metadata']['name']} on {version}: {exc.message} at {list(exc.path)}")
 
 
 def test_the_schema_check_refuses_a_misspelt_field():
@@ -55,7 +60,7 @@ def test_the_schema_check_refuses_a_misspelt_field():
     broken = copy.deepcopy(objs[("Deployment", "kpi")])
     broken["spec"]["template"]["spec"]["containers"][0]["readinesProbe"] = {"httpGet": {"path": "/readyz"}}
     with pytest.raises(kubernetes_validate.ValidationError):
-        kubernetes_validate.validate(broken, KUBERNETES_VERSION, strict=True)
+        kubernetes_validate.validate(broken, kubernetes(KUBERNETES_VERSIONS[0]), strict=True)
 
 
 def test_each_overlay_passes_the_deployment_policy(overlay):

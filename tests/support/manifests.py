@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
 OVERLAYS = ("demo", "production")
 
-# The Kubernetes version the objects are validated against (schemas shipped by kubernetes-validate).
-KUBERNETES_VERSION = "1.32"
+# The Kubernetes versions the objects are validated against (schemas shipped by kubernetes-validate, 1.25 to
+# its latest): the oldest minor still in wide support, the one of the kubectl here, the newest known.
+KUBERNETES_VERSIONS = ("1.30", "1.32", "latest")
 
 # Kinds that live outside a namespace (kustomize's namespace: leaves them alone).
 CLUSTER_KINDS = {"Namespace", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "StorageClass",
