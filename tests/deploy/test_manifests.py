@@ -214,3 +214,27 @@ def test_the_policy_catches_a_broken_manifest(what):
 def test_the_built_in_renderer_agrees_with_kustomize(name):
     # where kubectl is missing the tests above render with the subset; here it is held to the real thing
     assert by_key(kustomize_subset(K8S / "overlays" / name)) == by_key(render(name, engine="kubectl"))
+
+
+def test_the_network_is_closed_but_for_the_edge_the_gateway_and_the_events():
+    keys = by_key(rendered("production"))
+    deny = keys[("NetworkPolicy", "default-deny")]["spec"]
+    assert deny == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
+    policies = [o["spec"] for o in rendered("production") if o["kind"] == "NetworkPolicy"]
+
+    def admitted_from(tier: str) -> list[dict]:
+        return [src for p in policies if p["podSelector"].get("matchLabels", {}).get("yunguan.io/tier") == tier
+                for rule in p.get("ingress", []) for src in rule.get("from", [])]
+
+    # the gateway: from the ingress controller's namespace only
+    assert admitted_from("gateway") == [
+        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}]
+    # the services: from the gateway and from one another (events, service sign-in, JWKS), nothing else
+    assert {src["podSelector"]["matchLabels"]["yunguan.io/tier"] for src in admitted_from("service")} == \
+        {"gateway", "service"}
+    assert all(set(src) == {"podSelector"} for src in admitted_from("service"))
+    assert admitted_from("migrate") == []
+    # every pod is in a tier some policy speaks for
+    tiers = {o["spec"]["template"]["metadata"]["labels"]["yunguan.io/tier"] for o in keys.values()
+             if o["kind"] in ("Deployment", "Job")}
+    assert tiers == {"gateway", "service", "migrate"}
