@@ -82,7 +82,7 @@ class Load:
             async with self.answered:
                 self.answered.notify_all()
 
-    def __enter__(self) -> Load:
+    async def __aenter__(self) -> Load:
         self.tasks = [asyncio.create_task(self.worker(n)) for n in range(self.workers)]
         return self
 
@@ -90,8 +90,8 @@ class Load:
         self.stop.set()
         await asyncio.gather(*self.tasks)
 
-    def __exit__(self, *exc) -> None:
-        self.stop.set()
+    async def __aexit__(self, *exc) -> None:
+        await self.finish()
 
 
 async def database_rows(stack: ReplicatedStack, sql: str) -> dict[str, list[tuple]]:
@@ -133,7 +133,7 @@ async def test_killing_one_replica_of_each_mid_load_loses_and_duplicates_nothing
 
         await eventually(synced, what="the org read-models never filled")
 
-        with Load(http, mgr, analyst_id) as load:
+        async with Load(http, mgr, analyst_id) as load:
             # 1. 市场部's plan is written and submitted while the load runs on every replica
             plan = await http.post("/api/planning/plans", headers=mgr, json={
                 "unit_id": DEMO_IDS["MKT"], "period": "2027", "title": "市场部2027年度运营计划",
