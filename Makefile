@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 FRONTEND := frontend
 
-.PHONY: run test lint test-python test-frontend test-e2e test-oidc-provider install spa migrate bench clean
+.PHONY: run test lint test-python test-frontend test-e2e test-oidc-provider install spa migrate bench clean lock
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,10 @@ test-e2e: $(STAMP) test-oidc-provider
 	  if [ -x /usr/bin/chromium ]; then (cd $(FRONTEND) && npm run e2e); \
 	  else echo "browser tests not run: /usr/bin/chromium is missing (apt-get install -y chromium fonts-noto-cjk)"; fi; \
 	fi
+
+# requirements.lock and requirements-test.lock (hashed pins of what this venv runs; tests/deploy/test_lock.py)
+lock: $(STAMP)
+	$(PY) -m tools.lock
 
 bench: $(STAMP)
 	$(PY) bench/gateway_bench.py
