@@ -168,7 +168,9 @@ async def grow(urls: dict[str, str], first_branch: int, last_branch: int) -> dic
                 for t, due in enumerate((date(2026, 6, 30), date(2026, 12, 31))):
                     tasks.append({"id": tkid, "plan_id": plid, "title": f"{u['name']}重点工作{t + 1}",
                                   "owner_id": heads[u["id"]], "owner_name": "", "unit_id": u["id"], "due": due,
-                                  "status": "in_progress", "progress": 40.0})
+                                  "status": "in_progress", "progress": 40.0,
+                                  # told when it fell due, long ago: no burst of overdue notices after a start
+                                  "overdue_notified_at": datetime(2026, 7, 1, tzinfo=UTC) if t == 0 else None})
                     tkid += 1
                 plid += 1
             await _insert(conn, plans_t, plans)
