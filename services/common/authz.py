@@ -70,6 +70,68 @@ class Grant:
                    delegated_by=claim.get("delegated_by"))
 
 
+# The token's grants claim, version 2 (``"gv": 2, "g": [...]``): a user holding 20 positions has ~160
+# grants, ~24 KB of token as one object each (version 1, ``"grants": [{...}]``), which no longer fits the
+# 8 KB headers proxies accept. Version 2 writes each run of grants sharing where they come from (via,
+# held_at, delegated_by) once, and each run inside it sharing a target (unit_path, mode) once with its
+# rights. Only runs merge, so decoding gives back the same grants in the same order: ``can``,
+# ``require`` (its first covering grant) and every other decision are unchanged. Both versions are read.
+COMPACT_GRANTS = 2
+_RIGHT_CODE = {"plan": "p", "suggest": "s", "veto": "v", "dispatch": "d", "assess": "a", "guide": "g",
+               "view": "w", "admin": "m"}
+_RIGHT_OF = {c: r for r, c in _RIGHT_CODE.items()}
+_MODES = ("exact", "descendants", "subtree")
+
+
+def encode_grants(grants: Iterable[Grant]) -> list[list[Any]]:
+    """Grants as the version 2 claim: ``[via, held_at, [entry, ...]]`` per group, ``delegated_by`` appended
+    when set; an entry is ``[rights, unit_path, mode]`` where rights is a string of one-letter codes (a list
+    of names when one is not a known right), unit_path is ``0`` when it is held_at, and mode its index in
+    ``_MODES`` (the name when it is not one of them)."""
+    groups: list[tuple[tuple[str, str, str | None], list[list[Any]]]] = []
+    for g in grants:
+        key = (g.via, g.held_at, g.delegated_by)
+        if not groups or groups[-1][0] != key:
+            groups.append((key, []))
+        entries = groups[-1][1]
+        if entries and entries[-1][1] == g.unit_path and entries[-1][2] == g.mode:
+            entries[-1][0].append(g.right)
+        else:
+            entries.append([[g.right], g.unit_path, g.mode])
+    out: list[list[Any]] = []
+    for (via, held_at, delegated_by), entries in groups:
+        coded = [[("".join(_RIGHT_CODE[r] for r in rights) if all(r in _RIGHT_CODE for r in rights) else rights),
+                  0 if path == held_at else path, _MODES.index(mode) if mode in _MODES else mode]
+                 for rights, path, mode in entries]
+        out.append([via, held_at, coded] + ([delegated_by] if delegated_by else []))  # as to_claim: when set
+    return out
+
+
+def decode_grants(raw: Any) -> tuple[Grant, ...]:
+    """The grants of a version 2 claim; a malformed group or entry is skipped (no grant from it)."""
+    out: list[Grant] = []
+    for group in raw if isinstance(raw, list) else ():
+        try:
+            via, held_at, entries = str(group[0]), str(group[1]), group[2]
+            delegated_by = str(group[3]) if len(group) > 3 and group[3] else None
+            for rights, path, mode in entries:
+                names = [_RIGHT_OF[c] for c in rights] if isinstance(rights, str) else [str(r) for r in rights]
+                unit_path = held_at if path == 0 else str(path)
+                mode_name = _MODES[mode] if type(mode) is int and 0 <= mode < len(_MODES) else str(mode)
+                out += [Grant(right=r, unit_path=unit_path, mode=mode_name, held_at=held_at, via=via,
+                              delegated_by=delegated_by) for r in names]
+        except (TypeError, ValueError, KeyError, IndexError):
+            continue
+    return tuple(out)
+
+
+def grants_claims(grants: Iterable[Grant], version: int = COMPACT_GRANTS) -> dict[str, Any]:
+    """The token claims carrying ``grants``: version 2 (compact) or 1 (one object per grant)."""
+    if version == COMPACT_GRANTS:
+        return {"gv": COMPACT_GRANTS, "g": encode_grants(grants)}
+    return {"grants": [g.to_claim() for g in grants]}
+
+
 @dataclass
 class Principal:
     """Who is calling, and what they may do where."""
@@ -82,11 +144,14 @@ class Principal:
 
     @classmethod
     def from_claims(cls, claims: dict[str, Any]) -> Principal:
-        raw = claims.get("grants") or []
-        if not isinstance(raw, list):
-            raw = []
-        grants = tuple(Grant.from_claim(g) for g in raw
-                       if isinstance(g, dict) and {"right", "unit_path", "mode"} <= g.keys())
+        if claims.get("gv") == COMPACT_GRANTS:
+            grants = decode_grants(claims.get("g"))
+        else:  # version 1: one object per grant (tokens signed before the compact claim, tests' tokens)
+            raw = claims.get("grants") or []
+            if not isinstance(raw, list):
+                raw = []
+            grants = tuple(Grant.from_claim(g) for g in raw
+                           if isinstance(g, dict) and {"right", "unit_path", "mode"} <= g.keys())
         sub = str(claims["sub"])
         return cls(sub=sub, name=str(claims.get("name", "")), kind="client" if sub.startswith("client:") else "user",
                    grants=grants, claims=claims)

@@ -76,6 +76,10 @@ class ServiceSettings(BaseSettings):
     argon2_max_concurrent: int = 2
     argon2_queue_seconds: float = 2.0
     access_token_minutes: int = 15
+    # How org writes grants into access tokens: 2 compact (services.common.authz.encode_grants), 1 one object per
+    # grant. Every service reads both; during an upgrade from a release that reads only 1, org keeps 1 until the
+    # other services run the new release.
+    token_grants_version: int = 2
     refresh_token_days: int = 14
     login_max_failures: int = 5
     login_lockout_seconds: int = 900

@@ -3,7 +3,7 @@
 from sqlalchemy import text
 
 from tests.org.conftest import auth, sign_in, unit_by_code
-from tests.org.test_signin import claims_of
+from tests.org.test_signin import claims_of, grants_of
 
 ADMIN_WRITES = [
     ("post", "/api/org/roles", {"key": "x_role", "name": "X", "rights": []}),
@@ -39,7 +39,7 @@ async def test_role_change_shows_in_the_next_token_and_in_the_audit(org):
                         json={"rights": specialist["rights"] + [{"right": "plan", "scope": "self"}]})
     assert r.status_code == 200
     team = await unit_by_code(org, admin, "MKT-RES")
-    grants = claims_of((await sign_in(org, "analyst"))["access_token"])["grants"]
+    grants = grants_of((await sign_in(org, "analyst"))["access_token"])
     assert {"right": "plan", "unit_path": team["path"], "mode": "exact"}.items() <= next(
         g for g in grants if g["right"] == "plan").items()
     audit = (await org.get("/api/org/audit", headers=admin, params={"action": "role.updated"})).json()["items"]
@@ -80,12 +80,12 @@ async def test_admin_creates_a_position_and_assigns_a_user_who_then_holds_its_ri
     a = await org.post("/api/org/assignments", headers=admin, json={
         "user_id": user.json()["id"], "position_id": pos.json()["id"], "start_date": "2026-01-01"})
     assert a.status_code == 201
-    grants = claims_of((await sign_in(org, "dispatcher", "Dispatch#2026"))["access_token"])["grants"]
+    grants = grants_of((await sign_in(org, "dispatcher", "Dispatch#2026"))["access_token"])
     assert any(g["right"] == "dispatch" and g["unit_path"] == dis["path"] for g in grants)
     # an ended assignment gives nothing
     end = await org.patch(f"/api/org/assignments/{a.json()['id']}", headers=admin, json={"end_date": "2026-01-31"})
     assert end.status_code == 200
-    assert claims_of((await sign_in(org, "dispatcher", "Dispatch#2026"))["access_token"])["grants"] == []
+    assert grants_of((await sign_in(org, "dispatcher", "Dispatch#2026"))["access_token"]) == []
 
 
 async def test_weak_passwords_and_taken_usernames_are_refused(org):
@@ -148,7 +148,7 @@ async def test_bootstrap_creates_the_company_and_an_admin_once(databases, monkey
     async with running(app) as c:
         tok = await c.post("/api/org/auth/token", data={"grant_type": "password", "username": "root",
                                                         "password": "Root#2026x"})
-        grants = claims_of(tok.json()["access_token"])["grants"]
+        grants = grants_of(tok.json()["access_token"])
         assert {"right": "admin", "unit_path": "/1/", "mode": "subtree"}.items() <= grants[0].items()
 
 

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from tests.org.conftest import auth, sign_in, unit_by_code
-from tests.org.test_signin import claims_of
+from tests.org.test_signin import grants_of
 
 
 def iso(dt: datetime) -> str:
@@ -16,7 +16,7 @@ async def user_id(org, headers, username) -> int:
 
 
 async def delegated(org, username) -> list[dict]:
-    grants = claims_of((await sign_in(org, username))["access_token"])["grants"]
+    grants = grants_of((await sign_in(org, username))["access_token"])
     return [g for g in grants if g["via"].startswith("delegation:")]
 
 

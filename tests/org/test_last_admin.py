@@ -5,7 +5,7 @@ from datetime import date
 
 from services.org.models import Assignment, Position
 from tests.org.conftest import auth, sign_in, unit_by_code
-from tests.org.test_signin import claims_of
+from tests.org.test_signin import grants_of
 from tests.support import bearer
 
 ZH = {"Accept-Language": "zh-CN"}
@@ -44,7 +44,7 @@ async def test_the_last_administrators_role_keeps_admin_and_nothing_changes(org)
                         json={"rights": [{"right": "admin", "scope": "self"}]})
     refused(r, "zh")  # admin over one unit only is no administrator of the company
     assert {"right": "admin", "scope": "company"} in (await org.get(url, headers=admin)).json()["rights"]
-    assert any(g["right"] == "admin" for g in claims_of((await sign_in(org, "admin"))["access_token"])["grants"])
+    assert any(g["right"] == "admin" for g in grants_of((await sign_in(org, "admin"))["access_token"]))
     # a harmless edit of the same role still goes through
     ok = await org.patch(url, headers=await etag_of(org, admin, url), json={"name": "系统管理员（IT）"})
     assert ok.status_code == 200

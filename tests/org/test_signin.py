@@ -14,6 +14,11 @@ def claims_of(token: str) -> dict:
     return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
 
 
+def grants_of(token: str) -> list[dict]:
+    """A token's grants as claim objects, whichever encoding org wrote (services.common.authz.grants_claims)."""
+    return [g.to_claim() for g in Principal.from_claims(claims_of(token)).grants]
+
+
 async def paths(org, headers) -> dict[str, str]:
     r = await org.get("/api/org/units", headers=headers, params={"limit": 500})
     return {u["code"]: u["path"] for u in r.json()["items"]}

@@ -14,7 +14,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.authz import Grant
+from services.common.authz import Grant, grants_claims
 from services.common.db import utcnow
 from services.common.problems import Problem, TooManyRequests
 from services.common.service_auth import INTERNAL_SERVICES, client_id_for, secret_for
@@ -51,7 +51,7 @@ def access_claims(*, settings: ServiceSettings, sub: str, name: str, grants: lis
     lifetime = settings.access_token_minutes * 60
     claims = {"iss": settings.token_issuer, "aud": settings.token_audience, "sub": sub, "name": name,
               "typ": "access", "iat": now, "nbf": now, "exp": now + lifetime, "jti": uuid.uuid4().hex,
-              "grants": [g.to_claim() for g in grants]}
+              **grants_claims(grants, settings.token_grants_version)}
     claims.update(extra or {})
     return claims, lifetime
 

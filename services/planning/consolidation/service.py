@@ -43,14 +43,17 @@ async def consolidate(session: AsyncSession, principal: Principal, unit_id: int,
         reference = {t.indicator_code: (t.value, t.aggregation) for t in targets}
     children: list[ChildTargets] = []
     missing: list[dict[str, Any]] = []
-    for child in units.children(unit_id):
-        plan = await content.live_plan(session, child.id, period_text)
+    # Two statements for all the children (a company has hundreds of branches), not two per child.
+    below = units.children(unit_id)
+    plans = await content.live_plans(session, [c.id for c in below], period_text)
+    child_targets = await content.targets_of(session, [p.id for p in plans.values()])
+    for child in below:
+        plan = plans.get(child.id)
         if plan is None:
             missing.append({"unit_id": child.id, "name": child.name})
             continue
-        targets, _, _ = await content.content(session, plan.id)
         children.append(ChildTargets(label=child.name, plan_id=plan.id,
-                                     values={t.indicator_code: t.value for t in targets}))
+                                     values={t.indicator_code: t.value for t in child_targets[plan.id]}))
     adjustments = await adjustment_reads(session, (BalancingAdjustment.unit_id == unit_id)
                                          & (BalancingAdjustment.period == period_text))
     return ConsolidationRead.model_validate({

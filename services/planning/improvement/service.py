@@ -64,7 +64,7 @@ from services.planning.models import (
     ImprovementStep,
     OrgUnit,
 )
-from services.planning.units import unknown_unit
+from services.planning.units import UnitRow, unknown_unit
 
 STAGES = ("research", "diagnosis", "proposal", "evaluation", "implementation")
 REVIEW = "review"
@@ -281,7 +281,7 @@ def _note_for(grant: Grant | None, note: str = "") -> str:
     return note if grant is not None else ("as the project's owner" + (f": {note}" if note else ""))
 
 
-async def start_project(session: AsyncSession, *, principal: Principal, grant: Grant | None, unit: OrgUnit,
+async def start_project(session: AsyncSession, *, principal: Principal, grant: Grant | None, unit: OrgUnit | UnitRow,
                         title: str, owner_id: int | None, owner_name: str, origin_links: list[dict[str, Any]],
                         description: str = "") -> ProjectRead:
     """Start a project in 调研 research (the caller has already authorised the start: an adopted proposal,

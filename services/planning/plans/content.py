@@ -19,6 +19,28 @@ async def live_plan(session: AsyncSession, unit_id: int, period_text: str) -> Pl
                                                      Plan.status != "vetoed"))).scalars().first()
 
 
+async def live_plans(session: AsyncSession, unit_ids: Sequence[int], period_text: str) -> dict[int, Plan]:
+    """:func:`live_plan` of many units in one statement, by unit id (units without one left out)."""
+    if not unit_ids:
+        return {}
+    rows = (await session.execute(select(Plan).where(Plan.unit_id.in_(unit_ids), Plan.period == period_text,
+                                                     Plan.status != "vetoed").order_by(Plan.id))).scalars()
+    out: dict[int, Plan] = {}
+    for plan in rows:
+        out.setdefault(plan.unit_id, plan)
+    return out
+
+
+async def targets_of(session: AsyncSession, plan_ids: Sequence[int]) -> dict[int, list[PlanTarget]]:
+    """The targets of many plans in one statement, by plan id, each plan's in :func:`content`'s order."""
+    out: dict[int, list[PlanTarget]] = {pid: [] for pid in plan_ids}
+    if plan_ids:
+        for t in (await session.execute(select(PlanTarget).where(PlanTarget.plan_id.in_(plan_ids))
+                                        .order_by(PlanTarget.id))).scalars():
+            out[t.plan_id].append(t)
+    return out
+
+
 async def replace_content(session: AsyncSession, plan: Plan, *, targets: Sequence[TargetIn] | None = None,
                           tasks: Sequence[TaskIn] | None = None, resources: Sequence[ResourceIn] | None = None) -> None:
     """Replace whichever of targets, tasks and resources are given (None leaves them alone)."""
