@@ -30,8 +30,8 @@ MIN_CHARS = 2  # a query of Latin letters or digits needs two; one Chinese chara
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
 
-# The rank of a hit by its title: the whole query is the title, starts it, or lies inside it; 0 when
-# only another field (a code, a description, a unit) matched.
+# The rank of a hit by its title: the whole query is the title, starts it, or lies inside it (or all its words
+# do); 0 when only another field (a code, a period, a unit) matched.
 EXACT, PREFIX, CONTAINS, ELSEWHERE = 3, 2, 1, 0
 
 QParam = Query(..., max_length=MAX_QUERY, description="Words to find, separated by spaces; every word must match "
@@ -66,11 +66,13 @@ class SearchQuery:
         return and_(*clauses) if clauses else false()
 
     def rank(self, title: Any) -> ColumnElement[int]:
-        """SQL: EXACT when the title is the query, PREFIX when it starts with it, CONTAINS when it holds it."""
+        """SQL: EXACT when the title is the query, PREFIX when it starts with it, CONTAINS when it holds it or every
+        one of its words."""
         lowered = func.lower(title, type_=String)
         return case((lowered == literal(self.text), EXACT),
                     (lowered.startswith(self.text, autoescape=True), PREFIX),
-                    (lowered.contains(self.text, autoescape=True), CONTAINS), else_=ELSEWHERE)
+                    (and_(*[lowered.contains(term, autoescape=True) for term in self.terms]), CONTAINS),
+                    else_=ELSEWHERE)
 
 
 def parse_query(q: str | None) -> SearchQuery:
@@ -111,8 +113,8 @@ class SearchHit(BaseModel):
     unit_name: str = Field("", description="The org unit it belongs to")
     status: str = ""
     url: str = Field(description="Its page in the SPA, e.g. /plans/12")
-    score: int = Field(description="3 the title is the query, 2 the title starts with it, 1 holds it, 0 another "
-                                   "field matched")
+    score: int = Field(description="3 the title is the query, 2 the title starts with it, 1 holds it (or all its "
+                                   "words), 0 another field matched")
 
 
 class SearchResults(BaseModel):

@@ -5193,7 +5193,7 @@ export interface components {
             kind: string;
             /**
              * Score
-             * @description 3 the title is the query, 2 the title starts with it, 1 holds it, 0 another field matched
+             * @description 3 the title is the query, 2 the title starts with it, 1 holds it (or all its words), 0 another field matched
              */
             score: number;
             /**
@@ -7980,7 +7980,7 @@ export interface components {
             kind: string;
             /**
              * Score
-             * @description 3 the title is the query, 2 the title starts with it, 1 holds it, 0 another field matched
+             * @description 3 the title is the query, 2 the title starts with it, 1 holds it (or all its words), 0 another field matched
              */
             score: number;
             /**
@@ -10324,7 +10324,7 @@ export interface components {
             kind: string;
             /**
              * Score
-             * @description 3 the title is the query, 2 the title starts with it, 1 holds it, 0 another field matched
+             * @description 3 the title is the query, 2 the title starts with it, 1 holds it (or all its words), 0 another field matched
              */
             score: number;
             /**
@@ -13002,7 +13002,7 @@ export interface components {
             kind: string;
             /**
              * Score
-             * @description 3 the title is the query, 2 the title starts with it, 1 holds it, 0 another field matched
+             * @description 3 the title is the query, 2 the title starts with it, 1 holds it (or all its words), 0 another field matched
              */
             score: number;
             /**
@@ -14421,7 +14421,7 @@ export interface components {
             kind: string;
             /**
              * Score
-             * @description 3 the title is the query, 2 the title starts with it, 1 holds it, 0 another field matched
+             * @description 3 the title is the query, 2 the title starts with it, 1 holds it (or all its words), 0 another field matched
              */
             score: number;
             /**
