@@ -77,10 +77,10 @@ class SearchQuery:
 
 def parse_query(q: str | None) -> SearchQuery:
     """The query's terms, or a 422 naming ``q`` (empty, too long, too short, too many words)."""
-    raw = (q or "").strip()
-    if len(raw) > MAX_QUERY:
+    if len(q or "") > MAX_QUERY:  # as typed, as the services' query parameter counts it
         raise Invalid(f"A search is at most {MAX_QUERY} characters.", field="q",
                       zh=f"搜索内容不能超过 {MAX_QUERY} 个字符。")
+    raw = (q or "").strip()
     text = " ".join(normalise(raw).split())
     if not text:
         raise Invalid("Type something to search for.", field="q", zh="请输入要搜索的内容。")
