@@ -32,12 +32,14 @@ from gateway.auth import AuthRefused, EdgeAuth, TokenCache
 from gateway.openapi import OpenApiMerger, swagger_ui_assets
 from gateway.proxy import API_POLICY, Proxy, Upstream
 from gateway.ratelimit import ClientAddress, LimitStore, RateLimiter, SigninGuard, subject_key
+from gateway.search import search
 from gateway.settings import GatewaySettings
 from gateway.spa import Spa
 from services.common.i18n import TITLES_ZH
 from services.common.observability import Metrics, ObservabilityMiddleware, configure_logging, metrics_allowed
-from services.common.problems import HTTP_ZH, problem_response, request_language
+from services.common.problems import HTTP_ZH, PROBLEM_JSON, Invalid, problem_response, request_language
 from services.common.revocation import REVOKED_PATH, Revocations
+from services.common.search import DEFAULT_LIMIT, MAX_LIMIT, parse_query
 from services.common.tokens import JwksCache
 from services.common.tracing import setup_tracing
 
@@ -190,6 +192,7 @@ class Gateway:
             Route("/api/docs", self.docs_page(assets)),
             Route("/api/docs/oauth2-redirect", lambda r: get_swagger_ui_oauth2_redirect_html()),
             Route("/api/me/inbox", self.me_inbox),
+            Route("/api/me/search", self.me_search),
         ]
         if assets is not None:
             routes.append(Mount("/api/docs/assets", app=StaticFiles(directory=assets), name="docs-assets"))
@@ -329,6 +332,25 @@ class Gateway:
         header, owner = caller
         return JSONResponse(await inbox(self.client, self.upstream_urls(), authorization=header, sub=owner,
                                         request_id=request.headers.get("x-request-id", "")))
+
+    async def me_search(self, request: Request) -> Response:
+        """全局搜索: what every service lets the caller see that matches ``q`` (gateway.search)."""
+        caller = await self.me_caller(request)
+        if isinstance(caller, Response):
+            return caller
+        header, _ = caller
+        q, limit_text = request.query_params.get("q"), request.query_params.get("limit", str(DEFAULT_LIMIT))
+        try:
+            query = parse_query(q)
+            if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_LIMIT:
+                raise Invalid(f"limit is a whole number from 1 to {MAX_LIMIT}.", field="limit",
+                              zh=f"limit 须为 1 到 {MAX_LIMIT} 之间的整数。")
+        except Invalid as exc:
+            return JSONResponse(exc.body(request.url.path, language=request_language(request)), status_code=422,
+                                media_type=PROBLEM_JSON)
+        return JSONResponse(await search(self.client, self.upstream_urls(), authorization=header, query=query,
+                                         q=q or "", limit=int(limit_text),
+                                         request_id=request.headers.get("x-request-id", "")))
 
     async def no_such_api(self, request: Request) -> Response:
         return problem_response(404, "not-found", "Not found",

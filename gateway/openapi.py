@@ -25,7 +25,9 @@ from typing import Any
 import httpx
 
 from gateway.aggregate import NAMED_PARTS, InboxRead
+from gateway.search import MeSearchRead
 from services.common.problems import PROBLEM_JSON, problem_schemas
+from services.common.search import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY
 
 COMPONENT_SECTIONS = ("schemas", "responses", "parameters", "examples", "requestBodies", "headers",
                       "securitySchemes", "links", "callbacks", "pathItems")
@@ -136,8 +138,42 @@ def gateway_document(schemas: dict[str, Any]) -> dict[str, Any]:
                                "$ref": f"#/components/schemas/{GATEWAY_PREFIX}ProblemDetails"}}}},
         },
     }
-    return {"paths": {"/api/me/inbox": {"get": operation}}, "components": {"schemas": components},
+    search_paths, search_components = search_document()
+    components.update(search_components)
+    return {"paths": {"/api/me/inbox": {"get": operation}, **search_paths}, "components": {"schemas": components},
             "tags": [{"name": "gateway", "description": "Answers the gateway composes from several services"}]}
+
+
+def search_document() -> tuple[dict[str, Any], dict[str, Any]]:
+    """``GET /api/me/search`` as a path and its ``gateway.*`` components (the hit shape every service answers)."""
+    ref = f"#/components/schemas/{GATEWAY_PREFIX}"
+    schema = MeSearchRead.model_json_schema(ref_template=ref + "{model}", mode="serialization")
+    components = {GATEWAY_PREFIX + name: body for name, body in schema.pop("$defs", {}).items()}
+    components[GATEWAY_PREFIX + "MeSearchRead"] = schema
+    operation = {
+        "operationId": "me_search",
+        "summary": "全局搜索: plans, tasks, indicators, actions, findings, risks, alerts, people and units the caller "
+                   "may see whose name holds every word of q",
+        "description": "Fanned out to planning, kpi, risk and org with the caller's token; each answers only what the "
+                       "caller's grants let them see. A service that is down or slow is named in `errors` and "
+                       "`partial` is true; the others still arrive.",
+        "tags": ["gateway"],
+        "parameters": [
+            {"name": "q", "in": "query", "required": True,
+             "schema": {"type": "string", "minLength": 1, "maxLength": MAX_QUERY},
+             "description": "Words separated by spaces (full-width forms and case do not matter)"},
+            {"name": "limit", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+             "description": "At most this many hits of each kind"}],
+        "responses": {
+            "200": {"description": "Successful Response", "content": {"application/json": {
+                "schema": {"$ref": ref + "MeSearchRead"}}}},
+            "4XX": {"description": "No or an invalid bearer token (401), a query that cannot be searched (422), "
+                           "too many requests (429): Problem Details", "content": {PROBLEM_JSON: {"schema": {
+                               "$ref": ref + "ProblemDetails"}}}},
+        },
+    }
+    return {"/api/me/search": {"get": operation}}, components
 
 
 def merge_documents(docs: dict[str, dict[str, Any]], missing: dict[str, str], *,

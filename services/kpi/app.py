@@ -46,6 +46,7 @@ from services.kpi.models import (
 )
 from services.kpi.runtime import KpiRuntime
 from services.kpi.sanctions.router import router as sanctions_router
+from services.kpi.search.router import router as search_router
 from services.kpi.targets.router import router as targets_router
 from services.kpi.thresholds.router import benchmark_router
 from services.kpi.thresholds.router import router as thresholds_router
@@ -140,7 +141,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                  # budgets against actuals
                  budgets_router,
                  # rewards and penalties (奖惩) that follow assessments
-                 sanctions_router],
+                 sanctions_router,
+                 # 全局搜索: indicators, actions and findings the caller may see
+                 search_router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
         consumes=CONSUMES, on_startup=[_watch_generation, _seed_library, _fed_indicators, _seed_budgets,
                                         _ensure_rollups],

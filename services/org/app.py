@@ -38,6 +38,7 @@ from services.org.reminders.scan import scan
 from services.org.roles.router import router as roles_router
 from services.org.runtime import OrgRuntime
 from services.org.scim.router import router as scim_router
+from services.org.search.router import router as search_router
 from services.org.seed import ensure_roles, seed_demo
 from services.org.staffing.demo import seed_staffing
 from services.org.staffing.router import router as staffing_router
@@ -83,7 +84,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         routers=[auth_router, units_router, roles_router, positions_router, users_router, delegations_router,
                  clients_router, anchors_router, notifications_router, reminders_router, calendar_router,
                  channels_router, directory_router, scim_router, exchange_router, identity_router,
-                 staffing_router, training_router],
+                 staffing_router, training_router, search_router],
         on_startup=[start, start_dispatcher], audit_model=AuditEntry, events=events, consumes=CONSUMES,
         periodic=[(KEY_RELOAD_SECONDS, reload_keys), (settings.notify_scan_seconds, remind_and_digest),
                   (STAFFING_MEASURE_SECONDS, measure_staffing)],

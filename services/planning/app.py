@@ -22,6 +22,7 @@ from services.planning.plans.router import router as plans_router
 from services.planning.proposals.demo import seed_demo_proposals
 from services.planning.proposals.router import router as proposals_router
 from services.planning.proposals.service import company_settings
+from services.planning.search.router import router as search_router
 from services.planning.seed import ensure_flows, seed_demo
 from services.planning.tracking.router import router as tracking_router
 from services.planning.tracking.service import flag_overdue
@@ -53,7 +54,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                     "consolidation, adjustments and tracking.",
         # approvals before plans: /plans/awaiting-me must match before /plans/{plan_id}
         routers=[approvals_router, plans_router, flows_router, consolidation_router, tracking_router, inbox_router,
-                 improvement_router, proposals_router],
+                 improvement_router, proposals_router, search_router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
         consumes=CONSUMES,
         on_startup=[start], on_org_synced=[demo],

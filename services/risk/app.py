@@ -19,6 +19,7 @@ from services.risk.matrix.router import router as matrix_router
 from services.risk.models import AuditEntry, IdempotencyRecord, JobLease, OrgUnit, events
 from services.risk.register import service as register
 from services.risk.register.router import router as register_router
+from services.risk.search.router import router as search_router
 from services.risk.seed import seed_demo
 from services.risk.views.router import router as views_router
 
@@ -59,7 +60,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         description="Risk register, likelihood × impact assessment, strategies and contingency plans, "
                     "key risk indicators and early warnings.",
         routers=[exchange_router, views_router, register_router, actions_router, matrix_router, alerts_router,
-                 inbox_router],
+                 inbox_router, search_router],
         on_startup=[start], on_org_synced=[seed], periodic=[(SWEEP_SECONDS, sweep_once)],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
         consumes=CONSUMES, lease_model=JobLease)

@@ -1397,6 +1397,23 @@ export interface paths {
         patch: operations["update_scorecard_api_kpi_scorecards__scorecard_id__patch"];
         trace?: never;
     };
+    "/api/kpi/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Indicators, improvement actions (整改) and findings the caller may see that hold every word */
+        get: operations["search_api_kpi_search_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/kpi/series": {
         parameters: {
             query?: never;
@@ -1619,6 +1636,26 @@ export interface paths {
          * @description Fanned out to planning, risk and kpi with the caller's token. A part whose service is down or slow is empty and named in `errors`; the others still arrive.
          */
         get: operations["me_inbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 全局搜索: plans, tasks, indicators, actions, findings, risks, alerts, people and units the caller may see whose name holds every word of q
+         * @description Fanned out to planning, kpi, risk and org with the caller's token; each answers only what the caller's grants let them see. A service that is down or slow is named in `errors` and `partial` is true; the others still arrive.
+         */
+        get: operations["me_search"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2662,6 +2699,23 @@ export interface paths {
         post?: never;
         /** Revoke a SCIM token (admin) */
         delete: operations["revoke_token_api_org_scim_tokens__token_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** People the caller may see, and org units, whose name holds every word */
+        get: operations["search_api_org_search_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -4133,6 +4187,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/planning/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plans and tasks the caller may see whose title (or period, unit, owner) holds every word */
+        get: operations["search_api_planning_search_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/planning/tasks": {
         parameters: {
             query?: never;
@@ -4845,6 +4916,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/risk/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Risks and alerts the caller may see that hold every word */
+        get: operations["search_api_risk_search_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/risk/webhooks": {
         parameters: {
             query?: never;
@@ -5022,6 +5110,49 @@ export interface components {
             training_to_approve: components["schemas"]["org.TrainingPlanRead"][];
         };
         /**
+         * MeSearchRead
+         * @description 全局搜索: hits from every service grouped by kind, best first, and the services that did not answer.
+         */
+        "gateway.MeSearchRead": {
+            /**
+             * Counts
+             * @description Kind → number of hits
+             */
+            counts?: {
+                [key: string]: number;
+            };
+            /**
+             * Errors
+             * @description Service → why its kinds are missing (down, slow, refused)
+             */
+            errors?: {
+                [key: string]: string;
+            };
+            /**
+             * Groups
+             * @description Kind → hits (plan, task, indicator, action, finding, risk, alert, person, unit)
+             */
+            groups?: {
+                [key: string]: components["schemas"]["gateway.SearchHit"][];
+            };
+            /**
+             * Partial
+             * @description Some service did not answer: the groups are incomplete
+             * @default false
+             */
+            partial: boolean;
+            /**
+             * Query
+             * @description The query as it was matched (NFKC, case folded, trimmed)
+             */
+            query: string;
+            /**
+             * Terms
+             * @description Its words; every one must match
+             */
+            terms: string[];
+        };
+        /**
          * ProblemDetails
          * @description The body of every 4xx and 5xx answer (RFC 9457); a problem may add members of its own
          *     (``current_etag`` on a 412, ``errors`` on a 422).
@@ -5047,6 +5178,54 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        /**
+         * SearchHit
+         * @description One thing found: what it is, its name, where it sits and where the SPA opens it.
+         */
+        "gateway.SearchHit": {
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @description plan | task | indicator | action | finding | risk | alert | person | unit
+             */
+            kind: string;
+            /**
+             * Score
+             * @description 3 the title is the query, 2 the title starts with it, 1 holds it (or all its words), 0 another field matched
+             */
+            score: number;
+            /**
+             * Status
+             * @default
+             */
+            status: string;
+            /**
+             * Subtitle
+             * @description What helps tell it apart: a code, a period, a status, a position
+             * @default
+             */
+            subtitle: string;
+            /** Title */
+            title: string;
+            /**
+             * Title En
+             * @description The English name when the thing has one (indicators)
+             * @default
+             */
+            title_en: string;
+            /**
+             * Unit Name
+             * @description The org unit it belongs to
+             * @default
+             */
+            unit_name: string;
+            /**
+             * Url
+             * @description Its page in the SPA, e.g. /plans/12
+             */
+            url: string;
         };
         /** ActionComplete */
         "kpi.ActionComplete": {
@@ -7787,6 +7966,71 @@ export interface components {
              */
             type: "linear_cap" | "tiered" | "deduction" | "veto";
         };
+        /**
+         * SearchHit
+         * @description One thing found: what it is, its name, where it sits and where the SPA opens it.
+         */
+        "kpi.SearchHit": {
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @description plan | task | indicator | action | finding | risk | alert | person | unit
+             */
+            kind: string;
+            /**
+             * Score
+             * @description 3 the title is the query, 2 the title starts with it, 1 holds it (or all its words), 0 another field matched
+             */
+            score: number;
+            /**
+             * Status
+             * @default
+             */
+            status: string;
+            /**
+             * Subtitle
+             * @description What helps tell it apart: a code, a period, a status, a position
+             * @default
+             */
+            subtitle: string;
+            /** Title */
+            title: string;
+            /**
+             * Title En
+             * @description The English name when the thing has one (indicators)
+             * @default
+             */
+            title_en: string;
+            /**
+             * Unit Name
+             * @description The org unit it belongs to
+             * @default
+             */
+            unit_name: string;
+            /**
+             * Url
+             * @description Its page in the SPA, e.g. /plans/12
+             */
+            url: string;
+        };
+        /**
+         * SearchResults
+         * @description A service's hits for a query, grouped by kind, best first within each (score, then shorter title, then id).
+         */
+        "kpi.SearchResults": {
+            /** Groups */
+            groups?: {
+                [key: string]: components["schemas"]["kpi.SearchHit"][];
+            };
+            /**
+             * Query
+             * @description The query as it was matched (normalised)
+             */
+            query: string;
+            /** Terms */
+            terms: string[];
+        };
         /** SeriesPoint */
         "kpi.SeriesPoint": {
             /** Actual */
@@ -10065,6 +10309,71 @@ export interface components {
             token: string;
             /** Unit Id */
             unit_id: number;
+        };
+        /**
+         * SearchHit
+         * @description One thing found: what it is, its name, where it sits and where the SPA opens it.
+         */
+        "org.SearchHit": {
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @description plan | task | indicator | action | finding | risk | alert | person | unit
+             */
+            kind: string;
+            /**
+             * Score
+             * @description 3 the title is the query, 2 the title starts with it, 1 holds it (or all its words), 0 another field matched
+             */
+            score: number;
+            /**
+             * Status
+             * @default
+             */
+            status: string;
+            /**
+             * Subtitle
+             * @description What helps tell it apart: a code, a period, a status, a position
+             * @default
+             */
+            subtitle: string;
+            /** Title */
+            title: string;
+            /**
+             * Title En
+             * @description The English name when the thing has one (indicators)
+             * @default
+             */
+            title_en: string;
+            /**
+             * Unit Name
+             * @description The org unit it belongs to
+             * @default
+             */
+            unit_name: string;
+            /**
+             * Url
+             * @description Its page in the SPA, e.g. /plans/12
+             */
+            url: string;
+        };
+        /**
+         * SearchResults
+         * @description A service's hits for a query, grouped by kind, best first within each (score, then shorter title, then id).
+         */
+        "org.SearchResults": {
+            /** Groups */
+            groups?: {
+                [key: string]: components["schemas"]["org.SearchHit"][];
+            };
+            /**
+             * Query
+             * @description The query as it was matched (normalised)
+             */
+            query: string;
+            /** Terms */
+            terms: string[];
         };
         /** SendResult */
         "org.SendResult": {
@@ -12680,6 +12989,71 @@ export interface components {
             points?: number | null;
         };
         /**
+         * SearchHit
+         * @description One thing found: what it is, its name, where it sits and where the SPA opens it.
+         */
+        "planning.SearchHit": {
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @description plan | task | indicator | action | finding | risk | alert | person | unit
+             */
+            kind: string;
+            /**
+             * Score
+             * @description 3 the title is the query, 2 the title starts with it, 1 holds it (or all its words), 0 another field matched
+             */
+            score: number;
+            /**
+             * Status
+             * @default
+             */
+            status: string;
+            /**
+             * Subtitle
+             * @description What helps tell it apart: a code, a period, a status, a position
+             * @default
+             */
+            subtitle: string;
+            /** Title */
+            title: string;
+            /**
+             * Title En
+             * @description The English name when the thing has one (indicators)
+             * @default
+             */
+            title_en: string;
+            /**
+             * Unit Name
+             * @description The org unit it belongs to
+             * @default
+             */
+            unit_name: string;
+            /**
+             * Url
+             * @description Its page in the SPA, e.g. /plans/12
+             */
+            url: string;
+        };
+        /**
+         * SearchResults
+         * @description A service's hits for a query, grouped by kind, best first within each (score, then shorter title, then id).
+         */
+        "planning.SearchResults": {
+            /** Groups */
+            groups?: {
+                [key: string]: components["schemas"]["planning.SearchHit"][];
+            };
+            /**
+             * Query
+             * @description The query as it was matched (normalised)
+             */
+            query: string;
+            /** Terms */
+            terms: string[];
+        };
+        /**
          * StageDocumentIn
          * @description The current stage's document: a summary and a body.
          */
@@ -14032,6 +14406,71 @@ export interface components {
             likelihood: number;
             /** Score */
             score: number;
+        };
+        /**
+         * SearchHit
+         * @description One thing found: what it is, its name, where it sits and where the SPA opens it.
+         */
+        "risk.SearchHit": {
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @description plan | task | indicator | action | finding | risk | alert | person | unit
+             */
+            kind: string;
+            /**
+             * Score
+             * @description 3 the title is the query, 2 the title starts with it, 1 holds it (or all its words), 0 another field matched
+             */
+            score: number;
+            /**
+             * Status
+             * @default
+             */
+            status: string;
+            /**
+             * Subtitle
+             * @description What helps tell it apart: a code, a period, a status, a position
+             * @default
+             */
+            subtitle: string;
+            /** Title */
+            title: string;
+            /**
+             * Title En
+             * @description The English name when the thing has one (indicators)
+             * @default
+             */
+            title_en: string;
+            /**
+             * Unit Name
+             * @description The org unit it belongs to
+             * @default
+             */
+            unit_name: string;
+            /**
+             * Url
+             * @description Its page in the SPA, e.g. /plans/12
+             */
+            url: string;
+        };
+        /**
+         * SearchResults
+         * @description A service's hits for a query, grouped by kind, best first within each (score, then shorter title, then id).
+         */
+        "risk.SearchResults": {
+            /** Groups */
+            groups?: {
+                [key: string]: components["schemas"]["risk.SearchHit"][];
+            };
+            /**
+             * Query
+             * @description The query as it was matched (normalised)
+             */
+            query: string;
+            /** Terms */
+            terms: string[];
         };
         /**
          * Status
@@ -17485,6 +17924,40 @@ export interface operations {
             };
         };
     };
+    search_api_kpi_search_get: {
+        parameters: {
+            query: {
+                /** @description Words to find, separated by spaces; every word must match (Chinese text is matched inside words) */
+                q: string;
+                /** @description At most this many hits of each kind */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.SearchResults"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
     get_series_api_kpi_series_get: {
         parameters: {
             query: {
@@ -18100,6 +18573,40 @@ export interface operations {
                 };
             };
             /** @description No or an invalid bearer token (401), too many requests (429, Retry-After): Problem Details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["gateway.ProblemDetails"];
+                };
+            };
+        };
+    };
+    me_search: {
+        parameters: {
+            query: {
+                /** @description Words separated by spaces (full-width forms and case do not matter) */
+                q: string;
+                /** @description At most this many hits of each kind */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["gateway.MeSearchRead"];
+                };
+            };
+            /** @description No or an invalid bearer token (401), a query that cannot be searched (422), too many requests (429): Problem Details */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -20671,6 +21178,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    search_api_org_search_get: {
+        parameters: {
+            query: {
+                /** @description Words to find, separated by spaces; every word must match (Chinese text is matched inside words) */
+                q: string;
+                /** @description At most this many hits of each kind */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.SearchResults"];
+                };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
             "4XX": {
@@ -24200,6 +24741,40 @@ export interface operations {
             };
         };
     };
+    search_api_planning_search_get: {
+        parameters: {
+            query: {
+                /** @description Words to find, separated by spaces; every word must match (Chinese text is matched inside words) */
+                q: string;
+                /** @description At most this many hits of each kind */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.SearchResults"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
     list_tasks_api_planning_tasks_get: {
         parameters: {
             query?: {
@@ -26072,6 +26647,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["risk.ActionRead"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
+                };
+            };
+        };
+    };
+    search_api_risk_search_get: {
+        parameters: {
+            query: {
+                /** @description Words to find, separated by spaces; every word must match (Chinese text is matched inside words) */
+                q: string;
+                /** @description At most this many hits of each kind */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["risk.SearchResults"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */

@@ -12,6 +12,7 @@ import { MENU, selectedKey, visibleMenu, type MenuNode } from './access';
 import { signOut, useSession } from './session';
 import { LOCALES, useT, type Locale } from '../i18n';
 import { NotificationBell } from '../pages/notifications/NotificationBell';
+import { GlobalSearch } from '../pages/search/GlobalSearch';
 
 const ICONS: Record<string, React.ReactNode> = {
   inbox: <InboxOutlined />, plans: <FileTextOutlined />, org: <ApartmentOutlined />, admin: <SettingOutlined />,
@@ -71,6 +72,7 @@ export function AppLayout() {
         <Layout.Header style={{ position: 'sticky', top: 0, zIndex: 10, background: token.colorBgContainer, height: 48, lineHeight: '48px', padding: '0 16px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: `1px solid ${token.colorBorderSecondary}` }}>
           <Button type="text" aria-label={collapsed ? t('common.expandMenu') : t('common.collapseMenu')} icon={collapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />} onClick={() => setCollapsed(!collapsed)} />
           <Space size={wide ? 'middle' : 4}>
+            <GlobalSearch compact={!wide} />
             <LocaleSwitch />
             <NotificationBell />
             <Dropdown

@@ -9,6 +9,7 @@ import SignInPage from '../pages/auth/SignInPage';
 import SsoLandingPage from '../pages/auth/SsoLandingPage';
 
 const InboxPage = lazy(() => import('../pages/inbox/InboxPage'));
+const SearchPage = lazy(() => import('../pages/search/SearchPage'));
 const PlanListPage = lazy(() => import('../pages/plans/PlanListPage'));
 const PlanDetailPage = lazy(() => import('../pages/plans/PlanDetailPage'));
 const PlanEditorPage = lazy(() => import('../pages/plans/PlanEditorPage'));
@@ -91,6 +92,7 @@ export function AppRoutes() {
       <Route element={<RequireSignIn><AppLayout /></RequireSignIn>}>
         <Route index element={<Navigate to="/inbox" replace />} />
         <Route path="/inbox" element={<Guard rule="signedIn"><InboxPage /></Guard>} />
+        <Route path="/search" element={<Guard rule="signedIn"><SearchPage /></Guard>} />
         <Route path="/notifications" element={<Guard rule="signedIn"><NotificationCenterPage /></Guard>} />
         <Route path="/settings/notifications" element={<Guard rule="signedIn"><NotificationSettingsPage /></Guard>} />
         <Route path="/plans" element={<Guard rule="anyGrant"><PlanListPage /></Guard>} />

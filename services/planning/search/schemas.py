@@ -1,0 +1,7 @@
+"""What planning's search answers: the kernel's hit shape, grouped by kind (plan, task)."""
+
+from __future__ import annotations
+
+from services.common.search import SearchHit, SearchResults
+
+__all__ = ["SearchHit", "SearchResults"]
