@@ -17,6 +17,7 @@ from services.kpi.actions.service import scan_overdue
 from services.kpi.assessments.router import router as assessments_router
 from services.kpi.audits.router import router as audits_router
 from services.kpi.budgets.router import router as budgets_router
+from services.kpi.cockpit.router import router as cockpit_router
 from services.kpi.budgets.service import seed_budget_items
 from services.kpi.consumers import CONSUMES
 from services.kpi.demo import seed_demo, seed_demo_budgets
@@ -139,7 +140,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                  # budgets against actuals
                  budgets_router,
                  # rewards and penalties (奖惩) that follow assessments
-                 sanctions_router],
+                 sanctions_router,
+                 # 经营驾驶舱 (the cockpit)
+                 cockpit_router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
         consumes=CONSUMES, on_startup=[_watch_generation, _seed_library, _fed_indicators, _seed_budgets,
                                         _ensure_rollups],
