@@ -17,8 +17,8 @@ from services.kpi.actions.service import scan_overdue
 from services.kpi.assessments.router import router as assessments_router
 from services.kpi.audits.router import router as audits_router
 from services.kpi.budgets.router import router as budgets_router
-from services.kpi.cockpit.router import router as cockpit_router
 from services.kpi.budgets.service import seed_budget_items
+from services.kpi.cockpit.router import router as cockpit_router
 from services.kpi.consumers import CONSUMES
 from services.kpi.demo import seed_demo, seed_demo_budgets
 from services.kpi.evaluation.router import router as evaluation_router

@@ -44,7 +44,8 @@ async def known_month(company) -> None:
                                     json={"progress": 100, "status": "done", "note": "完成"},
                                     headers=await company.as_("market_mgr"))
     assert r.status_code in (200, 201), r.text
-    await issued(company, "branch_gm", "SZ", "苏州分公司月度计划", [{"title": "月度结账", "owner_name": "赵", "due": day(-1)}],
+    await issued(company, "branch_gm", "SZ", "苏州分公司月度计划",
+                 [{"title": "月度结账", "owner_name": "赵", "due": day(-1)}],
                  targets=(("cost_ratio", 60.0),))
     waiting = await company.create("market_mgr", **annual("MKT", "市场部下年度计划", period=str(int(MONTH[:4]) + 1)))
     assert (await company.act("market_mgr", waiting, "submit")).status_code == 200

@@ -32,7 +32,7 @@ async def cockpit(session: AsyncSession, *, principal: Principal, unit: int | No
 
     alerts: dict[str, int] = dict((await session.execute(
         select(Alert.level, func.count()).join(OrgUnit, OrgUnit.id == Alert.unit_id)
-        .where(here, Alert.status.in_(ACTIVE_ALERT)).group_by(Alert.level))).tuples().all())
+        .where(here, Alert.status.in_(ACTIVE_ALERT)).group_by(Alert.level))).all())
 
     return RiskCockpit(
         scope=asked.scope,
