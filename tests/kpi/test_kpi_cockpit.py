@@ -95,3 +95,25 @@ async def test_the_default_unit_is_the_highest_viewed_and_other_units_are_refuse
         assert r.status_code == 403 and "查看权" in r.json()["detail"], r.text
     assert (await kpi.get("/api/kpi/cockpit", headers=NOBODY)).status_code == 403
     assert (await kpi.get("/api/kpi/cockpit", params={"period": "2026-W12"}, headers=ADMIN)).status_code == 422
+
+
+async def test_the_demo_month_is_partly_reported_with_budget_spent(databases):
+    from services.kpi.app import create_app
+    from services.kpi.demo import seed_demo, seed_demo_budgets
+    from tests.support import load_demo_units, running, settings, use_test_keys
+
+    app = create_app(settings("kpi", await databases.fresh("kpi"), demo=True))
+    use_test_keys(app)
+    async with running(app) as kpi:
+        await load_demo_units(app)
+        assert await seed_demo(app.state.runtime) and await seed_demo_budgets(app.state.runtime)
+        body = await cockpit(kpi, ADMIN)  # this month, the company
+        tile = body["attainment"]
+        # the marketing teams and finance have reported, the other units not yet
+        assert 0 < tile["reported"] < tile["expected"], tile
+        assert tile["on_target"] + tile["warning"] + tile["off_target"] > 0
+        mkt = (await cockpit(kpi, ADMIN, unit=MKT))["attainment"]
+        # both teams of 市场部 sent their figures: the department is further along than the company
+        assert mkt["reported"] / mkt["expected"] > tile["reported"] / tile["expected"]
+        if body["scope"]["period"].startswith("2026"):  # the demo's budgets are 2026's
+            assert body["budget"]["budget"] > 0 and body["budget"]["spent"] >= 0
