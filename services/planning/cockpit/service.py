@@ -57,7 +57,8 @@ async def cockpit(session: AsyncSession, *, principal: Principal, unit: int | No
     return PlanningCockpit(
         scope=asked.scope,
         plans=PlansTile(issued=issued, targets=targets,
-                        drill=drill("/plans", unit_id=root.id, period=p.text, status="issued")),
+                        # the plan list filters one exact period; the tile counts every period overlapping p
+                        drill=drill("/plans", unit_id=root.id, status="issued")),
         tasks=TasksTile(total=total, done=int(done), overdue=int(overdue), on_time=total - int(done) - int(overdue),
                         top_overdue=[TaskRow(id=t.id, title=t.title, due=t.due, owner_name=t.owner_name,
                                              plan_id=t.plan_id, plan_title=title) for t, title in top_late],

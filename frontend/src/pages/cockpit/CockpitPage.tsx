@@ -11,7 +11,7 @@ import { useSession } from '../../app/session';
 import { EChart } from '../../components/EChart';
 import { QueryState } from '../../components/common';
 import { useT } from '../../i18n';
-import { KPI_STATUS_COLORS } from '../../charts/kpi';
+import { fmtNum, KPI_STATUS_COLORS } from '../../charts/kpi';
 import {
   ALERT_LEVELS, ATTAINMENT_COLORS, countsOption, kindOf, money, percent, periodOf, PERIOD_KINDS, RISK_LEVEL_COLORS, RISK_LEVELS,
   shiftPeriod, viewableUnits, type PeriodKind,
@@ -117,7 +117,7 @@ function KpiTiles({ part, t, locale }: { part: KpiCockpit; t: T; locale: string 
                 {percent(row.attainment)}</Tag>}>
                 <Typography.Text>{locale === 'zh-CN' ? row.name : row.name_en || row.name}</Typography.Text>
                 <Typography.Text type="secondary" style={{ marginInlineStart: 8 }}>
-                  {t('cockpit.kpi.actualOfTarget', { actual: row.actual ?? '—', target: row.target ?? '—', unit: row.unit })}
+                  {t('cockpit.kpi.actualOfTarget', { actual: fmtNum(row.actual), target: fmtNum(row.target), unit: row.unit })}
                 </Typography.Text>
               </List.Item>
             )} />
