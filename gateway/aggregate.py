@@ -107,6 +107,20 @@ def _items(body: Any) -> list[Any]:
     return body["items"] if isinstance(body, dict) and "items" in body else body if isinstance(body, list) else []
 
 
+class Why(str):
+    """Why a part is missing, as ``ask`` says it; a service's refusal also keeps its status and Problem Details
+    (``status`` 0 when the service never answered), so an aggregation refused by every part can pass it on."""
+
+    status: int = 0
+    problem: dict[str, Any] | None = None
+
+    @classmethod
+    def refused(cls, status: int, detail: str, problem: dict[str, Any] | None) -> Why:
+        why = cls(f"HTTP {status}: {detail}")
+        why.status, why.problem = status, problem
+        return why
+
+
 def headers_for(authorization: str, request_id: str = "") -> dict[str, str]:
     """The headers a fan-out forwards: the caller's bearer token, and the request id when there is one."""
     return {"authorization": authorization, "x-request-id": request_id} if request_id else \
@@ -114,25 +128,26 @@ def headers_for(authorization: str, request_id: str = "") -> dict[str, str]:
 
 
 async def ask(http: httpx.AsyncClient, base: str, path: str, params: dict[str, str],
-              headers: dict[str, str], *, seconds: float = PART_TIMEOUT) -> tuple[Any, str | None]:
+              headers: dict[str, str], *, seconds: float = PART_TIMEOUT) -> tuple[Any, Why | None]:
     """One part of a fan-out: the service's JSON answer, or ``None`` and why not (down, slow, refused) — a part
     that fails never fails the whole answer."""
     try:
         resp = await http.get(base + path, params=params, headers=headers, timeout=seconds)
     except httpx.TimeoutException:
-        return None, "did not answer in time"
+        return None, Why("did not answer in time")
     except httpx.HTTPError as exc:
-        return None, f"unreachable ({type(exc).__name__})"
+        return None, Why(f"unreachable ({type(exc).__name__})")
     if resp.status_code != 200:
         try:
-            detail = resp.json().get("detail") or resp.reason_phrase
+            problem = resp.json()
+            detail = problem.get("detail") or resp.reason_phrase
         except (ValueError, AttributeError):
-            detail = resp.reason_phrase
-        return None, f"HTTP {resp.status_code}: {detail}"
+            problem, detail = None, resp.reason_phrase
+        return None, Why.refused(resp.status_code, detail, problem if isinstance(problem, dict) else None)
     try:
         return resp.json(), None
     except ValueError:
-        return None, "answered something that is not JSON"
+        return None, Why("answered something that is not JSON")
 
 
 async def _part(http: httpx.AsyncClient, base: str, path: str, params: dict[str, str],

@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.aggregate import inbox
 from gateway.auth import AuthRefused, EdgeAuth, TokenCache
+from gateway.cockpit import cockpit
 from gateway.openapi import OpenApiMerger, swagger_ui_assets
 from gateway.proxy import API_POLICY, Proxy, Upstream
 from gateway.ratelimit import ClientAddress, LimitStore, RateLimiter, SigninGuard, subject_key
@@ -193,6 +194,7 @@ class Gateway:
             Route("/api/docs/oauth2-redirect", lambda r: get_swagger_ui_oauth2_redirect_html()),
             Route("/api/me/inbox", self.me_inbox),
             Route("/api/me/search", self.me_search),
+            Route("/api/me/cockpit", self.me_cockpit),
         ]
         if assets is not None:
             routes.append(Mount("/api/docs/assets", app=StaticFiles(directory=assets), name="docs-assets"))
@@ -351,6 +353,19 @@ class Gateway:
         return JSONResponse(await search(self.client, self.upstream_urls(), authorization=header, query=query,
                                          q=q or "", limit=int(limit_text),
                                          request_id=request.headers.get("x-request-id", "")))
+
+    async def me_cockpit(self, request: Request) -> Response:
+        """经营驾驶舱: one unit's plan execution, KPIs, 整改, budget and risks, from every service (gateway.cockpit)."""
+        caller = await self.me_caller(request)
+        if isinstance(caller, Response):
+            return caller
+        body, refused = await cockpit(self.client, self.upstream_urls(), authorization=caller[0],
+                                      params=dict(request.query_params),
+                                      request_id=request.headers.get("x-request-id", ""),
+                                      language=request.headers.get("accept-language", ""))
+        if refused is not None:  # every service refused alike: their Problem Details, as given
+            return JSONResponse(refused.problem, status_code=refused.status, media_type=PROBLEM_JSON)
+        return JSONResponse(body)
 
     async def no_such_api(self, request: Request) -> Response:
         return problem_response(404, "not-found", "Not found",

@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 
 from gateway.aggregate import NAMED_PARTS, InboxRead
+from gateway.cockpit import PART_MARKER, CockpitRead
 from gateway.search import MeSearchRead
 from services.common.problems import PROBLEM_JSON, problem_schemas
 from services.common.search import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY
@@ -140,7 +141,9 @@ def gateway_document(schemas: dict[str, Any]) -> dict[str, Any]:
     }
     search_paths, search_components = search_document()
     components.update(search_components)
-    return {"paths": {"/api/me/inbox": {"get": operation}, **search_paths}, "components": {"schemas": components},
+    paths = {"/api/me/inbox": {"get": operation}, "/api/me/cockpit": {"get": _cockpit_operation(schemas, components)},
+             **search_paths}
+    return {"paths": paths, "components": {"schemas": components},
             "tags": [{"name": "gateway", "description": "Answers the gateway composes from several services"}]}
 
 
@@ -174,6 +177,41 @@ def search_document() -> tuple[dict[str, Any], dict[str, Any]]:
         },
     }
     return {"/api/me/search": {"get": operation}}, components
+
+
+def _cockpit_operation(schemas: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
+    """``GET /api/me/cockpit``: each part is the service's own cockpit component (untyped when it is down)."""
+    schema = CockpitRead.model_json_schema(ref_template=f"#/components/schemas/{GATEWAY_PREFIX}{{model}}",
+                                           mode="serialization")
+    for prop in schema.get("properties", {}).values():
+        target = prop.pop(PART_MARKER, None)
+        if target and target in schemas:
+            prop["anyOf"] = [{"$ref": f"#/components/schemas/{target}"}, {"type": "null"}]
+    components[GATEWAY_PREFIX + "CockpitRead"] = schema
+    problem = {"$ref": f"#/components/schemas/{GATEWAY_PREFIX}ProblemDetails"}
+    query = [("period", {"anyOf": [{"type": "string", "maxLength": 10}, {"type": "null"}]},
+              "2026, 2026-Q4 or 2026-12; default: this month"),
+             ("unit", {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "null"}]},
+              "The unit (with its subtree); default: the highest unit the caller holds 'view' over")]
+    return {
+        "operationId": "me_cockpit",
+        "summary": "经营驾驶舱: plan execution, KPI attainment with completeness, 整改, budget execution, top risks "
+                   "and open alerts of one unit's subtree for a period",
+        "description": "Fanned out to planning, kpi and risk at once with the caller's token. A part whose service "
+                       "is down or slow is null and named in `errors`; the others still arrive. When every part "
+                       "refuses alike (no 'view' over the unit: 403; a malformed period: 422), that refusal is "
+                       "the answer.",
+        "tags": ["gateway"],
+        "parameters": [{"name": n, "in": "query", "required": False, "schema": sch, "description": d}
+                       for n, sch, d in query],
+        "responses": {
+            "200": {"description": "Successful Response", "content": {"application/json": {
+                "schema": {"$ref": f"#/components/schemas/{GATEWAY_PREFIX}CockpitRead"}}}},
+            "4XX": {"description": "No or an invalid bearer token (401), no view over the unit (403), an unknown "
+                                   "unit (404), a malformed period (422), too many requests (429): Problem Details",
+                    "content": {PROBLEM_JSON: {"schema": problem}}},
+        },
+    }
 
 
 def merge_documents(docs: dict[str, dict[str, Any]], missing: dict[str, str], *,

@@ -17,6 +17,7 @@ from sqlalchemy import CursorResult, Integer, String, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.common.authz import Principal
 from services.common.contracts import EventView
 from services.common.db import TableMixin, utcnow
 
@@ -153,3 +154,36 @@ async def load_unit(session: AsyncSession, model: type[Unit], unit_id: int, *, f
         raise NotFound(f"There is no org unit with id {unit_id} (known to this service).", field=field,
                        zh=f"没有编号为 {unit_id} 的组织单元（本服务未知）。")
     return unit
+
+
+def _view_roots(principal: Principal) -> list[tuple[str, str]]:
+    """The caller's ``view`` grants as (path, mode), the widest (shortest path) first."""
+    return sorted({(g.unit_path, g.mode) for g in principal.grants if g.right == "view"},
+                  key=lambda pm: (pm[0].count("/"), pm[0], pm[1] == "descendants"))
+
+
+async def unit_to_view(session: AsyncSession, model: type[Unit], principal: Principal,
+                       unit_id: int | None, *, field: str = "unit") -> Unit:
+    """The unit a summary answers for: the one asked (404 unknown, 403 without ``view`` over it), or by
+    default the highest unit the caller holds ``view`` over (403 when they hold it over none).
+
+    With only a "strictly below" grant the highest units are the grant unit's children; the first
+    of them (by id) stands for the default.
+    """
+    from services.common.problems import Forbidden
+
+    if unit_id is not None:
+        unit = await load_unit(session, model, unit_id, field=field)
+        if not principal.can("view", unit.path):
+            raise Forbidden(f"You need the 'view' right over {unit.name} ({unit.path}) to see its summary.",
+                            right="view", unit_path=unit.path,
+                            zh=f"查看{unit.name}的经营概况需要对该单位的查看权，您没有。")
+        return unit
+    for path, mode in _view_roots(principal):
+        stmt = select(model).where(model.path == path) if mode != "descendants" else \
+            select(model).where(model.parent_id.in_(select(model.id).where(model.path == path)))
+        found = (await session.execute(stmt.order_by(model.id).limit(1))).scalars().first()
+        if found is not None:
+            return found
+    raise Forbidden("You hold the 'view' right over no unit, so there is no summary to show.", right="view",
+                    zh="您对任何单位都没有查看权，无法查看经营概况。")

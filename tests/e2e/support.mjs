@@ -115,8 +115,9 @@ async function signIn(page, username) {
   await page.getByLabel(/密码|Password/).fill(PASSWORD);
   // exact: the sign-in page may also offer 使用「…」登录 buttons (single sign-on)
   await page.getByRole('button', { name: /^(登\s*录|Sign in)$/ }).click();
-  await page.waitForURL(/\/inbox$/);
-  await page.getByText(/我的待办|My work/).first().waitFor();
+  // leadership (view over the company) land on the cockpit, everyone else on their inbox
+  await page.waitForURL(/\/(inbox|cockpit)$/);
+  await page.getByText(/我的待办|My work|经营驾驶舱|Operations cockpit/).first().waitFor();
 }
 
 /** The open dialog's button, once antd has finished moving every dialog: on a busy machine a click

@@ -57,7 +57,7 @@ export function useHeatmap(params: { unit_id?: number; basis: string }) {
   });
 }
 
-export function useAlerts(params: { mine?: boolean; status?: string; risk_id?: number }) {
+export function useAlerts(params: { mine?: boolean; status?: string; risk_id?: number; unit_id?: number; level?: string }) {
   return useQuery({
     queryKey: ['risk', 'alerts', params],
     queryFn: ({ signal }) => api.get<Page<AlertRead>>('/api/risk/alerts', { limit: 100, ...params }, signal),

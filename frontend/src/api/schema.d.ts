@@ -667,6 +667,23 @@ export interface paths {
         patch: operations["update_item_api_kpi_budgets_items__code__patch"];
         trace?: never;
     };
+    "/api/kpi/cockpit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** KPI attainment (on target / warning / off) with data completeness, open 整改 actions and budget execution of a unit's subtree for a period (view over the unit; default: the highest unit the caller views) */
+        get: operations["get_cockpit_api_kpi_cockpit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/kpi/evaluations": {
         parameters: {
             query?: never;
@@ -1618,6 +1635,26 @@ export interface paths {
         put?: never;
         /** Rotate the signing secret */
         post: operations["rotate_secret_api_kpi_webhooks__webhook_id__secret_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/cockpit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 经营驾驶舱: plan execution, KPI attainment with completeness, 整改, budget execution, top risks and open alerts of one unit's subtree for a period
+         * @description Fanned out to planning, kpi and risk at once with the caller's token. A part whose service is down or slow is null and named in `errors`; the others still arrive. When every part refuses alike (no 'view' over the unit: 403; a malformed period: 422), that refusal is the answer.
+         */
+        get: operations["me_cockpit"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3363,6 +3400,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/planning/cockpit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plan execution of a unit's subtree for a period: issued plans and their targets, tasks on time / overdue / done, plans awaiting approval (view over the unit; default: the highest unit the caller views) */
+        get: operations["get_cockpit_api_planning_cockpit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/planning/consolidation": {
         parameters: {
             query?: never;
@@ -4498,6 +4552,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/risk/cockpit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The top risks by score and the open alerts by level of a unit's subtree (view over the unit; default: the highest unit the caller views) */
+        get: operations["get_cockpit_api_risk_cockpit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/risk/events": {
         parameters: {
             query?: never;
@@ -5026,6 +5097,45 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * CockpitRead
+         * @description 经营驾驶舱: each service's part for one unit's subtree and period, and what could not be fetched.
+         */
+        "gateway.CockpitRead": {
+            /**
+             * Errors
+             * @description Part → why it is null (service down, slow)
+             */
+            errors: {
+                [key: string]: string;
+            };
+            /**
+             * Kpi
+             * @description KPI attainment and completeness, 整改, budget execution
+             * @default null
+             */
+            kpi: components["schemas"]["kpi.KpiCockpit"] | null;
+            /**
+             * Planning
+             * @description Plan execution: issued plans, tasks, approvals
+             * @default null
+             */
+            planning: components["schemas"]["planning.PlanningCockpit"] | null;
+            /**
+             * Risk
+             * @description Top risks, open alerts
+             * @default null
+             */
+            risk: components["schemas"]["risk.RiskCockpit"] | null;
+            /**
+             * Scope
+             * @description The unit and period answered for (from the first part that came back)
+             * @default null
+             */
+            scope: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /**
          * FieldProblem
          * @description One field a 422 names: ``field`` as a dotted path (``targets.0.value``), ``message`` to show.
          */
@@ -5356,6 +5466,28 @@ export interface components {
              */
             note: string;
         };
+        /** ActionsTile */
+        "kpi.ActionsTile": {
+            /**
+             * Awaiting Verification
+             * @description Done by their owner, not yet verified
+             */
+            awaiting_verification: number;
+            /** Drill */
+            drill: string;
+            /**
+             * Open
+             * @description Open improvement actions (整改) of the subtree
+             */
+            open: number;
+            /**
+             * Overdue
+             * @description Open and past their deadline
+             */
+            overdue: number;
+            /** Overdue Drill */
+            overdue_drill: string;
+        };
         /** ActualBatchResult */
         "kpi.ActualBatchResult": {
             /** Created */
@@ -5668,6 +5800,46 @@ export interface components {
              * @default 100
              */
             weight_counted: number;
+        };
+        /** AttainmentTile */
+        "kpi.AttainmentTile": {
+            /** Drill */
+            drill: string;
+            /**
+             * Expected
+             * @description Σ of the units expected to report
+             */
+            expected: number;
+            /**
+             * Not Judged
+             * @description Active indicators without a target or without data
+             */
+            not_judged: number;
+            /**
+             * Off Target
+             * @description red
+             */
+            off_target: number;
+            /**
+             * On Target
+             * @description Indicators with a judged status of green
+             */
+            on_target: number;
+            /**
+             * Reported
+             * @description Σ over indicators of the units (direct children and the unit itself) that reported for the period
+             */
+            reported: number;
+            /**
+             * Targets
+             * @description Targets vs actual to date: red first, then amber, then the lowest attainment; at most five
+             */
+            targets: components["schemas"]["kpi.IndicatorRow"][];
+            /**
+             * Warning
+             * @description amber
+             */
+            warning: number;
         };
         /** AttemptRead */
         "kpi.AttemptRead": {
@@ -6270,6 +6442,38 @@ export interface components {
             /** Unit Path */
             unit_path: string;
         };
+        /** BudgetTile */
+        "kpi.BudgetTile": {
+            /**
+             * Budget
+             * @description 元
+             */
+            budget: number;
+            /**
+             * Currency Unit
+             * @default 元
+             */
+            currency_unit: string;
+            /** Drill */
+            drill: string;
+            /**
+             * Elapsed
+             * @description The share of the period gone by today, 0–1
+             */
+            elapsed: number;
+            /** Over Budget */
+            over_budget: boolean;
+            /**
+             * Rate
+             * @description Spent ÷ budget × 100
+             */
+            rate: number | null;
+            /**
+             * Spent
+             * @description 元
+             */
+            spent: number;
+        };
         /**
          * ChecklistItem
          * @description One line of a checklist: what to check, the criterion (标准) it is judged by, its weight.
@@ -6312,6 +6516,23 @@ export interface components {
              * @default 1
              */
             weight: number;
+        };
+        /**
+         * CockpitScope
+         * @description The unit (with its whole subtree) and the period a cockpit part answers for.
+         */
+        "kpi.CockpitScope": {
+            /**
+             * Period
+             * @description A year, quarter or month: 2026, 2026-Q4, 2026-12
+             */
+            period: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /** Unit Path */
+            unit_path: string;
         };
         /**
          * Completeness
@@ -6915,6 +7136,34 @@ export interface components {
             /** Warning */
             warning: number | null;
         };
+        /** IndicatorRow */
+        "kpi.IndicatorRow": {
+            /** Actual */
+            actual: number | null;
+            /**
+             * Attainment
+             * @description 1.0 = target met exactly
+             */
+            attainment: number | null;
+            /** Indicator Code */
+            indicator_code: string;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
+            /**
+             * Status
+             * @description green (on target) | amber (warning) | red (off)
+             */
+            status: string | null;
+            /** Target */
+            target: number | null;
+            /**
+             * Unit
+             * @description The indicator's unit of measure (万元, %, 天)
+             */
+            unit: string;
+        };
         /** IndicatorUpdate */
         "kpi.IndicatorUpdate": {
             /** Active */
@@ -7276,6 +7525,14 @@ export interface components {
             index: number;
             /** Status */
             status: string;
+        };
+        /** KpiCockpit */
+        "kpi.KpiCockpit": {
+            actions: components["schemas"]["kpi.ActionsTile"];
+            attainment: components["schemas"]["kpi.AttainmentTile"];
+            /** @description Null when the subtree has no budget and no spend for the period */
+            budget: components["schemas"]["kpi.BudgetTile"] | null;
+            scope: components["schemas"]["kpi.CockpitScope"];
         };
         /** MeasurementRead */
         "kpi.MeasurementRead": {
@@ -11146,6 +11403,21 @@ export interface components {
             /** Unit Name */
             unit_name: string;
         };
+        /** ApprovalsTile */
+        "planning.ApprovalsTile": {
+            /**
+             * Awaiting
+             * @description Plans of the subtree submitted and waiting for approval (any period)
+             */
+            awaiting: number;
+            /** Drill */
+            drill: string;
+            /**
+             * Top
+             * @description The oldest waiting, at most five
+             */
+            top: components["schemas"]["planning.PlanRow"][];
+        };
         /** AttemptRead */
         "planning.AttemptRead": {
             /**
@@ -11239,6 +11511,23 @@ export interface components {
              * @description In 元
              */
             benefit_amount?: number | null;
+        };
+        /**
+         * CockpitScope
+         * @description The unit (with its whole subtree) and the period a cockpit part answers for.
+         */
+        "planning.CockpitScope": {
+            /**
+             * Period
+             * @description A year, quarter or month: 2026, 2026-Q4, 2026-12
+             */
+            period: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /** Unit Path */
+            unit_path: string;
         };
         /**
          * ConsolidationLine
@@ -11899,6 +12188,19 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** PlanRow */
+        "planning.PlanRow": {
+            /** Id */
+            id: number;
+            /** Period */
+            period: string;
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+        };
         /** PlanSummary */
         "planning.PlanSummary": {
             /**
@@ -12018,6 +12320,28 @@ export interface components {
             tasks?: components["schemas"]["planning.TaskIn"][] | null;
             /** Title */
             title?: string | null;
+        };
+        /** PlanningCockpit */
+        "planning.PlanningCockpit": {
+            approvals: components["schemas"]["planning.ApprovalsTile"];
+            plans: components["schemas"]["planning.PlansTile"];
+            scope: components["schemas"]["planning.CockpitScope"];
+            tasks: components["schemas"]["planning.TasksTile"];
+        };
+        /** PlansTile */
+        "planning.PlansTile": {
+            /** Drill */
+            drill: string;
+            /**
+             * Issued
+             * @description Issued or published plans of the subtree for the period (or enclosing it)
+             */
+            issued: number;
+            /**
+             * Targets
+             * @description Business targets those plans set (kpi holds their actuals)
+             */
+            targets: number;
         };
         /**
          * ProblemDetails
@@ -13306,6 +13630,21 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** TaskRow */
+        "planning.TaskRow": {
+            /** Due */
+            due: string | null;
+            /** Id */
+            id: number;
+            /** Owner Name */
+            owner_name: string;
+            /** Plan Id */
+            plan_id: number;
+            /** Plan Title */
+            plan_title: string;
+            /** Title */
+            title: string;
+        };
         /** TaskUpdate */
         "planning.TaskUpdate": {
             /** Milestones */
@@ -13314,6 +13653,33 @@ export interface components {
             progress?: number | null;
             /** Status */
             status?: ("not_started" | "in_progress" | "done" | "blocked" | "cancelled") | null;
+        };
+        /** TasksTile */
+        "planning.TasksTile": {
+            /** Done */
+            done: number;
+            /** Drill */
+            drill: string;
+            /**
+             * On Time
+             * @description Open and not past due
+             */
+            on_time: number;
+            /**
+             * Overdue
+             * @description Open and past due
+             */
+            overdue: number;
+            /**
+             * Top Overdue
+             * @description The longest overdue, at most five
+             */
+            top_overdue: components["schemas"]["planning.TaskRow"][];
+            /**
+             * Total
+             * @description Tasks of those plans, cancelled ones left out
+             */
+            total: number;
         };
         /** VersionRead */
         "planning.VersionRead": {
@@ -13594,6 +13960,25 @@ export interface components {
          * @enum {string}
          */
         "risk.AlertStatus": "open" | "acknowledged" | "resolved";
+        /** AlertsTile */
+        "risk.AlertsTile": {
+            /**
+             * By Level
+             * @description warning | critical → count
+             */
+            by_level: {
+                [key: string]: number;
+            };
+            /** Critical Drill */
+            critical_drill: string;
+            /** Drill */
+            drill: string;
+            /**
+             * Open
+             * @description Alerts open or acknowledged, not resolved
+             */
+            open: number;
+        };
         /** AssessmentCreate */
         "risk.AssessmentCreate": {
             /**
@@ -13794,6 +14179,23 @@ export interface components {
          * @enum {string}
          */
         "risk.Category": "market" | "policy" | "technology" | "personnel" | "supply_chain" | "equipment" | "safety" | "finance" | "compliance" | "other";
+        /**
+         * CockpitScope
+         * @description The unit (with its whole subtree) and the period a cockpit part answers for.
+         */
+        "risk.CockpitScope": {
+            /**
+             * Period
+             * @description A year, quarter or month: 2026, 2026-Q4, 2026-12
+             */
+            period: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /** Unit Path */
+            unit_path: string;
+        };
         /** ContingencyPlan */
         "risk.ContingencyPlan": {
             /**
@@ -14306,6 +14708,12 @@ export interface components {
             reason: string;
             risk: components["schemas"]["risk.RiskRead"];
         };
+        /** RiskCockpit */
+        "risk.RiskCockpit": {
+            alerts: components["schemas"]["risk.AlertsTile"];
+            risks: components["schemas"]["risk.RisksTile"];
+            scope: components["schemas"]["risk.CockpitScope"];
+        };
         /** RiskCreate */
         "risk.RiskCreate": {
             category: components["schemas"]["risk.Category"];
@@ -14376,6 +14784,26 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** RiskRow */
+        "risk.RiskRow": {
+            /** Id */
+            id: number;
+            /**
+             * Level
+             * @description low | medium | high | critical (the current assessment)
+             */
+            level: string | null;
+            /** Score */
+            score: number | null;
+            /** Status */
+            status: string;
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+        };
         /** RiskUpdate */
         "risk.RiskUpdate": {
             category?: components["schemas"]["risk.Category"] | null;
@@ -14396,6 +14824,28 @@ export interface components {
             title?: string | null;
             /** Unit Id */
             unit_id?: number | null;
+        };
+        /** RisksTile */
+        "risk.RisksTile": {
+            /**
+             * By Level
+             * @description Open risks per current level (unassessed ones under 'none')
+             */
+            by_level: {
+                [key: string]: number;
+            };
+            /** Drill */
+            drill: string;
+            /**
+             * Open
+             * @description Risks of the subtree not closed
+             */
+            open: number;
+            /**
+             * Top
+             * @description The highest current scores, at most five
+             */
+            top: components["schemas"]["risk.RiskRow"][];
         };
         /** ScoreRead */
         "risk.ScoreRead": {
@@ -16137,6 +16587,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["kpi.BudgetItemRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_cockpit_api_kpi_cockpit_get: {
+        parameters: {
+            query?: {
+                /** @description 2026, 2026-Q4 or 2026-12; default: this month */
+                period?: string | null;
+                /** @description The unit (with its subtree); default: the highest unit the caller holds 'view' over */
+                unit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.KpiCockpit"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
@@ -18550,6 +19034,40 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    me_cockpit: {
+        parameters: {
+            query?: {
+                /** @description 2026, 2026-Q4 or 2026-12; default: this month */
+                period?: string | null;
+                /** @description The unit (with its subtree); default: the highest unit the caller holds 'view' over */
+                unit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["gateway.CockpitRead"];
+                };
+            };
+            /** @description No or an invalid bearer token (401), no view over the unit (403), an unknown unit (404), a malformed period (422), too many requests (429): Problem Details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["gateway.ProblemDetails"];
                 };
             };
         };
@@ -22877,6 +23395,40 @@ export interface operations {
             };
         };
     };
+    get_cockpit_api_planning_cockpit_get: {
+        parameters: {
+            query?: {
+                /** @description 2026, 2026-Q4 or 2026-12; default: this month */
+                period?: string | null;
+                /** @description The unit (with its subtree); default: the highest unit the caller holds 'view' over */
+                unit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.PlanningCockpit"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
     get_consolidation_api_planning_consolidation_get: {
         parameters: {
             query: {
@@ -25502,6 +26054,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["risk.AuditVerifyRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_cockpit_api_risk_cockpit_get: {
+        parameters: {
+            query?: {
+                /** @description 2026, 2026-Q4 or 2026-12; default: this month */
+                period?: string | null;
+                /** @description The unit (with its subtree); default: the highest unit the caller holds 'view' over */
+                unit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["risk.RiskCockpit"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */

@@ -206,3 +206,10 @@ export type TrainingRecordRead = S['org.RecordRead'];
 export type TrainingCompletionRead = S['org.CompletionRead'];
 export type CertificationRead = S['org.CertificationRead'];
 export type CertificationCreate = S['org.CertificationCreate'];
+
+/** GET /api/me/cockpit (经营驾驶舱: the gateway's aggregation of each service's cockpit part). */
+export type CockpitRead = S['gateway.CockpitRead'];
+export type PlanningCockpit = S['planning.PlanningCockpit'];
+export type KpiCockpit = S['kpi.KpiCockpit'];
+export type RiskCockpit = S['risk.RiskCockpit'];
+export type CockpitScope = S['planning.CockpitScope'];

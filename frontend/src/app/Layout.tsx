@@ -15,7 +15,7 @@ import { NotificationBell } from '../pages/notifications/NotificationBell';
 import { GlobalSearch } from '../pages/search/GlobalSearch';
 
 const ICONS: Record<string, React.ReactNode> = {
-  inbox: <InboxOutlined />, plans: <FileTextOutlined />, org: <ApartmentOutlined />, admin: <SettingOutlined />,
+  inbox: <InboxOutlined />, cockpit: <DashboardOutlined />, plans: <FileTextOutlined />, org: <ApartmentOutlined />, admin: <SettingOutlined />,
   'plans.meeting': <CalendarOutlined />, kpi: <FundOutlined />, risk: <AlertOutlined />,
   'kpi.dashboard': <DashboardOutlined />, 'risk.heatmap': <HeatMapOutlined />, 'admin.audit': <AuditOutlined />, 'admin.notifications': <NotificationOutlined />,
   proposals: <BulbOutlined />,

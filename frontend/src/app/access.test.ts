@@ -53,3 +53,12 @@ describe('menu by grants', () => {
     expect(selectedKey(MENU, '/nowhere')).toBeUndefined();
   });
 });
+
+describe('the cockpit in the menu', () => {
+  it('is offered to those who view a unit with what lies below it, not to those who view one unit alone', () => {
+    const head = accessOf([{ right: 'view', mode: 'subtree' }, { right: 'plan', mode: 'subtree' }]);
+    expect(keys(visibleMenu(MENU, head))).toContain('cockpit');
+    expect(keys(visibleMenu(MENU, accessOf([{ right: 'view', mode: 'exact' }])))).not.toContain('cockpit');
+    expect(allows('viewsUnit', accessOf([]))).toBe(false);
+  });
+});

@@ -5,19 +5,23 @@ export type Access = {
   signedIn: boolean;
   anyGrant: boolean;
   rights: ReadonlySet<string>;
+  /** holds 'view' over a unit and what lies below it (a unit's head): the cockpit of their unit */
+  viewsUnit: boolean;
 };
 
-export type AccessRule = 'signedIn' | 'anyGrant' | { right: Right } | { anyOf: Right[] };
+export type AccessRule = 'signedIn' | 'anyGrant' | 'viewsUnit' | { right: Right } | { anyOf: Right[] };
 
-export function accessOf(grants: Pick<GrantRead, 'right'>[] | undefined | null, signedIn = true): Access {
+export function accessOf(grants: (Pick<GrantRead, 'right'> & Partial<Pick<GrantRead, 'mode'>>)[] | undefined | null, signedIn = true): Access {
   const list = grants ?? [];
-  return { signedIn, anyGrant: list.length > 0, rights: new Set(list.map((g) => g.right)) };
+  return { signedIn, anyGrant: list.length > 0, rights: new Set(list.map((g) => g.right)),
+    viewsUnit: list.some((g) => g.right === 'view' && g.mode === 'subtree') };
 }
 
 export function allows(rule: AccessRule, access: Access): boolean {
   if (!access.signedIn) return false;
   if (rule === 'signedIn') return true;
   if (rule === 'anyGrant') return access.anyGrant;
+  if (rule === 'viewsUnit') return access.viewsUnit;
   if ('right' in rule) return access.rights.has(rule.right);
   return rule.anyOf.some((r) => access.rights.has(r));
 }
@@ -49,6 +53,7 @@ export function visibleMenu(nodes: MenuNode[], access: Access): MenuNode[] {
 /** The whole menu; routes.tsx maps the same keys to pages with the same rules. */
 export const MENU: MenuNode[] = [
   { key: 'inbox', labelKey: 'menu.inbox', path: '/inbox', access: 'signedIn' },
+  { key: 'cockpit', labelKey: 'cockpit.menu', path: '/cockpit', access: 'viewsUnit' },
   {
     key: 'plans',
     labelKey: 'menu.plans',

@@ -5,11 +5,13 @@ import { AppLayout } from './Layout';
 import { allows, type AccessRule } from './access';
 import { useSession } from './session';
 import { useT } from '../i18n';
+import { landingPath } from '../pages/cockpit/cockpit';
 import SignInPage from '../pages/auth/SignInPage';
 import SsoLandingPage from '../pages/auth/SsoLandingPage';
 
 const InboxPage = lazy(() => import('../pages/inbox/InboxPage'));
 const SearchPage = lazy(() => import('../pages/search/SearchPage'));
+const CockpitPage = lazy(() => import('../pages/cockpit/CockpitPage'));
 const PlanListPage = lazy(() => import('../pages/plans/PlanListPage'));
 const PlanDetailPage = lazy(() => import('../pages/plans/PlanDetailPage'));
 const PlanEditorPage = lazy(() => import('../pages/plans/PlanEditorPage'));
@@ -79,6 +81,13 @@ function Guard({ rule, children }: { rule: AccessRule; children: ReactNode }) {
   return <Suspense fallback={<Spin style={{ display: 'block', margin: '80px auto' }} />}>{children}</Suspense>;
 }
 
+/** Where '/' leads once the user's grants are known: the cockpit for leadership, the inbox for everyone else. */
+function Landing() {
+  const { me, loading } = useSession();
+  if (loading || !me) return <Spin style={{ display: 'block', margin: '80px auto' }} />;
+  return <Navigate to={landingPath(me.grants)} replace />;
+}
+
 function NotFound() {
   const { t } = useT();
   return <Result status="404" title="404" subTitle={t('common.notFound')} />;
@@ -90,9 +99,10 @@ export function AppRoutes() {
       <Route path="/login" element={<SignInPage />} />
       <Route path="/login/sso" element={<SsoLandingPage />} />
       <Route element={<RequireSignIn><AppLayout /></RequireSignIn>}>
-        <Route index element={<Navigate to="/inbox" replace />} />
+        <Route index element={<Landing />} />
         <Route path="/inbox" element={<Guard rule="signedIn"><InboxPage /></Guard>} />
         <Route path="/search" element={<Guard rule="signedIn"><SearchPage /></Guard>} />
+        <Route path="/cockpit" element={<Guard rule={{ right: 'view' }}><CockpitPage /></Guard>} />
         <Route path="/notifications" element={<Guard rule="signedIn"><NotificationCenterPage /></Guard>} />
         <Route path="/settings/notifications" element={<Guard rule="signedIn"><NotificationSettingsPage /></Guard>} />
         <Route path="/plans" element={<Guard rule="anyGrant"><PlanListPage /></Guard>} />

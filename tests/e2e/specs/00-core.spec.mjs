@@ -94,6 +94,7 @@ test('market_mgr drafts and submits an annual plan', async ({ session }) => {
 test('ops_director finds the plan in My work and approves the first stage', async ({ session }) => {
   const s = await session('ops_director');
   const { page } = s;
+  await page.goto('/inbox'); // leadership land on the cockpit
   await page.getByText(TITLE).first().waitFor();
   await shot(page, '07-inbox-ops-director');
   await page.getByText(TITLE).first().click();

@@ -64,6 +64,7 @@ test('inspections: the operations director performs it on a phone with a photo a
   expect(url, 'the scheduling test left the inspection').toBeTruthy();
   const s = await session('ops_director');
   const { page } = s;
+  await page.goto('/inbox'); // leadership land on the cockpit
   const todo = page.getByTestId('inbox-inspections_to_do');
   await todo.getByText('加气站安全检查表').first().waitFor();
   await expect(todo).toContainText('供应科');

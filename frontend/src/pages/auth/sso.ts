@@ -1,8 +1,9 @@
 /** The SPA's half of single sign-on: where a provider button sends the browser, and what the
  * /login/sso landing carries (a one-time code to exchange, or the server's reason in Chinese). */
 
-/** A same-site path to land on (anything else, e.g. an absolute URL, becomes /inbox). */
-export function safePath(target: string | null | undefined, fallback = '/inbox'): string {
+/** A same-site path to land on; anything else (e.g. an absolute URL) becomes '/', from where the landing
+ * route sends each user where they start (leadership the cockpit, everyone else the inbox). */
+export function safePath(target: string | null | undefined, fallback = '/'): string {
   if (!target || !target.startsWith('/') || target.startsWith('//') || target.includes('\\')) return fallback;
   if (target === '/login' || target.startsWith('/login/') || target.startsWith('/login?')) return fallback;
   return target;

@@ -2,6 +2,8 @@
  * reports progress on it and reports it done; whoever raised it verifies. Every write sends the
  * row's version as If-Match, so a change made meanwhile by someone else is refused, not lost. */
 import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { drillNumber, drillText } from '../../app/drill';
 import { Button, Col, Form, Input, InputNumber, Modal, Progress, Radio, Row, Select, Slider, Space, Switch, Table, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useCompleteAction, useKpiActions, useReportActionProgress, useVerifyAction } from '../../api/kpi';
@@ -22,9 +24,10 @@ const STATUS_COLOR: Record<string, string> = { open: 'processing', done: 'gold',
 export default function ActionsPage() {
   const { t } = useT();
   const { me, access } = useSession();
-  const [unit, setUnit] = useState<number | undefined>();
-  const [status, setStatus] = useState<string | undefined>();
-  const [overdue, setOverdue] = useState(false);
+  const [drill] = useSearchParams();
+  const [unit, setUnit] = useState<number | undefined>(() => drillNumber(drill, 'unit_id'));
+  const [status, setStatus] = useState<string | undefined>(() => drillText(drill, 'status'));
+  const [overdue, setOverdue] = useState(() => drill.get('overdue') === 'true');
   const [cursor, setCursor] = useState<string | undefined>();
   const list = useKpiActions({ unit_id: unit, status, overdue: overdue || undefined, cursor });
   const complete = useCompleteAction();

@@ -115,7 +115,8 @@ export default function KpiDashboardPage() {
   const unit_id = params.get('unit_id') ? Number(params.get('unit_id')) : me?.positions[0]?.unit_id;
   const period = params.get('period') ?? defaultPeriod();
   const [periodText, setPeriodText] = useState(period);
-  const valid = MONTH_RE.test(period) || /^\d{4}$/.test(period);
+  // a month, a quarter (the cockpit opens one) or a year
+  const valid = MONTH_RE.test(period) || /^\d{4}(-Q[1-4])?$/.test(period);
   const evals = useEvaluations({ unit_id, period: valid ? period : undefined });
   const [filter, setFilter] = useState<'measured' | 'all'>('measured');
   const set = (k: string, v?: string) => {
@@ -143,7 +144,7 @@ export default function KpiDashboardPage() {
         <Space wrap>
           <UnitSelect value={unit_id} onChange={(v) => set('unit_id', v === undefined ? undefined : String(v))} style={{ width: 220 }} />
           <Input.Search aria-label={t('kpi.period')} placeholder="2026-10" value={periodText} onChange={(e) => setPeriodText(e.target.value)}
-            onSearch={(v) => set('period', v.trim())} status={MONTH_RE.test(periodText) || /^\d{4}$/.test(periodText) ? undefined : 'error'} style={{ width: 150 }} />
+            onSearch={(v) => set('period', v.trim())} status={MONTH_RE.test(periodText) || /^\d{4}(-Q[1-4])?$/.test(periodText) ? undefined : 'error'} style={{ width: 150 }} />
           {access.rights.has('plan') && (
             <Link to={`/kpi/measurements/new?${new URLSearchParams({ ...(unit_id !== undefined ? { unit_id: String(unit_id) } : {}), period }).toString()}`}>
               <Button icon={<EditOutlined />}>{t('kpi.manualEntry')}</Button>

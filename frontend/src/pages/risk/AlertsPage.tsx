@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
+import { drillNumber, drillText } from '../../app/drill';
 import { Button, Form, Input, Modal, Segmented, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useAlerts, useAlertTransition } from '../../api/risk';
 import type { AlertRead } from '../../api/types';
@@ -16,9 +17,13 @@ const ts = (v: string | null | undefined) => (v ? v.slice(0, 16).replace('T', ' 
 export default function AlertsPage() {
   const { t } = useT();
   const { me, access } = useSession();
-  const [mine, setMine] = useState(true);
-  const [status, setStatus] = useState<string>('active');
-  const alerts = useAlerts({ mine, status: status === 'active' || status === 'all' ? undefined : status });
+  // from a cockpit tile: one unit's alerts (not only mine), perhaps of one level
+  const [drill] = useSearchParams();
+  const unit_id = drillNumber(drill, 'unit_id');
+  const level = drillText(drill, 'level');
+  const [mine, setMine] = useState(unit_id === undefined);
+  const [status, setStatus] = useState<string>(() => drillText(drill, 'status') ?? 'active');
+  const alerts = useAlerts({ mine, status: status === 'active' || status === 'all' ? undefined : status, unit_id, level });
   const transition = useAlertTransition();
   const feedback = useApiFeedback();
   const [acting, setActing] = useState<{ alert: AlertRead; action: 'acknowledge' | 'resolve' } | null>(null);

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { drillNumber, drillText } from '../../app/drill';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { Button, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useRisks, type RiskFilters } from '../../api/risk';
@@ -15,7 +16,8 @@ import { riskRights } from './riskRules';
 export default function RiskRegisterPage() {
   const { t } = useT();
   const navigate = useNavigate();
-  const [filters, setFilters] = useState<RiskFilters>({});
+  const [drill] = useSearchParams();
+  const [filters, setFilters] = useState<RiskFilters>(() => ({ unit_id: drillNumber(drill, 'unit_id'), level: drillText(drill, 'level') }));
   const [q, setQ] = useState('');
   const risks = useRisks(filters);
   const { me, access } = useSession();
