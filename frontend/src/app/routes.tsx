@@ -63,6 +63,12 @@ const TrainingPlansPage = lazy(() => import('../pages/org/training/TrainingPlans
 const TrainingSessionsPage = lazy(() => import('../pages/org/training/TrainingSessionsPage'));
 const MyTrainingPage = lazy(() => import('../pages/org/training/MyTrainingPage'));
 const CertificationsPage = lazy(() => import('../pages/org/training/CertificationsPage'));
+// print views (打印 / PDF, issue 21): outside the app's chrome
+const PlanPrintPage = lazy(() => import('../pages/print/PlanPrintPage'));
+const ConsolidationPrintPage = lazy(() => import('../pages/print/ConsolidationPrintPage'));
+const AssessmentPrintPage = lazy(() => import('../pages/print/AssessmentPrintPage'));
+const RiskRegisterPrintPage = lazy(() => import('../pages/print/RiskRegisterPrintPage'));
+const MeetingPrintPage = lazy(() => import('../pages/print/MeetingPrintPage'));
 
 function RequireSignIn({ children }: { children: ReactNode }) {
   const { signedIn } = useSession();
@@ -88,6 +94,11 @@ export function AppRoutes() {
     <Routes>
       <Route path="/login" element={<SignInPage />} />
       <Route path="/login/sso" element={<SsoLandingPage />} />
+      <Route path="/print/plans/:id" element={<RequireSignIn><Guard rule="anyGrant"><PlanPrintPage /></Guard></RequireSignIn>} />
+      <Route path="/print/consolidation" element={<RequireSignIn><Guard rule={{ anyOf: ['plan', 'view'] }}><ConsolidationPrintPage /></Guard></RequireSignIn>} />
+      <Route path="/print/assessments/:id" element={<RequireSignIn><Guard rule="anyGrant"><AssessmentPrintPage /></Guard></RequireSignIn>} />
+      <Route path="/print/risks" element={<RequireSignIn><Guard rule="anyGrant"><RiskRegisterPrintPage /></Guard></RequireSignIn>} />
+      <Route path="/print/meetings/:week" element={<RequireSignIn><Guard rule="anyGrant"><MeetingPrintPage /></Guard></RequireSignIn>} />
       <Route element={<RequireSignIn><AppLayout /></RequireSignIn>}>
         <Route index element={<Navigate to="/inbox" replace />} />
         <Route path="/inbox" element={<Guard rule="signedIn"><InboxPage /></Guard>} />
