@@ -2,7 +2,7 @@
  * unit's report with its problems and requests for help, the overdue tasks, the decisions taken,
  * then the chair's and the recorder's lines. */
 import { useParams, useSearchParams } from 'react-router-dom';
-import { useAgenda } from '../../api/planning';
+import { useAgenda, usePlans } from '../../api/planning';
 import type { AgendaReport, TaskRead } from '../../api/types';
 import { useUnitNames } from '../../components/common';
 import { useT } from '../../i18n';
@@ -21,11 +21,13 @@ export default function MeetingPrintPage() {
   const agenda = useAgenda(valid ? week : undefined, unit_id);
   const units = useUnitNames();
   const a = agenda.data;
-  const planTitle = new Map((a?.reports ?? []).map((r) => [r.plan_id, r.plan_title]));
-  (a?.overdue_tasks ?? []).forEach((task) => planTitle.set(task.plan_id, task.plan_title));
+  // the agenda's tasks and decisions name their plan by id: its title from the plans the reader sees
+  const plans = usePlans({});
+  const planTitle = new Map((plans.data?.items ?? []).map((p) => [p.id, p.title]));
+  (a?.reports ?? []).forEach((r) => planTitle.set(r.plan_id, r.plan_title));
   const scope = unit_id !== undefined ? units.get(unit_id)?.name ?? String(unit_id) : t('print.allVisible');
   return (
-    <PrintDocument loading={valid && agenda.isPending} error={valid ? agenda.error : new Error(t('plans.weekInvalid'))}
+    <PrintDocument loading={valid && (agenda.isPending || plans.isPending)} error={valid ? agenda.error : new Error(t('plans.weekInvalid'))}
       title={t('print.minutesTitle', { week })} docNo={valid ? docNumber(t('print.code.minutes'), week, weekSerial(week)) : undefined}
       issuer={t('print.opsDepartment')}
       signatures={[{ label: t('print.signIssue') }, { label: t('print.signChair') }, { label: t('print.signRecorder') }]}>
@@ -52,8 +54,8 @@ export default function MeetingPrintPage() {
           <Section n={2} title={t('plans.overdueTasks')}>
             <PrintTable<TaskRead> n={1} caption={t('plans.overdueTasks')} rows={a.overdue_tasks} testId="print-overdue" columns={[
               { title: t('plans.taskTitle'), render: (r) => r.title },
-              { title: t('print.plan'), render: (r) => r.plan_title },
-              { title: t('plans.owner'), render: (r) => r.owner_name || '—', className: 'center', width: '5.5em' },
+              { title: t('print.plan'), render: (r) => r.plan_title || planTitle.get(r.plan_id) || `#${r.plan_id}` },
+              { title: t('plans.owner'), render: (r) => r.owner_name || '—', className: 'center', width: '7.5em' },
               { title: t('plans.due'), render: (r) => r.due ?? '—', className: 'center', width: '6em' },
               { title: t('plans.progress'), render: (r) => `${Math.round(r.progress)}%`, className: 'num', width: '3.5em' },
             ]} />

@@ -67,7 +67,7 @@ export default function PlanPrintPage() {
             <PrintTable<TaskRead> n={2} caption={t('plans.tasks')} rows={p.tasks ?? []} testId="print-tasks" columns={[
               { title: t('plans.taskTitle'), render: (r) => r.title },
               { title: t('print.measures'), render: (r) => r.measures },
-              { title: t('plans.owner'), render: (r) => r.owner_name || '—', className: 'center', width: '5.5em' },
+              { title: t('plans.owner'), render: (r) => r.owner_name || '—', className: 'center', width: '7.5em' },
               { title: t('print.dates'), render: (r) => `${r.start ?? ''}～${r.due ?? ''}`, className: 'center', width: '7.5em' },
               { title: t('print.milestones'), render: milestones },
               { title: t('plans.progress'), render: (r) => `${Math.round(r.progress)}%`, className: 'num', width: '3.5em' },
