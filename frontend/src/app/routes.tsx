@@ -1,12 +1,15 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { Result, Spin } from 'antd';
-import { AppLayout } from './Layout';
 import { allows, type AccessRule } from './access';
 import { useSession } from './session';
 import { useT } from '../i18n';
-import SignInPage from '../pages/auth/SignInPage';
-import SsoLandingPage from '../pages/auth/SsoLandingPage';
+
+// The shell and the sign-in pages load lazily too: the sign-in screen then needs neither the menu nor
+// the header, and a signed-in landing needs no sign-in form (frontend/README.md: Bundle).
+const AppLayout = lazy(() => import('./Layout').then((m) => ({ default: m.AppLayout })));
+const SignInPage = lazy(() => import('../pages/auth/SignInPage'));
+const SsoLandingPage = lazy(() => import('../pages/auth/SsoLandingPage'));
 
 const InboxPage = lazy(() => import('../pages/inbox/InboxPage'));
 const PlanListPage = lazy(() => import('../pages/plans/PlanListPage'));
@@ -77,11 +80,17 @@ function RequireSignIn({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
-function Guard({ rule, children }: { rule: AccessRule; children: ReactNode }) {
-  const { access } = useSession();
-  const { t } = useT();
-  if (!allows(rule, access)) return <Result status="403" title={t('common.forbiddenTitle')} subTitle={t('common.forbidden')} />;
+function Loading({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Spin style={{ display: 'block', margin: '80px auto' }} />}>{children}</Suspense>;
+}
+
+function Guard({ rule, children }: { rule: AccessRule; children: ReactNode }) {
+  const { access, loading } = useSession();
+  const { t } = useT();
+  // outside the shell (the print views) nothing else waits for the user's grants: no 403 before them
+  if (loading) return <Spin style={{ display: 'block', margin: '80px auto' }} />;
+  if (!allows(rule, access)) return <Result status="403" title={t('common.forbiddenTitle')} subTitle={t('common.forbidden')} />;
+  return <Loading>{children}</Loading>;
 }
 
 function NotFound() {
@@ -92,14 +101,14 @@ function NotFound() {
 export function AppRoutes() {
   return (
     <Routes>
-      <Route path="/login" element={<SignInPage />} />
-      <Route path="/login/sso" element={<SsoLandingPage />} />
+      <Route path="/login" element={<Loading><SignInPage /></Loading>} />
+      <Route path="/login/sso" element={<Loading><SsoLandingPage /></Loading>} />
       <Route path="/print/plans/:id" element={<RequireSignIn><Guard rule="anyGrant"><PlanPrintPage /></Guard></RequireSignIn>} />
       <Route path="/print/consolidation" element={<RequireSignIn><Guard rule={{ anyOf: ['plan', 'view'] }}><ConsolidationPrintPage /></Guard></RequireSignIn>} />
       <Route path="/print/assessments/:id" element={<RequireSignIn><Guard rule="anyGrant"><AssessmentPrintPage /></Guard></RequireSignIn>} />
       <Route path="/print/risks" element={<RequireSignIn><Guard rule="anyGrant"><RiskRegisterPrintPage /></Guard></RequireSignIn>} />
       <Route path="/print/meetings/:week" element={<RequireSignIn><Guard rule="anyGrant"><MeetingPrintPage /></Guard></RequireSignIn>} />
-      <Route element={<RequireSignIn><AppLayout /></RequireSignIn>}>
+      <Route element={<RequireSignIn><Loading><AppLayout /></Loading></RequireSignIn>}>
         <Route index element={<Navigate to="/inbox" replace />} />
         <Route path="/inbox" element={<Guard rule="signedIn"><InboxPage /></Guard>} />
         <Route path="/notifications" element={<Guard rule="signedIn"><NotificationCenterPage /></Guard>} />

@@ -1,8 +1,8 @@
 // Print and PDF (issue 21): each source page's 打印 / PDF button opens the record's print view in a
 // new tab, outside the app's chrome; a plan's view printed to PDF by Chromium carries the plan's
 // Chinese title, its 文号 and its issuing unit as text; the consolidation, an assessment result, the
-// risk register and the weekly meeting's minutes render their key content; a user without the
-// rights of a view is refused it. Screenshots of the print views (print media) go to build/e2e/84-*.png
+// risk register and the weekly meeting's minutes render their key content; a reader the service
+// refuses gets the refusal, not a document. Screenshots of the print views (print media) go to build/e2e/84-*.png
 // and the plan's PDF to build/e2e/84-print-plan.pdf. Test names start with "print" (YUNGUAN_E2E_ONLY=print).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,6 +62,7 @@ test('print: a plan prints to a PDF whose text carries its Chinese title, 文号
   await expect(view.getByTestId('print-docno')).toHaveText(docNo);
   await expect(view.getByTestId('print-targets').locator('tbody tr')).toHaveCount(3);
   await expect(view.getByTestId('print-issuer')).toHaveText('华东燃气有限公司');
+  await view.screenshot({ path: join(SHOTS, '84-print-plan-screen.png') }); // on screen: the A4 sheet under its toolbar
   await printShot(view, '84-print-plan');
 
   const pdf = await view.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
@@ -92,9 +93,10 @@ test('print: the consolidation, an assessment, the risk register and the meeting
   await consolidation.close();
 
   await page.goto('/kpi/assessments');
-  await page.getByRole('link', { name: /^市场部/ }).first().click();
-  await page.waitForURL(/\/kpi\/assessments\/\d+$/);
-  const assessmentId = Number(/\/assessments\/(\d+)/.exec(page.url())[1]);
+  const href = await page.getByRole('link', { name: /^市场部/ }).first().getAttribute('href');
+  const assessmentId = Number(/\/assessments\/(\d+)$/.exec(href)[1]);
+  await page.goto(href);
+  await page.getByTestId('assessment-total').waitFor();
   const assessment = await openPrintView(page);
   await expect(assessment.getByTestId('print-title')).toContainText('市场部');
   await expect(assessment.getByTestId('print-title')).toContainText('考核结果');
@@ -127,10 +129,14 @@ test('print: the consolidation, an assessment, the risk register and the meeting
   await close();
 });
 
-test('print: a user without plan or view rights is refused the consolidation print view', async ({ session }) => {
-  const { page, close } = await session('analyst');
+test('print: the consolidation print view shows the API\'s refusal, not a document, to a specialist', async ({ session }) => {
+  // 专员 may view their own section only: the company's consolidation is refused by planning (403)
+  const { page, close } = await session('analyst', { expectFailedRequests: true });
+  const refused = page.waitForResponse((res) => res.url().includes('/api/planning/consolidation') && res.status() === 403);
   await page.goto('/print/consolidation?period=2026');
-  await page.getByText('无权访问').waitFor();
+  await refused;
+  await expect(page.getByRole('alert')).toContainText('加载失败');
   await expect(page.getByTestId('print-doc')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /打印/ })).toBeDisabled();
   await close();
 });
