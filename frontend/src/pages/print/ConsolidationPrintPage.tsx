@@ -25,7 +25,7 @@ export default function ConsolidationPrintPage() {
   const contributions = (c?.lines ?? []).flatMap((l) => l.contributors.map((x) => ({ line: l, ...x })));
   const invalid = valid ? null : new Error(t('plans.periodInvalid'));
   return (
-    <PrintDocument loading={valid && (unit_id === undefined || data.isPending)} error={invalid ?? data.error}
+    <PrintDocument loading={valid && (tree.isPending || (unit_id !== undefined && data.isPending))} error={invalid ?? data.error}
       title={c ? t('print.consolidationTitle', { unit: c.unit_name, period: c.period }) : ''}
       issuer={t('print.opsDepartment')} signatures={[
         { label: t('print.signIssue') }, { label: t('print.signReview') }, { label: t('print.signCompile') },
