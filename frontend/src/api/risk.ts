@@ -14,6 +14,23 @@ export function useRisks(params: RiskFilters) {
   });
 }
 
+/** Every risk the filters match, page after page (the printed register lists them all). */
+export function useAllRisks(params: Omit<RiskFilters, 'cursor'>) {
+  return useQuery({
+    queryKey: ['risk', 'risks', 'all', params],
+    queryFn: async ({ signal }) => {
+      const items: RiskRead[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await api.get<Page<RiskRead>>('/api/risk/risks', { limit: 100, ...params, cursor }, signal);
+        items.push(...page.items);
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
+      return items;
+    },
+  });
+}
+
 export function useRisk(id: number | undefined) {
   return useQuery({
     queryKey: ['risk', 'risk', { id }],

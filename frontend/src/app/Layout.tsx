@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
-import { Avatar, Button, Dropdown, Grid, Layout, Menu, Segmented, Space, Spin, Typography, theme } from 'antd';
+import { Avatar, Button, Dropdown, Grid, Layout, Menu, Space, Spin, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
 import {
   AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, FundOutlined, HeatMapOutlined, CalendarOutlined, FileTextOutlined, InboxOutlined, LogoutOutlined,
@@ -10,7 +10,8 @@ import {
 } from '@ant-design/icons';
 import { MENU, selectedKey, visibleMenu, type MenuNode } from './access';
 import { signOut, useSession } from './session';
-import { LOCALES, useT, type Locale } from '../i18n';
+import { useT } from '../i18n';
+import { LocaleSwitch } from '../i18n/LocaleSwitch';
 import { NotificationBell } from '../pages/notifications/NotificationBell';
 import { GlobalSearch } from '../pages/search/GlobalSearch';
 
@@ -22,18 +23,7 @@ const ICONS: Record<string, React.ReactNode> = {
   training: <ReadOutlined />,
 };
 
-export function LocaleSwitch() {
-  const { locale, setLocale, t } = useT();
-  return (
-    <Segmented
-      size="small"
-      value={locale}
-      onChange={(v) => setLocale(v as Locale)}
-      options={LOCALES.map((l) => ({ value: l, label: t(`common.locale.${l}`) }))}
-      aria-label={t('common.language')}
-    />
-  );
-}
+export { LocaleSwitch };
 
 export function AppLayout() {
   const { t } = useT();

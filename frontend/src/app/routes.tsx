@@ -1,13 +1,16 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { Result, Spin } from 'antd';
-import { AppLayout } from './Layout';
 import { allows, type AccessRule } from './access';
 import { useSession } from './session';
 import { useT } from '../i18n';
 import { landingPath } from '../pages/cockpit/cockpit';
-import SignInPage from '../pages/auth/SignInPage';
-import SsoLandingPage from '../pages/auth/SsoLandingPage';
+
+// The shell and the sign-in pages load lazily too: the sign-in screen then needs neither the menu nor
+// the header, and a signed-in landing needs no sign-in form (frontend/README.md: Bundle).
+const AppLayout = lazy(() => import('./Layout').then((m) => ({ default: m.AppLayout })));
+const SignInPage = lazy(() => import('../pages/auth/SignInPage'));
+const SsoLandingPage = lazy(() => import('../pages/auth/SsoLandingPage'));
 
 const InboxPage = lazy(() => import('../pages/inbox/InboxPage'));
 const SearchPage = lazy(() => import('../pages/search/SearchPage'));
@@ -66,6 +69,12 @@ const TrainingPlansPage = lazy(() => import('../pages/org/training/TrainingPlans
 const TrainingSessionsPage = lazy(() => import('../pages/org/training/TrainingSessionsPage'));
 const MyTrainingPage = lazy(() => import('../pages/org/training/MyTrainingPage'));
 const CertificationsPage = lazy(() => import('../pages/org/training/CertificationsPage'));
+// print views (打印 / PDF, issue 21): outside the app's chrome
+const PlanPrintPage = lazy(() => import('../pages/print/PlanPrintPage'));
+const ConsolidationPrintPage = lazy(() => import('../pages/print/ConsolidationPrintPage'));
+const AssessmentPrintPage = lazy(() => import('../pages/print/AssessmentPrintPage'));
+const RiskRegisterPrintPage = lazy(() => import('../pages/print/RiskRegisterPrintPage'));
+const MeetingPrintPage = lazy(() => import('../pages/print/MeetingPrintPage'));
 
 function RequireSignIn({ children }: { children: ReactNode }) {
   const { signedIn } = useSession();
@@ -74,10 +83,7 @@ function RequireSignIn({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
-function Guard({ rule, children }: { rule: AccessRule; children: ReactNode }) {
-  const { access } = useSession();
-  const { t } = useT();
-  if (!allows(rule, access)) return <Result status="403" title={t('common.forbiddenTitle')} subTitle={t('common.forbidden')} />;
+function Loading({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Spin style={{ display: 'block', margin: '80px auto' }} />}>{children}</Suspense>;
 }
 
@@ -88,6 +94,15 @@ function Landing() {
   return <Navigate to={landingPath(me.grants)} replace />;
 }
 
+function Guard({ rule, children }: { rule: AccessRule; children: ReactNode }) {
+  const { access, loading } = useSession();
+  const { t } = useT();
+  // outside the shell (the print views) nothing else waits for the user's grants: no 403 before them
+  if (loading) return <Spin style={{ display: 'block', margin: '80px auto' }} />;
+  if (!allows(rule, access)) return <Result status="403" title={t('common.forbiddenTitle')} subTitle={t('common.forbidden')} />;
+  return <Loading>{children}</Loading>;
+}
+
 function NotFound() {
   const { t } = useT();
   return <Result status="404" title="404" subTitle={t('common.notFound')} />;
@@ -96,9 +111,14 @@ function NotFound() {
 export function AppRoutes() {
   return (
     <Routes>
-      <Route path="/login" element={<SignInPage />} />
-      <Route path="/login/sso" element={<SsoLandingPage />} />
-      <Route element={<RequireSignIn><AppLayout /></RequireSignIn>}>
+      <Route path="/login" element={<Loading><SignInPage /></Loading>} />
+      <Route path="/login/sso" element={<Loading><SsoLandingPage /></Loading>} />
+      <Route path="/print/plans/:id" element={<RequireSignIn><Guard rule="anyGrant"><PlanPrintPage /></Guard></RequireSignIn>} />
+      <Route path="/print/consolidation" element={<RequireSignIn><Guard rule={{ anyOf: ['plan', 'view'] }}><ConsolidationPrintPage /></Guard></RequireSignIn>} />
+      <Route path="/print/assessments/:id" element={<RequireSignIn><Guard rule="anyGrant"><AssessmentPrintPage /></Guard></RequireSignIn>} />
+      <Route path="/print/risks" element={<RequireSignIn><Guard rule="anyGrant"><RiskRegisterPrintPage /></Guard></RequireSignIn>} />
+      <Route path="/print/meetings/:week" element={<RequireSignIn><Guard rule="anyGrant"><MeetingPrintPage /></Guard></RequireSignIn>} />
+      <Route element={<RequireSignIn><Loading><AppLayout /></Loading></RequireSignIn>}>
         <Route index element={<Landing />} />
         <Route path="/inbox" element={<Guard rule="signedIn"><InboxPage /></Guard>} />
         <Route path="/search" element={<Guard rule="signedIn"><SearchPage /></Guard>} />

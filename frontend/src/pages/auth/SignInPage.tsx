@@ -5,7 +5,7 @@ import { LockOutlined, LoginOutlined, UserOutlined } from '@ant-design/icons';
 import { ApiError } from '../../api/errors';
 import { useSignInOptions } from '../../api/identity';
 import { signIn, useSession } from '../../app/session';
-import { LocaleSwitch } from '../../app/Layout';
+import { LocaleSwitch } from '../../i18n/LocaleSwitch';
 import { useT } from '../../i18n';
 import { safePath, ssoStartUrl } from './sso';
 

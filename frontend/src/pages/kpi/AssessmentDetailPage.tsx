@@ -16,6 +16,7 @@ import { ActionFormModal, RAISE_RIGHTS } from './ActionFormModal';
 import { ASSESSMENT_STATUS_COLOR, contribution, countedWeight, GRADE_COLORS, maxScore, outcomesForGrade, ruleText, unscored } from './assessmentView';
 import { canOver } from '../../app/grants';
 import { OutcomeTags } from './OutcomeTags';
+import { PrintButton } from '../../components/PrintButton';
 import { RoutinePartCard } from './sanctions/RoutinePart';
 import { useScale } from './sanctions/hooks';
 import { pendingOutcomes as pendingByScale } from './sanctions/sanctionView';
@@ -107,6 +108,7 @@ export default function AssessmentDetailPage() {
             </Space>
             <Space wrap>
               <Link to="/kpi/assessments"><Button>{t('kpi.backToResults')}</Button></Link>
+              <PrintButton to={`/print/assessments/${a.id}`} />
               {!draft && <Link to="/kpi/sanctions"><Button>{t('sanctions.toRegister')}</Button></Link>}
               {canRaise && <Button onClick={() => setRaising(Date.now())}>{t('kpi.raiseAction')}</Button>}
               {editable && <Button icon={<ReloadOutlined />} loading={recompute.isPending} onClick={() => void recompute.mutateAsync(a.id).then(() => feedback.ok(t('kpi.recomputed')), (e) => feedback.fail(e))}>{t('kpi.recompute')}</Button>}

@@ -12,6 +12,7 @@ import { QueryState, StatusTag, UnitSelect } from '../../components/common';
 import { useUnitTree } from '../../api/org';
 import { useT } from '../../i18n';
 import { ExportButton } from './ExportButton';
+import { PrintButton } from '../../components/PrintButton';
 import { PERIOD_RE } from './PlanListPage';
 import { AdjustmentsTable } from './PlanVersions';
 import { canOver } from '../../app/grants';
@@ -56,6 +57,7 @@ export default function ConsolidationPage() {
           <Input.Search aria-label={t('plans.period')} value={periodText} onChange={(e) => setPeriodText(e.target.value)} onSearch={(v) => set('period', v.trim())}
             status={PERIOD_RE.test(periodText) ? undefined : 'error'} style={{ width: 160 }} />
           {unit_id !== undefined && valid && <ExportButton url={exportConsolidationUrl(unit_id, period)} filename={`consolidation-${unit_id}-${period}.xlsx`} />}
+          {unit_id !== undefined && valid && <PrintButton to={`/print/consolidation?${new URLSearchParams({ unit_id: String(unit_id), period })}`} />}
         </Space>
       </Space>
       {!valid && <Alert type="error" showIcon message={t('plans.periodInvalid')} style={{ marginBottom: 12 }} />}

@@ -11,6 +11,7 @@ import type { TaskRead } from '../../api/types';
 import { QueryState, StatusTag, UnitSelect } from '../../components/common';
 import { useT } from '../../i18n';
 import { isoWeek, WEEK_RE } from './week';
+import { PrintButton } from '../../components/PrintButton';
 
 export default function MeetingPage() {
   const { t } = useT();
@@ -33,6 +34,7 @@ export default function MeetingPage() {
           <UnitSelect value={unit} onChange={setUnit} allowClear style={{ width: 200 }} />
           <Input.Search aria-label={t('plans.week')} value={text} onChange={(e) => setText(e.target.value)} status={WEEK_RE.test(text) ? undefined : 'error'}
             onSearch={(v) => WEEK_RE.test(v.trim()) && setWeek(v.trim())} style={{ width: 160 }} />
+          <PrintButton to={`/print/meetings/${week}${unit !== undefined ? `?unit_id=${unit}` : ''}`} />
         </Space>
       </Space>
       <QueryState loading={agenda.isPending} error={agenda.error}>

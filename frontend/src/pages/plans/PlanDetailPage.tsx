@@ -18,6 +18,7 @@ import { useT } from '../../i18n';
 import { ActionBar } from './ActionBar';
 import { UrgeButton } from './UrgeButton';
 import { ExportButton } from './ExportButton';
+import { PrintButton } from '../../components/PrintButton';
 import { LinkedRisksCard } from './LinkedRisks';
 import { TaskTable } from './TaskTable';
 import { describeRequirement } from './planActions';
@@ -219,6 +220,7 @@ export default function PlanDetailPage() {
                   <Link to={`/plans/${p.id}/report`}><Button icon={<FormOutlined />}>{t('plans.weeklyReport')}</Button></Link>
                 )}
                 <ExportButton url={exportPlanUrl(p.id)} filename={`plan-${p.id}.xlsx`} />
+                <PrintButton to={`/print/plans/${p.id}`} />
               </Space>
             </Space>
           </Card>

@@ -11,7 +11,16 @@ import { useT } from '../../i18n';
 import { CATEGORIES, LEVELS, STATUSES, STRATEGIES } from './constants';
 import { LevelTag } from './parts';
 import { RiskFormModal } from './RiskFormModal';
+import { PrintButton } from '../../components/PrintButton';
 import { riskRights } from './riskRules';
+
+/** The register's filters as the print view's query string (the page's cursor is not one). */
+function printQuery(filters: RiskFilters): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(filters)) if (k !== 'cursor' && v !== undefined && v !== '') q.set(k, String(v));
+  const text = q.toString();
+  return text ? `?${text}` : '';
+}
 
 export default function RiskRegisterPage() {
   const { t } = useT();
@@ -39,6 +48,7 @@ export default function RiskRegisterPage() {
           <Select allowClear placeholder={t('risk.strategy')} aria-label={t('risk.strategy')} value={filters.strategy} onChange={(v) => set({ strategy: v })} style={{ width: 100 }}
             options={STRATEGIES.map((s) => ({ value: s, label: t(`risk.strategies.${s}`) }))} />
           <Input.Search allowClear placeholder={t('risk.search')} aria-label={t('risk.search')} value={q} onChange={(e) => setQ(e.target.value)} onSearch={(v) => set({ q: v.trim() || undefined })} style={{ width: 180 }} />
+          <PrintButton to={`/print/risks${printQuery(filters)}`} />
           {access.rights.has('plan') && <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({})}>{t('risk.newRisk')}</Button>}
         </Space>
       </Space>
