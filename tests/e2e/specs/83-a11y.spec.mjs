@@ -22,7 +22,7 @@ const PAGES = [
   { name: 'plan detail', path: null, ready: (page) => page.getByTestId('plan-title').waitFor() },
   { name: 'KPI dashboard', path: '/kpi', ready: (page) => page.locator('main .ant-card').first().waitFor() },
   { name: 'risk register', path: '/risk', ready: (page) => page.locator('.ant-table-row').first().waitFor() },
-  { name: 'org tree', path: '/org/tree', ready: (page) => page.locator('.ant-tree-treenode').first().waitFor() },
+  { name: 'org tree', path: '/org/tree', ready: (page) => page.locator('.ant-tree-title').first().waitFor() },
 ];
 
 for (const [label, options] of [['desk', {}], ['phone', PHONE]]) {
