@@ -1,7 +1,7 @@
 // Phones (issue 21): every menu page at 390×844 keeps the screen's width, the menu is a drawer, an approval
 // and a task's progress are done on the phone layout, and no demo user is offered a page that answers 403.
 // Test names start with "phone" (YUNGUAN_E2E_ONLY=phone).
-import { test, expect, shot, dialogButton, PHONE } from '../support.mjs';
+import { test, expect, shot, dialogButton, stamp, PHONE } from '../support.mjs';
 
 const DEMO_USERS = ['admin', 'gm', 'ops_director', 'market_mgr', 'branch_gm', 'supply_head', 'analyst'];
 
@@ -84,22 +84,24 @@ for (const username of ['admin', 'market_mgr']) {
   });
 }
 
-const PLAN = `市场策划组2027年度计划（手机审批 ${Date.now() % 100000}）`;
+// a monthly plan of 市场策划组 (one per unit and period may be in approval: the month follows the run's stamp)
+const MONTH = `2028-${String((Number(stamp) % 12) + 1).padStart(2, '0')}`;
+const PLAN = `市场策划组${MONTH}月度计划（手机审批 ${stamp}）`;
 
 test('phone: ops_director approves a plan on the phone, with thumb-sized full-width buttons', async ({ session }) => {
   // drafted and submitted with market_mgr's own token: the editor is another test's subject
   const mgr = await session('market_mgr');
-  const planId = await mgr.page.evaluate(async (title) => {
+  const planId = await mgr.page.evaluate(async ({ title, month }) => {
     const token = sessionStorage.getItem('yunguan.access');
     const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
     const units = await (await fetch('/api/org/units?limit=500', { headers })).json();
     const team = units.items.find((u) => u.code === 'MKT-PLN');
     const plan = await (await fetch('/api/planning/plans', { method: 'POST', headers, body: JSON.stringify({
-      unit_id: team.id, period: '2027', title, targets: [{ indicator_code: 'customer_satisfaction', value: 92, unit: '%' }] }) })).json();
+      unit_id: team.id, period: month, title, targets: [{ indicator_code: 'customer_satisfaction', value: 92, unit: '%' }] }) })).json();
     const submitted = await fetch(`/api/planning/plans/${plan.id}/submit`, {
       method: 'POST', headers: { ...headers, 'If-Match': `"plan-${plan.id}-v${plan.version}"` }, body: JSON.stringify({ comment: '请审核' }) });
-    return submitted.status === 200 ? plan.id : `submit answered ${submitted.status}`;
-  }, PLAN);
+    return submitted.status === 200 ? plan.id : `submit answered ${submitted.status}: ${await submitted.text()}`;
+  }, { title: PLAN, month: MONTH });
   expect(typeof planId, `the plan was not drafted and submitted: ${planId}`).toBe('number');
   await mgr.close();
 
