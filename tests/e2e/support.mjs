@@ -17,6 +17,9 @@ const { test: base, expect } = require('@playwright/test');
 
 export { expect };
 
+/** A phone (390×844, the width of most phones in CSS pixels) for `session(user, PHONE)`. */
+export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true };
+
 /** Where `shot` writes, as before: frontend/build/e2e/. */
 export const SHOTS = join(frontend, 'build', 'e2e');
 /** The values tests leave to later ones; reset by the global setup at the start of every run. */
@@ -51,7 +54,8 @@ function readState() {
 
 export const test = base.extend({
   /**
-   * `await session(username, { expectFailedRequests })`: a fresh context per user at 1366×768,
+   * `await session(username, { expectFailedRequests, viewport, isMobile })`: a fresh context per user at 1366×768
+   * (or the viewport given; PHONE below is a phone in DingTalk's or WeCom's in-app browser),
    * signed in (anonymous without a name); console errors and page errors fail the test at `close()`.
    * After a failed test, the sessions still open print the errors and the API answers of 400 and
    * above their page received, and leave a screenshot FAILED-<test>.png beside the others.
@@ -59,8 +63,8 @@ export const test = base.extend({
   session: async ({ browser, baseURL }, use, testInfo) => {
     const open = new Set();
 
-    async function session(username, { expectFailedRequests = false } = {}) {
-      const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', baseURL });
+    async function session(username, { expectFailedRequests = false, viewport = { width: 1366, height: 768 }, isMobile = false } = {}) {
+      const context = await browser.newContext({ viewport, isMobile, hasTouch: isMobile, locale: 'zh-CN', baseURL });
       const page = await context.newPage();
       const problems = [];
       page.on('console', (msg) => {
@@ -84,6 +88,7 @@ export const test = base.extend({
         page,
         context,
         problems,
+        refused,
         close: async () => {
           open.delete(s);
           await context.close();

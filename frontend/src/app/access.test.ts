@@ -1,7 +1,7 @@
-import { accessOf, allows, MENU, selectedKey, visibleMenu, type MenuNode } from './access';
+import { accessOf, allows, CONSOLIDATION_ACCESS, MENU, selectedKey, visibleMenu, type MenuNode } from './access';
 
 const keys = (nodes: MenuNode[]): string[] => nodes.flatMap((n) => [n.key, ...(n.children ? keys(n.children) : [])]);
-const g = (...rights: string[]) => rights.map((right) => ({ right }));
+const g = (...rights: string[]) => rights.map((right) => ({ right, mode: 'subtree' }));
 
 describe('menu by grants', () => {
   it('shows only My work and proposing an improvement to a user without grants', () => {
@@ -51,6 +51,18 @@ describe('menu by grants', () => {
     expect(selectedKey(MENU, '/plans/new')).toBe('plans.new');
     expect(selectedKey(MENU, '/plans/consolidation')).toBe('plans.consolidation');
     expect(selectedKey(MENU, '/nowhere')).toBeUndefined();
+  });
+
+  it('offers 汇总平衡 only to those whose plan or view reaches a unit and its children (the analyst would get 403)', () => {
+    const grant = (right: string, mode: string) => ({ right, mode });
+    // 专员: view and suggest over their own team, suggest over the department
+    const analyst = accessOf([grant('view', 'exact'), grant('suggest', 'exact'), grant('suggest', 'exact')]);
+    expect(keys(visibleMenu(MENU, analyst))).not.toContain('plans.consolidation');
+    expect(allows(CONSOLIDATION_ACCESS, analyst)).toBe(false);
+    const manager = accessOf([grant('plan', 'subtree'), grant('view', 'subtree'), grant('suggest', 'exact')]);
+    expect(keys(visibleMenu(MENU, manager))).toContain('plans.consolidation');
+    // the system administrator views the whole company
+    expect(allows(CONSOLIDATION_ACCESS, accessOf([grant('admin', 'subtree'), grant('view', 'subtree')]))).toBe(true);
   });
 });
 

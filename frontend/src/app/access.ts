@@ -7,14 +7,25 @@ export type Access = {
   rights: ReadonlySet<string>;
   /** holds 'view' over a unit and what lies below it (a unit's head): the cockpit of their unit */
   viewsUnit: boolean;
+  /** The rights held over a unit together with everything below it (a grant of mode subtree). */
+  subtreeRights: ReadonlySet<string>;
 };
 
-export type AccessRule = 'signedIn' | 'anyGrant' | 'viewsUnit' | { right: Right } | { anyOf: Right[] };
+/** `over: 'subtree'`: the right must reach a unit and its children (a page that compares a unit with
+ * its child units, e.g. 汇总平衡); a grant over one unit alone (专员's view of their own team) does not do. */
+export type AccessRule = 'signedIn' | 'anyGrant' | 'viewsUnit' | { right: Right } | { anyOf: Right[]; over?: 'subtree' };
 
-export function accessOf(grants: (Pick<GrantRead, 'right'> & Partial<Pick<GrantRead, 'mode'>>)[] | undefined | null, signedIn = true): Access {
+type AccessGrant = Pick<GrantRead, 'right'> & Partial<Pick<GrantRead, 'mode'>>;
+
+export function accessOf(grants: AccessGrant[] | undefined | null, signedIn = true): Access {
   const list = grants ?? [];
-  return { signedIn, anyGrant: list.length > 0, rights: new Set(list.map((g) => g.right)),
-    viewsUnit: list.some((g) => g.right === 'view' && g.mode === 'subtree') };
+  return {
+    signedIn,
+    anyGrant: list.length > 0,
+    rights: new Set(list.map((g) => g.right)),
+    viewsUnit: list.some((g) => g.right === 'view' && g.mode === 'subtree'),
+    subtreeRights: new Set(list.filter((g) => g.mode === 'subtree').map((g) => g.right)),
+  };
 }
 
 export function allows(rule: AccessRule, access: Access): boolean {
@@ -23,8 +34,13 @@ export function allows(rule: AccessRule, access: Access): boolean {
   if (rule === 'anyGrant') return access.anyGrant;
   if (rule === 'viewsUnit') return access.viewsUnit;
   if ('right' in rule) return access.rights.has(rule.right);
-  return rule.anyOf.some((r) => access.rights.has(r));
+  const held = rule.over === 'subtree' ? access.subtreeRights : access.rights;
+  return rule.anyOf.some((r) => held.has(r));
 }
+
+/** 汇总平衡 compares a unit's plan with its child units' plans: the API asks for view or plan over the
+ * unit (planning consolidation/service.py), and the page lists the children's plans. */
+export const CONSOLIDATION_ACCESS: AccessRule = { anyOf: ['plan', 'view'], over: 'subtree' };
 
 export type MenuNode = {
   key: string;
@@ -61,7 +77,7 @@ export const MENU: MenuNode[] = [
     children: [
       { key: 'plans.list', labelKey: 'menu.planList', path: '/plans', access: 'anyGrant' },
       { key: 'plans.new', labelKey: 'menu.planNew', path: '/plans/new', access: { right: 'plan' } },
-      { key: 'plans.consolidation', labelKey: 'menu.consolidation', path: '/plans/consolidation', access: { anyOf: ['plan', 'view'] } },
+      { key: 'plans.consolidation', labelKey: 'menu.consolidation', path: '/plans/consolidation', access: CONSOLIDATION_ACCESS },
       { key: 'plans.meeting', labelKey: 'menu.meeting', path: '/plans/meeting', access: 'anyGrant' },
       { key: 'plans.tasks', labelKey: 'menu.tasks', path: '/plans/tasks', access: 'anyGrant' },
       { key: 'plans.improvement', labelKey: 'menu.improvement', path: '/improvement/projects', access: 'anyGrant' },

@@ -1,4 +1,4 @@
-import { canOver, grantCovers } from './grants';
+import { canOver, grantCovers, highestUnitCovered } from './grants';
 
 const g = (right: string, unit_path: string, mode: string) => ({ right, unit_path, mode });
 
@@ -21,5 +21,28 @@ describe('grants over a unit', () => {
     expect(canOver(grants, 'assess', '/1/2/')).toBe(false);
     expect(canOver(grants, ['plan', 'assess'], '/1/2/5/')).toBe(true);
     expect(canOver(grants, 'view', undefined)).toBe(false);
+  });
+});
+
+describe('the highest unit a caller covers (where 汇总平衡 opens)', () => {
+  it('is the company for the operations director, whose plan and view reach the whole company', () => {
+    const director = [g('plan', '/1/', 'subtree'), g('view', '/1/', 'subtree'), g('assess', '/1/2/', 'subtree'), g('suggest', '/1/', 'exact')];
+    expect(highestUnitCovered(director, ['plan', 'view'], { subtreeOnly: true })).toBe('/1/');
+  });
+
+  it('is their department for a department manager, not the company they may only suggest to', () => {
+    const manager = [g('plan', '/1/7/', 'subtree'), g('view', '/1/7/', 'subtree'), g('suggest', '/1/', 'exact'), g('assess', '/1/7/', 'subtree')];
+    expect(highestUnitCovered(manager, ['plan', 'view'], { subtreeOnly: true })).toBe('/1/7/');
+  });
+
+  it('is none for a specialist, whose view is of their own team alone', () => {
+    const analyst = [g('view', '/1/7/8/', 'exact'), g('suggest', '/1/7/8/', 'exact'), g('suggest', '/1/7/', 'exact')];
+    expect(highestUnitCovered(analyst, ['plan', 'view'], { subtreeOnly: true })).toBeUndefined();
+    expect(highestUnitCovered(analyst, 'view')).toBe('/1/7/8/');
+  });
+
+  it('skips a descendants grant, which does not cover its own unit', () => {
+    expect(highestUnitCovered([g('assess', '/1/2/', 'descendants'), g('assess', '/1/2/3/', 'exact')], 'assess')).toBe('/1/2/3/');
+    expect(highestUnitCovered(undefined, 'view')).toBeUndefined();
   });
 });

@@ -25,3 +25,20 @@ export function canOver(grants: readonly GrantLike[] | undefined, rights: string
   const wanted = typeof rights === 'string' ? [rights] : rights;
   return grants.some((g) => wanted.some((r) => grantCovers(g, r, unitPath)));
 }
+
+/** The highest unit (shortest path) over which one of `rights` is held for the unit itself, or undefined:
+ * the unit a page opens on when the caller has not picked one (汇总平衡 opens on the company for the
+ * operations director, on 市场部 for its manager). `subtreeOnly`: only grants reaching the unit's children. */
+export function highestUnitCovered(grants: readonly GrantLike[] | undefined, rights: string | readonly string[],
+  { subtreeOnly = false }: { subtreeOnly?: boolean } = {}): string | undefined {
+  const wanted = typeof rights === 'string' ? [rights] : rights;
+  const depth = (path: string) => path.split('/').filter(Boolean).length;
+  let best: string | undefined;
+  for (const g of grants ?? []) {
+    if (!wanted.includes(g.right)) continue;
+    // a descendants grant does not cover its own unit
+    if (g.mode === 'descendants' || (subtreeOnly && g.mode !== 'subtree')) continue;
+    if (best === undefined || depth(g.unit_path) < depth(best)) best = g.unit_path;
+  }
+  return best;
+}

@@ -1,7 +1,7 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { Result, Spin } from 'antd';
-import { allows, type AccessRule } from './access';
+import { allows, CONSOLIDATION_ACCESS, type AccessRule } from './access';
 import { useSession } from './session';
 import { useT } from '../i18n';
 import { landingPath } from '../pages/cockpit/cockpit';
@@ -127,7 +127,7 @@ export function AppRoutes() {
         <Route path="/settings/notifications" element={<Guard rule="signedIn"><NotificationSettingsPage /></Guard>} />
         <Route path="/plans" element={<Guard rule="anyGrant"><PlanListPage /></Guard>} />
         <Route path="/plans/new" element={<Guard rule={{ right: 'plan' }}><PlanEditorPage /></Guard>} />
-        <Route path="/plans/consolidation" element={<Guard rule={{ anyOf: ['plan', 'view'] }}><ConsolidationPage /></Guard>} />
+        <Route path="/plans/consolidation" element={<Guard rule={CONSOLIDATION_ACCESS}><ConsolidationPage /></Guard>} />
         <Route path="/plans/meeting" element={<Guard rule="anyGrant"><MeetingPage /></Guard>} />
         <Route path="/plans/tasks" element={<Guard rule="anyGrant"><TasksPage /></Guard>} />
         <Route path="/plans/:id" element={<Guard rule="anyGrant"><PlanDetailPage /></Guard>} />

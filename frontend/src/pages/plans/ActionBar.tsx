@@ -26,7 +26,7 @@ export function ActionBar({ plan }: { plan: PlanRead }) {
   const need = open ? NEEDS_TEXT[open] : undefined;
   return (
     <>
-      <Space wrap>
+      <Space wrap className="yg-action-bar">
         {actions.map((a) => (
           <Button key={a} data-action={a} type={['submit', 'approve', 'issue', 'publish'].includes(a) ? 'primary' : 'default'}
             danger={a === 'veto'} onClick={() => setOpen(a)}>

@@ -8,14 +8,14 @@ import type { ConsolidationLine } from '../../api/types';
 import { consolidationOption, gapColor } from '../../charts/consolidation';
 import { EChart } from '../../components/EChart';
 import { IndicatorName, useIndicatorLabel } from '../../components/Indicator';
-import { QueryState, StatusTag, UnitSelect } from '../../components/common';
+import { QueryState, StatusTag, UnitSelect, flattenTree } from '../../components/common';
 import { useUnitTree } from '../../api/org';
 import { useT } from '../../i18n';
 import { ExportButton } from './ExportButton';
 import { PrintButton } from '../../components/PrintButton';
 import { PERIOD_RE } from './PlanListPage';
 import { AdjustmentsTable } from './PlanVersions';
-import { canOver } from '../../app/grants';
+import { canOver, highestUnitCovered } from '../../app/grants';
 
 const num = (v: number | null) => (v === null ? '—' : v.toLocaleString('zh-CN', { maximumFractionDigits: 2 }));
 
@@ -23,7 +23,11 @@ export default function ConsolidationPage() {
   const { t } = useT();
   const tree = useUnitTree();
   const [params, setParams] = useSearchParams();
-  const unit_id = params.get('unit_id') ? Number(params.get('unit_id')) : tree.data?.[0]?.id;
+  const { me } = useSession();
+  // unpicked, the page opens on the highest unit the caller may consolidate, not on the company (a 403 for most)
+  const homePath = highestUnitCovered(me?.grants, ['plan', 'view'], { subtreeOnly: true });
+  const home = tree.data && homePath ? [...flattenTree(tree.data).values()].find((u) => u.path === homePath)?.id : undefined;
+  const unit_id = params.get('unit_id') ? Number(params.get('unit_id')) : home;
   const period = params.get('period') ?? String(new Date().getFullYear());
   const [periodText, setPeriodText] = useState(period);
   const valid = PERIOD_RE.test(period);
@@ -44,7 +48,6 @@ export default function ConsolidationPage() {
     lines.forEach((l) => l.contributors.forEach((c) => { if (c.plan_id !== null && c.plan_id !== undefined) seen.set(c.plan_id, c.label); }));
     return [...seen].map(([value, label]) => ({ value, label }));
   }, [lines]);
-  const { me } = useSession();
   const isCompanyPlanner = tree.data?.some((root) => canOver(me?.grants, 'plan', root.path)) ?? false;
   const label = useIndicatorLabel();
   const option = useMemo(() => consolidationOption(lines.map((l) => ({ ...l, indicator_code: label(l.indicator_code) })), { series: t('plans.ratioSeries') }), [lines, t, label]);

@@ -196,7 +196,7 @@ export default function PlanDetailPage() {
       {p && (
         <div>
           <Card size="small" style={{ marginBottom: 12 }}>
-            <Space style={{ width: '100%', justifyContent: 'space-between' }} align="start" wrap>
+            <Space className="yg-page-head" style={{ width: '100%', justifyContent: 'space-between' }} align="start" wrap>
               <div>
                 <Typography.Title level={4} style={{ margin: 0 }} data-testid="plan-title">{p.title}</Typography.Title>
                 <Space size={4} wrap style={{ marginTop: 6 }}>
