@@ -11,9 +11,12 @@ FRONTEND := frontend
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(PY)
+# What the tests run on is the lock (hashed pins, `make lock` rewrites it from pyproject.toml), so a
+# release on PyPI tomorrow changes nothing here; the project itself goes in editable, without deps.
+$(STAMP): pyproject.toml requirements-test.lock | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements-test.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -14,15 +14,25 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from services.common.service_auth import secret_for
 from services.common.settings import DEMO_SERVICE_SECRET
+from services.org.app import create_app
 from services.org.models import OutgoingMessage, RobotChannel, Watch
 from tests.org.conftest import auth
-from tests.support import DEMO_IDS, bearer, demo_unit_rows
+from tests.support import DEMO_IDS, bearer, demo_unit_rows, running, settings
 
 U = DEMO_IDS
 
 
 def path_of(code: str) -> str:
     return next(r["path"] for r in demo_unit_rows() if r["code"] == code)
+
+
+@pytest.fixture
+async def org(org_url):
+    """Org with the demo company and no background dispatcher: these tests read the messages org writes
+    (pending), and the dispatcher would otherwise send or drop them (no SMTP here) under a slow machine's race."""
+    app = create_app(settings("org", org_url, demo=True, notify_dispatch_enabled=False))
+    async with running(app, base_url="http://org") as client:
+        yield client
 
 
 async def service_token(org, service: str) -> dict[str, str]:
