@@ -63,9 +63,10 @@ async def test_an_event_written_in_replica_a_is_delivered_by_replica_b_without_w
                 await _until(lambda n=n: [e["data"]["n"] for e in receiver.events()] == list(range(1, n + 1)),
                              within=BOUNDED_WAIT, what=f"event {n} delivered by replica B")
         finally:
+            # every step bounded: a relay that did not stop fails the test here instead of holding the run
             running.cancel()
-            with contextlib.suppress(BaseException):
-                await running
-            await replica_b.db.dispose()
-            await replica_a.dispose()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(running, BOUNDED_WAIT)
+            await asyncio.wait_for(replica_b.db.dispose(), BOUNDED_WAIT)
+            await asyncio.wait_for(replica_a.dispose(), BOUNDED_WAIT)
 
