@@ -181,12 +181,13 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
             for task in tasks:
                 with contextlib.suppress(BaseException):
                     await task
-            for hook in on_shutdown:
-                with contextlib.suppress(Exception):
-                    await hook(runtime)
-            if getattr(app.state, "leases", None) is not None:
-                with contextlib.suppress(Exception):  # unreturned, they run out by themselves
-                    await app.state.leases.release_all()
+            with untraced(tracing):  # shutting down is no request's either
+                for hook in on_shutdown:
+                    with contextlib.suppress(Exception):
+                        await hook(runtime)
+                if getattr(app.state, "leases", None) is not None:
+                    with contextlib.suppress(Exception):  # unreturned, they run out by themselves
+                        await app.state.leases.release_all()
             await app.state.http.aclose()
             await app.state.db.dispose()
             if tracing is not None:
