@@ -80,3 +80,26 @@ async def notifications(http, who: dict[str, str]) -> list[dict]:
     r = await http.get("/api/org/me/notifications", headers=who)
     assert r.status_code == 200, r.text
     return r.json()["items"]
+
+
+@contextlib.asynccontextmanager
+async def gateway_client(services):
+    """The real gateway in front of the flow's services (limits out of the way), and an HTTP client of it."""
+    gateway = gateway_app(GatewaySettings(**{f"{s}_url": url for s, url in services.items()},
+                                          log_level="WARNING", rate_limit_rps=1000.0, rate_limit_burst=1000))
+    async with serve(gateway) as gw, httpx.AsyncClient(base_url=gw, timeout=10) as http:
+        yield http
+
+
+async def until_units_synced(http, headers: dict[str, str], *, units: int = 13) -> None:
+    """Wait until planning, kpi and risk each hold the demo company's units in their read-models."""
+    from tests.flows.test_chains import eventually
+
+    async def synced():
+        for s in ("planning", "kpi", "risk"):
+            r = await http.get(f"/api/{s}/org-units", headers=headers)
+            if r.status_code != 200 or len(r.json()["items"]) < units:
+                return False
+        return True
+
+    await eventually(synced)

@@ -4,13 +4,9 @@ nothing that waits on someone else; items name their plan, risk and indicator.""
 import contextlib
 from datetime import timedelta
 
-import httpx
-
-from gateway.app import create_app as gateway_app
-from gateway.settings import GatewaySettings
 from services.common import clock
-from tests.flows.test_chains import eventually
-from tests.support import DEMO_IDS, serve
+from tests.flows.conftest import gateway_client, sign_in, until_units_synced
+from tests.support import DEMO_IDS
 
 EMPTY = {"pending_approvals": [], "suggestions_to_answer": [], "plans_to_rework": [], "my_tasks": [],
          "overdue_tasks": [], "open_alerts": [], "risk_actions": [], "my_actions": [],
@@ -22,29 +18,14 @@ EMPTY = {"pending_approvals": [], "suggestions_to_answer": [], "plans_to_rework"
 
 
 async def test_each_person_sees_what_waits_on_them_and_nothing_else(services):
-    gateway = gateway_app(GatewaySettings(**{f"{s}_url": url for s, url in services.items()},
-                                          log_level="WARNING", rate_limit_rps=1000.0, rate_limit_burst=1000))
     async with contextlib.AsyncExitStack() as stack:
-        gw = await stack.enter_async_context(serve(gateway))
-        http = await stack.enter_async_context(httpx.AsyncClient(base_url=gw, timeout=10))
+        http = await stack.enter_async_context(gateway_client(services))
 
-        async def sign_in(user):
-            r = await http.post("/api/org/auth/token",
-                                data={"grant_type": "password", "username": user, "password": "Demo@2026"})
-            return {"Authorization": f"Bearer {r.json()['access_token']}"}
-
-        people = {u: await sign_in(u) for u in ("market_mgr", "ops_director", "analyst", "branch_gm")}
+        people = {u: await sign_in(http, u) for u in ("market_mgr", "ops_director", "analyst", "branch_gm")}
         mgr, ops, analyst = people["market_mgr"], people["ops_director"], people["analyst"]
         analyst_id = (await http.get("/api/org/me", headers=analyst)).json()["user"]["id"]
 
-        async def synced():
-            for s in ("planning", "kpi", "risk"):
-                r = await http.get(f"/api/{s}/org-units", headers=ops)
-                if r.status_code != 200 or len(r.json()["items"]) < 13:
-                    return False
-            return True
-
-        await eventually(synced)
+        await until_units_synced(http, ops)
 
         async def box(user):
             r = await http.get("/api/me/inbox", headers=people[user])

@@ -3,37 +3,18 @@ across services, each only where the caller may see it; a service that stops ans
 
 import contextlib
 
-import httpx
-
-from gateway.app import create_app as gateway_app
-from gateway.settings import GatewaySettings
-from tests.flows.test_chains import eventually
-from tests.support import DEMO_IDS, serve
+from tests.flows.conftest import gateway_client, sign_in, until_units_synced
+from tests.support import DEMO_IDS
 
 
 async def test_one_search_finds_across_services_what_the_caller_may_see_and_no_more(services):
-    gateway = gateway_app(GatewaySettings(**{f"{s}_url": url for s, url in services.items()},
-                                          log_level="WARNING", rate_limit_rps=1000.0, rate_limit_burst=1000))
     async with contextlib.AsyncExitStack() as stack:
-        gw = await stack.enter_async_context(serve(gateway))
-        http = await stack.enter_async_context(httpx.AsyncClient(base_url=gw, timeout=10))
+        http = await stack.enter_async_context(gateway_client(services))
 
-        async def sign_in(user):
-            r = await http.post("/api/org/auth/token",
-                                data={"grant_type": "password", "username": user, "password": "Demo@2026"})
-            return {"Authorization": f"Bearer {r.json()['access_token']}"}
-
-        people = {u: await sign_in(u) for u in ("market_mgr", "branch_gm")}
+        people = {u: await sign_in(http, u) for u in ("market_mgr", "branch_gm")}
         mgr = people["market_mgr"]
 
-        async def synced():
-            for s in ("planning", "kpi", "risk"):
-                r = await http.get(f"/api/{s}/org-units", headers=mgr)
-                if r.status_code != 200 or len(r.json()["items"]) < 13:
-                    return False
-            return True
-
-        await eventually(synced)
+        await until_units_synced(http, mgr)
         plan = (await http.post("/api/planning/plans", headers=mgr, json={
             "unit_id": DEMO_IDS["MKT"], "period": "2027", "title": "市场部2027年度拓展计划",
             "targets": [{"indicator_code": "sales", "value": 31000}]})).json()
