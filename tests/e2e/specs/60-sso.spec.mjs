@@ -144,7 +144,7 @@ test('sso: with SSO required the sign-in page offers the provider, and a passwor
     await page.getByRole('alert').getByText(/本公司要求通过单点登录/).waitFor();
     await page.getByLabel('用户名').fill('admin');
     await page.getByRole('button', { name: /^登\s*录$/ }).click();
-    await page.waitForURL(/\/inbox$/);
+    await page.waitForURL(/\/cockpit$/); // an administrator views the whole company: the cockpit is their landing
     await close();
   } finally {
     await setRequireSso(false);
