@@ -141,9 +141,11 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
                 token_url=f"{settings.service_url('org')}/api/org/auth/token")
         tasks: list[asyncio.Task[None]] = []
         try:
-            with untraced(tracing):  # seeding and checks at start-up are no request's
-                for hook in on_startup:
-                    await hook(runtime)
+            # seeding and checks at start-up are no request's; replicas starting together seed in turn
+            with untraced(tracing):
+                async with app.state.db.one_replica_at_a_time():
+                    for hook in on_startup:
+                        await hook(runtime)
             if getattr(app.state, "revocations", None) is None:
                 app.state.revocations = Revocations.from_url(
                     settings.service_url("org") + REVOKED_PATH, app.state.http,
@@ -159,8 +161,9 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
             if org_unit_model is not None and settings.relay_enabled:
                 async def sync_then_hooks() -> None:
                     await resync_until_done(app)
-                    for hook in on_org_synced:
-                        await hook(runtime)
+                    async with app.state.db.one_replica_at_a_time():
+                        for hook in on_org_synced:
+                            await hook(runtime)
 
                 tasks.append(spawn(sync_then_hooks(), name=f"{service}-org-sync"))
             if settings.relay_enabled:

@@ -7,12 +7,13 @@ rolls back when it raises. Domain code only flushes.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, event, text
 from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.types import TypeDecorator
@@ -138,6 +139,10 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
+# The advisory lock replicas take in turn for start-up seeding (migrations hold another: migrate.MIGRATION_LOCK).
+STARTUP_LOCK = 0x59_47_53_74_61_72_74  # "YGStart"
+
+
 class Database:
     """A service's engine with its reader and writer session factories."""
 
@@ -151,6 +156,23 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+    @contextlib.asynccontextmanager
+    async def one_replica_at_a_time(self) -> AsyncIterator[None]:
+        """A block that replicas of this service run in turn (start-up seeding: the second finds what the
+        first wrote instead of inserting it again). On PostgreSQL a session advisory lock held on a connection
+        of its own for the block; SQLite has one process per service, so nothing to take."""
+        if self.sqlite:
+            yield
+            return
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": STARTUP_LOCK})
+            await conn.commit()
+            try:
+                yield
+            finally:
+                await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK})
+                await conn.commit()
 
 
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
