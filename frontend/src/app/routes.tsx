@@ -114,7 +114,7 @@ export function AppRoutes() {
       <Route path="/login" element={<Loading><SignInPage /></Loading>} />
       <Route path="/login/sso" element={<Loading><SsoLandingPage /></Loading>} />
       <Route path="/print/plans/:id" element={<RequireSignIn><Guard rule="anyGrant"><PlanPrintPage /></Guard></RequireSignIn>} />
-      <Route path="/print/consolidation" element={<RequireSignIn><Guard rule={{ anyOf: ['plan', 'view'] }}><ConsolidationPrintPage /></Guard></RequireSignIn>} />
+      <Route path="/print/consolidation" element={<RequireSignIn><Guard rule={CONSOLIDATION_ACCESS}><ConsolidationPrintPage /></Guard></RequireSignIn>} />
       <Route path="/print/assessments/:id" element={<RequireSignIn><Guard rule="anyGrant"><AssessmentPrintPage /></Guard></RequireSignIn>} />
       <Route path="/print/risks" element={<RequireSignIn><Guard rule="anyGrant"><RiskRegisterPrintPage /></Guard></RequireSignIn>} />
       <Route path="/print/meetings/:week" element={<RequireSignIn><Guard rule="anyGrant"><MeetingPrintPage /></Guard></RequireSignIn>} />

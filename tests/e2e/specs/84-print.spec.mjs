@@ -129,9 +129,18 @@ test('print: the consolidation, an assessment, the risk register and the meeting
   await close();
 });
 
-test('print: the consolidation print view shows the API\'s refusal, not a document, to a specialist', async ({ session }) => {
-  // 专员 may view their own section only: the company's consolidation is refused by planning (403)
-  const { page, close } = await session('analyst', { expectFailedRequests: true });
+test('print: the consolidation print view is refused, not printed, to a specialist', async ({ session }) => {
+  // 专员 views their own section only, no unit with sub-units: the print view is guarded as the page is
+  // (CONSOLIDATION_ACCESS), so it answers 无权访问 without asking planning for the company's consolidation
+  const { page, close } = await session('analyst');
+  const asked = [];
+  page.on('request', (req) => { if (req.url().includes('/api/planning/consolidation')) asked.push(req.url()); });
+  await page.goto('/print/consolidation?period=2026');
+  await expect(page.getByText('无权访问')).toBeVisible();
+  await expect(page.getByTestId('print-doc')).toHaveCount(0);
+  expect(asked).toEqual([]);
+  await close();
+});
   const refused = page.waitForResponse((res) => res.url().includes('/api/planning/consolidation') && res.status() === 403);
   await page.goto('/print/consolidation?period=2026');
   await refused;
