@@ -19,3 +19,20 @@ async def holders(rt: Runtime, right: str, unit_id: int, *, held_in_unit_id: int
     resp.raise_for_status()
     found: list[dict[str, Any]] = resp.json()
     return found
+
+
+AUDIENCE_PATH = "/api/org/authz/audience"
+
+
+async def audience(rt: Runtime, unit_id: int, *, right: str = "view", also: list[int] | None = None,
+                   ) -> list[dict[str, Any]]:
+    """Who may see a unit's records: the holders of ``right`` over it and the people in ``also`` (a record's
+    owner, proposer…), each with their positions: org's ``/authz/audience`` answer,
+    ``[{"id", "username", "display_name", "positions": [{"title", "unit_id", "unit_name"}]}]``."""
+    params: dict[str, Any] = {"right": right, "unit_id": unit_id}
+    if also:
+        params["user_id"] = also
+    resp = await rt.call("org", "GET", AUDIENCE_PATH, params=params)
+    resp.raise_for_status()
+    found: list[dict[str, Any]] = resp.json()
+    return found

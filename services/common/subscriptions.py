@@ -37,6 +37,10 @@ INTERNAL_SUBSCRIPTIONS: dict[str, list[str]] = {
     "kpi.audit.finalised": ["org"],
     "planning.proposal.*": ["org"],
     "planning.improvement.review_due": ["org"],
+    # ... and when a comment on a record mentions them (issue 23)
+    "planning.comment.mentioned": ["org"],
+    "kpi.comment.mentioned": ["org"],
+    "risk.comment.mentioned": ["org"],
     # people against plan (人员编制, issue 20): the spare-staff ratio becomes a KPI
     "org.staffing.measured": ["kpi"],
     # training (issue 20): completion rates become kpi's training_completion; low assessment results training needs

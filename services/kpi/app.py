@@ -19,6 +19,7 @@ from services.kpi.audits.router import router as audits_router
 from services.kpi.budgets.router import router as budgets_router
 from services.kpi.budgets.service import seed_budget_items
 from services.kpi.cockpit.router import router as cockpit_router
+from services.kpi.comments.router import router as comments_router
 from services.kpi.consumers import CONSUMES
 from services.kpi.demo import seed_demo, seed_demo_budgets
 from services.kpi.evaluation.router import router as evaluation_router
@@ -146,7 +147,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                  # 全局搜索: indicators, actions and findings the caller may see
                  search_router,
                  # 经营驾驶舱 (the cockpit)
-                 cockpit_router],
+                 cockpit_router, comments_router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
         consumes=CONSUMES, on_startup=[_watch_generation, _seed_library, _fed_indicators, _seed_budgets,
                                         _ensure_rollups],

@@ -20,6 +20,7 @@ from services.common.authz import Principal, Right
 from services.common.db import Session
 from services.common.guards import Allowed, Place, allowed
 from services.common.problems import Forbidden
+from services.common.records import Record
 from services.common.security import CurrentPrincipal
 from services.kpi.lookups import indicator_by_code
 from services.kpi.measurements.service import Writer, writer_of
@@ -42,6 +43,7 @@ from services.kpi.models import (
     Target,
     ThresholdRule,
 )
+from services.kpi.records import RECORDS
 
 
 async def company_admin(principal: CurrentPrincipal) -> Principal:
@@ -243,3 +245,8 @@ async def load_scale(session: Session) -> SanctionScale | None:
 
 
 CurrentScale = Annotated[SanctionScale | None, Depends(load_scale)]
+
+
+# --- records people discuss (issue 23) ------------------------------------------------------------
+
+RecordToView = Annotated[Record, Depends(RECORDS.to_view)]

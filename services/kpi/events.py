@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import Field
 
+from services.common.comments import CommentMentionedData
 from services.common.contracts import EventData, EventView
 
 log = logging.getLogger("yunguan.kpi")
@@ -274,6 +275,8 @@ class SanctionData(EventData):
 
 
 EMITS: dict[str, type[EventData]] = {
+    # comments on records (issue 23): people mentioned are told
+    "kpi.comment.mentioned": CommentMentionedData,
     "kpi.threshold.crossed": ThresholdCrossedData,
     "kpi.action.created": ActionData,
     "kpi.action.completed": ActionData,

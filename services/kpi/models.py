@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.audit import AuditEntryMixin
+from services.common.comments import CommentMixin
 from services.common.db import TYPE_ANNOTATION_MAP, service_metadata, utcnow
 from services.common.files import StoredFileMixin
 from services.common.idempotency import IdempotencyRecordMixin
@@ -52,6 +53,10 @@ class Base(DeclarativeBase):
 
 class AuditEntry(AuditEntryMixin, Base):
     pass
+
+
+class Comment(CommentMixin, Base):
+    """Comments and @mentions on this service's records (services/common/comments.py)."""
 
 
 class IdempotencyRecord(IdempotencyRecordMixin, Base):

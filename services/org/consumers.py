@@ -13,6 +13,7 @@ from services.org.events import (
     AlertRaisedView,
     AssessmentFinalizedView,
     AuditView,
+    CommentMentionedView,
     ImprovementReviewDueView,
     InspectionView,
     PlanResourcesView,
@@ -71,6 +72,10 @@ CONSUMES: list[Consumer] = [
              summary="The named proposer hears of the reward (an anonymous one is told nothing)"),
     Consumer("planning.improvement.review_due", from_events.on_improvement_review_due,
              reads=ImprovementReviewDueView, summary="The project's owner hears its periodic review is due"),
+    # comments on records (issue 23)
+    *(Consumer(f"{source}.comment.mentioned", from_events.on_comment_mentioned, reads=CommentMentionedView,
+               summary="Each person a comment mentions is told, with the record's link")
+      for source in ("planning", "kpi", "risk")),
     # staffing (issue 20): the people lines of plans in force are the units' planned headcount
     Consumer("planning.plan.issued", from_plans.on_plan_in_force, reads=PlanResourcesView,
              summary="An issued plan's people (人力) lines become its unit's planned headcount for the period"),

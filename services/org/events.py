@@ -413,6 +413,25 @@ class ImprovementReviewDueView(EventView):
     title: str
     owner_id: int | None
     due: str
+
+
+# --- comments on records (issue 23) ------------------------------------------------------------------
+
+
+class CommentMentionedView(EventView):
+    """planning's, kpi's and risk's ``<svc>.comment.mentioned``: a comment on a record mentioned people."""
+
+    record_kind: str
+    record_id: int
+    title: str
+    link: str
+    unit_path: str
+    comment_id: int
+    author_name: str
+    excerpt: str
+    mentioned: list[int]
+
+
 # --- staffing (issue 20): the people lines of plans in force ----------------------------------------
 
 

@@ -19,10 +19,12 @@ from services.common.authz import Principal, Right
 from services.common.db import Session
 from services.common.guards import Allowed, Place, allowed
 from services.common.problems import NotFound
+from services.common.records import Record
 from services.common.security import CurrentPrincipal
 from services.planning.improvement.access import ProjectAccess, seeing_grant
 from services.planning.models import Flow, ImprovementProject, OrgUnit, Plan, PlanTask, Proposal
 from services.planning.plans.visibility import plan_not_found, require_visible
+from services.planning.records import RECORDS
 from services.planning.units import unit_path
 
 # --- plans ------------------------------------------------------------------------------------
@@ -145,3 +147,8 @@ ProjectToView = Annotated[ProjectAccess, Depends(project_to_view)]
 load_proposal = load_or_404(Proposal, "proposal_id", what="proposal", what_zh="合理化建议")
 
 ValidProposal = Annotated[Proposal, Depends(load_proposal)]
+
+
+# --- records people discuss (issue 23) ------------------------------------------------------------
+
+RecordToView = Annotated[Record, Depends(RECORDS.to_view)]

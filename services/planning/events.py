@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from services.common.comments import CommentMentionedData
 from services.common.contracts import Emits, EventData, EventView
 
 # --- what planning emits ----------------------------------------------------------------------
@@ -262,6 +263,8 @@ class ProposalRewardedData(ProposalState):
     amount: float | None = Field(description="Money, in 元")
 
 EMITS: Emits = {
+    # comments on records (issue 23): people mentioned are told
+    "planning.comment.mentioned": CommentMentionedData,
     "planning.plan.submitted": PlanSubmittedData,
     "planning.plan.stage_advanced": PlanStageAdvancedData,
     "planning.plan.countersigned": PlanCountersignedData,

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, S
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.audit import AuditEntryMixin
+from services.common.comments import CommentMixin
 from services.common.db import TYPE_ANNOTATION_MAP, service_metadata, utcnow
 from services.common.idempotency import IdempotencyRecordMixin
 from services.common.leases import JobLeaseMixin
@@ -31,6 +32,10 @@ class Base(DeclarativeBase):
 
 class AuditEntry(AuditEntryMixin, Base):
     pass
+
+
+class Comment(CommentMixin, Base):
+    """Comments and @mentions on this service's records (services/common/comments.py)."""
 
 
 class IdempotencyRecord(IdempotencyRecordMixin, Base):

@@ -20,6 +20,7 @@ from services.common.audit_api import require_admin
 from services.common.authz import Principal, Right
 from services.common.db import Session
 from services.common.guards import Allowed
+from services.common.records import Record
 from services.common.security import CurrentPrincipal
 from services.risk.access import (
     OwnerOrAllowed,
@@ -31,6 +32,7 @@ from services.risk.access import (
     require_view,
 )
 from services.risk.models import Alert, Kri, Risk, RiskAction, RiskMatrix
+from services.risk.records import RECORDS
 from services.risk.units import risk_and_unit, unit_of
 
 # ---- load or 404
@@ -190,3 +192,8 @@ async def planner(principal: CurrentPrincipal) -> Principal:
 
 Administrator = Annotated[Principal, Depends(administrator)]
 Planner = Annotated[Principal, Depends(planner)]
+
+
+# --- records people discuss (issue 23) ------------------------------------------------------------
+
+RecordToView = Annotated[Record, Depends(RECORDS.to_view)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from services.common.comments import CommentMentionedData
 from services.common.contracts import EventData, EventView
 
 # ---- emitted
@@ -93,6 +94,8 @@ class AlertResolvedData(AlertData):
 
 
 EMITS: dict[str, type[EventData]] = {
+    # comments on records (issue 23): people mentioned are told
+    "risk.comment.mentioned": CommentMentionedData,
     "risk.assessed": RiskAssessedData,
     "risk.level.changed": RiskLevelChangedData,
     "risk.alert.raised": AlertRaisedData,

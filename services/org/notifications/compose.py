@@ -165,6 +165,12 @@ TEMPLATES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         EN: ("Project review due: {title}", "{unit}'s process optimisation project “{title}” was due for its periodic "
              "review on {due}: review it and record the outcome."),
     }),
+    # Comments on records (issue 23): someone was mentioned (@) in a comment on a record they may see.
+    "comment.mentioned": ("task", {
+        ZH: ("{author}在《{title}》的评论中提到了您", "{author}在{record_zh}《{title}》的评论中提到了您：{excerpt}"),
+        EN: ("{author} mentioned you in a comment on “{title}”",
+             "{author} mentioned you in a comment on the {record_en} “{title}”: {excerpt}"),
+    }),
     # Reminders, escalation and 催办 (services.org.reminders): the note's kind is the watch's (approval or task),
     # the kind given here is only the usual one.
     "notify.reminder": ("approval", {

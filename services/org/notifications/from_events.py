@@ -17,6 +17,7 @@ from services.org.events import (
     ActionView,
     AlertRaisedView,
     AuditView,
+    CommentMentionedView,
     ImprovementReviewDueView,
     InspectionView,
     PlanStepView,
@@ -322,3 +323,25 @@ async def on_improvement_review_due(session: AsyncSession, event: dict[str, Any]
                  link=f"/improvement/projects/{r.project_id}", subject_type="improvement_project",
                  subject_id=r.project_id, unit_id=r.unit_id)
     await notify(session, note, [r.owner_id] if r.owner_id else [])
+
+
+# --- comments on records (issue 23) -----------------------------------------------------------------------------
+
+RECORD_NAMES = {"plan": ("计划", "plan"), "task": ("任务", "task"), "proposal": ("合理化建议", "proposal"),
+                "action": ("整改措施", "action"), "finding": ("发现问题", "finding"), "risk": ("风险", "risk")}
+
+
+async def on_comment_mentioned(session: AsyncSession, event: dict[str, Any]) -> None:
+    """Each person a comment mentions is told, with the record's link (once, however often it is delivered).
+    The producer let only people who may see the record be mentioned: the notification grants nothing."""
+    c = CommentMentionedView.model_validate(event["data"])
+    zh, en = RECORD_NAMES.get(c.record_kind, (c.record_kind, c.record_kind))
+    fields = {"author": c.author_name, "title": c.title, "excerpt": c.excerpt, "record_zh": zh, "record_en": en}
+    note = _note(event, "comment.mentioned", fields, link=c.link, subject_type=c.record_kind,
+                 subject_id=c.record_id, unit_id=_unit_id(c.unit_path))
+    await notify(session, note, c.mentioned)
+
+
+def _unit_id(unit_path: str) -> int | None:
+    last = unit_path.strip("/").split("/")[-1]
+    return int(last) if last.isdigit() else None

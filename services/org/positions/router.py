@@ -10,7 +10,7 @@ from services.common.db import Session
 from services.common.security import CurrentPrincipal
 from services.org.deps import PositionToAdmin, VisiblePosition
 from services.org.positions import service
-from services.org.positions.schemas import ExplainRead, PositionCreate, PositionRead, PositionUpdate
+from services.org.positions.schemas import AudienceMember, ExplainRead, PositionCreate, PositionRead, PositionUpdate
 from services.org.users.schemas import UserRead
 
 router = APIRouter()
@@ -69,3 +69,13 @@ async def holders(session: Session, principal: CurrentPrincipal, right: str = Qu
                   held_in_unit_id: int | None = Query(None, description="Only grants held in this unit")):
     return await service.holders(session, principal=principal, right=right, unit_id=unit_id,
                                  held_in_unit_id=held_in_unit_id)
+
+
+@router.get("/authz/audience", response_model=list[AudienceMember], tags=["auth", "authz"],
+            summary="Who may see a unit's records: holders of a right over it and the people named (admin or "
+                    "Yunguan services; e.g. whom a comment may mention)")
+async def audience(session: Session, principal: CurrentPrincipal, right: str = Query("view"),
+                   unit_id: int = Query(...),
+                   user_id: list[int] = Query([], description="People who see the record without a grant "
+                                                              "(its owner, proposer…)")):
+    return await service.audience(session, principal=principal, right=right, unit_id=unit_id, user_ids=user_id)

@@ -93,3 +93,18 @@ class ExplainRead(BaseModel):
     unit_path: str
     grants: list[ExplainGrant]
     summary: str
+
+
+class AudiencePosition(BaseModel):
+    title: str
+    unit_id: int
+    unit_name: str
+
+
+class AudienceMember(BaseModel):
+    """Someone who may see a unit's records (``/authz/audience``): who they are and where they work."""
+
+    id: int
+    username: str
+    display_name: str
+    positions: list[AudiencePosition]

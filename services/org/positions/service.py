@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common import clock
 from services.common.api import Page, paginate
 from services.common.authz import RIGHTS, Grant, Principal, Right, is_admin
 from services.common.guards import Allowed, authorize
@@ -18,7 +19,15 @@ from services.org.journal import journal
 from services.org.models import Assignment, Position, Role, Unit, User
 from services.org.positions.authority import scope_target
 from services.org.positions.grants import held_positions, incoming_delegations, right_holders
-from services.org.positions.schemas import ExplainGrant, ExplainRead, PositionCreate, PositionRead, PositionUpdate
+from services.org.positions.schemas import (
+    AudienceMember,
+    AudiencePosition,
+    ExplainGrant,
+    ExplainRead,
+    PositionCreate,
+    PositionRead,
+    PositionUpdate,
+)
 from services.org.users.schemas import UserRead
 
 
@@ -166,3 +175,33 @@ async def holders(session: AsyncSession, *, principal: Principal, right: str, un
                            zh=f"没有编号为 {held_in_unit_id} 的组织单元（持有单位）。")
         held_in = h.path
     return [UserRead.model_validate(u) for u in await right_holders(session, right, unit.path, held_in)]
+
+
+async def audience(session: AsyncSession, *, principal: Principal, right: str, unit_id: int,
+                   user_ids: list[int]) -> list[AudienceMember]:
+    """Who may see a unit's records: the active holders of ``right`` over it, and the people named in
+    ``user_ids`` (a record's owner or proposer, who see it without a grant), each with the positions they hold
+    today. For Yunguan's services (e.g. whom a comment may mention) and administrators."""
+    if not (is_admin(principal) or is_internal_service(principal)):
+        raise Forbidden("Only administrators and Yunguan's services may list who sees a unit's records.",
+                        zh="只有管理员和运管系统自身的服务才能查询可查看某单元记录的人员。")
+    unit = await _unit(session, unit_id)
+    people = {u.id: u for u in await right_holders(session, right, unit.path)}
+    missing = [i for i in dict.fromkeys(user_ids) if i not in people]
+    if missing:
+        people |= {u.id: u for u in (await session.execute(
+            select(User).where(User.id.in_(missing), User.active.is_(True)))).scalars()}
+    if not people:
+        return []
+    today = clock.today()
+    rows = (await session.execute(
+        select(Assignment.user_id, Position.title, Unit.id, Unit.name)
+        .join(Position, Position.id == Assignment.position_id).join(Unit, Unit.id == Position.unit_id)
+        .where(Assignment.user_id.in_(list(people)), Assignment.start_date <= today,
+               Assignment.end_date.is_(None) | (Assignment.end_date >= today))
+        .order_by(Assignment.user_id, Position.id))).all()
+    held: dict[int, list[AudiencePosition]] = {}
+    for user_id, title, held_unit_id, unit_name in rows:
+        held.setdefault(user_id, []).append(AudiencePosition(title=title, unit_id=held_unit_id, unit_name=unit_name))
+    return [AudienceMember(id=u.id, username=u.username, display_name=u.display_name, positions=held.get(u.id, []))
+            for u in sorted(people.values(), key=lambda u: u.id)]

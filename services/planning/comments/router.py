@@ -1,0 +1,9 @@
+"""Comments and @mentions on planning's records: /records/{kind}/{record_id}/comments (the kernel's routes)."""
+
+from __future__ import annotations
+
+from services.common.comments_api import comments_router
+from services.planning.comments import service
+from services.planning.deps import RecordToView
+
+router = comments_router(RecordToView, service.comments)

@@ -1,0 +1,9 @@
+"""risk's comments: the kernel's rules over its ``record_comment`` table and its journal."""
+
+from __future__ import annotations
+
+from services.common.comments import RecordComments
+from services.risk.journal import journal
+from services.risk.models import Comment
+
+comments = RecordComments(Comment, journal)
