@@ -231,7 +231,7 @@ class RecordComments:
             created_at=comment.created_at, edited_at=comment.edited_at, deleted=deleted, version=comment.version,
             editable_until=until if mine and not deleted and now < until else None, replies=list(replies))
 
-    async def list(self, session: AsyncSession, *, record: Record, reader: Principal,
+    async def threads(self, session: AsyncSession, *, record: Record, reader: Principal,
                    now: datetime | None = None) -> list[CommentRead]:
         """The record's threads, oldest first, each with its replies oldest first."""
         m = self.model

@@ -42,31 +42,32 @@ def comments_router(record_to_view: Any, comments: RecordComments) -> APIRouter:
 
     @router.get("", response_model=list[CommentRead],
                 summary="The record's comments: threads oldest first, each with its replies")
-    async def list_comments(record: RecordToView, session: Session,  # type: ignore[valid-type]
-                            principal: CurrentPrincipal):
-        return await comments.list(session, record=record, reader=principal)
+    async def list_comments(record: RecordToView, session: Session,  # type: ignore[valid-type, unused-ignore]
+                            principal: CurrentPrincipal) -> list[CommentRead]:
+        return await comments.threads(session, record=record, reader=principal)
 
     @router.get("/mentionable", response_model=list[Mentionable],
                 summary="Who a comment on the record may mention: people who may already see it")
-    async def mentionable(record: RecordToView, principal: CurrentPrincipal,  # type: ignore[valid-type]
+    async def mentionable(record: RecordToView, principal: CurrentPrincipal,  # type: ignore[valid-type, unused-ignore]
                           rt: RuntimeDep,
                           q: str | None = Query(None, max_length=100, description="Part of a name, unit or position"),
-                          limit: int = Query(20, ge=1, le=100)):
+                          limit: int = Query(20, ge=1, le=100)) -> list[Mentionable]:
         return await comments.mentionable(rt, record=record, reader=principal, q=q, limit=limit)
 
     @router.post("", response_model=CommentRead, status_code=201,
                  summary="Comment on the record (or reply); mentions as @[name](user:ID) tell those people")
-    async def add_comment(record: RecordToView, body: CommentCreate,  # type: ignore[valid-type]
-                          session: Session, principal: CurrentPrincipal, rt: RuntimeDep, response: Response):
+    async def add_comment(record: RecordToView, body: CommentCreate,  # type: ignore[valid-type, unused-ignore]
+                          session: Session, principal: CurrentPrincipal, rt: RuntimeDep,
+                          response: Response) -> CommentRead:
         out = await comments.add(session, rt, record=record, principal=principal, body=body)
         set_etag(response, etag("comment", out.id, out.version))
         return out
 
     @router.patch("/{comment_id}", response_model=CommentRead,
                   summary="Edit your comment within the edit window (If-Match: its ETag)")
-    async def edit_comment(record: RecordToView, comment_id: int,  # type: ignore[valid-type]
+    async def edit_comment(record: RecordToView, comment_id: int,  # type: ignore[valid-type, unused-ignore]
                            body: CommentUpdate, request: Request, session: Session, principal: CurrentPrincipal,
-                           rt: RuntimeDep, response: Response):
+                           rt: RuntimeDep, response: Response) -> CommentRead:
         out = await comments.edit(session, rt, record=record, principal=principal, comment_id=comment_id,
                                   version=if_match_version(request, comment_id), body=body)
         set_etag(response, etag("comment", out.id, out.version))
@@ -74,8 +75,8 @@ def comments_router(record_to_view: Any, comments: RecordComments) -> APIRouter:
 
     @router.delete("/{comment_id}", status_code=204,
                    summary="Delete your comment within the edit window (If-Match: its ETag); its place stays")
-    async def delete_comment(record: RecordToView, comment_id: int,  # type: ignore[valid-type]
-                             request: Request, session: Session, principal: CurrentPrincipal):
+    async def delete_comment(record: RecordToView, comment_id: int,  # type: ignore[valid-type, unused-ignore]
+                             request: Request, session: Session, principal: CurrentPrincipal) -> Response:
         await comments.delete(session, record=record, principal=principal, comment_id=comment_id,
                               version=if_match_version(request, comment_id))
         return Response(status_code=204)

@@ -51,7 +51,7 @@ async def add(db, who=ZHANG, text="请各位看看第三季度目标。", reply_
 
 async def listed(db, reader=LI, at=T0):
     async with db.reader() as s:
-        return await comments.list(s, record=RECORD, reader=reader, now=at)
+        return await comments.threads(s, record=RECORD, reader=reader, now=at)
 
 
 async def test_a_reply_to_a_reply_joins_the_thread_of_its_root_and_threads_read_oldest_first(db):
