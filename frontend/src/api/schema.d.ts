@@ -1240,6 +1240,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/kpi/records/{kind}/{record_id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The record's comments: threads oldest first, each with its replies */
+        get: operations["list_comments_api_kpi_records__kind___record_id__comments_get"];
+        put?: never;
+        /** Comment on the record (or reply); mentions as @[name](user:ID) tell those people */
+        post: operations["add_comment_api_kpi_records__kind___record_id__comments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/records/{kind}/{record_id}/comments/mentionable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who a comment on the record may mention: people who may already see it */
+        get: operations["mentionable_api_kpi_records__kind___record_id__comments_mentionable_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/records/{kind}/{record_id}/comments/{comment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete your comment within the edit window (If-Match: its ETag); its place stays */
+        delete: operations["delete_comment_api_kpi_records__kind___record_id__comments__comment_id__delete"];
+        options?: never;
+        head?: never;
+        /** Edit your comment within the edit window (If-Match: its ETag) */
+        patch: operations["edit_comment_api_kpi_records__kind___record_id__comments__comment_id__patch"];
+        trace?: never;
+    };
     "/api/kpi/sanctions": {
         parameters: {
             query?: never;
@@ -1953,6 +2006,23 @@ export interface paths {
         put?: never;
         /** Get an access token (password, refresh_token, client_credentials or urn:yunguan:sso-code grant) */
         post: operations["token_api_org_auth_token_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/authz/audience": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who may see a unit's records: holders of a right over it and the people named (admin or Yunguan services; e.g. whom a comment may mention) */
+        get: operations["audience_api_org_authz_audience_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4241,6 +4311,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/planning/records/{kind}/{record_id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The record's comments: threads oldest first, each with its replies */
+        get: operations["list_comments_api_planning_records__kind___record_id__comments_get"];
+        put?: never;
+        /** Comment on the record (or reply); mentions as @[name](user:ID) tell those people */
+        post: operations["add_comment_api_planning_records__kind___record_id__comments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/records/{kind}/{record_id}/comments/mentionable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who a comment on the record may mention: people who may already see it */
+        get: operations["mentionable_api_planning_records__kind___record_id__comments_mentionable_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/records/{kind}/{record_id}/comments/{comment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete your comment within the edit window (If-Match: its ETag); its place stays */
+        delete: operations["delete_comment_api_planning_records__kind___record_id__comments__comment_id__delete"];
+        options?: never;
+        head?: never;
+        /** Edit your comment within the edit window (If-Match: its ETag) */
+        patch: operations["edit_comment_api_planning_records__kind___record_id__comments__comment_id__patch"];
+        trace?: never;
+    };
     "/api/planning/search": {
         parameters: {
             query?: never;
@@ -4827,6 +4950,59 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/risk/records/{kind}/{record_id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The record's comments: threads oldest first, each with its replies */
+        get: operations["list_comments_api_risk_records__kind___record_id__comments_get"];
+        put?: never;
+        /** Comment on the record (or reply); mentions as @[name](user:ID) tell those people */
+        post: operations["add_comment_api_risk_records__kind___record_id__comments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/risk/records/{kind}/{record_id}/comments/mentionable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who a comment on the record may mention: people who may already see it */
+        get: operations["mentionable_api_risk_records__kind___record_id__comments_mentionable_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/risk/records/{kind}/{record_id}/comments/{comment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete your comment within the edit window (If-Match: its ETag); its place stays */
+        delete: operations["delete_comment_api_risk_records__kind___record_id__comments__comment_id__delete"];
+        options?: never;
+        head?: never;
+        /** Edit your comment within the edit window (If-Match: its ETag) */
+        patch: operations["edit_comment_api_risk_records__kind___record_id__comments__comment_id__patch"];
         trace?: never;
     };
     "/api/risk/reviews/due": {
@@ -6534,6 +6710,77 @@ export interface components {
             /** Unit Path */
             unit_path: string;
         };
+        /** CommentCreate */
+        "kpi.CommentCreate": {
+            /**
+             * Body
+             * @description The text (at most 4000 characters); mentions as @[name](user:ID)
+             */
+            body: string;
+            /**
+             * Reply To
+             * @description The comment answered; a reply joins the thread of its root
+             */
+            reply_to?: number | null;
+        };
+        /**
+         * CommentRead
+         * @description A comment as its reader sees it; ``version`` is what an edit or deletion sends back as If-Match.
+         */
+        "kpi.CommentRead": {
+            /**
+             * Author
+             * @description Who wrote it (token subject); null when the author is anonymous to the reader (a proposer on their anonymous proposal)
+             */
+            author: string | null;
+            /** Author Name */
+            author_name: string;
+            /**
+             * Body
+             * @description Empty once deleted
+             */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Deleted */
+            deleted: boolean;
+            /**
+             * Editable Until
+             * @description Until when the reader may edit or delete it (their own comment, not deleted, within the window); null otherwise
+             */
+            editable_until: string | null;
+            /** Edited At */
+            edited_at: string | null;
+            /** Id */
+            id: number;
+            /** Mentions */
+            mentions: components["schemas"]["kpi.MentionRead"][];
+            /** Mine */
+            mine: boolean;
+            /**
+             * Parent Id
+             * @description The thread's root; null for a top-level comment
+             */
+            parent_id: number | null;
+            /**
+             * Replies
+             * @description Replies, oldest first (top level only)
+             */
+            replies?: components["schemas"]["kpi.CommentRead"][];
+            /** Version */
+            version: number;
+        };
+        /** CommentUpdate */
+        "kpi.CommentUpdate": {
+            /**
+             * Body
+             * @description The new text; people newly mentioned in it are told
+             */
+            body: string;
+        };
         /**
          * Completeness
          * @description How complete the period's data is: units reported / units expected (the unit's direct children
@@ -7566,6 +7813,35 @@ export interface components {
             name: string;
             /** User Id */
             user_id: number;
+        };
+        /** MentionRead */
+        "kpi.MentionRead": {
+            /** Name */
+            name: string;
+            /** User Id */
+            user_id: number;
+        };
+        /**
+         * Mentionable
+         * @description Someone a comment on the record may mention: they may already see it.
+         */
+        "kpi.Mentionable": {
+            /** Name */
+            name: string;
+            /**
+             * Positions
+             * @description The titles of the positions they hold
+             */
+            positions: string[];
+            /**
+             * Units
+             * @description The units of the positions they hold
+             */
+            units: string[];
+            /** User Id */
+            user_id: number;
+            /** Username */
+            username: string;
         };
         /** MissingUnit */
         "kpi.MissingUnit": {
@@ -8719,6 +8995,29 @@ export interface components {
             user_id: number;
             /** User Name */
             user_name: string;
+        };
+        /**
+         * AudienceMember
+         * @description Someone who may see a unit's records (``/authz/audience``): who they are and where they work.
+         */
+        "org.AudienceMember": {
+            /** Display Name */
+            display_name: string;
+            /** Id */
+            id: number;
+            /** Positions */
+            positions: components["schemas"]["org.AudiencePosition"][];
+            /** Username */
+            username: string;
+        };
+        /** AudiencePosition */
+        "org.AudiencePosition": {
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
         };
         /** AuditEntryRead */
         "org.AuditEntryRead": {
@@ -11529,6 +11828,77 @@ export interface components {
             /** Unit Path */
             unit_path: string;
         };
+        /** CommentCreate */
+        "planning.CommentCreate": {
+            /**
+             * Body
+             * @description The text (at most 4000 characters); mentions as @[name](user:ID)
+             */
+            body: string;
+            /**
+             * Reply To
+             * @description The comment answered; a reply joins the thread of its root
+             */
+            reply_to?: number | null;
+        };
+        /**
+         * CommentRead
+         * @description A comment as its reader sees it; ``version`` is what an edit or deletion sends back as If-Match.
+         */
+        "planning.CommentRead": {
+            /**
+             * Author
+             * @description Who wrote it (token subject); null when the author is anonymous to the reader (a proposer on their anonymous proposal)
+             */
+            author: string | null;
+            /** Author Name */
+            author_name: string;
+            /**
+             * Body
+             * @description Empty once deleted
+             */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Deleted */
+            deleted: boolean;
+            /**
+             * Editable Until
+             * @description Until when the reader may edit or delete it (their own comment, not deleted, within the window); null otherwise
+             */
+            editable_until: string | null;
+            /** Edited At */
+            edited_at: string | null;
+            /** Id */
+            id: number;
+            /** Mentions */
+            mentions: components["schemas"]["planning.MentionRead"][];
+            /** Mine */
+            mine: boolean;
+            /**
+             * Parent Id
+             * @description The thread's root; null for a top-level comment
+             */
+            parent_id: number | null;
+            /**
+             * Replies
+             * @description Replies, oldest first (top level only)
+             */
+            replies?: components["schemas"]["planning.CommentRead"][];
+            /** Version */
+            version: number;
+        };
+        /** CommentUpdate */
+        "planning.CommentUpdate": {
+            /**
+             * Body
+             * @description The new text; people newly mentioned in it are told
+             */
+            body: string;
+        };
         /**
          * ConsolidationLine
          * @description One indicator: the reference (top-down) value against the children combined (bottom-up).
@@ -11929,6 +12299,35 @@ export interface components {
             };
             /** Status */
             status: string;
+        };
+        /** MentionRead */
+        "planning.MentionRead": {
+            /** Name */
+            name: string;
+            /** User Id */
+            user_id: number;
+        };
+        /**
+         * Mentionable
+         * @description Someone a comment on the record may mention: they may already see it.
+         */
+        "planning.Mentionable": {
+            /** Name */
+            name: string;
+            /**
+             * Positions
+             * @description The titles of the positions they hold
+             */
+            positions: string[];
+            /**
+             * Units
+             * @description The units of the positions they hold
+             */
+            units: string[];
+            /** User Id */
+            user_id: number;
+            /** Username */
+            username: string;
         };
         /** Milestone */
         "planning.Milestone": {
@@ -14196,6 +14595,77 @@ export interface components {
             /** Unit Path */
             unit_path: string;
         };
+        /** CommentCreate */
+        "risk.CommentCreate": {
+            /**
+             * Body
+             * @description The text (at most 4000 characters); mentions as @[name](user:ID)
+             */
+            body: string;
+            /**
+             * Reply To
+             * @description The comment answered; a reply joins the thread of its root
+             */
+            reply_to?: number | null;
+        };
+        /**
+         * CommentRead
+         * @description A comment as its reader sees it; ``version`` is what an edit or deletion sends back as If-Match.
+         */
+        "risk.CommentRead": {
+            /**
+             * Author
+             * @description Who wrote it (token subject); null when the author is anonymous to the reader (a proposer on their anonymous proposal)
+             */
+            author: string | null;
+            /** Author Name */
+            author_name: string;
+            /**
+             * Body
+             * @description Empty once deleted
+             */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Deleted */
+            deleted: boolean;
+            /**
+             * Editable Until
+             * @description Until when the reader may edit or delete it (their own comment, not deleted, within the window); null otherwise
+             */
+            editable_until: string | null;
+            /** Edited At */
+            edited_at: string | null;
+            /** Id */
+            id: number;
+            /** Mentions */
+            mentions: components["schemas"]["risk.MentionRead"][];
+            /** Mine */
+            mine: boolean;
+            /**
+             * Parent Id
+             * @description The thread's root; null for a top-level comment
+             */
+            parent_id: number | null;
+            /**
+             * Replies
+             * @description Replies, oldest first (top level only)
+             */
+            replies?: components["schemas"]["risk.CommentRead"][];
+            /** Version */
+            version: number;
+        };
+        /** CommentUpdate */
+        "risk.CommentUpdate": {
+            /**
+             * Body
+             * @description The new text; people newly mentioned in it are told
+             */
+            body: string;
+        };
         /** ContingencyPlan */
         "risk.ContingencyPlan": {
             /**
@@ -14523,6 +14993,35 @@ export interface components {
             retired_at: string | null;
             /** Version */
             version: number;
+        };
+        /** MentionRead */
+        "risk.MentionRead": {
+            /** Name */
+            name: string;
+            /** User Id */
+            user_id: number;
+        };
+        /**
+         * Mentionable
+         * @description Someone a comment on the record may mention: they may already see it.
+         */
+        "risk.Mentionable": {
+            /** Name */
+            name: string;
+            /**
+             * Positions
+             * @description The titles of the positions they hold
+             */
+            positions: string[];
+            /**
+             * Units
+             * @description The units of the positions they hold
+             */
+            units: string[];
+            /** User Id */
+            user_id: number;
+            /** Username */
+            username: string;
         };
         /**
          * MyActionRead
@@ -17942,6 +18441,178 @@ export interface operations {
             };
         };
     };
+    list_comments_api_kpi_records__kind___record_id__comments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.CommentRead"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    add_comment_api_kpi_records__kind___record_id__comments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.CommentCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.CommentRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    mentionable_api_kpi_records__kind___record_id__comments_mentionable_get: {
+        parameters: {
+            query?: {
+                /** @description Part of a name, unit or position */
+                q?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.Mentionable"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    delete_comment_api_kpi_records__kind___record_id__comments__comment_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    edit_comment_api_kpi_records__kind___record_id__comments__comment_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["kpi.CommentUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.CommentRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
     list_sanctions_api_kpi_sanctions_get: {
         parameters: {
             query?: {
@@ -19711,6 +20382,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["org.TokenResponse"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["org.ProblemDetails"];
+                };
+            };
+        };
+    };
+    audience_api_org_authz_audience_get: {
+        parameters: {
+            query: {
+                right?: string;
+                unit_id: number;
+                /** @description People who see the record without a grant (its owner, proposer…) */
+                user_id?: number[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["org.AudienceMember"][];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
@@ -25293,6 +25998,178 @@ export interface operations {
             };
         };
     };
+    list_comments_api_planning_records__kind___record_id__comments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.CommentRead"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    add_comment_api_planning_records__kind___record_id__comments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.CommentCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.CommentRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    mentionable_api_planning_records__kind___record_id__comments_mentionable_get: {
+        parameters: {
+            query?: {
+                /** @description Part of a name, unit or position */
+                q?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.Mentionable"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    delete_comment_api_planning_records__kind___record_id__comments__comment_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    edit_comment_api_planning_records__kind___record_id__comments__comment_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.CommentUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.CommentRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
     search_api_planning_search_get: {
         parameters: {
             query: {
@@ -26739,6 +27616,178 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_comments_api_risk_records__kind___record_id__comments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["risk.CommentRead"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
+                };
+            };
+        };
+    };
+    add_comment_api_risk_records__kind___record_id__comments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["risk.CommentCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["risk.CommentRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
+                };
+            };
+        };
+    };
+    mentionable_api_risk_records__kind___record_id__comments_mentionable_get: {
+        parameters: {
+            query?: {
+                /** @description Part of a name, unit or position */
+                q?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["risk.Mentionable"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
+                };
+            };
+        };
+    };
+    delete_comment_api_risk_records__kind___record_id__comments__comment_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
+                };
+            };
+        };
+    };
+    edit_comment_api_risk_records__kind___record_id__comments__comment_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["risk.CommentUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["risk.CommentRead"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
