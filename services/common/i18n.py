@@ -291,6 +291,10 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "q": "搜索",
     "data": "数据",
     "body": "请求内容",
+    # comments on records (issue 23)
+    "record_id": "记录",
+    "comment_id": "评论",
+    "reply_to": "回复的评论",
     "id": "编号",
     "client_pk": "API 客户端",
     "mode": "方式",
