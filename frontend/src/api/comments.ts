@@ -1,7 +1,7 @@
 /** Comments and @mentions on a record (issue 23): /api/<service>/records/<kind>/<id>/comments. Keys are
  * [service, 'comments', {kind, id}]; edits and deletions send the version the user saw as If-Match, so an edit
  * made meanwhile is refused (412), not lost. Mentions travel in the text as @[name](user:ID). */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, request } from './client';
 import type { components } from './schema';
 import { recordBase, type RecordRef } from '../collab/record';
@@ -26,6 +26,7 @@ export function useMentionable(r: RecordRef, q: string, enabled: boolean) {
     queryFn: ({ signal }) => api.get<Mentionable[]>(`${recordBase(r)}/comments/mentionable`, { q }, signal),
     enabled,
     staleTime: 60_000,
+    placeholderData: keepPreviousData,
   });
 }
 

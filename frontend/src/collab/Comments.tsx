@@ -35,7 +35,10 @@ function MentionBox({ record, value, onChange, placeholder, autoFocus }: {
   const { t } = useT();
   const [query, setQuery] = useState<string | null>(null);
   const people = useMentionable(record, query ?? '', query !== null);
-  const options = (people.data ?? []).map((p) => ({
+  // the server narrows the list; while its answer is on the way the last one is narrowed here, at once
+  const typed = (query ?? '').toLowerCase();
+  const options = (people.data ?? []).filter((p) => [p.name, p.username, ...p.units, ...p.positions]
+    .some((s) => s.toLowerCase().includes(typed))).map((p) => ({
     key: String(p.user_id),
     value: `[${p.name}](user:${p.user_id})`,
     label: (

@@ -49,6 +49,7 @@ test('comments: market_mgr mentions the 运营总监 on a plan through the @ pic
   const option = picker.getByTestId('mention-option').filter({ hasText: '李运营总监' });
   await option.waitFor();
   await expect(option).toContainText('运营管理部 · 运营总监');
+  await expect(picker.getByTestId('mention-option').filter({ hasText: '王总经理' })).toHaveCount(0);
   await shot(page, '89-comments-picker');
   await option.click();
   await expect(box).toHaveValue(/^@\[李运营总监\]\(user:\d+\) $/);
@@ -107,11 +108,13 @@ test('comments: market_mgr edits the comment within the window, and on a phone i
   const { page } = s;
   await page.goto(`/plans/${planId}`);
   const panel = await comments(page);
-  const comment = panel.getByTestId('comment').filter({ hasText: '请看一下全年销售目标是否合理。' });
+  const shown = panel.getByTestId('comment').filter({ hasText: '请看一下全年销售目标是否合理。' });
+  // by its id: while it is being edited its text is in a text box, not on the page
+  const comment = panel.locator(`[data-comment-id="${await shown.getAttribute('data-comment-id')}"]`);
   await comment.getByRole('button', { name: '编辑' }).click();
   const box = comment.getByRole('textbox', { name: '修改评论' });
   await box.fill(`${await box.inputValue()}下周一前回复即可。`);
-  await comment.getByRole('button', { name: '保存' }).click();
+  await comment.getByRole('button', { name: /保\s*存/ }).click();
   const edited = panel.getByTestId('comment').filter({ hasText: '下周一前回复即可。' });
   await edited.waitFor();
   await expect(edited).toContainText('（已编辑）');
