@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import httpx
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,7 +38,7 @@ from services.common.contracts import EventData
 from services.common.db import TableMixin, as_utc, utcnow
 from services.common.i18n import InvalidValue, zh_list
 from services.common.journal import Journal
-from services.common.problems import Conflict, Forbidden, Invalid, NotFound, PreconditionFailed
+from services.common.problems import Conflict, Forbidden, Invalid, NotFound, PreconditionFailed, Unavailable
 from services.common.records import Record
 from services.common.runtime import Runtime
 
@@ -250,7 +251,11 @@ class RecordComments:
         anonymous = self.anonymous(record)
         participants = [int(p) for p in record.participants if p.isdigit() and (p != anonymous or p == reader.sub)]
         unit_id = int(record.unit_path.strip("/").split("/")[-1])
-        found = await org_api.audience(rt, unit_id, also=participants)
+        try:
+            found = await org_api.audience(rt, unit_id, also=participants)
+        except httpx.HTTPError as exc:  # org down or refusing: nothing is stored, the writer may try again
+            raise Unavailable("Org could not say who may see this record; try again shortly.",
+                              zh="暂时无法向组织服务核对可提及的人员，请稍后重试。") from exc
         people = {}
         for person in found:
             if anonymous is not None and str(person["id"]) == anonymous and reader.sub != anonymous:

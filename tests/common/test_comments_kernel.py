@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -21,7 +22,7 @@ from services.common.comments import (
     plain,
 )
 from services.common.db import Database
-from services.common.problems import Conflict, Forbidden, PreconditionFailed
+from services.common.problems import Conflict, Forbidden, PreconditionFailed, Unavailable
 from services.common.records import Record
 from services.planning.journal import journal
 from services.planning.models import AuditEntry, Comment
@@ -148,3 +149,19 @@ def test_mention_tokens_are_read_as_people_and_shown_as_names():
     assert plain(text) == "@李运营总监 请审阅，@王总经理 知悉；再次 @李运营总监"
     assert mention_ids("邮件 a@b.com 与 @[未闭合(user:3)") == {}
     assert len(excerpt("长" * 200)) == 80 and excerpt("长" * 200).endswith("…")
+
+
+class OrgDown:
+    """A runtime whose calls to org fail as a refused connection does."""
+
+    async def call(self, *args, **kwargs):
+        raise httpx.ConnectError("connection refused")
+
+
+async def test_a_mention_while_org_cannot_answer_is_refused_as_unavailable_and_nothing_is_stored(db):
+    async with db.writer() as s:
+        with pytest.raises(Unavailable) as down:
+            await comments.add(s, OrgDown(), record=RECORD, principal=ZHANG,  # type: ignore[arg-type]
+                               body=CommentCreate(body="@[李运营总监](user:3) 请看"), now=T0)
+    assert down.value.status == 503 and "稍后重试" in (down.value.zh or "")
+    assert await listed(db) == []
