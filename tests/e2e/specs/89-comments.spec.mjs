@@ -43,8 +43,9 @@ test('comments: market_mgr mentions the 运营总监 on a plan through the @ pic
   await panel.getByText('暂无评论').waitFor();
   const box = panel.getByRole('textbox', { name: '发表评论，输入 @ 提及同事' });
   await box.click();
-  // typing @ opens the list of people who may see the plan; what follows narrows it (asked of the server)
-  await box.pressSequentially('@李运');
+  // typing @ opens the list of people who may see the plan; what follows (a name, unit, position or user name)
+  // narrows it. Typed as keys: Chinese typed here would be inserted without key events, which no IME does.
+  await box.pressSequentially('@ops');
   const picker = page.locator('.ant-mentions-dropdown:visible');
   const option = picker.getByTestId('mention-option').filter({ hasText: '李运营总监' });
   await option.waitFor();
@@ -79,9 +80,10 @@ test('comments: the 运营总监 is told in the notification centre, which opens
     return res.ok ? (await res.json()).items.filter((n) => n.link === `/plans/${id}`).map((n) => n.title) : [`HTTP ${res.status}`];
   }, planId), { message: 'the mentioned person got no notification', timeout: 30_000 }).toContainEqual(told);
 
+  // the bell asks when the page opens (and every 30 s): a fresh page counts it
   await page.reload();
   const bell = page.getByTestId('notification-bell');
-  await expect(bell).toHaveAttribute('aria-label', /^通知，[1-9]\d* 条未读$/);
+  await expect(bell).toHaveAttribute('aria-label', /^通知，[1-9]\d* 条未读$/, { timeout: 35_000 });
   await bell.click();
   const dropdown = page.locator('.ant-dropdown:visible');
   await dropdown.getByTestId('bell-item').filter({ hasText: told }).waitFor();
