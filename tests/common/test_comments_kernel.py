@@ -5,6 +5,7 @@ the mention tokens."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -165,3 +166,24 @@ async def test_a_mention_while_org_cannot_answer_is_refused_as_unavailable_and_n
                                body=CommentCreate(body="@[李运营总监](user:3) 请看"), now=T0)
     assert down.value.status == 503 and "稍后重试" in (down.value.zh or "")
     assert await listed(db) == []
+
+
+async def test_two_edits_of_one_version_at_once_one_wins_and_the_other_is_refused(db):
+    c = await add(db)
+
+    async def edit(text: str) -> str:
+        try:
+            async with db.writer() as s:
+                await comments.edit(s, None, record=RECORD, principal=ZHANG,  # type: ignore[arg-type]
+                                    comment_id=c.id, version=1, body=CommentUpdate(body=text),
+                                    now=T0 + timedelta(minutes=1))
+                await s.commit()
+            return "saved"
+        except PreconditionFailed:
+            return "refused"
+
+    outcomes = await asyncio.gather(edit("甲的修改"), edit("乙的修改"))
+    assert sorted(outcomes) == ["refused", "saved"]
+    [thread] = await listed(db)
+    assert thread.version == 2
+    assert thread.body == ("甲的修改" if outcomes[0] == "saved" else "乙的修改")
