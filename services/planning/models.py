@@ -234,6 +234,68 @@ class StageSignature(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class PlanTransfer(Base):
+    """转办: an approver handed their pending signature on a stage to another holder of its requirement."""
+
+    __tablename__ = "plan_transfer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    stage_index: Mapped[int] = mapped_column(Integer)
+    from_user: Mapped[str] = mapped_column(String(120))
+    from_name: Mapped[str] = mapped_column(String(100), default="")
+    to_user: Mapped[str] = mapped_column(String(120))
+    to_name: Mapped[str] = mapped_column(String(100), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PlanAddedSigner(Base):
+    """加签 on one stage of one revision: someone signs before the adder (``before``: the stage waits on them
+    first) or after (``after``: the stage is done only once they sign too). An advisory step (the added
+    person holds only 建议权 over the plan's unit) gives an opinion and never returns or vetoes."""
+
+    __tablename__ = "plan_added_signer"
+    __table_args__ = (Index("ix_plan_added_signer_stage", "plan_id", "revision", "stage_index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    stage_index: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[str] = mapped_column(String(120), index=True)
+    user_name: Mapped[str] = mapped_column(String(100), default="")
+    position: Mapped[str] = mapped_column(String(10))  # before | after
+    advisory: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_by: Mapped[str] = mapped_column(String(120))
+    added_by_name: Mapped[str] = mapped_column(String(100), default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    # waiting (an 'after' step until its adder signs) | pending (must act now) | signed | opined | cancelled
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    opinion: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None]
+
+
+class PlanCc(Base):
+    """抄送: a person copied on a plan (by its submitter, or by a stage's ``cc`` when reached). They may read the
+    plan and are told; they take no decision on it."""
+
+    __tablename__ = "plan_cc"
+    __table_args__ = (UniqueConstraint("plan_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(String(120), index=True)
+    user_name: Mapped[str] = mapped_column(String(100), default="")
+    by: Mapped[str] = mapped_column(String(120))
+    by_name: Mapped[str] = mapped_column(String(100), default="")
+    source: Mapped[str] = mapped_column(String(20))  # submitter | stage
+    stage_key: Mapped[str | None] = mapped_column(String(60))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class PlanVersion(Base):
     """A frozen copy of each revision's content, for history and diffs."""
 
