@@ -48,7 +48,8 @@ async def plan_to_view(principal: CurrentPrincipal, plan: ValidPlan, session: Se
     """The plan, when the caller may see it (the grant that lets them). The caller is known first: an
     unsigned request is refused (401) before anything is looked up."""
     place = await plan_place(session, plan)
-    return Allowed(item=plan, principal=principal, grant=require_visible(principal, plan, place.unit_path))
+    grant = await require_visible(session, principal, plan, place.unit_path)
+    return Allowed(item=plan, principal=principal, grant=grant)
 
 
 PlanToView = Annotated[Allowed[Plan], Depends(plan_to_view)]
@@ -82,7 +83,8 @@ async def task_to_view(principal: CurrentPrincipal, task: ValidTask, session: Se
     """The task, when the caller may see its plan."""
     plan = await load_plan(task.plan_id, session)
     place = await task_place(session, task)
-    return Allowed(item=task, principal=principal, grant=require_visible(principal, plan, place.unit_path))
+    grant = await require_visible(session, principal, plan, place.unit_path)
+    return Allowed(item=task, principal=principal, grant=grant)
 
 
 TaskToView = Annotated[Allowed[PlanTask], Depends(task_to_view)]

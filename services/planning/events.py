@@ -89,6 +89,55 @@ class PlanRevisionVetoedData(PlanStep):
     in_force_revision: int
 
 
+# --- approval controls (issue 23) --------------------------------------------------------------
+
+
+class PlanWithdrawnData(PlanStep):
+    """撤回: the submitter took the plan back to draft before anyone acted on it; ``left`` is the stage it no
+    longer waits on (its holders may be told)."""
+
+    left: WaitingStage | None = Field(description="The stage the plan waited on when withdrawn")
+
+
+class PlanTransferredData(PlanStep):
+    """转办: a signer handed their pending signature on the current stage to ``to_user``, who holds the same
+    requirement; ``waiting.pending_signers`` now name them (或签: alone)."""
+
+    to_user: str = Field(description="Who signs instead (user id as text)")
+    to_name: str
+    from_name: str
+    reason: str
+
+
+class PlanSignerAddedData(PlanStep):
+    """加签: ``user_id`` was added to the current stage, before its adder (acts now) or after (acts once the
+    adder signed). Advisory: they hold only 建议权 and give an opinion."""
+
+    user_id: str
+    user_name: str
+    position: Literal["before", "after"]
+    advisory: bool
+    added_by_name: str
+
+
+class PlanSignerDueData(PlanStep):
+    """The current stage now waits on ``to_users``: an added signer after their adder signed (``after``), or
+    the adder once everyone added before them acted (``back``)."""
+
+    to_users: list[str] = Field(description="User ids (as text) who must act now")
+    reason: Literal["after", "back"]
+
+
+class PlanCopiedData(PlanStep):
+    """抄送: people were copied on the plan (by its submitter, or by a stage's cc when reached); they may read
+    it and take no decision."""
+
+    user_ids: list[str] = Field(description="Who was copied (user ids as text)")
+    user_names: list[str]
+    source: Literal["submitter", "stage"]
+    stage_key: str | None = Field(description="The stage whose cc copied them (source stage)")
+
+
 class TargetInForce(EventData):
     indicator_code: str
     value: float
@@ -274,6 +323,11 @@ EMITS: Emits = {
     "planning.plan.revision_vetoed": PlanRevisionVetoedData,
     "planning.plan.issued": PlanIssuedData,
     "planning.plan.revised": PlanRevisedData,
+    "planning.plan.withdrawn": PlanWithdrawnData,
+    "planning.plan.transferred": PlanTransferredData,
+    "planning.plan.signer_added": PlanSignerAddedData,
+    "planning.plan.signer_due": PlanSignerDueData,
+    "planning.plan.copied": PlanCopiedData,
     "planning.task.dispatched": TaskDispatchedData,
     "planning.task.overdue": TaskOverdueData,
     "planning.task.completed": TaskCompletedData,

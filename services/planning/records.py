@@ -18,7 +18,7 @@ async def _plan(session: AsyncSession, principal: Principal, plan_id: int) -> tu
     if plan is None:
         raise plan_not_found(plan_id)
     path = (await load_units(session)).path(plan.unit_id)
-    require_visible(principal, plan, path)
+    await require_visible(session, principal, plan, path)
     return plan, path
 
 

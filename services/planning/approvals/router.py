@@ -10,13 +10,19 @@ from services.common.db import Session
 from services.common.runtime import RuntimeDep
 from services.common.security import CurrentPrincipal
 from services.planning.approvals import service
+from services.planning.approvals.controls import Control
 from services.planning.approvals.schemas import (
     ActionBody,
+    AddSignerBody,
+    Candidate,
+    CcBody,
     FlowRead,
     FlowUpdate,
     GuidanceRead,
     SuggestionAnswer,
     SuggestionRead,
+    TransferBody,
+    WithdrawBody,
 )
 from services.planning.deps import Admin, PlanToView, ValidFlow
 from services.planning.plans.schemas import PlanRead
@@ -30,6 +36,56 @@ flows_router = APIRouter(prefix="/flows", tags=["flows"])
             summary="Plans waiting for the caller's action (approve, return, issue, publish, answer)")
 async def awaiting_me(session: Session, principal: CurrentPrincipal, limit: int = Query(50, ge=1, le=200)):
     return await service.awaiting_me(session, principal, limit=limit)
+
+
+# --- approval controls (issue 23): declared before the generic action route, which would take their paths ---
+
+
+@router.post("/plans/{plan_id}/withdraw", response_model=PlanRead,
+             summary="撤回: the submitter takes the plan back to draft while nobody has acted on the submission")
+async def withdraw(plan: PlanToView, body: WithdrawBody, session: Session, rt: RuntimeDep, request: Request,
+                   response: Response):
+    check_if_match(request, plan_etag(plan.item))
+    read = await service.withdraw(session, rt, plan, body)
+    set_etag(response, plan_etag(read))
+    return read
+
+
+@router.post("/plans/{plan_id}/transfer", response_model=PlanRead,
+             summary="转办: hand your pending signature on the current stage to another holder of its requirement")
+async def transfer(plan: PlanToView, body: TransferBody, session: Session, rt: RuntimeDep, request: Request,
+                   response: Response):
+    check_if_match(request, plan_etag(plan.item))
+    read = await service.transfer(session, rt, plan, body)
+    set_etag(response, plan_etag(read))
+    return read
+
+
+@router.post("/plans/{plan_id}/add-signer", response_model=PlanRead,
+             summary="加签: add someone before or after you on the current stage, for this plan only")
+async def add_signer(plan: PlanToView, body: AddSignerBody, session: Session, rt: RuntimeDep, request: Request,
+                     response: Response):
+    check_if_match(request, plan_etag(plan.item))
+    read = await service.add_signer(session, rt, plan, body)
+    set_etag(response, plan_etag(read))
+    return read
+
+
+@router.post("/plans/{plan_id}/cc", response_model=PlanRead,
+             summary="抄送: the submitter copies people, who may read the plan and are told")
+async def cc(plan: PlanToView, body: CcBody, session: Session, rt: RuntimeDep, request: Request,
+             response: Response):
+    check_if_match(request, plan_etag(plan.item))
+    read = await service.copy(session, rt, plan, body)
+    set_etag(response, plan_etag(read))
+    return read
+
+
+@router.get("/plans/{plan_id}/candidates", response_model=list[Candidate],
+            summary="Whom you may name in a control now (from org's holders; cc: the company's people)")
+async def candidates(plan: PlanToView, session: Session, rt: RuntimeDep, control: Control = Query(...),
+                     q: str | None = Query(None, max_length=100, description="Part of a name")):
+    return await service.candidates(session, rt, plan, control=control, q=q)
 
 
 @router.post("/plans/{plan_id}/{action}", response_model=PlanRead,

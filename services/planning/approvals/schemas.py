@@ -8,7 +8,68 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.common.api import RequestBody
+from services.common.i18n import InvalidValue
 from services.planning.approvals.stages import validate_stages
+
+
+class AddedSignerRead(BaseModel):
+    """加签: someone added to a stage for this plan only."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    stage_index: int
+    user_id: str
+    user_name: str
+    position: Literal["before", "after"]
+    advisory: bool = Field(description="Holds only 建议权: gives an opinion, never returns or vetoes")
+    added_by: str
+    added_by_name: str
+    comment: str
+    status: str = Field(description="waiting (after: until the adder signs) | pending (acts now) | signed | opined "
+                                    "| cancelled")
+    opinion: str
+    created_at: datetime
+    done_at: datetime | None
+
+
+class TransferRead(BaseModel):
+    """转办: a signer handed their signature on a stage to another holder of its requirement."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    stage_index: int
+    from_user: str
+    from_name: str
+    to_user: str
+    to_name: str
+    reason: str
+    created_at: datetime
+
+
+class CcRead(BaseModel):
+    """抄送: someone copied on the plan (read access and a notification, no decision)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    user_id: str
+    user_name: str
+    by: str
+    by_name: str
+    source: Literal["submitter", "stage"]
+    stage_key: str | None
+    comment: str
+    created_at: datetime
+
+
+class StageCc(RequestBody):
+    """Whom a stage copies when reached: the holders of ``right`` over the unit ``over`` names, held where
+    ``held_in`` says (as for the stage's own requirement)."""
+
+    right: str
+    over: Literal["unit", "parent", "company"] = "unit"
+    held_in: str | None = Field(None, max_length=60, description="null, 'company', or a unit code such as OPS")
 
 
 class StageRead(BaseModel):
@@ -19,12 +80,55 @@ class StageRead(BaseModel):
     signers: str
     state: Literal["done", "current", "waiting"]
     signed_by: list[str] = []
-    pending_signers: list[str] = []
+    pending_signers: list[str] = Field([], description="Who the current stage waits on by name: 会签's signers left, "
+                                                       "or 或签's named signer after a transfer or an added signer")
+    signed_by_names: list[str] = Field([], description="signed_by's names, in order")
+    pending_names: list[str] = Field([], description="pending_signers' names, in order ('' where not known yet)")
+    cc: list[StageCc] = Field([], description="Whom the stage copies when reached")
+    added_signers: list[AddedSignerRead] = []
+    transfers: list[TransferRead] = []
 
 
 class ActionBody(RequestBody):
     comment: str = Field("", max_length=4000)
     reason: str | None = Field(None, max_length=4000)
+
+
+class WithdrawBody(RequestBody):
+    comment: str = Field("", max_length=4000)
+
+
+class TransferBody(RequestBody):
+    to_user_id: int = Field(gt=0, description="Who signs instead: a holder of the current stage's requirement")
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class AddSignerBody(RequestBody):
+    user_id: int = Field(gt=0)
+    position: Literal["before", "after"]
+    comment: str = Field("", max_length=4000)
+
+
+class CcBody(RequestBody):
+    user_ids: list[int] = Field(min_length=1, max_length=50)
+    comment: str = Field("", max_length=4000)
+
+    @field_validator("user_ids")
+    @classmethod
+    def _positive(cls, v: list[int]) -> list[int]:
+        if any(i <= 0 for i in v):
+            raise InvalidValue("user ids are positive integers", "人员编号应为正整数")
+        return list(dict.fromkeys(v))
+
+
+class Candidate(BaseModel):
+    """Someone a control may name, derived from org's holders of a right."""
+
+    id: int
+    name: str
+    unit_name: str | None = Field(None, description="Where they hold the right (null when org does not say)")
+    position_name: str | None = None
+    advisory: bool = Field(False, description="add_signer: holds only 建议权 (gives an opinion, cannot return)")
 
 
 class SuggestionRead(BaseModel):
@@ -71,6 +175,7 @@ class FlowStage(RequestBody):
     time_limit_days: int | None = Field(
         None, strict=True,
         description="Working days the stage's holders have to act (0..60); null: the company's default SLA")
+    cc: list[StageCc] = Field([], max_length=10, description="Whom the stage copies when reached (抄送)")
 
 
 class FlowUpdate(RequestBody):
@@ -99,5 +204,5 @@ class FlowRead(BaseModel):
     @field_validator("stages")
     @classmethod
     def _time_limits(cls, v: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        # flows stored before stages had time limits read as "the company's default"
-        return [{**s, "time_limit_days": s.get("time_limit_days")} for s in v]
+        # flows stored before stages had time limits (or copies) read as "the company's default" (and none)
+        return [{**s, "time_limit_days": s.get("time_limit_days"), "cc": s.get("cc") or []} for s in v]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,16 +13,26 @@ from services.common.authz import Principal
 from services.common.db import utcnow
 from services.common.guards import Allowed
 from services.common.i18n import zh_list
-from services.common.problems import NotFound
+from services.common.problems import Invalid, NotFound, Unavailable
 from services.common.runtime import Runtime
-from services.planning.approvals import workflow
-from services.planning.approvals.schemas import ActionBody, FlowRead, FlowUpdate, SuggestionAnswer
+from services.planning.approvals import controls, workflow
+from services.planning.approvals.schemas import (
+    ActionBody,
+    AddSignerBody,
+    Candidate,
+    CcBody,
+    FlowRead,
+    FlowUpdate,
+    SuggestionAnswer,
+    TransferBody,
+    WithdrawBody,
+)
 from services.planning.journal import journal
 from services.planning.models import Flow, GuidanceNote, OrgUnit, Plan, Suggestion
 from services.planning.plans.schemas import PlanRead
 from services.planning.plans.service import read_plan
 from services.planning.plans.visibility import visible_clause
-from services.planning.units import load_units
+from services.planning.units import load_units, root_of
 from services.planning.vocabulary import ACTION_ZH
 
 ACTIONS = ("submit", "approve", "return", "veto", "issue", "publish", "revise", "suggest", "guide")
@@ -37,6 +49,7 @@ def unknown_action(action: str) -> NotFound | None:
 async def act(session: AsyncSession, rt: Runtime, plan: Allowed[Plan], *, action: str, body: ActionBody) -> PlanRead:
     """Submit, approve, return, veto, issue, publish, revise, suggest or guide; the plan as it is after."""
     ctx = await workflow.plan_context(session, plan.principal, plan.item)
+    ctx.people = workflow.people_lookup(rt)
     comment = body.comment or ""
     if action == "submit":
         await workflow.submit(ctx, comment=comment, holders=workflow.holders_lookup(rt))
@@ -73,7 +86,9 @@ async def awaiting_me(session: AsyncSession, principal: Principal, *, limit: int
             flows[plan.kind] = await workflow.configured_flow(session, plan.kind)
         ctx = workflow.PlanContext(session=session, principal=principal, plan=plan, units=units,
                                    flow=flows[plan.kind])
-        # a returned plan waits for its owners; a submitted or approved one for its reviewers
+        await workflow.load_controls(ctx)
+        # a returned plan waits for its owners; a submitted or approved one for its reviewers (who signs now:
+        # transfers and added signers included)
         if wanted & set(workflow.allowed_actions(ctx)):
             out.append(await read_plan(ctx))
             if len(out) >= limit:
@@ -120,3 +135,109 @@ async def update_flow(session: AsyncSession, principal: Principal, flow: Flow, b
     await journal.audit(session, actor=principal, action="flow.updated", subject_type="flow", subject_id=flow.id,
                         before=before, after=FlowRead.model_validate(flow).model_dump())
     return flow
+
+
+# --- approval controls (issue 23) ---------------------------------------------------------------
+
+
+def _person(u: dict[str, Any]) -> workflow.Person:
+    return workflow.Person(id=str(u["id"]), name=str(u.get("display_name") or u["id"]),
+                           unit_name=u.get("unit_name"), position_name=u.get("position_name"))
+
+
+async def _org(rt: Runtime, path: str, params: dict[str, Any] | None = None) -> httpx.Response:
+    try:
+        resp = await rt.call("org", "GET", path, params=params)
+    except httpx.HTTPError as exc:
+        raise Unavailable(f"The org service could not be reached ({type(exc).__name__}); try again shortly.",
+                          zh="暂时无法连接组织服务，请稍后重试。") from exc
+    if resp.status_code >= 500:
+        raise Unavailable(f"The org service failed (HTTP {resp.status_code}); try again shortly.",
+                          zh="组织服务暂时不可用，请稍后重试。")
+    return resp
+
+
+def directory_lookup(rt: Runtime) -> controls.DirectoryLookup:
+    """One active person of org's directory by id, asked with this service's own token (which reads it all)."""
+
+    async def lookup(user_id: str) -> workflow.Person | None:
+        resp = await _org(rt, f"/api/org/users/{int(user_id)}")
+        if resp.status_code != 200 or not resp.json().get("active", False):
+            return None
+        return _person(resp.json())
+
+    return lookup
+
+
+def directory_search(rt: Runtime, company_unit_id: int) -> controls.DirectorySearch:
+    """The company's active people (matching ``q``), from org's directory: the CC picker's candidates."""
+
+    async def search(q: str | None) -> list[workflow.Person]:
+        params: dict[str, Any] = {"unit_id": company_unit_id, "limit": 50}
+        if q:
+            params["q"] = q
+        resp = await _org(rt, "/api/org/users", params)
+        if resp.status_code != 200:
+            return []
+        return [_person(u) for u in resp.json()["items"] if u.get("active", True)]
+
+    return search
+
+
+async def _controls_context(session: AsyncSession, rt: Runtime, plan: Allowed[Plan]) -> workflow.PlanContext:
+    ctx = await workflow.plan_context(session, plan.principal, plan.item)
+    ctx.people = workflow.people_lookup(rt)
+    return ctx
+
+
+async def withdraw(session: AsyncSession, rt: Runtime, plan: Allowed[Plan], body: WithdrawBody) -> PlanRead:
+    """撤回: the submitter takes the plan back to draft while nobody has acted on the submission."""
+    ctx = await _controls_context(session, rt, plan)
+    await controls.withdraw(ctx, comment=body.comment)
+    await session.flush()
+    return await read_plan(ctx)
+
+
+async def transfer(session: AsyncSession, rt: Runtime, plan: Allowed[Plan], body: TransferBody) -> PlanRead:
+    """转办: hand the caller's pending signature to another holder of the stage's requirement."""
+    ctx = await _controls_context(session, rt, plan)
+    await controls.transfer(ctx, to_user_id=str(body.to_user_id), reason=body.reason,
+                            directory=directory_lookup(rt))
+    await session.flush()
+    return await read_plan(ctx)
+
+
+async def add_signer(session: AsyncSession, rt: Runtime, plan: Allowed[Plan], body: AddSignerBody) -> PlanRead:
+    """加签: add someone before or after the caller on the current stage (this plan only)."""
+    ctx = await _controls_context(session, rt, plan)
+    await controls.add_signer(ctx, user_id=str(body.user_id), position=body.position, comment=body.comment,
+                              directory=directory_lookup(rt))
+    await session.flush()
+    return await read_plan(ctx)
+
+
+async def copy(session: AsyncSession, rt: Runtime, plan: Allowed[Plan], body: CcBody) -> PlanRead:
+    """抄送 by the submitter: each person named (an active person of the company's directory) may read the plan
+    and is told."""
+    ctx = await _controls_context(session, rt, plan)
+    lookup = directory_lookup(rt)
+    people = []
+    for i, user_id in enumerate(body.user_ids):
+        person = await lookup(str(user_id))
+        if person is None:
+            raise Invalid(f"There is no active person with id {user_id}.", field=f"user_ids.{i}",
+                          zh=f"没有编号为 {user_id} 的在职人员。")
+        people.append(person)
+    await controls.copy(ctx, people=people, comment=body.comment)
+    await session.flush()
+    return await read_plan(ctx)
+
+
+async def candidates(session: AsyncSession, rt: Runtime, plan: Allowed[Plan], *, control: controls.Control,
+                     q: str | None) -> list[Candidate]:
+    """Whom the caller may name in a control now, from org's holders (CC: the company's directory)."""
+    ctx = await _controls_context(session, rt, plan)
+    company_id = int(root_of(ctx.unit_path).strip("/").split("/")[0])
+    found = await controls.candidates(ctx, control, search=directory_search(rt, company_id), q=q)
+    return [Candidate(id=int(p.id), name=p.name, unit_name=p.unit_name, position_name=p.position_name, advisory=a)
+            for p, a in found if p.id.isdigit()]

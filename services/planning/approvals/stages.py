@@ -5,6 +5,8 @@ parent, or the whole company), optionally where the grant must be held (the comp
 itself, or a unit by code, e.g. ``OPS`` for 运营管理部), and whether any one holder
 (或签) or every holder (会签) must sign, and optionally within how many working days
 (``time_limit_days``, 0 to 60; absent or null: the company's default SLA for approvals).
+A stage may also copy people when it is reached (``cc``: a list of ``{"right", "over", "held_in"}`` read
+like the stage's own requirement): the holders of each get read access to the plan and a notification.
 """
 
 from __future__ import annotations
@@ -96,6 +98,12 @@ def validate_stages(stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
                                f"from 0 to {MAX_TIME_LIMIT_DAYS}, or null for the company's default",
                                f"环节“{s.get('name') or s.get('key')}”：办理时限应为 0 到 {MAX_TIME_LIMIT_DAYS} 个"
                                "工作日的整数，留空则按公司默认时限")
+        for cc in s.get("cc") or []:
+            if not isinstance(cc, dict) or cc.get("right") not in RIGHTS \
+                    or cc.get("over", "unit") not in ("unit", "parent", "company"):
+                raise InvalidValue(
+                    f"stage '{s.get('key')}': each cc names a right and over unit, parent or company",
+                    f"环节“{s.get('name') or s.get('key')}”：抄送须指明权力及范围（本单位、上级单位或全公司）")
         if s["key"] in keys:
             raise InvalidValue(f"stage key '{s['key']}' is used twice", f"环节“{s.get('name') or s['key']}”重复了")
         keys.add(s["key"])

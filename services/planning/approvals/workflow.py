@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import org_api
@@ -20,15 +20,20 @@ from services.common.runtime import Runtime
 from services.planning.approvals.stages import Requirement, requirement
 from services.planning.events import (
     PlanApprovedData,
+    PlanCopiedData,
     PlanCountersignedData,
     PlanIssuedData,
     PlanReturnedData,
     PlanRevisedData,
     PlanRevisionVetoedData,
+    PlanSignerAddedData,
+    PlanSignerDueData,
     PlanStageAdvancedData,
     PlanStep,
     PlanSubmittedData,
+    PlanTransferredData,
     PlanVetoedData,
+    PlanWithdrawnData,
     WaitingStage,
 )
 from services.planning.journal import journal
@@ -37,6 +42,8 @@ from services.planning.models import (
     GuidanceNote,
     Plan,
     PlanAction,
+    PlanAddedSigner,
+    PlanCc,
     PlanResource,
     PlanTarget,
     PlanTask,
@@ -54,10 +61,30 @@ STEP_EVENTS: dict[str, type[PlanStep]] = {
     "approved": PlanApprovedData, "returned": PlanReturnedData,
     "vetoed": PlanVetoedData, "revision_vetoed": PlanRevisionVetoedData, "issued": PlanIssuedData,
     "revised": PlanRevisedData,
+    # approval controls (issue 23)
+    "withdrawn": PlanWithdrawnData, "transferred": PlanTransferredData, "signer_added": PlanSignerAddedData,
+    "signer_due": PlanSignerDueData, "copied": PlanCopiedData,
 }
+
+# The added steps (加签) of a stage that are still open: waiting for their adder, or to act now.
+OPEN_STEP = ("waiting", "pending")
 
 # Given a requirement, who must sign it (user ids as text): asked of org for 会签 stages.
 HoldersLookup = Callable[[Requirement], Awaitable[list[str]]]
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone org names as holding a right: user id as text, name, and where they hold it."""
+
+    id: str
+    name: str
+    unit_name: str | None = None
+    position_name: str | None = None
+
+
+# Given a requirement, who holds it now (with names): asked of org for transfers, added signers and stage CCs.
+PeopleLookup = Callable[[Requirement], Awaitable[list[Person]]]
 
 
 @dataclass
@@ -69,6 +96,11 @@ class PlanContext:
     plan: Plan
     units: Units
     flow: Flow
+    # org's holders, with names (set where a control or a stage's CC needs them)
+    people: PeopleLookup | None = None
+    # the current stage's open added steps and whether anyone acted on the submission (load_controls)
+    steps: list[PlanAddedSigner] | None = None
+    acted: bool = False
 
     @property
     def unit_path(self) -> str:
@@ -117,6 +149,76 @@ def holders_lookup(rt: Runtime) -> HoldersLookup:
     return lookup
 
 
+def people_lookup(rt: Runtime) -> PeopleLookup:
+    """Ask org who holds a requirement, with their names and where they hold it."""
+
+    async def lookup(req: Requirement) -> list[Person]:
+        found = await org_api.holders(rt, req.right, _last_id(req.unit_path),
+                                      held_in_unit_id=_last_id(req.held_at) if req.held_at else None)
+        return [Person(id=str(u["id"]), name=str(u.get("display_name") or u["id"]), unit_name=u.get("unit_name"),
+                       position_name=u.get("position_name")) for u in found]
+
+    return lookup
+
+
+async def open_steps(session: AsyncSession, plan: Plan) -> list[PlanAddedSigner]:
+    """The added steps (加签) of the stage the plan waits on that are still open, in the order they were added."""
+    if plan.status != "submitted" or plan.stage_index is None:
+        return []
+    return list((await session.execute(select(PlanAddedSigner).where(
+        PlanAddedSigner.plan_id == plan.id, PlanAddedSigner.revision == plan.revision,
+        PlanAddedSigner.stage_index == plan.stage_index, PlanAddedSigner.status.in_(OPEN_STEP))
+        .order_by(PlanAddedSigner.id))).scalars().all())
+
+
+# What someone other than the submitter does once a plan is submitted that makes it no longer theirs to withdraw.
+ACTED = ("approve", "countersign", "return", "add_signer", "sign_added", "opinion")
+
+
+async def acted_on(session: AsyncSession, plan: Plan) -> bool:
+    """Whether anyone signed, countersigned, returned or added a signer since the plan was last submitted."""
+    last_submit = (await session.execute(select(func.max(PlanAction.id)).where(
+        PlanAction.plan_id == plan.id, PlanAction.revision == plan.revision, PlanAction.action == "submit"))
+    ).scalar_one()
+    if last_submit is None:
+        return False
+    return (await session.execute(select(func.count()).where(
+        PlanAction.plan_id == plan.id, PlanAction.id > last_submit, PlanAction.action.in_(ACTED)))).scalar_one() > 0
+
+
+async def load_controls(ctx: PlanContext) -> PlanContext:
+    """Load what the controls decide on (open added steps, whether the submission was acted on); the
+    context, for chaining. :func:`allowed_actions` reads them."""
+    ctx.steps = await open_steps(ctx.session, ctx.plan)
+    ctx.acted = ctx.plan.status == "submitted" and await acted_on(ctx.session, ctx.plan)
+    return ctx
+
+
+def turn(ctx: PlanContext) -> str | None:
+    """What the caller may sign on the current stage now: ``stage`` (their signature on the stage),
+    ``binding`` or ``advisory`` (their added step), or None. Someone added before (前加签) acts first; in 或签
+    the stage waits on its named signer when it has one (转办, or back to the adder); an added step after (后加签)
+    is due once its adder signed, and a 或签 stage then waits on it alone."""
+    p, pr = ctx.plan, ctx.principal
+    if p.status != "submitted" or p.submitted_by == pr.sub or p.stage_index is None:
+        return None
+    req = ctx.stage(p.stage_index)
+    steps = ctx.steps or []
+    due = [s for s in steps if s.status == "pending"]
+    mine = next((s for s in due if s.user_id == pr.sub), None)
+    if mine is not None:
+        if mine.advisory:
+            return "advisory" if pr.can("suggest", ctx.unit_path) else None
+        return "binding" if req.met_by(pr) else None
+    if any(s.position == "before" for s in due) or (req.signers == "any" and due):
+        return None
+    if not req.met_by(pr):
+        return None
+    if p.pending_signers:
+        return "stage" if pr.sub in p.pending_signers else None
+    return "stage" if req.signers == "any" else None
+
+
 def waiting_stage(ctx: PlanContext) -> WaitingStage | None:
     """The stage the plan waits on now, as the approval check sees it (None unless it is in review)."""
     p = ctx.plan
@@ -125,8 +227,7 @@ def waiting_stage(ctx: PlanContext) -> WaitingStage | None:
     req = ctx.stage(p.stage_index)
     return WaitingStage(index=p.stage_index, key=req.key, name=req.name, right=req.right, unit_path=req.unit_path,
                         held_at=req.held_at, signers="all" if req.signers == "all" else "any",
-                        time_limit_days=req.time_limit_days,
-                        pending_signers=list(p.pending_signers or []) if req.signers == "all" else [])
+                        time_limit_days=req.time_limit_days, pending_signers=list(p.pending_signers or []))
 
 
 def _require_status(plan: Plan, *allowed: str, action: str) -> None:
@@ -158,11 +259,17 @@ async def _record(ctx: PlanContext, action: str, *, from_status: str, comment: s
                         after={"status": p.status, "stage_index": p.stage_index, "revision": revision},
                         note=comment)
     if event:
-        data = STEP_EVENTS[event](plan_id=p.id, revision=revision, unit_id=p.unit_id, unit_path=ctx.unit_path,
-                                  period=p.period, kind=p.kind, title=p.title, status=p.status, actor=pr.sub,
-                                  comment=comment, submitted_by=p.submitted_by, waiting=waiting_stage(ctx),
-                                  **(extra or {}))
-        await journal.emit(ctx.session, f"planning.plan.{event}", p.id, data, ctx.unit_path)
+        await _emit(ctx, event, comment=comment, revision=revision, extra=extra)
+
+
+async def _emit(ctx: PlanContext, event: str, *, comment: str = "", revision: int | None = None,
+                extra: dict[str, Any] | None = None) -> None:
+    p = ctx.plan
+    data = STEP_EVENTS[event](plan_id=p.id, revision=p.revision if revision is None else revision, unit_id=p.unit_id,
+                              unit_path=ctx.unit_path, period=p.period, kind=p.kind, title=p.title, status=p.status,
+                              actor=ctx.principal.sub, comment=comment, submitted_by=p.submitted_by,
+                              waiting=waiting_stage(ctx), **(extra or {}))
+    await journal.emit(ctx.session, f"planning.plan.{event}", p.id, data, ctx.unit_path)
 
 
 async def _save_version(ctx: PlanContext) -> None:
@@ -190,6 +297,59 @@ async def _enter_stage(ctx: PlanContext, index: int, holders: HoldersLookup | No
             raise Conflict(f"Nobody other than the submitter holds {req.describe()}, so '{req.name}' cannot be signed.",
                            zh=f"除提交人外没有人持有{req.describe_zh()}，环节“{req.name}”无法签署。")
         ctx.plan.pending_signers = signers
+    if ctx.flow.stages[index].get("cc"):
+        await copy_stage(ctx, index)
+
+
+async def copy_stage(ctx: PlanContext, index: int) -> None:
+    """A stage's CC (抄送) when it is reached: the holders of each of its ``cc`` requirements, asked of org (the
+    submitter and those already copied excepted), may read the plan and are told."""
+    if ctx.people is None:
+        raise Conflict("This stage copies people, and the org service cannot be asked who they are.",
+                       zh="此环节配置了抄送，但暂时无法向组织服务查询抄送人。")
+    stage = ctx.flow.stages[index]
+    already = set((await ctx.session.execute(select(PlanCc.user_id).where(PlanCc.plan_id == ctx.plan.id))
+                   ).scalars())
+    found: dict[str, Person] = {}
+    for i, cc in enumerate(stage.get("cc") or []):
+        req = requirement({**cc, "key": f"{stage['key']}_cc{i}", "name": stage["name"], "signers": "any"},
+                          unit_path=ctx.unit_path, kinds_by_path=ctx.units.kinds_by_path,
+                          paths_by_code=ctx.units.paths_by_code)
+        for person in await ctx.people(req):
+            if person.id not in already and person.id != ctx.plan.submitted_by:
+                found.setdefault(person.id, person)
+    if found:
+        await add_copies(ctx, list(found.values()), source="stage", stage_key=stage["key"],
+                         comment=f"环节“{stage['name']}”抄送")
+
+
+async def add_copies(ctx: PlanContext, people: Sequence[Person], *, source: str, stage_key: str | None,
+                     comment: str, grant: Grant | None = None) -> None:
+    """Copy people on the plan: each may read it from now on and is told (planning.plan.copied)."""
+    pr = ctx.principal
+    for person in people:
+        ctx.session.add(PlanCc(plan_id=ctx.plan.id, user_id=person.id, user_name=person.name, by=pr.sub,
+                               by_name=pr.name, source=source, stage_key=stage_key, comment=comment))
+    ctx.plan.updated_at = utcnow()
+    names = "、".join(p.name for p in people)
+    await _record(ctx, "cc", from_status=ctx.plan.status, comment=f"{comment}：{names}" if comment else names,
+                  grant=grant, stage_key=stage_key, event="copied",
+                  extra={"user_ids": [p.id for p in people], "user_names": [p.name for p in people],
+                         "source": source, "stage_key": stage_key})
+
+
+async def end_round(ctx: PlanContext, *, signatures: bool = True) -> None:
+    """A submission's round ends (returned, withdrawn, vetoed): its open added steps are cancelled and (unless
+    vetoed, which ends the revision) its signatures go, so a resubmission starts afresh and the same approver
+    can sign again (the history keeps who did what)."""
+    p = ctx.plan
+    if signatures:
+        await ctx.session.execute(delete(StageSignature).where(StageSignature.plan_id == p.id,
+                                                               StageSignature.revision == p.revision))
+    for step in (await ctx.session.execute(select(PlanAddedSigner).where(
+            PlanAddedSigner.plan_id == p.id, PlanAddedSigner.revision == p.revision,
+            PlanAddedSigner.status.in_(OPEN_STEP)))).scalars():
+        step.status, step.done_at = "cancelled", utcnow()
 
 
 async def submit(ctx: PlanContext, *, comment: str, holders: HoldersLookup | None = None) -> None:
@@ -232,24 +392,57 @@ async def _require_owners(ctx: PlanContext) -> None:
 
 
 async def approve(ctx: PlanContext, *, comment: str, holders: HoldersLookup | None = None) -> None:
+    """Sign the stage the plan waits on (或签: one signature; 会签: each pending signer's), or the caller's
+    added step (加签) on it. The stage is done once nobody is pending on it and no added step is open."""
     p = ctx.plan
     _require_status(p, "submitted", action="approve")
     if p.submitted_by == ctx.principal.sub:
         raise Forbidden("A submitter never approves their own plan.", zh="提交人不能批准自己提交的计划。")
     index = p.stage_index or 0
     req = ctx.stage(index)
+    if ctx.steps is None:
+        await load_controls(ctx)
+    steps = ctx.steps or []
+    mine = next((s for s in steps if s.status == "pending" and s.user_id == ctx.principal.sub), None)
+    if mine is not None:
+        await _sign_added(ctx, mine, req, comment=comment, holders=holders)
+        return
     grant = _grant_for(req, ctx.principal)
-    if req.signers == "all" and ctx.principal.sub not in (p.pending_signers or []):
-        raise Conflict(f"You have already signed '{req.name}', or you are not among its signers.",
-                       zh=f"您已签署过环节“{req.name}”，或您不在其签署人之列。")
+    if turn(ctx) != "stage":
+        _not_your_turn(ctx, req, steps)
     ctx.session.add(StageSignature(plan_id=p.id, revision=p.revision, stage_index=index, signer=ctx.principal.sub))
-    if req.signers == "all":
-        p.pending_signers = [s for s in p.pending_signers if s != ctx.principal.sub]
-        if p.pending_signers:
-            p.updated_at = utcnow()  # bumps the version: countersignatures serialise too
-            await _record(ctx, "countersign", from_status=p.status, comment=comment, grant=grant, stage_key=req.key,
-                          event="countersigned")
-            return
+    p.pending_signers = [s for s in p.pending_signers or [] if s != ctx.principal.sub]
+    due_now = [s for s in steps if s.added_by == ctx.principal.sub and s.status == "waiting"]
+    for s in due_now:  # 后加签: the people the caller added after themselves sign next
+        s.status = "pending"
+    if p.pending_signers or any(s.status == "pending" for s in steps):
+        p.updated_at = utcnow()  # bumps the version: countersignatures serialise too
+        await _record(ctx, "countersign", from_status=p.status, comment=comment, grant=grant, stage_key=req.key,
+                      event="countersigned")
+        if due_now:
+            await _emit(ctx, "signer_due", comment=comment, extra={"to_users": [s.user_id for s in due_now],
+                                                                   "reason": "after"})
+        return
+    await _complete_stage(ctx, index, req, grant=grant, comment=comment, holders=holders)
+
+
+def _not_your_turn(ctx: PlanContext, req: Requirement, steps: Sequence[PlanAddedSigner]) -> None:
+    due = [s for s in steps if s.status == "pending"]
+    if due:
+        names = "、".join(s.user_name for s in due)
+        raise Conflict(f"'{req.name}' waits on the signer(s) added to it first: {names}.",
+                       waiting_on=[s.user_name for s in due], zh=f"环节“{req.name}”正等待加签人{names}先审批。")
+    if req.signers == "any" and ctx.plan.pending_signers:
+        raise Conflict(f"'{req.name}' now waits on a named signer (transferred or added); it is not yours to sign.",
+                       zh=f"环节“{req.name}”已转办或加签给指定的人审批，不由您签署。")
+    raise Conflict(f"You have already signed '{req.name}', or you are not among its signers.",
+                   zh=f"您已签署过环节“{req.name}”，或您不在其签署人之列。")
+
+
+async def _complete_stage(ctx: PlanContext, index: int, req: Requirement, *, grant: Grant, comment: str,
+                          holders: HoldersLookup | None) -> None:
+    """The stage is signed: on to the next one, or (the last) the plan is approved."""
+    p = ctx.plan
     if index < ctx.last_stage:
         await _enter_stage(ctx, index + 1, holders)
         p.updated_at = utcnow()
@@ -269,6 +462,34 @@ async def approve(ctx: PlanContext, *, comment: str, holders: HoldersLookup | No
                   event="approved")
 
 
+async def _sign_added(ctx: PlanContext, step: PlanAddedSigner, req: Requirement, *, comment: str,
+                      holders: HoldersLookup | None) -> None:
+    """An added signer acts: a binding step is signed (with the stage's right), an advisory one gives its
+    opinion (with 建议权). Once nothing is pending on the stage it is done; a 前加签 done hands the stage back
+    to its adder."""
+    p, pr = ctx.plan, ctx.principal
+    if step.advisory:
+        grant = authorize(pr, ctx.place, Right.suggest)
+        if not comment.strip():
+            raise Invalid("Give your opinion: you were added to this stage for it.", field="comment",
+                          zh="请填写意见：您被加签到此环节是为了提出意见。")
+    else:
+        grant = _grant_for(req, pr)
+    step.status, step.opinion, step.done_at = ("opined" if step.advisory else "signed"), comment, utcnow()
+    p.updated_at = utcnow()
+    steps = [s for s in ctx.steps or [] if s.id != step.id]
+    ctx.steps = steps
+    action = "opinion" if step.advisory else "sign_added"
+    if not p.pending_signers and not steps:
+        await _record(ctx, action, from_status=p.status, comment=comment, grant=grant, stage_key=req.key)
+        await _complete_stage(ctx, p.stage_index or 0, req, grant=grant, comment=comment, holders=holders)
+        return
+    back = step.position == "before" and not any(s.position == "before" for s in steps)
+    await _record(ctx, action, from_status=p.status, comment=comment, grant=grant, stage_key=req.key,
+                  event="signer_due" if back else None,
+                  extra={"to_users": [step.added_by], "reason": "back"} if back else None)
+
+
 async def return_plan(ctx: PlanContext, *, comment: str) -> None:
     p = ctx.plan
     _require_status(p, "submitted", action="return")
@@ -278,9 +499,10 @@ async def return_plan(ctx: PlanContext, *, comment: str) -> None:
     req = ctx.stage(p.stage_index or 0)
     grant = _grant_for(req, ctx.principal)
     if p.submitted_by == ctx.principal.sub:
-        raise Forbidden("A submitter cannot review their own plan; withdraw it by editing after a return.",
-                        zh="提交人不能审核自己的计划；如需撤回，请在退回后编辑。")
+        raise Forbidden("A submitter cannot review their own plan; withdraw it while nobody has acted on it.",
+                        zh="提交人不能审核自己的计划；如需撤回，请在无人审批前使用撤回。")
     before = p.status
+    await end_round(ctx)
     p.status, p.stage_index, p.pending_signers = "returned", None, []
     await _record(ctx, "return", from_status=before, comment=comment, grant=grant, stage_key=req.key, event="returned")
 
@@ -295,6 +517,7 @@ async def veto(ctx: PlanContext, *, reason: str) -> None:
         raise Invalid("A veto (否决) needs a reason.", zh="否决须说明理由。", field="reason")
     grant = authorize(ctx.principal, ctx.place, Right.veto)
     before = p.status
+    await end_round(ctx, signatures=False)
     if p.in_force_revision is None:
         p.status, p.stage_index, p.pending_signers = "vetoed", None, []
         await _record(ctx, "veto", from_status=before, comment=reason, grant=grant, event="vetoed")
@@ -443,15 +666,21 @@ async def guide(ctx: PlanContext, *, text: str) -> GuidanceNote:
 
 
 def allowed_actions(ctx: PlanContext) -> list[str]:
-    """What the caller could do now (the SPA shows only these buttons)."""
+    """What the caller could do now (the SPA shows only these buttons). Load the controls first
+    (:func:`load_controls`): who signs now depends on transfers and added signers."""
     p, pr, path = ctx.plan, ctx.principal, ctx.unit_path
     out: list[str] = []
     if p.status in ("draft", "returned") and pr.can("plan", path):
         out += ["edit", "submit"]
-    if p.status == "submitted" and p.submitted_by != pr.sub:
-        req = ctx.stage(p.stage_index or 0)
-        if req.met_by(pr) and (req.signers == "any" or pr.sub in (p.pending_signers or [])):
-            out += ["approve", "return"]
+    now = turn(ctx)
+    if now in ("stage", "binding"):
+        out += ["approve", "return"]
+    elif now == "advisory":
+        out.append("approve")  # an opinion: advisory signers never return or veto
+    if p.status == "submitted" and p.submitted_by == pr.sub and not ctx.acted and pr.can("plan", path):
+        out.append("withdraw")
+    if now == "stage":
+        out += ["transfer", "add_signer"]
     if p.status == "approved" and ctx.stage(ctx.last_stage).met_by(pr):
         out.append(ctx.flow.final_action)
     if p.status in ("draft", "submitted", "approved", "returned") and pr.can("veto", path):
@@ -462,11 +691,18 @@ def allowed_actions(ctx: PlanContext) -> list[str]:
         out.append("suggest")
     if pr.can("guide", path):
         out.append("guide")
+    if p.submitted_by == pr.sub and p.status not in ("draft", "vetoed") and pr.can("plan", path):
+        out.append("cc")
     return out
 
 
-def stage_views(ctx: PlanContext, signatures: Sequence[StageSignature]) -> list[dict[str, Any]]:
+def stage_views(ctx: PlanContext, signatures: Sequence[StageSignature], *,
+                steps: Sequence[PlanAddedSigner] = (), transfers: Sequence[Any] = (),
+                names: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Each stage with its state and signatures; the current one with who it waits on (names where Yunguan
+    knows them), the signers added to it and its transfers (this revision's)."""
     p = ctx.plan
+    names = names or {}
     views = []
     for i, stage in enumerate(ctx.flow.stages):
         req = ctx.stage(i)
@@ -477,7 +713,12 @@ def stage_views(ctx: PlanContext, signatures: Sequence[StageSignature]) -> list[
             state = "current"
         else:
             state = "waiting"
+        pending = list(p.pending_signers or []) if state == "current" else []
         views.append({"index": i, "key": stage["key"], "name": stage["name"], "requirement": req.describe(),
-                      "signers": req.signers, "state": state, "signed_by": signed,
-                      "pending_signers": list(p.pending_signers or []) if state == "current" else []})
+                      "signers": req.signers, "state": state, "signed_by": signed, "pending_signers": pending,
+                      "signed_by_names": [names.get(s, "") for s in signed],
+                      "pending_names": [names.get(s, "") for s in pending],
+                      "cc": [dict(c) for c in stage.get("cc") or []],
+                      "added_signers": [s for s in steps if s.stage_index == i and s.revision == p.revision],
+                      "transfers": [t for t in transfers if t.stage_index == i and t.revision == p.revision]})
     return views

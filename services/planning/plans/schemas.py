@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from services.common.api import RequestBody
 from services.common.i18n import InvalidValue
-from services.planning.approvals.schemas import StageRead
+from services.planning.approvals.schemas import CcRead, StageRead
 from services.planning.consolidation.schemas import AdjustmentRead, ConsolidationLine
 from services.planning.plans.periods import PlanPeriod
 
@@ -227,6 +227,7 @@ class PlanRead(PlanSummary):
     in_force: InForceRead | None = Field(None, description="Set while the plan shows a revision that is not in force")
     rejected_revisions: list[RejectedRevision] = []
     adjustments: list[AdjustmentRead] = Field([], description="Balancing adjustments (综合平衡) of this plan's targets")
+    cc: list[CcRead] = Field([], description="Who is copied on the plan (抄送): they may read it, nothing more")
 
 
 class ActionRead(ORM):

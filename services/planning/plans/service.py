@@ -3,6 +3,7 @@ a draft, looking back over revisions, the decomposition into child plans, and th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from services.common.periods import period
 from services.common.problems import Conflict, Invalid
 from services.common.runtime import Runtime
 from services.planning.approvals import workflow
+from services.planning.approvals.schemas import CcRead
 from services.planning.consolidation.arithmetic import ChildTargets, compare, outermost
 from services.planning.consolidation.service import adjustment_reads
 from services.planning.export import Spreadsheet, plan_workbook
@@ -27,6 +29,9 @@ from services.planning.models import (
     OrgUnit,
     Plan,
     PlanAction,
+    PlanAddedSigner,
+    PlanCc,
+    PlanTransfer,
     PlanVersion,
     StageSignature,
     Suggestion,
@@ -110,6 +115,16 @@ async def read_plan(ctx: workflow.PlanContext) -> PlanRead:
             and plan.in_force_revision in versions:
         v = versions[plan.in_force_revision]
         in_force = InForceRead(revision=v.revision, status=v.status, snapshot=v.snapshot, issued_at=plan.issued_at)
+    steps = (await session.execute(select(PlanAddedSigner).where(
+        PlanAddedSigner.plan_id == plan.id, PlanAddedSigner.revision == plan.revision,
+        PlanAddedSigner.status != "cancelled").order_by(PlanAddedSigner.id))).scalars().all()
+    transfers = (await session.execute(select(PlanTransfer).where(PlanTransfer.plan_id == plan.id,
+                                                                  PlanTransfer.revision == plan.revision)
+                                       .order_by(PlanTransfer.id))).scalars().all()
+    copied = (await session.execute(select(PlanCc).where(PlanCc.plan_id == plan.id).order_by(PlanCc.id))
+              ).scalars().all()
+    names = await _names(session, plan, steps, transfers)
+    await workflow.load_controls(ctx)
     rejected = [RejectedRevision(revision=a.revision, reason=a.comment, actor_name=a.actor_name, at=a.at,
                                  snapshot=versions[a.revision].snapshot if a.revision in versions else {})
                 for a in await vetoed_revisions(session, plan)]
@@ -119,9 +134,20 @@ async def read_plan(ctx: workflow.PlanContext) -> PlanRead:
         inherited_guidance=await inherited_guidance(session, plan),
         targets=targets, tasks=task_reads, resources=resources,
         budget_total=sum(in_yuan(r.amount, r.amount_unit) or 0 for r in resources if r.kind == "budget"),
-        stages=workflow.stage_views(ctx, signatures), open_suggestions=len(open_s),
+        stages=workflow.stage_views(ctx, signatures, steps=steps, transfers=transfers, names=names),
+        open_suggestions=len(open_s), cc=[CcRead.model_validate(c) for c in copied],
         allowed_actions=workflow.allowed_actions(ctx), in_force=in_force, rejected_revisions=rejected,
         adjustments=await adjustment_reads(session, BalancingAdjustment.plan_id == plan.id))
+
+
+async def _names(session: AsyncSession, plan: Plan, steps: Sequence[PlanAddedSigner],
+                 transfers: Sequence[PlanTransfer]) -> dict[str, str]:
+    """The names Yunguan knows for the people on a plan's stages: whoever acted on it, transferees and added
+    signers (a 会签 holder who has not acted yet is known to org only)."""
+    names = dict((await session.execute(select(PlanAction.actor, PlanAction.actor_name)
+                                        .where(PlanAction.plan_id == plan.id))).tuples().all())
+    names |= {t.to_user: t.to_name for t in transfers} | {s.user_id: s.user_name for s in steps}
+    return {k: v for k, v in names.items() if v}
 
 
 async def get_plan(session: AsyncSession, plan: Allowed[Plan]) -> PlanRead:

@@ -170,7 +170,7 @@ async def add_decision(session: AsyncSession, principal: Principal, week: str, b
                        zh=f"没有编号为 {body.plan_id} 的计划。")
     units = await load_units(session)
     path = units.path(plan.unit_id)
-    require_visible(principal, plan, path)
+    await require_visible(session, principal, plan, path)
     grant = authorize(principal, Place(path, what=units.by_id[plan.unit_id].name), Right.dispatch)
     task = PlanTask(plan_id=plan.id, title=body.text[:300], measures=body.text, owner_id=body.owner_id,
                     owner_name=body.owner_name, unit_id=plan.unit_id, start=clock.today(), due=body.due,
