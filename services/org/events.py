@@ -274,6 +274,15 @@ class PlanStepView(EventView):
     comment: str
     submitted_by: str | None = None
     waiting: WaitingStageView | None = None
+    # approval controls (issue 23): whom a withdrawal, transfer, added signer, hand-back or copy concerns
+    left: WaitingStageView | None = None
+    to_user: str | None = None
+    reason: str | None = None
+    user_id: str | None = None
+    position: str | None = None
+    advisory: bool = False
+    to_users: list[str] = []
+    user_ids: list[str] = []
 
 
 class TaskDispatchedView(EventView):

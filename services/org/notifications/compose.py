@@ -84,6 +84,37 @@ TEMPLATES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         ZH: ("调整已生效：{unit}《{title}》", "{unit}的计划《{title}》（{period}）的调整已下达执行。"),
         EN: ("Revision in force: {unit} “{title}”", "The revision of {unit}'s plan “{title}” ({period}) is in force."),
     }),
+    # approval controls (issue 23)
+    "planning.plan.withdrawn": ("approval", {
+        ZH: ("已撤回：{unit}《{title}》",
+             "{actor}撤回了{unit}的计划《{title}》（{period}），“{stage}”环节无需再审批。{comment}"),
+        EN: ("Withdrawn: {unit} “{title}”", "{actor} withdrew {unit}'s plan “{title}” ({period}); the stage “{stage}” "
+             "no longer waits on you. {comment}"),
+    }),
+    "planning.plan.transferred": ("approval", {
+        ZH: ("待您审批：{unit}《{title}》", "{actor}将{unit}的计划《{title}》（{period}）“{stage}”环节的审批转办给您"
+             "{limit_zh}。转办原因：{reason}"),
+        EN: ("Awaiting your approval: {unit} “{title}”", "{actor} handed you the approval of {unit}'s plan “{title}” "
+             "({period}) at the stage “{stage}”{limit_en}. Reason: {reason}"),
+    }),
+    "planning.plan.signer_added": ("approval", {
+        ZH: ("{heading_zh}：{unit}《{title}》", "{actor}在{unit}的计划《{title}》（{period}）“{stage}”环节加签了您"
+             "（{how_zh}）。{comment}"),
+        EN: ("{heading_en}: {unit} “{title}”", "{actor} added you to the stage “{stage}” of {unit}'s plan “{title}” "
+             "({period}) ({how_en}). {comment}"),
+    }),
+    "planning.plan.signer_due": ("approval", {
+        ZH: ("待您审批：{unit}《{title}》",
+             "{unit}的计划《{title}》（{period}）“{stage}”环节现在等待您审批{limit_zh}。"),
+        EN: ("Awaiting your approval: {unit} “{title}”", "{unit}'s plan “{title}” ({period}) now waits on you at "
+             "the stage “{stage}”{limit_en}."),
+    }),
+    "planning.plan.copied": ("approval", {
+        ZH: ("抄送给您：{unit}《{title}》",
+             "{actor}将{unit}的计划《{title}》（{period}）抄送给您，供您知悉。{comment}"),
+        EN: ("Copied to you: {unit} “{title}”", "{actor} copied you on {unit}'s plan “{title}” ({period}) for your "
+             "information. {comment}"),
+    }),
     "planning.task.dispatched": ("task", {
         ZH: ("任务调度：{title}", "任务“{title}”已调度：负责人{owner}，截止日期 {due}。{comment}"),
         EN: ("Task dispatched: {title}", "The task “{title}” was dispatched: owner {owner}, due {due}. {comment}"),

@@ -70,6 +70,9 @@ async def on_plan_step(session: AsyncSession, event: dict[str, Any]) -> None:
     a decision tells the submitter; the plan's unit's group robots hear both."""
     step = PlanStepView.model_validate(event["data"])
     topic = event["type"]
+    if topic in PLAN_CONTROLS:
+        await _on_plan_control(session, event, step)
+        return
     if topic == "planning.plan.countersigned":
         return  # one 会签 signature: the stage still waits, on fewer people (each was told when it opened)
     unit = (await unit_names(session, {step.unit_id})).get(step.unit_id, "")
@@ -101,6 +104,62 @@ async def on_plan_step(session: AsyncSession, event: dict[str, Any]) -> None:
     submitter = user_id_of(step.submitted_by)
     note = _note(event, topic, fields, link=link, subject_type="plan", subject_id=step.plan_id, unit_id=step.unit_id)
     await notify(session, note, [submitter] if submitter else [], robots_for_unit=step.unit_id)
+
+
+# The approval controls' events (issue 23): each tells only the people it names; the stage's watch follows.
+PLAN_CONTROLS = ("planning.plan.withdrawn", "planning.plan.transferred", "planning.plan.signer_added",
+                 "planning.plan.signer_due", "planning.plan.copied")
+
+
+def _ids(subjects: list[str]) -> list[int]:
+    return [u for u in (user_id_of(s) for s in subjects) if u is not None]
+
+
+async def _on_plan_control(session: AsyncSession, event: dict[str, Any], step: PlanStepView) -> None:
+    """Withdrawn: the watch closes and whoever it waited on hears it. Transferred: the transferee is told
+    (待您审批) and a 或签 stage's watch is on them now. Signer added or due: the person who must act is told.
+    Copied: the copied are told (抄送给您)."""
+    topic = event["type"]
+    unit = (await unit_names(session, {step.unit_id})).get(step.unit_id, "")
+    link = f"/plans/{step.plan_id}"
+    stage = step.waiting or step.left
+    limit_zh, limit_en = _limit_text(stage.time_limit_days if stage else None)
+    fields: dict[str, Any] = {
+        "unit": unit, "title": step.title, "period": step.period, "comment": step.comment,
+        "actor": await display_name(session, step.actor), "stage": stage.name if stage else "",
+        "limit_zh": limit_zh, "limit_en": limit_en, "reason": step.reason or "",
+        "heading_zh": "征求您的意见" if step.advisory else "待您审批",
+        "heading_en": "Your opinion is asked" if step.advisory else "Awaiting your approval",
+        "how_zh": ("在其审批前" if step.position == "before" else "在其审批后")
+                  + ("提出意见" if step.advisory else "审批"),
+        "how_en": ("before them" if step.position == "before" else "after them")
+                  + (", for your opinion" if step.advisory else "")}
+    people: list[int] = []
+    if topic == "planning.plan.withdrawn":
+        await close_watches(session, f"approval:plan:{step.plan_id}:")
+        if step.left is not None:
+            people = (_ids(step.left.pending_signers) if step.left.pending_signers
+                      else await holders(session, step.left.right, step.left.unit_path, step.left.held_at))
+    elif topic == "planning.plan.transferred":
+        people = _ids([step.to_user or ""])
+        w = step.waiting
+        if w is not None:
+            only = _ids(w.pending_signers) if len(w.pending_signers) == 1 else []
+            await open_watch(
+                session, key=f"approval:plan:{step.plan_id}:r{step.revision}:s{w.index}", kind="approval",
+                policy_kind="approval", subject_type="plan", subject_id=str(step.plan_id),
+                title=f"{unit}《{step.title}》· {w.name}", link=link, unit_id=step.unit_id,
+                started_at=occurred(event), limit_days=w.time_limit_days, holder_right=w.right,
+                holder_unit_path=w.unit_path, holder_held_at=w.held_at, holder_user_id=only[0] if only else None,
+                requester=step.submitted_by)
+    elif topic == "planning.plan.signer_added":
+        people = _ids([step.user_id or ""])
+    elif topic == "planning.plan.signer_due":
+        people = _ids(step.to_users)
+    elif topic == "planning.plan.copied":
+        people = _ids(step.user_ids)
+    note = _note(event, topic, fields, link=link, subject_type="plan", subject_id=step.plan_id, unit_id=step.unit_id)
+    await notify(session, note, people)
 
 
 # --- tasks ---------------------------------------------------------------------------------------------------

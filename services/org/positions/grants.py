@@ -92,12 +92,22 @@ async def user_grants(session: AsyncSession, user_id: int, now: datetime | None 
 async def right_holders(session: AsyncSession, right: str, unit_path: str, held_at: str | None = None) -> list[User]:
     """Active users who hold ``right`` over ``unit_path`` now (held in the unit at ``held_at`` when given), through
     their positions or a delegation to them."""
+    return [u for u, _ in await right_holders_with_grants(session, right, unit_path, held_at)]
+
+
+async def right_holders_with_grants(session: AsyncSession, right: str, unit_path: str,
+                                    held_at: str | None = None) -> list[tuple[User, Grant]]:
+    """:func:`right_holders`, each with the first grant that gives them the right (where they hold it)."""
     candidates = await _could_hold(session, right, unit_path)
     users = (await session.execute(select(User).where(User.active.is_(True), User.id.in_(candidates))
                                    .order_by(User.id))).scalars().all() if candidates else []
-    return [u for u in users
-            if any(g.covers(right, unit_path) and (held_at is None or g.held_at == held_at)
-                   for g in await user_grants(session, u.id))]
+    out = []
+    for u in users:
+        grant = next((g for g in await user_grants(session, u.id)
+                      if g.covers(right, unit_path) and (held_at is None or g.held_at == held_at)), None)
+        if grant is not None:
+            out.append((u, grant))
+    return out
 
 
 async def _could_hold(session: AsyncSession, right: str, unit_path: str) -> set[int]:

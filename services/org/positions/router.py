@@ -10,8 +10,14 @@ from services.common.db import Session
 from services.common.security import CurrentPrincipal
 from services.org.deps import PositionToAdmin, VisiblePosition
 from services.org.positions import service
-from services.org.positions.schemas import AudienceMember, ExplainRead, PositionCreate, PositionRead, PositionUpdate
-from services.org.users.schemas import UserRead
+from services.org.positions.schemas import (
+    AudienceMember,
+    ExplainRead,
+    HolderRead,
+    PositionCreate,
+    PositionRead,
+    PositionUpdate,
+)
 
 router = APIRouter()
 
@@ -63,7 +69,7 @@ async def explain(session: Session, principal: CurrentPrincipal, user_id: int = 
     return await service.explain(session, principal=principal, user_id=user_id, right=right, unit_id=unit_id)
 
 
-@router.get("/authz/holders", response_model=list[UserRead], tags=["auth", "authz"],
+@router.get("/authz/holders", response_model=list[HolderRead], tags=["auth", "authz"],
             summary="Who holds a right over a unit now (admin or Yunguan services; e.g. for countersigning)")
 async def holders(session: Session, principal: CurrentPrincipal, right: str = Query(...), unit_id: int = Query(...),
                   held_in_unit_id: int | None = Query(None, description="Only grants held in this unit")):

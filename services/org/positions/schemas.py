@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.common.api import RequestBody
+from services.org.users.schemas import UserRead
 
 
 class JobRequirements(RequestBody):
@@ -108,3 +109,10 @@ class AudienceMember(BaseModel):
     username: str
     display_name: str
     positions: list[AudiencePosition]
+
+
+class HolderRead(UserRead):
+    """Someone holding a right now, with where they hold it (for pickers: names, not ids)."""
+
+    unit_name: str | None = Field(None, description="The unit of the position (or delegation) giving the right")
+    position_name: str | None = Field(None, description="The position giving the right (a delegation says so)")

@@ -18,12 +18,13 @@ from services.org.events import PositionData
 from services.org.journal import journal
 from services.org.models import Assignment, Position, Role, Unit, User
 from services.org.positions.authority import scope_target
-from services.org.positions.grants import held_positions, incoming_delegations, right_holders
+from services.org.positions.grants import held_positions, incoming_delegations, right_holders, right_holders_with_grants
 from services.org.positions.schemas import (
     AudienceMember,
     AudiencePosition,
     ExplainGrant,
     ExplainRead,
+    HolderRead,
     PositionCreate,
     PositionRead,
     PositionUpdate,
@@ -160,7 +161,7 @@ async def explain(session: AsyncSession, *, principal: Principal, user_id: int, 
 
 
 async def holders(session: AsyncSession, *, principal: Principal, right: str, unit_id: int,
-                  held_in_unit_id: int | None) -> list[UserRead]:
+                  held_in_unit_id: int | None) -> list[HolderRead]:
     if not (is_admin(principal) or is_internal_service(principal)):
         raise Forbidden("Only administrators and Yunguan's services may list right holders.",
                         zh="只有管理员和运管系统自身的服务才能查询权力持有人。")
@@ -174,7 +175,21 @@ async def holders(session: AsyncSession, *, principal: Principal, right: str, un
             raise NotFound(f"There is no unit with id {held_in_unit_id}.", field="held_in_unit_id",
                            zh=f"没有编号为 {held_in_unit_id} 的组织单元（持有单位）。")
         held_in = h.path
-    return [UserRead.model_validate(u) for u in await right_holders(session, right, unit.path, held_in)]
+    found = await right_holders_with_grants(session, right, unit.path, held_in)
+    return [HolderRead(**UserRead.model_validate(u).model_dump(), **await _where_held(session, g)) for u, g in found]
+
+
+async def _where_held(session: AsyncSession, grant: Grant) -> dict[str, str | None]:
+    """The unit and position a grant is held through (a delegation names the unit it is held in)."""
+    unit_name = (await session.execute(select(Unit.name).where(Unit.path == grant.held_at))).scalar_one_or_none()
+    kind, _, ident = grant.via.partition(":")
+    position_name = None
+    if kind == "position" and ident.isdigit():
+        position_name = (await session.execute(select(Position.title).where(Position.id == int(ident)))
+                         ).scalar_one_or_none()
+    elif kind == "delegation":
+        position_name = "代理（授权委托）"
+    return {"unit_name": unit_name, "position_name": position_name}
 
 
 async def audience(session: AsyncSession, *, principal: Principal, right: str, unit_id: int,
