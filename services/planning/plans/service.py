@@ -145,7 +145,7 @@ async def _names(session: AsyncSession, plan: Plan, steps: Sequence[PlanAddedSig
     """The names Yunguan knows for the people on a plan's stages: whoever acted on it, transferees and added
     signers (a 会签 holder who has not acted yet is known to org only)."""
     names = dict((await session.execute(select(PlanAction.actor, PlanAction.actor_name)
-                                        .where(PlanAction.plan_id == plan.id))).tuples().all())
+                                        .where(PlanAction.plan_id == plan.id))).all())
     names |= {t.to_user: t.to_name for t in transfers} | {s.user_id: s.user_name for s in steps}
     return {k: v for k, v in names.items() if v}
 
