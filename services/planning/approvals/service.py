@@ -50,6 +50,7 @@ async def act(session: AsyncSession, rt: Runtime, plan: Allowed[Plan], *, action
     """Submit, approve, return, veto, issue, publish, revise, suggest or guide; the plan as it is after."""
     ctx = await workflow.plan_context(session, plan.principal, plan.item)
     ctx.people = workflow.people_lookup(rt)
+    await workflow.hold(ctx)
     comment = body.comment or ""
     if action == "submit":
         await workflow.submit(ctx, comment=comment, holders=workflow.holders_lookup(rt))
@@ -184,9 +185,12 @@ def directory_search(rt: Runtime, company_unit_id: int) -> controls.DirectorySea
     return search
 
 
-async def _controls_context(session: AsyncSession, rt: Runtime, plan: Allowed[Plan]) -> workflow.PlanContext:
+async def _controls_context(session: AsyncSession, rt: Runtime, plan: Allowed[Plan], *,
+                            writing: bool = True) -> workflow.PlanContext:
     ctx = await workflow.plan_context(session, plan.principal, plan.item)
     ctx.people = workflow.people_lookup(rt)
+    if writing:
+        await workflow.hold(ctx)
     return ctx
 
 
@@ -236,7 +240,7 @@ async def copy(session: AsyncSession, rt: Runtime, plan: Allowed[Plan], body: Cc
 async def candidates(session: AsyncSession, rt: Runtime, plan: Allowed[Plan], *, control: controls.Control,
                      q: str | None) -> list[Candidate]:
     """Whom the caller may name in a control now, from org's holders (CC: the company's directory)."""
-    ctx = await _controls_context(session, rt, plan)
+    ctx = await _controls_context(session, rt, plan, writing=False)
     company_id = int(root_of(ctx.unit_path).strip("/").split("/")[0])
     found = await controls.candidates(ctx, control, search=directory_search(rt, company_id), q=q)
     return [Candidate(id=int(p.id), name=p.name, unit_name=p.unit_name, position_name=p.position_name, advisory=a)

@@ -119,6 +119,17 @@ class PlanContext:
         return len(self.flow.stages) - 1
 
 
+async def hold(ctx: PlanContext) -> None:
+    """Take the plan's row for this transaction (PostgreSQL: FOR UPDATE; SQLite's writers are serialised
+    already) and refuse if someone changed it since it was read: of two people acting at once (a transfer and
+    an approval, say) one wins and the other is told, before anything of theirs is written."""
+    current = (await ctx.session.execute(select(Plan.version).where(Plan.id == ctx.plan.id).with_for_update())
+               ).scalar_one()
+    if current != ctx.plan.version:
+        raise Conflict("Someone else changed this plan at the same moment; reload it and try again.",
+                       zh="有人在同一时刻修改了这份计划，您的操作未执行；请刷新后重试。")
+
+
 async def configured_flow(session: AsyncSession, kind: str) -> Flow:
     flow = (await session.execute(select(Flow).where(Flow.kind == kind))).scalar_one_or_none()
     if flow is None:
