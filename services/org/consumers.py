@@ -16,8 +16,13 @@ from services.org.events import (
     CommentMentionedView,
     ImprovementReviewDueView,
     InspectionView,
+    PlanCopiedView,
     PlanResourcesView,
+    PlanSignerAddedView,
+    PlanSignerDueView,
     PlanStepView,
+    PlanTransferredView,
+    PlanWithdrawnView,
     ProposalDecidedView,
     ProposalRewardedView,
     ProposalView,
@@ -41,6 +46,14 @@ async def on_assessment_finalized(session: AsyncSession, event: dict[str, Any]) 
 CONSUMES: list[Consumer] = [
     Consumer("planning.plan.*", from_events.on_plan_step, reads=PlanStepView,
              summary="The stage a plan waits on is watched and its holders told; decisions reach the submitter"),
+    # approval controls (issue 23): each tells the people it names (on_plan_step leaves them alone)
+    *(Consumer(f"planning.plan.{step}", from_events.on_plan_control, reads=view, summary=summary)
+      for step, view, summary in (
+          ("withdrawn", PlanWithdrawnView, "The stage's watch closes; whoever it waited on hears it was withdrawn"),
+          ("transferred", PlanTransferredView, "The transferee is told 待您审批 with the reason; the watch is on them"),
+          ("signer_added", PlanSignerAddedView, "The added signer is told (待您审批, or asked for an opinion)"),
+          ("signer_due", PlanSignerDueView, "Whoever the stage now waits on is told 待您审批"),
+          ("copied", PlanCopiedView, "The people copied are told 抄送给您"))),
     Consumer("planning.task.dispatched", from_events.on_task_dispatched, reads=TaskDispatchedView,
              summary="A dispatched task's owner is told; the task is watched to its due date"),
     Consumer("planning.task.overdue", from_events.on_task_overdue, reads=TaskOverdueView,

@@ -274,15 +274,32 @@ class PlanStepView(EventView):
     comment: str
     submitted_by: str | None = None
     waiting: WaitingStageView | None = None
-    # approval controls (issue 23): whom a withdrawal, transfer, added signer, hand-back or copy concerns
-    left: WaitingStageView | None = None
-    to_user: str | None = None
-    reason: str | None = None
-    user_id: str | None = None
-    position: str | None = None
-    advisory: bool = False
-    to_users: list[str] = []
-    user_ids: list[str] = []
+
+
+# approval controls (issue 23): whom a withdrawal, transfer, added signer, hand-back or copy concerns
+
+
+class PlanWithdrawnView(PlanStepView):
+    left: WaitingStageView | None
+
+
+class PlanTransferredView(PlanStepView):
+    to_user: str
+    reason: str
+
+
+class PlanSignerAddedView(PlanStepView):
+    user_id: str
+    position: str
+    advisory: bool
+
+
+class PlanSignerDueView(PlanStepView):
+    to_users: list[str]
+
+
+class PlanCopiedView(PlanStepView):
+    user_ids: list[str]
 
 
 class TaskDispatchedView(EventView):

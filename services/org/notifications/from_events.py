@@ -20,7 +20,12 @@ from services.org.events import (
     CommentMentionedView,
     ImprovementReviewDueView,
     InspectionView,
+    PlanCopiedView,
+    PlanSignerAddedView,
+    PlanSignerDueView,
     PlanStepView,
+    PlanTransferredView,
+    PlanWithdrawnView,
     ProposalDecidedView,
     ProposalRewardedView,
     ProposalView,
@@ -71,8 +76,7 @@ async def on_plan_step(session: AsyncSession, event: dict[str, Any]) -> None:
     step = PlanStepView.model_validate(event["data"])
     topic = event["type"]
     if topic in PLAN_CONTROLS:
-        await _on_plan_control(session, event, step)
-        return
+        return  # each control tells only whom it names (on_plan_control)
     if topic == "planning.plan.countersigned":
         return  # one 会签 signature: the stage still waits, on fewer people (each was told when it opened)
     unit = (await unit_names(session, {step.unit_id})).get(step.unit_id, "")
@@ -115,33 +119,28 @@ def _ids(subjects: list[str]) -> list[int]:
     return [u for u in (user_id_of(s) for s in subjects) if u is not None]
 
 
-async def _on_plan_control(session: AsyncSession, event: dict[str, Any], step: PlanStepView) -> None:
+async def on_plan_control(session: AsyncSession, event: dict[str, Any]) -> None:
     """Withdrawn: the watch closes and whoever it waited on hears it. Transferred: the transferee is told
     (待您审批) and a 或签 stage's watch is on them now. Signer added or due: the person who must act is told.
     Copied: the copied are told (抄送给您)."""
     topic = event["type"]
+    step = PlanStepView.model_validate(event["data"])
     unit = (await unit_names(session, {step.unit_id})).get(step.unit_id, "")
     link = f"/plans/{step.plan_id}"
-    stage = step.waiting or step.left
-    limit_zh, limit_en = _limit_text(stage.time_limit_days if stage else None)
-    fields: dict[str, Any] = {
-        "unit": unit, "title": step.title, "period": step.period, "comment": step.comment,
-        "actor": await display_name(session, step.actor), "stage": stage.name if stage else "",
-        "limit_zh": limit_zh, "limit_en": limit_en, "reason": step.reason or "",
-        "heading_zh": "征求您的意见" if step.advisory else "待您审批",
-        "heading_en": "Your opinion is asked" if step.advisory else "Awaiting your approval",
-        "how_zh": ("在其审批前" if step.position == "before" else "在其审批后")
-                  + ("提出意见" if step.advisory else "审批"),
-        "how_en": ("before them" if step.position == "before" else "after them")
-                  + (", for your opinion" if step.advisory else "")}
+    fields: dict[str, Any] = {"unit": unit, "title": step.title, "period": step.period, "comment": step.comment,
+                              "actor": await display_name(session, step.actor)}
     people: list[int] = []
+    stage = step.waiting
     if topic == "planning.plan.withdrawn":
+        left = PlanWithdrawnView.model_validate(event["data"]).left
         await close_watches(session, f"approval:plan:{step.plan_id}:")
-        if step.left is not None:
-            people = (_ids(step.left.pending_signers) if step.left.pending_signers
-                      else await holders(session, step.left.right, step.left.unit_path, step.left.held_at))
+        stage = left
+        if left is not None:
+            people = (_ids(left.pending_signers) if left.pending_signers
+                      else await holders(session, left.right, left.unit_path, left.held_at))
     elif topic == "planning.plan.transferred":
-        people = _ids([step.to_user or ""])
+        moved = PlanTransferredView.model_validate(event["data"])
+        people, fields["reason"] = _ids([moved.to_user]), moved.reason
         w = step.waiting
         if w is not None:
             only = _ids(w.pending_signers) if len(w.pending_signers) == 1 else []
@@ -153,11 +152,20 @@ async def _on_plan_control(session: AsyncSession, event: dict[str, Any], step: P
                 holder_unit_path=w.unit_path, holder_held_at=w.held_at, holder_user_id=only[0] if only else None,
                 requester=step.submitted_by)
     elif topic == "planning.plan.signer_added":
-        people = _ids([step.user_id or ""])
+        added = PlanSignerAddedView.model_validate(event["data"])
+        people = _ids([added.user_id])
+        before = added.position == "before"
+        fields |= {"heading_zh": "征求您的意见" if added.advisory else "待您审批",
+                   "heading_en": "Your opinion is asked" if added.advisory else "Awaiting your approval",
+                   "how_zh": ("在其审批前" if before else "在其审批后") + ("提出意见" if added.advisory else "审批"),
+                   "how_en": ("before them" if before else "after them")
+                   + (", for your opinion" if added.advisory else "")}
     elif topic == "planning.plan.signer_due":
-        people = _ids(step.to_users)
+        people = _ids(PlanSignerDueView.model_validate(event["data"]).to_users)
     elif topic == "planning.plan.copied":
-        people = _ids(step.user_ids)
+        people = _ids(PlanCopiedView.model_validate(event["data"]).user_ids)
+    limit_zh, limit_en = _limit_text(stage.time_limit_days if stage else None)
+    fields |= {"stage": stage.name if stage else "", "limit_zh": limit_zh, "limit_en": limit_en}
     note = _note(event, topic, fields, link=link, subject_type="plan", subject_id=step.plan_id, unit_id=step.unit_id)
     await notify(session, note, people)
 
