@@ -31,9 +31,9 @@ class WaitingStage(EventData):
     signers: Literal["any", "all"] = Field(description="any: one holder signs (或签); all: every holder (会签)")
     time_limit_days: int | None = Field(description="Working days the signers have; null: the company's default")
     pending_signers: list[str] = Field(
-        description="Who the stage waits on by name (user ids as text): for all (会签) those who have still to "
-                    "sign; for any (或签) the named signer after a transfer (转办) or an added signer (加签), else empty "
-                    "(any holder signs)")
+        description="Who the stage waits on by name (user ids as text): for all (会签) those who have still "
+                    "to sign; for any (或签) the named signer after a transfer (转办) or an added signer (加签), "
+                    "else empty (any holder signs)")
 
 
 class PlanStep(EventData):
@@ -55,8 +55,8 @@ class PlanStep(EventData):
     waiting: WaitingStage | None = Field(
         description="The stage the plan now waits on: {index, key, name, right, unit_path, held_at, signers "
                     "(any|all), time_limit_days (working days, null: the company's default), pending_signers (user "
-                    "ids as text: 会签's signers left, or 或签's named signer)}; null when it waits on none (approved and waiting to be issued, "
-                    "returned, vetoed, issued)")
+                    "ids as text: 会签's signers left, or 或签's named signer)}; null when it waits on none "
+                    "(approved and waiting to be issued, returned, vetoed, issued)")
 
 
 class PlanSubmittedData(PlanStep):
