@@ -4037,6 +4037,57 @@ export interface paths {
         patch: operations["update_plan_api_planning_plans__plan_id__patch"];
         trace?: never;
     };
+    "/api/planning/plans/{plan_id}/add-signer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 加签: add someone before or after you on the current stage, for this plan only */
+        post: operations["add_signer_api_planning_plans__plan_id__add_signer_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/plans/{plan_id}/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whom you may name in a control now (from org's holders; cc: the company's people) */
+        get: operations["candidates_api_planning_plans__plan_id__candidates_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/plans/{plan_id}/cc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 抄送: the submitter copies people, who may read the plan and are told */
+        post: operations["cc_api_planning_plans__plan_id__cc_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/planning/plans/{plan_id}/decomposition": {
         parameters: {
             query?: never;
@@ -4167,6 +4218,40 @@ export interface paths {
         put?: never;
         /** The plan's owner accepts or declines a suggestion, with a reason */
         post: operations["answer_suggestion_api_planning_plans__plan_id__suggestions__suggestion_id__answer_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/plans/{plan_id}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 转办: hand your pending signature on the current stage to another holder of its requirement */
+        post: operations["transfer_api_planning_plans__plan_id__transfer_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/plans/{plan_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤回: the submitter takes the plan back to draft while nobody has acted on the submission */
+        post: operations["withdraw_api_planning_plans__plan_id__withdraw_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -9756,6 +9841,34 @@ export interface components {
             /** Unit Path */
             unit_path: string;
         };
+        /**
+         * HolderRead
+         * @description Someone holding a right now, with where they hold it (for pickers: names, not ids).
+         */
+        "org.HolderRead": {
+            /** Active */
+            active: boolean;
+            /** Display Name */
+            display_name: string;
+            /** Email */
+            email: string;
+            /** Id */
+            id: number;
+            /**
+             * Position Name
+             * @description The position giving the right (a delegation says so)
+             */
+            position_name?: string | null;
+            /**
+             * Unit Name
+             * @description The unit of the position (or delegation) giving the right
+             */
+            unit_name?: string | null;
+            /** Username */
+            username: string;
+            /** Version */
+            version: number;
+        };
         /** ImportCounts */
         "org.ImportCounts": {
             assignments: components["schemas"]["org.AssignmentCounts"];
@@ -11587,6 +11700,65 @@ export interface components {
             /** To Status */
             to_status: string;
         };
+        /** AddSignerBody */
+        "planning.AddSignerBody": {
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+            /**
+             * Position
+             * @enum {string}
+             */
+            position: "before" | "after";
+            /** User Id */
+            user_id: number;
+        };
+        /**
+         * AddedSignerRead
+         * @description 加签: someone added to a stage for this plan only.
+         */
+        "planning.AddedSignerRead": {
+            /** Added By */
+            added_by: string;
+            /** Added By Name */
+            added_by_name: string;
+            /**
+             * Advisory
+             * @description Holds only 建议权: gives an opinion, never returns or vetoes
+             */
+            advisory: boolean;
+            /** Comment */
+            comment: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Done At */
+            done_at: string | null;
+            /** Id */
+            id: number;
+            /** Opinion */
+            opinion: string;
+            /**
+             * Position
+             * @enum {string}
+             */
+            position: "before" | "after";
+            /** Stage Index */
+            stage_index: number;
+            /**
+             * Status
+             * @description waiting (after: until the adder signs) | pending (acts now) | signed | opined | cancelled
+             */
+            status: string;
+            /** User Id */
+            user_id: string;
+            /** User Name */
+            user_name: string;
+        };
         /** AdjustmentIn */
         "planning.AdjustmentIn": {
             /** Indicator Code */
@@ -11810,6 +11982,67 @@ export interface components {
              * @description In 元
              */
             benefit_amount?: number | null;
+        };
+        /**
+         * Candidate
+         * @description Someone a control may name, derived from org's holders of a right.
+         */
+        "planning.Candidate": {
+            /**
+             * Advisory
+             * @description add_signer: holds only 建议权 (gives an opinion, cannot return)
+             * @default false
+             */
+            advisory: boolean;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Position Name */
+            position_name?: string | null;
+            /**
+             * Unit Name
+             * @description Where they hold the right (null when org does not say)
+             */
+            unit_name?: string | null;
+        };
+        /** CcBody */
+        "planning.CcBody": {
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+            /** User Ids */
+            user_ids: number[];
+        };
+        /**
+         * CcRead
+         * @description 抄送: someone copied on the plan (read access and a notification, no decision).
+         */
+        "planning.CcRead": {
+            /** By */
+            by: string;
+            /** By Name */
+            by_name: string;
+            /** Comment */
+            comment: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "submitter" | "stage";
+            /** Stage Key */
+            stage_key: string | null;
+            /** User Id */
+            user_id: string;
+            /** User Name */
+            user_name: string;
         };
         /**
          * CockpitScope
@@ -12176,6 +12409,12 @@ export interface components {
         /** FlowStage */
         "planning.FlowStage": {
             /**
+             * Cc
+             * @description Whom the stage copies when reached (抄送)
+             * @default []
+             */
+            cc: components["schemas"]["planning.StageCc"][];
+            /**
              * Held In
              * @description null, 'company', or a unit code such as OPS
              */
@@ -12488,6 +12727,12 @@ export interface components {
              * @default 0
              */
             budget_total: number;
+            /**
+             * Cc
+             * @description Who is copied on the plan (抄送): they may read it, nothing more
+             * @default []
+             */
+            cc: components["schemas"]["planning.CcRead"][];
             /**
              * Created At
              * Format: date-time
@@ -13777,6 +14022,26 @@ export interface components {
             terms: string[];
         };
         /**
+         * StageCc
+         * @description Whom a stage copies when reached: the holders of ``right`` over the unit ``over`` names, held where
+         *     ``held_in`` says (as for the stage's own requirement).
+         */
+        "planning.StageCc": {
+            /**
+             * Held In
+             * @description null, 'company', or a unit code such as OPS
+             */
+            held_in?: string | null;
+            /**
+             * Over
+             * @default unit
+             * @enum {string}
+             */
+            over: "unit" | "parent" | "company";
+            /** Right */
+            right: string;
+        };
+        /**
          * StageDocumentIn
          * @description The current stage's document: a summary and a body.
          */
@@ -13816,6 +14081,17 @@ export interface components {
         };
         /** StageRead */
         "planning.StageRead": {
+            /**
+             * Added Signers
+             * @default []
+             */
+            added_signers: components["schemas"]["planning.AddedSignerRead"][];
+            /**
+             * Cc
+             * @description Whom the stage copies when reached
+             * @default []
+             */
+            cc: components["schemas"]["planning.StageCc"][];
             /** Index */
             index: number;
             /** Key */
@@ -13823,7 +14099,14 @@ export interface components {
             /** Name */
             name: string;
             /**
+             * Pending Names
+             * @description pending_signers' names, in order ('' where not known yet)
+             * @default []
+             */
+            pending_names: string[];
+            /**
              * Pending Signers
+             * @description Who the current stage waits on by name: 会签's signers left, or 或签's named signer after a transfer or an added signer
              * @default []
              */
             pending_signers: string[];
@@ -13834,6 +14117,12 @@ export interface components {
              * @default []
              */
             signed_by: string[];
+            /**
+             * Signed By Names
+             * @description signed_by's names, in order
+             * @default []
+             */
+            signed_by_names: string[];
             /** Signers */
             signers: string;
             /**
@@ -13841,6 +14130,11 @@ export interface components {
              * @enum {string}
              */
             state: "done" | "current" | "waiting";
+            /**
+             * Transfers
+             * @default []
+             */
+            transfers: components["schemas"]["planning.TransferRead"][];
         };
         /** SuggestionAnswer */
         "planning.SuggestionAnswer": {
@@ -14080,6 +14374,41 @@ export interface components {
              */
             total: number;
         };
+        /** TransferBody */
+        "planning.TransferBody": {
+            /** Reason */
+            reason: string;
+            /**
+             * To User Id
+             * @description Who signs instead: a holder of the current stage's requirement
+             */
+            to_user_id: number;
+        };
+        /**
+         * TransferRead
+         * @description 转办: a signer handed their signature on a stage to another holder of its requirement.
+         */
+        "planning.TransferRead": {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** From Name */
+            from_name: string;
+            /** From User */
+            from_user: string;
+            /** Id */
+            id: number;
+            /** Reason */
+            reason: string;
+            /** Stage Index */
+            stage_index: number;
+            /** To Name */
+            to_name: string;
+            /** To User */
+            to_user: string;
+        };
         /** VersionRead */
         "planning.VersionRead": {
             /**
@@ -14171,6 +14500,14 @@ export interface components {
             url: string;
             /** Version */
             version: number;
+        };
+        /** WithdrawBody */
+        "planning.WithdrawBody": {
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
         };
         /** AcceptanceCreate */
         "risk.AcceptanceCreate": {
@@ -20482,7 +20819,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.UserRead"][];
+                    "application/json": components["schemas"]["org.HolderRead"][];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
@@ -25399,6 +25736,111 @@ export interface operations {
             };
         };
     };
+    add_signer_api_planning_plans__plan_id__add_signer_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.AddSignerBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.PlanRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    candidates_api_planning_plans__plan_id__candidates_get: {
+        parameters: {
+            query: {
+                control: "transfer" | "add_signer" | "cc";
+                /** @description Part of a name */
+                q?: string | null;
+            };
+            header?: never;
+            path: {
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.Candidate"][];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    cc_api_planning_plans__plan_id__cc_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.CcBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.PlanRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
     decomposition_api_planning_plans__plan_id__decomposition_get: {
         parameters: {
             query?: never;
@@ -25645,6 +26087,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["planning.SuggestionRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    transfer_api_planning_plans__plan_id__transfer_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.TransferBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.PlanRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    withdraw_api_planning_plans__plan_id__withdraw_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.WithdrawBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.PlanRead"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
