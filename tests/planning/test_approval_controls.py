@@ -236,6 +236,21 @@ async def test_a_signer_added_before_signs_first_then_the_stage_comes_back_to_th
     assert [a["action"] for a in await history(company, plan["id"])][-3:] == ["add_signer", "sign_added", "approve"]
 
 
+async def test_in_a_countersign_stage_a_signer_added_before_holds_back_only_the_adder(company):
+    await set_flow(company, {**UNIT_REVIEW, "key": "joint", "name": "联合会签", "signers": "all"}, LEADERSHIP)
+    plan = await submitted(company)
+    r = await control(company, "ops_director", plan, "add-signer",
+                      {"user_id": await uid(company, "analyst"), "position": "before", "comment": "请先提意见"})
+    assert r.status_code == 200, r.text
+    blocked = await company.act("ops_director", plan, "approve")
+    assert blocked.status_code == 409 and "刘市场调研专员" in blocked.json()["detail"], blocked.text
+    assert (await company.act("gm", plan, "approve", "同意")).status_code == 200  # the other cosigner goes on
+    r = await company.act("analyst", plan, "approve", "目标可行")
+    assert r.status_code == 200 and r.json()["stages"][0]["state"] == "current", r.text
+    r = await company.act("ops_director", plan, "approve", "同意")
+    assert r.status_code == 200 and [s["state"] for s in r.json()["stages"]] == ["done", "current"], r.text
+
+
 async def test_an_advisory_signer_added_after_gives_an_opinion_and_cannot_return(company):
     await set_flow(company, UNIT_REVIEW, LEADERSHIP)
     plan = await submitted(company)

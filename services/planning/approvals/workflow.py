@@ -207,7 +207,8 @@ async def load_controls(ctx: PlanContext) -> PlanContext:
 
 def turn(ctx: PlanContext) -> str | None:
     """What the caller may sign on the current stage now: ``stage`` (their signature on the stage),
-    ``binding`` or ``advisory`` (their added step), or None. Someone added before (前加签) acts first; in 或签
+    ``binding`` or ``advisory`` (their added step), or None. Someone added before (前加签) acts before their
+    adder; in 或签
     the stage waits on its named signer when it has one (转办, or back to the adder); an added step after (后加签)
     is due once its adder signed, and a 或签 stage then waits on it alone."""
     p, pr = ctx.plan, ctx.principal
@@ -221,7 +222,8 @@ def turn(ctx: PlanContext) -> str | None:
         if mine.advisory:
             return "advisory" if pr.can("suggest", ctx.unit_path) else None
         return "binding" if req.met_by(pr) else None
-    if any(s.position == "before" for s in due) or (req.signers == "any" and due):
+    # 前加签 holds back its adder (a 会签 stage's other signers go on); in 或签 an open step holds back everyone
+    if any(s.position == "before" and s.added_by == pr.sub for s in due) or (req.signers == "any" and due):
         return None
     if not req.met_by(pr):
         return None
@@ -439,6 +441,8 @@ async def approve(ctx: PlanContext, *, comment: str, holders: HoldersLookup | No
 
 def _not_your_turn(ctx: PlanContext, req: Requirement, steps: Sequence[PlanAddedSigner]) -> None:
     due = [s for s in steps if s.status == "pending"]
+    if req.signers == "all":  # a 会签 signer waits only on those they added before themselves
+        due = [s for s in due if s.position == "before" and s.added_by == ctx.principal.sub]
     if due:
         names = "、".join(s.user_name for s in due)
         raise Conflict(f"'{req.name}' waits on the signer(s) added to it first: {names}.",
