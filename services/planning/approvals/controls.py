@@ -30,6 +30,7 @@ from services.common.guards import authorize
 from services.common.problems import Conflict, Forbidden, Invalid
 from services.planning.approvals.stages import Requirement
 from services.planning.approvals.workflow import (
+    PeopleLookup,
     Person,
     PlanContext,
     _grant_for,
@@ -51,7 +52,7 @@ DirectoryLookup = Callable[[str], Awaitable[Person | None]]
 DirectorySearch = Callable[[str | None], Awaitable[list[Person]]]
 
 
-def _people(ctx: PlanContext):
+def _people(ctx: PlanContext) -> PeopleLookup:
     if ctx.people is None:
         raise Conflict("The org service cannot be asked who holds the stage's right.",
                        zh="暂时无法向组织服务查询权力持有人，请稍后重试。")
@@ -93,11 +94,10 @@ async def _signing(ctx: PlanContext) -> set[str]:
     return signed | set(p.pending_signers or []) | {s.user_id for s in ctx.steps or []}
 
 
-def _check_target(ctx: PlanContext, user_id: str, field: str) -> None:
-    p = ctx.plan
-    if user_id == p.submitted_by:
-        raise Invalid("The submitter never signs their own plan.", field=field,
-                      zh="所选人员是本计划的提交人，不能审批自己提交的计划。")
+def _check_target(ctx: PlanContext, user_id: str, name: str, field: str) -> None:
+    if user_id == ctx.plan.submitted_by:
+        raise Invalid(f"{name} submitted this plan, and a submitter never signs their own plan.", field=field,
+                      zh=f"{name}是本计划的提交人，不能审批自己提交的计划。")
     if user_id == ctx.principal.sub:
         raise Invalid("Name someone other than yourself.", field=field, zh="请选择您以外的人员。")
 
@@ -135,11 +135,11 @@ async def transfer(ctx: PlanContext, *, to_user_id: str, reason: str,
     if any(s.added_by == ctx.principal.sub for s in ctx.steps or []):
         raise Conflict("You added signers to this stage who have not signed yet; sign it yourself.",
                        zh="您在本环节加签的人员尚未处理完毕，请您亲自审批，不能转办。")
-    _check_target(ctx, to_user_id, "to_user_id")
     holders = {h.id: h for h in await _people(ctx)(req)}
     target = holders.get(to_user_id)
+    who = target.name if target is not None else await _name_of(directory, to_user_id)
+    _check_target(ctx, to_user_id, who, "to_user_id")
     if target is None:
-        who = await _name_of(directory, to_user_id)
         raise Invalid(f"{who} does not hold {req.describe()}, which the stage '{req.name}' needs.",
                       field="to_user_id",
                       zh=f"{who}不持有环节“{req.name}”所需的{req.describe_zh()}，不能转办给其审批。")
@@ -171,14 +171,14 @@ async def add_signer(ctx: PlanContext, *, user_id: str, position: str, comment: 
     await _my_turn(ctx, "add_signer")
     req = _current(ctx)
     grant = _grant_for(req, ctx.principal)
-    _check_target(ctx, user_id, "user_id")
     lookup = _people(ctx)
     binding = {h.id: h for h in await lookup(req)}
     target, advisory = binding.get(user_id), False
     if target is None:
         target, advisory = {h.id: h for h in await lookup(_suggest(ctx))}.get(user_id), True
+    who = target.name if target is not None else await _name_of(directory, user_id)
+    _check_target(ctx, user_id, who, "user_id")
     if target is None:
-        who = await _name_of(directory, user_id)
         raise Invalid(f"{who} holds neither {req.describe()} nor the suggest right over this plan's unit, so "
                       "cannot be added to the stage.", field="user_id",
                       zh=f"{who}既不持有环节“{req.name}”所需的{req.describe_zh()}，对本计划所属单位也没有建议权，"
