@@ -1,6 +1,7 @@
 """Approval controls across the real services (issue 23): an approver transfers a plan's stage (转办) and the
 transferee finds it in 我的待办 and in the notification centre (待您审批, with the reason) while the transferer no
-longer does; a person copied on the plan (抄送) is told and may open it."""
+longer does; a person copied on the plan (抄送) is told and may open it; withdrawn (撤回), the transferee hears it
+and it leaves their 我的待办."""
 
 from __future__ import annotations
 
@@ -65,3 +66,15 @@ async def test_a_transferred_stage_reaches_the_transferee_and_a_copy_reaches_the
         assert c["title"] == "抄送给您：市场部《市场部2027年度运营计划》" and "供分公司参考" in c["body"]
         seen = await http.get(f"/api/planning/plans/{plan['id']}", headers=branch)
         assert seen.status_code == 200 and "approve" not in seen.json()["allowed_actions"]
+
+        # a transfer is no decision: the submitter may still withdraw, and the transferee hears it
+        r = await http.post(f"/api/planning/plans/{plan['id']}/withdraw", headers=mgr, json={"comment": "补充预算"})
+        assert r.status_code == 200 and r.json()["status"] == "draft", r.text
+        assert plan["id"] not in await inbox_ids(gm)
+
+        async def withdrawn():
+            return [n for n in await notifications(http, gm)
+                    if n["link"] == link and n["topic"] == "planning.plan.withdrawn"]
+
+        [w] = await eventually(withdrawn, timeout=20)
+        assert w["title"] == "已撤回：市场部《市场部2027年度运营计划》" and "“公司审批”环节无需再审批" in w["body"]
