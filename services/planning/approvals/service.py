@@ -82,12 +82,14 @@ async def awaiting_me(session: AsyncSession, principal: Principal, *, limit: int
     flows: dict[str, Flow] = {}
     out: list[PlanRead] = []
     wanted = {"approve", "issue", "publish", "submit"}
+    contexts = []
     for plan in plans:
         if plan.kind not in flows:
             flows[plan.kind] = await workflow.configured_flow(session, plan.kind)
-        ctx = workflow.PlanContext(session=session, principal=principal, plan=plan, units=units,
-                                   flow=flows[plan.kind])
-        await workflow.load_controls(ctx)
+        contexts.append(workflow.PlanContext(session=session, principal=principal, plan=plan, units=units,
+                                             flow=flows[plan.kind]))
+    await workflow.load_controls_of(session, contexts)
+    for ctx in contexts:
         # a returned plan waits for its owners; a submitted or approved one for its reviewers (who signs now:
         # transfers and added signers included)
         if wanted & set(workflow.allowed_actions(ctx)):
