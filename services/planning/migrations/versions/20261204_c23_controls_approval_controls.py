@@ -1,7 +1,7 @@
 """approval controls: transfers, added signers, cc
 
 Revision ID: c23_controls
-Revises: 0e1a7c3b5d22
+Revises: c23_comments
 Create Date: 2026-12-04 13:59:17.823701
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import services.common.db
 
 revision: str = 'c23_controls'
-down_revision: str | None = '0e1a7c3b5d22'
+down_revision: str | None = 'c23_comments'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
