@@ -1,6 +1,7 @@
 /** TanStack Query hooks for the planning service; keys are ['planning', resource, params]. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
+import { controlPath, type Candidate, type PlanControl } from '../pages/plans/controls';
 import type {
   AdjustmentIn, AdjustmentRead, DecisionIn, DecisionRead, DispatchBody, GuidanceRead,
   Agenda, Consolidation, HistoryRead, Page, PlanCreate, PlanRead, PlanSummary, PlanUpdate, ProgressIn, ProgressRead,
@@ -109,6 +110,25 @@ export function usePlanAction(id: number) {
     mutationFn: ({ action, comment, reason }: { action: PlanAction; comment?: string; reason?: string }) =>
       api.post<PlanRead>(`${planPath(id)}/${action}`, { comment: comment ?? '', reason: reason ?? null }, { ifMatch: planPath(id) }),
     onSuccess: done,
+  });
+}
+
+/** 撤回, 转办, 加签, 抄送 (pages/plans/controls.ts builds the bodies); If-Match like the other actions. */
+export function usePlanControl(id: number) {
+  const done = usePlanInvalidation();
+  return useMutation({
+    mutationFn: ({ control, body }: { control: PlanControl; body: Record<string, unknown> }) =>
+      api.post<PlanRead>(`${planPath(id)}/${controlPath(control)}`, body, { ifMatch: planPath(id) }),
+    onSuccess: done,
+  });
+}
+
+/** Whom a control may name on this plan (the server derives them from org's holders). */
+export function usePlanCandidates(id: number, control: Exclude<PlanControl, 'withdraw'> | null) {
+  return useQuery({
+    queryKey: ['planning', 'candidates', { id, control }],
+    queryFn: ({ signal }) => api.get<Candidate[]>(`${planPath(id)}/candidates`, { control: control as string }, signal),
+    enabled: control !== null,
   });
 }
 

@@ -5,6 +5,8 @@ import type { PlanRead } from '../../api/types';
 import { useApiFeedback } from '../../app/feedback';
 import { useT } from '../../i18n';
 import { actionBody, NEEDS_TEXT, orderedActions } from './planActions';
+import { orderedControls, type PlanControl } from './controls';
+import { ControlModal } from './ApprovalControls';
 
 export function ActionBar({ plan }: { plan: PlanRead }) {
   const { t } = useT();
@@ -13,6 +15,8 @@ export function ActionBar({ plan }: { plan: PlanRead }) {
   const [open, setOpen] = useState<PlanAction | null>(null);
   const [form] = Form.useForm<{ text: string }>();
   const actions = orderedActions(plan.allowed_actions);
+  const controls = orderedControls(plan.allowed_actions);
+  const [control, setControl] = useState<PlanControl | null>(null);
   const run = async (action: PlanAction, text: string) => {
     try {
       await act.mutateAsync({ action, ...actionBody(action, text) });
@@ -33,7 +37,11 @@ export function ActionBar({ plan }: { plan: PlanRead }) {
             {t(`plans.action.${a}`)}
           </Button>
         ))}
+        {controls.map((c) => (
+          <Button key={c} data-action={c} onClick={() => setControl(c)}>{t(`approvals.control.${c}`)}</Button>
+        ))}
       </Space>
+      <ControlModal plan={plan} control={control} onClose={() => setControl(null)} />
       <Modal
         open={open !== null}
         title={open ? t(`plans.action.${open}`) : ''}

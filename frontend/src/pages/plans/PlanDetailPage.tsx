@@ -16,6 +16,7 @@ import { useApiFeedback } from '../../app/feedback';
 import { useSession } from '../../app/session';
 import { useT } from '../../i18n';
 import { ActionBar } from './ActionBar';
+import { StageControls } from './ApprovalControls';
 import { UrgeButton } from './UrgeButton';
 import { ExportButton } from './ExportButton';
 import { PrintButton } from '../../components/PrintButton';
@@ -60,6 +61,7 @@ function Approval({ plan, actions }: { plan: PlanRead; actions: ActionRead[] }) 
                   <div>{t('plans.signers')}: {t(`plans.signerMode.${s.signers}`)}</div>
                   {(s.signed_by ?? []).length > 0 && <div>{t('plans.signedBy')}: {(s.signed_by ?? []).map(userName).join('、')}</div>}
                   {(s.pending_signers ?? []).length > 0 && <div>{t('plans.pendingSigners')}: {(s.pending_signers ?? []).map(userName).join('、')}</div>}
+                  <StageControls stage={s} />
                 </div>
               ),
             }))} />
