@@ -8,7 +8,7 @@ import { useApiFeedback } from '../../app/feedback';
 import { ErrorAlert } from '../../components/common';
 import { useT } from '../../i18n';
 import {
-  candidateOptions, controlBody, hasStageControls, pickerMode, stageControls, type ControlValues, type PlanControl,
+  candidateOptions, controlBody, hasStageControls, pickerMode, stageControls, type AddedStatus, type ControlValues, type PlanControl,
 } from './controls';
 
 const PERSON_FIELD: Record<Exclude<PlanControl, 'withdraw'>, 'to_user_id' | 'user_id' | 'user_ids'> = {
@@ -107,6 +107,8 @@ export function ControlModal({ plan, control, onClose }: { plan: PlanRead; contr
   );
 }
 
+const STATUS_COLOR: Record<AddedStatus, string> = { waiting: 'default', pending: 'blue', signed: 'green', opined: 'green' };
+
 /** Under a stage of the approval card: who was added (前/后加签, 仅提意见), who handed over to whom, who
  * was copied. Nothing when no control was used on the stage. */
 export function StageControls({ stage }: { stage: StageRead }) {
@@ -129,7 +131,7 @@ export function StageControls({ stage }: { stage: StageRead }) {
               <span>{a.name}</span>
               {a.position && <Tag>{t(`approvals.stage.${a.position === 'after' ? 'after' : 'before'}`)}</Tag>}
               {a.advisory && <Tag color="gold">{t('approvals.advisory')}</Tag>}
-              <Tag color={a.signed ? 'green' : 'blue'}>{t(a.signed ? 'approvals.stage.signed' : 'approvals.stage.pending')}</Tag>
+              <Tag color={STATUS_COLOR[a.status]}>{t(`approvals.stage.${a.status}`)}</Tag>
             </Space>
           ))}
         </div>

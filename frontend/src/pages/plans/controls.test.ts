@@ -48,13 +48,14 @@ describe('stage controls', () => {
   it('shows added signers, hand-overs and copies by name', () => {
     const view = stageControls({
       added_signers: [{ user_name: '张市场部经理', position: 'before', advisory: true, status: 'pending' },
-        { user_name: '孙运营副总监', position: 'after', advisory: false, status: 'signed' }],
+        { user_name: '孙运营副总监', position: 'after', advisory: false, status: 'signed' },
+        { user_name: '赵供应科主管', position: 'after', advisory: false, status: 'cancelled' }],
       transfers: [{ from_name: '李运营总监', to_name: '孙运营副总监', reason: '出差' }],
       cc: [{ user_name: '王总经理' }],
     });
     expect(view.added).toEqual([
-      { name: '张市场部经理', position: 'before', advisory: true, signed: false },
-      { name: '孙运营副总监', position: 'after', advisory: false, signed: true },
+      { name: '张市场部经理', position: 'before', advisory: true, status: 'pending' },
+      { name: '孙运营副总监', position: 'after', advisory: false, status: 'signed' },
     ]);
     expect(view.transfers).toEqual([{ from: '李运营总监', to: '孙运营副总监', reason: '出差' }]);
     expect(view.cc).toEqual(['王总经理']);

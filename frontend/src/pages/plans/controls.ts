@@ -76,19 +76,24 @@ const rows = (v: unknown): Loose[] => (Array.isArray(v) ? v.filter((x): x is Loo
 /** What a stage shows of the controls used on it: people added (加签), hand-overs (转办) and copies (抄送),
  * by name. */
 export type StageControlView = {
-  added: { name: string; position: string; advisory: boolean; signed: boolean }[];
+  added: { name: string; position: string; advisory: boolean; status: AddedStatus }[];
   transfers: { from: string; to: string; reason: string }[];
   cc: string[];
 };
 
+/** An added step: waiting (an 'after' step until its adder signs), pending (must act now), signed, or
+ * opined (an advisory step gave its opinion). Cancelled steps are not shown. */
+export type AddedStatus = 'waiting' | 'pending' | 'signed' | 'opined';
+const ADDED_STATUSES: readonly string[] = ['waiting', 'pending', 'signed', 'opined'];
+
 export function stageControls(stage: object): StageControlView {
   const s = stage as Loose;
   return {
-    added: rows(s.added_signers).map((a) => ({
+    added: rows(s.added_signers).filter((a) => ADDED_STATUSES.includes(text(a, 'status'))).map((a) => ({
       name: text(a, 'user_name', 'name'),
       position: text(a, 'position'),
       advisory: a.advisory === true,
-      signed: ['signed', 'done', 'given'].includes(text(a, 'status', 'state')),
+      status: text(a, 'status') as AddedStatus,
     })),
     transfers: rows(s.transfers).map((x) => ({
       from: text(x, 'from_name', 'from_user_name', 'by_name'),
