@@ -124,17 +124,17 @@ describe('ActionBar approval controls', () => {
     fireEvent.click(container.querySelector('[data-action="transfer"]') as HTMLElement);
     const dialog = await screen.findByRole('dialog');
     fireEvent.click(okButton(dialog));
-    expect(await screen.findByText('请选择人员')).toBeTruthy();
-    expect(await screen.findByText('请填写转办理由')).toBeTruthy();
+    expect(await screen.findByText('请选择人员', undefined, { timeout: 10_000 })).toBeTruthy();
+    expect(await screen.findByText('请填写转办理由', undefined, { timeout: 10_000 })).toBeTruthy();
     expect(posts(fetchMock)).toEqual([]);
     await pickPerson(dialog, '孙运营副总监');
     fireEvent.change(dialog.querySelector('textarea') as HTMLTextAreaElement, { target: { value: '本周出差，请孙总代为审核' } });
     fireEvent.click(okButton(dialog));
-    await waitFor(() => expect(posts(fetchMock)).toHaveLength(1));
+    await waitFor(() => expect(posts(fetchMock)).toHaveLength(1), { timeout: 10_000 });
     const [url, init] = posts(fetchMock)[0];
     expect(url).toBe('/api/planning/plans/41/transfer');
     expect(JSON.parse(String(init?.body))).toEqual({ to_user_id: 12, reason: '本周出差，请孙总代为审核' });
-    expect(await screen.findByText('已转办给 孙运营副总监')).toBeTruthy();
+    expect(await screen.findByText('已转办给 孙运营副总监', undefined, { timeout: 10_000 })).toBeTruthy();
   }, 20_000);
 
   it('marks advisory people 仅提意见 and sends the chosen side of 加签', async () => {
@@ -152,7 +152,7 @@ describe('ActionBar approval controls', () => {
     fireEvent.click(advisory);
     fireEvent.click(screen.getByLabelText('后加签（您签署后再由其签署）'));
     fireEvent.click(okButton(dialog));
-    await waitFor(() => expect(posts(fetchMock)).toHaveLength(1));
+    await waitFor(() => expect(posts(fetchMock)).toHaveLength(1), { timeout: 10_000 });
     const [url, init] = posts(fetchMock)[0];
     expect(url).toBe('/api/planning/plans/41/add-signer');
     expect(JSON.parse(String(init?.body))).toEqual({ user_id: 5, position: 'after', comment: '' });
@@ -168,6 +168,6 @@ describe('ActionBar approval controls', () => {
     const dialog = await screen.findByRole('dialog');
     expect(dialog.textContent).toContain('撤回后计划回到草稿');
     fireEvent.click(okButton(dialog));
-    expect(await screen.findByText(/已有人审批过本计划，不能撤回。/)).toBeTruthy();
+    expect(await screen.findByText(/已有人审批过本计划，不能撤回。/, undefined, { timeout: 10_000 })).toBeTruthy();
   }, 20_000);
 });

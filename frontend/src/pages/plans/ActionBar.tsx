@@ -5,7 +5,8 @@ import type { PlanRead } from '../../api/types';
 import { useApiFeedback } from '../../app/feedback';
 import { useT } from '../../i18n';
 import { actionBody, NEEDS_TEXT, orderedActions } from './planActions';
-import { orderedControls, type PlanControl } from './controls';
+import { advisoryTurn, orderedControls, type PlanControl } from './controls';
+import { useSession } from '../../app/session';
 import { ControlModal } from './ApprovalControls';
 
 export function ActionBar({ plan }: { plan: PlanRead }) {
@@ -17,24 +18,27 @@ export function ActionBar({ plan }: { plan: PlanRead }) {
   const actions = orderedActions(plan.allowed_actions);
   const controls = orderedControls(plan.allowed_actions);
   const [control, setControl] = useState<PlanControl | null>(null);
+  // an advisory 加签 step's "approve" is an opinion, given in words
+  const advisory = advisoryTurn(plan.stages, useSession().me?.user.id);
+  const label = (a: PlanAction) => (a === 'approve' && advisory ? t('approvals.opinion') : t(`plans.action.${a}`));
   const run = async (action: PlanAction, text: string) => {
     try {
       await act.mutateAsync({ action, ...actionBody(action, text) });
-      feedback.ok(t('plans.actionDone', { action: t(`plans.action.${action}`) }));
+      feedback.ok(t('plans.actionDone', { action: label(action) }));
       setOpen(null);
       form.resetFields();
     } catch (err) {
       feedback.fail(err, form);
     }
   };
-  const need = open ? NEEDS_TEXT[open] : undefined;
+  const need = open ? (open === 'approve' && advisory ? 'text' : NEEDS_TEXT[open]) : undefined;
   return (
     <>
       <Space wrap className="yg-action-bar">
         {actions.map((a) => (
           <Button key={a} data-action={a} type={['submit', 'approve', 'issue', 'publish'].includes(a) ? 'primary' : 'default'}
             danger={a === 'veto'} onClick={() => setOpen(a)}>
-            {t(`plans.action.${a}`)}
+            {label(a)}
           </Button>
         ))}
         {controls.map((c) => (
@@ -44,8 +48,8 @@ export function ActionBar({ plan }: { plan: PlanRead }) {
       <ControlModal plan={plan} control={control} onClose={() => setControl(null)} />
       <Modal
         open={open !== null}
-        title={open ? t(`plans.action.${open}`) : ''}
-        okText={open ? t(`plans.action.${open}`) : ''}
+        title={open ? label(open) : ''}
+        okText={open ? label(open) : ''}
         okButtonProps={{ danger: open === 'veto', loading: act.isPending }}
         onCancel={() => { setOpen(null); form.resetFields(); }}
         onOk={() => form.submit()}
@@ -54,7 +58,7 @@ export function ActionBar({ plan }: { plan: PlanRead }) {
         <Form form={form} layout="vertical" onFinish={(v) => open && run(open, v.text ?? '')}>
           <Form.Item
             name="text"
-            label={need === 'reason' ? t('plans.reason') : need === 'text' ? t(`plans.actionText.${open}`) : t('plans.comment')}
+            label={need === 'reason' ? t('plans.reason') : open === 'approve' && advisory ? t('approvals.opinionText') : need === 'text' ? t(`plans.actionText.${open}`) : t('plans.comment')}
             rules={need ? [{ required: true, whitespace: true, message: need === 'reason' ? t('plans.reasonRequired') : t('plans.textRequired') }] : []}
           >
             <Input.TextArea rows={3} maxLength={2000} autoFocus />

@@ -1,5 +1,5 @@
 import {
-  candidateLabel, candidateOptions, controlBody, controlPath, hasStageControls, orderedControls, pickerMode, stageControls,
+  advisoryTurn, candidateLabel, candidateOptions, controlBody, controlPath, hasStageControls, orderedControls, pickerMode, stageControls,
 } from './controls';
 
 describe('approval controls', () => {
@@ -64,5 +64,20 @@ describe('stage controls', () => {
 
   it('shows nothing for a stage no control touched', () => {
     expect(hasStageControls(stageControls({ name: '运营管理部汇总审核', signed_by: [] }))).toBe(false);
+  });
+});
+
+describe('advisoryTurn', () => {
+  const stages = [
+    { state: 'done', added_signers: [{ user_id: '5', status: 'pending', advisory: true }] },
+    { state: 'current', added_signers: [{ user_id: '5', status: 'pending', advisory: true }, { user_id: '12', status: 'pending', advisory: false }] },
+  ];
+  it('is the reader\'s pending advisory step on the current stage only', () => {
+    expect(advisoryTurn(stages, 5)).toBe(true);
+    expect(advisoryTurn(stages, 12)).toBe(false);
+    expect(advisoryTurn(stages, 7)).toBe(false);
+    expect(advisoryTurn(stages, undefined)).toBe(false);
+    expect(advisoryTurn([{ state: 'current', added_signers: [{ user_id: '5', status: 'opined', advisory: true }] }], 5)).toBe(false);
+    expect(advisoryTurn(undefined, 5)).toBe(false);
   });
 });

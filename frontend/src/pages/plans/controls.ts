@@ -108,3 +108,12 @@ export function stageControls(stage: object): StageControlView {
 export function hasStageControls(v: StageControlView): boolean {
   return v.added.length + v.transfers.length + v.cc.length > 0;
 }
+
+/** Whether the reader's turn on the current stage is an advisory 加签 step: their "approve" is an opinion
+ * (提意见), which the server requires in words and which never returns or vetoes. */
+export function advisoryTurn(stages: readonly object[] | null | undefined, meId: number | string | undefined): boolean {
+  if (meId === undefined) return false;
+  const current = (stages ?? []).find((s) => (s as Loose).state === 'current') as Loose | undefined;
+  if (!current) return false;
+  return rows(current.added_signers).some((a) => String(a.user_id) === String(meId) && a.status === 'pending' && a.advisory === true);
+}
