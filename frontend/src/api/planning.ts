@@ -1,11 +1,11 @@
 /** TanStack Query hooks for the planning service; keys are ['planning', resource, params]. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
-import { controlPath, type Candidate, type PlanControl } from '../pages/plans/controls';
+import { controlPath, type PlanControl } from '../pages/plans/controls';
 import type {
   AdjustmentIn, AdjustmentRead, DecisionIn, DecisionRead, DispatchBody, GuidanceRead,
-  Agenda, Consolidation, HistoryRead, Page, PlanCreate, PlanRead, PlanSummary, PlanUpdate, ProgressIn, ProgressRead,
-  ReportIn, ReportRead, SuggestionRead, TaskRead,
+  Agenda, Candidate, Consolidation, HistoryRead, Page, PlanCreate, PlanRead, PlanSummary, PlanUpdate, ProgressIn, ProgressRead,
+  ReportIn, ReportRead, SuggestionRead, TaskRead, WithdrawBody, TransferBody, AddSignerBody, CcBody,
 } from './types';
 
 const P = '/api/planning';
@@ -117,7 +117,7 @@ export function usePlanAction(id: number) {
 export function usePlanControl(id: number) {
   const done = usePlanInvalidation();
   return useMutation({
-    mutationFn: ({ control, body }: { control: PlanControl; body: Record<string, unknown> }) =>
+    mutationFn: ({ control, body }: { control: PlanControl; body: WithdrawBody | TransferBody | AddSignerBody | CcBody }) =>
       api.post<PlanRead>(`${planPath(id)}/${controlPath(control)}`, body, { ifMatch: planPath(id) }),
     onSuccess: done,
   });

@@ -3,12 +3,12 @@
  * it may name comes from the server too (candidates, derived from the org model). */
 import { Form, Input, Modal, Radio, Select, Space, Tag, Typography } from 'antd';
 import { usePlanCandidates, usePlanControl } from '../../api/planning';
-import type { PlanRead, StageRead } from '../../api/types';
+import type { CcRead, PlanRead, StageRead } from '../../api/types';
 import { useApiFeedback } from '../../app/feedback';
 import { ErrorAlert } from '../../components/common';
 import { useT } from '../../i18n';
 import {
-  candidateOptions, controlBody, hasStageControls, pickerMode, stageControls, type AddedStatus, type ControlValues, type PlanControl,
+  candidateOptions, controlBody, hasStageControls, pickerMode, stageControls, submitterCopies, type AddedStatus, type ControlValues, type PlanControl,
 } from './controls';
 
 const PERSON_FIELD: Record<Exclude<PlanControl, 'withdraw'>, 'to_user_id' | 'user_id' | 'user_ids'> = {
@@ -30,7 +30,7 @@ export function ControlModal({ plan, control, onClose }: { plan: PlanRead; contr
     if (!control) return;
     try {
       await run.mutateAsync({ control, body: controlBody(control, values) });
-      const chosen = picks ? ([] as (number | string | undefined)[]).concat(values[PERSON_FIELD[picks]]) : [];
+      const chosen = picks ? ([] as (number | undefined)[]).concat(values[PERSON_FIELD[picks]]) : [];
       const names = chosen.map((id) => (candidates.data ?? []).find((c) => c.id === id)?.name).filter(Boolean).join('、');
       feedback.ok(t(`approvals.done.${control}`, { names }));
       close();
@@ -111,9 +111,9 @@ const STATUS_COLOR: Record<AddedStatus, string> = { waiting: 'default', pending:
 
 /** Under a stage of the approval card: who was added (前/后加签, 仅提意见), who handed over to whom, who
  * was copied. Nothing when no control was used on the stage. */
-export function StageControls({ stage }: { stage: StageRead }) {
+export function StageControls({ stage, copied }: { stage: StageRead; copied?: CcRead[] }) {
   const { t } = useT();
-  const view = stageControls(stage);
+  const view = stageControls(stage, copied);
   if (!hasStageControls(view)) return null;
   return (
     <div data-testid="stage-controls">
@@ -139,4 +139,12 @@ export function StageControls({ stage }: { stage: StageRead }) {
       {view.cc.length > 0 && <div>{t('approvals.stage.cc')}: {view.cc.join('、')}</div>}
     </div>
   );
+}
+
+/** Below the stages: whom the submitter copied (抄送); they may read the plan, nothing more. */
+export function SubmitterCopies({ copied }: { copied?: CcRead[] }) {
+  const { t } = useT();
+  const names = submitterCopies(copied);
+  if (!names.length) return null;
+  return <div data-testid="plan-cc" style={{ fontSize: 12, marginTop: 8 }}>{t('approvals.planCc')}: {names.join('、')}</div>;
 }

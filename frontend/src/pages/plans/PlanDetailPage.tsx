@@ -16,7 +16,7 @@ import { useApiFeedback } from '../../app/feedback';
 import { useSession } from '../../app/session';
 import { useT } from '../../i18n';
 import { ActionBar } from './ActionBar';
-import { StageControls } from './ApprovalControls';
+import { StageControls, SubmitterCopies } from './ApprovalControls';
 import { UrgeButton } from './UrgeButton';
 import { ExportButton } from './ExportButton';
 import { PrintButton } from '../../components/PrintButton';
@@ -59,13 +59,14 @@ function Approval({ plan, actions }: { plan: PlanRead; actions: ActionRead[] }) 
                 <div style={{ fontSize: 12 }}>
                   <div>{t('plans.requirement')}: {describeRequirement(s.requirement, words)}</div>
                   <div>{t('plans.signers')}: {t(`plans.signerMode.${s.signers}`)}</div>
-                  {(s.signed_by ?? []).length > 0 && <div>{t('plans.signedBy')}: {(s.signed_by ?? []).map(userName).join('、')}</div>}
-                  {(s.pending_signers ?? []).length > 0 && <div>{t('plans.pendingSigners')}: {(s.pending_signers ?? []).map(userName).join('、')}</div>}
-                  <StageControls stage={s} />
+                  {(s.signed_by ?? []).length > 0 && <div>{t('plans.signedBy')}: {(s.signed_by ?? []).map((id, i) => s.signed_by_names?.[i] || userName(id)).join('、')}</div>}
+                  {(s.pending_signers ?? []).length > 0 && <div>{t('plans.pendingSigners')}: {(s.pending_signers ?? []).map((id, i) => s.pending_names?.[i] || userName(id)).join('、')}</div>}
+                  <StageControls stage={s} copied={plan.cc} />
                 </div>
               ),
             }))} />
           )}
+          <SubmitterCopies copied={plan.cc} />
         </Card>
       </Col>
       <Col xs={24} lg={14}>

@@ -1,5 +1,5 @@
 import {
-  advisoryTurn, candidateLabel, candidateOptions, controlBody, controlPath, hasStageControls, orderedControls, pickerMode, stageControls,
+  advisoryTurn, candidateLabel, candidateOptions, controlBody, controlPath, hasStageControls, orderedControls, pickerMode, stageControls, submitterCopies,
 } from './controls';
 
 describe('approval controls', () => {
@@ -33,8 +33,8 @@ describe('approval controls', () => {
   });
 
   it('names candidates by name, unit and post, binding signers before advisory ones', () => {
-    expect(candidateLabel({ id: 7, name: '孙运营副总监', unit_name: '运营管理部', position_name: '运营副总监' })).toBe('孙运营副总监 · 运营管理部 · 运营副总监');
-    expect(candidateLabel({ id: 7, name: '孙运营副总监', unit_name: null, position_name: '' })).toBe('孙运营副总监');
+    expect(candidateLabel({ name: '孙运营副总监', unit_name: '运营管理部', position_name: '运营副总监' })).toBe('孙运营副总监 · 运营管理部 · 运营副总监');
+    expect(candidateLabel({ name: '孙运营副总监', unit_name: null, position_name: '' })).toBe('孙运营副总监');
     const options = candidateOptions([
       { id: 1, name: '张市场部经理', advisory: true },
       { id: 2, name: '孙运营副总监', advisory: false },
@@ -45,14 +45,20 @@ describe('approval controls', () => {
 });
 
 describe('stage controls', () => {
-  it('shows added signers, hand-overs and copies by name', () => {
+  const added = (user_name: string, position: 'before' | 'after', advisory: boolean, status: string) => ({
+    id: 1, stage_index: 0, user_id: '5', user_name, position, advisory, added_by: '3', added_by_name: '李运营总监', comment: '',
+    status, opinion: '', created_at: '2026-12-04T10:00:00Z', done_at: null });
+  const copy = (user_name: string, source: 'submitter' | 'stage', stage_key: string | null) => ({
+    user_id: '9', user_name, by: '4', by_name: '张市场部经理', source, stage_key, comment: '', created_at: '2026-12-04T10:00:00Z' });
+
+  it('shows added signers, hand-overs and the stage\'s copies by name', () => {
     const view = stageControls({
-      added_signers: [{ user_name: '张市场部经理', position: 'before', advisory: true, status: 'pending' },
-        { user_name: '孙运营副总监', position: 'after', advisory: false, status: 'signed' },
-        { user_name: '赵供应科主管', position: 'after', advisory: false, status: 'cancelled' }],
-      transfers: [{ from_name: '李运营总监', to_name: '孙运营副总监', reason: '出差' }],
-      cc: [{ user_name: '王总经理' }],
-    });
+      key: 'ops_review',
+      added_signers: [added('张市场部经理', 'before', true, 'pending'), added('孙运营副总监', 'after', false, 'signed'),
+        added('赵供应科主管', 'after', false, 'cancelled')],
+      transfers: [{ id: 1, stage_index: 0, from_user: '3', from_name: '李运营总监', to_user: '12', to_name: '孙运营副总监',
+        reason: '出差', created_at: '2026-12-04T10:00:00Z' }],
+    }, [copy('王总经理', 'stage', 'ops_review'), copy('陈分公司总经理', 'stage', 'leadership'), copy('刘市场调研专员', 'submitter', null)]);
     expect(view.added).toEqual([
       { name: '张市场部经理', position: 'before', advisory: true, status: 'pending' },
       { name: '孙运营副总监', position: 'after', advisory: false, status: 'signed' },
@@ -63,21 +69,29 @@ describe('stage controls', () => {
   });
 
   it('shows nothing for a stage no control touched', () => {
-    expect(hasStageControls(stageControls({ name: '运营管理部汇总审核', signed_by: [] }))).toBe(false);
+    expect(hasStageControls(stageControls({ key: 'leadership', added_signers: [], transfers: [] }))).toBe(false);
+  });
+
+  it('lists the submitter\'s copies apart from the stages\'', () => {
+    expect(submitterCopies([copy('王总经理', 'stage', 'ops_review'), copy('刘市场调研专员', 'submitter', null)])).toEqual(['刘市场调研专员']);
+    expect(submitterCopies(undefined)).toEqual([]);
   });
 });
 
 describe('advisoryTurn', () => {
+  const step = (user_id: string, status: string, advisory: boolean) => ({
+    id: 1, stage_index: 0, user_id, user_name: '', position: 'before' as const, advisory, added_by: '3', added_by_name: '',
+    comment: '', status, opinion: '', created_at: '2026-12-04T10:00:00Z', done_at: null });
   const stages = [
-    { state: 'done', added_signers: [{ user_id: '5', status: 'pending', advisory: true }] },
-    { state: 'current', added_signers: [{ user_id: '5', status: 'pending', advisory: true }, { user_id: '12', status: 'pending', advisory: false }] },
+    { state: 'done' as const, added_signers: [step('5', 'pending', true)] },
+    { state: 'current' as const, added_signers: [step('5', 'pending', true), step('12', 'pending', false)] },
   ];
   it('is the reader\'s pending advisory step on the current stage only', () => {
     expect(advisoryTurn(stages, 5)).toBe(true);
     expect(advisoryTurn(stages, 12)).toBe(false);
     expect(advisoryTurn(stages, 7)).toBe(false);
     expect(advisoryTurn(stages, undefined)).toBe(false);
-    expect(advisoryTurn([{ state: 'current', added_signers: [{ user_id: '5', status: 'opined', advisory: true }] }], 5)).toBe(false);
+    expect(advisoryTurn([{ state: 'current', added_signers: [step('5', 'opined', true)] }], 5)).toBe(false);
     expect(advisoryTurn(undefined, 5)).toBe(false);
   });
 });

@@ -1,5 +1,8 @@
 /** Approval controls (撤回, 转办, 加签, 抄送): which the caller is offered, where each posts and with
  * what body, and what a stage shows of them. Pure functions; ApprovalControls.tsx renders them. */
+import type {
+  AddedSignerRead, AddSignerBody, Candidate, CcBody, CcRead, StageRead, TransferBody, WithdrawBody,
+} from '../../api/types';
 
 export type PlanControl = 'withdraw' | 'transfer' | 'add_signer' | 'cc';
 export const CONTROLS: readonly PlanControl[] = ['withdraw', 'transfer', 'add_signer', 'cc'];
@@ -24,83 +27,60 @@ export function pickerMode(control: PlanControl): 'one' | 'many' | null {
 export type ControlValues = {
   comment?: string;
   reason?: string;
-  to_user_id?: number | string;
-  user_id?: number | string;
-  user_ids?: (number | string)[];
+  to_user_id?: number;
+  user_id?: number;
+  user_ids?: number[];
   position?: 'before' | 'after';
 };
 
-/** The body each control posts, trimmed; only the fields its route takes (the server refuses others). */
-export function controlBody(control: PlanControl, v: ControlValues): Record<string, unknown> {
+/** The body each control posts, trimmed; only the fields its route takes (the server refuses others).
+ * The people are required by the form before anything is posted. */
+export function controlBody(control: PlanControl, v: ControlValues): WithdrawBody | TransferBody | AddSignerBody | CcBody {
   const comment = (v.comment ?? '').trim();
   switch (control) {
     case 'withdraw':
       return { comment };
     case 'transfer':
-      return { to_user_id: v.to_user_id, reason: (v.reason ?? '').trim() };
+      return { to_user_id: v.to_user_id as number, reason: (v.reason ?? '').trim() };
     case 'add_signer':
-      return { user_id: v.user_id, position: v.position ?? 'before', comment };
+      return { user_id: v.user_id as number, position: v.position ?? 'before', comment };
     case 'cc':
       return { user_ids: v.user_ids ?? [], comment };
   }
 }
 
-/** A person the server offers for a control (derived from org's holders). */
-export type Candidate = {
-  id: number | string;
-  name: string;
-  unit_name?: string | null;
-  position_name?: string | null;
-  advisory?: boolean | null;
-};
-
 /** "李运营副总监 · 运营管理部 · 运营副总监": who, where, in which post, as the picker lists them. */
-export function candidateLabel(c: Candidate): string {
+export function candidateLabel(c: Pick<Candidate, 'name' | 'unit_name' | 'position_name'>): string {
   return [c.name, c.unit_name, c.position_name].filter((part) => !!part && String(part).trim()).join(' · ');
 }
 
 /** Picker options, binding signers first for 加签 (advisory ones can only give an opinion). */
-export function candidateOptions(items: readonly Candidate[] | undefined): { value: number | string; label: string; advisory: boolean }[] {
+export function candidateOptions(items: readonly Candidate[] | undefined): { value: number; label: string; advisory: boolean }[] {
   return [...(items ?? [])]
     .sort((a, b) => Number(!!a.advisory) - Number(!!b.advisory))
     .map((c) => ({ value: c.id, label: candidateLabel(c), advisory: !!c.advisory }));
 }
 
-type Loose = Record<string, unknown>;
-const text = (r: Loose, ...keys: string[]): string => {
-  for (const k of keys) if (typeof r[k] === 'string' && (r[k] as string).trim()) return r[k] as string;
-  return '';
-};
-const rows = (v: unknown): Loose[] => (Array.isArray(v) ? v.filter((x): x is Loose => !!x && typeof x === 'object') : []);
-
-/** What a stage shows of the controls used on it: people added (加签), hand-overs (转办) and copies (抄送),
- * by name. */
+/** What a stage shows of the controls used on it: people added (加签), hand-overs (转办) and the people the
+ * stage copied (抄送), by name. */
 export type StageControlView = {
-  added: { name: string; position: string; advisory: boolean; status: AddedStatus }[];
+  added: { name: string; position: AddedSignerRead['position']; advisory: boolean; status: AddedStatus }[];
   transfers: { from: string; to: string; reason: string }[];
   cc: string[];
 };
 
 /** An added step: waiting (an 'after' step until its adder signs), pending (must act now), signed, or
- * opined (an advisory step gave its opinion). Cancelled steps are not shown. */
+ * opined (an advisory step gave its opinion). Cancelled steps (the round ended) are not shown. */
 export type AddedStatus = 'waiting' | 'pending' | 'signed' | 'opined';
 const ADDED_STATUSES: readonly string[] = ['waiting', 'pending', 'signed', 'opined'];
 
-export function stageControls(stage: object): StageControlView {
-  const s = stage as Loose;
+export function stageControls(stage: Pick<StageRead, 'key' | 'added_signers' | 'transfers'>, copied: readonly CcRead[] = []): StageControlView {
   return {
-    added: rows(s.added_signers).filter((a) => ADDED_STATUSES.includes(text(a, 'status'))).map((a) => ({
-      name: text(a, 'user_name', 'name'),
-      position: text(a, 'position'),
-      advisory: a.advisory === true,
-      status: text(a, 'status') as AddedStatus,
+    added: (stage.added_signers ?? []).filter((a) => ADDED_STATUSES.includes(a.status)).map((a) => ({
+      name: a.user_name, position: a.position, advisory: a.advisory, status: a.status as AddedStatus,
     })),
-    transfers: rows(s.transfers).map((x) => ({
-      from: text(x, 'from_name', 'from_user_name', 'by_name'),
-      to: text(x, 'to_name', 'to_user_name'),
-      reason: text(x, 'reason'),
-    })),
-    cc: rows(s.cc).map((c) => text(c, 'user_name', 'name')).filter(Boolean),
+    transfers: (stage.transfers ?? []).map((x) => ({ from: x.from_name, to: x.to_name, reason: x.reason })),
+    cc: copied.filter((c) => c.source === 'stage' && c.stage_key === stage.key).map((c) => c.user_name),
   };
 }
 
@@ -109,11 +89,15 @@ export function hasStageControls(v: StageControlView): boolean {
   return v.added.length + v.transfers.length + v.cc.length > 0;
 }
 
+/** The people the submitter copied (a stage's own copies show under that stage). */
+export function submitterCopies(copied: readonly CcRead[] | undefined): string[] {
+  return (copied ?? []).filter((c) => c.source === 'submitter').map((c) => c.user_name);
+}
+
 /** Whether the reader's turn on the current stage is an advisory 加签 step: their "approve" is an opinion
  * (提意见), which the server requires in words and which never returns or vetoes. */
-export function advisoryTurn(stages: readonly object[] | null | undefined, meId: number | string | undefined): boolean {
+export function advisoryTurn(stages: readonly Pick<StageRead, 'state' | 'added_signers'>[] | null | undefined, meId: number | undefined): boolean {
   if (meId === undefined) return false;
-  const current = (stages ?? []).find((s) => (s as Loose).state === 'current') as Loose | undefined;
-  if (!current) return false;
-  return rows(current.added_signers).some((a) => String(a.user_id) === String(meId) && a.status === 'pending' && a.advisory === true);
+  const current = (stages ?? []).find((s) => s.state === 'current');
+  return (current?.added_signers ?? []).some((a) => a.user_id === String(meId) && a.status === 'pending' && a.advisory);
 }
