@@ -115,11 +115,15 @@ export function usePlanAction(id: number) {
 
 /** 撤回, 转办, 加签, 抄送 (pages/plans/controls.ts builds the bodies); If-Match like the other actions. */
 export function usePlanControl(id: number) {
-  const done = usePlanInvalidation();
+  const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ control, body }: { control: PlanControl; body: WithdrawBody | TransferBody | AddSignerBody | CcBody }) =>
       api.post<PlanRead>(`${planPath(id)}/${controlPath(control)}`, body, { ifMatch: planPath(id) }),
-    onSuccess: done,
+    onSuccess: (plan) => {
+      qc.setQueryData(['planning', 'plan', { id: plan.id }], plan);
+      // not the open picker's people: after a transfer the server refuses to name them to the one who transferred
+      void qc.invalidateQueries({ queryKey: ['planning'], predicate: (q) => q.queryKey[1] !== 'candidates' });
+    },
   });
 }
 
@@ -129,6 +133,9 @@ export function usePlanCandidates(id: number, control: Exclude<PlanControl, 'wit
     queryKey: ['planning', 'candidates', { id, control }],
     queryFn: ({ signal }) => api.get<Candidate[]>(`${planPath(id)}/candidates`, { control: control as string }, signal),
     enabled: control !== null,
+    // asked afresh each time a dialog opens: who may be named changes with every decision on the plan
+    staleTime: 0,
+    gcTime: 0,
   });
 }
 

@@ -54,15 +54,15 @@ describe('ActionBar', () => {
     const dialog = await screen.findByRole('dialog');
     const ok = [...dialog.querySelectorAll('button')].find((b) => b.className.includes('ant-btn-dangerous') && b.className.includes('ant-btn-primary')) as HTMLElement;
     fireEvent.click(ok);
-    expect(await screen.findByText('请填写理由')).toBeTruthy();
+    expect(await screen.findByText('请填写理由', undefined, { timeout: 10_000 })).toBeTruthy();
     expect(fetchMock).not.toHaveBeenCalled();
     fireEvent.change(dialog.querySelector('textarea') as HTMLTextAreaElement, { target: { value: '预算超出公司总体安排' } });
     fireEvent.click(ok);
-    await waitFor(() => expect(fetchMock).toHaveBeenCalled());
+    await waitFor(() => expect(fetchMock).toHaveBeenCalled(), { timeout: 10_000 });
     const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
     expect(url).toBe('/api/planning/plans/41/veto');
     expect(JSON.parse(String(init.body))).toEqual({ comment: '预算超出公司总体安排', reason: '预算超出公司总体安排' });
-  });
+  }, 20_000);
 
   it('asks for the 意见 of an adjustment (revise) as required, never as optional', async () => {
     const fetchMock = vi.fn();
