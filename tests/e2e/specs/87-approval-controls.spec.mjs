@@ -137,6 +137,18 @@ test('controls: ops_director transfers the review to the deputy, with a reason (
   await page.goto(`/plans/${planId}`);
   await page.getByTestId('plan-title').getByText(PLAN).waitFor();
   await page.locator('[data-action="approve"]').waitFor();
+  // 加签 offers the stage's holders and, marked 仅提意见, people who may only give an opinion; cancelled here
+  await page.locator('[data-action="add_signer"]').click();
+  const adding = page.getByRole('dialog');
+  await adding.getByLabel('加签人').click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: DEPUTY.name }).waitFor();
+  const advisory = page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '仅提意见' });
+  if (await advisory.count()) await advisory.first().click();
+  else await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: DEPUTY.name }).click();
+  await adding.getByText('前加签（先由其签署，再回到您）').waitFor();
+  await adding.getByText('后加签（您签署后再由其签署）').click();
+  await shot(page, '87-controls-add-signer');
+  await (await dialogButton(page, /取\s*消/)).click();
   await page.locator('[data-action="transfer"]').click();
   const dialog = page.getByRole('dialog');
   // the reason is required, as the server requires it
