@@ -157,9 +157,8 @@ test('controls: ops_director transfers the review to the deputy, with a reason (
   await dialog.getByText('请填写转办理由').waitFor();
   await dialog.getByLabel('转办给').click();
   const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: DEPUTY.name });
-  // named, never by id (with unit and post where org says them); the submitter is no candidate
-  await option.waitFor();
-  expect(await option.innerText(), 'the candidate is shown by id').toMatch(new RegExp(`^${DEPUTY.name}( · |$)`));
+  // named with where they hold the right and their post, never by id; the submitter is no candidate
+  await option.getByText(`${DEPUTY.name} · 运营管理部 · ${DEPUTY.title}`).waitFor();
   expect(await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '张市场部经理' }).count(),
     'the submitter is offered as a transferee').toBe(0);
   await option.click();
