@@ -1,6 +1,7 @@
 // Approval controls (issue 23): the department head withdraws a submitted plan (back to draft) and submits it
-// again; the operations review's approver hands it over (转办) to another holder of that stage's right, who
-// finds it in 我的待办 and approves it. Test names start with "controls" (YUNGUAN_E2E_ONLY=controls).
+// again and copies (抄送) the market analyst; the operations review's approver hands it over (转办) to another
+// holder of that stage's right, who finds it in 我的待办 and approves it; the copied analyst reads it, no more.
+// Test names start with "controls" (YUNGUAN_E2E_ONLY=controls).
 //
 // The ops review needs 计划权 over the company held in 运营管理部; the demo company has one holder (李运营总监).
 // The first test gives the department a deputy director (孙运营副总监) through org's admin API, as an
@@ -14,6 +15,7 @@ const DEPUTY = { username: 'ops_deputy', name: '孙运营副总监', title: '运
 const PERIOD = `${2017 + (Number(stamp) % 11)}-Q${1 + (Math.floor(Number(stamp) / 11) % 4)}`;
 const PLAN = `市场策划组${PERIOD}季度计划（审批控制 ${stamp}）`;
 const REASON = '本周在外地出差，请孙副总监代为审核';
+const ANALYST = '刘市场调研专员';
 
 async function api(path, { method = 'GET', token, json } = {}) {
   const headers = { Accept: 'application/json' };
@@ -62,7 +64,7 @@ test('controls: the admin gives 运营管理部 a deputy director, a second hold
   expect(why.body.allowed, JSON.stringify(why.body)).toBe(true);
 });
 
-test('controls: market_mgr submits a plan, withdraws it back to draft and submits it again', async ({ session }) => {
+test('controls: market_mgr submits a plan, withdraws it back to draft, submits it again and copies the analyst', async ({ session }) => {
   const s = await session('market_mgr');
   const { page } = s;
   // drafted through the API with market_mgr's own token (the editor is another spec's subject)
@@ -105,10 +107,20 @@ test('controls: market_mgr submits a plan, withdraws it back to draft and submit
   await page.getByRole('dialog').getByLabel(/意见/).fill('已核对，重新提交');
   await (await dialogButton(page, /提\s*交/)).click();
   await statusTag(page, '已提交').waitFor();
-  // the history says it was withdrawn, with the comment
+  // the submitter copies the market analyst (抄送), who may then read the plan, nothing more
+  await page.locator('[data-action="cc"]').click();
+  const copying = page.getByRole('dialog');
+  await copying.getByLabel('抄送给').click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: ANALYST }).first().click();
+  await page.keyboard.press('Escape');
+  await copying.getByLabel('附言（可选）').fill('供市场调研组了解本季度目标');
+  await (await dialogButton(page, /抄\s*送/)).click();
+  await page.getByText(`已抄送给 ${ANALYST}`).waitFor();
+  // the history says it was withdrawn, with the comment; the approval card lists who is copied
   await page.getByRole('tab', { name: '审批流程' }).click();
   const withdrawn = page.getByTestId('history-action').filter({ hasText: '撤回' });
   await withdrawn.getByText('目标值需与策划组再核对').waitFor();
+  await page.getByTestId('plan-cc').getByText(ANALYST).waitFor();
   await s.close();
 });
 
@@ -196,5 +208,18 @@ test('controls: the deputy finds the plan in 我的待办 and approves it on the
   await statusTag(page, '已提交').waitFor();
   expect(await page.evaluate(() => document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth)).toBeLessThanOrEqual(0);
   await shot(page, '87-controls-phone-approved');
+  await s.close();
+});
+
+test('controls: the copied analyst reads the plan of another team and is offered no decision', async ({ session }) => {
+  const planId = recall('controlsPlanId');
+  expect(planId, 'needs the plan of the earlier tests').toBeTruthy();
+  const s = await session('analyst');
+  const { page } = s;
+  await page.goto(`/plans/${planId}`);
+  await page.getByTestId('plan-title').getByText(PLAN).waitFor();
+  for (const decision of ['approve', 'return', 'veto', 'transfer', 'add_signer', 'withdraw', 'cc']) {
+    expect(await page.locator(`[data-action="${decision}"]`).count(), `${decision} offered to a copied reader`).toBe(0);
+  }
   await s.close();
 });
