@@ -13,7 +13,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import JSON, BigInteger, Integer, String, Text, select, text
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -45,6 +45,12 @@ class AuditEntryMixin(TableMixin):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+def subject_index() -> Index:
+    """The index a service's ``AuditEntry`` declares (``__table_args__ = (subject_index(),)``) when it reads one
+    subject's entries in order (a record's activity stream), so the read is not a scan of the chain."""
+    return Index("ix_audit_entry_subject", "subject_type", "subject_id", "seq")
 
 
 class ChainEntry(Protocol):

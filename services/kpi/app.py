@@ -14,6 +14,7 @@ from services.common.runtime import Runtime
 from services.common.settings import ServiceSettings, settings_for
 from services.kpi.actions.router import router as actions_router
 from services.kpi.actions.service import scan_overdue
+from services.kpi.activity.router import router as activity_router
 from services.kpi.assessments.router import router as assessments_router
 from services.kpi.audits.router import router as audits_router
 from services.kpi.budgets.router import router as budgets_router
@@ -147,7 +148,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                  # 全局搜索: indicators, actions and findings the caller may see
                  search_router,
                  # 经营驾驶舱 (the cockpit)
-                 cockpit_router, comments_router],
+                 cockpit_router, comments_router,
+                 # a record's activity stream (动态): 整改 actions and findings
+                 activity_router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
         consumes=CONSUMES, on_startup=[_watch_generation, _seed_library, _fed_indicators, _seed_budgets,
                                         _ensure_rollups],

@@ -247,6 +247,6 @@ async def load_scale(session: Session) -> SanctionScale | None:
 CurrentScale = Annotated[SanctionScale | None, Depends(load_scale)]
 
 
-# --- records people discuss (issue 23) ------------------------------------------------------------
+# --- records people discuss (comments, attachments, activity) -------------------------------------
 
 RecordToView = Annotated[Record, Depends(RECORDS.to_view)]

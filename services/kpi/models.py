@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.common.audit import AuditEntryMixin
+from services.common.audit import AuditEntryMixin, subject_index
 from services.common.comments import CommentMixin
 from services.common.db import TYPE_ANNOTATION_MAP, service_metadata, utcnow
 from services.common.files import StoredFileMixin
@@ -52,7 +52,7 @@ class Base(DeclarativeBase):
 
 
 class AuditEntry(AuditEntryMixin, Base):
-    pass
+    __table_args__ = (subject_index(),)  # a record's activity stream
 
 
 class Comment(CommentMixin, Base):

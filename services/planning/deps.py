@@ -151,6 +151,6 @@ load_proposal = load_or_404(Proposal, "proposal_id", what="proposal", what_zh="å
 ValidProposal = Annotated[Proposal, Depends(load_proposal)]
 
 
-# --- records people discuss (issue 23) ------------------------------------------------------------
+# --- records people discuss (comments, attachments, activity) -------------------------------------
 
 RecordToView = Annotated[Record, Depends(RECORDS.to_view)]

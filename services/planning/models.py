@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.common.audit import AuditEntryMixin
+from services.common.audit import AuditEntryMixin, subject_index
 from services.common.comments import CommentMixin
 from services.common.db import TYPE_ANNOTATION_MAP, service_metadata, utcnow
 from services.common.idempotency import IdempotencyRecordMixin
@@ -31,7 +31,7 @@ class Base(DeclarativeBase):
 
 
 class AuditEntry(AuditEntryMixin, Base):
-    pass
+    __table_args__ = (subject_index(),)  # a record's activity stream
 
 
 class Comment(CommentMixin, Base):

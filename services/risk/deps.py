@@ -194,6 +194,6 @@ Administrator = Annotated[Principal, Depends(administrator)]
 Planner = Annotated[Principal, Depends(planner)]
 
 
-# --- records people discuss (issue 23) ------------------------------------------------------------
+# --- records people discuss (comments, attachments, activity) -------------------------------------
 
 RecordToView = Annotated[Record, Depends(RECORDS.to_view)]

@@ -292,9 +292,13 @@ async def _record(ctx: PlanContext, action: str, *, from_status: str, comment: s
     ctx.session.add(PlanAction(plan_id=p.id, revision=revision, action=action, stage_key=stage_key, actor=pr.sub,
                                actor_name=pr.name, comment=comment, from_status=from_status, to_status=p.status,
                                grant=grant.to_claim() if grant else None))
+    # the stage acted on, by name, for the record's activity stream (「…批准了计划（运营管理部汇总审核）」)
+    stage = next(({"key": s["key"], "name": s.get("name", ""), "name_en": s.get("name_en", "")}
+                  for s in ctx.flow.stages if s.get("key") == stage_key), None) if stage_key else None
     await journal.audit(ctx.session, actor=pr, action=f"plan.{action}", subject_type="plan", subject_id=p.id,
                         unit_path=ctx.unit_path, grant=grant, before={"status": from_status},
-                        after={"status": p.status, "stage_index": p.stage_index, "revision": revision},
+                        after={"status": p.status, "stage_index": p.stage_index, "revision": revision,
+                               **({"stage": stage} if stage else {})},
                         note=comment)
     if event:
         await _emit(ctx, event, comment=comment, revision=revision, extra=extra)
