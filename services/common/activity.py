@@ -79,7 +79,9 @@ class Facts:
     def text(self, key: str) -> str:
         """``after[key]`` as text ('' when it is absent or not a plain value)."""
         value = self._after.get(key)
-        return str(value).strip() if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
+        if isinstance(value, float):
+            return f"{value:g}"  # 55.0 → 55
+        return str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
 
     def last(self, key: str, field: str) -> str:
         """``field`` of the last item of the list ``after[key]`` (the newest evidence note, say)."""
