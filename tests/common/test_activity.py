@@ -143,10 +143,11 @@ async def test_a_records_page_reads_its_own_entries_in_order_with_a_cursor(datab
     db = Database(await databases.fresh("planning"))
     zhang = Principal(sub="7", name="张三")
 
-    async def resolve(_session, _principal, record_id):  # noqa: ANN001, ANN202
+    async def resolve(_session, _principal, record_id):
         return Record("planning", "plan", record_id, "/1/", "计划", "/plans/1", "plan")
 
-    activity = Activity(AuditEntry, RecordKinds("planning", {"plan": RecordKind("计划", "plan", resolve)}), PLANNING_OWN)
+    kinds = RecordKinds("planning", {"plan": RecordKind("计划", "plan", resolve)})
+    activity = Activity(AuditEntry, kinds, PLANNING_OWN)
     async with db.writer() as s:
         for i, (action, subject, after) in enumerate([
                 ("plan.created", ("plan", 1), {"title": "A"}),

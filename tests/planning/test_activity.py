@@ -46,7 +46,8 @@ async def test_a_plans_activity_tells_its_submission_and_approval_by_name_and_no
     assert (en[1]["status_from"], en[1]["status_to"]) == ("Draft", "Submitted")
 
     oldest = (await activity(company, "market_mgr", "plan", plan["id"], order="asc", limit=2)).json()
-    assert [e["sentence"] for e in oldest["items"]] == [f"{manager} 创建了计划", f"{manager} 提交了计划，待运营管理部汇总审核"]
+    assert [e["sentence"] for e in oldest["items"]] == [f"{manager} 创建了计划",
+                                                        f"{manager} 提交了计划，待运营管理部汇总审核"]
     last = (await activity(company, "market_mgr", "plan", plan["id"], order="asc",
                            cursor=oldest["next_cursor"])).json()
     assert [e["quote"] for e in last["items"]] == ["同意，报公司高层"] and last["next_cursor"] is None
@@ -79,7 +80,8 @@ async def test_a_tasks_activity_has_its_dispatch_and_progress_reports_and_the_pl
     plan = await issued_monthly(company, due_offset_days=10)
     task = plan["tasks"][0]
     supply = await company.user_id("supply_head")
-    r = await company.planning.post(f"/api/planning/tasks/{task['id']}/dispatch", headers=await company.as_("market_mgr"),
+    r = await company.planning.post(f"/api/planning/tasks/{task['id']}/dispatch",
+                                    headers=await company.as_("market_mgr"),
                                     json={"owner_id": supply, "owner_name": "赵", "due": "2027-12-31",
                                           "comment": "改派"})
     assert r.status_code == 200, r.text
