@@ -16,6 +16,7 @@ import { useT } from '../../i18n';
 import { ActionFormModal, RAISE_RIGHTS } from './ActionFormModal';
 import { EvidenceList } from './EvidenceList';
 import { canOver } from '../../app/grants';
+import { DiscussButton } from '../../collab/RecordCollab';
 
 /** a new action from this page starts blank (a stable object: the dialog resets when it changes) */
 const NO_SEED = { origin: 'manual' as const };
@@ -75,12 +76,13 @@ export default function ActionsPage() {
           { title: t('kpi.progress'), dataIndex: 'progress', width: 110, render: (p: number, a) => (
             <Progress percent={p} size="small" status={a.status === 'open' ? (a.overdue ? 'exception' : 'normal') : 'success'} aria-label={t('kpi.progressOf', { title: a.title, n: p })} data-testid="action-progress" />
           ) },
-          { title: '', width: 200, fixed: 'right', render: (_, a) => (
+          { title: '', width: 240, fixed: 'right', render: (_, a) => (
             <Space size={4} wrap>
               {canEdit(a) && <Button size="small" onClick={() => setEditing(a)}>{t('kpi.edit')}</Button>}
               {canWork(a) && <Button size="small" onClick={() => { pForm.resetFields(); pForm.setFieldsValue({ progress: a.progress }); setReporting(a); }}>{t('kpi.reportProgress')}</Button>}
               {canWork(a) && <Button size="small" onClick={() => { cForm.resetFields(); setCompleting(a); }}>{t('kpi.complete')}</Button>}
               {canVerify(a) && <Button size="small" type="primary" onClick={() => { vForm.resetFields(); setVerifying(a); }}>{t('kpi.verify')}</Button>}
+              <DiscussButton record={{ service: 'kpi', kind: 'action', id: a.id }} title={a.title} />
             </Space>
           ) },
         ]} />

@@ -26,6 +26,7 @@ import { describeRequirement } from './planActions';
 import { useUsers } from '../../api/org';
 import { moneyText } from './money';
 import { AdjustmentsTable, InForceCard, RejectedRevisionsCard } from './PlanVersions';
+import { RecordCollab } from '../../collab/RecordCollab';
 import type { ResourceRead } from '../../api/types';
 
 const money = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toLocaleString('zh-CN', { maximumFractionDigits: 2 }));
@@ -303,6 +304,7 @@ export default function PlanDetailPage() {
               ),
             },
             { key: 'revisions', label: t('plans.revisions'), children: <Revisions plan={p} /> },
+            { key: 'discussion', label: t('activity.collab.title'), children: <RecordCollab service="planning" kind="plan" id={p.id} /> },
             {
               key: 'reports', label: t('plans.reports'), children: (
                 <QueryState loading={reports.isPending} error={reports.error} empty={(reports.data ?? []).length === 0} emptyText={t('plans.noReports')}>

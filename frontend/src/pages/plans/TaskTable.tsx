@@ -13,6 +13,7 @@ import { useApiFeedback } from '../../app/feedback';
 import { useSession } from '../../app/session';
 import { useT } from '../../i18n';
 import { canDispatch, canReportProgress } from './taskAccess';
+import { DiscussButton } from '../../collab/RecordCollab';
 
 const STATUSES: TaskStatus[] = ['not_started', 'in_progress', 'done', 'blocked', 'cancelled'];
 const ACTIVE_PLAN = ['issued', 'published'];
@@ -178,7 +179,7 @@ export function TaskTable({ tasks, planStatus, showPlan = false, loading = false
           { title: t('plans.progress'), dataIndex: 'progress', width: 130, render: (v: number) => <Progress percent={Math.round(v)} size="small" /> },
           { title: t('plans.taskStatus.label'), dataIndex: 'status', width: 90, render: (s: string) => <StatusTag status={s} ns="plans.taskStatus" /> },
           {
-            title: t('plans.taskActions'), key: 'ops', width: 190, fixed: 'right' as const, render: (_: unknown, r: TaskRead) => (
+            title: t('plans.taskActions'), key: 'ops', width: 250, fixed: 'right' as const, render: (_: unknown, r: TaskRead) => (
               <Space size={4} wrap>
                 {active && canReportProgress(userId, r) && (
                   <Button size="small" type="primary" icon={<SendOutlined />} onClick={() => setReporting(r)} data-testid={`report-progress-${r.id}`}>{t('plans.progressUpdate.button')}</Button>
@@ -186,6 +187,7 @@ export function TaskTable({ tasks, planStatus, showPlan = false, loading = false
                 {canDispatch(access, me?.grants, unitPath(r)) && (
                   <Button size="small" icon={<SwapOutlined />} onClick={() => setDispatching(r)} data-testid={`dispatch-${r.id}`}>{t('plans.dispatch.button')}</Button>
                 )}
+                <DiscussButton record={{ service: 'planning', kind: 'task', id: r.id }} title={r.title} />
               </Space>
             ),
           },

@@ -11,6 +11,7 @@ import { ErrorAlert, QueryState } from '../../components/common';
 import { useT } from '../../i18n';
 import { ActionsCard } from './ActionsCard';
 import { KriCard } from './KriCard';
+import { RecordCollabCard } from '../../collab/RecordCollab';
 import { LevelTag, UserName } from './parts';
 import { RiskFormModal } from './RiskFormModal';
 import { AcceptanceModal, ActivateModal, ContingencyModal } from './RiskResponse';
@@ -166,6 +167,7 @@ export default function RiskDetailPage() {
                 </Card>
               </Col>
             </Row>
+            <RecordCollabCard service="risk" kind="risk" id={r.id} />
             <RiskFormModal open={dialog === 'edit'} riskId={r.id} onClose={() => setDialog(null)} />
             {dialog === 'plan' && <ContingencyModal risk={r} open onClose={() => setDialog(null)} />}
             {dialog === 'activate' && <ActivateModal risk={r} open onClose={() => setDialog(null)} />}

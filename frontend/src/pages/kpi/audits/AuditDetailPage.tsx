@@ -17,6 +17,7 @@ import { useSession } from '../../../app/session';
 import { QueryState } from '../../../components/common';
 import { useT } from '../../../i18n';
 import { allowedSteps, disputedIds, responsesById, SEVERITY_COLOR, STAGES, stageIndex, STATUS_COLOR, timelineStatus } from './auditView';
+import { DiscussButton } from '../../../collab/RecordCollab';
 
 type Finding = AuditDetail['findings'][number];
 type Paper = AuditDetail['files'][number];
@@ -131,6 +132,7 @@ function AuditView({ audit }: { audit: AuditDetail }) {
                 </Space>
               );
             } },
+            { title: '', key: 'discuss', width: 90, render: (_: unknown, f) => <DiscussButton record={{ service: 'kpi', kind: 'finding', id: f.id }} title={f.title} /> },
           ]} />
       </Card>
 

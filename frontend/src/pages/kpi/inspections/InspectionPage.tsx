@@ -18,6 +18,7 @@ import { QueryState } from '../../../components/common';
 import { useT } from '../../../i18n';
 import { EvidenceFiles } from './EvidenceFiles';
 import { answered, resultBody, STATUS_COLOR, summarise, verdict, type Answer } from './inspectionView';
+import { DiscussButton } from '../../../collab/RecordCollab';
 
 type Draft = Answer & { note: string };
 const OPEN = ['scheduled', 'in_progress'];
@@ -102,7 +103,7 @@ function Findings({ inspection, canRecord }: { inspection: InspectionDetail; can
       extra={<Space>{canRecord && <Button size="small" onClick={() => { form.resetFields(); setOpen(true); }}>{t('inspections.recordFinding')}</Button>}<Link to="/kpi/actions">{t('inspections.goActions')}</Link></Space>}>
       <List<FindingRead> size="small" dataSource={inspection.findings ?? []} locale={{ emptyText: t('inspections.noFindings') }}
         renderItem={(f) => (
-          <List.Item>
+          <List.Item actions={[<DiscussButton key="discuss" record={{ service: 'kpi', kind: 'finding', id: f.id }} title={f.title} />]}>
             <List.Item.Meta title={<Space wrap><Tag color={SEVERITY_COLOR[f.severity]}>{t(`inspections.severities.${f.severity}`)}</Tag><span>{f.title}</span></Space>}
               description={<Space size={8} wrap>
                 <span>{t('inspections.action')}：<Tag color={f.action_status === 'verified' ? 'success' : f.action_overdue ? 'red' : 'processing'}>{t(`inspections.actionStatuses.${f.action_status}`)}</Tag></span>

@@ -11,6 +11,7 @@ import { QueryState } from '../../../components/common';
 import { useT } from '../../../i18n';
 import { ProposalStatusTag } from './ProposalTable';
 import { grantedReward, needsReason, nextStage, rewardText, stageStates, yuan } from './proposalView';
+import { RecordCollabCard } from '../../../collab/RecordCollab';
 
 const when = (iso?: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
 
@@ -192,6 +193,7 @@ export default function ProposalDetailPage() {
               </Space>
             </Col>
           </Row>
+          <RecordCollabCard service="planning" kind="proposal" id={p.id} />
         </Space>
       )}
     </QueryState>
