@@ -4,7 +4,7 @@
 import { test, expect, shot, stamp, remember, recall, PHONE } from '../support.mjs';
 
 // a monthly plan of 市场调研组 (one live plan per unit and period: the month follows the run's stamp)
-const MONTH = `2029-${String((Number(stamp) % 12) + 1).padStart(2, '0')}`;
+const MONTH = `2028-${String((Number(stamp) % 12) + 1).padStart(2, '0')}`;
 const PLAN = `市场调研组${MONTH}月度计划（动态测试 ${stamp}）`;
 const TASK = `竞品价格调研（动态测试 ${stamp}）`;
 const RISK = `调研样本偏差（动态测试 ${stamp}）`;
@@ -28,6 +28,10 @@ async function noSidewaysScroll(page, where) {
 }
 
 test('activity: a plan\'s 动态 shows its submission and approval with people\'s names in Chinese', async ({ session }) => {
+  // the task's owner: 刘市场调研专员 of 市场调研组
+  const analyst = await session('analyst');
+  const owner = (await call(analyst.page, '/api/org/me')).user;
+  await analyst.close();
   // drafted and submitted through the API with market_mgr's own token (the editor is another spec's subject)
   const mgr = await session('market_mgr');
   const me = await call(mgr.page, '/api/org/me');
@@ -35,7 +39,7 @@ test('activity: a plan\'s 动态 shows its submission and approval with people\'
   const team = units.items.find((u) => u.code === 'MKT-RES');
   const plan = await call(mgr.page, '/api/planning/plans', { method: 'POST', body: {
     unit_id: team.id, period: MONTH, title: PLAN, targets: [{ indicator_code: 'customer_satisfaction', value: 92, unit: '%' }],
-    tasks: [{ title: TASK, owner_id: me.user.id, owner_name: me.user.display_name }] } });
+    tasks: [{ title: TASK, owner_id: owner.id, owner_name: owner.display_name }] } });
   await call(mgr.page, `/api/planning/plans/${plan.id}/submit`, { method: 'POST', body: { comment: '请审核' },
     ifMatch: `"plan-${plan.id}-v${plan.version}"` });
   remember('activityPlanId', plan.id);
