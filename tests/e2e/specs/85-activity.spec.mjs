@@ -1,7 +1,12 @@
 // The activity stream (动态) of records: a plan's shows its submission and approval with people's names in
 // Chinese, a risk's its registration, and a task's 「讨论」 opens a drawer with 动态 / 评论 / 附件 — on a desk and
 // on a phone (390×844). Test names start with "activity" (YUNGUAN_E2E_ONLY=activity).
-import { test, expect, shot, stamp, remember, recall, PHONE } from '../support.mjs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { test, expect, shot, stamp, remember, recall, frontend, PHONE } from '../support.mjs';
+
+// installed in frontend/node_modules, out of reach of a bare import from tests/ (as in 83-a11y)
+const { AxeBuilder } = createRequire(join(frontend, 'package.json'))('@axe-core/playwright');
 
 // a monthly plan of 市场调研组 (one live plan per unit and period: the month follows the run's stamp)
 const MONTH = `2028-${String((Number(stamp) % 12) + 1).padStart(2, '0')}`;
@@ -19,6 +24,14 @@ async function call(page, path, { method = 'GET', body, ifMatch } = {}) {
     if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
     return JSON.parse(text);
   }, { path, method, body, ifMatch });
+}
+
+/** axe's serious and critical violations inside the collaboration panel, one line each. */
+async function panelViolations(page) {
+  const result = await new AxeBuilder({ page }).include('[data-testid="record-collab"]')
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }
 
 /** Nothing on the page is wider than the window. */
@@ -67,6 +80,7 @@ test('activity: a plan\'s 动态 shows its submission and approval with people\'
   expect(await panel.innerText(), 'an entry names someone by a bare id').not.toMatch(/用户 ?#?\d|\bsub\b/);
   // the tabs of the collaboration panel
   for (const tab of ['动态', '评论', '附件']) await page.getByTestId('record-collab').getByRole('tab', { name: tab }).waitFor();
+  expect(await panelViolations(page), 'axe on the plan\'s 动态').toEqual([]);
   await shot(page, '85-activity-plan');
   await s.close();
 
