@@ -12,9 +12,16 @@ type ActivityPage = components['schemas']['planning.Page_ActivityEntryRead_'];
 
 export const ACTIVITY_PAGE = 20;
 
+/** The key of a record's activity in every language: a panel that changes the record (a comment, a file)
+ * invalidates it, `queryClient.invalidateQueries({ queryKey: activityKey(record) })`, so 动态 shows the change. */
+export function activityKey(record: RecordRef) {
+  return [record.service, 'activity', { kind: record.kind, id: record.id }] as const;
+}
+
 export function useRecordActivity(record: RecordRef, locale: string) {
+  const [service, what, which] = activityKey(record);
   return useInfiniteQuery({
-    queryKey: [record.service, 'activity', { kind: record.kind, id: record.id, locale }],
+    queryKey: [service, what, { ...which, locale }],
     queryFn: ({ signal, pageParam }) => api.get<ActivityPage>(`${recordBase(record)}/activity`,
       { limit: ACTIVITY_PAGE, cursor: pageParam }, signal),
     initialPageParam: undefined as string | undefined,

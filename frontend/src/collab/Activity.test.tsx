@@ -45,3 +45,16 @@ describe('ActivityPanel', () => {
     expect(screen.queryByRole('button', { name: /加载更多/ })).toBeNull();
   });
 });
+
+describe('activityKey', () => {
+  it('invalidates the record’s activity in every language and no other record’s', async () => {
+    const { activityKey } = await import('../api/activity');
+    const client = new QueryClient();
+    client.setQueryData(['planning', 'activity', { kind: 'plan', id: 41, locale: 'zh-CN' }], { pages: [] });
+    client.setQueryData(['planning', 'activity', { kind: 'plan', id: 41, locale: 'en-US' }], { pages: [] });
+    client.setQueryData(['planning', 'activity', { kind: 'plan', id: 42, locale: 'zh-CN' }], { pages: [] });
+    await client.invalidateQueries({ queryKey: activityKey({ service: 'planning', kind: 'plan', id: 41 }) });
+    const stale = client.getQueryCache().getAll().filter((q) => q.isStale()).map((q) => (q.queryKey[2] as { id: number; locale: string }));
+    expect(stale).toEqual([{ kind: 'plan', id: 41, locale: 'zh-CN' }, { kind: 'plan', id: 41, locale: 'en-US' }]);
+  });
+});
