@@ -182,10 +182,11 @@ SOMEONE = Words("一位用户", "A user")
 EXTERNAL = Words("外部系统", "An external system")
 
 
-def actor_words(actor: str, actor_name: str, hidden: Iterable[str] = ()) -> Words:
+def actor_words(actor: str, actor_name: str, hidden: Iterable[str] = (), *, anonymous: bool = False) -> Words:
     """Who acted, by name: never a bare id. Services and scheduled jobs are 系统; someone the record keeps
-    anonymous (an anonymous proposal's proposer) is 匿名 to everyone else."""
-    if actor in hidden:
+    anonymous (an anonymous proposal's proposer) is 匿名 to everyone else, and so is a comment written anonymously
+    (``after.anonymous``: the chain kept no name)."""
+    if anonymous or actor in hidden:
         return ANONYMOUS
     if actor.startswith("client:svc-"):
         return SYSTEM
@@ -227,6 +228,7 @@ class Told:
     """An entry rendered, before it is put in a response."""
 
     kind: Kind
+    actor_name: str
     sentence: str
     quote: str | None
     status_from: str | None
@@ -239,7 +241,9 @@ def tell(entry: AuditEntryMixin, catalogue: Catalogue, *, record_name: Words, la
     (a comment deleted later keeps no excerpt in the timeline)."""
     template = catalogue.get(entry.action)
     facts = Facts(entry)
-    actor = actor_words(entry.actor, entry.actor_name, hidden)
+    # a comment or file its anonymous author left says so (a proposal's own ``anonymous`` is another matter)
+    unnamed = entry.action in COLLABORATION and facts.after("anonymous") is True
+    actor = actor_words(entry.actor, entry.actor_name, hidden, anonymous=unnamed)
     if template is None:
         template = GENERIC
         values = {"action": same(entry.action)}
@@ -255,8 +259,8 @@ def tell(entry: AuditEntryMixin, catalogue: Catalogue, *, record_name: Words, la
         if now is not None and now != was:
             status_to = word(template.status, now).say(lang)
             status_from = word(template.status, was).say(lang) or None
-    return Told(kind=template.kind, sentence=sentence, quote=quote or None, status_from=status_from,
-                status_to=status_to)
+    return Told(kind=template.kind, actor_name=actor.say(lang), sentence=sentence, quote=quote or None,
+                status_from=status_from, status_to=status_to)
 
 
 class Activity:
@@ -300,6 +304,6 @@ class Activity:
             told = tell(r, self.catalogue, record_name=name, lang=lang, hidden=hidden, quiet=quiet)
             items.append(ActivityEntryRead(
                 seq=r.seq, at=r.at, kind=told.kind, action=r.action, sentence=told.sentence, quote=told.quote,
-                actor_name=actor_words(r.actor, r.actor_name, hidden).say(lang),
+                actor_name=told.actor_name,
                 status_from=told.status_from, status_to=told.status_to))
         return Page[ActivityEntryRead](items=items, next_cursor=next_cursor)

@@ -126,6 +126,13 @@ def test_actors_are_named_never_by_a_bare_id():
     assert actor_words("client:erp", "").zh == "外部系统"
     assert actor_words("12", "").zh == "一位用户"  # a user whose name the token did not carry
     assert actor_words("12", "赵六", hidden={"12"}).zh == "匿名"
+    # a comment the anonymous proposer wrote is kept without a name, and told as 匿名 (to themselves too)
+    said = told(Entry("comment.added", actor="12", actor_name="", after={"comment_id": 1, "excerpt": "补充一点",
+                                                                        "anonymous": True}))
+    assert (said.actor_name, said.sentence) == ("匿名", "匿名 发表了评论")
+    # a reviewer's decision on an anonymous proposal names the reviewer (the proposal is anonymous, not they)
+    decided = told(Entry("proposal.decided", actor_name="王经理", after={"anonymous": True, "status": "adopted"}))
+    assert decided.actor_name == "王经理" and decided.sentence.startswith("王经理 ")
 
 
 def test_long_quotes_are_clipped_and_words_helpers_read_well():
