@@ -14,7 +14,7 @@ export function RecordCollab(props: RecordRef) {
   const { t } = useT();
   const ref = { service: props.service, kind: props.kind, id: props.id };
   return (
-    <div data-testid="record-collab"><Tabs defaultActiveKey="activity" destroyInactiveTabPane items={[
+    <div data-testid="record-collab"><Tabs defaultActiveKey="activity" destroyOnHidden items={[
       { key: 'activity', label: t('activity.collab.activity'), children: <ActivityPanel {...ref} /> },
       { key: 'comments', label: t('activity.collab.comments'), children: <CommentsPanel {...ref} /> },
       { key: 'attachments', label: t('activity.collab.attachments'), children: <AttachmentsPanel {...ref} /> },
@@ -44,7 +44,7 @@ export function DiscussButton({ record, title, size = 'small' }: { record: Recor
         data-testid={`discuss-${record.kind}-${record.id}`} aria-label={`${t('activity.collab.discuss')} ${title}`}>
         {t('activity.collab.discuss')}
       </Button>
-      <Drawer open={open} onClose={() => setOpen(false)} width={phone ? '100%' : 560} destroyOnClose
+      <Drawer open={open} onClose={() => setOpen(false)} width={phone ? '100%' : 560} destroyOnHidden
         title={t('activity.collab.discussTitle', { title })} rootClassName="yg-discuss-drawer">
         {open && <RecordCollab {...record} />}
       </Drawer>
