@@ -112,3 +112,23 @@ async def test_an_anonymous_proposer_stays_anonymous_in_the_activity_except_to_t
         ("匿名", "匿名 提交了合理化建议", "评审中")]
     own = (await activity(company, "analyst", "proposal", p["id"])).json()["items"]
     assert own[0]["sentence"] == "刘市场调研专员 提交了合理化建议"
+
+
+async def test_comments_on_a_plan_appear_in_its_activity_and_a_deleted_ones_words_do_not(company):
+    plan = await company.create("market_mgr", **annual("MKT", "市场部计划"))
+    base = f"/api/planning/records/plan/{plan['id']}/comments"
+    director = await company.as_("ops_director")
+    kept = await company.planning.post(base, json={"body": "渠道费用请再核实"}, headers=director)
+    assert kept.status_code == 201, kept.text
+    gone = await company.planning.post(base, json={"body": "这句话稍后删除"}, headers=director)
+    assert gone.status_code == 201, gone.text
+    headers = {**director, "If-Match": gone.headers.get("etag", "*")}
+    deleted = await company.planning.delete(f"{base}/{gone.json()['id']}", headers=headers)
+    assert deleted.status_code == 204, deleted.text
+
+    r = await activity(company, "market_mgr", "plan", plan["id"])
+    items = [(e["kind"], e["sentence"], e["quote"]) for e in r.json()["items"]]
+    assert items[:3] == [("comment", "李运营总监 删除了一条评论", None),
+                         ("comment", "李运营总监 发表了评论", None),
+                         ("comment", "李运营总监 发表了评论", "渠道费用请再核实")]
+    assert "稍后删除" not in r.text
