@@ -1240,6 +1240,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/kpi/records/{kind}/{record_id}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What happened to a record (整改 action, finding): decisions, edits, comments and files, told in the caller's language */
+        get: operations["record_activity_api_kpi_records__kind___record_id__activity_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/kpi/records/{kind}/{record_id}/comments": {
         parameters: {
             query?: never;
@@ -4396,6 +4413,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/planning/records/{kind}/{record_id}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What happened to a record (plan, task, proposal): decisions, edits, comments and files, told in the caller's language */
+        get: operations["record_activity_api_planning_records__kind___record_id__activity_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/planning/records/{kind}/{record_id}/comments": {
         parameters: {
             query?: never;
@@ -5031,6 +5065,23 @@ export interface paths {
         put?: never;
         /** Rebuild the local copy of the org tree now (admin) */
         post: operations["resync_units_api_risk_org_units_resync_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/risk/records/{kind}/{record_id}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What happened to a record (risk): decisions, edits, comments and files, told in the caller's language */
+        get: operations["record_activity_api_risk_records__kind___record_id__activity_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5748,6 +5799,57 @@ export interface components {
             overdue: number;
             /** Overdue Drill */
             overdue_drill: string;
+        };
+        /**
+         * ActivityEntryRead
+         * @description One thing that happened to a record, told to the caller.
+         */
+        "kpi.ActivityEntryRead": {
+            /**
+             * Action
+             * @description The audit chain's action (plan.approve, comment.added, …)
+             */
+            action: string;
+            /**
+             * Actor Name
+             * @description Who did it, by name (系统 for services and scheduled jobs)
+             */
+            actor_name: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "decision" | "edit" | "comment" | "file" | "other";
+            /**
+             * Quote
+             * @description The comment's excerpt or the decision's 意见, when there is one
+             */
+            quote?: string | null;
+            /**
+             * Sentence
+             * @description What happened, in the caller's language
+             */
+            sentence: string;
+            /**
+             * Seq
+             * @description The audit chain's entry number (stable; the cursor pages by it)
+             */
+            seq: number;
+            /**
+             * Status From
+             * @description The status before, in the caller's language
+             */
+            status_from?: string | null;
+            /**
+             * Status To
+             * @description The status after, when the action changed it
+             */
+            status_to?: string | null;
         };
         /** ActualBatchResult */
         "kpi.ActualBatchResult": {
@@ -7985,6 +8087,13 @@ export interface components {
         "kpi.Page_ActionRead_": {
             /** Items */
             items: components["schemas"]["kpi.ActionRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[ActivityEntryRead] */
+        "kpi.Page_ActivityEntryRead_": {
+            /** Items */
+            items: components["schemas"]["kpi.ActivityEntryRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -11700,6 +11809,57 @@ export interface components {
             /** To Status */
             to_status: string;
         };
+        /**
+         * ActivityEntryRead
+         * @description One thing that happened to a record, told to the caller.
+         */
+        "planning.ActivityEntryRead": {
+            /**
+             * Action
+             * @description The audit chain's action (plan.approve, comment.added, …)
+             */
+            action: string;
+            /**
+             * Actor Name
+             * @description Who did it, by name (系统 for services and scheduled jobs)
+             */
+            actor_name: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "decision" | "edit" | "comment" | "file" | "other";
+            /**
+             * Quote
+             * @description The comment's excerpt or the decision's 意见, when there is one
+             */
+            quote?: string | null;
+            /**
+             * Sentence
+             * @description What happened, in the caller's language
+             */
+            sentence: string;
+            /**
+             * Seq
+             * @description The audit chain's entry number (stable; the cursor pages by it)
+             */
+            seq: number;
+            /**
+             * Status From
+             * @description The status before, in the caller's language
+             */
+            status_from?: string | null;
+            /**
+             * Status To
+             * @description The status after, when the action changed it
+             */
+            status_to?: string | null;
+        };
         /** AddSignerBody */
         "planning.AddSignerBody": {
             /**
@@ -12615,6 +12775,13 @@ export interface components {
             type: string;
             /** Unit Path */
             unit_path: string | null;
+        };
+        /** Page[ActivityEntryRead] */
+        "planning.Page_ActivityEntryRead_": {
+            /** Items */
+            items: components["schemas"]["planning.ActivityEntryRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
         };
         /** Page[AuditEntryRead] */
         "planning.Page_AuditEntryRead_": {
@@ -14619,6 +14786,57 @@ export interface components {
              */
             reason: string;
         };
+        /**
+         * ActivityEntryRead
+         * @description One thing that happened to a record, told to the caller.
+         */
+        "risk.ActivityEntryRead": {
+            /**
+             * Action
+             * @description The audit chain's action (plan.approve, comment.added, …)
+             */
+            action: string;
+            /**
+             * Actor Name
+             * @description Who did it, by name (系统 for services and scheduled jobs)
+             */
+            actor_name: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "decision" | "edit" | "comment" | "file" | "other";
+            /**
+             * Quote
+             * @description The comment's excerpt or the decision's 意见, when there is one
+             */
+            quote?: string | null;
+            /**
+             * Sentence
+             * @description What happened, in the caller's language
+             */
+            sentence: string;
+            /**
+             * Seq
+             * @description The audit chain's entry number (stable; the cursor pages by it)
+             */
+            seq: number;
+            /**
+             * Status From
+             * @description The status before, in the caller's language
+             */
+            status_from?: string | null;
+            /**
+             * Status To
+             * @description The status after, when the action changed it
+             */
+            status_to?: string | null;
+        };
         /** AlertNote */
         "risk.AlertNote": {
             /**
@@ -15426,6 +15644,13 @@ export interface components {
         "risk.Page_ActionRead_": {
             /** Items */
             items: components["schemas"]["risk.ActionRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[ActivityEntryRead] */
+        "risk.Page_ActivityEntryRead_": {
+            /** Items */
+            items: components["schemas"]["risk.ActivityEntryRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -18765,6 +18990,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    record_activity_api_kpi_records__kind___record_id__activity_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description desc: newest first; asc: oldest first */
+                order?: "desc" | "asc";
+            };
+            header?: never;
+            path: {
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.Page_ActivityEntryRead_"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
@@ -26510,6 +26774,45 @@ export interface operations {
             };
         };
     };
+    record_activity_api_planning_records__kind___record_id__activity_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description desc: newest first; asc: oldest first */
+                order?: "desc" | "asc";
+            };
+            header?: never;
+            path: {
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.Page_ActivityEntryRead_"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
     list_comments_api_planning_records__kind___record_id__comments_get: {
         parameters: {
             query?: never;
@@ -28128,6 +28431,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
+                };
+            };
+        };
+    };
+    record_activity_api_risk_records__kind___record_id__activity_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description desc: newest first; asc: oldest first */
+                order?: "desc" | "asc";
+            };
+            header?: never;
+            path: {
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["risk.Page_ActivityEntryRead_"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */

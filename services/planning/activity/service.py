@@ -114,6 +114,10 @@ CATALOGUE: Catalogue = {
     "plan.transfer": _decision("{actor} 转办了审批{stage}", "{actor} transferred the approval{stage}"),
     "plan.add_signer": _decision("{actor} 加签{stage}", "{actor} added a signer{stage}"),
     "plan.cc": Template("other", "{actor} 抄送了计划", "{actor} copied the plan to others", quote=note),
+    "plan.sign_added": _decision("{actor} 作为加签人签署了计划{stage}",
+                                 "{actor} signed the plan as an added signer{stage}"),
+    "plan.opinion": Template("comment", "{actor} 作为加签人提出了意见{stage}", "{actor} gave an opinion as an added "
+                             "signer{stage}", fill=_stage_done, quote=note),
     # tracking
     "plan.reported": Template("edit", "{actor} 提交了 {week} 周进展报告", "{actor} reported progress for {week}",
                               fill=_week),

@@ -1,7 +1,7 @@
 """audit entries by subject: a record's activity stream reads its entries in order
 
 Revision ID: c23_activity
-Revises: c23_comments
+Revises: c23_controls
 Create Date: 2026-12-04 14:20:00
 """
 from collections.abc import Sequence
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = 'c23_activity'
-down_revision: str | None = 'c23_comments'
+down_revision: str | None = 'c23_controls'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
