@@ -73,6 +73,17 @@ def test_a_submission_says_where_it_goes():
     assert told(entry, i18n.EN).sentence == "王经理 submitted the plan for Operations review and consolidation"
 
 
+def test_approval_controls_read_with_their_stage_and_the_note_the_controls_write():
+    transfer = Entry("plan.transfer", actor_name="李运营总监", before={"status": "submitted"},
+                     after={"status": "submitted", "stage": OPS}, note="转办给王副总监：出差一周")
+    said = told(transfer)
+    assert (said.sentence, said.quote, said.status_to) == ("李运营总监 转办了审批（运营管理部汇总审核）",
+                                                           "转办给王副总监：出差一周", None)
+    withdraw = told(Entry("plan.withdraw", before={"status": "submitted"}, after={"status": "draft"}, note="补充数据"))
+    assert (withdraw.sentence, withdraw.status_from, withdraw.status_to) == ("张三 撤回了计划", "已提交", "草稿")
+    assert told(Entry("plan.opinion", after={"stage": OPS}, note="建议分季度考核")).kind == "comment"
+
+
 def test_comments_and_files_use_the_shared_layout():
     said = told(Entry("comment.added", actor_name="王五", after={"comment_id": 3, "excerpt": "预算  偏高\n请复核",
                                                               "reply_to": None}))
