@@ -56,6 +56,24 @@ class ServiceSettings(BaseSettings):
     # cached JWKS holds it first: longer than jwks_cache_seconds plus org's key reload (60 s).
     key_activation_seconds: float = 600.0
     data_dir: Path = ROOT / "data"
+    # Where uploaded files (evidence, attachments) are kept (services.common.files): empty for
+    # <data_dir>/files/<service>, a folder for <folder>/<service>, or s3://bucket/prefix for an S3-compatible
+    # bucket (objects under <prefix>/<service>/; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a
+    # profile or the instance's role). The bucket stays private: the services serve the bytes themselves.
+    file_store: str = ""
+    # MinIO, Ceph and the like: their URL (https://minio.example:9000); empty for AWS itself.
+    s3_endpoint_url: str = ""
+    s3_region: str = ""
+    # "path" for servers without virtual-host buckets (MinIO's default); "auto" lets boto3 choose.
+    s3_addressing_style: str = "auto"
+    # A virus scanner every uploaded file passes before it is kept, reading the file on standard input and
+    # exiting 0 when it is clean (e.g. "clamdscan --no-summary -"); empty: no scan. A scanner that cannot be
+    # run or does not answer within file_scan_timeout refuses the file (fail closed).
+    file_scan_command: str = ""
+    file_scan_timeout: float = 60.0
+    # Attachments on records (plans, tasks, risks…): the largest file, and how many files one record holds.
+    attachment_max_bytes: int = 20 * 1024 * 1024
+    attachment_max_per_record: int = 50
     host: str = "127.0.0.1"
     port: int = 0
     # Token trust: issuer and audience every service checks; keys come from org's JWKS.

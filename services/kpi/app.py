@@ -16,6 +16,7 @@ from services.kpi.actions.router import router as actions_router
 from services.kpi.actions.service import scan_overdue
 from services.kpi.activity.router import router as activity_router
 from services.kpi.assessments.router import router as assessments_router
+from services.kpi.attachments.router import router as attachments_router
 from services.kpi.audits.router import router as audits_router
 from services.kpi.budgets.router import router as budgets_router
 from services.kpi.budgets.service import seed_budget_items
@@ -140,6 +141,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                  thresholds_router, assessments_router, actions_router,
                  # supervision: what inspections and audits find, and the files kept as evidence
                  findings_router, files_router,
+                 # files attached to 整改 actions and findings (issue 23)
+                 attachments_router,
                  audits_router, inspections_router,
                  # budgets against actuals
                  budgets_router,

@@ -30,7 +30,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from services.common.audit import AuditEntryMixin, subject_index
 from services.common.comments import CommentMixin
 from services.common.db import TYPE_ANNOTATION_MAP, service_metadata, utcnow
-from services.common.files import StoredFileMixin
+from services.common.files import AttachmentMixin, StoredFileMixin
 from services.common.idempotency import IdempotencyRecordMixin
 from services.common.leases import JobLeaseMixin
 from services.common.org_units import OrgUnitMixin
@@ -704,3 +704,9 @@ class Sanction(Base):
     decided_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
+
+
+class Attachment(AttachmentMixin, Base):
+    """A file attached to one of the service's records (services/common/attachments.py)."""
+
+    __tablename__ = "record_attachment"

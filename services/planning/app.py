@@ -12,6 +12,7 @@ from services.common.settings import ServiceSettings, settings_for
 from services.planning.activity.router import router as activity_router
 from services.planning.approvals.router import flows_router
 from services.planning.approvals.router import router as approvals_router
+from services.planning.attachments.router import router as attachments_router
 from services.planning.cockpit.router import router as cockpit_router
 from services.planning.comments.router import router as comments_router
 from services.planning.consolidation.router import router as consolidation_router
@@ -57,7 +58,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                     "consolidation, adjustments and tracking.",
         # approvals before plans: /plans/awaiting-me must match before /plans/{plan_id}
         routers=[approvals_router, plans_router, flows_router, consolidation_router, tracking_router, inbox_router,
-                 improvement_router, proposals_router, search_router, cockpit_router, comments_router, activity_router],
+                 improvement_router, proposals_router, search_router, cockpit_router, comments_router, activity_router,
+                 attachments_router],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
         consumes=CONSUMES,
         on_startup=[start], on_org_synced=[demo],

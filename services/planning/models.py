@@ -10,6 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from services.common.audit import AuditEntryMixin, subject_index
 from services.common.comments import CommentMixin
 from services.common.db import TYPE_ANNOTATION_MAP, service_metadata, utcnow
+from services.common.files import AttachmentMixin
 from services.common.idempotency import IdempotencyRecordMixin
 from services.common.leases import JobLeaseMixin
 from services.common.org_units import OrgUnitMixin
@@ -584,3 +585,9 @@ class ProposalStep(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     grant: Mapped[dict | None] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Attachment(AttachmentMixin, Base):
+    """A file attached to one of the service's records (services/common/attachments.py)."""
+
+    __tablename__ = "record_attachment"

@@ -12,6 +12,7 @@ from services.common.settings import ServiceSettings, settings_for
 from services.risk.actions.router import router as actions_router
 from services.risk.activity.router import router as activity_router
 from services.risk.alerts.router import router as alerts_router
+from services.risk.attachments.router import router as attachments_router
 from services.risk.cockpit.router import router as cockpit_router
 from services.risk.comments.router import router as comments_router
 from services.risk.consumers import CONSUMES
@@ -63,7 +64,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         description="Risk register, likelihood × impact assessment, strategies and contingency plans, "
                     "key risk indicators and early warnings.",
         routers=[exchange_router, views_router, register_router, actions_router, matrix_router, alerts_router,
-                 inbox_router, search_router, cockpit_router, comments_router, activity_router],
+                 inbox_router, search_router, cockpit_router, comments_router, activity_router,
+                 attachments_router],
         on_startup=[start], on_org_synced=[seed], periodic=[(SWEEP_SECONDS, sweep_once)],
         audit_model=AuditEntry, events=events, org_unit_model=OrgUnit, idempotency_model=IdempotencyRecord,
         consumes=CONSUMES, lease_model=JobLease)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from services.common.audit import AuditEntryMixin, subject_index
 from services.common.comments import CommentMixin
 from services.common.db import TYPE_ANNOTATION_MAP, service_metadata, utcnow
+from services.common.files import AttachmentMixin
 from services.common.idempotency import IdempotencyRecordMixin
 from services.common.leases import JobLeaseMixin
 from services.common.org_units import OrgUnitMixin
@@ -264,3 +265,9 @@ class Alert(Base):
     resolve_note: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
+
+
+class Attachment(AttachmentMixin, Base):
+    """A file attached to one of the service's records (services/common/attachments.py)."""
+
+    __tablename__ = "record_attachment"

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from services.common import clock
 from services.common.authz import Grant, Principal
-from services.common.files import FileStore, sniff
+from services.common.files import LocalFileStore, sniff
 from services.common.sheets import UploadRejected
 from services.kpi.files.service import store_upload
 from services.kpi.findings.schemas import FindingRisk
@@ -110,7 +110,7 @@ async def test_evidence_is_served_to_who_sees_its_unit_and_to_its_uploader_only(
                                unit_path=DEMO_PATHS["MKT"])
         await s.commit()
     assert (f.name, f.content_type, f.size) == ("现场照片.png", "image/png", len(PNG))
-    assert FileStore(tmp_path / "files" / "kpi").read(await _key(kpi, f.id)) == PNG
+    assert LocalFileStore(tmp_path / "files" / "kpi").read(await _key(kpi, f.id)) == PNG
     got = await kpi.get(f.url, params={"inline": 1}, headers=MKT_VIEWER)
     assert got.status_code == 200 and got.content == PNG
     assert got.headers["content-disposition"].startswith("inline;")

@@ -190,7 +190,7 @@ async def paper(session: AsyncSession, rt: Runtime, *, principal: Principal, a: 
     f = await session.get(KpiFile, file_id)
     if f is None or f.owner_kind != FILE_OWNER or f.owner_id != a.id:
         raise NotFound("This audit has no such working paper.", zh="本次审计没有这份底稿。")
-    return file_response(FileStore.for_settings(rt.settings), f, inline=inline)
+    return await file_response(FileStore.for_settings(rt.settings), f, inline=inline)
 
 
 async def awaiting_me(session: AsyncSession, *, principal: Principal) -> list[AuditRead]:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.authz import Principal, Right
-from services.common.files import MAX_FILE_BYTES, FileStore, clean_name, file_response, sniff
+from services.common.files import MAX_FILE_BYTES, FileStore, clean_name, file_response, scan, sniff
 from services.common.guards import Place, authorize
 from services.common.problems import Invalid
 from services.common.runtime import Runtime
@@ -28,14 +28,16 @@ def file_read(f: KpiFile) -> FileRead:
 async def store_upload(session: AsyncSession, rt: Runtime, *, principal: Principal, upload: UploadFile,
                        owner_kind: str, owner_id: int, unit_path: str) -> FileRead:
     """Keep an uploaded file for ``owner_kind``/``owner_id`` (the caller's concept has authorised it): its type is
-    read from the bytes; anything not accepted, empty or too large is refused whole (422) and nothing is kept."""
+    read from the bytes; anything not accepted, empty, too large or failing the virus scan is refused whole (422)
+    and nothing is kept."""
     content = await upload.read(MAX_FILE_BYTES + 1)
     name = clean_name(upload.filename or "")
     try:
         kind = sniff(content, name)
     except UploadRejected as exc:
         raise Invalid(exc.message, field="file", zh=exc.zh) from exc
-    key = FileStore.for_settings(rt.settings).put(content)
+    await scan(content, rt.settings)
+    key = await FileStore.for_settings(rt.settings).save(content)
     row = KpiFile(key=key, name=name, content_type=kind, size=len(content), owner_kind=owner_kind,
                   owner_id=owner_id, unit_path=unit_path, uploaded_by=principal.sub,
                   uploaded_by_name=principal.name)
@@ -55,4 +57,4 @@ async def download(rt: Runtime, *, principal: Principal, f: KpiFile, inline: boo
     """The file's bytes, to holders of view over its unit and to whoever uploaded it."""
     if principal.sub != f.uploaded_by:
         authorize(principal, Place(f.unit_path, "this file's unit"), Right.view)
-    return file_response(FileStore.for_settings(rt.settings), f, inline=inline)
+    return await file_response(FileStore.for_settings(rt.settings), f, inline=inline)

@@ -1,0 +1,1 @@
+"""Files attached to kpi's records (整改 actions and findings)."""

@@ -1,0 +1,1 @@
+"""Files attached to planning's records (plans, tasks and proposals)."""
