@@ -18,8 +18,8 @@ Each service declares its table (``class Attachment(AttachmentMixin, Base)``), a
 (:func:`attachments_router`).
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: the routes' annotations name the service's record dependency, a local
+# of attachments_router, which FastAPI must see as an object.
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any
@@ -72,6 +72,15 @@ def payload_too_large(max_bytes: int) -> Problem:
                    errors=[{"field": "file", "message": refused.message}])
 
 
+async def read_upload(upload: UploadFile, max_bytes: int) -> bytes:
+    """The uploaded file's bytes, reading no more than ``max_bytes`` and one: a larger file is refused (413) without
+    the rest of it ever being read."""
+    content = await upload.read(max_bytes + 1)
+    if len(content) > max_bytes:
+        raise payload_too_large(max_bytes)
+    return content
+
+
 class Attachments:
     """One service's attachments: its table, its audit chain, and where its routes are served."""
 
@@ -99,7 +108,7 @@ class Attachments:
     async def count(self, session: AsyncSession, record: Record) -> int:
         return int(await session.scalar(select(func.count()).select_from(self.model).where(self._of(record))) or 0)
 
-    async def list(self, session: AsyncSession, settings: ServiceSettings, *, principal: Principal,
+    async def listing(self, session: AsyncSession, settings: ServiceSettings, *, principal: Principal,
                    record: Record) -> AttachmentList:
         """The record's files, newest first."""
         m = self.model
@@ -120,9 +129,7 @@ class Attachments:
                   upload: UploadFile) -> AttachmentRead:
         """Keep an uploaded file on the record, once it has passed every check; refused whole otherwise."""
         limit = settings.attachment_max_bytes
-        content = await upload.read(limit + 1)
-        if len(content) > limit:
-            raise payload_too_large(limit)
+        content = await read_upload(upload, limit)
         if await self.count(session, record) >= settings.attachment_max_per_record:
             n = settings.attachment_max_per_record
             raise Conflict(f"This record already holds {n} files, the most it may; remove one first.",
@@ -180,7 +187,7 @@ def attachments_router(attachments: Attachments,
                 summary="A record's attachments, newest first (whoever may see the record)")
     async def list_attachments(record: RecordToView, principal: CurrentPrincipal, session: Session,
                                rt: RuntimeDep) -> AttachmentList:
-        return await attachments.list(session, rt.settings, principal=principal, record=record)
+        return await attachments.listing(session, rt.settings, principal=principal, record=record)
 
     @router.post("", response_model=AttachmentRead, status_code=201,
                  summary="Attach a file (multipart field `file`; whoever may see the record). Refused whole when "

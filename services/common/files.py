@@ -93,9 +93,17 @@ def _ooxml_type(content: bytes) -> str | None:
     return next((t for part, t in _OOXML.items() if part in names), None)
 
 
+def size_label(size: int) -> str:
+    """A size as people read it: 20 MB, 512 KB, 300 B."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{round(size / scale, 1):g} {unit}"
+    return f"{size} B"
+
+
 def too_large(max_bytes: int) -> UploadRejected:
-    mb = f"{max_bytes / (1024 * 1024):g}"
-    return UploadRejected(f"The file is larger than {mb} MB.", f"文件超过 {mb} MB。")
+    limit = size_label(max_bytes)
+    return UploadRejected(f"The file is larger than {limit}.", f"文件超过 {limit}。")
 
 
 def sniff(content: bytes, filename: str, *, max_bytes: int = MAX_FILE_BYTES) -> str:

@@ -58,10 +58,15 @@ class Company:
 
 
 @pytest.fixture
-async def company(databases):
+async def company(databases, tmp_path, request):
+    # uploaded files go to the test's own directory; a test passes planning settings of its own with
+    # @pytest.mark.parametrize("company", [{...}], indirect=True), or a function of the request making them
+    # from other fixtures
+    own = getattr(request, "param", {})
+    overrides = {"data_dir": tmp_path, **(own(request) if callable(own) else own)}
     org = org_app(settings("org", await databases.fresh("org", seeded), demo=True))
     planning = planning_app(settings("planning", await databases.fresh("planning"), org_url="http://org",
-                                     risk_url="http://risk"))
+                                     risk_url="http://risk", **overrides))
     risk = risk_app(settings("risk", await databases.fresh("risk"), org_url="http://org"))
     async with contextlib.AsyncExitStack() as stack:
         org_client = await stack.enter_async_context(running(org, base_url="http://org"))

@@ -35,8 +35,9 @@ KPI_SERVICE = bearer(make_token(sub="client:svc-kpi", client_id="svc-kpi", name=
 
 
 @pytest.fixture
-async def risk(databases):
-    app = create_app(settings("risk", await databases.fresh("risk")))
+async def risk(databases, tmp_path):
+    # uploaded files go to the test's own directory
+    app = create_app(settings("risk", await databases.fresh("risk"), data_dir=tmp_path))
     use_test_keys(app)
     async with running(app, base_url="http://risk") as client:
         await load_demo_units(app)
