@@ -33,7 +33,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.common.db import utcnow
+from services.common.db import TableMixin, utcnow
 from services.common.problems import Invalid, NotFound, Unavailable
 from services.common.settings import ServiceSettings
 from services.common.sheets import UploadRejected
@@ -56,7 +56,7 @@ _TEXT_SUFFIXES = {".txt": "text/plain", ".csv": "text/csv"}
 ACCEPTED_ZH = "图片（PNG、JPEG、GIF、WebP）、PDF、Word、Excel、PowerPoint（.docx/.xlsx/.pptx）或 UTF-8 文本"
 
 
-class StoredFileMixin:
+class StoredFileMixin(TableMixin):
     """One uploaded file: what it is, what it belongs to (``owner_kind`` + ``owner_id``) and under which unit
     it may be seen."""
 
