@@ -109,7 +109,7 @@ class Attachments:
         return int(await session.scalar(select(func.count()).select_from(self.model).where(self._of(record))) or 0)
 
     async def listing(self, session: AsyncSession, settings: ServiceSettings, *, principal: Principal,
-                   record: Record) -> AttachmentList:
+                      record: Record) -> AttachmentList:
         """The record's files, newest first."""
         m = self.model
         rows = (await session.execute(select(m).where(self._of(record))
