@@ -1,14 +1,25 @@
 """Files attached to kpi's 整改 actions and findings: served to whoever may see the record, nobody else."""
 
+import io
+import sys
 from datetime import timedelta
+from types import SimpleNamespace
 
+import pytest
+from fastapi import UploadFile
 from sqlalchemy import select
 
 from services.common import clock
-from services.kpi.models import Attachment, AuditEntry
+from services.common.authz import Grant, Principal
+from services.common.problems import Invalid
+from services.kpi.files.service import store_upload
+from services.kpi.models import Attachment, AuditEntry, KpiFile
 from tests.kpi.conftest import MKT, MKT_MANAGER, MKT_VIEWER, OPS_PLANNER, kpi  # noqa: F401 (fixture)
+from tests.support import DEMO_PATHS
+from tests.support.scanner import EICAR
 
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\n%%EOF\n"
+INSPECTOR = Principal(sub="5", name="market_mgr", grants=(Grant("assess", DEMO_PATHS["MKT"], "subtree"),))
 
 
 async def test_an_actions_file_is_served_to_who_sees_its_unit_and_refused_to_others(kpi):  # noqa: F811
@@ -41,3 +52,18 @@ async def test_an_actions_file_is_served_to_who_sees_its_unit_and_refused_to_oth
                                                                    AuditEntry.action.like("attachment.%"))
                                    .order_by(AuditEntry.seq))).scalars().all()
     assert actions == ["attachment.added", "attachment.removed"]
+
+
+async def test_evidence_passes_the_same_virus_scanner_before_it_is_kept(kpi, tmp_path):  # noqa: F811
+    # kpi's runtime as store_upload sees it, with a scanner configured
+    scanned = SimpleNamespace(settings=kpi.app.state.settings.model_copy(
+        update={"file_scan_command": f"{sys.executable} -m tests.support.scanner"}))
+    async with kpi.app.state.db.writer() as s:
+        with pytest.raises(Invalid) as refused:
+            await store_upload(s, scanned, principal=INSPECTOR, upload=UploadFile(io.BytesIO(EICAR),
+                                                                                filename="eicar.txt"),
+                               owner_kind="inspection_item", owner_id=1, unit_path=DEMO_PATHS["MKT"])
+        assert refused.value.zh.startswith("文件未通过病毒扫描")
+        assert (await s.execute(select(KpiFile))).scalars().all() == []
+    assert not (tmp_path / "files").exists()
+
