@@ -1,7 +1,7 @@
 """record_attachment: files attached to records (issue 23)
 
 Revision ID: c23_attachments
-Revises: 0e1a7c3b5d24
+Revises: c23_comments
 Create Date: 2026-12-04 14:20:00
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import services.common.db
 
 revision: str = 'c23_attachments'
-down_revision: str | None = '0e1a7c3b5d24'
+down_revision: str | None = 'c23_comments'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
