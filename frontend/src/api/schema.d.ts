@@ -1257,6 +1257,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/kpi/records/{kind}/{record_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A record's attachments, newest first (whoever may see the record) */
+        get: operations["list_attachments_api_kpi_records__kind___record_id__attachments_get"];
+        put?: never;
+        /** Attach a file (multipart field `file`; whoever may see the record). Refused whole when too large (413), one too many (409), empty, of a type not accepted or disguised, or failing the virus scan (422) */
+        post: operations["add_attachment_api_kpi_records__kind___record_id__attachments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpi/records/{kind}/{record_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An attachment's bytes (whoever may see the record) */
+        get: operations["get_attachment_api_kpi_records__kind___record_id__attachments__attachment_id__get"];
+        put?: never;
+        post?: never;
+        /** Remove an attachment (its uploader, or plan over the record's unit) */
+        delete: operations["remove_attachment_api_kpi_records__kind___record_id__attachments__attachment_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/kpi/records/{kind}/{record_id}/comments": {
         parameters: {
             query?: never;
@@ -4430,6 +4466,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/planning/records/{kind}/{record_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A record's attachments, newest first (whoever may see the record) */
+        get: operations["list_attachments_api_planning_records__kind___record_id__attachments_get"];
+        put?: never;
+        /** Attach a file (multipart field `file`; whoever may see the record). Refused whole when too large (413), one too many (409), empty, of a type not accepted or disguised, or failing the virus scan (422) */
+        post: operations["add_attachment_api_planning_records__kind___record_id__attachments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/records/{kind}/{record_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An attachment's bytes (whoever may see the record) */
+        get: operations["get_attachment_api_planning_records__kind___record_id__attachments__attachment_id__get"];
+        put?: never;
+        post?: never;
+        /** Remove an attachment (its uploader, or plan over the record's unit) */
+        delete: operations["remove_attachment_api_planning_records__kind___record_id__attachments__attachment_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/planning/records/{kind}/{record_id}/comments": {
         parameters: {
             query?: never;
@@ -5083,6 +5155,42 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/risk/records/{kind}/{record_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A record's attachments, newest first (whoever may see the record) */
+        get: operations["list_attachments_api_risk_records__kind___record_id__attachments_get"];
+        put?: never;
+        /** Attach a file (multipart field `file`; whoever may see the record). Refused whole when too large (413), one too many (409), empty, of a type not accepted or disguised, or failing the virus scan (422) */
+        post: operations["add_attachment_api_risk_records__kind___record_id__attachments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/risk/records/{kind}/{record_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An attachment's bytes (whoever may see the record) */
+        get: operations["get_attachment_api_risk_records__kind___record_id__attachments__attachment_id__get"];
+        put?: never;
+        post?: never;
+        /** Remove an attachment (its uploader, or plan over the record's unit) */
+        delete: operations["remove_attachment_api_risk_records__kind___record_id__attachments__attachment_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -6164,6 +6272,60 @@ export interface components {
              */
             weight_counted: number;
         };
+        /**
+         * AttachmentList
+         * @description A record's files, newest first, with the limits an upload must keep
+         */
+        "kpi.AttachmentList": {
+            /** Items */
+            items: components["schemas"]["kpi.AttachmentRead"][];
+            /**
+             * Max Bytes
+             * @description The largest file accepted, in bytes
+             */
+            max_bytes: number;
+            /**
+             * Max Count
+             * @description How many files one record holds
+             */
+            max_count: number;
+        };
+        /** AttachmentRead */
+        "kpi.AttachmentRead": {
+            /**
+             * Can Delete
+             * @description Whether the caller may remove it (its uploader, or plan over the unit)
+             */
+            can_delete: boolean;
+            /** Content Type */
+            content_type: string;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Size
+             * @description bytes
+             */
+            size: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /**
+             * Uploaded By
+             * @description the uploader's token subject
+             */
+            uploaded_by: string;
+            /** Uploaded By Name */
+            uploaded_by_name: string;
+            /**
+             * Url
+             * @description Where to fetch the bytes (with the bearer token); add ?inline=1 to show an image or PDF in the page
+             */
+            url: string;
+        };
         /** AttainmentTile */
         "kpi.AttainmentTile": {
             /** Drill */
@@ -6685,6 +6847,11 @@ export interface components {
             source: string;
             /** Value */
             value: number;
+        };
+        /** Body_add_attachment_api_kpi_records__kind___record_id__attachments_post */
+        "kpi.Body_add_attachment_api_kpi_records__kind___record_id__attachments_post": {
+            /** File */
+            file: string;
         };
         /** Body_add_evidence_api_kpi_inspections__inspection_id__items__key__evidence_post */
         "kpi.Body_add_evidence_api_kpi_inspections__inspection_id__items__key__evidence_post": {
@@ -12049,6 +12216,60 @@ export interface components {
              */
             top: components["schemas"]["planning.PlanRow"][];
         };
+        /**
+         * AttachmentList
+         * @description A record's files, newest first, with the limits an upload must keep
+         */
+        "planning.AttachmentList": {
+            /** Items */
+            items: components["schemas"]["planning.AttachmentRead"][];
+            /**
+             * Max Bytes
+             * @description The largest file accepted, in bytes
+             */
+            max_bytes: number;
+            /**
+             * Max Count
+             * @description How many files one record holds
+             */
+            max_count: number;
+        };
+        /** AttachmentRead */
+        "planning.AttachmentRead": {
+            /**
+             * Can Delete
+             * @description Whether the caller may remove it (its uploader, or plan over the unit)
+             */
+            can_delete: boolean;
+            /** Content Type */
+            content_type: string;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Size
+             * @description bytes
+             */
+            size: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /**
+             * Uploaded By
+             * @description the uploader's token subject
+             */
+            uploaded_by: string;
+            /** Uploaded By Name */
+            uploaded_by_name: string;
+            /**
+             * Url
+             * @description Where to fetch the bytes (with the bearer token); add ?inline=1 to show an image or PDF in the page
+             */
+            url: string;
+        };
         /** AttemptRead */
         "planning.AttemptRead": {
             /**
@@ -12142,6 +12363,11 @@ export interface components {
              * @description In 元
              */
             benefit_amount?: number | null;
+        };
+        /** Body_add_attachment_api_planning_records__kind___record_id__attachments_post */
+        "planning.Body_add_attachment_api_planning_records__kind___record_id__attachments_post": {
+            /** File */
+            file: string;
         };
         /**
          * Candidate
@@ -15029,6 +15255,60 @@ export interface components {
             /** Score */
             score: number;
         };
+        /**
+         * AttachmentList
+         * @description A record's files, newest first, with the limits an upload must keep
+         */
+        "risk.AttachmentList": {
+            /** Items */
+            items: components["schemas"]["risk.AttachmentRead"][];
+            /**
+             * Max Bytes
+             * @description The largest file accepted, in bytes
+             */
+            max_bytes: number;
+            /**
+             * Max Count
+             * @description How many files one record holds
+             */
+            max_count: number;
+        };
+        /** AttachmentRead */
+        "risk.AttachmentRead": {
+            /**
+             * Can Delete
+             * @description Whether the caller may remove it (its uploader, or plan over the unit)
+             */
+            can_delete: boolean;
+            /** Content Type */
+            content_type: string;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Size
+             * @description bytes
+             */
+            size: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /**
+             * Uploaded By
+             * @description the uploader's token subject
+             */
+            uploaded_by: string;
+            /** Uploaded By Name */
+            uploaded_by_name: string;
+            /**
+             * Url
+             * @description Where to fetch the bytes (with the bearer token); add ?inline=1 to show an image or PDF in the page
+             */
+            url: string;
+        };
         /** AttemptRead */
         "risk.AttemptRead": {
             /**
@@ -15119,6 +15399,11 @@ export interface components {
             max_score: number;
             /** Min Score */
             min_score: number;
+        };
+        /** Body_add_attachment_api_risk_records__kind___record_id__attachments_post */
+        "risk.Body_add_attachment_api_risk_records__kind___record_id__attachments_post": {
+            /** File */
+            file: string;
         };
         /** Body_import_register_api_risk_risks_import_post */
         "risk.Body_import_register_api_risk_risks_import_post": {
@@ -19030,6 +19315,142 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["kpi.Page_ActivityEntryRead_"];
                 };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_attachments_api_kpi_records__kind___record_id__attachments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.AttachmentList"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    add_attachment_api_kpi_records__kind___record_id__attachments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["kpi.Body_add_attachment_api_kpi_records__kind___record_id__attachments_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kpi.AttachmentRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_attachment_api_kpi_records__kind___record_id__attachments__attachment_id__get: {
+        parameters: {
+            query?: {
+                /** @description Show an image or PDF in the page instead of downloading */
+                inline?: boolean;
+            };
+            header?: never;
+            path: {
+                attachment_id: number;
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["kpi.ProblemDetails"];
+                };
+            };
+        };
+    };
+    remove_attachment_api_kpi_records__kind___record_id__attachments__attachment_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: number;
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
             "4XX": {
@@ -26813,6 +27234,142 @@ export interface operations {
             };
         };
     };
+    list_attachments_api_planning_records__kind___record_id__attachments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.AttachmentList"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    add_attachment_api_planning_records__kind___record_id__attachments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["planning.Body_add_attachment_api_planning_records__kind___record_id__attachments_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.AttachmentRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_attachment_api_planning_records__kind___record_id__attachments__attachment_id__get: {
+        parameters: {
+            query?: {
+                /** @description Show an image or PDF in the page instead of downloading */
+                inline?: boolean;
+            };
+            header?: never;
+            path: {
+                attachment_id: number;
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    remove_attachment_api_planning_records__kind___record_id__attachments__attachment_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: number;
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
     list_comments_api_planning_records__kind___record_id__comments_get: {
         parameters: {
             query?: never;
@@ -28471,6 +29028,142 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["risk.Page_ActivityEntryRead_"];
                 };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_attachments_api_risk_records__kind___record_id__attachments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["risk.AttachmentList"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
+                };
+            };
+        };
+    };
+    add_attachment_api_risk_records__kind___record_id__attachments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["risk.Body_add_attachment_api_risk_records__kind___record_id__attachments_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["risk.AttachmentRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_attachment_api_risk_records__kind___record_id__attachments__attachment_id__get: {
+        parameters: {
+            query?: {
+                /** @description Show an image or PDF in the page instead of downloading */
+                inline?: boolean;
+            };
+            header?: never;
+            path: {
+                attachment_id: number;
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["risk.ProblemDetails"];
+                };
+            };
+        };
+    };
+    remove_attachment_api_risk_records__kind___record_id__attachments__attachment_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: number;
+                kind: string;
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
             "4XX": {

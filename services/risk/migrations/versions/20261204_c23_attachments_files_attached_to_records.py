@@ -1,7 +1,7 @@
 """record_attachment: files attached to records (issue 23)
 
 Revision ID: c23_attachments
-Revises: c23_comments
+Revises: c23_activity
 Create Date: 2026-12-04 14:20:00
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import services.common.db
 
 revision: str = 'c23_attachments'
-down_revision: str | None = 'c23_comments'
+down_revision: str | None = 'c23_activity'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
