@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common import i18n
 from services.common.api import Page, decode_cursor, encode_cursor
 from services.common.audit import AuditEntryMixin
+from services.common.files import size_label
 from services.common.records import Record, RecordKinds
 
 Kind = Literal["decision", "edit", "comment", "file", "other"]
@@ -137,20 +138,9 @@ def word(vocab: Vocabulary, code: Any) -> Words:
     return vocab.get(str(code), same(str(code)))
 
 
-def size_text(size: Any) -> str:
-    """A file size people read (字节 are the same in both languages as B/KB/MB)."""
-    if not isinstance(size, int | float) or isinstance(size, bool) or size < 0:
-        return ""
-    n = float(size)
-    for unit in ("B", "KB", "MB"):
-        if n < 1024 or unit == "MB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return ""  # pragma: no cover
-
-
 def _file(f: Facts) -> Mapping[str, Words]:
-    size = size_text(f.after("size"))
+    raw = f.after("size")
+    size = size_label(raw) if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0 else ""
     return {"name": same(f.text("name") or "?"), "size": paren(same(size)) if size else NOTHING}
 
 

@@ -13,7 +13,6 @@ from services.common.activity import (
     actor_words,
     note,
     paren,
-    size_text,
     tell,
     vocabulary,
 )
@@ -92,9 +91,9 @@ def test_comments_and_files_use_the_shared_layout():
     assert reply.sentence == "张三 replied to a comment"
     upload = Entry("attachment.added", actor_name="李四",
                    after={"attachment_id": 9, "name": "预算表.xlsx", "size": 25600, "content_type": "application/x"})
-    assert told(upload).sentence == "李四 上传了附件《预算表.xlsx》（25.0 KB）"
+    assert told(upload).sentence == "李四 上传了附件《预算表.xlsx》（25 KB）"
     assert told(upload).kind == "file"
-    assert told(upload, i18n.EN).sentence == "李四 attached “预算表.xlsx” (25.0 KB)"
+    assert told(upload, i18n.EN).sentence == "李四 attached “预算表.xlsx” (25 KB)"
     assert told(Entry("comment.deleted", after={"comment_id": 3})).quote is None
 
 
@@ -150,7 +149,7 @@ def test_long_quotes_are_clipped_and_words_helpers_read_well():
     said = told(Entry("plan.return", before={"status": "submitted"}, after={"status": "returned"}, note="改" * 500))
     assert said.quote is not None and len(said.quote) == 200 and said.quote.endswith("…")
     assert paren(Words("", "")) == Words("", "")
-    assert size_text(512) == "512 B" and size_text(3 * 1024 * 1024) == "3.0 MB" and size_text("x") == ""
+    assert told(Entry("attachment.added", after={"name": "a.pdf", "size": "x"})).sentence.endswith("《a.pdf》")
     assert vocabulary({"a": "甲"}, {})["a"] == Words("甲", "a")
     assert Template("other", "{actor}", "{actor}", quote=note).kind == "other"
 
