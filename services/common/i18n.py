@@ -118,6 +118,7 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "response": "答复",
     "accepted": "是否采纳",
     "signers": "签署方式",
+    "cc": "抄送",
     "time_limit_days": "办理时限（工作日）",
     "channels": "通知渠道",
     "in_app": "在企业微信内打开",

@@ -14,6 +14,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const frontend = resolve(here, '..', '..', 'frontend');
 const require = createRequire(join(frontend, 'package.json'));
 const { test: base, expect } = require('@playwright/test');
+const { AxeBuilder } = require('@axe-core/playwright');
 
 export { expect };
 
@@ -150,4 +151,12 @@ export async function shot(page, name) {
 /** The side menu's text. */
 export async function menuTexts(page) {
   return page.locator('nav .ant-menu-root').innerText();
+}
+
+/** axe's serious and critical violations on the page as it is, one line each. */
+export async function seriousViolations(page) {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} (${n.any[0]?.message ?? ''})`).join(' | ')}`);
 }

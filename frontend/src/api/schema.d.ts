@@ -3728,6 +3728,23 @@ export interface paths {
         patch: operations["update_flow_api_planning_flows__kind__patch"];
         trace?: never;
     };
+    "/api/planning/flows/{kind}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Who would sign each stage for a plan of a unit (admin): the saved flow, or a draft of its stages, as the org model says today */
+        post: operations["preview_flow_api_planning_flows__kind__preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/planning/improvement/projects": {
         parameters: {
             query?: never;
@@ -12402,6 +12419,21 @@ export interface components {
             /** User Ids */
             user_ids: number[];
         };
+        /** CcPreview */
+        "planning.CcPreview": {
+            /** People */
+            people: components["schemas"]["planning.PreviewPerson"][];
+            /** Requirement */
+            requirement: string;
+            /** Requirement Zh */
+            requirement_zh: string;
+            /** Right */
+            right: string;
+            /** Warning */
+            warning?: string | null;
+            /** Warning Zh */
+            warning_zh?: string | null;
+        };
         /**
          * CcRead
          * @description 抄送: someone copied on the plan (read access and a notification, no decision).
@@ -12774,6 +12806,35 @@ export interface components {
             message: string;
         } & {
             [key: string]: unknown;
+        };
+        /** FlowPreviewRead */
+        "planning.FlowPreviewRead": {
+            /**
+             * Draft
+             * @description Whether the stages previewed are a draft sent with the request
+             */
+            draft: boolean;
+            /** Final Action */
+            final_action: string;
+            /** Kind */
+            kind: string;
+            /** Stages */
+            stages: components["schemas"]["planning.StagePreview"][];
+            unit: components["schemas"]["planning.UnitRef"];
+        };
+        /**
+         * FlowPreviewRequest
+         * @description Who would sign a flow's stages for a plan of this unit: the saved flow, or a draft of its stages
+         *     (validated as saving it would be).
+         */
+        "planning.FlowPreviewRequest": {
+            /**
+             * Stages
+             * @description A draft not yet saved; absent: the saved flow
+             */
+            stages?: components["schemas"]["planning.FlowStage"][] | null;
+            /** Unit Id */
+            unit_id: number;
         };
         /** FlowRead */
         "planning.FlowRead": {
@@ -13379,6 +13440,15 @@ export interface components {
              * @description Business targets those plans set (kpi holds their actuals)
              */
             targets: number;
+        };
+        /** PreviewPerson */
+        "planning.PreviewPerson": {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Positions */
+            positions: components["schemas"]["planning.SignerPosition"][];
         };
         /**
          * ProblemDetails
@@ -14414,6 +14484,15 @@ export interface components {
             /** Terms */
             terms: string[];
         };
+        /** SignerPosition */
+        "planning.SignerPosition": {
+            /** Delegated By */
+            delegated_by?: string | null;
+            /** Title */
+            title: string;
+            /** Unit Name */
+            unit_name: string;
+        };
         /**
          * StageCc
          * @description Whom a stage copies when reached: the holders of ``right`` over the unit ``over`` names, held where
@@ -14471,6 +14550,63 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /** StagePreview */
+        "planning.StagePreview": {
+            /**
+             * Cc
+             * @default []
+             */
+            cc: components["schemas"]["planning.CcPreview"][];
+            held_in_unit: components["schemas"]["planning.UnitRef"] | null;
+            /** Index */
+            index: number;
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
+            over_unit: components["schemas"]["planning.UnitRef"];
+            /**
+             * People
+             * @description Everyone who would sign (或签: any one of them; 会签: all)
+             */
+            people: components["schemas"]["planning.PreviewPerson"][];
+            /**
+             * Requirement
+             * @description What the stage needs, in words: the right, over which unit, held where
+             */
+            requirement: string;
+            /** Requirement Zh */
+            requirement_zh: string;
+            /** Right */
+            right: string;
+            /**
+             * Signers
+             * @enum {string}
+             */
+            signers: "any" | "all";
+            /**
+             * Signers Zh
+             * @description 或签 (any one holder) or 会签 (every holder), in words
+             */
+            signers_zh: string;
+            /** Skip Note */
+            skip_note: string;
+            /** Skip Note Zh */
+            skip_note_zh: string;
+            /**
+             * Skipped If Submitter Holds
+             * @description A submitter holding this stage passes it on submitting (或签 stages before the last, reached without a stop)
+             */
+            skipped_if_submitter_holds: boolean;
+            /** Time Limit Days */
+            time_limit_days?: number | null;
+            /** Warning */
+            warning?: string | null;
+            /** Warning Zh */
+            warning_zh?: string | null;
         };
         /** StageRead */
         "planning.StageRead": {
@@ -14801,6 +14937,13 @@ export interface components {
             to_name: string;
             /** To User */
             to_user: string;
+        };
+        /** UnitRef */
+        "planning.UnitRef": {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
         };
         /** VersionRead */
         "planning.VersionRead": {
@@ -25532,6 +25675,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["planning.FlowRead"];
+                };
+            };
+            /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["planning.ProblemDetails"];
+                };
+            };
+        };
+    };
+    preview_flow_api_planning_flows__kind__preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["planning.FlowPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planning.FlowPreviewRead"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */

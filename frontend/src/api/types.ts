@@ -221,3 +221,12 @@ export type PlanningCockpit = S['planning.PlanningCockpit'];
 export type KpiCockpit = S['kpi.KpiCockpit'];
 export type RiskCockpit = S['risk.RiskCockpit'];
 export type CockpitScope = S['planning.CockpitScope'];
+// approval flows (审批流程) and their signer preview (issue 23)
+export type FlowRead = S['planning.FlowRead'];
+export type FlowStage = S['planning.FlowStage'];
+export type FlowCc = S['planning.StageCc'];
+export type FlowUpdate = S['planning.FlowUpdate'];
+export type FlowPreviewRequest = S['planning.FlowPreviewRequest'];
+export type FlowPreviewRead = S['planning.FlowPreviewRead'];
+export type StagePreview = S['planning.StagePreview'];
+export type PreviewPerson = S['planning.PreviewPerson'];

@@ -158,6 +158,7 @@ export const MENU: MenuNode[] = [
       { key: 'admin.webhooks', labelKey: 'menu.webhooks', path: '/admin/webhooks', access: { right: 'admin' } },
       { key: 'admin.notifications', labelKey: 'menu.notifications', path: '/admin/notifications', access: { right: 'admin' } },
       { key: 'admin.identity', labelKey: 'menu.identity', path: '/admin/identity', access: { right: 'admin' } },
+      { key: 'admin.flows', labelKey: 'menu.flows', path: '/admin/flows', access: { right: 'admin' } },
     ],
   },
 ];

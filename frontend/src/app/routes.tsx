@@ -58,6 +58,7 @@ const NotificationsAdminPage = lazy(() => import('../pages/admin/NotificationsAd
 const NotificationCenterPage = lazy(() => import('../pages/notifications/NotificationCenterPage'));
 const NotificationSettingsPage = lazy(() => import('../pages/notifications/NotificationSettingsPage'));
 const IdentityPage = lazy(() => import('../pages/admin/IdentityPage'));
+const FlowsPage = lazy(() => import('../pages/admin/flows/FlowsPage'));
 const ProjectRegisterPage = lazy(() => import('../pages/plans/improvement/ProjectRegisterPage'));
 const ProjectDetailPage = lazy(() => import('../pages/plans/improvement/ProjectDetailPage'));
 const SubmitProposalPage = lazy(() => import('../pages/plans/proposals/SubmitProposalPage'));
@@ -175,6 +176,7 @@ export function AppRoutes() {
         <Route path="/admin/webhooks" element={<Guard rule={{ right: 'admin' }}><WebhooksPage /></Guard>} />
         <Route path="/admin/notifications" element={<Guard rule={{ right: 'admin' }}><NotificationsAdminPage /></Guard>} />
         <Route path="/admin/identity" element={<Guard rule={{ right: 'admin' }}><IdentityPage /></Guard>} />
+        <Route path="/admin/flows" element={<Guard rule={{ right: 'admin' }}><FlowsPage /></Guard>} />
         <Route path="/proposals" element={<Guard rule={{ anyOf: ['view', 'admin'] }}><ProposalRegisterPage /></Guard>} />
         <Route path="/proposals/new" element={<Guard rule="signedIn"><SubmitProposalPage /></Guard>} />
         <Route path="/proposals/mine" element={<Guard rule="signedIn"><MyProposalsPage /></Guard>} />

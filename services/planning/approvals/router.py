@@ -16,6 +16,8 @@ from services.planning.approvals.schemas import (
     AddSignerBody,
     Candidate,
     CcBody,
+    FlowPreviewRead,
+    FlowPreviewRequest,
     FlowRead,
     FlowUpdate,
     GuidanceRead,
@@ -136,3 +138,10 @@ async def update_flow(principal: Admin, flow: ValidFlow, body: FlowUpdate, sessi
     flow = await service.update_flow(session, principal, flow, body)
     set_etag(response, etag("flow", flow.id, flow.version))
     return flow
+
+
+@flows_router.post("/{kind}/preview", response_model=FlowPreviewRead,
+                   summary="Who would sign each stage for a plan of a unit (admin): the saved flow, or a draft of its "
+                           "stages, as the org model says today")
+async def preview_flow(principal: Admin, flow: ValidFlow, body: FlowPreviewRequest, session: Session, rt: RuntimeDep):
+    return await service.preview_flow(session, rt, flow, body)

@@ -178,17 +178,86 @@ class FlowStage(RequestBody):
     cc: list[StageCc] = Field([], max_length=10, description="Whom the stage copies when reached (抄送)")
 
 
+def _valid_stages(v: list[FlowStage] | None) -> list[FlowStage] | None:
+    if v is not None:
+        validate_stages([s.model_dump() for s in v])
+    return v
+
+
 class FlowUpdate(RequestBody):
     name: str | None = Field(None, min_length=1, max_length=200)
     stages: list[FlowStage] | None = None
     final_action: Literal["issue", "publish"] | None = None
 
-    @field_validator("stages")
-    @classmethod
-    def _stages(cls, v):
-        if v is not None:
-            validate_stages([s.model_dump() for s in v])
-        return v
+    _stages = field_validator("stages")(_valid_stages)
+
+
+class FlowPreviewRequest(RequestBody):
+    """Who would sign a flow's stages for a plan of this unit: the saved flow, or a draft of its stages
+    (validated as saving it would be)."""
+
+    unit_id: int
+    stages: list[FlowStage] | None = Field(None, description="A draft not yet saved; absent: the saved flow")
+
+    _stages = field_validator("stages")(_valid_stages)
+
+
+class UnitRef(BaseModel):
+    id: int
+    name: str
+
+
+class SignerPosition(BaseModel):
+    title: str
+    unit_name: str
+    delegated_by: str | None = None
+
+
+class PreviewPerson(BaseModel):
+    id: int
+    name: str
+    positions: list[SignerPosition]
+
+
+class CcPreview(BaseModel):
+    right: str
+    requirement: str
+    requirement_zh: str
+    people: list[PreviewPerson]
+    warning: str | None = None
+    warning_zh: str | None = None
+
+
+class StagePreview(BaseModel):
+    index: int
+    key: str
+    name: str
+    name_en: str
+    right: str
+    requirement: str = Field(description="What the stage needs, in words: the right, over which unit, held where")
+    requirement_zh: str
+    signers: Literal["any", "all"]
+    signers_zh: str = Field(description="或签 (any one holder) or 会签 (every holder), in words")
+    over_unit: UnitRef
+    held_in_unit: UnitRef | None
+    people: list[PreviewPerson] = Field(description="Everyone who would sign (或签: any one of them; 会签: all)")
+    skipped_if_submitter_holds: bool = Field(
+        description="A submitter holding this stage passes it on submitting (或签 stages before the last, reached "
+                    "without a stop)")
+    skip_note: str
+    skip_note_zh: str
+    warning: str | None = None
+    warning_zh: str | None = None
+    time_limit_days: int | None = None
+    cc: list[CcPreview] = []
+
+
+class FlowPreviewRead(BaseModel):
+    kind: str
+    unit: UnitRef
+    draft: bool = Field(description="Whether the stages previewed are a draft sent with the request")
+    final_action: str
+    stages: list[StagePreview]
 
 
 class FlowRead(BaseModel):

@@ -15,18 +15,22 @@ from services.common.guards import Allowed
 from services.common.i18n import zh_list
 from services.common.problems import Invalid, NotFound, Unavailable
 from services.common.runtime import Runtime
-from services.planning.approvals import controls, workflow
+from services.planning.approvals import controls, preview, workflow
 from services.planning.approvals.schemas import (
     ActionBody,
     AddSignerBody,
     Candidate,
     CcBody,
+    FlowPreviewRead,
+    FlowPreviewRequest,
     FlowRead,
     FlowUpdate,
     SuggestionAnswer,
     TransferBody,
+    UnitRef,
     WithdrawBody,
 )
+from services.planning.approvals.stages import Requirement
 from services.planning.journal import journal
 from services.planning.models import Flow, GuidanceNote, OrgUnit, Plan, Suggestion
 from services.planning.plans.schemas import PlanRead
@@ -247,3 +251,26 @@ async def candidates(session: AsyncSession, rt: Runtime, plan: Allowed[Plan], *,
     found = await controls.candidates(ctx, control, search=directory_search(rt, company_id), q=q)
     return [Candidate(id=int(p.id), name=p.name, unit_name=p.unit_name, position_name=p.position_name, advisory=a)
             for p, a in found if p.id.isdigit()]
+
+
+async def preview_flow(session: AsyncSession, rt: Runtime, flow: Flow, body: FlowPreviewRequest) -> FlowPreviewRead:
+    """Who would sign each stage of the flow (or of the draft in ``body``) for a plan of ``body.unit_id``,
+    as org's authority model says today."""
+    units = await load_units(session)
+    units.path(body.unit_id)  # 404 for a unit this service does not know
+    draft = body.stages is not None
+    stages = [s.model_dump() for s in body.stages] if body.stages is not None else FlowRead.model_validate(flow).stages
+    records = workflow.holder_records(rt)
+
+    async def asked(req: Requirement) -> list[dict[str, Any]]:
+        try:
+            return await records(req)
+        except httpx.HTTPError as exc:
+            raise Unavailable(f"The org service could not say who holds '{req.right}' ({type(exc).__name__}); "
+                              "try the preview again shortly.",
+                              zh="暂时无法向组织服务查询权力持有人，请稍后再预览。") from exc
+
+    stage_previews = await preview.preview(stages, unit_id=body.unit_id, units=units, records=asked)
+    unit = units.by_id[body.unit_id]
+    return FlowPreviewRead(kind=flow.kind, unit=UnitRef(id=unit.id, name=unit.name), draft=draft,
+                           final_action=flow.final_action, stages=stage_previews)

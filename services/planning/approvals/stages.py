@@ -77,6 +77,12 @@ def requirement(stage: dict[str, Any], *, unit_path: str, kinds_by_path: dict[st
                        key=stage["key"], name=stage["name"], time_limit_days=stage.get("time_limit_days"))
 
 
+def passed_on_submission(stages: list[dict[str, Any]], index: int) -> bool:
+    """Whether submitting can pass stage ``index`` for a submitter who holds it: a stage one holder signs
+    (或签), never the last, with every stage before it passed the same way (a 会签 stage stops the run)."""
+    return index < len(stages) - 1 and all(s.get("signers", "any") == "any" for s in stages[:index + 1])
+
+
 def validate_stages(stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if not stages:
         raise InvalidValue("a flow needs at least one stage", "审批流程至少需要一个环节")

@@ -17,7 +17,7 @@ from services.common.db import utcnow
 from services.common.guards import Place, authorize
 from services.common.problems import Conflict, Forbidden, Invalid
 from services.common.runtime import Runtime
-from services.planning.approvals.stages import Requirement, requirement
+from services.planning.approvals.stages import Requirement, passed_on_submission, requirement
 from services.planning.events import (
     PlanApprovedData,
     PlanCopiedData,
@@ -149,13 +149,22 @@ def _last_id(path: str) -> int:
     return int(path.strip("/").split("/")[-1])
 
 
+def holder_records(rt: Runtime) -> Callable[[Requirement], Awaitable[list[dict[str, Any]]]]:
+    """Ask org who holds a stage's right, with this service's own token: org's answer, one record each."""
+
+    async def records(req: Requirement) -> list[dict[str, Any]]:
+        return await org_api.holders(rt, req.right, _last_id(req.unit_path),
+                                     held_in_unit_id=_last_id(req.held_at) if req.held_at else None)
+
+    return records
+
+
 def holders_lookup(rt: Runtime) -> HoldersLookup:
-    """Ask org who holds a stage's right (for 会签 stages), with this service's own token."""
+    """Who must sign a stage (for 会签 stages): the holders' user ids."""
+    records = holder_records(rt)
 
     async def lookup(req: Requirement) -> list[str]:
-        found = await org_api.holders(rt, req.right, _last_id(req.unit_path),
-                                      held_in_unit_id=_last_id(req.held_at) if req.held_at else None)
-        return [str(u["id"]) for u in found]
+        return [str(u["id"]) for u in await records(req)]
 
     return lookup
 
@@ -164,8 +173,7 @@ def people_lookup(rt: Runtime) -> PeopleLookup:
     """Ask org who holds a requirement, with their names and where they hold it."""
 
     async def lookup(req: Requirement) -> list[Person]:
-        found = await org_api.holders(rt, req.right, _last_id(req.unit_path),
-                                      held_in_unit_id=_last_id(req.held_at) if req.held_at else None)
+        found = await holder_records(rt)(req)
         return [Person(id=str(u["id"]), name=str(u.get("display_name") or u["id"]), unit_name=u.get("unit_name"),
                        position_name=u.get("position_name")) for u in found]
 
@@ -409,9 +417,8 @@ async def submit(ctx: PlanContext, *, comment: str, holders: HoldersLookup | Non
     index = 0
     # A stage whose holder is the submitter (the operations department submitting its own
     # consolidation, say) is passed by the submission itself; the final stage never is.
-    while index < ctx.last_stage:
-        req = ctx.stage(index)
-        if req.signers != "any" or not req.met_by(ctx.principal):
+    while passed_on_submission(ctx.flow.stages, index):
+        if not ctx.stage(index).met_by(ctx.principal):
             break
         ctx.session.add(StageSignature(plan_id=p.id, revision=p.revision, stage_index=index, signer=ctx.principal.sub))
         index += 1

@@ -1,20 +1,6 @@
 // Accessibility (issue 21): axe finds no serious or critical violation on the main pages, at desk width
 // and on a phone; a chart offers its data as a table. Test names start with "a11y" (YUNGUAN_E2E_ONLY=a11y).
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { test, expect, shot, frontend, PHONE } from '../support.mjs';
-
-// installed in frontend/node_modules, out of reach of a bare import from tests/ (as in support.mjs)
-const require = createRequire(join(frontend, 'package.json'));
-const { AxeBuilder } = require('@axe-core/playwright');
-
-/** axe's serious and critical violations on the page as it is, one line each. */
-async function seriousViolations(page) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} (${n.any[0]?.message ?? ''})`).join(' | ')}`);
-}
+import { test, expect, shot, PHONE, seriousViolations } from '../support.mjs';
 
 const PAGES = [
   { name: 'inbox', path: '/inbox', ready: (page) => page.getByText('我的待办').first().waitFor() },
