@@ -119,6 +119,10 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "accepted": "是否采纳",
     "signers": "签署方式",
     "cc": "抄送",
+    # approval controls (main's request fields, labelled here so Chinese 422s name them)
+    "control": "审批操作",
+    "position": "加签位置",
+    "user_ids": "人员",
     "time_limit_days": "办理时限（工作日）",
     "channels": "通知渠道",
     "in_app": "在企业微信内打开",
