@@ -123,6 +123,9 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "control": "审批操作",
     "position": "加签位置",
     "user_ids": "人员",
+    # the records' attachments and activity (main's fields)
+    "attachment_id": "附件",
+    "order": "排序方式",
     "time_limit_days": "办理时限（工作日）",
     "channels": "通知渠道",
     "in_app": "在企业微信内打开",
