@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from services.risk.app import create_app
+from services.risk.events import EMITS
 from services.risk.models import Comment, OutboxEvent
 from tests.support import DEMO_IDS
 from tests.support.with_org import beside_org
@@ -36,5 +37,8 @@ async def test_a_risk_s_comments_mention_only_people_who_see_it_and_refuse_every
 
         async with c.svc.app.state.db.reader() as s:
             assert len((await s.execute(select(Comment))).scalars().all()) == 1
-            events = (await s.execute(select(OutboxEvent).where(OutboxEvent.type == "risk.comment.mentioned")))
-            assert [e.data["mentioned"] for e in events.scalars()] == [[analyst]]
+            events = (await s.execute(select(OutboxEvent).where(OutboxEvent.type == "risk.comment.mentioned"))
+                      ).scalars().all()
+            assert [e.data["mentioned"] for e in events] == [[analyst]]
+            # the event carries exactly what its declared model says (test_event_contracts covers the others)
+            assert all(EMITS[e.type].model_validate(e.data).model_dump(mode="json") == e.data for e in events)
