@@ -141,11 +141,3 @@ test('print: the consolidation print view is refused, not printed, to a speciali
   expect(asked).toEqual([]);
   await close();
 });
-  const refused = page.waitForResponse((res) => res.url().includes('/api/planning/consolidation') && res.status() === 403);
-  await page.goto('/print/consolidation?period=2026');
-  await refused;
-  await expect(page.getByRole('alert')).toContainText('加载失败');
-  await expect(page.getByTestId('print-doc')).toHaveCount(0);
-  await expect(page.getByRole('button', { name: /打印/ })).toBeDisabled();
-  await close();
-});
