@@ -296,7 +296,8 @@ test('ops_director reads the KPI dashboard, the risk heat map and a risk', async
   await page.getByLabel('备注').fill('浏览器测试：抢修队到场时间缩短');
   await page.getByRole('button', { name: /提交评估/ }).click();
   await page.getByText(/评估已记录/).first().waitFor();
-  await page.getByText('浏览器测试：抢修队到场时间缩短').waitFor();
+  // in the assessment history's table (the risk's 动态 quotes the note too)
+  await page.getByRole('cell', { name: '浏览器测试：抢修队到场时间缩短' }).waitFor();
   await page.goto('/kpi/actions');
   await page.locator('.ant-table-row').first().waitFor();
   await shot(page, '21b-kpi-actions');
