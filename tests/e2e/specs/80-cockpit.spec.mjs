@@ -39,7 +39,8 @@ test('cockpit: the general manager lands on it and the KPI tile opens the dashbo
 
   await page.getByTestId('cockpit-kpi-drill').click();
   await expect(page).toHaveURL(new RegExp(`/kpi\\?unit_id=1&period=${month()}$`));
-  await expect(page.getByLabel('期间')).toHaveValue(month());
+  // the dashboard's period box (the cockpit's own 期间 switch may still be on screen while the page loads)
+  await expect(page.getByRole('searchbox', { name: '期间' })).toHaveValue(month());
   await expect(page.locator('.ant-select-selection-item').filter({ hasText: '华东燃气有限公司' }).first()).toBeVisible();
 
   // back, a quarter, and the risk tile opens the register of the company
