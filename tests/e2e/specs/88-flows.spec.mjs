@@ -61,7 +61,7 @@ test('flows: admin previews the annual flow for 市场部, makes the ops review 
   await choose(page, review, '签署方式', '会签（全部）');
   await expect(page.getByText('有未保存的修改')).toBeVisible();
   await previewFor(page, '市场部');
-  await expect(stages.nth(0)).toContainText('会签：1 人均须签署');
+  await expect(stages.nth(0)).toContainText(/会签：\d+ 人均须签署/);
   await shot(page, '88-flows-edited');
   await saveAndReload(page);
   expect(await signersOf(page)).toBe('会签（全部）');

@@ -5,6 +5,8 @@
 import { test, expect, shot, stamp, remember, recall } from '../support.mjs';
 
 const TITLE = `市场部2027年客户拓展计划（评论测试 ${stamp}）`;
+// one live plan per unit and period: 00-core drafts 市场部's 2027 annual plan, so this one is a month of 2027
+const PERIOD = `2027-${String((Number(stamp) % 12) + 1).padStart(2, '0')}`;
 
 /** The plan page's 评论 section (a tab of the record's collaboration panels, or a card), opened. */
 async function comments(page) {
@@ -26,15 +28,15 @@ test('comments: market_mgr mentions the 运营总监 on a plan through the @ pic
   const s = await session('market_mgr');
   const { page } = s;
   // drafted through the API with market_mgr's own token: the editor is another test's subject
-  const planId = await page.evaluate(async (title) => {
+  const planId = await page.evaluate(async ({ title, period }) => {
     const token = sessionStorage.getItem('yunguan.access');
     const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
     const units = await (await fetch('/api/org/units?limit=500', { headers })).json();
     const mkt = units.items.find((u) => u.code === 'MKT');
     const r = await fetch('/api/planning/plans', { method: 'POST', headers, body: JSON.stringify({
-      unit_id: mkt.id, period: '2027', title, targets: [{ indicator_code: 'sales', value: 3600, unit: '万元' }] }) });
+      unit_id: mkt.id, period, title, targets: [{ indicator_code: 'sales', value: 3600, unit: '万元' }] }) });
     return r.status === 201 ? (await r.json()).id : `create answered ${r.status}: ${await r.text()}`;
-  }, TITLE);
+  }, { title: TITLE, period: PERIOD });
   expect(typeof planId, `the plan was not drafted: ${planId}`).toBe('number');
   remember('commentsPlanId', planId);
 
