@@ -11,6 +11,8 @@ const PERIOD = `2027-${String((Number(stamp) % 12) + 1).padStart(2, '0')}`;
 /** The plan page's 评论 section (a tab of the record's collaboration panels, or a card), opened. */
 async function comments(page) {
   await page.getByTestId('plan-title').getByText(TITLE).waitFor();
+  // the plan page keeps the record's panels in its 动态与讨论 tab, whose own tabs are 动态 / 评论 / 附件
+  await page.getByRole('tab', { name: '动态与讨论', exact: true }).click();
   const tab = page.getByRole('tab', { name: '评论', exact: true });
   if (await tab.count()) await tab.first().click();
   const panel = page.getByTestId('comments-panel');
