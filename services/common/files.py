@@ -22,6 +22,7 @@ import os
 import shlex
 import tempfile
 import zipfile
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -221,7 +222,7 @@ def check_key(key: str) -> str:
     return key
 
 
-class FileStore:
+class FileStore(ABC):
     """Bytes by their SHA-256, written whole or not at all; never published (the service serves them after its
     access check). ``for_settings`` picks the deployment's store: :class:`LocalFileStore` by default,
     :class:`S3FileStore` for ``YUNGUAN_FILE_STORE=s3://bucket/prefix``. The blocking ``put``/``read``/``open``
@@ -238,15 +239,17 @@ class FileStore:
         root = Path(where) if where else Path(settings.data_dir) / "files"
         return LocalFileStore(root / settings.service)
 
+    @abstractmethod
     def put(self, content: bytes) -> str:
-        raise NotImplementedError
+        """Keep ``content``; its key (the SHA-256 of the bytes)."""
 
+    @abstractmethod
     def exists(self, key: str) -> bool:
-        raise NotImplementedError
+        """Whether bytes are kept under ``key``."""
 
+    @abstractmethod
     def open(self, key: str) -> Iterator[bytes]:
         """The bytes under ``key`` in chunks (FileNotFoundError, before the first chunk, when there are none)."""
-        raise NotImplementedError
 
     def read(self, key: str) -> bytes:
         return b"".join(self.open(key))
