@@ -142,6 +142,22 @@ export async function popconfirmButton(page, name) {
   return page.locator('.ant-popconfirm:visible').getByRole('button', { name });
 }
 
+/** A plan drafted through the API with the signed-in user's own token (when the editor is another spec's
+ *  subject): `unitCode`'s plan for `period` with one `target`; its id. */
+export async function draftPlan(page, { unitCode, period, title, target }) {
+  const planId = await page.evaluate(async ({ unitCode, period, title, target }) => {
+    const token = sessionStorage.getItem('yunguan.access');
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    const units = await (await fetch('/api/org/units?limit=500', { headers })).json();
+    const unit = units.items.find((u) => u.code === unitCode);
+    const r = await fetch('/api/planning/plans', { method: 'POST', headers, body: JSON.stringify({
+      unit_id: unit.id, period, title, targets: [target] }) });
+    return r.status === 201 ? (await r.json()).id : `create answered ${r.status}: ${await r.text()}`;
+  }, { unitCode, period, title, target });
+  expect(typeof planId, `the plan was not drafted: ${planId}`).toBe('number');
+  return planId;
+}
+
 /** A screenshot under frontend/build/e2e/<name>.png, once the page has settled. */
 export async function shot(page, name) {
   await page.waitForTimeout(300);

@@ -2,7 +2,7 @@
 // page, and the hit opens the plan; someone without a right over the plan's unit does not find its draft. At
 // desktop size and on a phone (390×844), where the header has a search icon instead of the box.
 // Test names start with "search" (YUNGUAN_E2E_ONLY=search).
-import { test, expect, shot, stamp, remember, recall } from '../support.mjs';
+import { test, expect, shot, stamp, remember, recall, draftPlan } from '../support.mjs';
 
 const TITLE = `市场策划组拓客专项计划（搜索测试 ${stamp}）`;
 // part of the title, and the run's stamp so that an earlier run's plan on a reused stack is not a second hit
@@ -12,16 +12,8 @@ test('search: market_mgr finds a draft plan of 市场策划组 by part of its ti
   const s = await session('market_mgr');
   const { page } = s;
   // drafted through the API with market_mgr's own token: the editor is another test's subject
-  const planId = await page.evaluate(async (title) => {
-    const token = sessionStorage.getItem('yunguan.access');
-    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
-    const units = await (await fetch('/api/org/units?limit=500', { headers })).json();
-    const team = units.items.find((u) => u.code === 'MKT-PLN');
-    const r = await fetch('/api/planning/plans', { method: 'POST', headers, body: JSON.stringify({
-      unit_id: team.id, period: '2027-11', title, targets: [{ indicator_code: 'sales', value: 120, unit: '万元' }] }) });
-    return r.status === 201 ? (await r.json()).id : `create answered ${r.status}: ${await r.text()}`;
-  }, TITLE);
-  expect(typeof planId, `the plan was not drafted: ${planId}`).toBe('number');
+  const planId = await draftPlan(page, { unitCode: 'MKT-PLN', period: '2027-11', title: TITLE,
+    target: { indicator_code: 'sales', value: 120, unit: '万元' } });
   remember('searchPlanId', planId);
 
   // typing suggests, grouped by kind

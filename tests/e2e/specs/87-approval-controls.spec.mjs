@@ -6,7 +6,7 @@
 // The ops review needs 计划权 over the company held in 运营管理部; the demo company has one holder (李运营总监).
 // The first test gives the department a deputy director (孙运营副总监) through org's admin API, as an
 // administrator would, so the transfer has someone to go to.
-import { test, expect, shot, dialogButton, stamp, remember, recall, PHONE } from '../support.mjs';
+import { test, expect, shot, dialogButton, stamp, remember, recall, PHONE, draftPlan } from '../support.mjs';
 
 const PASSWORD = 'Demo@2026';
 const DEPUTY = { username: 'ops_deputy', name: '孙运营副总监', title: '运营副总监' };
@@ -68,16 +68,8 @@ test('controls: market_mgr submits a plan, withdraws it back to draft, submits i
   const s = await session('market_mgr');
   const { page } = s;
   // drafted through the API with market_mgr's own token (the editor is another spec's subject)
-  const planId = await page.evaluate(async ({ title, period }) => {
-    const token = sessionStorage.getItem('yunguan.access');
-    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
-    const units = await (await fetch('/api/org/units?limit=500', { headers })).json();
-    const team = units.items.find((u) => u.code === 'MKT-PLN');
-    const res = await fetch('/api/planning/plans', { method: 'POST', headers, body: JSON.stringify({
-      unit_id: team.id, period, title, targets: [{ indicator_code: 'customer_satisfaction', value: 93, unit: '%' }] }) });
-    return res.status === 201 ? (await res.json()).id : `create answered ${res.status}: ${await res.text()}`;
-  }, { title: PLAN, period: PERIOD });
-  expect(typeof planId, `the plan was not drafted: ${planId}`).toBe('number');
+  const planId = await draftPlan(page, { unitCode: 'MKT-PLN', period: PERIOD, title: PLAN,
+    target: { indicator_code: 'customer_satisfaction', value: 93, unit: '%' } });
   remember('controlsPlanId', planId);
 
   await page.goto(`/plans/${planId}`);

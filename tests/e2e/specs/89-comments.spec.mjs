@@ -2,7 +2,7 @@
 // picker (which offers only people who may already see the plan); the 运营总监's bell and 通知中心 tell them, the
 // notice opens the plan and the comment is there; the author edits it within the edit window. Desktop and phone
 // (390×844). Test names start with "comments" (YUNGUAN_E2E_ONLY=comments).
-import { test, expect, shot, stamp, remember, recall } from '../support.mjs';
+import { test, expect, shot, stamp, remember, recall, draftPlan } from '../support.mjs';
 
 const TITLE = `市场部2027年客户拓展计划（评论测试 ${stamp}）`;
 // one live plan per unit and period: 00-core drafts 市场部's 2027 annual plan, so this one is a month of 2027
@@ -30,16 +30,8 @@ test('comments: market_mgr mentions the 运营总监 on a plan through the @ pic
   const s = await session('market_mgr');
   const { page } = s;
   // drafted through the API with market_mgr's own token: the editor is another test's subject
-  const planId = await page.evaluate(async ({ title, period }) => {
-    const token = sessionStorage.getItem('yunguan.access');
-    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
-    const units = await (await fetch('/api/org/units?limit=500', { headers })).json();
-    const mkt = units.items.find((u) => u.code === 'MKT');
-    const r = await fetch('/api/planning/plans', { method: 'POST', headers, body: JSON.stringify({
-      unit_id: mkt.id, period, title, targets: [{ indicator_code: 'sales', value: 3600, unit: '万元' }] }) });
-    return r.status === 201 ? (await r.json()).id : `create answered ${r.status}: ${await r.text()}`;
-  }, { title: TITLE, period: PERIOD });
-  expect(typeof planId, `the plan was not drafted: ${planId}`).toBe('number');
+  const planId = await draftPlan(page, { unitCode: 'MKT', period: PERIOD, title: TITLE,
+    target: { indicator_code: 'sales', value: 3600, unit: '万元' } });
   remember('commentsPlanId', planId);
 
   await page.goto(`/plans/${planId}`);
