@@ -229,7 +229,8 @@ class Gateway:
         if jwks.keys.kids():
             return "ok"
         try:
-            keys = await asyncio.wait_for(jwks.refresh(), READY_TIMEOUT)
+            async with asyncio.timeout(READY_TIMEOUT):
+                keys = await jwks.refresh()
         except Exception as exc:  # org unreachable or its answer unusable: not ready until it is
             return f"unavailable: {type(exc).__name__}"
         return "ok" if keys.kids() else "no"

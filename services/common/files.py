@@ -192,7 +192,8 @@ async def scan(content: bytes, settings: ServiceSettings) -> None:
         log.error("the virus scanner could not be started: %s (%s); the file is refused", argv[0], exc)
         raise scan_unavailable() from exc
     try:
-        out, err = await asyncio.wait_for(proc.communicate(content), settings.file_scan_timeout)
+        async with asyncio.timeout(settings.file_scan_timeout):
+            out, err = await proc.communicate(content)
     except (TimeoutError, BrokenPipeError, ConnectionResetError) as exc:
         if proc.returncode is None:
             proc.kill()

@@ -246,7 +246,8 @@ class Relay:
         delivery = self.t.delivery
         while True:
             try:
-                await asyncio.wait_for(sent.wait(), LEASE.total_seconds() / 3)
+                async with asyncio.timeout(LEASE.total_seconds() / 3):
+                    await sent.wait()
                 return
             except TimeoutError:
                 pass

@@ -25,6 +25,7 @@ async def run_rounds(round_once: Callable[[], Awaitable[int]], *, wake: asyncio.
         if busy:
             continue
         try:
-            await asyncio.wait_for(wake.wait(), idle_seconds)
+            async with asyncio.timeout(idle_seconds):
+                await wake.wait()
         except TimeoutError:
             pass

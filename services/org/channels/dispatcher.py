@@ -120,11 +120,13 @@ class Dispatcher:
         try:
             if job.robot is None:
                 message = mail.compose(self.settings, to=job.address, content=job.content, dedupe_key=job.dedupe_key)
-                await asyncio.wait_for(mail.send(self.settings, message), self.send_limit)
+                async with asyncio.timeout(self.send_limit):
+                    await mail.send(self.settings, message)
             else:
                 vendor, url, secret = job.robot
-                await asyncio.wait_for(robots.send(self.client, self.settings, vendor=vendor, url=url, secret=secret,
-                                                   content=job.content), self.send_limit)
+                async with asyncio.timeout(self.send_limit):
+                    await robots.send(self.client, self.settings, vendor=vendor, url=url, secret=secret,
+                                      content=job.content)
             return ""
         except SendFailed as exc:
             return str(exc) or type(exc).__name__

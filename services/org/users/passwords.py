@@ -41,7 +41,8 @@ class Passwords:
     async def _bounded(self, fn, *args):
         try:
             if self._slots.locked():
-                await asyncio.wait_for(self._slots.acquire(), timeout=self._queue_seconds)
+                async with asyncio.timeout(self._queue_seconds):
+                    await self._slots.acquire()
             else:
                 await self._slots.acquire()
         except TimeoutError:
