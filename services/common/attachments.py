@@ -130,6 +130,10 @@ class Attachments:
         """Keep an uploaded file on the record, once it has passed every check; refused whole otherwise."""
         limit = settings.attachment_max_bytes
         content = await read_upload(upload, limit)
+        if record.item is not None:
+            # uploads to one record queue on its row (FOR UPDATE on PostgreSQL; SQLite's writers already
+            # queue): two at once cannot both count one below the limit and both be kept
+            await session.refresh(record.item, with_for_update=True)
         if await self.count(session, record) >= settings.attachment_max_per_record:
             n = settings.attachment_max_per_record
             raise Conflict(f"This record already holds {n} files, the most it may; remove one first.",

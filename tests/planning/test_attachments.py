@@ -2,6 +2,7 @@
 record, removed by their uploader or the record's planner; refused whole, with nothing kept, when too large,
 one too many, disguised, of a kind not accepted or failing the virus scan; kept on S3 when configured."""
 
+import asyncio
 import hashlib
 import io
 import sys
@@ -246,6 +247,17 @@ async def test_a_record_holds_no_more_files_than_the_limit(company, tmp_path):
     # another record is not affected
     other = await supply_plan(company)
     assert (await attach(company, "supply_head", other, "合同.pdf", PDF)).status_code == 201
+
+
+
+@pytest.mark.parametrize("company", [{"attachment_max_per_record": 2}], indirect=True)
+async def test_uploads_at_once_never_take_a_record_past_its_limit(company):
+    pid = await market_plan(company)
+    assert (await attach(company, "market_mgr", pid, "已有.txt", "已有".encode())).status_code == 201
+    answers = await asyncio.gather(*(attach(company, "market_mgr", pid, f"同时{n}.txt", f"同时第{n}份".encode())
+                                     for n in range(4)))
+    assert sorted(r.status_code for r in answers) == [201, 409, 409, 409]
+    assert len(await rows(company)) == 2
 
 
 async def test_a_task_carries_its_own_files_seen_through_its_plan(company):
