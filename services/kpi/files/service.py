@@ -7,8 +7,9 @@ from fastapi import Response, UploadFile
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common.attachments import read_upload
 from services.common.authz import Principal, Right
-from services.common.files import MAX_FILE_BYTES, FileStore, clean_name, file_response, scan, sniff
+from services.common.files import FileStore, check_upload, file_response, scan
 from services.common.guards import Place, authorize
 from services.common.problems import Invalid
 from services.common.runtime import Runtime
@@ -27,13 +28,12 @@ def file_read(f: KpiFile) -> FileRead:
 
 async def store_upload(session: AsyncSession, rt: Runtime, *, principal: Principal, upload: UploadFile,
                        owner_kind: str, owner_id: int, unit_path: str) -> FileRead:
-    """Keep an uploaded file for ``owner_kind``/``owner_id`` (the caller's concept has authorised it): its type is
-    read from the bytes; anything not accepted, empty, too large or failing the virus scan is refused whole (422)
-    and nothing is kept."""
-    content = await upload.read(MAX_FILE_BYTES + 1)
-    name = clean_name(upload.filename or "")
+    """Keep an uploaded file for ``owner_kind``/``owner_id`` (the caller's concept has authorised it), checked as
+    every attachment is: larger than ``attachment_max_bytes`` 413; empty, of a kind not accepted, disguised (a
+    name claiming another type than its bytes hold) or failing the virus scan 422; refused whole, nothing kept."""
+    content = await read_upload(upload, rt.settings.attachment_max_bytes)
     try:
-        kind = sniff(content, name)
+        name, kind = check_upload(content, upload.filename or "", max_bytes=rt.settings.attachment_max_bytes)
     except UploadRejected as exc:
         raise Invalid(exc.message, field="file", zh=exc.zh) from exc
     await scan(content, rt.settings)
