@@ -302,7 +302,7 @@ async def assess(session: AsyncSession, *, risk: Risk, unit: OrgUnit, actor: Pri
                    level=band["level"], level_label=band["label"], matrix_id=m.id, matrix_snapshot=matrices.snapshot(m),
                    note=note, assessed_by=who, assessed_by_name=name, assessed_at=utcnow())
     session.add(a)
-    previous = risk.current_level
+    previous, was = risk.current_level, risk.status
     setattr(risk, f"{kind}_likelihood", likelihood)
     setattr(risk, f"{kind}_impact", impact)
     setattr(risk, f"{kind}_score", score)
@@ -323,9 +323,9 @@ async def assess(session: AsyncSession, *, risk: Risk, unit: OrgUnit, actor: Pri
         level_label=a.level_label, previous_level=previous, matrix_id=m.id, owner_id=risk.owner_id,
         plan_id=risk.plan_id, assessed_at=a.assessed_at.isoformat())
     await journal.audit(session, actor=actor, action="risk.assessed", subject_type="risk", subject_id=risk.id,
-                        unit_path=unit.path, grant=grant, before={"level": previous},
+                        unit_path=unit.path, grant=grant, before={"level": previous, "status": was},
                         after=data.model_dump(include={"assessment_id", "kind", "likelihood", "impact", "score",
-                                                       "level"}),
+                                                       "level"}) | {"status": risk.status},
                         note=note)
     await journal.emit(session, "risk.assessed", risk.id, data, unit.path)
     if previous != a.level:
