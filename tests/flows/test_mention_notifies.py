@@ -37,6 +37,7 @@ async def test_a_mention_in_a_comment_notifies_the_person_mentioned_and_nobody_e
     [n] = await eventually(told, timeout=20)
     assert n["title"] == "张市场部经理在《市场部2027年度运营计划》的评论中提到了您"
     assert n["link"] == f"/plans/{plan['id']}" and n["subject_type"] == "plan"
+    assert n["kind"] == "mention"  # its own kind: people choose its channels apart from tasks
     assert "@李运营总监 请先看看销售目标是否合理。" in n["body"]
     for other in (mgr, gm):
         assert [x for x in await notifications(http, other) if x["topic"] == "comment.mentioned"] == []

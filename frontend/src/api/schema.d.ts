@@ -10264,7 +10264,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "approval" | "task" | "alert" | "digest";
+            kind: "approval" | "task" | "alert" | "mention" | "digest";
             /** Name */
             name: string;
         };
@@ -10401,7 +10401,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "approval" | "task" | "alert" | "digest";
+            kind: "approval" | "task" | "alert" | "mention" | "digest";
             /**
              * Link
              * @description The SPA path it opens, e.g. /plans/7
@@ -11086,7 +11086,7 @@ export interface components {
              * Kinds
              * @description Kinds it posts; empty: every kind
              */
-            kinds?: ("approval" | "task" | "alert" | "digest")[];
+            kinds?: ("approval" | "task" | "alert" | "mention" | "digest")[];
             /** Name */
             name: string;
             /**
@@ -11149,7 +11149,7 @@ export interface components {
             /** Include Subunits */
             include_subunits?: boolean | null;
             /** Kinds */
-            kinds?: ("approval" | "task" | "alert" | "digest")[] | null;
+            kinds?: ("approval" | "task" | "alert" | "mention" | "digest")[] | null;
             /** Name */
             name?: string | null;
             /**
@@ -22789,7 +22789,7 @@ export interface operations {
             query?: {
                 /** @description Unread only */
                 unread?: boolean;
-                kind?: ("approval" | "task" | "alert" | "digest") | null;
+                kind?: ("approval" | "task" | "alert" | "mention" | "digest") | null;
                 limit?: number;
                 /** @description The next_cursor of the previous page */
                 cursor?: string | null;

@@ -8,9 +8,9 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from services.common.api import RequestBody
+from services.org.notifications.schemas import Kind as KindName
 
 VendorName = Literal["dingtalk", "wecom", "feishu"]
-KindName = Literal["approval", "task", "alert", "digest"]
 ChannelName = Literal["email", "dingtalk", "wecom", "feishu"]
 MessageStatus = Literal["pending", "sent", "parked", "dropped"]
 

@@ -10,13 +10,15 @@ from typing import Any
 from services.common.i18n import EN, ZH
 
 # The kinds a person (and the company's default) chooses channels for.
-KINDS = ("approval", "task", "alert", "digest")
+KINDS = ("approval", "task", "alert", "mention", "digest")
 KIND_NAMES = {"approval": ("审批", "Approvals"), "task": ("任务与整改", "Tasks and actions"),
-              "alert": ("风险预警", "Risk alerts"), "digest": ("待办汇总", "Digests")}
+              "alert": ("风险预警", "Risk alerts"), "mention": ("评论中@我", "Mentions in comments"),
+              "digest": ("待办汇总", "Digests")}
 # Channels a person chooses among; in_app is always on (the notification centre cannot be turned off).
 CHANNELS = ("in_app", "email")
 BUILT_IN_DEFAULTS: dict[str, list[str]] = {"approval": ["in_app", "email"], "task": ["in_app", "email"],
-                                           "alert": ["in_app", "email"], "digest": ["in_app", "email"]}
+                                           "alert": ["in_app", "email"], "mention": ["in_app", "email"],
+                                           "digest": ["in_app", "email"]}
 
 Text = dict[str, tuple[str, str]]  # language → (title, body)
 
@@ -197,7 +199,7 @@ TEMPLATES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
              "review on {due}: review it and record the outcome."),
     }),
     # Comments on records (issue 23): someone was mentioned (@) in a comment on a record they may see.
-    "comment.mentioned": ("task", {
+    "comment.mentioned": ("mention", {
         ZH: ("{author}在《{title}》的评论中提到了您", "{author}在{record_zh}《{title}》的评论中提到了您：{excerpt}"),
         EN: ("{author} mentioned you in a comment on “{title}”",
              "{author} mentioned you in a comment on the {record_en} “{title}”: {excerpt}"),

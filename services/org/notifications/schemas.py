@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from services.common.api import RequestBody
 from services.common.i18n import InvalidValue
 
-Kind = Literal["approval", "task", "alert", "digest"]
+Kind = Literal["approval", "task", "alert", "mention", "digest"]
 Channel = Literal["in_app", "email"]
 Language = Literal["zh-CN", "en"]
 

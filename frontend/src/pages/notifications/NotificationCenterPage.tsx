@@ -13,7 +13,7 @@ import { absoluteTime, KINDS, relativeTime, safeLink } from './format';
 import { useOpenNotification } from './NotificationBell';
 import { useNow } from './useNow';
 
-const KIND_COLORS: Record<NotificationKind, string> = { approval: 'blue', task: 'gold', alert: 'red', digest: 'default' };
+const KIND_COLORS: Record<NotificationKind, string> = { approval: 'blue', task: 'gold', alert: 'red', mention: 'purple', digest: 'default' };
 
 function Item({ n, now, onOpen }: { n: NotificationRead; now: Date; onOpen: (n: NotificationRead) => void }) {
   const { t } = useT();

@@ -90,6 +90,7 @@ describe('channel choices', () => {
     { kind: 'approval', name: '审批', channels: ['in_app', 'email'], chosen: true, default_channels: ['in_app', 'email'] },
     { kind: 'task', name: '任务与整改', channels: ['in_app'], chosen: false, default_channels: ['in_app', 'email'] },
     { kind: 'alert', name: '风险预警', channels: ['in_app', 'email'], chosen: false, default_channels: ['in_app', 'email'] },
+    { kind: 'mention', name: '评论中@我', channels: ['in_app', 'email'], chosen: false, default_channels: ['in_app', 'email'] },
     { kind: 'digest', name: '待办汇总', channels: ['in_app'], chosen: true, default_channels: ['in_app', 'email'] },
   ];
 
@@ -101,7 +102,8 @@ describe('channel choices', () => {
 
   it('name every kind for the company defaults', () => {
     expect(channelsBody(choicesOf(kinds), true)).toEqual({
-      approval: ['in_app', 'email'], task: ['in_app'], alert: ['in_app', 'email'], digest: ['in_app'],
+      approval: ['in_app', 'email'], task: ['in_app'], alert: ['in_app', 'email'], mention: ['in_app', 'email'],
+      digest: ['in_app'],
     });
   });
 });

@@ -10,7 +10,7 @@ function allOf<U extends string>() {
 }
 
 /** The kinds in the order the filters and the settings list them (every kind the API has). */
-export const KINDS = allOf<NotificationKind>()(['approval', 'task', 'alert', 'digest']);
+export const KINDS = allOf<NotificationKind>()(['approval', 'task', 'alert', 'mention', 'digest']);
 export const CHANNELS = allOf<NotificationChannel>()(['in_app', 'email']);
 export const EMAIL_LANGUAGES = allOf<EmailLanguage>()(['zh-CN', 'en']);
 
