@@ -82,10 +82,16 @@ async def test_admin_creates_a_position_and_assigns_a_user_who_then_holds_its_ri
     assert a.status_code == 201
     grants = grants_of((await sign_in(org, "dispatcher", "Dispatch#2026"))["access_token"])
     assert any(g["right"] == "dispatch" and g["unit_path"] == dis["path"] for g in grants)
-    # an ended assignment gives nothing
+
+    async def listed() -> dict:
+        [u] = (await org.get("/api/org/users", headers=admin, params={"q": "dispatcher"})).json()["items"]
+        return u
+    assert ((await listed())["position_name"], (await listed())["unit_name"]) == ("调度科主管", dis["name"])
+    # an ended assignment gives nothing, and the lists no longer show the post
     end = await org.patch(f"/api/org/assignments/{a.json()['id']}", headers=admin, json={"end_date": "2026-01-31"})
     assert end.status_code == 200
     assert grants_of((await sign_in(org, "dispatcher", "Dispatch#2026"))["access_token"]) == []
+    assert ((await listed())["position_name"], (await listed())["unit_name"]) == (None, None)
 
 
 async def test_weak_passwords_and_taken_usernames_are_refused(org):
@@ -158,6 +164,9 @@ async def test_people_of_a_unit_are_those_holding_positions_in_it_or_below(org):
     r = await org.get("/api/org/users", params={"unit_id": mkt}, headers=headers)
     assert r.status_code == 200, r.text
     assert sorted(u["username"] for u in r.json()["items"]) == ["analyst", "market_mgr"]
+    # each with the post they hold today, so a picker tells people apart by where they work
+    assert {u["username"]: (u["position_name"], u["unit_name"]) for u in r.json()["items"]} == {
+        "analyst": ("市场调研专员", "市场调研组"), "market_mgr": ("市场部经理", "市场部")}
     team = (await unit_by_code(org, headers, "MKT-RES"))["id"]
     only = await org.get("/api/org/users", params={"unit_id": team}, headers=headers)
     assert [u["username"] for u in only.json()["items"]] == ["analyst"]

@@ -381,6 +381,9 @@ async def test_candidates_come_from_org_holders_with_where_they_hold_the_right(c
     r = await company.planning.get(url, params={"control": "cc"}, headers=await company.as_("market_mgr"))
     names = [c["name"] for c in r.json()]
     assert "陈分公司总经理" in names and "张市场部经理" not in names
+    # CC candidates come from the directory with the post each holds today, to tell namesakes apart
+    copied = {c["name"]: (c["unit_name"], c["position_name"]) for c in r.json()}
+    assert copied["王总经理"] == ("华东燃气有限公司", "总经理")
     r = await company.planning.get(url, params={"control": "transfer"}, headers=await company.as_("analyst"))
     assert r.status_code == 403
     r = await company.planning.get(url, params={"control": "promote"}, headers=ops)

@@ -3321,7 +3321,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Users the caller can see */
+        /** Users the caller can see, with their post today */
         get: operations["list_users_api_org_users_get"];
         put?: never;
         /** Create a user (admin) */
@@ -10646,10 +10646,10 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[UserRead] */
-        "org.Page_UserRead_": {
+        /** Page[UserListed] */
+        "org.Page_UserListed_": {
             /** Items */
-            items: components["schemas"]["org.UserRead"][];
+            items: components["schemas"]["org.UserListed"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -11778,6 +11778,34 @@ export interface components {
             password: string;
             /** Username */
             username: string;
+        };
+        /**
+         * UserListed
+         * @description A user in a list, with the post they hold today (for pickers: two 张伟 told apart by where they work).
+         */
+        "org.UserListed": {
+            /** Active */
+            active: boolean;
+            /** Display Name */
+            display_name: string;
+            /** Email */
+            email: string;
+            /** Id */
+            id: number;
+            /**
+             * Position Name
+             * @description Their position today (the longest held; null: none)
+             */
+            position_name?: string | null;
+            /**
+             * Unit Name
+             * @description The unit of that position
+             */
+            unit_name?: string | null;
+            /** Username */
+            username: string;
+            /** Version */
+            version: number;
         };
         /** UserRead */
         "org.UserRead": {
@@ -24725,7 +24753,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["org.Page_UserRead_"];
+                    "application/json": components["schemas"]["org.Page_UserListed_"];
                 };
             };
             /** @description Refused: Problem Details (RFC 9457) in the caller's Accept-Language */

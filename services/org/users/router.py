@@ -16,6 +16,7 @@ from services.org.users.schemas import (
     AssignmentUpdate,
     PasswordChange,
     UserCreate,
+    UserListed,
     UserRead,
     UserUpdate,
 )
@@ -23,7 +24,7 @@ from services.org.users.schemas import (
 router = APIRouter(tags=["users"])
 
 
-@router.get("/users", response_model=Page[UserRead], summary="Users the caller can see")
+@router.get("/users", response_model=Page[UserListed], summary="Users the caller can see, with their post today")
 async def list_users(session: Session, principal: CurrentPrincipal, limit: int = LimitParam,
                      cursor: str | None = CursorParam, q: str | None = Query(None, max_length=100),
                      unit_id: int | None = Query(None, description="Only people holding a position in this unit "

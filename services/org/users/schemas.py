@@ -39,6 +39,13 @@ class UserRead(BaseModel):
     version: int
 
 
+class UserListed(UserRead):
+    """A user in a list, with the post they hold today (for pickers: two 张伟 told apart by where they work)."""
+
+    position_name: str | None = Field(None, description="Their position today (the longest held; null: none)")
+    unit_name: str | None = Field(None, description="The unit of that position")
+
+
 class AssignmentCreate(RequestBody):
     user_id: int
     position_id: int

@@ -27,6 +27,7 @@ from services.org.users.schemas import (
     AssignmentUpdate,
     PasswordChange,
     UserCreate,
+    UserListed,
     UserRead,
     UserUpdate,
 )
@@ -41,7 +42,7 @@ def assignment_data(assignment: Assignment) -> AssignmentData:
 
 
 async def list_users(session: AsyncSession, *, principal: Principal, q: str | None, unit_id: int | None, limit: int,
-                     cursor: str | None) -> Page[UserRead]:
+                     cursor: str | None) -> Page[UserListed]:
     stmt = select(User)
     if unit_id is not None:
         unit = await session.get(Unit, unit_id)
@@ -59,7 +60,27 @@ async def list_users(session: AsyncSession, *, principal: Principal, q: str | No
         like = f"%{q}%"
         stmt = stmt.where(User.username.ilike(like) | User.display_name.ilike(like))
     rows, nxt = await paginate(session, stmt, User.id, limit=limit, cursor=cursor)
-    return Page[UserRead](items=[UserRead.model_validate(u) for u in rows], next_cursor=nxt)
+    posts = await posts_today(session, [u.id for u in rows])
+    return Page[UserListed](items=[UserListed(**UserRead.model_validate(u).model_dump(), **posts.get(u.id, {}))
+                                   for u in rows], next_cursor=nxt)
+
+
+async def posts_today(session: AsyncSession, user_ids: list[int]) -> dict[int, dict[str, str]]:
+    """Each user's post today, the one held longest (earliest start, then the first assigned): its title and
+    unit's name. Users without a post today are absent."""
+    if not user_ids:
+        return {}
+    today = clock.today()
+    found = await session.execute(
+        select(Assignment.user_id, Position.title, Unit.name)
+        .join(Position, Position.id == Assignment.position_id).join(Unit, Unit.id == Position.unit_id)
+        .where(Assignment.user_id.in_(user_ids), Assignment.start_date <= today,
+               (Assignment.end_date.is_(None)) | (Assignment.end_date >= today))
+        .order_by(Assignment.user_id, Assignment.start_date, Assignment.id))
+    posts: dict[int, dict[str, str]] = {}
+    for user_id, title, unit_name in found:
+        posts.setdefault(user_id, {"position_name": title, "unit_name": unit_name})
+    return posts
 
 
 async def create_user(session: AsyncSession, rt: OrgRuntime, *, principal: Principal, body: UserCreate) -> User:
