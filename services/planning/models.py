@@ -122,6 +122,8 @@ class Plan(Base):
     stage_index: Mapped[int | None] = mapped_column(Integer)
     # Who must still sign the current stage when it needs all holders (会签): user ids as text.
     pending_signers: Mapped[list] = mapped_column(JSON, default=list)
+    # Their names as org gave them when the stage was entered (user id → name), for the approval card.
+    signer_names: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     revision: Mapped[int] = mapped_column(Integer, default=1)
     # The revision that was last issued or published and is in force while a newer one is drafted,
     # reviewed, returned or vetoed (None until the plan is first issued).

@@ -197,6 +197,10 @@ async def test_a_countersigner_transfers_to_another_holder_who_replaces_them_but
     plan = await submitted(company)
     gm, ops = str(await uid(company, "gm")), str(await uid(company, "ops_director"))
     assert sorted(plan["stages"][0]["pending_signers"]) == sorted([gm, ops])
+    # named before anyone acts: the names org gave when the stage was entered
+    waiting = (await company.get("market_mgr", plan)).json()["stages"][0]
+    assert dict(zip(waiting["pending_signers"], waiting["pending_names"], strict=True)) == {
+        gm: "王总经理", ops: "李运营总监"}
     r = await control(company, "ops_director", plan, "transfer", {"to_user_id": int(gm), "reason": "请代签"})
     assert r.status_code == 422 and "王总经理已在环节“联合会签”的签署人之列" in r.json()["detail"], r.text
     # a deputy appointed after the stage opened holds the right but is not among its signers
@@ -205,6 +209,8 @@ async def test_a_countersigner_transfers_to_another_holder_who_replaces_them_but
     assert r.status_code == 200, r.text
     stage = r.json()["stages"][0]
     assert sorted(stage["pending_signers"]) == sorted([gm, deputy])
+    assert dict(zip(stage["pending_signers"], stage["pending_names"], strict=True)) == {
+        gm: "王总经理", deputy: "周运营副总监"}
     assert stage["transfers"][0]["to_name"] == "周运营副总监"
     assert (await company.act("gm", plan, "approve")).json()["stages"][0]["state"] == "current"
     assert (await company.act("gm", plan, "approve")).status_code == 409  # signed once

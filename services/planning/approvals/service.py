@@ -57,9 +57,9 @@ async def act(session: AsyncSession, rt: Runtime, plan: Allowed[Plan], *, action
     await workflow.hold(ctx)
     comment = body.comment or ""
     if action == "submit":
-        await workflow.submit(ctx, comment=comment, holders=workflow.holders_lookup(rt))
+        await workflow.submit(ctx, comment=comment, holders=workflow.people_lookup(rt))
     elif action == "approve":
-        await workflow.approve(ctx, comment=comment, holders=workflow.holders_lookup(rt))
+        await workflow.approve(ctx, comment=comment, holders=workflow.people_lookup(rt))
     elif action == "return":
         await workflow.return_plan(ctx, comment=comment)
     elif action == "veto":

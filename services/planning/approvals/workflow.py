@@ -69,9 +69,6 @@ STEP_EVENTS: dict[str, type[PlanStep]] = {
 # The added steps (加签) of a stage that are still open: waiting for their adder, or to act now.
 OPEN_STEP = ("waiting", "pending")
 
-# Given a requirement, who must sign it (user ids as text): asked of org for 会签 stages.
-HoldersLookup = Callable[[Requirement], Awaitable[list[str]]]
-
 
 @dataclass(frozen=True)
 class Person:
@@ -83,7 +80,8 @@ class Person:
     position_name: str | None = None
 
 
-# Given a requirement, who holds it now (with names): asked of org for transfers, added signers and stage CCs.
+# Given a requirement, who holds it now (with names): asked of org for 会签 stages, transfers, added signers
+# and stage CCs.
 PeopleLookup = Callable[[Requirement], Awaitable[list[Person]]]
 
 
@@ -159,18 +157,8 @@ def holder_records(rt: Runtime) -> Callable[[Requirement], Awaitable[list[dict[s
     return records
 
 
-def holders_lookup(rt: Runtime) -> HoldersLookup:
-    """Who must sign a stage (for 会签 stages): the holders' user ids."""
-    records = holder_records(rt)
-
-    async def lookup(req: Requirement) -> list[str]:
-        return [str(u["id"]) for u in await records(req)]
-
-    return lookup
-
-
 def people_lookup(rt: Runtime) -> PeopleLookup:
-    """Ask org who holds a requirement, with their names and where they hold it."""
+    """Ask org who holds a requirement, with their names and where they hold it (also whom a 会签 stage waits on)."""
 
     async def lookup(req: Requirement) -> list[Person]:
         found = await holder_records(rt)(req)
@@ -178,6 +166,7 @@ def people_lookup(rt: Runtime) -> PeopleLookup:
                        position_name=u.get("position_name")) for u in found]
 
     return lookup
+
 
 
 async def open_steps(session: AsyncSession, plan: Plan) -> list[PlanAddedSigner]:
@@ -334,19 +323,21 @@ async def _save_version(ctx: PlanContext) -> None:
         row.snapshot, row.status = snap, ctx.plan.status
 
 
-async def _enter_stage(ctx: PlanContext, index: int, holders: HoldersLookup | None) -> None:
+async def _enter_stage(ctx: PlanContext, index: int, holders: PeopleLookup | None) -> None:
     ctx.plan.stage_index = index
-    ctx.plan.pending_signers = []
+    ctx.plan.pending_signers, ctx.plan.signer_names = [], {}
     req = ctx.stage(index)
     if req.signers == "all":
         if holders is None:
             raise Conflict("This stage needs every holder to sign, and the org service cannot be asked who they are.",
                            zh="此环节需要全部持有人会签，但暂时无法向组织服务查询持有人。")
-        signers = [s for s in await holders(req) if s != ctx.plan.submitted_by]
+        people = [h for h in await holders(req) if h.id != ctx.plan.submitted_by]
+        signers = [h.id for h in people]
         if not signers:
             raise Conflict(f"Nobody other than the submitter holds {req.describe()}, so '{req.name}' cannot be signed.",
                            zh=f"除提交人外没有人持有{req.describe_zh()}，环节“{req.name}”无法签署。")
         ctx.plan.pending_signers = signers
+        ctx.plan.signer_names = {h.id: h.name for h in people}
     if ctx.flow.stages[index].get("cc"):
         await copy_stage(ctx, index)
 
@@ -402,7 +393,7 @@ async def end_round(ctx: PlanContext, *, signatures: bool = True) -> None:
         step.status, step.done_at = "cancelled", utcnow()
 
 
-async def submit(ctx: PlanContext, *, comment: str, holders: HoldersLookup | None = None) -> None:
+async def submit(ctx: PlanContext, *, comment: str, holders: PeopleLookup | None = None) -> None:
     p = ctx.plan
     _require_status(p, "draft", "returned", action="submit")
     grant = authorize(ctx.principal, ctx.place, Right.plan)
@@ -440,7 +431,7 @@ async def _require_owners(ctx: PlanContext) -> None:
                           field=f"tasks.{i}.owner_id", task={"position": i + 1, "title": task.title})
 
 
-async def approve(ctx: PlanContext, *, comment: str, holders: HoldersLookup | None = None) -> None:
+async def approve(ctx: PlanContext, *, comment: str, holders: PeopleLookup | None = None) -> None:
     """Sign the stage the plan waits on (或签: one signature; 会签: each pending signer's), or the caller's
     added step (加签) on it. The stage is done once nobody is pending on it and no added step is open."""
     p = ctx.plan
@@ -491,7 +482,7 @@ def _not_your_turn(ctx: PlanContext, req: Requirement, steps: Sequence[PlanAdded
 
 
 async def _complete_stage(ctx: PlanContext, index: int, req: Requirement, *, grant: Grant, comment: str,
-                          holders: HoldersLookup | None) -> None:
+                          holders: PeopleLookup | None) -> None:
     """The stage is signed: on to the next one, or (the last) the plan is approved."""
     p = ctx.plan
     if index < ctx.last_stage:
@@ -514,7 +505,7 @@ async def _complete_stage(ctx: PlanContext, index: int, req: Requirement, *, gra
 
 
 async def _sign_added(ctx: PlanContext, step: PlanAddedSigner, req: Requirement, *, comment: str,
-                      holders: HoldersLookup | None) -> None:
+                      holders: PeopleLookup | None) -> None:
     """An added signer acts: a binding step is signed (with the stage's right), an advisory one gives its
     opinion (with 建议权). Once nothing is pending on the stage it is done; a 前加签 done hands the stage back
     to its adder."""

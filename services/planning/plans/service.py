@@ -142,10 +142,11 @@ async def read_plan(ctx: workflow.PlanContext) -> PlanRead:
 
 async def _names(session: AsyncSession, plan: Plan, steps: Sequence[PlanAddedSigner],
                  transfers: Sequence[PlanTransfer]) -> dict[str, str]:
-    """The names Yunguan knows for the people on a plan's stages: whoever acted on it, transferees and added
-    signers (a 会签 holder who has not acted yet is known to org only)."""
-    names = dict((await session.execute(select(PlanAction.actor, PlanAction.actor_name)
-                                        .where(PlanAction.plan_id == plan.id))).all())
+    """The names Yunguan knows for the people on a plan's stages: a 会签 stage's signers, whoever acted on the
+    plan, transferees and added signers."""
+    names = dict(plan.signer_names or {})  # whom a 会签 stage waits on, as org named them when it was entered
+    names |= dict((await session.execute(select(PlanAction.actor, PlanAction.actor_name)
+                                         .where(PlanAction.plan_id == plan.id))).all())
     names |= {t.to_user: t.to_name for t in transfers} | {s.user_id: s.user_name for s in steps}
     return {k: v for k, v in names.items() if v}
 
