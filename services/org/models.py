@@ -359,6 +359,8 @@ class Watch(Base):
     holder_unit_path: Mapped[str | None] = mapped_column(String(500))
     holder_held_at: Mapped[str | None] = mapped_column(String(500))
     holder_user_id: Mapped[int | None] = mapped_column(Integer)
+    # or the people a 会签 stage still waits on (narrowed as each signs)
+    holder_user_ids: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     # who asked (may 催办 once a day)
     requester: Mapped[str | None] = mapped_column(String(120))
     started_at: Mapped[datetime]

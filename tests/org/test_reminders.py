@@ -125,6 +125,41 @@ async def test_a_submitted_plan_is_reminded_once_before_its_limit_and_escalated_
     assert [n["topic"] for n in centre.json()["items"]] == ["notify.escalation"]
 
 
+
+async def test_a_countersign_stage_reminds_only_those_still_to_sign(org):
+    ids = await people(org)
+    units = await paths(org)
+    tok = await org.post("/api/org/auth/token", data={"grant_type": "client_credentials", "client_id": "svc-planning",
+                                                      "client_secret": secret_for(DEMO_SERVICE_SECRET, "planning")})
+    planning = bearer(tok.json()["access_token"])
+
+    def step(topic: str, at: datetime, actor: str, pending: list[str]) -> dict:
+        return {"id": str(uuid.uuid4()), "type": topic, "source": "planning", "occurred_at": at.isoformat(),
+                "subject": "8", "unit_path": units["MKT"][1],
+                "data": {"plan_id": 8, "revision": 1, "unit_id": units["MKT"][0], "unit_path": units["MKT"][1],
+                         "period": "2027", "title": "2027年度市场计划", "status": "submitted",
+                         "actor": str(ids[actor]), "comment": "", "submitted_by": str(ids["market_mgr"]),
+                         "waiting": {"index": 0, "key": "joint", "name": "联合会签", "right": "plan",
+                                     "unit_path": units["HDGAS"][1], "held_at": None, "time_limit_days": 2,
+                                     "pending_signers": pending}}}
+    both = [str(ids["gm"]), str(ids["ops_director"])]
+    r = await org.post("/api/org/events", headers=planning,
+                       json=step("planning.plan.submitted", local(date(2026, 12, 1), 10), "market_mgr", both))
+    assert r.json() == {"status": "applied"}, r.text
+    # the 运营总监 signs: the stage waits on the general manager alone
+    r = await org.post("/api/org/events", headers=planning,
+                       json=step("planning.plan.countersigned", local(date(2026, 12, 1), 11), "ops_director",
+                                 [str(ids["gm"])]))
+    assert r.json() == {"status": "applied"}, r.text
+    mine = await org.get("/api/org/me/watches", headers=await auth(org, "ops_director"))
+    assert [w["title"] for w in mine.json()["waiting_on_me"]] == []
+    theirs = (await org.get("/api/org/me/watches", headers=await auth(org, "gm"))).json()["waiting_on_me"]
+    assert [(w["title"], w["waiting_on"]) for w in theirs] == [("市场部《2027年度市场计划》· 联合会签", ["王总经理"])]
+    assert (await scan_at(org, local(date(2026, 12, 2), 9, 1))).reminded == 1
+    assert len(await notes(org, "gm", "notify.reminder")) == 1
+    assert await notes(org, "ops_director", "notify.reminder") == []
+
+
 async def test_a_watch_decided_before_its_reminder_is_never_reminded(org):
     await approval_watch(org)
     async with org.app.state.db.writer() as s:

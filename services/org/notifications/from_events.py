@@ -32,6 +32,7 @@ from services.org.events import (
     TaskCompletedView,
     TaskDispatchedView,
     TaskOverdueView,
+    WaitingStageView,
 )
 from services.org.notifications.compose import Note, kind_of, render
 from services.org.notifications.recipients import (
@@ -44,7 +45,7 @@ from services.org.notifications.recipients import (
     user_names,
 )
 from services.org.notifications.service import notify
-from services.org.reminders.watches import close_watches, open_watch
+from services.org.reminders.watches import close_watches, narrow_watch, open_watch
 
 LEVELS_ZH = {"warning": "预警", "critical": "严重"}
 
@@ -78,7 +79,11 @@ async def on_plan_step(session: AsyncSession, event: dict[str, Any]) -> None:
     if topic in PLAN_CONTROLS:
         return  # each control tells only whom it names (on_plan_control)
     if topic == "planning.plan.countersigned":
-        return  # one 会签 signature: the stage still waits, on fewer people (each was told when it opened)
+        # one 会签 signature: the stage still waits, on fewer people (each was told when it opened); its
+        # reminders, 催办 and escalation go to those still to sign
+        if step.waiting is not None and step.waiting.pending_signers:
+            await narrow_watch(session, _stage_watch(step, step.waiting), _ids(step.waiting.pending_signers))
+        return
     unit = (await unit_names(session, {step.unit_id})).get(step.unit_id, "")
     link = f"/plans/{step.plan_id}"
     fields: dict[str, Any] = {"unit": unit, "title": step.title, "period": step.period, "comment": step.comment,
@@ -90,11 +95,11 @@ async def on_plan_step(session: AsyncSession, event: dict[str, Any]) -> None:
         fields |= {"stage": w.name, "limit_zh": limit_zh, "limit_en": limit_en,
                    "right": RIGHTS_ZH.get(w.right, w.right)}
         await open_watch(
-            session, key=f"approval:plan:{step.plan_id}:r{step.revision}:s{w.index}", kind="approval",
+            session, key=_stage_watch(step, w), kind="approval",
             policy_kind="approval", subject_type="plan", subject_id=str(step.plan_id),
             title=f"{unit}《{step.title}》· {w.name}", link=link, unit_id=step.unit_id, started_at=occurred(event),
             limit_days=w.time_limit_days, holder_right=w.right, holder_unit_path=w.unit_path,
-            holder_held_at=w.held_at, requester=step.submitted_by)
+            holder_held_at=w.held_at, holder_user_ids=_ids(w.pending_signers), requester=step.submitted_by)
         waiting_on = ([int(s) for s in w.pending_signers if s.isdigit()] if w.pending_signers
                       else await holders(session, w.right, w.unit_path, w.held_at))
         if topic not in ("planning.plan.submitted", "planning.plan.stage_advanced"):
@@ -113,6 +118,11 @@ async def on_plan_step(session: AsyncSession, event: dict[str, Any]) -> None:
 # The approval controls' events (issue 23): each tells only the people it names; the stage's watch follows.
 PLAN_CONTROLS = ("planning.plan.withdrawn", "planning.plan.transferred", "planning.plan.signer_added",
                  "planning.plan.signer_due", "planning.plan.copied")
+
+
+def _stage_watch(step: PlanStepView, stage: WaitingStageView) -> str:
+    """The watch key of the stage a plan's revision waits on."""
+    return f"approval:plan:{step.plan_id}:r{step.revision}:s{stage.index}"
 
 
 def _ids(subjects: list[str]) -> list[int]:
@@ -143,14 +153,15 @@ async def on_plan_control(session: AsyncSession, event: dict[str, Any]) -> None:
         people, fields["reason"] = _ids([moved.to_user]), moved.reason
         w = step.waiting
         if w is not None:
-            only = _ids(w.pending_signers) if len(w.pending_signers) == 1 else []
+            signers = _ids(w.pending_signers)
+            only = signers if len(signers) == 1 else []
             await open_watch(
-                session, key=f"approval:plan:{step.plan_id}:r{step.revision}:s{w.index}", kind="approval",
+                session, key=_stage_watch(step, w), kind="approval",
                 policy_kind="approval", subject_type="plan", subject_id=str(step.plan_id),
                 title=f"{unit}《{step.title}》· {w.name}", link=link, unit_id=step.unit_id,
                 started_at=occurred(event), limit_days=w.time_limit_days, holder_right=w.right,
                 holder_unit_path=w.unit_path, holder_held_at=w.held_at, holder_user_id=only[0] if only else None,
-                requester=step.submitted_by)
+                holder_user_ids=signers if len(signers) > 1 else (), requester=step.submitted_by)
     elif topic == "planning.plan.signer_added":
         added = PlanSignerAddedView.model_validate(event["data"])
         people = _ids([added.user_id])

@@ -25,7 +25,7 @@ from services.common.workdays import WorkCalendar
 from services.org.models import Assignment, DigestRun, Position, User, Watch
 from services.org.notifications.compose import KIND_NAMES, Note, render
 from services.org.notifications.service import notify
-from services.org.reminders.watches import days_left, deadline_text, holders_of, work_calendar
+from services.org.reminders.watches import days_left, deadline_text, holders_of, waits_on, work_calendar
 
 WEEKDAYS_ZH = "一二三四五六日"
 NEVER = datetime.max.replace(tzinfo=UTC)
@@ -65,11 +65,11 @@ async def waiting_by_person(session: AsyncSession, cal: WorkCalendar, now: datet
     by_holders: dict[tuple[Any, ...], list[int]] = {}
     mine: dict[int, list[_Item]] = defaultdict(list)
     for w in watches:
-        triple = (w.holder_user_id, w.holder_right, w.holder_unit_path, w.holder_held_at)
-        if triple not in by_holders:  # one look-up per right and place, not per watch
-            by_holders[triple] = await holders_of(session, w)
+        key = waits_on(w)
+        if key not in by_holders:  # one look-up per right and place, not per watch
+            by_holders[key] = await holders_of(session, w)
         item = _Item(w, days_left(cal, w, today), w.due_at is not None and as_utc(w.due_at) <= now)
-        for uid in by_holders[triple]:
+        for uid in by_holders[key]:
             mine[uid].append(item)
     for items in mine.values():
         items.sort(key=lambda i: (not i.overdue, as_utc(i.watch.due_at or NEVER), i.watch.id))

@@ -40,6 +40,7 @@ from services.org.reminders.watches import (
     holders_of,
     left_text,
     policy,
+    waits_on,
     work_calendar,
 )
 
@@ -54,16 +55,18 @@ class _Holders:
         self.cache: dict[tuple[Any, ...], list[int]] = {}
 
     async def of(self, w: Watch) -> list[int]:
-        triple = (w.holder_user_id, w.holder_right, w.holder_unit_path, w.holder_held_at)
-        if triple not in self.cache:
-            self.cache[triple] = await holders_of(self.session, w)
-        return self.cache[triple]
+        key = waits_on(w)
+        if key not in self.cache:
+            self.cache[key] = await holders_of(self.session, w)
+        return self.cache[key]
 
 
 def _holds(grants: Sequence[Grant], user_id: int | None, w: Watch) -> bool:
     """Whether the watch waits on this person (the test ``right_holders`` makes, for one person)."""
     if w.holder_user_id is not None:
         return w.holder_user_id == user_id
+    if w.holder_user_ids:
+        return user_id in w.holder_user_ids
     if not (w.holder_right and w.holder_unit_path):
         return False
     return any(g.covers(w.holder_right, w.holder_unit_path) and (w.holder_held_at is None

@@ -8,8 +8,10 @@ told ``escalate_after_days`` working days after it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -78,9 +80,11 @@ async def open_watch(session: AsyncSession, *, key: str, kind: str, policy_kind:
                      subject_id: str, title: str, link: str, unit_id: int | None, started_at: datetime,
                      due_on: date | None = None, limit_days: int | None = None, holder_right: str | None = None,
                      holder_unit_path: str | None = None, holder_held_at: str | None = None,
-                     holder_user_id: int | None = None, requester: str | None = None) -> Watch:
+                     holder_user_id: int | None = None, holder_user_ids: Sequence[int] = (),
+                     requester: str | None = None) -> Watch:
     """Open the watch ``key`` (or bring an open one up to date: a new owner or due date starts its reminders
-    afresh)."""
+    afresh). It waits on ``holder_user_id``, else on ``holder_user_ids`` (a 会签 stage's signers), else on the
+    holders of ``holder_right`` over ``holder_unit_path``."""
     t = timing(await work_calendar(session), await policy(session, policy_kind), started_at=started_at,
                due_on=due_on, limit_days=limit_days)
     w = (await session.execute(select(Watch).where(Watch.key == key))).scalar_one_or_none()
@@ -94,10 +98,20 @@ async def open_watch(session: AsyncSession, *, key: str, kind: str, policy_kind:
     w.title, w.link, w.unit_id = title[:300], link, unit_id
     w.holder_right, w.holder_unit_path, w.holder_held_at, w.holder_user_id = (holder_right, holder_unit_path,
                                                                               holder_held_at, holder_user_id)
+    w.holder_user_ids = list(holder_user_ids)
     w.requester = requester
     w.due_at, w.remind_at, w.escalate_at, w.closed_at = t.due_at, t.remind_at, t.escalate_at, None
     await session.flush()
     return w
+
+
+async def narrow_watch(session: AsyncSession, key: str, user_ids: Sequence[int]) -> None:
+    """A 会签 stage's watch now waits on ``user_ids`` only (someone signed): its deadline and reminders stand."""
+    w = (await session.execute(select(Watch).where(Watch.key == key, Watch.closed_at.is_(None)))
+         ).scalar_one_or_none()
+    if w is not None and w.holder_user_ids and list(user_ids):
+        w.holder_user_ids = list(user_ids)
+        await session.flush()
 
 
 async def close_watches(session: AsyncSession, key_prefix: str) -> None:
@@ -110,10 +124,18 @@ async def close_watches(session: AsyncSession, key_prefix: str) -> None:
 # --- who a watch waits on, and how long it has left ---------------------------------------------------------
 
 
+def waits_on(w: Watch) -> tuple[Any, ...]:
+    """What decides whom a watch waits on: watches alike in it wait on the same people (looked up once)."""
+    return (w.holder_user_id, tuple(w.holder_user_ids or ()), w.holder_right, w.holder_unit_path, w.holder_held_at)
+
+
 async def holders_of(session: AsyncSession, w: Watch) -> list[int]:
-    """The people the watch waits on now: its one person, or whoever holds its right over its unit."""
+    """The people the watch waits on now: its one person, a 会签 stage's signers still to sign, or whoever holds
+    its right over its unit."""
     if w.holder_user_id is not None:
         return [w.holder_user_id]
+    if w.holder_user_ids:
+        return list(w.holder_user_ids)
     if w.holder_right and w.holder_unit_path:
         return await holders(session, w.holder_right, w.holder_unit_path, w.holder_held_at)
     return []
