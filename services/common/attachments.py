@@ -81,6 +81,18 @@ async def read_upload(upload: UploadFile, max_bytes: int) -> bytes:
     return content
 
 
+async def keep_upload(content: bytes, filename: str, settings: ServiceSettings) -> tuple[str, str, str]:
+    """Check an upload's bytes (read by :func:`read_upload`) and keep them: its cleaned name, its type read from
+    the bytes and its store key. Empty, of a kind not accepted, disguised or failing the virus scan: refused
+    (422) and nothing is kept."""
+    try:
+        name, kind = check_upload(content, filename, max_bytes=settings.attachment_max_bytes)
+    except UploadRejected as exc:
+        raise Invalid(exc.message, field="file", zh=exc.zh) from exc
+    await scan(content, settings)
+    return name, kind, await FileStore.for_settings(settings).save(content)
+
+
 class Attachments:
     """One service's attachments: its table, its audit chain, and where its routes are served."""
 
@@ -128,8 +140,7 @@ class Attachments:
     async def add(self, session: AsyncSession, settings: ServiceSettings, *, principal: Principal, record: Record,
                   upload: UploadFile) -> AttachmentRead:
         """Keep an uploaded file on the record, once it has passed every check; refused whole otherwise."""
-        limit = settings.attachment_max_bytes
-        content = await read_upload(upload, limit)
+        content = await read_upload(upload, settings.attachment_max_bytes)
         if record.item is not None:
             # uploads to one record queue on its row (FOR UPDATE on PostgreSQL; SQLite's writers already
             # queue): two at once cannot both count one below the limit and both be kept
@@ -138,13 +149,7 @@ class Attachments:
             n = settings.attachment_max_per_record
             raise Conflict(f"This record already holds {n} files, the most it may; remove one first.",
                            zh=f"此记录已有 {n} 个附件，已达上限；请先删除不需要的附件。")
-        try:
-            name, kind = check_upload(content, upload.filename or "", max_bytes=limit)
-        except UploadRejected as exc:
-            raise Invalid(exc.message, field="file", zh=exc.zh) from exc
-        await scan(content, settings)
-        store = FileStore.for_settings(settings)
-        key = await store.save(content)
+        name, kind, key = await keep_upload(content, upload.filename or "", settings)
         row = self.model(key=key, name=name, content_type=kind, size=len(content), owner_kind=record.kind,
                          owner_id=record.id, unit_path=record.unit_path, uploaded_by=principal.sub,
                          uploaded_by_name=principal.name)

@@ -7,13 +7,11 @@ from fastapi import Response, UploadFile
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.attachments import read_upload
+from services.common.attachments import keep_upload, read_upload
 from services.common.authz import Principal, Right
-from services.common.files import FileStore, check_upload, file_response, scan
+from services.common.files import FileStore, file_response
 from services.common.guards import Place, authorize
-from services.common.problems import Invalid
 from services.common.runtime import Runtime
-from services.common.sheets import UploadRejected
 from services.kpi.files.schemas import FileRead
 from services.kpi.models import KpiFile
 
@@ -32,12 +30,7 @@ async def store_upload(session: AsyncSession, rt: Runtime, *, principal: Princip
     every attachment is: larger than ``attachment_max_bytes`` 413; empty, of a kind not accepted, disguised (a
     name claiming another type than its bytes hold) or failing the virus scan 422; refused whole, nothing kept."""
     content = await read_upload(upload, rt.settings.attachment_max_bytes)
-    try:
-        name, kind = check_upload(content, upload.filename or "", max_bytes=rt.settings.attachment_max_bytes)
-    except UploadRejected as exc:
-        raise Invalid(exc.message, field="file", zh=exc.zh) from exc
-    await scan(content, rt.settings)
-    key = await FileStore.for_settings(rt.settings).save(content)
+    name, kind, key = await keep_upload(content, upload.filename or "", rt.settings)
     row = KpiFile(key=key, name=name, content_type=kind, size=len(content), owner_kind=owner_kind,
                   owner_id=owner_id, unit_path=unit_path, uploaded_by=principal.sub,
                   uploaded_by_name=principal.name)
