@@ -147,11 +147,6 @@ async def update_flow(session: AsyncSession, principal: Principal, flow: Flow, b
 # --- approval controls (issue 23) ---------------------------------------------------------------
 
 
-def _person(u: dict[str, Any]) -> workflow.Person:
-    return workflow.Person(id=str(u["id"]), name=str(u.get("display_name") or u["id"]),
-                           unit_name=u.get("unit_name"), position_name=u.get("position_name"))
-
-
 async def _org(rt: Runtime, path: str, params: dict[str, Any] | None = None) -> httpx.Response:
     try:
         resp = await rt.call("org", "GET", path, params=params)
@@ -171,7 +166,7 @@ def directory_lookup(rt: Runtime) -> controls.DirectoryLookup:
         resp = await _org(rt, f"/api/org/users/{int(user_id)}")
         if resp.status_code != 200 or not resp.json().get("active", False):
             return None
-        return _person(resp.json())
+        return workflow.Person.of(resp.json())
 
     return lookup
 
@@ -186,7 +181,7 @@ def directory_search(rt: Runtime, company_unit_id: int) -> controls.DirectorySea
         resp = await _org(rt, "/api/org/users", params)
         if resp.status_code != 200:
             return []
-        return [_person(u) for u in resp.json()["items"] if u.get("active", True)]
+        return [workflow.Person.of(u) for u in resp.json()["items"] if u.get("active", True)]
 
     return search
 

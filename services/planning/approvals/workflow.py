@@ -79,6 +79,12 @@ class Person:
     unit_name: str | None = None
     position_name: str | None = None
 
+    @classmethod
+    def of(cls, record: dict[str, Any]) -> Person:
+        """From an org record of a person (a holder, or a user of the directory)."""
+        return cls(id=str(record["id"]), name=str(record.get("display_name") or record["id"]),
+                   unit_name=record.get("unit_name"), position_name=record.get("position_name"))
+
 
 # Given a requirement, who holds it now (with names): asked of org for 会签 stages, transfers, added signers
 # and stage CCs.
@@ -161,12 +167,9 @@ def people_lookup(rt: Runtime) -> PeopleLookup:
     """Ask org who holds a requirement, with their names and where they hold it (also whom a 会签 stage waits on)."""
 
     async def lookup(req: Requirement) -> list[Person]:
-        found = await holder_records(rt)(req)
-        return [Person(id=str(u["id"]), name=str(u.get("display_name") or u["id"]), unit_name=u.get("unit_name"),
-                       position_name=u.get("position_name")) for u in found]
+        return [Person.of(u) for u in await holder_records(rt)(req)]
 
     return lookup
-
 
 
 async def open_steps(session: AsyncSession, plan: Plan) -> list[PlanAddedSigner]:
