@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +25,35 @@ async def _kinds_by_path(session: AsyncSession, paths: list[str]) -> dict[str, s
         return {}
     rows = (await session.execute(select(Unit.path, Unit.kind).where(Unit.id.in_(ids)))).all()
     return {str(p): str(k) for p, k in rows}
+
+
+@dataclass(frozen=True)
+class PostToday:
+    """A position someone holds today, as lists name it."""
+
+    title: str
+    unit_id: int
+    unit_name: str
+    start_date: date
+    assignment_id: int
+
+
+async def posts_today(session: AsyncSession, user_ids: list[int]) -> dict[int, list[PostToday]]:
+    """The positions each of ``user_ids`` holds today (the company's day), in position order; users holding none
+    are absent."""
+    if not user_ids:
+        return {}
+    today = clock.today()
+    rows = (await session.execute(
+        select(Assignment.user_id, Position.title, Unit.id, Unit.name, Assignment.start_date, Assignment.id)
+        .join(Position, Position.id == Assignment.position_id).join(Unit, Unit.id == Position.unit_id)
+        .where(Assignment.user_id.in_(user_ids), Assignment.start_date <= today,
+               Assignment.end_date.is_(None) | (Assignment.end_date >= today))
+        .order_by(Assignment.user_id, Position.id))).all()
+    held: dict[int, list[PostToday]] = {}
+    for user_id, title, unit_id, unit_name, start, assignment_id in rows:
+        held.setdefault(user_id, []).append(PostToday(title, unit_id, unit_name, start, assignment_id))
+    return held
 
 
 async def held_positions(session: AsyncSession, user_id: int, now: datetime | None = None, *,

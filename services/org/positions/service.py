@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common import clock
 from services.common.api import Page, paginate
 from services.common.authz import RIGHTS, Grant, Principal, Right, is_admin
 from services.common.guards import Allowed, authorize
@@ -18,7 +17,13 @@ from services.org.events import PositionData
 from services.org.journal import journal
 from services.org.models import Assignment, Position, Role, Unit, User
 from services.org.positions.authority import scope_target
-from services.org.positions.grants import held_positions, incoming_delegations, right_holders, right_holders_with_grants
+from services.org.positions.grants import (
+    held_positions,
+    incoming_delegations,
+    posts_today,
+    right_holders,
+    right_holders_with_grants,
+)
 from services.org.positions.schemas import (
     AudienceMember,
     AudiencePosition,
@@ -208,15 +213,8 @@ async def audience(session: AsyncSession, *, principal: Principal, right: str, u
             select(User).where(User.id.in_(missing), User.active.is_(True)))).scalars()}
     if not people:
         return []
-    today = clock.today()
-    rows = (await session.execute(
-        select(Assignment.user_id, Position.title, Unit.id, Unit.name)
-        .join(Position, Position.id == Assignment.position_id).join(Unit, Unit.id == Position.unit_id)
-        .where(Assignment.user_id.in_(list(people)), Assignment.start_date <= today,
-               Assignment.end_date.is_(None) | (Assignment.end_date >= today))
-        .order_by(Assignment.user_id, Position.id))).all()
-    held: dict[int, list[AudiencePosition]] = {}
-    for user_id, title, held_unit_id, unit_name in rows:
-        held.setdefault(user_id, []).append(AudiencePosition(title=title, unit_id=held_unit_id, unit_name=unit_name))
-    return [AudienceMember(id=u.id, username=u.username, display_name=u.display_name, positions=held.get(u.id, []))
+    held = await posts_today(session, list(people))
+    return [AudienceMember(id=u.id, username=u.username, display_name=u.display_name,
+                           positions=[AudiencePosition(title=p.title, unit_id=p.unit_id, unit_name=p.unit_name)
+                                      for p in held.get(u.id, [])])
             for u in sorted(people.values(), key=lambda u: u.id)]

@@ -18,6 +18,7 @@ from services.org.deps import assignment_position, position_unit, unit_place_of,
 from services.org.events import AssignmentData, UserData
 from services.org.journal import journal
 from services.org.models import Assignment, Position, RefreshToken, Unit, User
+from services.org.positions.grants import PostToday, posts_today
 from services.org.runtime import OrgRuntime
 from services.org.staffing import service as staffing
 from services.org.users.passwords import check_strength
@@ -60,27 +61,15 @@ async def list_users(session: AsyncSession, *, principal: Principal, q: str | No
         like = f"%{q}%"
         stmt = stmt.where(User.username.ilike(like) | User.display_name.ilike(like))
     rows, nxt = await paginate(session, stmt, User.id, limit=limit, cursor=cursor)
-    posts = await posts_today(session, [u.id for u in rows])
-    return Page[UserListed](items=[UserListed(**UserRead.model_validate(u).model_dump(), **posts.get(u.id, {}))
-                                   for u in rows], next_cursor=nxt)
+    held = await posts_today(session, [u.id for u in rows])
+    return Page[UserListed](items=[_listed(u, held.get(u.id, [])) for u in rows], next_cursor=nxt)
 
 
-async def posts_today(session: AsyncSession, user_ids: list[int]) -> dict[int, dict[str, str]]:
-    """Each user's post today, the one held longest (earliest start, then the first assigned): its title and
-    unit's name. Users without a post today are absent."""
-    if not user_ids:
-        return {}
-    today = clock.today()
-    found = await session.execute(
-        select(Assignment.user_id, Position.title, Unit.name)
-        .join(Position, Position.id == Assignment.position_id).join(Unit, Unit.id == Position.unit_id)
-        .where(Assignment.user_id.in_(user_ids), Assignment.start_date <= today,
-               (Assignment.end_date.is_(None)) | (Assignment.end_date >= today))
-        .order_by(Assignment.user_id, Assignment.start_date, Assignment.id))
-    posts: dict[int, dict[str, str]] = {}
-    for user_id, title, unit_name in found:
-        posts.setdefault(user_id, {"position_name": title, "unit_name": unit_name})
-    return posts
+def _listed(user: User, posts: list[PostToday]) -> UserListed:
+    """The user with their post today: the one held longest (earliest start, then the first assigned)."""
+    main = min(posts, key=lambda p: (p.start_date, p.assignment_id), default=None)
+    return UserListed(**UserRead.model_validate(user).model_dump(),
+                      position_name=main.title if main else None, unit_name=main.unit_name if main else None)
 
 
 async def create_user(session: AsyncSession, rt: OrgRuntime, *, principal: Principal, body: UserCreate) -> User:
